@@ -1,0 +1,36 @@
+import type { NearbyItem, NearbyParams, NearbyResult } from '../../../shared/contract/geo';
+import { openState } from '../../../shared/hours';
+import type { Place } from '../../../shared/places';
+import { ok, type Result } from '../../../shared/result';
+import type { PlaceHit, PlaceStore } from '../ports';
+
+/**
+ * Places of one kind around a position, nearest first: stores with their open state in their own
+ * time zone, stations with the bikes available in their zone, available bikes.
+ */
+export async function nearby(ports: { places: PlaceStore }, q: NearbyParams, now: Date): Promise<Result<NearbyResult>> {
+  const accept = q.openNow === undefined ? undefined : (p: Place) => p.kind === 'store' && openState(p.openingHours, p.timezone, now).open === q.openNow;
+  const hits = await ports.places.nearby({
+    kind: q.kind,
+    center: { lat: q.lat, lng: q.lng },
+    radiusM: q.radius,
+    limit: q.limit,
+    category: q.category,
+    accept: q.kind === 'store' ? accept : undefined,
+  });
+  const items = await Promise.all(hits.map((hit) => describe(ports, hit, now)));
+  return ok({ items });
+}
+
+async function describe(ports: { places: PlaceStore }, { place, distance }: PlaceHit, now: Date): Promise<NearbyItem> {
+  switch (place.kind) {
+    case 'store': {
+      const { open, nextChange } = openState(place.openingHours, place.timezone, now);
+      return { ...place, distance, open, nextChange };
+    }
+    case 'station':
+      return { ...place, distance, bikesAvailable: await ports.places.countAvailableBikesIn(place.zone) };
+    case 'bike':
+      return { kind: 'bike', id: place.id, code: place.code, lat: place.lat, lng: place.lng, distance };
+  }
+}

@@ -1,0 +1,141 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { functionActions } from '../lib/actions';
+import type { Ports } from '../lib/ports';
+import { serve, type Main } from '../lib/serve';
+import { fail } from '../../shared/result';
+import { localWorld, type LocalContext } from './world';
+
+/** The cloud's own limit for an event. */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+export interface HostOptions {
+  ports: Ports;
+  admins: ReadonlySet<string>;
+  /** `header` lets a request set "now" with `X-Nearby-Now` (demos and tests only). */
+  clock: 'system' | 'header';
+  log?: (line: Record<string, unknown>) => void;
+}
+
+export interface LocalHost {
+  server: Server;
+  functions: Record<string, Main>;
+  /** Starts listening on 127.0.0.1 (port 0 picks a free one); resolves to the base URL. */
+  listen(port: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+class BadRequest extends Error {}
+
+/** The local cloud: HTTP in front of the same functions the cloud runs, on the embedded database. */
+export function createHost(options: HostOptions): LocalHost {
+  const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  const world = localWorld(options.ports, options.admins, log);
+  const functions: Record<string, Main> = Object.fromEntries(
+    Object.entries(functionActions).map(([name, actions]) => [name, serve(name, actions, world)]),
+  );
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err) => {
+      log({ level: 'error', error: err instanceof Error ? err.stack : String(err) });
+      if (!res.headersSent) send(res, 500, fail('INTERNAL', 'internal error'));
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'OPTIONS') return send(res, 204, null);
+    if (url.pathname === '/healthz') return send(res, 200, { ok: true });
+    const fn = /^\/functions\/([^/]+)$/.exec(url.pathname);
+    if (fn) {
+      if (req.method !== 'POST') return send(res, 405, fail('INVALID_ARGUMENT', 'use POST with a JSON body'));
+      const main = Object.prototype.hasOwnProperty.call(functions, fn[1]) ? functions[fn[1]] : undefined;
+      if (!main) return send(res, 404, fail('INVALID_ARGUMENT', `unknown function "${decodeURIComponent(fn[1]).slice(0, 64)}" (known: ${Object.keys(functions).join(', ')})`));
+      let event: unknown;
+      let context: LocalContext;
+      try {
+        context = contextOf(req);
+        event = parseJson(await readBody(req));
+      } catch (err) {
+        if (err instanceof BadRequest) return send(res, 400, fail('INVALID_ARGUMENT', err.message), true);
+        throw err;
+      }
+      return send(res, 200, await main(event, context));
+    }
+    return send(res, 404, fail('NOT_FOUND', `no route ${req.method} ${url.pathname}`));
+  }
+
+  function contextOf(req: IncomingMessage): LocalContext {
+    const openid = String(req.headers['x-wx-openid'] ?? '').trim();
+    let now = new Date();
+    const header = req.headers['x-nearby-now'];
+    if (options.clock === 'header' && typeof header === 'string' && header !== '') {
+      now = new Date(header);
+      if (Number.isNaN(now.getTime())) throw new BadRequest('X-Nearby-Now: must be an ISO 8601 time');
+    }
+    return { openid: openid === '' ? null : openid, now };
+  }
+
+  return {
+    server,
+    functions,
+    listen(port) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          const { port: actual } = server.address() as AddressInfo;
+          resolve(`http://127.0.0.1:${actual}`);
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown, close = false): void {
+  const text = body === null ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'access-control-allow-origin': '*',
+    'access-control-allow-headers': 'content-type, x-wx-openid, x-nearby-now',
+    ...(close ? { connection: 'close' } : {}),
+  });
+  res.end(text);
+}
+
+/** Reads the body, refusing more than the cloud's 6 MiB without buffering it. */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) {
+      req.resume();
+      return reject(new BadRequest(`the body is larger than ${limit} bytes (6 MiB)`));
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BadRequest(`the body is larger than ${limit} bytes (6 MiB)`));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new BadRequest('the body must be JSON');
+  }
+}

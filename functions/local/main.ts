@@ -1,0 +1,59 @@
+/**
+ * `npm start`: the local cloud on 127.0.0.1, every function over the embedded database.
+ * Settings (environment): PORT, NEARBY_DB, NEARBY_SEED, NEARBY_ADMIN_OPENIDS, NEARBY_CLOCK.
+ */
+import { openDatabase, sqlitePorts } from '../lib/sqlite';
+import { createHost } from './host';
+import { seedDemo } from './seed';
+
+export interface LocalSettings {
+  port: number;
+  dbPath: string;
+  seed: 'demo' | 'none';
+  admins: Set<string>;
+  clock: 'system' | 'header';
+}
+
+export function settingsFrom(env: NodeJS.ProcessEnv): LocalSettings {
+  const port = Number(env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  const seed = env.NEARBY_SEED ?? 'demo';
+  if (seed !== 'demo' && seed !== 'none') throw new Error(`NEARBY_SEED must be "demo" or "none", not "${seed}"`);
+  const clock = env.NEARBY_CLOCK ?? 'system';
+  if (clock !== 'system' && clock !== 'header') throw new Error(`NEARBY_CLOCK must be "system" or "header", not "${clock}"`);
+  const admins = new Set((env.NEARBY_ADMIN_OPENIDS ?? 'local-admin').split(',').map((s) => s.trim()).filter(Boolean));
+  return { port, dbPath: env.NEARBY_DB || '.local/nearby.db', seed, admins, clock };
+}
+
+export async function start(settings: LocalSettings, log?: (line: Record<string, unknown>) => void) {
+  const db = openDatabase(settings.dbPath);
+  const ports = sqlitePorts(db);
+  const seeded = settings.seed === 'demo' ? await seedDemo(db, ports) : false;
+  const host = createHost({ ports, admins: settings.admins, clock: settings.clock, log });
+  const url = await host.listen(settings.port);
+  return { host, db, url, seeded };
+}
+
+if (require.main === module) {
+  let settings: LocalSettings;
+  try {
+    settings = settingsFrom(process.env);
+  } catch (err) {
+    console.error(`nearby: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  start(settings).then(
+    ({ host, db, url, seeded }) => {
+      console.log(`nearby: local cloud on ${url} (database ${settings.dbPath}${seeded ? ', demo city seeded' : ''}; clock ${settings.clock})`);
+      console.log(`nearby: try  curl -s -X POST ${url}/functions/geo -H 'content-type: application/json' -d '{"action":"nearby","kind":"store","lat":31.2304,"lng":121.4737,"limit":3}'`);
+      const stop = () => host.close().then(() => { db.close(); process.exit(0); });
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    },
+    (err) => {
+      const message = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${settings.port} is in use: stop the other server or set PORT` : (err as Error).message;
+      console.error(`nearby: cannot start: ${message}`);
+      process.exit(1);
+    },
+  );
+}

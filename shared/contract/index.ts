@@ -1,0 +1,4 @@
+export * from './common';
+export * from './places';
+export * from './admin';
+export * from './geo';

@@ -1,0 +1,7 @@
+// What the mini program takes from shared/: pure code and types only (bundled by scripts/build-miniprogram.mjs).
+export * from './result';
+export * from './city';
+export type { LatLng, Polygon } from './geo';
+export type { OpeningHours } from './hours';
+export type * from './contract/geo';
+export type * from './places';

@@ -1,0 +1,41 @@
+import type { OpeningHours } from './hours';
+import type { Polygon } from './geo';
+
+/** Places as stored: coordinates in GCJ-02, every optional field resolved. */
+export interface Store {
+  kind: 'store';
+  id: string;
+  name: string;
+  address: string;
+  lat: number;
+  lng: number;
+  category: string;
+  timezone: string;
+  openingHours: OpeningHours[];
+  slot: { minutes: number; capacity: number };
+}
+
+export interface Station {
+  kind: 'station';
+  id: string;
+  name: string;
+  lat: number;
+  lng: number;
+  zone: Polygon;
+}
+
+/** `riding` is set by an unlock, never by an import. */
+export type BikeStatus = 'available' | 'maintenance' | 'riding';
+
+export interface Bike {
+  kind: 'bike';
+  id: string;
+  code: string;
+  lat: number;
+  lng: number;
+  status: BikeStatus;
+}
+
+export type Place = Store | Station | Bike;
+export type PlaceKind = Place['kind'];
+export type PlaceOf<K extends PlaceKind> = Extract<Place, { kind: K }>;

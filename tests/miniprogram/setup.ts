@@ -1,0 +1,1 @@
+// wx.* mocks for page tests: filled in with the mini program.
