@@ -29,4 +29,8 @@ export const MIGRATIONS: string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // 2: bookings (slot counters, bookings) — the bookings issue fills this in.
+  ``,
+  // 3: rides (rides, ride bills, lock commands) — the bikes issue fills this in.
+  ``,
 ];
