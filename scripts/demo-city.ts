@@ -1,7 +1,7 @@
 /**
  * The demo city, made deterministically (same seed, same city): stores of six categories with
  * real-looking hours around People's Square, ten bike stations with parking zones, 200 bikes,
- * one staff member. `npm run seed:print` prints it; the local host seeds it into an empty database.
+ * one staff member. `npm run seed:print` prints it (scripts/print-demo-city.ts); the local host seeds it into an empty database.
  */
 import type { PlaceInput, StationInput } from '../shared/contract/places';
 import { CITY_CENTER } from '../shared/city';
@@ -129,6 +129,3 @@ export function demoCity(seed = 20261125): DemoCity {
   return { places, staff: [{ openid: DEMO_STAFF_OPENID, storeIds: ['S001', 'S008', 'S020'] }] };
 }
 
-if (require.main === module) {
-  process.stdout.write(`${JSON.stringify(demoCity(), null, 2)}\n`);
-}
