@@ -36,6 +36,8 @@ export function weekIntervals(hours: readonly OpeningHours[]): Array<[number, nu
       const start = (h.day - 1) * DAY + minutesOf(h.open);
       return [start, start + durationMin(h)];
     })
+    // "24:00"-"00:00" lasts no time at all: it must not count as a change.
+    .filter(([s, e]) => e > s)
     .sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
   for (const [s, e] of raw) {
@@ -72,7 +74,7 @@ export function openState(hours: readonly OpeningHours[], tz: string, now: Date)
     if (e - s >= WEEK) return { open: true, nextChange: null };
     // t or t + WEEK: an interval may have started last week and run into this one.
     for (const at of [t, t + WEEK]) {
-      if (s <= at && at < e) return { open: true, nextChange: instantAt(wall.date, wall.minuteOfDay + (e - at), tz) };
+      if (s <= at && at < e) return { open: true, nextChange: instantAt(wall.date, wall.minuteOfDay + (e - at), tz, now) };
     }
   }
   let wait = Infinity;
@@ -80,5 +82,5 @@ export function openState(hours: readonly OpeningHours[], tz: string, now: Date)
     const d = (((s - t) % WEEK) + WEEK) % WEEK;
     if (d > 0 && d < wait) wait = d;
   }
-  return { open: false, nextChange: instantAt(wall.date, wall.minuteOfDay + wait, tz) };
+  return { open: false, nextChange: instantAt(wall.date, wall.minuteOfDay + wait, tz, now) };
 }

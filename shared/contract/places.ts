@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { id, lat, lng, text, hhmm, timezone, polygon } from './common';
 
 export const openingHours = z
-  .array(z.object({ day: z.number().int().min(1, 'must be 1..7 (ISO weekday)').max(7, 'must be 1..7 (ISO weekday)'), open: hhmm, close: hhmm }))
+  .array(z.object({ day: z.number().int().min(1, 'must be 1..7 (ISO weekday)').max(7, 'must be 1..7 (ISO weekday)'), open: hhmm.refine((t) => t !== '24:00', 'must be a time "HH:mm" before "24:00"'), close: hhmm }))
   .max(50, 'must have at most 50 intervals');
 
 export const slotRule = z.object({
