@@ -5,3 +5,4 @@ export type { LatLng, Polygon } from './geo';
 export type { OpeningHours } from './hours';
 export type * from './contract/geo';
 export type * from './places';
+export { distanceM } from './geo';
