@@ -1,0 +1,2 @@
+// Placeholder: the packageBooking/pages/store page is written by its own helper.
+Component({ methods: { onLoad() {} } });
