@@ -2,3 +2,4 @@ export * from './common';
 export * from './places';
 export * from './admin';
 export * from './geo';
+export * from './rides';
