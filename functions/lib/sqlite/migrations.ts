@@ -32,5 +32,50 @@ export const MIGRATIONS: string[] = [
   // 2: bookings (slot counters, bookings) — the bookings issue fills this in.
   ``,
   // 3: rides (rides, ride bills, lock commands) — the bikes issue fills this in.
-  ``,
+  `
+  CREATE TABLE rides (
+    id TEXT PRIMARY KEY,
+    openid TEXT NOT NULL,
+    bike_id TEXT NOT NULL,
+    bike_code TEXT NOT NULL,
+    -- unlocking: bike reserved, lock command sent; active: the lock confirmed; aborted: it did not.
+    status TEXT NOT NULL CHECK (status IN ('unlocking', 'active', 'ended', 'aborted')),
+    requested_at TEXT NOT NULL,
+    start_at TEXT,
+    start_lat REAL NOT NULL,
+    start_lng REAL NOT NULL,
+    end_at TEXT,
+    end_lat REAL,
+    end_lng REAL,
+    station_id TEXT,
+    duration_sec INTEGER,
+    fee_fen INTEGER CHECK (fee_fen >= 0),
+    surcharge_fen INTEGER CHECK (surcharge_fen >= 0),
+    bill_id TEXT,
+    ended_by TEXT CHECK (ended_by IN ('rider', 'admin')),
+    abort_reason TEXT
+  );
+  -- One open ride per rider and per bike: the database itself refuses a second one.
+  CREATE UNIQUE INDEX rides_one_open_per_rider ON rides (openid) WHERE status IN ('unlocking', 'active');
+  CREATE UNIQUE INDEX rides_one_open_per_bike ON rides (bike_id) WHERE status IN ('unlocking', 'active');
+  CREATE INDEX rides_by_rider ON rides (openid, requested_at);
+  -- Ride bills and utility bills in one table (bills.list lists both).
+  CREATE TABLE bills (
+    id TEXT PRIMARY KEY,
+    openid TEXT,
+    type TEXT NOT NULL CHECK (type IN ('ride', 'water', 'electricity', 'gas')),
+    amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+    status TEXT NOT NULL DEFAULT 'unpaid' CHECK (status IN ('unpaid', 'paid')),
+    ride_id TEXT UNIQUE,
+    account_no TEXT,
+    holder_name TEXT,
+    period TEXT,
+    due_date TEXT,
+    created_at TEXT NOT NULL,
+    paid_at TEXT,
+    CHECK (type <> 'ride' OR (ride_id IS NOT NULL AND openid IS NOT NULL))
+  );
+  CREATE INDEX bills_by_owner ON bills (openid, status);
+  CREATE UNIQUE INDEX bills_one_per_account_period ON bills (type, account_no, period) WHERE type <> 'ride';
+  `,
 ];
