@@ -1,0 +1,47 @@
+// Helpers for page tests: load a page folder with miniprogram-simulate, render it, read what it shows.
+import path from 'path';
+import simulate from 'miniprogram-simulate';
+
+export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
+
+type Rendered = ReturnType<typeof simulate.render>;
+
+/**
+ * Registers a page or component once per test file (its .ts runs once: jest caches modules), e.g.
+ * `loadPage('pages/nearby/index')`. Call it in beforeAll, after jest.mock(...) of its services.
+ */
+export function loadPage(pagePath: string): string {
+  return simulate.load(path.join(MINIPROGRAM_ROOT, pagePath), { compiler: 'simulate', rootPath: MINIPROGRAM_ROOT });
+}
+
+/** Renders and attaches a loaded page; runs `onLoad(query)` when given, then lets promises settle. */
+export async function openPage(id: string, query?: Record<string, string>): Promise<Rendered> {
+  const page = simulate.render(id);
+  const doc = (globalThis as unknown as { document: { createElement(tag: string): never } }).document;
+  page.attach(doc.createElement('parent-wrapper'));
+  if (query) page.instance.onLoad(query);
+  await flush();
+  await flush();
+  return page;
+}
+
+/** Lets pending promises and simulated events (dispatched in a microtask) run. */
+export const flush = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Taps the element and waits for its handler. */
+export async function tap(page: Rendered, selector: string, index = 0): Promise<void> {
+  const node = page.querySelectorAll(selector)[index];
+  if (!node) throw new Error(`nothing matches ${selector} (#${index})`);
+  node.dispatchEvent('tap');
+  await flush();
+  await flush();
+}
+
+/** The visible texts of every element matching `selector`, whitespace collapsed. */
+export function texts(page: Rendered, selector: string): string[] {
+  return page.querySelectorAll(selector).map((node) => (node.dom?.textContent || '').replace(/\s+/g, ' ').trim());
+}
+
+/** The `wx` mock of tests/miniprogram/setup.ts (merged with miniprogram-simulate's own). */
+export const wxMock = (): Record<string, jest.Mock> & { cloud: Record<string, jest.Mock> } =>
+  (globalThis as unknown as { wx: Record<string, jest.Mock> & { cloud: Record<string, jest.Mock> } }).wx;

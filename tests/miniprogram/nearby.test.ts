@@ -1,0 +1,211 @@
+import { flush, loadPage, openPage as open, texts, wxMock } from './harness';
+import { CITY_CENTER } from '../../shared/city';
+import type { NearbyItem } from '../../shared/contract/geo';
+
+jest.mock('../../miniprogram/services/api', () => ({ nearby: jest.fn() }));
+jest.mock('../../miniprogram/services/location', () => ({
+  locate: jest.fn(),
+  openRoute: jest.fn(),
+  reauthorizeLocation: jest.fn(),
+}));
+
+// Mocked through string paths: the services' wx types are the mini program's, not the tests'.
+const api = jest.requireMock('../../miniprogram/services/api') as { nearby: jest.Mock };
+const location = jest.requireMock('../../miniprogram/services/location') as {
+  locate: jest.Mock;
+  openRoute: jest.Mock;
+  reauthorizeLocation: jest.Mock;
+};
+const HERE = { lat: 31.2200, lng: 121.4500 };
+
+const hours = [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '08:00', close: '21:00' }));
+const store = (over: Partial<Extract<NearbyItem, { kind: 'store' }>>): NearbyItem => ({
+  kind: 'store',
+  id: 'S001',
+  name: '街角咖啡',
+  address: '南京东路 1 号',
+  category: 'coffee',
+  timezone: 'Asia/Shanghai',
+  openingHours: hours,
+  slot: { minutes: 30, capacity: 4 },
+  lat: 31.221,
+  lng: 121.451,
+  distance: 348,
+  open: true,
+  nextChange: '2026-11-25T21:00:00+08:00',
+  ...over,
+});
+const STORES: NearbyItem[] = [
+  store({}),
+  store({ id: 'S002', name: '老街面包房', distance: 1234, lat: 31.23, lng: 121.46, open: false, nextChange: '2026-11-26T08:00:00+08:00' }),
+];
+const STATION: NearbyItem = {
+  kind: 'station', id: 'P01', name: '人民广场停车点', lat: 31.2305, lng: 121.4738, distance: 86,
+  zone: { type: 'Polygon', coordinates: [[[121.473, 31.23], [121.474, 31.23], [121.474, 31.231], [121.473, 31.23]]] },
+  bikesAvailable: 3,
+};
+const BIKE: NearbyItem = { kind: 'bike', id: 'B0007', code: 'B0007', lat: 31.2301, lng: 121.4731, distance: 42 };
+
+const answer = (items: NearbyItem[]) => ({ ok: true, data: { items } });
+
+let pageId: string;
+
+beforeAll(() => {
+  // Only Date is faked: Wednesday 25 November 2026, 12:00 in Shanghai. Timers stay real for the page.
+  jest.useFakeTimers({ now: new Date('2026-11-25T04:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+  pageId = loadPage('pages/nearby/index');
+});
+
+afterAll(() => jest.useRealTimers());
+
+beforeEach(() => {
+  jest.clearAllMocks();
+  location.locate.mockResolvedValue({ ok: true, position: HERE });
+  api.nearby.mockResolvedValue(answer(STORES));
+});
+
+const openPage = () => open(pageId, {});
+
+function lastMapContext() {
+  const results = wxMock().createMapContext.mock.results;
+  return results[results.length - 1].value as { addMarkers: jest.Mock; initMarkerCluster: jest.Mock };
+}
+
+describe('the nearby page', () => {
+  it('lists the nearest stores with distance, open state and next change, and puts them on the map', async () => {
+    const page = await openPage();
+
+    expect(api.nearby).toHaveBeenCalledWith(expect.objectContaining({ lat: HERE.lat, lng: HERE.lng, kind: 'store', radius: 3000 }));
+    expect(texts(page, '.row-title')).toEqual(['街角咖啡', '老街面包房']);
+    expect(texts(page, '.row-distance')).toEqual(['350 m', '1.2 km']);
+    expect(texts(page, '.row-badge')).toEqual(['营业中', '已打烊']);
+    expect(texts(page, '.row-note')).toEqual(['21:00 打烊', '明天 08:00 营业']);
+
+    const map = lastMapContext();
+    expect(map.initMarkerCluster).toHaveBeenCalled();
+    const { markers, clear } = map.addMarkers.mock.calls[map.addMarkers.mock.calls.length - 1][0];
+    expect(clear).toBe(true);
+    expect(markers.map((m: { id: number }) => m.id)).toEqual([1, 2]);
+    expect(markers[0]).toMatchObject({ latitude: 31.221, longitude: 121.451, joinCluster: true });
+  });
+
+  it('shows a skeleton while the first answer is on its way', async () => {
+    api.nearby.mockReturnValue(new Promise(() => undefined));
+    const page = await openPage();
+    expect(page.querySelectorAll('.skeleton').length).toBe(1);
+    expect(page.querySelectorAll('.place-row').length).toBe(0);
+  });
+
+  it('asks for stations, then bikes, when the kind is switched', async () => {
+    const page = await openPage();
+    const [, stationTab, bikeTab] = page.querySelectorAll('.tab');
+
+    api.nearby.mockResolvedValue(answer([STATION]));
+    stationTab.dispatchEvent('tap');
+    await flush();
+    expect(api.nearby).toHaveBeenLastCalledWith(expect.objectContaining({ kind: 'station' }));
+    expect(texts(page, '.row-title')).toEqual(['人民广场停车点']);
+    expect(texts(page, '.row-badge')).toEqual(['3 辆可用']);
+    expect(page.querySelectorAll('.filters').length).toBe(0);
+
+    api.nearby.mockResolvedValue(answer([BIKE]));
+    bikeTab.dispatchEvent('tap');
+    await flush();
+    expect(api.nearby).toHaveBeenLastCalledWith(expect.objectContaining({ kind: 'bike' }));
+    expect(texts(page, '.row-title')).toEqual(['单车 B0007']);
+    expect(texts(page, '.row-distance')).toEqual(['42 m']);
+  });
+
+  it('filters stores by category and by "open now"', async () => {
+    const page = await openPage();
+    const bakery = page.querySelectorAll('.category-chip').find((chip) => chip.dom?.textContent?.trim() === '面包烘焙');
+    bakery!.dispatchEvent('tap');
+    await flush();
+    expect(api.nearby).toHaveBeenLastCalledWith(expect.objectContaining({ kind: 'store', category: 'bakery' }));
+
+    page.querySelector('.open-now')!.dispatchEvent('tap');
+    await flush();
+    expect(api.nearby).toHaveBeenLastCalledWith(expect.objectContaining({ category: 'bakery', openNow: true }));
+  });
+
+  it('falls back to the city centre with a notice when the location is refused, and retries after authorising', async () => {
+    location.locate.mockResolvedValueOnce({ ok: false, reason: 'denied' });
+    const page = await openPage();
+
+    expect(texts(page, '.notice-text')).toEqual(['未获得定位权限，正在显示市中心附近']);
+    expect(api.nearby).toHaveBeenCalledWith(expect.objectContaining({ lat: CITY_CENTER.lat, lng: CITY_CENTER.lng }));
+    expect(texts(page, '.row-title')).toEqual(['街角咖啡', '老街面包房']);
+
+    location.reauthorizeLocation.mockResolvedValue(true);
+    page.querySelector('.location-notice .btn')!.dispatchEvent('tap');
+    await flush();
+    await flush();
+    expect(location.reauthorizeLocation).toHaveBeenCalled();
+    expect(page.querySelectorAll('.location-notice').length).toBe(0);
+    expect(api.nearby).toHaveBeenLastCalledWith(expect.objectContaining({ lat: HERE.lat, lng: HERE.lng }));
+  });
+
+  it('shows the error with a retry that reloads', async () => {
+    api.nearby.mockResolvedValueOnce({ ok: false, error: { code: 'INTERNAL', message: '无法连接服务器，请检查网络后重试' } });
+    const page = await openPage();
+    expect(texts(page, '.error-text')).toEqual(['无法连接服务器，请检查网络后重试']);
+
+    page.querySelector('.retry')!.dispatchEvent('tap');
+    await flush();
+    expect(api.nearby).toHaveBeenCalledTimes(2);
+    expect(page.querySelectorAll('.state-error').length).toBe(0);
+    expect(texts(page, '.row-title')).toEqual(['街角咖啡', '老街面包房']);
+  });
+
+  it('says so when nothing is within 3 km', async () => {
+    api.nearby.mockResolvedValue(answer([]));
+    const page = await openPage();
+    expect(texts(page, '.empty-text')).toEqual(['附近 3 公里内没有门店']);
+  });
+
+  it('opens a store sheet from the list with address, hours, route, share and booking', async () => {
+    const page = await openPage();
+    page.querySelectorAll('.place-row')[0].dispatchEvent('tap');
+    await flush();
+
+    expect(texts(page, '.sheet-title')).toEqual(['街角咖啡']);
+    expect(texts(page, '.sheet-address')).toEqual(['南京东路 1 号']);
+    expect(texts(page, '.sheet-hours-line')).toEqual(['周一至周日 08:00–21:00']);
+    expect(page.instance.onShareAppMessage()).toMatchObject({ path: '/packageBooking/pages/store/index?id=S001' });
+
+    page.querySelector('.route')!.dispatchEvent('tap');
+    await flush();
+    expect(location.openRoute).toHaveBeenCalledWith(expect.objectContaining({ lat: 31.221, lng: 121.451, name: '街角咖啡' }));
+
+    page.querySelector('.sheet-action')!.dispatchEvent('tap');
+    await flush();
+    expect(wxMock().navigateTo).toHaveBeenCalledWith({ url: '/packageBooking/pages/store/index?id=S001' });
+  });
+
+  it('opens a bike sheet from its marker, leading to the unlock page with the bike code', async () => {
+    api.nearby.mockResolvedValue(answer([BIKE]));
+    const page = await openPage();
+    page.instance.onMarkerTap({ detail: { markerId: 1 } });
+    await flush();
+
+    expect(texts(page, '.sheet-title')).toEqual(['单车 B0007']);
+    page.querySelector('.sheet-action')!.dispatchEvent('tap');
+    await flush();
+    expect(wxMock().navigateTo).toHaveBeenCalledWith({ url: '/packageRide/pages/unlock/index?code=B0007' });
+  });
+
+  it('reloads around the new centre once a map drag ends, but not for a nudge', async () => {
+    const page = await openPage();
+    const calls = api.nearby.mock.calls.length;
+
+    page.instance.onRegionChange({ type: 'end', detail: { causedBy: 'drag', centerLocation: { latitude: HERE.lat + 0.0005, longitude: HERE.lng } } });
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(api.nearby).toHaveBeenCalledTimes(calls);
+
+    page.instance.onRegionChange({ type: 'end', detail: { causedBy: 'drag', centerLocation: { latitude: 31.25, longitude: 121.5 } } });
+    page.instance.onRegionChange({ type: 'end', detail: { causedBy: 'drag', centerLocation: { latitude: 31.26, longitude: 121.5 } } });
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(api.nearby).toHaveBeenCalledTimes(calls + 1);
+    expect(api.nearby).toHaveBeenLastCalledWith(expect.objectContaining({ lat: 31.26, lng: 121.5 }));
+  });
+});
