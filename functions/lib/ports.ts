@@ -1,5 +1,7 @@
 import type { LatLng, Polygon } from '../../shared/geo';
 import type { Place, PlaceKind } from '../../shared/places';
+import type { Bike, Station } from '../../shared/places';
+import type { Tariff } from '../../shared/tariff';
 
 /** "Now", as an argument: the system clock in the cloud, the request's header in local demos and tests. */
 export interface Clock {
@@ -40,8 +42,81 @@ export interface StaffStore {
   storesOf(openid: string): Promise<string[]>;
 }
 
+/** A ride as stored: `unlocking` while the lock is asked, `aborted` when it did not confirm. */
+export interface RideRecord {
+  id: string;
+  openid: string;
+  bikeId: string;
+  bikeCode: string;
+  status: 'unlocking' | 'active' | 'ended' | 'aborted';
+  requestedAt: string;
+  startAt: string | null;
+  startLat: number;
+  startLng: number;
+  endAt: string | null;
+  endLat: number | null;
+  endLng: number | null;
+  stationId: string | null;
+  durationSec: number | null;
+  feeFen: number | null;
+  surchargeFen: number | null;
+  billId: string | null;
+  endedBy: 'rider' | 'admin' | null;
+}
+
+export type ReserveRefusal = 'ACTIVE_RIDE' | 'UNPAID_BILL' | 'BIKE_UNAVAILABLE';
+
+export interface FinishRide {
+  rideId: string;
+  endAt: Date;
+  position: LatLng;
+  /** The station whose zone holds the end position, if any. */
+  stationId: string | null;
+  durationSec: number;
+  /** Everything the rider pays, surcharge included; a bill of this amount is written when `billId` is set. */
+  feeFen: number;
+  surchargeFen: number;
+  billId: string | null;
+  endedBy: 'rider' | 'admin';
+}
+
+/** Rides and ride bills. Every method that writes is atomic on its own. */
+export interface RideStore {
+  bikeByCode(code: string): Promise<Bike | null>;
+  /** The caller's open ride (unlocking or active), if any. */
+  openRideOf(openid: string): Promise<RideRecord | null>;
+  get(rideId: string): Promise<RideRecord | null>;
+  hasUnpaidRideBill(openid: string): Promise<boolean>;
+  /**
+   * Atomically: refuses a rider with an open ride or an unpaid ride bill, takes the bike only if it
+   * is available (available -> riding) and records the ride as `unlocking`. Open rides of this rider
+   * or bike still `unlocking` since before `staleBefore` (a crash mid-unlock) are aborted first.
+   */
+  reserve(input: { rideId: string; openid: string; bike: Bike; at: Date; position: LatLng; staleBefore: Date }): Promise<{ ok: true } | { ok: false; reason: ReserveRefusal }>;
+  /** unlocking -> active with `startAt`; null when the ride is no longer unlocking. */
+  confirm(rideId: string, startAt: Date): Promise<RideRecord | null>;
+  /** unlocking -> aborted, and the bike back to available where it stood. */
+  abort(rideId: string, reason: string): Promise<void>;
+  /** The station whose parking zone holds the position (boundary inside), nearest centre first; null outside every zone. */
+  stationAt(position: LatLng): Promise<Station | null>;
+  /** Atomically: active -> ended, the bike available at the end position, the ride bill written. */
+  finish(input: FinishRide): Promise<{ ok: true; ride: RideRecord } | { ok: false; reason: 'RIDE_NOT_ACTIVE' }>;
+}
+
+/**
+ * A bike's lock (see functions/lib/lock): sends the unlock command and answers when the lock
+ * confirms ('ok') or refuses ('failed').
+ */
+export interface BikeLock {
+  unlock(bikeId: string, rideId: string): Promise<'ok' | 'failed'>;
+}
+
 /** Everything the use cases can reach; each use case takes only the ports it needs. */
 export interface Ports {
   places: PlaceStore;
   staff: StaffStore;
+  rides: RideStore;
+  /** The bikes' locks, already bounded by the lock timeout (a late answer counts as 'failed'). */
+  lock: BikeLock;
+  tariff: Tariff;
 }

@@ -1,8 +1,11 @@
 /**
  * `npm start`: the local cloud on 127.0.0.1, every function over the embedded database.
  * Settings (environment): PORT, NEARBY_DB, NEARBY_SEED, NEARBY_ADMIN_OPENIDS, NEARBY_CLOCK.
+ * Rides: NEARBY_LOCK_DELAY_MS (300), NEARBY_LOCK_FAILURE_RATE (0), NEARBY_LOCK_TIMEOUT_MS (3000), NEARBY_TARIFF_* (shared/tariff.ts).
  */
-import { openDatabase, sqlitePorts } from '../lib/sqlite';
+import { openDatabase, sqlitePorts, type SqlitePortsOptions } from '../lib/sqlite';
+import { lockSettingsFrom } from '../lib/lock';
+import { tariffFrom } from '../../shared/tariff';
 import { createHost } from './host';
 import { seedDemo } from './seed';
 
@@ -12,6 +15,8 @@ export interface LocalSettings {
   seed: 'demo' | 'none';
   admins: Set<string>;
   clock: 'system' | 'header';
+  /** The simulated lock and the tariff (NEARBY_LOCK_*, NEARBY_TARIFF_*); defaults when absent. */
+  rides?: SqlitePortsOptions;
 }
 
 export function settingsFrom(env: NodeJS.ProcessEnv): LocalSettings {
@@ -22,12 +27,15 @@ export function settingsFrom(env: NodeJS.ProcessEnv): LocalSettings {
   const clock = env.NEARBY_CLOCK ?? 'system';
   if (clock !== 'system' && clock !== 'header') throw new Error(`NEARBY_CLOCK must be "system" or "header", not "${clock}"`);
   const admins = new Set((env.NEARBY_ADMIN_OPENIDS ?? 'local-admin').split(',').map((s) => s.trim()).filter(Boolean));
-  return { port, dbPath: env.NEARBY_DB || '.local/nearby.db', seed, admins, clock };
+  // A real lock takes a moment: the simulated one answers after 300 ms unless told otherwise.
+  const lock = lockSettingsFrom(env, { delayMs: 300 });
+  const rides: SqlitePortsOptions = { lock: { delayMs: lock.delayMs, failureRate: lock.failureRate }, lockTimeoutMs: lock.timeoutMs, tariff: tariffFrom(env) };
+  return { port, dbPath: env.NEARBY_DB || '.local/nearby.db', seed, admins, clock, rides };
 }
 
 export async function start(settings: LocalSettings, log?: (line: Record<string, unknown>) => void) {
   const db = openDatabase(settings.dbPath);
-  const ports = sqlitePorts(db);
+  const ports = sqlitePorts(db, settings.rides);
   const seeded = settings.seed === 'demo' ? await seedDemo(db, ports) : false;
   const host = createHost({ ports, admins: settings.admins, clock: settings.clock, log });
   const url = await host.listen(settings.port);

@@ -1,4 +1,4 @@
-import { openDatabase, sqlitePorts, type Db } from '../../functions/lib/sqlite';
+import { openDatabase, sqlitePorts, type Db, type SqlitePortsOptions } from '../../functions/lib/sqlite';
 import { createHost, type LocalHost } from '../../functions/local/host';
 import { seedDemo } from '../../functions/local/seed';
 
@@ -16,9 +16,9 @@ export interface TestCloud {
 }
 
 /** A real local host on a free port over a fresh in-memory database, with the header clock. */
-export async function startCloud(options: { seed?: 'demo' | 'none'; dbPath?: string } = {}): Promise<TestCloud> {
+export async function startCloud(options: { seed?: 'demo' | 'none'; dbPath?: string; rides?: SqlitePortsOptions } = {}): Promise<TestCloud> {
   const db = openDatabase(options.dbPath ?? ':memory:');
-  const ports = sqlitePorts(db);
+  const ports = sqlitePorts(db, options.rides);
   if (options.seed === 'demo') await seedDemo(db, ports);
   const host = createHost({ ports, admins: new Set([ADMIN]), clock: 'header', log: () => {} });
   const url = await host.listen(0);

@@ -2,10 +2,30 @@ import type { Ports } from '../ports';
 import type { Db } from './db';
 import { sqlitePlaces } from './places';
 import { sqliteStaff } from './staff';
+import { sqliteRides } from './rides';
+import { simulatedLock, timedLock, DEFAULT_LOCK_TIMEOUT_MS, type SimulatedLockSettings } from '../lock';
+import { DEFAULT_TARIFF, type Tariff } from '../../../shared/tariff';
+import type { BikeLock } from '../ports';
+
+/** Settings of the embedded world; `sqlitePorts(db)` alone gives an instant, always-confirming lock and the default tariff. */
+export interface SqlitePortsOptions {
+  /** A lock of your own (tests), or the simulated lock's settings. */
+  lock?: BikeLock | SimulatedLockSettings;
+  lockTimeoutMs?: number;
+  tariff?: Tariff;
+}
+
 
 export { openDatabase, type Db } from './db';
 
 /** The embedded adapters behind every port. */
-export function sqlitePorts(db: Db): Ports {
-  return { places: sqlitePlaces(db), staff: sqliteStaff(db) };
+export function sqlitePorts(db: Db, options: SqlitePortsOptions = {}): Ports {
+  const lock = options.lock && 'unlock' in options.lock ? options.lock : simulatedLock(options.lock);
+  return {
+    places: sqlitePlaces(db),
+    staff: sqliteStaff(db),
+    rides: sqliteRides(db),
+    lock: timedLock(lock, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
+    tariff: options.tariff ?? DEFAULT_TARIFF,
+  };
 }

@@ -1,0 +1,21 @@
+import {
+  currentRideParams,
+  endRideParams,
+  forceEndRideParams,
+  previewBikeParams,
+  tariffParams,
+  unlockParams,
+} from '../../../shared/contract/rides';
+import { ok } from '../../../shared/result';
+import type { Ports } from '../ports';
+import { admin, anyone, user, type Actions } from '../serve';
+import { currentRide, endRide, forceEndRide, previewBike, unlock } from '../usecases/ride';
+
+export const ridesActions: Actions<Ports> = {
+  unlock: user(unlockParams, (ports, p, call) => unlock(ports, p, call)),
+  end: user(endRideParams, (ports, p, call) => endRide(ports, p, call)),
+  current: user(currentRideParams, (ports, _p, call) => currentRide(ports, call)),
+  forceEnd: admin(forceEndRideParams, (ports, p, call) => forceEndRide(ports, p, call)),
+  preview: anyone(previewBikeParams, (ports, p) => previewBike(ports, p)),
+  tariff: anyone(tariffParams, async (ports) => ok({ tariff: ports.tariff })),
+};

@@ -1,0 +1,61 @@
+/**
+ * The bikes' locks.
+ *
+ * The port (`BikeLock` in ../ports.ts) is one call: `unlock(bikeId, rideId)` sends the unlock
+ * command and resolves 'ok' once the lock confirms it opened, 'failed' when it refuses. The ride
+ * starts only on 'ok'; on anything else the use case aborts the ride and frees the bike.
+ *
+ * A real-lock adapter (an IoT platform's device API, MQTT, a vendor's HTTPS API) implements the same
+ * interface and must:
+ * - send the command with `rideId` as its idempotency key, so a retried command opens the lock once;
+ * - resolve only on the device's own acknowledgement (not on "the platform accepted the message");
+ * - never throw for a lock that refused or is offline: resolve 'failed' (a throw is treated as
+ *   'failed' too, but is logged as a bug);
+ * - re-lock on an acknowledgement that arrives after the timeout below: by then the ride was rolled
+ *   back and the bike is offered to others, so an open lock must be closed again.
+ *
+ * `timedLock` bounds any lock by `NEARBY_LOCK_TIMEOUT_MS` (3000 ms by default): a lock that does
+ * not answer in time counts as 'failed'.
+ */
+import type { BikeLock } from '../ports';
+
+export { simulatedLock, seededRandom, type SimulatedLockSettings } from './simulated';
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 3000;
+
+/** The lock, answering 'failed' when it takes longer than `timeoutMs` or throws. */
+export function timedLock(lock: BikeLock, timeoutMs: number = DEFAULT_LOCK_TIMEOUT_MS): BikeLock {
+  return {
+    unlock(bikeId, rideId) {
+      return new Promise<'ok' | 'failed'>((resolve) => {
+        const timer = setTimeout(() => resolve('failed'), timeoutMs);
+        lock.unlock(bikeId, rideId).then(
+          (answer) => {
+            clearTimeout(timer);
+            resolve(answer === 'ok' ? 'ok' : 'failed');
+          },
+          () => {
+            clearTimeout(timer);
+            resolve('failed');
+          },
+        );
+      });
+    },
+  };
+}
+
+/** Lock settings from the environment: NEARBY_LOCK_DELAY_MS, NEARBY_LOCK_FAILURE_RATE, NEARBY_LOCK_TIMEOUT_MS. */
+export function lockSettingsFrom(env: Record<string, string | undefined>, defaults: { delayMs?: number } = {}): { delayMs: number; failureRate: number; timeoutMs: number } {
+  const num = (name: string, fallback: number, ok: (n: number) => boolean, what: string): number => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || !ok(n)) throw new Error(`${name} must be ${what}, not "${raw}"`);
+    return n;
+  };
+  return {
+    delayMs: num('NEARBY_LOCK_DELAY_MS', defaults.delayMs ?? 0, (n) => n >= 0, 'a number of milliseconds (>= 0)'),
+    failureRate: num('NEARBY_LOCK_FAILURE_RATE', 0, (n) => n >= 0 && n <= 1, 'a rate between 0 and 1'),
+    timeoutMs: num('NEARBY_LOCK_TIMEOUT_MS', DEFAULT_LOCK_TIMEOUT_MS, (n) => n > 0, 'a number of milliseconds (> 0)'),
+  };
+}
