@@ -1,0 +1,21 @@
+import type { Ports } from '../ports';
+import { cloudbaseDb, type CloudbaseDb } from './db';
+import { cloudbasePlaces } from './places';
+import type { AdapterDb } from './sdk';
+import { cloudbaseStaff } from './staff';
+
+/**
+ * The SDK's database seen through the narrow interface the adapters are written against.
+ * Everything but `Geo` is checked against the SDK's own declarations here; its `Geo` is declared
+ * with `Point` only, though at run time it is the whole geo module (`Point`, `LineString`,
+ * `Polygon`, ...: `this.Geo = Geo` in @cloudbase/database's `Db` constructor).
+ */
+export function asAdapterDb(db: CloudbaseDb): AdapterDb {
+  const checked: Omit<AdapterDb, 'Geo'> = db;
+  return checked as AdapterDb;
+}
+
+/** The production adapters behind every port (add a port's CloudBase adapter here). */
+export function cloudbasePorts(db: AdapterDb = asAdapterDb(cloudbaseDb())): Ports {
+  return { places: cloudbasePlaces(db), staff: cloudbaseStaff(db) };
+}

@@ -1,0 +1,252 @@
+import { byDistanceThenId, distanceM, EARTH_RADIUS_M, pointInZone, zoneBox, type Polygon } from '../../../shared/geo';
+import type { Place, PlaceKind } from '../../../shared/places';
+import type { NearbyQuery, PlaceHit, PlaceStore } from '../ports';
+import { COLLECTIONS, DUPLICATE_WRITE, errorCode, plain } from './db';
+import type { AdapterDb, Doc } from './sdk';
+
+/** The Earth radius CloudBase's geoNear measures with (MongoDB's 6378.1 km), in metres. */
+export const GEONEAR_EARTH_RADIUS_M = 6378100;
+
+/** Places past `limit` fetched on the first geoNear, for ties and for the `accept` filter. */
+export const NEARBY_MARGIN = 8;
+/** The largest geoNear batch: past it an `accept` filter that rejects nearly everything gives up. */
+export const MAX_NEARBY_BATCH = 1000;
+/** Two distances closer than this (metres) may be ordered either way by geoNear: a tie. */
+const TIE_M = 0.01;
+/** Documents written per transaction (each is one request inside it; see docs/deploy.md). */
+export const UPSERT_CHUNK = 100;
+/** Ids per `_.in` query. */
+const IN_CHUNK = 100;
+
+/** The deterministic `_id` of a place: its kind and its id. */
+export function placeDocId(kind: PlaceKind, id: string): string {
+  return `${kind}:${id}`;
+}
+
+/**
+ * The geoNear `maxDistance` that covers `radiusM` as the contract measures it: geoNear's larger
+ * Earth makes every distance 0.11 % longer, so the radius is scaled up, plus a metre for rounding.
+ * @example geoNearMaxDistance(10000) // => 10012.13...
+ */
+export function geoNearMaxDistance(radiusM: number): number {
+  return (radiusM * GEONEAR_EARTH_RADIUS_M) / EARTH_RADIUS_M + 1;
+}
+
+/**
+ * A box around a zone, padded so that it holds the whole zone whether its edges are read as
+ * straight lines in degrees (Turf, our rule) or as great-circle arcs (CloudBase's geoWithin): an
+ * arc between two corners of equal latitude bows poleward by about span²/8 · sin(2·lat)/2.
+ */
+export function paddedZoneBox(zone: Polygon): { minLat: number; maxLat: number; minLng: number; maxLng: number } {
+  const box = zoneBox(zone);
+  const spanRad = ((box.maxLng - box.minLng) * Math.PI) / 180;
+  const bowDeg = ((spanRad * spanRad) / 8) * (180 / Math.PI);
+  const padLat = 1e-4 + 2 * bowDeg;
+  const padLng = 1e-4;
+  return {
+    minLat: Math.max(-90, box.minLat - padLat),
+    maxLat: Math.min(90, box.maxLat + padLat),
+    minLng: Math.max(-180, box.minLng - padLng),
+    maxLng: Math.min(180, box.maxLng + padLng),
+  };
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The place a document holds: every field but the storage ones. */
+export function placeOf(doc: Doc): Place {
+  // `location` is derived from lat/lng; `geoDistance` is geoNear's output field.
+  const { _id, _openid, location, geoDistance, updatedAt, ...place } = plain<Record<string, unknown>>(doc);
+  return place as unknown as Place;
+}
+
+/**
+ * Places in CloudBase: one collection per kind (`places_store`, `places_station`, `places_bike`),
+ * `_id` = `kind:id`, the place's fields at the top level (so `status`, `code` and `category` can be
+ * queried and indexed) and `location` = `Geo.Point(lng, lat)` under a 2dsphere index.
+ */
+export function cloudbasePlaces(db: AdapterDb): PlaceStore {
+  const _ = db.command;
+  const collectionOf = (kind: PlaceKind) => db.collection(COLLECTIONS[kind]);
+
+  function docOf(place: Place): object {
+    return { ...place, location: new db.Geo.Point(place.lng, place.lat), updatedAt: new Date() };
+  }
+
+  /** Every stored document among `ids` of one kind, by `_id`. */
+  async function readDocs(kind: PlaceKind, ids: string[], idsOnly = false): Promise<Map<string, Doc>> {
+    const found = new Map<string, Doc>();
+    for (const part of chunks(ids, IN_CHUNK)) {
+      const query = collectionOf(kind).where({ _id: _.in(part) });
+      const { data } = await (idsOnly ? query.field({ _id: true }) : query).limit(part.length).get();
+      for (const doc of data) found.set(doc._id, doc);
+    }
+    return found;
+  }
+
+  /** A conflict message when the batch would leave two bikes with one code. */
+  async function codeConflict(batch: Place[]): Promise<string | null> {
+    const owner = new Map<string, string>();
+    for (const place of batch) {
+      if (place.kind !== 'bike') continue;
+      const first = owner.get(place.code);
+      if (first !== undefined && first !== place.id) return `bike code "${place.code}" already belongs to bike "${first}"`;
+      owner.set(place.code, place.id);
+    }
+    if (owner.size === 0) return null;
+    const importing = new Set(batch.filter((p) => p.kind === 'bike').map((p) => p.id));
+    for (const codes of chunks([...owner.keys()], IN_CHUNK)) {
+      const { data } = await collectionOf('bike').where({ code: _.in(codes) }).field({ id: true, code: true }).limit(1000).get();
+      for (const holder of data) {
+        const holderId = String(holder.id);
+        // A bike of this batch gives its old code up (or keeps it): only bikes left alone hold theirs.
+        if (importing.has(holderId)) continue;
+        const taker = owner.get(String(holder.code));
+        if (taker !== undefined && taker !== holderId) return `bike code "${String(holder.code)}" already belongs to bike "${holderId}"`;
+      }
+    }
+    return null;
+  }
+
+  /** Puts back what a failed import had already committed: earlier documents, or none. */
+  async function restore(written: Place[], before: Map<string, Doc>): Promise<void> {
+    for (const place of written) {
+      const docId = placeDocId(place.kind, place.id);
+      const previous = before.get(docId);
+      const ref = collectionOf(place.kind).doc(docId);
+      await (previous ? ref.set(docOf(placeOf(previous))) : ref.remove());
+    }
+  }
+
+  async function geoNear(q: NearbyQuery, batch: number): Promise<Doc[]> {
+    const query: Record<string, unknown> = {};
+    if (q.kind === 'bike') query.status = 'available';
+    if (q.kind === 'store' && q.category !== undefined) query.category = q.category;
+    const { data } = await collectionOf(q.kind)
+      .aggregate()
+      .geoNear({
+        near: new db.Geo.Point(q.center.lng, q.center.lat),
+        spherical: true,
+        distanceField: 'geoDistance',
+        maxDistance: geoNearMaxDistance(q.radiusM),
+        query,
+        key: 'location',
+      })
+      .limit(batch)
+      .end();
+    return data ?? [];
+  }
+
+  return {
+    async upsert(places) {
+      // One document per place; the last of two with the same kind and id wins, as in SQLite.
+      const batch = [...new Map(places.map((p) => [placeDocId(p.kind, p.id), p] as const)).values()];
+      const conflict = await codeConflict(batch);
+      if (conflict) return { ok: false, conflict };
+
+      const before = new Map<string, Doc>();
+      for (const kind of ['store', 'station', 'bike'] as const) {
+        const ids = batch.filter((p) => p.kind === kind).map((p) => placeDocId(kind, p.id));
+        for (const [docId, doc] of await readDocs(kind, ids)) before.set(docId, doc);
+      }
+
+      // One transaction per chunk: each write is a request inside the transaction, and a
+      // transaction has a lifetime. A chunk that fails undoes the chunks committed before it.
+      const written: Place[] = [];
+      for (const chunk of chunks(batch, UPSERT_CHUNK)) {
+        try {
+          await db.runTransaction(async (tx) => {
+            for (const place of chunk) {
+              const docId = placeDocId(place.kind, place.id);
+              const ref = tx.collection(COLLECTIONS[place.kind]).doc(docId);
+              let stored: Place = place;
+              if (place.kind === 'bike' && before.has(docId)) {
+                // Read inside the transaction: an unlock between this read and the write below
+                // is a write conflict, and the transaction runs again.
+                const { data: current } = await ref.get();
+                // An import never takes a bike from under its rider.
+                if (current?.status === 'riding') stored = { ...place, status: 'riding' };
+              }
+              await ref.set(docOf(stored));
+            }
+          });
+        } catch (err) {
+          try {
+            await restore(written, before);
+          } catch (undo) {
+            throw new AggregateError([err, undo], 'upsert failed part way and could not be fully undone');
+          }
+          if (errorCode(err) === DUPLICATE_WRITE) {
+            return { ok: false, conflict: 'bike code: another import took one of these codes meanwhile; nothing was imported' };
+          }
+          throw err;
+        }
+        written.push(...chunk);
+      }
+      return { ok: true };
+    },
+
+    async nearby(q) {
+      // geoNear breaks no ties and measures on a larger Earth: fetch past the limit, measure again
+      // with the contract's formula, trust only what lies strictly nearer than the farthest
+      // fetched (a tie with it may still be unfetched), and fetch twice as many when that is short.
+      let batch = q.limit + NEARBY_MARGIN;
+      for (;;) {
+        const docs = await geoNear(q, batch);
+        const exhausted = docs.length < batch;
+        const measured = docs.map((doc) => {
+          const place = placeOf(doc);
+          return { id: place.id, place, distance: distanceM(q.center, place) };
+        });
+        const horizon = exhausted ? Infinity : measured[measured.length - 1].distance - TIE_M;
+        const sure = measured.filter((m) => m.distance <= q.radiusM && m.distance < horizon).sort(byDistanceThenId);
+        const hits: PlaceHit[] = [];
+        for (const m of sure) {
+          if (q.accept && !q.accept(m.place)) continue;
+          hits.push({ place: m.place, distance: m.distance });
+          if (hits.length >= q.limit) return hits;
+        }
+        if (exhausted || batch >= MAX_NEARBY_BATCH) return hits;
+        batch = Math.min(batch * 2, MAX_NEARBY_BATCH);
+      }
+    },
+
+    async countAvailableBikesIn(zone) {
+      const b = paddedZoneBox(zone);
+      const corners = [
+        [b.minLng, b.minLat],
+        [b.maxLng, b.minLat],
+        [b.maxLng, b.maxLat],
+        [b.minLng, b.maxLat],
+        [b.minLng, b.minLat],
+      ].map(([lng, lat]) => new db.Geo.Point(lng, lat));
+      const box = new db.Geo.Polygon([new db.Geo.LineString(corners)]);
+      let count = 0;
+      for (let skip = 0; ; skip += 1000) {
+        const { data } = await collectionOf('bike')
+          .where({ status: 'available', location: _.geoWithin({ geometry: box }) })
+          .orderBy('_id', 'asc')
+          .field({ lat: true, lng: true })
+          .skip(skip)
+          .limit(1000)
+          .get();
+        for (const bike of data) if (pointInZone({ lat: Number(bike.lat), lng: Number(bike.lng) }, zone)) count++;
+        if (data.length < 1000) return count;
+      }
+    },
+
+    async missing(kind, ids) {
+      const found = await readDocs(kind, [...new Set(ids)].map((id) => placeDocId(kind, id)), true);
+      return ids.filter((id) => !found.has(placeDocId(kind, id)));
+    },
+
+    async get(kind, id) {
+      const { data } = await collectionOf(kind).doc(placeDocId(kind, id)).get();
+      return data.length === 0 ? null : (placeOf(data[0]) as never);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The part of `@cloudbase/node-sdk`'s database that the adapters use, written down so that the
+ * adapters can be tested against an in-memory fake (tests/unit/cloudbase-fake.ts). Every method
+ * here exists on the SDK's `Db` (checked by `asAdapterDb` in ./index.ts); the shapes of the answers
+ * are the ones read in the SDK sources (@cloudbase/database 1.4: `get()` answers `{ data: [...] }`
+ * outside a transaction and `{ data: doc | null }` inside one; `aggregate().end()` answers
+ * `{ data: [...] }`; errors are thrown, node-sdk's default `throwOnCode`).
+ */
+
+/** A stored document as the SDK hands it back. */
+export type Doc = Record<string, unknown> & { _id: string };
+
+export interface GeoNearOptions {
+  /** A `Geo.Point`; the SDK reads its `longitude` and `latitude`. */
+  near: unknown;
+  spherical: true;
+  distanceField: string;
+  maxDistance: number;
+  query?: object;
+  key?: string;
+}
+
+export interface Aggregation {
+  limit(n: number): Aggregation;
+  end(): Promise<{ data?: Doc[] }>;
+}
+
+export interface Query {
+  where(query: object): Query;
+  orderBy(field: string, direction: 'asc' | 'desc'): Query;
+  field(projection: Record<string, boolean>): Query;
+  skip(n: number): Query;
+  limit(n: number): Query;
+  get(): Promise<{ data: Doc[] }>;
+}
+
+export interface DocRef {
+  get(): Promise<{ data: Doc[] }>;
+  set(data: object): Promise<unknown>;
+  remove(): Promise<unknown>;
+}
+
+export interface Collection extends Query {
+  aggregate(): { geoNear(options: GeoNearOptions): Aggregation };
+  doc(id: string): DocRef;
+}
+
+/** What a transaction offers: `doc(id)` reads and writes only (a `where` would run outside it). */
+export interface Transaction {
+  collection(name: string): {
+    doc(id: string): {
+      get(): Promise<{ data: Doc | null }>;
+      set(data: object): Promise<unknown>;
+    };
+  };
+}
+
+export interface AdapterDb {
+  Geo: {
+    Point: new (longitude: number, latitude: number) => unknown;
+    LineString: new (points: unknown[]) => unknown;
+    Polygon: new (lines: unknown[]) => unknown;
+  };
+  command: {
+    in(values: unknown[]): unknown;
+    geoWithin(options: { geometry: unknown }): unknown;
+  };
+  collection(name: string): Collection;
+  /** Runs `run` in a transaction, commits when it resolves, retries it on a transaction conflict. */
+  runTransaction<T>(run: (tx: Transaction) => Promise<T>, times?: number): Promise<T>;
+}

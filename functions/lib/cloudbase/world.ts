@@ -1,0 +1,45 @@
+import * as tcb from '@cloudbase/node-sdk';
+import type { Ports } from '../ports';
+import { cloudbasePorts } from './adapters';
+import type { World } from '../serve';
+
+/** The admins of a deployment: `NEARBY_ADMIN_OPENIDS`, a comma list of OPENIDs. */
+export function adminsFrom(list: string | undefined): Set<string> {
+  return new Set((list ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+}
+
+/**
+ * The caller's OPENID from a function context (`WX_OPENID`, set when a mini program calls), or
+ * null: timers, HTTP access and anything the SDK cannot read as a context have no caller.
+ */
+export function openidOf(context: unknown): string | null {
+  if (typeof context !== 'object' || context === null) return null;
+  try {
+    const openid = tcb.getCloudbaseContext(context as Parameters<typeof tcb.getCloudbaseContext>[0]).WX_OPENID;
+    return typeof openid === 'string' && openid !== '' ? openid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A CloudBase composition root over some ports (made on first use and kept for the container's
+ * life, as the SDK client is). "Now" is the system clock: a request never sets it in the cloud.
+ */
+export function createCloudbaseWorld(makePorts: () => Ports, env: NodeJS.ProcessEnv = process.env): World<Ports> {
+  let ports: Ports | undefined;
+  let admins: Set<string> | undefined;
+  return {
+    deps: () => (ports ??= makePorts()),
+    caller: openidOf,
+    now: () => new Date(),
+    isAdmin: (openid) => (admins ??= adminsFrom(env.NEARBY_ADMIN_OPENIDS)).has(openid),
+    log: (line) => console.log(JSON.stringify(line)),
+  };
+}
+
+/**
+ * The production world: CloudBase adapters over the current environment's database, the SDK
+ * initialised on the first call that needs a port (never at import time).
+ */
+export const cloudbaseWorld: World<Ports> = createCloudbaseWorld(() => cloudbasePorts());
