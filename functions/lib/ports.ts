@@ -1,5 +1,6 @@
 import type { LatLng, Polygon } from '../../shared/geo';
 import type { Place, PlaceKind } from '../../shared/places';
+import type { Booking, BookingStatus } from '../../shared/booking';
 import type { Bike, Station } from '../../shared/places';
 import type { Tariff } from '../../shared/tariff';
 
@@ -111,6 +112,51 @@ export interface BikeLock {
   unlock(bikeId: string, rideId: string): Promise<'ok' | 'failed'>;
 }
 
+/** A booking to write: its slot already checked against the rules by the use case. */
+export interface NewBooking {
+  openid: string;
+  storeId: string;
+  /** The slot, ISO in the store's offset, and the store-local date it belongs to. */
+  start: string;
+  end: string;
+  slotDate: string;
+  /** The store's `slot.capacity` at booking time. */
+  capacity: number;
+  requestId: string | null;
+  now: Date;
+  /** The caller may hold at most this many upcoming active bookings. */
+  maxUpcoming: number;
+}
+
+export type CreateBookingOutcome =
+  | { ok: true; booking: Booking; replayed: boolean }
+  | { ok: false; refusal: 'ALREADY_BOOKED' | 'TOO_MANY_BOOKINGS' | 'SLOT_FULL' };
+
+/** Bookings and the per-slot counters that hold capacity. Every method that writes is atomic on its own. */
+export interface BookingStore {
+  /**
+   * Atomically: the caller's booking with this requestId if there is one (replayed); else refuses a
+   * second active booking of the caller for the slot, a caller at the limit, a full slot (counter
+   * `booked < capacity`, then `booked + 1`); else writes the booking with a fresh unique code.
+   */
+  create(input: NewBooking): Promise<CreateBookingOutcome>;
+  byRequest(openid: string, requestId: string): Promise<Booking | null>;
+  get(bookingId: string): Promise<Booking | null>;
+  /** The booking holding this check-in code (codes are never reused). */
+  byCode(code: string): Promise<Booking | null>;
+  /**
+   * Atomically moves a booking from one of `from` to `to`; null when it was in none of them
+   * (someone moved it first). Moving an active booking to `cancelled` frees its place, once.
+   */
+  move(bookingId: string, from: readonly BookingStatus[], to: BookingStatus, now: Date): Promise<Booking | null>;
+  /** A customer's bookings: every upcoming one (slot not ended at `now`) and the latest `pastLimit` past ones. */
+  ofCustomer(openid: string, now: Date, pastLimit: number): Promise<Booking[]>;
+  /** A store's bookings of slots belonging to a local date, by start. */
+  ofStoreDay(storeId: string, slotDate: string): Promise<Booking[]>;
+  /** Places taken per slot start (keyed by the start as given), 0 for a slot nobody booked. */
+  booked(storeId: string, starts: readonly string[]): Promise<Map<string, number>>;
+}
+
 /** Everything the use cases can reach; each use case takes only the ports it needs. */
 export interface Ports {
   places: PlaceStore;
@@ -119,4 +165,5 @@ export interface Ports {
   /** The bikes' locks, already bounded by the lock timeout (a late answer counts as 'failed'). */
   lock: BikeLock;
   tariff: Tariff;
+  bookings: BookingStore;
 }

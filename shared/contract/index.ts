@@ -2,4 +2,5 @@ export * from './common';
 export * from './places';
 export * from './admin';
 export * from './geo';
+export * from './bookings';
 export * from './rides';

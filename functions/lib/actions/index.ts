@@ -1,6 +1,7 @@
 import type { Ports } from '../ports';
 import type { Actions } from '../serve';
 import { adminActions } from './admin';
+import { bookingsActions } from './bookings';
 import { geoActions } from './geo';
 import { ridesActions } from './rides';
 
@@ -8,5 +9,6 @@ import { ridesActions } from './rides';
 export const functionActions: Record<string, Actions<Ports>> = {
   geo: geoActions,
   admin: adminActions,
+  bookings: bookingsActions,
   rides: ridesActions,
 };

@@ -2,6 +2,7 @@ import type { Ports } from '../ports';
 import type { Db } from './db';
 import { sqlitePlaces } from './places';
 import { sqliteStaff } from './staff';
+import { sqliteBookings } from './bookings';
 import { sqliteRides } from './rides';
 import { simulatedLock, timedLock, DEFAULT_LOCK_TIMEOUT_MS, type SimulatedLockSettings } from '../lock';
 import { DEFAULT_TARIFF, type Tariff } from '../../../shared/tariff';
@@ -15,7 +16,6 @@ export interface SqlitePortsOptions {
   tariff?: Tariff;
 }
 
-
 export { openDatabase, type Db } from './db';
 
 /** The embedded adapters behind every port. */
@@ -24,6 +24,7 @@ export function sqlitePorts(db: Db, options: SqlitePortsOptions = {}): Ports {
   return {
     places: sqlitePlaces(db),
     staff: sqliteStaff(db),
+    bookings: sqliteBookings(db),
     rides: sqliteRides(db),
     lock: timedLock(lock, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
     tariff: options.tariff ?? DEFAULT_TARIFF,

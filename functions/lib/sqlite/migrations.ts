@@ -30,7 +30,33 @@ export const MIGRATIONS: string[] = [
   );
   `,
   // 2: bookings (slot counters, bookings) — the bookings issue fills this in.
-  ``,
+  `
+  CREATE TABLE slot_counters (
+    store_id TEXT NOT NULL,
+    slot_key TEXT NOT NULL,
+    booked INTEGER NOT NULL DEFAULT 0 CHECK (booked >= 0),
+    PRIMARY KEY (store_id, slot_key)
+  ) WITHOUT ROWID;
+  CREATE TABLE bookings (
+    id TEXT PRIMARY KEY,
+    openid TEXT NOT NULL,
+    store_id TEXT NOT NULL,
+    slot_key TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end_at TEXT NOT NULL,
+    end_key TEXT NOT NULL,
+    slot_date TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'checked_in', 'cancelled')),
+    code TEXT NOT NULL UNIQUE,
+    request_id TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX bookings_request ON bookings (openid, request_id) WHERE request_id IS NOT NULL;
+  CREATE UNIQUE INDEX bookings_one_active_per_slot ON bookings (openid, store_id, slot_key) WHERE status IN ('pending', 'confirmed');
+  CREATE INDEX bookings_customer ON bookings (openid, end_key);
+  CREATE INDEX bookings_store_day ON bookings (store_id, slot_date, slot_key);
+  `,
   // 3: rides (rides, ride bills, lock commands) — the bikes issue fills this in.
   `
   CREATE TABLE rides (
