@@ -1,10 +1,12 @@
 // Helpers for page tests: load a page folder with miniprogram-simulate, render it, read what it shows.
 import path from 'path';
 import simulate from 'miniprogram-simulate';
+import type { RootComponent } from 'miniprogram-simulate';
 
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
 
-type Rendered = ReturnType<typeof simulate.render>;
+/** A rendered page: query it, tap it, read `instance` and `data`; `detach()` it when done. */
+export type Rendered = RootComponent<any, any, any>;
 
 /**
  * Registers a page or component once per test file (its .ts runs once: jest caches modules), e.g.
@@ -16,7 +18,7 @@ export function loadPage(pagePath: string): string {
 
 /** Renders and attaches a loaded page; runs `onLoad(query)` when given, then lets promises settle. */
 export async function openPage(id: string, query?: Record<string, string>): Promise<Rendered> {
-  const page = simulate.render(id);
+  const page = simulate.render(id) as Rendered;
   const doc = (globalThis as unknown as { document: { createElement(tag: string): never } }).document;
   page.attach(doc.createElement('parent-wrapper'));
   if (query) page.instance.onLoad(query);
