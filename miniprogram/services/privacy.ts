@@ -9,7 +9,8 @@ let pending: PrivacyResolve | null = null;
 let registered = false;
 const sheets: Show[] = [];
 
-function register(): void {
+/** Registers our one listener (idempotent). App.onLaunch calls it so no private API runs before it. */
+export function listenForPrivacyRequests(): void {
   if (registered || typeof wx.onNeedPrivacyAuthorization !== 'function') return;
   registered = true;
   // The typings declare a plain callback; the real listener receives `resolve` (base library 2.32.3).
@@ -24,7 +25,7 @@ function register(): void {
 
 /** Lets a sheet show itself when consent is needed; returns the function that detaches it. */
 export function attachPrivacySheet(show: Show): () => void {
-  register();
+  listenForPrivacyRequests();
   sheets.push(show);
   return () => {
     const i = sheets.indexOf(show);

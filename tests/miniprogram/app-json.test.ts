@@ -1,0 +1,56 @@
+import fs from 'fs';
+import path from 'path';
+
+const ROOT = path.resolve(__dirname, '../../miniprogram');
+const appJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'));
+const project = JSON.parse(fs.readFileSync(path.resolve(ROOT, '../project.config.json'), 'utf8'));
+
+const subpackagePages: string[] = appJson.subpackages.flatMap((p: { root: string; pages: string[] }) => p.pages.map((page) => `${p.root}/${page}`));
+
+function sizeOf(dir: string, skip: (rel: string) => boolean, rel = ''): number {
+  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).reduce((total, entry) => {
+    const child = path.join(rel, entry.name);
+    if (skip(child)) return total;
+    return total + (entry.isDirectory() ? sizeOf(dir, skip, child) : fs.statSync(path.join(dir, child)).size);
+  }, 0);
+}
+
+describe('the mini program layout', () => {
+  it('gives every declared page its four files', () => {
+    const missing = [...appJson.pages, ...subpackagePages].flatMap((page: string) =>
+      ['ts', 'wxml', 'wxss', 'json'].map((ext) => `${page}.${ext}`).filter((file) => !fs.existsSync(path.join(ROOT, file))),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('opens on the nearby map, with both tabs in the main package', () => {
+    expect(appJson.pages[0]).toBe('pages/nearby/index');
+    expect(appJson.tabBar.list.map((t: { pagePath: string }) => t.pagePath)).toEqual(['pages/nearby/index', 'pages/me/index']);
+    appJson.tabBar.list.forEach((t: { pagePath: string }) => expect(appJson.pages).toContain(t.pagePath));
+  });
+
+  it('keeps the booking and ride flows in subpackages, preloaded from the nearby page', () => {
+    expect(appJson.subpackages.map((p: { root: string }) => p.root)).toEqual(['packageBooking', 'packageRide']);
+    expect(appJson.preloadRule['pages/nearby/index'].packages).toEqual(['packageBooking', 'packageRide']);
+  });
+
+  it('declares the location it uses, and nothing more', () => {
+    expect(appJson.requiredPrivateInfos).toEqual(['getLocation']);
+    expect(appJson.permission['scope.userLocation'].desc).toBeTruthy();
+    expect(appJson.__usePrivacyCheck__).toBe(true);
+    expect(appJson.lazyCodeLoading).toBe('requiredComponents');
+  });
+
+  it('keeps the main package far under WeChat\'s 2 MB', () => {
+    const isSubpackage = (rel: string) => appJson.subpackages.some((p: { root: string }) => rel === p.root);
+    const isSource = (rel: string) => rel.endsWith('.d.ts') || rel === 'tsconfig.json';
+    const bytes = sizeOf(ROOT, (rel) => isSubpackage(rel) || isSource(rel));
+    expect(bytes).toBeLessThan(512 * 1024);
+  });
+
+  it('points DevTools at the mini program and the built functions, compiling TypeScript', () => {
+    expect(project).toMatchObject({ miniprogramRoot: 'miniprogram/', cloudfunctionRoot: 'dist/functions/', compileType: 'miniprogram' });
+    expect(project.setting.useCompilerPlugins).toEqual(['typescript']);
+    expect(project.setting.urlCheck).toBe(false);
+  });
+});
