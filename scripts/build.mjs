@@ -1,27 +1,93 @@
 // Bundles every cloud function (one small CommonJS file each, for CloudBase) and the local host.
 // Usage: node scripts/build.mjs [--local] [--functions]  (no flag: both)
+//
+// A cloud bundle is `dist/functions/<name>/index.js` (+ a package.json with no dependencies):
+// esbuild, minified, tree-shaken, @cloudbase/node-sdk bundled in. The build fails when
+// - a function listed in cloudbaserc.json has no functions/<name>/index.ts (or the reverse),
+// - a bundle holds better-sqlite3 or any native module (the cloud has neither),
+// - a bundle does not load in a fresh Node, or loading it does more than define `main`.
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync, readdirSync, existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const args = new Set(process.argv.slice(2));
 const all = !args.has('--local') && !args.has('--functions');
 const common = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', logLevel: 'warning', legalComments: 'none' };
+
+/**
+ * zod's `z` namespace re-exports every locale (about 300 KiB minified) and so defeats tree
+ * shaking; the functions use the default English messages only, which zod imports on its own.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (a) => (/[\\/]zod[\\/]/.test(a.importer) ? { path: resolve(dirname(a.importer), a.path), namespace: 'zod-locales' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (a) => ({ contents: `export { default as en } from ${JSON.stringify(join(dirname(a.path), 'en.js'))};`, loader: 'js', resolveDir: dirname(a.path) }));
+  },
+};
+
+/** Never in a cloud bundle: the embedded database and anything native. */
+const forbidden = [/better-sqlite3/, /\.node$/];
+
+function fail(message) {
+  console.error(`build: ${message}`);
+  process.exit(1);
+}
 
 if (all || args.has('--local')) {
   await build({ ...common, entryPoints: ['functions/local/main.ts'], outfile: 'dist/local/main.js', external: ['better-sqlite3'], sourcemap: true });
 }
 
 if (all || args.has('--functions')) {
-  const names = readdirSync('functions').filter((n) => !['lib', 'local'].includes(n) && existsSync(join('functions', n, 'index.ts')));
+  const folders = readdirSync('functions').filter((n) => !['lib', 'local'].includes(n) && existsSync(join('functions', n, 'index.ts')));
+  const listed = JSON.parse(readFileSync('cloudbaserc.json', 'utf8')).functions.map((f) => f.name);
+  const unlisted = folders.filter((n) => !listed.includes(n));
+  const missing = listed.filter((n) => !folders.includes(n));
+  if (missing.length > 0) fail(`cloudbaserc.json lists ${missing.join(', ')} but functions/<name>/index.ts is missing`);
+  if (unlisted.length > 0) fail(`functions/${unlisted.join(', functions/')} exist but cloudbaserc.json does not list them (add them, or they never deploy)`);
+
+  rmSync('dist/functions', { recursive: true, force: true });
   const sizes = {};
-  for (const name of names) {
+  for (const name of listed) {
     const out = join('dist/functions', name);
     mkdirSync(out, { recursive: true });
-    await build({ ...common, entryPoints: [join('functions', name, 'index.ts')], outfile: join(out, 'index.js'), minify: true, treeShaking: true });
+    const result = await build({
+      ...common,
+      entryPoints: [join('functions', name, 'index.ts')],
+      outfile: join(out, 'index.js'),
+      minify: true,
+      treeShaking: true,
+      metafile: true,
+      plugins: [zodEnglishOnly],
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    const bad = inputs.filter((f) => forbidden.some((re) => re.test(f)));
+    if (bad.length > 0) fail(`${name}: the bundle holds ${bad.join(', ')} (an embedded or native module reached cloud code)`);
+    const code = readFileSync(join(out, 'index.js'));
+    if (code.includes('better-sqlite3')) fail(`${name}: the bundle mentions better-sqlite3 (a require of the embedded database reached cloud code)`);
     // CloudBase installs dependencies from package.json: the bundle needs none.
     writeFileSync(join(out, 'package.json'), JSON.stringify({ name: `nearby-${name}`, version: '1.0.0', main: 'index.js', private: true }, null, 2));
-    sizes[name] = `${(statSync(join(out, 'index.js')).size / 1024).toFixed(0)} KiB`;
+    sizes[name] = `${(statSync(join(out, 'index.js')).size / 1024).toFixed(0)} KiB (${(gzipSync(code).length / 1024).toFixed(0)} KiB gzip)`;
   }
-  console.log('functions bundled:', sizes);
+
+  // Each bundle loads alone, as CloudBase loads it: `main` is a function, and nothing ran
+  // (no SDK init, no network) at require time.
+  const probe = `
+    const started = process.hrtime.bigint();
+    const m = require(process.argv[1]);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (typeof m.main !== 'function') { console.error('no main'); process.exit(1); }
+    setImmediate(() => { process.stdout.write(ms.toFixed(0)); process.exit(0); });`;
+  const loadMs = {};
+  for (const name of listed) {
+    try {
+      loadMs[name] = execFileSync(process.execPath, ['-e', probe, resolve('dist/functions', name, 'index.js')], { encoding: 'utf8', timeout: 20000, env: { PATH: process.env.PATH } });
+    } catch (err) {
+      fail(`${name}: the bundle does not load: ${(err.stderr || err.message).toString().trim().split('\n').slice(0, 5).join(' | ')}`);
+    }
+  }
+  console.log('functions bundled:');
+  for (const name of listed) console.log(`  ${name.padEnd(14)} ${sizes[name].padEnd(24)} require ${loadMs[name]} ms`);
 }
