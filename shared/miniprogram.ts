@@ -6,3 +6,8 @@ export type { OpeningHours } from './hours';
 export type * from './contract/geo';
 export type * from './places';
 export { distanceM } from './geo';
+export type * from './contract/bookings';
+export { isUpcoming, isActive, MAX_UPCOMING_BOOKINGS, CHECK_IN_OPENS_MIN } from './booking';
+export { addDays } from './slots';
+export { clockOf, dateOf, dayLabel, hoursLines, slotText } from './booking-view';
+export { qrMatrix } from './qr-matrix';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CODE_ALPHABET, CODE_LENGTH } from '../checkin-code';
 import type { BookingView } from '../booking';
+import type { OpeningHours } from '../hours';
 import { date, id, instant, requestId } from './common';
 
 /** A check-in code as scanned or typed: spaces around it and lower case are forgiven. */
@@ -40,7 +41,25 @@ export interface SlotsResult {
   storeId: string;
   date: string;
   timezone: string;
+  /** The 7 bookable local dates at the time of the call (today first). */
+  days: string[];
+  /** The store, for its detail page (open now and the next change in its time zone). */
+  store: StoreView;
   slots: SlotView[];
+}
+
+export interface StoreView {
+  id: string;
+  name: string;
+  address: string;
+  lat: number;
+  lng: number;
+  category: string;
+  timezone: string;
+  openingHours: OpeningHours[];
+  slot: { minutes: number; capacity: number };
+  open: boolean;
+  nextChange: string | null;
 }
 
 export type { BookingView, BookingStatus } from '../booking';
@@ -54,5 +73,5 @@ export interface BookingsResult {
 }
 
 export interface StaffStoresResult {
-  stores: Array<{ id: string; name: string }>;
+  stores: Array<{ id: string; name: string; timezone: string }>;
 }

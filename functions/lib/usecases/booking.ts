@@ -23,7 +23,8 @@ import type {
 } from '../../../shared/contract/bookings';
 import type { Store } from '../../../shared/places';
 import { fail, ok, type Fail, type Result } from '../../../shared/result';
-import { bookableDates, checkSlotStart, slotsOn } from '../../../shared/slots';
+import { BOOKING_DAYS, addDays, bookableDates, checkSlotStart, slotsOn } from '../../../shared/slots';
+import { openState } from '../../../shared/hours';
 import type { BookingStore, PlaceStore, StaffStore } from '../ports';
 
 export interface BookingPorts {
@@ -50,12 +51,15 @@ export async function listSlots(ports: BookingPorts, p: SlotsParams, now: Date):
   if (isFail(store)) return store;
   const slots = slotsOn(store, p.date);
   const taken = await ports.bookings.booked(store.id, slots.map((s) => s.start));
-  const { last } = bookableDates(store.timezone, now);
+  const { first, last } = bookableDates(store.timezone, now);
   const capacity = store.slot.capacity;
+  const { kind: _kind, ...details } = store;
   return ok({
     storeId: store.id,
     date: p.date,
     timezone: store.timezone,
+    days: Array.from({ length: BOOKING_DAYS }, (_, i) => addDays(first, i)),
+    store: { ...details, ...openState(store.openingHours, store.timezone, now) },
     slots: slots.map((s) => ({
       start: s.start,
       end: s.end,
@@ -161,8 +165,12 @@ export async function checkIn(ports: BookingPorts, p: CheckInParams, caller: str
 /** Which stores the caller works for (empty for customers): what the mini program shows staff. */
 export async function staffStores(ports: BookingPorts, caller: string): Promise<Result<StaffStoresResult>> {
   const ids = await ports.staff.storesOf(caller);
-  const names = await storeNames(ports, ids);
-  return ok({ stores: ids.filter((id) => names.has(id)).map((id) => ({ id, name: names.get(id)! })) });
+  const stores = [];
+  for (const id of ids) {
+    const store = await ports.places.get('store', id);
+    if (store) stores.push({ id, name: store.name, timezone: store.timezone });
+  }
+  return ok({ stores });
 }
 
 async function staffCheck(ports: BookingPorts, caller: string, storeId: string, field: string): Promise<Fail | null> {
