@@ -13,7 +13,7 @@ module.exports = {
       testEnvironment: 'jsdom',
       testMatch: ['<rootDir>/tests/miniprogram/**/*.test.ts'],
       setupFiles: ['<rootDir>/tests/miniprogram/setup.ts'],
-      moduleNameMapper: { '^.*/miniprogram/shared/index$': '<rootDir>/shared/miniprogram.ts' },
+      moduleNameMapper: { '^(\\.\\./)+shared/index$': '<rootDir>/shared/miniprogram.ts' },
     },
   ],
 };
