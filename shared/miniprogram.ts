@@ -11,3 +11,6 @@ export { isUpcoming, isActive, MAX_UPCOMING_BOOKINGS, CHECK_IN_OPENS_MIN } from 
 export { addDays } from './slots';
 export { clockOf, dateOf, dayLabel, hoursLines, slotText } from './booking-view';
 export { qrMatrix } from './qr-matrix';
+export type * from './contract/rides';
+export { DEFAULT_TARIFF, rideFeeFen, yuan, type Tariff } from './tariff';
+export { DEFAULT_QR_BASE, parseBikeQr, bikeCodeFromQuery } from './qr';
