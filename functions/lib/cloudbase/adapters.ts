@@ -1,6 +1,8 @@
 import type { Ports } from '../ports';
+import { asBookingsDb, cloudbaseBookings } from './bookings';
 import { cloudbaseDb, type CloudbaseDb } from './db';
 import { cloudbasePlaces } from './places';
+import { cloudbaseRidePorts } from './rides';
 import type { AdapterDb } from './sdk';
 import { cloudbaseStaff } from './staff';
 
@@ -16,6 +18,12 @@ export function asAdapterDb(db: CloudbaseDb): AdapterDb {
 }
 
 /** The production adapters behind every port (add a port's CloudBase adapter here). */
-export function cloudbasePorts(db: AdapterDb = asAdapterDb(cloudbaseDb())): Ports {
-  return { places: cloudbasePlaces(db), staff: cloudbaseStaff(db) };
+export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Record<string, string | undefined> = process.env): Ports {
+  const adapterDb = asAdapterDb(db);
+  return {
+    places: cloudbasePlaces(adapterDb),
+    staff: cloudbaseStaff(adapterDb),
+    bookings: cloudbaseBookings(asBookingsDb(db)),
+    ...cloudbaseRidePorts(db, env),
+  };
 }
