@@ -73,5 +73,6 @@ export interface BookingsResult {
 }
 
 export interface StaffStoresResult {
-  stores: Array<{ id: string; name: string; timezone: string }>;
+  /** `today`: the store-local date at the time of the call (what the staff page opens on). */
+  stores: Array<{ id: string; name: string; timezone: string; today: string }>;
 }

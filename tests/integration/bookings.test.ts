@@ -238,7 +238,7 @@ describe('who may do what', () => {
   });
 
   it('tells the mini program which stores the caller works for', async () => {
-    expect((await bookings({ action: 'staffStores' }, STAFF)).data).toEqual({ stores: [{ id: STORE, name: 'Booking One', timezone: 'Asia/Shanghai' }] });
+    expect((await bookings({ action: 'staffStores' }, STAFF)).data).toEqual({ stores: [{ id: STORE, name: 'Booking One', timezone: 'Asia/Shanghai', today: '2026-11-25' }] });
     expect((await bookings({ action: 'staffStores' }, newCustomer())).data).toEqual({ stores: [] });
   });
 });

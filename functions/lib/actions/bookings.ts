@@ -21,5 +21,5 @@ export const bookingsActions: Actions<Ports> = {
   day: user(dayParams, (ports, p, call) => dayBookings(ports, p, call.caller)),
   confirm: user(confirmBookingParams, (ports, p, call) => confirmBooking(ports, p, call.caller, call.now)),
   checkIn: user(checkInParams, (ports, p, call) => checkIn(ports, p, call.caller, call.now)),
-  staffStores: user(staffStoresParams, (ports, _p, call) => staffStores(ports, call.caller)),
+  staffStores: user(staffStoresParams, (ports, _p, call) => staffStores(ports, call.caller, call.now)),
 };

@@ -163,12 +163,12 @@ export async function checkIn(ports: BookingPorts, p: CheckInParams, caller: str
 }
 
 /** Which stores the caller works for (empty for customers): what the mini program shows staff. */
-export async function staffStores(ports: BookingPorts, caller: string): Promise<Result<StaffStoresResult>> {
+export async function staffStores(ports: BookingPorts, caller: string, now: Date): Promise<Result<StaffStoresResult>> {
   const ids = await ports.staff.storesOf(caller);
   const stores = [];
   for (const id of ids) {
     const store = await ports.places.get('store', id);
-    if (store) stores.push({ id, name: store.name, timezone: store.timezone });
+    if (store) stores.push({ id, name: store.name, timezone: store.timezone, today: bookableDates(store.timezone, now).first });
   }
   return ok({ stores });
 }

@@ -1,2 +1,34 @@
-// Placeholder: the packageBooking/pages/booking-result page is written by its own helper.
-Component({ methods: { onLoad() {} } });
+/** After a booking: where and when, the check-in code as a QR code, and the way to "My bookings". */
+import { slotText, type BookingView } from '../../../shared/index';
+
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+Component({
+  data: {
+    ok: false,
+    storeName: '',
+    when: '',
+    code: '',
+  },
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      let booking: BookingView | null = null;
+      try {
+        booking = JSON.parse(decodeURIComponent(query.b || '')) as BookingView;
+      } catch {
+        booking = null;
+      }
+      if (!booking || !booking.code) return;
+      this.setData({ ok: true, storeName: booking.storeName || '', when: slotText(booking.start, booking.end, today()), code: booking.code });
+    },
+    onMineTap() {
+      wx.redirectTo({ url: '/packageBooking/pages/my-bookings/index' });
+    },
+    onBackTap() {
+      wx.navigateBack({ delta: 1 });
+    },
+  },
+});

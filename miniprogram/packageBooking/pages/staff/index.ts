@@ -1,2 +1,143 @@
-// Placeholder: the packageBooking/pages/staff page is written by its own helper.
-Component({ methods: { onLoad() {} } });
+/** The staff desk: pick a store, see the day's bookings, confirm them, scan a customer's code to check in. */
+import { addDays, clockOf, dayLabel, type AppError, type BookingView } from '../../../shared/index';
+import { checkIn, confirmBooking, dayBookings, scanCode, staffStores } from '../../../services/bookings';
+
+const STATUS_TEXT: Record<string, string> = { pending: '待确认', confirmed: '已确认', checked_in: '已到店', cancelled: '已取消' };
+
+interface Row {
+  id: string;
+  time: string;
+  status: string;
+  statusText: string;
+  code: string;
+  canConfirm: boolean;
+}
+
+/** What a refused check-in tells the staff member at the counter. */
+export function checkInErrorText(error: AppError): string {
+  switch (error.reason) {
+    case 'WRONG_STORE':
+      return '这不是本店的预约，请让顾客确认门店';
+    case 'TOO_EARLY':
+      return '还没到核销时间：开始前 30 分钟起才能核销';
+    case 'TOO_LATE':
+      return '这个预约的时段已经结束，不能核销';
+    case 'ALREADY_CHECKED_IN':
+      return '这个核销码已经用过了';
+    case 'CANCELLED':
+      return '顾客已取消这个预约';
+    case 'NOT_STAFF':
+      return '你不是店员，不能核销';
+  }
+  if (error.code === 'NOT_FOUND') return '没有找到这个核销码对应的预约';
+  if (error.code === 'INVALID_ARGUMENT') return '这不是预约核销码';
+  return error.message || '核销失败，请重试';
+}
+
+const rowOf = (b: BookingView): Row => ({
+  id: b.id,
+  time: `${clockOf(b.start)}–${clockOf(b.end)}`,
+  status: b.status,
+  statusText: STATUS_TEXT[b.status] || b.status,
+  code: b.code,
+  canConfirm: b.status === 'pending',
+});
+
+Component({
+  data: {
+    status: 'loading' as 'loading' | 'error' | 'not-staff' | 'ready',
+    errorText: '',
+    stores: [] as Array<{ id: string; name: string; today: string }>,
+    storeId: '',
+    today: '',
+    date: '',
+    dayText: '',
+    listStatus: 'loading' as 'loading' | 'error' | 'empty' | 'ready',
+    rows: [] as Row[],
+    busy: '',
+    result: null as null | { ok: boolean; text: string },
+  },
+  methods: {
+    onLoad() {
+      this.start();
+    },
+
+    async start(): Promise<void> {
+      this.setData({ status: 'loading' });
+      const res = await staffStores();
+      if (!res.ok) {
+        this.setData({ status: 'error', errorText: res.error.message });
+        return;
+      }
+      const stores = res.data.stores;
+      if (stores.length === 0) {
+        this.setData({ status: 'not-staff' });
+        return;
+      }
+      this.setData({ status: 'ready', stores });
+      await this.pick(stores[0].id);
+    },
+
+    async pick(storeId: string): Promise<void> {
+      const store = this.data.stores.find((s) => s.id === storeId);
+      if (!store) return;
+      this.setData({ storeId, today: store.today, result: null });
+      await this.loadDay(store.today);
+    },
+
+    async loadDay(date: string): Promise<void> {
+      this.setData({ date, dayText: dayLabel(date, this.data.today), listStatus: 'loading' });
+      const res = await dayBookings(this.data.storeId, date);
+      if (!res.ok) {
+        this.setData({ listStatus: 'error', errorText: res.error.message });
+        return;
+      }
+      const rows = res.data.bookings.map(rowOf);
+      this.setData({ rows, listStatus: rows.length === 0 ? 'empty' : 'ready' });
+    },
+
+    onStoreTap(e: WechatMiniprogram.TouchEvent) {
+      const id = String(e.currentTarget.dataset.id || '');
+      if (id && id !== this.data.storeId) this.pick(id);
+    },
+
+    onPrevDay() {
+      this.loadDay(addDays(this.data.date, -1));
+    },
+    onNextDay() {
+      this.loadDay(addDays(this.data.date, 1));
+    },
+
+    async onConfirmTap(e: WechatMiniprogram.TouchEvent) {
+      const id = String(e.currentTarget.dataset.id || '');
+      if (!id || this.data.busy) return;
+      this.setData({ busy: id });
+      const res = await confirmBooking(id);
+      this.setData({ busy: '', result: res.ok ? { ok: true, text: '已确认预约' } : { ok: false, text: res.error.reason === 'ALREADY_CONFIRMED' ? '这条预约已经确认过了' : res.error.message } });
+      await this.loadDay(this.data.date);
+    },
+
+    async onScanTap() {
+      if (this.data.busy) return;
+      const scanned = await scanCode();
+      if (!scanned.ok) {
+        if (!scanned.cancelled) this.setData({ result: { ok: false, text: '扫码失败，请重试' } });
+        return;
+      }
+      this.setData({ busy: 'scan' });
+      const res = await checkIn(scanned.text);
+      this.setData({ busy: '' });
+      if (res.ok) {
+        const b = res.data.booking;
+        this.setData({ result: { ok: true, text: `核销成功：${clockOf(b.start)}–${clockOf(b.end)} 的预约` } });
+        await this.loadDay(this.data.date);
+      } else {
+        this.setData({ result: { ok: false, text: checkInErrorText(res.error) } });
+      }
+    },
+
+    onRetry() {
+      this.start();
+    },
+  },
+});
