@@ -124,7 +124,7 @@ describe('CloudBase places: nearby over geoNear', () => {
     expect(db.geoNearCalls.every((c) => c.options.spherical === true && c.options.distanceField === 'geoDistance')).toBe(true);
   });
 
-  it('stops at the largest batch when a filter keeps refusing, with what it is sure of', async () => {
+  it('stops at the largest batch when a filter keeps refusing', async () => {
     const stores = Array.from({ length: MAX_NEARBY_BATCH + 10 }, (_, i) => store(`S${String(i).padStart(4, '0')}`, north(CENTER, 10 + i)));
     const { db, places } = await setUp(stores);
     const hits = await places.nearby({ kind: 'store', center: CENTER, radiusM: 50000, limit: 1, accept: () => false });

@@ -9,7 +9,7 @@ export const GEONEAR_EARTH_RADIUS_M = 6378100;
 
 /** Places past `limit` fetched on the first geoNear, for ties and for the `accept` filter. */
 export const NEARBY_MARGIN = 8;
-/** The largest geoNear batch: past it an `accept` filter that rejects nearly everything gives up. */
+/** The largest geoNear batch: past it a filter that rejects nearly everything (or a pile of 1,000 places at one spot) gives up. */
 export const MAX_NEARBY_BATCH = 1000;
 /** Two distances closer than this (metres) may be ordered either way by geoNear: a tie. */
 const TIE_M = 0.01;
@@ -133,7 +133,7 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
         spherical: true,
         distanceField: 'geoDistance',
         maxDistance: geoNearMaxDistance(q.radiusM),
-        query,
+        ...(Object.keys(query).length > 0 ? { query } : {}),
         key: 'location',
       })
       .limit(batch)
@@ -197,7 +197,8 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
       let batch = q.limit + NEARBY_MARGIN;
       for (;;) {
         const docs = await geoNear(q, batch);
-        const exhausted = docs.length < batch;
+        // At the largest batch the tail is kept too: better a tie cut by geoNear's order than nothing.
+        const exhausted = docs.length < batch || batch >= MAX_NEARBY_BATCH;
         const measured = docs.map((doc) => {
           const place = placeOf(doc);
           return { id: place.id, place, distance: distanceM(q.center, place) };
@@ -210,7 +211,7 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
           hits.push({ place: m.place, distance: m.distance });
           if (hits.length >= q.limit) return hits;
         }
-        if (exhausted || batch >= MAX_NEARBY_BATCH) return hits;
+        if (exhausted) return hits;
         batch = Math.min(batch * 2, MAX_NEARBY_BATCH);
       }
     },
