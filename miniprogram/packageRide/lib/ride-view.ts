@@ -1,0 +1,66 @@
+/** Pure view logic of the ride pages: labels and the words for each refusal. */
+import { yuan } from '../../shared/index';
+import type { AppError, Tariff } from '../../shared/index';
+
+/** Where a ride bill is paid. The bills pages come with the bills issue; until then navigation fails and the page says so. */
+export const BILL_PAGE = '/packageBills/pages/bill/index';
+export const RIDING_PAGE = '/packageRide/pages/riding/index';
+export const SUMMARY_PAGE = '/packageRide/pages/ride-summary/index';
+
+/**
+ * A running ride's clock.
+ * @example clockLabel(3725) // => '1:02:05'
+ * @example clockLabel(65) // => '01:05'
+ */
+export function clockLabel(sec: number): string {
+  const s = Math.max(0, Math.floor(sec));
+  const two = (n: number) => String(n).padStart(2, '0');
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}:${two(m)}:${two(s % 60)}` : `${two(m)}:${two(s % 60)}`;
+}
+
+/**
+ * A finished ride's duration in words.
+ * @example durationLabel(3725) // => '1 小时 2 分 5 秒'
+ */
+export function durationLabel(sec: number): string {
+  const s = Math.max(0, Math.floor(sec));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const parts = [h > 0 ? `${h} 小时` : '', h > 0 || m > 0 ? `${m} 分` : '', `${s % 60} 秒`];
+  return parts.filter(Boolean).join(' ');
+}
+
+/** The tariff in a few lines. */
+export function tariffLines(t: Tariff): string[] {
+  const minutes = (sec: number) => (sec % 60 === 0 ? `${sec / 60} 分钟` : `${sec} 秒`);
+  const lines = [
+    `${minutes(t.freeSec)}内免费`,
+    `超过后按整段骑行计费：每 ${minutes(t.unitSec)} ${yuan(t.unitFeeFen)}（不足按一段计）`,
+    `停车区外还车加收 ${yuan(t.parkingSurchargeFen)}`,
+  ];
+  if (t.dailyCapFen !== null) lines.push(`每 24 小时最多收取 ${yuan(t.dailyCapFen)}`);
+  return lines;
+}
+
+export type FollowUp = 'retry' | 'riding' | 'bills' | 'scan' | 'location' | '';
+
+/** What the unlock page says for a refusal, and which button it offers. */
+export function unlockRefusal(error: AppError, code: string, distanceM: number | null): { text: string; followUp: FollowUp } {
+  switch (error.reason) {
+    case 'TOO_FAR':
+      return { text: `离车太远${distanceM === null ? '' : `（约 ${Math.round(distanceM)} 米）`}，请走到车旁 100 米内再开锁`, followUp: 'retry' };
+    case 'BIKE_UNAVAILABLE':
+      return { text: `单车 ${code} 暂不可用（维修中或正被使用），请换一辆`, followUp: 'scan' };
+    case 'ACTIVE_RIDE':
+      return { text: '你有一段进行中的骑行，请先还车', followUp: 'riding' };
+    case 'UNPAID_BILL':
+      return { text: '你有未支付的骑行账单，支付后才能开始新的骑行', followUp: 'bills' };
+    case 'LOCK_FAILED':
+      return { text: '车锁没有响应，请重试或换一辆车', followUp: 'retry' };
+  }
+  if (error.code === 'NOT_FOUND') return { text: `没有找到编号为 ${code} 的单车，请核对车身编号`, followUp: 'scan' };
+  if (error.code === 'UNAUTHENTICATED') return { text: '请先登录微信后再开锁', followUp: '' };
+  return { text: error.message, followUp: 'retry' };
+}

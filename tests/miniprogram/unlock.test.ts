@@ -1,0 +1,109 @@
+import { loadPage, openPage, tap, texts, wxMock } from './harness';
+import { DEFAULT_TARIFF } from '../../shared/tariff';
+
+jest.mock('../../miniprogram/services/rides', () => ({ previewBike: jest.fn(), unlockBike: jest.fn() }));
+jest.mock('../../miniprogram/services/location', () => ({ locate: jest.fn(), openRoute: jest.fn(), reauthorizeLocation: jest.fn() }));
+
+const rides = jest.requireMock('../../miniprogram/services/rides') as { previewBike: jest.Mock; unlockBike: jest.Mock };
+const location = jest.requireMock('../../miniprogram/services/location') as { locate: jest.Mock };
+
+const BIKE = { id: 'B0042', code: 'B0042', lat: 31.2304, lng: 121.4737, available: true };
+// About 33 m south of the bike.
+const HERE = { lat: 31.2301, lng: 121.4737 };
+const preview = (over: Partial<typeof BIKE> = {}) => ({ ok: true, data: { bike: { ...BIKE, ...over }, tariff: DEFAULT_TARIFF, maxUnlockDistanceM: 100 } });
+const refusal = (code: string, reason?: string) => ({ ok: false, error: { code, message: 'refused', ...(reason ? { reason } : {}) } });
+const cameraQuery = (text: string) => ({ q: encodeURIComponent(text), scancode_time: '1764050000' });
+
+let pageId: string;
+beforeAll(() => {
+  pageId = loadPage('packageRide/pages/unlock/index');
+});
+beforeEach(() => {
+  jest.clearAllMocks();
+  rides.previewBike.mockResolvedValue(preview());
+  location.locate.mockResolvedValue({ ok: true, position: HERE });
+});
+
+describe('opened by the WeChat camera', () => {
+  it('reads the bike code from q and shows the bike, its distance and the tariff', async () => {
+    const page = await openPage(pageId, cameraQuery('https://nearby.example.com/b/B0042'));
+    expect(rides.previewBike).toHaveBeenCalledWith('B0042');
+    expect(texts(page, '.bike-code')).toEqual(['单车 B0042']);
+    expect(texts(page, '.bike-distance')).toEqual(['距你 33 m']);
+    expect(texts(page, '.tariff-line')).toEqual(['2 分钟内免费', '超过后按整段骑行计费：每 30 分钟 ¥1.50（不足按一段计）', '停车区外还车加收 ¥5.00']);
+    expect(texts(page, '.unlock-btn')).toEqual(['开锁骑行']);
+  });
+
+  it('says so for a QR code that is not a bike sticker, and asks nothing of the server', async () => {
+    const page = await openPage(pageId, cameraQuery('https://evil.example.com/b/B0042'));
+    expect(rides.previewBike).not.toHaveBeenCalled();
+    expect(texts(page, '.error-text')).toEqual(['这不是单车的二维码，请扫描车身上的二维码']);
+    expect(texts(page, '.follow-up')).toEqual(['重新扫码']);
+  });
+
+  it('warns when the rider stands too far away', async () => {
+    location.locate.mockResolvedValue({ ok: true, position: { lat: 31.2324, lng: 121.4737 } });
+    const page = await openPage(pageId, cameraQuery('https://nearby.example.com/b/B0042'));
+    expect(texts(page, '.bike-distance.too-far')).toEqual(['距你 220 m，请走到 100 米内开锁']);
+  });
+
+  it('shows an unknown code as such', async () => {
+    rides.previewBike.mockResolvedValue(refusal('NOT_FOUND'));
+    const page = await openPage(pageId, cameraQuery('https://nearby.example.com/b/B9999'));
+    expect(texts(page, '.error-text')).toEqual(['没有找到编号为 B9999 的单车，请核对车身编号']);
+  });
+});
+
+it('opens the scanner when reached without a code, and shows the scanned bike', async () => {
+  wxMock().scanCode.mockImplementation((o: { success: (r: { result: string }) => void }) => o.success({ result: 'https://nearby.example.com/b/B0042' }));
+  const page = await openPage(pageId, {});
+  expect(wxMock().scanCode).toHaveBeenCalledWith(expect.objectContaining({ onlyFromCamera: true, scanType: ['qrCode'] }));
+  expect(texts(page, '.bike-code')).toEqual(['单车 B0042']);
+});
+
+it('takes the code the nearby map passes', async () => {
+  const page = await openPage(pageId, { code: 'B0042' });
+  expect(rides.previewBike).toHaveBeenCalledWith('B0042');
+  expect(texts(page, '.bike-code')).toEqual(['单车 B0042']);
+});
+
+describe('the unlock button', () => {
+  it('starts the ride and moves on to the riding page', async () => {
+    rides.unlockBike.mockResolvedValue({ ok: true, data: { ride: { id: 'R1', bikeId: 'B0042', bikeCode: 'B0042', startAt: '2026-11-25T08:00:00.000Z', status: 'active' } } });
+    const page = await openPage(pageId, { code: 'B0042' });
+    await tap(page, '.unlock-btn');
+    expect(rides.unlockBike).toHaveBeenCalledWith('B0042', HERE);
+    expect(wxMock().redirectTo).toHaveBeenCalledWith({ url: '/packageRide/pages/riding/index?rideId=R1' });
+  });
+
+  it.each([
+    ['TOO_FAR', '离车太远（约 33 米），请走到车旁 100 米内再开锁', '重试'],
+    ['BIKE_UNAVAILABLE', '单车 B0042 暂不可用（维修中或正被使用），请换一辆', '重新扫码'],
+    ['ACTIVE_RIDE', '你有一段进行中的骑行，请先还车', '查看当前骑行'],
+    ['UNPAID_BILL', '你有未支付的骑行账单，支付后才能开始新的骑行', '去支付'],
+    ['LOCK_FAILED', '车锁没有响应，请重试或换一辆车', '重试'],
+  ])('explains %s and offers the way on', async (reason, message, button) => {
+    rides.unlockBike.mockResolvedValue(refusal('FAILED_PRECONDITION', reason));
+    const page = await openPage(pageId, { code: 'B0042' });
+    await tap(page, '.unlock-btn');
+    expect(texts(page, '.error-text')).toEqual([message]);
+    expect(texts(page, '.follow-up')).toEqual([button]);
+    expect(wxMock().redirectTo).not.toHaveBeenCalled();
+  });
+
+  it('leads a rider who already rides to the riding page', async () => {
+    rides.unlockBike.mockResolvedValue(refusal('FAILED_PRECONDITION', 'ACTIVE_RIDE'));
+    const page = await openPage(pageId, { code: 'B0042' });
+    await tap(page, '.unlock-btn');
+    await tap(page, '.follow-up');
+    expect(wxMock().redirectTo).toHaveBeenCalledWith({ url: '/packageRide/pages/riding/index' });
+  });
+
+  it('asks for the location when it is refused', async () => {
+    const page = await openPage(pageId, { code: 'B0042' });
+    location.locate.mockResolvedValue({ ok: false, reason: 'denied' });
+    await tap(page, '.unlock-btn');
+    expect(rides.unlockBike).not.toHaveBeenCalled();
+    expect(texts(page, '.follow-up')).toEqual(['开启定位']);
+  });
+});
