@@ -1,0 +1,93 @@
+import { loadPage, openPage, tap, texts, wxMock } from './harness';
+import type { BookingView } from '../../shared/booking';
+
+jest.mock('../../miniprogram/services/bookings', () => ({ myBookings: jest.fn(), cancelBooking: jest.fn() }));
+const bookings = jest.requireMock('../../miniprogram/services/bookings') as Record<'myBookings' | 'cancelBooking', jest.Mock>;
+
+const booking = (id: string, start: string, over: Partial<BookingView> = {}): BookingView => ({
+  id,
+  storeId: 'S001',
+  storeName: '街角咖啡',
+  start: `${start}:00+08:00`,
+  end: `${start.slice(0, 11)}${String(Number(start.slice(11, 13)) + 1).padStart(2, '0')}:00:00+08:00`,
+  status: 'pending',
+  code: `CODE${id.slice(-1)}2345`.slice(0, 8),
+  ...over,
+});
+// Now: Wednesday 2026-11-25, 12:00 in Shanghai.
+const LIST = [
+  booking('bk_a', '2026-11-25T15:00', { status: 'confirmed', code: 'AAAA2345' }),
+  booking('bk_b', '2026-11-27T10:00', { code: 'BBBB2345' }),
+  booking('bk_c', '2026-11-20T10:00', { status: 'checked_in', code: 'CCCC2345' }),
+  booking('bk_d', '2026-11-19T10:00', { status: 'cancelled', code: 'DDDD2345' }),
+];
+
+let pageId: string;
+beforeAll(() => {
+  jest.useFakeTimers({ now: new Date('2026-11-25T04:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+  pageId = loadPage('packageBooking/pages/my-bookings/index');
+});
+afterAll(() => jest.useRealTimers());
+beforeEach(() => {
+  jest.clearAllMocks();
+  bookings.myBookings.mockResolvedValue({ ok: true, data: { bookings: LIST } });
+});
+
+describe('My bookings', () => {
+  it('shows upcoming bookings first, then past ones, with their state', async () => {
+    const page = await openPage(pageId, {});
+    expect(texts(page, '.upcoming .booking-when')).toEqual(['今天 15:00–16:00', '11-27 周五 10:00–11:00']);
+    expect(texts(page, '.upcoming .booking-status')).toEqual(['已确认', '待确认']);
+    expect(texts(page, '.past .booking-when')).toEqual(['11-20 周五 10:00–11:00', '11-19 周四 10:00–11:00']);
+    expect(texts(page, '.past .booking-status')).toEqual(['已到店', '已取消']);
+  });
+
+  it('shows the next booking\'s check-in code as a QR code, and another one on tap', async () => {
+    const page = await openPage(pageId, {});
+    const qr = () => {
+      const shown = page.querySelectorAll('.code-qr');
+      expect(shown).toHaveLength(1);
+      return shown[0] as unknown as typeof page;
+    };
+    expect(texts(qr(), '.qr-code')).toEqual(['AAAA2345']);
+    // A version-1 QR code: 21 rows of 21 modules, some dark.
+    expect(qr().querySelectorAll('.qr-row')).toHaveLength(21);
+    expect(qr().querySelectorAll('.qr-cell')).toHaveLength(21 * 21);
+    expect(qr().querySelectorAll('.qr-dark').length).toBeGreaterThan(100);
+    await tap(page, '.show-code', 1);
+    expect(texts(qr(), '.qr-code')).toEqual(['BBBB2345']);
+  });
+
+  it('cancels after a second tap, then reloads and says the place is freed', async () => {
+    bookings.cancelBooking.mockResolvedValue({ ok: true, data: { booking: { ...LIST[1], status: 'cancelled' } } });
+    const page = await openPage(pageId, {});
+    await tap(page, '.cancel', 1);
+    expect(bookings.cancelBooking).not.toHaveBeenCalled();
+    await tap(page, '.cancel-confirm');
+    expect(bookings.cancelBooking).toHaveBeenCalledWith('bk_b');
+    expect(bookings.myBookings).toHaveBeenCalledTimes(2);
+    expect(texts(page, '.message')).toEqual(['已取消预约，名额已释放']);
+  });
+
+  it('explains a refused cancel', async () => {
+    bookings.cancelBooking.mockResolvedValue({ ok: false, error: { code: 'FAILED_PRECONDITION', message: 'x', reason: 'STARTED' } });
+    const page = await openPage(pageId, {});
+    await tap(page, '.cancel');
+    await tap(page, '.cancel-confirm');
+    expect(texts(page, '.message')).toEqual(['时段已开始，不能取消了']);
+  });
+
+  it('offers the map when there is no booking, and a retry when loading fails', async () => {
+    bookings.myBookings.mockResolvedValueOnce({ ok: true, data: { bookings: [] } });
+    const empty = await openPage(pageId, {});
+    expect(texts(empty, '.empty-text')).toEqual(['还没有预约']);
+    await tap(empty, '.browse');
+    expect(wxMock().switchTab).toHaveBeenCalledWith({ url: '/pages/nearby/index' });
+
+    bookings.myBookings.mockResolvedValueOnce({ ok: false, error: { code: 'INTERNAL', message: '无法连接服务器' } });
+    const broken = await openPage(pageId, {});
+    expect(texts(broken, '.error-text')).toEqual(['无法连接服务器']);
+    await tap(broken, '.retry');
+    expect(texts(broken, '.booking-store')).toHaveLength(4);
+  });
+});
