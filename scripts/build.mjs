@@ -1,5 +1,6 @@
 // Bundles every cloud function (one small CommonJS file each, for CloudBase) and the local host.
-// Usage: node scripts/build.mjs [--local] [--functions]  (no flag: both)
+// Usage: node scripts/build.mjs [--local] [--functions] [--out <dir>]  (no flag: both; functions
+// go to <dir>, default dist/functions)
 //
 // A cloud bundle is `dist/functions/<name>/index.js` (+ a package.json with no dependencies):
 // esbuild, minified, tree-shaken, @cloudbase/node-sdk bundled in. The build fails when
@@ -7,12 +8,14 @@
 // - a bundle holds better-sqlite3 or any native module (the cloud has neither),
 // - a bundle does not load in a fresh Node, or loading it does more than define `main`.
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const outRoot = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : 'dist/functions';
 const all = !args.has('--local') && !args.has('--functions');
 const common = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', logLevel: 'warning', legalComments: 'none' };
 
@@ -48,29 +51,31 @@ if (all || args.has('--functions')) {
   if (missing.length > 0) fail(`cloudbaserc.json lists ${missing.join(', ')} but functions/<name>/index.ts is missing`);
   if (unlisted.length > 0) fail(`functions/${unlisted.join(', functions/')} exist but cloudbaserc.json does not list them (add them, or they never deploy)`);
 
-  rmSync('dist/functions', { recursive: true, force: true });
+  rmSync(outRoot, { recursive: true, force: true });
   const sizes = {};
-  for (const name of listed) {
-    const out = join('dist/functions', name);
-    mkdirSync(out, { recursive: true });
-    const result = await build({
-      ...common,
-      entryPoints: [join('functions', name, 'index.ts')],
-      outfile: join(out, 'index.js'),
-      minify: true,
-      treeShaking: true,
-      metafile: true,
-      plugins: [zodEnglishOnly],
-    });
-    const inputs = Object.keys(result.metafile.inputs);
-    const bad = inputs.filter((f) => forbidden.some((re) => re.test(f)));
-    if (bad.length > 0) fail(`${name}: the bundle holds ${bad.join(', ')} (an embedded or native module reached cloud code)`);
-    const code = readFileSync(join(out, 'index.js'));
-    if (code.includes('better-sqlite3')) fail(`${name}: the bundle mentions better-sqlite3 (a require of the embedded database reached cloud code)`);
-    // CloudBase installs dependencies from package.json: the bundle needs none.
-    writeFileSync(join(out, 'package.json'), JSON.stringify({ name: `nearby-${name}`, version: '1.0.0', main: 'index.js', private: true }, null, 2));
-    sizes[name] = `${(statSync(join(out, 'index.js')).size / 1024).toFixed(0)} KiB (${(gzipSync(code).length / 1024).toFixed(0)} KiB gzip)`;
-  }
+  await Promise.all(
+    listed.map(async (name) => {
+      const out = join(outRoot, name);
+      mkdirSync(out, { recursive: true });
+      const result = await build({
+        ...common,
+        entryPoints: [join('functions', name, 'index.ts')],
+        outfile: join(out, 'index.js'),
+        minify: true,
+        treeShaking: true,
+        metafile: true,
+        plugins: [zodEnglishOnly],
+      });
+      const inputs = Object.keys(result.metafile.inputs);
+      const bad = inputs.filter((f) => forbidden.some((re) => re.test(f)));
+      if (bad.length > 0) fail(`${name}: the bundle holds ${bad.join(', ')} (an embedded or native module reached cloud code)`);
+      const code = readFileSync(join(out, 'index.js'));
+      if (code.includes('better-sqlite3')) fail(`${name}: the bundle mentions better-sqlite3 (a require of the embedded database reached cloud code)`);
+      // CloudBase installs dependencies from package.json: the bundle needs none.
+      writeFileSync(join(out, 'package.json'), JSON.stringify({ name: `nearby-${name}`, version: '1.0.0', main: 'index.js', private: true }, null, 2));
+      sizes[name] = `${(statSync(join(out, 'index.js')).size / 1024).toFixed(0)} KiB (${(gzipSync(code).length / 1024).toFixed(0)} KiB gzip)`;
+    }),
+  );
 
   // Each bundle loads alone, as CloudBase loads it: `main` is a function, and nothing ran
   // (no SDK init, no network) at require time.
@@ -81,12 +86,14 @@ if (all || args.has('--functions')) {
     if (typeof m.main !== 'function') { console.error('no main'); process.exit(1); }
     setImmediate(() => { process.stdout.write(ms.toFixed(0)); process.exit(0); });`;
   const loadMs = {};
+  // One at a time, so that the printed require times are not those of four loads racing.
   for (const name of listed) {
-    try {
-      loadMs[name] = execFileSync(process.execPath, ['-e', probe, resolve('dist/functions', name, 'index.js')], { encoding: 'utf8', timeout: 20000, env: { PATH: process.env.PATH } });
-    } catch (err) {
-      fail(`${name}: the bundle does not load: ${(err.stderr || err.message).toString().trim().split('\n').slice(0, 5).join(' | ')}`);
-    }
+    loadMs[name] = await new Promise((done) => {
+      execFile(process.execPath, ['-e', probe, resolve(outRoot, name, 'index.js')], { encoding: 'utf8', timeout: 20000, env: { PATH: process.env.PATH } }, (err, stdout, stderr) => {
+        if (err) fail(`${name}: the bundle does not load: ${(stderr || err.message).toString().trim().split('\n').slice(0, 5).join(' | ')}`);
+        done(stdout);
+      });
+    });
   }
   console.log('functions bundled:');
   for (const name of listed) console.log(`  ${name.padEnd(14)} ${sizes[name].padEnd(24)} require ${loadMs[name]} ms`);
