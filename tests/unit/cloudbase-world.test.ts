@@ -1,5 +1,7 @@
 import { main as adminMain } from '../../functions/admin/index';
+import { main as bookingsMain } from '../../functions/bookings/index';
 import { main as geoMain } from '../../functions/geo/index';
+import { main as ridesMain } from '../../functions/rides/index';
 import { geoActions } from '../../functions/lib/actions/geo';
 import { adminActions } from '../../functions/lib/actions/admin';
 import { cloudbaseInitialised } from '../../functions/lib/cloudbase/db';
@@ -20,8 +22,7 @@ function contextOf(env: Record<string, string>, form: 'environment' | 'environ' 
 
 describe('the CloudBase composition root', () => {
   it('wires the cloud functions without initialising the SDK at import time', () => {
-    expect(typeof geoMain).toBe('function');
-    expect(typeof adminMain).toBe('function');
+    for (const main of [geoMain, adminMain, bookingsMain, ridesMain]) expect(typeof main).toBe('function');
     expect(cloudbaseInitialised()).toBe(false);
   });
 
