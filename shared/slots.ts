@@ -84,7 +84,11 @@ export function offsetMin(atMs: number, tz: string): number {
   }
   const p: Record<string, number> = {};
   for (const part of f.formatToParts(atMs)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  // setUTCFullYear, not Date.UTC: the latter reads years 0..99 as 1900..1999.
+  const d = new Date(0);
+  d.setUTCFullYear(p.year, p.month - 1, p.day);
+  d.setUTCHours(p.hour, p.minute, p.second, 0);
+  const wall = d.getTime();
   return Math.round((wall - Math.floor(atMs / 1000) * 1000) / 60_000);
 }
 
