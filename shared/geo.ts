@@ -1,4 +1,4 @@
-import { distance as turfDistance, booleanPointInPolygon } from '@turf/turf';
+import { booleanPointInPolygon } from '@turf/turf';
 
 /** A position in GCJ-02 degrees, as `wx.getLocation({ type: 'gcj02' })` and `<map>` give it. */
 export interface LatLng {
@@ -20,7 +20,25 @@ export const EARTH_RADIUS_M = 6371008.8;
  * @example distanceM({ lat: 31.2304, lng: 121.4737 }, { lat: 31.2404, lng: 121.4737 }) // => ~1111.95
  */
 export function distanceM(a: LatLng, b: LatLng): number {
-  return turfDistance([a.lng, a.lat], [b.lng, b.lat], { units: 'meters' });
+  return distancesFromM(a)(b.lat, b.lng);
+}
+
+/** Turf's degreesToRadians, bit for bit. */
+const radians = (degrees: number) => ((degrees % 360) * Math.PI) / 180;
+
+/**
+ * A measure of distances from one centre, in metres: Turf's haversine computed in the same order
+ * (so the same value to the last bit), with the centre's share computed once. For hot loops.
+ * @example const from = distancesFromM({ lat: 31.2304, lng: 121.4737 }); from(31.2404, 121.4737) // => ~1111.95
+ */
+export function distancesFromM(center: LatLng): (lat: number, lng: number) => number {
+  const cosLat1 = Math.cos(radians(center.lat));
+  return (lat, lng) => {
+    const dLat = radians(lat - center.lat);
+    const dLng = radians(lng - center.lng);
+    const a = Math.pow(Math.sin(dLat / 2), 2) + Math.pow(Math.sin(dLng / 2), 2) * cosLat1 * Math.cos(radians(lat));
+    return 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a)) * EARTH_RADIUS_M;
+  };
 }
 
 /** A box of degrees; `minLng > maxLng` never happens: a box across the antimeridian is split in two. */

@@ -29,40 +29,87 @@ export function isTimeZone(tz: string): boolean {
   return known;
 }
 
+const MINUTE_MS = 60_000;
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock fields of an instant in a zone, from one cached formatter (dayjs's tz() costs ~100 µs a call). */
+function fieldsAt(ms: number, tz: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
+  let format = formats.get(tz);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formats.set(tz, format);
+  }
+  const f = { y: 0, mo: 0, d: 0, h: 0, mi: 0, s: 0 };
+  for (const part of format.formatToParts(ms)) {
+    if (part.type === 'year') f.y = Number(part.value);
+    else if (part.type === 'month') f.mo = Number(part.value);
+    else if (part.type === 'day') f.d = Number(part.value);
+    else if (part.type === 'hour') f.h = Number(part.value) % 24;
+    else if (part.type === 'minute') f.mi = Number(part.value);
+    else if (part.type === 'second') f.s = Number(part.value);
+  }
+  return f;
+}
+
+/** The zone's offset from UTC at an instant, in whole minutes. */
+function offsetMin(ms: number, tz: string): number {
+  const f = fieldsAt(ms, tz);
+  const wall = Date.UTC(f.y, f.mo - 1, f.d, f.h, f.mi, f.s);
+  return Math.round((wall - Math.floor(ms / 1000) * 1000) / MINUTE_MS);
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** An instant as ISO 8601 with the zone's offset at that instant ("Z" for none), as dayjs's `format()` writes it. */
+function isoWithOffset(ms: number, tz: string): string {
+  const offset = offsetMin(ms, tz);
+  const local = new Date(ms + offset * MINUTE_MS);
+  const abs = Math.abs(offset);
+  const zone = offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return (
+    `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
+    `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}${zone}`
+  );
+}
+
 /**
  * The wall-clock fields of an instant in a time zone.
  * @example wallClock(new Date('2026-11-25T16:30:00Z'), 'Asia/Shanghai') // => { date: '2026-11-26', isoWeekday: 4, minuteOfDay: 30 }
  */
 export function wallClock(at: Date, tz: string): { date: string; isoWeekday: number; minuteOfDay: number } {
-  const local = dayjs(at).tz(tz);
-  const weekday = local.day(); // 0 = Sunday
+  const f = fieldsAt(at.getTime(), tz);
+  const weekday = new Date(Date.UTC(f.y, f.mo - 1, f.d)).getUTCDay(); // 0 = Sunday
   return {
-    date: local.format('YYYY-MM-DD'),
+    date: `${pad(f.y, 4)}-${pad(f.mo)}-${pad(f.d)}`,
     isoWeekday: weekday === 0 ? 7 : weekday,
-    minuteOfDay: local.hour() * 60 + local.minute(),
+    minuteOfDay: f.h * 60 + f.mi,
   };
 }
 
 /**
  * The instant of a wall-clock time in a time zone, as ISO 8601 with the zone's offset.
  * `minuteOfDay` may pass 1440: it then falls on a later day. A wall time the clocks skip (spring
- * forward) moves on by the gap; one they repeat (fall back) is the first not before `notBefore`.
+ * forward) moves on by the gap; one they repeat (fall back) is its first occurrence (Temporal's
+ * "compatible" disambiguation), or the first not before `notBefore`.
  * @example instantAt('2026-11-25', 600, 'Asia/Shanghai') // => '2026-11-25T10:00:00+08:00'
  */
 export function instantAt(date: string, minuteOfDay: number, tz: string, notBefore?: Date): string {
-  const day = dayjs.utc(date).add(Math.floor(minuteOfDay / 1440), 'day').format('YYYY-MM-DD');
-  const m = minuteOfDay % 1440;
-  const hh = String(Math.floor(m / 60)).padStart(2, '0');
-  const mm = String(m % 60).padStart(2, '0');
-  const wall = `${day} ${hh}:${mm}`;
-  const later = dayjs.tz(wall, tz);
-  // A wall time that happens twice (clocks turned back) is its first occurrence (Temporal's
-  // "compatible" disambiguation; dayjs would give the second), or the first not before `notBefore`.
-  const offsetBefore = dayjs(later.valueOf() - 3 * 3600_000).tz(tz).utcOffset();
-  if (offsetBefore > later.utcOffset()) {
-    const earlier = dayjs(later.valueOf() - (offsetBefore - later.utcOffset()) * 60_000).tz(tz);
-    const first = earlier.format('YYYY-MM-DD HH:mm') === wall;
-    if (first && (notBefore === undefined || earlier.valueOf() >= notBefore.getTime())) return earlier.format();
+  // The wall time read as if it were UTC; the instant is `wall - offset` for the offset then in force.
+  const wall = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + minuteOfDay * MINUTE_MS;
+  // Offsets run from -12 h to +14 h and change at most once in a day and a half: the offsets well
+  // before and well after every candidate instant are the only two in play.
+  const before = offsetMin(wall - 17 * 3600_000, tz);
+  const after = offsetMin(wall + 15 * 3600_000, tz);
+  if (before === after) return isoWithOffset(wall - before * MINUTE_MS, tz);
+  const early = wall - before * MINUTE_MS;
+  const late = wall - after * MINUTE_MS;
+  const earlyReal = offsetMin(early, tz) === before;
+  const lateReal = offsetMin(late, tz) === after;
+  if (earlyReal && lateReal) {
+    const [first, second] = early < late ? [early, late] : [late, early];
+    return isoWithOffset(notBefore === undefined || first >= notBefore.getTime() ? first : second, tz);
   }
-  return later.format();
+  if (lateReal && !earlyReal) return isoWithOffset(late, tz);
+  // Real before the change, or in the gap the clocks skip: read with the offset before it.
+  return isoWithOffset(early, tz);
 }

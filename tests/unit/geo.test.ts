@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { destination, distance as turfDistance } from '@turf/turf';
-import { boxesAround, byDistanceThenId, distanceM, EARTH_RADIUS_M, pointInZone, zoneBox, type BoxDeg, type LatLng, type Polygon } from '../../shared/geo';
+import { boxesAround, byDistanceThenId, distanceM, distancesFromM, EARTH_RADIUS_M, pointInZone, zoneBox, type BoxDeg, type LatLng, type Polygon } from '../../shared/geo';
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);
 
@@ -28,6 +28,15 @@ describe('distanceM', () => {
         const d = distanceM(a, b);
         expect(d).toBe(turfDistance([a.lng, a.lat], [b.lng, b.lat], { units: 'meters' }));
         expect(Math.abs(d - haversineM(a, b))).toBeLessThan(1e-6 * Math.max(1, d));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('gives the same value to the last bit from a prepared centre (distancesFromM)', () => {
+    fc.assert(
+      fc.property(centre, centre, (a, b) => {
+        expect(distancesFromM(a)(b.lat, b.lng)).toBe(turfDistance([a.lng, a.lat], [b.lng, b.lat], { units: 'meters' }));
       }),
       { numRuns: RUNS },
     );

@@ -1,27 +1,48 @@
-import { boxesAround, byDistanceThenId, distanceM, pointInZone, zoneBox, type Polygon } from '../../../shared/geo';
+import { boxesAround, byDistanceThenId, distancesFromM, pointInZone, zoneBox, type Polygon } from '../../../shared/geo';
 import type { Place, PlaceKind } from '../../../shared/places';
 import type { NearbyQuery, PlaceHit, PlaceStore } from '../ports';
+import type { Statement } from 'better-sqlite3';
 import { atomically, type Db } from './db';
 
-type Candidate = { pk: number; id: string; distance: number };
+type Candidate = { pk: number; id: string; distance: number; body?: string };
+
+/** A query up to this radius searches its whole circle at once (few places, one statement). */
+const ONE_WINDOW_M = 10000;
+/** The first search circle of a wider query; it grows only while it holds fewer than `limit` answers. */
+const FIRST_WINDOW_M = 5000;
 
 /** Places in SQLite: one row each, and an R*Tree per kind so that a nearby query never scans the table. */
 export function sqlitePlaces(db: Db): PlaceStore {
   const kinds: PlaceKind[] = ['store', 'station', 'bike'];
-  const window = (kind: PlaceKind, extra: string) =>
+  // Positional parameters (maxLng, minLng, maxLat, minLat[, category]): binding them is cheaper than names.
+  // The last circle of a query also reads the bodies: one statement fewer for most queries.
+  const window = (kind: PlaceKind, extra: string, body: boolean) =>
     db
       .prepare(
-        `SELECT p.pk, p.id, p.lat, p.lng FROM geo_${kind} g JOIN places p ON p.pk = g.pk
-         WHERE g.min_lng <= @maxLng AND g.max_lng >= @minLng AND g.min_lat <= @maxLat AND g.max_lat >= @minLat ${extra}`,
+        `SELECT p.pk, p.id, p.lat, p.lng${body ? ', p.body' : ''} FROM geo_${kind} g JOIN places p ON p.pk = g.pk
+         WHERE g.min_lng <= ? AND g.max_lng >= ? AND g.min_lat <= ? AND g.max_lat >= ? ${extra}`,
       )
       .raw();
-  const inWindow = {
-    store: window('store', ''),
-    storeOfCategory: window('store', 'AND p.category = @category'),
-    station: window('station', ''),
-    bike: window('bike', `AND p.status = 'available'`),
-  };
+  const windows = (body: boolean) => ({
+    store: window('store', '', body),
+    storeOfCategory: window('store', 'AND p.category = ?', body),
+    station: window('station', '', body),
+    bike: window('bike', `AND p.status = 'available'`, body),
+  });
+  const inWindow = windows(false);
+  const inLastWindow = windows(true);
   const bodyOf = db.prepare('SELECT body FROM places WHERE pk = ?').pluck();
+  const bodiesOfStatements: Array<Statement<number[]>> = [];
+  /** The bodies of up to a hundred places in one statement, by pk. */
+  const bodiesOf = (pks: number[]): Map<number, string> => {
+    let stmt = bodiesOfStatements[pks.length];
+    if (stmt === undefined) {
+      stmt = db.prepare<number[]>(`SELECT pk, body FROM places WHERE pk IN (${pks.map(() => '?').join(', ')})`).raw();
+      bodiesOfStatements[pks.length] = stmt;
+    }
+    return new Map(stmt.all(...pks) as [number, string][]);
+  };
+  const bodyByKindId = db.prepare('SELECT body FROM places WHERE kind = ? AND id = ?').pluck();
   const byKindId = db.prepare('SELECT pk, status FROM places WHERE kind = ? AND id = ?');
   const codeHolder = db.prepare(`SELECT id FROM places WHERE kind = 'bike' AND code = ? AND id <> ?`).pluck();
   const write = db.prepare(
@@ -41,16 +62,32 @@ export function sqlitePlaces(db: Db): PlaceStore {
     )
     .raw();
 
-  function candidates(q: NearbyQuery): Candidate[] {
-    const stmt = q.kind === 'store' && q.category !== undefined ? inWindow.storeOfCategory : inWindow[q.kind];
+  /** Every place of the query's kind within `radiusM` (not the query's radius), nearest first, ties by id. */
+  function candidates(q: NearbyQuery, radiusM: number, measure: (lat: number, lng: number) => number): Candidate[] {
+    const statements = radiusM >= q.radiusM ? inLastWindow : inWindow;
+    const ofCategory = q.kind === 'store' && q.category !== undefined;
+    const stmt = ofCategory ? statements.storeOfCategory : statements[q.kind];
     const found: Candidate[] = [];
-    for (const box of boxesAround(q.center, q.radiusM)) {
-      for (const [pk, id, lat, lng] of stmt.all({ ...box, category: q.category }) as [number, string, number, number][]) {
-        const distance = distanceM(q.center, { lat, lng });
-        if (distance <= q.radiusM) found.push({ pk, id, distance });
+    for (const box of boxesAround(q.center, radiusM)) {
+      const params: Array<number | string> = [box.maxLng, box.minLng, box.maxLat, box.minLat];
+      if (ofCategory) params.push(q.category as string);
+      for (const [pk, id, lat, lng, body] of stmt.all(...params) as [number, string, number, number, string?][]) {
+        const distance = measure(lat, lng);
+        if (distance <= radiusM) found.push({ pk, id, distance, body });
       }
     }
     return found.sort(byDistanceThenId);
+  }
+
+  /**
+   * The circle to search after one of `radiusM` held `held` answers (fewer than `limit`): sized for
+   * `limit` answers if places were spread evenly, at least half again as wide, at most four times;
+   * the query's own radius once that is near.
+   */
+  function widen(radiusM: number, held: number, q: NearbyQuery): number {
+    const factor = Math.min(4, Math.max(1.5, 1.2 * Math.sqrt(q.limit / Math.max(held, 0.5))));
+    const next = radiusM * factor;
+    return next >= 0.7 * q.radiusM ? q.radiusM : next;
   }
 
   return {
@@ -88,14 +125,44 @@ export function sqlitePlaces(db: Db): PlaceStore {
     },
 
     async nearby(q) {
-      const hits: PlaceHit[] = [];
-      for (const c of candidates(q)) {
-        const place = JSON.parse(bodyOf.get(c.pk) as string) as Place;
-        if (q.accept && !q.accept(place)) continue;
-        hits.push({ place, distance: c.distance });
-        if (hits.length >= q.limit) break;
+      // A wide query searches a small circle first and widens it only while it holds fewer than
+      // `limit` answers: every place within a circle is found, so its first `limit` are the answer.
+      // Dense areas then never measure (or sort) the thousands of places of the whole radius.
+      const measure = distancesFromM(q.center);
+      const parsed = new Map<number, Place>();
+      const placeOf = (c: Candidate): Place => {
+        let place = parsed.get(c.pk);
+        if (place === undefined) {
+          place = JSON.parse(c.body ?? (bodyOf.get(c.pk) as string)) as Place;
+          parsed.set(c.pk, place);
+        }
+        return place;
+      };
+      let radiusM = q.radiusM <= ONE_WINDOW_M ? q.radiusM : FIRST_WINDOW_M;
+      for (;;) {
+        const found = candidates(q, radiusM, measure);
+        const last = radiusM >= q.radiusM;
+        let held: number;
+        if (q.accept) {
+          const hits: PlaceHit[] = [];
+          for (const c of found) {
+            const place = placeOf(c);
+            if (!q.accept(place)) continue;
+            hits.push({ place, distance: c.distance });
+            if (hits.length >= q.limit) break;
+          }
+          if (hits.length >= q.limit || last) return hits;
+          held = hits.length;
+        } else {
+          if (found.length >= q.limit || last) {
+            const top = found.slice(0, q.limit);
+            const bodies = last ? undefined : bodiesOf(top.map((c) => c.pk));
+            return top.map((c) => ({ place: JSON.parse(c.body ?? (bodies?.get(c.pk) as string)) as Place, distance: c.distance }));
+          }
+          held = found.length;
+        }
+        radiusM = widen(radiusM, held, q);
       }
-      return hits;
     },
 
     async countAvailableBikesIn(zone: Polygon) {
@@ -111,7 +178,7 @@ export function sqlitePlaces(db: Db): PlaceStore {
     },
 
     async get(kind, id) {
-      const row = db.prepare('SELECT body FROM places WHERE kind = ? AND id = ?').pluck().get(kind, id) as string | undefined;
+      const row = bodyByKindId.get(kind, id) as string | undefined;
       return row === undefined ? null : JSON.parse(row);
     },
   };
