@@ -20,11 +20,13 @@ export interface LocalSettings {
 }
 
 export function settingsFrom(env: NodeJS.ProcessEnv): LocalSettings {
-  const port = Number(env.PORT ?? 8787);
+  // An empty variable (`PORT= npm start`) means the default, as if unset; "0x50" or "1e3" are no ports.
+  const portText = env.PORT?.trim() || '8787';
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
-  const seed = env.NEARBY_SEED ?? 'demo';
+  const seed = env.NEARBY_SEED || 'demo';
   if (seed !== 'demo' && seed !== 'none') throw new Error(`NEARBY_SEED must be "demo" or "none", not "${seed}"`);
-  const clock = env.NEARBY_CLOCK ?? 'system';
+  const clock = env.NEARBY_CLOCK || 'system';
   if (clock !== 'system' && clock !== 'header') throw new Error(`NEARBY_CLOCK must be "system" or "header", not "${clock}"`);
   const admins = new Set((env.NEARBY_ADMIN_OPENIDS ?? 'local-admin').split(',').map((s) => s.trim()).filter(Boolean));
   // A real lock takes a moment: the simulated one answers after 300 ms unless told otherwise.
