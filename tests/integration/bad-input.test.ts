@@ -1,0 +1,200 @@
+import { ADMIN, startCloud, type TestCloud } from '../support/host';
+
+let cloud: TestCloud;
+beforeAll(async () => {
+  cloud = await startCloud({ seed: 'demo' });
+});
+afterAll(() => cloud.close());
+
+/** Rows of every table: what a refused request must leave as it was. */
+function everyRow(): Record<string, number> {
+  const tables = cloud.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
+  return Object.fromEntries(tables.map((t) => [t, cloud.db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
+}
+
+/** A raw exchange, keeping the text: no answer may carry a stack trace or a database message. */
+async function raw(path: string, init: { method?: string; body?: string | Buffer; headers?: Record<string, string> } = {}) {
+  const res = await fetch(`${cloud.url}${path}`, { method: init.method ?? 'POST', body: init.body, headers: { 'content-type': 'application/json', ...init.headers } });
+  const text = await res.text();
+  expect(text).not.toMatch(/\n\s+at |\.ts:\d+|node_modules|SqliteError|SQLITE_|constraint failed/);
+  return { status: res.status, text, json: text ? JSON.parse(text) : null };
+}
+
+const store = {
+  kind: 'store',
+  id: 'S900',
+  name: 'Bad input test',
+  address: 'nowhere',
+  lat: 31.23,
+  lng: 121.47,
+  category: 'coffee',
+  openingHours: [{ day: 1, open: '09:00', close: '18:00' }],
+  slot: { minutes: 30, capacity: 2 },
+};
+const station = { kind: 'station', id: 'P900', name: 'Gate', lat: 31.23, lng: 121.47, zone: { type: 'Polygon', coordinates: [[[121.47, 31.23], [121.471, 31.23], [121.471, 31.231], [121.47, 31.23]]] } };
+const nearby = { action: 'nearby', kind: 'store', lat: 31.23, lng: 121.47 };
+const upsert = (place: object) => ({ action: 'upsertPlaces', places: [store, place] });
+const deep = (depth: number): unknown => (depth === 0 ? 1 : [deep(depth - 1)]);
+
+describe('every malformed request gets INVALID_ARGUMENT naming the field, and writes nothing', () => {
+  const cases: Array<[string, string, object, RegExp]> = [
+    ['lat 91', 'geo', { ...nearby, lat: 91 }, /^lat: /],
+    ['lat -91', 'geo', { ...nearby, lat: -91 }, /^lat: /],
+    ['lat missing', 'geo', { action: 'nearby', kind: 'store', lng: 1 }, /^lat: /],
+    ['lat as a string', 'geo', { ...nearby, lat: '31.2' }, /^lat: /],
+    ['lng "x"', 'geo', { ...nearby, lng: 'x' }, /^lng: /],
+    ['lng 180.5', 'geo', { ...nearby, lng: 180.5 }, /^lng: /],
+    ['lng an object', 'geo', { ...nearby, lng: { $gt: 0 } }, /^lng: /],
+    ['radius 50001', 'geo', { ...nearby, radius: 50001 }, /^radius: must be at most 50000/],
+    ['radius -5', 'geo', { ...nearby, radius: -5 }, /^radius: /],
+    ['radius Infinity (sent as null)', 'geo', { ...nearby, radius: 1e308 * 10 }, /^radius: /],
+    ['limit 101', 'geo', { ...nearby, limit: 101 }, /^limit: must be at most 100/],
+    ['limit 0', 'geo', { ...nearby, limit: 0 }, /^limit: must be at least 1/],
+    ['limit 1.5', 'geo', { ...nearby, limit: 1.5 }, /^limit: /],
+    ['kind car', 'geo', { ...nearby, kind: 'car' }, /^kind: /],
+    ['kind missing', 'geo', { action: 'nearby', lat: 1, lng: 1 }, /^kind: /],
+    ['category a number', 'geo', { ...nearby, category: 7 }, /^category: /],
+    ['category huge', 'geo', { ...nearby, category: 'c'.repeat(1_000_000) }, /^category: must be at most 40/],
+    ['openNow "true"', 'geo', { ...nearby, openNow: 'true' }, /^openNow: /],
+    ['kind huge', 'geo', { ...nearby, kind: 'k'.repeat(1_000_000) }, /^kind: /],
+    ['lat nested garbage', 'geo', { ...nearby, lat: deep(50) }, /^lat: /],
+    ['openingHours day 8', 'admin', upsert({ ...store, id: 'S901', openingHours: [{ day: 8, open: '09:00', close: '10:00' }] }), /^places\[1\]\.openingHours\[0\]\.day: /],
+    ['close 25:00', 'admin', upsert({ ...store, id: 'S901', openingHours: [{ day: 1, open: '09:00', close: '25:00' }] }), /^places\[1\]\.openingHours\[0\]\.close: /],
+    ['zone not closed', 'admin', upsert({ ...station, zone: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] } }), /^places\[1\]\.zone\.coordinates\[0\]: a ring must be closed/],
+    ['zone nested garbage', 'admin', upsert({ ...station, zone: { type: 'Polygon', coordinates: [[[[[[1]]]], [1, 0], [1, 1], [0, 0]]] } }), /^places\[1\]\.zone\.coordinates\[0\]\[0\]/],
+    ['zone a string', 'admin', upsert({ ...station, zone: 'POLYGON((0 0, 1 0, 1 1, 0 0))' }), /^places\[1\]\.zone: /],
+    ['name huge', 'admin', upsert({ ...store, id: 'S901', name: 'n'.repeat(2_000_000) }), /^places\[1\]\.name: must be at most 80/],
+    ['id with a quote', 'admin', upsert({ ...store, id: "S'; DROP TABLE places; --" }), /^places\[1\]\.id: /],
+    ['places not a list', 'admin', { action: 'upsertPlaces', places: 'all of them' }, /^places: /],
+    ['places of nulls', 'admin', { action: 'upsertPlaces', places: [null] }, /^places\[0\]/],
+    ['places missing', 'admin', { action: 'upsertPlaces' }, /^places: /],
+    ['crs unknown', 'admin', { action: 'upsertPlaces', places: [store], crs: 'wgs72' }, /^crs: /],
+    ['setStaff storeIds a string', 'admin', { action: 'setStaff', openid: 'x', storeIds: 'S001' }, /^storeIds: /],
+    ['setStaff openid missing', 'admin', { action: 'setStaff', storeIds: [] }, /^openid: /],
+    ['action missing', 'geo', { kind: 'store', lat: 1, lng: 1 }, /^action: /],
+    ['action a number', 'geo', { ...nearby, action: 1 }, /^action: /],
+    ['unknown action', 'geo', { ...nearby, action: 'teleport' }, /^action: unknown action "teleport"/],
+    ['action from the prototype', 'geo', { ...nearby, action: 'constructor' }, /^action: unknown action "constructor"/],
+    ['action __proto__', 'admin', { ...nearby, action: '__proto__' }, /^action: unknown action/],
+  ];
+
+  it.each(cases)('%s', async (_name, fn, event, message) => {
+    const before = everyRow();
+    const res = await raw(`/functions/${fn}`, { body: JSON.stringify(event), headers: { 'x-wx-openid': ADMIN } });
+    expect(res.status).toBe(200);
+    expect(res.json.ok).toBe(false);
+    expect(res.json.error.code).toBe('INVALID_ARGUMENT');
+    expect(res.json.error.message).toMatch(message);
+    expect(res.json.error.message.length).toBeLessThan(500);
+    expect(everyRow()).toEqual(before);
+  });
+});
+
+describe('malformed exchanges with the host', () => {
+  it('answers an unknown function with HTTP 404 and INVALID_ARGUMENT', async () => {
+    for (const name of ['teleport', 'constructor', '__proto__', 'geo%2F..']) {
+      const res = await raw(`/functions/${name}`, { body: JSON.stringify(nearby) });
+      expect(res.status).toBe(404);
+      expect(res.json).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^unknown function/) } });
+    }
+  });
+
+  it.each([
+    ['not JSON', 'lat=1&lng=2'],
+    ['truncated JSON', '{"action":"nearby",'],
+    ['empty', ''],
+  ])('answers a body that is %s with HTTP 400 and the error shape', async (_name, body) => {
+    const before = everyRow();
+    const res = await raw('/functions/admin', { body, headers: { 'x-wx-openid': ADMIN } });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: 'the body must be JSON' } });
+    expect(everyRow()).toEqual(before);
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['an array', '[{"action":"nearby"}]'],
+    ['a string', '"nearby"'],
+    ['a number', '42'],
+  ])('refuses an event that is %s with INVALID_ARGUMENT', async (_name, body) => {
+    const res = await raw('/functions/geo', { body });
+    expect(res.status).toBe(200);
+    expect(res.json.error.code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('answers a body over 6 MiB with HTTP 400, and writes nothing', async () => {
+    const before = everyRow();
+    const places = Array.from({ length: 1000 }, (_, i) => ({ ...store, id: `BIG${i}`, address: 'a'.repeat(200), name: 'n'.repeat(80) }));
+    const body = JSON.stringify({ action: 'upsertPlaces', places, pad: 'x'.repeat(6 * 1024 * 1024) });
+    const res = await raw('/functions/admin', { body, headers: { 'x-wx-openid': ADMIN } });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/6 MiB/) } });
+    expect(everyRow()).toEqual(before);
+  });
+
+  it('takes a body of just under 6 MiB', async () => {
+    const body = JSON.stringify({ ...nearby, pad: '' });
+    const padded = body.replace('"pad":""', `"pad":"${'x'.repeat(6 * 1024 * 1024 - body.length - 10)}"`);
+    const res = await raw('/functions/geo', { body: padded });
+    expect(res.status).toBe(200);
+    expect(res.json.ok).toBe(true);
+  });
+
+  it('answers GET /functions/geo with 405', async () => {
+    const res = await raw('/functions/geo', { method: 'GET' });
+    expect(res.status).toBe(405);
+    expect(res.json.error.code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('survives JSON nested too deep to parse comfortably', async () => {
+    const body = `{"action":"nearby","kind":"store","lng":1,"lat":${'['.repeat(100000)}${']'.repeat(100000)}}`;
+    const res = await raw('/functions/geo', { body });
+    expect([200, 400]).toContain(res.status);
+    expect(res.json.error.code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('the caller comes from the header, never from the body', () => {
+  const place = { ...store, id: 'S950' };
+  for (const [name, field] of [
+    ['openid', { openid: ADMIN }],
+    ['OPENID', { OPENID: ADMIN }],
+    ['userInfo.openId', { userInfo: { openId: ADMIN, appId: 'wx' } }],
+    ['X-WX-OPENID', { 'X-WX-OPENID': ADMIN }],
+  ] as const) {
+    it(`a body field ${name} grants nothing: anonymous stays UNAUTHENTICATED, a user stays PERMISSION_DENIED`, async () => {
+      const before = everyRow();
+      const event = { action: 'upsertPlaces', places: [place], ...field };
+      expect((await raw('/functions/admin', { body: JSON.stringify(event) })).json.error.code).toBe('UNAUTHENTICATED');
+      expect((await raw('/functions/admin', { body: JSON.stringify(event), headers: { 'x-wx-openid': 'mallory' } })).json.error.code).toBe('PERMISSION_DENIED');
+      expect(everyRow()).toEqual(before);
+    });
+  }
+
+  it('an unknown field such as caller in an admin\'s call is ignored, never read as the caller', async () => {
+    const res = await raw('/functions/admin', { body: JSON.stringify({ action: 'setStaff', openid: 'clerk', storeIds: ['S001'], caller: 'someone' }), headers: { 'x-wx-openid': ADMIN } });
+    expect(res.json).toEqual({ ok: true, data: { staff: { openid: 'clerk', storeIds: ['S001'] } } });
+  });
+
+  it('a blank X-WX-OPENID is anonymous', async () => {
+    const res = await raw('/functions/admin', { body: JSON.stringify({ action: 'upsertPlaces', places: [place] }), headers: { 'x-wx-openid': '   ' } });
+    expect(res.json.error.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+it('never answers INTERNAL to any of the above', async () => {
+  // A final sweep of odd but well-formed values through both foundation functions.
+  const odd: object[] = [
+    { ...nearby, lat: 90, lng: 180, radius: 50000, limit: 100 },
+    { ...nearby, lat: -90, lng: -180, radius: 50000, limit: 100, openNow: true },
+    { ...nearby, radius: 1e-9, limit: 1 },
+    { ...nearby, kind: 'station', lat: 0, lng: 0, radius: 50000 },
+    { ...nearby, kind: 'bike', category: 'coffee' },
+    { ...nearby, category: '咖啡' },
+  ];
+  for (const event of odd) {
+    const res = await raw('/functions/geo', { body: JSON.stringify(event) });
+    expect(res.status).toBe(200);
+    expect(res.json.ok).toBe(true);
+  }
+});
