@@ -16,5 +16,10 @@ it('serves the seeded demo city: the nearest stores around the centre', async ()
   const res = await cloud.call('geo', { action: 'nearby', kind: 'store', lat: 31.2304, lng: 121.4737, limit: 5 });
   expect(res.ok).toBe(true);
   expect(res.data.items).toHaveLength(5);
-  console.log(JSON.stringify(res.data.items[0], null, 1));
+  const distances = res.data.items.map((s: { distance: number }) => s.distance);
+  expect(distances).toEqual([...distances].sort((a, b) => a - b));
+  for (const store of res.data.items) {
+    expect(store).toMatchObject({ kind: 'store', open: expect.any(Boolean), timezone: 'Asia/Shanghai' });
+    expect(store.distance).toBeLessThanOrEqual(3000);
+  }
 });
