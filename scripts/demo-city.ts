@@ -6,20 +6,12 @@
 import type { PlaceInput, StationInput } from '../shared/contract/places';
 import { CITY_CENTER } from '../shared/city';
 import type { OpeningHours } from '../shared/hours';
+import { seededRandom } from '../shared/random';
 
 export const DEMO_STAFF_OPENID = 'local-staff';
 
-/** A small, fast, seedable PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo city's dice; kept under its old name for the tests and benches that draw from it. */
+export const prng = seededRandom;
 
 const M_PER_DEG_LAT = 111195.08;
 const mPerDegLng = (lat: number) => M_PER_DEG_LAT * Math.cos((lat * Math.PI) / 180);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { CODE_ALPHABET, CODE_LENGTH } from '../checkin-code';
 import type { BookingView } from '../booking';
-import type { OpeningHours } from '../hours';
+import type { OpenState } from '../hours';
+import type { Store } from '../places';
 import { date, id, instant, requestId } from './common';
 
 /** A check-in code as scanned or typed: spaces around it and lower case are forgiven. */
@@ -48,19 +49,8 @@ export interface SlotsResult {
   slots: SlotView[];
 }
 
-export interface StoreView {
-  id: string;
-  name: string;
-  address: string;
-  lat: number;
-  lng: number;
-  category: string;
-  timezone: string;
-  openingHours: OpeningHours[];
-  slot: { minutes: number; capacity: number };
-  open: boolean;
-  nextChange: string | null;
-}
+/** The store as its detail page shows it: open now and the next change, in its time zone. */
+export type StoreView = Omit<Store, 'kind'> & OpenState;
 
 export type { BookingView, BookingStatus } from '../booking';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { lat, lng, text } from './common';
-import type { OpeningHours } from '../hours';
+import type { OpenState } from '../hours';
+import type { Store } from '../places';
 import type { Polygon } from '../geo';
 
 export const MAX_RADIUS_M = 50000;
@@ -26,16 +27,10 @@ interface NearbyBase {
   distance: number;
 }
 
-export interface NearbyStore extends NearbyBase {
-  kind: 'store';
-  name: string;
-  address: string;
-  category: string;
-  timezone: string;
-  openingHours: OpeningHours[];
-  slot: { minutes: number; capacity: number };
-  open: boolean;
-  nextChange: string | null;
+/** A store with its open state now, in its own time zone. */
+export interface NearbyStore extends Store, OpenState {
+  /** Metres from the query position. */
+  distance: number;
 }
 
 export interface NearbyStation extends NearbyBase {

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../shared/random';
 import type { BikeLock } from '../ports';
 
 export interface SimulatedLockSettings {
@@ -20,17 +21,4 @@ export function simulatedLock(settings: SimulatedLockSettings = {}): BikeLock {
   };
 }
 
-/**
- * A repeatable random source (mulberry32) for a simulated lock's failures.
- * @example seededRandom(1)() // => the same number on every run
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
