@@ -11,6 +11,8 @@ export interface BackendConfig {
   localOpenid: string;
   /** CloudBase environment id (cloud mode only). */
   envId: string;
+  /** The payload prefix printed on the bike stickers: keep it equal to `NEARBY_QR_BASE` of `npm run qr`. */
+  qrBase: string;
 }
 
 export const config: BackendConfig = {
@@ -18,4 +20,5 @@ export const config: BackendConfig = {
   localUrl: 'http://127.0.0.1:8787',
   localOpenid: 'local-user',
   envId: 'your-env-id',
+  qrBase: 'https://nearby.example.com/b/',
 };

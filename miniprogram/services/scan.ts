@@ -1,8 +1,9 @@
 /** The camera for bike QR codes (wx.scanCode), read with the one payload parser of shared/qr. */
-import { DEFAULT_QR_BASE, parseBikeQr } from '../shared/index';
+import { config } from '../config';
+import { parseBikeQr } from '../shared/index';
 
-/** The payload prefix printed on the stickers (`NEARBY_QR_BASE` of `npm run qr`). */
-export const QR_BASE = DEFAULT_QR_BASE;
+/** The payload prefix printed on the stickers (`qrBase` in config.ts, `NEARBY_QR_BASE` of `npm run qr`). */
+export const QR_BASE = config.qrBase;
 
 export type BikeScan = { ok: true; code: string } | { ok: false; reason: 'cancelled' | 'unreadable' | 'failed' };
 
