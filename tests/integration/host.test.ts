@@ -104,7 +104,7 @@ describe('the local host over HTTP', () => {
   it('answers an unknown route with 404 and the error shape', async () => {
     const res = await fetch(`${cloud.url}/nowhere`);
     expect(res.status).toBe(404);
-    expect((await res.json()).ok).toBe(false);
+    expect(((await res.json()) as { ok: boolean }).ok).toBe(false);
   });
 
   it('answers a CORS preflight', async () => {
