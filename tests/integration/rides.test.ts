@@ -82,7 +82,7 @@ async function riding(where = IN_SQ) {
 describe('unlocking', () => {
   it('shows a bike and the tariff before unlocking it', async () => {
     const b = await bike();
-    const res = await cloud.call('rides', { action: 'preview', bikeCode: b.code });
+    const res = await cloud.call('rides', { action: 'preview', bikeCode: b.code }, { openid: rider() });
     expect(res).toEqual({
       ok: true,
       data: {

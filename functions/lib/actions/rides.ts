@@ -8,7 +8,7 @@ import {
 } from '../../../shared/contract/rides';
 import { ok } from '../../../shared/result';
 import type { Ports } from '../ports';
-import { admin, anyone, user, type Actions } from '../serve';
+import { admin, user, type Actions } from '../serve';
 import { currentRide, endRide, forceEndRide, previewBike, unlock } from '../usecases/ride';
 
 export const ridesActions: Actions<Ports> = {
@@ -16,6 +16,7 @@ export const ridesActions: Actions<Ports> = {
   end: user(endRideParams, (ports, p, call) => endRide(ports, p, call)),
   current: user(currentRideParams, (ports, _p, call) => currentRide(ports, call)),
   forceEnd: admin(forceEndRideParams, (ports, p, call) => forceEndRide(ports, p, call)),
-  preview: anyone(previewBikeParams, (ports, p) => previewBike(ports, p)),
-  tariff: anyone(tariffParams, async (ports) => ok({ tariff: ports.tariff })),
+  // API.md: every action but geo.nearby, bookings.slots and subscriptions.templates needs a caller.
+  preview: user(previewBikeParams, (ports, p) => previewBike(ports, p)),
+  tariff: user(tariffParams, async (ports) => ok({ tariff: ports.tariff })),
 };
