@@ -28,7 +28,7 @@ export function settingsFrom(env: NodeJS.ProcessEnv): LocalSettings {
   if (seed !== 'demo' && seed !== 'none') throw new Error(`NEARBY_SEED must be "demo" or "none", not "${seed}"`);
   const clock = env.NEARBY_CLOCK || 'system';
   if (clock !== 'system' && clock !== 'header') throw new Error(`NEARBY_CLOCK must be "system" or "header", not "${clock}"`);
-  const admins = new Set((env.NEARBY_ADMIN_OPENIDS ?? 'local-admin').split(',').map((s) => s.trim()).filter(Boolean));
+  const admins = new Set((env.NEARBY_ADMIN_OPENIDS || 'local-admin').split(',').map((s) => s.trim()).filter(Boolean));
   // A real lock takes a moment: the simulated one answers after 300 ms unless told otherwise.
   const lock = lockSettingsFrom(env, { delayMs: 300 });
   const rides: SqlitePortsOptions = { lock: { delayMs: lock.delayMs, failureRate: lock.failureRate }, lockTimeoutMs: lock.timeoutMs, tariff: tariffFrom(env) };

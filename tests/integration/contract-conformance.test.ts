@@ -7,6 +7,7 @@ import { destination } from '@turf/turf';
 import { functionActions } from '../../functions/lib/actions';
 import { openDatabase, sqlitePorts } from '../../functions/lib/sqlite';
 import { createHost } from '../../functions/local/host';
+import { settingsFrom } from '../../functions/local/main';
 import { ADMIN, startCloud, type TestCloud } from '../support/host';
 
 // Wednesday 2026-11-25, 09:00 in Shanghai.
@@ -96,6 +97,29 @@ describe('Results', () => {
       const res = await cloud.call('geo', { action: 'nearby', kind: 'store', lat: 20, lng: 110, ...extra });
       expect(res.error.code).toBe('INVALID_ARGUMENT');
     }
+  });
+});
+
+describe('Calling the local host', () => {
+  it('takes the JSON event whatever the content type, and the caller header in any case', async () => {
+    const who = someone();
+    const types: Array<Record<string, string>> = [{ 'content-type': 'text/plain' }, {}, { 'content-type': 'application/json; charset=utf-8' }];
+    for (const headers of types) {
+      const res = await fetch(`${cloud.url}/functions/rides`, { method: 'POST', body: JSON.stringify({ action: 'current' }), headers: { ...headers, 'x-WX-openid': who } });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ ok: true, data: { ride: null } });
+    }
+  });
+
+  it('ignores a query string on the function URL', async () => {
+    const res = await cloud.post('/functions/geo?env=test', JSON.stringify({ action: 'nearby', kind: 'store', lat: 20, lng: 110 }));
+    expect(res.status).toBe(200);
+    expect(res.json.ok).toBe(true);
+  });
+
+  it('reads an empty NEARBY_ADMIN_OPENIDS as unset (local-admin), like every other setting', () => {
+    expect(settingsFrom({ NEARBY_ADMIN_OPENIDS: '' }).admins).toEqual(new Set(['local-admin']));
+    expect(settingsFrom({ NEARBY_ADMIN_OPENIDS: 'a1,a2' }).admins).toEqual(new Set(['a1', 'a2']));
   });
 });
 
