@@ -224,6 +224,36 @@ describe('bookings, as API.md words them', () => {
     expect(later.ok).toBe(true);
   });
 
+  it('holds the 5-booking limit when one caller sends ten creates at once', async () => {
+    const who = someone();
+    const hours = ['09', '10', '11', '12', '13', '14', '15', '16', '17', '18'];
+    const answers = await Promise.all(hours.map((h) => bookings({ action: 'create', storeId: OTHER, start: at(`${h}:00`, '2026-12-01') }, who)));
+    expect(answers.filter((a) => a.ok)).toHaveLength(5);
+    for (const a of answers.filter((x) => !x.ok)) expect(a.error).toMatchObject({ code: 'RESOURCE_EXHAUSTED', reason: 'TOO_MANY_BOOKINGS' });
+    expect((await bookings({ action: 'mine' }, who)).data.bookings).toHaveLength(5);
+  });
+
+  it('gives a place freed by a cancel to exactly one of the callers racing for it', async () => {
+    const start = at('20:00', '2026-12-01');
+    const holders = [someone(), someone()];
+    const held = [];
+    for (const h of holders) held.push((await bookings({ action: 'create', storeId: OTHER, start }, h)).data.booking);
+    expect((await bookings({ action: 'create', storeId: OTHER, start }, someone())).error).toMatchObject({ code: 'RESOURCE_EXHAUSTED' });
+    const [cancelled, ...racers] = await Promise.all([
+      bookings({ action: 'cancel', bookingId: held[0].id }, holders[0]),
+      ...Array.from({ length: 6 }, () => bookings({ action: 'create', storeId: OTHER, start }, someone())),
+    ]);
+    expect(cancelled.ok).toBe(true);
+    expect(racers.filter((r) => r.ok).length).toBeLessThanOrEqual(1);
+    const slots = await bookings({ action: 'slots', storeId: OTHER, date: '2026-12-01' });
+    const slot = slots.data.slots.find((s: { start: string }) => s.start === start);
+    expect(slot.remaining).toBe(1 - racers.filter((r) => r.ok).length);
+    const live = (await bookings({ action: 'day', storeId: OTHER, date: '2026-12-01' }, OTHER_STAFF)).data.bookings.filter(
+      (b: { start: string; status: string }) => b.start === start && b.status !== 'cancelled',
+    );
+    expect(live.length).toBeLessThanOrEqual(2);
+  });
+
   it('does not count a checked-in booking among the active ones', async () => {
     const who = someone();
     const made = [];
