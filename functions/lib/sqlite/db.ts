@@ -9,7 +9,12 @@ export type Db = Database.Database;
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
-  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  if (path !== ':memory:') {
+    db.pragma('journal_mode = WAL');
+    // Reads of the file through a memory map, not a read() call a page (nearby: about a quarter
+    // faster on a file much larger than the page cache); other processes still read and write it.
+    db.pragma('mmap_size = 268435456');
+  }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

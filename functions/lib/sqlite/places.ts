@@ -1,15 +1,22 @@
-import { boxesAround, byDistanceThenId, distancesFromM, pointInZone, zoneBox, type Polygon } from '../../../shared/geo';
+import { boxesAround, byDistanceThenId, distancesFromM, EARTH_RADIUS_M, pointInZone, zoneBox, type Polygon } from '../../../shared/geo';
 import type { Place, PlaceKind } from '../../../shared/places';
 import type { NearbyQuery, PlaceHit, PlaceStore } from '../ports';
 import type { Statement } from 'better-sqlite3';
 import { atomically, type Db } from './db';
 
 type Candidate = { pk: number; id: string; distance: number; body?: string };
+/** A place seen only through its R*Tree box: its exact distance lies within [low, high]. */
+type Bounded = { pk: number; low: number; high: number };
+
+/** Metres per degree of arc on the contract's sphere. */
+const M_PER_DEG = (EARTH_RADIUS_M * Math.PI) / 180;
 
 /** A query up to this radius searches its whole circle at once (few places, one statement). */
 const ONE_WINDOW_M = 10000;
 /** The first search circle of a wider query; it grows only while it holds fewer than `limit` answers. */
 const FIRST_WINDOW_M = 5000;
+/** Up to this many places are read by one `IN (?, ...)` statement prepared for their count; more through json_each. */
+const FEW_ROWS = 64;
 
 /** Places in SQLite: one row each, and an R*Tree per kind so that a nearby query never scans the table. */
 export function sqlitePlaces(db: Db): PlaceStore {
@@ -41,6 +48,23 @@ export function sqlitePlaces(db: Db): PlaceStore {
       bodiesOfStatements[pks.length] = stmt;
     }
     return new Map(stmt.all(...pks) as [number, string][]);
+  };
+  // The R*Tree alone (no row of `places` read): boxes of float32 coordinates that hold each point.
+  const boxesIn = Object.fromEntries(
+    (['store', 'station'] as const).map((k) => [
+      k,
+      db.prepare(`SELECT pk, min_lat, max_lat, min_lng, max_lng FROM geo_${k} WHERE min_lng <= ? AND max_lng >= ? AND min_lat <= ? AND max_lat >= ?`).raw(),
+    ]),
+  ) as Record<'store' | 'station', Statement<number[]>>;
+  const rowsOf = db.prepare<[string]>('SELECT pk, id, lat, lng, body FROM places WHERE pk IN (SELECT value FROM json_each(?))').raw();
+  const rowsOfFewStatements: Array<Statement<number[]>> = [];
+  const rowsOfFew = (pks: number[]) => {
+    let stmt = rowsOfFewStatements[pks.length];
+    if (stmt === undefined) {
+      stmt = db.prepare<number[]>(`SELECT pk, id, lat, lng, body FROM places WHERE pk IN (${pks.map(() => '?').join(', ')})`).raw();
+      rowsOfFewStatements[pks.length] = stmt;
+    }
+    return stmt.all(...pks);
   };
   const bodyByKindId = db.prepare('SELECT body FROM places WHERE kind = ? AND id = ?').pluck();
   const byKindId = db.prepare('SELECT pk, status FROM places WHERE kind = ? AND id = ?');
@@ -78,6 +102,72 @@ export function sqlitePlaces(db: Db): PlaceStore {
     }
     return found.sort(byDistanceThenId);
   }
+
+  /**
+   * The places of the query's kind whose box meets the circle of `radiusM`, each with bounds on its
+   * exact distance (the R*Tree keeps float32 boxes around each point), and how many of them are
+   * certainly within the circle.
+   */
+  function bounded(kind: 'store' | 'station', center: { lat: number; lng: number }, radiusM: number, measure: (lat: number, lng: number) => number) {
+    const found: Bounded[] = [];
+    let within = 0;
+    for (const box of boxesAround(center, radiusM)) {
+      for (const [pk, minLat, maxLat, minLng, maxLng] of boxesIn[kind].all(box.maxLng, box.minLng, box.maxLat, box.minLat) as number[][]) {
+        // The point lies in its box: no farther from the box's corner than the box's two sides (plus a hair for rounding).
+        const d = measure(minLat, minLng);
+        const slack = (maxLat - minLat + (maxLng - minLng)) * M_PER_DEG + 1e-6;
+        if (d - slack > radiusM) continue;
+        found.push({ pk, low: d - slack, high: d + slack });
+        if (d + slack <= radiusM) within++;
+      }
+    }
+    return { found, within };
+  }
+
+  /**
+   * The exact first `limit` places within the query's radius among `found`, which holds every place
+   * that could be one of them: only those whose lower bound is not beyond the `limit`-th upper bound
+   * are read from `places` (one statement), measured exactly, and parsed.
+   */
+  function exactTop(q: NearbyQuery, found: Bounded[], measure: (lat: number, lng: number) => number): PlaceHit[] {
+    let pks: number[];
+    if (found.length > q.limit) {
+      const highs = found.map((c) => c.high).sort((a, b) => a - b);
+      const cut = highs[q.limit - 1];
+      pks = [];
+      for (const c of found) if (c.low <= cut) pks.push(c.pk);
+    } else {
+      pks = found.map((c) => c.pk);
+    }
+    if (pks.length === 0) return [];
+    const exact: Candidate[] = [];
+    const rows = pks.length <= FEW_ROWS ? rowsOfFew(pks) : rowsOf.all(JSON.stringify(pks));
+    for (const [pk, id, lat, lng, body] of rows as [number, string, number, number, string][]) {
+      const distance = measure(lat, lng);
+      if (distance <= q.radiusM) exact.push({ pk, id, distance, body });
+    }
+    exact.sort(byDistanceThenId);
+    if (exact.length > q.limit) exact.length = q.limit;
+    return exact.map((c) => ({ place: JSON.parse(c.body as string) as Place, distance: c.distance }));
+  }
+
+  /**
+   * A wide query (stores of no given category, stations; no `accept`) on the R*Tree's boxes alone:
+   * a circle's places cost no read of `places` until the answer is known, and then only its own.
+   */
+  function nearbyByBoxes(q: NearbyQuery & { kind: 'store' | 'station' }): PlaceHit[] {
+    const measure = distancesFromM(q.center);
+    let radiusM = FIRST_WINDOW_M;
+    for (;;) {
+      const { found, within } = bounded(q.kind, q.center, radiusM, measure);
+      // Fewer than `limit` places certainly within a smaller circle: the answer may lie outside it.
+      if (radiusM >= q.radiusM || within >= q.limit) return exactTop(q, found, measure);
+      radiusM = widen(radiusM, within, q);
+    }
+  }
+  // On a file, one read transaction a query: its statements see one snapshot and take the file's
+  // read lock once (a statement of its own costs two fcntl calls). In memory nothing else can write.
+  const nearbyByBoxesAtOnce = db.memory ? nearbyByBoxes : db.transaction(nearbyByBoxes);
 
   /**
    * The circle to search after one of `radiusM` held `held` answers (fewer than `limit`): sized for
@@ -125,6 +215,11 @@ export function sqlitePlaces(db: Db): PlaceStore {
     },
 
     async nearby(q) {
+      // A wide query's circles may hold hundreds of places: read them from the R*Tree alone. A
+      // narrower one reads its few places and their bodies in one statement (below), which is cheaper.
+      if (q.radiusM > ONE_WINDOW_M && q.accept === undefined && ((q.kind === 'store' && q.category === undefined) || q.kind === 'station')) {
+        return nearbyByBoxesAtOnce(q as NearbyQuery & { kind: 'store' | 'station' });
+      }
       // A wide query searches a small circle first and widens it only while it holds fewer than
       // `limit` answers: every place within a circle is found, so its first `limit` are the answer.
       // Dense areas then never measure (or sort) the thousands of places of the whole radius.
