@@ -7,8 +7,11 @@
 /** The payload prefix when `NEARBY_QR_BASE` is not set (a plain URL; the path ends with `/b/`). */
 export const DEFAULT_QR_BASE = 'https://nearby.example.com/b/';
 
-/** What a bike code may be: 1 to 32 letters or digits (as the admin contract's `bikeCode`). */
-export const BIKE_CODE = /^[A-Za-z0-9]{1,32}$/;
+/**
+ * What a bike code may be: 1 to 32 letters, digits, `-` or `_` (as the admin contract's
+ * `bikeCode`): fleets print codes such as `BIKE-001`, and all of these are safe in a URL path.
+ */
+export const BIKE_CODE = /^[A-Za-z0-9_-]{1,32}$/;
 
 /**
  * The text printed into a bike's QR code.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BIKE_CODE } from '../qr';
 import { id, lat, lng, text, hhmm, timezone, polygon } from './common';
 
 export const openingHours = z
@@ -32,7 +33,7 @@ export const stationInput = z.object({
   zone: polygon,
 });
 
-export const bikeCode = z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1 to 32 letters or digits');
+export const bikeCode = z.string().regex(BIKE_CODE, 'must be 1 to 32 letters, digits, - or _');
 
 export const bikeInput = z.object({
   kind: z.literal('bike'),

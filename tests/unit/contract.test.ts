@@ -82,7 +82,7 @@ describe('every schema refuses bad input with a message naming the field', () =>
     ['station zone vertex lng 200', upsertPlacesParams, { places: [{ ...station, zone: { type: 'Polygon', coordinates: [[[200, 0], [1, 0], [1, 1], [200, 0]]] } }] }, /^places\[0\]\.zone\.coordinates\[0\]\[0\]\[0\]: /],
     ['station zone no ring', upsertPlacesParams, { places: [{ ...station, zone: { type: 'Polygon', coordinates: [] } }] }, /^places\[0\]\.zone\.coordinates: needs an outer ring/],
     ['station zone nested garbage', upsertPlacesParams, { places: [{ ...station, zone: { type: 'Polygon', coordinates: [[[{ a: [1] }, 0], [1, 0], [1, 1], [0, 0]]] } }] }, /^places\[0\]\.zone\.coordinates\[0\]\[0\]\[0\]: /],
-    ['bike code with a dash', upsertPlacesParams, { places: [{ ...bike, code: 'B-1' }] }, /^places\[0\]\.code: must be 1 to 32 letters or digits/],
+    ['bike code with a space', upsertPlacesParams, { places: [{ ...bike, code: 'B 1' }] }, /^places\[0\]\.code: must be 1 to 32 letters, digits, - or _/],
     ['bike status riding', upsertPlacesParams, { places: [{ ...bike, status: 'riding' }] }, /^places\[0\]\.status: /],
     ['setStaff openid empty', setStaffParams, { openid: '', storeIds: [] }, /^openid: must not be empty/],
     ['setStaff storeIds not a list', setStaffParams, { openid: 'o', storeIds: 'S1' }, /^storeIds: /],

@@ -3,6 +3,7 @@ import { bikeCodeFromQuery, DEFAULT_QR_BASE, parseBikeQr, qrPayload } from '../.
 describe('the QR payload', () => {
   it('is the base URL followed by the bike code', () => {
     expect(qrPayload('B0001')).toBe('https://nearby.example.com/b/B0001');
+    expect(qrPayload('BIKE-001_a')).toBe('https://nearby.example.com/b/BIKE-001_a');
     expect(qrPayload('B0001', 'https://bikes.example.org/q/')).toBe('https://bikes.example.org/q/B0001');
   });
   it('refuses to encode something that is not a bike code', () => {
@@ -13,9 +14,11 @@ describe('the QR payload', () => {
 describe('reading a wx.scanCode result', () => {
   it('finds the code in a payload', () => {
     expect(parseBikeQr(qrPayload('B0042'))).toBe('B0042');
+    expect(parseBikeQr(qrPayload('BIKE-042'))).toBe('BIKE-042');
   });
   it('takes a bare code typed or printed without the URL', () => {
     expect(parseBikeQr(' B0042 ')).toBe('B0042');
+    expect(parseBikeQr('BIKE-001')).toBe('BIKE-001');
   });
   it('ignores a query, a fragment, a trailing slash and the case of the host', () => {
     expect(parseBikeQr('https://nearby.example.com/b/B0042?from=sticker')).toBe('B0042');
