@@ -17,7 +17,7 @@ import { openDatabase, sqlitePorts } from '../functions/lib/sqlite';
 import type { Db } from '../functions/lib/sqlite/db';
 import { createHost } from '../functions/local/host';
 import type { Store } from '../shared/places';
-import { prng } from '../scripts/demo-city';
+import { seededRandom as prng } from '../shared/random';
 
 const QUICK = process.argv.includes('--quick');
 const QUERIES = QUICK ? 300 : 2000;

@@ -10,9 +10,6 @@ import { seededRandom } from '../shared/random';
 
 export const DEMO_STAFF_OPENID = 'local-staff';
 
-/** The demo city's dice; kept under its old name for the tests and benches that draw from it. */
-export const prng = seededRandom;
-
 const M_PER_DEG_LAT = 111195.08;
 const mPerDegLng = (lat: number) => M_PER_DEG_LAT * Math.cos((lat * Math.PI) / 180);
 
@@ -52,7 +49,7 @@ export interface DemoCity {
 
 /** Builds the demo city; every call with the same seed gives the same city. */
 export function demoCity(seed = 20261125): DemoCity {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
   const within = (radiusM: number) => {
     const r = radiusM * Math.sqrt(rand());
