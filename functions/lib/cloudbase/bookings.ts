@@ -80,20 +80,11 @@ export const holdId = (openid: string, storeId: string, key: string): string => 
 const isDuplicate = (err: unknown): boolean => errorCode(err) === DUPLICATE_WRITE || /duplicate/i.test(String((err as Error)?.message ?? ''));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface BookingDoc {
+/** A booking as stored in CloudBase: the stored booking, keyed by `_id`, with its sortable slot keys. */
+interface BookingDoc extends Omit<Booking, 'id'> {
   _id: string;
-  openid: string;
-  storeId: string;
   slotKey: string;
-  start: string;
-  end: string;
   endKey: string;
-  slotDate: string;
-  status: BookingStatus;
-  code: string;
-  requestId: string | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
 const toBooking = (d: BookingDoc): Booking => ({
