@@ -39,16 +39,21 @@ export function sqlitePlaces(db: Db): PlaceStore {
   const inWindow = windows(false);
   const inLastWindow = windows(true);
   const bodyOf = db.prepare('SELECT body FROM places WHERE pk = ?').pluck();
-  const bodiesOfStatements: Array<Statement<number[]>> = [];
-  /** The bodies of up to a hundred places in one statement, by pk. */
-  const bodiesOf = (pks: number[]): Map<number, string> => {
-    let stmt = bodiesOfStatements[pks.length];
-    if (stmt === undefined) {
-      stmt = db.prepare<number[]>(`SELECT pk, body FROM places WHERE pk IN (${pks.map(() => '?').join(', ')})`).raw();
-      bodiesOfStatements[pks.length] = stmt;
-    }
-    return new Map(stmt.all(...pks) as [number, string][]);
+  /** `SELECT <columns> FROM places WHERE pk IN (?, ...)`, one statement prepared per list length. */
+  const byPks = (columns: string) => {
+    const statements: Array<Statement<number[]>> = [];
+    return (pks: number[]): unknown[] => {
+      let stmt = statements[pks.length];
+      if (stmt === undefined) {
+        stmt = db.prepare<number[]>(`SELECT ${columns} FROM places WHERE pk IN (${pks.map(() => '?').join(', ')})`).raw();
+        statements[pks.length] = stmt;
+      }
+      return stmt.all(...pks);
+    };
   };
+  const bodiesByPks = byPks('pk, body');
+  /** The bodies of up to `limit` places in one statement, by pk. */
+  const bodiesOf = (pks: number[]): Map<number, string> => new Map(bodiesByPks(pks) as [number, string][]);
   // The R*Tree alone (no row of `places` read): boxes of float32 coordinates that hold each point.
   const boxesIn = Object.fromEntries(
     (['store', 'station'] as const).map((k) => [
@@ -57,15 +62,7 @@ export function sqlitePlaces(db: Db): PlaceStore {
     ]),
   ) as Record<'store' | 'station', Statement<number[]>>;
   const rowsOf = db.prepare<[string]>('SELECT pk, id, lat, lng, body FROM places WHERE pk IN (SELECT value FROM json_each(?))').raw();
-  const rowsOfFewStatements: Array<Statement<number[]>> = [];
-  const rowsOfFew = (pks: number[]) => {
-    let stmt = rowsOfFewStatements[pks.length];
-    if (stmt === undefined) {
-      stmt = db.prepare<number[]>(`SELECT pk, id, lat, lng, body FROM places WHERE pk IN (${pks.map(() => '?').join(', ')})`).raw();
-      rowsOfFewStatements[pks.length] = stmt;
-    }
-    return stmt.all(...pks);
-  };
+  const rowsOfFew = byPks('pk, id, lat, lng, body');
   const bodyByKindId = db.prepare('SELECT body FROM places WHERE kind = ? AND id = ?').pluck();
   const byKindId = db.prepare('SELECT pk, status FROM places WHERE kind = ? AND id = ?');
   const codeHolder = db.prepare(`SELECT id FROM places WHERE kind = 'bike' AND code = ? AND id <> ?`).pluck();
