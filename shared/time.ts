@@ -51,25 +51,32 @@ function fieldsAt(ms: number, tz: string): { y: number; mo: number; d: number; h
   return f;
 }
 
-/** The zone's offset from UTC at an instant, in whole minutes. */
-function offsetMin(ms: number, tz: string): number {
+/** The zone's offset from UTC at an instant, in whole minutes (one cached formatter: ~5 µs). */
+export function offsetMin(ms: number, tz: string): number {
   const f = fieldsAt(ms, tz);
-  const wall = Date.UTC(f.y, f.mo - 1, f.d, f.h, f.mi, f.s);
-  return Math.round((wall - Math.floor(ms / 1000) * 1000) / MINUTE_MS);
+  // setUTCFullYear, not Date.UTC: the latter reads years 0..99 as 1900..1999.
+  const d = new Date(0);
+  d.setUTCFullYear(f.y, f.mo - 1, f.d);
+  d.setUTCHours(f.h, f.mi, f.s, 0);
+  return Math.round((d.getTime() - Math.floor(ms / 1000) * 1000) / MINUTE_MS);
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
+/**
+ * An instant as ISO 8601 to the second, shifted by a known offset and written "+HH:MM".
+ * @example formatWithOffset(Date.parse('2026-11-25T02:00:00Z'), 480) // => '2026-11-25T10:00:00+08:00'
+ */
+export function formatWithOffset(ms: number, offset: number): string {
+  const wall = new Date(ms + offset * MINUTE_MS).toISOString().slice(0, 19);
+  const abs = Math.abs(offset);
+  return `${wall}${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
 /** An instant as ISO 8601 with the zone's offset at that instant ("Z" for none), as dayjs's `format()` writes it. */
 function isoWithOffset(ms: number, tz: string): string {
   const offset = offsetMin(ms, tz);
-  const local = new Date(ms + offset * MINUTE_MS);
-  const abs = Math.abs(offset);
-  const zone = offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-  return (
-    `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
-    `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}${zone}`
-  );
+  return offset === 0 ? `${new Date(ms).toISOString().slice(0, 19)}Z` : formatWithOffset(ms, offset);
 }
 
 /**
