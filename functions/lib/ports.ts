@@ -4,6 +4,15 @@ import type { Booking, BookingStatus } from '../../shared/booking';
 import type { Bike, Station } from '../../shared/places';
 import type { Tariff } from '../../shared/tariff';
 
+/** Who calls and when: read from the function context by the world, never from the event. */
+export interface Call {
+  caller: string | null;
+  now: Date;
+}
+export interface UserCall extends Call {
+  caller: string;
+}
+
 /** "Now", as an argument: the system clock in the cloud, the request's header in local demos and tests. */
 export interface Clock {
   now(): Date;

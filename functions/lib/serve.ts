@@ -2,14 +2,9 @@ import type { z } from 'zod';
 import { describeIssue } from '../../shared/contract/common';
 import { fail, type Result } from '../../shared/result';
 
-/** Who calls and when: read from the function context by the world, never from the event. */
-export interface Call {
-  caller: string | null;
-  now: Date;
-}
-export interface UserCall extends Call {
-  caller: string;
-}
+import type { Call, UserCall } from './ports';
+
+export type { Call, UserCall };
 
 export type Access = 'anyone' | 'user' | 'admin' | 'timer';
 

@@ -15,8 +15,7 @@ import { MAX_UNLOCK_DISTANCE_M } from '../../../shared/contract/rides';
 import { distanceM, type LatLng } from '../../../shared/geo';
 import { fail, ok, type Result } from '../../../shared/result';
 import { rideDurationSec, rideFeeFen, yuan, type Tariff } from '../../../shared/tariff';
-import type { BikeLock, RideRecord, RideStore } from '../ports';
-import type { Call, UserCall } from '../serve';
+import type { BikeLock, Call, RideRecord, RideStore, UserCall } from '../ports';
 
 export interface RideDeps {
   rides: RideStore;
