@@ -51,7 +51,7 @@ describe('the store page', () => {
     expect(texts(page, '.store-name')).toEqual(['街角咖啡']);
     expect(texts(page, '.store-address')).toEqual(['南京东路 1 号']);
     expect(texts(page, '.open-state')).toEqual(['营业中 · 21:00 打烊']);
-    expect(texts(page, '.hours-line')).toEqual(['周三 09:00–21:00', '周五 22:00–次日02:00']);
+    expect(texts(page, '.hours-line')).toEqual(['周一、周二 休息', '周三 09:00–21:00', '周四 休息', '周五 22:00–次日02:00', '周六、周日 休息']);
     expect(texts(page, '.day')).toEqual(['今天', '明天', '11-27 周五', '11-28 周六', '11-29 周日', '11-30 周一', '12-01 周二']);
     expect(bookings.slots).toHaveBeenCalledWith('S001', '2026-11-25');
   });

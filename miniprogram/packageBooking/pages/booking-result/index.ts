@@ -1,5 +1,5 @@
 /** After a booking: where and when, the check-in code as a QR code, and the way to "My bookings". */
-import { slotText, type BookingView } from '../../../shared/index';
+import { HINTS, bookingOutcome, slotText, type BookingView } from '../../../shared/index';
 
 function today(): string {
   const d = new Date();
@@ -12,6 +12,9 @@ Component({
     storeName: '',
     when: '',
     code: '',
+    title: '',
+    note: '',
+    hint: HINTS.checkIn,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -22,7 +25,8 @@ Component({
         booking = null;
       }
       if (!booking || !booking.code) return;
-      this.setData({ ok: true, storeName: booking.storeName || '', when: slotText(booking.start, booking.end, today()), code: booking.code });
+      const outcome = bookingOutcome(booking.status);
+      this.setData({ ok: true, storeName: booking.storeName || '', when: slotText(booking.start, booking.end, today()), code: booking.code, title: outcome.title, note: outcome.note });
     },
     onMineTap() {
       wx.redirectTo({ url: '/packageBooking/pages/my-bookings/index' });

@@ -1,13 +1,6 @@
 /** "My bookings": upcoming first (with the check-in code as a QR code, and cancel), then past ones. */
-import { isActive, isUpcoming, slotText, type BookingView } from '../../../shared/index';
+import { bookingStatus, isActive, isUpcoming, refusalText, slotText, type BookingView } from '../../../shared/index';
 import { cancelBooking, myBookings } from '../../../services/bookings';
-
-const STATUS_TEXT: Record<string, string> = {
-  pending: '待确认',
-  confirmed: '已确认',
-  checked_in: '已到店',
-  cancelled: '已取消',
-};
 
 interface Row {
   id: string;
@@ -31,7 +24,7 @@ function rowOf(b: BookingView, now: Date): Row {
     storeName: b.storeName || b.storeId,
     when: slotText(b.start, b.end, localToday(now)),
     status: b.status,
-    statusText: STATUS_TEXT[b.status] || b.status,
+    statusText: bookingStatus(b.status).text,
     code: b.code,
     active,
     canCancel: active && Date.parse(b.start) > now.getTime(),
@@ -108,12 +101,7 @@ Component({
       if (res.ok) {
         this.setData({ message: '已取消预约，名额已释放' });
       } else {
-        const why: Record<string, string> = {
-          STARTED: '时段已开始，不能取消了',
-          CANCELLED: '这条预约已经取消过了',
-          ALREADY_CHECKED_IN: '已到店核销，不能取消',
-        };
-        this.setData({ message: why[res.error.reason || ''] || res.error.message });
+        this.setData({ message: refusalText(res.error, { subject: 'cancel' }) });
       }
       await this.load();
     },

@@ -1,8 +1,7 @@
 /** The staff desk: pick a store, see the day's bookings, confirm them, scan a customer's code to check in. */
-import { addDays, clockOf, dayLabel, type AppError, type BookingView } from '../../../shared/index';
+import { addDays, bookingStatus, clockOf, dayLabel, refusalText, type AppError, type BookingView } from '../../../shared/index';
 import { checkIn, confirmBooking, dayBookings, scanCode, staffStores } from '../../../services/bookings';
 
-const STATUS_TEXT: Record<string, string> = { pending: '待确认', confirmed: '已确认', checked_in: '已到店', cancelled: '已取消' };
 
 interface Row {
   id: string;
@@ -15,30 +14,14 @@ interface Row {
 
 /** What a refused check-in tells the staff member at the counter. */
 export function checkInErrorText(error: AppError): string {
-  switch (error.reason) {
-    case 'WRONG_STORE':
-      return '这不是本店的预约，请让顾客确认门店';
-    case 'TOO_EARLY':
-      return '还没到核销时间：开始前 30 分钟起才能核销';
-    case 'TOO_LATE':
-      return '这个预约的时段已经结束，不能核销';
-    case 'ALREADY_CHECKED_IN':
-      return '这个核销码已经用过了';
-    case 'CANCELLED':
-      return '顾客已取消这个预约';
-    case 'NOT_STAFF':
-      return '你不是店员，不能核销';
-  }
-  if (error.code === 'NOT_FOUND') return '没有找到这个核销码对应的预约';
-  if (error.code === 'INVALID_ARGUMENT') return '这不是预约核销码';
-  return error.message || '核销失败，请重试';
+  return refusalText(error, { subject: 'checkIn' });
 }
 
 const rowOf = (b: BookingView): Row => ({
   id: b.id,
   time: `${clockOf(b.start)}–${clockOf(b.end)}`,
   status: b.status,
-  statusText: STATUS_TEXT[b.status] || b.status,
+  statusText: bookingStatus(b.status).short,
   code: b.code,
   canConfirm: b.status === 'pending',
 });
@@ -113,7 +96,7 @@ Component({
       if (!id || this.data.busy) return;
       this.setData({ busy: id });
       const res = await confirmBooking(id);
-      this.setData({ busy: '', result: res.ok ? { ok: true, text: '已确认预约' } : { ok: false, text: res.error.reason === 'ALREADY_CONFIRMED' ? '这条预约已经确认过了' : res.error.message } });
+      this.setData({ busy: '', result: res.ok ? { ok: true, text: '已确认预约' } : { ok: false, text: refusalText(res.error, { subject: 'confirm' }) } });
       await this.loadDay(this.data.date);
     },
 

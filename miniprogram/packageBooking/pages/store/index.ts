@@ -1,5 +1,5 @@
 /** Store detail: address, hours, open now, route, share, and a 7-day slot picker that books with a tap. */
-import { CATEGORIES, clockOf, dayLabel, hoursLines, type AppError, type SlotView, type StoreView } from '../../../shared/index';
+import { CATEGORIES, clockOf, dayLabel, hoursLines, openStateWording, refusalText, type AppError, type SlotView, type StoreView } from '../../../shared/index';
 import { createBooking, newRequestId, slots } from '../../../services/bookings';
 import { openRoute } from '../../../services/location';
 
@@ -17,10 +17,8 @@ function phoneToday(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-function openText(store: StoreView, today: string): string {
-  if (!store.nextChange) return store.open ? '营业中 · 全天' : '暂停营业';
-  const when = `${dayLabel(store.nextChange.slice(0, 10), today)} ${clockOf(store.nextChange)}`.replace(/^今天 /, '');
-  return store.open ? `营业中 · ${when} 打烊` : `休息中 · ${when} 开门`;
+function openText(store: StoreView, now: Date): string {
+  return openStateWording(store.open, store.nextChange, now).text;
 }
 
 function slotRow(s: SlotView): SlotRow {
@@ -31,24 +29,7 @@ function slotRow(s: SlotView): SlotRow {
 
 /** What a refused booking tells the customer. */
 export function bookingErrorText(error: AppError): string {
-  switch (error.reason) {
-    case 'SLOT_FULL':
-      return '这个时段刚刚约满了，请换一个时段';
-    case 'TOO_MANY_BOOKINGS':
-      return '你已有 5 个待到店的预约，请先完成或取消后再约';
-    case 'ALREADY_BOOKED':
-      return '你已经预约了这个时段';
-    case 'SLOT_STARTED':
-      return '这个时段已经开始，不能再预约';
-    case 'TOO_FAR_AHEAD':
-      return '只能预约今天起 7 天内的时段';
-    case 'OUTSIDE_HOURS':
-      return '这个时段不在营业时间内';
-  }
-  if (error.code === 'ALREADY_EXISTS') return '你已经预约了这个时段';
-  if (error.code === 'NOT_FOUND') return '找不到这家门店';
-  if (error.code === 'UNAUTHENTICATED') return '请先登录后再预约';
-  return error.message || '预约失败，请重试';
+  return refusalText(error, { subject: 'booking' });
 }
 
 Component({
@@ -99,7 +80,7 @@ Component({
           address: store.address,
           category: CATEGORIES[store.category] || store.category,
           open: store.open,
-          openText: openText(store, today),
+          openText: openText(store, new Date()),
           hours: hoursLines(store.openingHours),
         },
         days: days.map((d) => ({ date: d, label: dayLabel(d, today) })),
