@@ -1,7 +1,7 @@
 /** What the nearby page shows, computed from `geo.nearby` items: rows, markers, sheet, texts. Pure. */
+import { hoursLines, openStateWording } from '../../shared/index';
 import type { NearbyItem } from '../../shared/index';
 import { distanceLabel, radiusLabel } from '../../lib/distance-label';
-import { hoursLines, openStateLabel } from '../../lib/open-state-label';
 
 export type PlaceKind = NearbyItem['kind'];
 
@@ -30,7 +30,8 @@ export function placeRow(item: NearbyItem, now: Date): PlaceRow {
   const distance = distanceLabel(item.distance);
   switch (item.kind) {
     case 'store': {
-      const label = openStateLabel(item.open, item.nextChange, now);
+      // The one wording of a store's state (shared/wording.ts): the store page reads the same.
+      const label = openStateWording(item.open, item.nextChange, now);
       return { id: item.id, kind: item.kind, title: item.name, distance, badge: label.state, tone: item.open ? 'open' : 'closed', note: label.next };
     }
     case 'station':

@@ -4,7 +4,7 @@
  * no map and offers to turn the location on. Outside every zone a sheet offers a route to the
  * nearest zone, ending here with the parking surcharge, or riding on.
  */
-import { DEFAULT_TARIFF, rideFeeFen, yuan } from '../../../shared/index';
+import { DEFAULT_TARIFF, refusalText, rideFeeFen, yuan } from '../../../shared/index';
 import type { ActiveRide, LatLng, Tariff } from '../../../shared/index';
 import { nearby } from '../../../services/api';
 import { enableLocation, locate, openRoute } from '../../../services/location';
@@ -54,6 +54,7 @@ Component({
     locationAction: '',
     ending: false,
     outside: false,
+    outsideText: '',
     surchargeText: '',
     errorText: '',
   },
@@ -75,7 +76,7 @@ Component({
       const state = stateOf(this);
       const [current, tariff] = await Promise.all([currentRide(), fetchTariff()]);
       if (!current.ok) {
-        this.setData({ state: 'error', errorText: current.error.message });
+        this.setData({ state: 'error', errorText: refusalText(current.error, { subject: 'ride' }) });
         return;
       }
       if (!current.data.ride) {
@@ -149,7 +150,8 @@ Component({
         return;
       }
       if (res.error.reason === 'OUTSIDE_PARKING_ZONE') {
-        this.setData({ ending: false, outside: true, locationText: '', locationAction: '' });
+        const outsideText = refusalText(res.error, { surchargeFen: state.tariff.parkingSurchargeFen });
+        this.setData({ ending: false, outside: true, outsideText, locationText: '', locationAction: '' });
         await this.showZones(here.position);
         return;
       }
@@ -158,7 +160,7 @@ Component({
         this.setData({ ending: false, outside: false, state: 'none' });
         return;
       }
-      this.setData({ ending: false, outside: false, errorText: res.error.message });
+      this.setData({ ending: false, outside: false, errorText: refusalText(res.error, { subject: 'ride' }) });
     },
 
     onRouteToZone() {

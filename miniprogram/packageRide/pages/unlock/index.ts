@@ -70,7 +70,7 @@ Component({
       this.setData({ state: 'loading', code, errorText: '', followUp: '', followUpText: '' });
       const [preview, here] = await Promise.all([previewBike(code), locate()]);
       if (!preview.ok) {
-        const { text, followUp } = unlockRefusal(preview.error, code, null, this.data.maxDistanceM);
+        const { text, followUp } = unlockRefusal(preview.error, null);
         this.refuse(text, followUp);
         return;
       }
@@ -103,7 +103,7 @@ Component({
       }
       const preview = await previewBike(this.data.code);
       const distance = preview.ok ? distanceM(here.position, preview.data.bike) : null;
-      const { text, followUp } = unlockRefusal(res.error, this.data.code, distance, this.data.maxDistanceM);
+      const { text, followUp } = unlockRefusal(res.error, distance);
       this.setData({ unlocking: false });
       this.refuse(text, followUp, 'ready');
     },

@@ -1,5 +1,5 @@
 /** What the unlock page shows: where it was opened from, the bike card, refusals and their way on. Pure. */
-import { bikeCodeFromQuery, distanceM, parseBikeQr } from '../../../shared/index';
+import { bikeCodeFromQuery, distanceM, parseBikeQr, refusalText } from '../../../shared/index';
 import type { AppError, LatLng, PreviewBikeResult } from '../../../shared/index';
 import { distanceLabel } from '../../../lib/distance-label';
 import { tariffLines } from '../../lib/ride-view';
@@ -9,7 +9,8 @@ export type FollowUp = 'retry' | 'riding' | 'bills' | 'scan' | 'location' | '';
 /** How the page was opened. */
 export type UnlockEntry = { kind: 'code'; code: string } | { kind: 'scan' } | { kind: 'refused'; text: string };
 
-export const NOT_A_BIKE_QR = '这不是单车的二维码。请扫描车身上的二维码，或输入车身上的编号';
+/** A `q` or scan that holds no bike code: the wording module's words for a malformed unlock. */
+export const NOT_A_BIKE_QR = refusalText({ code: 'INVALID_ARGUMENT', message: '' }, { subject: 'unlock' });
 
 /**
  * The sticker (`q`, the WeChat camera), a code from the map (`code`), or nothing (scan). A `q` or
@@ -56,24 +57,27 @@ export function bikeCard(preview: PreviewBikeResult, position: LatLng | null): B
   };
 }
 
-/** What the unlock page says for a refusal, and which button it offers. */
-export function unlockRefusal(error: AppError, code: string, distanceM: number | null, maxDistanceM: number): { text: string; followUp: FollowUp } {
-  switch (error.reason) {
-    case 'TOO_FAR':
-      return { text: `离车太远${distanceM === null ? '' : `（约 ${Math.round(distanceM)} 米）`}，请走到车旁 ${maxDistanceM} 米内再开锁`, followUp: 'retry' };
-    case 'BIKE_UNAVAILABLE':
-      return { text: `这辆车暂不可用（维修中或正被使用），请换一辆`, followUp: 'scan' };
-    case 'ACTIVE_RIDE':
-      return { text: '你有一段进行中的骑行，请先还车', followUp: 'riding' };
-    case 'UNPAID_BILL':
-      return { text: '你有未支付的骑行账单，支付后才能开始新的骑行', followUp: 'bills' };
-    case 'LOCK_FAILED':
-      return { text: '车锁没有响应，请重试或换一辆车', followUp: 'retry' };
-  }
-  if (error.code === 'NOT_FOUND') return { text: `没有找到编号为 ${code} 的单车，请核对车身编号`, followUp: 'scan' };
-  if (error.code === 'INVALID_ARGUMENT') return { text: NOT_A_BIKE_QR, followUp: 'scan' };
-  if (error.code === 'UNAUTHENTICATED') return { text: '请先登录微信后再开锁', followUp: '' };
-  return { text: error.message, followUp: 'retry' };
+/** The button each refusal offers (the words are the wording module's). */
+const FOLLOW_UP_OF: Readonly<Record<string, FollowUp>> = {
+  TOO_FAR: 'retry',
+  LOCK_FAILED: 'retry',
+  BIKE_UNAVAILABLE: 'scan',
+  ACTIVE_RIDE: 'riding',
+  UNPAID_BILL: 'bills',
+  NOT_FOUND: 'scan',
+  INVALID_ARGUMENT: 'scan',
+  UNAUTHENTICATED: '',
+};
+
+/**
+ * What the unlock page says for a refusal, and which button it offers. The bike's code is on the
+ * card already, so the words say "这辆车" rather than repeat it.
+ * @example unlockRefusal({ code: 'FAILED_PRECONDITION', message: '', reason: 'TOO_FAR' }, 230).text // => '离车太远（约 230 米），请走到车旁 100 米内再开锁'
+ */
+export function unlockRefusal(error: AppError, distanceM: number | null): { text: string; followUp: FollowUp } {
+  const text = refusalText(error, { subject: 'unlock', distanceM });
+  const followUp = FOLLOW_UP_OF[error.reason || ''] ?? FOLLOW_UP_OF[error.code] ?? 'retry';
+  return { text, followUp };
 }
 
 const FOLLOW_UP_LABEL: Record<FollowUp, string> = {
