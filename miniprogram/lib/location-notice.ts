@@ -1,5 +1,28 @@
-/** What a page says when it has no position, and what its button offers. Pure. */
-import type { LocationProblem } from '../services/location';
+/** Why a page has no position, what it says, and what its button offers. Pure. */
+
+/**
+ * Why there is no position:
+ * - `privacy`: the privacy agreement was declined; calling again asks again (the privacy sheet);
+ * - `denied`: the location permission (scope.userLocation) is off; only the settings page turns it on;
+ * - `off`: the phone's location service, or WeChat's system permission, is off;
+ * - `failed`: anything else (no fix, timeout); try again.
+ */
+export type LocationProblem = 'privacy' | 'denied' | 'off' | 'failed';
+
+/**
+ * Sorts a getLocation failure. errno 104 is a declined privacy agreement, 103 a refused permission
+ * (errMsg "auth deny" / "auth denied" / "authorize no response"); system switches read "system
+ * permission denied" or "LOCATIONSWITCHOFF".
+ * @example locationProblem({ errMsg: 'getLocation:fail privacy permission is not authorized', errno: 104 }) // => 'privacy'
+ */
+export function locationProblem(err: { errMsg?: string; errno?: number } | undefined): LocationProblem {
+  const msg = (err && err.errMsg) || '';
+  const errno = err && err.errno;
+  if (errno === 104 || /privacy/i.test(msg)) return 'privacy';
+  if (/system permission|switchoff|location service/i.test(msg)) return 'off';
+  if (errno === 103 || /auth(orize)? ?(deny|denied|no response)/i.test(msg)) return 'denied';
+  return 'failed';
+}
 
 export interface LocationNotice {
   text: string;

@@ -1,30 +1,10 @@
 /** The user's position and the map apps: wx.getLocation, wx.openLocation, wx.getSetting, wx.openSetting. */
 import type { LatLng } from '../shared/index';
+import { locationProblem } from '../lib/location-notice';
+import type { LocationProblem } from '../lib/location-notice';
 
-/**
- * Why there is no position:
- * - `privacy`: the privacy agreement was declined; calling again asks again (the privacy sheet);
- * - `denied`: the location permission (scope.userLocation) is off; only the settings page turns it on;
- * - `off`: the phone's location service, or WeChat's system permission, is off;
- * - `failed`: anything else (no fix, timeout); try again.
- */
-export type LocationProblem = 'privacy' | 'denied' | 'off' | 'failed';
+export type { LocationProblem };
 export type LocateResult = { ok: true; position: LatLng } | { ok: false; reason: LocationProblem };
-
-/**
- * Sorts a getLocation failure. errno 104 is a declined privacy agreement, 103 a refused permission
- * (errMsg "auth deny" / "auth denied" / "authorize no response"); system switches read "system
- * permission denied" or "LOCATIONSWITCHOFF".
- * @example locationProblem({ errMsg: 'getLocation:fail privacy permission is not authorized', errno: 104 }) // => 'privacy'
- */
-export function locationProblem(err: { errMsg?: string; errno?: number } | undefined): LocationProblem {
-  const msg = (err && err.errMsg) || '';
-  const errno = err && err.errno;
-  if (errno === 104 || /privacy/i.test(msg)) return 'privacy';
-  if (/system permission|switchoff|location service/i.test(msg)) return 'off';
-  if (errno === 103 || /auth(orize)? ?(deny|denied|no response)/i.test(msg)) return 'denied';
-  return 'failed';
-}
 
 /** The position in GCJ-02 (what <map> uses). Never rejects. */
 export function locate(): Promise<LocateResult> {
