@@ -12,6 +12,7 @@ import { DEFAULT_TARIFF } from '../../shared/tariff';
 import { MAX_UNLOCK_DISTANCE_M } from '../../shared/ride-rules';
 import { refusalText } from '../../shared/wording';
 import type { NearbyItem } from '../../shared/contract/geo';
+import type { AppError, ErrorCode } from '../../shared/result';
 
 const BASE = DEFAULT_QR_BASE;
 const camera = (text: string) => ({ q: encodeURIComponent(text), scancode_time: '1764050000' });
@@ -47,11 +48,11 @@ describe('the unlock view', () => {
   });
 
   it('words each refusal once and offers the way on that fits it', () => {
-    const refused = (reason: string, code = 'FAILED_PRECONDITION') => ({ code, message: 'english detail', reason });
+    const refused = (reason: string, code: ErrorCode = 'FAILED_PRECONDITION'): AppError => ({ code, message: 'english detail', reason });
     expect(unlockRefusal(refused('TOO_FAR'), 230.4)).toEqual({ text: `离车太远（约 230 米），请走到车旁 ${MAX_UNLOCK_DISTANCE_M} 米内再开锁`, followUp: 'retry' });
     expect(unlockRefusal(refused('ACTIVE_RIDE'), null).followUp).toBe('riding');
     expect(unlockRefusal(refused('UNPAID_BILL'), null).followUp).toBe('bills');
-    expect(unlockRefusal(refused('LOCK_FAILED', 'UNAVAILABLE'), null).followUp).toBe('retry');
+    expect(unlockRefusal(refused('LOCK_FAILED'), null).followUp).toBe('retry');
     const unavailable = unlockRefusal(refused('BIKE_UNAVAILABLE'), null);
     expect(unavailable.followUp).toBe('scan');
     expect(unavailable.text).not.toMatch(/B\d{4}/); // the card above already names the bike
