@@ -1,0 +1,123 @@
+/**
+ * The payment rules: when a transaction WeChat Pay reports pays the order we expect, and the
+ * names we give orders and refunds. Pure: the transaction and the expected order are arguments;
+ * the adapters (functions/lib/wechatpay) only verify that WeChat Pay said it.
+ */
+
+/** WeChat Pay API v3 `trade_state`. */
+export type TradeState = 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR';
+export const TRADE_STATES: readonly TradeState[] = ['SUCCESS', 'REFUND', 'NOTPAY', 'CLOSED', 'REVOKED', 'USERPAYING', 'PAYERROR'];
+
+/** WeChat Pay API v3 refund `status` (`refund_status` in refund notifications). */
+export type RefundStatus = 'SUCCESS' | 'CLOSED' | 'PROCESSING' | 'ABNORMAL';
+export const REFUND_STATUSES: readonly RefundStatus[] = ['SUCCESS', 'CLOSED', 'PROCESSING', 'ABNORMAL'];
+
+/** A transaction as WeChat Pay reports it (order query or `TRANSACTION.SUCCESS` notification). */
+export interface PayTransaction {
+  appId: string;
+  mchId: string;
+  outTradeNo: string;
+  /** WeChat Pay's own number, once paid. */
+  transactionId: string | null;
+  tradeState: TradeState;
+  /** `amount.total`: what the order was for, in fen. */
+  totalFen: number;
+  /** `amount.payer_total`: what the payer's money covered (coupons lower it); null before payment. */
+  payerTotalFen: number | null;
+  currency: string;
+  payerOpenid: string | null;
+  successAt: Date | null;
+}
+
+/** A refund as WeChat Pay reports it (refund answer, refund query or `REFUND.*` notification). */
+export interface PayRefund {
+  /** Carried by refund notifications only (answers to our own calls do not repeat it). */
+  mchId: string | null;
+  outRefundNo: string;
+  outTradeNo: string;
+  refundId: string | null;
+  transactionId: string | null;
+  status: RefundStatus;
+  refundFen: number;
+  totalFen: number;
+  successAt: Date | null;
+}
+
+/** The order a payment must match: our merchant and app, our order number, the bill's amount. */
+export interface ExpectedPayment {
+  mchId: string;
+  appId: string;
+  outTradeNo: string;
+  amountFen: number;
+}
+
+export type PaymentMismatch = 'WRONG_MERCHANT' | 'WRONG_APP' | 'WRONG_ORDER' | 'NOT_PAID' | 'WRONG_AMOUNT' | 'WRONG_CURRENCY';
+
+export type PaymentJudgement = { ok: true } | { ok: false; mismatch: PaymentMismatch; message: string };
+
+/**
+ * Whether a reported transaction pays the expected order: same merchant, same app, same order
+ * number, `trade_state` SUCCESS, and `amount.total` equal to the bill's amount in CNY. The payer's
+ * share (`payer_total`) is not compared: a coupon lowers it while the merchant is still paid in full.
+ * @example judgePayment({ ...tx, tradeState: 'NOTPAY' }, expected) // => { ok: false, mismatch: 'NOT_PAID', ... }
+ */
+export function judgePayment(tx: PayTransaction, expected: ExpectedPayment): PaymentJudgement {
+  if (tx.mchId !== expected.mchId) return { ok: false, mismatch: 'WRONG_MERCHANT', message: `paid to merchant "${tx.mchId}", not "${expected.mchId}"` };
+  if (tx.appId !== expected.appId) return { ok: false, mismatch: 'WRONG_APP', message: `paid through app "${tx.appId}", not "${expected.appId}"` };
+  if (tx.outTradeNo !== expected.outTradeNo) return { ok: false, mismatch: 'WRONG_ORDER', message: `for order "${tx.outTradeNo}", not "${expected.outTradeNo}"` };
+  if (tx.tradeState !== 'SUCCESS') return { ok: false, mismatch: 'NOT_PAID', message: `order "${tx.outTradeNo}" is ${tx.tradeState}` };
+  if (tx.currency !== 'CNY') return { ok: false, mismatch: 'WRONG_CURRENCY', message: `paid in ${tx.currency}, not CNY` };
+  if (!Number.isSafeInteger(tx.totalFen) || tx.totalFen !== expected.amountFen) {
+    return { ok: false, mismatch: 'WRONG_AMOUNT', message: `order total ${tx.totalFen} fen, bill ${expected.amountFen} fen` };
+  }
+  return { ok: true };
+}
+
+/** What an order query means for the order: paid, still payable, or over without payment. */
+export type OrderOutcome = 'paid' | 'open' | 'over';
+
+/**
+ * @example orderOutcome('USERPAYING') // => 'open'
+ * @example orderOutcome('REFUND') // => 'paid'
+ */
+export function orderOutcome(state: TradeState): OrderOutcome {
+  switch (state) {
+    case 'SUCCESS':
+    case 'REFUND': // paid, then (partly) refunded: the money arrived
+      return 'paid';
+    case 'NOTPAY':
+    case 'USERPAYING':
+      return 'open';
+    case 'CLOSED':
+    case 'REVOKED':
+    case 'PAYERROR':
+      return 'over';
+  }
+}
+
+/** A refund reached a final state: SUCCESS, or CLOSED (it failed and will not be retried by WeChat Pay). ABNORMAL is not final. */
+export function refundSettled(status: RefundStatus): boolean {
+  return status === 'SUCCESS' || status === 'CLOSED';
+}
+
+/** `out_trade_no` and `out_refund_no`: 6..32 characters of `0-9 A-Z a-z _ - *` (WeChat Pay's rule for out_trade_no). */
+const OUT_NO = /^[0-9A-Za-z_\-*]{6,32}$/;
+
+/** @example isOutTradeNo('B1a2b3c4d5') // => true */
+export function isOutTradeNo(value: string): boolean {
+  return OUT_NO.test(value);
+}
+
+/**
+ * The refund number for money that paid an already paid bill: one per order, so a retried refund
+ * request refunds once (WeChat Pay refunds an `out_refund_no` once).
+ * @example duplicateRefundNo('B1a2b3c4d5') // => 'RB1a2b3c4d5'
+ */
+export function duplicateRefundNo(outTradeNo: string): string {
+  return `R${outTradeNo}`;
+}
+
+/** A whole, positive amount of fen that WeChat Pay accepts as an order total (at most ¥10,000,000). */
+export function isPayableFen(amountFen: number): boolean {
+  return Number.isSafeInteger(amountFen) && amountFen > 0 && amountFen <= 1_000_000_000;
+}
