@@ -1,4 +1,6 @@
+import { type HttpAccessEvent, notifyHandled, notifyRefused, receivedFromHttpEvent } from '../../functions/lib/wechatpay/http';
 import { sandboxPayments } from '../../functions/lib/wechatpay/sandbox';
+import { httpEventOf, sandboxPay } from '../../functions/lib/wechatpay/sandbox-route';
 import { judgePayment } from '../../shared/payment';
 
 const now = new Date('2026-03-01T04:00:00Z');
@@ -61,5 +63,54 @@ describe('the sandbox payments adapter', () => {
       notification: { kind: 'refund', eventType: 'REFUND.SUCCESS', refund: { mchId: sandbox.merchant.mchId, outRefundNo: 'RBsandbox000008', outTradeNo: 'Bsandbox000008', status: 'SUCCESS', refundFen: 150 } },
     });
     expect(await sandbox.queryRefund('RBsandbox000008')).toMatchObject({ ok: true, value: { status: 'SUCCESS' } });
+  });
+});
+
+describe("the sandbox's payer route and payNotify's HTTP edges", () => {
+  /** The verifying half of payNotify: the HTTP-access event in, 204 when the notification verifies. */
+  const verifyingNotify = (at: Date) => async (event: HttpAccessEvent) => {
+    const read = receivedFromHttpEvent(event);
+    if (!read.ok) return read.answer;
+    const verified = sandbox.verifyNotification(read.received, at);
+    return verified.ok ? notifyHandled() : notifyRefused(401, verified.message);
+  };
+
+  it('delivers the signed notification as an HTTP-access event and answers with payNotify status', async () => {
+    await sandbox.createJsapiOrder(order('Broute0000001'));
+    const seen: HttpAccessEvent[] = [];
+    const answer = await sandboxPay(sandbox, 'Broute0000001', { deliver: true, now, payNotify: async (event) => (seen.push(event), verifyingNotify(now)(event)) });
+    expect(answer).toEqual({ status: 204, body: null });
+    expect(seen[0]).toMatchObject({ httpMethod: 'POST', isBase64Encoded: false, headers: { 'wechatpay-serial': expect.stringMatching(/^PUB_KEY_ID_/), 'wechatpay-signature': expect.any(String) } });
+  });
+
+  it('hands the notification out with deliver=false; replayed late it is refused with a 4xx and FAIL', async () => {
+    await sandbox.createJsapiOrder(order('Broute0000002'));
+    const answer = await sandboxPay(sandbox, 'Broute0000002', { deliver: false, now, payNotify: () => Promise.reject(new Error('must not deliver')) });
+    expect(answer.status).toBe(200);
+    const handedOut = answer.body as { headers: Record<string, string>; body: string };
+    expect(await verifyingNotify(now)(httpEventOf(handedOut))).toEqual(notifyHandled());
+    const late = await verifyingNotify(later(600))(httpEventOf(handedOut));
+    expect(late.statusCode).toBe(401);
+    expect(JSON.parse(late.body)).toEqual({ code: 'FAIL', message: expect.stringContaining('Wechatpay-Timestamp') });
+  });
+
+  it('answers 404 for an order the sandbox never saw, 409 for one it cannot pay', async () => {
+    const never = () => Promise.reject(new Error('must not deliver'));
+    expect(await sandboxPay(sandbox, 'Bnobody0000002', { deliver: true, now, payNotify: never })).toMatchObject({ status: 404, body: { ok: false, error: { code: 'NOT_FOUND' } } });
+    await sandbox.createJsapiOrder(order('Broute0000003'));
+    await sandbox.closeOrder('Broute0000003');
+    expect(await sandboxPay(sandbox, 'Broute0000003', { deliver: true, now, payNotify: never })).toMatchObject({ status: 409, body: { ok: false, error: { code: 'FAILED_PRECONDITION', reason: 'ORDER_CLOSED' } } });
+  });
+
+  it('reads a base64-encoded body byte for byte, and refuses events that are no notification', async () => {
+    await sandbox.createJsapiOrder(order('Broute0000004'));
+    const paid = sandbox.pay('Broute0000004', now);
+    if (!paid.ok) throw new Error(paid.failure.message);
+    const event = { ...httpEventOf(paid.notification), body: Buffer.from(paid.notification.body, 'utf8').toString('base64'), isBase64Encoded: true };
+    expect(await verifyingNotify(now)(event)).toEqual(notifyHandled());
+    expect(receivedFromHttpEvent(null)).toMatchObject({ ok: false, answer: { statusCode: 400 } });
+    expect(receivedFromHttpEvent({ httpMethod: 'GET', body: '{}' })).toMatchObject({ ok: false, answer: { statusCode: 405 } });
+    expect(receivedFromHttpEvent({ httpMethod: 'POST', body: '' })).toMatchObject({ ok: false, answer: { statusCode: 400 } });
+    expect(receivedFromHttpEvent({ httpMethod: 'POST', body: 'x'.repeat(70_000) })).toMatchObject({ ok: false, answer: { statusCode: 413 } });
   });
 });
