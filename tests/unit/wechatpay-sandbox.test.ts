@@ -78,7 +78,11 @@ describe("the sandbox's payer route and payNotify's HTTP edges", () => {
   it('delivers the signed notification as an HTTP-access event and answers with payNotify status', async () => {
     await sandbox.createJsapiOrder(order('Broute0000001'));
     const seen: HttpAccessEvent[] = [];
-    const answer = await sandboxPay(sandbox, 'Broute0000001', { deliver: true, now, payNotify: async (event) => (seen.push(event), verifyingNotify(now)(event)) });
+    const answer = await sandboxPay(sandbox, 'Broute0000001', { deliver: true, now, payNotify: async (event) => {
+        seen.push(event);
+        return verifyingNotify(now)(event);
+      },
+    });
     expect(answer).toEqual({ status: 204, body: null });
     expect(seen[0]).toMatchObject({ httpMethod: 'POST', isBase64Encoded: false, headers: { 'wechatpay-serial': expect.stringMatching(/^PUB_KEY_ID_/), 'wechatpay-signature': expect.any(String) } });
   });
