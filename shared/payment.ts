@@ -121,3 +121,39 @@ export function duplicateRefundNo(outTradeNo: string): string {
 export function isPayableFen(amountFen: number): boolean {
   return Number.isSafeInteger(amountFen) && amountFen > 0 && amountFen <= 1_000_000_000;
 }
+
+/** What the store holds about an order and its bill when WeChat Pay reports a payment of it. */
+export interface PaymentFacts {
+  /** Our order of that `out_trade_no`, or null when we never placed it. */
+  order: { outTradeNo: string; billId: string; amountFen: number; status: 'open' | 'paid' | 'closed' } | null;
+  /** The order's bill: unpaid, or paid by some order. */
+  bill: { status: 'unpaid' } | { status: 'paid'; paidByOutTradeNo: string } | null;
+}
+
+export type PaymentDecision =
+  /** Mark the order paid and the bill paid by it, in one transaction. */
+  | { kind: 'record-payment' }
+  /** This order's payment is already recorded: answer "handled" again, change nothing. */
+  | { kind: 'already-recorded' }
+  /** The bill was paid by another order: record this order's payment and a pending refund of all of it. */
+  | { kind: 'refund-duplicate'; outRefundNo: string; refundFen: number }
+  /** Not a payment of ours: change nothing and refuse the notification. */
+  | { kind: 'refuse'; reason: PaymentMismatch | 'UNKNOWN_ORDER'; message: string };
+
+/**
+ * What to do with a payment WeChat Pay reports (notification or order query), given what the store
+ * holds. Money that arrived is never ignored: an order we had closed meanwhile, or whose bill another
+ * order paid first, is recorded and (for the second case) refunded in full.
+ * @example decidePayment(tx, merchant, { order: { ...open }, bill: { status: 'unpaid' } }) // => { kind: 'record-payment' }
+ */
+export function decidePayment(tx: PayTransaction, merchant: { mchId: string; appId: string }, facts: PaymentFacts): PaymentDecision {
+  const { order, bill } = facts;
+  if (!order || !bill) return { kind: 'refuse', reason: 'UNKNOWN_ORDER', message: `no order "${tx.outTradeNo}" of ours` };
+  const judged = judgePayment(tx, { ...merchant, outTradeNo: order.outTradeNo, amountFen: order.amountFen });
+  if (!judged.ok) return { kind: 'refuse', reason: judged.mismatch, message: judged.message };
+  if (order.status === 'paid') return { kind: 'already-recorded' };
+  if (bill.status === 'paid' && bill.paidByOutTradeNo !== order.outTradeNo) {
+    return { kind: 'refund-duplicate', outRefundNo: duplicateRefundNo(order.outTradeNo), refundFen: tx.totalFen };
+  }
+  return { kind: 'record-payment' };
+}

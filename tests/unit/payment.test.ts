@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { duplicateRefundNo, type ExpectedPayment, isOutTradeNo, isPayableFen, judgePayment, orderOutcome, type PayTransaction, refundSettled, TRADE_STATES } from '../../shared/payment';
+import { decidePayment, duplicateRefundNo, type ExpectedPayment, isOutTradeNo, isPayableFen, judgePayment, orderOutcome, type PayTransaction, refundSettled, TRADE_STATES } from '../../shared/payment';
 
 const expected: ExpectedPayment = { mchId: '1230000109', appId: 'wx0123456789abcdef', outTradeNo: 'B20260101abcdef', amountFen: 4250 };
 const paid: PayTransaction = {
@@ -92,5 +92,33 @@ describe('order and refund numbers, amounts', () => {
   it('pays only whole positive fen', () => {
     expect([1, 4250, 1_000_000_000].every(isPayableFen)).toBe(true);
     expect([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 1_000_000_001].some(isPayableFen)).toBe(false);
+  });
+});
+
+describe('decidePayment: what a reported payment does to the order and its bill', () => {
+  const merchant = { mchId: expected.mchId, appId: expected.appId };
+  const open = { outTradeNo: expected.outTradeNo, billId: 'bill-1', amountFen: expected.amountFen, status: 'open' as const };
+
+  it('records the payment of an open order of an unpaid bill', () => {
+    expect(decidePayment(paid, merchant, { order: open, bill: { status: 'unpaid' } })).toEqual({ kind: 'record-payment' });
+  });
+
+  it('changes nothing for the same payment reported again', () => {
+    expect(decidePayment(paid, merchant, { order: { ...open, status: 'paid' }, bill: { status: 'paid', paidByOutTradeNo: open.outTradeNo } })).toEqual({ kind: 'already-recorded' });
+  });
+
+  it('records and refunds in full money for a bill another order already paid', () => {
+    expect(decidePayment(paid, merchant, { order: open, bill: { status: 'paid', paidByOutTradeNo: 'Bother000001' } })).toEqual({ kind: 'refund-duplicate', outRefundNo: duplicateRefundNo(open.outTradeNo), refundFen: 4250 });
+  });
+
+  it('records money that arrived for an order we had closed meanwhile', () => {
+    expect(decidePayment(paid, merchant, { order: { ...open, status: 'closed' }, bill: { status: 'unpaid' } })).toEqual({ kind: 'record-payment' });
+  });
+
+  it('refuses a payment of an order we never placed, or one that does not match ours', () => {
+    expect(decidePayment(paid, merchant, { order: null, bill: null })).toMatchObject({ kind: 'refuse', reason: 'UNKNOWN_ORDER' });
+    expect(decidePayment({ ...paid, totalFen: 1 }, merchant, { order: open, bill: { status: 'unpaid' } })).toMatchObject({ kind: 'refuse', reason: 'WRONG_AMOUNT' });
+    expect(decidePayment(paid, { ...merchant, appId: 'wxffffffffffffffff' }, { order: open, bill: { status: 'unpaid' } })).toMatchObject({ kind: 'refuse', reason: 'WRONG_APP' });
+    expect(decidePayment({ ...paid, tradeState: 'NOTPAY' }, merchant, { order: { ...open, status: 'paid' }, bill: { status: 'paid', paidByOutTradeNo: open.outTradeNo } })).toMatchObject({ kind: 'refuse', reason: 'NOT_PAID' });
   });
 });
