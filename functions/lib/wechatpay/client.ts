@@ -6,12 +6,12 @@
  * verified answer) before they act.
  */
 import type { NewPayOrder, NewRefund, PayFailure, PayOutcome, Payments, ReceivedNotification } from '../ports';
-import { isOutTradeNo, isPayableFen, type PayRefund, type PayTransaction } from '../../../shared/payment';
+import { isOutTradeNo, type PayRefund, type PayTransaction } from '../../../shared/payment';
 import { authorizationHeader, epochSeconds, paymentArgs, randomNonce } from './crypto';
 import { verifyNotification } from './notification';
 import type { WechatpaySettings } from './settings';
 import { checkSigned, wechatpayKeys } from './verifier';
-import { type Read, refundFromWire, rfc3339Beijing, transactionFromWire } from './wire';
+import { isOutRefundNo, orderProblem, type Read, refundFromWire, refundProblem, rfc3339Beijing, transactionFromWire } from './wire';
 
 export interface WechatpayClientOptions {
   /** The HTTP client (the runtime's fetch). */
@@ -103,9 +103,8 @@ export function wechatpayClient(settings: WechatpaySettings, options: WechatpayC
     merchant: { mchId: settings.mchId, appId: settings.appId },
 
     async createJsapiOrder(order: NewPayOrder) {
-      if (!isOutTradeNo(order.outTradeNo)) return fail({ kind: 'invalid', message: `out_trade_no "${order.outTradeNo.slice(0, 40)}" is not 6..32 of 0-9A-Za-z_-*` });
-      if (!isPayableFen(order.amountFen)) return fail({ kind: 'invalid', message: `amount ${order.amountFen} is not a positive whole number of fen` });
-      if (order.payerOpenid === '') return fail({ kind: 'invalid', message: "the payer's openid is empty" });
+      const problem = orderProblem(order);
+      if (problem) return fail({ kind: 'invalid', message: problem });
       const answer = await call('POST', '/v3/pay/transactions/jsapi', {
         appid: settings.appId,
         mchid: settings.mchId,
@@ -140,10 +139,8 @@ export function wechatpayClient(settings: WechatpaySettings, options: WechatpayC
     },
 
     async refund(refund: NewRefund) {
-      if (!isPayableFen(refund.refundFen) || !isPayableFen(refund.totalFen) || refund.refundFen > refund.totalFen) {
-        return fail({ kind: 'invalid', message: `refund ${refund.refundFen} of ${refund.totalFen} fen is not a whole amount within the total` });
-      }
-      if (!/^[0-9A-Za-z_\-|*@]{1,64}$/.test(refund.outRefundNo)) return fail({ kind: 'invalid', message: 'out_refund_no is not 1..64 of 0-9A-Za-z_-|*@' });
+      const problem = refundProblem(refund);
+      if (problem) return fail({ kind: 'invalid', message: problem });
       const answer = await call('POST', '/v3/refund/domestic/refunds', {
         out_trade_no: refund.outTradeNo,
         out_refund_no: refund.outRefundNo,
@@ -155,7 +152,7 @@ export function wechatpayClient(settings: WechatpaySettings, options: WechatpayC
     },
 
     async queryRefund(outRefundNo: string) {
-      if (!/^[0-9A-Za-z_\-|*@]{1,64}$/.test(outRefundNo)) return fail({ kind: 'invalid', message: 'out_refund_no is not 1..64 of 0-9A-Za-z_-|*@' });
+      if (!isOutRefundNo(outRefundNo)) return fail({ kind: 'invalid', message: 'out_refund_no is not 1..64 of 0-9A-Za-z_-|*@' });
       const answer = await call('GET', `/v3/refund/domestic/refunds/${encodeURIComponent(outRefundNo)}`);
       return answer.ok ? readAs(refundFromWire(answer.value)) : answer;
     },

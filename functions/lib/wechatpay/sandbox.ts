@@ -8,12 +8,12 @@
  */
 import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import type { NewPayOrder, NewRefund, PayFailure, Payments, ReceivedNotification, VerifiedNotification } from '../ports';
-import { isOutTradeNo, isPayableFen, type PayRefund, type PayTransaction } from '../../../shared/payment';
+import type { PayRefund, PayTransaction } from '../../../shared/payment';
 import { paymentArgs } from './crypto';
 import { type DeskAnswer, PayDesk } from './desk';
 import { buildNotification, verifyNotification } from './notification';
 import { wechatpayKeys } from './verifier';
-import { refundToWire, transactionToWire } from './wire';
+import { orderProblem, refundProblem, refundToWire, transactionToWire } from './wire';
 
 export interface SandboxPayments extends Payments {
   /**
@@ -57,8 +57,8 @@ export function sandboxPayments(settings: SandboxSettings = {}): SandboxPayments
     merchant,
 
     async createJsapiOrder(order: NewPayOrder) {
-      if (!isOutTradeNo(order.outTradeNo)) return invalid(`out_trade_no "${order.outTradeNo.slice(0, 40)}" is not 6..32 of 0-9A-Za-z_-*`);
-      if (!isPayableFen(order.amountFen)) return invalid(`amount ${order.amountFen} is not a positive whole number of fen`);
+      const problem = orderProblem(order);
+      if (problem) return invalid(problem);
       const answer = desk.order({
         ...merchant,
         outTradeNo: order.outTradeNo,
@@ -86,6 +86,8 @@ export function sandboxPayments(settings: SandboxSettings = {}): SandboxPayments
     },
 
     async refund(refund: NewRefund) {
+      const problem = refundProblem(refund);
+      if (problem) return invalid(problem);
       return asOutcome<PayRefund>(desk.refund(refund));
     },
 

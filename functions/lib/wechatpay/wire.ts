@@ -2,7 +2,7 @@
  * WeChat Pay API v3's JSON field names, in one place: a transaction (order query answer and
  * payment notification resource) and a refund (refund answer, refund query, refund notification).
  */
-import { type PayRefund, type PayTransaction, REFUND_STATUSES, type RefundStatus, TRADE_STATES, type TradeState } from '../../../shared/payment';
+import { isOutTradeNo, isPayableFen, type PayRefund, type PayTransaction, REFUND_STATUSES, type RefundStatus, TRADE_STATES, type TradeState } from '../../../shared/payment';
 
 export interface WireTransaction {
   appid?: string;
@@ -126,4 +126,29 @@ export function refundToWire(refund: PayRefund, notification: boolean): WireRefu
     ...(notification ? { refund_status: refund.status } : { status: refund.status }),
     amount: { total: refund.totalFen, refund: refund.refundFen, payer_total: refund.totalFen, payer_refund: refund.refundFen, currency: 'CNY' },
   };
+}
+
+const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
+
+/** Why WeChat Pay would refuse this order, or null: checked before anything is sent. */
+export function orderProblem(order: { outTradeNo: string; amountFen: number; payerOpenid: string }): string | null {
+  if (!isOutTradeNo(order.outTradeNo)) return `out_trade_no "${order.outTradeNo.slice(0, 40)}" is not 6..32 of 0-9A-Za-z_-*`;
+  if (!isPayableFen(order.amountFen)) return `amount ${order.amountFen} is not a positive whole number of fen`;
+  if (order.payerOpenid === '') return "the payer's openid is empty";
+  return null;
+}
+
+/** Why WeChat Pay would refuse this refund, or null. */
+export function refundProblem(refund: { outTradeNo: string; outRefundNo: string; refundFen: number; totalFen: number }): string | null {
+  if (!isOutTradeNo(refund.outTradeNo)) return `out_trade_no "${refund.outTradeNo.slice(0, 40)}" is not 6..32 of 0-9A-Za-z_-*`;
+  if (!OUT_REFUND_NO.test(refund.outRefundNo)) return 'out_refund_no is not 1..64 of 0-9A-Za-z_-|*@';
+  if (!isPayableFen(refund.refundFen) || !isPayableFen(refund.totalFen) || refund.refundFen > refund.totalFen) {
+    return `refund ${refund.refundFen} of ${refund.totalFen} fen is not a whole amount within the total`;
+  }
+  return null;
+}
+
+/** Whether this is an `out_refund_no` WeChat Pay accepts. */
+export function isOutRefundNo(value: string): boolean {
+  return OUT_REFUND_NO.test(value);
 }
