@@ -128,6 +128,21 @@ describe('the WeChat Pay adapter against a local WeChat Pay (public key and cert
     expect(await pay.queryOrder(no)).toMatchObject({ ok: true, value: { tradeState: 'REFUND' } });
   });
 
+  it('is refused by WeChat Pay (401 SIGN_ERROR) when it signs with a key that is not the merchant certificate\'s', async () => {
+    const impostor = makeMerchant({ mchId: merchant.mchId, appId: merchant.appId });
+    const wrongKey = clientFor(envFor(server, { publicKey: true, certificate: true }, { WECHATPAY_PRIVATE_KEY: impostor.privateKeyPem }));
+    expect(await wrongKey.queryOrder('Bwhatever00009')).toMatchObject({ ok: false, failure: { kind: 'http', status: 401, code: 'SIGN_ERROR' } });
+    expect(server.requests[server.requests.length - 1].authorized).toBe(false);
+  });
+
+  it('cuts a long description to 127 bytes of UTF-8 without splitting a character', async () => {
+    await pay.createJsapiOrder({ ...order(nextOrder()), description: '电费'.repeat(100) });
+    const sent = JSON.parse(server.requests[server.requests.length - 1].body).description as string;
+    expect(Buffer.byteLength(sent, 'utf8')).toBeLessThanOrEqual(127);
+    expect(sent).toBe('电费'.repeat(100).slice(0, sent.length));
+    expect(sent.length).toBe(42);
+  });
+
   it('answers a 500 as a typed failure', async () => {
     server.next({ kind: 'status', status: 500 });
     expect(await pay.queryOrder('Bwhatever00001')).toEqual({ ok: false, failure: { kind: 'http', status: 500, code: 'SYSTEM_ERROR', message: expect.any(String) } });
