@@ -182,9 +182,11 @@ export interface Ports {
  * the local sandbox). Money in integer fen, times as Dates. Calls that reach WeChat Pay answer a
  * typed failure instead of throwing; nothing here decides whether a bill is paid (shared/payment does).
  */
-// Imported here rather than at the top so that this section appends cleanly to the file.
-import type { PayRefund, PayTransaction } from '../../shared/payment';
-export type { PayRefund, PayTransaction, RefundStatus, TradeState } from '../../shared/payment';
+// (Types imported inline: this block stays self-contained at the end of the file.)
+export type PayTransaction = import('../../shared/payment').PayTransaction;
+export type PayRefund = import('../../shared/payment').PayRefund;
+export type TradeState = import('../../shared/payment').TradeState;
+export type RefundStatus = import('../../shared/payment').RefundStatus;
 
 /** Why a call to WeChat Pay did not give an answer we can trust. */
 export type PayFailure =
