@@ -190,6 +190,7 @@ export async function startWechatpayServer(merchant: TestMerchant, options: { ce
   const certificate = options.certificate ? makeCertificateIdentity() : null;
   const requests: LoggedRequest[] = [];
   const mishaps: Mishap[] = [];
+  const slowAnswers = new Set<NodeJS.Timeout>();
 
   function authorized(req: IncomingMessage, body: string): string | null {
     const header = req.headers.authorization ?? '';
@@ -310,8 +311,13 @@ export async function startWechatpayServer(merchant: TestMerchant, options: { ce
         const { status, payload } = route(req.method ?? '', new URL(req.url ?? '/', 'http://localhost'), json);
         send(req, res, status, payload, mishap);
       };
-      if (mishap?.kind === 'slow') setTimeout(answer, mishap.delayMs);
-      else answer();
+      if (mishap?.kind === 'slow') {
+        const timer = setTimeout(() => {
+          slowAnswers.delete(timer);
+          answer();
+        }, mishap.delayMs);
+        slowAnswers.add(timer);
+      } else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -332,6 +338,7 @@ export async function startWechatpayServer(merchant: TestMerchant, options: { ce
       return notificationFrom({ eventType: 'TRANSACTION.SUCCESS', resource: transactionJson(paid.value), apiV3Key: merchant.apiV3Key, signer: opts.signer ?? publicKey, now });
     },
     close() {
+      for (const timer of slowAnswers) clearTimeout(timer);
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
