@@ -3,6 +3,7 @@
  * WeChat Pay's documented algorithm (and by tests/support/wechatpay-server's own crypto), with keys
  * made in the test; and every refusal of a notification.
  */
+import fc from 'fast-check';
 import { createDecipheriv, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { authorizationHeader, decryptResource, encryptResource, paymentArgs } from '../../functions/lib/wechatpay/crypto';
 import { buildNotification, verifyNotification } from '../../functions/lib/wechatpay/notification';
@@ -186,6 +187,29 @@ describe('verifyNotification', () => {
     expect(verifyNotification(resigned(n, JSON.stringify({ ...envelope, event_type: 'TRANSACTION.FAIL' })), now, trust)).toMatchObject({ ok: false, refusal: 'UNSUPPORTED_EVENT' });
     expect(verifyNotification(paymentNotification({ resource: { mchid: merchant.mchId, trade_state: 'SUCCESS' } }), now, trust)).toMatchObject({ ok: false, refusal: 'MALFORMED' });
     expect(verifyNotification(paymentNotification({ resource: { ...transactionJson(paidTx), amount: { total: 42.5, currency: 'CNY' } } }), now, trust)).toMatchObject({ ok: false, refusal: 'MALFORMED' });
+  });
+
+  it('refuses the notification with any one character of its body or signed headers changed', () => {
+    const n = paymentNotification();
+    fc.assert(
+      fc.property(fc.nat(n.body.length - 1), fc.integer({ min: 32, max: 126 }), (at, code) => {
+        fc.pre(n.body.charCodeAt(at) !== code);
+        const body = n.body.slice(0, at) + String.fromCharCode(code) + n.body.slice(at + 1);
+        expect(verifyNotification({ headers: n.headers, body }, now, trust).ok).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('Wechatpay-Timestamp', 'Wechatpay-Nonce', 'Wechatpay-Signature', 'Wechatpay-Serial'), fc.nat(400), (name, at) => {
+        const value = n.headers[name];
+        const i = at % value.length;
+        const changed = value.slice(0, i) + (value[i] === '1' ? '2' : '1') + value.slice(i + 1);
+        // base64's last character carries unused bits: a change there may decode to the same signature
+        fc.pre(name !== 'Wechatpay-Signature' || !Buffer.from(changed, 'base64').equals(Buffer.from(value, 'base64')));
+        expect(verifyNotification({ headers: { ...n.headers, [name]: changed }, body: n.body }, now, trust).ok).toBe(false);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('refuses a notification encrypted with another API v3 key', () => {
