@@ -157,3 +157,101 @@ export function decidePayment(tx: PayTransaction, merchant: { mchId: string; app
   }
   return { kind: 'record-payment' };
 }
+
+/** A prepay id is valid 2 hours (WeChat Pay); past it, `wx.requestPayment` needs a fresh one. */
+export const PREPAY_VALID_SEC = 2 * 3600;
+/** A prepay id this close to its end is replaced rather than handed out (the payer needs time to pay). */
+export const PREPAY_MARGIN_SEC = 5 * 60;
+/**
+ * How long an order stays payable (`time_expire`), so that paying again within it keeps one order
+ * per bill; WeChat Pay refuses payment after it, and the sweeper closes it then.
+ */
+export const ORDER_TTL_SEC = 24 * 3600;
+/** The sweeper closes an expired order only this long after `time_expire`, when no payment can be in flight. */
+export const ORDER_CLOSE_GRACE_SEC = 5 * 60;
+
+/** The bill's open order, as the store holds it. */
+export interface OpenOrder {
+  outTradeNo: string;
+  expiresAt: Date;
+  prepayId: string | null;
+  prepayIssuedAt: Date | null;
+}
+
+export type PayPlan =
+  /** The bill is paid: FAILED_PRECONDITION. */
+  | { kind: 'already-paid' }
+  /** The open order's prepay id is still good: sign fresh `wx.requestPayment` arguments for it. */
+  | { kind: 'reuse'; outTradeNo: string; prepayId: string }
+  /** The open order stays, with a fresh prepay id (JSAPI order again with the same `out_trade_no`). */
+  | { kind: 'refresh-prepay'; outTradeNo: string }
+  /** No payable order: place a new one, payable until `expiresAt`. */
+  | { kind: 'new-order'; expiresAt: Date };
+
+/**
+ * What `bills.pay` does: one open order per bill, the same `out_trade_no` while it is payable, a
+ * fresh prepay id once the old one is (nearly) past its 2 hours.
+ * @example planPay({ billPaid: false, open: null, now }) // => { kind: 'new-order', expiresAt: now + 24 h }
+ */
+export function planPay(input: { billPaid: boolean; open: OpenOrder | null; now: Date }): PayPlan {
+  const { billPaid, open, now } = input;
+  if (billPaid) return { kind: 'already-paid' };
+  const t = now.getTime();
+  if (open && t < open.expiresAt.getTime() - PREPAY_MARGIN_SEC * 1000) {
+    const prepayFresh = open.prepayId !== null && open.prepayIssuedAt !== null && t < open.prepayIssuedAt.getTime() + (PREPAY_VALID_SEC - PREPAY_MARGIN_SEC) * 1000;
+    return prepayFresh && open.prepayId !== null ? { kind: 'reuse', outTradeNo: open.outTradeNo, prepayId: open.prepayId } : { kind: 'refresh-prepay', outTradeNo: open.outTradeNo };
+  }
+  return { kind: 'new-order', expiresAt: new Date(t + ORDER_TTL_SEC * 1000) };
+}
+
+/** What an order query answered, as the sweeper sees it. */
+export type Reported<T> = { kind: 'answer'; value: T } | { kind: 'not-found' } | { kind: 'unavailable' };
+
+export type OrderSweep =
+  /** WeChat Pay says paid: record it (decidePayment decides how). */
+  | { kind: 'record-payment'; transaction: PayTransaction }
+  /** Over without payment (closed, revoked, failed, or never reached WeChat Pay and now expired): mark it closed. */
+  | { kind: 'mark-closed' }
+  /** Expired and still unpaid: close it at WeChat Pay, then mark it closed once closing answered. */
+  | { kind: 'close' }
+  /** Still payable, or WeChat Pay did not answer: look again next run. */
+  | { kind: 'wait' };
+
+/**
+ * What the sweeper does with an open order, given WeChat Pay's answer to a query of it.
+ * An order WeChat Pay never saw (a crash between our write and the JSAPI call) is closed on our
+ * side once it is past its deadline; an unanswered query changes nothing.
+ */
+export function sweepOrder(order: { expiresAt: Date }, reported: Reported<PayTransaction>, now: Date): OrderSweep {
+  const expired = now.getTime() > order.expiresAt.getTime() + ORDER_CLOSE_GRACE_SEC * 1000;
+  if (reported.kind === 'unavailable') return { kind: 'wait' };
+  if (reported.kind === 'not-found') return expired ? { kind: 'mark-closed' } : { kind: 'wait' };
+  const outcome = orderOutcome(reported.value.tradeState);
+  if (outcome === 'paid') return { kind: 'record-payment', transaction: reported.value };
+  if (outcome === 'over') return { kind: 'mark-closed' };
+  return expired ? { kind: 'close' } : { kind: 'wait' };
+}
+
+export type RefundSweep =
+  /** Send the refund request (again: the same `out_refund_no` refunds once). */
+  | { kind: 'send' }
+  /** The money is back with the payer. */
+  | { kind: 'mark-refunded'; successAt: Date | null }
+  /** WeChat Pay closed the refund unpaid: a person must look (the payer is still owed the money). */
+  | { kind: 'mark-failed' }
+  | { kind: 'wait' };
+
+/**
+ * What the sweeper does with a refund we owe (`reported`: WeChat Pay's answer to a query of it,
+ * null when not asked): send it until WeChat Pay knows it, then query it until it settles. ABNORMAL (the payer's card refused it) waits: WeChat Pay's merchant platform
+ * resolves it, and a later query reports the outcome.
+ */
+export function sweepRefund(refund: { sent: boolean }, reported: Reported<PayRefund> | null): RefundSweep {
+  if (!refund.sent) return { kind: 'send' };
+  if (reported === null) return { kind: 'wait' }; // sent and not asked yet: ask first
+  if (reported.kind === 'unavailable') return { kind: 'wait' };
+  if (reported.kind === 'not-found') return { kind: 'send' };
+  if (reported.value.status === 'SUCCESS') return { kind: 'mark-refunded', successAt: reported.value.successAt };
+  if (reported.value.status === 'CLOSED') return { kind: 'mark-failed' };
+  return { kind: 'wait' };
+}

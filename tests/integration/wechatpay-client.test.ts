@@ -3,6 +3,7 @@
  * (tests/support/wechatpay-server): signed requests, verified answers, typed failures.
  */
 import { createServer } from 'node:net';
+import { reported } from '../../functions/lib/wechatpay';
 import { wechatpayClient } from '../../functions/lib/wechatpay/client';
 import { wechatpaySettingsFrom } from '../../functions/lib/wechatpay/settings';
 import type { Payments } from '../../functions/lib/ports';
@@ -141,6 +142,18 @@ describe('the WeChat Pay adapter against a local WeChat Pay (public key and cert
     expect(Buffer.byteLength(sent, 'utf8')).toBeLessThanOrEqual(127);
     expect(sent).toBe('电费'.repeat(100).slice(0, sent.length));
     expect(sent.length).toBe(42);
+  });
+
+  it('reads query outcomes for the sweeper: an answer, not found (404), or unavailable (500, bad signature)', async () => {
+    const no = nextOrder();
+    await pay.createJsapiOrder(order(no));
+    expect(reported(await pay.queryOrder(no))).toMatchObject({ kind: 'answer', value: { tradeState: 'NOTPAY' } });
+    expect(reported(await pay.queryOrder('Bunknown000002'))).toEqual({ kind: 'not-found' });
+    expect(reported(await pay.queryRefund('RBunknown000002'))).toEqual({ kind: 'not-found' });
+    server.next({ kind: 'status', status: 500 });
+    expect(reported(await pay.queryOrder(no))).toEqual({ kind: 'unavailable' });
+    server.next({ kind: 'forged-signature' });
+    expect(reported(await pay.queryOrder(no))).toEqual({ kind: 'unavailable' });
   });
 
   it('answers a 500 as a typed failure', async () => {

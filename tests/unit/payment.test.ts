@@ -1,5 +1,24 @@
 import fc from 'fast-check';
-import { decidePayment, duplicateRefundNo, type ExpectedPayment, isOutTradeNo, isPayableFen, judgePayment, orderOutcome, type PayTransaction, refundSettled, TRADE_STATES } from '../../shared/payment';
+import {
+  decidePayment,
+  duplicateRefundNo,
+  type ExpectedPayment,
+  isOutTradeNo,
+  isPayableFen,
+  judgePayment,
+  ORDER_CLOSE_GRACE_SEC,
+  ORDER_TTL_SEC,
+  orderOutcome,
+  type PayRefund,
+  type PayTransaction,
+  planPay,
+  PREPAY_MARGIN_SEC,
+  PREPAY_VALID_SEC,
+  refundSettled,
+  sweepOrder,
+  sweepRefund,
+  TRADE_STATES,
+} from '../../shared/payment';
 
 const expected: ExpectedPayment = { mchId: '1230000109', appId: 'wx0123456789abcdef', outTradeNo: 'B20260101abcdef', amountFen: 4250 };
 const paid: PayTransaction = {
@@ -120,5 +139,83 @@ describe('decidePayment: what a reported payment does to the order and its bill'
     expect(decidePayment({ ...paid, totalFen: 1 }, merchant, { order: open, bill: { status: 'unpaid' } })).toMatchObject({ kind: 'refuse', reason: 'WRONG_AMOUNT' });
     expect(decidePayment(paid, { ...merchant, appId: 'wxffffffffffffffff' }, { order: open, bill: { status: 'unpaid' } })).toMatchObject({ kind: 'refuse', reason: 'WRONG_APP' });
     expect(decidePayment({ ...paid, tradeState: 'NOTPAY' }, merchant, { order: { ...open, status: 'paid' }, bill: { status: 'paid', paidByOutTradeNo: open.outTradeNo } })).toMatchObject({ kind: 'refuse', reason: 'NOT_PAID' });
+  });
+});
+
+describe('planPay: one open order per bill, a fresh prepay id after its 2 hours', () => {
+  const now = new Date('2026-03-01T04:00:00Z');
+  const at = (sec: number) => new Date(now.getTime() + sec * 1000);
+  const open = { outTradeNo: 'B20260301000001', expiresAt: at(20 * 3600), prepayId: 'wx-prepay-1', prepayIssuedAt: at(-3600) };
+
+  it('refuses a paid bill', () => {
+    expect(planPay({ billPaid: true, open, now })).toEqual({ kind: 'already-paid' });
+  });
+
+  it('places a new order payable for ORDER_TTL_SEC when none is open', () => {
+    expect(planPay({ billPaid: false, open: null, now })).toEqual({ kind: 'new-order', expiresAt: at(ORDER_TTL_SEC) });
+  });
+
+  it('hands out the same order and prepay id while the prepay id has more than its margin left', () => {
+    expect(planPay({ billPaid: false, open, now })).toEqual({ kind: 'reuse', outTradeNo: open.outTradeNo, prepayId: 'wx-prepay-1' });
+    expect(planPay({ billPaid: false, open: { ...open, prepayIssuedAt: at(-(PREPAY_VALID_SEC - PREPAY_MARGIN_SEC) + 1) }, now }).kind).toBe('reuse');
+  });
+
+  it('keeps the order but asks a fresh prepay id once the old one is (nearly) 2 hours old, or was never issued', () => {
+    expect(planPay({ billPaid: false, open: { ...open, prepayIssuedAt: at(-(PREPAY_VALID_SEC - PREPAY_MARGIN_SEC)) }, now })).toEqual({ kind: 'refresh-prepay', outTradeNo: open.outTradeNo });
+    expect(planPay({ billPaid: false, open: { ...open, prepayId: null, prepayIssuedAt: null }, now })).toEqual({ kind: 'refresh-prepay', outTradeNo: open.outTradeNo });
+  });
+
+  it('places a new order when the open one is about to stop being payable', () => {
+    expect(planPay({ billPaid: false, open: { ...open, expiresAt: at(PREPAY_MARGIN_SEC) }, now }).kind).toBe('new-order');
+    expect(planPay({ billPaid: false, open: { ...open, expiresAt: at(-1) }, now }).kind).toBe('new-order');
+  });
+});
+
+describe('sweepOrder: every open order is resolved once past its deadline', () => {
+  const expiresAt = new Date('2026-03-01T04:00:00Z');
+  const before = new Date(expiresAt.getTime() - 60_000);
+  const pastGrace = new Date(expiresAt.getTime() + (ORDER_CLOSE_GRACE_SEC + 1) * 1000);
+  const answer = (tradeState: PayTransaction['tradeState']) => ({ kind: 'answer' as const, value: { ...paid, tradeState } });
+
+  it('records a payment WeChat Pay reports, before or after the deadline', () => {
+    expect(sweepOrder({ expiresAt }, answer('SUCCESS'), before)).toEqual({ kind: 'record-payment', transaction: { ...paid, tradeState: 'SUCCESS' } });
+    expect(sweepOrder({ expiresAt }, answer('SUCCESS'), pastGrace).kind).toBe('record-payment');
+  });
+
+  it('waits while an unpaid order is payable, closes it past the deadline and its grace', () => {
+    expect(sweepOrder({ expiresAt }, answer('NOTPAY'), before)).toEqual({ kind: 'wait' });
+    expect(sweepOrder({ expiresAt }, answer('NOTPAY'), new Date(expiresAt.getTime() + 1000))).toEqual({ kind: 'wait' });
+    expect(sweepOrder({ expiresAt }, answer('NOTPAY'), pastGrace)).toEqual({ kind: 'close' });
+    expect(sweepOrder({ expiresAt }, answer('USERPAYING'), pastGrace)).toEqual({ kind: 'close' });
+  });
+
+  it('marks closed an order WeChat Pay closed, or never saw once it is past its deadline', () => {
+    expect(sweepOrder({ expiresAt }, answer('CLOSED'), before)).toEqual({ kind: 'mark-closed' });
+    expect(sweepOrder({ expiresAt }, answer('PAYERROR'), before)).toEqual({ kind: 'mark-closed' });
+    expect(sweepOrder({ expiresAt }, { kind: 'not-found' }, before)).toEqual({ kind: 'wait' });
+    expect(sweepOrder({ expiresAt }, { kind: 'not-found' }, pastGrace)).toEqual({ kind: 'mark-closed' });
+  });
+
+  it('changes nothing when WeChat Pay gave no trustworthy answer', () => {
+    expect(sweepOrder({ expiresAt }, { kind: 'unavailable' }, pastGrace)).toEqual({ kind: 'wait' });
+  });
+});
+
+describe('sweepRefund: a refund we owe is sent until WeChat Pay knows it, then followed until it settles', () => {
+  const refund: PayRefund = { mchId: null, outRefundNo: 'RB1', outTradeNo: 'B1', refundId: '503', transactionId: '42', status: 'PROCESSING', refundFen: 4250, totalFen: 4250, successAt: null };
+  const answer = (status: PayRefund['status']) => ({ kind: 'answer' as const, value: { ...refund, status, successAt: status === 'SUCCESS' ? new Date('2026-03-01T05:00:00Z') : null } });
+
+  it('sends a refund not sent yet, and again when WeChat Pay does not know it', () => {
+    expect(sweepRefund({ sent: false }, null)).toEqual({ kind: 'send' });
+    expect(sweepRefund({ sent: true }, { kind: 'not-found' })).toEqual({ kind: 'send' });
+  });
+
+  it('marks it refunded on SUCCESS, failed on CLOSED, and waits on PROCESSING, ABNORMAL or no answer', () => {
+    expect(sweepRefund({ sent: true }, answer('SUCCESS'))).toEqual({ kind: 'mark-refunded', successAt: new Date('2026-03-01T05:00:00Z') });
+    expect(sweepRefund({ sent: true }, answer('CLOSED'))).toEqual({ kind: 'mark-failed' });
+    expect(sweepRefund({ sent: true }, answer('PROCESSING'))).toEqual({ kind: 'wait' });
+    expect(sweepRefund({ sent: true }, answer('ABNORMAL'))).toEqual({ kind: 'wait' });
+    expect(sweepRefund({ sent: true }, { kind: 'unavailable' })).toEqual({ kind: 'wait' });
+    expect(sweepRefund({ sent: true }, null)).toEqual({ kind: 'wait' });
   });
 });
