@@ -155,6 +155,17 @@ describe('the WeChat messenger against a server playing WeChat', () => {
     expect(w.api.delivered).toHaveLength(3);
   });
 
+  it('replaces a token rejected for many concurrent sends with one force_refresh', async () => {
+    w = await world();
+    w.api.subscribe('o_alice', IDS.bookingReminder, 10);
+    await w.messenger.send(reminderTo('o_alice'));
+    w.api.poisonCurrentToken();
+    const outcomes = await Promise.all([1, 2, 3, 4, 5].map(() => w.messenger.send(reminderTo('o_alice'))));
+    expect(outcomes).toEqual([1, 2, 3, 4, 5].map(() => ({ status: 'sent' })));
+    expect(w.api.calls.forceToken).toBe(1);
+    expect(w.api.delivered).toHaveLength(6);
+  });
+
   it('stops forcing after 20 refreshes in a day', async () => {
     w = await world();
     w.api.subscribe('o_alice', IDS.bookingReminder, 50);

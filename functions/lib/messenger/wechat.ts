@@ -77,6 +77,7 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
 
   let cached: CachedToken | null = null;
   let inflight: Promise<TokenResult> | null = null;
+  const replacements = new Map<string, Promise<TokenResult>>();
   let lastForceMs = Number.NEGATIVE_INFINITY;
   let forceDay = '';
   let forcesToday = 0;
@@ -177,15 +178,26 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
   }
 
   /** A token other than the rejected one: normal mode first, force_refresh only if WeChat repeats it. */
-  async function replaceToken(rejected: string): Promise<TokenResult> {
-    if (cached?.token === rejected) cached = null;
+  async function findReplacement(rejected: string): Promise<TokenResult> {
     // Another send may have replaced it meanwhile.
+    if (cached !== null && cached.token !== rejected && now() < cached.useUntilMs) return { ok: true, token: cached.token };
+    if (cached?.token === rejected) cached = null;
     const current = await token();
     if (!current.ok || current.token !== rejected) return current;
     cached = null;
     const allowed = takeForceRefresh();
     if (!allowed.ok) return { ok: false, outcome: { status: 'retryable', cause: `access token rejected and WeChat returns the same one; force_refresh not sent: ${allowed.why}`, maybeSent: false } };
     return token(true);
+  }
+
+  /** One replacement per rejected token, shared by every send that met the rejection at once. */
+  function replaceToken(rejected: string): Promise<TokenResult> {
+    let replacement = replacements.get(rejected);
+    if (replacement === undefined) {
+      replacement = findReplacement(rejected).finally(() => replacements.delete(rejected));
+      replacements.set(rejected, replacement);
+    }
+    return replacement;
   }
 
   function sendWith(accessToken: string, message: MessageToSend, templateId: string): Promise<Answer> {
