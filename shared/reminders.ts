@@ -36,7 +36,7 @@ export function grantIncrements(results: unknown, templateIds: Partial<Record<Te
   for (const key of TEMPLATE_KEYS) {
     const id = templateIds[key];
     // An own property only: "constructor" or "__proto__" as a template id must not read the prototype.
-    if (id === undefined || id === '' || !Object.prototype.hasOwnProperty.call(answers, id)) continue;
+    if (id === undefined || id === '' || !Object.hasOwn(answers, id)) continue;
     if (answers[id] === 'accept') increments[key] = 1;
   }
   return { ok: true, increments };

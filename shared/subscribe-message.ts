@@ -42,7 +42,7 @@ export const AMOUNT_MAX_DIGITS = 10;
 const ELLIPSIS = '…';
 
 /** Control characters, line and paragraph separators: WeChat refuses them; one space each run. */
-const CONTROL_RUNS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+const CONTROL_RUNS = /[\p{Cc}\u2028\u2029]+/gu;
 
 type Segmenter = { segment(text: string): Iterable<{ segment: string }> };
 type SegmenterConstructor = new (locale: string, options: { granularity: 'grapheme' }) => Segmenter;
@@ -224,7 +224,7 @@ function templateData<K extends TemplateKey>(values: Record<FactOf<K>, string>, 
 export function fieldProblem(keyword: string, value: unknown): string | null {
   if (typeof value !== 'string') return `${keyword}: value is not a string`;
   if (value.trim() === '') return `${keyword}: value is empty`;
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) return `${keyword}: value has control characters`;
+  if (/[\p{Cc}\u2028\u2029]/u.test(value)) return `${keyword}: value has control characters`;
   const type = KEYWORD.exec(keyword)?.[1];
   const n = charCount(value);
   switch (type) {
