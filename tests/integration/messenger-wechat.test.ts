@@ -266,6 +266,15 @@ describe('the WeChat messenger against a server playing WeChat', () => {
     expect(w.api.calls).toEqual({ normalToken: 0, forceToken: 0, send: 0 });
   });
 
+  it('answers the same for settings given without their problems: nothing sent, the variable named', async () => {
+    w = await world();
+    const { settings } = readMessengerSettings({ ...ENV, WECHAT_APPSECRET: '', WECHAT_TEMPLATE_BOOKING_CONFIRMED: '', WECHAT_API_BASE_URL: w.api.url });
+    const bare = wechatMessenger({ settings, log: () => {} });
+    expect(await bare.send({ openid: 'o_a', ...bookingConfirmedMessage(booking) })).toMatchObject({ status: 'config', cause: expect.stringMatching(/WECHAT_TEMPLATE_BOOKING_CONFIRMED/) });
+    expect(await bare.send(reminderTo('o_a'))).toMatchObject({ status: 'config', cause: expect.stringMatching(/WECHAT_APPSECRET/) });
+    expect(w.api.calls).toEqual({ normalToken: 0, forceToken: 0, send: 0 });
+  });
+
   it('never logs the secret, a token or an openid', async () => {
     w = await world();
     w.api.subscribe('o_alice', IDS.bookingReminder, 2);

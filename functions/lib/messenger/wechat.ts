@@ -18,7 +18,7 @@
  */
 import type { MessageToSend, Messenger, SendOutcome } from '../ports';
 import { DEFAULT_TIMEZONE, wallClock } from '../../../shared/time';
-import { blockedBy, type MessengerSettings, type SettingProblem } from './settings';
+import { TEMPLATE_ID_VARIABLES, blockedBy, type MessengerSettings, type SettingProblem } from './settings';
 
 export interface WechatMessengerOptions {
   settings: MessengerSettings;
@@ -216,7 +216,10 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
   async function attempt(message: MessageToSend): Promise<SendOutcome> {
     const problem = blockedBy(problems, message.templateKey);
     if (problem !== null) return { status: 'config', cause: problem.message };
-    const templateId = settings.templateIds[message.templateKey] as string;
+    // Settings built by hand (without their problems) get the same answers, not a request WeChat refuses.
+    const templateId = settings.templateIds[message.templateKey];
+    if (templateId === undefined) return { status: 'config', cause: `${TEMPLATE_ID_VARIABLES[message.templateKey]} is not set` };
+    if (settings.appId === null || settings.appSecret === null) return { status: 'config', cause: `${settings.appId === null ? 'WECHAT_APPID' : 'WECHAT_APPSECRET'} is not set` };
 
     let current = await token();
     if (!current.ok) return current.outcome;
