@@ -35,7 +35,8 @@ interface World {
   logs: Record<string, unknown>[];
 }
 
-async function world(env: Record<string, string> = {}, timeoutMs = 2000): Promise<World> {
+/** `timeoutMs` is the adapter's; a `slow` fault holds WeChat's answer far past it. */
+async function world(env: Record<string, string> = {}, timeoutMs = 5000): Promise<World> {
   const clock = { adapterMs: START_MS, wechatMs: START_MS };
   const api = await startWechatApi({
     appId: APPID,
@@ -47,7 +48,7 @@ async function world(env: Record<string, string> = {}, timeoutMs = 2000): Promis
     },
     pages: appPages(),
     now: () => clock.wechatMs,
-    slowMs: 600,
+    slowMs: 10_000,
   });
   const logs: Record<string, unknown>[] = [];
   const { settings, problems } = readMessengerSettings({ ...ENV, WECHAT_API_BASE_URL: api.url, WECHAT_API_TIMEOUT_MS: String(timeoutMs), ...env });
@@ -242,16 +243,17 @@ describe('the WeChat messenger against a server playing WeChat', () => {
   });
 
   it('maps a slow answer to retryable with the outcome unknown (WeChat took it)', async () => {
-    w = await world({}, 150);
-    w.api.subscribe('o_alice', IDS.bookingReminder);
+    w = await world({}, 800);
+    w.api.subscribe('o_alice', IDS.bookingReminder, 2);
+    expect(await w.messenger.send(reminderTo('o_alice'))).toEqual({ status: 'sent' });
     w.api.failNextSends('slow');
     const outcome = await w.messenger.send(reminderTo('o_alice'));
-    expect(outcome).toMatchObject({ status: 'retryable', maybeSent: true, cause: expect.stringMatching(/150 ms/) });
-    expect(w.api.delivered).toHaveLength(1);
+    expect(outcome).toMatchObject({ status: 'retryable', maybeSent: true, cause: expect.stringMatching(/800 ms/) });
+    expect(w.api.delivered).toHaveLength(2);
   });
 
   it('maps a slow or failing token fetch to retryable, nothing sent', async () => {
-    w = await world({}, 150);
+    w = await world({}, 800);
     w.api.subscribe('o_alice', IDS.bookingReminder);
     w.api.failNextTokens('slow', 'http500');
     expect(await w.messenger.send(reminderTo('o_alice'))).toMatchObject({ status: 'retryable', maybeSent: false });
