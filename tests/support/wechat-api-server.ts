@@ -6,7 +6,8 @@
  *   current token with its remaining `expires_in`, and a new one once the current one is in its
  *   last 5 minutes (the old one stays valid until it expires); `force_refresh` invalidates the
  *   current token and issues a new one. Calls less than 30 s apart or past 20 a day are counted
- *   as violations (and answered 45009: WeChat does not document that answer).
+ *   as violations for the tests to assert none (and still answered: WeChat documents the limit,
+ *   not its answer).
  * - `POST /cgi-bin/message/subscribe/send?access_token=`: 41001 without a token, 42001 for an
  *   expired token, 40001 for one never issued or invalidated; 40037 unknown template, 40003 unknown
  *   openid, 41030 a page the mini program does not have, 47003 data missing a keyword or out of a
