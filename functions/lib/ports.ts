@@ -178,6 +178,21 @@ export interface Ports {
 }
 
 /**
+ * Subscribe messages (functions/lib/messenger): the WeChat HTTPS API in the cloud, an outbox
+ * locally. `send` never throws for anything WeChat or the network does: every answer is a
+ * `SendOutcome` (shared/reminders.ts) naming its cause, which the reminder rules settle.
+ * (Types imported inline: this block stays self-contained at the end of the file.)
+ */
+export type SendOutcome = import('../../shared/reminders').SendOutcome;
+
+/** A message for one user: template key, page (with query) and data from shared/subscribe-message. */
+export type MessageToSend = import('../../shared/subscribe-message').SubscribeMessage & { openid: string };
+
+export interface Messenger {
+  send(message: MessageToSend): Promise<SendOutcome>;
+}
+
+/**
  * WeChat Pay API v3, as the bills use cases need it (functions/lib/wechatpay: the real adapter and
  * the local sandbox). Money in integer fen, times as Dates. Calls that reach WeChat Pay answer a
  * typed failure instead of throwing; nothing here decides whether a bill is paid (shared/payment does).
