@@ -22,7 +22,7 @@ async function realAdapter(): Promise<Harness> {
   const server = await startWechatpayServer(merchant);
   const read = wechatpaySettingsFrom({
     WECHATPAY_MCHID: merchant.mchId,
-    WECHATPAY_APPID: merchant.appId,
+    WECHAT_APPID: merchant.appId,
     WECHATPAY_MERCHANT_SERIAL: merchant.serial,
     WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem,
     WECHATPAY_APIV3_KEY: merchant.apiV3Key,

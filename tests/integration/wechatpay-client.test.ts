@@ -15,7 +15,7 @@ const merchant: TestMerchant = makeMerchant();
 function envFor(server: WechatpayServer, keys: { publicKey: boolean; certificate: boolean }, extra: Record<string, string> = {}): Record<string, string> {
   return {
     WECHATPAY_MCHID: merchant.mchId,
-    WECHATPAY_APPID: merchant.appId,
+    WECHAT_APPID: merchant.appId,
     WECHATPAY_MERCHANT_SERIAL: merchant.serial,
     WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem,
     WECHATPAY_APIV3_KEY: merchant.apiV3Key,

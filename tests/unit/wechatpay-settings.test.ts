@@ -11,7 +11,7 @@ const certificate = makeCertificateIdentity();
 
 const complete: Record<string, string> = {
   WECHATPAY_MCHID: merchant.mchId,
-  WECHATPAY_APPID: merchant.appId,
+  WECHAT_APPID: merchant.appId,
   WECHATPAY_MERCHANT_SERIAL: merchant.serial,
   WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem,
   WECHATPAY_APIV3_KEY: merchant.apiV3Key,
@@ -28,14 +28,14 @@ describe('wechatpaySettingsFrom', () => {
     expect(read).toMatchObject({ ok: true, settings: { mchId: merchant.mchId, appId: merchant.appId, merchantSerial: merchant.serial, publicKey: { id: publicKey.serial }, platformCertificates: [], baseUrl: DEFAULT_WECHATPAY_BASE_URL, timeoutMs: 5000 } });
   });
 
-  it.each(['WECHATPAY_MCHID', 'WECHATPAY_APPID', 'WECHATPAY_MERCHANT_SERIAL', 'WECHATPAY_PRIVATE_KEY', 'WECHATPAY_APIV3_KEY', 'WECHATPAY_NOTIFY_URL'])('names %s when it is missing (or blank)', (name) => {
+  it.each(['WECHATPAY_MCHID', 'WECHAT_APPID', 'WECHATPAY_MERCHANT_SERIAL', 'WECHATPAY_PRIVATE_KEY', 'WECHATPAY_APIV3_KEY', 'WECHATPAY_NOTIFY_URL'])('names %s when it is missing (or blank)', (name) => {
     expect(wechatpaySettingsFrom(without(name))).toMatchObject({ ok: false, variable: name, message: expect.stringContaining(name) });
     expect(wechatpaySettingsFrom({ ...complete, [name]: '  ' })).toMatchObject({ ok: false, variable: name });
   });
 
   it.each([
     ['WECHATPAY_MCHID', '12ab'],
-    ['WECHATPAY_APPID', 'not-an-appid'],
+    ['WECHAT_APPID', 'not-an-appid'],
     ['WECHATPAY_MERCHANT_SERIAL', 'zz'],
     ['WECHATPAY_PRIVATE_KEY', '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----'],
     ['WECHATPAY_PRIVATE_KEY', '/no/such/apiclient_key.pem'],

@@ -13,7 +13,7 @@ export const DEFAULT_WECHATPAY_TIMEOUT_MS = 5000;
 export interface WechatpaySettings {
   /** WECHATPAY_MCHID: the merchant number (商户号). */
   mchId: string;
-  /** WECHATPAY_APPID: the mini program's AppID, bound to the merchant number. */
+  /** WECHAT_APPID: the mini program's AppID, bound to the merchant number (subscribe messages read it too). */
   appId: string;
   /** WECHATPAY_MERCHANT_SERIAL: the merchant API certificate's serial number (商户API证书序列号). */
   merchantSerial: string;
@@ -25,7 +25,7 @@ export interface WechatpaySettings {
   publicKey: { id: string; pem: string } | null;
   /** WECHATPAY_PLATFORM_CERTS: platform certificates (wechatpay_*.pem), a PEM bundle or a path to one. */
   platformCertificates: string[];
-  /** WECHATPAY_NOTIFY_URL: where WeChat Pay posts notifications (payNotify's HTTPS access path, no query). */
+  /** WECHATPAY_NOTIFY_URL: where WeChat Pay posts notifications (payNotify's HTTP access path, `https://<domain>/pay/notify`, no query). */
   notifyUrl: string;
   /** WECHATPAY_BASE_URL: https://api.mch.weixin.qq.com unless tests point it elsewhere. */
   baseUrl: string;
@@ -37,7 +37,7 @@ export type SettingsRead = { ok: true; settings: WechatpaySettings } | { ok: fal
 
 export const WECHATPAY_VARIABLES = [
   'WECHATPAY_MCHID',
-  'WECHATPAY_APPID',
+  'WECHAT_APPID',
   'WECHATPAY_MERCHANT_SERIAL',
   'WECHATPAY_PRIVATE_KEY',
   'WECHATPAY_APIV3_KEY',
@@ -103,7 +103,7 @@ function read(env: Record<string, string | undefined>): WechatpaySettings {
   };
 
   const mchId = shaped('WECHATPAY_MCHID', 'the merchant number (digits)', /^\d{6,32}$/);
-  const appId = shaped('WECHATPAY_APPID', "the mini program's AppID (wx and 16 hex digits)", /^wx[0-9a-f]{16}$/i);
+  const appId = shaped('WECHAT_APPID', "the mini program's AppID (wx and 16 hex digits)", /^wx[0-9a-f]{16}$/i);
   const merchantSerial = shaped('WECHATPAY_MERCHANT_SERIAL', "the merchant API certificate's serial number (hex)", /^[0-9A-Fa-f]{8,64}$/).toUpperCase();
 
   const privateKeyPem = pemOrPath('WECHATPAY_PRIVATE_KEY', required('WECHATPAY_PRIVATE_KEY', 'the merchant API private key (apiclient_key.pem), PEM or a path'));
