@@ -42,7 +42,7 @@ export function placeRow(item: NearbyItem, now: Date): PlaceRow {
         distance,
         badge: `${item.bikesAvailable} 辆可用`,
         tone: item.bikesAvailable > 0 ? 'info' : 'closed',
-        note: '停车点',
+        note: '', // the name says 停车点 already
       };
     case 'bike':
       // The code is in the title once; the note says what the rider can do with it.
