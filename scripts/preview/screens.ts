@@ -136,7 +136,7 @@ export const SCREENS: Screen[] = [
     state: 'bike',
     setup: async (ctx) => {
       const bike = await demoBike(ctx);
-      if (!bike) return {};
+      if (!bike) return;
       ctx.device.position = { lat: bike.lat + 0.0002, lng: bike.lng };
       return { q: encodeURIComponent(`https://nearby.example.com/b/${bike.code}`), scancode_time: '1764032400' };
     },
@@ -185,10 +185,10 @@ async function startDemoRide(ctx: ScreenContext): Promise<void> {
 }
 
 /** The query of a shared link to the station nearest the demo position. */
-async function sharedStationQuery(ctx: ScreenContext): Promise<Record<string, string>> {
+async function sharedStationQuery(ctx: ScreenContext): Promise<Record<string, string> | undefined> {
   const answer = await ctx.call<NearbyAnswer>('geo', { action: 'nearby', kind: 'station', lat: 31.2304, lng: 121.4737, radius: 3000, limit: 1 }, DEMO_USER);
   const station = answer.ok ? answer.data.items[0] : undefined;
-  return station ? { kind: 'station', id: station.id, lat: station.lat.toFixed(6), lng: station.lng.toFixed(6) } : {};
+  return station ? { kind: 'station', id: station.id, lat: station.lat.toFixed(6), lng: station.lng.toFixed(6) } : undefined;
 }
 
 /** The page's privacy sheet as WeChat's question shows it (the preview's wx never asks by itself). */
