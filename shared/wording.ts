@@ -108,7 +108,8 @@ export function hoursLines(hours: readonly OpeningHours[]): string[] {
 const ISO = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|([+-])(\d{2}):(\d{2}))$/;
 const DAY_MS = 86_400_000;
 
-export type Tone = 'ok' | 'warn' | 'bad' | 'muted' | 'info';
+/** A colour of a status, named as app.wxss's tag classes (`tag-success`, …): the words say the state too. */
+export type Tone = 'success' | 'warning' | 'danger' | 'muted' | 'info';
 
 /** A store's open state in words. */
 export interface OpenStateWording {
@@ -118,7 +119,7 @@ export interface OpenStateWording {
   next: string;
   /** The two in one line: "营业中 · 20:00 打烊", "已打烊 · 明天 08:30 营业", "暂停营业". */
   text: string;
-  tone: 'ok' | 'bad';
+  tone: 'success' | 'muted';
 }
 
 /**
@@ -129,7 +130,7 @@ export interface OpenStateWording {
  */
 export function openStateWording(open: boolean, nextChange: string | null, now: Date): OpenStateWording {
   const state = open ? '营业中' : '已打烊';
-  const tone = open ? 'ok' : 'bad';
+  const tone = open ? 'success' : 'muted';
   if (nextChange === null) return open ? { state, next: '24 小时营业', text: '营业中 · 24 小时营业', tone } : { state, next: '暂停营业', text: '暂停营业', tone };
   const m = ISO.exec(nextChange);
   if (!m) return { state, next: '', text: state, tone };
@@ -152,8 +153,8 @@ export interface StatusWording {
 }
 
 export const BOOKING_STATUS: Readonly<Record<BookingStatus, StatusWording>> = {
-  pending: { text: '待门店确认', short: '待确认', tone: 'warn' },
-  confirmed: { text: '已确认', short: '已确认', tone: 'ok' },
+  pending: { text: '待门店确认', short: '待确认', tone: 'warning' },
+  confirmed: { text: '已确认', short: '已确认', tone: 'success' },
   checked_in: { text: '已到店', short: '已到店', tone: 'info' },
   cancelled: { text: '已取消', short: '已取消', tone: 'muted' },
 };
@@ -184,7 +185,7 @@ export const SLOT_NOTE = {
   past: '已过',
   full: '已约满',
   closed: '不可约',
-  mine: '已预约',
+  mine: '你已预约',
   left: (remaining: number) => `余 ${remaining}`,
 } as const;
 

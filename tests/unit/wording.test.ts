@@ -69,7 +69,7 @@ describe('opening hours', () => {
 
 describe('open state', () => {
   it('says when an open store closes today, in one line', () => {
-    expect(openStateWording(true, '2026-11-25T20:00:00+08:00', NOON_SHANGHAI)).toEqual({ state: '营业中', next: '20:00 打烊', text: '营业中 · 20:00 打烊', tone: 'ok' });
+    expect(openStateWording(true, '2026-11-25T20:00:00+08:00', NOON_SHANGHAI)).toEqual({ state: '营业中', next: '20:00 打烊', text: '营业中 · 20:00 打烊', tone: 'success' });
   });
 
   it('says tomorrow, the weekday within a week and the date beyond, counted in the store offset', () => {
@@ -83,13 +83,13 @@ describe('open state', () => {
 
   it('words stores that never change', () => {
     expect(openStateWording(true, null, NOON_SHANGHAI).text).toBe('营业中 · 24 小时营业');
-    expect(openStateWording(false, null, NOON_SHANGHAI)).toMatchObject({ state: '已打烊', text: '暂停营业', tone: 'bad' });
+    expect(openStateWording(false, null, NOON_SHANGHAI)).toMatchObject({ state: '已打烊', text: '暂停营业', tone: 'muted' });
   });
 });
 
 describe('booking statuses', () => {
   it('tells the customer a pending booking waits for the store, staff in short, each with a colour', () => {
-    expect(bookingStatus('pending')).toEqual({ text: '待门店确认', short: '待确认', tone: 'warn' });
+    expect(bookingStatus('pending')).toEqual({ text: '待门店确认', short: '待确认', tone: 'warning' });
     expect(new Set(Object.values(BOOKING_STATUS).map((s) => s.tone)).size).toBe(4);
     for (const s of Object.values(BOOKING_STATUS)) expect(s.short.length).toBeLessThanOrEqual(3);
     expect(bookingStatus('archived')).toEqual({ text: 'archived', short: 'archived', tone: 'muted' });
