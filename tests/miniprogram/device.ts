@@ -32,7 +32,7 @@ wxMock().onNeedPrivacyAuthorization.mockImplementation((listener: (resolve: Priv
 });
 
 /** POSTs an event to the host as `openid` at `now` (the preview's client: node's http, as jsdom has no fetch). */
-export function hostCall<T = any>(hostUrl: string, fn: string, event: unknown, as: { openid: string; now?: Date }): Promise<T> {
+export function hostCall<T>(hostUrl: string, fn: string, event: unknown, as: { openid: string; now?: Date }): Promise<T> {
   return postJson<T>(`${hostUrl}/functions/${fn}`, event, { 'x-wx-openid': as.openid, ...(as.now ? { 'x-nearby-now': as.now.toISOString() } : {}) });
 }
 

@@ -180,6 +180,13 @@ describe('the ride summary', () => {
     expect(wxMock().navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/packageBills/pages/bill/index?id=RB1' }));
   });
 
+  it('says a ride it was not given is not found, with the way home', async () => {
+    const page = await openPage(summaryId, {});
+    expect(texts(page, '.no-summary .state-title')).toEqual(['没有找到这段骑行']);
+    await tap(page, '.done-btn');
+    expect(wxMock().switchTab).toHaveBeenCalledWith({ url: '/pages/nearby/index' });
+  });
+
   it('offers no payment for a free ride', async () => {
     const page = await openPage(summaryId, { rideId: 'R2', bikeCode: 'B0042', durationSec: '90', feeFen: '0', surchargeFen: '0', billId: '' });
     expect(texts(page, '.free')).toEqual(['本次骑行免费']);
