@@ -31,7 +31,6 @@ wx-scroll-view[scroll-x] { overflow-x: auto; white-space: nowrap; }
 wx-image { display: inline-block; width: 320px; height: 240px; overflow: hidden; background-size: 100% 100%; background-repeat: no-repeat; }
 wx-icon { display: inline-block; }
 wx-input { display: block; height: 1.4rem; min-height: 1.4rem; overflow: hidden; text-overflow: clip; white-space: nowrap; }
-wx-input > .preview-placeholder { color: #808080; }
 wx-textarea { display: block; width: 300px; height: 150px; }
 wx-map { display: block; position: relative; width: 300px; height: 225px; background: repeating-linear-gradient(0deg, #e7ecef 0 1px, #f1f4f6 1px 40px), repeating-linear-gradient(90deg, #e7ecef 0 1px, transparent 1px 40px); background-blend-mode: multiply; }
 wx-map::before { content: '地图（预览不绘制）'; position: absolute; left: 8px; top: 8px; font-size: 11px; color: #8a8f99; }

@@ -33,6 +33,26 @@ interface Simulate {
 }
 const simulate = require('miniprogram-simulate') as Simulate;
 
+interface JComponent {
+  register(definition: { id: string; tagName: string; properties: Record<string, StringConstructor>; template: string; options?: Record<string, unknown> }): void;
+}
+// simulate registers WeChat's built-ins as bare slots: an input would show neither its value nor
+// its placeholder, an image no picture. The preview draws them (tests keep the bare ones).
+const jComponent = require('j-component') as JComponent;
+jComponent.register({
+  id: 'input',
+  tagName: 'wx-input',
+  properties: { value: String, placeholder: String },
+  template: '<span style="color:{{value ? \'inherit\' : \'#9aa0a6\'}}">{{value || placeholder}}</span>',
+});
+jComponent.register({
+  id: 'textarea',
+  tagName: 'wx-textarea',
+  properties: { value: String, placeholder: String },
+  template: '<span style="color:{{value ? \'inherit\' : \'#9aa0a6\'}}">{{value || placeholder}}</span>',
+});
+jComponent.register({ id: 'image', tagName: 'wx-image', properties: { src: String, mode: String }, template: '<span data-src="{{src}}"></span>' });
+
 /** The simulate internals the preview leans on: the WXSS compiler (class prefixes) and its rpx step. */
 interface SimulateWxss {
   getContent(file: string): string;
@@ -102,25 +122,16 @@ function cssOf(root: string, page: string): string {
   return `${app}\n${inserted}`;
 }
 
-/** Built-in components whose content the DOM lacks: an input's value or placeholder, an image's picture. */
-function fillNative(dom: DomElement, root: string): void {
-  for (const input of Array.from(dom.querySelectorAll('wx-input, wx-textarea'))) {
-    const value = input.getAttribute('value') || '';
-    const placeholder = input.getAttribute('placeholder') || '';
-    const span = input.ownerDocument.createElement('span');
-    if (value) span.textContent = value;
-    else {
-      span.textContent = placeholder;
-      span.className = 'preview-placeholder';
-    }
-    input.appendChild(span);
-  }
-  for (const image of Array.from(dom.querySelectorAll('wx-image'))) {
-    const src = image.getAttribute('src') || '';
+/** Images: the picture of a package path as a data URL (the HTML file lives elsewhere). */
+function fillImages(dom: DomElement, root: string): void {
+  const holders = dom.querySelectorAll('wx-image [data-src]');
+  for (let i = 0; i < holders.length; i++) {
+    const holder = holders[i];
+    const src = holder.getAttribute('data-src') || '';
     const file = src.startsWith('/') ? path.join(root, src) : '';
     if (file && existsSync(file)) {
       const dataUrl = `data:image/png;base64,${readFileSync(file).toString('base64')}`;
-      image.setAttribute('style', `${image.getAttribute('style') || ''};background-image:url(${dataUrl})`);
+      holder.setAttribute('style', `display:block;width:100%;height:100%;background:url(${dataUrl}) center/contain no-repeat`);
     }
   }
 }
@@ -129,7 +140,7 @@ function fillNative(dom: DomElement, root: string): void {
 export function documentOf(root: string, app: AppJson, page: string, rendered: RenderedPage, title: string): PreviewDocument {
   const json = JSON.parse(readFileSync(path.join(root, `${page}.json`), 'utf8')) as { navigationBarTitleText?: string };
   const dom = rendered.dom.cloneNode(true);
-  fillNative(dom, root);
+  fillImages(dom, root);
   const tab = app.tabBar;
   const onTab = tab?.list.some((t) => t.pagePath === page);
   const iconOf = (file?: string): string => {

@@ -120,6 +120,24 @@ export const SCREENS: Screen[] = [
     page: 'packageBooking/pages/staff/index',
     state: 'desk',
     openid: DEMO_STAFF,
+    setup: async (ctx) => {
+      await bookDemo(ctx, STAFF_STORE, DEMO_USER);
+      await bookDemo(ctx, STAFF_STORE, 'local-guest');
+    },
+  },
+  {
+    page: 'packageBooking/pages/staff/index',
+    state: 'typed-code',
+    openid: DEMO_STAFF,
+    setup: async (ctx) => {
+      const booking = await bookDemo(ctx, STAFF_STORE, 'local-guest-2');
+      ctx.device.storage.set('preview:code', booking ? String(booking.code) : 'ABCD2345');
+    },
+    act: async (page, ctx) => {
+      page.querySelector('.code-input')?.dispatchEvent('input', { detail: { value: String(ctx.device.storage.get('preview:code')).toLowerCase() } });
+      await ctx.idle();
+      await tapFirst(page, ctx, '.code-submit');
+    },
   },
   { page: 'packageBooking/pages/staff/index', state: 'not-staff' },
 

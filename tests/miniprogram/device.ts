@@ -104,8 +104,10 @@ let sharedComponents: Record<string, string> | null = null;
 /** Opens a page by its URL ("/packageRide/pages/unlock/index?q=..."), as WeChat would: query decoded once by the caller. */
 export async function openUrl(url: string): Promise<Rendered> {
   const [path, search = ''] = url.replace(/^\//, '').split('?');
-  // The privacy sheet is loaded once and shared by every page of the file.
-  if (!sharedComponents) sharedComponents = { 'privacy-sheet': loadPage('components/privacy-sheet/index') };
+  // Components (the privacy sheet, the check-in QR) are loaded once and shared by every page of the file.
+  if (!sharedComponents) {
+    sharedComponents = { 'privacy-sheet': loadPage('components/privacy-sheet/index'), 'checkin-qr': loadPage('packageBooking/components/checkin-qr/index') };
+  }
   let id = loaded.get(path);
   if (!id) {
     id = loadPage(path, sharedComponents);
