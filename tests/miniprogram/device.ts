@@ -31,8 +31,12 @@ wxMock().onNeedPrivacyAuthorization.mockImplementation((listener: (resolve: Priv
   privacyListener = listener;
 });
 
-/** POSTs an event to the host as `openid` at `now` (the preview's client: node's http, as jsdom has no fetch). */
-export function hostCall<T>(hostUrl: string, fn: string, event: unknown, as: { openid: string; now?: Date }): Promise<T> {
+/**
+ * POSTs an event to the host as `openid` at `now` (the preview's client: node's http, as jsdom has
+ * no fetch). Name the answer's type where you can; the loose default serves a quick field read.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a test helper's default answer type
+export function hostCall<T = any>(hostUrl: string, fn: string, event: unknown, as: { openid: string; now?: Date }): Promise<T> {
   return postJson<T>(`${hostUrl}/functions/${fn}`, event, { 'x-wx-openid': as.openid, ...(as.now ? { 'x-nearby-now': as.now.toISOString() } : {}) });
 }
 
