@@ -51,7 +51,7 @@ describe('the staff desk', () => {
     await tap(page, '.confirm');
     expect(svc.confirmBooking).toHaveBeenCalledWith('bk_1');
     expect(svc.dayBookings).toHaveBeenCalledTimes(2);
-    expect(texts(page, '.scan-result')).toEqual(['已确认预约']);
+    expect(texts(page, '.scan-result')).toEqual(['已确认 10:00–11:00 的预约']);
   });
 
   it('checks a customer in from the scanned code', async () => {
@@ -59,7 +59,7 @@ describe('the staff desk', () => {
     const page = await openPage(pageId, {});
     await tap(page, '.scan');
     expect(svc.checkIn).toHaveBeenCalledWith('ABCD2345');
-    expect(texts(page, '.result-ok')).toEqual(['核销成功：10:00–11:00 的预约']);
+    expect(texts(page, '.result-ok')).toEqual(['核销成功：10:00–11:00 的预约（ABCD2345）']);
   });
 
   it.each([
