@@ -87,4 +87,17 @@ describe('generatePreview against the local host', () => {
     expect(readdirSync(out).sort()).toEqual(['index.html', result.files[0].html]);
     expect(lines.join('\n')).toContain('Approximate preview');
   }, 30000);
+
+  it('reports a state that cannot be drawn and still draws the others', async () => {
+    const lines: string[] = [];
+    const screens = [
+      { page: 'packageBooking/pages/store/index', state: 'boom', setup: async () => Promise.reject(new Error('no demo data')) },
+      { page: 'packageBooking/pages/store/index', state: 'missing', setup: async () => ({ id: 'S-GONE' }) },
+    ];
+    const result = await generatePreview(cloud.url, { root: MINIPROGRAM_ROOT, outDir: out, png: false, only: 'store/index', screens, log: (l) => lines.push(l) });
+    expect(result.failed).toEqual([{ page: 'packageBooking/pages/store/index', state: 'boom', message: 'no demo data' }]);
+    expect(result.files.map((f) => f.state)).toEqual(['missing']);
+    expect(readFileSync(path.join(out, result.files[0].html), 'utf8')).toContain('找不到这家门店');
+    expect(lines.join('\n')).toContain('FAILED');
+  }, 30000);
 });
