@@ -28,7 +28,7 @@ function world() {
 
 it('gives 40 concurrent customers 3 places: exactly 3 bookings, the counter at 3', async () => {
   const { ports, table } = world();
-  const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => createBooking(ports, { storeId: 'S1', start: START }, `c${i}`, NOW)));
+  const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => createBooking(ports, { storeId: 'S1', start: START }, { caller: `c${i}`, now: NOW })));
   expect(answers.filter((a) => a.ok)).toHaveLength(3);
   expect(answers.filter((a) => !a.ok && a.error.reason === 'SLOT_FULL')).toHaveLength(37);
   expect(table('slot_counters').get(KEY)!.booked).toBe(3);
@@ -38,7 +38,7 @@ it('gives 40 concurrent customers 3 places: exactly 3 bookings, the counter at 3
 it('makes one booking of two copies of a request at once, both answered with it', async () => {
   const { ports, table } = world();
   const event = { storeId: 'S1', start: START, requestId: 'tap-1' };
-  const [a, b] = await Promise.all([createBooking(ports, event, 'alice', NOW), createBooking(ports, event, 'alice', NOW)]);
+  const [a, b] = await Promise.all([createBooking(ports, event, { caller: 'alice', now: NOW }), createBooking(ports, event, { caller: 'alice', now: NOW })]);
   expect(a.ok && b.ok).toBe(true);
   if (a.ok && b.ok) expect(a.data.booking.id).toBe(b.data.booking.id);
   expect(table('bookings').size).toBe(1);
@@ -47,17 +47,17 @@ it('makes one booking of two copies of a request at once, both answered with it'
 
 it('refuses a second active booking of the caller for the slot', async () => {
   const { ports } = world();
-  await createBooking(ports, { storeId: 'S1', start: START }, 'alice', NOW);
-  const again = await createBooking(ports, { storeId: 'S1', start: START }, 'alice', NOW);
+  await createBooking(ports, { storeId: 'S1', start: START }, { caller: 'alice', now: NOW });
+  const again = await createBooking(ports, { storeId: 'S1', start: START }, { caller: 'alice', now: NOW });
   expect(again.ok ? null : again.error.code).toBe('ALREADY_EXISTS');
 });
 
 it('frees the place once when two cancels race, and lets the caller book the slot again', async () => {
   const { ports, table } = world();
-  const made = await createBooking(ports, { storeId: 'S1', start: START }, 'alice', NOW);
+  const made = await createBooking(ports, { storeId: 'S1', start: START }, { caller: 'alice', now: NOW });
   if (!made.ok) throw new Error('not booked');
-  const [x, y] = await Promise.all([cancelBooking(ports, { bookingId: made.data.booking.id }, 'alice', NOW), cancelBooking(ports, { bookingId: made.data.booking.id }, 'alice', NOW)]);
+  const [x, y] = await Promise.all([cancelBooking(ports, { bookingId: made.data.booking.id }, { caller: 'alice', now: NOW }), cancelBooking(ports, { bookingId: made.data.booking.id }, { caller: 'alice', now: NOW })]);
   expect([x.ok, y.ok].sort()).toEqual([false, true]);
   expect(table('slot_counters').get(KEY)!.booked).toBe(0);
-  expect((await createBooking(ports, { storeId: 'S1', start: START }, 'alice', NOW)).ok).toBe(true);
+  expect((await createBooking(ports, { storeId: 'S1', start: START }, { caller: 'alice', now: NOW })).ok).toBe(true);
 });
