@@ -2,7 +2,7 @@ import type { Ports } from '../ports';
 import type { Db } from './db';
 import { sqlitePlaces } from './places';
 import { sqliteStaff } from './staff';
-import { sqliteBookings } from './bookings';
+import { cryptoRandom, sqliteBookings } from './bookings';
 import { sqliteRides } from './rides';
 import { simulatedLock, timedLock, DEFAULT_LOCK_TIMEOUT_MS, type SimulatedLockSettings } from '../lock';
 import { DEFAULT_TARIFF, type Tariff } from '../../../shared/tariff';
@@ -28,5 +28,6 @@ export function sqlitePorts(db: Db, options: SqlitePortsOptions = {}): Ports {
     rides: sqliteRides(db),
     lock: timedLock(lock, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
     tariff: options.tariff ?? DEFAULT_TARIFF,
+    random: cryptoRandom,
   };
 }
