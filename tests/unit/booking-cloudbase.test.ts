@@ -1,89 +1,13 @@
 /**
- * The CloudBase bookings adapter against a small in-memory database that behaves as CloudBase
- * does where it matters here: every call is asynchronous (so concurrent requests interleave between
- * a read and a write), `where(...).update()` is one atomic conditional write reporting `updated`,
- * `add` of an existing `_id` (or a duplicate unique `code`) throws DATABASE_DUPLICATE_WRITE.
+ * The CloudBase bookings adapter on the shared fake of the SDK's database (tests/support/cloudbase-fake.ts):
+ * every call yields to the event loop, so concurrent requests interleave between a read and a write.
  */
 import { randomBytes } from 'node:crypto';
-import { cloudbaseBookings, counterId, type BookingsDb } from '../../functions/lib/cloudbase/bookings';
+import { cloudbaseBookings, counterId } from '../../functions/lib/cloudbase/bookings';
 import type { PlaceStore, StaffStore } from '../../functions/lib/ports';
 import { cancelBooking, createBooking, type BookingPorts } from '../../functions/lib/usecases/booking';
 import type { Store } from '../../shared/places';
-
-type Row = Record<string, any>;
-type Cond = { $lt?: unknown; $gt?: unknown; $lte?: unknown; $in?: unknown[] };
-
-class Duplicate extends Error {
-  code = 'DATABASE_DUPLICATE_WRITE';
-}
-
-/** A turn of the event loop, at random: lets other requests run between two database calls. */
-const hop = () => new Promise<void>((r) => (Math.random() < 0.5 ? setImmediate(r) : setTimeout(r, Math.random() * 2)));
-
-function fakeDb(options: { failAdd?: (collection: string, doc: Row) => boolean } = {}) {
-  const tables = new Map<string, Map<string, Row>>();
-  const table = (name: string) => tables.get(name) ?? tables.set(name, new Map()).get(name)!;
-  const test = (have: any, want: any): boolean => {
-    if (typeof want === 'object' && want !== null && !Array.isArray(want)) {
-      const c = want as Cond;
-      if ('$lt' in c) return have < (c.$lt as any);
-      if ('$gt' in c) return have > (c.$gt as any);
-      if ('$lte' in c) return have <= (c.$lte as any);
-      if ('$in' in c) return c.$in!.includes(have);
-    }
-    return have === want;
-  };
-  const query = (name: string, where: Row = {}, order?: [string, 'asc' | 'desc'], limit = 100): any => ({
-    where: (w: Row) => query(name, { ...where, ...w }, order, limit),
-    orderBy: (f: string, d: 'asc' | 'desc') => query(name, where, [f, d], limit),
-    limit: (n: number) => query(name, where, order, n),
-    async get() {
-      await hop();
-      let rows = [...table(name).values()].filter((r) => Object.entries(where).every(([k, v]) => test(r[k], v)));
-      if (order) rows = rows.sort((a, b) => (a[order[0]] < b[order[0]] ? -1 : 1) * (order[1] === 'asc' ? 1 : -1));
-      return { data: rows.slice(0, limit).map((r) => ({ ...r })) };
-    },
-    async count() {
-      return { total: (await this.get()).data.length };
-    },
-    async update(data: Row) {
-      await hop();
-      // One atomic step, as the database runs a conditional update.
-      let updated = 0;
-      for (const r of table(name).values()) {
-        if (!Object.entries(where).every(([k, v]) => test(r[k], v))) continue;
-        for (const [k, v] of Object.entries(data)) r[k] = typeof v === 'object' && v !== null && '$inc' in v ? r[k] + v.$inc : v;
-        updated++;
-      }
-      return { updated };
-    },
-    doc: (id: string) => ({
-      async get() {
-        await hop();
-        const r = table(name).get(id);
-        return { data: r ? [{ ...r }] : [] };
-      },
-      async remove() {
-        await hop();
-        table(name).delete(id);
-        return {};
-      },
-    }),
-    async add(doc: Row) {
-      await hop();
-      if (options.failAdd?.(name, doc)) throw new Error('network down');
-      if (table(name).has(doc._id)) throw new Duplicate(`duplicate _id ${doc._id}`);
-      if (name === 'bookings' && [...table(name).values()].some((r) => r.code === doc.code)) throw new Duplicate('duplicate code');
-      table(name).set(doc._id, { ...doc });
-      return { id: doc._id };
-    },
-  });
-  const db: BookingsDb = {
-    command: { lt: ($lt) => ({ $lt }), gt: ($gt) => ({ $gt }), lte: ($lte) => ({ $lte }), in: ($in) => ({ $in }), inc: ($inc) => ({ $inc }) },
-    collection: (name) => query(name),
-  };
-  return { db, table };
-}
+import { FakeCloudbase } from '../support/cloudbase-fake';
 
 const STORE: Store = {
   kind: 'store', id: 'S1', name: 'One', address: 'a', lat: 31, lng: 121, category: 'coffee', timezone: 'Asia/Shanghai',
@@ -96,10 +20,10 @@ const NOW = new Date('2026-11-25T01:00:00Z');
 const START = '2026-11-26T10:00:00+08:00';
 const KEY = counterId('S1', new Date(START).toISOString());
 
-function world(options?: Parameters<typeof fakeDb>[0]) {
-  const fake = fakeDb(options);
-  const ports: BookingPorts = { places, staff, bookings: cloudbaseBookings(fake.db, { bytes: (n) => randomBytes(n) }) };
-  return { ...fake, ports };
+function world() {
+  const fake = new FakeCloudbase({ unique: { bookings: ['code'] } });
+  const ports: BookingPorts = { places, staff, bookings: cloudbaseBookings(fake, { bytes: (n) => randomBytes(n) }) };
+  return { table: (name: string) => fake.table(name), ports };
 }
 
 it('gives 40 concurrent customers 3 places: exactly 3 bookings, the counter at 3', async () => {
@@ -136,11 +60,4 @@ it('frees the place once when two cancels race, and lets the caller book the slo
   expect([x.ok, y.ok].sort()).toEqual([false, true]);
   expect(table('slot_counters').get(KEY)!.booked).toBe(0);
   expect((await createBooking(ports, { storeId: 'S1', start: START }, 'alice', NOW)).ok).toBe(true);
-});
-
-it('gives the place and the hold back when the booking cannot be written (compensation)', async () => {
-  const { ports, table } = world({ failAdd: (collection) => collection === 'bookings' });
-  await expect(createBooking(ports, { storeId: 'S1', start: START }, 'alice', NOW)).rejects.toThrow('network down');
-  expect(table('slot_counters').get(KEY)!.booked).toBe(0);
-  expect(table('booking_holds').size).toBe(0);
 });
