@@ -15,6 +15,15 @@ export interface UserCall extends Call {
   caller: string;
 }
 
+/**
+ * A write that lost to concurrent writes of the same records every time it was tried: nothing of
+ * it was written, and the same request may simply be sent again (serve answers it as
+ * RESOURCE_EXHAUSTED with reason CONTENDED, never as a bug).
+ */
+export class Contended extends Error {
+  readonly retryable = true;
+}
+
 /** "Now", as an argument: the system clock in the cloud, the request's header in local demos and tests. */
 export interface Clock {
   now(): Date;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { describeIssue } from '../../shared/contract/common';
 import { fail, type Fail, type Result } from '../../shared/result';
 
-import type { Call, UserCall } from './ports';
+import { Contended, type Call, type UserCall } from './ports';
 
 export type { Call, UserCall };
 
@@ -53,8 +53,7 @@ export function serve<D>(fn: string, actions: Actions<D>, world: World<D>): Main
     try {
       result = await dispatch();
     } catch (err) {
-      world.log({ fn, action: actionName, level: 'error', error: err instanceof Error ? err.stack ?? err.message : String(err) });
-      result = fail('INTERNAL', 'internal error, please retry later');
+      result = failureOf(err, (error) => world.log({ fn, action: actionName, level: 'error', error }));
     }
     world.log({ fn, action: actionName, ok: result.ok, code: result.ok ? undefined : result.error.code, ms: Date.now() - started });
     return result;
@@ -106,8 +105,7 @@ export function serveTimer<D>(fn: string, run: TimerRun<D>, world: World<D>): Ma
     try {
       result = await dispatch();
     } catch (err) {
-      world.log({ fn, level: 'error', error: err instanceof Error ? err.stack ?? err.message : String(err) });
-      result = fail('INTERNAL', 'internal error, please retry later');
+      result = failureOf(err, (error) => world.log({ fn, level: 'error', error }));
     }
     world.log({ fn, action: 'timer', ok: result.ok, code: result.ok ? undefined : result.error.code, ms: Date.now() - started });
     return result;
@@ -130,4 +128,11 @@ export function timerRefusal(fn: string, event: unknown, caller: string | null, 
     return fail('INVALID_ARGUMENT', `Time: ${String(e.Time).slice(0, 40)} is more than ${TIMER_SKEW_MS / 1000} s from now (${now.toISOString()})`);
   }
   return null;
+}
+
+/** A thrown error as an answer: `Contended` is a clean retryable refusal, anything else a bug (logged, INTERNAL). */
+function failureOf(err: unknown, logBug: (error: string) => void): Fail {
+  if (err instanceof Contended) return fail('RESOURCE_EXHAUSTED', err.message, 'CONTENDED');
+  logBug(err instanceof Error ? err.stack ?? err.message : String(err));
+  return fail('INTERNAL', 'internal error, please retry later');
 }
