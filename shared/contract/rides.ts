@@ -47,6 +47,12 @@ export interface EndedRide extends Omit<ActiveRide, 'status'> {
   stationId: string | null;
 }
 
+/** A ride whose unlock never completed, aborted by an admin's `forceEnd` (no fee, the bike freed). */
+export interface AbortedRide extends Omit<ActiveRide, 'status' | 'startAt'> {
+  status: 'aborted';
+  requestedAt: string;
+}
+
 export type Ride = ActiveRide | EndedRide;
 
 export interface UnlockResult {
@@ -54,6 +60,10 @@ export interface UnlockResult {
 }
 export interface EndRideResult {
   ride: EndedRide;
+}
+/** `forceEnd` of an active ride ends it; of a ride still `unlocking`, aborts it. */
+export interface ForceEndRideResult {
+  ride: EndedRide | AbortedRide;
 }
 export interface CurrentRideResult {
   ride: ActiveRide | null;
