@@ -195,3 +195,18 @@ export interface Ports {
   /** Where ids and codes come from: `node:crypto` in the functions, seeded in tests. */
   random: RandomSource;
 }
+
+/**
+ * Subscribe messages (functions/lib/messenger): the WeChat HTTPS API in the cloud, an outbox
+ * locally. `send` never throws for anything WeChat or the network does: every answer is a
+ * `SendOutcome` (shared/reminders.ts) naming its cause, which the reminder rules settle.
+ * (Types imported inline: this block stays self-contained at the end of the file.)
+ */
+export type SendOutcome = import('../../shared/reminders').SendOutcome;
+
+/** A message for one user: template key, page (with query) and data from shared/subscribe-message. */
+export type MessageToSend = import('../../shared/subscribe-message').SubscribeMessage & { openid: string };
+
+export interface Messenger {
+  send(message: MessageToSend): Promise<SendOutcome>;
+}
