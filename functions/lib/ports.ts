@@ -1,9 +1,9 @@
 import type { LatLng, Polygon } from '../../shared/geo';
 import type { Place, PlaceKind } from '../../shared/places';
 import type { Booking, BookingStatus, Refusal, SlotRequest, Verdict } from '../../shared/booking';
+import type { RandomSource } from '../../shared/checkin-code';
 import type { Bike, Station } from '../../shared/places';
 import type { Tariff } from '../../shared/tariff';
-import type { RandomSource } from '../../shared/checkin-code';
 import type { AbortCause, EndDecision, Ending, RideRecord, UnlockRefusal } from '../../shared/ride';
 
 /** Who calls and when: read from the function context by the world, never from the event. */
@@ -18,7 +18,7 @@ export interface UserCall extends Call {
 /**
  * A write that lost to concurrent writes of the same records every time it was tried: nothing of
  * it was written, and the same request may simply be sent again (serve answers it as
- * RESOURCE_EXHAUSTED with reason CONTENDED, never as a bug).
+ * RESOURCE_EXHAUSTED with reason BUSY, as the bookings' `Busy`, never as a bug).
  */
 export class Contended extends Error {
   readonly retryable = true;

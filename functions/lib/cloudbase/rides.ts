@@ -13,7 +13,6 @@ import {
 import { tariffFrom } from '../../../shared/tariff';
 import { lockSettingsFrom, simulatedLock, timedLock } from '../lock';
 import type { Ports, RideStore } from '../ports';
-import { cryptoRandom } from './random';
 import { COLLECTIONS, plain, type CloudbaseDb } from './db';
 import { geoNearMaxDistance, placeDocId, placeOf } from './places';
 import type { AdapterDb, Aggregation, Doc, GeoNearOptions } from './sdk';
@@ -288,12 +287,11 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
  * simulated lock (NEARBY_LOCK_DELAY_MS / _FAILURE_RATE, instant by default) stands in for it, bounded
  * by NEARBY_LOCK_TIMEOUT_MS; see functions/lib/lock/index.ts for what a real one must do.
  */
-export function cloudbaseRidePorts(db: CloudbaseDb | AdapterDb, env: Record<string, string | undefined> = process.env): Pick<Ports, 'rides' | 'lock' | 'tariff' | 'random'> {
+export function cloudbaseRidePorts(db: CloudbaseDb | AdapterDb, env: Record<string, string | undefined> = process.env): Pick<Ports, 'rides' | 'lock' | 'tariff'> {
   const lock = lockSettingsFrom(env);
   return {
     rides: cloudbaseRides(db as unknown as RideDb),
     lock: timedLock(simulatedLock({ delayMs: lock.delayMs, failureRate: lock.failureRate }), lock.timeoutMs),
     tariff: tariffFrom(env),
-    random: cryptoRandom,
   };
 }
