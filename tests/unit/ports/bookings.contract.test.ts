@@ -13,7 +13,7 @@ import { Contended, type PlaceStore, type StaffStore } from '../../../functions/
 import { TRANSACTION_ROUNDS } from '../../../functions/lib/cloudbase/transaction';
 import { openDatabase, type Db } from '../../../functions/lib/sqlite';
 import { sqliteBookings } from '../../../functions/lib/sqlite/bookings';
-import { cancelBooking, checkIn, confirmBooking, createBooking, listSlots, type BookingPorts } from '../../../functions/lib/usecases/booking';
+import { cancelBooking, checkIn, confirmBooking, createBooking, dayBookings, listSlots, myBookings, type BookingPorts } from '../../../functions/lib/usecases/booking';
 import { isActive, isUpcoming, MAX_UPCOMING_BOOKINGS, type Booking } from '../../../shared/booking';
 import type { RandomSource } from '../../../shared/checkin-code';
 import type { Store } from '../../../shared/places';
@@ -302,6 +302,18 @@ describe.each([sqlite, cloudbase])('bookings port on $name', (backend) => {
     const booked = made.flatMap((m) => (m.ok ? [m.data.booking] : []));
     expect(booked).toHaveLength(30);
     for (const b of booked) expect((await world.ports.bookings.byCode(b.code))?.id).toBe(b.id);
+  });
+
+  it('lists a customer\'s bookings (upcoming soonest first, then past) and a store\'s day by start', async () => {
+    for (const [h, d] of [['15', '2026-11-26'], ['10', '2026-11-25'], ['12', '2026-11-26'], ['11', '2026-11-26']] as const) expect(reasonOf(await create('lena', at(`${h}:00`, d)))).toBe('OK');
+    expect(reasonOf(await create('max', at('12:00')))).toBe('OK');
+    const later = new Date(Date.parse(at('11:30', '2026-11-25')));
+    const mine = await myBookings(world.ports, {}, as('lena', later));
+    expect(mine.ok && mine.data.bookings.map((b) => b.start)).toEqual([at('11:00'), at('12:00'), at('15:00'), at('10:00', '2026-11-25')]);
+    const day = await dayBookings(world.ports, { storeId: 'S1', date: '2026-11-26' }, as(STAFF));
+    expect(day.ok && day.data.bookings.map((b) => b.start)).toEqual([at('11:00'), at('12:00'), at('12:00'), at('15:00')]);
+    expect(reasonOf(await dayBookings(world.ports, { storeId: 'S1', date: '2026-11-26' }, as('lena')))).toBe('NOT_STAFF');
+    checkAt = later;
   });
 
   it('shows the places left in slots', async () => {
