@@ -51,6 +51,9 @@ describe('the mini program layout', () => {
   it('points DevTools at the mini program and the built functions, compiling TypeScript', () => {
     expect(project).toMatchObject({ miniprogramRoot: 'miniprogram/', cloudfunctionRoot: 'dist/functions/', compileType: 'miniprogram' });
     expect(project.setting.useCompilerPlugins).toEqual(['typescript']);
-    expect(project.setting.urlCheck).toBe(false);
+    // Domains are checked in the shared settings; local mode turns the check off in the git-ignored private file.
+    expect(project.setting.urlCheck).toBe(true);
+    const example = JSON.parse(fs.readFileSync(path.resolve(ROOT, '../project.private.config.example.json'), 'utf8'));
+    expect(example.setting.urlCheck).toBe(false);
   });
 });
