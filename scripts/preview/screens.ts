@@ -143,4 +143,75 @@ export const SCREENS: Screen[] = [
 
   { page: 'packageRide/pages/unlock/index', state: 'bad-sticker', setup: async () => ({ q: encodeURIComponent('https://example.com/not-a-bike') }) },
   { page: 'packageRide/pages/ride-summary/index', state: 'paid-ride', setup: async () => ({ bikeCode: 'B0001', durationSec: '1260', feeFen: '300', surchargeFen: '0', billId: 'demo-bill' }) },
+
+  // The commuter's screens, in ride order: they share the demo user's one ride.
+  { page: 'pages/nearby/index', state: 'privacy-sheet', act: (page, ctx) => showPrivacySheet(page, ctx) },
+  { page: 'pages/nearby/index', state: 'shared-station', setup: async (ctx) => sharedStationQuery(ctx) },
+  { page: 'pages/nearby/index', state: 'shared-station-gone', setup: async () => ({ kind: 'station', id: 'P-GONE', lat: '31.2304', lng: '121.4737' }) },
+  { page: 'packageRide/pages/unlock/index', state: 'scan-or-type' },
+  {
+    page: 'packageRide/pages/unlock/index',
+    state: 'bike',
+    setup: async (ctx) => {
+      const bike = await demoBike(ctx);
+      if (!bike) return;
+      ctx.device.position = { lat: bike.lat + 0.0002, lng: bike.lng };
+      return { q: encodeURIComponent(`https://nearby.example.com/b/${bike.code}`), scancode_time: '1764032400' };
+    },
+  },
+  { page: 'packageRide/pages/unlock/index', state: 'privacy-sheet', setup: async () => ({ code: 'B0001' }), act: (page, ctx) => showPrivacySheet(page, ctx) },
+  { page: 'packageRide/pages/riding/index', state: 'riding', setup: async (ctx) => void (await startDemoRide(ctx)) },
+  {
+    page: 'packageRide/pages/riding/index',
+    state: 'no-location',
+    setup: async (ctx) => {
+      await startDemoRide(ctx);
+      ctx.device.position = null;
+    },
+  },
+  {
+    page: 'packageRide/pages/riding/index',
+    state: 'outside-zone',
+    setup: async (ctx) => void (await startDemoRide(ctx)),
+    act: async (page, ctx) => {
+      ctx.device.position = { lat: 31.4304, lng: 121.6737 }; // far from every zone
+      await tapFirst(page, ctx, '.end-btn');
+    },
+  },
+  { page: 'pages/nearby/index', state: 'ride-banner', setup: async (ctx) => void (await startDemoRide(ctx)) },
+  { page: 'pages/me/index', state: 'ride-banner', setup: async (ctx) => void (await startDemoRide(ctx)) },
 ];
+
+interface NearbyAnswer {
+  items: Array<{ kind: string; id: string; code?: string; lat: number; lng: number }>;
+}
+
+/** A free bike near the demo position. */
+async function demoBike(ctx: ScreenContext): Promise<{ code: string; lat: number; lng: number } | null> {
+  const answer = await ctx.call<NearbyAnswer>('geo', { action: 'nearby', kind: 'bike', lat: 31.2304, lng: 121.4737, radius: 3000, limit: 1 }, DEMO_USER);
+  const bike = answer.ok ? answer.data.items[0] : undefined;
+  return bike && bike.code ? { code: bike.code, lat: bike.lat, lng: bike.lng } : null;
+}
+
+/** The demo user's ride: the running one, or one started on a bike nearby (the phone moved next to it). */
+async function startDemoRide(ctx: ScreenContext): Promise<void> {
+  const current = await ctx.call<{ ride: unknown }>('rides', { action: 'current' }, DEMO_USER);
+  if (current.ok && current.data.ride) return;
+  const bike = await demoBike(ctx);
+  if (!bike) return;
+  await ctx.call('rides', { action: 'unlock', bikeCode: bike.code, lat: bike.lat, lng: bike.lng }, DEMO_USER);
+}
+
+/** The query of a shared link to the station nearest the demo position. */
+async function sharedStationQuery(ctx: ScreenContext): Promise<Record<string, string> | undefined> {
+  const answer = await ctx.call<NearbyAnswer>('geo', { action: 'nearby', kind: 'station', lat: 31.2304, lng: 121.4737, radius: 3000, limit: 1 }, DEMO_USER);
+  const station = answer.ok ? answer.data.items[0] : undefined;
+  return station ? { kind: 'station', id: station.id, lat: station.lat.toFixed(6), lng: station.lng.toFixed(6) } : undefined;
+}
+
+/** The page's privacy sheet as WeChat's question shows it (the preview's wx never asks by itself). */
+async function showPrivacySheet(page: RenderedPage, ctx: ScreenContext): Promise<void> {
+  const sheet = page.querySelector('#privacy') as unknown as { instance?: { setData(data: Record<string, unknown>): void } } | null;
+  sheet?.instance?.setData({ visible: true });
+  await ctx.idle();
+}

@@ -1,8 +1,9 @@
 // Plays the phone for journey tests: only wx.* device APIs (location, permission, privacy, camera)
-// are played, with WeChat's semantics; wx.request goes over HTTP to a real local host, so the pages'
-// real services (api.ts, rides.ts, ...) run unchanged. Navigation is recorded and can be followed.
-import http from 'http';
+// are played, with WeChat's semantics (the preview's local wx has no privacy agreement or permission
+// states); wx.request is the preview's, over HTTP to a real local host, so the pages' real services
+// (api.ts, rides.ts, ...) run unchanged. Navigation is recorded by the jest mocks and can be followed.
 import { loadPage, openPage, wxMock, type Rendered } from './harness';
+import { createLocalWx, postJson } from '../../scripts/preview/local-wx';
 
 type PrivacyResolve = (answer: { event: 'agree' | 'disagree'; buttonId?: string }) => void;
 type Callbacks<T> = { success?: (res: T) => void; fail?: (err: { errMsg: string; errno?: number }) => void; complete?: () => void };
@@ -30,21 +31,13 @@ wxMock().onNeedPrivacyAuthorization.mockImplementation((listener: (resolve: Priv
   privacyListener = listener;
 });
 
-/** POSTs an event to the host as `openid` at `now`, over node's http (jsdom has no fetch). */
+/**
+ * POSTs an event to the host as `openid` at `now` (the preview's client: node's http, as jsdom has
+ * no fetch). Name the answer's type where you can; the loose default serves a quick field read.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a test helper's default answer type
 export function hostCall<T = any>(hostUrl: string, fn: string, event: unknown, as: { openid: string; now?: Date }): Promise<T> {
-  const body = JSON.stringify(event);
-  const headers: Record<string, string | number> = { 'content-type': 'application/json', 'x-wx-openid': as.openid, 'content-length': Buffer.byteLength(body) };
-  if (as.now) headers['x-nearby-now'] = as.now.toISOString();
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${hostUrl}/functions/${fn}`, { method: 'POST', headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve(JSON.parse(text) as T));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return postJson<T>(`${hostUrl}/functions/${fn}`, event, { 'x-wx-openid': as.openid, ...(as.now ? { 'x-nearby-now': as.now.toISOString() } : {}) });
 }
 
 /** The phone, playing every device API against `host` (a local host URL). */
@@ -98,25 +91,9 @@ export function playDevice(hostUrl: string, openid: string, start: Partial<Devic
     if (text === null) o.fail?.({ errMsg: 'scanCode:fail cancel' });
     else o.success?.({ result: text });
   });
-  wx.request.mockImplementation((o: { url: string; method: string; data: unknown; header: Record<string, string> } & Callbacks<{ statusCode: number; data: unknown }>) => {
-    const body = JSON.stringify(o.data);
-    const req = http.request(o.url, { method: o.method, headers: { ...o.header, 'x-nearby-now': device.now.toISOString(), 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        let data: unknown = text;
-        try {
-          data = JSON.parse(text);
-        } catch {
-          // wx.request leaves a non-JSON body as a string
-        }
-        o.success?.({ statusCode: res.statusCode || 0, data });
-      });
-    });
-    req.on('error', (e) => o.fail?.({ errMsg: `request:fail ${e.message}` }));
-    req.end(body);
-  });
+  // wx.request is the preview's (scripts/preview/local-wx.ts): HTTP to the host, the phone's clock as X-Nearby-Now.
+  const local = createLocalWx({ now: () => device.now });
+  wx.request.mockImplementation(local.wx.request as (o: unknown) => unknown);
   // The local host takes the caller from X-WX-OPENID: the api client sends config.localOpenid.
   const { config } = require('../../miniprogram/config') as { config: { mode: string; localUrl: string; localOpenid: string } };
   config.mode = 'local';

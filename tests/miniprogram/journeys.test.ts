@@ -11,6 +11,12 @@ import type { NearbyItem } from '../../shared/contract/geo';
 
 type Station = Extract<NearbyItem, { kind: 'station' }>;
 type Bike = Extract<NearbyItem, { kind: 'bike' }>;
+type Answer<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; reason?: string } };
+/** The data of an answer that must have succeeded. */
+function dataOf<T>(answer: Answer<T>): T {
+  if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
+  return answer.data;
+}
 
 const T0 = new Date('2026-11-25T01:00:00Z'); // 09:00 in Shanghai
 let cloud: TestCloud;
@@ -65,10 +71,10 @@ const taken = new Set<string>();
 
 /** A free bike next to a station (a new one each call), from the demo city, asked of the host like any client would. */
 async function bikeByAStation(): Promise<{ bike: Bike; station: Station }> {
-  const stations = await hostCall(cloud.url, 'geo', { action: 'nearby', kind: 'station', lat: CITY_CENTER.lat, lng: CITY_CENTER.lng, radius: 20000, limit: 50 }, { openid: 'scout' });
-  for (const station of stations.data.items as Station[]) {
-    const bikes = await hostCall(cloud.url, 'geo', { action: 'nearby', kind: 'bike', lat: station.lat, lng: station.lng, radius: 80, limit: 20 }, { openid: 'scout' });
-    const free = (bikes.data.items as Bike[]).filter((b) => !taken.has(b.code));
+  const stations = await hostCall<Answer<{ items: Station[] }>>(cloud.url, 'geo', { action: 'nearby', kind: 'station', lat: CITY_CENTER.lat, lng: CITY_CENTER.lng, radius: 20000, limit: 50 }, { openid: 'scout' });
+  for (const station of dataOf(stations).items) {
+    const bikes = await hostCall<Answer<{ items: Bike[] }>>(cloud.url, 'geo', { action: 'nearby', kind: 'bike', lat: station.lat, lng: station.lng, radius: 80, limit: 20 }, { openid: 'scout' });
+    const free = dataOf(bikes).items.filter((b) => !taken.has(b.code));
     if (free.length) {
       taken.add(free[0].code);
       return { bike: free[0], station };
@@ -128,8 +134,8 @@ describe('a commuter\'s first ride, from the sticker', () => {
     expect(texts(summary, '.pay-btn')).toEqual([`去支付 ${yuan(feeFen)}`]);
 
     // The host agrees: no ride left, and the banner is gone on the next show.
-    const current = await hostCall(cloud.url, 'rides', { action: 'current' }, { openid: 'journey-commuter' });
-    expect(current.data.ride).toBeNull();
+    const current = await hostCall<Answer<{ ride: unknown }>>(cloud.url, 'rides', { action: 'current' }, { openid: 'journey-commuter' });
+    expect(dataOf(current).ride).toBeNull();
     await map.instance.onShow();
     await flush();
     expect(map.querySelectorAll('.ride-banner')).toHaveLength(0);
@@ -208,7 +214,7 @@ describe('privacy refused, then agreed', () => {
     const { bike } = await bikeByAStation();
     const starter = playDevice(cloud.url, 'journey-cold-rider', { position: { lat: bike.lat, lng: bike.lng }, privacyAgreed: true, locationScope: true });
     setNow(starter, T0);
-    const started = await hostCall(cloud.url, 'rides', { action: 'unlock', bikeCode: bike.code, lat: bike.lat, lng: bike.lng }, { openid: 'journey-cold-rider', now: T0 });
+    const started = await hostCall<Answer<unknown>>(cloud.url, 'rides', { action: 'unlock', bikeCode: bike.code, lat: bike.lat, lng: bike.lng }, { openid: 'journey-cold-rider', now: T0 });
     expect(started.ok).toBe(true);
 
     // A new session (privacy not yet agreed) opens straight on the ride, e.g. from the banner of a shared phone.

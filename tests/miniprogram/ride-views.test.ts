@@ -94,15 +94,15 @@ describe('the riding view', () => {
     const url = summaryUrl({ id: 'R 1', bikeCode: 'B0042', durationSec: 600, feeFen: 650, surchargeFen: 500, billId: null });
     expect(url).toBe('/packageRide/pages/ride-summary/index?rideId=R%201&bikeCode=B0042&durationSec=600&feeFen=650&surchargeFen=500&billId=');
     const query = Object.fromEntries(new URLSearchParams(url.split('?')[1]));
-    expect(summaryView(query)).toEqual({ bikeCode: 'B0042', durationText: '10 分 0 秒', feeText: '¥6.50', surchargeText: '¥5.00', free: false, billId: '' });
+    expect(summaryView(query)).toEqual({ found: true, bikeCode: 'B0042', durationText: '10 分 0 秒', feeText: '¥6.50', surchargeText: '¥5.00', free: false, billId: '' });
   });
 });
 
 describe('the ride summary view', () => {
   it('reads a free ride, and a garbled query as zeros, never NaN', () => {
     expect(summaryView({ bikeCode: 'B0042', durationSec: '90', feeFen: '0', surchargeFen: '0', billId: '' })).toMatchObject({ free: true, surchargeText: '', durationText: '1 分 30 秒' });
-    expect(summaryView({ durationSec: 'x', feeFen: '-5', bikeCode: '%E0%A4%A' })).toEqual({ bikeCode: '%E0%A4%A', durationText: '0 秒', feeText: '¥0.00', surchargeText: '', free: true, billId: '' });
-    expect(summaryView(undefined).feeText).toBe('¥0.00');
+    expect(summaryView({ rideId: 'R1', durationSec: 'x', feeFen: '-5', bikeCode: '%E0%A4%A' })).toEqual({ found: true, bikeCode: '%E0%A4%A', durationText: '0 秒', feeText: '¥0.00', surchargeText: '', free: true, billId: '' });
+    expect(summaryView(undefined)).toMatchObject({ found: false, feeText: '¥0.00' });
   });
 });
 

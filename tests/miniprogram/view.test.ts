@@ -58,9 +58,9 @@ const BIKE: NearbyItem = { kind: 'bike', id: 'B0007', code: 'B0007', lat: 31.230
 describe('the nearby view', () => {
   it('keeps list rows slim: what the row shows, nothing else', () => {
     expect(placeRow(STORE, NOON_SHANGHAI)).toEqual({
-      id: 'S001', kind: 'store', title: '街角咖啡', distance: '350 m', badge: '营业中', tone: 'open', note: '21:00 打烊',
+      id: 'S001', kind: 'store', title: '街角咖啡', distance: '350 m', badge: '营业中', tone: 'success', note: '21:00 打烊',
     });
-    expect(placeRow(STATION, NOON_SHANGHAI)).toMatchObject({ title: '人民广场停车点', distance: '1.5 km', badge: '0 辆可用', tone: 'closed' });
+    expect(placeRow(STATION, NOON_SHANGHAI)).toMatchObject({ title: '人民广场停车点', distance: '1.5 km', badge: '0 辆可用', tone: 'muted' });
     // The code once: "单车 B0007" is not followed by "编号 B0007".
     const bike = placeRow(BIKE, NOON_SHANGHAI);
     expect(bike).toMatchObject({ title: '单车 B0007', distance: '42 m' });

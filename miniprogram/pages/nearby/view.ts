@@ -1,6 +1,6 @@
 /** What the nearby page shows, computed from `geo.nearby` items: rows, markers, sheet, texts. Pure. */
 import { hoursLines, openStateWording } from '../../shared/index';
-import type { NearbyItem } from '../../shared/index';
+import type { NearbyItem, Tone } from '../../shared/index';
 import { distanceLabel, radiusLabel } from '../../lib/distance-label';
 
 export type PlaceKind = NearbyItem['kind'];
@@ -19,9 +19,9 @@ export interface PlaceRow {
   kind: PlaceKind;
   title: string;
   distance: string;
-  /** Badge text and tone: 营业中 (open) / 已打烊 (closed) / 3 辆可用 (info). */
+  /** Badge text and tone (a `tag-<tone>` class): 营业中 (success) / 已打烊 (muted) / 3 辆可用 (info). */
   badge: string;
-  tone: 'open' | 'closed' | 'info';
+  tone: Tone;
   /** Second line: next opening change, or the station's / bike's detail. */
   note: string;
 }
@@ -32,7 +32,7 @@ export function placeRow(item: NearbyItem, now: Date): PlaceRow {
     case 'store': {
       // The one wording of a store's state (shared/wording.ts): the store page reads the same.
       const label = openStateWording(item.open, item.nextChange, now);
-      return { id: item.id, kind: item.kind, title: item.name, distance, badge: label.state, tone: item.open ? 'open' : 'closed', note: label.next };
+      return { id: item.id, kind: item.kind, title: item.name, distance, badge: label.state, tone: label.tone, note: label.next };
     }
     case 'station':
       return {
@@ -41,8 +41,8 @@ export function placeRow(item: NearbyItem, now: Date): PlaceRow {
         title: item.name,
         distance,
         badge: `${item.bikesAvailable} 辆可用`,
-        tone: item.bikesAvailable > 0 ? 'info' : 'closed',
-        note: '停车点',
+        tone: item.bikesAvailable > 0 ? 'info' : 'muted',
+        note: '', // the name says 停车点 already
       };
     case 'bike':
       // The code is in the title once; the note says what the rider can do with it.
@@ -95,7 +95,7 @@ export interface PlaceSheet {
   distance: string;
   address: string;
   state: string;
-  tone: 'open' | 'closed' | 'info';
+  tone: Tone;
   next: string;
   hours: string[];
   /** Main action: 预约 for stores, 扫码开锁 for bikes, none for stations. */

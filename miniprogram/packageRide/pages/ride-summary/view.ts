@@ -3,6 +3,8 @@ import { yuan } from '../../../shared/index';
 import { durationLabel } from '../../lib/ride-view';
 
 export interface SummaryView {
+  /** False when opened without a ride (a stale link): the page says so and leads home. */
+  found: boolean;
   bikeCode: string;
   durationText: string;
   feeText: string;
@@ -32,6 +34,7 @@ export function summaryView(query: Record<string, string | undefined> | null | u
   const feeFen = count(q.feeFen);
   const surchargeFen = count(q.surchargeFen);
   return {
+    found: text(q.rideId) !== '',
     bikeCode: text(q.bikeCode),
     durationText: durationLabel(count(q.durationSec)),
     feeText: yuan(feeFen),

@@ -4,7 +4,7 @@
  * far the rider stands from it; the unlock button starts the ride and moves on to the riding page.
  */
 import { distanceM } from '../../../shared/index';
-import type { LatLng } from '../../../shared/index';
+import type { LatLng, PreviewBikeResult } from '../../../shared/index';
 import { enableLocation, locate } from '../../../services/location';
 import type { LocateResult } from '../../../services/location';
 import { previewBike, unlockBike } from '../../../services/rides';
@@ -77,7 +77,7 @@ Component({
       this.showBike(here, preview.data);
     },
 
-    showBike(here: LocateResult, preview: Parameters<typeof bikeCard>[0]) {
+    showBike(here: LocateResult, preview: PreviewBikeResult) {
       const position = here.ok ? here.position : null;
       stateOf(this).position = position;
       const notice = here.ok ? { text: '', action: '' } : locationNotice(here.reason, '开锁需要确认你在车旁');
