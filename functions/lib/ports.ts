@@ -1,8 +1,10 @@
 import type { LatLng, Polygon } from '../../shared/geo';
 import type { Place, PlaceKind } from '../../shared/places';
-import type { Booking, BookingStatus } from '../../shared/booking';
+import type { Booking, BookingStatus, Refusal, SlotRequest, Verdict } from '../../shared/booking';
+import type { RandomSource } from '../../shared/checkin-code';
 import type { Bike, Station } from '../../shared/places';
 import type { Tariff } from '../../shared/tariff';
+import type { AbortCause, EndDecision, Ending, RideRecord, UnlockRefusal } from '../../shared/ride';
 
 /** Who calls and when: read from the function context by the world, never from the event. */
 export interface Call {
@@ -11,6 +13,15 @@ export interface Call {
 }
 export interface UserCall extends Call {
   caller: string;
+}
+
+/**
+ * A write that lost to concurrent writes of the same records every time it was tried: nothing of
+ * it was written, and the same request may simply be sent again (serve answers it as
+ * RESOURCE_EXHAUSTED with reason BUSY, as the bookings' `Busy`, never as a bug).
+ */
+export class Contended extends Error {
+  readonly retryable = true;
 }
 
 /** "Now", as an argument: the system clock in the cloud, the request's header in local demos and tests. */
@@ -35,8 +46,12 @@ export interface PlaceHit {
 }
 
 export interface PlaceStore {
-  /** Inserts or replaces every place, all or nothing. Fails with ALREADY_EXISTS for a bike code held by another bike. */
-  upsert(places: Place[]): Promise<{ ok: true } | { ok: false; conflict: string }>;
+  /**
+   * Inserts or replaces every place, all or nothing. Fails with ALREADY_EXISTS for a bike code held
+   * by another bike. A ridden bike stays `riding` (shared/ride.ts `importedBike`); `deferred` lists
+   * the ridden bikes whose `maintenance` waits for their ride's end.
+   */
+  upsert(places: Place[]): Promise<{ ok: true; deferred: string[] } | { ok: false; conflict: string }>;
   /** Places of one kind within the radius, nearest first, ties by id, at most `limit` (bikes: available only). */
   nearby(query: NearbyQuery): Promise<PlaceHit[]>;
   /** How many available bikes stand inside a zone (its boundary included). */
@@ -52,65 +67,65 @@ export interface StaffStore {
   storesOf(openid: string): Promise<string[]>;
 }
 
-/** A ride as stored: `unlocking` while the lock is asked, `aborted` when it did not confirm. */
-export interface RideRecord {
-  id: string;
-  openid: string;
-  bikeId: string;
-  bikeCode: string;
-  status: 'unlocking' | 'active' | 'ended' | 'aborted';
-  requestedAt: string;
-  startAt: string | null;
-  startLat: number;
-  startLng: number;
-  endAt: string | null;
-  endLat: number | null;
-  endLng: number | null;
-  stationId: string | null;
-  durationSec: number | null;
-  feeFen: number | null;
-  surchargeFen: number | null;
-  billId: string | null;
-  endedBy: 'rider' | 'admin' | null;
-}
+export type { RideRecord };
 
-export type ReserveRefusal = 'ACTIVE_RIDE' | 'UNPAID_BILL' | 'BIKE_UNAVAILABLE';
-
-export interface FinishRide {
+/** A reservation: the rule (shared/ride.ts `decideUnlock`) is asked inside the adapter's atomic step. */
+export interface ReserveInput {
   rideId: string;
-  endAt: Date;
+  openid: string;
+  bikeCode: string;
   position: LatLng;
-  /** The station whose zone holds the end position, if any. */
-  stationId: string | null;
-  durationSec: number;
-  /** Everything the rider pays, surcharge included; a bill of this amount is written when `billId` is set. */
-  feeFen: number;
-  surchargeFen: number;
-  billId: string | null;
-  endedBy: 'rider' | 'admin';
+  now: Date;
+  lockTimeoutMs: number;
 }
 
-/** Rides and ride bills. Every method that writes is atomic on its own. */
+export interface AbortInput {
+  rideId: string;
+  cause: AbortCause;
+  now: Date;
+  lockTimeoutMs: number;
+}
+
+export interface FinishInput {
+  rideId: string;
+  ending: Ending;
+  now: Date;
+  tariff: Tariff;
+  /** The bill's id, used iff the rule finds a fee above 0. */
+  billId: string;
+}
+
+/**
+ * Rides and ride bills. Every method that writes is one atomic step that reads the facts, asks the
+ * rule of shared/ride.ts and writes what it answers; an adapter never decides or words a refusal.
+ */
 export interface RideStore {
   bikeByCode(code: string): Promise<Bike | null>;
-  /** The caller's open ride (unlocking or active), if any. */
+  /** The rider's open ride (unlocking or active), if any. */
   openRideOf(openid: string): Promise<RideRecord | null>;
   get(rideId: string): Promise<RideRecord | null>;
-  hasUnpaidRideBill(openid: string): Promise<boolean>;
+  /** Stations whose zone may hold the position (a superset: `stationAt` of shared/ride.ts decides). */
+  zonesNear(position: LatLng): Promise<Station[]>;
   /**
-   * Atomically: refuses a rider with an open ride or an unpaid ride bill, takes the bike only if it
-   * is available (available -> riding) and records the ride as `unlocking`. Open rides of this rider
-   * or bike still `unlocking` since before `staleBefore` (a crash mid-unlock) are aborted first.
+   * Atomically: reads the bike by its code, the rider's open ride, the bike's open ride and whether
+   * the rider has an unpaid ride bill; asks `decideUnlock`; aborts the stale unlocks it names; on a
+   * yes takes the bike (`riding`) and writes the ride (`unlocking`).
    */
-  reserve(input: { rideId: string; openid: string; bike: Bike; at: Date; position: LatLng; staleBefore: Date }): Promise<{ ok: true } | { ok: false; reason: ReserveRefusal }>;
+  reserve(input: ReserveInput): Promise<{ ok: true; ride: RideRecord } | { ok: false; refusal: UnlockRefusal }>;
   /** unlocking -> active with `startAt`; null when the ride is no longer unlocking. */
   confirm(rideId: string, startAt: Date): Promise<RideRecord | null>;
-  /** unlocking -> aborted, and the bike back to available where it stood. */
-  abort(rideId: string, reason: string): Promise<void>;
-  /** The station whose parking zone holds the position (boundary inside), nearest centre first; null outside every zone. */
-  stationAt(position: LatLng): Promise<Station | null>;
-  /** Atomically: active -> ended, the bike available at the end position, the ride bill written. */
-  finish(input: FinishRide): Promise<{ ok: true; ride: RideRecord } | { ok: false; reason: 'RIDE_NOT_ACTIVE' }>;
+  /**
+   * Atomically, when `mayAbort` says so: unlocking -> aborted, the bike (`bikeStatusAfterRide`)
+   * where it stood, the rider free. The aborted ride, or null when nothing was aborted.
+   */
+  abort(input: AbortInput): Promise<RideRecord | null>;
+  /**
+   * Atomically: reads the ride, asks `decideEnd`, and on a yes writes the ride ended, the bill (iff
+   * it has a `billId`), the bike (`bikeStatusAfterRide`) at the end position, the rider free.
+   */
+  finish(input: FinishInput): Promise<EndDecision>;
+  /** Ids of rides still `unlocking` since before `before`, oldest first, at most `limit`. */
+  staleUnlocks(before: Date, limit: number): Promise<string[]>;
 }
 
 /**
@@ -121,43 +136,45 @@ export interface BikeLock {
   unlock(bikeId: string, rideId: string): Promise<'ok' | 'failed'>;
 }
 
-/** A booking to write: its slot already checked against the rules by the use case. */
-export interface NewBooking {
-  openid: string;
-  storeId: string;
-  /** The slot, ISO in the store's offset, and the store-local date it belongs to. */
-  start: string;
-  end: string;
-  slotDate: string;
-  /** The store's `slot.capacity` at booking time. */
-  capacity: number;
-  requestId: string | null;
-  now: Date;
-  /** The caller may hold at most this many upcoming active bookings. */
-  maxUpcoming: number;
+/** A lock bounded by its timeout (`timedLock`): an unlock older than `timeoutMs` can no longer confirm. */
+export interface TimedLock extends BikeLock {
+  readonly timeoutMs: number;
 }
 
-export type CreateBookingOutcome =
-  | { ok: true; booking: Booking; replayed: boolean }
-  | { ok: false; refusal: 'ALREADY_BOOKED' | 'TOO_MANY_BOOKINGS' | 'SLOT_FULL' };
+/** A create as the use case hands it to the store: the request's own verdict; the facts are read inside. */
+export interface NewBooking {
+  openid: string;
+  requestId: string | null;
+  /** The store's slot (and its `slot.capacity` at booking time), or why the request has none. */
+  request: SlotRequest;
+  now: Date;
+}
 
-/** Bookings and the per-slot counters that hold capacity. Every method that writes is atomic on its own. */
+export type CreateBookingOutcome = { ok: true; booking: Booking; replayed: boolean } | { ok: false; refusal: Refusal };
+
+export type MoveBookingOutcome = { ok: true; booking: Booking } | { ok: false; refusal: Refusal } | { ok: false; missing: true };
+
+/**
+ * Bookings and the per-slot counters that hold capacity. Every method that writes is one atomic
+ * step that reads the facts, asks the rule in shared/booking.ts and writes its answer (or throws
+ * `Contended`, having written nothing, when concurrent writes keep winning).
+ */
 export interface BookingStore {
   /**
-   * Atomically: the caller's booking with this requestId if there is one (replayed); else refuses a
-   * second active booking of the caller for the slot, a caller at the limit, a full slot (counter
-   * `booked < capacity`, then `booked + 1`); else writes the booking with a fresh unique code.
+   * Atomically: reads the caller's booking for the requestId, the caller's active bookings and
+   * the slot's counter; `decideCreate` answers; on "book", takes the place and writes the booking
+   * with a fresh unique code.
    */
   create(input: NewBooking): Promise<CreateBookingOutcome>;
-  byRequest(openid: string, requestId: string): Promise<Booking | null>;
   get(bookingId: string): Promise<Booking | null>;
   /** The booking holding this check-in code (codes are never reused). */
   byCode(code: string): Promise<Booking | null>;
   /**
-   * Atomically moves a booking from one of `from` to `to`; null when it was in none of them
-   * (someone moved it first). Moving an active booking to `cancelled` frees its place, once.
+   * Atomically: reads the booking, asks `rule` (canCancel, canConfirm, canCheckIn with their
+   * caller and now), and when it agrees moves the booking to `to` with the move's effects
+   * (`effectsOfMove`: a cancel frees the place once; leaving the active states ends the hold).
    */
-  move(bookingId: string, from: readonly BookingStatus[], to: BookingStatus, now: Date): Promise<Booking | null>;
+  move(bookingId: string, rule: (booking: Booking) => Verdict, to: BookingStatus, now: Date): Promise<MoveBookingOutcome>;
   /** A customer's bookings: every upcoming one (slot not ended at `now`) and the latest `pastLimit` past ones. */
   ofCustomer(openid: string, now: Date, pastLimit: number): Promise<Booking[]>;
   /** A store's bookings of slots belonging to a local date, by start. */
@@ -172,9 +189,11 @@ export interface Ports {
   staff: StaffStore;
   rides: RideStore;
   /** The bikes' locks, already bounded by the lock timeout (a late answer counts as 'failed'). */
-  lock: BikeLock;
+  lock: TimedLock;
   tariff: Tariff;
   bookings: BookingStore;
+  /** Where ids and codes come from: `node:crypto` in the functions, seeded in tests. */
+  random: RandomSource;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Ports } from '../ports';
+import { cryptoRandom } from '../random';
 import { asBookingsDb, cloudbaseBookings } from './bookings';
 import { cloudbaseDb, type CloudbaseDb } from './db';
 import { cloudbasePlaces } from './places';
@@ -23,7 +24,8 @@ export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Record<stri
   return {
     places: cloudbasePlaces(adapterDb),
     staff: cloudbaseStaff(adapterDb),
-    bookings: cloudbaseBookings(asBookingsDb(db)),
+    bookings: cloudbaseBookings(asBookingsDb(db), cryptoRandom),
+    random: cryptoRandom,
     ...cloudbaseRidePorts(db, env),
   };
 }

@@ -11,21 +11,24 @@
  * - resolve only on the device's own acknowledgement (not on "the platform accepted the message");
  * - never throw for a lock that refused or is offline: resolve 'failed' (a throw is treated as
  *   'failed' too, but is logged as a bug);
- * - re-lock on an acknowledgement that arrives after the timeout below: by then the ride was rolled
- *   back and the bike is offered to others, so an open lock must be closed again.
+ * - re-lock on an acknowledgement that arrives after the timeout below, or for a ride that is no
+ *   longer `unlocking` (`RideStore.confirm` answered null: someone who met it past the timeout
+ *   aborted it): by then the ride was rolled back and the bike is offered to others, so an open
+ *   lock must be closed again (docs/rides.md, "Unlocks cut short").
  *
  * `timedLock` bounds any lock by `NEARBY_LOCK_TIMEOUT_MS` (3000 ms by default): a lock that does
  * not answer in time counts as 'failed'.
  */
-import type { BikeLock } from '../ports';
+import type { BikeLock, TimedLock } from '../ports';
 
 export { simulatedLock, seededRandom, type SimulatedLockSettings } from './simulated';
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 3000;
 
 /** The lock, answering 'failed' when it takes longer than `timeoutMs` or throws. */
-export function timedLock(lock: BikeLock, timeoutMs: number = DEFAULT_LOCK_TIMEOUT_MS): BikeLock {
+export function timedLock(lock: BikeLock, timeoutMs: number = DEFAULT_LOCK_TIMEOUT_MS): TimedLock {
   return {
+    timeoutMs,
     unlock(bikeId, rideId) {
       return new Promise<'ok' | 'failed'>((resolve) => {
         const timer = setTimeout(() => resolve('failed'), timeoutMs);
