@@ -25,7 +25,6 @@ export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Record<stri
     places: cloudbasePlaces(adapterDb),
     staff: cloudbaseStaff(adapterDb),
     bookings: cloudbaseBookings(asBookingsDb(db), cryptoRandom),
-    random: cryptoRandom,
     ...cloudbaseRidePorts(db, env),
   };
 }

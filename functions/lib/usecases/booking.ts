@@ -1,5 +1,4 @@
 import {
-  busy,
   canCancel,
   canCheckIn,
   canConfirm,
@@ -80,7 +79,6 @@ export async function createBooking(ports: BookingPorts, p: CreateBookingParams,
   const store = await ports.places.get('store', p.storeId);
   const request = store ? slotRequest(store.id, store.slot.capacity, checkSlotStart(store, p.start, call.now)) : { ok: false as const, refusal: noStore(p.storeId) };
   const created = await ports.bookings.create({ openid: call.caller, requestId: p.requestId ?? null, request, now: call.now });
-  if ('busy' in created) return refused(busy());
   if (!created.ok) return refused(created.refusal);
   // A replay may name another store than this request's.
   return ok({ booking: created.replayed || !store ? await withStoreName(ports, created.booking) : viewOf(created.booking, store.name) });
@@ -150,10 +148,9 @@ async function staffCheck(ports: BookingPorts, caller: string, storeId: string, 
 
 const notFound = (bookingId: string): Fail => fail('NOT_FOUND', `bookingId: no booking "${bookingId}"`);
 
-/** A move's outcome as a result: the rule's refusal, NOT_FOUND, or BUSY, worded by the core. */
+/** A move's outcome as a result: the rule's refusal, or NOT_FOUND. */
 function answerOf(moved: MoveBookingOutcome, bookingId: string): Result<Booking> {
   if (moved.ok) return ok(moved.booking);
-  if ('busy' in moved) return refused(busy());
   if ('missing' in moved) return notFound(bookingId);
   return refused(moved.refusal);
 }

@@ -9,7 +9,8 @@
  * (tests/support/port-suite.ts), then a restart, the client's retry and the invariants again.
  */
 import { cloudbaseBookings, counterId } from '../../../functions/lib/cloudbase/bookings';
-import type { BookingStore, PlaceStore, StaffStore } from '../../../functions/lib/ports';
+import { Contended, type PlaceStore, type StaffStore } from '../../../functions/lib/ports';
+import { TRANSACTION_ROUNDS } from '../../../functions/lib/cloudbase/transaction';
 import { openDatabase, type Db } from '../../../functions/lib/sqlite';
 import { sqliteBookings } from '../../../functions/lib/sqlite/bookings';
 import { cancelBooking, checkIn, confirmBooking, createBooking, listSlots, type BookingPorts } from '../../../functions/lib/usecases/booking';
@@ -82,7 +83,7 @@ interface World {
 
 interface Backend {
   name: string;
-  world(options?: { conflictRounds?: number }): World;
+  world(): World;
 }
 
 const sqlite: Backend = {
@@ -116,10 +117,10 @@ const sqlite: Backend = {
 
 const cloudbase: Backend = {
   name: 'CloudBase',
-  world(options = {}) {
+  world() {
     const fake = new FakeCloudbase({ unique: { bookings: ['code'] } });
     let seed = 1;
-    const adapter = () => cloudbaseBookings(fake, seededSource(seed++), { jitterMs: 2, ...options });
+    const adapter = () => cloudbaseBookings(fake, seededSource(seed++));
     const world: World = {
       ports: { places, staff, bookings: adapter() },
       fake,
@@ -210,6 +211,8 @@ describe.each([sqlite, cloudbase])('bookings port on $name', (backend) => {
     expect(answers.filter((a) => a.ok)).toHaveLength(5);
     expect(answers.filter((a) => reasonOf(a) === 'TOO_MANY_BOOKINGS')).toHaveLength(7);
     expect(world.held().bookings.filter((b) => b.openid === 'greedy')).toHaveLength(5);
+    // In CloudBase they really raced: their transactions met on the customer's document.
+    if (world.fake) expect(world.fake.conflicts).toBeGreaterThan(0);
   });
 
   it('makes one booking of the same request sent twice at once, both answered with it', async () => {
@@ -304,22 +307,20 @@ describe.each([sqlite, cloudbase])('bookings port on $name', (backend) => {
 });
 
 describe('CloudBase bookings under contention', () => {
-  it('answers BUSY, writing nothing, when conflicts outlast the retries, and the request can be sent again', async () => {
-    const world = cloudbase.world({ conflictRounds: 1 });
-    const starts = ['09', '10', '11', '12', '13', '14', '15', '16'].map((h) => at(`${h}:00`));
-    const answers = await Promise.all(starts.map((start, i) => createBooking(world.ports, { storeId: 'S1', start, requestId: `r${i}` }, as('busy'))));
-    const busy = answers.filter((a) => !a.ok && a.error.reason === 'BUSY');
-    expect(busy.length).toBeGreaterThan(0);
-    for (const b of busy) expect(b.ok ? null : b.error.code).toBe('RESOURCE_EXHAUSTED');
-    expect(world.held().bookings).toHaveLength(answers.filter((a) => a.ok).length);
-    checkInvariants(world);
-    // The client sends the BUSY ones again, one at a time: each is answered.
-    for (const [i, a] of answers.entries()) {
-      if (a.ok) continue;
-      const again = await createBooking(world.ports, { storeId: 'S1', start: starts[i], requestId: `r${i}` }, as('busy'));
-      expect(['OK', 'TOO_MANY_BOOKINGS']).toContain(reasonOf(again));
-    }
-    expect(world.held().bookings).toHaveLength(5);
+  it('throws Contended, writing nothing, while another transaction holds the customer, and books once it is gone', async () => {
+    const world = cloudbase.world();
+    const fake = world.fake!;
+    // Another function's transaction has written this customer's document and not yet committed.
+    const holder = await fake.startTransaction();
+    await holder.collection('booking_customers').doc('held').set({ active: [], updatedAt: NOW.toISOString() });
+    const attemptsBefore = fake.transactions;
+    await expect(createBooking(world.ports, { storeId: 'S1', start: at('10:00'), requestId: 'r1' }, as('held'))).rejects.toBeInstanceOf(Contended);
+    // Every round of the SDK's 4 attempts was tried, and nothing of them was written.
+    expect(fake.transactions - attemptsBefore).toBe(4 * TRANSACTION_ROUNDS);
+    expect(world.held().bookings).toEqual([]);
+    expect(world.held().counters.size).toBe(0);
+    await holder.rollback();
+    expect(reasonOf(await createBooking(world.ports, { storeId: 'S1', start: at('10:00'), requestId: 'r1' }, as('held')))).toBe('OK');
     checkInvariants(world);
   });
 });
