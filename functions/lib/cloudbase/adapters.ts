@@ -25,6 +25,7 @@ export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Record<stri
     places: cloudbasePlaces(adapterDb),
     staff: cloudbaseStaff(adapterDb),
     bookings: cloudbaseBookings(asBookingsDb(db), cryptoRandom),
+    random: cryptoRandom,
     ...cloudbaseRidePorts(db, env),
   };
 }
