@@ -218,3 +218,40 @@ export function quotaAfter(quota: number, move: SettledSend['quota']): number {
   if (move === 'empty') return 0;
   return move === 'refund' ? quota + 1 : quota;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The facts a store reads inside the claim's transaction, and the one rule that judges them
+
+/** What the claim's transaction read of the reminder's subject; null when it is gone. */
+export type SubjectFacts =
+  | { kind: 'booking'; openid: string; status: BookingStatus; start: string; end: string }
+  | { kind: 'bill'; paid: boolean; dueDate: string }
+  | null;
+
+/**
+ * Whether a reminder of `templateKey` is due for this subject and recipient at `now` (the due rules
+ * above): a booking's messages go only to its customer; a subject that is gone, or of the other
+ * kind, is never due.
+ * @example subjectDue('bookingConfirmed', 'o1', { kind: 'booking', openid: 'o1', status: 'confirmed', start: '2026-11-25T10:00:00+08:00', end: '2026-11-25T11:00:00+08:00' }, new Date('2026-11-25T01:00:00Z')) // => true
+ */
+export function subjectDue(templateKey: TemplateKey, openid: string, facts: SubjectFacts, now: Date): boolean {
+  if (facts === null) return false;
+  if (facts.kind === 'booking') {
+    if (facts.openid !== openid) return false;
+    if (templateKey === 'bookingReminder') return bookingReminderDue(facts, now);
+    if (templateKey === 'bookingConfirmed') return bookingConfirmedDue(facts, now);
+    return false;
+  }
+  return templateKey === 'billDue' && billReminderDue(facts, now);
+}
+
+/**
+ * How far back the timer looks for confirmations not yet sent: a booking confirmed longer ago
+ * than this whose message never went (every run failed for a day) is not looked at again.
+ */
+export const CONFIRMED_LOOKBACK_MS = 24 * 3600_000;
+
+/** The quota ledger with every template key (0 when absent), as `grant` answers it. */
+export function fullQuota(quota: QuotaIncrements): Record<TemplateKey, number> {
+  return Object.fromEntries(TEMPLATE_KEYS.map((key) => [key, Math.max(0, quota[key] ?? 0)])) as Record<TemplateKey, number>;
+}

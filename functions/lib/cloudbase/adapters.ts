@@ -6,6 +6,8 @@ import { cloudbasePlaces } from './places';
 import { cloudbaseRidePorts } from './rides';
 import type { AdapterDb } from './sdk';
 import { cloudbaseStaff } from './staff';
+import { asRemindersDb, cloudbaseBookingReminders, cloudbaseReminders } from './reminders';
+import { wechatNotify } from '../messenger';
 
 /**
  * The SDK's database seen through the narrow interface the adapters are written against.
@@ -26,6 +28,12 @@ export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Record<stri
     staff: cloudbaseStaff(adapterDb),
     bookings: cloudbaseBookings(asBookingsDb(db), cryptoRandom),
     random: cryptoRandom,
+    reminders: cloudbaseReminders(asRemindersDb(db), cryptoRandom),
+    bookingReminders: cloudbaseBookingReminders(asRemindersDb(db)),
+    // The bills issue supplies this query (unpaid bills due soon, with the users bound to each account).
+    billReminders: null,
+    // WeChat's API; a missing setting blocks only the templates it names (logged by the reminders run).
+    notify: wechatNotify(env),
     ...cloudbaseRidePorts(db, env),
   };
 }

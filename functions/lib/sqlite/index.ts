@@ -9,6 +9,9 @@ import { DEFAULT_TARIFF, type Tariff } from '../../../shared/tariff';
 import type { BikeLock } from '../ports';
 import { cryptoRandom } from '../random';
 import type { RandomSource } from '../../../shared/checkin-code';
+import type { Notify } from '../ports';
+import { createOutbox, localNotify } from '../messenger';
+import { sqliteBookingReminders, sqliteOutboxStorage, sqliteReminders } from './reminders';
 
 /** Settings of the embedded world; `sqlitePorts(db)` alone gives an instant, always-confirming lock and the default tariff. */
 export interface SqlitePortsOptions {
@@ -18,6 +21,8 @@ export interface SqlitePortsOptions {
   tariff?: Tariff;
   /** Where ids and codes come from (default `node:crypto`). */
   random?: RandomSource;
+  /** The messenger and its settings (default: the outbox, kept in this database, on the system clock). */
+  notify?: Notify;
 }
 
 export { openDatabase, type Db } from './db';
@@ -34,5 +39,10 @@ export function sqlitePorts(db: Db, options: SqlitePortsOptions = {}): Ports {
     lock: timedLock(lock, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
     tariff: options.tariff ?? DEFAULT_TARIFF,
     random,
+    reminders: sqliteReminders(db),
+    bookingReminders: sqliteBookingReminders(db),
+    // The bills issue supplies this query (unpaid bills due soon, with the users bound to each account).
+    billReminders: null,
+    notify: options.notify ?? localNotify(createOutbox(undefined, sqliteOutboxStorage(db))),
   };
 }
