@@ -54,6 +54,13 @@ export function createHost(options: HostOptions): LocalHost {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'OPTIONS') return send(res, 204, null);
     if (url.pathname === '/healthz') return send(res, 200, { ok: true });
+    if (url.pathname === '/outbox') {
+      // The local messenger's outbox (API.md, reminders): every message "sent", oldest first.
+      if (req.method !== 'GET') return send(res, 405, fail('INVALID_ARGUMENT', 'use GET'));
+      const outbox = options.ports.notify.outbox;
+      if (!outbox) return send(res, 404, fail('NOT_FOUND', 'no outbox: this host sends subscribe messages to WeChat (NEARBY_MESSENGER=wechat)'));
+      return send(res, 200, { messages: outbox.messages() });
+    }
     const fn = /^\/functions\/([^/]+)$/.exec(url.pathname);
     if (fn) {
       if (req.method !== 'POST') return send(res, 405, fail('INVALID_ARGUMENT', 'use POST with a JSON body'));
