@@ -136,8 +136,11 @@ export const SEND_LEASE_MS = 120_000;
 export const MAX_SEND_ATTEMPTS = 2;
 
 export type ClaimDecision =
-  /** Write `record` (and take one from the quota) in the same transaction, then send. */
-  | { action: 'send'; record: ReminderRecord; quotaDelta: -1 }
+  /**
+   * Write `record` and move the quota by `quotaDelta` in the same transaction, then send: -1 for a
+   * new send; 0 for the retry of a claim whose sender died (that claim's quota carries over).
+   */
+  | { action: 'send'; record: ReminderRecord; quotaDelta: -1 | 0 }
   /** Write `record`: the reminder is over without a send. */
   | { action: 'resolve'; record: ReminderRecord; counted: 'skipped' | 'failed' }
   /** Nothing to write: done before, or another run holds the lease. */
@@ -159,19 +162,24 @@ export function claimReminder(facts: { key: string; record: ReminderRecord | nul
     counted: status,
   });
   let attempts = 0;
+  let unknown = false;
   if (record !== null) {
     if (record.status === 'sent' || record.status === 'skipped' || record.status === 'failed') return { action: 'none', why: 'done' };
     if (record.status === 'claimed' && record.leaseUntil !== null && now.getTime() < Date.parse(record.leaseUntil)) return { action: 'none', why: 'leased' };
     attempts = record.attempts;
-    const unknown = record.status === 'claimed';
+    unknown = record.status === 'claimed';
     if (attempts >= MAX_SEND_ATTEMPTS) return over('failed', unknown ? 'outcome unknown after the last send (lease expired)' : `gave up after ${attempts} sends: ${record.cause ?? 'unknown'}`, attempts);
   }
   if (!due) return over('skipped', 'no longer due', attempts);
-  if (quota < 1) return over('skipped', 'no quota: the user has not subscribed (or used every subscription)', attempts);
+  // The dead claim took a send from the ledger and nobody knows whether WeChat used it: the retry
+  // carries it over instead of taking another. A death before sending then still sends with the
+  // user's one subscription; a death after it meets WeChat's own count (43101, the ledger emptied)
+  // unless the user had another subscription left: the rare duplicate.
+  if (!unknown && quota < 1) return over('skipped', 'no quota: the user has not subscribed (or used every subscription)', attempts);
   return {
     action: 'send',
     record: { key, status: 'claimed', attempts: attempts + 1, leaseUntil: new Date(now.getTime() + SEND_LEASE_MS).toISOString(), cause: null, updatedAt: at },
-    quotaDelta: -1,
+    quotaDelta: unknown ? 0 : -1,
   };
 }
 
