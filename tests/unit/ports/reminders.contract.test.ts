@@ -360,6 +360,24 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     expect(await quotaOf(world, 'bookingReminder')).toBe(1);
   });
 
+  it('a settle writes only while the record is still its claim: a run slower than the lease loses to the next claim', async () => {
+    const id = await book(world);
+    await grantTimes(world, 2, 'bookingReminder');
+    const key = reminderKey('bookingReminder', id, ALICE);
+    const claim = (now: Date) => world.ports.reminders.claim({ key, openid: ALICE, templateKey: 'bookingReminder', subject: { kind: 'booking', id }, now });
+    const first = await claim(IN_WINDOW);
+    expect(await claim(after(1000, IN_WINDOW))).toEqual({ action: 'none', why: 'leased' });
+    const second = await claim(after(SEND_LEASE_MS + 1000, IN_WINDOW));
+    if (first.action !== 'send' || second.action !== 'send') throw new Error('both should claim');
+    const settle = (claimed: typeof first.record, outcome: SendOutcome) => world.ports.reminders.settle({ claimed, openid: ALICE, templateKey: 'bookingReminder', outcome, now: after(SEND_LEASE_MS + 2000, IN_WINDOW) });
+    expect(await settle(first.record, { status: 'permanent', errcode: 47003, cause: 'late' })).toBeNull();
+    expect(await world.ports.reminders.get(key)).toMatchObject({ status: 'claimed', attempts: 2 });
+    expect(await quotaOf(world, 'bookingReminder')).toBe(1);
+    expect(await settle(second.record, { status: 'sent' })).toMatchObject({ counted: 'sent' });
+    expect(await settle(second.record, { status: 'sent' })).toBeNull();
+    expect(await world.ports.reminders.get(key)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
   it('a template blocked by a missing setting is skipped without a claim, logged naming the variable, and sent once fixed', async () => {
     const id = await book(world);
     await grantTimes(world, 1, 'bookingReminder');
