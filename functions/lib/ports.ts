@@ -1,6 +1,7 @@
 import type { LatLng, Polygon } from '../../shared/geo';
 import type { Place, PlaceKind } from '../../shared/places';
 import type { Booking, BookingStatus, Refusal, SlotRequest, Verdict } from '../../shared/booking';
+import type { RandomSource } from '../../shared/checkin-code';
 import type { Bike, Station } from '../../shared/places';
 import type { Tariff } from '../../shared/tariff';
 import type { RandomSource } from '../../shared/checkin-code';

@@ -92,7 +92,7 @@ export async function cancelBooking(ports: BookingPorts, p: CancelBookingParams,
 }
 
 /** The caller's bookings: upcoming first (soonest first), then the latest past ones. */
-export async function myBookings(ports: BookingPorts, call: UserCall): Promise<Result<BookingsResult>> {
+export async function myBookings(ports: BookingPorts, _p: Record<string, never>, call: UserCall): Promise<Result<BookingsResult>> {
   const bookings = orderForCustomer(await ports.bookings.ofCustomer(call.caller, call.now, PAST_BOOKINGS_SHOWN), call.now);
   const names = await storeNames(ports, bookings.map((b) => b.storeId));
   return ok({ bookings: bookings.map((b) => viewOf(b, names.get(b.storeId))) });
@@ -130,7 +130,7 @@ export async function checkIn(ports: BookingPorts, p: CheckInParams, call: UserC
 }
 
 /** Which stores the caller works for (empty for customers): what the mini program shows staff. */
-export async function staffStores(ports: BookingPorts, { caller, now }: UserCall): Promise<Result<StaffStoresResult>> {
+export async function staffStores(ports: BookingPorts, _p: Record<string, never>, { caller, now }: UserCall): Promise<Result<StaffStoresResult>> {
   const ids = await ports.staff.storesOf(caller);
   const stores = [];
   for (const id of ids) {
