@@ -19,6 +19,7 @@ export type UnlockParams = z.infer<typeof unlockParams>;
 export type EndRideParams = z.infer<typeof endRideParams>;
 export type ForceEndRideParams = z.infer<typeof forceEndRideParams>;
 export type PreviewBikeParams = z.infer<typeof previewBikeParams>;
+export type CurrentRideParams = z.infer<typeof currentRideParams>;
 
 /** `FAILED_PRECONDITION` reasons of `rides`. */
 export type RideRefusal = 'BIKE_UNAVAILABLE' | 'TOO_FAR' | 'ACTIVE_RIDE' | 'UNPAID_BILL' | 'LOCK_FAILED' | 'OUTSIDE_PARKING_ZONE' | 'RIDE_NOT_ACTIVE';

@@ -77,6 +77,8 @@ export interface RideWorld {
   /** What the lock answers next. */
   lockAnswer: 'ok' | 'failed';
   state(): State;
+  /** A restarted function: new adapter instances over the same data. */
+  renew(): void;
   close(): void;
 }
 
@@ -91,6 +93,7 @@ export async function rideWorld(adapter: Adapter): Promise<RideWorld> {
     Object.assign(world, {
       adapter,
       deps: { ...ports, lock, random },
+      renew: () => Object.assign(world.deps, { ...sqlitePorts(db), lock, random }),
       close: () => db.close(),
       state: (): State => ({
         rides: db.prepare('SELECT id, openid, bike_id AS bikeId, status, fee_fen AS feeFen, bill_id AS billId FROM rides').all() as StoredRide[],
@@ -109,6 +112,7 @@ export async function rideWorld(adapter: Adapter): Promise<RideWorld> {
       adapter,
       fake,
       deps: { rides: cloudbaseRides(fake), places: cloudbasePlaces(fake), lock, tariff: DEFAULT_TARIFF, random },
+      renew: () => Object.assign(world.deps, { rides: cloudbaseRides(fake), places: cloudbasePlaces(fake) }),
       close: () => {},
       state: (): State => {
         const rows = (name: string) => [...fake.table(name).entries()].map(([id, doc]) => ({ ...doc, _id: id }) as Record<string, any>);

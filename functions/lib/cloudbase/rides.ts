@@ -5,6 +5,7 @@ import {
   bikeStatusAfterRide,
   decideEnd,
   decideUnlock,
+  isOpen,
   mayAbort,
   newRide,
   type EndDecision,
@@ -181,7 +182,7 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
       const { data } = await db.collection(RIDE_COLLECTIONS.riders).doc(openid).get();
       const rideId = riderOf(data[0] ?? null).openRideId;
       const ride = rideId === null ? null : await readRide(rideId);
-      return ride && (ride.status === 'unlocking' || ride.status === 'active') ? ride : null;
+      return ride && isOpen(ride) ? ride : null;
     },
 
     get: readRide,
