@@ -4,7 +4,6 @@ import type { Booking, BookingStatus, Refusal, SlotRequest, Verdict } from '../.
 import type { RandomSource } from '../../shared/checkin-code';
 import type { Bike, Station } from '../../shared/places';
 import type { Tariff } from '../../shared/tariff';
-import type { RandomSource } from '../../shared/checkin-code';
 import type { AbortCause, EndDecision, Ending, RideRecord, UnlockRefusal } from '../../shared/ride';
 
 /** Who calls and when: read from the function context by the world, never from the event. */
