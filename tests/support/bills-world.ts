@@ -22,6 +22,8 @@ import { duplicateRefundNo } from '../../shared/payment';
 import { upsertPlacesParams } from '../../shared/contract/admin';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 import { FakeCloudbase } from './cloudbase-fake';
+import type { Stoppable } from './port-suite';
+import { stoppableSqlite } from './sqlite-stop';
 import { HERE, PLACES } from './rides-world';
 
 export type Adapter = 'sqlite' | 'cloudbase';
@@ -48,6 +50,8 @@ export interface BillsWorld {
   sandbox: SandboxPayments;
   fake?: FakeCloudbase;
   db?: Db;
+  /** Where a stop is injected: the CloudBase fake, or the SQLite database the bills adapter works on. */
+  faults: Stoppable;
   /** A new adapter instance over the same data (what a restarted function gets). */
   fresh(): BillStore;
   state(): StoredState;
@@ -65,13 +69,16 @@ export async function billsWorld(adapter: Adapter): Promise<BillsWorld> {
     const rides = sqliteRides(db);
     const places = sqlitePlaces(db);
     await upsertPlaces({ places }, upsertPlacesParams.parse({ places: PLACES }));
+    // The bills adapter works on the stoppable wrapper; the invariants read the database itself.
+    const stoppable = stoppableSqlite(db);
     w = {
       adapter,
       db,
+      faults: stoppable.faults,
       rides,
       sandbox: pay.payments,
-      deps: { bills: sqliteBills(db), pay, random },
-      fresh: () => sqliteBills(db),
+      deps: { bills: sqliteBills(stoppable.db), pay, random },
+      fresh: () => sqliteBills(stoppable.db),
       state: () => ({
         bills: db.prepare('SELECT id, type, openid, amount_fen AS amountFen, status, paid_by AS paidBy, open_order AS openOrder FROM bills').all() as StoredState['bills'],
         orders: db.prepare('SELECT out_trade_no AS outTradeNo, bill_id AS billId, amount_fen AS amountFen, status, transaction_id AS transactionId FROM pay_orders').all() as StoredState['orders'],
@@ -87,6 +94,7 @@ export async function billsWorld(adapter: Adapter): Promise<BillsWorld> {
     w = {
       adapter,
       fake,
+      faults: fake,
       rides,
       sandbox: pay.payments,
       deps: { bills: cloudbaseBills(fake), pay, random },

@@ -1,8 +1,8 @@
 /**
  * THE bills port contract suite: the same cases and answers over the SQLite adapter and over the
  * CloudBase adapter on the shared fake, every case ending with every invariant checked
- * (tests/support/bills-world.ts); then, on CloudBase, a stop at every database call of every
- * multi-document operation (tests/support/port-suite.ts).
+ * (tests/support/bills-world.ts); then, on both, a stop at every database call of every
+ * multi-record operation (tests/support/port-suite.ts; SQLite through tests/support/sqlite-stop.ts).
  */
 import { bindAccount, handlePayNotify, importBills, listAccounts, listBills, payBill, refreshBill, sweepPayOrders, sweepRefunds, unbindAccount } from '../../../functions/lib/usecases/bills';
 import { httpEventOf } from '../../../functions/lib/wechatpay/sandbox-route';
@@ -161,9 +161,9 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
   });
 });
 
-describe('a stop at every database call (CloudBase)', () => {
+describe.each(ADAPTERS)('a stop at every database call on %s', (adapter) => {
   const reports: Record<string, CrashReport> = {};
-  afterAll(() => console.log(Object.entries(reports).map(([name, r]) => `bills ${name}: ${r.calls} calls, ${r.stops} stops`).join('\n')));
+  afterAll(() => console.log(Object.entries(reports).map(([name, r]) => `bills on ${adapter}, ${name}: ${r.calls} calls, ${r.stops} stops`).join('\n')));
 
   interface World extends BillsWorld {
     outTradeNo: string;
@@ -172,7 +172,7 @@ describe('a stop at every database call (CloudBase)', () => {
   }
   const BILL = 'UB:water:31000001:2026-10';
   async function bound(): Promise<World> {
-    const w = await billsWorld('cloudbase');
+    const w = await billsWorld(adapter);
     await importBills(w.deps, imported(), as('admin'));
     await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u1'));
     return Object.assign(w, { outTradeNo: '', billId: BILL });
@@ -184,7 +184,7 @@ describe('a stop at every database call (CloudBase)', () => {
       reports[name] = await crashAtEveryCall<World, unknown>({
         name,
         setUp,
-        fake: (w) => w.fake!,
+        fake: (w) => w.faults,
         run,
         retry: (w) => run(restarted(w)),
         invariants: [(w) => checkBillInvariants(w.state())],
@@ -194,13 +194,13 @@ describe('a stop at every database call (CloudBase)', () => {
       expect(reports[name].calls).toBeGreaterThanOrEqual(3);
     }, 120_000);
 
-  scenario('importBills', async () => Object.assign(await billsWorld('cloudbase'), { outTradeNo: '', billId: BILL }), (w) => importBills(w.deps, imported(), as('admin')), (w, answer) => {
+  scenario('importBills', async () => Object.assign(await billsWorld(adapter), { outTradeNo: '', billId: BILL }), (w) => importBills(w.deps, imported(), as('admin')), (w, answer) => {
     expect(answer.ok).toBe(true);
     expect(w.state().bills).toHaveLength(3);
   });
 
   scenario('bindAccount', async () => {
-    const w = await billsWorld('cloudbase');
+    const w = await billsWorld(adapter);
     await importBills(w.deps, imported(), as('admin'));
     return Object.assign(w, { outTradeNo: '', billId: BILL });
   }, (w) => bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u1')), async (w, answer) => {
