@@ -72,7 +72,7 @@ describe('bills through the local host, with the sandbox', () => {
     expect(cloud.db.prepare('SELECT count(*) FROM pay_orders').pluck().get()).toBe(1);
     const handed = await fetch(`${cloud.url}/sandbox/pay/${a.data.outTradeNo}?deliver=false`, { method: 'POST', headers: { 'x-nearby-now': iso(10) } });
     expect(handed.status).toBe(200);
-    const n = await handed.json();
+    const n = (await handed.json()) as { headers: Record<string, string>; body: string };
     expect(billRow(cloud, WATER_BILL)).toMatchObject({ status: 'unpaid' });
     expect((await notify(cloud, n, iso(11))).status).toBe(204);
     const once = snapshot(cloud);
@@ -185,7 +185,7 @@ describe('bills through the local host, with WeChat Pay (the local WeChat Pay se
     ];
     for (const [name, n, reason] of cases) {
       const res = await notify(cloud, n, now().toISOString());
-      expect({ name, status: res.status >= 400, body: (await res.json()).message.split(':')[0] }).toEqual({ name, status: true, body: reason });
+      expect({ name, status: res.status >= 400, body: ((await res.json()) as { message: string }).message.split(':')[0] }).toEqual({ name, status: true, body: reason });
     }
     expect(snapshot(cloud)).toEqual(before);
     // The genuine one, at last.
