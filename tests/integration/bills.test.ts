@@ -216,3 +216,30 @@ describe('bills through the local host, with WeChat Pay (the local WeChat Pay se
     expect(billRow(cloud, gas)).toMatchObject({ status: 'paid', paidBy: first.data.outTradeNo });
   });
 });
+
+it('pays an order the sandbox forgot (the local host restarted): the same out_trade_no is placed again', async () => {
+  const cloud = await startCloud({ sandbox: sandboxPayments() });
+  try {
+    await setUp(cloud);
+    await cloud.call('bills', { action: 'bindAccount', accountType: 'water', accountNo: '31000001', holderName: '张三' }, { openid: 'u1', now: iso(0) });
+    const first = await cloud.call('bills', { action: 'pay', billId: WATER_BILL }, { openid: 'u1', now: iso(1) });
+    // A restarted host: same database, a new sandbox that never saw the order.
+    await cloud.host.close();
+    const { createHost } = await import('../../functions/local/host');
+    const { sqlitePorts } = await import('../../functions/lib/sqlite');
+    const fresh = sandboxPayments();
+    const host = createHost({ ports: sqlitePorts(cloud.db, { pay: { ok: true, payments: fresh } }), admins: new Set([ADMIN]), clock: 'header', sandbox: fresh, log: () => {} });
+    const url = await host.listen(0);
+    try {
+      const call = async (event: unknown) => (await fetch(`${url}/functions/bills`, { method: 'POST', body: JSON.stringify(event), headers: { 'x-wx-openid': 'u1', 'x-nearby-now': iso(2) } })).json();
+      const again = (await call({ action: 'pay', billId: WATER_BILL })) as { data: { outTradeNo: string } };
+      expect(again.data.outTradeNo).toBe(first.data.outTradeNo);
+      expect((await fetch(`${url}/sandbox/pay/${first.data.outTradeNo}`, { method: 'POST', headers: { 'x-nearby-now': iso(3) } })).status).toBe(204);
+      expect(billRow(cloud, WATER_BILL)).toMatchObject({ status: 'paid', paidBy: first.data.outTradeNo });
+    } finally {
+      await host.close();
+    }
+  } finally {
+    cloud.db.close();
+  }
+});
