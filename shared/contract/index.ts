@@ -5,3 +5,4 @@ export * from './geo';
 export * from './bookings';
 export * from './rides';
 export * from './subscriptions';
+export * from './bills';

@@ -4,6 +4,7 @@ import { adminActions } from './admin';
 import { bookingsActions } from './bookings';
 import { geoActions } from './geo';
 import { ridesActions } from './rides';
+import { billsActions } from './bills';
 import { sweep } from './sweeper';
 import { subscriptionsActions } from './subscriptions';
 import { runReminders } from '../usecases/reminders';
@@ -15,6 +16,7 @@ export const functionActions: Record<string, Actions<Ports>> = {
   bookings: bookingsActions,
   rides: ridesActions,
   subscriptions: subscriptionsActions,
+  bills: billsActions,
 };
 
 /**

@@ -4,6 +4,8 @@ import { asBookingsDb, cloudbaseBookings } from './bookings';
 import { cloudbaseDb, type CloudbaseDb } from './db';
 import { cloudbasePlaces } from './places';
 import { cloudbaseRidePorts } from './rides';
+import { asBillsDb, cloudbaseBills } from './bills';
+import { cloudPaySetup } from '../wechatpay/setup';
 import type { AdapterDb } from './sdk';
 import { cloudbaseStaff } from './staff';
 import { asRemindersDb, cloudbaseBookingReminders, cloudbaseReminders } from './reminders';
@@ -35,5 +37,7 @@ export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Record<stri
     // WeChat's API; a missing setting blocks only the templates it names (logged by the reminders run).
     notify: wechatNotify(env),
     ...cloudbaseRidePorts(db, env),
+    bills: cloudbaseBills(asBillsDb(db)),
+    pay: cloudPaySetup(env),
   };
 }

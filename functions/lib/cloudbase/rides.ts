@@ -113,7 +113,8 @@ export function recordOf(doc: Doc | Record<string, unknown>): RideRecord {
 /** The bike a document holds (its `rideId` is storage, not part of the place). */
 const bikeOf = (doc: Doc): Bike => placeOf(doc) as Bike;
 
-function riderOf(doc: Doc | null): RiderDoc {
+/** The per-rider document as read (absent: no ride, no unpaid bill). */
+export function riderOf(doc: Doc | null): RiderDoc {
   return {
     openRideId: typeof doc?.openRideId === 'string' ? doc.openRideId : null,
     unpaidRideBills: Array.isArray(doc?.unpaidRideBills) ? (doc.unpaidRideBills as unknown[]).map(String) : [],

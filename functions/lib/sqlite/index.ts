@@ -4,6 +4,9 @@ import { sqlitePlaces } from './places';
 import { sqliteStaff } from './staff';
 import { sqliteBookings } from './bookings';
 import { sqliteRides } from './rides';
+import { sqliteBills } from './bills';
+import { lazyPayments } from '../wechatpay/lazy';
+import type { PaySetup } from '../ports';
 import { simulatedLock, timedLock, DEFAULT_LOCK_TIMEOUT_MS, type SimulatedLockSettings } from '../lock';
 import { DEFAULT_TARIFF, type Tariff } from '../../../shared/tariff';
 import type { BikeLock } from '../ports';
@@ -23,6 +26,8 @@ export interface SqlitePortsOptions {
   random?: RandomSource;
   /** The messenger and its settings (default: the outbox, kept in this database, on the system clock). */
   notify?: Notify;
+  /** WeChat Pay or the sandbox (default: a sandbox made on first use). */
+  pay?: PaySetup;
 }
 
 export { openDatabase, type Db } from './db';
@@ -44,5 +49,7 @@ export function sqlitePorts(db: Db, options: SqlitePortsOptions = {}): Ports {
     // The bills issue supplies this query (unpaid bills due soon, with the users bound to each account).
     billReminders: null,
     notify: options.notify ?? localNotify(createOutbox(undefined, sqliteOutboxStorage(db))),
+    bills: sqliteBills(db),
+    pay: options.pay ?? { ok: true, payments: lazyPayments() },
   };
 }
