@@ -8,7 +8,7 @@ import { asBillsDb, cloudbaseBills } from './bills';
 import { cloudPaySetup } from '../wechatpay/setup';
 import type { AdapterDb } from './sdk';
 import { cloudbaseStaff } from './staff';
-import { asRemindersDb, cloudbaseBookingReminders, cloudbaseReminders } from './reminders';
+import { asRemindersDb, cloudbaseBillReminders, cloudbaseBookingReminders, cloudbaseReminders } from './reminders';
 import { wechatNotify } from '../messenger';
 
 /**
@@ -32,8 +32,7 @@ export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Record<stri
     random: cryptoRandom,
     reminders: cloudbaseReminders(asRemindersDb(db), cryptoRandom),
     bookingReminders: cloudbaseBookingReminders(asRemindersDb(db)),
-    // The bills issue supplies this query (unpaid bills due soon, with the users bound to each account).
-    billReminders: null,
+    billReminders: cloudbaseBillReminders(asRemindersDb(db)),
     // WeChat's API; a missing setting blocks only the templates it names (logged by the reminders run).
     notify: wechatNotify(env),
     ...cloudbaseRidePorts(db, env),

@@ -2,7 +2,8 @@ import type { Booking, BookingStatus } from '../../../shared/booking';
 import type { RandomSource } from '../../../shared/checkin-code';
 import { applyGrant, claimReminder, quotaAfter, settleSend, subjectDue, type QuotaIncrements, type ReminderRecord, type SubjectFacts } from '../../../shared/reminders';
 import { BOOKING_REMINDER_LEAD_MIN, TEMPLATE_KEYS, type TemplateKey } from '../../../shared/subscribe-message';
-import type { BookingReminderQueries, ClaimDecision, ReminderStore, SettledSend } from '../ports';
+import type { BillReminderSource, BookingReminderQueries, ClaimDecision, DueBill, ReminderStore, SettledSend } from '../ports';
+import type { UtilityKind } from '../../../shared/subscribe-message';
 import { cryptoRandom } from '../random';
 import { BOOKING_COLLECTIONS } from './bookings';
 import type { CloudbaseDb } from './db';
@@ -42,9 +43,10 @@ type RangeOp = { and(...others: unknown[]): unknown };
 export interface RemindersDb {
   command: {
     gt(value: unknown): RangeOp;
-    gte(value: unknown): unknown;
+    gte(value: unknown): RangeOp;
     lte(value: unknown): unknown;
     in(values: unknown[]): unknown;
+    elemMatch(query: object): unknown;
   };
   collection(name: string): RemindersQuery & { doc(id: string): { get(): Promise<{ data: Doc[] }> } };
   runTransaction<T>(run: (tx: RemindersTransaction) => Promise<T>, times?: number): Promise<T>;
@@ -184,6 +186,44 @@ export function cloudbaseBookingReminders(db: RemindersDb): BookingReminderQueri
     async confirmedSince(since, now) {
       const { data } = await bookings().where({ status: 'confirmed', updatedAt: _.gte(since.toISOString()), endKey: _.gt(now.toISOString()) }).orderBy('updatedAt', 'asc').limit(1000).get();
       return data.map(toBooking);
+    },
+  };
+}
+
+/** The bills issue's collections this query reads (functions/lib/cloudbase/bills.ts: `bills`, `bill_users`). */
+const BILL_USERS = 'bill_users';
+
+/**
+ * The bills' reminder query over the bills issue's documents: unpaid utility bills (`bills`,
+ * `status` "unpaid", `dueDate` in the range), each with every user whose `bill_users/{openid}`
+ * document lists its account (`accounts: [{ accountType, accountNo }]`, matched with `elemMatch`
+ * so that type and number belong to one binding). Reads only: the claim re-reads each bill.
+ */
+export function cloudbaseBillReminders(db: RemindersDb): BillReminderSource {
+  const _ = db.command;
+  return {
+    async unpaidDueBetween(fromDate, toDate) {
+      const { data: bills } = await db
+        .collection(REMINDER_COLLECTIONS.bills)
+        .where({ status: 'unpaid', type: _.in(['water', 'electricity', 'gas']), dueDate: _.gte(fromDate).and(_.lte(toDate)) })
+        .orderBy('dueDate', 'asc')
+        .limit(1000)
+        .get();
+      const out: DueBill[] = [];
+      const usersOf = new Map<string, string[]>();
+      for (const b of bills) {
+        const accountType = String(b.type) as UtilityKind;
+        const accountNo = String(b.accountNo);
+        const account = `${accountType}:${accountNo}`;
+        let openids = usersOf.get(account);
+        if (!openids) {
+          const { data: users } = await db.collection(BILL_USERS).where({ accounts: _.elemMatch({ accountType, accountNo }) }).limit(1000).get();
+          openids = users.map((u) => u._id);
+          usersOf.set(account, openids);
+        }
+        if (openids.length > 0) out.push({ bill: { billId: b._id, accountType, accountNo, amountFen: Number(b.amountFen), dueDate: String(b.dueDate) }, openids });
+      }
+      return out;
     },
   };
 }

@@ -14,7 +14,7 @@ import { cryptoRandom } from '../random';
 import type { RandomSource } from '../../../shared/checkin-code';
 import type { Notify } from '../ports';
 import { createOutbox, localNotify } from '../messenger';
-import { sqliteBookingReminders, sqliteOutboxStorage, sqliteReminders } from './reminders';
+import { sqliteBillReminders, sqliteBookingReminders, sqliteOutboxStorage, sqliteReminders } from './reminders';
 
 /** Settings of the embedded world; `sqlitePorts(db)` alone gives an instant, always-confirming lock and the default tariff. */
 export interface SqlitePortsOptions {
@@ -46,8 +46,7 @@ export function sqlitePorts(db: Db, options: SqlitePortsOptions = {}): Ports {
     random,
     reminders: sqliteReminders(db),
     bookingReminders: sqliteBookingReminders(db),
-    // The bills issue supplies this query (unpaid bills due soon, with the users bound to each account).
-    billReminders: null,
+    billReminders: sqliteBillReminders(db),
     notify: options.notify ?? localNotify(createOutbox(undefined, sqliteOutboxStorage(db))),
     bills: sqliteBills(db),
     pay: options.pay ?? { ok: true, payments: lazyPayments() },

@@ -162,7 +162,8 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX pay_refunds_owed ON pay_refunds (created_at) WHERE status IN ('pending', 'sent');
   `,
   // 6: reminders (issue 12): the quota ledger, one record per reminder key, the local outbox, and
-  // the bookings' reminder queries (starting soon; confirmed lately) without a scan.
+  // the reminder queries (bookings starting soon, confirmed lately; unpaid bills due soon and their
+  // bound users) without a scan.
   `
   CREATE TABLE reminder_quota (
     openid TEXT NOT NULL,
@@ -192,5 +193,7 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX bookings_active_by_start ON bookings (slot_key) WHERE status IN ('pending', 'confirmed');
   CREATE INDEX bookings_confirmed_by_update ON bookings (updated_at) WHERE status = 'confirmed';
+  CREATE INDEX bills_unpaid_due ON bills (due_date) WHERE status = 'unpaid' AND type <> 'ride';
+  CREATE INDEX account_bindings_by_account ON account_bindings (type, account_no);
   `,
 ];

@@ -2,7 +2,8 @@ import type { Booking, BookingStatus } from '../../../shared/booking';
 import { applyGrant, claimReminder, quotaAfter, settleSend, subjectDue, type QuotaIncrements, type ReminderRecord, type ReminderStatus, type SubjectFacts } from '../../../shared/reminders';
 import { isTemplateKey, type TemplateKey } from '../../../shared/subscribe-message';
 import type { OutboxMessage, OutboxStorage } from '../messenger/outbox';
-import type { BookingReminderQueries, ClaimDecision, ReminderStore, SettledSend } from '../ports';
+import type { BillReminderSource, BookingReminderQueries, ClaimDecision, DueBill, ReminderStore, SettledSend } from '../ports';
+import type { UtilityKind } from '../../../shared/subscribe-message';
 import { atomically, type Db } from './db';
 import { BOOKING_REMINDER_LEAD_MIN } from '../../../shared/subscribe-message';
 
@@ -161,5 +162,32 @@ export function sqliteOutboxStorage(db: Db): OutboxStorage {
     append: (m) => insert.run({ ...m, data: JSON.stringify(m.data) }),
     list: () => (all.all() as (Omit<OutboxMessage, 'data'> & { data: string })[]).map((m) => ({ ...m, data: JSON.parse(m.data) })),
     clear: () => wipe.run(),
+  };
+}
+
+/**
+ * The bills' reminder query over the bills issue's tables: unpaid utility bills due in a date
+ * range, each with every user bound to its account now (`account_bindings`; indexes of migration 6).
+ */
+export function sqliteBillReminders(db: Db): BillReminderSource {
+  const due = db.prepare(
+    `SELECT b.id, b.type, b.account_no, b.amount_fen, b.due_date, ab.openid FROM bills b
+     JOIN account_bindings ab ON ab.type = b.type AND ab.account_no = b.account_no
+     WHERE b.type <> 'ride' AND b.status = 'unpaid' AND b.due_date >= ? AND b.due_date <= ?
+     ORDER BY b.due_date, b.id, ab.openid LIMIT 10000`,
+  );
+  return {
+    async unpaidDueBetween(fromDate, toDate) {
+      const byBill = new Map<string, DueBill>();
+      for (const r of due.all(fromDate, toDate) as { id: string; type: UtilityKind; account_no: string; amount_fen: number; due_date: string; openid: string }[]) {
+        let entry = byBill.get(r.id);
+        if (!entry) {
+          entry = { bill: { billId: r.id, accountType: r.type, accountNo: r.account_no, amountFen: r.amount_fen, dueDate: r.due_date }, openids: [] };
+          byBill.set(r.id, entry);
+        }
+        entry.openids.push(r.openid);
+      }
+      return [...byBill.values()];
+    },
   };
 }

@@ -9,12 +9,14 @@
  * the lease, and the invariants again.
  */
 import { cloudbaseBookings } from '../../../functions/lib/cloudbase/bookings';
-import { cloudbaseBookingReminders, cloudbaseReminders } from '../../../functions/lib/cloudbase/reminders';
+import { cloudbaseBillReminders, cloudbaseBookingReminders, cloudbaseReminders } from '../../../functions/lib/cloudbase/reminders';
+import { cloudbaseBills } from '../../../functions/lib/cloudbase/bills';
+import { sqliteBills } from '../../../functions/lib/sqlite/bills';
 import { createOutbox, localNotify, type Outbox } from '../../../functions/lib/messenger';
-import type { BillReminderSource, MessageToSend, Notify, PlaceStore, Ports, ReminderStore, SendOutcome, StaffStore } from '../../../functions/lib/ports';
+import type { MessageToSend, Notify, PlaceStore, Ports, SendOutcome, StaffStore } from '../../../functions/lib/ports';
 import { openDatabase, type Db } from '../../../functions/lib/sqlite';
 import { sqliteBookings } from '../../../functions/lib/sqlite/bookings';
-import { sqliteBookingReminders, sqliteReminders } from '../../../functions/lib/sqlite/reminders';
+import { sqliteBillReminders, sqliteBookingReminders, sqliteReminders } from '../../../functions/lib/sqlite/reminders';
 import { cancelBooking, confirmBooking, createBooking } from '../../../functions/lib/usecases/booking';
 import { grant, runReminders, templates } from '../../../functions/lib/usecases/reminders';
 import type { RandomSource } from '../../../shared/checkin-code';
@@ -61,7 +63,7 @@ function seededSource(seed: number): RandomSource {
   return { bytes: (n) => Uint8Array.from({ length: n }, () => Math.floor(next() * 256)) };
 }
 
-type WorldPorts = Pick<Ports, 'places' | 'staff' | 'bookings' | 'reminders' | 'bookingReminders' | 'billReminders' | 'notify'>;
+type WorldPorts = Pick<Ports, 'places' | 'staff' | 'bookings' | 'bills' | 'reminders' | 'bookingReminders' | 'billReminders' | 'notify'>;
 
 interface World {
   ports: WorldPorts;
@@ -69,8 +71,8 @@ interface World {
   /** A new adapter instance over the same data (a new container). */
   restart(): void;
   fake: FakeCloudbase | null;
-  /** Puts an unpaid (or paid) utility bill where the claim reads it (the bills issue's record). */
-  putBill(id: string, dueDate: string, paid: boolean): void;
+  /** Marks a bill paid in the store (the payment flow is the bills issue's; only the fact matters here). */
+  markPaid(billId: string): void;
   /** Every stored reminder record and every ledger, for the invariants. */
   held(): { records: { key: string; status: string; attempts: number }[]; quotas: number[] };
 }
@@ -89,11 +91,6 @@ function messengerOf(outbox: Outbox, behaviour: { delayMs: number; die: 'no' | '
 }
 
 const behaviour = { delayMs: 0, die: 'no' as 'no' | 'before-send' | 'after-send' };
-/** The bills issue's query, played by a list: the claim still reads the bill's own record. */
-let dueBills: Awaited<ReturnType<BillReminderSource['unpaidDueBetween']>> = [];
-const billSource: BillReminderSource = {
-  unpaidDueBetween: async (from, to) => dueBills.filter((d) => from <= d.bill.dueDate && d.bill.dueDate <= to),
-};
 
 function notifyOf(outbox: Outbox): Notify {
   return { ...localNotify(messengerOf(outbox, behaviour)), outbox };
@@ -109,9 +106,10 @@ const sqlite = {
       places,
       staff,
       bookings: sqliteBookings(db, seededSource(seed++)),
+      bills: sqliteBills(db),
       reminders: sqliteReminders(db),
       bookingReminders: sqliteBookingReminders(db),
-      billReminders: billSource,
+      billReminders: sqliteBillReminders(db),
       notify: notifyOf(outbox),
     });
     const world: World = {
@@ -121,8 +119,8 @@ const sqlite = {
       restart: () => {
         world.ports = make();
       },
-      putBill(id, dueDate, paid) {
-        db.prepare(`INSERT INTO bills (id, type, amount_fen, status, account_no, holder_name, period, due_date, created_at) VALUES (?, 'electricity', 12345, ?, '3100123456789012', '王', ?, ?, ?)`).run(id, paid ? 'paid' : 'unpaid', id, dueDate, NOW.toISOString());
+      markPaid(billId) {
+        db.prepare(`UPDATE bills SET status = 'paid', paid_at = ? WHERE id = ?`).run(NOW.toISOString(), billId);
       },
       held: () => ({
         records: db.prepare('SELECT key, status, attempts FROM reminders').all() as { key: string; status: string; attempts: number }[],
@@ -143,9 +141,10 @@ const cloudbase = {
       places,
       staff,
       bookings: cloudbaseBookings(fake, seededSource(seed++)),
+      bills: cloudbaseBills(fake),
       reminders: cloudbaseReminders(fake, seededSource(seed++)),
       bookingReminders: cloudbaseBookingReminders(fake),
-      billReminders: billSource,
+      billReminders: cloudbaseBillReminders(fake),
       notify: notifyOf(outbox),
     });
     const world: World = {
@@ -155,8 +154,9 @@ const cloudbase = {
       restart: () => {
         world.ports = make();
       },
-      putBill(id, dueDate, paid) {
-        fake.seed('bills', [{ _id: id, type: 'electricity', status: paid ? 'paid' : 'unpaid', dueDate, amountFen: 12345 }]);
+      markPaid(billId) {
+        const bills = fake.table('bills');
+        bills.set(billId, { ...bills.get(billId)!, status: 'paid', paidAt: NOW.toISOString() });
       },
       held: () => {
         const all = fake.dump();
@@ -216,7 +216,6 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     world = backend.world();
     behaviour.delayMs = 0;
     behaviour.die = 'no';
-    dueBills = [];
   });
   afterEach(() => checkInvariants(world));
 
@@ -391,25 +390,33 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     expect(await run(world, after(MIN, IN_WINDOW))).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
   });
 
-  it('the bill reminder goes once, 3 days before the due date, to every bound user; none for a paid bill', async () => {
-    await grantTimes(world, 1, 'billDue');
-    for (const openid of ['o_bob', 'o_carol']) await grant(world.ports, { results: accepted(world, 'billDue') }, { caller: openid, now: NOW });
-    world.putBill('bill_1', '2026-11-30', false);
-    world.putBill('bill_paid', '2026-11-28', true);
-    const facts = (billId: string, dueDate: string) => ({ billId, accountType: 'electricity' as const, accountNo: '3100123456789012', amountFen: 12345, dueDate });
-    dueBills = [
-      { bill: facts('bill_1', '2026-11-30'), openids: [ALICE, 'o_bob', 'o_carol', ALICE] },
-      { bill: facts('bill_paid', '2026-11-28'), openids: [ALICE] },
-    ];
-    // 2026-11-26 in Shanghai: 4 days before: nothing of bill_1 (the paid one is never sent).
-    expect(await run(world, new Date('2026-11-26T02:00:00Z'))).toEqual({ ok: true, data: { sent: 0, skipped: 1, failed: 0 } });
+  it('the bill reminder goes once, 3 days before the due date, to every user bound to the account; none for a paid bill or an unbound account', async () => {
+    const row = (accountNo: string, period: string, dueDate: string) => ({ accountType: 'electricity' as const, accountNo, holderName: '王小明', period, amountFen: 12345, dueDate });
+    const imported = await world.ports.bills.importBills([row('3100123456', '2026-11', '2026-11-30'), row('3100123457', '2026-11', '2026-11-29'), row('3100999999', '2026-11', '2026-11-30')], NOW);
+    expect(imported.imported).toBe(3);
+    for (const openid of [ALICE, 'o_bob', 'o_carol']) {
+      await grant(world.ports, { results: accepted(world, 'billDue') }, { caller: openid, now: NOW });
+      const bound = await world.ports.bills.bind({ openid, accountType: 'electricity', accountNo: '3100123456', holderName: '王小明', now: NOW });
+      expect(bound.kind).toBe('bind');
+    }
+    expect((await world.ports.bills.bind({ openid: ALICE, accountType: 'electricity', accountNo: '3100123457', holderName: '王小明', now: NOW })).kind).toBe('bind');
+    const mine = await world.ports.bills.billsOf(ALICE);
+    const due30 = mine.find((b) => b.dueDate === '2026-11-30')!;
+    const paid = mine.find((b) => b.dueDate === '2026-11-29')!;
+    world.markPaid(paid.id);
+    // 2026-11-26 in Shanghai: 4 days before the 30th; 3 before the 29th, which is paid: nothing.
+    expect(await run(world, new Date('2026-11-26T02:00:00Z'))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
+    // A bill paid after the query found it: the claim reads it in its transaction and skips it.
+    const claimPaid = await world.ports.reminders.claim({ key: reminderKey('billDue', paid.id, ALICE), openid: ALICE, templateKey: 'billDue', subject: { kind: 'bill', id: paid.id }, now: new Date('2026-11-26T02:00:00Z') });
+    expect(claimPaid).toMatchObject({ action: 'resolve', counted: 'skipped', record: { cause: 'no longer due' } });
     // 2026-11-27 00:00:30 in Shanghai: 3 days before.
     expect(await run(world, new Date('2026-11-26T16:00:30Z'))).toEqual({ ok: true, data: { sent: 3, skipped: 0, failed: 0 } });
     expect(await run(world, new Date('2026-11-26T16:01:30Z'))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
     const sent = messagesOf(world, 'billDue');
     expect(sent.map((m) => m.openid).sort()).toEqual([ALICE, 'o_bob', 'o_carol']);
-    expect(sent[0]).toMatchObject({ page: 'packageBill/pages/bill/index?billId=bill_1', data: { amount2: { value: '¥123.45' }, date3: { value: '2026-11-30' } } });
+    for (const m of sent) expect(m).toMatchObject({ page: `packageBill/pages/bill/index?billId=${encodeURIComponent(due30.id)}`, data: { amount2: { value: '¥123.45' }, date3: { value: '2026-11-30' } } });
     expect(charCount(sent[0].data.thing1.value)).toBeLessThanOrEqual(THING_MAX_CHARS);
+    expect(await quotaOf(world, 'billDue', 'o_bob')).toBe(0);
   });
 
   it('grant: each accepted template of this deployment adds one; unknown ids and junk values add nothing; a non-object is refused', async () => {
@@ -440,7 +447,6 @@ describe('CloudBase reminders: a stop at every database call, a restart, the nex
   beforeEach(() => {
     behaviour.delayMs = 0;
     behaviour.die = 'no';
-    dueBills = [];
   });
 
   it('a timer run (claim, send, settle): at most once whenever the outcome was recorded, never lost, quota never negative', async () => {
