@@ -386,6 +386,11 @@ export interface ReminderStore {
   get(key: string): Promise<ReminderRecord | null>;
   /** Of these keys, the ones whose reminder is over (sent, skipped or failed): no run looks at them again. */
   done(keys: readonly string[]): Promise<Set<string>>;
+  /**
+   * Claims whose lease passed at `now` (their sender died): every run looks at them, so that one
+   * no query finds any more (its booking started, its bill was paid) is still resolved.
+   */
+  expiredClaims(now: Date): Promise<Omit<ReminderClaim, 'now'>[]>;
 }
 
 /** The bookings port's reminder queries (a block of their own: the bookings adapters are the bookings issue's). */

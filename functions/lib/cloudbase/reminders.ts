@@ -155,6 +155,16 @@ export function cloudbaseReminders(db: RemindersDb, random: RandomSource = crypt
       }
       return out;
     },
+
+    async expiredClaims(now) {
+      const { data } = await db.collection(REMINDER_COLLECTIONS.reminders).where({ status: 'claimed', leaseUntil: _.lte(now.toISOString()) }).orderBy('leaseUntil', 'asc').limit(100).get();
+      return data.flatMap((d) => {
+        const templateKey = String(d.templateKey);
+        if (!(TEMPLATE_KEYS as readonly string[]).includes(templateKey)) return [];
+        const kind: 'booking' | 'bill' = d.subjectKind === 'bill' ? 'bill' : 'booking';
+        return [{ key: d._id, openid: String(d.openid), templateKey: templateKey as TemplateKey, subject: { kind, id: String(d.subjectId) } }];
+      });
+    },
   };
 }
 

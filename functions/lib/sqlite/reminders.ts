@@ -37,6 +37,7 @@ export function sqliteReminders(db: Db): ReminderStore {
      ON CONFLICT (key) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, lease_until = excluded.lease_until, cause = excluded.cause, updated_at = excluded.updated_at`,
   );
   const bookingFacts = db.prepare('SELECT openid, status, start, end_at FROM bookings WHERE id = ?');
+  const expired = db.prepare(`SELECT key, openid, template_key, subject_id FROM reminders WHERE status = 'claimed' AND lease_until <= ? ORDER BY lease_until LIMIT 100`);
   const billFacts = db.prepare('SELECT status, due_date FROM bills WHERE id = ?');
 
   const ledgerOf = (openid: string): QuotaIncrements => {
@@ -107,8 +108,17 @@ export function sqliteReminders(db: Db): ReminderStore {
       }
       return out;
     },
+
+    async expiredClaims(now) {
+      return (expired.all(now.toISOString()) as { key: string; openid: string; template_key: string; subject_id: string }[]).flatMap((r) =>
+        isTemplateKey(r.template_key) ? [{ key: r.key, openid: r.openid, templateKey: r.template_key, subject: { kind: subjectKindOf(r.template_key), id: r.subject_id } }] : [],
+      );
+    },
   };
 }
+
+/** What a template's reminders are about. */
+export const subjectKindOf = (templateKey: TemplateKey): 'booking' | 'bill' => (templateKey === 'billDue' ? 'bill' : 'booking');
 
 interface BookingRow {
   id: string;

@@ -18,11 +18,12 @@ import {
   bookingReminderMessage,
   type SubscribeMessage,
   type TemplateKey,
+  type UtilityKind,
 } from '../../../shared/subscribe-message';
 import type { Booking } from '../../../shared/booking';
 import type { Call, Ports, ReminderSubject, UserCall } from '../ports';
 
-export type ReminderPorts = Pick<Ports, 'places' | 'reminders' | 'bookingReminders' | 'billReminders' | 'notify'>;
+export type ReminderPorts = Pick<Ports, 'places' | 'bookings' | 'bills' | 'reminders' | 'bookingReminders' | 'billReminders' | 'notify'>;
 
 /** `subscriptions.templates`: the template ids the mini program asks `wx.requestSubscribeMessage` for. */
 export async function templates(ports: Pick<Ports, 'notify'>): Promise<Result<TemplatesResult>> {
@@ -55,6 +56,13 @@ export async function runReminders(ports: ReminderPorts, call: Call, log: (line:
   const { now } = call;
   const counts: RemindersRunResult = { sent: 0, skipped: 0, failed: 0 };
   const candidates = await findDue(ports, now);
+  // Claims whose sender died and that no query finds any more: the claim resolves them (or sends, once).
+  const found = new Set(candidates.map((c) => c.key));
+  for (const stale of await ports.reminders.expiredClaims(now)) {
+    if (found.has(stale.key)) continue;
+    const orphan = await candidateOf(ports, stale);
+    if (orphan) candidates.push(orphan);
+  }
   const over = await ports.reminders.done(candidates.map((c) => c.key));
   const loggedBlocked = new Set<TemplateKey>();
   for (const c of candidates) {
@@ -82,31 +90,49 @@ export async function runReminders(ports: ReminderPorts, call: Call, log: (line:
   return ok(counts);
 }
 
+/**
+ * The candidate of a claim found by its record rather than by a query: its message is built from
+ * the subject as it is now. A subject that is gone gets a message of placeholders: the claim reads
+ * it missing and records the reminder skipped without sending.
+ */
+async function candidateOf(ports: ReminderPorts, claim: Omit<Candidate, 'message'>): Promise<Candidate | null> {
+  if (claim.subject.kind === 'booking') {
+    const b = await ports.bookings.get(claim.subject.id);
+    if (b && claim.templateKey !== 'billDue') return (await bookingCandidates(ports, [b], claim.templateKey))[0];
+    const gone = { bookingId: claim.subject.id, storeName: '-', start: new Date(0).toISOString(), timezone: DEFAULT_TIMEZONE, code: '-' };
+    return { ...claim, message: bookingReminderMessage(gone) };
+  }
+  const bill = await ports.bills.billOf(claim.openid, claim.subject.id);
+  const facts = { billId: claim.subject.id, accountType: (bill && bill.type !== 'ride' ? bill.type : 'electricity') as UtilityKind, accountNo: bill?.accountNo ?? '-', amountFen: bill?.amountFen ?? 0, dueDate: bill?.dueDate ?? '1970-01-01' };
+  return { ...claim, message: billDueMessage(facts, ports.notify.fieldMaps.billDue) };
+}
+
 /** A JSON log line on stdout (CloudBase's function log; the local host's console). */
 const logLine = (line: Record<string, unknown>): void => console.log(JSON.stringify(line));
 
-async function findDue(ports: ReminderPorts, now: Date): Promise<Candidate[]> {
-  const out: Candidate[] = [];
+/** The booking reminders of these bookings, their messages built with each store's name and time zone. */
+async function bookingCandidates(ports: ReminderPorts, bookings: readonly Booking[], templateKey: 'bookingReminder' | 'bookingConfirmed'): Promise<Candidate[]> {
   const stores = new Map<string, { name: string; timezone: string }>();
-  const storeOf = async (storeId: string) => {
-    let found = stores.get(storeId);
-    if (!found) {
-      const store = await ports.places.get('store', storeId);
-      found = { name: store?.name ?? storeId, timezone: store?.timezone ?? DEFAULT_TIMEZONE };
-      stores.set(storeId, found);
+  const out: Candidate[] = [];
+  for (const b of bookings) {
+    let store = stores.get(b.storeId);
+    if (!store) {
+      const found = await ports.places.get('store', b.storeId);
+      store = { name: found?.name ?? b.storeId, timezone: found?.timezone ?? DEFAULT_TIMEZONE };
+      stores.set(b.storeId, store);
     }
-    return found;
-  };
-  const bookingCandidate = async (b: Booking, templateKey: 'bookingReminder' | 'bookingConfirmed'): Promise<Candidate> => {
-    const store = await storeOf(b.storeId);
     const facts = { bookingId: b.id, storeName: store.name, start: b.start, timezone: store.timezone, code: b.code };
     const maps = ports.notify.fieldMaps;
     const message = templateKey === 'bookingReminder' ? bookingReminderMessage(facts, maps.bookingReminder) : bookingConfirmedMessage(facts, maps.bookingConfirmed);
-    return { key: reminderKey(templateKey, b.id, b.openid), openid: b.openid, templateKey, subject: { kind: 'booking', id: b.id }, message };
-  };
+    out.push({ key: reminderKey(templateKey, b.id, b.openid), openid: b.openid, templateKey, subject: { kind: 'booking', id: b.id }, message });
+  }
+  return out;
+}
 
-  for (const b of await ports.bookingReminders.startingSoon(now)) out.push(await bookingCandidate(b, 'bookingReminder'));
-  for (const b of await ports.bookingReminders.confirmedSince(new Date(now.getTime() - CONFIRMED_LOOKBACK_MS), now)) out.push(await bookingCandidate(b, 'bookingConfirmed'));
+async function findDue(ports: ReminderPorts, now: Date): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  out.push(...(await bookingCandidates(ports, await ports.bookingReminders.startingSoon(now), 'bookingReminder')));
+  out.push(...(await bookingCandidates(ports, await ports.bookingReminders.confirmedSince(new Date(now.getTime() - CONFIRMED_LOOKBACK_MS), now), 'bookingConfirmed')));
 
   // Null until the bills issue supplies the query: bill reminders are then not sent (docs/reminders.md).
   if (ports.billReminders !== null) {

@@ -310,6 +310,19 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     expect(await quotaOf(world, 'bookingReminder')).toBe(0);
   });
 
+  it('a claim whose sender died just before the start is resolved after its lease although no query finds it any more', async () => {
+    const id = await book(world);
+    await grantTimes(world, 1, 'bookingReminder');
+    behaviour.die = 'before-send';
+    await expect(run(world, after(59 * MIN + 30_000))).rejects.toThrow('died before');
+    behaviour.die = 'no';
+    // 10:02: the booking has started (no query finds it); the claim's lease is over.
+    expect(await run(world, after(62 * MIN))).toEqual({ ok: true, data: { sent: 0, skipped: 1, failed: 0 } });
+    expect(await world.ports.reminders.get(reminderKey('bookingReminder', id, ALICE))).toMatchObject({ status: 'skipped', cause: 'no longer due' });
+    expect(await world.ports.reminders.expiredClaims(after(90 * MIN))).toEqual([]);
+    expect(messagesOf(world)).toHaveLength(0);
+  });
+
   it('a retryable failure gives the quota back and is retried once; a second one is final', async () => {
     const id = await book(world);
     await grantTimes(world, 1, 'bookingReminder');
