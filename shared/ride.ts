@@ -100,7 +100,8 @@ export function decideUnlock(f: UnlockFacts, now: Date, lockTimeoutMs: number): 
   if (riderRide) return refuse({ reason: 'ACTIVE_RIDE', bikeCode: riderRide.bikeCode });
   if (f.unpaidRideBill) return refuse({ reason: 'UNPAID_BILL' });
   // A bike ridden under a ride just expired above is back to what its ride's end leaves it.
-  const freed = f.bike.status === 'riding' && bikeRide === null && f.bikeRide !== null && f.bikeRide.bikeId === f.bike.id && expire.some((e) => e.id === f.bikeRide!.id);
+  const expiredRideId = bikeRide === null ? f.bikeRide?.id : undefined;
+  const freed = f.bike.status === 'riding' && expire.some((e) => e.id === expiredRideId);
   const status = freed ? bikeStatusAfterRide(f.bike) : f.bike.status;
   if (status !== 'available') return refuse({ reason: 'BIKE_UNAVAILABLE', bikeCode: f.bike.code, status });
   const distance = distanceM(f.position, f.bike);

@@ -3,8 +3,7 @@ import { id, lat, lng } from './common';
 import { bikeCode } from './places';
 import type { Tariff } from '../tariff';
 
-/** How close a rider must stand to unlock a bike, in metres. */
-export const MAX_UNLOCK_DISTANCE_M = 100;
+export { MAX_UNLOCK_DISTANCE_M } from '../ride-rules';
 
 export const unlockParams = z.object({ bikeCode, lat, lng });
 export const endRideParams = z.object({ rideId: id, lat, lng, acceptSurcharge: z.boolean().optional() });
@@ -19,6 +18,7 @@ export type UnlockParams = z.infer<typeof unlockParams>;
 export type EndRideParams = z.infer<typeof endRideParams>;
 export type ForceEndRideParams = z.infer<typeof forceEndRideParams>;
 export type PreviewBikeParams = z.infer<typeof previewBikeParams>;
+export type CurrentRideParams = z.infer<typeof currentRideParams>;
 
 /** `FAILED_PRECONDITION` reasons of `rides`. */
 export type RideRefusal = 'BIKE_UNAVAILABLE' | 'TOO_FAR' | 'ACTIVE_RIDE' | 'UNPAID_BILL' | 'LOCK_FAILED' | 'OUTSIDE_PARKING_ZONE' | 'RIDE_NOT_ACTIVE';

@@ -1,6 +1,6 @@
 /**
  * kill -9 of the real `npm start` entry under load: the built `dist/local/main.js` (its own copy),
- * a file database seeded with the demo city, bookings and unlocks (the simulated lock takes 300 ms,
+ * a file database seeded with the demo city, bookings and unlocks (the simulated lock takes 120 ms,
  * so many are killed while the lock is asked) sent at once, and a SIGKILL at a random moment, 24
  * times over. Then: nothing acknowledged is lost, no slot is over capacity and every counter equals
  * its live bookings, and with the clock an hour later no bike and no rider is stuck.
@@ -41,7 +41,7 @@ interface Entry {
 
 async function startEntry(): Promise<Entry> {
   const port = await freePort();
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), NEARBY_DB: DB, NEARBY_CLOCK: 'header', NEARBY_TIMERS: 'off' };
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), NEARBY_DB: DB, NEARBY_CLOCK: 'header', NEARBY_TIMERS: 'off', NEARBY_LOCK_DELAY_MS: '120' };
   const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
@@ -92,7 +92,7 @@ it(`loses nothing acknowledged and strands nobody across ${KILLS} kill -9 under 
   const starts: { storeId: string; start: string }[] = [];
   for (const storeId of stores) {
     const slots = await call(entry, 'bookings', { action: 'slots', storeId, date: tomorrow }, { now: T0 });
-    for (const s of slots.data.slots.filter((x: { bookable: boolean }) => x.bookable).slice(0, 4)) starts.push({ storeId, start: s.start });
+    for (const s of slots.data.slots.filter((x: { bookable: boolean }) => x.bookable).slice(0, 10)) starts.push({ storeId, start: s.start });
   }
   expect(starts.length).toBeGreaterThan(4);
   const seeded = new Database(DB, { readonly: true });
@@ -138,7 +138,7 @@ it(`loses nothing acknowledged and strands nobody across ${KILLS} kill -9 under 
       }
     };
     const load = [...Array.from({ length: 4 }, () => worker('book')), ...Array.from({ length: 6 }, () => worker('ride'))];
-    await new Promise((r) => setTimeout(r, 150 + Math.random() * 450));
+    await new Promise((r) => setTimeout(r, 250 + Math.random() * 450));
     await kill(entry, 'SIGKILL');
     alive = false;
     await Promise.all(load);

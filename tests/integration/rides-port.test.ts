@@ -168,7 +168,7 @@ describe.each(ADAPTERS)('rides port on %s', (adapter) => {
       expect(await ride('u2', 'A', 1)).toMatchObject({ error: { message: 'bikeCode: bike A is in use' } });
       expect((await endRide(w.deps, { rideId: started.ok ? started.data.ride.id : '', ...HERE }, as('u1', 60))).ok).toBe(true);
       expect(bikeStatus('A')).toBe('maintenance');
-      expect(await previewBike(w.deps, { bikeCode: 'A' })).toMatchObject({ data: { bike: { available: false } } });
+      expect(await previewBike(w.deps, { bikeCode: 'A' }, as('u2', 61))).toMatchObject({ data: { bike: { available: false } } });
       expect(await ride('u2', 'A', 61)).toMatchObject({ error: { message: 'bikeCode: bike A is in maintenance' } });
     });
 

@@ -17,6 +17,6 @@ export const ridesActions: Actions<Ports> = {
   current: user(currentRideParams, (ports, p, call) => currentRide(ports, p, call)),
   forceEnd: admin(forceEndRideParams, (ports, p, call) => forceEndRide(ports, p, call)),
   // API.md: every action but geo.nearby, bookings.slots and subscriptions.templates needs a caller.
-  preview: user(previewBikeParams, (ports, p) => previewBike(ports, p)),
+  preview: user(previewBikeParams, (ports, p, call) => previewBike(ports, p, call)),
   tariff: user(tariffParams, async (ports) => ok({ tariff: ports.tariff })),
 };

@@ -1,6 +1,7 @@
 import type {
   ActiveRide,
   AbortedRide,
+  CurrentRideParams,
   CurrentRideResult,
   EndedRide,
   EndRideParams,
@@ -62,7 +63,7 @@ function toAbortedRide(r: RideRecord): AbortedRide {
 }
 
 /** The bike behind a code and the tariff: what the unlock page shows before the rider commits. */
-export async function previewBike(deps: Pick<RideDeps, 'rides' | 'tariff'>, p: PreviewBikeParams): Promise<Result<PreviewBikeResult>> {
+export async function previewBike(deps: Pick<RideDeps, 'rides' | 'tariff'>, p: PreviewBikeParams, _call: Call): Promise<Result<PreviewBikeResult>> {
   const bike = await deps.rides.bikeByCode(p.bikeCode);
   if (!bike) return fail('NOT_FOUND', `bikeCode: no bike "${p.bikeCode}"`);
   return ok({
@@ -85,11 +86,11 @@ export async function unlock(deps: RideDeps, p: UnlockParams, call: UserCall): P
   const position: LatLng = { lat: p.lat, lng: p.lng };
   const reserved = await rides.reserve({ rideId, openid: call.caller, bikeCode: p.bikeCode, position, now: call.now, lockTimeoutMs: lock.timeoutMs });
   if (!reserved.ok) return unlockRefusal(reserved.refusal);
-  const bike = reserved.ride;
+  const { bikeId, bikeCode } = reserved.ride;
 
   let answer: 'ok' | 'failed';
   try {
-    answer = await lock.unlock(bike.bikeId, rideId);
+    answer = await lock.unlock(bikeId, rideId);
   } catch {
     answer = 'failed';
   }
@@ -98,11 +99,11 @@ export async function unlock(deps: RideDeps, p: UnlockParams, call: UserCall): P
     if (ride) return ok({ ride: toActiveRide(ride) });
   }
   await rides.abort({ rideId, cause: 'lock-failed', now: call.now, lockTimeoutMs: lock.timeoutMs });
-  return lockFailed(bike.bikeCode);
+  return lockFailed(bikeCode);
 }
 
 /** The caller's active ride, or null; an unlock of theirs cut short (stale) is aborted on the way. */
-export async function currentRide(deps: Pick<RideDeps, 'rides' | 'lock'>, _p: unknown, call: UserCall): Promise<Result<CurrentRideResult>> {
+export async function currentRide(deps: Pick<RideDeps, 'rides' | 'lock'>, _p: CurrentRideParams, call: UserCall): Promise<Result<CurrentRideResult>> {
   const ride = await deps.rides.openRideOf(call.caller);
   if (ride && isStaleUnlock(ride, call.now, deps.lock.timeoutMs)) {
     await deps.rides.abort({ rideId: ride.id, cause: 'stale', now: call.now, lockTimeoutMs: deps.lock.timeoutMs });
