@@ -1,7 +1,7 @@
 import { bindNotFound, bindRateLimited, billRefusals, maskName, payDescription, sortBills, type BillView } from '../../../shared/bills';
 import type { RandomSource } from '../../../shared/checkin-code';
 import type { AccountView, BindAccountParams, ImportBillsParams, ImportBillsResult, ListBillsParams, PayBillParams, PayResult, UnbindAccountParams } from '../../../shared/contract/bills';
-import { isPayableFen, orderOutcome, sweepOrder, sweepRefund } from '../../../shared/payment';
+import { isPayableFen, judgeRefund, orderOutcome, sweepOrder, sweepRefund } from '../../../shared/payment';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountBinding, BillStore, Call, PayOrder, Payments, PaySetup, StoredBill, UserCall } from '../ports';
 import { notifyHandled, notifyRefused, receivedFromHttpEvent, type HttpAccessAnswer } from '../wechatpay/http';
@@ -144,15 +144,8 @@ export async function handlePayNotify(deps: Pick<BillDeps, 'bills' | 'pay'>, eve
   }
   const owed = await deps.bills.refund(n.refund.outRefundNo);
   if (!owed) return notifyRefused(404, `no refund "${n.refund.outRefundNo.slice(0, 40)}" of ours`);
-  const mismatch =
-    n.refund.mchId !== null && n.refund.mchId !== payments.merchant.mchId
-      ? 'WRONG_MERCHANT'
-      : n.refund.outTradeNo !== owed.outTradeNo
-        ? 'WRONG_ORDER'
-        : n.refund.refundFen !== owed.refundFen
-          ? 'WRONG_AMOUNT'
-          : null;
-  if (mismatch) return notifyRefused(400, `${mismatch}: the refund notification does not match refund "${owed.outRefundNo}"`);
+  const judged = judgeRefund(n.refund, { mchId: payments.merchant.mchId, outTradeNo: owed.outTradeNo, refundFen: owed.refundFen });
+  if (!judged.ok) return notifyRefused(400, `${judged.mismatch}: ${judged.message}`);
   const swept = sweepRefund({ sent: true }, { kind: 'answer', value: n.refund });
   if (swept.kind === 'mark-refunded') await deps.bills.markRefund(owed.outRefundNo, 'refunded', now);
   if (swept.kind === 'mark-failed') await deps.bills.markRefund(owed.outRefundNo, 'failed', now);
