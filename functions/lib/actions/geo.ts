@@ -4,8 +4,7 @@ import { anyone, type Actions } from '../serve';
 import { nearby } from '../usecases/nearby';
 import { sweepStaleUnlocks } from '../usecases/ride';
 
-/** The `geo` function: nearby places, anyone (bikes and stations after the stale unlocks are swept). */
-export const geoActions: Actions<Pick<Ports, 'places' | 'rides' | 'lockTimeoutMs'>> = {
+export const geoActions: Actions<Ports> = {
   nearby: anyone(nearbyParams, async (ports, q, call) => {
     // Bikes (and stations, which count them) are listed after the unlocks cut short around now
     // are aborted: a bike stranded by a crash mid-unlock shows up again at once.
