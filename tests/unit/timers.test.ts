@@ -65,7 +65,7 @@ describe('the sweeper', () => {
     const ports = { places: cloudbasePlaces(db), ...cloudbaseRidePorts(db, {}) } as Ports;
     await ports.places.upsert([{ kind: 'bike', id: 'A', code: 'A', lat: 30, lng: 120, status: 'available' }]);
     const requested = new Date(Date.now() - 10_000);
-    expect((await ports.rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: { lat: 30, lng: 120 }, now: requested, lockTimeoutMs: ports.lockTimeoutMs })).ok).toBe(true);
+    expect((await ports.rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: { lat: 30, lng: 120 }, now: requested, lockTimeoutMs: ports.lock.timeoutMs })).ok).toBe(true);
     const main = serveTimer('sweeper', sweep, { ...createCloudbaseWorld(() => ports, {}), log: () => {} });
     expect(await main({ Type: 'Timer', TriggerName: 'every-minute', Time: new Date().toISOString() }, contextOf({}))).toEqual({ ok: true, data: { jobs: { staleUnlocks: { aborted: 1 } } } });
     expect(db.table('rides').get('R1')).toMatchObject({ status: 'aborted' });
