@@ -18,7 +18,7 @@ export interface UserCall extends Call {
 /**
  * A write that lost to concurrent writes of the same records every time it was tried: nothing of
  * it was written, and the same request may simply be sent again (serve answers it as
- * RESOURCE_EXHAUSTED with reason BUSY, as the bookings' `Busy`, never as a bug).
+ * RESOURCE_EXHAUSTED with reason CONTENDED, never as a bug).
  */
 export class Contended extends Error {
   readonly retryable = true;
@@ -194,6 +194,16 @@ export interface Ports {
   bookings: BookingStore;
   /** Where ids and codes come from: `node:crypto` in the functions, seeded in tests. */
   random: RandomSource;
+  /** Reminders (issue 12; the block at the end of this file). */
+  reminders: ReminderStore;
+  bookingReminders: BookingReminderQueries;
+  /** The bills issue's query; null until it exists (bill reminders are then not sent). */
+  billReminders: BillReminderSource | null;
+  notify: Notify;
+  /** Accounts, bills, pay orders and refunds. */
+  bills: BillStore;
+  /** WeChat Pay (or the local sandbox), or the setting that is missing. */
+  pay: PaySetup;
 }
 
 /**
@@ -208,7 +218,8 @@ export type SendOutcome = import('../../shared/reminders').SendOutcome;
 export type MessageToSend = import('../../shared/subscribe-message').SubscribeMessage & { openid: string };
 
 export interface Messenger {
-  send(message: MessageToSend): Promise<SendOutcome>;
+  /** `at`: the run's "now", for the local outbox's `sentAt` (WeChat stamps its own). */
+  send(message: MessageToSend, at?: Date): Promise<SendOutcome>;
 }
 
 /**
@@ -321,3 +332,211 @@ export interface Payments {
   /** Verifies and decrypts a notification; never calls the network. */
   verifyNotification(received: ReceivedNotification, now: Date): VerifiedNotification;
 }
+
+/**
+ * Reminders (issue 12, docs/reminders.md): the quota ledger, the claims that make a send happen at
+ * most once, and the queries that find what is due. Every write is one transaction that reads the
+ * facts and writes what shared/reminders.ts answers. (Types imported inline: this block stays
+ * self-contained at the end of the file.)
+ */
+type TemplateKeyOf = import('../../shared/subscribe-message').TemplateKey;
+export type QuotaIncrements = import('../../shared/reminders').QuotaIncrements;
+export type ReminderRecord = import('../../shared/reminders').ReminderRecord;
+export type ClaimDecision = import('../../shared/reminders').ClaimDecision;
+export type SettledSend = import('../../shared/reminders').SettledSend;
+
+/** What a reminder is about: a booking (`bookings/{id}`) or a utility bill (`bills/{id}`). */
+export interface ReminderSubject {
+  kind: 'booking' | 'bill';
+  id: string;
+}
+
+export interface ReminderClaim {
+  /** `reminderKey(templateKey, subject.id, openid)`: the record's id. */
+  key: string;
+  openid: string;
+  templateKey: TemplateKeyOf;
+  subject: ReminderSubject;
+  now: Date;
+}
+
+export interface ReminderSettle {
+  /** The record this run's claim wrote; the settle writes only while the stored record is still it. */
+  claimed: ReminderRecord;
+  openid: string;
+  templateKey: TemplateKeyOf;
+  outcome: SendOutcome;
+  now: Date;
+}
+
+export interface ReminderStore {
+  /** Atomically: the user's ledger plus the increments (`applyGrant`); answers the ledger after. */
+  grant(openid: string, increments: QuotaIncrements, now: Date): Promise<QuotaIncrements>;
+  quota(openid: string): Promise<QuotaIncrements>;
+  /**
+   * Atomically: reads the record, the user's ledger and the subject's facts (`subjectDue`), asks
+   * `claimReminder`, and writes its answer (the claim and one quota taken, or the final record).
+   */
+  claim(claim: ReminderClaim): Promise<ClaimDecision>;
+  /**
+   * Atomically: when the stored record is still this claim (status `claimed`, same attempt),
+   * writes `settleSend`'s record and moves the ledger (`quotaAfter`); null when it is not.
+   */
+  settle(settle: ReminderSettle): Promise<SettledSend | null>;
+  get(key: string): Promise<ReminderRecord | null>;
+  /** Of these keys, the ones whose reminder is over (sent, skipped or failed): no run looks at them again. */
+  done(keys: readonly string[]): Promise<Set<string>>;
+  /**
+   * Claims whose lease passed at `now` (their sender died): every run looks at them, so that one
+   * no query finds any more (its booking started, its bill was paid) is still resolved.
+   */
+  expiredClaims(now: Date): Promise<Omit<ReminderClaim, 'now'>[]>;
+}
+
+/** The bookings port's reminder queries (a block of their own: the bookings adapters are the bookings issue's). */
+export interface BookingReminderQueries {
+  /** Pending or confirmed bookings with start − 30 min ≤ now < start. */
+  startingSoon(now: Date): Promise<Booking[]>;
+  /** Bookings confirmed (status `confirmed`, `updatedAt` ≥ since) whose slot has not ended at `now`. */
+  confirmedSince(since: Date, now: Date): Promise<Booking[]>;
+}
+
+/** An unpaid utility bill and every user bound to its account. */
+export interface DueBill {
+  bill: import('../../shared/subscribe-message').BillFacts;
+  openids: string[];
+}
+
+/** The bills issue's query for bill reminders (issue 11 implements it on its bills port). */
+export interface BillReminderSource {
+  /** Unpaid utility bills with fromDate ≤ dueDate ≤ toDate ("YYYY-MM-DD"), each with every user bound to its account. */
+  unpaidDueBetween(fromDate: string, toDate: string): Promise<DueBill[]>;
+}
+
+/** The messenger and the settings the reminders need: template ids, field maps, what blocks a template. */
+export interface Notify {
+  messenger: Messenger;
+  /** This deployment's template ids (only the configured ones). */
+  templateIds: Partial<Record<TemplateKeyOf, string>>;
+  fieldMaps: import('../../shared/subscribe-message').FieldMaps;
+  /** The setting problem that stops a template's reminders (naming its variable), or null. */
+  blocked(key: TemplateKeyOf): { variable: string; message: string } | null;
+  /** The local outbox when messages go there: what the local host's `GET /outbox` lists. */
+  outbox?: { messages(): import('./messenger/outbox').OutboxMessage[] };
+}
+
+/**
+ * Accounts, utility and ride bills, pay orders and refunds (functions/lib/sqlite/bills.ts,
+ * functions/lib/cloudbase/bills.ts). Every method that writes several records is one atomic step
+ * that reads the facts, asks the rule of shared/bills.ts or shared/payment.ts and writes its answer.
+ * An order record is also the payment record: once paid it holds WeChat Pay's transaction.
+ * (Types imported inline: this block stays self-contained at the end of the file.)
+ */
+export type AccountType = import('../../shared/bills').AccountType;
+export type BillView = import('../../shared/bills').BillView;
+export type ImportRow = import('../../shared/bills').ImportRow;
+
+export interface StoredBill extends BillView {
+  /** Ride bills: their rider; utility bills: null (their account's bound users see them). */
+  openid: string | null;
+  /** The order that paid it. */
+  paidBy: string | null;
+  /** Its current open order, if any. */
+  openOrder: string | null;
+}
+
+export interface AccountBinding {
+  accountType: AccountType;
+  accountNo: string;
+  /** The utility's name for the holder (unmasked: the use case masks it). */
+  holderName: string;
+  boundAt: Date;
+}
+
+export type PayOrderStatus = 'open' | 'paid' | 'closed';
+
+export interface PayOrder {
+  outTradeNo: string;
+  billId: string;
+  openid: string;
+  amountFen: number;
+  status: PayOrderStatus;
+  createdAt: Date;
+  /** WeChat Pay refuses payment after this (`time_expire`). */
+  expiresAt: Date;
+  prepayId: string | null;
+  prepayIssuedAt: Date | null;
+  /** Once paid: WeChat Pay's transaction id and time. */
+  transactionId: string | null;
+  paidAt: Date | null;
+}
+
+export type RefundState = 'pending' | 'sent' | 'refunded' | 'failed';
+
+export interface OwedRefund {
+  outRefundNo: string;
+  outTradeNo: string;
+  billId: string;
+  refundFen: number;
+  totalFen: number;
+  status: RefundState;
+  createdAt: Date;
+}
+
+export type BindOutcome = import('../../shared/bills').BindDecision & { binding?: AccountBinding };
+
+/** What `openOrder` did: the plan of `planPay`, and the order as it now stands (null when already paid). */
+export type OpenOrderOutcome =
+  | { kind: 'not-found' }
+  | { kind: 'already-paid' }
+  | { kind: 'reuse' | 'refresh-prepay' | 'new-order'; order: PayOrder; bill: StoredBill };
+
+export type RecordPaymentOutcome = import('../../shared/payment').PaymentDecision;
+
+export interface BillStore {
+  /**
+   * Atomically, all or nothing: each row whose (type, number, period) is new becomes an unpaid
+   * bill (id from `billIdOf`), and its account becomes known with the row's holder name; rows
+   * already imported are left as they are and reported by index.
+   */
+  importBills(rows: readonly ImportRow[], now: Date): Promise<{ imported: number; duplicateRows: number[] }>;
+  /**
+   * Atomically: reads the caller's failed binds, the account and the binding; asks `decideBind`;
+   * writes the binding, or one more failure (not-found), or nothing (rate-limited).
+   */
+  bind(input: { openid: string; accountType: AccountType; accountNo: string; holderName: string; now: Date }): Promise<BindOutcome>;
+  /** Removes the caller's binding; false when there was none. */
+  unbind(openid: string, accountType: AccountType, accountNo: string, now: Date): Promise<boolean>;
+  accountsOf(openid: string): Promise<AccountBinding[]>;
+  /** The caller's utility bills (of accounts bound now) and ride bills. */
+  billsOf(openid: string): Promise<StoredBill[]>;
+  /** A bill the caller may see (their ride bill, or a bill of an account they have bound), or null. */
+  billOf(openid: string, billId: string): Promise<StoredBill | null>;
+  /**
+   * Atomically: reads the bill (as `billOf` would) and its open order; asks `planPay`; on
+   * `new-order` writes the order (`outTradeNo`, open, no prepay id yet) and makes it the bill's open
+   * order (an older one stays open until the sweeper settles it).
+   */
+  openOrder(input: { openid: string; billId: string; outTradeNo: string; now: Date }): Promise<OpenOrderOutcome>;
+  /** Stores the prepay id WeChat Pay gave the (still open) order. */
+  setPrepay(outTradeNo: string, prepayId: string, issuedAt: Date): Promise<void>;
+  order(outTradeNo: string): Promise<PayOrder | null>;
+  /**
+   * Atomically: reads the order and its bill; asks `decidePayment`; on record-payment marks the
+   * order paid with the transaction and the bill paid by it (a ride bill also leaves the rider's
+   * unpaid bills); on refund-duplicate marks the order paid and writes a pending refund.
+   */
+  recordPayment(tx: PayTransaction, merchant: { mchId: string; appId: string }, now: Date): Promise<RecordPaymentOutcome>;
+  /** Atomically: an open order -> closed (and no longer its bill's open order); false when it was not open. */
+  closeOrder(outTradeNo: string, now: Date): Promise<boolean>;
+  /** Open orders past `before` (their `expiresAt`), oldest first. */
+  expiredOrders(before: Date, limit: number): Promise<PayOrder[]>;
+  /** Refunds still owed (pending or sent), oldest first. */
+  owedRefunds(limit: number): Promise<OwedRefund[]>;
+  /** pending -> sent, or sent/pending -> refunded | failed; false when it was already settled. */
+  markRefund(outRefundNo: string, status: 'sent' | 'refunded' | 'failed', now: Date): Promise<boolean>;
+  refund(outRefundNo: string): Promise<OwedRefund | null>;
+}
+
+/** The payments adapter of a deployment, or the setting that keeps it from working (pay actions answer FAILED_PRECONDITION). */
+export type PaySetup = { ok: true; payments: Payments } | { ok: false; variable: string; message: string };

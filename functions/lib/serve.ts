@@ -91,7 +91,7 @@ export const TIMER_SKEW_MS = 60_000;
 export type TimerRun<D> = (deps: D, call: Call) => Promise<Result<unknown>>;
 
 /**
- * The door of a timer function (the sweeper, later reminders). An event is the timer's only when
+ * The door of a timer function (the sweeper, reminders). An event is the timer's only when
  * its `Type` is "Timer" and there is no caller: a call with a caller (a mini program's
  * `callFunction`) is PERMISSION_DENIED, an event of another type too. "Now" is the world's clock
  * (the system clock in the cloud; the host's clock locally), and an event whose `Time` is more
@@ -132,7 +132,7 @@ export function timerRefusal(fn: string, event: unknown, caller: string | null, 
 
 /** A thrown error as an answer: `Contended` is a clean retryable refusal, anything else a bug (logged, INTERNAL). */
 function failureOf(err: unknown, logBug: (error: string) => void): Fail {
-  if (err instanceof Contended) return fail('RESOURCE_EXHAUSTED', err.message, 'BUSY');
+  if (err instanceof Contended) return fail('RESOURCE_EXHAUSTED', err.message, 'CONTENDED');
   logBug(err instanceof Error ? err.stack ?? err.message : String(err));
   return fail('INTERNAL', 'internal error, please retry later');
 }

@@ -6,6 +6,13 @@ import { serve, serveTimer, type Main } from '../lib/serve';
 import { startTimers } from './timers';
 import { fail } from '../../shared/result';
 import { localWorld, type LocalContext } from './world';
+import { servePayNotify, type PayNotifyMain } from '../lib/actions/pay-notify';
+import type { HttpAccessAnswer, HttpAccessEvent } from '../lib/wechatpay/http';
+import type { SandboxPayments } from '../lib/wechatpay/sandbox';
+import { sandboxPay } from '../lib/wechatpay/sandbox-route';
+
+/** Where the local host serves `payNotify` as CloudBase HTTP access does (docs/deploy.md's path); `/functions/payNotify` too. */
+export const PAY_NOTIFY_PATH = '/pay/notify';
 
 /** The cloud's own limit for an event. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -20,12 +27,16 @@ export interface HostOptions {
    * `npm start` (NEARBY_TIMERS=off turns it off), off unless asked (tests call them directly).
    */
   timers?: boolean;
+  /** The sandbox behind `ports.pay` (NEARBY_PAY=sandbox): serves `POST /sandbox/pay/{outTradeNo}`. */
+  sandbox?: SandboxPayments;
   log?: (line: Record<string, unknown>) => void;
 }
 
 export interface LocalHost {
   server: Server;
   functions: Record<string, Main>;
+  /** `payNotify`, as HTTP access calls it. */
+  payNotify: PayNotifyMain;
   /** Starts listening on 127.0.0.1 (port 0 picks a free one); resolves to the base URL. */
   listen(port: number): Promise<string>;
   close(): Promise<void>;
@@ -41,7 +52,12 @@ export function createHost(options: HostOptions): LocalHost {
     ...Object.fromEntries(Object.entries(functionActions).map(([name, actions]) => [name, serve(name, actions, world)])),
     ...Object.fromEntries(Object.entries(timerFunctions).map(([name, timer]) => [name, serveTimer(name, timer.run, world)])),
   };
-  const timers = options.timers ? startTimers(functions, log) : null;
+  const payNotify = servePayNotify(world);
+  // The host's own clock, for the timers it fires: the system clock, or with NEARBY_CLOCK=header the
+  // latest X-Nearby-Now run on since it was seen (a demo's "now" is where its requests put it).
+  let lastHeader: { at: number; seen: number } | null = null;
+  const hostNow = () => (lastHeader ? new Date(lastHeader.at + (Date.now() - lastHeader.seen)) : new Date());
+  const timers = options.timers ? startTimers(functions, log, hostNow) : null;
 
   const server = createServer((req, res) => {
     route(req, res).catch((err) => {
@@ -54,6 +70,29 @@ export function createHost(options: HostOptions): LocalHost {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'OPTIONS') return send(res, 204, null);
     if (url.pathname === '/healthz') return send(res, 200, { ok: true });
+    if (url.pathname === '/outbox') {
+      // The local messenger's outbox (API.md, reminders): every message "sent", oldest first.
+      if (req.method !== 'GET') return send(res, 405, fail('INVALID_ARGUMENT', 'use GET'));
+      const outbox = options.ports.notify.outbox;
+      if (!outbox) return send(res, 404, fail('NOT_FOUND', 'no outbox: this host sends subscribe messages to WeChat (NEARBY_MESSENGER=wechat)'));
+      return send(res, 200, { messages: outbox.messages() });
+    }
+    if (url.pathname === PAY_NOTIFY_PATH || url.pathname === '/functions/payNotify') return servePayNotifyHttp(req, res, url);
+    const sandboxPath = /^\/sandbox\/pay\/([^/]+)$/.exec(url.pathname);
+    if (sandboxPath && options.sandbox) {
+      if (req.method !== 'POST') return send(res, 405, fail('INVALID_ARGUMENT', 'use POST'));
+      let context: LocalContext;
+      try {
+        context = contextOf(req);
+        await readBody(req);
+      } catch (err) {
+        if (err instanceof BadRequest) return send(res, 400, fail('INVALID_ARGUMENT', err.message), true);
+        throw err;
+      }
+      const deliver = url.searchParams.get('deliver') !== 'false';
+      const answer = await sandboxPay(options.sandbox, decodeURIComponent(sandboxPath[1]), { deliver, now: context.now, payNotify: (event) => payNotify(event, context) });
+      return send(res, answer.status, answer.body);
+    }
     const fn = /^\/functions\/([^/]+)$/.exec(url.pathname);
     if (fn) {
       if (req.method !== 'POST') return send(res, 405, fail('INVALID_ARGUMENT', 'use POST with a JSON body'));
@@ -73,6 +112,23 @@ export function createHost(options: HostOptions): LocalHost {
     return send(res, 404, fail('NOT_FOUND', `no route ${req.method} ${url.pathname}`));
   }
 
+  /** HTTP access: the raw request becomes the event; the function's status, headers and body the answer. */
+  async function servePayNotifyHttp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    let context: LocalContext;
+    let body: Buffer;
+    try {
+      context = contextOf(req);
+      body = await readBody(req);
+    } catch (err) {
+      if (err instanceof BadRequest) return sendAnswer(res, { statusCode: 400, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: 'FAIL', message: err.message }) });
+      throw err;
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    const event: HttpAccessEvent = { httpMethod: req.method ?? 'POST', path: url.pathname, headers, body: body.toString('utf8'), isBase64Encoded: false };
+    return sendAnswer(res, await payNotify(event, { ...context, openid: null }));
+  }
+
   function contextOf(req: IncomingMessage): LocalContext {
     const openid = String(req.headers['x-wx-openid'] ?? '').trim();
     let now = new Date();
@@ -80,6 +136,7 @@ export function createHost(options: HostOptions): LocalHost {
     if (options.clock === 'header' && typeof header === 'string' && header !== '') {
       now = new Date(header);
       if (Number.isNaN(now.getTime())) throw new BadRequest('X-Nearby-Now: must be an ISO 8601 time');
+      lastHeader = { at: now.getTime(), seen: Date.now() };
     }
     return { openid: openid === '' ? null : openid, now };
   }
@@ -87,6 +144,7 @@ export function createHost(options: HostOptions): LocalHost {
   return {
     server,
     functions,
+    payNotify,
     listen(port) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -116,6 +174,11 @@ function send(res: ServerResponse, status: number, body: unknown, close = false)
     ...(close ? { connection: 'close' } : {}),
   });
   res.end(text);
+}
+
+function sendAnswer(res: ServerResponse, answer: HttpAccessAnswer): void {
+  res.writeHead(answer.statusCode, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+  res.end(answer.body);
 }
 
 /** Reads the body, refusing more than the cloud's 6 MiB without buffering it. */
