@@ -17,3 +17,5 @@ export { qrMatrix } from './qr-matrix';
 export type * from './contract/rides';
 export { DEFAULT_TARIFF, rideFeeFen, yuan, type Tariff } from './tariff';
 export { DEFAULT_QR_BASE, parseBikeQr, bikeCodeFromQuery } from './qr';
+export type { TemplateKey } from './subscribe-message';
+export type * from './contract/subscriptions';
