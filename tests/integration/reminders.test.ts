@@ -127,6 +127,23 @@ describe('reminders through the local host', () => {
     expect((await outbox()).filter((m) => m.openid === 'rm-bob')).toEqual([]);
   });
 
+  it('sends the bill reminder once, 3 days before the due date, to every user bound to the account', async () => {
+    const bill = { accountType: 'electricity', accountNo: '3100123456', holderName: '王小明', period: '2026-11', amountFen: 8800, dueDate: '2026-11-30' };
+    expect((await cloud.call('admin', { action: 'importBills', bills: [bill] }, { openid: ADMIN, now: NOW })).ok).toBe(true);
+    for (const openid of ['rm-bill-1', 'rm-bill-2']) {
+      expect((await cloud.call('bills', { action: 'bindAccount', accountType: 'electricity', accountNo: '3100123456', holderName: '王小明' }, { openid, now: NOW })).ok).toBe(true);
+      expect((await cloud.call('subscriptions', { action: 'grant', results: { [templates.billDue]: 'accept' } }, { openid, now: NOW })).data.quota.billDue).toBe(1);
+    }
+    // 2026-11-26 10:00 in Shanghai: 4 days before, nothing; 2026-11-27 00:00:30: 3 days before.
+    expect((await runTimer('2026-11-26T02:00:00.000Z')).data).toEqual({ sent: 0, skipped: 0, failed: 0 });
+    expect((await runTimer('2026-11-26T16:00:30.000Z')).data).toEqual({ sent: 2, skipped: 0, failed: 0 });
+    expect((await runTimer('2026-11-26T16:01:30.000Z')).data).toEqual({ sent: 0, skipped: 0, failed: 0 });
+    const sent = (await outbox()).filter((m) => m.templateKey === 'billDue');
+    expect(sent.map((m) => m.openid).sort()).toEqual(['rm-bill-1', 'rm-bill-2']);
+    expect(sent[0].page).toMatch(/^packageBill\/pages\/bill\/index\?billId=/);
+    expect(sent[0].data).toMatchObject({ amount2: { value: '¥88.00' }, date3: { value: '2026-11-30' } });
+  });
+
   it('answers GET only on /outbox', async () => {
     const res = await cloud.post('/outbox', '{}');
     expect(res.status).toBe(405);
