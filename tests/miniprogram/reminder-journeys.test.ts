@@ -9,7 +9,7 @@ import { tap, texts, wxMock, type Rendered } from './harness';
 import { hostCall, lastNavigation, openUrl, playDevice, until } from './device';
 import { postJson } from '../../scripts/preview/local-wx';
 import { bookingPage } from '../../shared/subscribe-message';
-import { MESSAGE_TARGET } from '../../shared/wording';
+import { MESSAGE_TARGET, REMINDER_NOTE } from '../../shared/wording';
 
 // Wednesday 25 November 2026, 18:40 in Shanghai.
 const EVENING = new Date('2026-11-25T10:40:00Z');
@@ -67,7 +67,7 @@ async function bookThroughPage(nth: number): Promise<{ id: string; start: string
   const store = await visit(STORE_URL);
   await until(() => texts(store, '.slot-open').length > nth, 'open slots');
   await tap(store, '.slot-open', nth);
-  expect(texts(store, '.confirm-reminder')).toEqual(['确认后可订阅提醒：门店确认时，和开始前 30 分钟']);
+  expect(texts(store, '.confirm-reminder')).toEqual([REMINDER_NOTE.booking]);
   await tap(store, '.confirm-book');
   await until(() => wxMock().navigateTo.mock.calls.length > 0, 'the result page');
   const url = lastNavigation('navigateTo');
