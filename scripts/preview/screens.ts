@@ -124,7 +124,7 @@ export const SCREENS: Screen[] = [
     setup: async (ctx) => {
       await bookDemo(ctx, 'S008', 'local-reminded');
       const booking = await bookDemo(ctx, STAFF_STORE, 'local-reminded', 2);
-      return booking ? { bookingId: String(booking.id) } : {};
+      return booking ? { bookingId: String(booking.id) } : undefined;
     },
   },
   {
@@ -133,7 +133,7 @@ export const SCREENS: Screen[] = [
     openid: 'local-cancelled',
     setup: async (ctx) => {
       const booking = await bookDemo(ctx, STAFF_STORE, 'local-cancelled', 3);
-      if (!booking) return {};
+      if (!booking) return;
       await ctx.call('bookings', { action: 'cancel', bookingId: booking.id }, 'local-cancelled');
       return { bookingId: String(booking.id) };
     },
