@@ -85,7 +85,9 @@ afterAll(async () => {
   await cloud?.close();
 });
 beforeEach(() => jest.clearAllMocks());
-afterEach(() => open.splice(0).forEach((page) => page.detach()));
+afterEach(() => {
+  for (const page of open.splice(0)) page.detach();
+});
 
 describe('book with reminders -> grant -> staff confirm -> timer -> the message opens the booking', () => {
   it('asks inside the tap before the booking request, grants to the host, and the messages open the booking', async () => {
@@ -138,7 +140,7 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
     expect(wxMock().requestSubscribeMessage.mock.calls.map(([o]) => o.tmplIds)).toEqual([[templates.bookingConfirmed]]);
     await until(() => quota('remind-picky').bookingConfirmed === 1, 'the grant');
     expect(quota('remind-picky')).toEqual({ bookingConfirmed: 1 });
-    open.splice(0).forEach((page) => page.detach());
+    for (const page of open.splice(0)) page.detach();
 
     jest.clearAllMocks();
     playDevice(cloud.url, 'remind-off', { now: EVENING, subscriptions: { mainSwitch: false, itemSettings: {} } });
