@@ -136,6 +136,11 @@ export interface BikeLock {
   unlock(bikeId: string, rideId: string): Promise<'ok' | 'failed'>;
 }
 
+/** A lock bounded by its timeout (`timedLock`): an unlock older than `timeoutMs` can no longer confirm. */
+export interface TimedLock extends BikeLock {
+  readonly timeoutMs: number;
+}
+
 /** A create as the use case hands it to the store: the request's own verdict; the facts are read inside. */
 export interface NewBooking {
   openid: string;
@@ -184,13 +189,7 @@ export interface Ports {
   staff: StaffStore;
   rides: RideStore;
   /** The bikes' locks, already bounded by the lock timeout (a late answer counts as 'failed'). */
-  lock: BikeLock;
-  /**
-   * The lock timeout (`NEARBY_LOCK_TIMEOUT_MS`) that bounds `lock`: past it an `unlocking` ride can
-   * no longer confirm and is stale (shared/ride.ts). A number of its own, so that sweeping stale
-   * unlocks never needs the lock itself.
-   */
-  lockTimeoutMs: number;
+  lock: TimedLock;
   tariff: Tariff;
   bookings: BookingStore;
   /** Where ids and codes come from: `node:crypto` in the functions, seeded in tests. */

@@ -37,7 +37,6 @@ export function sqlitePorts(db: Db, options: SqlitePortsOptions = {}): Ports {
     bookings: sqliteBookings(db, random),
     rides: sqliteRides(db),
     lock: timedLock(lock, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
-    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     tariff: options.tariff ?? DEFAULT_TARIFF,
     random,
     bills: sqliteBills(db),
