@@ -199,8 +199,9 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
           await t.ref(BILL_COLLECTIONS.users, openid).set({ ...user, bindFailures: [...failures.map((d) => d.toISOString()), at], updatedAt: at });
           return decision;
         }
+        if (utilityName === null) return decision;
         if (!bound) await t.ref(BILL_COLLECTIONS.users, openid).set({ ...user, accounts: [...user.accounts, { accountType, accountNo, boundAt: at }], updatedAt: at });
-        const binding: AccountBinding = { accountType, accountNo, holderName: utilityName!, boundAt: new Date(bound?.boundAt ?? at) };
+        const binding: AccountBinding = { accountType, accountNo, holderName: utilityName, boundAt: new Date(bound?.boundAt ?? at) };
         return { ...decision, binding };
       });
     },
@@ -251,7 +252,10 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
         const open = current && current.status === 'open' ? current : null;
         const plan = planPay({ billPaid: bill.status === 'paid', open, now });
         if (plan.kind === 'already-paid') return plan;
-        if (plan.kind !== 'new-order') return { kind: plan.kind, order: open!, bill };
+        if (plan.kind !== 'new-order') {
+          if (open === null) throw new Error('planPay kept an order that is not open');
+          return { kind: plan.kind, order: open, bill };
+        }
         const order: PayOrder = {
           outTradeNo,
           billId,
@@ -302,19 +306,22 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
           bill: bill && (bill.status === 'paid' ? { status: 'paid', paidByOutTradeNo: bill.paidBy ?? '' } : { status: 'unpaid' }),
         };
         const decision = decidePayment(tx, merchant, facts);
-        if (decision.kind === 'refuse' || decision.kind === 'already-recorded') return decision;
+        // (decidePayment refuses an order or bill it was not given: the nulls are its answer too.)
+        if (decision.kind === 'refuse' || decision.kind === 'already-recorded' || order === null || bill === null) return decision;
         const paidAt = (tx.successAt ?? now).toISOString();
-        const rider = bill!.type === 'ride' && decision.kind === 'record-payment' && bill!.openid ? riderOf(await t.read(RIDE_COLLECTIONS.riders, bill!.openid)) : null;
+        const riderId = bill.type === 'ride' && decision.kind === 'record-payment' ? bill.openid : null;
+        const rider = riderId === null ? null : riderOf(await t.read(RIDE_COLLECTIONS.riders, riderId));
         await t.ref(BILL_COLLECTIONS.orders, tx.outTradeNo).update({ status: 'paid', transactionId: tx.transactionId ?? `unknown-${tx.outTradeNo}`, paidAt });
         if (decision.kind === 'record-payment') {
-          await t.ref(BILL_COLLECTIONS.bills, order!.billId).update({ status: 'paid', paidBy: tx.outTradeNo, paidAt, openOrder: null });
-          if (rider) {
-            await t.ref(RIDE_COLLECTIONS.riders, bill!.openid!).set({ ...rider, unpaidRideBills: rider.unpaidRideBills.filter((id) => id !== bill!.id), updatedAt: now });
+          await t.ref(BILL_COLLECTIONS.bills, order.billId).update({ status: 'paid', paidBy: tx.outTradeNo, paidAt, openOrder: null });
+          // The rider's unpaid-bills record, in the payment's transaction: the rider can unlock again.
+          if (riderId !== null && rider !== null) {
+            await t.ref(RIDE_COLLECTIONS.riders, riderId).set({ ...rider, unpaidRideBills: rider.unpaidRideBills.filter((id) => id !== bill.id), updatedAt: now });
           }
         } else {
           await t.ref(BILL_COLLECTIONS.refunds, decision.outRefundNo).set({
             outTradeNo: tx.outTradeNo,
-            billId: order!.billId,
+            billId: order.billId,
             refundFen: decision.refundFen,
             totalFen: tx.totalFen,
             status: 'pending',
@@ -330,7 +337,7 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
       return transact(async (tx) => {
         const t = within(tx);
         const order = await t.order(outTradeNo);
-        if (!order || order.status !== 'open') return false;
+        if (order?.status !== 'open') return false;
         await t.ref(BILL_COLLECTIONS.orders, outTradeNo).update({ status: 'closed', closedAt: now.toISOString() });
         const bill = await t.bill(order.billId);
         if (bill && bill.openOrder === outTradeNo) await t.ref(BILL_COLLECTIONS.bills, bill.id).update({ openOrder: null });

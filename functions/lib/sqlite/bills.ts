@@ -174,9 +174,9 @@ export function sqliteBills(db: Db): BillStore {
           insertFailure.run(openid, at);
           return decision;
         }
-        if (decision.kind !== 'bind') return decision;
+        if (decision.kind !== 'bind' || name === undefined) return decision;
         if (boundAt === undefined) insertBinding.run(openid, accountType, accountNo, at);
-        const binding: AccountBinding = { accountType, accountNo, holderName: name!, boundAt: new Date(boundAt ?? at) };
+        const binding: AccountBinding = { accountType, accountNo, holderName: name, boundAt: new Date(boundAt ?? at) };
         return { ...decision, binding };
       });
     },
@@ -210,7 +210,10 @@ export function sqliteBills(db: Db): BillStore {
         const open = current && current.status === 'open' ? current : null;
         const plan = planPay({ billPaid: bill.status === 'paid', open, now });
         if (plan.kind === 'already-paid') return plan;
-        if (plan.kind !== 'new-order') return { kind: plan.kind, order: open!, bill };
+        if (plan.kind !== 'new-order') {
+          if (open === null) throw new Error('planPay kept an order that is not open');
+          return { kind: plan.kind, order: open, bill };
+        }
         const order: PayOrder = {
           outTradeNo,
           billId,
@@ -247,11 +250,12 @@ export function sqliteBills(db: Db): BillStore {
           bill: bill && (bill.status === 'paid' ? { status: 'paid', paidByOutTradeNo: bill.paidBy ?? '' } : { status: 'unpaid' }),
         };
         const decision = decidePayment(tx, merchant, facts);
-        if (decision.kind === 'refuse' || decision.kind === 'already-recorded') return decision;
+        // (decidePayment refuses an order or bill it was not given: the nulls are its answer too.)
+        if (decision.kind === 'refuse' || decision.kind === 'already-recorded' || order === null) return decision;
         const paidAt = (tx.successAt ?? now).toISOString();
         markOrderPaid.run({ outTradeNo: tx.outTradeNo, transactionId: tx.transactionId ?? `unknown-${tx.outTradeNo}`, paidAt });
-        if (decision.kind === 'record-payment') markBillPaid.run({ billId: order!.billId, outTradeNo: tx.outTradeNo, paidAt });
-        else insertRefund.run({ outRefundNo: decision.outRefundNo, outTradeNo: tx.outTradeNo, billId: order!.billId, refundFen: decision.refundFen, totalFen: tx.totalFen, now: now.toISOString() });
+        if (decision.kind === 'record-payment') markBillPaid.run({ billId: order.billId, outTradeNo: tx.outTradeNo, paidAt });
+        else insertRefund.run({ outRefundNo: decision.outRefundNo, outTradeNo: tx.outTradeNo, billId: order.billId, refundFen: decision.refundFen, totalFen: tx.totalFen, now: now.toISOString() });
         return decision;
       });
     },
