@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone } from '../time';
+import { checkDate, checkInstant, isTimeZone } from '../time';
 
 /** Short identifiers: store, station and bike ids, booking ids. */
 export const id = z
@@ -18,20 +18,17 @@ export const hhmm = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must 
 
 export const timezone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as "Asia/Shanghai"');
 
-export const date = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'must be a real calendar date');
+/** A calendar date that exists, in 2000..2099 (shared/time's checkDate). */
+export const date = z.string().superRefine((s, ctx) => {
+  const checked = checkDate(s);
+  if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.message });
+});
 
-/** ISO 8601 instant with an offset (or Z). */
-export const instant = z
-  .string()
-  .max(40)
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO 8601 time with an offset')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a real time');
+/** An ISO 8601 instant with an offset (or Z) whose every field exists, in 2000..2099 (shared/time's checkInstant). */
+export const instant = z.string().superRefine((s, ctx) => {
+  const checked = checkInstant(s);
+  if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.message });
+});
 
 /** A client-chosen idempotency key. */
 export const requestId = z.string().min(1).max(64, 'must be at most 64 characters');

@@ -87,7 +87,7 @@ describe('every schema refuses bad input with a message naming the field', () =>
     ['setStaff openid empty', setStaffParams, { openid: '', storeIds: [] }, /^openid: must not be empty/],
     ['setStaff storeIds not a list', setStaffParams, { openid: 'o', storeIds: 'S1' }, /^storeIds: /],
     ['setStaff store id bad', setStaffParams, { openid: 'o', storeIds: ['S1', 'bad id'] }, /^storeIds\[1\]: may hold only/],
-    ['date 2026-02-30', date, '2026-02-30', /must be a real calendar date/],
+    ['date 2026-02-30', date, '2026-02-30', /must be a real date: the day must be 01..28/],
     ['date 2026/02/03', date, '2026/02/03', /must be a date "YYYY-MM-DD"/],
     ['instant without offset', instant, '2026-11-25T10:00:00', /must be an ISO 8601 time with an offset/],
   ];
