@@ -1,11 +1,5 @@
-import dayjs from 'dayjs';
-import utc from 'dayjs/plugin/utc';
-import timezone from 'dayjs/plugin/timezone';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
-
-export { dayjs };
+// Zone arithmetic on the runtime's own Intl data: no date library in the cloud bundles (dayjs, with
+// its timezone plugin, is the reference the tests compare against: tests/unit/time.test.ts).
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 

@@ -1,8 +1,9 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { describeIssue } from '../../shared/contract/common';
 import { fail, type Result } from '../../shared/result';
 
 import type { Call, UserCall } from './ports';
+import { SettingError } from './settings';
 
 export type { Call, UserCall };
 
@@ -10,22 +11,22 @@ export type Access = 'anyone' | 'user' | 'admin' | 'timer';
 
 export interface Action<D> {
   access: Access;
-  params: z.ZodType;
+  params: z.ZodMiniType;
   run(deps: D, params: any, call: Call): Promise<Result<unknown>>;
 }
 
-type Run<D, S extends z.ZodType, C extends Call> = (deps: D, params: z.output<S>, call: C) => Promise<Result<unknown>>;
+type Run<D, S extends z.ZodMiniType, C extends Call> = (deps: D, params: z.output<S>, call: C) => Promise<Result<unknown>>;
 
 /** An action anybody may call, anonymous callers too. */
-export function anyone<D, S extends z.ZodType>(params: S, run: Run<D, S, Call>): Action<D> {
+export function anyone<D, S extends z.ZodMiniType>(params: S, run: Run<D, S, Call>): Action<D> {
   return { access: 'anyone', params, run };
 }
 /** An action that needs a caller (UNAUTHENTICATED without one). */
-export function user<D, S extends z.ZodType>(params: S, run: Run<D, S, UserCall>): Action<D> {
+export function user<D, S extends z.ZodMiniType>(params: S, run: Run<D, S, UserCall>): Action<D> {
   return { access: 'user', params, run: run as Action<D>['run'] };
 }
 /** An action for the deployment's admins only (PERMISSION_DENIED for everybody else). */
-export function admin<D, S extends z.ZodType>(params: S, run: Run<D, S, UserCall>): Action<D> {
+export function admin<D, S extends z.ZodMiniType>(params: S, run: Run<D, S, UserCall>): Action<D> {
   return { access: 'admin', params, run: run as Action<D>['run'] };
 }
 
@@ -53,8 +54,14 @@ export function serve<D>(fn: string, actions: Actions<D>, world: World<D>): Main
     try {
       result = await dispatch();
     } catch (err) {
-      world.log({ fn, action: actionName, level: 'error', error: err instanceof Error ? err.stack ?? err.message : String(err) });
-      result = fail('INTERNAL', 'internal error, please retry later');
+      if (err instanceof SettingError) {
+        // A deployment setting this action needs is missing or malformed: the operator's to fix.
+        world.log({ fn, action: actionName, level: 'error', setting: err.message });
+        result = fail('FAILED_PRECONDITION', err.message, err.reason);
+      } else {
+        world.log({ fn, action: actionName, level: 'error', error: err instanceof Error ? err.stack ?? err.message : String(err) });
+        result = fail('INTERNAL', 'internal error, please retry later');
+      }
     }
     world.log({ fn, action: actionName, ok: result.ok, code: result.ok ? undefined : result.error.code, ms: Date.now() - started });
     return result;

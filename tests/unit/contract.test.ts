@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { describeIssue, date, instant, nearbyParams, setStaffParams, upsertPlacesParams } from '../../shared/contract';
 
 const store = {
@@ -17,7 +17,7 @@ const bike = { kind: 'bike', id: 'B1', code: 'B1', lat: 31.23, lng: 121.47, stat
 const query = { lat: 31.23, lng: 121.47, kind: 'store' };
 
 /** The message of a refused input: "field.path: what is wrong". */
-function refusal(schema: z.ZodType, input: unknown): string {
+function refusal(schema: z.ZodMiniType, input: unknown): string {
   const parsed = schema.safeParse(input);
   if (parsed.success) throw new Error(`accepted ${JSON.stringify(input).slice(0, 200)}`);
   return describeIssue(parsed.error);
@@ -36,7 +36,7 @@ describe('the contract accepts good requests and fills in defaults', () => {
 });
 
 describe('every schema refuses bad input with a message naming the field', () => {
-  const cases: Array<[string, z.ZodType, unknown, RegExp]> = [
+  const cases: Array<[string, z.ZodMiniType, unknown, RegExp]> = [
     ['nearby lat 91', nearbyParams, { ...query, lat: 91 }, /^lat: must be between -90 and 90/],
     ['nearby lat -90.0001', nearbyParams, { ...query, lat: -90.0001 }, /^lat: /],
     ['nearby lng "x"', nearbyParams, { ...query, lng: 'x' }, /^lng: /],

@@ -1,9 +1,12 @@
-import { setStaffParams, upsertPlacesParams } from '../../../shared/contract/admin';
+import { setStaffParams, upsertPlacesParams, whoamiParams } from '../../../shared/contract/admin';
+import { ok } from '../../../shared/result';
 import type { Ports } from '../ports';
-import { admin, type Actions } from '../serve';
+import { admin, user, type Actions } from '../serve';
 import { setStaff, upsertPlaces } from '../usecases/places';
 
-export const adminActions: Actions<Ports> = {
+/** The `admin` function: imports and staff for admins; `whoami` for anyone signed in (how the first admin learns their OPENID). */
+export const adminActions: Actions<Pick<Ports, 'places' | 'staff'>> = {
   upsertPlaces: admin(upsertPlacesParams, (ports, p) => upsertPlaces(ports, p)),
   setStaff: admin(setStaffParams, (ports, p) => setStaff(ports, p)),
+  whoami: user(whoamiParams, async (_ports, _p, call) => ok({ openid: call.caller })),
 };

@@ -1,10 +1,17 @@
+import { tariffFrom } from '../../../shared/tariff';
+import { cloudLockFrom } from '../lock';
 import type { Ports } from '../ports';
+import type { World } from '../serve';
+import { lazily } from '../settings';
+import type { BookingPorts } from '../usecases/booking';
+import type { RideDeps } from '../usecases/ride';
 import { asBookingsDb, cloudbaseBookings } from './bookings';
 import { cloudbaseDb, type CloudbaseDb } from './db';
 import { cloudbasePlaces } from './places';
-import { cloudbaseRidePorts } from './rides';
+import { asRideDb, cloudbaseRides } from './rides';
 import type { AdapterDb } from './sdk';
 import { cloudbaseStaff } from './staff';
+import { createCloudbaseWorld } from './world';
 
 /**
  * The SDK's database seen through the narrow interface the adapters are written against.
@@ -17,13 +24,50 @@ export function asAdapterDb(db: CloudbaseDb): AdapterDb {
   return checked as AdapterDb;
 }
 
-/** The production adapters behind every port (add a port's CloudBase adapter here). */
-export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Record<string, string | undefined> = process.env): Ports {
-  const adapterDb = asAdapterDb(db);
-  return {
-    places: cloudbasePlaces(adapterDb),
-    staff: cloudbaseStaff(adapterDb),
-    bookings: cloudbaseBookings(asBookingsDb(db)),
-    ...cloudbaseRidePorts(db, env),
-  };
+type Env = Record<string, string | undefined>;
+
+// One builder per function: a function's entry names its own, and esbuild leaves the others (and
+// their adapters) out of its bundle. Each port is made on first use, so that a port whose setting
+// is missing refuses only the actions that use it (functions/lib/settings.ts).
+
+/** `geo`: the places. */
+export function geoPorts(db: CloudbaseDb = cloudbaseDb()): Pick<Ports, 'places'> {
+  return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)) });
 }
+
+/** `admin`: places and staff. */
+export function adminPorts(db: CloudbaseDb = cloudbaseDb()): Pick<Ports, 'places' | 'staff'> {
+  return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), staff: () => cloudbaseStaff(asAdapterDb(db)) });
+}
+
+/** `bookings`: bookings, the stores they belong to, staff. */
+export function bookingPorts(db: CloudbaseDb = cloudbaseDb()): BookingPorts {
+  return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), staff: () => cloudbaseStaff(asAdapterDb(db)), bookings: () => cloudbaseBookings(asBookingsDb(db)) });
+}
+
+/**
+ * `rides`: rides, the lock chosen by NEARBY_LOCK (none unless an operator chooses one: see
+ * functions/lib/lock) and the tariff (NEARBY_TARIFF_*).
+ */
+export function ridePorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.env): RideDeps {
+  return lazily({ rides: () => cloudbaseRides(asRideDb(db)), lock: () => cloudLockFrom(env), tariff: () => tariffFrom(env) });
+}
+
+/** Every port over one database (operator tools and tests; a function takes only its own). */
+export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.env): Ports {
+  const adapterDb = asAdapterDb(db);
+  return lazily({
+    places: () => cloudbasePlaces(adapterDb),
+    staff: () => cloudbaseStaff(adapterDb),
+    bookings: () => cloudbaseBookings(asBookingsDb(db)),
+    rides: () => cloudbaseRides(asRideDb(db)),
+    lock: () => cloudLockFrom(env),
+    tariff: () => tariffFrom(env),
+  });
+}
+
+/**
+ * A world over every port (operator tools, and a function that truly needs them all). Built on first
+ * use: the SDK is initialised by the first call that needs a port, never at import time.
+ */
+export const cloudbaseWorld: World<Ports> = /* @__PURE__ */ createCloudbaseWorld(() => cloudbasePorts());

@@ -18,8 +18,11 @@
  * not answer in time counts as 'failed'.
  */
 import type { BikeLock } from '../ports';
+import { SettingError } from '../settings';
+import { simulatedLock } from './simulated';
 
 export { simulatedLock, seededRandom, type SimulatedLockSettings } from './simulated';
+
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 3000;
 
@@ -42,6 +45,22 @@ export function timedLock(lock: BikeLock, timeoutMs: number = DEFAULT_LOCK_TIMEO
       });
     },
   };
+}
+
+/** What the cloud answers for unlocks while no lock adapter is configured (serve: FAILED_PRECONDITION / LOCK_FAILED). */
+export const NO_LOCK_MESSAGE = 'no bike lock configured: unlocks are refused until the operator sets NEARBY_LOCK (see docs/deploy.md)';
+
+/**
+ * The cloud's lock, chosen by NEARBY_LOCK. Unset: none, and every unlock is refused before a bike
+ * is reserved (a cloud must never pretend a bike opened). "simulated": the simulated lock, for a
+ * demo environment only, chosen explicitly. A real adapter gets its own value here.
+ */
+export function cloudLockFrom(env: Record<string, string | undefined>): BikeLock {
+  const choice = (env.NEARBY_LOCK ?? '').trim();
+  if (choice === '') throw new SettingError(NO_LOCK_MESSAGE, 'LOCK_FAILED');
+  if (choice !== 'simulated') throw new SettingError(`NEARBY_LOCK must be "simulated" (a demo environment) or empty (no lock), not "${choice.slice(0, 32)}"`, 'LOCK_FAILED');
+  const settings = lockSettingsFrom(env);
+  return timedLock(simulatedLock({ delayMs: settings.delayMs, failureRate: settings.failureRate }), settings.timeoutMs);
 }
 
 /** Lock settings from the environment: NEARBY_LOCK_DELAY_MS, NEARBY_LOCK_FAILURE_RATE, NEARBY_LOCK_TIMEOUT_MS. */
