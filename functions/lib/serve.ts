@@ -37,6 +37,8 @@ export interface World<D> {
   now(context: unknown): Date;
   isAdmin(openid: string): boolean;
   log(line: Record<string, unknown>): void;
+  /** What an operator must know of an unexpected failure (a refused credential, a missing index), for its log line. */
+  causeOf?(err: unknown): string | null;
 }
 
 export type Actions<D> = Record<string, Action<D>>;
@@ -59,7 +61,8 @@ export function serve<D>(fn: string, actions: Actions<D>, world: World<D>): Main
         world.log({ fn, action: actionName, level: 'error', setting: err.message });
         result = fail('FAILED_PRECONDITION', err.message, err.reason);
       } else {
-        world.log({ fn, action: actionName, level: 'error', error: err instanceof Error ? err.stack ?? err.message : String(err) });
+        const cause = world.causeOf?.(err) ?? undefined;
+        world.log({ fn, action: actionName, level: 'error', cause, error: err instanceof Error ? err.stack ?? err.message : String(err) });
         result = fail('INTERNAL', 'internal error, please retry later');
       }
     }

@@ -1,6 +1,7 @@
 import * as tcb from '@cloudbase/node-sdk';
 import type { World } from '../serve';
 import { SettingError } from '../settings';
+import { cloudbaseCause } from './db';
 
 /** The admins of a deployment: `NEARBY_ADMIN_OPENIDS`, a comma list of OPENIDs. */
 export function adminsFrom(list: string | undefined): Set<string> {
@@ -39,6 +40,7 @@ export function createCloudbaseWorld<D>(makePorts: () => D, env: Record<string, 
       return admins.has(openid);
     },
     log: (line) => console.log(JSON.stringify(line)),
+    causeOf: cloudbaseCause,
   };
 }
 
