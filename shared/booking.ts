@@ -1,6 +1,11 @@
+import { slotKey, type SlotCheck, type SlotTime } from './slots';
+
 /**
- * The booking rules: states and their moves, the check-in window, the per-customer limit.
- * Pure: every rule takes `now` as an argument.
+ * The booking rules: states and their moves, the check-in window, the per-customer limit, and
+ * the one decision of a create (replay, slot, already booked, limit, full: in that order).
+ * Pure: every rule takes `now` and the facts it needs as arguments; both back ends read the
+ * facts inside their atomic step, ask these rules and write what they answer. No adapter decides,
+ * orders or words a refusal.
  *
  *   pending --confirm (staff)--> confirmed
  *   pending | confirmed --checkIn (staff, inside the window)--> checked_in
@@ -53,7 +58,7 @@ export const isUpcoming = (b: { end: string }, now: Date): boolean => Date.parse
 
 export type Refusal = {
   ok: false;
-  code: 'FAILED_PRECONDITION' | 'PERMISSION_DENIED';
+  code: 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'FAILED_PRECONDITION' | 'PERMISSION_DENIED' | 'ALREADY_EXISTS' | 'RESOURCE_EXHAUSTED';
   reason: string;
   message: string;
 };
@@ -116,6 +121,79 @@ export function canCheckIn(b: Booking, now: Date): Verdict {
   if (now < opensAt) return refuse('FAILED_PRECONDITION', 'TOO_EARLY', `code: check-in opens ${CHECK_IN_OPENS_MIN} minutes before the slot (${b.start})`);
   if (now >= closesAt) return refuse('FAILED_PRECONDITION', 'TOO_LATE', `code: the slot ended at ${b.end}`);
   return { ok: true };
+}
+
+/** What a move between states does besides the status: a cancel gives the place back; leaving the active states ends the customer's hold of the slot. */
+export function effectsOfMove(from: BookingStatus, to: BookingStatus): { freesPlace: boolean; leavesActive: boolean } {
+  const leavesActive = isActive(from) && !isActive(to);
+  return { freesPlace: leavesActive && to === 'cancelled', leavesActive };
+}
+
+/** What a create asks for, as the use case checked it: the store's slot, or why there is none. */
+export type SlotRequest =
+  | { ok: true; storeId: string; slot: SlotTime; capacity: number }
+  | { ok: false; refusal: Refusal };
+
+/** The facts a create is decided on, read by the store inside its atomic step. */
+export interface CreateFacts {
+  /** The caller's booking made by this requestId, if any. */
+  replay: Booking | null;
+  /** The caller's active bookings (those whose slot has not ended at least; more is fine). */
+  active: readonly { storeId: string; start: string; end: string }[];
+  /** Places already taken in the slot (0 when nobody booked it). */
+  booked: number;
+}
+
+export type CreateDecision =
+  | { kind: 'replay'; booking: Booking }
+  | { kind: 'refuse'; refusal: Refusal }
+  | { kind: 'book'; storeId: string; slot: SlotTime };
+
+/**
+ * THE decision of a create, in one order for both back ends:
+ * 1. the requestId was seen: the first booking, whatever changed since (slot started, full, ...);
+ * 2. the request itself is refused (no store, off the grid, started, too far ahead);
+ * 3. the caller already holds an active booking of this slot: ALREADY_EXISTS `ALREADY_BOOKED`;
+ * 4. the caller holds `MAX_UPCOMING_BOOKINGS` upcoming active bookings: RESOURCE_EXHAUSTED `TOO_MANY_BOOKINGS`;
+ * 5. the slot is full (`booked >= capacity`): RESOURCE_EXHAUSTED `SLOT_FULL`;
+ * else book it.
+ * @example decideCreate({ ok: true, storeId: 'S1', slot, capacity: 3 }, { replay: null, active: [], booked: 3 }, now)
+ * // => { kind: 'refuse', refusal: { code: 'RESOURCE_EXHAUSTED', reason: 'SLOT_FULL', ... } }
+ */
+export function decideCreate(request: SlotRequest, facts: CreateFacts, now: Date): CreateDecision {
+  if (facts.replay) return { kind: 'replay', booking: facts.replay };
+  if (!request.ok) return { kind: 'refuse', refusal: request.refusal };
+  const { storeId, slot, capacity } = request;
+  const key = slotKey(slot.start);
+  if (facts.active.some((b) => b.storeId === storeId && slotKey(b.start) === key)) {
+    return { kind: 'refuse', refusal: refuse('ALREADY_EXISTS', 'ALREADY_BOOKED', `start: you already hold a booking for the slot at ${slot.start}`) };
+  }
+  if (facts.active.filter((b) => isUpcoming(b, now)).length >= MAX_UPCOMING_BOOKINGS) {
+    return { kind: 'refuse', refusal: refuse('RESOURCE_EXHAUSTED', 'TOO_MANY_BOOKINGS', `you already hold ${MAX_UPCOMING_BOOKINGS} upcoming bookings, the most one customer may hold`) };
+  }
+  if (facts.booked >= capacity) {
+    return { kind: 'refuse', refusal: refuse('RESOURCE_EXHAUSTED', 'SLOT_FULL', `start: the slot at ${slot.start} is full`) };
+  }
+  return { kind: 'book', storeId, slot };
+}
+
+/** The request's own verdict: the slot rules' answer on the requested start, as a SlotRequest. */
+export function slotRequest(storeId: string, capacity: number, check: SlotCheck): SlotRequest {
+  if (!check.ok) return { ok: false, refusal: refuse(check.code, check.reason, check.message) };
+  return { ok: true, storeId, slot: check.slot, capacity };
+}
+
+/** No store of that id (a create's request refusal; a replay still wins over it). */
+export function noStore(storeId: string): Refusal {
+  return refuse('NOT_FOUND', 'NO_STORE', `storeId: no store "${storeId}"`);
+}
+
+/**
+ * The answer when the database kept refusing a write for concurrent ones (CloudBase conflicts
+ * after every retry): nothing was written, and the same request (same requestId) may be sent again.
+ */
+export function busy(): Refusal {
+  return refuse('RESOURCE_EXHAUSTED', 'BUSY', 'too many requests for the same bookings at once; nothing was changed, try again');
 }
 
 /**

@@ -16,6 +16,13 @@ export interface SlotTime {
   date: string;
 }
 
+/**
+ * A slot's key in counters, holds and indexes, in both back ends: its start as a UTC ISO string
+ * (one key whatever offset the start was written in; sorts as time).
+ * @example slotKey('2026-11-25T10:00:00+08:00') // => '2026-11-25T02:00:00.000Z'
+ */
+export const slotKey = (iso: string): string => new Date(Date.parse(iso)).toISOString();
+
 /** How many local dates are bookable: today and the next six. */
 export const BOOKING_DAYS = 7;
 

@@ -1,6 +1,7 @@
 import type { LatLng, Polygon } from '../../shared/geo';
 import type { Place, PlaceKind } from '../../shared/places';
-import type { Booking, BookingStatus } from '../../shared/booking';
+import type { Booking, BookingStatus, Refusal, SlotRequest, Verdict } from '../../shared/booking';
+import type { RandomSource } from '../../shared/checkin-code';
 import type { Bike, Station } from '../../shared/places';
 import type { Tariff } from '../../shared/tariff';
 
@@ -121,43 +122,48 @@ export interface BikeLock {
   unlock(bikeId: string, rideId: string): Promise<'ok' | 'failed'>;
 }
 
-/** A booking to write: its slot already checked against the rules by the use case. */
+/** A create as the use case hands it to the store: the request's own verdict, decided facts are read inside. */
 export interface NewBooking {
   openid: string;
-  storeId: string;
-  /** The slot, ISO in the store's offset, and the store-local date it belongs to. */
-  start: string;
-  end: string;
-  slotDate: string;
-  /** The store's `slot.capacity` at booking time. */
-  capacity: number;
   requestId: string | null;
+  /** The store's slot (and its `slot.capacity` at booking time), or why the request has none. */
+  request: SlotRequest;
   now: Date;
-  /** The caller may hold at most this many upcoming active bookings. */
-  maxUpcoming: number;
 }
 
-export type CreateBookingOutcome =
-  | { ok: true; booking: Booking; replayed: boolean }
-  | { ok: false; refusal: 'ALREADY_BOOKED' | 'TOO_MANY_BOOKINGS' | 'SLOT_FULL' };
+/**
+ * The database kept refusing the write for concurrent ones (CloudBase: conflicts after every
+ * retry): nothing was written; the core words the answer (`busy()` in shared/booking.ts).
+ */
+export interface Busy {
+  ok: false;
+  busy: true;
+}
 
-/** Bookings and the per-slot counters that hold capacity. Every method that writes is atomic on its own. */
+export type CreateBookingOutcome = { ok: true; booking: Booking; replayed: boolean } | { ok: false; refusal: Refusal } | Busy;
+
+export type MoveBookingOutcome = { ok: true; booking: Booking } | { ok: false; refusal: Refusal } | { ok: false; missing: true } | Busy;
+
+/**
+ * Bookings and the per-slot counters that hold capacity. Every method that writes is one atomic
+ * step that reads the facts, asks the rule in shared/booking.ts and writes its answer.
+ */
 export interface BookingStore {
   /**
-   * Atomically: the caller's booking with this requestId if there is one (replayed); else refuses a
-   * second active booking of the caller for the slot, a caller at the limit, a full slot (counter
-   * `booked < capacity`, then `booked + 1`); else writes the booking with a fresh unique code.
+   * Atomically: reads the caller's booking for the requestId, the caller's active bookings and
+   * the slot's counter; `decideCreate` answers; on "book", takes the place and writes the booking
+   * with a fresh unique code.
    */
   create(input: NewBooking): Promise<CreateBookingOutcome>;
-  byRequest(openid: string, requestId: string): Promise<Booking | null>;
   get(bookingId: string): Promise<Booking | null>;
   /** The booking holding this check-in code (codes are never reused). */
   byCode(code: string): Promise<Booking | null>;
   /**
-   * Atomically moves a booking from one of `from` to `to`; null when it was in none of them
-   * (someone moved it first). Moving an active booking to `cancelled` frees its place, once.
+   * Atomically: reads the booking, asks `rule` (canCancel, canConfirm, canCheckIn with their
+   * caller and now), and when it agrees moves the booking to `to` with the move's effects
+   * (`effectsOfMove`: a cancel frees the place once; leaving the active states ends the hold).
    */
-  move(bookingId: string, from: readonly BookingStatus[], to: BookingStatus, now: Date): Promise<Booking | null>;
+  move(bookingId: string, rule: (booking: Booking) => Verdict, to: BookingStatus, now: Date): Promise<MoveBookingOutcome>;
   /** A customer's bookings: every upcoming one (slot not ended at `now`) and the latest `pastLimit` past ones. */
   ofCustomer(openid: string, now: Date, pastLimit: number): Promise<Booking[]>;
   /** A store's bookings of slots belonging to a local date, by start. */
@@ -175,4 +181,6 @@ export interface Ports {
   lock: BikeLock;
   tariff: Tariff;
   bookings: BookingStore;
+  /** Where ids and codes come from (`node:crypto` in the functions, seeded in tests). */
+  random: RandomSource;
 }

@@ -13,12 +13,12 @@ import { type BookingPorts, cancelBooking, checkIn, confirmBooking, createBookin
 
 /** The `bookings` function: customers book and cancel slots; staff see the day, confirm and check in. */
 export const bookingsActions: Actions<BookingPorts> = {
-  slots: anyone(slotsParams, (ports, p, call) => listSlots(ports, p, call.now)),
-  create: user(createBookingParams, (ports, p, call) => createBooking(ports, p, call.caller, call.now)),
-  cancel: user(cancelBookingParams, (ports, p, call) => cancelBooking(ports, p, call.caller, call.now)),
-  mine: user(mineParams, (ports, _p, call) => myBookings(ports, call.caller, call.now)),
-  day: user(dayParams, (ports, p, call) => dayBookings(ports, p, call.caller)),
-  confirm: user(confirmBookingParams, (ports, p, call) => confirmBooking(ports, p, call.caller, call.now)),
-  checkIn: user(checkInParams, (ports, p, call) => checkIn(ports, p, call.caller, call.now)),
-  staffStores: user(staffStoresParams, (ports, _p, call) => staffStores(ports, call.caller, call.now)),
+  slots: anyone(slotsParams, listSlots),
+  create: user(createBookingParams, createBooking),
+  cancel: user(cancelBookingParams, cancelBooking),
+  mine: user(mineParams, (ports, _p, call) => myBookings(ports, call)),
+  day: user(dayParams, dayBookings),
+  confirm: user(confirmBookingParams, confirmBooking),
+  checkIn: user(checkInParams, checkIn),
+  staffStores: user(staffStoresParams, (ports, _p, call) => staffStores(ports, call)),
 };

@@ -2,6 +2,7 @@ import { tariffFrom } from '../../../shared/tariff';
 import { cloudLockFrom } from '../lock';
 import type { Ports } from '../ports';
 import type { World } from '../serve';
+import { cryptoRandom } from '../random';
 import { lazily } from '../settings';
 import type { BookingPorts } from '../usecases/booking';
 import type { RideDeps } from '../usecases/ride';
@@ -42,7 +43,7 @@ export function adminPorts(db: CloudbaseDb = cloudbaseDb()): Pick<Ports, 'places
 
 /** `bookings`: bookings, the stores they belong to, staff. */
 export function bookingPorts(db: CloudbaseDb = cloudbaseDb()): BookingPorts {
-  return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), staff: () => cloudbaseStaff(asAdapterDb(db)), bookings: () => cloudbaseBookings(asBookingsDb(db)) });
+  return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), staff: () => cloudbaseStaff(asAdapterDb(db)), bookings: () => cloudbaseBookings(asBookingsDb(db), cryptoRandom) });
 }
 
 /**
@@ -59,7 +60,8 @@ export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Env = proce
   return lazily({
     places: () => cloudbasePlaces(adapterDb),
     staff: () => cloudbaseStaff(adapterDb),
-    bookings: () => cloudbaseBookings(asBookingsDb(db)),
+    bookings: () => cloudbaseBookings(asBookingsDb(db), cryptoRandom),
+    random: () => cryptoRandom,
     rides: () => cloudbaseRides(asRideDb(db)),
     lock: () => cloudLockFrom(env),
     tariff: () => tariffFrom(env),

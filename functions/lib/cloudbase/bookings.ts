@@ -1,73 +1,82 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { ACTIVE_STATUSES, type Booking, type BookingStatus } from '../../../shared/booking';
+import { createHash } from 'node:crypto';
+import { decideCreate, effectsOfMove, isUpcoming, type Booking, type CreateFacts } from '../../../shared/booking';
 import { newBookingId, newCheckInCode, type RandomSource } from '../../../shared/checkin-code';
-import type { BookingStore, CreateBookingOutcome, NewBooking } from '../ports';
-import { DUPLICATE_WRITE, errorCode, type CloudbaseDb } from './db';
+import { slotKey } from '../../../shared/slots';
+import type { BookingStore, Busy, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
+import { cryptoRandom } from '../random';
+import { errorCode, TRANSACTION_CONFLICT, type CloudbaseDb } from './db';
+import type { Doc } from './sdk';
 
 /**
- * Bookings in CloudBase. No multi-document transaction is needed (a `where(...).update()` would
- * not join one anyway): every rule that must hold under concurrency is one conditional write.
+ * Bookings in CloudBase. Every write is ONE `runTransaction` of `doc(id)` reads and writes (the
+ * only operations that join a transaction): it reads the facts, asks the rule in shared/booking.ts
+ * (`decideCreate`, or the move's rule) and writes the answer, all or nothing. A function stopped
+ * anywhere (a timeout, a crash) leaves either everything or nothing: there is no compensation.
  *
- * - `slot_counters`: one document per (store, slot), `_id` = `${storeId}|${slotKey}`, made lazily
- *   (two first bookings racing to make it: the loser's `add` is a duplicate and it goes on); a
- *   place is taken by `where({ _id, booked: _.lt(capacity) }).update({ booked: _.inc(1) })` and
- *   `updated === 1`, given back by `where({ _id, booked: _.gt(0) }).update({ booked: _.inc(-1) })`.
- * - `booking_holds`: `_id` = hash(openid, store, slot), added before the counter moves and
- *   removed when the booking leaves the active states: one active booking per caller and slot.
- * - `bookings`: `_id` = the booking id; with a requestId the id is derived from (openid,
- *   requestId), so a second copy of a request can only find the first's booking, never write
- *   another. A unique index on `code` (cloudbase/database.json) keeps codes unique; a clash
- *   draws again.
- * Order: hold -> counter -> booking; when a later step fails, the earlier ones are undone
- * (compensation), so a crash between them can at worst leave a place held without a booking,
- * never a booking without its place.
- * The 5-upcoming limit is a count, so two *different* concurrent requests of one caller may pass
- * it together (capacity and idempotency stay exact); SQLite checks it inside its transaction.
+ * Documents, each with a deterministic `_id` so that two racing transactions meet on it:
+ * - `bookings/{id}`: the booking; `id` = `bk_r` + sha256(openid, requestId) when the request has
+ *   a requestId (a copy of the request reads the first's booking: the replay), else random.
+ * - `slot_counters/{storeId|slotKey}`: `booked`, the places taken (made by the first booking).
+ * - `booking_customers/{openid}`: `active`, the customer's active bookings with their store and
+ *   slot: the customer's holds. Every transaction that adds or removes an active booking writes
+ *   it, so the "already booked" and "5 upcoming" facts are exact at any "now", and two creates of
+ *   one customer conflict instead of both passing a count.
+ * - `booking_codes/{code}`: `bookingId`: the check-in code taken in the same transaction as the
+ *   booking (read first, drawn again when taken; a racing transaction on the same code conflicts).
+ *
+ * Conflicts: the SDK's `runTransaction` runs the callback again at once up to 3 times; when it
+ * still conflicts we wait a random few milliseconds (jitter) and try again, `CONFLICT_ROUNDS`
+ * times, then answer Busy (the core words it `RESOURCE_EXHAUSTED` reason `BUSY`): nothing written,
+ * and the client may send the same request (same requestId) again.
  */
 
 export const BOOKING_COLLECTIONS = {
   bookings: 'bookings',
   counters: 'slot_counters',
-  holds: 'booking_holds',
+  customers: 'booking_customers',
+  codes: 'booking_codes',
 } as const;
 
-/** The slice of the SDK's database this adapter uses (checked against the SDK by `asBookingsDb`). */
-export interface BookingsDb {
-  command: {
-    lt(value: unknown): unknown;
-    gt(value: unknown): unknown;
-    lte(value: unknown): unknown;
-    in(values: unknown[]): unknown;
-    inc(n: number): unknown;
-  };
-  collection(name: string): BookingsCollection;
+/** Rounds of `runTransaction` (each already 4 attempts in the SDK) before answering Busy. */
+export const CONFLICT_ROUNDS = 6;
+/** The jitter before round n is uniform in [0, JITTER_MS * 2^n). */
+export const JITTER_MS = 8;
+/** Draws of a check-in code before giving up (a clash is ~1 in 10^11 per booking). */
+const CODE_DRAWS = 6;
+
+interface TxDocRef {
+  get(): Promise<{ data: Doc | null }>;
+  set(data: object): Promise<unknown>;
+  update(data: object): Promise<unknown>;
+}
+export interface BookingsTransaction {
+  collection(name: string): { doc(id: string): TxDocRef };
 }
 
 interface BookingsQuery {
   where(query: object): BookingsQuery;
   orderBy(field: string, direction: 'asc' | 'desc'): BookingsQuery;
   limit(n: number): BookingsQuery;
-  get(): Promise<{ data: any[] }>;
-  count(): Promise<{ total?: number }>;
-  update(data: object): Promise<{ updated?: number }>;
+  get(): Promise<{ data: Doc[] }>;
 }
 
-interface BookingsCollection extends BookingsQuery {
-  doc(id: string): {
-    get(): Promise<{ data: any[] }>;
-    remove(): Promise<unknown>;
+/** The slice of the SDK's database this adapter uses. */
+export interface BookingsDb {
+  command: {
+    gt(value: unknown): unknown;
+    lte(value: unknown): unknown;
+    in(values: unknown[]): unknown;
   };
-  add(data: object): Promise<{ id?: string }>;
+  collection(name: string): BookingsQuery & { doc(id: string): { get(): Promise<{ data: Doc[] }> } };
+  runTransaction<T>(run: (tx: BookingsTransaction) => Promise<T>, times?: number): Promise<T>;
 }
 
-/** The SDK's database as this adapter's narrow interface (a type error here means the SDK changed). */
+/** The SDK's database as this adapter's narrow interface (its `runTransaction` is declared `any` by the SDK). */
 export function asBookingsDb(db: CloudbaseDb): BookingsDb {
-  const checked: BookingsDb = db;
-  return checked;
+  const checked: Omit<BookingsDb, 'runTransaction'> = db;
+  return checked as BookingsDb;
 }
 
-const cryptoRandom: RandomSource = { bytes: (n) => randomBytes(n) };
-const slotKey = (iso: string): string => new Date(Date.parse(iso)).toISOString();
 const digest = (...parts: string[]): string => createHash('sha256').update(parts.join('\n')).digest('hex');
 
 /** The booking id of a request: derived from (openid, requestId), so its copies share one `_id`. */
@@ -75,195 +84,163 @@ export function requestBookingId(openid: string, requestId: string): string {
   return `bk_r${digest('request', openid, requestId).slice(0, 40)}`;
 }
 export const counterId = (storeId: string, key: string): string => `${storeId}|${key}`;
-export const holdId = (openid: string, storeId: string, key: string): string => `h_${digest('hold', openid, storeId, key).slice(0, 40)}`;
 
-const isDuplicate = (err: unknown): boolean => errorCode(err) === DUPLICATE_WRITE || /duplicate/i.test(String((err as Error)?.message ?? ''));
+/** A booking as stored in CloudBase: the booking, keyed by `_id`, with its sortable slot keys. */
+type BookingDoc = Omit<Booking, 'id'> & { _id: string; slotKey: string; endKey: string };
+/** One active booking of a customer, as `booking_customers/{openid}.active` lists it. */
+type ActiveEntry = { bookingId: string; storeId: string; start: string; end: string };
+
+const toBooking = (d: Doc): Booking => {
+  const b = d as BookingDoc;
+  return {
+    id: b._id,
+    openid: b.openid,
+    storeId: b.storeId,
+    start: b.start,
+    end: b.end,
+    slotDate: b.slotDate,
+    status: b.status,
+    code: b.code,
+    requestId: b.requestId ?? null,
+    createdAt: b.createdAt,
+    updatedAt: b.updatedAt,
+  };
+};
+
+const activeOf = (d: Doc | null): ActiveEntry[] => (Array.isArray(d?.active) ? (d.active as ActiveEntry[]) : []);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A booking as stored in CloudBase: the stored booking, keyed by `_id`, with its sortable slot keys. */
-interface BookingDoc extends Omit<Booking, 'id'> {
-  _id: string;
-  slotKey: string;
-  endKey: string;
+export interface CloudbaseBookingsOptions {
+  conflictRounds?: number;
+  jitterMs?: number;
 }
 
-const toBooking = (d: BookingDoc): Booking => ({
-  id: d._id,
-  openid: d.openid,
-  storeId: d.storeId,
-  start: d.start,
-  end: d.end,
-  slotDate: d.slotDate,
-  status: d.status,
-  code: d.code,
-  requestId: d.requestId ?? null,
-  createdAt: d.createdAt,
-  updatedAt: d.updatedAt,
-});
-
-export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoRandom): BookingStore {
+export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoRandom, options: CloudbaseBookingsOptions = {}): BookingStore {
   const _ = db.command;
+  const rounds = options.conflictRounds ?? CONFLICT_ROUNDS;
+  const jitterMs = options.jitterMs ?? JITTER_MS;
   const bookings = () => db.collection(BOOKING_COLLECTIONS.bookings);
   const counters = () => db.collection(BOOKING_COLLECTIONS.counters);
-  const holds = () => db.collection(BOOKING_COLLECTIONS.holds);
+
+  /** One transaction, retried with jitter on conflicts past the SDK's own retries; Busy in the end. */
+  async function transact<T>(work: (tx: BookingsTransaction) => Promise<T>): Promise<T | Busy> {
+    for (let round = 0; ; round++) {
+      try {
+        return await db.runTransaction(work);
+      } catch (err) {
+        if (errorCode(err) !== TRANSACTION_CONFLICT) throw err;
+        if (round + 1 >= rounds) return { ok: false, busy: true };
+        const byte = random.bytes(1)[0];
+        await sleep((byte / 256) * jitterMs * 2 ** round);
+      }
+    }
+  }
 
   async function get(id: string): Promise<Booking | null> {
     const { data } = await bookings().doc(id).get();
-    return data[0] ? toBooking(data[0] as BookingDoc) : null;
+    return data[0] ? toBooking(data[0]) : null;
   }
 
-  /** Takes a place: the conditional increment, making the counter first if it does not exist. */
-  async function takePlace(storeId: string, key: string, capacity: number): Promise<boolean> {
-    const id = counterId(storeId, key);
-    const inc = () => counters().where({ _id: id, booked: _.lt(capacity) }).update({ booked: _.inc(1) });
-    if ((await inc()).updated === 1) return true;
-    const { data } = await counters().doc(id).get();
-    if (data.length > 0) return false; // it exists and is full
-    try {
-      await counters().add({ _id: id, storeId, slotKey: key, booked: 0 });
-    } catch (err) {
-      if (!isDuplicate(err)) throw err; // another first booking made it meanwhile: fine
-    }
-    return (await inc()).updated === 1;
-  }
-
-  async function freePlace(storeId: string, key: string): Promise<void> {
-    await counters().where({ _id: counterId(storeId, key), booked: _.gt(0) }).update({ booked: _.inc(-1) });
-  }
-
-  async function removeHold(openid: string, storeId: string, key: string): Promise<void> {
-    await holds().doc(holdId(openid, storeId, key)).remove();
-  }
-
-  /** A copy of the request that lost the race for the hold: wait a little for the winner's booking. */
-  async function awaitReplay(id: string): Promise<Booking | null> {
-    for (let i = 0; i < 20; i++) {
-      const found = await get(id);
-      if (found) return found;
-      await sleep(100);
-    }
-    return null;
-  }
-
-  async function attempt(input: NewBooking): Promise<CreateBookingOutcome | 'again'> {
-    const key = slotKey(input.start);
-    const id = input.requestId !== null ? requestBookingId(input.openid, input.requestId) : newBookingId(random);
-    if (input.requestId !== null) {
-      const earlier = await get(id);
-      if (earlier) return { ok: true, booking: earlier, replayed: true };
-    }
-    const upcoming = await bookings()
-      .where({ openid: input.openid, endKey: _.gt(input.now.toISOString()), status: _.in([...ACTIVE_STATUSES]) })
-      .count();
-    if ((upcoming.total ?? 0) >= input.maxUpcoming) return { ok: false, refusal: 'TOO_MANY_BOOKINGS' };
-
-    // 1. The hold: one active booking per caller and slot.
-    try {
-      await holds().add({ _id: holdId(input.openid, input.storeId, key), openid: input.openid, storeId: input.storeId, slotKey: key, bookingId: id, at: input.now.toISOString() });
-    } catch (err) {
-      if (!isDuplicate(err)) throw err;
-      if (input.requestId !== null) {
-        const replay = await awaitReplay(id);
-        if (replay) return { ok: true, booking: replay, replayed: true };
-        const { data } = await holds().doc(holdId(input.openid, input.storeId, key)).get();
-        if (data.length === 0) return 'again'; // the other copy failed and let go
-      }
-      return { ok: false, refusal: 'ALREADY_BOOKED' };
-    }
-
-    // 2. The place.
-    let placed = false;
-    try {
-      placed = await takePlace(input.storeId, key, input.capacity);
-    } catch (err) {
-      await removeHold(input.openid, input.storeId, key);
-      throw err;
-    }
-    if (!placed) {
-      await removeHold(input.openid, input.storeId, key);
-      return { ok: false, refusal: 'SLOT_FULL' };
-    }
-
-    // 3. The booking; undo 2 and 1 if it cannot be written.
-    const now = input.now.toISOString();
-    try {
-      for (let tries = 0; ; tries++) {
-        const doc: BookingDoc = {
-          _id: id,
-          openid: input.openid,
-          storeId: input.storeId,
-          slotKey: key,
-          start: input.start,
-          end: input.end,
-          endKey: slotKey(input.end),
-          slotDate: input.slotDate,
-          status: 'pending',
-          code: newCheckInCode(random),
-          requestId: input.requestId,
-          createdAt: now,
-          updatedAt: now,
-        };
-        try {
-          await bookings().add(doc);
-          return { ok: true, booking: toBooking(doc), replayed: false };
-        } catch (err) {
-          // A duplicate is the code (the id is ours: the hold is held): draw another.
-          if (!isDuplicate(err) || tries >= 5) throw err;
-        }
-      }
-    } catch (err) {
-      await freePlace(input.storeId, key);
-      await removeHold(input.openid, input.storeId, key);
-      throw err;
-    }
-  }
+  /** The customer's holds without those whose slot has ended (no rule looks at them again). */
+  const live = (active: ActiveEntry[], now: Date) => active.filter((e) => isUpcoming(e, now));
 
   return {
-    async create(input) {
-      for (let i = 0; i < 3; i++) {
-        const outcome = await attempt(input);
-        if (outcome !== 'again') return outcome;
-      }
-      return { ok: false, refusal: 'ALREADY_BOOKED' };
-    },
+    async create(input): Promise<CreateBookingOutcome> {
+      const { openid, requestId, request, now } = input;
+      const replayId = requestId === null ? null : requestBookingId(openid, requestId);
+      // Nothing to read: the request is refused whatever the database holds.
+      if (replayId === null && !request.ok) return { ok: false, refusal: request.refusal };
+      return transact(async (tx): Promise<CreateBookingOutcome> => {
+        const bookingRef = (id: string) => tx.collection(BOOKING_COLLECTIONS.bookings).doc(id);
+        const replay = replayId === null ? null : (await bookingRef(replayId).get()).data;
+        const facts: CreateFacts = { replay: replay ? toBooking(replay) : null, active: [], booked: 0 };
+        let counter: Doc | null = null;
+        let active: ActiveEntry[] = [];
+        if (request.ok && !replay) {
+          active = activeOf((await tx.collection(BOOKING_COLLECTIONS.customers).doc(openid).get()).data);
+          counter = (await tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(request.storeId, slotKey(request.slot.start))).get()).data;
+          facts.active = active;
+          facts.booked = Number(counter?.booked ?? 0);
+        }
+        const decision = decideCreate(request, facts, now);
+        if (decision.kind === 'replay') return { ok: true, booking: decision.booking, replayed: true };
+        if (decision.kind === 'refuse') return { ok: false, refusal: decision.refusal };
 
-    async byRequest(openid, requestId) {
-      return get(requestBookingId(openid, requestId));
+        const { storeId, slot } = decision;
+        const key = slotKey(slot.start);
+        const id = replayId ?? newBookingId(random);
+        const code = await freeCode(tx);
+        const at = now.toISOString();
+        const doc: BookingDoc = {
+          _id: id,
+          openid,
+          storeId,
+          slotKey: key,
+          start: slot.start,
+          end: slot.end,
+          endKey: slotKey(slot.end),
+          slotDate: slot.date,
+          status: 'pending',
+          code,
+          requestId,
+          createdAt: at,
+          updatedAt: at,
+        };
+        const counterRef = tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(storeId, key));
+        if (counter) await counterRef.update({ booked: facts.booked + 1 });
+        else await counterRef.set({ storeId, slotKey: key, booked: 1 });
+        await tx.collection(BOOKING_COLLECTIONS.codes).doc(code).set({ bookingId: id });
+        const { _id, ...fields } = doc;
+        await bookingRef(id).set(fields);
+        const entry: ActiveEntry = { bookingId: id, storeId, start: slot.start, end: slot.end };
+        await tx.collection(BOOKING_COLLECTIONS.customers).doc(openid).set({ active: [...live(active, now), entry], updatedAt: at });
+        return { ok: true, booking: toBooking(doc), replayed: false };
+      });
     },
 
     get,
 
     async byCode(code) {
-      const { data } = await bookings().where({ code }).limit(1).get();
-      return data[0] ? toBooking(data[0] as BookingDoc) : null;
+      const { data } = await db.collection(BOOKING_COLLECTIONS.codes).doc(code).get();
+      return data[0] ? get(String(data[0].bookingId)) : null;
     },
 
-    async move(bookingId, from, to, now) {
-      const before = await get(bookingId);
-      if (!before || !from.includes(before.status)) return null;
-      const { updated } = await bookings()
-        .where({ _id: bookingId, status: _.in([...from]) })
-        .update({ status: to, updatedAt: now.toISOString() });
-      if (updated !== 1) return null;
-      // Only the write that took the booking out of the active states gives back its place and hold.
-      if (!ACTIVE_STATUSES.includes(to)) {
-        const key = slotKey(before.start);
-        if (to === 'cancelled') await freePlace(before.storeId, key);
-        await removeHold(before.openid, before.storeId, key);
-      }
-      return get(bookingId);
+    async move(bookingId, rule, to, now): Promise<MoveBookingOutcome> {
+      return transact(async (tx): Promise<MoveBookingOutcome> => {
+        const ref = tx.collection(BOOKING_COLLECTIONS.bookings).doc(bookingId);
+        const { data } = await ref.get();
+        if (!data) return { ok: false, missing: true };
+        const before = toBooking(data);
+        const verdict = rule(before);
+        if (!verdict.ok) return { ok: false, refusal: verdict };
+        const at = now.toISOString();
+        await ref.update({ status: to, updatedAt: at });
+        const effects = effectsOfMove(before.status, to);
+        if (effects.freesPlace) {
+          const counterRef = tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(before.storeId, slotKey(before.start)));
+          const counter = (await counterRef.get()).data;
+          const booked = Number(counter?.booked ?? 0);
+          if (booked > 0) await counterRef.update({ booked: booked - 1 });
+        }
+        if (effects.leavesActive) {
+          const customerRef = tx.collection(BOOKING_COLLECTIONS.customers).doc(before.openid);
+          const active = activeOf((await customerRef.get()).data);
+          await customerRef.set({ active: live(active, now).filter((e) => e.bookingId !== bookingId), updatedAt: at });
+        }
+        return { ok: true, booking: { ...before, status: to, updatedAt: at } };
+      });
     },
 
     async ofCustomer(openid, now, pastLimit) {
       const at = now.toISOString();
       const upcoming = await bookings().where({ openid, endKey: _.gt(at) }).orderBy('slotKey', 'asc').limit(100).get();
       const past = await bookings().where({ openid, endKey: _.lte(at) }).orderBy('slotKey', 'desc').limit(pastLimit).get();
-      return [...upcoming.data, ...past.data].map((d) => toBooking(d as BookingDoc));
+      return [...upcoming.data, ...past.data].map(toBooking);
     },
 
     async ofStoreDay(storeId, slotDate) {
       const { data } = await bookings().where({ storeId, slotDate }).orderBy('slotKey', 'asc').limit(1000).get();
-      return data.map((d) => toBooking(d as BookingDoc));
+      return data.map(toBooking);
     },
 
     async booked(storeId, starts) {
@@ -280,5 +257,13 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
       return taken;
     },
   };
-}
 
+  /** A check-in code no booking holds: `booking_codes/{code}` read in the transaction that takes it. */
+  async function freeCode(tx: BookingsTransaction): Promise<string> {
+    for (let draw = 0; draw < CODE_DRAWS; draw++) {
+      const code = newCheckInCode(random);
+      if (!(await tx.collection(BOOKING_COLLECTIONS.codes).doc(code).get()).data) return code;
+    }
+    throw new Error(`no free check-in code in ${CODE_DRAWS} draws`);
+  }
+}

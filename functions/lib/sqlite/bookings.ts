@@ -1,14 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { ACTIVE_STATUSES, type Booking, type BookingStatus } from '../../../shared/booking';
+import { decideCreate, effectsOfMove, type Booking, type BookingStatus } from '../../../shared/booking';
 import { newBookingId, newCheckInCode, type RandomSource } from '../../../shared/checkin-code';
-import type { BookingStore, CreateBookingOutcome } from '../ports';
+import { slotKey } from '../../../shared/slots';
+import type { BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
+import { cryptoRandom } from '../random';
 import { atomically, type Db } from './db';
-
-/** `node:crypto`: where codes and ids come from outside tests. */
-export const cryptoRandom: RandomSource = { bytes: (n) => randomBytes(n) };
-
-/** The slot's key in counters and indexes: its start as a UTC ISO string (sorts as time). */
-export const slotKey = (iso: string): string => new Date(Date.parse(iso)).toISOString();
 
 interface BookingRow {
   id: string;
@@ -39,9 +34,10 @@ const toBooking = (r: BookingRow): Booking => ({
 });
 
 /**
- * Bookings in SQLite. Capacity is a counter row per (store, slot) moved only inside one IMMEDIATE
- * transaction with the booking it pays for; the unique indexes (requestId, one active booking per
- * caller and slot, code) back the checks made in the same transaction.
+ * Bookings in SQLite. Each write is one IMMEDIATE transaction that reads the facts, asks the rule
+ * (`decideCreate`, or the move's rule) and writes its answer: capacity is a counter row per
+ * (store, slot) moved only with the booking it pays for; the unique indexes (requestId, one
+ * active booking per caller and slot, code) stand behind the rule as a last line.
  */
 export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): BookingStore {
   const byId = db.prepare('SELECT * FROM bookings WHERE id = ?');
@@ -49,15 +45,12 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
   const byRequest = db.prepare('SELECT * FROM bookings WHERE openid = ? AND request_id = ?');
   const codeTaken = db.prepare('SELECT 1 FROM bookings WHERE code = ?').pluck();
   const idTaken = db.prepare('SELECT 1 FROM bookings WHERE id = ?').pluck();
-  const activeForSlot = db
-    .prepare(`SELECT 1 FROM bookings WHERE openid = ? AND store_id = ? AND slot_key = ? AND status IN ('pending', 'confirmed')`)
-    .pluck();
-  const upcomingCount = db
-    .prepare(`SELECT count(*) FROM bookings WHERE openid = ? AND end_key > ? AND status IN ('pending', 'confirmed')`)
-    .pluck();
+  // The caller's active bookings whose slot has not ended: the facts of "already booked" and the limit.
+  const activeOf = db.prepare(`SELECT store_id AS storeId, start, end_at AS "end" FROM bookings WHERE openid = ? AND end_key > ? AND status IN ('pending', 'confirmed')`);
   const ensureCounter = db.prepare('INSERT OR IGNORE INTO slot_counters (store_id, slot_key, booked) VALUES (?, ?, 0)');
-  const takePlace = db.prepare('UPDATE slot_counters SET booked = booked + 1 WHERE store_id = ? AND slot_key = ? AND booked < ?');
+  const takePlace = db.prepare('UPDATE slot_counters SET booked = booked + 1 WHERE store_id = ? AND slot_key = ?');
   const freePlace = db.prepare('UPDATE slot_counters SET booked = booked - 1 WHERE store_id = ? AND slot_key = ? AND booked > 0');
+  const setStatus = db.prepare('UPDATE bookings SET status = ?, updated_at = ? WHERE id = ?');
   const insert = db.prepare(
     `INSERT INTO bookings (id, openid, store_id, slot_key, start, end_at, end_key, slot_date, status, code, request_id, created_at, updated_at)
      VALUES (@id, @openid, @storeId, @slotKey, @start, @end, @endKey, @slotDate, 'pending', @code, @requestId, @now, @now)`,
@@ -66,16 +59,6 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
   const customerPast = db.prepare('SELECT * FROM bookings WHERE openid = ? AND end_key <= ? ORDER BY slot_key DESC LIMIT ?');
   const storeDay = db.prepare('SELECT * FROM bookings WHERE store_id = ? AND slot_date = ? ORDER BY slot_key, created_at');
   const counter = db.prepare('SELECT booked FROM slot_counters WHERE store_id = ? AND slot_key = ?').pluck();
-
-  const moves = new Map<number, { run(...args: unknown[]): { changes: number } }>();
-  const moveFrom = (n: number) => {
-    let stmt = moves.get(n);
-    if (!stmt) {
-      stmt = db.prepare(`UPDATE bookings SET status = ?, updated_at = ? WHERE id = ? AND status IN (${Array(n).fill('?').join(', ')})`);
-      moves.set(n, stmt);
-    }
-    return stmt;
-  };
 
   const read = (stmt: { get(...args: unknown[]): unknown }, ...args: unknown[]): Booking | null => {
     const row = stmt.get(...args) as BookingRow | undefined;
@@ -92,27 +75,28 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
 
   return {
     async create(input) {
-      const key = slotKey(input.start);
-      return atomically<CreateBookingOutcome>(db, (abort) => {
-        if (input.requestId !== null) {
-          const earlier = read(byRequest, input.openid, input.requestId);
-          if (earlier) return { ok: true, booking: earlier, replayed: true };
-        }
-        if (activeForSlot.get(input.openid, input.storeId, key) !== undefined) return { ok: false, refusal: 'ALREADY_BOOKED' };
-        const upcoming = upcomingCount.get(input.openid, input.now.toISOString()) as number;
-        if (upcoming >= input.maxUpcoming) return { ok: false, refusal: 'TOO_MANY_BOOKINGS' };
-        ensureCounter.run(input.storeId, key);
-        if (takePlace.run(input.storeId, key, input.capacity).changes !== 1) abort({ ok: false, refusal: 'SLOT_FULL' });
-        const now = input.now.toISOString();
+      return atomically<CreateBookingOutcome>(db, () => {
+        const { request, openid, now } = input;
+        const replay = input.requestId === null ? null : read(byRequest, openid, input.requestId);
+        const slotFacts = request.ok
+          ? {
+              active: activeOf.all(openid, now.toISOString()) as { storeId: string; start: string; end: string }[],
+              booked: (counter.get(request.storeId, slotKey(request.slot.start)) as number | undefined) ?? 0,
+            }
+          : { active: [], booked: 0 };
+        const decision = decideCreate(request, { replay, ...slotFacts }, now);
+        if (decision.kind === 'replay') return { ok: true, booking: decision.booking, replayed: true };
+        if (decision.kind === 'refuse') return { ok: false, refusal: decision.refusal };
+        const { storeId, slot } = decision;
+        const start = slotKey(slot.start);
+        ensureCounter.run(storeId, start);
+        takePlace.run(storeId, start);
         const id = fresh(() => newBookingId(random), idTaken);
         const code = fresh(() => newCheckInCode(random), codeTaken);
-        insert.run({ ...input, id, code, slotKey: key, endKey: slotKey(input.end), now });
+        const at = now.toISOString();
+        insert.run({ id, openid, storeId, slotKey: start, start: slot.start, end: slot.end, endKey: slotKey(slot.end), slotDate: slot.date, code, requestId: input.requestId, now: at });
         return { ok: true, booking: read(byId, id)!, replayed: false };
       });
-    },
-
-    async byRequest(openid, requestId) {
-      return read(byRequest, openid, requestId);
     },
 
     async get(bookingId) {
@@ -123,15 +107,15 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
       return read(byCode, code);
     },
 
-    async move(bookingId, from, to, now) {
-      if (from.length === 0) return null;
-      const update = moveFrom(from.length);
-      return atomically(db, () => {
+    async move(bookingId, rule, to, now) {
+      return atomically<MoveBookingOutcome>(db, () => {
         const before = read(byId, bookingId);
-        if (!before || update.run(to, now.toISOString(), bookingId, ...from).changes !== 1) return null;
-        // Only the move that took an active booking out of its place gives the place back.
-        if (to === 'cancelled' && ACTIVE_STATUSES.includes(before.status)) freePlace.run(before.storeId, slotKey(before.start));
-        return read(byId, bookingId);
+        if (!before) return { ok: false, missing: true };
+        const verdict = rule(before);
+        if (!verdict.ok) return { ok: false, refusal: verdict };
+        setStatus.run(to, now.toISOString(), bookingId);
+        if (effectsOfMove(before.status, to).freesPlace) freePlace.run(before.storeId, slotKey(before.start));
+        return { ok: true, booking: read(byId, bookingId)! };
       });
     },
 

@@ -7,6 +7,8 @@ import { sqliteRides } from './rides';
 import { simulatedLock, timedLock, DEFAULT_LOCK_TIMEOUT_MS, type SimulatedLockSettings } from '../lock';
 import { DEFAULT_TARIFF, type Tariff } from '../../../shared/tariff';
 import type { BikeLock } from '../ports';
+import { cryptoRandom } from '../random';
+import type { RandomSource } from '../../../shared/checkin-code';
 
 /** Settings of the embedded world; `sqlitePorts(db)` alone gives an instant, always-confirming lock and the default tariff. */
 export interface SqlitePortsOptions {
@@ -14,6 +16,8 @@ export interface SqlitePortsOptions {
   lock?: BikeLock | SimulatedLockSettings;
   lockTimeoutMs?: number;
   tariff?: Tariff;
+  /** Where ids and codes come from (default `node:crypto`). */
+  random?: RandomSource;
 }
 
 export { openDatabase, type Db } from './db';
@@ -21,12 +25,14 @@ export { openDatabase, type Db } from './db';
 /** The embedded adapters behind every port. */
 export function sqlitePorts(db: Db, options: SqlitePortsOptions = {}): Ports {
   const lock = options.lock && 'unlock' in options.lock ? options.lock : simulatedLock(options.lock);
+  const random = options.random ?? cryptoRandom;
   return {
     places: sqlitePlaces(db),
     staff: sqliteStaff(db),
-    bookings: sqliteBookings(db),
+    bookings: sqliteBookings(db, random),
     rides: sqliteRides(db),
     lock: timedLock(lock, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
     tariff: options.tariff ?? DEFAULT_TARIFF,
+    random,
   };
 }

@@ -1,0 +1,862 @@
+/**
+ * THE fake of `@cloudbase/node-sdk`'s document database (one for every CloudBase adapter test).
+ * It plays what the SDK sources (@cloudbase/database 1.4.3, node-sdk 3.18) and MongoDB underneath
+ * do where our adapters could get it wrong:
+ *
+ * - Outside a transaction: `collection(x).where(q).orderBy().skip().limit().field().get()`,
+ *   `count()`, a conditional `update()` answering `updated` (documents matched and changed) and
+ *   `remove()` answering `deleted`, each one atomic on its own; `doc(id).get()` answers
+ *   `{ data: [doc] | [] }`, `set` upserts, `update` merges (`updated: 0` when missing), `add`
+ *   refuses an existing `_id` or a unique-index duplicate with `DATABASE_DUPLICATE_WRITE`.
+ * - `db.command`: eq, neq, lt, lte, gt, gte, in, nin, exists, and, or (top level and field level),
+ *   geoWithin; update operators inc, mul, set, remove, push.
+ * - Transactions (`runTransaction(fn, times = 3)` and `startTransaction()`): `doc(id).get/set/
+ *   update/remove` and `collection(x).add` join them; `get` inside answers `{ data: doc | null }`.
+ *   Snapshot isolation as MongoDB does it: reads see the data as it was when the transaction
+ *   started (plus its own writes) and take no lock; a write takes the document's lock, and writing
+ *   a document that another open transaction wrote, or that someone committed after this
+ *   transaction's snapshot, is `DATABASE_TRANSACTION_CONFLICT` (and the transaction is aborted, as
+ *   MongoDB aborts it). `runTransaction` is the SDK's loop: a conflict is retried up to `times`
+ *   more times (4 attempts in all by default), at once, without rollback of the dead attempt;
+ *   any other error rolls back and is rethrown; once out of tries the conflict is rethrown.
+ *   The fake REFUSES (throws) `where(...)`, collection-level `get/count/update/remove` and
+ *   `aggregate` on a transaction's collections: in the SDK a `where().update()` silently runs
+ *   outside the transaction, and nobody may rely on that.
+ * - Simplification: a write outside any transaction to a document an open transaction has written
+ *   applies at once and dooms that transaction (it fails with a conflict), where MongoDB would make
+ *   the write wait for the transaction: both orders are serial, so no adapter can tell.
+ * - LENIENCY: inside a transaction, unique indexes (other than `_id`) are checked when it commits,
+ *   on the state it leaves; MongoDB checks them at each write, so a swap of two unique values in
+ *   one transaction (the places import lets two bikes swap codes) may be refused by the real
+ *   database. A unique value written by another open transaction is a conflict at once.
+ * - Geo: `Geo.Point/LineString/Polygon`, stored as GeoJSON and handed back by `get()` as Geo
+ *   instances (the SDK's formatField); `aggregate().geoNear(...)` measures great circles on
+ *   MongoDB's 6378.1 km sphere, nearest first, equal distances in random order, 20 rows unless
+ *   limited; `command.geoWithin`.
+ *
+ * FAULT INJECTION. Every request the SDK would send counts as one call (`calls`, `log`):
+ * transaction start, each read or write, commit, rollback, and each query or write outside.
+ * `stopAt(n)` plays a function stopped (timeout, crash) at call number n: that call and every
+ * later one throw `FunctionStopped` and nothing of them is applied; with `{ applied: true }` call
+ * n is applied first (for a commit: committed) and only its answer is lost. `restart()` ends the
+ * stop and aborts every transaction left open (as CloudBase does when their lifetime runs out).
+ */
+import { booleanPointInPolygon } from '@turf/turf';
+
+const MONGO_EARTH_RADIUS_M = 6378100;
+
+export const TRANSACTION_CONFLICT = 'DATABASE_TRANSACTION_CONFLICT';
+export const DUPLICATE_WRITE = 'DATABASE_DUPLICATE_WRITE';
+
+class Point {
+  constructor(readonly longitude: number, readonly latitude: number) {}
+  toJSON() {
+    return { type: 'Point', coordinates: [this.longitude, this.latitude] };
+  }
+}
+class LineString {
+  readonly points: Point[];
+  constructor(points: unknown[]) {
+    if (!points.every((p) => p instanceof Point)) throw new TypeError('"points" must be of type Point[]');
+    this.points = points as Point[];
+  }
+  toJSON() {
+    return { type: 'LineString', coordinates: this.points.map((p) => [p.longitude, p.latitude]) };
+  }
+}
+class Polygon {
+  readonly lines: LineString[];
+  constructor(lines: unknown[]) {
+    if (!lines.every((l) => l instanceof LineString)) throw new TypeError('"lines" must be of type LineString[]');
+    this.lines = lines as LineString[];
+  }
+  toJSON() {
+    return { type: 'Polygon', coordinates: this.lines.map((l) => l.toJSON().coordinates) };
+  }
+}
+
+/** The error a stopped function meets at every database call from the stop on. */
+export class FunctionStopped extends Error {
+  readonly code = 'FUNCTION_STOPPED';
+  constructor(readonly call: number) {
+    super(`function stopped at database call ${call}`);
+  }
+}
+
+export type Stored = Record<string, unknown>;
+/** A document as the fake hands it back. */
+export type FakeDoc = Record<string, unknown> & { _id: string };
+
+/** A `db.command` operator (query or update); the context it is used in says which. */
+export class Op {
+  constructor(readonly kind: string, readonly value: unknown) {}
+  and(...others: (Op | Op[])[]): Op {
+    return new Op('and', [this, ...others.flat()]);
+  }
+  or(...others: (Op | Op[])[]): Op {
+    return new Op('or', [this, ...others.flat()]);
+  }
+}
+/** `_.and([...])` / `_.or([...])` at the top of a query. */
+class Logic {
+  constructor(readonly kind: 'and' | 'or', readonly parts: object[]) {}
+}
+
+function dbError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+/** What the database holds: GeoJSON for Geo values, as the SDK's serializer writes them. */
+function serialize(value: unknown): unknown {
+  if (value instanceof Point || value instanceof LineString || value instanceof Polygon) return value.toJSON();
+  if (value instanceof Date) return new Date(value.getTime());
+  if (value instanceof Op) throw new Error(`an update operator (${value.kind}) cannot be stored as a value`);
+  if (Array.isArray(value)) return value.map(serialize);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, serialize(v)]));
+  }
+  return value;
+}
+
+/** What `get()` hands back: GeoJSON turned into Geo instances, everything else copied. */
+function formatField(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(formatField);
+  if (value instanceof Date) return new Date(value.getTime());
+  if (typeof value === 'object' && value !== null) {
+    const v = value as { type?: unknown; coordinates?: unknown };
+    if (v.type === 'Point' && Array.isArray(v.coordinates)) return new Point(v.coordinates[0] as number, v.coordinates[1] as number);
+    if (v.type === 'Polygon' && Array.isArray(v.coordinates)) {
+      return new Polygon((v.coordinates as number[][][]).map((ring) => new LineString(ring.map(([lng, lat]) => new Point(lng, lat)))));
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, formatField(x)]));
+  }
+  return value;
+}
+
+const isPlain = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Op) && !(v instanceof Logic) &&
+  !(v instanceof Point) && !(v instanceof LineString) && !(v instanceof Polygon);
+
+/** `{ a: { b: 1 } }` as `{ 'a.b': 1 }`, as the SDK's query and update serializers flatten them. */
+function flatten(obj: Record<string, unknown>, prefix = ''): [string, unknown][] {
+  return Object.entries(obj).flatMap(([k, v]) => (isPlain(v) && Object.keys(v).length > 0 ? flatten(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v] as [string, unknown]]));
+}
+
+function getPath(doc: Stored, path: string): unknown {
+  let at: unknown = doc;
+  for (const part of path.split('.')) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return at;
+}
+function setPath(doc: Stored, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let at: Record<string, unknown> = doc;
+  for (const part of parts.slice(0, -1)) {
+    if (!isPlain(at[part])) at[part] = {};
+    at = at[part] as Record<string, unknown>;
+  }
+  if (value === undefined) delete at[parts[parts.length - 1]];
+  else at[parts[parts.length - 1]] = value;
+}
+
+const comparable = (v: unknown): unknown => (v instanceof Date ? v.getTime() : v);
+function compare(a: unknown, b: unknown): number {
+  const x = comparable(a);
+  const y = comparable(b);
+  if (x === y) return 0;
+  if (x === undefined || x === null) return -1;
+  if (y === undefined || y === null) return 1;
+  return (x as number) < (y as number) ? -1 : 1;
+}
+const sameValue = (a: unknown, b: unknown) => compare(a, b) === 0 && typeof comparable(a) === typeof comparable(b);
+
+function testField(have: unknown, want: unknown): boolean {
+  if (want instanceof Op) {
+    const v = want.value;
+    switch (want.kind) {
+      case 'eq': return sameValue(have, v);
+      case 'neq': return !sameValue(have, v);
+      case 'lt': return have !== undefined && have !== null && compare(have, v) < 0;
+      case 'lte': return have !== undefined && have !== null && compare(have, v) <= 0;
+      case 'gt': return have !== undefined && have !== null && compare(have, v) > 0;
+      case 'gte': return have !== undefined && have !== null && compare(have, v) >= 0;
+      case 'in': return (v as unknown[]).some((x) => sameValue(have, x));
+      case 'nin': return !(v as unknown[]).some((x) => sameValue(have, x));
+      case 'exists': return (have !== undefined) === Boolean(v);
+      case 'and': return (v as Op[]).every((c) => testField(have, c));
+      case 'or': return (v as Op[]).some((c) => testField(have, c));
+      case 'geoWithin': {
+        const loc = have as { type?: string; coordinates?: [number, number] } | undefined;
+        return loc?.type === 'Point' && booleanPointInPolygon(loc.coordinates as [number, number], (v as Polygon).toJSON() as never);
+      }
+      default: throw new Error(`the fake has no query operator ${want.kind}`);
+    }
+  }
+  if (Array.isArray(have) && !Array.isArray(want)) return have.some((x) => sameValue(x, want));
+  if (Array.isArray(want)) return JSON.stringify(have) === JSON.stringify(want);
+  return sameValue(have, want);
+}
+
+function matches(doc: Stored, query: object): boolean {
+  if (query instanceof Logic) return query.kind === 'and' ? query.parts.every((p) => matches(doc, p)) : query.parts.some((p) => matches(doc, p));
+  return flatten(query as Record<string, unknown>).every(([path, want]) => testField(getPath(doc, path), want));
+}
+
+/** A document after `update(data)`: plain values set (nested ones by path), operators applied. */
+function applyUpdate(doc: Stored, data: object): Stored {
+  if ('_id' in data) throw dbError('INVALID_PARAM', '不能更新_id的值');
+  const next = serialize(structuredClone(doc)) as Stored;
+  for (const [path, value] of flatten(data as Record<string, unknown>)) {
+    if (!(value instanceof Op)) {
+      setPath(next, path, serialize(value));
+      continue;
+    }
+    const have = getPath(next, path);
+    switch (value.kind) {
+      case 'inc': setPath(next, path, (typeof have === 'number' ? have : 0) + (value.value as number)); break;
+      case 'mul': setPath(next, path, (typeof have === 'number' ? have : 0) * (value.value as number)); break;
+      case 'set': setPath(next, path, serialize(value.value)); break;
+      case 'remove': setPath(next, path, undefined); break;
+      case 'push': setPath(next, path, [...(Array.isArray(have) ? have : []), ...(serialize(value.value) as unknown[])]); break;
+      default: throw new Error(`the fake has no update operator ${value.kind}`);
+    }
+  }
+  return next;
+}
+
+function haversineM(a: [number, number], b: [number, number], radiusM: number): number {
+  const toRad = Math.PI / 180;
+  const dLat = (b[1] - a[1]) * toRad;
+  const dLng = (b[0] - a[0]) * toRad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * toRad) * Math.cos(b[1] * toRad) * Math.sin(dLng / 2) ** 2;
+  return 2 * radiusM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** A repeatable random source (for tie orders and interleavings). */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+export interface FakeOptions {
+  /** Fields that must be unique per collection (besides `_id`), e.g. `{ bookings: ['code'] }`. */
+  unique?: Record<string, string[]>;
+  /** Random source for tie orders and interleavings (default: seeded, repeatable). */
+  random?: () => number;
+  /**
+   * Whether every call yields to the event loop a random number of turns first, so that
+   * concurrent requests interleave between a read and a write as they do over a network (default true).
+   */
+  interleave?: boolean;
+}
+
+export interface GeoNearOptions {
+  near: unknown;
+  spherical: true;
+  distanceField: string;
+  maxDistance: number;
+  query?: object;
+  key?: string;
+}
+
+export interface GeoNearCall {
+  collection: string;
+  options: GeoNearOptions;
+  limit: number | undefined;
+}
+
+/** One database call as the log records it. */
+export interface CallRecord {
+  n: number;
+  op: string;
+  collection?: string;
+  id?: string;
+  transaction?: number;
+}
+
+type Write = { collection: string; id: string; doc: Stored | null };
+const keyOf = (collection: string, id: string) => `${collection}\u0000${id}`;
+
+interface TxState {
+  id: number;
+  snapshot: number;
+  writes: Map<string, Write>;
+  open: boolean;
+  /** Set when the transaction can no longer commit (a conflict, an error, a write from outside). */
+  doomed: Error | null;
+}
+
+export interface FakeQuery {
+  where(query: object): FakeQuery;
+  orderBy(field: string, direction: 'asc' | 'desc'): FakeQuery;
+  field(projection: Record<string, boolean>): FakeQuery;
+  skip(n: number): FakeQuery;
+  limit(n: number): FakeQuery;
+  get(): Promise<{ data: FakeDoc[] }>;
+  count(): Promise<{ total: number }>;
+  update(data: object): Promise<{ updated: number }>;
+  remove(): Promise<{ deleted: number }>;
+}
+export interface FakeDocRef {
+  get(): Promise<{ data: FakeDoc[] }>;
+  set(data: object): Promise<{ updated: number; upsertedId?: string }>;
+  update(data: object): Promise<{ updated: number }>;
+  remove(): Promise<{ deleted: number }>;
+}
+export interface FakeAggregation {
+  limit(n: number): FakeAggregation;
+  end(): Promise<{ data: FakeDoc[] }>;
+}
+export interface FakeCollection extends FakeQuery {
+  doc(id: string): FakeDocRef;
+  add(data: object): Promise<{ id: string }>;
+  aggregate(): { geoNear(options: GeoNearOptions): FakeAggregation };
+}
+export interface FakeTxDocRef {
+  get(): Promise<{ data: FakeDoc | null }>;
+  set(data: object): Promise<{ updated: number; upserted: { _id: string }[] }>;
+  update(data: object): Promise<{ updated: number }>;
+  remove(): Promise<{ deleted: number }>;
+}
+export interface FakeTxCollection {
+  doc(id: string): FakeTxDocRef;
+  add(data: object): Promise<{ inserted: 1; ok: 1; id: string }>;
+  /** Refused: a query would run outside the transaction in the SDK. */
+  where(query: object): never;
+  aggregate(): never;
+}
+export interface FakeTransaction {
+  collection(name: string): FakeTxCollection;
+  commit(): Promise<unknown>;
+  rollback(reason?: unknown): Promise<unknown>;
+  aborted: boolean;
+  abortReason: unknown;
+}
+
+export class FakeCloudbase {
+  readonly Geo = { Point, LineString, Polygon };
+  readonly command = {
+    eq: (v: unknown) => new Op('eq', v),
+    neq: (v: unknown) => new Op('neq', v),
+    lt: (v: unknown) => new Op('lt', v),
+    lte: (v: unknown) => new Op('lte', v),
+    gt: (v: unknown) => new Op('gt', v),
+    gte: (v: unknown) => new Op('gte', v),
+    in: (values: unknown[]) => new Op('in', [...values]),
+    nin: (values: unknown[]) => new Op('nin', [...values]),
+    exists: (v: boolean) => new Op('exists', v),
+    and: (...parts: (object | object[])[]): Logic | Op => {
+      const all = parts.flat();
+      return all.every((p) => p instanceof Op) ? new Op('and', all) : new Logic('and', all);
+    },
+    or: (...parts: (object | object[])[]): Logic | Op => {
+      const all = parts.flat();
+      return all.every((p) => p instanceof Op) ? new Op('or', all) : new Logic('or', all);
+    },
+    geoWithin: ({ geometry }: { geometry: unknown }) => {
+      if (!(geometry instanceof Polygon)) throw new TypeError('"geometry" must be of type Polygon or MultiPolygon');
+      return new Op('geoWithin', geometry);
+    },
+    inc: (n: number) => new Op('inc', n),
+    mul: (n: number) => new Op('mul', n),
+    set: (v: unknown) => new Op('set', v),
+    remove: () => new Op('remove', undefined),
+    push: (v: unknown) => new Op('push', Array.isArray(v) ? v : [v]),
+  };
+
+  /** Committed history of every document: versions in commit order (null = removed). */
+  private readonly history = new Map<string, { v: number; doc: Stored | null }[]>();
+  private clock = 0;
+  private readonly locks = new Map<string, TxState>();
+  private readonly openTx = new Set<TxState>();
+  private txSeq = 0;
+  private readonly unique: Record<string, string[]>;
+  private readonly random: () => number;
+  private readonly interleave: boolean;
+  private stop: { at: number; applied: boolean } | null = null;
+  private stopped = false;
+
+  /** Database calls so far (see FAULT INJECTION above). */
+  calls = 0;
+  readonly log: CallRecord[] = [];
+  /** Transactions begun (every attempt of a `runTransaction` counts). */
+  transactions = 0;
+  /** Conflicts met (each one a failed attempt). */
+  conflicts = 0;
+  readonly geoNearCalls: GeoNearCall[] = [];
+  /**
+   * Throws `error` from the n-th write (1-based) of the transaction numbered `transaction`
+   * (1-based, counted from now on): a failure that is not a stop (network down, a rule).
+   */
+  failTransactionWrite: { transaction: number; nth: number; error: Error } | null = null;
+
+  constructor(options: FakeOptions = {}) {
+    this.unique = options.unique ?? {};
+    this.random = options.random ?? seededRandom(1);
+    this.interleave = options.interleave ?? true;
+  }
+
+  // ---------------------------------------------------------------- fault injection
+
+  /** Stops the function at call number `n` (1-based, over this fake's life; `calls + k` for the k-th call from now). */
+  stopAt(n: number, options: { applied?: boolean } = {}): void {
+    this.stop = { at: n, applied: options.applied ?? false };
+  }
+
+  /** A new container: the stop is over, transactions left open by the stopped one are aborted. */
+  restart(): void {
+    this.stop = null;
+    this.stopped = false;
+    for (const tx of [...this.openTx]) this.end(tx);
+  }
+
+  /** Whether a stop has happened (and `restart` not yet called). */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /**
+   * One database call: counts it, lets others run, and applies `apply` unless the function is
+   * stopped (then throws FunctionStopped, after applying when the stop says the answer was lost).
+   */
+  private async call<T>(record: Omit<CallRecord, 'n'>, apply: () => T): Promise<T> {
+    if (this.interleave) {
+      const turns = Math.floor(this.random() * 3);
+      for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
+    }
+    const n = ++this.calls;
+    this.log.push({ n, ...record });
+    if (this.stopped) throw new FunctionStopped(n);
+    if (this.stop && n >= this.stop.at) {
+      this.stopped = true;
+      if (this.stop.applied && n === this.stop.at) {
+        try {
+          apply();
+        } catch {
+          // the answer is lost either way
+        }
+      }
+      throw new FunctionStopped(n);
+    }
+    return apply();
+  }
+
+  // ---------------------------------------------------------------- committed state
+
+  private latest(collection: string, id: string): Stored | null {
+    const h = this.history.get(keyOf(collection, id));
+    return h && h.length > 0 ? h[h.length - 1].doc : null;
+  }
+  private latestVersion(collection: string, id: string): number {
+    const h = this.history.get(keyOf(collection, id));
+    return h && h.length > 0 ? h[h.length - 1].v : 0;
+  }
+  private at(collection: string, id: string, snapshot: number): Stored | null {
+    const h = this.history.get(keyOf(collection, id)) ?? [];
+    for (let i = h.length - 1; i >= 0; i--) if (h[i].v <= snapshot) return h[i].doc;
+    return null;
+  }
+
+  /** The committed documents of a collection (a live view for tests: `table(x).get(id)!.field = ...` edits in place). */
+  table(collection: string): Map<string, Stored> {
+    const out = new Map<string, Stored>();
+    const prefix = `${collection}\u0000`;
+    for (const [key, h] of this.history) {
+      if (!key.startsWith(prefix)) continue;
+      const doc = h[h.length - 1]?.doc;
+      if (doc) out.set(key.slice(prefix.length), doc);
+    }
+    return new Proxy(out, {
+      get: (target, prop) => {
+        if (prop === 'delete') return (id: string) => (this.commitWrites([{ collection, id, doc: null }]), target.delete(id));
+        if (prop === 'set') return (id: string, doc: Stored) => (this.commitWrites([{ collection, id, doc: { ...doc, _id: id } }]), target.set(id, doc));
+        const v = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+  }
+
+  /** Every committed document of every collection, by collection (for invariants and snapshots). */
+  dump(): Record<string, FakeDoc[]> {
+    const out: Record<string, FakeDoc[]> = {};
+    for (const [key, h] of this.history) {
+      const doc = h[h.length - 1]?.doc;
+      if (!doc) continue;
+      const collection = key.slice(0, key.indexOf('\u0000'));
+      (out[collection] ??= []).push(structuredClone(doc) as FakeDoc);
+    }
+    for (const docs of Object.values(out)) docs.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+    return out;
+  }
+
+  /** Puts documents straight in (test set-up; no call is counted). */
+  seed(collection: string, docs: (Stored & { _id: string })[]): void {
+    this.commitWrites(docs.map(({ _id, ...rest }) => ({ collection, id: _id, doc: { ...(serialize(rest) as Stored), _id } })));
+  }
+
+  private docsOf(collection: string): Stored[] {
+    return [...this.table(collection).values()];
+  }
+
+  /** A unique-index clash of `doc` against `others` (null when none). */
+  private clash(collection: string, id: string, doc: Stored, others: Iterable<Stored>): string | null {
+    for (const field of this.unique[collection] ?? []) {
+      const value = getPath(doc, field);
+      if (value === undefined) continue;
+      for (const other of others) {
+        if (other._id !== id && sameValue(getPath(other, field), value)) return `E11000 duplicate key error collection: ${collection} index: ${field}_1 dup key: { ${field}: ${JSON.stringify(value)} }`;
+      }
+    }
+    return null;
+  }
+
+  /** Applies writes as one commit; a write from outside a transaction dooms the transaction holding that document. */
+  private commitWrites(writes: Write[], by: TxState | null = null): void {
+    this.clock++;
+    for (const w of writes) {
+      const key = keyOf(w.collection, w.id);
+      const holder = this.locks.get(key);
+      if (holder && holder !== by) holder.doomed ??= dbError(TRANSACTION_CONFLICT, `document ${w.id} was written outside the transaction`);
+      const h = this.history.get(key) ?? [];
+      h.push({ v: this.clock, doc: w.doc === null ? null : (serialize(w.doc) as Stored) });
+      this.history.set(key, h);
+    }
+  }
+
+  private checkUniqueOutside(collection: string, id: string, doc: Stored): void {
+    const clash = this.clash(collection, id, doc, this.docsOf(collection));
+    if (clash) throw dbError(DUPLICATE_WRITE, clash);
+  }
+
+  // ---------------------------------------------------------------- outside a transaction
+
+  collection(name: string): FakeCollection {
+    type State = { where: object[]; order: [string, 'asc' | 'desc'][]; fields?: string[]; skip: number; limit?: number };
+    const db = this;
+    const select = (state: State) => db.docsOf(name).filter((d) => state.where.every((q) => matches(d, q)));
+    const query = (state: State): FakeQuery => ({
+      where: (q) => query({ ...state, where: [...state.where, q] }),
+      orderBy: (field, direction) => query({ ...state, order: [...state.order, [field, direction]] }),
+      field: (projection) => query({ ...state, fields: Object.keys(projection).filter((k) => projection[k]) }),
+      skip: (n) => query({ ...state, skip: n }),
+      limit: (n) => {
+        if (!Number.isInteger(n) || n < 1) throw new Error(`limit must be a positive integer, not ${n}`);
+        return query({ ...state, limit: n });
+      },
+      get: () =>
+        db.call({ op: 'get', collection: name }, () => {
+          let docs = select(state);
+          docs.sort((a, b) => {
+            for (const [field, direction] of state.order) {
+              const c = compare(getPath(a, field), getPath(b, field));
+              if (c !== 0) return direction === 'asc' ? c : -c;
+            }
+            return 0;
+          });
+          // The server caps a query at 1000 documents, and answers 100 unless limited.
+          docs = docs.slice(state.skip, state.skip + Math.min(state.limit ?? 100, 1000));
+          const shaped = docs.map((d) => (state.fields ? Object.fromEntries(['_id', ...(state.fields ?? [])].filter((k) => k in d).map((k) => [k, d[k]])) : d));
+          return { data: shaped.map((d) => formatField(d) as FakeDoc) };
+        }),
+      count: () => db.call({ op: 'count', collection: name }, () => ({ total: select(state).length })),
+      update: (data) =>
+        db.call({ op: 'update', collection: name }, () => {
+          const writes: Write[] = [];
+          for (const d of select(state)) {
+            const next = applyUpdate(d, data);
+            db.checkUniqueOutside(name, String(d._id), next);
+            if (JSON.stringify(next) !== JSON.stringify(serialize(d))) writes.push({ collection: name, id: String(d._id), doc: next });
+          }
+          db.commitWrites(writes);
+          return { updated: writes.length };
+        }),
+      remove: () =>
+        db.call({ op: 'remove', collection: name }, () => {
+          const gone = select(state).map((d) => ({ collection: name, id: String(d._id), doc: null }));
+          db.commitWrites(gone);
+          return { deleted: gone.length };
+        }),
+    });
+    const base = query({ where: [], order: [], skip: 0 });
+    return {
+      ...base,
+      add: (data) =>
+        db.call({ op: 'add', collection: name }, () => {
+          const doc = serialize(data) as Stored;
+          const id = typeof doc._id === 'string' ? doc._id : db.newId();
+          if (db.latest(name, id)) throw dbError(DUPLICATE_WRITE, `E11000 duplicate key error collection: ${name} index: _id_ dup key: { _id: "${id}" }`);
+          db.checkUniqueOutside(name, id, { ...doc, _id: id });
+          db.commitWrites([{ collection: name, id, doc: { ...doc, _id: id } }]);
+          return { id };
+        }),
+      doc: (id) => ({
+        get: () =>
+          db.call({ op: 'doc.get', collection: name, id }, () => {
+            const doc = db.latest(name, id);
+            return { data: doc ? [formatField(doc) as FakeDoc] : [] };
+          }),
+        set: (data) =>
+          db.call({ op: 'doc.set', collection: name, id }, () => {
+            if ('_id' in data) throw dbError('INVALID_PARAM', '不能更新_id的值');
+            const had = db.latest(name, id) !== null;
+            const doc = { ...(serialize(data) as Stored), _id: id };
+            db.checkUniqueOutside(name, id, doc);
+            db.commitWrites([{ collection: name, id, doc }]);
+            return had ? { updated: 1 } : { updated: 0, upsertedId: id };
+          }),
+        update: (data) =>
+          db.call({ op: 'doc.update', collection: name, id }, () => {
+            const before = db.latest(name, id);
+            if (!before) return { updated: 0 };
+            const next = applyUpdate(before, data);
+            db.checkUniqueOutside(name, id, next);
+            if (JSON.stringify(next) === JSON.stringify(before)) return { updated: 0 };
+            db.commitWrites([{ collection: name, id, doc: next }]);
+            return { updated: 1 };
+          }),
+        remove: () =>
+          db.call({ op: 'doc.remove', collection: name, id }, () => {
+            const had = db.latest(name, id) !== null;
+            if (had) db.commitWrites([{ collection: name, id, doc: null }]);
+            return { deleted: had ? 1 : 0 };
+          }),
+      }),
+      aggregate: () => ({
+        geoNear(options: GeoNearOptions) {
+          let limit: number | undefined;
+          const stage: FakeAggregation = {
+            limit(n: number) {
+              limit = n;
+              return stage;
+            },
+            end: () =>
+              db.call({ op: 'aggregate', collection: name }, () => {
+                db.geoNearCalls.push({ collection: name, options, limit });
+                if (!(options.near instanceof Point)) throw new Error('geoNear: near must be a Geo.Point');
+                if (options.spherical !== true) throw new Error('geoNear: spherical must be true');
+                const key = options.key ?? 'location';
+                const near: [number, number] = [options.near.longitude, options.near.latitude];
+                const found = db
+                  .docsOf(name)
+                  .filter((d) => matches(d, options.query ?? {}))
+                  .map((d) => {
+                    const loc = d[key] as { coordinates: [number, number] } | undefined;
+                    if (!loc) throw new Error(`geoNear: document ${String(d._id)} has no ${key} (no geo index would hold it)`);
+                    return { doc: d, distance: haversineM(near, loc.coordinates, MONGO_EARTH_RADIUS_M), tie: db.random() };
+                  })
+                  .filter((x) => x.distance <= options.maxDistance)
+                  // Nearest first; equal distances in no particular order.
+                  .sort((a, b) => a.distance - b.distance || a.tie - b.tie)
+                  .slice(0, limit ?? 20);
+                // Aggregates hand GeoJSON back as stored (no formatField).
+                return { data: found.map((x) => ({ ...structuredClone(x.doc), [options.distanceField]: x.distance }) as FakeDoc) };
+              }),
+          };
+          return stage;
+        },
+      }),
+    };
+  }
+
+  private newId(): string {
+    return Array.from({ length: 32 }, () => Math.floor(this.random() * 16).toString(16)).join('');
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  /** The SDK's `db.startTransaction()`: one call; the caller commits or rolls back. */
+  async startTransaction(): Promise<FakeTransaction> {
+    const state = await this.call({ op: 'startTransaction' }, () => this.begin());
+    return this.transactionOf(state);
+  }
+
+  /**
+   * The SDK's `db.runTransaction(callback, times = 3)`, step for step: a conflict (thrown by a
+   * write or the commit) runs the callback again at once, up to `times` more times; any other
+   * error rolls back and is rethrown; out of tries, the last error is rethrown after rollback.
+   */
+  async runTransaction<T>(callback: (tx: FakeTransaction) => Promise<T>, times = 3): Promise<T> {
+    let tx: FakeTransaction | null = null;
+    try {
+      tx = await this.startTransaction();
+      const result = await callback(tx);
+      if (tx.aborted) throw tx.abortReason;
+      await tx.commit();
+      return result;
+    } catch (error) {
+      if (tx === null) throw error;
+      const throwWithRollback = async (err: unknown): Promise<never> => {
+        if (!tx!.aborted && !(tx as unknown as { committed: boolean }).committed) {
+          try {
+            await tx!.rollback();
+          } catch {
+            // as the SDK: a failed rollback is ignored
+          }
+          throw err;
+        }
+        if (tx!.aborted) throw tx!.abortReason;
+        throw err;
+      };
+      if (times <= 0) return throwWithRollback(error);
+      if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === TRANSACTION_CONFLICT) {
+        return this.runTransaction(callback, times - 1);
+      }
+      return throwWithRollback(error);
+    }
+  }
+
+  private begin(): TxState {
+    this.transactions++;
+    const state: TxState = { id: ++this.txSeq, snapshot: this.clock, writes: new Map(), open: true, doomed: null };
+    this.openTx.add(state);
+    if (this.failTransactionWrite && --this.failTransactionWrite.transaction === 0) {
+      const { nth, error } = this.failTransactionWrite;
+      this.failTransactionWrite = null;
+      let n = 0;
+      (state as TxState & { failWrite?: () => void }).failWrite = () => {
+        if (++n === nth) throw error;
+      };
+    }
+    return state;
+  }
+
+  private end(tx: TxState): void {
+    tx.open = false;
+    this.openTx.delete(tx);
+    for (const [key, holder] of this.locks) if (holder === tx) this.locks.delete(key);
+  }
+
+  /** A conflict: the transaction dies (MongoDB aborts it) and the error says to retry. */
+  private conflict(tx: TxState, why: string): never {
+    this.conflicts++;
+    this.end(tx);
+    const err = dbError(TRANSACTION_CONFLICT, `database transaction conflict: ${why}`);
+    tx.doomed = err;
+    throw err;
+  }
+
+  private usable(tx: TxState): void {
+    if (tx.doomed) {
+      if (tx.open) this.conflicts++;
+      this.end(tx);
+      throw tx.doomed;
+    }
+    if (!tx.open) throw dbError('DATABASE_REQUEST_FAILED', `transaction ${tx.id} is not open`);
+  }
+
+  /** The document as this transaction sees it: its own write, else its snapshot. */
+  private txRead(tx: TxState, collection: string, id: string): Stored | null {
+    const own = tx.writes.get(keyOf(collection, id));
+    return own ? own.doc : this.at(collection, id, tx.snapshot);
+  }
+
+  /** Takes the document's lock for a write (a conflict when another transaction holds it or it changed since the snapshot). */
+  private txWrite(tx: TxState, write: Write): void {
+    this.usable(tx);
+    (tx as TxState & { failWrite?: () => void }).failWrite?.();
+    const key = keyOf(write.collection, write.id);
+    const holder = this.locks.get(key);
+    if (holder && holder !== tx) this.conflict(tx, `${write.collection}/${write.id} is written by another transaction`);
+    if (this.latestVersion(write.collection, write.id) > tx.snapshot) this.conflict(tx, `${write.collection}/${write.id} changed since the transaction began`);
+    if (write.doc) {
+      // Another open transaction writing the same unique value: a conflict, as the index entry is locked.
+      for (const other of this.openTx) {
+        if (other === tx) continue;
+        const theirs = [...other.writes.values()].filter((w) => w.collection === write.collection && w.doc).map((w) => w.doc as Stored);
+        if (this.clash(write.collection, write.id, write.doc, theirs)) this.conflict(tx, `a unique ${write.collection} value is written by another transaction`);
+      }
+    }
+    this.locks.set(key, tx);
+    tx.writes.set(key, write);
+  }
+
+  private transactionOf(state: TxState): FakeTransaction {
+    const db = this;
+    const record = (op: string, collection?: string, id?: string): Omit<CallRecord, 'n'> => ({ op, collection, id, transaction: state.id });
+    const refuse = (what: string): never => {
+      throw new Error(`the fake refuses ${what} inside a transaction: in the SDK it would run outside it (use doc(id) reads and writes)`);
+    };
+    const tx: FakeTransaction & { committed: boolean } = {
+      aborted: false,
+      abortReason: undefined,
+      committed: false,
+      collection: (name) => ({
+        where: () => refuse(`collection("${name}").where(...)`),
+        aggregate: () => refuse(`collection("${name}").aggregate()`),
+        add: (data) =>
+          db.call(record('tx.add', name), () => {
+            const doc = serialize(data) as Stored;
+            const id = typeof doc._id === 'string' ? doc._id : db.newId();
+            db.usable(state);
+            if (db.txRead(state, name, id)) {
+              state.doomed = dbError(DUPLICATE_WRITE, `E11000 duplicate key error collection: ${name} index: _id_ dup key: { _id: "${id}" }`);
+              db.end(state);
+              throw state.doomed;
+            }
+            db.txWrite(state, { collection: name, id, doc: { ...doc, _id: id } });
+            return { inserted: 1 as const, ok: 1 as const, id };
+          }),
+        doc: (id) => ({
+          get: () =>
+            db.call(record('tx.get', name, id), () => {
+              db.usable(state);
+              const doc = db.txRead(state, name, id);
+              return { data: doc ? (formatField(doc) as FakeDoc) : null };
+            }),
+          set: (data) =>
+            db.call(record('tx.set', name, id), () => {
+              if ('_id' in data) throw dbError('INVALID_PARAM', '不能更新_id的值');
+              const had = db.txRead(state, name, id) !== null;
+              db.txWrite(state, { collection: name, id, doc: { ...(serialize(data) as Stored), _id: id } });
+              return { updated: had ? 1 : 0, upserted: had ? [] : [{ _id: id }] };
+            }),
+          update: (data) =>
+            db.call(record('tx.update', name, id), () => {
+              db.usable(state);
+              const before = db.txRead(state, name, id);
+              if (!before) return { updated: 0 };
+              db.txWrite(state, { collection: name, id, doc: applyUpdate(before, data) });
+              return { updated: 1 };
+            }),
+          remove: () =>
+            db.call(record('tx.remove', name, id), () => {
+              db.usable(state);
+              const had = db.txRead(state, name, id) !== null;
+              if (had) db.txWrite(state, { collection: name, id, doc: null });
+              return { deleted: had ? 1 : 0 };
+            }),
+        }),
+      }),
+      commit: () =>
+        db.call(record('commit'), () => {
+          db.usable(state);
+          const writes = [...state.writes.values()];
+          // Unique indexes are checked on the state the commit leaves (see LENIENCY above).
+          for (const w of writes) {
+            if (!w.doc) continue;
+            const mine = writes.filter((x) => x.collection === w.collection && x.doc).map((x) => x.doc as Stored);
+            const others = db.docsOf(w.collection).filter((d) => !state.writes.has(keyOf(w.collection, String(d._id))));
+            const clash = db.clash(w.collection, w.id, w.doc, [...others, ...mine]);
+            if (clash) {
+              db.end(state);
+              throw dbError(DUPLICATE_WRITE, clash);
+            }
+          }
+          db.commitWrites(writes, state);
+          db.end(state);
+          tx.committed = true;
+          return { requestId: `commit-${state.id}` };
+        }),
+      rollback: (reason?: unknown) =>
+        db.call(record('rollback'), () => {
+          db.end(state);
+          tx.aborted = true;
+          tx.abortReason = reason;
+          return { requestId: `rollback-${state.id}` };
+        }),
+    };
+    return tx;
+  }
+}

@@ -1,0 +1,420 @@
+/**
+ * THE bookings contract: one suite, run against the SQLite adapter (in-memory database) and the
+ * CloudBase adapter (on the shared fake of the SDK's database), through the real use cases. Both
+ * back ends must give the same answers; after every test the same invariants hold on both:
+ * counters equal the bookings holding a place, no slot over capacity, one active booking per
+ * customer and slot, at most 5 upcoming per customer, codes unique (and, in CloudBase, every hold
+ * of the per-customer document names a live booking and every live booking has its hold).
+ * CloudBase also gets a stop at every database call of every multi-document operation
+ * (tests/support/port-suite.ts), then a restart, the client's retry and the invariants again.
+ */
+import { cloudbaseBookings, counterId } from '../../../functions/lib/cloudbase/bookings';
+import type { BookingStore, PlaceStore, StaffStore } from '../../../functions/lib/ports';
+import { openDatabase, type Db } from '../../../functions/lib/sqlite';
+import { sqliteBookings } from '../../../functions/lib/sqlite/bookings';
+import { cancelBooking, checkIn, confirmBooking, createBooking, listSlots, type BookingPorts } from '../../../functions/lib/usecases/booking';
+import { isActive, isUpcoming, MAX_UPCOMING_BOOKINGS, type Booking } from '../../../shared/booking';
+import type { RandomSource } from '../../../shared/checkin-code';
+import type { Store } from '../../../shared/places';
+import { slotKey } from '../../../shared/slots';
+import { FakeCloudbase, seededRandom, type FakeDoc } from '../../support/cloudbase-fake';
+import { crashAtEveryCall, type CrashScenario } from '../../support/port-suite';
+
+// Wednesday 2026-11-25, 09:00 in Shanghai.
+const NOW = new Date('2026-11-25T01:00:00Z');
+const at = (hhmm: string, date = '2026-11-26') => `${date}T${hhmm}:00+08:00`;
+const STAFF = 'staff-s1';
+
+function store(id: string, capacity: number): Store {
+  return {
+    kind: 'store',
+    id,
+    name: `Store ${id}`,
+    address: '1 Test Road',
+    lat: 31.23,
+    lng: 121.47,
+    category: 'coffee',
+    timezone: 'Asia/Shanghai',
+    openingHours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '09:00', close: '21:00' })),
+    slot: { minutes: 60, capacity },
+  };
+}
+const STORES = new Map([['S1', store('S1', 3)], ['S2', store('S2', 1)]]);
+const capacityOf = (storeId: string) => STORES.get(storeId)!.slot.capacity;
+
+/** The places port as far as bookings use it: two stores. */
+const places: PlaceStore = {
+  async get(kind, id) {
+    const found = kind === 'store' ? STORES.get(id) : undefined;
+    return (found ?? null) as never;
+  },
+  upsert: () => Promise.reject(new Error('not used by bookings')),
+  nearby: () => Promise.reject(new Error('not used by bookings')),
+  countAvailableBikesIn: () => Promise.reject(new Error('not used by bookings')),
+  missing: () => Promise.reject(new Error('not used by bookings')),
+};
+const staff: StaffStore = { set: async () => {}, storesOf: async (openid) => (openid === STAFF ? ['S1'] : []) };
+
+/** A repeatable random source (ids and codes the same on every run of a world). */
+function seededSource(seed: number): RandomSource {
+  const next = seededRandom(seed);
+  return { bytes: (n) => Uint8Array.from({ length: n }, () => Math.floor(next() * 256)) };
+}
+
+/** What a back end holds, in one shape for the invariants. */
+interface Held {
+  bookings: Booking[];
+  /** `storeId|slotKey` -> booked. */
+  counters: Map<string, number>;
+  /** CloudBase only: the per-customer holds, `openid` -> booking ids (SQLite's holds are its unique index). */
+  holds: Map<string, string[]> | null;
+  /** CloudBase only: code -> booking id. */
+  codes: Map<string, string> | null;
+}
+
+interface World {
+  ports: BookingPorts;
+  held(): Held;
+  /** A new adapter instance over the same data (a new container, or a restarted host). */
+  restart(): void;
+  fake: FakeCloudbase | null;
+}
+
+interface Backend {
+  name: string;
+  world(options?: { conflictRounds?: number }): World;
+}
+
+const sqlite: Backend = {
+  name: 'SQLite',
+  world() {
+    const db: Db = openDatabase(':memory:');
+    let seed = 1;
+    const world: World = {
+      ports: { places, staff, bookings: sqliteBookings(db, seededSource(seed)) },
+      fake: null,
+      restart() {
+        world.ports = { places, staff, bookings: sqliteBookings(db, seededSource(++seed)) };
+      },
+      held() {
+        const rows = db.prepare('SELECT id FROM bookings').pluck().all() as string[];
+        const store = sqliteBookings(db);
+        const bookings = rows.map((id) => {
+          const row = db.prepare('SELECT * FROM bookings WHERE id = ?').get(id) as Record<string, string>;
+          return { id, openid: row.openid, storeId: row.store_id, start: row.start, end: row.end_at, slotDate: row.slot_date, status: row.status, code: row.code, requestId: row.request_id, createdAt: row.created_at, updatedAt: row.updated_at } as Booking;
+        });
+        void store;
+        const counters = new Map(
+          (db.prepare('SELECT store_id, slot_key, booked FROM slot_counters').all() as { store_id: string; slot_key: string; booked: number }[]).map((r) => [counterId(r.store_id, r.slot_key), r.booked]),
+        );
+        return { bookings, counters, holds: null, codes: null };
+      },
+    };
+    return world;
+  },
+};
+
+const cloudbase: Backend = {
+  name: 'CloudBase',
+  world(options = {}) {
+    const fake = new FakeCloudbase({ unique: { bookings: ['code'] } });
+    let seed = 1;
+    const adapter = () => cloudbaseBookings(fake, seededSource(seed++), { jitterMs: 2, ...options });
+    const world: World = {
+      ports: { places, staff, bookings: adapter() },
+      fake,
+      restart() {
+        world.ports = { places, staff, bookings: adapter() };
+      },
+      held() {
+        const all = fake.dump();
+        const bookings = (all.bookings ?? []).map((d: FakeDoc) => ({ ...(d as unknown as Booking), id: d._id }));
+        const counters = new Map((all.slot_counters ?? []).map((d) => [d._id, Number(d.booked)]));
+        const holds = new Map((all.booking_customers ?? []).map((d) => [d._id, (d.active as { bookingId: string }[]).map((e) => e.bookingId)]));
+        const codes = new Map((all.booking_codes ?? []).map((d) => [d._id, String(d.bookingId)]));
+        return { bookings, counters, holds, codes };
+      },
+    };
+    return world;
+  },
+};
+
+/** Every invariant of the bookings port, at `now`. */
+function checkInvariants(world: World, now = NOW): void {
+  const { bookings, counters, holds, codes } = world.held();
+  // Counters equal the bookings holding a place (every state but cancelled); none over capacity.
+  const holding = new Map<string, number>();
+  for (const b of bookings) if (b.status !== 'cancelled') holding.set(counterId(b.storeId, slotKey(b.start)), (holding.get(counterId(b.storeId, slotKey(b.start))) ?? 0) + 1);
+  for (const [key, booked] of counters) expect({ key, booked }).toEqual({ key, booked: holding.get(key) ?? 0 });
+  for (const [key, n] of holding) {
+    expect({ key, counter: counters.get(key) }).toEqual({ key, counter: n });
+    expect(n).toBeLessThanOrEqual(capacityOf(key.split('|')[0]));
+  }
+  // One active booking per customer and slot; at most 5 upcoming active ones per customer.
+  const active = bookings.filter((b) => isActive(b.status));
+  const perSlot = new Set<string>();
+  for (const b of active) {
+    const key = `${b.openid}|${b.storeId}|${slotKey(b.start)}`;
+    expect(perSlot.has(key)).toBe(false);
+    perSlot.add(key);
+  }
+  const upcoming = new Map<string, number>();
+  for (const b of active.filter((x) => isUpcoming(x, now))) upcoming.set(b.openid, (upcoming.get(b.openid) ?? 0) + 1);
+  for (const n of upcoming.values()) expect(n).toBeLessThanOrEqual(MAX_UPCOMING_BOOKINGS);
+  // Codes unique.
+  expect(new Set(bookings.map((b) => b.code)).size).toBe(bookings.length);
+  if (holds) {
+    // No hold without a live booking of that customer; no live upcoming booking without its hold.
+    const byId = new Map(bookings.map((b) => [b.id, b]));
+    for (const [openid, ids] of holds) {
+      for (const id of ids) {
+        const b = byId.get(id);
+        if (b && !isUpcoming(b, now)) continue; // an ended one may linger until the next write
+        expect({ hold: id, of: openid, booking: b && isActive(b.status) ? b.openid : 'none' }).toEqual({ hold: id, of: openid, booking: openid });
+      }
+    }
+    for (const b of active.filter((x) => isUpcoming(x, now))) expect({ booking: b.id, held: holds.get(b.openid)?.includes(b.id) ?? false }).toEqual({ booking: b.id, held: true });
+  }
+  if (codes) {
+    for (const b of bookings) expect({ code: b.code, booking: codes.get(b.code) }).toEqual({ code: b.code, booking: b.id });
+    expect(codes.size).toBe(bookings.length);
+  }
+}
+
+const as = (caller: string, now = NOW) => ({ caller, now });
+const reasonOf = (r: { ok: boolean; error?: { reason?: string } }) => (r.ok ? 'OK' : r.error?.reason);
+
+describe.each([sqlite, cloudbase])('bookings port on $name', (backend) => {
+  let world: World;
+  /** When the invariants are checked after the test ("upcoming" depends on it). */
+  let checkAt = NOW;
+  beforeEach(() => {
+    world = backend.world();
+    checkAt = NOW;
+  });
+  afterEach(() => checkInvariants(world, checkAt));
+
+  const create = (caller: string, start: string, extra: { requestId?: string; storeId?: string; now?: Date } = {}) =>
+    createBooking(world.ports, { storeId: extra.storeId ?? 'S1', start, requestId: extra.requestId }, as(caller, extra.now));
+
+  it('gives 40 concurrent customers 3 places: exactly 3 bookings, 37 SLOT_FULL, the counter at 3', async () => {
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => create(`c${i}`, at('10:00'))));
+    expect(answers.filter((a) => a.ok)).toHaveLength(3);
+    expect(answers.filter((a) => reasonOf(a) === 'SLOT_FULL')).toHaveLength(37);
+    expect(world.held().counters.get(counterId('S1', slotKey(at('10:00'))))).toBe(3);
+  });
+
+  it('gives one customer sending 12 creates at once exactly 5 bookings, the rest TOO_MANY_BOOKINGS', async () => {
+    const starts = ['09', '10', '11', '12', '13', '14', '15', '16', '17', '18', '19', '20'].map((h) => at(`${h}:00`));
+    const answers = await Promise.all(starts.map((start) => create('greedy', start)));
+    expect(answers.filter((a) => a.ok)).toHaveLength(5);
+    expect(answers.filter((a) => reasonOf(a) === 'TOO_MANY_BOOKINGS')).toHaveLength(7);
+    expect(world.held().bookings.filter((b) => b.openid === 'greedy')).toHaveLength(5);
+  });
+
+  it('makes one booking of the same request sent twice at once, both answered with it', async () => {
+    const [a, b] = await Promise.all([create('alice', at('10:00'), { requestId: 'tap-1' }), create('alice', at('10:00'), { requestId: 'tap-1' })]);
+    expect(a.ok && b.ok).toBe(true);
+    if (a.ok && b.ok) expect(a.data.booking.id).toBe(b.data.booking.id);
+    expect(world.held().bookings).toHaveLength(1);
+  });
+
+  it('lets two customers make the first booking of a slot at once (both create its counter)', async () => {
+    const [a, b] = await Promise.all([create('alice', at('10:00')), create('bob', at('10:00'))]);
+    expect([a.ok, b.ok]).toEqual([true, true]);
+    expect(world.held().counters.get(counterId('S1', slotKey(at('10:00'))))).toBe(2);
+  });
+
+  it('answers a customer with 5 upcoming bookings who books one of them again ALREADY_EXISTS ALREADY_BOOKED', async () => {
+    for (const h of ['10', '11', '12', '13', '14']) expect((await create('five', at(`${h}:00`))).ok).toBe(true);
+    const again = await create('five', at('12:00'));
+    expect(again.ok ? null : again.error).toEqual({ code: 'ALREADY_EXISTS', reason: 'ALREADY_BOOKED', message: `start: you already hold a booking for the slot at ${at('12:00')}` });
+  });
+
+  it('decides in one order: limit before a full slot; a replay before everything', async () => {
+    expect((await create('filler', at('15:00'), { storeId: 'S2' })).ok).toBe(true); // S2 holds one place
+    const first = await create('five', at('10:00'), { requestId: 'r-first' });
+    for (const h of ['11', '12', '13', '14']) expect((await create('five', at(`${h}:00`))).ok).toBe(true);
+    const full = await create('five', at('15:00'), { storeId: 'S2' });
+    expect(full.ok ? null : full.error.code + ' ' + full.error.reason).toBe('RESOURCE_EXHAUSTED TOO_MANY_BOOKINGS');
+    expect((await create('other', at('15:00'), { storeId: 'S2' })).ok ? 'OK' : 'SLOT_FULL').toBe('SLOT_FULL');
+    // The same requestId later, with other parameters, after the slot started: the first booking.
+    const later = new Date(Date.parse(at('10:30')));
+    const replay = await create('five', at('15:00'), { requestId: 'r-first', storeId: 'S2', now: later });
+    expect(replay.ok && first.ok && replay.data.booking).toEqual(first.ok && first.data.booking);
+    // ...and a start that is no slot at all.
+    const offGrid = await create('five', at('10:15'), { requestId: 'r-first' });
+    expect(offGrid.ok && offGrid.data.booking.id).toBe(first.ok && first.data.booking.id);
+    expect(reasonOf(await create('five', at('10:15')))).toBe('OFF_GRID');
+    expect((await createBooking(world.ports, { storeId: 'NOPE', start: at('10:00'), requestId: 'r-first' }, as('five'))).ok).toBe(true);
+    expect((await createBooking(world.ports, { storeId: 'NOPE', start: at('10:00') }, as('five'))).ok ? null : 'NOT_FOUND').toBe('NOT_FOUND');
+  });
+
+  it('counts the limit at "now": bookings whose slot has ended leave room', async () => {
+    for (const h of ['10', '11', '12', '13', '14']) expect((await create('day', at(`${h}:00`, '2026-11-25'))).ok).toBe(true);
+    expect(reasonOf(await create('day', at('10:00')))).toBe('TOO_MANY_BOOKINGS');
+    const afterTwo = new Date(Date.parse(at('12:00', '2026-11-25')));
+    expect(reasonOf(await create('day', at('10:00'), { now: afterTwo }))).toBe('OK');
+    expect(reasonOf(await create('day', at('11:00'), { now: afterTwo }))).toBe('OK');
+    expect(reasonOf(await create('day', at('12:00'), { now: afterTwo }))).toBe('TOO_MANY_BOOKINGS');
+    checkAt = afterTwo;
+  });
+
+  it('frees one place when two cancels race; the loser is told CANCELLED; the customer may book again', async () => {
+    const made = await create('alice', at('10:00'));
+    if (!made.ok) throw new Error('not booked');
+    const id = made.data.booking.id;
+    const [x, y] = await Promise.all([cancelBooking(world.ports, { bookingId: id }, as('alice')), cancelBooking(world.ports, { bookingId: id }, as('alice'))]);
+    expect([reasonOf(x), reasonOf(y)].sort()).toEqual(['CANCELLED', 'OK']);
+    expect(world.held().counters.get(counterId('S1', slotKey(at('10:00'))))).toBe(0);
+    expect(reasonOf(await cancelBooking(world.ports, { bookingId: id }, as('mallory')))).toBe('NOT_OWNER');
+    expect((await cancelBooking(world.ports, { bookingId: 'bk_nope' }, as('alice'))).ok ? null : 'NOT_FOUND').toBe('NOT_FOUND');
+    expect(reasonOf(await create('alice', at('10:00')))).toBe('OK');
+  });
+
+  it('confirms and checks in with the same refusals on both back ends; a check-in leaves the limit but keeps the place', async () => {
+    const made = await create('carol', at('10:00', '2026-11-25'));
+    if (!made.ok) throw new Error('not booked');
+    const { id, code } = made.data.booking;
+    expect(reasonOf(await checkIn(world.ports, { code }, as(STAFF)))).toBe('TOO_EARLY');
+    expect(reasonOf(await confirmBooking(world.ports, { bookingId: id }, as(STAFF)))).toBe('OK');
+    expect(reasonOf(await confirmBooking(world.ports, { bookingId: id }, as(STAFF)))).toBe('ALREADY_CONFIRMED');
+    const inWindow = new Date(Date.parse(at('09:45', '2026-11-25')));
+    const [p, q] = await Promise.all([checkIn(world.ports, { code }, as(STAFF, inWindow)), checkIn(world.ports, { code }, as(STAFF, inWindow))]);
+    expect([reasonOf(p), reasonOf(q)].sort()).toEqual(['ALREADY_CHECKED_IN', 'OK']);
+    expect(reasonOf(await cancelBooking(world.ports, { bookingId: id }, as('carol', inWindow)))).toBe('ALREADY_CHECKED_IN');
+    expect(world.held().counters.get(counterId('S1', slotKey(at('10:00', '2026-11-25'))))).toBe(1);
+    for (const h of ['11', '12', '13', '14', '15']) expect(reasonOf(await create('carol', at(`${h}:00`), { now: inWindow }))).toBe('OK');
+    checkAt = inWindow;
+  });
+
+  it('gives every booking its own code, which finds it', async () => {
+    const made = await Promise.all(Array.from({ length: 30 }, (_, i) => create(`u${i}`, at(`${String(9 + (i % 12)).padStart(2, '0')}:00`, i < 12 ? '2026-11-26' : '2026-11-27'))));
+    const booked = made.flatMap((m) => (m.ok ? [m.data.booking] : []));
+    expect(booked).toHaveLength(30);
+    for (const b of booked) expect((await world.ports.bookings.byCode(b.code))?.id).toBe(b.id);
+  });
+
+  it('shows the places left in slots', async () => {
+    await create('a', at('10:00'));
+    await create('b', at('10:00'));
+    const slots = await listSlots(world.ports, { storeId: 'S1', date: '2026-11-26' }, { caller: null, now: NOW });
+    expect(slots.ok && slots.data.slots.find((s) => s.start === at('10:00'))?.remaining).toBe(1);
+  });
+});
+
+describe('CloudBase bookings under contention', () => {
+  it('answers BUSY, writing nothing, when conflicts outlast the retries, and the request can be sent again', async () => {
+    const world = cloudbase.world({ conflictRounds: 1 });
+    const starts = ['09', '10', '11', '12', '13', '14', '15', '16'].map((h) => at(`${h}:00`));
+    const answers = await Promise.all(starts.map((start, i) => createBooking(world.ports, { storeId: 'S1', start, requestId: `r${i}` }, as('busy'))));
+    const busy = answers.filter((a) => !a.ok && a.error.reason === 'BUSY');
+    expect(busy.length).toBeGreaterThan(0);
+    for (const b of busy) expect(b.ok ? null : b.error.code).toBe('RESOURCE_EXHAUSTED');
+    expect(world.held().bookings).toHaveLength(answers.filter((a) => a.ok).length);
+    checkInvariants(world);
+    // The client sends the BUSY ones again, one at a time: each is answered.
+    for (const [i, a] of answers.entries()) {
+      if (a.ok) continue;
+      const again = await createBooking(world.ports, { storeId: 'S1', start: starts[i], requestId: `r${i}` }, as('busy'));
+      expect(['OK', 'TOO_MANY_BOOKINGS']).toContain(reasonOf(again));
+    }
+    expect(world.held().bookings).toHaveLength(5);
+    checkInvariants(world);
+  });
+});
+
+describe('CloudBase bookings: a stop at every database call, a restart, the retry', () => {
+  /** A world with a few acknowledged bookings that no crash may lose. */
+  async function acknowledged(world: World): Promise<Booking[]> {
+    const out: Booking[] = [];
+    for (const [caller, start] of [['alice', at('10:00')], ['bob', at('10:00')], ['dave', at('11:00')], ['erin', at('10:00', '2026-11-25')]] as const) {
+      const made = await createBooking(world.ports, { storeId: 'S1', start, requestId: `ack-${caller}` }, as(caller));
+      if (!made.ok) throw new Error(`set-up: ${JSON.stringify(made)}`);
+      out.push((await world.ports.bookings.get(made.data.booking.id))!);
+    }
+    return out;
+  }
+  type W = { world: World; acked: Booking[] };
+  const common = {
+    async setUp(): Promise<W> {
+      const world = cloudbase.world();
+      return { world, acked: await acknowledged(world) };
+    },
+    fake: (w: W) => w.world.fake!,
+    invariants: [
+      (w: W) => checkInvariants(w.world),
+      // Acknowledged bookings are never lost (their state may move only by the operation under test).
+      (w: W) => {
+        const ids = new Set(w.world.held().bookings.map((b) => b.id));
+        for (const b of w.acked) expect({ acknowledged: b.id, present: ids.has(b.id) }).toEqual({ acknowledged: b.id, present: true });
+      },
+    ],
+  };
+  const restarted = <A>(run: (w: W) => Promise<A>) => (w: W) => {
+    w.world.restart();
+    return run(w);
+  };
+  const report: string[] = [];
+  afterAll(() => console.log(`CloudBase bookings crash suite:\n${report.join('\n')}`));
+
+  const scenarios: CrashScenario<W, { ok: boolean; error?: { reason?: string }; data?: { booking: { id: string } } }>[] = [
+    {
+      ...common,
+      name: 'create with a requestId, new slot (counter made)',
+      run: (w) => createBooking(w.world.ports, { storeId: 'S1', start: at('14:00'), requestId: 'tap' }, as('frank')),
+      afterRetry: (w, answer) => {
+        expect(answer.ok).toBe(true);
+        const mine = w.world.held().bookings.filter((b) => b.openid === 'frank');
+        expect(mine.map((b) => b.id)).toEqual([answer.data!.booking.id]);
+      },
+    },
+    {
+      ...common,
+      name: 'create with a requestId, slot half full (counter moved)',
+      run: (w) => createBooking(w.world.ports, { storeId: 'S1', start: at('10:00'), requestId: 'tap' }, as('frank')),
+      afterRetry: (w, answer) => {
+        expect(answer.ok).toBe(true);
+        expect(w.world.held().counters.get(counterId('S1', slotKey(at('10:00'))))).toBe(3);
+      },
+    },
+    {
+      ...common,
+      name: 'create without a requestId',
+      run: (w) => createBooking(w.world.ports, { storeId: 'S1', start: at('11:00') }, as('alice')),
+      // A lost answer and a retry without requestId: the customer holds the slot already.
+      afterRetry: (_w, answer) => expect(['OK', 'ALREADY_BOOKED']).toContain(reasonOf(answer)),
+    },
+    {
+      ...common,
+      name: 'cancel',
+      run: (w) => cancelBooking(w.world.ports, { bookingId: w.acked[0].id }, as('alice')),
+      afterRetry: (w, answer) => {
+        expect(['OK', 'CANCELLED']).toContain(reasonOf(answer));
+        expect(w.world.held().counters.get(counterId('S1', slotKey(at('10:00'))))).toBe(1);
+      },
+    },
+    {
+      ...common,
+      name: 'confirm',
+      run: (w) => confirmBooking(w.world.ports, { bookingId: w.acked[0].id }, as(STAFF)),
+      afterRetry: (_w, answer) => expect(['OK', 'ALREADY_CONFIRMED']).toContain(reasonOf(answer)),
+    },
+    {
+      ...common,
+      name: 'check-in',
+      run: (w) => checkIn(w.world.ports, { code: w.acked[3].code }, as(STAFF, new Date(Date.parse(at('09:45', '2026-11-25'))))),
+      afterRetry: (w, answer) => {
+        expect(['OK', 'ALREADY_CHECKED_IN']).toContain(reasonOf(answer));
+        expect(w.world.held().holds!.get('erin') ?? []).toEqual([]);
+      },
+    },
+  ];
+
+  it.each(scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
+    const result = await crashAtEveryCall({ ...scenario, retry: restarted(scenario.run) });
+    report.push(`  ${scenario.name}: ${result.calls} calls, ${result.stops} stops injected`);
+    expect(result.calls).toBeGreaterThanOrEqual(3);
+    expect(result.missed).toBe(0);
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * The places and staff contracts, written once and run against the SQLite adapters and the
+ * CloudBase adapters on the shared fake: the same answers from both. (Bike import and maintenance
+ * rules, and geoNear batching, have their own suites.)
+ */
+import { cloudbasePlaces } from '../../../functions/lib/cloudbase/places';
+import { cloudbaseStaff } from '../../../functions/lib/cloudbase/staff';
+import type { PlaceStore, StaffStore } from '../../../functions/lib/ports';
+import { openDatabase } from '../../../functions/lib/sqlite';
+import { sqlitePlaces } from '../../../functions/lib/sqlite/places';
+import { sqliteStaff } from '../../../functions/lib/sqlite/staff';
+import { distanceM, EARTH_RADIUS_M, type LatLng, type Polygon } from '../../../shared/geo';
+import type { Bike, Place, Store } from '../../../shared/places';
+import { FakeCloudbase, seededRandom } from '../../support/cloudbase-fake';
+
+const CENTER: LatLng = { lat: 31.2304, lng: 121.4737 };
+/** The point `metres` from `from` at `bearingDeg` (0 = north), as the contract measures. */
+function toward(from: LatLng, metres: number, bearingDeg = 0): LatLng {
+  const d = metres / EARTH_RADIUS_M;
+  const b = (bearingDeg * Math.PI) / 180;
+  const lat1 = (from.lat * Math.PI) / 180;
+  const lng1 = (from.lng * Math.PI) / 180;
+  const lat2 = Math.asin(Math.sin(lat1) * Math.cos(d) + Math.cos(lat1) * Math.sin(d) * Math.cos(b));
+  const lng2 = lng1 + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(lat1), Math.cos(d) - Math.sin(lat1) * Math.sin(lat2));
+  return { lat: (lat2 * 180) / Math.PI, lng: (lng2 * 180) / Math.PI };
+}
+function store(id: string, at: LatLng, extra: Partial<Store> = {}): Store {
+  return {
+    kind: 'store',
+    id,
+    name: `Store ${id}`,
+    address: 'Somewhere 1',
+    lat: at.lat,
+    lng: at.lng,
+    category: 'cafe',
+    timezone: 'Asia/Shanghai',
+    openingHours: [{ day: 1, open: '09:00', close: '18:00' }],
+    slot: { minutes: 30, capacity: 4 },
+    ...extra,
+  };
+}
+const bike = (id: string, at: LatLng, status: Bike['status'] = 'available', code = `C-${id}`): Bike => ({ kind: 'bike', id, code, lat: at.lat, lng: at.lng, status });
+
+interface Backend {
+  name: string;
+  make(seed: number): { places: PlaceStore; staff: StaffStore };
+}
+const backends: Backend[] = [
+  {
+    name: 'SQLite',
+    make() {
+      const db = openDatabase(':memory:');
+      return { places: sqlitePlaces(db), staff: sqliteStaff(db) };
+    },
+  },
+  {
+    name: 'CloudBase',
+    make(seed) {
+      const db = new FakeCloudbase({ unique: { places_bike: ['code'] }, random: seededRandom(seed) });
+      return { places: cloudbasePlaces(db), staff: cloudbaseStaff(db) };
+    },
+  },
+];
+
+describe.each(backends)('places port on $name', (backend) => {
+  it('gets what was upserted, replaces it on a second upsert, and answers null for an unknown id', async () => {
+    const { places } = backend.make(1);
+    const s1 = store('S1', CENTER);
+    expect(await places.upsert([s1])).toEqual({ ok: true });
+    expect(await places.get('store', 'S1')).toEqual(s1);
+    expect(await places.upsert([{ ...s1, name: 'Renamed' }])).toEqual({ ok: true });
+    expect((await places.get('store', 'S1'))?.name).toBe('Renamed');
+    expect(await places.get('store', 'S9')).toBeNull();
+    expect(await places.get('bike', 'S1')).toBeNull();
+  });
+
+  it('writes nothing of an upsert refused for a bike code another bike holds', async () => {
+    const { places } = backend.make(1);
+    expect(await places.upsert([bike('B1', CENTER, 'available', 'C1')])).toEqual({ ok: true });
+    const answer = await places.upsert([store('S1', CENTER), bike('B9', CENTER, 'available', 'C9'), bike('B2', CENTER, 'available', 'C1')]);
+    expect(answer).toEqual({ ok: false, conflict: 'bike code "C1" already belongs to bike "B1"' });
+    expect(await places.get('bike', 'B9')).toBeNull();
+    expect(await places.get('store', 'S1')).toBeNull();
+    expect(await places.missing('bike', ['B1', 'B2', 'B9'])).toEqual(['B2', 'B9']);
+  });
+
+  it('finds places nearest first, ties by id, within the radius, at most `limit`', async () => {
+    for (const seed of [1, 2, 3]) {
+      const { places } = backend.make(seed);
+      const spots = [
+        store('S-far', toward(CENTER, 900, 10)),
+        store('S-b', toward(CENTER, 300, 90)),
+        store('S-a', toward(CENTER, 300, 90)),
+        store('S-near', toward(CENTER, 100, 200)),
+        store('S-out', toward(CENTER, 1100, 45)),
+      ];
+      expect(await places.upsert(spots)).toEqual({ ok: true });
+      const hits = await places.nearby({ kind: 'store', center: CENTER, radiusM: 1000, limit: 10 });
+      expect(hits.map((h) => h.place.id)).toEqual(['S-near', 'S-a', 'S-b', 'S-far']);
+      for (const h of hits) expect(h.distance).toBeCloseTo(distanceM(CENTER, h.place), 6);
+      const two = await places.nearby({ kind: 'store', center: CENTER, radiusM: 1000, limit: 2 });
+      expect(two.map((h) => h.place.id)).toEqual(['S-near', 'S-a']);
+      expect(await places.nearby({ kind: 'station', center: CENTER, radiusM: 1000, limit: 10 })).toEqual([]);
+    }
+  });
+
+  it('lists only available bikes nearby, and applies a filter it cannot index until `limit` pass', async () => {
+    const { places } = backend.make(1);
+    const set: Place[] = [
+      bike('B1', toward(CENTER, 10)),
+      bike('B2', toward(CENTER, 20), 'riding'),
+      bike('B3', toward(CENTER, 30), 'maintenance'),
+      bike('B4', toward(CENTER, 40)),
+      store('S1', toward(CENTER, 10)),
+      store('S2', toward(CENTER, 20), { category: 'food' }),
+      store('S3', toward(CENTER, 30)),
+    ];
+    expect(await places.upsert(set)).toEqual({ ok: true });
+    expect((await places.nearby({ kind: 'bike', center: CENTER, radiusM: 100, limit: 10 })).map((h) => h.place.id)).toEqual(['B1', 'B4']);
+    const even = await places.nearby({ kind: 'store', center: CENTER, radiusM: 100, limit: 1, accept: (p) => p.id !== 'S1' });
+    expect(even.map((h) => h.place.id)).toEqual(['S2']);
+    const food = await places.nearby({ kind: 'store', center: CENTER, radiusM: 100, limit: 5, category: 'food' });
+    expect(food.map((h) => h.place.id)).toEqual(['S2']);
+  });
+
+  it('counts the available bikes inside a zone, its boundary included', async () => {
+    const { places } = backend.make(1);
+    const zone: Polygon = { type: 'Polygon', coordinates: [[[121.47, 31.23], [121.48, 31.23], [121.475, 31.24], [121.47, 31.23]]] };
+    expect(
+      await places.upsert([
+        bike('IN', { lat: 31.233, lng: 121.475 }),
+        bike('EDGE', { lat: 31.23, lng: 121.474 }),
+        bike('OUT', { lat: 31.239, lng: 121.471 }),
+        bike('FIXING', { lat: 31.233, lng: 121.4751 }, 'maintenance'),
+      ]),
+    ).toEqual({ ok: true });
+    expect(await places.countAvailableBikesIn(zone)).toBe(2);
+  });
+
+  it('tells which ids name no place of a kind', async () => {
+    const { places } = backend.make(1);
+    expect(await places.upsert([store('S1', CENTER), store('S2', CENTER)])).toEqual({ ok: true });
+    expect(await places.missing('store', ['S1', 'S3', 'S2', 'S9'])).toEqual(['S3', 'S9']);
+    expect(await places.missing('bike', ['S1'])).toEqual(['S1']);
+  });
+});
+
+describe.each(backends)('staff port on $name', (backend) => {
+  it('stores the stores of a staff member and forgets them on an empty list', async () => {
+    const { staff } = backend.make(1);
+    expect(await staff.storesOf('o1')).toEqual([]);
+    await staff.set('o1', ['S001', 'S008']);
+    await staff.set('o2', ['S002']);
+    expect(await staff.storesOf('o1')).toEqual(['S001', 'S008']);
+    await staff.set('o1', ['S003']);
+    expect(await staff.storesOf('o1')).toEqual(['S003']);
+    await staff.set('o1', []);
+    expect(await staff.storesOf('o1')).toEqual([]);
+    expect(await staff.storesOf('o2')).toEqual(['S002']);
+  });
+});
