@@ -42,6 +42,8 @@ export interface PlaceStore {
   nearby(query: NearbyQuery): Promise<PlaceHit[]>;
   /** How many available bikes stand inside a zone (its boundary included). */
   countAvailableBikesIn(zone: Polygon): Promise<number>;
+  /** The same for several zones at once (a nearby answer's stations): one query where the store allows, never one per zone. */
+  countAvailableBikesInZones(zones: readonly Polygon[]): Promise<number[]>;
   /** The ids among `ids` that name no place of that kind. */
   missing(kind: PlaceKind, ids: string[]): Promise<string[]>;
   get<K extends PlaceKind>(kind: K, id: string): Promise<Extract<Place, { kind: K }> | null>;
