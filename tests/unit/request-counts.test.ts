@@ -33,10 +33,10 @@ const collections: Record<string, Array<Record<string, any>>> = { places_store: 
 for (const p of places) collections[`places_${p.kind}`].push({ _id: placeDocId(p.kind, p.id), ...p, location: { type: 'Point', coordinates: [p.lng, p.lat] } });
 
 const list = (docs: object[]) => ({ requestId: 'r', data: { list: docs.map((d) => EJSON.stringify(d)) } });
-const matches = (doc: Record<string, any>, query: Record<string, any>) =>
-  Object.entries(query).every(([field, want]) => {
-    if (field === '$and') return (want as object[]).every((q) => matches(doc, q as never));
-    if (field === '$or') return (want as object[]).some((q) => matches(doc, q as never));
+const matches = (doc: Record<string, any>, query: Record<string, any>): boolean =>
+  Object.entries(query).every(([field, want]): boolean => {
+    if (field === '$and') return (want as object[]).every((q): boolean => matches(doc, q as never));
+    if (field === '$or') return (want as object[]).some((q): boolean => matches(doc, q as never));
     if (want && typeof want === 'object' && '$nin' in want) return !want.$nin.includes(doc[field]);
     if (want && typeof want === 'object' && '$in' in want) return want.$in.includes(doc[field]);
     if (want && typeof want === 'object' && '$geoWithin' in want) {
@@ -62,9 +62,9 @@ function recordedDb() {
         const near = geo.near.coordinates as [number, number];
         const found = docs
           .filter((d) => matches(d, geo.query ?? {}))
-          .map((d) => ({ ...d, [geo.distanceField]: haversineM(near, d.location.coordinates) }))
-          .filter((d) => d[geo.distanceField] <= geo.maxDistance && d[geo.distanceField] >= (geo.minDistance ?? 0))
-          .sort((a, b) => a[geo.distanceField] - b[geo.distanceField])
+          .map((d): Record<string, any> => ({ ...d, [geo.distanceField]: haversineM(near, d.location.coordinates) }))
+          .filter((d: Record<string, any>) => d[geo.distanceField] <= geo.maxDistance && d[geo.distanceField] >= (geo.minDistance ?? 0))
+          .sort((a: Record<string, any>, b: Record<string, any>) => a[geo.distanceField] - b[geo.distanceField])
           .slice(0, geo.limit ?? 100)
           .slice(0, stages[1] ?? 20);
         return list(found);
