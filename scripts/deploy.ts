@@ -20,6 +20,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { lockSettingsFrom } from '../functions/lib/lock';
 import { tariffFrom } from '../shared/tariff';
+import { readEnvFile } from './env-file';
+
+export { readEnvFile };
 
 type Vars = Record<string, string | undefined>;
 
@@ -58,21 +61,6 @@ function thrown(run: () => unknown): string | null {
   } catch (err) {
     return (err as Error).message;
   }
-}
-
-/**
- * A `.env` file's variables: `NAME=value` lines, `#` comments, optional quotes, `export ` allowed.
- * @example readEnvFile('ENV_ID=nearby-1\n# x\nA="b c"') // => { ENV_ID: 'nearby-1', A: 'b c' }
- */
-export function readEnvFile(text: string): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!m || line.trim().startsWith('#')) continue;
-    const raw = m[2];
-    vars[m[1]] = /^(['"]).*\1$/.test(raw) ? raw.slice(1, -1) : raw.replace(/\s+#.*$/, '');
-  }
-  return vars;
 }
 
 /** Every `{{env.NAME}}` of cloudbaserc.json, with the functions that take it. */

@@ -26,12 +26,14 @@ import { adminPorts } from '../functions/lib/cloudbase/adapters';
 import { cloudbaseDb } from '../functions/lib/cloudbase/db';
 import { portsTarget, writePlaces, type Target } from '../functions/lib/usecases/import';
 import { demoCity } from './demo-city';
-import { readEnvFile } from './deploy';
+import { readEnvFile } from './env-file';
 
 /** A local host: `admin` calls over HTTP as an admin. */
 export function hostTarget(url: string, openid: string): Target {
   const call = async (event: object): Promise<Result<unknown>> => {
-    const res = await fetch(`${url}/functions/admin`, { method: 'POST', body: JSON.stringify(event), headers: { 'content-type': 'application/json', 'x-wx-openid': openid } });
+    const res = await fetch(`${url}/functions/admin`, { method: 'POST', body: JSON.stringify(event), headers: { 'content-type': 'application/json', 'x-wx-openid': openid } }).catch((err: Error) => {
+      throw new Error(`no local host answers at ${url} (npm start, or set NEARBY_URL): ${err.message}`);
+    });
     return (await res.json()) as Result<unknown>;
   };
   return { upsertPlaces: (p) => call({ action: 'upsertPlaces', ...p }), setStaff: (p) => call({ action: 'setStaff', ...p }) };
@@ -47,7 +49,13 @@ function main(argv: string[]): Promise<number> {
   if (command === 'seed') {
     input = demoCity();
   } else if (command === 'import' && file) {
-    const json = JSON.parse(readFileSync(file, 'utf8'));
+    let json;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      console.error(`places: cannot read ${file}: ${(err as Error).message}`);
+      return Promise.resolve(2);
+    }
     input = Array.isArray(json) ? { places: json } : { places: json.places ?? [], crs: json.crs };
   } else {
     console.error('usage: npm run places -- seed | import <file.json> [--to local|cloud] [--crs gcj02|wgs84|bd09]');
