@@ -49,7 +49,7 @@ function main(argv: string[]): Promise<number> {
   if (command === 'seed') {
     input = demoCity();
   } else if (command === 'import' && file) {
-    let json;
+    let json: unknown[] | { places?: unknown[]; crs?: string };
     try {
       json = JSON.parse(readFileSync(file, 'utf8'));
     } catch (err) {

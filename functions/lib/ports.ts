@@ -14,7 +14,7 @@ export interface UserCall extends Call {
   caller: string;
 }
 
-/** "Now", as an argument: the system clock in the cloud, the request's header in local demos and tests. */
+/** A clock for work outside a call (timers, an outbox); a call's "now" is `Call.now`, set by the world. */
 export interface Clock {
   now(): Date;
 }
