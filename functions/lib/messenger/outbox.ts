@@ -1,0 +1,60 @@
+/**
+ * The local messenger: messages go to an outbox that `GET /outbox` shows (API.md), not to WeChat.
+ * It needs no settings. It answers as WeChat would where that is knowable without WeChat: data
+ * outside a field's limits is refused as 47003 (`permanent`) and not recorded, so a local run
+ * catches what production would refuse.
+ *
+ * Kept in memory for now (one per host); the SQLite outbox and the host's `/outbox` route come
+ * with the reminders function. Faults for tests: `failNext` answers the given outcomes, in order,
+ * instead of sending.
+ */
+import { templateDataProblems, type TemplateData, type TemplateKey } from '../../../shared/subscribe-message';
+import type { Clock, MessageToSend, Messenger, SendOutcome } from '../ports';
+
+/** One message as `GET /outbox` lists it. */
+export interface OutboxMessage {
+  openid: string;
+  templateKey: TemplateKey;
+  page: string;
+  data: TemplateData;
+  /** ISO instant, from the host's clock. */
+  sentAt: string;
+}
+
+export interface Outbox extends Messenger {
+  /** What was sent, oldest first (copies: the caller cannot change the outbox). */
+  messages(): OutboxMessage[];
+  /** The next sends answer these outcomes, in order, and record nothing ('sent' records as usual). */
+  failNext(...outcomes: SendOutcome[]): void;
+  clear(): void;
+}
+
+export function createOutbox(clock: Clock = { now: () => new Date() }): Outbox {
+  const sent: OutboxMessage[] = [];
+  const faults: SendOutcome[] = [];
+  return {
+    async send(message: MessageToSend): Promise<SendOutcome> {
+      const fault = faults.shift();
+      if (fault !== undefined && fault.status !== 'sent') return fault;
+      const problems = templateDataProblems(message.data);
+      if (problems.length > 0) return { status: 'permanent', errcode: 47003, cause: `template data breaks the field rules (47003): ${problems.join('; ')}` };
+      if (message.openid === '') return { status: 'permanent', errcode: 40003, cause: 'openid is empty (40003)' };
+      sent.push({
+        openid: message.openid,
+        templateKey: message.templateKey,
+        page: message.page,
+        data: structuredClone(message.data),
+        sentAt: clock.now().toISOString(),
+      });
+      return { status: 'sent' };
+    },
+    messages: () => structuredClone(sent),
+    failNext(...outcomes) {
+      faults.push(...outcomes);
+    },
+    clear() {
+      sent.length = 0;
+      faults.length = 0;
+    },
+  };
+}
