@@ -47,7 +47,9 @@ function fail(message) {
 }
 
 if (all || args.has('--local')) {
-  await build({ ...common, entryPoints: ['functions/local/main.ts'], outfile: 'dist/local/main.js', external: ['better-sqlite3'], sourcemap: true });
+  // `--local-out <file>`: a test's own copy, so that parallel tests never run a file being rewritten.
+  const localOut = argv.includes('--local-out') ? argv[argv.indexOf('--local-out') + 1] : 'dist/local/main.js';
+  await build({ ...common, entryPoints: ['functions/local/main.ts'], outfile: localOut, external: ['better-sqlite3'], sourcemap: true });
 }
 
 if (all || args.has('--functions')) {

@@ -34,6 +34,11 @@ export interface Bike {
   lat: number;
   lng: number;
   status: BikeStatus;
+  /**
+   * Set while `riding` when an admin put the bike in maintenance during the ride: the status its
+   * ride's end leaves it in (shared/ride.ts `importedBike`, `bikeStatusAfterRide`).
+   */
+  afterRide?: 'maintenance';
 }
 
 export type Place = Store | Station | Bike;

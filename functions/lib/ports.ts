@@ -4,6 +4,7 @@ import type { Booking, BookingStatus, Refusal, SlotRequest, Verdict } from '../.
 import type { RandomSource } from '../../shared/checkin-code';
 import type { Bike, Station } from '../../shared/places';
 import type { Tariff } from '../../shared/tariff';
+import type { AbortCause, EndDecision, Ending, RideRecord, UnlockRefusal } from '../../shared/ride';
 
 /** Who calls and when: read from the function context by the world, never from the event. */
 export interface Call {
@@ -12,6 +13,15 @@ export interface Call {
 }
 export interface UserCall extends Call {
   caller: string;
+}
+
+/**
+ * A write that lost to concurrent writes of the same records every time it was tried: nothing of
+ * it was written, and the same request may simply be sent again (serve answers it as
+ * RESOURCE_EXHAUSTED with reason BUSY, as the bookings' `Busy`, never as a bug).
+ */
+export class Contended extends Error {
+  readonly retryable = true;
 }
 
 /** A clock for work outside a call (timers, an outbox); a call's "now" is `Call.now`, set by the world. */
@@ -36,8 +46,12 @@ export interface PlaceHit {
 }
 
 export interface PlaceStore {
-  /** Inserts or replaces every place, all or nothing. Fails with ALREADY_EXISTS for a bike code held by another bike. */
-  upsert(places: Place[]): Promise<{ ok: true } | { ok: false; conflict: string }>;
+  /**
+   * Inserts or replaces every place, all or nothing. Fails with ALREADY_EXISTS for a bike code held
+   * by another bike. A ridden bike stays `riding` (shared/ride.ts `importedBike`); `deferred` lists
+   * the ridden bikes whose `maintenance` waits for their ride's end.
+   */
+  upsert(places: Place[]): Promise<{ ok: true; deferred: string[] } | { ok: false; conflict: string }>;
   /** Places of one kind within the radius, nearest first, ties by id, at most `limit` (bikes: available only). */
   nearby(query: NearbyQuery): Promise<PlaceHit[]>;
   /** How many available bikes stand inside a zone (its boundary included). */
@@ -55,65 +69,65 @@ export interface StaffStore {
   storesOf(openid: string): Promise<string[]>;
 }
 
-/** A ride as stored: `unlocking` while the lock is asked, `aborted` when it did not confirm. */
-export interface RideRecord {
-  id: string;
-  openid: string;
-  bikeId: string;
-  bikeCode: string;
-  status: 'unlocking' | 'active' | 'ended' | 'aborted';
-  requestedAt: string;
-  startAt: string | null;
-  startLat: number;
-  startLng: number;
-  endAt: string | null;
-  endLat: number | null;
-  endLng: number | null;
-  stationId: string | null;
-  durationSec: number | null;
-  feeFen: number | null;
-  surchargeFen: number | null;
-  billId: string | null;
-  endedBy: 'rider' | 'admin' | null;
-}
+export type { RideRecord };
 
-export type ReserveRefusal = 'ACTIVE_RIDE' | 'UNPAID_BILL' | 'BIKE_UNAVAILABLE';
-
-export interface FinishRide {
+/** A reservation: the rule (shared/ride.ts `decideUnlock`) is asked inside the adapter's atomic step. */
+export interface ReserveInput {
   rideId: string;
-  endAt: Date;
+  openid: string;
+  bikeCode: string;
   position: LatLng;
-  /** The station whose zone holds the end position, if any. */
-  stationId: string | null;
-  durationSec: number;
-  /** Everything the rider pays, surcharge included; a bill of this amount is written when `billId` is set. */
-  feeFen: number;
-  surchargeFen: number;
-  billId: string | null;
-  endedBy: 'rider' | 'admin';
+  now: Date;
+  lockTimeoutMs: number;
 }
 
-/** Rides and ride bills. Every method that writes is atomic on its own. */
+export interface AbortInput {
+  rideId: string;
+  cause: AbortCause;
+  now: Date;
+  lockTimeoutMs: number;
+}
+
+export interface FinishInput {
+  rideId: string;
+  ending: Ending;
+  now: Date;
+  tariff: Tariff;
+  /** The bill's id, used iff the rule finds a fee above 0. */
+  billId: string;
+}
+
+/**
+ * Rides and ride bills. Every method that writes is one atomic step that reads the facts, asks the
+ * rule of shared/ride.ts and writes what it answers; an adapter never decides or words a refusal.
+ */
 export interface RideStore {
   bikeByCode(code: string): Promise<Bike | null>;
-  /** The caller's open ride (unlocking or active), if any. */
+  /** The rider's open ride (unlocking or active), if any. */
   openRideOf(openid: string): Promise<RideRecord | null>;
   get(rideId: string): Promise<RideRecord | null>;
-  hasUnpaidRideBill(openid: string): Promise<boolean>;
+  /** Stations whose zone may hold the position (a superset: `stationAt` of shared/ride.ts decides). */
+  zonesNear(position: LatLng): Promise<Station[]>;
   /**
-   * Atomically: refuses a rider with an open ride or an unpaid ride bill, takes the bike only if it
-   * is available (available -> riding) and records the ride as `unlocking`. Open rides of this rider
-   * or bike still `unlocking` since before `staleBefore` (a crash mid-unlock) are aborted first.
+   * Atomically: reads the bike by its code, the rider's open ride, the bike's open ride and whether
+   * the rider has an unpaid ride bill; asks `decideUnlock`; aborts the stale unlocks it names; on a
+   * yes takes the bike (`riding`) and writes the ride (`unlocking`).
    */
-  reserve(input: { rideId: string; openid: string; bike: Bike; at: Date; position: LatLng; staleBefore: Date }): Promise<{ ok: true } | { ok: false; reason: ReserveRefusal }>;
+  reserve(input: ReserveInput): Promise<{ ok: true; ride: RideRecord } | { ok: false; refusal: UnlockRefusal }>;
   /** unlocking -> active with `startAt`; null when the ride is no longer unlocking. */
   confirm(rideId: string, startAt: Date): Promise<RideRecord | null>;
-  /** unlocking -> aborted, and the bike back to available where it stood. */
-  abort(rideId: string, reason: string): Promise<void>;
-  /** The station whose parking zone holds the position (boundary inside), nearest centre first; null outside every zone. */
-  stationAt(position: LatLng): Promise<Station | null>;
-  /** Atomically: active -> ended, the bike available at the end position, the ride bill written. */
-  finish(input: FinishRide): Promise<{ ok: true; ride: RideRecord } | { ok: false; reason: 'RIDE_NOT_ACTIVE' }>;
+  /**
+   * Atomically, when `mayAbort` says so: unlocking -> aborted, the bike (`bikeStatusAfterRide`)
+   * where it stood, the rider free. The aborted ride, or null when nothing was aborted.
+   */
+  abort(input: AbortInput): Promise<RideRecord | null>;
+  /**
+   * Atomically: reads the ride, asks `decideEnd`, and on a yes writes the ride ended, the bill (iff
+   * it has a `billId`), the bike (`bikeStatusAfterRide`) at the end position, the rider free.
+   */
+  finish(input: FinishInput): Promise<EndDecision>;
+  /** Ids of rides still `unlocking` since before `before`, oldest first, at most `limit`. */
+  staleUnlocks(before: Date, limit: number): Promise<string[]>;
 }
 
 /**
@@ -122,6 +136,11 @@ export interface RideStore {
  */
 export interface BikeLock {
   unlock(bikeId: string, rideId: string): Promise<'ok' | 'failed'>;
+}
+
+/** A lock bounded by its timeout (`timedLock`): an unlock older than `timeoutMs` can no longer confirm. */
+export interface TimedLock extends BikeLock {
+  readonly timeoutMs: number;
 }
 
 /** A create as the use case hands it to the store: the request's own verdict, decided facts are read inside. */
@@ -180,7 +199,7 @@ export interface Ports {
   staff: StaffStore;
   rides: RideStore;
   /** The bikes' locks, already bounded by the lock timeout (a late answer counts as 'failed'). */
-  lock: BikeLock;
+  lock: TimedLock;
   tariff: Tariff;
   bookings: BookingStore;
   /** Where ids and codes come from (`node:crypto` in the functions, seeded in tests). */

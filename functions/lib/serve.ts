@@ -1,8 +1,8 @@
 import type * as z from 'zod/mini';
 import { describeIssue } from '../../shared/contract/common';
-import { fail, type Result } from '../../shared/result';
+import { fail, type Fail, type Result } from '../../shared/result';
 
-import type { Call, UserCall } from './ports';
+import { Contended, type Call, type UserCall } from './ports';
 import { SettingError } from './settings';
 
 export type { Call, UserCall };
@@ -56,15 +56,7 @@ export function serve<D>(fn: string, actions: Actions<D>, world: World<D>): Main
     try {
       result = await dispatch();
     } catch (err) {
-      if (err instanceof SettingError) {
-        // A deployment setting this action needs is missing or malformed: the operator's to fix.
-        world.log({ fn, action: actionName, level: 'error', setting: err.message });
-        result = fail('FAILED_PRECONDITION', err.message, err.reason);
-      } else {
-        const cause = world.causeOf?.(err) ?? undefined;
-        world.log({ fn, action: actionName, level: 'error', cause, error: err instanceof Error ? err.stack ?? err.message : String(err) });
-        result = fail('INTERNAL', 'internal error, please retry later');
-      }
+      result = failureOf(err, (line) => world.log({ fn, action: actionName, level: 'error', ...line }), world.causeOf);
     }
     world.log({ fn, action: actionName, ok: result.ok, code: result.ok ? undefined : result.error.code, ms: Date.now() - started });
     return result;
@@ -82,7 +74,8 @@ export function serve<D>(fn: string, actions: Actions<D>, world: World<D>): Main
       actionName = action;
       const caller = world.caller(context);
       if (spec.access === 'timer') {
-        if (caller !== null) return fail('PERMISSION_DENIED', `${fn} runs on its timer only`);
+        const refused = timerRefusal(fn, event, caller, world.now(context));
+        if (refused) return refused;
       } else if (spec.access !== 'anyone') {
         if (caller === null) return fail('UNAUTHENTICATED', `${fn}.${action} needs a signed-in caller`);
         if (spec.access === 'admin' && !world.isAdmin(caller)) return fail('PERMISSION_DENIED', `${fn}.${action} is for admins only`);
@@ -92,4 +85,62 @@ export function serve<D>(fn: string, actions: Actions<D>, world: World<D>): Main
       return spec.run(world.deps(context), parsed.data, { caller, now: world.now(context) });
     }
   };
+}
+
+/** How far a timer event's `Time` may lie from "now" (either way) before the event is refused. */
+export const TIMER_SKEW_MS = 60_000;
+
+/** A timer function's work: run at `call.now` (the clock, never the event's `Time`). */
+export type TimerRun<D> = (deps: D, call: Call) => Promise<Result<unknown>>;
+
+/**
+ * The door of a timer function (the sweeper, later reminders). An event is the timer's only when
+ * its `Type` is "Timer" and there is no caller: a call with a caller (a mini program's
+ * `callFunction`) is PERMISSION_DENIED, an event of another type too. "Now" is the world's clock
+ * (the system clock in the cloud; the host's clock locally), and an event whose `Time` is more
+ * than 60 s from it is INVALID_ARGUMENT: a forged or stale event does nothing. The invoke rule
+ * `false` (cloudbase/database.json) keeps clients out in the cloud as well.
+ */
+export function serveTimer<D>(fn: string, run: TimerRun<D>, world: World<D>): Main {
+  return async function main(event: unknown, context?: unknown): Promise<Result<unknown>> {
+    const started = Date.now();
+    let result: Result<unknown>;
+    try {
+      result = await dispatch();
+    } catch (err) {
+      result = failureOf(err, (line) => world.log({ fn, level: 'error', ...line }), world.causeOf);
+    }
+    world.log({ fn, action: 'timer', ok: result.ok, code: result.ok ? undefined : result.error.code, ms: Date.now() - started });
+    return result;
+
+    async function dispatch(): Promise<Result<unknown>> {
+      const now = world.now(context);
+      return timerRefusal(fn, event, world.caller(context), now) ?? run(world.deps(context), { caller: null, now });
+    }
+  };
+}
+
+/** Why an event is not the timer's (see `serveTimer`), or null when it is. */
+export function timerRefusal(fn: string, event: unknown, caller: string | null, now: Date): Fail | null {
+  if (caller !== null) return fail('PERMISSION_DENIED', `${fn} runs on its timer only`);
+  const e = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+  if (e.Type !== 'Timer') return fail('PERMISSION_DENIED', `${fn} runs on its timer only (Type: must be "Timer")`);
+  const time = typeof e.Time === 'string' ? Date.parse(e.Time) : NaN;
+  if (Number.isNaN(time)) return fail('INVALID_ARGUMENT', 'Time: must be an ISO 8601 time');
+  if (Math.abs(time - now.getTime()) > TIMER_SKEW_MS) {
+    return fail('INVALID_ARGUMENT', `Time: ${String(e.Time).slice(0, 40)} is more than ${TIMER_SKEW_MS / 1000} s from now (${now.toISOString()})`);
+  }
+  return null;
+}
+
+/** A thrown error as an answer: `Contended` is a clean retryable refusal, anything else a bug (logged, INTERNAL). */
+function failureOf(err: unknown, log: (line: Record<string, unknown>) => void, causeOf?: (err: unknown) => string | null): Fail {
+  if (err instanceof Contended) return fail('RESOURCE_EXHAUSTED', err.message, 'BUSY');
+  if (err instanceof SettingError) {
+    // A deployment setting this action needs is missing or malformed: the operator's to fix.
+    log({ setting: err.message });
+    return fail('FAILED_PRECONDITION', err.message, err.reason);
+  }
+  log({ cause: causeOf?.(err) ?? undefined, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  return fail('INTERNAL', 'internal error, please retry later');
 }

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { functionActions } from '../lib/actions';
+import { functionActions, timerFunctions } from '../lib/actions';
 import type { Ports } from '../lib/ports';
-import { serve, type Main } from '../lib/serve';
+import { serve, serveTimer, type Main } from '../lib/serve';
+import { startTimers } from './timers';
 import { fail } from '../../shared/result';
 import { checkInstant } from '../../shared/time';
 import { localWorld, type LocalContext } from './world';
@@ -15,6 +16,11 @@ export interface HostOptions {
   admins: ReadonlySet<string>;
   /** `header` lets a request set "now" with `X-Nearby-Now` (demos and tests only). */
   clock: 'system' | 'header';
+  /**
+   * Fires the timer functions (the sweeper) on their schedule, as the cloud does: on with
+   * `npm start` (NEARBY_TIMERS=off turns it off), off unless asked (tests call them directly).
+   */
+  timers?: boolean;
   log?: (line: Record<string, unknown>) => void;
 }
 
@@ -32,9 +38,11 @@ class BadRequest extends Error {}
 export function createHost(options: HostOptions): LocalHost {
   const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
   const world = localWorld(options.ports, options.admins, log);
-  const functions: Record<string, Main> = Object.fromEntries(
-    Object.entries(functionActions).map(([name, actions]) => [name, serve(name, actions, world)]),
-  );
+  const functions: Record<string, Main> = {
+    ...Object.fromEntries(Object.entries(functionActions).map(([name, actions]) => [name, serve(name, actions, world)])),
+    ...Object.fromEntries(Object.entries(timerFunctions).map(([name, timer]) => [name, serveTimer(name, timer.run, world)])),
+  };
+  const timers = options.timers ? startTimers(functions, log) : null;
 
   const server = createServer((req, res) => {
     route(req, res).catch((err) => {
@@ -94,6 +102,7 @@ export function createHost(options: HostOptions): LocalHost {
       });
     },
     close() {
+      timers?.stop();
       return new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the local cloud on 127.0.0.1, every function over the embedded database.
- * Settings (environment): PORT, NEARBY_DB, NEARBY_SEED, NEARBY_ADMIN_OPENIDS, NEARBY_CLOCK.
+ * Settings (environment): PORT, NEARBY_DB, NEARBY_SEED, NEARBY_ADMIN_OPENIDS, NEARBY_CLOCK, NEARBY_TIMERS.
  * Rides: NEARBY_LOCK_DELAY_MS (300), NEARBY_LOCK_FAILURE_RATE (0), NEARBY_LOCK_TIMEOUT_MS (3000), NEARBY_TARIFF_* (shared/tariff.ts).
  */
 import { openDatabase, sqlitePorts, type SqlitePortsOptions } from '../lib/sqlite';
@@ -15,6 +15,8 @@ export interface LocalSettings {
   seed: 'demo' | 'none';
   admins: Set<string>;
   clock: 'system' | 'header';
+  /** Whether the host fires its timer functions (the sweeper) on their schedule (NEARBY_TIMERS, "on" by default). */
+  timers: boolean;
   /** The simulated lock and the tariff (NEARBY_LOCK_*, NEARBY_TARIFF_*); defaults when absent. */
   rides?: SqlitePortsOptions;
 }
@@ -28,20 +30,27 @@ export function settingsFrom(env: NodeJS.ProcessEnv): LocalSettings {
   if (seed !== 'demo' && seed !== 'none') throw new Error(`NEARBY_SEED must be "demo" or "none", not "${seed}"`);
   const clock = env.NEARBY_CLOCK || 'system';
   if (clock !== 'system' && clock !== 'header') throw new Error(`NEARBY_CLOCK must be "system" or "header", not "${clock}"`);
+  const timers = env.NEARBY_TIMERS || 'on';
+  if (timers !== 'on' && timers !== 'off') throw new Error(`NEARBY_TIMERS must be "on" or "off", not "${timers}"`);
   const admins = new Set((env.NEARBY_ADMIN_OPENIDS || 'local-admin').split(',').map((s) => s.trim()).filter(Boolean));
   // A real lock takes a moment: the simulated one answers after 300 ms unless told otherwise.
   const lock = lockSettingsFrom(env, { delayMs: 300 });
   const rides: SqlitePortsOptions = { lock: { delayMs: lock.delayMs, failureRate: lock.failureRate }, lockTimeoutMs: lock.timeoutMs, tariff: tariffFrom(env) };
-  return { port, dbPath: env.NEARBY_DB || '.local/nearby.db', seed, admins, clock, rides };
+  return { port, dbPath: env.NEARBY_DB || '.local/nearby.db', seed, admins, clock, timers: timers === 'on', rides };
 }
 
 export async function start(settings: LocalSettings, log?: (line: Record<string, unknown>) => void) {
   const db = openDatabase(settings.dbPath);
   const ports = sqlitePorts(db, settings.rides);
   const seeded = settings.seed === 'demo' ? await seedDemo(db, ports) : false;
-  const host = createHost({ ports, admins: settings.admins, clock: settings.clock, log });
+  const host = createHost({ ports, admins: settings.admins, clock: settings.clock, timers: settings.timers, log });
+  // A host killed mid-unlock left rides `unlocking`: the sweep resolves the ones already past the
+  // lock timeout before the first request (later ones, whoever meets them, or the next sweep).
+  const now = new Date();
+  const swept = await host.functions.sweeper({ Type: 'Timer', TriggerName: 'start', Time: now.toISOString() }, { openid: null, now });
+  if (!swept.ok) throw new Error(`the start sweep failed: ${swept.error.message}`);
   const url = await host.listen(settings.port);
-  return { host, db, url, seeded };
+  return { host, db, url, seeded, swept: swept.data };
 }
 
 if (require.main === module) {

@@ -19,6 +19,7 @@ export type UnlockParams = z.infer<typeof unlockParams>;
 export type EndRideParams = z.infer<typeof endRideParams>;
 export type ForceEndRideParams = z.infer<typeof forceEndRideParams>;
 export type PreviewBikeParams = z.infer<typeof previewBikeParams>;
+export type CurrentRideParams = z.infer<typeof currentRideParams>;
 
 /** `FAILED_PRECONDITION` reasons of `rides`. */
 export type RideRefusal = 'BIKE_UNAVAILABLE' | 'TOO_FAR' | 'ACTIVE_RIDE' | 'UNPAID_BILL' | 'LOCK_FAILED' | 'OUTSIDE_PARKING_ZONE' | 'RIDE_NOT_ACTIVE';
@@ -47,6 +48,12 @@ export interface EndedRide extends Omit<ActiveRide, 'status'> {
   stationId: string | null;
 }
 
+/** A ride whose unlock never completed, aborted by an admin's `forceEnd` (no fee, the bike freed). */
+export interface AbortedRide extends Omit<ActiveRide, 'status' | 'startAt'> {
+  status: 'aborted';
+  requestedAt: string;
+}
+
 export type Ride = ActiveRide | EndedRide;
 
 export interface UnlockResult {
@@ -54,6 +61,10 @@ export interface UnlockResult {
 }
 export interface EndRideResult {
   ride: EndedRide;
+}
+/** `forceEnd` of an active ride ends it; of a ride still `unlocking`, aborts it. */
+export interface ForceEndRideResult {
+  ride: EndedRide | AbortedRide;
 }
 export interface CurrentRideResult {
   ride: ActiveRide | null;

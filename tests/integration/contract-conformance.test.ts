@@ -134,7 +134,7 @@ describe('INTERNAL never carries a stack trace or a database message', () => {
     };
     ports.places.get = async () => boom();
     ports.places.nearby = async () => boom();
-    ports.rides.bikeByCode = async () => boom();
+    ports.rides.reserve = async () => boom();
     const logged: unknown[] = [];
     const host = createHost({ ports, admins: new Set([ADMIN]), clock: 'header', log: (line) => logged.push(line) });
     const url = await host.listen(0);

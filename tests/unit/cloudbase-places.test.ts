@@ -62,7 +62,7 @@ function seeded(seed: number): () => number {
 async function setUp(places: Place[], seed = 1) {
   const db = new FakeCloudbase({ unique: { places_bike: ['code'] }, random: seeded(seed) });
   const store = cloudbasePlaces(db);
-  if (places.length > 0) expect(await store.upsert(places)).toEqual({ ok: true });
+  if (places.length > 0) expect(await store.upsert(places)).toEqual({ ok: true, deferred: [] });
   db.geoNearCalls.length = 0;
   return { db, places: store };
 }
@@ -205,7 +205,7 @@ describe('CloudBase places: documents', () => {
 
   it('replaces a place on a second import, keeping one document', async () => {
     const { db, places } = await setUp([store('S1', CENTER)]);
-    expect(await places.upsert([store('S1', north(CENTER, 100), { name: 'Renamed' })])).toEqual({ ok: true });
+    expect(await places.upsert([store('S1', north(CENTER, 100), { name: 'Renamed' })])).toEqual({ ok: true, deferred: [] });
     expect(db.table('places_store').size).toBe(1);
     expect((await places.get('store', 'S1'))!.name).toBe('Renamed');
   });
@@ -213,7 +213,7 @@ describe('CloudBase places: documents', () => {
   it('never takes a bike from under its rider on a re-import', async () => {
     const { db, places } = await setUp([bike('B1', CENTER)]);
     db.table('places_bike').get('bike:B1')!.status = 'riding';
-    expect(await places.upsert([bike('B1', north(CENTER, 5), 'available')])).toEqual({ ok: true });
+    expect(await places.upsert([bike('B1', north(CENTER, 5), 'available')])).toEqual({ ok: true, deferred: [] });
     expect((await places.get('bike', 'B1'))!.status).toBe('riding');
     expect((await places.get('bike', 'B1'))!.lat).toBeCloseTo(north(CENTER, 5).lat, 12);
   });
@@ -237,15 +237,15 @@ describe('CloudBase places: bike codes and all-or-nothing imports', () => {
 
   it('lets a bike keep its code, and two bikes of one import swap theirs', async () => {
     const { places } = await setUp([bike('B1', CENTER, 'available', 'C1'), bike('B2', CENTER, 'available', 'C2')]);
-    expect(await places.upsert([bike('B1', CENTER, 'maintenance', 'C1')])).toEqual({ ok: true });
-    expect(await places.upsert([bike('B1', CENTER, 'available', 'C2'), bike('B2', CENTER, 'available', 'C1')])).toEqual({ ok: true });
+    expect(await places.upsert([bike('B1', CENTER, 'maintenance', 'C1')])).toEqual({ ok: true, deferred: [] });
+    expect(await places.upsert([bike('B1', CENTER, 'available', 'C2'), bike('B2', CENTER, 'available', 'C1')])).toEqual({ ok: true, deferred: [] });
     expect((await places.get('bike', 'B2'))!.code).toBe('C1');
   });
 
   it('writes a large import in several transactions', async () => {
     const many = Array.from({ length: 2 * UPSERT_CHUNK + 50 }, (_, i) => store(`S${i}`, north(CENTER, i)));
     const { db } = await setUp([]);
-    expect(await cloudbasePlaces(db).upsert(many)).toEqual({ ok: true });
+    expect(await cloudbasePlaces(db).upsert(many)).toEqual({ ok: true, deferred: [] });
     expect(db.transactions).toBe(3);
     expect(db.table('places_store').size).toBe(many.length);
   });

@@ -8,6 +8,8 @@ import { EJSON } from 'bson';
 import { asAdapterDb } from '../../functions/lib/cloudbase/adapters';
 import { cloudbasePlaces } from '../../functions/lib/cloudbase/places';
 import { cloudbaseStaff } from '../../functions/lib/cloudbase/staff';
+import { cloudbaseRides, type RideDb } from '../../functions/lib/cloudbase/rides';
+import { DEFAULT_TARIFF } from '../../shared/tariff';
 import type { Bike } from '../../shared/places';
 
 type Sent = { action: string; params: Record<string, any> };
@@ -83,14 +85,15 @@ describe('the requests the SDK sends for the CloudBase adapters', () => {
 
   it('imports in a transaction: upserts by _id with a GeoJSON location, then commits', async () => {
     const { db, sent } = recordingDb(answers());
-    expect(await cloudbasePlaces(db).upsert([bike])).toEqual({ ok: true });
+    expect(await cloudbasePlaces(db).upsert([bike])).toEqual({ ok: true, deferred: [] });
     expect(sent.map((s) => s.action)).toEqual([
       'database.getDocument', // codes held by other bikes
-      'database.getDocument', // the documents about to be replaced
       'database.startTransaction',
+      'database.getDocument', // the document about to be replaced, read inside the transaction
       'database.modifyDocument',
       'database.commitTransaction',
     ]);
+    expect(sent[2].params).toMatchObject({ collectionName: 'places_bike', transactionId: 'tx1' });
     const write = sent[3].params;
     expect(write).toMatchObject({ collectionName: 'places_bike', transactionId: 'tx1', upsert: true, merge: false, queryType: 'DOC' });
     expect(EJSON.parse(write.query)).toEqual({ _id: 'bike:B1' });
@@ -106,7 +109,7 @@ describe('the requests the SDK sends for the CloudBase adapters', () => {
         'database.getDocument': (s) => (s.params.transactionId ? list({ ...stored, status: 'riding' }) : s.params.query?.includes('_id') ? list(stored) : list()),
       }),
     );
-    expect(await cloudbasePlaces(db).upsert([{ ...bike, lat: 31.24 }])).toEqual({ ok: true });
+    expect(await cloudbasePlaces(db).upsert([{ ...bike, lat: 31.24 }])).toEqual({ ok: true, deferred: [] });
     const inTx = sent.filter((s) => s.params.transactionId === 'tx1').map((s) => s.action);
     expect(inTx).toEqual(['database.getDocument', 'database.modifyDocument', 'database.commitTransaction']);
     const data = EJSON.parse(sent.find((s) => s.action === 'database.modifyDocument')!.params.data, { relaxed: true }) as any;
@@ -120,7 +123,7 @@ describe('the requests the SDK sends for the CloudBase adapters', () => {
         'database.modifyDocument': () => (conflicts-- > 0 ? Object.assign(new Error('conflict'), { code: 'DATABASE_TRANSACTION_CONFLICT' }) : undefined),
       }),
     );
-    expect(await cloudbasePlaces(db).upsert([bike])).toEqual({ ok: true });
+    expect(await cloudbasePlaces(db).upsert([bike])).toEqual({ ok: true, deferred: [] });
     expect(sent.filter((s) => s.action === 'database.startTransaction')).toHaveLength(2);
     expect(sent.filter((s) => s.action === 'database.commitTransaction')).toHaveLength(1);
   });
@@ -145,5 +148,60 @@ describe('the requests the SDK sends for the CloudBase adapters', () => {
       ['database.getDocument', 'staff', { _id: 'o1' }],
     ]);
     expect(sent[0].params.upsert).toBe(true);
+  });
+});
+
+describe('the requests the SDK sends for the CloudBase rides adapter', () => {
+  const inTx = (sent: Sent[]) => sent.filter((x) => x.params.transactionId === 'tx1').map((x) => [x.action, x.params.collectionName, x.params.query && EJSON.parse(x.params.query)]);
+  const data = (x: Sent) => EJSON.parse(x.params.data, { relaxed: true }) as any;
+
+  it('reserves in one transaction: reads rider and bike by _id, writes the ride, the bike and the rider, commits', async () => {
+    const { db, sent } = recordingDb(answers({ 'database.getDocument': (x) => (x.params.collectionName === 'places_bike' ? list(stored) : list()) }));
+    const rides = cloudbaseRides(db as unknown as RideDb);
+    const reserved = await rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'C1', position: { lat: 31.2305, lng: 121.4737 }, now: new Date('2026-11-25T00:00:00Z'), lockTimeoutMs: 3000 });
+    expect(reserved).toMatchObject({ ok: true, ride: { id: 'R1', bikeId: 'B1', status: 'unlocking' } });
+    expect(inTx(sent)).toEqual([
+      ['database.getDocument', 'riders', { _id: 'u1' }],
+      ['database.getDocument', 'places_bike', { _id: 'bike:B1' }],
+      ['database.modifyDocument', 'rides', { _id: 'R1' }],
+      ['database.modifyDocument', 'places_bike', { _id: 'bike:B1' }],
+      ['database.getDocument', 'riders', { _id: 'u1' }],
+      ['database.modifyDocument', 'riders', { _id: 'u1' }],
+      ['database.commitTransaction', undefined, undefined],
+    ]);
+    const writes = sent.filter((x) => x.action === 'database.modifyDocument');
+    expect(writes.map((x) => [x.params.upsert, x.params.merge])).toEqual([[true, false], [false, true], [true, false]]);
+    expect(data(writes[0])).toMatchObject({ openid: 'u1', bikeId: 'B1', status: 'unlocking', requestedAt: '2026-11-25T00:00:00.000Z' });
+    expect(data(writes[1])).toMatchObject({ $set: { status: 'riding', rideId: 'R1' } });
+    expect(data(writes[2])).toMatchObject({ openRideId: 'R1', unpaidRideBills: [] });
+  });
+
+  it('ends in one transaction: the ride, the bill, the bike at the end position with a GeoJSON point, the rider', async () => {
+    const ride = { _id: 'R1', openid: 'u1', bikeId: 'B1', bikeCode: 'C1', status: 'active', requestedAt: '2026-11-25T00:00:00.000Z', startAt: '2026-11-25T00:00:00.000Z', startLat: 31.2305, startLng: 121.4737 };
+    const docs: Record<string, object> = { rides: ride, riders: { _id: 'u1', openRideId: 'R1', unpaidRideBills: [] }, places_bike: { ...stored, status: 'riding', rideId: 'R1' } };
+    const { db, sent } = recordingDb(answers({ 'database.getDocument': (x) => list(docs[x.params.collectionName]) }));
+    const end = { lat: 31.24, lng: 121.48 };
+    const ended = await cloudbaseRides(db as unknown as RideDb).finish({
+      rideId: 'R1',
+      ending: { by: 'rider', caller: 'u1', position: end, station: null, acceptSurcharge: true },
+      now: new Date('2026-11-25T00:10:00Z'),
+      tariff: DEFAULT_TARIFF,
+      billId: 'RB1',
+    });
+    expect(ended).toMatchObject({ ok: true, end: { feeFen: 650, billId: 'RB1' } });
+    expect(inTx(sent).map(([action, collection]) => `${action} ${collection ?? ''}`.trim())).toEqual([
+      'database.getDocument rides',
+      'database.getDocument riders',
+      'database.modifyDocument rides',
+      'database.modifyDocument bills',
+      'database.getDocument places_bike',
+      'database.modifyDocument places_bike',
+      'database.modifyDocument riders',
+      'database.commitTransaction',
+    ]);
+    const writes = sent.filter((x) => x.action === 'database.modifyDocument');
+    expect(data(writes[1])).toMatchObject({ openid: 'u1', type: 'ride', amountFen: 650, status: 'unpaid', rideId: 'R1' });
+    expect(data(writes[2]).$set).toMatchObject({ status: 'available', rideId: null, lat: 31.24, lng: 121.48, location: { type: 'Point', coordinates: [121.48, 31.24] } });
+    expect(data(writes[3])).toMatchObject({ openRideId: null, unpaidRideBills: ['RB1'] });
   });
 });

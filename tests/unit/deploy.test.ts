@@ -69,11 +69,12 @@ describe('the deploy settings', () => {
   it('carries every setting a function reads (its bundle names it) in that function\'s envVariables', () => {
     // The settings each function reads, from the sources its bundle is made of.
     const readBy: Record<string, string[]> = {
-      geo: ['NEARBY_ADMIN_OPENIDS'],
+      geo: ['NEARBY_ADMIN_OPENIDS', 'NEARBY_LOCK', 'NEARBY_LOCK_DELAY_MS', 'NEARBY_LOCK_FAILURE_RATE', 'NEARBY_LOCK_TIMEOUT_MS'],
       admin: ['NEARBY_ADMIN_OPENIDS'],
       bookings: ['NEARBY_ADMIN_OPENIDS'],
       rides: ['NEARBY_ADMIN_OPENIDS', 'NEARBY_LOCK', 'NEARBY_LOCK_DELAY_MS', 'NEARBY_LOCK_FAILURE_RATE', 'NEARBY_LOCK_TIMEOUT_MS', ...['FREE_SEC', 'UNIT_SEC', 'UNIT_FEE_FEN', 'SURCHARGE_FEN', 'DAILY_CAP_FEN'].map((s) => `NEARBY_TARIFF_${s}`)],
     };
+    readBy.sweeper = readBy.rides;
     const names = templateNames(config);
     for (const f of config.functions) {
       expect(Object.keys(f.envVariables).sort()).toEqual(expect.arrayContaining(readBy[f.name] ?? ['NEARBY_ADMIN_OPENIDS']));

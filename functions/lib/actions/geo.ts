@@ -2,8 +2,16 @@ import { nearbyParams } from '../../../shared/contract/geo';
 import type { Ports } from '../ports';
 import { anyone, type Actions } from '../serve';
 import { nearby } from '../usecases/nearby';
+import { sweepStaleUnlocks } from '../usecases/ride';
 
-/** The `geo` function: nearby places, anyone. */
-export const geoActions: Actions<Pick<Ports, 'places'>> = {
-  nearby: anyone(nearbyParams, (ports, q, call) => nearby(ports, q, call.now)),
+/**
+ * The `geo` function: nearby places, anyone. Bikes (and stations, which count them) are listed
+ * after the unlocks cut short around now are aborted: a bike stranded by a crash mid-unlock shows
+ * up again at once (which is why geo holds the rides adapter and reads the lock's timeout).
+ */
+export const geoActions: Actions<Pick<Ports, 'places' | 'rides' | 'lock'>> = {
+  nearby: anyone(nearbyParams, async (ports, q, call) => {
+    if (q.kind !== 'store') await sweepStaleUnlocks(ports, call);
+    return nearby(ports, q, call.now);
+  }),
 };

@@ -1,9 +1,10 @@
 import type { Ports } from '../ports';
-import type { Actions } from '../serve';
+import type { Actions, TimerRun } from '../serve';
 import { adminActions } from './admin';
 import { bookingsActions } from './bookings';
 import { geoActions } from './geo';
 import { ridesActions } from './rides';
+import { sweep } from './sweeper';
 
 /** Every callable function and its actions: what the local host serves (the cloud has one folder each). */
 export const functionActions: Record<string, Actions<Ports>> = {
@@ -11,4 +12,12 @@ export const functionActions: Record<string, Actions<Ports>> = {
   admin: adminActions,
   bookings: bookingsActions,
   rides: ridesActions,
+};
+
+/**
+ * Every timer function, its schedule (the 7-field cron of its cloudbaserc.json trigger, seconds
+ * first) and its work: what the local host fires on that schedule, as the cloud does.
+ */
+export const timerFunctions: Record<string, { schedule: string; run: TimerRun<Ports> }> = {
+  sweeper: { schedule: '0 * * * * * *', run: sweep },
 };

@@ -31,9 +31,9 @@ type Env = Record<string, string | undefined>;
 // their adapters) out of its bundle. Each port is made on first use, so that a port whose setting
 // is missing refuses only the actions that use it (functions/lib/settings.ts).
 
-/** `geo`: the places. */
-export function geoPorts(db: CloudbaseDb = cloudbaseDb()): Pick<Ports, 'places'> {
-  return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)) });
+/** `geo`: the places, and the rides and the lock's timeout for the sweep of unlocks cut short. */
+export function geoPorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.env): Pick<Ports, 'places' | 'rides' | 'lock'> {
+  return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), rides: () => cloudbaseRides(asRideDb(db)), lock: () => cloudLockFrom(env) });
 }
 
 /** `admin`: places and staff. */
@@ -51,7 +51,7 @@ export function bookingPorts(db: CloudbaseDb = cloudbaseDb()): BookingPorts {
  * functions/lib/lock) and the tariff (NEARBY_TARIFF_*).
  */
 export function ridePorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.env): RideDeps {
-  return lazily({ rides: () => cloudbaseRides(asRideDb(db)), lock: () => cloudLockFrom(env), tariff: () => tariffFrom(env) });
+  return lazily({ rides: () => cloudbaseRides(asRideDb(db)), lock: () => cloudLockFrom(env), tariff: () => tariffFrom(env), random: () => cryptoRandom });
 }
 
 /** Every port over one database (operator tools and tests; a function takes only its own). */

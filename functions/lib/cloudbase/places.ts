@@ -1,8 +1,10 @@
 import { byDistanceThenId, distanceM, EARTH_RADIUS_M, pointInZone, zoneBox, type Polygon } from '../../../shared/geo';
-import type { Place, PlaceKind } from '../../../shared/places';
+import type { Bike, Place, PlaceKind } from '../../../shared/places';
+import { importedBike } from '../../../shared/ride';
 import type { NearbyQuery, PlaceHit, PlaceStore } from '../ports';
 import { CloudbaseUnavailable, COLLECTIONS, DUPLICATE_WRITE, errorCode, plain } from './db';
 import type { AdapterDb, Doc } from './sdk';
+import { inTransaction } from './transaction';
 
 /** The Earth radius CloudBase's geoNear measures with (MongoDB's 6378.1 km), in metres. */
 export const GEONEAR_EARTH_RADIUS_M = 6378100;
@@ -73,9 +75,25 @@ function chunks<T>(items: T[], size: number): T[][] {
 
 /** The place a document holds: every field but the storage ones. */
 export function placeOf(doc: Doc): Place {
-  // `location` is derived from lat/lng; `geoDistance` is geoNear's output field.
-  const { _id, _openid, location, geoDistance, updatedAt, ...place } = plain<Record<string, unknown>>(doc);
-  return place as unknown as Place;
+  // `location` is derived from lat/lng; `geoDistance` is geoNear's output field; a bike's `rideId`
+  // is its open ride (functions/lib/cloudbase/rides.ts), and `afterRide` is null once applied.
+  const { _id, _openid, location, geoDistance, updatedAt, rideId, afterRide, ...place } = plain<Record<string, unknown>>(doc);
+  return (afterRide === 'maintenance' ? { ...place, afterRide } : place) as unknown as Place;
+}
+
+/** JSON with sorted keys: two places compare equal whatever order their fields were written in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+}
+
+/** What one import transaction wrote of a place, and what it replaced. */
+interface Written {
+  kind: PlaceKind;
+  docId: string;
+  written: Place;
+  previous: Doc | null;
 }
 
 /**
@@ -126,13 +144,28 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
     return null;
   }
 
-  /** Puts back what a failed import had already committed: earlier documents, or none. */
-  async function restore(written: Place[], before: Map<string, Doc>): Promise<void> {
-    for (const place of written) {
-      const docId = placeDocId(place.kind, place.id);
-      const previous = before.get(docId);
-      const ref = collectionOf(place.kind).doc(docId);
-      await (previous ? ref.set(docOf(placeOf(previous))) : ref.remove());
+  /**
+   * Undoes the chunks a failed import had committed, each document in a transaction that reads it
+   * first: only a document still as the import wrote it is put back (one an unlock, a ride's end
+   * or another import changed since is left alone), and a bike keeps its ride state as it is now
+   * (`riding` and its ride, or what the ride's end left): a restore never frees a ridden bike.
+   */
+  async function restore(written: Written[]): Promise<void> {
+    for (const part of chunks(written, UPSERT_CHUNK)) {
+      await inTransaction(db, async (tx) => {
+        for (const w of part) {
+          const ref = tx.collection(COLLECTIONS[w.kind]).doc(w.docId);
+          const { data: current } = await ref.get();
+          if (!current || canonical(placeOf(current)) !== canonical(w.written)) continue;
+          if (!w.previous) {
+            await ref.remove();
+            continue;
+          }
+          const previous = placeOf(w.previous);
+          const rideState = w.kind === 'bike' ? { status: current.status, rideId: current.rideId ?? null, afterRide: current.afterRide ?? null } : {};
+          await ref.set({ ...docOf(previous), ...rideState });
+        }
+      });
     }
   }
 
@@ -209,35 +242,36 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
       const conflict = await codeConflict(batch);
       if (conflict) return { ok: false, conflict };
 
-      const before = new Map<string, Doc>();
-      for (const kind of ['store', 'station', 'bike'] as const) {
-        const ids = batch.filter((p) => p.kind === kind).map((p) => placeDocId(kind, p.id));
-        for (const [docId, doc] of await readDocs(kind, ids)) before.set(docId, doc);
-      }
-
-      // One transaction per chunk: each write is a request inside the transaction, and a
-      // transaction has a lifetime. A chunk that fails undoes the chunks committed before it.
-      const written: Place[] = [];
+      // One transaction per chunk (each write is a request inside it, and a transaction has a
+      // lifetime). Each reads what it replaces inside itself: an unlock between the read and the
+      // write is a conflict, and the chunk runs again. A chunk that fails undoes the ones before it.
+      const committed: Written[] = [];
+      const deferred: string[] = [];
       for (const chunk of chunks(batch, UPSERT_CHUNK)) {
         try {
-          await db.runTransaction(async (tx) => {
+          const wrote = await inTransaction(db, async (tx) => {
+            const out: (Written & { deferred: boolean })[] = [];
             for (const place of chunk) {
               const docId = placeDocId(place.kind, place.id);
               const ref = tx.collection(COLLECTIONS[place.kind]).doc(docId);
-              let stored: Place = place;
-              if (place.kind === 'bike' && before.has(docId)) {
-                // Read inside the transaction: an unlock between this read and the write below
-                // is a write conflict, and the transaction runs again.
-                const { data: current } = await ref.get();
-                // An import never takes a bike from under its rider.
-                if (current?.status === 'riding') stored = { ...place, status: 'riding' };
+              const { data: current } = await ref.get();
+              if (place.kind !== 'bike') {
+                await ref.set(docOf(place));
+                out.push({ kind: place.kind, docId, written: place, previous: current, deferred: false });
+                continue;
               }
-              await ref.set(docOf(stored));
+              // An import never takes a bike from under its rider (shared/ride.ts).
+              const { stored, deferred: waits } = importedBike(current ? (placeOf(current) as Bike) : null, place);
+              await ref.set({ ...docOf(stored), rideId: current?.status === 'riding' ? current.rideId ?? null : null, afterRide: stored.afterRide ?? null });
+              out.push({ kind: 'bike', docId, written: stored, previous: current, deferred: waits });
             }
+            return out;
           });
+          committed.push(...wrote);
+          deferred.push(...wrote.filter((w) => w.deferred).map((w) => w.written.id));
         } catch (err) {
           try {
-            await restore(written, before);
+            await restore(committed);
           } catch (undo) {
             throw new AggregateError([err, undo], 'upsert failed part way and could not be fully undone');
           }
@@ -246,9 +280,8 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
           }
           throw err;
         }
-        written.push(...chunk);
       }
-      return { ok: true };
+      return { ok: true, deferred };
     },
 
     async nearby(q) {

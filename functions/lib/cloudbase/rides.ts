@@ -1,65 +1,90 @@
-import { distanceM, pointInZone, type LatLng } from '../../../shared/geo';
+import type { LatLng } from '../../../shared/geo';
 import type { Bike, Station } from '../../../shared/places';
-import type { FinishRide, Ports, RideRecord, RideStore } from '../ports';
-import { lockSettingsFrom, simulatedLock, timedLock } from '../lock';
+import {
+  ABORT_REASONS,
+  bikeStatusAfterRide,
+  decideEnd,
+  decideUnlock,
+  isOpen,
+  mayAbort,
+  newRide,
+  type EndDecision,
+  type RideRecord,
+} from '../../../shared/ride';
 import { tariffFrom } from '../../../shared/tariff';
-import { COLLECTIONS, DUPLICATE_WRITE, errorCode, plain, type CloudbaseDb } from './db';
+import { lockSettingsFrom, simulatedLock, timedLock } from '../lock';
+import type { Ports, RideStore } from '../ports';
+import { COLLECTIONS, plain, type CloudbaseDb } from './db';
 import { geoNearMaxDistance, placeDocId, placeOf } from './places';
 import type { AdapterDb, Aggregation, Doc, GeoNearOptions } from './sdk';
+import { inTransaction } from './transaction';
 
 /**
- * Collections of the rides adapter (add them to cloudbase/database.json with deny-all rules):
- * - `rides`: one document a ride, `_id` = the ride id;
- * - `ride_slots`: the open-ride slot of a rider, `_id` = their OPENID, `{ rideId, bikeId, since }`:
- *   a deterministic `_id`, so a second open ride of one rider is a duplicate-key write, refused by
- *   the database itself (the SQLite adapter's unique partial index);
- * - `bills`: ride bills (and, from the bills issue, utility bills), `_id` = the bill id.
+ * Collections of the rides adapter (in cloudbase/database.json with deny-all rules):
+ * - `rides`: one document a ride, `_id` = the ride id, the fields of `RideRecord` (shared/ride.ts);
+ * - `riders`: the per-rider document, `_id` = the rider's OPENID:
+ *     `{ openRideId: string | null, unpaidRideBills: string[], updatedAt: Date }`
+ *   `openRideId` is the rider's ride while it is `unlocking` or `active`; `unpaidRideBills` the
+ *   ids of their unpaid ride bills. Every transaction that opens or closes a ride, or adds or pays
+ *   a ride bill, writes it, so two of them on one rider conflict instead of both passing their
+ *   checks. The bills issue removes a bill's id here in the transaction that marks it paid.
+ * - `bills`: ride bills (and, from the bills issue, utility bills), `_id` = the bill id;
+ * - on a bike's document (`places_bike`), `rideId`: its open ride while `riding`, else null, and
+ *   `afterRide: 'maintenance'` while an admin's maintenance waits for the ride's end.
  */
-export const RIDE_COLLECTIONS = { rides: 'rides', slots: 'ride_slots', bills: 'bills' } as const;
+export const RIDE_COLLECTIONS = { rides: 'rides', riders: 'riders', bills: 'bills' } as const;
 
 /** How far a station's zone may reach from the station's own position: the zone search radius. */
 export const MAX_ZONE_REACH_M = 3000;
 
+/** The per-rider document (see RIDE_COLLECTIONS). */
+export interface RiderDoc {
+  openRideId: string | null;
+  unpaidRideBills: string[];
+}
+
 /** The part of the SDK's database this adapter uses (checked against the SDK by `asRideDb`). */
 export interface RideDb {
   Geo: { Point: new (longitude: number, latitude: number) => unknown };
+  command: { lt(value: unknown): unknown };
   collection(name: string): RideCollection;
   runTransaction<T>(run: (tx: RideTransaction) => Promise<T>, times?: number): Promise<T>;
 }
 
 interface RideQuery {
   where(query: object): RideQuery;
+  orderBy(field: string, direction: 'asc' | 'desc'): RideQuery;
+  field(projection: Record<string, boolean>): RideQuery;
   limit(n: number): RideQuery;
   get(): Promise<{ data: Doc[] }>;
   /** Outside a transaction only; `updated` counts the documents that matched and changed. */
   update(data: object): Promise<{ updated?: number }>;
-  remove(): Promise<{ deleted?: number | string }>;
 }
 
 interface RideCollection extends RideQuery {
   doc(id: string): { get(): Promise<{ data: Doc[] }> };
-  add(data: object): Promise<{ id?: string }>;
   aggregate(): { geoNear(options: GeoNearOptions): Aggregation };
 }
 
-interface RideTransaction {
+/** `doc()` operations only: they join the transaction (a `where` would silently run outside it). */
+export interface RideTransaction {
   collection(name: string): {
     doc(id: string): {
       get(): Promise<{ data: Doc | null }>;
       set(data: object): Promise<unknown>;
       update(data: object): Promise<unknown>;
-      remove(): Promise<unknown>;
     };
   };
 }
 
 /** The SDK's database as this adapter sees it (its `runTransaction` is declared `any` by the SDK). */
 export function asRideDb(db: CloudbaseDb): RideDb {
-  const checked: Omit<RideDb, 'Geo' | 'runTransaction'> = db;
+  const checked: Omit<RideDb, 'Geo' | 'runTransaction' | 'command'> = db;
   return checked as RideDb;
 }
 
-function recordOf(doc: Doc | Record<string, unknown>): RideRecord {
+/** The ride a document holds. */
+export function recordOf(doc: Doc | Record<string, unknown>): RideRecord {
   const d = plain<Record<string, unknown>>(doc);
   const str = (k: string) => (d[k] === undefined || d[k] === null ? null : String(d[k]));
   const num = (k: string) => (d[k] === undefined || d[k] === null ? null : Number(d[k]));
@@ -85,118 +110,84 @@ function recordOf(doc: Doc | Record<string, unknown>): RideRecord {
   };
 }
 
+/** The bike a document holds (its `rideId` is storage, not part of the place). */
+const bikeOf = (doc: Doc): Bike => placeOf(doc) as Bike;
+
+function riderOf(doc: Doc | null): RiderDoc {
+  return {
+    openRideId: typeof doc?.openRideId === 'string' ? doc.openRideId : null,
+    unpaidRideBills: Array.isArray(doc?.unpaidRideBills) ? (doc.unpaidRideBills as unknown[]).map(String) : [],
+  };
+}
+
 /**
- * Rides in CloudBase. Without one transaction around a check and a write (a `where().update()` runs
- * outside any transaction), the race rules are conditional writes ordered so that each failure can
- * be undone:
- * 1. the rider's slot: `ride_slots.add({ _id: openid })` (a duplicate: ACTIVE_RIDE);
- * 2. the bike: `where({ _id, status: 'available' }).update({ status: 'riding' })`, `updated === 1`
- *    or BIKE_UNAVAILABLE (and the slot is given back);
- * 3. the ride document (on failure, the bike and the slot are given back).
- * Ending claims the ride in a transaction over `doc()` operations only (ride, bill, bike, slot), which
- * CloudBase commits together or retries on a conflict.
+ * Rides in CloudBase. Every operation that touches several documents (reserve: the rider's
+ * document, the bike, the ride, and any stale unlock met on the way; abort; finish: the ride, the
+ * bill, the bike, the rider's document) is one `runTransaction` of `doc()` reads and writes that
+ * asks the rule of shared/ride.ts on what it read: CloudBase commits it whole or not at all, and two
+ * that write one document conflict and run again. No step ever needs undoing.
  */
-export function cloudbaseRides(db: RideDb): RideStore {
+export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): RideStore {
   const rides = () => db.collection(RIDE_COLLECTIONS.rides);
-  const slots = () => db.collection(RIDE_COLLECTIONS.slots);
-  const bills = () => db.collection(RIDE_COLLECTIONS.bills);
   const bikes = () => db.collection(COLLECTIONS.bike);
+  const transact = <T>(run: (tx: RideTransaction) => Promise<T>) => inTransaction(db, run, jitter);
 
   async function readRide(rideId: string): Promise<RideRecord | null> {
     const { data } = await rides().doc(rideId).get();
     return data.length === 0 ? null : recordOf(data[0]);
   }
 
-  async function freeBike(bikeId: string): Promise<void> {
-    await bikes().where({ _id: placeDocId('bike', bikeId), status: 'riding' }).update({ status: 'available', updatedAt: new Date() });
-  }
-
-  async function releaseSlot(openid: string, rideId: string): Promise<void> {
-    await slots().where({ _id: openid, rideId }).remove();
-  }
-
-  async function hasUnpaidRideBill(openid: string): Promise<boolean> {
-    const { data } = await bills().where({ openid, type: 'ride', status: 'unpaid' }).limit(1).get();
-    return data.length > 0;
-  }
-
-  async function abortRide(ride: { id: string; openid: string; bikeId: string }, reason: string): Promise<void> {
-    const { updated } = await rides().where({ _id: ride.id, status: 'unlocking' }).update({ status: 'aborted', abortReason: reason });
-    if (updated === 1) {
-      await freeBike(ride.bikeId);
-      await releaseSlot(ride.openid, ride.id);
-    }
+  /** Reads and writes of one transaction. */
+  function within(tx: RideTransaction) {
+    const ref = (collection: string, id: string) => tx.collection(collection).doc(id);
+    const read = async (collection: string, id: string) => (await ref(collection, id).get()).data;
+    return {
+      ref,
+      async ride(id: string | null | undefined): Promise<RideRecord | null> {
+        if (typeof id !== 'string' || id === '') return null;
+        const doc = await read(RIDE_COLLECTIONS.rides, id);
+        return doc ? recordOf(doc) : null;
+      },
+      async rider(openid: string): Promise<RiderDoc> {
+        return riderOf(await read(RIDE_COLLECTIONS.riders, openid));
+      },
+      bikeDoc: (bikeId: string) => read(COLLECTIONS.bike, placeDocId('bike', bikeId)),
+      writeRider: (openid: string, rider: RiderDoc, now: Date) => ref(RIDE_COLLECTIONS.riders, openid).set({ ...rider, updatedAt: now }),
+      /** Lets go of a ride that closes: the bike (when it is still this ride's) and the rider. */
+      async release(ride: RideRecord, now: Date, leaveAt: LatLng | null, rider: RiderDoc, addBill: string | null): Promise<void> {
+        const doc = await this.bikeDoc(ride.bikeId);
+        if (doc && doc.rideId === ride.id) {
+          const moved = leaveAt ? { lat: leaveAt.lat, lng: leaveAt.lng, location: new db.Geo.Point(leaveAt.lng, leaveAt.lat) } : {};
+          await ref(COLLECTIONS.bike, doc._id).update({ status: bikeStatusAfterRide(bikeOf(doc)), rideId: null, afterRide: null, ...moved, updatedAt: now });
+        }
+        await this.writeRider(ride.openid, {
+          openRideId: rider.openRideId === ride.id ? null : rider.openRideId,
+          unpaidRideBills: addBill === null ? rider.unpaidRideBills : [...rider.unpaidRideBills, addBill],
+        }, now);
+      },
+      async abort(ride: RideRecord, reason: string, now: Date): Promise<void> {
+        await ref(RIDE_COLLECTIONS.rides, ride.id).update({ status: 'aborted', abortReason: reason });
+        await this.release(ride, now, null, await this.rider(ride.openid), null);
+      },
+    };
   }
 
   return {
     async bikeByCode(code) {
       const { data } = await bikes().where({ code }).limit(1).get();
-      return data.length === 0 ? null : (placeOf(data[0]) as Bike);
+      return data.length === 0 ? null : bikeOf(data[0]);
     },
 
     async openRideOf(openid) {
-      const { data } = await slots().doc(openid).get();
-      if (data.length === 0) return null;
-      const ride = await readRide(String(data[0].rideId));
-      return ride && (ride.status === 'unlocking' || ride.status === 'active') ? ride : null;
+      const { data } = await db.collection(RIDE_COLLECTIONS.riders).doc(openid).get();
+      const rideId = riderOf(data[0] ?? null).openRideId;
+      const ride = rideId === null ? null : await readRide(rideId);
+      return ride && isOpen(ride) ? ride : null;
     },
 
     get: readRide,
 
-    hasUnpaidRideBill,
-
-    async reserve({ rideId, openid, bike, at, position, staleBefore }) {
-      // A slot left by a crash mid-unlock (or by a ride that ended but whose slot removal failed).
-      const { data: slot } = await slots().doc(openid).get();
-      if (slot.length > 0) {
-        const held = await readRide(String(slot[0].rideId));
-        if (held?.status === 'unlocking' && held.requestedAt < staleBefore.toISOString()) await abortRide(held, 'stale: the unlock never finished');
-        else if (!held || held.status === 'ended' || held.status === 'aborted') await releaseSlot(openid, String(slot[0].rideId));
-      }
-      if (await hasUnpaidRideBill(openid)) return { ok: false, reason: 'UNPAID_BILL' };
-      try {
-        await slots().add({ _id: openid, rideId, bikeId: bike.id, since: at });
-      } catch (err) {
-        if (errorCode(err) === DUPLICATE_WRITE) return { ok: false, reason: 'ACTIVE_RIDE' };
-        throw err;
-      }
-      const { updated } = await bikes()
-        .where({ _id: placeDocId('bike', bike.id), status: 'available' })
-        .update({ status: 'riding', updatedAt: at });
-      if (updated !== 1) {
-        await releaseSlot(openid, rideId);
-        return { ok: false, reason: 'BIKE_UNAVAILABLE' };
-      }
-      try {
-        await rides().add({
-          _id: rideId,
-          openid,
-          bikeId: bike.id,
-          bikeCode: bike.code,
-          status: 'unlocking',
-          requestedAt: at.toISOString(),
-          startLat: position.lat,
-          startLng: position.lng,
-        });
-      } catch (err) {
-        await freeBike(bike.id);
-        await releaseSlot(openid, rideId);
-        throw err;
-      }
-      return { ok: true };
-    },
-
-    async confirm(rideId, startAt) {
-      const { updated } = await rides().where({ _id: rideId, status: 'unlocking' }).update({ status: 'active', startAt: startAt.toISOString() });
-      return updated === 1 ? readRide(rideId) : null;
-    },
-
-    async abort(rideId, reason) {
-      const ride = await readRide(rideId);
-      if (ride) await abortRide(ride, reason);
-    },
-
-    async stationAt(position: LatLng) {
+    async zonesNear(position: LatLng) {
       const { data } = await db
         .collection(COLLECTIONS.station)
         .aggregate()
@@ -209,55 +200,84 @@ export function cloudbaseRides(db: RideDb): RideStore {
         })
         .limit(100)
         .end();
-      const inside = (data ?? [])
-        .map((doc) => placeOf(doc) as Station)
-        .filter((station) => pointInZone(position, station.zone))
-        .map((station) => ({ station, distance: distanceM(position, station) }))
-        .sort((a, b) => a.distance - b.distance || (a.station.id < b.station.id ? -1 : 1));
-      return inside[0]?.station ?? null;
+      return (data ?? []).map((doc) => placeOf(doc) as Station);
     },
 
-    async finish(f: FinishRide) {
-      return db.runTransaction(async (tx): Promise<{ ok: true; ride: RideRecord } | { ok: false; reason: 'RIDE_NOT_ACTIVE' }> => {
-        const rideRef = tx.collection(RIDE_COLLECTIONS.rides).doc(f.rideId);
-        const { data } = await rideRef.get();
-        if (!data || data.status !== 'active') return { ok: false, reason: 'RIDE_NOT_ACTIVE' };
-        const ride = recordOf(data);
-        const endAt = f.endAt.toISOString();
-        const ended = {
-          status: 'ended' as const,
-          endAt,
-          endLat: f.position.lat,
-          endLng: f.position.lng,
-          stationId: f.stationId,
-          durationSec: f.durationSec,
-          feeFen: f.feeFen,
-          surchargeFen: f.surchargeFen,
-          billId: f.billId,
-          endedBy: f.endedBy,
-        };
-        await rideRef.update(ended);
-        if (f.billId !== null) {
-          await tx.collection(RIDE_COLLECTIONS.bills).doc(f.billId).set({
+    async reserve({ rideId, openid, bikeCode, position, now, lockTimeoutMs }) {
+      // A code is found by a query, which cannot join a transaction: the transaction reads the
+      // document by its `_id` and checks that it still carries the code.
+      const { data: found } = await bikes().where({ code: bikeCode }).field({ _id: true }).limit(1).get();
+      const bikeDocId = found.length === 0 ? null : found[0]._id;
+      return transact(async (tx) => {
+        const t = within(tx);
+        const rider = await t.rider(openid);
+        const bikeDoc = bikeDocId === null ? null : (await tx.collection(COLLECTIONS.bike).doc(bikeDocId).get()).data;
+        const bike = bikeDoc && bikeDoc.code === bikeCode ? bikeOf(bikeDoc) : null;
+        const riderRide = await t.ride(rider.openRideId);
+        const bikeRideId = bikeDoc && bike ? bikeDoc.rideId : null;
+        const bikeRide = typeof bikeRideId === 'string' && bikeRideId === riderRide?.id ? riderRide : await t.ride(bikeRideId as string | null);
+        const decision = decideUnlock({ bikeCode, bike, riderRide, bikeRide, unpaidRideBill: rider.unpaidRideBills.length > 0, position }, now, lockTimeoutMs);
+        for (const stale of decision.expire) await t.abort(stale, ABORT_REASONS.stale, now);
+        if (!decision.ok) return decision;
+        const ride = newRide(rideId, openid, decision.bike, position, now);
+        const { id: _id, ...fields } = ride;
+        await t.ref(RIDE_COLLECTIONS.rides, rideId).set(fields);
+        await t.ref(COLLECTIONS.bike, placeDocId('bike', ride.bikeId)).update({ status: 'riding', rideId, updatedAt: now });
+        // Read again: an expiry above may have written the rider's document in this transaction.
+        const current = await t.rider(openid);
+        await t.writeRider(openid, { ...current, openRideId: rideId }, now);
+        return { ok: true as const, ride };
+      });
+    },
+
+    async confirm(rideId, startAt) {
+      // One document, one conditional update: atomic on its own, and it loses to an abort.
+      const { updated } = await rides().where({ _id: rideId, status: 'unlocking' }).update({ status: 'active', startAt: startAt.toISOString() });
+      return updated === 1 ? readRide(rideId) : null;
+    },
+
+    async abort({ rideId, cause, now, lockTimeoutMs }) {
+      return transact(async (tx) => {
+        const t = within(tx);
+        const ride = await t.ride(rideId);
+        if (!mayAbort(ride, cause, now, lockTimeoutMs)) return null;
+        await t.abort(ride, ABORT_REASONS[cause], now);
+        return { ...ride, status: 'aborted' as const };
+      });
+    },
+
+    async finish({ rideId, ending, now, tariff, billId }) {
+      return transact(async (tx): Promise<EndDecision> => {
+        const t = within(tx);
+        const decision = decideEnd(rideId, await t.ride(rideId), ending, now, tariff, billId);
+        if (!decision.ok) return decision;
+        const { ride, end } = decision;
+        const rider = await t.rider(ride.openid);
+        await t.ref(RIDE_COLLECTIONS.rides, rideId).update({ ...end, status: 'ended' });
+        if (end.billId !== null) {
+          await t.ref(RIDE_COLLECTIONS.bills, end.billId).set({
             openid: ride.openid,
             type: 'ride',
-            amountFen: f.feeFen,
+            amountFen: end.feeFen,
             status: 'unpaid',
             rideId: ride.id,
-            createdAt: endAt,
+            createdAt: end.endAt,
             paidAt: null,
           });
         }
-        await tx.collection(COLLECTIONS.bike).doc(placeDocId('bike', ride.bikeId)).update({
-          status: 'available',
-          lat: f.position.lat,
-          lng: f.position.lng,
-          location: new db.Geo.Point(f.position.lng, f.position.lat),
-          updatedAt: f.endAt,
-        });
-        await tx.collection(RIDE_COLLECTIONS.slots).doc(ride.openid).remove();
-        return { ok: true, ride: { ...ride, ...ended } };
+        await t.release(ride, now, { lat: end.endLat, lng: end.endLng }, rider, end.billId);
+        return decision;
       });
+    },
+
+    async staleUnlocks(before, limit) {
+      const { data } = await rides()
+        .where({ status: 'unlocking', requestedAt: db.command.lt(before.toISOString()) })
+        .orderBy('requestedAt', 'asc')
+        .field({ _id: true })
+        .limit(limit)
+        .get();
+      return data.map((doc) => doc._id);
     },
   };
 }

@@ -55,6 +55,7 @@ export interface Transaction {
     doc(id: string): {
       get(): Promise<{ data: Doc | null }>;
       set(data: object): Promise<unknown>;
+      remove(): Promise<unknown>;
     };
   };
 }

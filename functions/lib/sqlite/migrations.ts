@@ -104,4 +104,8 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX bills_by_owner ON bills (openid, status);
   CREATE UNIQUE INDEX bills_one_per_account_period ON bills (type, account_no, period) WHERE type <> 'ride';
   `,
+  // 4: the sweep of unlocks cut short reads `unlocking` rides by age without scanning the table.
+  `
+  CREATE INDEX rides_unlocking ON rides (requested_at) WHERE status = 'unlocking';
+  `,
 ];

@@ -1,5 +1,6 @@
 import { boxesAround, byDistanceThenId, distancesFromM, EARTH_RADIUS_M, pointInZone, zoneBox, type Polygon } from '../../../shared/geo';
-import type { Place, PlaceKind } from '../../../shared/places';
+import type { Bike, Place, PlaceKind } from '../../../shared/places';
+import { importedBike } from '../../../shared/ride';
 import type { NearbyQuery, PlaceHit, PlaceStore } from '../ports';
 import type { Statement } from 'better-sqlite3';
 import { atomically, type Db } from './db';
@@ -180,15 +181,18 @@ export function sqlitePlaces(db: Db): PlaceStore {
   return {
     async upsert(places) {
       const now = new Date().toISOString();
-      return atomically<{ ok: true } | { ok: false; conflict: string }>(db, (abort) => {
+      return atomically<{ ok: true; deferred: string[] } | { ok: false; conflict: string }>(db, (abort) => {
+        const deferred: string[] = [];
         for (const place of places) {
           let stored = place;
           if (place.kind === 'bike') {
             const holder = codeHolder.get(place.code, place.id) as string | undefined;
             if (holder !== undefined) abort({ ok: false, conflict: `bike code "${place.code}" already belongs to bike "${holder}"` });
-            const existing = byKindId.get('bike', place.id) as { status: string } | undefined;
-            // An import never takes a bike from under its rider.
-            if (existing?.status === 'riding') stored = { ...place, status: 'riding' };
+            const current = bodyByKindId.get('bike', place.id) as string | undefined;
+            // An import never takes a bike from under its rider (shared/ride.ts).
+            const imported = importedBike(current === undefined ? null : (JSON.parse(current) as Bike), place);
+            stored = imported.stored;
+            if (imported.deferred) deferred.push(place.id);
           }
           const pk = write.get({
             kind: stored.kind,
@@ -207,7 +211,7 @@ export function sqlitePlaces(db: Db): PlaceStore {
             index.zone.run(pk, b.minLng, b.maxLng, b.minLat, b.maxLat);
           }
         }
-        return { ok: true };
+        return { ok: true, deferred };
       });
     },
 

@@ -1,6 +1,6 @@
-import { distanceM, pointInZone, type LatLng } from '../../../shared/geo';
+import { bikeStatusAfterRide, decideEnd, decideUnlock, mayAbort, newRide, ABORT_REASONS, type EndDecision, type RideRecord } from '../../../shared/ride';
 import type { Bike, Station } from '../../../shared/places';
-import type { FinishRide, RideRecord, RideStore } from '../ports';
+import type { RideStore } from '../ports';
 import { atomically, type Db } from './db';
 
 interface RideRow {
@@ -47,44 +47,44 @@ function toRecord(r: RideRow): RideRecord {
   };
 }
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE';
-
 /**
- * Rides, ride bills and the bike's status and position, in SQLite. The writes that must hold under
- * concurrency (reserve, finish) are each one IMMEDIATE transaction: the bike is taken with a
- * conditional update (available -> riding, one changed row or nobody), and the unique partial
- * indexes of migration 3 refuse a second open ride of a rider or a bike.
+ * Rides, ride bills and the bike's status and position, in SQLite. Every write is one IMMEDIATE
+ * transaction that reads the facts, asks the rule of shared/ride.ts and writes its answer; the
+ * unique partial indexes of migration 3 refuse a second open ride of a rider or a bike even if a
+ * rule were wrong.
  */
 export function sqliteRides(db: Db): RideStore {
   const bikeByCode = db.prepare(`SELECT body FROM places WHERE kind = 'bike' AND code = ?`).pluck();
+  const bikeById = db.prepare(`SELECT body FROM places WHERE kind = 'bike' AND id = ?`).pluck();
   const rideById = db.prepare('SELECT * FROM rides WHERE id = ?');
   const openRideOf = db.prepare(`SELECT * FROM rides WHERE openid = ? AND status IN ('unlocking', 'active')`);
+  const openRideOfBike = db.prepare(`SELECT * FROM rides WHERE bike_id = ? AND status IN ('unlocking', 'active')`);
   const unpaidRideBill = db.prepare(`SELECT 1 FROM bills WHERE openid = ? AND type = 'ride' AND status = 'unpaid' LIMIT 1`).pluck();
-  const staleUnlocking = db.prepare(`SELECT id, bike_id FROM rides WHERE status = 'unlocking' AND (openid = ? OR bike_id = ?) AND requested_at < ?`);
+  const staleUnlocks = db.prepare(`SELECT id FROM rides WHERE status = 'unlocking' AND requested_at < ? ORDER BY requested_at LIMIT ?`).pluck();
   const takeBike = db.prepare(
     `UPDATE places SET status = 'riding', body = json_set(body, '$.status', 'riding'), updated_at = @now
-     WHERE kind = 'bike' AND id = @bikeId AND status = 'available'`,
+     WHERE kind = 'bike' AND id = @bikeId`,
   );
-  // The bike may have been re-imported meanwhile; an import keeps a riding bike riding, so only a riding bike is freed.
-  const freeBikeInPlace = db.prepare(
-    `UPDATE places SET status = 'available', body = json_set(body, '$.status', 'available'), updated_at = @now
+  // The status the ride's end leaves (available, or maintenance an admin asked for meanwhile).
+  const releaseBike = db.prepare(
+    `UPDATE places SET status = @status, body = json_remove(json_set(body, '$.status', @status), '$.afterRide'), updated_at = @now
      WHERE kind = 'bike' AND id = @bikeId AND status = 'riding'`,
   );
   const leaveBikeAt = db.prepare(
-    `UPDATE places SET status = 'available', lat = @lat, lng = @lng,
-       body = json_set(body, '$.status', 'available', '$.lat', @lat, '$.lng', @lng), updated_at = @now
+    `UPDATE places SET status = @status, lat = @lat, lng = @lng,
+       body = json_remove(json_set(body, '$.status', @status, '$.lat', @lat, '$.lng', @lng), '$.afterRide'), updated_at = @now
      WHERE kind = 'bike' AND id = @bikeId AND status = 'riding'
      RETURNING pk`,
   ).pluck();
   const moveBikeIndex = db.prepare('INSERT OR REPLACE INTO geo_bike (pk, min_lng, max_lng, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
   const insertRide = db.prepare(
     `INSERT INTO rides (id, openid, bike_id, bike_code, status, requested_at, start_lat, start_lng)
-     VALUES (@id, @openid, @bikeId, @bikeCode, 'unlocking', @at, @lat, @lng)`,
+     VALUES (@id, @openid, @bikeId, @bikeCode, 'unlocking', @requestedAt, @startLat, @startLng)`,
   );
   const activate = db.prepare(`UPDATE rides SET status = 'active', start_at = ? WHERE id = ? AND status = 'unlocking'`);
   const markAborted = db.prepare(`UPDATE rides SET status = 'aborted', abort_reason = ? WHERE id = ? AND status = 'unlocking'`);
   const markEnded = db.prepare(
-    `UPDATE rides SET status = 'ended', end_at = @endAt, end_lat = @lat, end_lng = @lng, station_id = @stationId,
+    `UPDATE rides SET status = 'ended', end_at = @endAt, end_lat = @endLat, end_lng = @endLng, station_id = @stationId,
        duration_sec = @durationSec, fee_fen = @feeFen, surcharge_fen = @surchargeFen, bill_id = @billId, ended_by = @endedBy
      WHERE id = @rideId AND status = 'active'`,
   );
@@ -98,50 +98,63 @@ export function sqliteRides(db: Db): RideStore {
     )
     .pluck();
 
-  const readRide = (id: string) => {
+  const readRide = (id: string): RideRecord | null => {
     const row = rideById.get(id) as RideRow | undefined;
     return row === undefined ? null : toRecord(row);
   };
-  const abortRide = (id: string, bikeId: string, reason: string, now: string) => {
-    if (markAborted.run(reason, id).changes === 1) freeBikeInPlace.run({ bikeId, now });
+  const readOpen = (stmt: typeof openRideOf, key: string): RideRecord | null => {
+    const row = stmt.get(key) as RideRow | undefined;
+    return row === undefined ? null : toRecord(row);
+  };
+  const readBike = (stmt: typeof bikeByCode, key: string): Bike | null => {
+    const body = stmt.get(key) as string | undefined;
+    return body === undefined ? null : (JSON.parse(body) as Bike);
+  };
+  /** unlocking -> aborted and the bike freed where it stood (inside the caller's transaction). */
+  const abortRide = (ride: RideRecord, reason: string, now: string): void => {
+    if (markAborted.run(reason, ride.id).changes !== 1) return;
+    releaseBike.run({ bikeId: ride.bikeId, status: bikeStatusAfterRide(readBike(bikeById, ride.bikeId)), now });
   };
 
   return {
     async bikeByCode(code) {
-      const body = bikeByCode.get(code) as string | undefined;
-      return body === undefined ? null : (JSON.parse(body) as Bike);
+      return readBike(bikeByCode, code);
     },
 
     async openRideOf(openid) {
-      const row = openRideOf.get(openid) as RideRow | undefined;
-      return row === undefined ? null : toRecord(row);
+      return readOpen(openRideOf, openid);
     },
 
     async get(rideId) {
       return readRide(rideId);
     },
 
-    async hasUnpaidRideBill(openid) {
-      return unpaidRideBill.get(openid) !== undefined;
+    async zonesNear(position) {
+      return (zonesAt.all(position) as string[]).map((body) => JSON.parse(body) as Station);
     },
 
-    async reserve({ rideId, openid, bike, at, position, staleBefore }) {
-      const now = at.toISOString();
-      return atomically<{ ok: true } | { ok: false; reason: 'ACTIVE_RIDE' | 'UNPAID_BILL' | 'BIKE_UNAVAILABLE' }>(db, (abort) => {
-        for (const stale of staleUnlocking.all(openid, bike.id, staleBefore.toISOString()) as { id: string; bike_id: string }[]) {
-          abortRide(stale.id, stale.bike_id, 'stale: the unlock never finished', now);
-        }
-        if (openRideOf.get(openid) !== undefined) return { ok: false, reason: 'ACTIVE_RIDE' };
-        if (unpaidRideBill.get(openid) !== undefined) return { ok: false, reason: 'UNPAID_BILL' };
-        if (takeBike.run({ bikeId: bike.id, now }).changes !== 1) return { ok: false, reason: 'BIKE_UNAVAILABLE' };
-        try {
-          insertRide.run({ id: rideId, openid, bikeId: bike.id, bikeCode: bike.code, at: now, lat: position.lat, lng: position.lng });
-        } catch (err) {
-          // The partial unique indexes: a second open ride of this rider (or bike) never commits.
-          if (isUniqueViolation(err)) abort({ ok: false, reason: 'ACTIVE_RIDE' });
-          throw err;
-        }
-        return { ok: true };
+    async reserve({ rideId, openid, bikeCode, position, now, lockTimeoutMs }) {
+      const at = now.toISOString();
+      return atomically(db, () => {
+        const bike = readBike(bikeByCode, bikeCode);
+        const decision = decideUnlock(
+          {
+            bikeCode,
+            bike,
+            riderRide: readOpen(openRideOf, openid),
+            bikeRide: bike ? readOpen(openRideOfBike, bike.id) : null,
+            unpaidRideBill: unpaidRideBill.get(openid) !== undefined,
+            position,
+          },
+          now,
+          lockTimeoutMs,
+        );
+        for (const stale of decision.expire) abortRide(stale, ABORT_REASONS.stale, at);
+        if (!decision.ok) return decision;
+        const ride = newRide(rideId, openid, decision.bike, position, now);
+        takeBike.run({ bikeId: ride.bikeId, now: at });
+        insertRide.run(ride);
+        return { ok: true as const, ride };
       });
     },
 
@@ -149,45 +162,31 @@ export function sqliteRides(db: Db): RideStore {
       return atomically<RideRecord | null>(db, () => (activate.run(startAt.toISOString(), rideId).changes === 1 ? readRide(rideId) : null));
     },
 
-    async abort(rideId, reason) {
-      atomically(db, () => {
+    async abort({ rideId, cause, now, lockTimeoutMs }) {
+      return atomically(db, () => {
         const ride = readRide(rideId);
-        if (ride) abortRide(ride.id, ride.bikeId, reason, new Date().toISOString());
+        if (!mayAbort(ride, cause, now, lockTimeoutMs)) return null;
+        abortRide(ride, ABORT_REASONS[cause], now.toISOString());
+        return { ...ride, status: 'aborted' as const };
       });
     },
 
-    async stationAt(position: LatLng) {
-      const inside: { station: Station; distance: number }[] = [];
-      for (const body of zonesAt.all(position) as string[]) {
-        const station = JSON.parse(body) as Station;
-        if (pointInZone(position, station.zone)) inside.push({ station, distance: distanceM(position, station) });
-      }
-      inside.sort((a, b) => a.distance - b.distance || (a.station.id < b.station.id ? -1 : 1));
-      return inside[0]?.station ?? null;
+    async finish({ rideId, ending, now, tariff, billId }) {
+      return atomically<EndDecision>(db, () => {
+        const decision = decideEnd(rideId, readRide(rideId), ending, now, tariff, billId);
+        if (!decision.ok) return decision;
+        const { ride, end } = decision;
+        markEnded.run({ rideId, ...end });
+        if (end.billId !== null) insertBill.run(end.billId, ride.openid, end.feeFen, ride.id, end.endAt);
+        const status = bikeStatusAfterRide(readBike(bikeById, ride.bikeId));
+        const pk = leaveBikeAt.get({ bikeId: ride.bikeId, status, lat: end.endLat, lng: end.endLng, now: end.endAt }) as number | undefined;
+        if (pk !== undefined) moveBikeIndex.run(pk, end.endLng, end.endLng, end.endLat, end.endLat);
+        return decision;
+      });
     },
 
-    async finish(f: FinishRide) {
-      return atomically<{ ok: true; ride: RideRecord } | { ok: false; reason: 'RIDE_NOT_ACTIVE' }>(db, (abort) => {
-        const endAt = f.endAt.toISOString();
-        const changed = markEnded.run({
-          rideId: f.rideId,
-          endAt,
-          lat: f.position.lat,
-          lng: f.position.lng,
-          stationId: f.stationId,
-          durationSec: f.durationSec,
-          feeFen: f.feeFen,
-          surchargeFen: f.surchargeFen,
-          billId: f.billId,
-          endedBy: f.endedBy,
-        }).changes;
-        if (changed !== 1) abort({ ok: false, reason: 'RIDE_NOT_ACTIVE' });
-        const ride = readRide(f.rideId)!;
-        if (f.billId !== null) insertBill.run(f.billId, ride.openid, f.feeFen, ride.id, endAt);
-        const pk = leaveBikeAt.get({ bikeId: ride.bikeId, lat: f.position.lat, lng: f.position.lng, now: endAt }) as number | undefined;
-        if (pk !== undefined) moveBikeIndex.run(pk, f.position.lng, f.position.lng, f.position.lat, f.position.lat);
-        return { ok: true, ride };
-      });
+    async staleUnlocks(before, limit) {
+      return staleUnlocks.all(before.toISOString(), limit) as string[];
     },
   };
 }

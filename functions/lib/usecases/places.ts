@@ -19,12 +19,22 @@ export function toStoredPlace(input: PlaceInput, crs: Crs): Place {
   }
 }
 
-/** Imports up to 1,000 places at once, all or nothing. */
-export async function upsertPlaces(ports: { places: PlaceStore }, params: UpsertPlacesParams): Promise<Result<{ upserted: number }>> {
+/** What an import answers; `deferred` only when some ridden bike's maintenance waits for its ride's end. */
+export interface UpsertPlacesResult {
+  upserted: number;
+  deferred?: { id: string; status: 'maintenance'; until: 'ride-end' }[];
+}
+
+/**
+ * Imports up to 1,000 places at once, all or nothing. A ridden bike stays `riding`; `maintenance`
+ * for it is kept and applied when its ride ends (listed in `deferred`).
+ */
+export async function upsertPlaces(ports: { places: PlaceStore }, params: UpsertPlacesParams): Promise<Result<UpsertPlacesResult>> {
   const places = params.places.map((p) => toStoredPlace(p, params.crs));
   const written = await ports.places.upsert(places);
   if (!written.ok) return fail('ALREADY_EXISTS', written.conflict);
-  return ok({ upserted: places.length });
+  if (written.deferred.length === 0) return ok({ upserted: places.length });
+  return ok({ upserted: places.length, deferred: written.deferred.map((id) => ({ id, status: 'maintenance' as const, until: 'ride-end' as const })) });
 }
 
 /** Makes a caller staff of some stores (an empty list ends it). */

@@ -1,0 +1,290 @@
+/**
+ * The ride rules: one place that decides every refusal and state change of a ride, as pure
+ * functions of facts (time and settings are arguments). The adapters read the facts inside their
+ * atomic step (an IMMEDIATE transaction, a CloudBase `runTransaction`), ask these functions, and
+ * write what they answer; they never decide, order or word a refusal themselves.
+ *
+ *   (none) --reserve--> unlocking --confirm (the lock opened)--> active --end / forceEnd--> ended
+ *                       unlocking --abort (the lock failed, an admin, stale)--> aborted
+ *
+ * A ride still `unlocking` longer than the lock timeout was cut short (a crash, a function that
+ * timed out while the lock was asked): whoever meets it aborts it (the rider's or another rider's
+ * unlock, `current`, `geo.nearby`, `forceEnd`, the sweep).
+ */
+import { distanceM, pointInZone, type LatLng } from './geo';
+import type { Bike, Station } from './places';
+import { fail, type Fail } from './result';
+import { rideDurationSec, rideFeeFen, yuan, type Tariff } from './tariff';
+import { MAX_UNLOCK_DISTANCE_M } from './contract/rides';
+
+/** A ride as stored: `unlocking` while the lock is asked, `aborted` when it did not confirm. */
+export interface RideRecord {
+  id: string;
+  openid: string;
+  bikeId: string;
+  bikeCode: string;
+  status: 'unlocking' | 'active' | 'ended' | 'aborted';
+  requestedAt: string;
+  startAt: string | null;
+  startLat: number;
+  startLng: number;
+  endAt: string | null;
+  endLat: number | null;
+  endLng: number | null;
+  stationId: string | null;
+  durationSec: number | null;
+  feeFen: number | null;
+  surchargeFen: number | null;
+  billId: string | null;
+  endedBy: 'rider' | 'admin' | null;
+}
+
+export const isOpen = (ride: Pick<RideRecord, 'status'>): boolean => ride.status === 'unlocking' || ride.status === 'active';
+
+/**
+ * An `unlocking` ride older than the lock timeout: its unlock was cut short (the lock's answer can
+ * no longer come: `timedLock` counts a later one as 'failed'), so it is aborted wherever it is met.
+ * @example isStaleUnlock({ status: 'unlocking', requestedAt: '2026-01-01T00:00:00Z' }, new Date('2026-01-01T00:00:03.001Z'), 3000) // => true
+ */
+export function isStaleUnlock(ride: Pick<RideRecord, 'status' | 'requestedAt'>, now: Date, lockTimeoutMs: number): boolean {
+  return ride.status === 'unlocking' && now.getTime() - Date.parse(ride.requestedAt) > lockTimeoutMs;
+}
+
+/** Unlocks still `unlocking` since before this instant are stale. */
+export const staleBefore = (now: Date, lockTimeoutMs: number): Date => new Date(now.getTime() - lockTimeoutMs);
+
+export type UnlockRefusal =
+  | { reason: 'NOT_FOUND'; bikeCode: string }
+  | { reason: 'ACTIVE_RIDE'; bikeCode: string }
+  | { reason: 'UNPAID_BILL' }
+  | { reason: 'BIKE_UNAVAILABLE'; bikeCode: string; status: 'maintenance' | 'riding' }
+  | { reason: 'TOO_FAR'; bikeCode: string; distanceM: number };
+
+/** What an unlock reservation reads, in its atomic step. */
+export interface UnlockFacts {
+  bikeCode: string;
+  /** The bike with that code, null when there is none. */
+  bike: Bike | null;
+  /** The rider's open ride (unlocking or active), if any. */
+  riderRide: RideRecord | null;
+  /** The bike's open ride, if any (someone else's, or the rider's own). */
+  bikeRide: RideRecord | null;
+  /** Whether the rider has an unpaid ride bill. */
+  unpaidRideBill: boolean;
+  /** Where the rider stands. */
+  position: LatLng;
+}
+
+export type UnlockDecision = {
+  /** Stale unlocks met on the way (the rider's, the bike's): abort them, whatever the verdict. */
+  expire: RideRecord[];
+} & ({ ok: true; bike: Bike } | { ok: false; refusal: UnlockRefusal });
+
+/**
+ * Whether the rider may reserve the bike, in this one order: no such bike, the rider's own open
+ * ride, an unpaid ride bill, the bike in maintenance or ridden, too far away. Stale unlocks of the
+ * rider or the bike are expired first and no longer count.
+ */
+export function decideUnlock(f: UnlockFacts, now: Date, lockTimeoutMs: number): UnlockDecision {
+  const expire: RideRecord[] = [];
+  const live = (ride: RideRecord | null): RideRecord | null => {
+    if (!ride || !isOpen(ride)) return null;
+    if (!isStaleUnlock(ride, now, lockTimeoutMs)) return ride;
+    if (!expire.some((e) => e.id === ride.id)) expire.push(ride);
+    return null;
+  };
+  const riderRide = live(f.riderRide);
+  const bikeRide = live(f.bikeRide);
+  const refuse = (refusal: UnlockRefusal): UnlockDecision => ({ expire, ok: false, refusal });
+  if (!f.bike) return refuse({ reason: 'NOT_FOUND', bikeCode: f.bikeCode });
+  if (riderRide) return refuse({ reason: 'ACTIVE_RIDE', bikeCode: riderRide.bikeCode });
+  if (f.unpaidRideBill) return refuse({ reason: 'UNPAID_BILL' });
+  // A bike ridden under a ride just expired above is back to what its ride's end leaves it.
+  const expiredRideId = bikeRide === null ? f.bikeRide?.id : undefined;
+  const freed = f.bike.status === 'riding' && expire.some((e) => e.id === expiredRideId);
+  const status = freed ? bikeStatusAfterRide(f.bike) : f.bike.status;
+  if (status !== 'available') return refuse({ reason: 'BIKE_UNAVAILABLE', bikeCode: f.bike.code, status });
+  const distance = distanceM(f.position, f.bike);
+  if (distance > MAX_UNLOCK_DISTANCE_M) return refuse({ reason: 'TOO_FAR', bikeCode: f.bike.code, distanceM: distance });
+  return { expire, ok: true, bike: f.bike };
+}
+
+/** The ride an accepted reservation writes (`unlocking`). */
+export function newRide(rideId: string, openid: string, bike: Bike, position: LatLng, now: Date): RideRecord {
+  return {
+    id: rideId,
+    openid,
+    bikeId: bike.id,
+    bikeCode: bike.code,
+    status: 'unlocking',
+    requestedAt: now.toISOString(),
+    startAt: null,
+    startLat: position.lat,
+    startLng: position.lng,
+    endAt: null,
+    endLat: null,
+    endLng: null,
+    stationId: null,
+    durationSec: null,
+    feeFen: null,
+    surchargeFen: null,
+    billId: null,
+    endedBy: null,
+  };
+}
+
+/** Why an unlocking ride is aborted. */
+export type AbortCause = 'lock-failed' | 'stale' | 'admin';
+
+/**
+ * Whether an abort applies to the ride as it is now: only an `unlocking` ride is aborted, and for
+ * a `stale` cause only once it is stale (a sweep's list may be old by the time it acts).
+ */
+export function mayAbort(ride: RideRecord | null, cause: AbortCause, now: Date, lockTimeoutMs: number): ride is RideRecord {
+  if (!ride || ride.status !== 'unlocking') return false;
+  return cause !== 'stale' || isStaleUnlock(ride, now, lockTimeoutMs);
+}
+
+export const ABORT_REASONS: Record<AbortCause, string> = {
+  'lock-failed': 'the lock did not confirm',
+  stale: 'stale: the unlock never finished (past the lock timeout)',
+  admin: 'aborted by an admin',
+};
+
+/**
+ * The status a bike takes when its ride ends or is aborted: `maintenance` when an admin put it in
+ * maintenance while it was ridden (the import kept it `riding` and flagged it), else `available`.
+ */
+export function bikeStatusAfterRide(bike: Pick<Bike, 'afterRide'> | null): 'available' | 'maintenance' {
+  return bike?.afterRide === 'maintenance' ? 'maintenance' : 'available';
+}
+
+/**
+ * What an import writes for a bike that may be ridden: an import never takes a bike from under its
+ * rider. A ridden bike stays `riding`; an import's `maintenance` waits for the ride's end
+ * (`deferred`), an import's `available` cancels such a wait.
+ */
+export function importedBike(current: Bike | null, incoming: Bike): { stored: Bike; deferred: boolean } {
+  const { afterRide: _ignored, ...plain } = incoming;
+  if (current?.status !== 'riding') return { stored: { ...plain }, deferred: false };
+  if (incoming.status === 'maintenance') return { stored: { ...plain, status: 'riding', afterRide: 'maintenance' }, deferred: true };
+  return { stored: { ...plain, status: 'riding' }, deferred: false };
+}
+
+/**
+ * The station whose parking zone holds the point (its boundary inside): among the candidates an
+ * adapter fetched (zones whose box may hold it), the nearest station centre first, ties by id.
+ */
+export function stationAt(position: LatLng, candidates: readonly Station[]): Station | null {
+  let best: { station: Station; distance: number } | null = null;
+  for (const station of candidates) {
+    if (!pointInZone(position, station.zone)) continue;
+    const distance = distanceM(position, station);
+    if (!best || distance < best.distance || (distance === best.distance && station.id < best.station.id)) best = { station, distance };
+  }
+  return best?.station ?? null;
+}
+
+/** How a ride is ended: by its rider where they stand, or by an admin. */
+export type Ending =
+  | { by: 'rider'; caller: string; position: LatLng; station: Station | null; acceptSurcharge: boolean }
+  | { by: 'admin'; position: LatLng | null; station: Station | null; waiveFee: boolean };
+
+export type EndRefusal =
+  | { reason: 'NOT_FOUND'; rideId: string; by: 'rider' | 'admin' }
+  | { reason: 'RIDE_NOT_ACTIVE'; rideId: string; status: RideRecord['status'] }
+  | { reason: 'OUTSIDE_PARKING_ZONE'; surchargeFen: number };
+
+/** What ending a ride writes: the ride's end fields, the bill (iff the fee is above 0), the bike. */
+export interface RideEnd {
+  endAt: string;
+  endLat: number;
+  endLng: number;
+  stationId: string | null;
+  durationSec: number;
+  /** Everything the rider pays, surcharge included; the bill's amount. */
+  feeFen: number;
+  surchargeFen: number;
+  /** Set iff `feeFen > 0`. */
+  billId: string | null;
+  endedBy: 'rider' | 'admin';
+}
+
+export type EndDecision = { ok: true; end: RideEnd; ride: RideRecord } | { ok: false; refusal: EndRefusal };
+
+/**
+ * Whether the ride ends and how, in this one order: someone else's or no ride (NOT_FOUND), not
+ * active, outside every zone without the surcharge accepted; then the duration (whole seconds from
+ * `startAt` to `now`), the fee (shared/tariff.ts) and the bill id when there is something to pay.
+ * An admin ends with no zone check and no surcharge, the bike left at the given position or where
+ * the ride started, free with `waiveFee`.
+ */
+export function decideEnd(
+  rideId: string,
+  ride: RideRecord | null,
+  ending: Ending,
+  now: Date,
+  tariff: Tariff,
+  billId: string,
+): EndDecision {
+  if (!ride || (ending.by === 'rider' && ride.openid !== ending.caller)) return { ok: false, refusal: { reason: 'NOT_FOUND', rideId, by: ending.by } };
+  if (ride.status !== 'active' || ride.startAt === null) return { ok: false, refusal: { reason: 'RIDE_NOT_ACTIVE', rideId: ride.id, status: ride.status } };
+  const surcharge = ending.by === 'rider' && !ending.station;
+  if (ending.by === 'rider' && surcharge && !ending.acceptSurcharge) return { ok: false, refusal: { reason: 'OUTSIDE_PARKING_ZONE', surchargeFen: tariff.parkingSurchargeFen } };
+  const position = ending.position ?? { lat: ride.startLat, lng: ride.startLng };
+  const durationSec = rideDurationSec(new Date(ride.startAt), now);
+  const waive = ending.by === 'admin' && ending.waiveFee;
+  const surchargeFen = surcharge && !waive ? tariff.parkingSurchargeFen : 0;
+  const feeFen = waive ? 0 : rideFeeFen(durationSec, tariff) + surchargeFen;
+  const end: RideEnd = {
+    endAt: now.toISOString(),
+    endLat: position.lat,
+    endLng: position.lng,
+    stationId: ending.station?.id ?? null,
+    durationSec,
+    feeFen,
+    surchargeFen,
+    billId: feeFen > 0 ? billId : null,
+    endedBy: ending.by,
+  };
+  return { ok: true, end, ride: { ...ride, status: 'ended', ...end } };
+}
+
+/** The words of an unlock refusal (every adapter's, so both back ends answer alike). */
+export function unlockRefusal(r: UnlockRefusal): Fail {
+  switch (r.reason) {
+    case 'NOT_FOUND':
+      return fail('NOT_FOUND', `bikeCode: no bike "${r.bikeCode}"`);
+    case 'ACTIVE_RIDE':
+      return fail('FAILED_PRECONDITION', `you already ride bike ${r.bikeCode}: end that ride first`, 'ACTIVE_RIDE');
+    case 'UNPAID_BILL':
+      return fail('FAILED_PRECONDITION', 'you have an unpaid ride bill: pay it before the next ride', 'UNPAID_BILL');
+    case 'BIKE_UNAVAILABLE':
+      return fail('FAILED_PRECONDITION', `bikeCode: bike ${r.bikeCode} ${r.status === 'maintenance' ? 'is in maintenance' : 'is in use'}`, 'BIKE_UNAVAILABLE');
+    case 'TOO_FAR':
+      return fail(
+        'FAILED_PRECONDITION',
+        `lat/lng: you are ${Math.round(r.distanceM)} m from bike ${r.bikeCode}; come within ${MAX_UNLOCK_DISTANCE_M} m to unlock it`,
+        'TOO_FAR',
+      );
+  }
+}
+
+/** The words of an end refusal. */
+export function endRefusal(r: EndRefusal): Fail {
+  switch (r.reason) {
+    case 'NOT_FOUND':
+      return fail('NOT_FOUND', r.by === 'rider' ? `rideId: no ride "${r.rideId}" of yours` : `rideId: no ride "${r.rideId}"`);
+    case 'RIDE_NOT_ACTIVE':
+      return fail('FAILED_PRECONDITION', `rideId: ride "${r.rideId}" is not active (${r.status})`, 'RIDE_NOT_ACTIVE');
+    case 'OUTSIDE_PARKING_ZONE':
+      return fail(
+        'FAILED_PRECONDITION',
+        `lat/lng: outside every parking zone; park inside a station's zone, or end here with acceptSurcharge: true for a ${yuan(r.surchargeFen)} surcharge`,
+        'OUTSIDE_PARKING_ZONE',
+      );
+  }
+}
+
+export const lockFailed = (bikeCode: string): Fail =>
+  fail('FAILED_PRECONDITION', `bikeCode: the lock of bike ${bikeCode} did not open; try again or pick another bike`, 'LOCK_FAILED');

@@ -1,0 +1,84 @@
+/**
+ * Unlocks cut short, through the real local host: geo.nearby meets them, the sweeper (a timer
+ * function: only a timer event without a caller runs it) resolves them, and a host that starts
+ * over a database left by a crash sweeps before its first request.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sqlitePorts } from '../../functions/lib/sqlite';
+import { settingsFrom, start } from '../../functions/local/main';
+import { startCloud, ADMIN, type TestCloud } from '../support/host';
+
+const T0 = Date.parse('2026-11-25T02:00:00Z');
+const iso = (sec: number) => new Date(T0 + sec * 1000).toISOString();
+const HERE = { lat: 30, lng: 120 };
+
+let cloud: TestCloud;
+beforeEach(async () => {
+  cloud = await startCloud();
+  const imported = await cloud.call('admin', { action: 'upsertPlaces', places: [{ kind: 'bike', id: 'A', code: 'A', ...HERE, status: 'available' }, { kind: 'bike', id: 'B', code: 'B', ...HERE, status: 'available' }] }, { openid: ADMIN });
+  expect(imported.ok).toBe(true);
+});
+afterEach(() => cloud.close());
+
+/** The reservation of an unlock whose host died before the lock answered. */
+async function strand(openid: string, bikeCode: string, sec: number): Promise<string> {
+  const reserved = await sqlitePorts(cloud.db).rides.reserve({ rideId: `R-${bikeCode}`, openid, bikeCode, position: HERE, now: new Date(iso(sec)), lockTimeoutMs: 3000 });
+  if (!reserved.ok) throw new Error(reserved.refusal.reason);
+  return reserved.ride.id;
+}
+const bikesNearby = async (sec: number) =>
+  (await cloud.call('geo', { action: 'nearby', kind: 'bike', ...HERE }, { now: iso(sec) })).data.items.map((b: { id: string }) => b.id);
+const status = (rideId: string) => cloud.db.prepare('SELECT status FROM rides WHERE id = ?').pluck().get(rideId);
+
+it('lists a bike stranded by an unlock cut short again once geo.nearby meets it past the lock timeout', async () => {
+  const rideId = await strand('u1', 'A', 0);
+  expect(await bikesNearby(2)).toEqual(['B']);
+  expect(status(rideId)).toBe('unlocking');
+  expect((await bikesNearby(4)).sort()).toEqual(['A', 'B']);
+  expect(status(rideId)).toBe('aborted');
+});
+
+it('runs the sweeper for a timer event at the host clock only', async () => {
+  const rideId = await strand('u1', 'A', 0);
+  const timer = (sec: number) => ({ Type: 'Timer', TriggerName: 'every-minute', Time: iso(sec) });
+  expect(await cloud.call('sweeper', timer(60), { openid: 'u1', now: iso(60) })).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
+  expect(await cloud.call('sweeper', { action: 'sweep' }, { now: iso(60) })).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
+  // A forged or stale event: its Time is far from the host's clock (X-Nearby-Now here).
+  expect(await cloud.call('sweeper', timer(3600), { now: iso(60) })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  expect(status(rideId)).toBe('unlocking');
+  expect(await cloud.call('sweeper', timer(61), { now: iso(60) })).toEqual({ ok: true, data: { jobs: { staleUnlocks: { aborted: 1 } } } });
+  expect(status(rideId)).toBe('aborted');
+  expect((await cloud.call('rides', { action: 'unlock', bikeCode: 'A', ...HERE }, { openid: 'u2', now: iso(61) })).ok).toBe(true);
+});
+
+it('sweeps at start: a host restarted over a database left by a crash frees the bike and the rider', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nearby-restart-'));
+  try {
+    const settings = settingsFrom({ PORT: '0', NEARBY_DB: join(dir, 'nearby.db'), NEARBY_SEED: 'none', NEARBY_TIMERS: 'off' });
+    const first = await start(settings, () => {});
+    await sqlitePorts(first.db).places.upsert([{ kind: 'bike', id: 'A', code: 'A', ...HERE, status: 'available' }]);
+    const reserved = await sqlitePorts(first.db).rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: HERE, now: new Date(Date.now() - 60_000), lockTimeoutMs: 3000 });
+    expect(reserved.ok).toBe(true);
+    await first.host.close();
+    first.db.close();
+    const second = await start(settings, () => {});
+    try {
+      expect(second.swept).toEqual({ jobs: { staleUnlocks: { aborted: 1 } } });
+      expect(second.db.prepare(`SELECT status FROM places WHERE id = 'A'`).pluck().get()).toBe('available');
+    } finally {
+      await second.host.close();
+      second.db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('reads NEARBY_TIMERS: on by default, off, or a clear error', () => {
+  expect(settingsFrom({}).timers).toBe(true);
+  expect(settingsFrom({ NEARBY_TIMERS: 'off' }).timers).toBe(false);
+  expect(settingsFrom({ NEARBY_TIMERS: '' }).timers).toBe(true);
+  expect(() => settingsFrom({ NEARBY_TIMERS: 'no' })).toThrow('NEARBY_TIMERS must be "on" or "off", not "no"');
+});

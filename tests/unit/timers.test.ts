@@ -1,0 +1,125 @@
+/**
+ * Timer functions: only the timer may run them (serveTimer), the sweeper's jobs, the schedule the
+ * local host fires them on, and the deployment's trigger and invoke rule.
+ */
+import { readFileSync } from 'node:fs';
+import { main as sweeperMain } from '../../functions/sweeper/index';
+import { timerFunctions } from '../../functions/lib/actions';
+import { sweep, type SweepJob } from '../../functions/lib/actions/sweeper';
+import { cloudbaseInitialised } from '../../functions/lib/cloudbase/db';
+import { cloudbaseRidePorts } from '../../functions/lib/cloudbase/rides';
+import { cloudbasePlaces } from '../../functions/lib/cloudbase/places';
+import { createCloudbaseWorld } from '../../functions/lib/cloudbase/world';
+import type { Ports } from '../../functions/lib/ports';
+import { serveTimer, TIMER_SKEW_MS } from '../../functions/lib/serve';
+import { cronMatches, startTimers } from '../../functions/local/timers';
+import { ok } from '../../shared/result';
+import { FakeCloudbase } from '../support/cloudbase-fake';
+
+function contextOf(env: Record<string, string>) {
+  const base = { memory_limit_in_mb: 256, time_limit_in_ms: 3000, request_id: 'r1', function_version: '$LATEST', function_name: 'sweeper', namespace: 'env-1' };
+  return { ...base, environment: JSON.stringify({ WX_CONTEXT_KEYS: Object.keys(env).join(','), ...env }) };
+}
+
+describe('serveTimer: an event is the timer\'s only when Type is "Timer", there is no caller, and its Time is now', () => {
+  const runs: Date[] = [];
+  const world = { ...createCloudbaseWorld(() => ({}) as Ports, {}), log: () => {} };
+  const main = serveTimer('sweeper', async (_ports, call) => (runs.push(call.now), ok({ ran: true })), world);
+  const event = (offsetMs = 0) => ({ Type: 'Timer', TriggerName: 'every-minute', Time: new Date(Date.now() + offsetMs).toISOString() });
+  beforeEach(() => (runs.length = 0));
+
+  it('runs a timer event, at the clock\'s now', async () => {
+    expect(await main(event(-5000), contextOf({ TRIGGER_SRC: 'timer' }))).toEqual({ ok: true, data: { ran: true } });
+    expect(runs).toHaveLength(1);
+    expect(Math.abs(runs[0].getTime() - Date.now())).toBeLessThan(5000 - 1);
+  });
+
+  it('refuses a call with a caller (a mini program) as PERMISSION_DENIED, whatever the event says', async () => {
+    expect(await main(event(), contextOf({ WX_OPENID: 'o-1' }))).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
+    expect(runs).toHaveLength(0);
+  });
+
+  it('refuses an event that is not a timer\'s', async () => {
+    for (const e of [{}, { Type: 'timer', Time: new Date().toISOString() }, null, 'Timer', { action: 'sweep' }]) {
+      expect(await main(e, contextOf({}))).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
+    }
+    expect(runs).toHaveLength(0);
+  });
+
+  it('refuses a Time more than 60 s from now either way, or none, as INVALID_ARGUMENT', async () => {
+    for (const e of [event(TIMER_SKEW_MS + 2000), event(-TIMER_SKEW_MS - 2000), { Type: 'Timer', Time: 'yesterday' }, { Type: 'Timer' }]) {
+      expect(await main(e, contextOf({}))).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Time: /) } });
+    }
+    expect(runs).toHaveLength(0);
+  });
+
+  it('wires the sweeper without initialising the SDK at import time', () => {
+    expect(typeof sweeperMain).toBe('function');
+    expect(cloudbaseInitialised()).toBe(false);
+  });
+});
+
+describe('the sweeper', () => {
+  it('aborts the unlocks cut short over the CloudBase adapters, run as the timer runs it', async () => {
+    const db = new FakeCloudbase();
+    const ports = { places: cloudbasePlaces(db), ...cloudbaseRidePorts(db, {}) } as Ports;
+    await ports.places.upsert([{ kind: 'bike', id: 'A', code: 'A', lat: 30, lng: 120, status: 'available' }]);
+    const requested = new Date(Date.now() - 10_000);
+    expect((await ports.rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: { lat: 30, lng: 120 }, now: requested, lockTimeoutMs: ports.lock.timeoutMs })).ok).toBe(true);
+    const main = serveTimer('sweeper', sweep, { ...createCloudbaseWorld(() => ports, {}), log: () => {} });
+    expect(await main({ Type: 'Timer', TriggerName: 'every-minute', Time: new Date().toISOString() }, contextOf({}))).toEqual({ ok: true, data: { jobs: { staleUnlocks: { aborted: 1 } } } });
+    expect(db.table('rides').get('R1')).toMatchObject({ status: 'aborted' });
+    expect(db.table('places_bike').get('bike:A')).toMatchObject({ status: 'available' });
+  });
+
+  it('runs every job even when one fails, then fails', async () => {
+    const ran: string[] = [];
+    const jobs: SweepJob[] = [
+      { name: 'a', run: async () => { ran.push('a'); throw new Error('a broke'); } },
+      { name: 'b', run: async () => (ran.push('b'), { done: 1 }) },
+    ];
+    await expect(sweep({} as Ports, { caller: null, now: new Date() }, jobs)).rejects.toThrow('a broke');
+    expect(ran).toEqual(['a', 'b']);
+  });
+});
+
+describe('schedules', () => {
+  it('fires a 7-field cron (seconds first) in the cloud\'s UTC+8', () => {
+    expect(cronMatches('0 * * * * * *', new Date('2026-01-01T00:01:00Z'))).toBe(true);
+    expect(cronMatches('0 * * * * * *', new Date('2026-01-01T00:01:01Z'))).toBe(false);
+    expect(cronMatches('0 0 9 * * * *', new Date('2026-01-01T01:00:00Z'))).toBe(true);
+    expect(cronMatches('0 */15 * * * * *', new Date('2026-01-01T01:30:00Z'))).toBe(true);
+    expect(cronMatches('0 */15 * * * * *', new Date('2026-01-01T01:31:00Z'))).toBe(false);
+    expect(() => cronMatches('0 * * * *', new Date())).toThrow(/7 fields/);
+  });
+
+  it('deploys each timer function with the schedule the local host fires it on, and denies clients', () => {
+    const rc = JSON.parse(readFileSync('cloudbaserc.json', 'utf8')) as { functions: { name: string; triggers?: { type: string; config: string }[] }[] };
+    const rules = JSON.parse(readFileSync('cloudbase/database.json', 'utf8')) as { functionRules: Record<string, { invoke: unknown }> };
+    for (const [name, { schedule }] of Object.entries(timerFunctions)) {
+      expect(rc.functions.find((f) => f.name === name)?.triggers).toEqual([{ name: 'every-minute', type: 'timer', config: schedule }]);
+      expect(rules.functionRules[name]).toEqual({ invoke: false });
+    }
+  });
+
+  it('fires the sweeper at second 0 of every minute, with a timer event and no caller', async () => {
+    jest.useFakeTimers({ now: new Date('2026-01-01T00:00:58.500Z') });
+    try {
+      const events: unknown[] = [];
+      const contexts: unknown[] = [];
+      const timers = startTimers({ sweeper: async (event, context) => (events.push(event), contexts.push(context), ok({})) }, () => {});
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(events).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(events).toEqual([{ Type: 'Timer', TriggerName: 'local', Time: '2026-01-01T00:01:00.000Z' }]);
+      expect(contexts[0]).toMatchObject({ openid: null });
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(events).toHaveLength(2);
+      timers.stop();
+      await jest.advanceTimersByTimeAsync(120_000);
+      expect(events).toHaveLength(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
