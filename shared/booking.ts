@@ -189,14 +189,6 @@ export function noStore(storeId: string): Refusal {
 }
 
 /**
- * The answer when the database kept refusing a write for concurrent ones (CloudBase conflicts
- * after every retry): nothing was written, and the same request (same requestId) may be sent again.
- */
-export function busy(): Refusal {
-  return refuse('RESOURCE_EXHAUSTED', 'BUSY', 'too many requests for the same bookings at once; nothing was changed, try again');
-}
-
-/**
  * A customer's bookings for "My bookings": upcoming ones (the slot has not ended) first, soonest
  * first; then past ones, latest first.
  */

@@ -143,7 +143,7 @@ export interface TimedLock extends BikeLock {
   readonly timeoutMs: number;
 }
 
-/** A create as the use case hands it to the store: the request's own verdict, decided facts are read inside. */
+/** A create as the use case hands it to the store: the request's own verdict; the facts are read inside. */
 export interface NewBooking {
   openid: string;
   requestId: string | null;
@@ -152,22 +152,14 @@ export interface NewBooking {
   now: Date;
 }
 
-/**
- * The database kept refusing the write for concurrent ones (CloudBase: conflicts after every
- * retry): nothing was written; the core words the answer (`busy()` in shared/booking.ts).
- */
-export interface Busy {
-  ok: false;
-  busy: true;
-}
+export type CreateBookingOutcome = { ok: true; booking: Booking; replayed: boolean } | { ok: false; refusal: Refusal };
 
-export type CreateBookingOutcome = { ok: true; booking: Booking; replayed: boolean } | { ok: false; refusal: Refusal } | Busy;
-
-export type MoveBookingOutcome = { ok: true; booking: Booking } | { ok: false; refusal: Refusal } | { ok: false; missing: true } | Busy;
+export type MoveBookingOutcome = { ok: true; booking: Booking } | { ok: false; refusal: Refusal } | { ok: false; missing: true };
 
 /**
  * Bookings and the per-slot counters that hold capacity. Every method that writes is one atomic
- * step that reads the facts, asks the rule in shared/booking.ts and writes its answer.
+ * step that reads the facts, asks the rule in shared/booking.ts and writes its answer (or throws
+ * `Contended`, having written nothing, when concurrent writes keep winning).
  */
 export interface BookingStore {
   /**
@@ -202,7 +194,7 @@ export interface Ports {
   lock: TimedLock;
   tariff: Tariff;
   bookings: BookingStore;
-  /** Where ids and codes come from (`node:crypto` in the functions, seeded in tests). */
+  /** Where ids and codes come from: `node:crypto` in the functions, seeded in tests. */
   random: RandomSource;
 }
 

@@ -238,7 +238,10 @@ function haversineM(a: [number, number], b: [number, number], radiusM: number): 
 /** A repeatable random source (for tie orders and interleavings). */
 export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 export interface FakeOptions {
@@ -473,8 +476,18 @@ export class FakeCloudbase {
     }
     return new Proxy(out, {
       get: (target, prop) => {
-        if (prop === 'delete') return (id: string) => (this.commitWrites([{ collection, id, doc: null }]), target.delete(id));
-        if (prop === 'set') return (id: string, doc: Stored) => (this.commitWrites([{ collection, id, doc: { ...doc, _id: id } }]), target.set(id, doc));
+        if (prop === 'delete') {
+          return (id: string) => {
+            this.commitWrites([{ collection, id, doc: null }]);
+            return target.delete(id);
+          };
+        }
+        if (prop === 'set') {
+          return (id: string, doc: Stored) => {
+            this.commitWrites([{ collection, id, doc: { ...doc, _id: id } }]);
+            return target.set(id, doc);
+          };
+        }
         const v = Reflect.get(target, prop, target);
         return typeof v === 'function' ? v.bind(target) : v;
       },
@@ -488,7 +501,9 @@ export class FakeCloudbase {
       const doc = h[h.length - 1]?.doc;
       if (!doc) continue;
       const collection = key.slice(0, key.indexOf('\u0000'));
-      (out[collection] ??= []).push(structuredClone(doc) as FakeDoc);
+      const docs = out[collection] ?? [];
+      docs.push(structuredClone(doc) as FakeDoc);
+      out[collection] = docs;
     }
     for (const docs of Object.values(out)) docs.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
     return out;

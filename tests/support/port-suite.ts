@@ -1,5 +1,5 @@
 /**
- * Crash testing for any port over the CloudBase fake: run an operation once to count its database
+ * Crash testing for any port, over the CloudBase fake or a stoppable SQLite: run an operation once to count its database
  * calls, then, for every call index k and both kinds of stop (the call not applied; the call
  * applied but its answer lost), build the world afresh, stop the function at its k-th call,
  * "restart" (a new adapter instance over the same data, open transactions aborted), check the
@@ -8,7 +8,18 @@
  * Generic: a scenario says how to build its world, what to run, how a client retries and what
  * must hold. Used by the bookings contract suite; rides, bills and reminders suites plug in theirs.
  */
-import { FunctionStopped, type FakeCloudbase } from './cloudbase-fake';
+import { FunctionStopped } from './cloudbase-fake';
+
+/**
+ * A database that counts its calls and can stop the function at one (FakeCloudbase; the SQLite
+ * wrapper of tests/support/sqlite-stop.ts).
+ */
+export interface Stoppable {
+  readonly calls: number;
+  readonly isStopped: boolean;
+  stopAt(n: number, options?: { applied?: boolean }): void;
+  restart(): void;
+}
 
 /** An invariant: throws (an `expect` failing) when the world breaks it. */
 export type Invariant<W> = (world: W) => void | Promise<void>;
@@ -17,7 +28,8 @@ export interface CrashScenario<W, A> {
   name: string;
   /** A fresh world with its set-up done (the same every time: the call count must repeat). */
   setUp(): Promise<W>;
-  fake(world: W): FakeCloudbase;
+  /** The world's database with fault injection (a FakeCloudbase, or a stoppable SQLite). */
+  fake(world: W): Stoppable;
   /** The operation under test, as the function runs it. */
   run(world: W): Promise<A>;
   /**

@@ -1,4 +1,4 @@
-import { canCancel, canCheckIn, canConfirm, checkInWindow, orderForCustomer, type Booking } from '../../shared/booking';
+import { canCancel, canCheckIn, canConfirm, checkInWindow, decideCreate, effectsOfMove, orderForCustomer, type Booking, type CreateFacts, type SlotRequest } from '../../shared/booking';
 
 const booking = (over: Partial<Booking> = {}): Booking => ({
   id: 'bk_1',
@@ -72,5 +72,48 @@ describe('My bookings order', () => {
     ];
     const ordered = orderForCustomer(list, at('2026-11-25T10:30:00+08:00')).map((x) => x.id);
     expect(ordered).toEqual(['now', 'later', 'past-new', 'past-old']);
+  });
+});
+
+describe('the create decision', () => {
+  const now = at('2026-11-25T09:00:00+08:00');
+  const slot = { start: '2026-11-26T10:00:00+08:00', end: '2026-11-26T11:00:00+08:00', date: '2026-11-26' };
+  const request: SlotRequest = { ok: true, storeId: 'S1', slot, capacity: 2 };
+  const held = (start: string, end: string, storeId = 'S1') => ({ storeId, start, end });
+  const five = ['10', '11', '12', '13', '14'].map((h) => held(`2026-11-26T${h}:00:00+08:00`, `2026-11-26T${Number(h) + 1}:00:00+08:00`));
+  const facts = (over: Partial<CreateFacts> = {}): CreateFacts => ({ replay: null, active: [], booked: 0, ...over });
+  const reason = (d: ReturnType<typeof decideCreate>) => (d.kind === 'refuse' ? d.refusal.reason : d.kind);
+
+  it('books a free slot', () => {
+    expect(decideCreate(request, facts(), now)).toEqual({ kind: 'book', storeId: 'S1', slot });
+  });
+  it('replays before anything else, even a refused request', () => {
+    const first = booking({ requestId: 'r1' });
+    const refused: SlotRequest = { ok: false, refusal: { ok: false, code: 'FAILED_PRECONDITION', reason: 'SLOT_STARTED', message: 'start: started' } };
+    expect(decideCreate(refused, facts({ replay: first, active: five, booked: 2 }), now)).toEqual({ kind: 'replay', booking: first });
+    expect(reason(decideCreate(refused, facts({ active: five, booked: 2 }), now))).toBe('SLOT_STARTED');
+  });
+  it('says ALREADY_BOOKED before TOO_MANY_BOOKINGS before SLOT_FULL', () => {
+    // The same slot written in another offset is the same slot.
+    expect(reason(decideCreate(request, facts({ active: [...five.slice(1), held('2026-11-26T02:00:00Z', '2026-11-26T03:00:00Z')], booked: 2 }), now))).toBe('ALREADY_BOOKED');
+    const atLimit = five.map((b, i) => ({ ...b, start: `2026-11-27T1${i}:00:00+08:00`, end: `2026-11-27T1${i}:30:00+08:00` }));
+    expect(reason(decideCreate(request, facts({ active: atLimit, booked: 2 }), now))).toBe('TOO_MANY_BOOKINGS');
+    expect(reason(decideCreate(request, facts({ active: atLimit.slice(1), booked: 2 }), now))).toBe('SLOT_FULL');
+    // The same slot at another store is another slot.
+    expect(reason(decideCreate(request, facts({ active: [held(slot.start, slot.end, 'S2')], booked: 1 }), now))).toBe('book');
+  });
+  it('counts only bookings whose slot has not ended at now', () => {
+    const ended = five.map((b) => ({ ...b, start: '2026-11-25T07:00:00+08:00', end: '2026-11-25T08:00:00+08:00' }));
+    expect(reason(decideCreate(request, facts({ active: ended }), now))).toBe('book');
+    expect(reason(decideCreate(request, facts({ active: ended }), at('2026-11-25T07:30:00+08:00')))).toBe('TOO_MANY_BOOKINGS');
+  });
+});
+
+describe('effects of a move', () => {
+  it('frees the place on a cancel of an active booking only, and ends the hold when leaving the active states', () => {
+    expect(effectsOfMove('pending', 'cancelled')).toEqual({ freesPlace: true, leavesActive: true });
+    expect(effectsOfMove('confirmed', 'checked_in')).toEqual({ freesPlace: false, leavesActive: true });
+    expect(effectsOfMove('pending', 'confirmed')).toEqual({ freesPlace: false, leavesActive: false });
+    expect(effectsOfMove('cancelled', 'cancelled')).toEqual({ freesPlace: false, leavesActive: false });
   });
 });

@@ -16,9 +16,9 @@ export const bookingsActions: Actions<BookingPorts> = {
   slots: anyone(slotsParams, listSlots),
   create: user(createBookingParams, createBooking),
   cancel: user(cancelBookingParams, cancelBooking),
-  mine: user(mineParams, (ports, _p, call) => myBookings(ports, call)),
+  mine: user(mineParams, myBookings),
   day: user(dayParams, dayBookings),
   confirm: user(confirmBookingParams, confirmBooking),
   checkIn: user(checkInParams, checkIn),
-  staffStores: user(staffStoresParams, (ports, _p, call) => staffStores(ports, call)),
+  staffStores: user(staffStoresParams, staffStores),
 };

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { decideCreate, effectsOfMove, isUpcoming, type Booking, type CreateFacts } from '../../../shared/booking';
 import { newBookingId, newCheckInCode, type RandomSource } from '../../../shared/checkin-code';
 import { slotKey } from '../../../shared/slots';
-import type { BookingStore, Busy, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
+import type { BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
 import { cryptoRandom } from '../random';
-import { errorCode, TRANSACTION_CONFLICT, type CloudbaseDb } from './db';
+import type { CloudbaseDb } from './db';
 import type { Doc } from './sdk';
+import { inTransaction } from './transaction';
 
 /**
  * Bookings in CloudBase. Every write is ONE `runTransaction` of `doc(id)` reads and writes (the
@@ -24,10 +25,10 @@ import type { Doc } from './sdk';
  * - `booking_codes/{code}`: `bookingId`: the check-in code taken in the same transaction as the
  *   booking (read first, drawn again when taken; a racing transaction on the same code conflicts).
  *
- * Conflicts: the SDK's `runTransaction` runs the callback again at once up to 3 times; when it
- * still conflicts we wait a random few milliseconds (jitter) and try again, `CONFLICT_ROUNDS`
- * times, then answer Busy (the core words it `RESOURCE_EXHAUSTED` reason `BUSY`): nothing written,
- * and the client may send the same request (same requestId) again.
+ * Conflicts: the SDK's `runTransaction` runs the callback again at once up to 3 times;
+ * `inTransaction` (./transaction.ts) adds rounds after jittered, doubling pauses, and then throws
+ * `Contended` (answered `RESOURCE_EXHAUSTED` reason `CONTENDED`): nothing was written, and the
+ * client may send the same request (same requestId) again.
  */
 
 export const BOOKING_COLLECTIONS = {
@@ -37,10 +38,6 @@ export const BOOKING_COLLECTIONS = {
   codes: 'booking_codes',
 } as const;
 
-/** Rounds of `runTransaction` (each already 4 attempts in the SDK) before answering Busy. */
-export const CONFLICT_ROUNDS = 6;
-/** The jitter before round n is uniform in [0, JITTER_MS * 2^n). */
-export const JITTER_MS = 8;
 /** Draws of a check-in code before giving up (a clash is ~1 in 10^11 per booking). */
 const CODE_DRAWS = 6;
 
@@ -108,33 +105,14 @@ const toBooking = (d: Doc): Booking => {
 };
 
 const activeOf = (d: Doc | null): ActiveEntry[] => (Array.isArray(d?.active) ? (d.active as ActiveEntry[]) : []);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export interface CloudbaseBookingsOptions {
-  conflictRounds?: number;
-  jitterMs?: number;
-}
-
-export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoRandom, options: CloudbaseBookingsOptions = {}): BookingStore {
+export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoRandom): BookingStore {
   const _ = db.command;
-  const rounds = options.conflictRounds ?? CONFLICT_ROUNDS;
-  const jitterMs = options.jitterMs ?? JITTER_MS;
   const bookings = () => db.collection(BOOKING_COLLECTIONS.bookings);
   const counters = () => db.collection(BOOKING_COLLECTIONS.counters);
 
-  /** One transaction, retried with jitter on conflicts past the SDK's own retries; Busy in the end. */
-  async function transact<T>(work: (tx: BookingsTransaction) => Promise<T>): Promise<T | Busy> {
-    for (let round = 0; ; round++) {
-      try {
-        return await db.runTransaction(work);
-      } catch (err) {
-        if (errorCode(err) !== TRANSACTION_CONFLICT) throw err;
-        if (round + 1 >= rounds) return { ok: false, busy: true };
-        const byte = random.bytes(1)[0];
-        await sleep((byte / 256) * jitterMs * 2 ** round);
-      }
-    }
-  }
+  /** One transaction (see `inTransaction`), its pauses drawn from the random port. */
+  const transact = <T>(work: (tx: BookingsTransaction) => Promise<T>): Promise<T> => inTransaction(db, work, () => random.bytes(1)[0] / 256);
 
   async function get(id: string): Promise<Booking | null> {
     const { data } = await bookings().doc(id).get();

@@ -1,5 +1,4 @@
 import {
-  busy,
   canCancel,
   canCheckIn,
   canConfirm,
@@ -80,7 +79,6 @@ export async function createBooking(ports: BookingPorts, p: CreateBookingParams,
   const store = await ports.places.get('store', p.storeId);
   const request = store ? slotRequest(store.id, store.slot.capacity, checkSlotStart(store, p.start, call.now)) : { ok: false as const, refusal: noStore(p.storeId) };
   const created = await ports.bookings.create({ openid: call.caller, requestId: p.requestId ?? null, request, now: call.now });
-  if ('busy' in created) return refused(busy());
   if (!created.ok) return refused(created.refusal);
   // A replay may name another store than this request's.
   return ok({ booking: created.replayed || !store ? await withStoreName(ports, created.booking) : viewOf(created.booking, store.name) });
@@ -94,7 +92,7 @@ export async function cancelBooking(ports: BookingPorts, p: CancelBookingParams,
 }
 
 /** The caller's bookings: upcoming first (soonest first), then the latest past ones. */
-export async function myBookings(ports: BookingPorts, call: UserCall): Promise<Result<BookingsResult>> {
+export async function myBookings(ports: BookingPorts, _p: Record<string, never>, call: UserCall): Promise<Result<BookingsResult>> {
   const bookings = orderForCustomer(await ports.bookings.ofCustomer(call.caller, call.now, PAST_BOOKINGS_SHOWN), call.now);
   const names = await storeNames(ports, bookings.map((b) => b.storeId));
   return ok({ bookings: bookings.map((b) => viewOf(b, names.get(b.storeId))) });
@@ -132,7 +130,7 @@ export async function checkIn(ports: BookingPorts, p: CheckInParams, call: UserC
 }
 
 /** Which stores the caller works for (empty for customers): what the mini program shows staff. */
-export async function staffStores(ports: BookingPorts, { caller, now }: UserCall): Promise<Result<StaffStoresResult>> {
+export async function staffStores(ports: BookingPorts, _p: Record<string, never>, { caller, now }: UserCall): Promise<Result<StaffStoresResult>> {
   const ids = await ports.staff.storesOf(caller);
   const stores = [];
   for (const id of ids) {
@@ -150,10 +148,9 @@ async function staffCheck(ports: BookingPorts, caller: string, storeId: string, 
 
 const notFound = (bookingId: string): Fail => fail('NOT_FOUND', `bookingId: no booking "${bookingId}"`);
 
-/** A move's outcome as a result: the rule's refusal, NOT_FOUND, or BUSY, worded by the core. */
+/** A move's outcome as a result: the rule's refusal, or NOT_FOUND. */
 function answerOf(moved: MoveBookingOutcome, bookingId: string): Result<Booking> {
   if (moved.ok) return ok(moved.booking);
-  if ('busy' in moved) return refused(busy());
   if ('missing' in moved) return notFound(bookingId);
   return refused(moved.refusal);
 }

@@ -13,6 +13,8 @@ import { distanceM, EARTH_RADIUS_M, type LatLng, type Polygon } from '../../../s
 import type { Bike, Place, Store } from '../../../shared/places';
 import { FakeCloudbase, seededRandom } from '../../support/cloudbase-fake';
 
+/** A successful upsert (no ridden bike set to maintenance here). */
+const UPSERTED = { ok: true, deferred: [] };
 const CENTER: LatLng = { lat: 31.2304, lng: 121.4737 };
 /** The point `metres` from `from` at `bearingDeg` (0 = north), as the contract measures. */
 function toward(from: LatLng, metres: number, bearingDeg = 0): LatLng {
@@ -66,9 +68,9 @@ describe.each(backends)('places port on $name', (backend) => {
   it('gets what was upserted, replaces it on a second upsert, and answers null for an unknown id', async () => {
     const { places } = backend.make(1);
     const s1 = store('S1', CENTER);
-    expect(await places.upsert([s1])).toEqual({ ok: true, deferred: [] });
+    expect(await places.upsert([s1])).toEqual(UPSERTED);
     expect(await places.get('store', 'S1')).toEqual(s1);
-    expect(await places.upsert([{ ...s1, name: 'Renamed' }])).toEqual({ ok: true, deferred: [] });
+    expect(await places.upsert([{ ...s1, name: 'Renamed' }])).toEqual(UPSERTED);
     expect((await places.get('store', 'S1'))?.name).toBe('Renamed');
     expect(await places.get('store', 'S9')).toBeNull();
     expect(await places.get('bike', 'S1')).toBeNull();
@@ -76,7 +78,7 @@ describe.each(backends)('places port on $name', (backend) => {
 
   it('writes nothing of an upsert refused for a bike code another bike holds', async () => {
     const { places } = backend.make(1);
-    expect(await places.upsert([bike('B1', CENTER, 'available', 'C1')])).toEqual({ ok: true, deferred: [] });
+    expect(await places.upsert([bike('B1', CENTER, 'available', 'C1')])).toEqual(UPSERTED);
     const answer = await places.upsert([store('S1', CENTER), bike('B9', CENTER, 'available', 'C9'), bike('B2', CENTER, 'available', 'C1')]);
     expect(answer).toEqual({ ok: false, conflict: 'bike code "C1" already belongs to bike "B1"' });
     expect(await places.get('bike', 'B9')).toBeNull();
@@ -94,7 +96,7 @@ describe.each(backends)('places port on $name', (backend) => {
         store('S-near', toward(CENTER, 100, 200)),
         store('S-out', toward(CENTER, 1100, 45)),
       ];
-      expect(await places.upsert(spots)).toEqual({ ok: true, deferred: [] });
+      expect(await places.upsert(spots)).toEqual(UPSERTED);
       const hits = await places.nearby({ kind: 'store', center: CENTER, radiusM: 1000, limit: 10 });
       expect(hits.map((h) => h.place.id)).toEqual(['S-near', 'S-a', 'S-b', 'S-far']);
       for (const h of hits) expect(h.distance).toBeCloseTo(distanceM(CENTER, h.place), 6);
@@ -115,7 +117,7 @@ describe.each(backends)('places port on $name', (backend) => {
       store('S2', toward(CENTER, 20), { category: 'food' }),
       store('S3', toward(CENTER, 30)),
     ];
-    expect(await places.upsert(set)).toEqual({ ok: true, deferred: [] });
+    expect(await places.upsert(set)).toEqual(UPSERTED);
     expect((await places.nearby({ kind: 'bike', center: CENTER, radiusM: 100, limit: 10 })).map((h) => h.place.id)).toEqual(['B1', 'B4']);
     const even = await places.nearby({ kind: 'store', center: CENTER, radiusM: 100, limit: 1, accept: (p) => p.id !== 'S1' });
     expect(even.map((h) => h.place.id)).toEqual(['S2']);
@@ -133,13 +135,13 @@ describe.each(backends)('places port on $name', (backend) => {
         bike('OUT', { lat: 31.239, lng: 121.471 }),
         bike('FIXING', { lat: 31.233, lng: 121.4751 }, 'maintenance'),
       ]),
-    ).toEqual({ ok: true, deferred: [] });
+    ).toEqual(UPSERTED);
     expect(await places.countAvailableBikesIn(zone)).toBe(2);
   });
 
   it('tells which ids name no place of a kind', async () => {
     const { places } = backend.make(1);
-    expect(await places.upsert([store('S1', CENTER), store('S2', CENTER)])).toEqual({ ok: true, deferred: [] });
+    expect(await places.upsert([store('S1', CENTER), store('S2', CENTER)])).toEqual(UPSERTED);
     expect(await places.missing('store', ['S1', 'S3', 'S2', 'S9'])).toEqual(['S3', 'S9']);
     expect(await places.missing('bike', ['S1'])).toEqual(['S1']);
   });
