@@ -18,7 +18,7 @@ export interface UserCall extends Call {
 /**
  * A write that lost to concurrent writes of the same records every time it was tried: nothing of
  * it was written, and the same request may simply be sent again (serve answers it as
- * RESOURCE_EXHAUSTED with reason BUSY, as the bookings' `Busy`, never as a bug).
+ * RESOURCE_EXHAUSTED with reason CONTENDED, never as a bug).
  */
 export class Contended extends Error {
   readonly retryable = true;

@@ -135,7 +135,7 @@ export function timerRefusal(fn: string, event: unknown, caller: string | null, 
 
 /** A thrown error as an answer: `Contended` is a clean retryable refusal, anything else a bug (logged, INTERNAL). */
 function failureOf(err: unknown, log: (line: Record<string, unknown>) => void, causeOf?: (err: unknown) => string | null): Fail {
-  if (err instanceof Contended) return fail('RESOURCE_EXHAUSTED', err.message, 'BUSY');
+  if (err instanceof Contended) return fail('RESOURCE_EXHAUSTED', err.message, 'CONTENDED');
   if (err instanceof SettingError) {
     // A deployment setting this action needs is missing or malformed: the operator's to fix.
     log({ setting: err.message });
