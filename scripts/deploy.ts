@@ -96,8 +96,11 @@ export function planDeploy(root: string, vars: Vars, options: { dryRun: boolean 
   const lock = vars.NEARBY_LOCK?.trim() ?? '';
   if (lock === '') notes.push('NEARBY_LOCK is empty: no bike lock configured, so the cloud refuses every unlock (LOCK_FAILED, "no bike lock configured")');
   if (lock === 'simulated') notes.push('NEARBY_LOCK=simulated: unlocks "open" without any bike opening; a demo environment only');
-  const project = JSON.parse(readFileSync(join(root, 'project.config.json'), 'utf8'));
-  if (!/^wx[0-9a-f]{16}$/.test(String(project.appid))) notes.push(`project.config.json: appid is "${project.appid}": put your mini program's AppID there before uploading (docs/deploy.md, step 0)`);
+  // DevTools reads project.private.config.json over project.config.json.
+  const appids = ['project.private.config.json', 'project.config.json']
+    .filter((f) => existsSync(join(root, f)))
+    .map((f) => String(JSON.parse(readFileSync(join(root, f), 'utf8')).appid ?? ''));
+  if (!appids.some((id) => /^wx[0-9a-f]{16}$/.test(id))) notes.push(`project.config.json: appid is "${appids[appids.length - 1]}": put your mini program's AppID there (or in project.private.config.json) before uploading (docs/deploy.md, step 0)`);
 
   // The CLI fills {{env.NAME}} from .env files and the process environment: hand it exactly ours.
   const settings = Object.fromEntries([...names.keys()].map((name) => [name, vars[name] ?? '']));

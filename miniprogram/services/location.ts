@@ -1,11 +1,10 @@
-/** The user's position and the map apps: wx.getLocation, wx.openLocation, wx.openSetting. */
+/** The user's position and the map apps: wx.getLocation, wx.openLocation, wx.getSetting, wx.openSetting. */
 import type { LatLng } from '../shared/index';
+import { locationProblem } from '../lib/location-notice';
+import type { LocationProblem } from '../lib/location-notice';
 
-export type LocateResult = { ok: true; position: LatLng } | { ok: false; reason: 'denied' | 'failed' };
-
-// Refusals read "auth deny", "auth denied", "authorize no response", "privacy ... not authorized",
-// "system permission denied": all mean "ask again through the settings", not "try later".
-const REFUSED = /auth|den(y|ied)|privacy|permission/i;
+export type { LocationProblem };
+export type LocateResult = { ok: true; position: LatLng } | { ok: false; reason: LocationProblem };
 
 /** The position in GCJ-02 (what <map> uses). Never rejects. */
 export function locate(): Promise<LocateResult> {
@@ -13,9 +12,28 @@ export function locate(): Promise<LocateResult> {
     wx.getLocation({
       type: 'gcj02',
       success: (res) => resolve({ ok: true, position: { lat: res.latitude, lng: res.longitude } }),
-      fail: (err) => resolve({ ok: false, reason: REFUSED.test((err && err.errMsg) || '') ? 'denied' : 'failed' }),
+      fail: (err) => resolve({ ok: false, reason: locationProblem(err as { errMsg?: string; errno?: number }) }),
     });
   });
+}
+
+/**
+ * The "开启定位" button: opens the settings only when the location permission itself was turned off
+ * (scope.userLocation === false); otherwise asks again, which shows the privacy sheet or WeChat's
+ * permission prompt as needed. Resolves to the new attempt. Never rejects.
+ */
+export async function enableLocation(): Promise<LocateResult> {
+  const scope = await new Promise<boolean | undefined>((resolve) => {
+    wx.getSetting({
+      success: (res) => resolve(res.authSetting['scope.userLocation']),
+      fail: () => resolve(undefined),
+    });
+  });
+  if (scope === false) {
+    const allowed = await reauthorizeLocation();
+    if (!allowed) return { ok: false, reason: 'denied' };
+  }
+  return locate();
 }
 
 export interface RouteTarget extends LatLng {
@@ -34,7 +52,7 @@ export function openRoute(target: RouteTarget): void {
   });
 }
 
-/** Opens the settings so a user who refused can allow the location; resolves to whether it is now allowed. */
+/** Opens the settings so a user who turned the permission off can allow it; resolves to whether it is now allowed. */
 export function reauthorizeLocation(): Promise<boolean> {
   return new Promise((resolve) => {
     wx.openSetting({

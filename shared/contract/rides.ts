@@ -3,8 +3,7 @@ import { id, lat, lng } from './common';
 import { bikeCode } from './places';
 import type { Tariff } from '../tariff';
 
-/** How close a rider must stand to unlock a bike, in metres. */
-export const MAX_UNLOCK_DISTANCE_M = 100;
+export { MAX_UNLOCK_DISTANCE_M } from '../ride-rules';
 
 export const unlockParams = z.object({ bikeCode, lat, lng });
 export const endRideParams = z.object({ rideId: id, lat, lng, acceptSurcharge: z.optional(z.boolean()) });

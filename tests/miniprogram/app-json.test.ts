@@ -29,6 +29,16 @@ describe('the mini program layout', () => {
     appJson.tabBar.list.forEach((t: { pagePath: string }) => expect(appJson.pages).toContain(t.pagePath));
   });
 
+  it('gives each tab an icon and a selected icon: PNG files under 40 KB (WeChat\'s limit)', () => {
+    for (const tab of appJson.tabBar.list as Array<{ iconPath: string; selectedIconPath: string }>) {
+      for (const icon of [tab.iconPath, tab.selectedIconPath]) {
+        const file = path.join(ROOT, icon);
+        expect(fs.readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
+        expect(fs.statSync(file).size).toBeLessThan(40 * 1024);
+      }
+    }
+  });
+
   it('keeps the booking and ride flows in subpackages, preloaded from the nearby page', () => {
     expect(appJson.subpackages.map((p: { root: string }) => p.root)).toEqual(['packageBooking', 'packageRide']);
     expect(appJson.preloadRule['pages/nearby/index'].packages).toEqual(['packageBooking', 'packageRide']);
@@ -51,6 +61,9 @@ describe('the mini program layout', () => {
   it('points DevTools at the mini program and the built functions, compiling TypeScript', () => {
     expect(project).toMatchObject({ miniprogramRoot: 'miniprogram/', cloudfunctionRoot: 'dist/functions/', compileType: 'miniprogram' });
     expect(project.setting.useCompilerPlugins).toEqual(['typescript']);
-    expect(project.setting.urlCheck).toBe(false);
+    // Domains are checked in the shared settings; local mode turns the check off in the git-ignored private file.
+    expect(project.setting.urlCheck).toBe(true);
+    const example = JSON.parse(fs.readFileSync(path.resolve(ROOT, '../project.private.config.example.json'), 'utf8'));
+    expect(example.setting.urlCheck).toBe(false);
   });
 });

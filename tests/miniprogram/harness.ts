@@ -12,8 +12,10 @@ export type Rendered = RootComponent<any, any, any>;
  * Registers a page or component once per test file (its .ts runs once: jest caches modules), e.g.
  * `loadPage('pages/nearby/index')`. Call it in beforeAll, after jest.mock(...) of its services.
  */
-export function loadPage(pagePath: string): string {
-  return simulate.load(path.join(MINIPROGRAM_ROOT, pagePath), { compiler: 'simulate', rootPath: MINIPROGRAM_ROOT });
+export function loadPage(pagePath: string, usingComponents?: Record<string, string>): string {
+  // `usingComponents` maps a tag to the id of a component loaded before: several pages of one file
+  // can share it (its .ts runs once under jest, so a second load would not register it again).
+  return simulate.load(path.join(MINIPROGRAM_ROOT, pagePath), { compiler: 'simulate', rootPath: MINIPROGRAM_ROOT, ...(usingComponents ? { usingComponents } : {}) });
 }
 
 /** Renders and attaches a loaded page; runs `onLoad(query)` when given, then lets promises settle. */

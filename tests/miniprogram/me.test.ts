@@ -1,7 +1,9 @@
 import { loadPage, openPage, tap, texts, wxMock, flush } from './harness';
 
 jest.mock('../../miniprogram/services/bookings', () => ({ staffStores: jest.fn() }));
+jest.mock('../../miniprogram/services/rides', () => ({ currentRide: jest.fn() }));
 const bookings = jest.requireMock('../../miniprogram/services/bookings') as { staffStores: jest.Mock };
+const rides = jest.requireMock('../../miniprogram/services/rides') as { currentRide: jest.Mock };
 
 let pageId: string;
 beforeAll(() => {
@@ -10,6 +12,7 @@ beforeAll(() => {
 beforeEach(() => {
   jest.clearAllMocks();
   bookings.staffStores.mockResolvedValue({ ok: true, data: { stores: [] } });
+  rides.currentRide.mockResolvedValue({ ok: true, data: { ride: null } });
 });
 
 async function shownPage() {
@@ -22,31 +25,50 @@ async function shownPage() {
 describe('the "me" page', () => {
   it('lists the bookings and ride entries for a customer, without the staff desk', async () => {
     const page = await shownPage();
-    expect(texts(page, '.entry-title')).toEqual(['我的预约', '扫码骑行', '当前骑行']);
+    expect(texts(page, '.entry-title')).toEqual(['扫码用车', '我的预约']);
   });
 
   it('adds the staff desk, naming the stores, for staff', async () => {
     bookings.staffStores.mockResolvedValue({ ok: true, data: { stores: [{ id: 'S001', name: '梧桐咖啡' }, { id: 'S008', name: '麦香烘焙' }] } });
     const page = await shownPage();
-    expect(texts(page, '.entry-title')).toEqual(['我的预约', '扫码骑行', '当前骑行', '店员工作台']);
+    expect(texts(page, '.entry-title')).toEqual(['扫码用车', '我的预约', '店员工作台']);
     expect(texts(page, '.entry-staff .muted')[0]).toContain('梧桐咖啡、麦香烘焙');
   });
 
   it('keeps the customer entries when the server cannot be reached', async () => {
     bookings.staffStores.mockResolvedValue({ ok: false, error: { code: 'INTERNAL', message: '无法连接服务器' } });
     const page = await shownPage();
-    expect(texts(page, '.entry-title')).toEqual(['我的预约', '扫码骑行', '当前骑行']);
+    expect(texts(page, '.entry-title')).toEqual(['扫码用车', '我的预约']);
   });
 
   it.each([
     ['.entry-bookings', '/packageBooking/pages/my-bookings/index'],
     ['.entry-ride', '/packageRide/pages/unlock/index'],
-    ['.entry-riding', '/packageRide/pages/riding/index'],
     ['.entry-staff', '/packageBooking/pages/staff/index'],
   ])('tapping %s opens %s', async (selector, url) => {
     bookings.staffStores.mockResolvedValue({ ok: true, data: { stores: [{ id: 'S001', name: '梧桐咖啡' }] } });
     const page = await shownPage();
     await tap(page, selector);
     expect(wxMock().navigateTo).toHaveBeenCalledWith({ url });
+  });
+
+  it('shows the running ride, checked on every show, and leads back to it', async () => {
+    rides.currentRide.mockResolvedValue({ ok: true, data: { ride: { id: 'R1', bikeId: 'B0042', bikeCode: 'B0042', startAt: new Date(Date.now() - 5 * 60_000).toISOString(), status: 'active' } } });
+    const page = await shownPage();
+    expect(texts(page, '.ride-banner-text')).toEqual(['单车 B0042 骑行中 · 已骑 5 分钟']);
+    await tap(page, '.ride-banner');
+    expect(wxMock().navigateTo).toHaveBeenCalledWith({ url: '/packageRide/pages/riding/index' });
+
+    rides.currentRide.mockResolvedValue({ ok: true, data: { ride: null } });
+    await page.instance.onShow();
+    await flush();
+    expect(page.querySelectorAll('.ride-banner')).toHaveLength(0);
+  });
+
+  it('shows no banner when the server cannot be reached', async () => {
+    rides.currentRide.mockResolvedValue({ ok: false, error: { code: 'INTERNAL', message: '无法连接服务器' } });
+    const page = await shownPage();
+    expect(page.querySelectorAll('.ride-banner')).toHaveLength(0);
+    expect(texts(page, '.entry-title')).toEqual(['扫码用车', '我的预约']);
   });
 });

@@ -37,7 +37,7 @@ describe('My bookings', () => {
   it('shows upcoming bookings first, then past ones, with their state', async () => {
     const page = await openPage(pageId, {});
     expect(texts(page, '.upcoming .booking-when')).toEqual(['今天 15:00–16:00', '11-27 周五 10:00–11:00']);
-    expect(texts(page, '.upcoming .booking-status')).toEqual(['已确认', '待确认']);
+    expect(texts(page, '.upcoming .booking-status')).toEqual(['已确认', '待门店确认']);
     expect(texts(page, '.past .booking-when')).toEqual(['11-20 周五 10:00–11:00', '11-19 周四 10:00–11:00']);
     expect(texts(page, '.past .booking-status')).toEqual(['已到店', '已取消']);
   });

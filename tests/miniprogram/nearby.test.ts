@@ -1,21 +1,27 @@
-import { flush, loadPage, openPage as open, texts, wxMock } from './harness';
+import { flush, loadPage, openPage as open, tap, texts, wxMock } from './harness';
 import { CITY_CENTER } from '../../shared/city';
 import type { NearbyItem } from '../../shared/contract/geo';
 
 jest.mock('../../miniprogram/services/api', () => ({ nearby: jest.fn() }));
 jest.mock('../../miniprogram/services/location', () => ({
   locate: jest.fn(),
+  enableLocation: jest.fn(),
   openRoute: jest.fn(),
   reauthorizeLocation: jest.fn(),
 }));
+jest.mock('../../miniprogram/services/rides', () => ({ currentRide: jest.fn() }));
+jest.mock('../../miniprogram/services/scan', () => ({ scanBikeCode: jest.fn() }));
 
 // Mocked through string paths: the services' wx types are the mini program's, not the tests'.
 const api = jest.requireMock('../../miniprogram/services/api') as { nearby: jest.Mock };
 const location = jest.requireMock('../../miniprogram/services/location') as {
   locate: jest.Mock;
+  enableLocation: jest.Mock;
   openRoute: jest.Mock;
   reauthorizeLocation: jest.Mock;
 };
+const rides = jest.requireMock('../../miniprogram/services/rides') as { currentRide: jest.Mock };
+const scan = jest.requireMock('../../miniprogram/services/scan') as { scanBikeCode: jest.Mock };
 const HERE = { lat: 31.2200, lng: 121.4500 };
 
 const hours = [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '08:00', close: '21:00' }));
@@ -62,6 +68,7 @@ beforeEach(() => {
   jest.clearAllMocks();
   location.locate.mockResolvedValue({ ok: true, position: HERE });
   api.nearby.mockResolvedValue(answer(STORES));
+  rides.currentRide.mockResolvedValue({ ok: true, data: { ride: null } });
 });
 
 const openPage = () => open(pageId, {});
@@ -132,15 +139,16 @@ describe('the nearby page', () => {
     location.locate.mockResolvedValueOnce({ ok: false, reason: 'denied' });
     const page = await openPage();
 
-    expect(texts(page, '.notice-text')).toEqual(['未获得定位权限，正在显示市中心附近']);
+    expect(texts(page, '.notice-text')).toEqual(['定位权限已关闭，正在显示市中心附近']);
+    expect(texts(page, '.location-notice .btn')).toEqual(['去设置开启']);
     expect(api.nearby).toHaveBeenCalledWith(expect.objectContaining({ lat: CITY_CENTER.lat, lng: CITY_CENTER.lng }));
     expect(texts(page, '.row-title')).toEqual(['街角咖啡', '老街面包房']);
 
-    location.reauthorizeLocation.mockResolvedValue(true);
+    location.enableLocation.mockResolvedValue({ ok: true, position: HERE });
     page.querySelector('.location-notice .btn')!.dispatchEvent('tap');
     await flush();
     await flush();
-    expect(location.reauthorizeLocation).toHaveBeenCalled();
+    expect(location.enableLocation).toHaveBeenCalled();
     expect(page.querySelectorAll('.location-notice').length).toBe(0);
     expect(api.nearby).toHaveBeenLastCalledWith(expect.objectContaining({ lat: HERE.lat, lng: HERE.lng }));
   });
@@ -171,7 +179,7 @@ describe('the nearby page', () => {
     expect(texts(page, '.sheet-title')).toEqual(['街角咖啡']);
     expect(texts(page, '.sheet-address')).toEqual(['南京东路 1 号']);
     expect(texts(page, '.sheet-hours-line')).toEqual(['周一至周日 08:00–21:00']);
-    expect(page.instance.onShareAppMessage()).toMatchObject({ path: '/packageBooking/pages/store/index?id=S001' });
+    expect(page.instance.onShareAppMessage()).toEqual({ title: '门店 · 街角咖啡', path: '/packageBooking/pages/store/index?id=S001', imageUrl: '/images/share-store.png' });
 
     page.querySelector('.route')!.dispatchEvent('tap');
     await flush();
@@ -207,5 +215,49 @@ describe('the nearby page', () => {
     await new Promise((resolve) => setTimeout(resolve, 450));
     expect(api.nearby).toHaveBeenCalledTimes(calls + 1);
     expect(api.nearby).toHaveBeenLastCalledWith(expect.objectContaining({ lat: 31.26, lng: 121.5 }));
+  });
+
+  it('shares a station with its own card and a link that opens it', async () => {
+    api.nearby.mockResolvedValue(answer([STATION]));
+    const page = await openPage();
+    page.querySelectorAll('.place-row')[0].dispatchEvent('tap');
+    await flush();
+    expect(texts(page, '.share')).toEqual(['分享']);
+    expect(page.instance.onShareAppMessage()).toEqual({
+      title: '停车点 · 人民广场停车点',
+      path: '/pages/nearby/index?kind=station&id=P01&lat=31.230500&lng=121.473800',
+      imageUrl: '/images/share-station.png',
+    });
+  });
+
+  it('puts 扫码用车 on the map, and opens the unlock page with the scanned bike', async () => {
+    const page = await openPage();
+    expect(texts(page, '.map-wrap .scan-ride')).toEqual(['扫码用车']);
+    scan.scanBikeCode.mockResolvedValue({ ok: true, code: 'B0042' });
+    await tap(page, '.scan-ride');
+    expect(wxMock().navigateTo).toHaveBeenCalledWith({ url: '/packageRide/pages/unlock/index?code=B0042' });
+  });
+
+  it('says a scanned code of something else is not a bike, and stays', async () => {
+    const page = await openPage();
+    scan.scanBikeCode.mockResolvedValue({ ok: false, reason: 'unreadable' });
+    await tap(page, '.scan-ride');
+    expect(wxMock().navigateTo).not.toHaveBeenCalled();
+    expect(wxMock().showToast).toHaveBeenCalledWith(expect.objectContaining({ title: expect.stringContaining('不是单车的二维码') }));
+  });
+
+  it('shows the running ride on every show, leading back to it, and drops it once ended', async () => {
+    rides.currentRide.mockResolvedValue({ ok: true, data: { ride: { id: 'R1', bikeId: 'B0042', bikeCode: 'B0042', startAt: '2026-11-25T03:48:00.000Z', status: 'active' } } });
+    const page = await openPage();
+    await page.instance.onShow();
+    await flush();
+    expect(texts(page, '.ride-banner-text')).toEqual(['单车 B0042 骑行中 · 已骑 12 分钟']);
+    await tap(page, '.ride-banner');
+    expect(wxMock().navigateTo).toHaveBeenCalledWith({ url: '/packageRide/pages/riding/index' });
+
+    rides.currentRide.mockResolvedValue({ ok: true, data: { ride: null } });
+    await page.instance.onShow();
+    await flush();
+    expect(page.querySelectorAll('.ride-banner')).toHaveLength(0);
   });
 });

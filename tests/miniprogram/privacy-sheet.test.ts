@@ -52,10 +52,47 @@ describe('the privacy sheet', () => {
     expect(sheet.querySelectorAll('.privacy-sheet').length).toBe(0);
   });
 
-  it('declines at once when no sheet is on screen', async () => {
+  it('declines when no sheet is on screen, so the API fails instead of hanging', async () => {
     (await openPage(sheetId)).detach();
     const resolve = jest.fn();
     privacyListener()(resolve);
+    await flush();
     expect(resolve).toHaveBeenCalledWith({ event: 'disagree' });
+  });
+
+  it('shows on a sheet that attaches right after the question (a page asking from onLoad on a cold start)', async () => {
+    (await openPage(sheetId)).detach();
+    const resolve = jest.fn();
+    privacyListener()(resolve);
+    const sheet = await openPage(sheetId);
+    expect(texts(sheet, '.privacy-title')).toEqual(['用户隐私保护提示']);
+    expect(resolve).not.toHaveBeenCalled();
+    await tap(sheet, '.privacy-decline');
+    expect(resolve).toHaveBeenCalledWith({ event: 'disagree' });
+  });
+
+  it('asks again on the next question after a "disagree"', async () => {
+    const sheet = await openPage(sheetId);
+    const first = jest.fn();
+    privacyListener()(first);
+    await flush();
+    await tap(sheet, '.privacy-decline');
+    expect(first).toHaveBeenCalledWith({ event: 'disagree' });
+
+    const second = jest.fn();
+    privacyListener()(second);
+    await flush();
+    expect(texts(sheet, '.privacy-title')).toEqual(['用户隐私保护提示']);
+    sheet.querySelector('.privacy-agree')!.dispatchEvent('agreeprivacyauthorization');
+    await flush();
+    expect(second).toHaveBeenCalledWith({ event: 'agree', buttonId: 'agree-privacy' });
+  });
+
+  it('says what the location is for, riding included', async () => {
+    const sheet = await openPage(sheetId);
+    privacyListener()(jest.fn());
+    await flush();
+    expect(texts(sheet, '.privacy-text')[0]).toMatch(/开锁、骑行和还车/);
+    await tap(sheet, '.privacy-decline');
   });
 });

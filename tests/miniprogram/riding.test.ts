@@ -2,11 +2,11 @@ import { flush, loadPage, openPage, tap, texts, wxMock } from './harness';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 
 jest.mock('../../miniprogram/services/rides', () => ({ currentRide: jest.fn(), endRide: jest.fn(), tariff: jest.fn() }));
-jest.mock('../../miniprogram/services/location', () => ({ locate: jest.fn(), openRoute: jest.fn(), reauthorizeLocation: jest.fn() }));
+jest.mock('../../miniprogram/services/location', () => ({ locate: jest.fn(), enableLocation: jest.fn(), openRoute: jest.fn(), reauthorizeLocation: jest.fn() }));
 jest.mock('../../miniprogram/services/api', () => ({ nearby: jest.fn() }));
 
 const rides = jest.requireMock('../../miniprogram/services/rides') as { currentRide: jest.Mock; endRide: jest.Mock; tariff: jest.Mock };
-const location = jest.requireMock('../../miniprogram/services/location') as { locate: jest.Mock; openRoute: jest.Mock };
+const location = jest.requireMock('../../miniprogram/services/location') as { locate: jest.Mock; enableLocation: jest.Mock; openRoute: jest.Mock; reauthorizeLocation: jest.Mock };
 const api = jest.requireMock('../../miniprogram/services/api') as { nearby: jest.Mock };
 
 const START = Date.parse('2026-11-25T08:00:00Z');
@@ -85,6 +85,10 @@ describe('ending outside every zone', () => {
     await tap(page, '.end-btn');
     expect(wxMock().redirectTo).not.toHaveBeenCalled();
     expect(texts(page, '.outside .title')).toEqual(['不在停车区内']);
+    // A fixed bottom sheet over the page, not a card below the fold.
+    expect(page.querySelectorAll('.sheet.outside')).toHaveLength(1);
+    expect(page.querySelectorAll('.sheet-mask')).toHaveLength(1);
+    expect(texts(page, '.outside-text')[0]).toContain('这里不在停车点内，在此还车将加收 ¥5.00');
     expect(texts(page, '.outside-nearest')).toEqual(['最近停车点：人民广场停车点 · 67 m']);
     expect(texts(page, '.surcharge-btn')).toEqual(['在此还车（加收 ¥5.00）']);
     expect(texts(page, '.elapsed')).toEqual(['02:05']);
@@ -95,7 +99,59 @@ describe('ending outside every zone', () => {
     rides.endRide.mockResolvedValueOnce(ended({ feeFen: 650, surchargeFen: 500, stationId: null }));
     await tap(page, '.surcharge-btn');
     expect(rides.endRide).toHaveBeenLastCalledWith('R1', HERE, true);
+    expect(page.querySelectorAll('.sheet.outside')).toHaveLength(0);
     expect(wxMock().redirectTo).toHaveBeenCalledWith({ url: expect.stringContaining('feeFen=650&surchargeFen=500') });
+    page.detach();
+  });
+});
+
+it('closes the outside-zone sheet on "继续骑行" and keeps the ride going', async () => {
+  rides.endRide.mockResolvedValueOnce({ ok: false, error: { code: 'FAILED_PRECONDITION', message: 'outside', reason: 'OUTSIDE_PARKING_ZONE' } });
+  const page = await openPage(pageId, {});
+  await tap(page, '.end-btn');
+  await tap(page, '.continue-btn');
+  expect(page.querySelectorAll('.sheet.outside')).toHaveLength(0);
+  expect(rides.endRide).toHaveBeenCalledTimes(1);
+  expect(texts(page, '.end-btn')).toEqual(['还车']);
+  page.detach();
+});
+
+describe('riding without a position', () => {
+  it('shows the clock and fee, no map at 0,0, no empty "最近停车点：", and a way to turn the location on', async () => {
+    location.locate.mockResolvedValue({ ok: false, reason: 'privacy' });
+    const page = await openPage(pageId, {});
+    expect(texts(page, '.elapsed')).toEqual(['02:05']);
+    expect(texts(page, '.fee-value')).toEqual(['¥1.50']);
+    expect(page.querySelectorAll('.map')).toHaveLength(0);
+    expect(page.querySelectorAll('.nearest')).toHaveLength(0);
+    expect(texts(page, '.location-missing .notice-text')[0]).toMatch(/^你还没有同意隐私保护指引/);
+    expect(texts(page, '.location-missing .btn')).toEqual(['开启定位']);
+
+    location.enableLocation.mockResolvedValue({ ok: true, position: HERE });
+    await tap(page, '.location-missing .btn');
+    expect(location.enableLocation).toHaveBeenCalledTimes(1);
+    expect(location.reauthorizeLocation).not.toHaveBeenCalled();
+    expect(page.querySelectorAll('.map')).toHaveLength(1);
+    expect(page.data).toMatchObject({ latitude: HERE.lat, longitude: HERE.lng });
+    expect(texts(page, '.nearest')).toEqual(['最近停车点：人民广场停车点 · 67 m']);
+    expect(page.querySelectorAll('.location-missing')).toHaveLength(0);
+    page.detach();
+  });
+
+  it('says "还车" needs the position and offers the settings for a turned-off permission', async () => {
+    const page = await openPage(pageId, {});
+    location.locate.mockResolvedValue({ ok: false, reason: 'denied' });
+    await tap(page, '.end-btn');
+    expect(rides.endRide).not.toHaveBeenCalled();
+    expect(texts(page, '.location-missing .notice-text')).toEqual(['定位权限已关闭，还车需要确认你在停车区内']);
+    expect(texts(page, '.location-missing .btn')).toEqual(['去设置开启']);
+    page.detach();
+  });
+
+  it('says so when no station is near rather than leaving the line empty', async () => {
+    api.nearby.mockResolvedValue({ ok: true, data: { items: [] } });
+    const page = await openPage(pageId, {});
+    expect(texts(page, '.nearest')).toEqual(['最近停车点：附近 2 公里内没有停车点']);
     page.detach();
   });
 });
@@ -105,6 +161,7 @@ it('says when there is no ride to show', async () => {
   const page = await openPage(pageId, {});
   await flush();
   expect(texts(page, '.no-ride .state-title')).toEqual(['没有进行中的骑行']);
+  expect(texts(page, '.no-ride .btn')).toEqual(['扫码用车', '回到附近地图']);
   page.detach();
 });
 
@@ -121,6 +178,13 @@ describe('the ride summary', () => {
     expect(texts(page, '.surcharge')).toEqual(['其中停车区外还车加收¥5.00']);
     await tap(page, '.pay-btn');
     expect(wxMock().navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/packageBills/pages/bill/index?id=RB1' }));
+  });
+
+  it('says a ride it was not given is not found, with the way home', async () => {
+    const page = await openPage(summaryId, {});
+    expect(texts(page, '.no-summary .state-title')).toEqual(['没有找到这段骑行']);
+    await tap(page, '.done-btn');
+    expect(wxMock().switchTab).toHaveBeenCalledWith({ url: '/pages/nearby/index' });
   });
 
   it('offers no payment for a free ride', async () => {

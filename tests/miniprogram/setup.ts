@@ -54,6 +54,8 @@ const wxMock = {
   vibrateShort: jest.fn(),
   getSystemInfoSync: jest.fn(() => ({ ...windowInfo, platform: 'devtools', SDKVersion: '3.6.0' })),
   getWindowInfo: jest.fn(() => windowInfo),
+  // DevTools' build: config.ts picks local mode for `develop` only.
+  getAccountInfoSync: jest.fn(() => ({ miniProgram: { appId: 'touristappid', envVersion: 'develop', version: '' } })),
   nextTick: jest.fn((fn: () => void) => setTimeout(fn, 0)),
 };
 

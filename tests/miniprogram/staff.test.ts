@@ -51,7 +51,7 @@ describe('the staff desk', () => {
     await tap(page, '.confirm');
     expect(svc.confirmBooking).toHaveBeenCalledWith('bk_1');
     expect(svc.dayBookings).toHaveBeenCalledTimes(2);
-    expect(texts(page, '.scan-result')).toEqual(['已确认预约']);
+    expect(texts(page, '.scan-result')).toEqual(['已确认 10:00–11:00 的预约']);
   });
 
   it('checks a customer in from the scanned code', async () => {
@@ -59,17 +59,17 @@ describe('the staff desk', () => {
     const page = await openPage(pageId, {});
     await tap(page, '.scan');
     expect(svc.checkIn).toHaveBeenCalledWith('ABCD2345');
-    expect(texts(page, '.result-ok')).toEqual(['核销成功：10:00–11:00 的预约']);
+    expect(texts(page, '.result-ok')).toEqual(['核销成功：10:00–11:00 的预约（ABCD2345）']);
   });
 
   it.each([
     [fail('PERMISSION_DENIED', 'WRONG_STORE'), '这不是本店的预约，请让顾客确认门店'],
     [fail('FAILED_PRECONDITION', 'TOO_EARLY'), '还没到核销时间：开始前 30 分钟起才能核销'],
-    [fail('FAILED_PRECONDITION', 'ALREADY_CHECKED_IN'), '这个核销码已经用过了'],
+    [fail('FAILED_PRECONDITION', 'ALREADY_CHECKED_IN'), '这个预约已经到店核销过了'],
     [fail('FAILED_PRECONDITION', 'TOO_LATE'), '这个预约的时段已经结束，不能核销'],
-    [fail('FAILED_PRECONDITION', 'CANCELLED'), '顾客已取消这个预约'],
+    [fail('FAILED_PRECONDITION', 'CANCELLED'), '这个预约已经取消了'],
     [fail('NOT_FOUND'), '没有找到这个核销码对应的预约'],
-    [fail('INVALID_ARGUMENT'), '这不是预约核销码'],
+    [fail('INVALID_ARGUMENT'), '这不是预约核销码：核销码是 8 位字母和数字'],
   ])('says clearly why a scan was refused (%j)', async (answer, words) => {
     svc.checkIn.mockResolvedValue(answer);
     const page = await openPage(pageId, {});

@@ -1,125 +1,144 @@
-import { flush, loadPage, openPage, tap, texts, wxMock } from './harness';
-import type { SlotsResult } from '../../shared/contract/bookings';
+// The store page against the real local host (no mocked service): every state of its slot picker.
+import { startCloud, type TestCloud } from '../support/host';
+import { flush, tap, texts, wxMock, type Rendered } from './harness';
+import { hostCall, lastNavigation, openUrl, playDevice, until } from './device';
+import { MAX_UPCOMING_BOOKINGS } from '../../shared/booking';
+import { hoursLines, openStateWording, timeRange } from '../../shared/wording';
+import type { SlotsResult, SlotView } from '../../shared/contract/bookings';
 
-jest.mock('../../miniprogram/services/bookings', () => ({ slots: jest.fn(), createBooking: jest.fn(), newRequestId: jest.fn() }));
-jest.mock('../../miniprogram/services/location', () => ({ openRoute: jest.fn(), locate: jest.fn(), reauthorizeLocation: jest.fn() }));
-const bookings = jest.requireMock('../../miniprogram/services/bookings') as Record<'slots' | 'createBooking' | 'newRequestId', jest.Mock>;
-const location = jest.requireMock('../../miniprogram/services/location') as Record<'openRoute', jest.Mock>;
+// Wednesday 25 November 2026, 18:40 in Shanghai.
+const EVENING = new Date('2026-11-25T10:40:00Z');
+const STORE = 'S001';
+const URL = `/packageBooking/pages/store/index?id=${STORE}`;
 
-const DAYS = ['2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01'];
-const slot = (date: string, h: number, remaining: number, bookable = true) => ({
-  start: `${date}T${String(h).padStart(2, '0')}:00:00+08:00`,
-  end: `${date}T${String(h + 1).padStart(2, '0')}:00:00+08:00`,
-  capacity: 3,
-  remaining,
-  bookable,
-});
-const answer = (date: string, slots: SlotsResult['slots']): { ok: true; data: SlotsResult } => ({
-  ok: true,
-  data: {
-    storeId: 'S001',
-    date,
-    timezone: 'Asia/Shanghai',
-    days: DAYS,
-    store: {
-      id: 'S001', name: '街角咖啡', address: '南京东路 1 号', lat: 31.23, lng: 121.47, category: 'coffee', timezone: 'Asia/Shanghai',
-      openingHours: [{ day: 3, open: '09:00', close: '21:00' }, { day: 5, open: '22:00', close: '02:00' }],
-      slot: { minutes: 60, capacity: 3 }, open: true, nextChange: '2026-11-25T21:00:00+08:00',
-    },
-    slots,
-  },
-});
+let cloud: TestCloud;
+let today: SlotsResult;
+const open: Rendered[] = [];
 
-let pageId: string;
-beforeAll(() => {
-  jest.useFakeTimers({ now: new Date('2026-11-25T04:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
-  pageId = loadPage('packageBooking/pages/store/index');
+async function visit(url: string): Promise<Rendered> {
+  const page = await openUrl(url);
+  open.push(page);
+  await until(() => page.instance.data.status === 'failed' || (page.instance.data.status === 'ready' && page.instance.data.slotsStatus !== 'loading'), 'the page');
+  return page;
+}
+
+const slotsOf = async (date: string): Promise<SlotsResult> =>
+  (await hostCall(cloud.url, 'bookings', { action: 'slots', storeId: STORE, date }, { openid: 'scout', now: EVENING })).data;
+const book = (openid: string, start: string) => hostCall(cloud.url, 'bookings', { action: 'create', storeId: STORE, start }, { openid, now: EVENING });
+const upcomingOpen = (slots: readonly SlotView[]) => slots.filter((s) => s.bookable && s.remaining > 0 && Date.parse(s.start) > EVENING.getTime());
+
+beforeAll(async () => {
+  jest.useFakeTimers({ now: EVENING, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+  cloud = await startCloud({ seed: 'demo' });
+  today = await slotsOf('2026-11-25');
+  // Fill the last slot of the evening, so the grid holds past, open and full slots.
+  const last = upcomingOpen(today.slots).slice(-1)[0];
+  for (let i = 0; i < last.capacity; i++) await book(`filler-${i}`, last.start);
+  today = await slotsOf('2026-11-25');
 });
-afterAll(() => jest.useRealTimers());
-beforeEach(() => {
-  jest.clearAllMocks();
-  bookings.slots.mockImplementation(async (_id: string, date: string) =>
-    answer(date, date === '2026-11-26' ? [] : [slot(date, 9, 3, false), slot(date, 13, 2), slot(date, 14, 0)]),
-  );
-  let taps = 0;
-  bookings.newRequestId.mockImplementation(() => `tap-${++taps}`);
+afterAll(async () => {
+  jest.useRealTimers();
+  await cloud?.close();
 });
+beforeEach(() => jest.clearAllMocks());
+afterEach(() => open.splice(0).forEach((page) => page.detach()));
 
 describe('the store page', () => {
-  it('shows the store, whether it is open, its hours, and seven days to pick from', async () => {
-    const page = await openPage(pageId, { id: 'S001' });
-    expect(texts(page, '.store-name')).toEqual(['街角咖啡']);
-    expect(texts(page, '.store-address')).toEqual(['南京东路 1 号']);
-    expect(texts(page, '.open-state')).toEqual(['营业中 · 21:00 打烊']);
-    expect(texts(page, '.hours-line')).toEqual(['周三 09:00–21:00', '周五 22:00–次日02:00']);
+  it('shows the store in the one wording: open state, hours, seven days', async () => {
+    playDevice(cloud.url, 'page-reader', { now: EVENING });
+    const page = await visit(URL);
+    expect(texts(page, '.store-name')).toEqual([today.store.name]);
+    expect(texts(page, '.open-state')).toEqual([openStateWording(today.store.open, today.store.nextChange, EVENING).text]);
+    expect(texts(page, '.hours-line')).toEqual(hoursLines(today.store.openingHours));
     expect(texts(page, '.day')).toEqual(['今天', '明天', '11-27 周五', '11-28 周六', '11-29 周日', '11-30 周一', '12-01 周二']);
-    expect(bookings.slots).toHaveBeenCalledWith('S001', '2026-11-25');
+    expect(texts(page, '.day-active')).toEqual(['今天']);
   });
 
-  it('lists the slots with the places left, full and past ones greyed', async () => {
-    const page = await openPage(pageId, { id: 'S001' });
-    expect(texts(page, '.slot-time')).toEqual(['09:00–10:00', '13:00–14:00', '14:00–15:00']);
-    expect(texts(page, '.slot-note')).toEqual(['不可约', '余 2', '已约满']);
-    expect(page.querySelectorAll('.slot-open')).toHaveLength(1);
+  it('opens at the first bookable slot, the started ones folded away and shown on demand', async () => {
+    playDevice(cloud.url, 'page-early', { now: EVENING });
+    const page = await visit(URL);
+    const past = today.slots.filter((s) => Date.parse(s.start) <= EVENING.getTime());
+    const first = upcomingOpen(today.slots)[0];
+    expect(texts(page, '.fold')).toEqual([`已过 ${past.length} 个时段 · 展开`]);
+    expect(texts(page, '.slot .slot-time')[0]).toBe(timeRange(first.start, first.end));
+    expect(page.querySelectorAll('.slot-first')).toHaveLength(1);
+    expect(texts(page, '.slot-first .slot-time')).toEqual([timeRange(first.start, first.end)]);
+
+    await tap(page, '.fold');
+    expect(page.querySelectorAll('.slot-past')).toHaveLength(past.length);
+    expect(texts(page, '.slot .slot-time')[0]).toBe(timeRange(past[0].start, past[0].end));
+    expect(texts(page, '.fold')).toEqual(['收起已过的时段']);
+    await tap(page, '.fold');
+    expect(page.querySelectorAll('.slot-past')).toHaveLength(0);
   });
 
-  it('loads another day when it is picked, and says when the store is closed that day', async () => {
-    const page = await openPage(pageId, { id: 'S001' });
-    await tap(page, '.day', 1);
-    expect(bookings.slots).toHaveBeenLastCalledWith('S001', '2026-11-26');
-    expect(texts(page, '.slots-empty')).toEqual(['当天不营业，没有可预约的时段']);
+  it('reads past, full and open slots apart, and a tap on a past or full one does nothing', async () => {
+    playDevice(cloud.url, 'page-looker', { now: EVENING });
+    const page = await visit(URL);
+    await tap(page, '.fold');
+    expect(new Set(texts(page, '.slot-past .slot-note'))).toEqual(new Set(['已过']));
+    expect(texts(page, '.slot-full .slot-note')).toEqual(['已约满']);
+    expect(texts(page, '.slot-open .slot-note').every((t) => /^余 \d+$/.test(t))).toBe(true);
+    await tap(page, '.slot-full');
+    await tap(page, '.slot-past');
+    expect(page.instance.data.confirm).toBeNull();
   });
 
-  it('books an open slot with one tap and opens the result', async () => {
-    bookings.createBooking.mockResolvedValue({ ok: true, data: { booking: { id: 'bk_1', storeId: 'S001', storeName: '街角咖啡', start: '2026-11-25T13:00:00+08:00', end: '2026-11-25T14:00:00+08:00', status: 'pending', code: 'ABCD2345' } } });
-    const page = await openPage(pageId, { id: 'S001' });
-    await tap(page, '.slot', 1);
-    expect(bookings.createBooking).toHaveBeenCalledWith('S001', '2026-11-25T13:00:00+08:00', 'tap-1');
-    const url = wxMock().navigateTo.mock.calls[0][0].url as string;
-    expect(url).toMatch(/^\/packageBooking\/pages\/booking-result\/index\?b=/);
-    expect(JSON.parse(decodeURIComponent(url.split('b=')[1])).code).toBe('ABCD2345');
+  it('asks before booking: 再想想 books nothing, 确认预约 books and opens the result', async () => {
+    playDevice(cloud.url, 'page-booker', { now: EVENING });
+    const page = await visit(URL);
+    const first = upcomingOpen(today.slots)[0];
+    await tap(page, '.slot-open');
+    expect(texts(page, '.confirm-store')).toEqual([today.store.name]);
+    expect(texts(page, '.confirm-day')).toEqual(['今天（11月25日）']);
+    expect(texts(page, '.confirm-time')).toEqual([timeRange(first.start, first.end)]);
+    await tap(page, '.confirm-cancel');
+    expect(page.querySelectorAll('.confirm-sheet')).toHaveLength(0);
+    expect((await hostCall(cloud.url, 'bookings', { action: 'mine' }, { openid: 'page-booker', now: EVENING })).data.bookings).toEqual([]);
+
+    await tap(page, '.slot-open');
+    await tap(page, '.confirm-book');
+    await until(() => wxMock().navigateTo.mock.calls.length === 1, 'the result page');
+    const booking = JSON.parse(decodeURIComponent(lastNavigation('navigateTo').split('?b=')[1]));
+    expect(booking).toMatchObject({ storeId: STORE, start: first.start, status: 'pending', storeName: today.store.name });
+    expect((await hostCall(cloud.url, 'bookings', { action: 'mine' }, { openid: 'page-booker', now: EVENING })).data.bookings).toHaveLength(1);
   });
 
-  it('ignores taps on full and past slots', async () => {
-    const page = await openPage(pageId, { id: 'S001' });
-    await tap(page, '.slot', 0);
-    await tap(page, '.slot', 2);
-    expect(bookings.createBooking).not.toHaveBeenCalled();
+  it("marks the user's own booking in the grid, and a tap on it leads to 我的预约", async () => {
+    playDevice(cloud.url, 'page-owner', { now: EVENING });
+    const second = upcomingOpen(today.slots)[1];
+    expect((await book('page-owner', second.start)).ok).toBe(true);
+    const page = await visit(URL);
+    expect(texts(page, '.slot-mine .slot-time')).toEqual([timeRange(second.start, second.end)]);
+    expect(texts(page, '.slot-mine .slot-note')).toEqual(['你已预约']);
+    await tap(page, '.slot-mine');
+    expect(lastNavigation('navigateTo')).toBe('/packageBooking/pages/my-bookings/index');
   });
 
-  it('retries a failed tap with the same requestId, so it can never book twice', async () => {
-    bookings.createBooking
-      .mockResolvedValueOnce({ ok: false, error: { code: 'INTERNAL', message: '无法连接服务器，请检查网络后重试', reason: 'UNREACHABLE' } })
-      .mockResolvedValueOnce({ ok: true, data: { booking: { id: 'bk_1', storeId: 'S001', start: '2026-11-25T13:00:00+08:00', end: '2026-11-25T14:00:00+08:00', status: 'pending', code: 'ABCD2345' } } });
-    const page = await openPage(pageId, { id: 'S001' });
-    await tap(page, '.slot', 1);
-    expect(texts(page, '.book-error-text')).toEqual(['无法连接服务器，请检查网络后重试']);
-    await tap(page, '.retry-book');
-    expect(bookings.createBooking.mock.calls.map((c) => c[2])).toEqual(['tap-1', 'tap-1']);
-    expect(wxMock().navigateTo).toHaveBeenCalledTimes(1);
-  });
-
-  it('says so when the slot filled up meanwhile, and reloads the places', async () => {
-    bookings.createBooking.mockResolvedValue({ ok: false, error: { code: 'RESOURCE_EXHAUSTED', message: 'full', reason: 'SLOT_FULL' } });
-    const page = await openPage(pageId, { id: 'S001' });
-    const loads = bookings.slots.mock.calls.length;
-    await tap(page, '.slot', 1);
-    await flush();
-    expect(texts(page, '.book-error-text')).toEqual(['这个时段刚刚约满了，请换一个时段']);
+  it('words a refusal with the rule’s own number', async () => {
+    playDevice(cloud.url, 'page-greedy', { now: EVENING });
+    const tomorrow = await slotsOf('2026-11-26');
+    for (const s of upcomingOpen(tomorrow.slots).slice(0, MAX_UPCOMING_BOOKINGS)) expect((await book('page-greedy', s.start)).ok).toBe(true);
+    const page = await visit(URL);
+    await tap(page, '.slot-open');
+    await tap(page, '.confirm-book');
+    await until(() => texts(page, '.book-error-text').length === 1, 'the refusal');
+    expect(texts(page, '.book-error-text')).toEqual([`你已有 ${MAX_UPCOMING_BOOKINGS} 个待到店的预约，请先完成或取消后再约`]);
     expect(page.querySelectorAll('.retry-book')).toHaveLength(0);
-    expect(bookings.slots.mock.calls.length).toBe(loads + 1);
   });
 
-  it('opens the route to the store and shares the store page', async () => {
-    const page = await openPage(pageId, { id: 'S001' });
-    await tap(page, '.route');
-    expect(location.openRoute).toHaveBeenCalledWith({ lat: 31.23, lng: 121.47, name: '街角咖啡', address: '南京东路 1 号' });
-    expect(page.instance.onShareAppMessage()).toEqual({ title: '街角咖啡 · 在线预约', path: '/packageBooking/pages/store/index?id=S001' });
-  });
+  it('a missing store offers the map only; an unreachable host offers a retry and the map', async () => {
+    playDevice(cloud.url, 'page-lost', { now: EVENING });
+    const missing = await visit('/packageBooking/pages/store/index?id=S-NOPE');
+    expect(texts(missing, '.failure-title')).toEqual(['找不到这家门店']);
+    expect(missing.querySelectorAll('.retry')).toHaveLength(0);
+    expect(missing.querySelectorAll('.to-nearby')).toHaveLength(1);
 
-  it('shows an error with a retry when the store cannot be loaded', async () => {
-    bookings.slots.mockResolvedValueOnce({ ok: false, error: { code: 'NOT_FOUND', message: 'storeId: no store "X"' } });
-    const page = await openPage(pageId, { id: 'X' });
-    expect(texts(page, '.error-text')).toEqual(['找不到这家门店']);
+    playDevice('http://127.0.0.1:9', 'page-offline', { now: EVENING });
+    const offline = await visit(URL);
+    expect(texts(offline, '.failure-title')).toEqual(['加载失败']);
+    expect(offline.querySelectorAll('.retry')).toHaveLength(1);
+    expect(offline.querySelectorAll('.to-nearby')).toHaveLength(1);
+    await flush();
   });
 });

@@ -2,10 +2,10 @@ import { loadPage, openPage, tap, texts, wxMock } from './harness';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 
 jest.mock('../../miniprogram/services/rides', () => ({ previewBike: jest.fn(), unlockBike: jest.fn() }));
-jest.mock('../../miniprogram/services/location', () => ({ locate: jest.fn(), openRoute: jest.fn(), reauthorizeLocation: jest.fn() }));
+jest.mock('../../miniprogram/services/location', () => ({ locate: jest.fn(), enableLocation: jest.fn(), openRoute: jest.fn(), reauthorizeLocation: jest.fn() }));
 
 const rides = jest.requireMock('../../miniprogram/services/rides') as { previewBike: jest.Mock; unlockBike: jest.Mock };
-const location = jest.requireMock('../../miniprogram/services/location') as { locate: jest.Mock };
+const location = jest.requireMock('../../miniprogram/services/location') as { locate: jest.Mock; enableLocation: jest.Mock; reauthorizeLocation: jest.Mock };
 
 const BIKE = { id: 'B0042', code: 'B0042', lat: 31.2304, lng: 121.4737, available: true };
 // About 33 m south of the bike.
@@ -50,7 +50,8 @@ describe('opened by the WeChat camera', () => {
   it('shows an unknown code as such', async () => {
     rides.previewBike.mockResolvedValue(refusal('NOT_FOUND'));
     const page = await openPage(pageId, cameraQuery('https://nearby.example.com/b/B9999'));
-    expect(texts(page, '.error-text')).toEqual(['没有找到编号为 B9999 的单车，请核对车身编号']);
+    expect(texts(page, '.error-text')).toEqual(['没有找到这辆单车，请核对车身编号']);
+    expect(texts(page, '.home-btn')).toEqual(['回到附近地图']);
   });
 });
 
@@ -78,7 +79,7 @@ describe('the unlock button', () => {
 
   it.each([
     ['TOO_FAR', '离车太远（约 33 米），请走到车旁 100 米内再开锁', '重试'],
-    ['BIKE_UNAVAILABLE', '单车 B0042 暂不可用（维修中或正被使用），请换一辆', '重新扫码'],
+    ['BIKE_UNAVAILABLE', '这辆车暂不可用（维修中或正被使用），请换一辆', '重新扫码'],
     ['ACTIVE_RIDE', '你有一段进行中的骑行，请先还车', '查看当前骑行'],
     ['UNPAID_BILL', '你有未支付的骑行账单，支付后才能开始新的骑行', '去支付'],
     ['LOCK_FAILED', '车锁没有响应，请重试或换一辆车', '重试'],
@@ -99,11 +100,47 @@ describe('the unlock button', () => {
     expect(wxMock().redirectTo).toHaveBeenCalledWith({ url: '/packageRide/pages/riding/index' });
   });
 
-  it('asks for the location when it is refused', async () => {
+  it('asks again for a declined privacy agreement, without the settings page', async () => {
     const page = await openPage(pageId, { code: 'B0042' });
-    location.locate.mockResolvedValue({ ok: false, reason: 'denied' });
+    location.locate.mockResolvedValue({ ok: false, reason: 'privacy' });
     await tap(page, '.unlock-btn');
     expect(rides.unlockBike).not.toHaveBeenCalled();
     expect(texts(page, '.follow-up')).toEqual(['开启定位']);
+
+    location.enableLocation.mockResolvedValue({ ok: true, position: HERE });
+    await tap(page, '.follow-up');
+    expect(location.enableLocation).toHaveBeenCalledTimes(1);
+    expect(location.reauthorizeLocation).not.toHaveBeenCalled();
+    expect(texts(page, '.bike-distance')).toEqual(['距你 33 m']);
+    expect(page.querySelectorAll('.location-missing')).toHaveLength(0);
+    expect(page.querySelectorAll('.error')).toHaveLength(0);
+  });
+
+  it('offers the settings for a location permission the user turned off', async () => {
+    location.locate.mockResolvedValue({ ok: false, reason: 'denied' });
+    const page = await openPage(pageId, { code: 'B0042' });
+    expect(texts(page, '.location-missing .notice-text')).toEqual(['定位权限已关闭，开锁需要确认你在车旁']);
+    expect(texts(page, '.enable-location')).toEqual(['去设置开启']);
+  });
+});
+
+describe('a code typed by hand', () => {
+  it('opens the bike of a typed code when the camera cannot read the sticker', async () => {
+    wxMock().scanCode.mockImplementation((o: { fail: (e: { errMsg: string }) => void }) => o.fail({ errMsg: 'scanCode:fail cancel' }));
+    const page = await openPage(pageId, {});
+    expect(page.querySelectorAll('.code-input')).toHaveLength(1);
+    page.instance.onCodeInput({ detail: { value: ' B0042 ' } });
+    await tap(page, '.code-btn');
+    expect(rides.previewBike).toHaveBeenCalledWith('B0042');
+    expect(texts(page, '.bike-code')).toEqual(['单车 B0042']);
+  });
+
+  it('says what a code looks like when the typed text is none', async () => {
+    wxMock().scanCode.mockImplementation((o: { fail: (e: { errMsg: string }) => void }) => o.fail({ errMsg: 'scanCode:fail cancel' }));
+    const page = await openPage(pageId, {});
+    page.instance.onCodeInput({ detail: { value: 'B 42' } });
+    await tap(page, '.code-btn');
+    expect(rides.previewBike).not.toHaveBeenCalled();
+    expect(texts(page, '.error-text')).toEqual(['请输入车身二维码下方的编号，例如 B0042']);
   });
 });

@@ -1,6 +1,5 @@
 import { distanceLabel, radiusLabel } from '../../miniprogram/lib/distance-label';
-import { hoursLines, openStateLabel } from '../../miniprogram/lib/open-state-label';
-import { categoryChips, emptyText, itemOfMarker, placeMarkers, placeRow, placeSheet, placeUrl } from '../../miniprogram/pages/nearby/view';
+import { SHARED_NOTICE, categoryChips, emptyText, itemOfMarker, placeMarkers, placeRow, placeSheet, placeUrl, sharePayload, sharedPlace } from '../../miniprogram/pages/nearby/view';
 import { CATEGORIES } from '../../shared/city';
 import type { NearbyItem } from '../../shared/contract/geo';
 
@@ -45,58 +44,6 @@ describe('distanceLabel', () => {
   });
 });
 
-describe('openStateLabel', () => {
-  it('says when an open store closes today', () => {
-    expect(openStateLabel(true, '2026-11-25T21:00:00+08:00', NOON_SHANGHAI)).toEqual({ state: '营业中', next: '21:00 打烊' });
-  });
-
-  it('says "tomorrow" for a closed store opening the next morning', () => {
-    expect(openStateLabel(false, '2026-11-26T08:00:00+08:00', NOON_SHANGHAI)).toEqual({ state: '已打烊', next: '明天 08:00 营业' });
-  });
-
-  it("counts days in the store's offset, not in UTC", () => {
-    const afterMidnight = new Date('2026-11-25T16:30:00Z'); // 00:30 on the 26th in Shanghai, still the 25th in UTC
-    expect(openStateLabel(false, '2026-11-26T08:00:00+08:00', afterMidnight).next).toBe('08:00 营业');
-    const lateEvening = new Date('2026-11-25T15:30:00Z'); // 23:30 on the 25th in Shanghai
-    expect(openStateLabel(true, '2026-11-26T02:00:00+08:00', lateEvening).next).toBe('明天 02:00 打烊');
-  });
-
-  it('names the weekday for a later day of this week, and the date beyond', () => {
-    expect(openStateLabel(false, '2026-11-28T10:00:00+08:00', NOON_SHANGHAI).next).toBe('周六 10:00 营业');
-    expect(openStateLabel(false, '2026-12-05T10:00:00+08:00', NOON_SHANGHAI).next).toBe('12-05 10:00 营业');
-  });
-
-  it('reads the wall clock of other offsets too', () => {
-    expect(openStateLabel(true, '2026-11-24T22:00:00-05:00', new Date('2026-11-25T01:00:00Z')).next).toBe('22:00 打烊');
-    expect(openStateLabel(true, '2026-11-25T09:00:00Z', NOON_SHANGHAI).next).toBe('09:00 打烊');
-  });
-
-  it('handles stores that never change', () => {
-    expect(openStateLabel(true, null, NOON_SHANGHAI)).toEqual({ state: '营业中', next: '24 小时营业' });
-    expect(openStateLabel(false, null, NOON_SHANGHAI)).toEqual({ state: '已打烊', next: '暂停营业' });
-  });
-});
-
-describe('hoursLines', () => {
-  it('joins consecutive days with the same hours', () => {
-    const week = [1, 2, 3, 4, 5].map((day) => ({ day, open: '08:00', close: '21:00' }));
-    expect(hoursLines([...week, { day: 6, open: '10:00', close: '22:00' }, { day: 7, open: '10:00', close: '22:00' }])).toEqual([
-      '周一至周五 08:00–21:00',
-      '周六、周日 10:00–22:00',
-    ]);
-  });
-
-  it('shows days off, split days and hours past midnight', () => {
-    expect(
-      hoursLines([
-        { day: 1, open: '14:00', close: '18:00' },
-        { day: 1, open: '09:00', close: '12:00' },
-        { day: 5, open: '18:00', close: '02:00' },
-      ]),
-    ).toEqual(['周一 09:00–12:00，14:00–18:00', '周二至周四 休息', '周五 18:00–02:00（次日）', '周六、周日 休息']);
-  });
-});
-
 const STORE: NearbyItem = {
   kind: 'store', id: 'S001', name: '街角咖啡', address: '南京东路 1 号', category: 'coffee', timezone: 'Asia/Shanghai',
   openingHours: [{ day: 3, open: '08:00', close: '21:00' }], slot: { minutes: 30, capacity: 4 },
@@ -111,10 +58,13 @@ const BIKE: NearbyItem = { kind: 'bike', id: 'B0007', code: 'B0007', lat: 31.230
 describe('the nearby view', () => {
   it('keeps list rows slim: what the row shows, nothing else', () => {
     expect(placeRow(STORE, NOON_SHANGHAI)).toEqual({
-      id: 'S001', kind: 'store', title: '街角咖啡', distance: '350 m', badge: '营业中', tone: 'open', note: '21:00 打烊',
+      id: 'S001', kind: 'store', title: '街角咖啡', distance: '350 m', badge: '营业中', tone: 'success', note: '21:00 打烊',
     });
-    expect(placeRow(STATION, NOON_SHANGHAI)).toMatchObject({ title: '人民广场停车点', distance: '1.5 km', badge: '0 辆可用', tone: 'closed' });
-    expect(placeRow(BIKE, NOON_SHANGHAI)).toMatchObject({ title: '单车 B0007', distance: '42 m', note: '编号 B0007' });
+    expect(placeRow(STATION, NOON_SHANGHAI)).toMatchObject({ title: '人民广场停车点', distance: '1.5 km', badge: '0 辆可用', tone: 'muted' });
+    // The code once: "单车 B0007" is not followed by "编号 B0007".
+    const bike = placeRow(BIKE, NOON_SHANGHAI);
+    expect(bike).toMatchObject({ title: '单车 B0007', distance: '42 m' });
+    expect(bike.note).not.toContain('B0007');
   });
 
   it('numbers markers from 1 and finds the item of a marker', () => {
@@ -147,5 +97,40 @@ describe('the nearby view', () => {
     const chips = categoryChips(CATEGORIES);
     expect(chips[0]).toEqual({ value: '', label: '全部' });
     expect(chips.slice(1).map((c) => c.value)).toEqual(Object.keys(CATEGORIES));
+  });
+});
+
+describe('shared links and share cards of the nearby tab', () => {
+  it('reads a shared station, and tells a plain start from a broken link', () => {
+    expect(sharedPlace({ kind: 'station', id: 'P01', lat: '31.230000', lng: '121.470000' })).toEqual({ kind: 'station', id: 'P01', at: { lat: 31.23, lng: 121.47 } });
+    expect(sharedPlace({ kind: 'station', id: 'P%2001', lat: '31.23', lng: '121.47' })).toBe('malformed');
+    expect(sharedPlace(undefined)).toBeNull();
+    expect(sharedPlace({})).toBeNull();
+    for (const bad of [
+      { kind: 'station', id: 'P01', lat: 'abc', lng: '121.47' },
+      { kind: 'station', id: 'P01', lat: '91', lng: '121.47' },
+      { kind: 'station', id: 'P01', lat: '', lng: '' },
+      { kind: 'station', id: 'P01' },
+      { kind: 'store', id: 'S001', lat: '31.23', lng: '121.47' },
+      { kind: 'station', id: '', lat: '31.23', lng: '121.47' },
+      { kind: 'station', id: '%E0%A4%A', lat: '31.23', lng: '121.47' },
+    ]) {
+      expect(sharedPlace(bad)).toBe('malformed');
+    }
+    expect(SHARED_NOTICE.missing).toContain('已不存在');
+  });
+
+  it('shares a station back to this tab, opened on it, and a store as its page, each with a card saying what it is', () => {
+    const station = sharePayload(STATION);
+    expect(station).toEqual({
+      title: '停车点 · 人民广场停车点',
+      path: '/pages/nearby/index?kind=station&id=P01&lat=31.230000&lng=121.470000',
+      imageUrl: '/images/share-station.png',
+    });
+    // The link it shares opens the same station.
+    const query = Object.fromEntries(new URLSearchParams(station.path.split('?')[1]));
+    expect(sharedPlace(query)).toEqual({ kind: 'station', id: 'P01', at: { lat: STATION.lat, lng: STATION.lng } });
+    expect(sharePayload(STORE)).toEqual({ title: '门店 · 街角咖啡', path: '/packageBooking/pages/store/index?id=S001', imageUrl: '/images/share-store.png' });
+    expect(sharePayload(undefined)).toEqual({ title: '附近的门店、停车点和单车', path: '/pages/nearby/index' });
   });
 });

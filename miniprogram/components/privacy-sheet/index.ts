@@ -1,19 +1,24 @@
 import { attachPrivacySheet, settlePrivacy } from '../../services/privacy';
+import { pageState } from '../../lib/page-state';
 
 const AGREE_BUTTON_ID = 'agree-privacy';
+const stateOf = pageState(() => ({ detach: null as (() => void) | null }));
 
-/** Asks for the privacy agreement when WeChat needs it (wx.onNeedPrivacyAuthorization). */
+/**
+ * Asks for the privacy agreement when WeChat needs it (wx.onNeedPrivacyAuthorization). Put it on
+ * every page that can call a private API: WeChat asks on whichever page calls.
+ */
 Component({
   options: { addGlobalClass: true },
   data: { visible: false, agreeId: AGREE_BUTTON_ID },
   lifetimes: {
     attached() {
-      const detach = attachPrivacySheet((visible) => this.setData({ visible }));
-      (this as unknown as { detachSheet: () => void }).detachSheet = detach;
+      stateOf(this).detach = attachPrivacySheet((visible) => this.setData({ visible }));
     },
     detached() {
-      const self = this as unknown as { detachSheet?: () => void };
-      if (self.detachSheet) self.detachSheet();
+      const state = stateOf(this);
+      if (state.detach) state.detach();
+      state.detach = null;
     },
   },
   methods: {
@@ -28,5 +33,6 @@ Component({
     openContract() {
       wx.openPrivacyContract({});
     },
+    noop() {},
   },
 });

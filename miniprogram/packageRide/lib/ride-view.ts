@@ -1,6 +1,6 @@
-/** Pure view logic of the ride pages: labels and the words for each refusal. */
+/** Pure view logic shared by the ride pages: their addresses, clock and tariff labels. */
 import { yuan } from '../../shared/index';
-import type { AppError, Tariff } from '../../shared/index';
+import type { Tariff } from '../../shared/index';
 
 /** Where a ride bill is paid. The bills pages come with the bills issue; until then navigation fails and the page says so. */
 export const BILL_PAGE = '/packageBills/pages/bill/index';
@@ -42,25 +42,4 @@ export function tariffLines(t: Tariff): string[] {
   ];
   if (t.dailyCapFen !== null) lines.push(`每 24 小时最多收取 ${yuan(t.dailyCapFen)}`);
   return lines;
-}
-
-export type FollowUp = 'retry' | 'riding' | 'bills' | 'scan' | 'location' | '';
-
-/** What the unlock page says for a refusal, and which button it offers. */
-export function unlockRefusal(error: AppError, code: string, distanceM: number | null): { text: string; followUp: FollowUp } {
-  switch (error.reason) {
-    case 'TOO_FAR':
-      return { text: `离车太远${distanceM === null ? '' : `（约 ${Math.round(distanceM)} 米）`}，请走到车旁 100 米内再开锁`, followUp: 'retry' };
-    case 'BIKE_UNAVAILABLE':
-      return { text: `单车 ${code} 暂不可用（维修中或正被使用），请换一辆`, followUp: 'scan' };
-    case 'ACTIVE_RIDE':
-      return { text: '你有一段进行中的骑行，请先还车', followUp: 'riding' };
-    case 'UNPAID_BILL':
-      return { text: '你有未支付的骑行账单，支付后才能开始新的骑行', followUp: 'bills' };
-    case 'LOCK_FAILED':
-      return { text: '车锁没有响应，请重试或换一辆车', followUp: 'retry' };
-  }
-  if (error.code === 'NOT_FOUND') return { text: `没有找到编号为 ${code} 的单车，请核对车身编号`, followUp: 'scan' };
-  if (error.code === 'UNAUTHENTICATED') return { text: '请先登录微信后再开锁', followUp: '' };
-  return { text: error.message, followUp: 'retry' };
 }

@@ -1,9 +1,28 @@
 import { CATEGORIES, CITY_CENTER, distanceM } from '../../shared/index';
 import type { LatLng, NearbyItem } from '../../shared/index';
 import { nearby } from '../../services/api';
-import { locate, openRoute, reauthorizeLocation } from '../../services/location';
-import { KIND_TABS, categoryChips, emptyText, itemOfMarker, placeMarkers, placeRow, placeSheet, placeUrl } from './view';
-import type { PlaceKind, PlaceRow, PlaceSheet } from './view';
+import { enableLocation, locate, openRoute } from '../../services/location';
+import type { LocateResult } from '../../services/location';
+import { currentRide } from '../../services/rides';
+import { scanBikeCode } from '../../services/scan';
+import { locationNotice } from '../../lib/location-notice';
+import { pageState } from '../../lib/page-state';
+import { rideBanner } from '../../lib/ride-banner';
+import type { RideBanner } from '../../lib/ride-banner';
+import {
+  KIND_TABS,
+  SHARED_NOTICE,
+  categoryChips,
+  emptyText,
+  itemOfMarker,
+  placeMarkers,
+  placeRow,
+  placeSheet,
+  placeUrl,
+  sharePayload,
+  sharedPlace,
+} from './view';
+import type { PlaceKind, PlaceRow, PlaceSheet, SharedPlace } from './view';
 
 const RADIUS_M = 3000;
 const LIMIT = 50;
@@ -11,34 +30,20 @@ const LIMIT = 50;
 const REFETCH_AFTER_M = 300;
 const REGION_DEBOUNCE_MS = 400;
 const MAP_ID = 'nearby-map';
+const UNLOCK_PAGE = '/packageRide/pages/unlock/index';
 
 type Status = 'loading' | 'ready' | 'empty' | 'error';
-type LocationNotice = '' | 'denied' | 'failed';
 
 /** What the page keeps out of `data`: the full items (the view gets slim rows) and the map. */
-interface PageState {
-  items: NearbyItem[];
-  query: LatLng;
-  seq: number;
-  regionTimer: number | null;
-  map: WechatMiniprogram.MapContext | null;
-}
-
-const states = new WeakMap<object, PageState>();
-function stateOf(page: object): PageState {
-  let state = states.get(page);
-  if (!state) {
-    state = { items: [], query: CITY_CENTER, seq: 0, regionTimer: null, map: null };
-    states.set(page, state);
-  }
-  return state;
-}
-
-const NOTICE_TEXT: Record<LocationNotice, string> = {
-  '': '',
-  denied: '未获得定位权限，正在显示市中心附近',
-  failed: '暂时无法定位，正在显示市中心附近',
-};
+const stateOf = pageState(() => ({
+  items: [] as NearbyItem[],
+  query: CITY_CENTER as LatLng,
+  seq: 0,
+  regionTimer: null as number | null,
+  map: null as WechatMiniprogram.MapContext | null,
+  /** A shared station to open once its answer arrives. */
+  shared: null as SharedPlace | null,
+}));
 
 Component({
   data: {
@@ -49,8 +54,10 @@ Component({
     openNow: false,
     center: CITY_CENTER,
     scale: 15,
-    notice: '' as LocationNotice,
+    /** The location notice: '' when located; its button asks again or opens the settings. */
     noticeText: '',
+    noticeAction: '',
+    banner: null as RideBanner | null,
     status: 'loading' as Status,
     rows: [] as PlaceRow[],
     emptyText: '',
@@ -58,8 +65,29 @@ Component({
     sheet: null as PlaceSheet | null,
   },
   methods: {
-    onLoad() {
-      this.locateThenLoad();
+    /** A plain start locates; a shared station opens on that station (`?kind=station&id=&lat=&lng=`). */
+    onLoad(query?: Record<string, string | undefined>) {
+      const shared = sharedPlace(query);
+      if (shared === null) {
+        this.locateThenLoad();
+        return;
+      }
+      if (shared === 'malformed') {
+        this.setData({ kind: 'station', noticeText: SHARED_NOTICE.malformed, noticeAction: '' });
+        this.locateThenLoad(true);
+        return;
+      }
+      const state = stateOf(this);
+      state.shared = shared;
+      state.query = shared.at;
+      this.setData({ kind: 'station', center: shared.at });
+      this.load();
+    },
+
+    /** Checked on every show: a ride started or ended elsewhere shows or hides the banner. */
+    async onShow() {
+      const answer = await currentRide();
+      this.setData({ banner: answer.ok ? rideBanner(answer.data.ride, new Date()) : null });
     },
 
     onReady() {
@@ -73,22 +101,22 @@ Component({
     },
 
     onShareAppMessage() {
-      const sheet = this.data.sheet;
-      if (sheet && sheet.kind === 'store') {
-        return { title: sheet.title, path: `/packageBooking/pages/store/index?id=${encodeURIComponent(sheet.id)}` };
-      }
-      return { title: '附近的门店、停车点和单车', path: '/pages/nearby/index' };
+      return sharePayload(this.sheetItem());
     },
 
     /** The user's position, or the city centre with a notice: the page never stays blank. */
-    async locateThenLoad() {
+    async locateThenLoad(keepNotice = false) {
       this.setData({ status: 'loading' });
-      const located = await locate();
+      await this.useLocation(await locate(), keepNotice);
+    },
+
+    async useLocation(located: LocateResult, keepNotice = false) {
       const center = located.ok ? located.position : CITY_CENTER;
-      const notice: LocationNotice = located.ok ? '' : located.reason;
       if (located.ok) getApp<{ globalData: { lastPosition: LatLng | null } }>().globalData.lastPosition = center;
       stateOf(this).query = center;
-      this.setData({ center, notice, noticeText: NOTICE_TEXT[notice] });
+      const notice = located.ok ? { text: '', action: '' } : locationNotice(located.reason, '正在显示市中心附近');
+      if (keepNotice && located.ok) this.setData({ center });
+      else this.setData({ center, noticeText: notice.text, noticeAction: notice.action });
       await this.load();
     },
 
@@ -106,6 +134,7 @@ Component({
       }
       state.items = answer.data.items;
       const now = new Date();
+      this.openShared();
       const filtered = kind === 'store' && (category !== '' || openNow);
       this.setData({
         status: state.items.length ? 'ready' : 'empty',
@@ -113,6 +142,17 @@ Component({
         emptyText: emptyText(kind, RADIUS_M, filtered),
       });
       this.drawMarkers();
+    },
+
+    /** Opens the shared station's sheet once, or says it is gone and leaves the stations around. */
+    openShared() {
+      const state = stateOf(this);
+      const shared = state.shared;
+      if (!shared) return;
+      state.shared = null;
+      const item = state.items.find((i) => i.kind === shared.kind && i.id === shared.id);
+      if (item) this.setData({ sheet: placeSheet(item, new Date()) });
+      else this.setData({ noticeText: SHARED_NOTICE.missing, noticeAction: '' });
     },
 
     mapContext(): WechatMiniprogram.MapContext {
@@ -155,13 +195,25 @@ Component({
       this.load();
     },
 
-    /** Refused: open the settings and try again if allowed; failed: just try again. */
+    /** Asks again (the privacy sheet or WeChat's prompt); the settings only for a turned-off permission. */
     async onRetryLocate() {
-      if (this.data.notice === 'denied') {
-        const allowed = await reauthorizeLocation();
-        if (!allowed) return;
+      await this.useLocation(await enableLocation());
+    },
+
+    /** 扫码用车: the camera first; the unlock page opens with the code, or says what was wrong. */
+    async onScanTap() {
+      const scan = await scanBikeCode();
+      if (scan.ok) {
+        wx.navigateTo({ url: `${UNLOCK_PAGE}?code=${encodeURIComponent(scan.code)}` });
+        return;
       }
-      await this.locateThenLoad();
+      if (scan.reason === 'unreadable') wx.showToast({ title: '这不是单车的二维码，请扫描车身上的二维码', icon: 'none', duration: 2500 });
+      else if (scan.reason === 'failed') wx.navigateTo({ url: UNLOCK_PAGE }); // the unlock page scans and types codes itself
+    },
+
+    onBannerTap() {
+      const banner = this.data.banner;
+      if (banner) wx.navigateTo({ url: banner.url });
     },
 
     onRegionChange(e: { type?: string; detail?: { type?: string; causedBy?: string; centerLocation?: { latitude: number; longitude: number } } }) {

@@ -1,7 +1,7 @@
 /** What the nearby page shows, computed from `geo.nearby` items: rows, markers, sheet, texts. Pure. */
-import type { NearbyItem } from '../../shared/index';
+import { hoursLines, openStateWording } from '../../shared/index';
+import type { NearbyItem, Tone } from '../../shared/index';
 import { distanceLabel, radiusLabel } from '../../lib/distance-label';
-import { hoursLines, openStateLabel } from '../../lib/open-state-label';
 
 export type PlaceKind = NearbyItem['kind'];
 
@@ -19,9 +19,9 @@ export interface PlaceRow {
   kind: PlaceKind;
   title: string;
   distance: string;
-  /** Badge text and tone: 营业中 (open) / 已打烊 (closed) / 3 辆可用 (info). */
+  /** Badge text and tone (a `tag-<tone>` class): 营业中 (success) / 已打烊 (muted) / 3 辆可用 (info). */
   badge: string;
-  tone: 'open' | 'closed' | 'info';
+  tone: Tone;
   /** Second line: next opening change, or the station's / bike's detail. */
   note: string;
 }
@@ -30,8 +30,9 @@ export function placeRow(item: NearbyItem, now: Date): PlaceRow {
   const distance = distanceLabel(item.distance);
   switch (item.kind) {
     case 'store': {
-      const label = openStateLabel(item.open, item.nextChange, now);
-      return { id: item.id, kind: item.kind, title: item.name, distance, badge: label.state, tone: item.open ? 'open' : 'closed', note: label.next };
+      // The one wording of a store's state (shared/wording.ts): the store page reads the same.
+      const label = openStateWording(item.open, item.nextChange, now);
+      return { id: item.id, kind: item.kind, title: item.name, distance, badge: label.state, tone: label.tone, note: label.next };
     }
     case 'station':
       return {
@@ -40,11 +41,12 @@ export function placeRow(item: NearbyItem, now: Date): PlaceRow {
         title: item.name,
         distance,
         badge: `${item.bikesAvailable} 辆可用`,
-        tone: item.bikesAvailable > 0 ? 'info' : 'closed',
-        note: '停车点',
+        tone: item.bikesAvailable > 0 ? 'info' : 'muted',
+        note: '', // the name says 停车点 already
       };
     case 'bike':
-      return { id: item.id, kind: item.kind, title: `单车 ${item.code}`, distance, badge: '可骑行', tone: 'info', note: `编号 ${item.code}` };
+      // The code is in the title once; the note says what the rider can do with it.
+      return { id: item.id, kind: item.kind, title: `单车 ${item.code}`, distance, badge: '可骑行', tone: 'info', note: '到车旁扫码或点开锁骑行' };
   }
 }
 
@@ -93,7 +95,7 @@ export interface PlaceSheet {
   distance: string;
   address: string;
   state: string;
-  tone: 'open' | 'closed' | 'info';
+  tone: Tone;
   next: string;
   hours: string[];
   /** Main action: 预约 for stores, 扫码开锁 for bikes, none for stations. */
@@ -108,9 +110,9 @@ export function placeSheet(item: NearbyItem, now: Date): PlaceSheet {
     case 'store':
       return { ...base, address: item.address, next: row.note, hours: hoursLines(item.openingHours), action: 'book', actionLabel: '预约到店' };
     case 'station':
-      return { ...base, address: '', next: '请将单车停入停车点范围内', hours: [], action: '', actionLabel: '' };
+      return { ...base, address: '', next: '还车时请停入停车点范围内', hours: [], action: '', actionLabel: '' };
     case 'bike':
-      return { ...base, address: '', next: row.note, hours: [], action: 'unlock', actionLabel: '开锁骑行' };
+      return { ...base, address: '', next: '', hours: [], action: 'unlock', actionLabel: '开锁骑行' };
   }
 }
 
@@ -130,4 +132,65 @@ export function placeUrl(sheet: Pick<PlaceSheet, 'action' | 'id'>, code?: string
   if (sheet.action === 'book') return `/packageBooking/pages/store/index?id=${encodeURIComponent(sheet.id)}`;
   if (sheet.action === 'unlock') return `/packageRide/pages/unlock/index?code=${encodeURIComponent(code || sheet.id)}`;
   return '';
+}
+
+/** A place shared as a link to the nearby tab: `?kind=station&id=P01&lat=31.23&lng=121.47`. */
+export interface SharedPlace {
+  kind: 'station';
+  id: string;
+  at: { lat: number; lng: number };
+}
+
+const PLACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The place a shared link opens, `null` for a plain start (no `id`), `'malformed'` for a link
+ * whose id or position cannot be read (the page says so and shows what is around).
+ * @example sharedPlace({ kind: 'station', id: 'P01', lat: '31.23', lng: '121.47' }) // => { kind: 'station', id: 'P01', at: { lat: 31.23, lng: 121.47 } }
+ */
+export function sharedPlace(query: Record<string, string | undefined> | null | undefined): SharedPlace | null | 'malformed' {
+  if (!query || query.id === undefined) return null;
+  const lat = Number(query.lat);
+  const lng = Number(query.lng);
+  const id = decodeOnce(query.id);
+  if (query.kind !== 'station' || !PLACE_ID.test(id) || !(Math.abs(lat) <= 90) || !(Math.abs(lng) <= 180) || query.lat === '' || query.lng === '') {
+    return 'malformed';
+  }
+  return { kind: 'station', id, at: { lat, lng } };
+}
+
+function decodeOnce(s: string | undefined): string {
+  try {
+    return decodeURIComponent(s || '');
+  } catch {
+    return '';
+  }
+}
+
+/** What a shared link that could not be followed says; the page then shows the places around. */
+export const SHARED_NOTICE = {
+  malformed: '分享的链接无法识别，已为你显示附近的停车点',
+  missing: '分享的停车点已不存在，已为你显示附近的停车点',
+} as const;
+
+export interface SharePayload {
+  title: string;
+  path: string;
+  /** A 5:4 card; WeChat shows a screenshot of the page when it is left out. */
+  imageUrl?: string;
+}
+
+/**
+ * What the share button sends: a store shares its page, a station a link back to this tab opened
+ * on it; titles say what the card is. Anything else shares the map.
+ */
+export function sharePayload(item: NearbyItem | undefined): SharePayload {
+  if (item && item.kind === 'store') {
+    return { title: `门店 · ${item.name}`, path: `/packageBooking/pages/store/index?id=${encodeURIComponent(item.id)}`, imageUrl: '/images/share-store.png' };
+  }
+  if (item && item.kind === 'station') {
+    const path = `/pages/nearby/index?kind=station&id=${encodeURIComponent(item.id)}&lat=${item.lat.toFixed(6)}&lng=${item.lng.toFixed(6)}`;
+    return { title: `停车点 · ${item.name}`, path, imageUrl: '/images/share-station.png' };
+  }
+  return { title: '附近的门店、停车点和单车', path: '/pages/nearby/index' };
 }

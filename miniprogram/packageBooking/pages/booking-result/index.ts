@@ -1,31 +1,17 @@
-/** After a booking: where and when, the check-in code as a QR code, and the way to "My bookings". */
-import { slotText, type BookingView } from '../../../shared/index';
-
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
+/** After a booking: whether staff still have to confirm, where and when, the check-in code, and the way on. Logic in ./view.ts. */
+import { MY_BOOKINGS_PAGE, bookingOfQuery, resultView, type ResultView } from './view';
 
 Component({
   data: {
-    ok: false,
-    storeName: '',
-    when: '',
-    code: '',
+    result: null as ResultView | null,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      let booking: BookingView | null = null;
-      try {
-        booking = JSON.parse(decodeURIComponent(query.b || '')) as BookingView;
-      } catch {
-        booking = null;
-      }
-      if (!booking || !booking.code) return;
-      this.setData({ ok: true, storeName: booking.storeName || '', when: slotText(booking.start, booking.end, today()), code: booking.code });
+      const booking = bookingOfQuery(query && query.b);
+      this.setData({ result: booking ? resultView(booking, new Date()) : null });
     },
     onMineTap() {
-      wx.redirectTo({ url: '/packageBooking/pages/my-bookings/index' });
+      wx.redirectTo({ url: MY_BOOKINGS_PAGE });
     },
     onBackTap() {
       wx.navigateBack({ delta: 1 });

@@ -1,49 +1,16 @@
-/** "My bookings": upcoming first (with the check-in code as a QR code, and cancel), then past ones. */
-import { isActive, isUpcoming, slotText, type BookingView } from '../../../shared/index';
+/** "我的预约": upcoming first (with the check-in code and cancel), then past ones. Logic in ./view.ts. */
 import { cancelBooking, myBookings } from '../../../services/bookings';
+import { pageState } from '../../../lib/page-state';
+import { CANCELLED_MESSAGE, NEARBY_PAGE, bookingSections, cancelErrorText, codeShownAfter, type BookingRow } from './view';
 
-const STATUS_TEXT: Record<string, string> = {
-  pending: '待确认',
-  confirmed: '已确认',
-  checked_in: '已到店',
-  cancelled: '已取消',
-};
-
-interface Row {
-  id: string;
-  storeName: string;
-  when: string;
-  status: string;
-  statusText: string;
-  code: string;
-  active: boolean;
-  canCancel: boolean;
-}
-
-function localToday(now: Date): string {
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-}
-
-function rowOf(b: BookingView, now: Date): Row {
-  const active = isActive(b.status);
-  return {
-    id: b.id,
-    storeName: b.storeName || b.storeId,
-    when: slotText(b.start, b.end, localToday(now)),
-    status: b.status,
-    statusText: STATUS_TEXT[b.status] || b.status,
-    code: b.code,
-    active,
-    canCancel: active && Date.parse(b.start) > now.getTime(),
-  };
-}
+const stateOf = pageState(() => ({ shownOnce: false }));
 
 Component({
   data: {
     status: 'loading' as 'loading' | 'error' | 'empty' | 'ready',
     errorText: '',
-    upcoming: [] as Row[],
-    past: [] as Row[],
+    upcoming: [] as BookingRow[],
+    past: [] as BookingRow[],
     /** The booking whose code is shown. */
     codeOf: '',
     /** The booking whose cancel waits for a second tap. */
@@ -53,13 +20,13 @@ Component({
   },
   methods: {
     onLoad() {
-      (this as any).loaded = true;
       this.load();
     },
     onShow() {
       // Coming back from another page: the list may have changed.
-      if ((this as any).shownOnce) this.load();
-      (this as any).shownOnce = true;
+      const state = stateOf(this);
+      if (state.shownOnce) this.load();
+      state.shownOnce = true;
     },
     onPullDownRefresh() {
       this.load().then(() => wx.stopPullDownRefresh());
@@ -72,16 +39,12 @@ Component({
         this.setData({ status: 'error', errorText: res.error.message });
         return;
       }
-      const now = new Date();
-      const upcoming = res.data.bookings.filter((b) => isUpcoming(b, now)).map((b) => rowOf(b, now));
-      const past = res.data.bookings.filter((b) => !isUpcoming(b, now)).map((b) => rowOf(b, now));
-      const stillShown = upcoming.some((r) => r.id === this.data.codeOf && r.active);
-      const firstActive = upcoming.find((r) => r.active);
+      const { upcoming, past } = bookingSections(res.data.bookings, new Date());
       this.setData({
         status: upcoming.length + past.length === 0 ? 'empty' : 'ready',
         upcoming,
         past,
-        codeOf: stillShown ? this.data.codeOf : firstActive ? firstActive.id : '',
+        codeOf: codeShownAfter(upcoming, this.data.codeOf),
         confirmCancel: '',
       });
     },
@@ -104,18 +67,13 @@ Component({
       if (!id || this.data.cancelling) return;
       this.setData({ cancelling: id });
       const res = await cancelBooking(id);
-      this.setData({ cancelling: '', confirmCancel: '' });
-      if (res.ok) {
-        this.setData({ message: '已取消预约，名额已释放' });
-      } else {
-        const why: Record<string, string> = {
-          STARTED: '时段已开始，不能取消了',
-          CANCELLED: '这条预约已经取消过了',
-          ALREADY_CHECKED_IN: '已到店核销，不能取消',
-        };
-        this.setData({ message: why[res.error.reason || ''] || res.error.message });
-      }
+      this.setData({ cancelling: '', confirmCancel: '', message: res.ok ? CANCELLED_MESSAGE : cancelErrorText(res.error) });
       await this.load();
+    },
+
+    onStoreTap(e: WechatMiniprogram.TouchEvent) {
+      const id = String(e.currentTarget.dataset.store || '');
+      if (id) wx.navigateTo({ url: `/packageBooking/pages/store/index?id=${encodeURIComponent(id)}` });
     },
 
     onRetry() {
@@ -123,7 +81,7 @@ Component({
     },
 
     onBrowseTap() {
-      wx.switchTab({ url: '/pages/nearby/index' });
+      wx.switchTab({ url: NEARBY_PAGE });
     },
   },
 });

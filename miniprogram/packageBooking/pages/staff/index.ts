@@ -1,47 +1,20 @@
-/** The staff desk: pick a store, see the day's bookings, confirm them, scan a customer's code to check in. */
-import { addDays, clockOf, dayLabel, type AppError, type BookingView } from '../../../shared/index';
+/** The staff desk: pick a store, see the day's bookings, confirm them, check a customer in by scanning or typing the code. Logic in ./view.ts. */
 import { checkIn, confirmBooking, dayBookings, scanCode, staffStores } from '../../../services/bookings';
-
-const STATUS_TEXT: Record<string, string> = { pending: '待确认', confirmed: '已确认', checked_in: '已到店', cancelled: '已取消' };
-
-interface Row {
-  id: string;
-  time: string;
-  status: string;
-  statusText: string;
-  code: string;
-  canConfirm: boolean;
-}
-
-/** What a refused check-in tells the staff member at the counter. */
-export function checkInErrorText(error: AppError): string {
-  switch (error.reason) {
-    case 'WRONG_STORE':
-      return '这不是本店的预约，请让顾客确认门店';
-    case 'TOO_EARLY':
-      return '还没到核销时间：开始前 30 分钟起才能核销';
-    case 'TOO_LATE':
-      return '这个预约的时段已经结束，不能核销';
-    case 'ALREADY_CHECKED_IN':
-      return '这个核销码已经用过了';
-    case 'CANCELLED':
-      return '顾客已取消这个预约';
-    case 'NOT_STAFF':
-      return '你不是店员，不能核销';
-  }
-  if (error.code === 'NOT_FOUND') return '没有找到这个核销码对应的预约';
-  if (error.code === 'INVALID_ARGUMENT') return '这不是预约核销码';
-  return error.message || '核销失败，请重试';
-}
-
-const rowOf = (b: BookingView): Row => ({
-  id: b.id,
-  time: `${clockOf(b.start)}–${clockOf(b.end)}`,
-  status: b.status,
-  statusText: STATUS_TEXT[b.status] || b.status,
-  code: b.code,
-  canConfirm: b.status === 'pending',
-});
+import {
+  CODE_LENGTH_MAX,
+  CODE_PLACEHOLDER,
+  SCAN_FAILED,
+  checkInErrorText,
+  checkedIn,
+  codeComplete,
+  confirmErrorText,
+  confirmed,
+  dayBar,
+  deskRow,
+  typedCode,
+  type DeskResult,
+  type DeskRow,
+} from './view';
 
 Component({
   data: {
@@ -53,9 +26,14 @@ Component({
     date: '',
     dayText: '',
     listStatus: 'loading' as 'loading' | 'error' | 'empty' | 'ready',
-    rows: [] as Row[],
+    listError: '',
+    rows: [] as DeskRow[],
     busy: '',
-    result: null as null | { ok: boolean; text: string },
+    code: '',
+    codeReady: false,
+    codePlaceholder: CODE_PLACEHOLDER,
+    codeMax: CODE_LENGTH_MAX,
+    result: null as DeskResult | null,
   },
   methods: {
     onLoad() {
@@ -86,13 +64,13 @@ Component({
     },
 
     async loadDay(date: string): Promise<void> {
-      this.setData({ date, dayText: dayLabel(date, this.data.today), listStatus: 'loading' });
+      this.setData({ date, dayText: dayBar(date, this.data.today).dayText, listStatus: 'loading' });
       const res = await dayBookings(this.data.storeId, date);
       if (!res.ok) {
-        this.setData({ listStatus: 'error', errorText: res.error.message });
+        this.setData({ listStatus: 'error', listError: res.error.message });
         return;
       }
-      const rows = res.data.bookings.map(rowOf);
+      const rows = res.data.bookings.map(deskRow);
       this.setData({ rows, listStatus: rows.length === 0 ? 'empty' : 'ready' });
     },
 
@@ -102,10 +80,10 @@ Component({
     },
 
     onPrevDay() {
-      this.loadDay(addDays(this.data.date, -1));
+      this.loadDay(dayBar(this.data.date, this.data.today).prev);
     },
     onNextDay() {
-      this.loadDay(addDays(this.data.date, 1));
+      this.loadDay(dayBar(this.data.date, this.data.today).next);
     },
 
     async onConfirmTap(e: WechatMiniprogram.TouchEvent) {
@@ -113,7 +91,7 @@ Component({
       if (!id || this.data.busy) return;
       this.setData({ busy: id });
       const res = await confirmBooking(id);
-      this.setData({ busy: '', result: res.ok ? { ok: true, text: '已确认预约' } : { ok: false, text: res.error.reason === 'ALREADY_CONFIRMED' ? '这条预约已经确认过了' : res.error.message } });
+      this.setData({ busy: '', result: res.ok ? confirmed(res.data.booking) : { ok: false, text: confirmErrorText(res.error) } });
       await this.loadDay(this.data.date);
     },
 
@@ -121,19 +99,31 @@ Component({
       if (this.data.busy) return;
       const scanned = await scanCode();
       if (!scanned.ok) {
-        if (!scanned.cancelled) this.setData({ result: { ok: false, text: '扫码失败，请重试' } });
+        if (!scanned.cancelled) this.setData({ result: SCAN_FAILED });
         return;
       }
-      this.setData({ busy: 'scan' });
-      const res = await checkIn(scanned.text);
-      this.setData({ busy: '' });
-      if (res.ok) {
-        const b = res.data.booking;
-        this.setData({ result: { ok: true, text: `核销成功：${clockOf(b.start)}–${clockOf(b.end)} 的预约` } });
-        await this.loadDay(this.data.date);
-      } else {
-        this.setData({ result: { ok: false, text: checkInErrorText(res.error) } });
-      }
+      await this.checkInCode(scanned.text);
+    },
+
+    onCodeInput(e: WechatMiniprogram.Input) {
+      const code = typedCode(e.detail.value);
+      this.setData({ code, codeReady: codeComplete(code) });
+      return code;
+    },
+
+    async onCodeSubmit() {
+      if (!this.data.codeReady || this.data.busy) return;
+      const ok = await this.checkInCode(this.data.code);
+      if (ok) this.setData({ code: '', codeReady: false });
+    },
+
+    /** Checks a code in, scanned or typed; true when it was. */
+    async checkInCode(code: string): Promise<boolean> {
+      this.setData({ busy: 'code' });
+      const res = await checkIn(code);
+      this.setData({ busy: '', result: res.ok ? checkedIn(res.data.booking) : { ok: false, text: checkInErrorText(res.error) } });
+      if (res.ok) await this.loadDay(this.data.date);
+      return res.ok;
     },
 
     onRetry() {

@@ -1,168 +1,206 @@
-/** Store detail: address, hours, open now, route, share, and a 7-day slot picker that books with a tap. */
-import { CATEGORIES, clockOf, dayLabel, hoursLines, type AppError, type SlotView, type StoreView } from '../../../shared/index';
-import { createBooking, newRequestId, slots } from '../../../services/bookings';
+/**
+ * Store detail: the store, its hours and open state, route and share, and a 7-day slot picker that
+ * opens at the first bookable slot and books after a confirmation. Logic in ./view.ts.
+ */
+import type { SlotsResult } from '../../../shared/index';
+import { createBooking, myBookings, newRequestId, slots } from '../../../services/bookings';
 import { openRoute } from '../../../services/location';
+import { pageState } from '../../../lib/page-state';
+import {
+  NEARBY_PAGE,
+  bookingErrorText,
+  RESULT_PAGE,
+  confirmation,
+  dayChips,
+  hasOpenSlot,
+  loadFailure,
+  mineAt,
+  phoneDate,
+  slotGrid,
+  storeCard,
+  storeIdOf,
+  storeShare,
+  type Confirmation,
+  type DayChip,
+  type LoadFailure,
+  type SlotGrid,
+  type StoreCard,
+} from './view';
 
-interface SlotRow {
-  start: string;
-  time: string;
-  remaining: number;
-  state: 'open' | 'full' | 'closed';
-  note: string;
-}
+const stateOf = pageState(() => ({
+  storeId: '',
+  answer: null as SlotsResult | null,
+  mine: new Set<number>(),
+  /** The slot being booked and its idempotency key: a retry of the same confirmation reuses it. */
+  lastTap: null as null | { start: string; requestId: string },
+  /** Answers to an older day request are dropped. */
+  seq: 0,
+}));
 
-/** Today's date on the phone: a first guess, replaced by the store's own today from the answer. */
-function phoneToday(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-function openText(store: StoreView, today: string): string {
-  if (!store.nextChange) return store.open ? '营业中 · 全天' : '暂停营业';
-  const when = `${dayLabel(store.nextChange.slice(0, 10), today)} ${clockOf(store.nextChange)}`.replace(/^今天 /, '');
-  return store.open ? `营业中 · ${when} 打烊` : `休息中 · ${when} 开门`;
-}
-
-function slotRow(s: SlotView): SlotRow {
-  const state = !s.bookable ? 'closed' : s.remaining === 0 ? 'full' : 'open';
-  const note = state === 'closed' ? '不可约' : state === 'full' ? '已约满' : `余 ${s.remaining}`;
-  return { start: s.start, time: `${clockOf(s.start)}–${clockOf(s.end)}`, remaining: s.remaining, state, note };
-}
-
-/** What a refused booking tells the customer. */
-export function bookingErrorText(error: AppError): string {
-  switch (error.reason) {
-    case 'SLOT_FULL':
-      return '这个时段刚刚约满了，请换一个时段';
-    case 'TOO_MANY_BOOKINGS':
-      return '你已有 5 个待到店的预约，请先完成或取消后再约';
-    case 'ALREADY_BOOKED':
-      return '你已经预约了这个时段';
-    case 'SLOT_STARTED':
-      return '这个时段已经开始，不能再预约';
-    case 'TOO_FAR_AHEAD':
-      return '只能预约今天起 7 天内的时段';
-    case 'OUTSIDE_HOURS':
-      return '这个时段不在营业时间内';
-  }
-  if (error.code === 'ALREADY_EXISTS') return '你已经预约了这个时段';
-  if (error.code === 'NOT_FOUND') return '找不到这家门店';
-  if (error.code === 'UNAUTHENTICATED') return '请先登录后再预约';
-  return error.message || '预约失败，请重试';
-}
+const EMPTY_GRID: SlotGrid = { rows: [], foldedPast: 0, foldText: '', firstOpen: '', emptyText: '' };
 
 Component({
   data: {
-    status: 'loading' as 'loading' | 'error' | 'ready',
-    errorText: '',
-    store: null as null | { name: string; address: string; category: string; open: boolean; openText: string; hours: string[] },
-    days: [] as Array<{ date: string; label: string }>,
+    status: 'loading' as 'loading' | 'failed' | 'ready',
+    failure: null as LoadFailure | null,
+    store: null as StoreCard | null,
+    days: [] as DayChip[],
     date: '',
-    slotsStatus: 'loading' as 'loading' | 'error' | 'ready' | 'empty',
-    slots: [] as SlotRow[],
-    booking: '',
+    slotsStatus: 'loading' as 'loading' | 'error' | 'ready',
+    grid: EMPTY_GRID,
+    showPast: false,
+    confirm: null as Confirmation | null,
+    booking: false,
     bookError: '',
     canRetry: false,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      const self = this as any;
-      self.storeId = decodeURIComponent(query.id || '');
-      self.place = null;
-      self.lastTap = null;
-      if (!self.storeId) {
-        this.setData({ status: 'error', errorText: '没有指定门店' });
+      const state = stateOf(this);
+      state.storeId = storeIdOf(query);
+      if (!state.storeId) {
+        this.setData({ status: 'failed', failure: loadFailure(null) });
         return;
       }
-      this.load(phoneToday());
+      this.start();
     },
 
-    async load(date: string): Promise<void> {
-      const self = this as any;
-      this.setData({ date, slotsStatus: 'loading' });
-      const res = await slots(self.storeId, date);
-      if (!res.ok) {
-        if (this.data.status !== 'ready') this.setData({ status: 'error', errorText: res.error.code === 'NOT_FOUND' ? '找不到这家门店' : res.error.message });
-        else this.setData({ slotsStatus: 'error' });
+    /** First load: the store's today (not the phone's), then on to the first day with a slot to book. */
+    async start(): Promise<void> {
+      const state = stateOf(this);
+      this.setData({ status: 'loading', failure: null });
+      const [first, mine] = await Promise.all([slots(state.storeId, phoneDate(new Date())), myBookings()]);
+      state.mine = mine.ok ? mineAt(mine.data.bookings, state.storeId) : new Set();
+      let answer = first;
+      if (answer.ok && !answer.data.days.includes(answer.data.date)) answer = await slots(state.storeId, answer.data.days[0]);
+      if (!answer.ok) {
+        this.setData({ status: 'failed', failure: loadFailure(answer.error) });
         return;
       }
-      const { store, days } = res.data;
-      // The phone's today may not be the store's: start from the store's own today.
-      if (this.data.status !== 'ready' && !days.includes(date)) return this.load(days[0]);
-      self.place = store;
-      const today = days[0];
-      const rows = res.data.slots.map(slotRow);
+      const days = answer.data.days;
+      for (let i = days.indexOf(answer.data.date) + 1; i < days.length && !hasOpenSlot(answer.data.slots, new Date()); i++) {
+        const next = await slots(state.storeId, days[i]);
+        if (!next.ok) break;
+        answer = next;
+      }
+      this.show(answer.data);
+    },
+
+    show(answer: SlotsResult) {
+      const state = stateOf(this);
+      state.answer = answer;
+      const now = new Date();
       this.setData({
         status: 'ready',
-        store: {
-          name: store.name,
-          address: store.address,
-          category: CATEGORIES[store.category] || store.category,
-          open: store.open,
-          openText: openText(store, today),
-          hours: hoursLines(store.openingHours),
-        },
-        days: days.map((d) => ({ date: d, label: dayLabel(d, today) })),
-        date,
-        slots: rows,
-        slotsStatus: rows.length === 0 ? 'empty' : 'ready',
+        store: storeCard(answer.store, now),
+        days: dayChips(answer.days),
+        date: answer.date,
+        slotsStatus: 'ready',
+        grid: slotGrid(answer.slots, now, state.mine, this.data.showPast),
       });
+    },
+
+    async loadDay(date: string): Promise<void> {
+      const state = stateOf(this);
+      const seq = ++state.seq;
+      this.setData({ date, slotsStatus: 'loading', showPast: false });
+      const answer = await slots(state.storeId, date);
+      if (seq !== state.seq) return;
+      if (answer.ok) this.show(answer.data);
+      else this.setData({ slotsStatus: 'error' });
+    },
+
+    async refreshMine(): Promise<void> {
+      const state = stateOf(this);
+      const mine = await myBookings();
+      if (mine.ok) state.mine = mineAt(mine.data.bookings, state.storeId);
     },
 
     onDayTap(e: WechatMiniprogram.TouchEvent) {
       const date = String(e.currentTarget.dataset.date || '');
       if (date && date !== this.data.date) {
         this.setData({ bookError: '', canRetry: false });
-        this.load(date);
+        this.loadDay(date);
       }
+    },
+
+    onFoldTap() {
+      const answer = stateOf(this).answer;
+      const showPast = !this.data.showPast;
+      this.setData({ showPast });
+      if (answer) this.setData({ grid: slotGrid(answer.slots, new Date(), stateOf(this).mine, showPast) });
     },
 
     onSlotTap(e: WechatMiniprogram.TouchEvent) {
+      const state = stateOf(this);
       const start = String(e.currentTarget.dataset.start || '');
-      const row = this.data.slots.find((s) => s.start === start);
-      if (!row || row.state !== 'open' || this.data.booking) return;
-      // One requestId per tap: a retry of this tap reuses it, so it can never book twice.
-      (this as any).lastTap = { start, requestId: newRequestId() };
-      this.book();
+      const row = this.data.grid.rows.find((r) => r.start === start);
+      if (!row || !state.answer || this.data.booking) return;
+      if (row.state === 'mine') {
+        wx.navigateTo({ url: '/packageBooking/pages/my-bookings/index' });
+        return;
+      }
+      if (row.state !== 'open') return;
+      // One requestId per confirmed choice: a retry of it can never book twice.
+      state.lastTap = { start, requestId: newRequestId() };
+      this.setData({ confirm: confirmation(state.answer, row), bookError: '', canRetry: false });
+    },
+
+    onConfirmCancel() {
+      if (this.data.booking) return;
+      stateOf(this).lastTap = null;
+      this.setData({ confirm: null });
+    },
+
+    onConfirmBook() {
+      if (stateOf(this).lastTap) this.book();
     },
 
     onRetryBook() {
-      if ((this as any).lastTap) this.book();
+      if (stateOf(this).lastTap) this.book();
     },
 
-    async book() {
-      const self = this as any;
-      const { start, requestId } = self.lastTap as { start: string; requestId: string };
-      this.setData({ booking: start, bookError: '', canRetry: false });
-      const res = await createBooking(self.storeId, start, requestId);
-      this.setData({ booking: '' });
+    async book(): Promise<void> {
+      const state = stateOf(this);
+      const tap = state.lastTap;
+      if (!tap || this.data.booking) return;
+      this.setData({ booking: true, bookError: '', canRetry: false });
+      const res = await createBooking(state.storeId, tap.start, tap.requestId);
+      this.setData({ booking: false, confirm: null });
       if (res.ok) {
-        self.lastTap = null;
-        const b = encodeURIComponent(JSON.stringify(res.data.booking));
-        wx.navigateTo({ url: `/packageBooking/pages/booking-result/index?b=${b}` });
-        this.load(this.data.date);
+        state.lastTap = null;
+        const booking = { ...res.data.booking, storeName: res.data.booking.storeName || (state.answer ? state.answer.store.name : '') };
+        wx.navigateTo({ url: `${RESULT_PAGE}?b=${encodeURIComponent(JSON.stringify(booking))}` });
+        await this.refreshMine();
+        await this.loadDay(this.data.date);
         return;
       }
-      // Only a transport failure is worth the same tap again; anything else is an answer.
+      // Only a transport failure is worth the same booking again; anything else is an answer.
       const retry = res.error.code === 'INTERNAL';
       this.setData({ bookError: bookingErrorText(res.error), canRetry: retry });
-      if (!retry) self.lastTap = null;
-      if (res.error.reason === 'SLOT_FULL') this.load(this.data.date);
+      if (!retry) state.lastTap = null;
+      if (res.error.reason === 'SLOT_FULL' || res.error.reason === 'ALREADY_BOOKED') {
+        await this.refreshMine();
+        await this.loadDay(this.data.date);
+      }
     },
 
     onRouteTap() {
-      const place = (this as any).place as StoreView | null;
-      if (place) openRoute({ lat: place.lat, lng: place.lng, name: place.name, address: place.address });
+      const answer = stateOf(this).answer;
+      if (answer) openRoute({ lat: answer.store.lat, lng: answer.store.lng, name: answer.store.name, address: answer.store.address });
+    },
+
+    onNearbyTap() {
+      wx.switchTab({ url: NEARBY_PAGE });
     },
 
     onRetry() {
-      this.setData({ status: 'loading' });
-      this.load(this.data.date || phoneToday());
+      this.start();
     },
 
     onShareAppMessage() {
-      const self = this as any;
-      return { title: self.place ? `${self.place.name} · 在线预约` : '门店预约', path: `/packageBooking/pages/store/index?id=${encodeURIComponent(self.storeId)}` };
+      const state = stateOf(this);
+      return storeShare(state.storeId, state.answer ? state.answer.store.name : null);
     },
   },
 });

@@ -2,43 +2,14 @@
  * Ride summary: duration, fee (surcharge shown apart) and a "pay" link to the ride bill. Opened by
  * the riding page with the ended ride in the query (no extra request).
  */
-import { yuan } from '../../../shared/index';
-import { BILL_PAGE, durationLabel } from '../../lib/ride-view';
-
-const text = (s: string | undefined) => {
-  try {
-    return decodeURIComponent(s || '');
-  } catch {
-    return s || '';
-  }
-};
-const int = (s: string | undefined) => {
-  const n = Number(s);
-  return Number.isFinite(n) && n >= 0 ? Math.floor(n) : 0;
-};
+import { BILL_PAGE } from '../../lib/ride-view';
+import { summaryView } from './view';
 
 Component({
-  data: {
-    bikeCode: '',
-    durationText: '',
-    feeText: '',
-    surchargeText: '',
-    free: false,
-    billId: '',
-  },
+  data: summaryView({}),
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      const q = query || {};
-      const feeFen = int(q.feeFen);
-      const surchargeFen = int(q.surchargeFen);
-      this.setData({
-        bikeCode: text(q.bikeCode),
-        durationText: durationLabel(int(q.durationSec)),
-        feeText: yuan(feeFen),
-        surchargeText: surchargeFen > 0 ? yuan(surchargeFen) : '',
-        free: feeFen === 0,
-        billId: text(q.billId),
-      });
+      this.setData(summaryView(query));
     },
 
     onPay() {

@@ -1,62 +1,39 @@
 /**
  * Riding: a live clock and fee estimate, the map with the parking zones around and the nearest
- * station, and the end button. Outside every zone it offers a route to the nearest zone or ending
- * here with the parking surcharge.
+ * station, and the end button. Without a position it shows the clock and fee, says why there is
+ * no map and offers to turn the location on. Outside every zone a sheet offers a route to the
+ * nearest zone, ending here with the parking surcharge, or riding on.
  */
-import { DEFAULT_TARIFF, distanceM, rideFeeFen, yuan } from '../../../shared/index';
-import type { ActiveRide, LatLng, NearbyItem, Tariff } from '../../../shared/index';
+import { DEFAULT_TARIFF, refusalText, rideFeeFen, yuan } from '../../../shared/index';
+import type { ActiveRide, LatLng, Tariff } from '../../../shared/index';
 import { nearby } from '../../../services/api';
-import { locate, openRoute } from '../../../services/location';
+import { enableLocation, locate, openRoute } from '../../../services/location';
+import type { LocateResult } from '../../../services/location';
 import { currentRide, endRide, tariff as fetchTariff } from '../../../services/rides';
-import { distanceLabel } from '../../../lib/distance-label';
-import { clockLabel, SUMMARY_PAGE } from '../../lib/ride-view';
+import { locationNotice } from '../../../lib/location-notice';
+import { pageState } from '../../../lib/page-state';
+import { clockLabel } from '../../lib/ride-view';
+import { stationsOf, summaryUrl, zoneView } from './view';
+import type { Station, StationMarker, ZonePolygon } from './view';
 
 type State = 'loading' | 'none' | 'riding' | 'error';
-type Station = Extract<NearbyItem, { kind: 'station' }>;
 
-/** Per page instance, outside `data`: the ride, the tariff, the timer, the last position, the nearest station. */
-interface Live {
-  ride: ActiveRide | null;
-  tariff: Tariff;
-  timer: ReturnType<typeof setInterval> | null;
-  position: LatLng | null;
-  nearest: Station | null;
-}
-const lives = new WeakMap<object, Live>();
-
-/** `<map polygons>` and `<map markers>` items (the typings declare no type for them). */
-interface ZonePolygon {
-  points: { latitude: number; longitude: number }[];
-  strokeWidth: number;
-  strokeColor: string;
-  fillColor: string;
-  zIndex: number;
-}
-interface StationMarker {
-  id: number;
-  latitude: number;
-  longitude: number;
-  title: string;
-  width: number;
-  height: number;
-  iconPath: string;
-}
 const ZONE_SEARCH_M = 2000;
 
-function liveOf(page: object): Live {
-  let live = lives.get(page);
-  if (!live) {
-    live = { ride: null, tariff: DEFAULT_TARIFF, timer: null, position: null, nearest: null };
-    lives.set(page, live);
-  }
-  return live;
-}
+/** Per page instance, outside `data`: the ride, the tariff, the timer, the last position, the nearest station. */
+const stateOf = pageState(() => ({
+  ride: null as ActiveRide | null,
+  tariff: DEFAULT_TARIFF as Tariff,
+  timer: null as ReturnType<typeof setInterval> | null,
+  position: null as LatLng | null,
+  nearest: null as Station | null,
+}));
 
 function stopClock(page: object): void {
-  const live = lives.get(page);
-  if (live && live.timer !== null) {
-    clearInterval(live.timer);
-    live.timer = null;
+  const state = stateOf(page);
+  if (state.timer !== null) {
+    clearInterval(state.timer);
+    state.timer = null;
   }
 }
 
@@ -66,13 +43,19 @@ Component({
     bikeCode: '',
     elapsedText: '00:00',
     feeText: yuan(0),
+    /** The map shows only around a real position: never at 0,0. */
+    located: false,
     latitude: 0,
     longitude: 0,
     polygons: [] as ZonePolygon[],
     markers: [] as StationMarker[],
     nearestText: '',
+    hasNearest: false,
+    locationText: '',
+    locationAction: '',
     ending: false,
     outside: false,
+    outsideText: '',
     surchargeText: '',
     errorText: '',
   },
@@ -91,56 +74,55 @@ Component({
 
     async load() {
       this.setData({ state: 'loading', errorText: '' });
-      const live = liveOf(this);
+      const state = stateOf(this);
       const [current, tariff] = await Promise.all([currentRide(), fetchTariff()]);
       if (!current.ok) {
-        this.setData({ state: 'error', errorText: current.error.message });
+        this.setData({ state: 'error', errorText: refusalText(current.error, { subject: 'ride' }) });
         return;
       }
       if (!current.data.ride) {
         this.setData({ state: 'none' });
         return;
       }
-      live.ride = current.data.ride;
-      if (tariff.ok) live.tariff = tariff.data.tariff;
-      this.setData({ state: 'riding', bikeCode: live.ride.bikeCode, surchargeText: yuan(live.tariff.parkingSurchargeFen) });
+      state.ride = current.data.ride;
+      if (tariff.ok) state.tariff = tariff.data.tariff;
+      this.setData({ state: 'riding', bikeCode: state.ride.bikeCode, surchargeText: yuan(state.tariff.parkingSurchargeFen) });
       this.tick();
       stopClock(this);
-      live.timer = setInterval(() => this.tick(), 1000);
-      const here = await locate();
-      if (here.ok) await this.showZones(here.position);
+      state.timer = setInterval(() => this.tick(), 1000);
+      await this.useLocation(await locate());
     },
 
     tick() {
-      const live = liveOf(this);
-      if (!live.ride) return;
-      const sec = Math.max(0, Math.floor((Date.now() - Date.parse(live.ride.startAt)) / 1000));
-      this.setData({ elapsedText: clockLabel(sec), feeText: yuan(rideFeeFen(sec, live.tariff)) });
+      const state = stateOf(this);
+      if (!state.ride) return;
+      const sec = Math.max(0, Math.floor((Date.now() - Date.parse(state.ride.startAt)) / 1000));
+      this.setData({ elapsedText: clockLabel(sec), feeText: yuan(rideFeeFen(sec, state.tariff)) });
+    },
+
+    /** A position shows the zones around; none says why and keeps the button to turn it on. */
+    async useLocation(here: LocateResult) {
+      if (here.ok) {
+        this.setData({ locationText: '', locationAction: '' });
+        await this.showZones(here.position);
+        return;
+      }
+      const notice = locationNotice(here.reason, '地图和最近停车点暂不可用，还车时需要确认你的位置');
+      this.setData({ locationText: notice.text, locationAction: notice.action });
+    },
+
+    async onEnableLocation() {
+      await this.useLocation(await enableLocation());
     },
 
     /** The zones around as map polygons, and the nearest station marked. */
     async showZones(position: LatLng) {
-      const live = liveOf(this);
-      live.position = position;
+      const state = stateOf(this);
+      state.position = position;
       const res = await nearby({ kind: 'station', lat: position.lat, lng: position.lng, radius: ZONE_SEARCH_M, limit: 20 });
-      const stations = res.ok ? (res.data.items.filter((i) => i.kind === 'station') as Station[]) : [];
-      live.nearest = stations.length > 0 ? stations[0] : null;
-      const nearest = live.nearest;
-      this.setData({
-        latitude: position.lat,
-        longitude: position.lng,
-        polygons: stations.map((s) => ({
-          points: s.zone.coordinates[0].map(([lng, lat]) => ({ latitude: lat, longitude: lng })),
-          strokeWidth: 2,
-          strokeColor: s === nearest ? '#1a73e8' : '#1a73e888',
-          fillColor: s === nearest ? '#1a73e833' : '#1a73e818',
-          zIndex: 1,
-        })),
-        markers: nearest
-          ? [{ id: 1, latitude: nearest.lat, longitude: nearest.lng, title: nearest.name, width: 28, height: 28, iconPath: '/images/marker-station.png' }]
-          : [],
-        nearestText: nearest ? `${nearest.name} · ${distanceLabel(distanceM(position, nearest))}` : '附近 2 公里内没有停车点',
-      });
+      const stations = res.ok ? stationsOf(res.data.items) : [];
+      state.nearest = stations.length > 0 ? stations[0] : null;
+      this.setData({ located: true, hasNearest: state.nearest !== null, latitude: position.lat, longitude: position.lng, ...zoneView(stations, position, ZONE_SEARCH_M) });
     },
 
     async onEnd() {
@@ -152,45 +134,38 @@ Component({
     },
 
     async finish(acceptSurcharge: boolean) {
-      const live = liveOf(this);
-      if (!live.ride || this.data.ending) return;
+      const state = stateOf(this);
+      if (!state.ride || this.data.ending) return;
       this.setData({ ending: true, errorText: '' });
       const here = await locate();
       if (!here.ok) {
-        this.setData({ ending: false, errorText: '还车需要你的位置：请允许定位后重试' });
+        const notice = locationNotice(here.reason, '还车需要确认你在停车区内');
+        this.setData({ ending: false, outside: false, locationText: notice.text, locationAction: notice.action });
         return;
       }
-      const res = await endRide(live.ride.id, here.position, acceptSurcharge);
+      const res = await endRide(state.ride.id, here.position, acceptSurcharge);
       if (res.ok) {
         stopClock(this);
-        const r = res.data.ride;
-        const query = [
-          `rideId=${encodeURIComponent(r.id)}`,
-          `bikeCode=${encodeURIComponent(r.bikeCode)}`,
-          `durationSec=${r.durationSec}`,
-          `feeFen=${r.feeFen}`,
-          `surchargeFen=${r.surchargeFen}`,
-          `billId=${encodeURIComponent(r.billId ?? '')}`,
-        ].join('&');
         this.setData({ ending: false, outside: false });
-        wx.redirectTo({ url: `${SUMMARY_PAGE}?${query}` });
+        wx.redirectTo({ url: summaryUrl(res.data.ride) });
         return;
       }
       if (res.error.reason === 'OUTSIDE_PARKING_ZONE') {
-        this.setData({ ending: false, outside: true });
+        const outsideText = refusalText(res.error, { surchargeFen: state.tariff.parkingSurchargeFen });
+        this.setData({ ending: false, outside: true, outsideText, locationText: '', locationAction: '' });
         await this.showZones(here.position);
         return;
       }
       if (res.error.reason === 'RIDE_NOT_ACTIVE' || res.error.code === 'NOT_FOUND') {
         stopClock(this);
-        this.setData({ ending: false, state: 'none' });
+        this.setData({ ending: false, outside: false, state: 'none' });
         return;
       }
-      this.setData({ ending: false, errorText: res.error.message });
+      this.setData({ ending: false, outside: false, errorText: refusalText(res.error, { subject: 'ride' }) });
     },
 
     onRouteToZone() {
-      const nearest = liveOf(this).nearest;
+      const nearest = stateOf(this).nearest;
       if (nearest) openRoute({ lat: nearest.lat, lng: nearest.lng, name: nearest.name });
     },
 
@@ -201,5 +176,11 @@ Component({
     onScan() {
       wx.redirectTo({ url: '/packageRide/pages/unlock/index' });
     },
+
+    onHome() {
+      wx.switchTab({ url: '/pages/nearby/index' });
+    },
+
+    noop() {},
   },
 });

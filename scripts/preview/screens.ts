@@ -1,0 +1,217 @@
+/**
+ * The states the preview shows, page by page, with the demo data they need made through the real
+ * local host first (bookings, a ride). Pages of app.json not named here are shown in their
+ * default state, so a new page is previewed without touching this file.
+ */
+import type { Device } from './local-wx';
+import type { RenderedPage } from './render';
+
+export interface ScreenContext {
+  device: Device;
+  /** Calls a function of the local host directly, as `openid`: to prepare demo data. */
+  call<T>(fn: string, event: Record<string, unknown>, openid: string): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string; reason?: string } }>;
+  /** Who the mini program calls as from now on. */
+  actAs(openid: string): void;
+  /** Lets requests and setData settle. */
+  idle(): Promise<void>;
+}
+
+export interface Screen {
+  page: string;
+  /** File-name part and caption of the state: "confirm", "missing-store", … */
+  state: string;
+  openid?: string;
+  /** Prepares data and returns the page's query. */
+  setup?(ctx: ScreenContext): Promise<Record<string, string> | void>;
+  /** Taps and types after the page loaded. */
+  act?(page: RenderedPage, ctx: ScreenContext): Promise<void>;
+}
+
+export const DEMO_USER = 'local-user';
+export const DEMO_STAFF = 'local-staff';
+/** A store the demo staff member works at (scripts/demo-city.ts). */
+export const STAFF_STORE = 'S001';
+
+interface SlotsAnswer {
+  days: string[];
+  slots: Array<{ start: string; bookable: boolean; remaining: number }>;
+}
+
+/** The first bookable start of a store in its 7 days, or null. */
+export async function firstBookable(ctx: ScreenContext, storeId: string, openid: string, skip = 0): Promise<string | null> {
+  const days = await todayDays(ctx, storeId, openid);
+  let seen = 0;
+  for (const date of days) {
+    const answer = await ctx.call<SlotsAnswer>('bookings', { action: 'slots', storeId, date }, openid);
+    if (!answer.ok) continue;
+    for (const s of answer.data.slots) {
+      if (s.bookable && s.remaining > 0 && seen++ >= skip) return s.start;
+    }
+  }
+  return null;
+}
+
+/** The store's 7 bookable days (its today may differ from UTC's by a day). */
+async function todayDays(ctx: ScreenContext, storeId: string, openid: string): Promise<string[]> {
+  const today = new Date().toISOString().slice(0, 10);
+  for (const date of [today, shift(today, -1), shift(today, 1)]) {
+    const answer = await ctx.call<SlotsAnswer>('bookings', { action: 'slots', storeId, date }, openid);
+    if (answer.ok) return answer.data.days;
+  }
+  return [];
+}
+
+const shift = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** Books the `skip`-th bookable slot of a store for `openid`; returns the booking. */
+export async function bookDemo(ctx: ScreenContext, storeId: string, openid: string, skip = 0): Promise<Record<string, unknown> | null> {
+  const start = await firstBookable(ctx, storeId, openid, skip);
+  if (!start) return null;
+  const made = await ctx.call<{ booking: Record<string, unknown> }>('bookings', { action: 'create', storeId, start }, openid);
+  return made.ok ? made.data.booking : null;
+}
+
+const tapFirst = async (page: RenderedPage, ctx: ScreenContext, selector: string) => {
+  const node = page.querySelector(selector);
+  if (node) node.dispatchEvent('tap');
+  await ctx.idle();
+};
+
+export const SCREENS: Screen[] = [
+  { page: 'pages/nearby/index', state: 'stores' },
+  {
+    page: 'pages/nearby/index',
+    state: 'no-location',
+    setup: async (ctx) => {
+      ctx.device.position = null;
+    },
+  },
+  { page: 'pages/me/index', state: 'user' },
+  { page: 'pages/me/index', state: 'staff', openid: DEMO_STAFF },
+
+  { page: 'packageBooking/pages/store/index', state: 'slots', setup: async () => ({ id: STAFF_STORE }) },
+  {
+    page: 'packageBooking/pages/store/index',
+    state: 'confirm',
+    setup: async () => ({ id: STAFF_STORE }),
+    act: (page, ctx) => tapFirst(page, ctx, '.slot-open'),
+  },
+  {
+    page: 'packageBooking/pages/store/index',
+    state: 'own-booking',
+    setup: async (ctx) => {
+      await bookDemo(ctx, 'S008', DEMO_USER);
+      return { id: 'S008' };
+    },
+  },
+  { page: 'packageBooking/pages/store/index', state: 'missing-store', setup: async () => ({ id: 'S-GONE' }) },
+  {
+    page: 'packageBooking/pages/booking-result/index',
+    state: 'pending',
+    setup: async (ctx) => {
+      const booking = await bookDemo(ctx, STAFF_STORE, DEMO_USER, 1);
+      const query: Record<string, string> = booking ? { b: encodeURIComponent(JSON.stringify({ ...booking, storeName: '示例门店' })) } : {};
+      return query;
+    },
+  },
+  { page: 'packageBooking/pages/my-bookings/index', state: 'bookings' },
+  { page: 'packageBooking/pages/my-bookings/index', state: 'empty', openid: 'local-newcomer' },
+  {
+    page: 'packageBooking/pages/staff/index',
+    state: 'desk',
+    openid: DEMO_STAFF,
+    setup: async (ctx) => {
+      await bookDemo(ctx, STAFF_STORE, DEMO_USER);
+      await bookDemo(ctx, STAFF_STORE, 'local-guest');
+    },
+  },
+  {
+    page: 'packageBooking/pages/staff/index',
+    state: 'typed-code',
+    openid: DEMO_STAFF,
+    setup: async (ctx) => {
+      const booking = await bookDemo(ctx, STAFF_STORE, 'local-guest-2');
+      ctx.device.storage.set('preview:code', booking ? String(booking.code) : 'ABCD2345');
+    },
+    act: async (page, ctx) => {
+      page.querySelector('.code-input')?.dispatchEvent('input', { detail: { value: String(ctx.device.storage.get('preview:code')).toLowerCase() } });
+      await ctx.idle();
+      await tapFirst(page, ctx, '.code-submit');
+    },
+  },
+  { page: 'packageBooking/pages/staff/index', state: 'not-staff' },
+
+  { page: 'packageRide/pages/unlock/index', state: 'bad-sticker', setup: async () => ({ q: encodeURIComponent('https://example.com/not-a-bike') }) },
+  { page: 'packageRide/pages/ride-summary/index', state: 'paid-ride', setup: async () => ({ bikeCode: 'B0001', durationSec: '1260', feeFen: '300', surchargeFen: '0', billId: 'demo-bill' }) },
+
+  // The commuter's screens, in ride order: they share the demo user's one ride.
+  { page: 'pages/nearby/index', state: 'privacy-sheet', act: (page, ctx) => showPrivacySheet(page, ctx) },
+  { page: 'pages/nearby/index', state: 'shared-station', setup: async (ctx) => sharedStationQuery(ctx) },
+  { page: 'pages/nearby/index', state: 'shared-station-gone', setup: async () => ({ kind: 'station', id: 'P-GONE', lat: '31.2304', lng: '121.4737' }) },
+  { page: 'packageRide/pages/unlock/index', state: 'scan-or-type' },
+  {
+    page: 'packageRide/pages/unlock/index',
+    state: 'bike',
+    setup: async (ctx) => {
+      const bike = await demoBike(ctx);
+      if (!bike) return;
+      ctx.device.position = { lat: bike.lat + 0.0002, lng: bike.lng };
+      return { q: encodeURIComponent(`https://nearby.example.com/b/${bike.code}`), scancode_time: '1764032400' };
+    },
+  },
+  { page: 'packageRide/pages/unlock/index', state: 'privacy-sheet', setup: async () => ({ code: 'B0001' }), act: (page, ctx) => showPrivacySheet(page, ctx) },
+  { page: 'packageRide/pages/riding/index', state: 'riding', setup: async (ctx) => void (await startDemoRide(ctx)) },
+  {
+    page: 'packageRide/pages/riding/index',
+    state: 'no-location',
+    setup: async (ctx) => {
+      await startDemoRide(ctx);
+      ctx.device.position = null;
+    },
+  },
+  {
+    page: 'packageRide/pages/riding/index',
+    state: 'outside-zone',
+    setup: async (ctx) => void (await startDemoRide(ctx)),
+    act: async (page, ctx) => {
+      ctx.device.position = { lat: 31.4304, lng: 121.6737 }; // far from every zone
+      await tapFirst(page, ctx, '.end-btn');
+    },
+  },
+  { page: 'pages/nearby/index', state: 'ride-banner', setup: async (ctx) => void (await startDemoRide(ctx)) },
+  { page: 'pages/me/index', state: 'ride-banner', setup: async (ctx) => void (await startDemoRide(ctx)) },
+];
+
+interface NearbyAnswer {
+  items: Array<{ kind: string; id: string; code?: string; lat: number; lng: number }>;
+}
+
+/** A free bike near the demo position. */
+async function demoBike(ctx: ScreenContext): Promise<{ code: string; lat: number; lng: number } | null> {
+  const answer = await ctx.call<NearbyAnswer>('geo', { action: 'nearby', kind: 'bike', lat: 31.2304, lng: 121.4737, radius: 3000, limit: 1 }, DEMO_USER);
+  const bike = answer.ok ? answer.data.items[0] : undefined;
+  return bike && bike.code ? { code: bike.code, lat: bike.lat, lng: bike.lng } : null;
+}
+
+/** The demo user's ride: the running one, or one started on a bike nearby (the phone moved next to it). */
+async function startDemoRide(ctx: ScreenContext): Promise<void> {
+  const current = await ctx.call<{ ride: unknown }>('rides', { action: 'current' }, DEMO_USER);
+  if (current.ok && current.data.ride) return;
+  const bike = await demoBike(ctx);
+  if (!bike) return;
+  await ctx.call('rides', { action: 'unlock', bikeCode: bike.code, lat: bike.lat, lng: bike.lng }, DEMO_USER);
+}
+
+/** The query of a shared link to the station nearest the demo position. */
+async function sharedStationQuery(ctx: ScreenContext): Promise<Record<string, string> | undefined> {
+  const answer = await ctx.call<NearbyAnswer>('geo', { action: 'nearby', kind: 'station', lat: 31.2304, lng: 121.4737, radius: 3000, limit: 1 }, DEMO_USER);
+  const station = answer.ok ? answer.data.items[0] : undefined;
+  return station ? { kind: 'station', id: station.id, lat: station.lat.toFixed(6), lng: station.lng.toFixed(6) } : undefined;
+}
+
+/** The page's privacy sheet as WeChat's question shows it (the preview's wx never asks by itself). */
+async function showPrivacySheet(page: RenderedPage, ctx: ScreenContext): Promise<void> {
+  const sheet = page.querySelector('#privacy') as unknown as { instance?: { setData(data: Record<string, unknown>): void } } | null;
+  sheet?.instance?.setData({ visible: true });
+  await ctx.idle();
+}

@@ -1,0 +1,281 @@
+/**
+ * The one wording of the mini program: dates, weekdays, opening hours, a store's open state,
+ * booking statuses and every refusal a caller can meet. Pages never spell these themselves, so
+ * a store reads the same on the map, its page and in 我的预约. Pure; the numbers come from the
+ * rules that enforce them; weekday and date names from dayjs's zh-cn locale.
+ *
+ * Times are ISO strings written in the store's offset ("2026-11-25T21:00:00+08:00"): their wall
+ * clock is read from the string itself, so no time-zone database is needed on the phone.
+ */
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { CHECK_IN_OPENS_MIN, MAX_UPCOMING_BOOKINGS, type BookingStatus } from './booking';
+import { CODE_LENGTH } from './checkin-code';
+import { durationMin, type OpeningHours } from './hours';
+import type { AppError } from './result';
+import { MAX_UNLOCK_DISTANCE_M } from './ride-rules';
+import { BOOKING_DAYS, addDays } from './slots';
+import { yuan } from './tariff';
+
+const zh = (date: string) => dayjs(date).locale('zh-cn');
+
+/** "HH:mm" of an ISO time written in the store's offset. */
+export const clockOf = (iso: string): string => iso.slice(11, 16);
+/** "YYYY-MM-DD" of an ISO time written in the store's offset. */
+export const dateOf = (iso: string): string => iso.slice(0, 10);
+
+/**
+ * The short weekday name of a calendar date.
+ * @example weekdayOf('2026-11-28') // => '周六'
+ */
+export const weekdayOf = (date: string): string => zh(date).format('ddd');
+
+/** A Monday, to name ISO weekdays from. */
+const A_MONDAY = '2024-01-01';
+
+/**
+ * The short name of an ISO weekday (1 = Monday … 7 = Sunday).
+ * @example isoWeekdayName(7) // => '周日'
+ */
+export const isoWeekdayName = (day: number): string => zh(addDays(A_MONDAY, day - 1)).format('ddd');
+
+/**
+ * A date relative to `today`: 今天, 明天, or "11-28 周六".
+ * @example dayLabel('2026-11-26', '2026-11-25') // => '明天'
+ * @example dayLabel('2026-11-28', '2026-11-25') // => '11-28 周六'
+ */
+export function dayLabel(date: string, today: string): string {
+  if (date === today) return '今天';
+  if (date === addDays(today, 1)) return '明天';
+  return zh(date).format('MM-DD ddd');
+}
+
+/**
+ * A slot or booking: "今天 10:00–11:00", "11-28 周六 10:00–11:00".
+ * @example slotText('2026-11-25T10:00:00+08:00', '2026-11-25T11:00:00+08:00', '2026-11-25') // => '今天 10:00–11:00'
+ */
+export function slotText(start: string, end: string, today: string): string {
+  return `${dayLabel(dateOf(start), today)} ${timeRange(start, end)}`;
+}
+
+/**
+ * Start and end of a slot; an end on a later day reads "次日".
+ * @example timeRange('2026-11-25T23:30:00+08:00', '2026-11-26T00:30:00+08:00') // => '23:30–次日00:30'
+ */
+export function timeRange(start: string, end: string): string {
+  return `${clockOf(start)}–${dateOf(end) > dateOf(start) ? '次日' : ''}${clockOf(end)}`;
+}
+
+/**
+ * One opening interval: "08:00–20:00", overnight "22:00–次日02:00", a whole day "全天".
+ * @example hoursSpan({ day: 5, open: '22:00', close: '02:00' }) // => '22:00–次日02:00'
+ */
+export function hoursSpan(h: Pick<OpeningHours, 'open' | 'close'>): string {
+  const minutes = durationMin({ day: 1, open: h.open, close: h.close });
+  if (minutes >= 1440) return '全天';
+  return `${h.open}–${h.close <= h.open ? '次日' : ''}${h.close}`;
+}
+
+/**
+ * A week of opening hours in lines, Monday first, days with the same hours joined:
+ * "周一至周五 08:00–20:00", "周六、周日 10:00–次日02:00", "周二 休息".
+ * @example hoursLines([{ day: 1, open: '08:00', close: '21:00' }, { day: 2, open: '08:00', close: '21:00' }])
+ * // => ['周一、周二 08:00–21:00', '周三至周日 休息']
+ */
+export function hoursLines(hours: readonly OpeningHours[]): string[] {
+  const byDay: string[] = [];
+  for (let d = 1; d <= 7; d++) {
+    const spans = hours
+      .filter((h) => h.day === d)
+      .sort((a, b) => a.open.localeCompare(b.open))
+      .map(hoursSpan);
+    byDay[d] = spans.length ? spans.join('，') : '休息';
+  }
+  const lines: string[] = [];
+  let start = 1;
+  for (let d = 2; d <= 8; d++) {
+    if (d === 8 || byDay[d] !== byDay[start]) {
+      const end = d - 1;
+      const first = isoWeekdayName(start);
+      const days = start === end ? first : end === start + 1 ? `${first}、${isoWeekdayName(end)}` : `${first}至${isoWeekdayName(end)}`;
+      lines.push(`${days} ${byDay[start]}`);
+      start = d;
+    }
+  }
+  return lines;
+}
+
+const ISO = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|([+-])(\d{2}):(\d{2}))$/;
+const DAY_MS = 86_400_000;
+
+/** A colour of a status, named as app.wxss's tag classes (`tag-success`, …): the words say the state too. */
+export type Tone = 'success' | 'warning' | 'danger' | 'muted' | 'info';
+
+/** A store's open state in words. */
+export interface OpenStateWording {
+  /** 营业中 / 已打烊 */
+  state: string;
+  /** "20:00 打烊", "明天 08:30 营业", "周六 10:00 营业", "12-05 10:00 营业", "24 小时营业", "暂停营业". */
+  next: string;
+  /** The two in one line: "营业中 · 20:00 打烊", "已打烊 · 明天 08:30 营业", "暂停营业". */
+  text: string;
+  tone: 'success' | 'muted';
+}
+
+/**
+ * A store's open state as the contract gives it (`open`, `nextChange` in the store's offset).
+ * Days are counted in the store's offset: "today" is the store's today.
+ * @example openStateWording(true, '2026-11-25T20:00:00+08:00', new Date('2026-11-25T04:00:00Z')).text // => '营业中 · 20:00 打烊'
+ * @example openStateWording(false, '2026-11-26T08:30:00+08:00', new Date('2026-11-25T14:00:00Z')).text // => '已打烊 · 明天 08:30 营业'
+ */
+export function openStateWording(open: boolean, nextChange: string | null, now: Date): OpenStateWording {
+  const state = open ? '营业中' : '已打烊';
+  const tone = open ? 'success' : 'muted';
+  if (nextChange === null) return open ? { state, next: '24 小时营业', text: '营业中 · 24 小时营业', tone } : { state, next: '暂停营业', text: '暂停营业', tone };
+  const m = ISO.exec(nextChange);
+  if (!m) return { state, next: '', text: state, tone };
+  const offsetMin = m[3] === 'Z' ? 0 : (m[4] === '-' ? -1 : 1) * (Number(m[5]) * 60 + Number(m[6]));
+  const storeToday = new Date(now.getTime() + offsetMin * 60_000).toISOString().slice(0, 10);
+  const days = Math.round((Date.parse(`${m[1]}T00:00:00Z`) - Date.parse(`${storeToday}T00:00:00Z`)) / DAY_MS);
+  let when = '';
+  if (days === 1) when = '明天 ';
+  else if (days >= 2 && days < 7) when = `${weekdayOf(m[1])} `;
+  else if (days >= 7 || days < 0) when = `${zh(m[1]).format('MM-DD')} `;
+  const next = `${when}${m[2]} ${open ? '打烊' : '营业'}`;
+  return { state, next, text: `${state} · ${next}`, tone };
+}
+
+/** A booking status: `text` for the customer, `short` where room is scarce (the staff rows), a colour. */
+export interface StatusWording {
+  text: string;
+  short: string;
+  tone: Tone;
+}
+
+export const BOOKING_STATUS: Readonly<Record<BookingStatus, StatusWording>> = {
+  pending: { text: '待门店确认', short: '待确认', tone: 'warning' },
+  confirmed: { text: '已确认', short: '已确认', tone: 'success' },
+  checked_in: { text: '已到店', short: '已到店', tone: 'info' },
+  cancelled: { text: '已取消', short: '已取消', tone: 'muted' },
+};
+
+/** The wording of a status, a status unknown to this build reading as itself. */
+export function bookingStatus(status: string): StatusWording {
+  return (BOOKING_STATUS as Record<string, StatusWording | undefined>)[status] || { text: status, short: status, tone: 'muted' };
+}
+
+/** What a booking's result tells the customer about staff. */
+export function bookingOutcome(status: BookingStatus): { title: string; note: string } {
+  if (status === 'pending') return { title: '已提交，待门店确认', note: '门店确认后预约生效，可在「我的预约」查看状态' };
+  if (status === 'confirmed') return { title: '预约成功', note: '门店已确认，请按时到店' };
+  return { title: bookingStatus(status).text, note: '' };
+}
+
+/** Sentences the pages show that carry a rule's number. */
+export const HINTS = {
+  checkIn: `到店后向店员出示核销码（开始前 ${CHECK_IN_OPENS_MIN} 分钟起可核销）`,
+  bookingLimit: `每人最多同时有 ${MAX_UPCOMING_BOOKINGS} 个待到店的预约`,
+  bookingDays: `可预约今天起 ${BOOKING_DAYS} 天内的时段`,
+  unlockDistance: `请走到车旁 ${MAX_UNLOCK_DISTANCE_M} 米内扫码开锁`,
+  codeInput: `输入 ${CODE_LENGTH} 位核销码`,
+} as const;
+
+/** What a slot reads in the picker. */
+export const SLOT_NOTE = {
+  past: '已过',
+  full: '已约满',
+  closed: '不可约',
+  mine: '你已预约',
+  left: (remaining: number) => `余 ${remaining}`,
+} as const;
+
+/** What a refusal is about: it decides the words of NOT_FOUND and INVALID_ARGUMENT. */
+export type RefusalSubject = 'booking' | 'cancel' | 'confirm' | 'checkIn' | 'store' | 'unlock' | 'ride';
+
+export interface RefusalContext {
+  subject?: RefusalSubject;
+  /** The bike's code, for unlock refusals. */
+  bikeCode?: string;
+  /** How far the rider stands from the bike, for TOO_FAR. */
+  distanceM?: number | null;
+  /** The surcharge of parking outside a zone, for OUTSIDE_PARKING_ZONE. */
+  surchargeFen?: number;
+}
+
+/** Reasons whose words need no context. */
+const REASON_TEXT: Readonly<Record<string, string>> = {
+  // bookings.create
+  TOO_MANY_BOOKINGS: `你已有 ${MAX_UPCOMING_BOOKINGS} 个待到店的预约，请先完成或取消后再约`,
+  SLOT_FULL: '这个时段刚刚约满了，请换一个时段',
+  ALREADY_BOOKED: '你已经预约了这个时段',
+  OUTSIDE_HOURS: '这个时段不在营业时间内',
+  OFF_GRID: '这个时段不在门店的时段表上，请重新选择',
+  SLOT_STARTED: '这个时段已经开始，不能再预约',
+  TOO_FAR_AHEAD: `只能预约今天起 ${BOOKING_DAYS} 天内的时段`,
+  // bookings.cancel / confirm / checkIn
+  STARTED: '时段已开始，不能取消了',
+  NOT_OWNER: '这不是你的预约',
+  ALREADY_CONFIRMED: '这条预约已经确认过了',
+  TOO_EARLY: `还没到核销时间：开始前 ${CHECK_IN_OPENS_MIN} 分钟起才能核销`,
+  TOO_LATE: '这个预约的时段已经结束',
+  ALREADY_CHECKED_IN: '这个预约已经到店核销过了',
+  CANCELLED: '这个预约已经取消了',
+  NOT_STAFF: '你不是这家门店的店员',
+  WRONG_STORE: '这不是本店的预约，请让顾客确认门店',
+  // rides
+  ACTIVE_RIDE: '你有一段进行中的骑行，请先还车',
+  UNPAID_BILL: '你有未支付的骑行账单，支付后才能开始新的骑行',
+  LOCK_FAILED: '车锁没有响应，请重试或换一辆车',
+  RIDE_NOT_ACTIVE: '这段骑行已经结束了',
+  // the phone could not reach the service (services/api.ts)
+  UNREACHABLE: '无法连接服务器，请检查网络后重试',
+};
+
+const NOT_FOUND_TEXT: Readonly<Record<RefusalSubject, string>> = {
+  booking: '找不到这家门店，它可能已经关闭',
+  store: '找不到这家门店，它可能已经关闭',
+  cancel: '找不到这条预约',
+  confirm: '找不到这条预约',
+  checkIn: '没有找到这个核销码对应的预约',
+  unlock: '没有找到这辆单车，请核对车身编号',
+  ride: '找不到这段骑行',
+};
+
+/**
+ * The words for a refused call: by its reason first, then by its code and what it was about.
+ * @example refusalText({ code: 'FAILED_PRECONDITION', message: '…', reason: 'TOO_MANY_BOOKINGS' }) // => '你已有 5 个待到店的预约，请先完成或取消后再约'
+ */
+export function refusalText(error: AppError, ctx: RefusalContext = {}): string {
+  const subject = ctx.subject;
+  switch (error.reason) {
+    case 'TOO_FAR': {
+      const d = ctx.distanceM;
+      return `离车太远${typeof d === 'number' && Number.isFinite(d) ? `（约 ${Math.round(d)} 米）` : ''}，请走到车旁 ${MAX_UNLOCK_DISTANCE_M} 米内再开锁`;
+    }
+    case 'BIKE_UNAVAILABLE':
+      return `${ctx.bikeCode ? `单车 ${ctx.bikeCode} ` : '这辆车'}暂不可用（维修中或正被使用），请换一辆`;
+    case 'OUTSIDE_PARKING_ZONE':
+      return `这里不在停车点内${ctx.surchargeFen ? `，在此还车将加收 ${yuan(ctx.surchargeFen)}` : ''}`;
+    case 'TOO_LATE':
+      return subject === 'confirm' ? '这个时段已经结束，不能再确认' : subject === 'checkIn' ? '这个预约的时段已经结束，不能核销' : REASON_TEXT.TOO_LATE;
+  }
+  const byReason = error.reason ? REASON_TEXT[error.reason] : undefined;
+  if (byReason) return byReason;
+  switch (error.code) {
+    case 'NOT_FOUND':
+      return subject ? NOT_FOUND_TEXT[subject] : '要找的内容不存在或已删除';
+    case 'ALREADY_EXISTS':
+      return subject === 'booking' ? REASON_TEXT.ALREADY_BOOKED : '已经存在，不用重复提交';
+    case 'UNAUTHENTICATED':
+      return '请先登录微信后再试';
+    case 'PERMISSION_DENIED':
+      return subject === 'checkIn' || subject === 'confirm' ? REASON_TEXT.NOT_STAFF : '你没有权限这样做';
+    case 'INVALID_ARGUMENT':
+      if (subject === 'checkIn') return `这不是预约核销码：核销码是 ${CODE_LENGTH} 位字母和数字`;
+      if (subject === 'unlock') return '这不是单车的二维码，请扫描车身上的二维码';
+      return '提交的内容有误，请返回重试';
+    case 'RESOURCE_EXHAUSTED':
+      return '操作太频繁，请稍后再试';
+  }
+  return '出了点问题，请稍后重试';
+}

@@ -1,0 +1,173 @@
+// Booking journeys from their real entry points, driving the real pages against a real local host
+// over a fresh demo database: only the phone is played (device.ts). Customers and staff are told
+// apart by the openid the host sees.
+import { startCloud, type TestCloud } from '../support/host';
+import { flush, tap, texts, wxMock, type Rendered } from './harness';
+import { hostCall, lastNavigation, openUrl, playDevice, until, type Device } from './device';
+import { timeRange } from '../../shared/wording';
+import type { SlotsResult } from '../../shared/contract/bookings';
+
+// Wednesday 25 November 2026, 18:40 in Shanghai: the day's early slots have passed.
+const EVENING = new Date('2026-11-25T10:40:00Z');
+const STAFF = 'local-staff';
+/** A store of the demo staff member (scripts/demo-city.ts). */
+const STORE = 'S001';
+
+let cloud: TestCloud;
+const open: Rendered[] = [];
+
+async function visit(url: string): Promise<Rendered> {
+  const page = await openUrl(url);
+  open.push(page);
+  return page;
+}
+
+function setNow(device: Device, at: Date): void {
+  device.now = at;
+  jest.setSystemTime(at);
+}
+
+/** The store's slots of a date as the host answers anyone. */
+const slotsOf = (storeId: string, date: string, now: Date): Promise<{ ok: boolean; data: SlotsResult }> =>
+  hostCall(cloud.url, 'bookings', { action: 'slots', storeId, date }, { openid: 'scout', now });
+
+const hasText = (page: Rendered, selector: string, text: string) => texts(page, selector).some((t) => t.includes(text));
+
+beforeAll(async () => {
+  // Only Date is faked (the pages' clocks and the host's X-Nearby-Now); timers and sockets stay real.
+  jest.useFakeTimers({ now: EVENING, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+  cloud = await startCloud({ seed: 'demo' });
+});
+afterAll(async () => {
+  jest.useRealTimers();
+  await cloud?.close();
+});
+beforeEach(() => jest.clearAllMocks());
+afterEach(() => open.splice(0).forEach((page) => page.detach()));
+
+describe('map -> store -> book -> my bookings -> staff confirms and checks in', () => {
+  it('books the first bookable slot after a confirmation and is checked in from a typed code', async () => {
+    const device = playDevice(cloud.url, 'journey-booker', { privacyAgreed: true, locationScope: true, now: EVENING });
+    const day = await slotsOf(STORE, '2026-11-25', EVENING);
+    const storeName = day.data.store.name;
+    const firstOpen = day.data.slots.find((s) => s.bookable && s.remaining > 0 && Date.parse(s.start) > EVENING.getTime());
+    if (!firstOpen) throw new Error('the demo store has no slot left this evening');
+    const pastCount = day.data.slots.filter((s) => Date.parse(s.start) <= EVENING.getTime()).length;
+    expect(pastCount).toBeGreaterThan(0);
+
+    // The map: the store's row opens its sheet, whose action opens the store page.
+    const map = await visit('/pages/nearby/index');
+    await until(() => texts(map, '.place-row .row-title').length > 0 || hasText(map, '.place-row', storeName), 'the store list');
+    const index = map.querySelectorAll('.place-row').findIndex((row) => (row.dom?.textContent || '').includes(storeName));
+    expect(index).toBeGreaterThanOrEqual(0);
+    await tap(map, '.place-row', index);
+    await tap(map, '.sheet-action');
+    const storeUrl = lastNavigation('navigateTo');
+    expect(storeUrl).toBe(`/packageBooking/pages/store/index?id=${STORE}`);
+
+    // The store page opens at the first bookable slot: the started ones are folded away.
+    const store = await visit(storeUrl);
+    await until(() => texts(store, '.slot').length > 0, 'the slots');
+    expect(texts(store, '.store-name')).toEqual([storeName]);
+    expect(texts(store, '.fold')).toEqual([`已过 ${pastCount} 个时段 · 展开`]);
+    expect(texts(store, '.slot .slot-time')[0]).toBe(timeRange(firstOpen.start, firstOpen.end));
+    expect(store.querySelectorAll('.slot-past')).toHaveLength(0);
+
+    // One tap asks first; the booking is made only on 确认预约.
+    await tap(store, '.slot-open');
+    expect(texts(store, '.confirm-store')).toEqual([storeName]);
+    expect(texts(store, '.confirm-day')).toEqual(['今天（11月25日）']);
+    expect(texts(store, '.confirm-time')).toEqual([timeRange(firstOpen.start, firstOpen.end)]);
+    expect((await hostCall(cloud.url, 'bookings', { action: 'mine' }, { openid: 'journey-booker', now: EVENING })).data.bookings).toEqual([]);
+    await tap(store, '.confirm-book');
+    await until(() => wxMock().navigateTo.mock.calls.length === 2, 'the result page');
+    const resultUrl = lastNavigation('navigateTo');
+    expect(resultUrl.startsWith('/packageBooking/pages/booking-result/index?b=')).toBe(true);
+
+    // The result says staff still have to confirm; the grid now marks the slot as the user's own.
+    const result = await visit(resultUrl);
+    expect(texts(result, '.result-title')).toEqual(['已提交，待门店确认']);
+    expect(texts(result, '.result-status')).toEqual(['待门店确认']);
+    expect(texts(result, '.result-store')).toEqual([storeName]);
+    await until(() => store.querySelectorAll('.slot-mine').length === 1, 'the own booking in the grid');
+    expect(texts(store, '.slot-mine .slot-note')).toEqual(['你已预约']);
+
+    // 我的预约 says the same.
+    await tap(result, '.mine');
+    expect(lastNavigation('redirectTo')).toBe('/packageBooking/pages/my-bookings/index');
+    const mine = await visit('/packageBooking/pages/my-bookings/index');
+    await until(() => texts(mine, '.booking-status').length === 1, 'my bookings');
+    expect(texts(mine, '.upcoming .booking-status')).toEqual(['待门店确认']);
+    expect(mine.querySelectorAll('.upcoming .tag-warning')).toHaveLength(1);
+    const code = (await hostCall(cloud.url, 'bookings', { action: 'mine' }, { openid: 'journey-booker', now: EVENING })).data.bookings[0].code as string;
+
+    // The staff desk: confirm, then check in from the code typed at the counter (spaces and lower case forgiven).
+    playDevice(cloud.url, STAFF, { privacyAgreed: true, locationScope: true, now: EVENING });
+    const desk = await visit('/packageBooking/pages/staff/index');
+    await until(() => texts(desk, '.row-code').includes(code), 'the booking on the desk');
+    const row = texts(desk, '.row-code').indexOf(code);
+    expect(texts(desk, '.row-status')[row]).toBe('待确认');
+    expect(texts(desk, '.row-time')[row]).toBe(timeRange(firstOpen.start, firstOpen.end));
+    await tap(desk, `.status-pending .confirm`, desk.querySelectorAll('.day-row').slice(0, row).filter((r) => r.dom?.className.includes('pending')).length);
+    await until(() => texts(desk, '.row-status')[texts(desk, '.row-code').indexOf(code)] === '已确认', 'the confirmation');
+    expect(desk.querySelectorAll('.tag-success').length).toBeGreaterThan(0);
+
+    setNow(device, new Date(Date.parse(firstOpen.start) - 10 * 60_000));
+    desk.querySelector('.code-input')!.dispatchEvent('input', { detail: { value: ` ${code.slice(0, 4).toLowerCase()} ${code.slice(4)}` } });
+    await flush();
+    expect(desk.instance.data.code).toBe(code);
+    await tap(desk, '.code-submit');
+    await until(() => hasText(desk, '.scan-result', '核销成功'), 'the check-in');
+    await until(() => texts(desk, '.row-status')[texts(desk, '.row-code').indexOf(code)] === '已到店', 'the row checked in');
+
+    // The same code again is refused in words.
+    desk.querySelector('.code-input')!.dispatchEvent('input', { detail: { value: code } });
+    await flush();
+    await tap(desk, '.code-submit');
+    await until(() => hasText(desk, '.result-err', '已经到店核销过了'), 'the refusal');
+  });
+});
+
+describe('a shared store link from a cold start', () => {
+  it('opens on the store with nothing before it, on the next day with a slot when today has none left, and shares with an image', async () => {
+    playDevice(cloud.url, 'journey-cold', { now: EVENING });
+    // Find a demo store whose day is over at 18:40 but books tomorrow (a store closing at 19:00 or before).
+    const stores = ['S002', 'S003', 'S004', 'S005', 'S006', 'S007', 'S008', 'S009', 'S010'];
+    let storeId = '';
+    for (const id of stores) {
+      const today = await slotsOf(id, '2026-11-25', EVENING);
+      const tomorrow = await slotsOf(id, '2026-11-26', EVENING);
+      const left = today.ok && today.data.slots.some((s) => s.bookable && s.remaining > 0);
+      if (today.ok && !left && tomorrow.ok && tomorrow.data.slots.some((s) => s.bookable)) {
+        storeId = id;
+        break;
+      }
+    }
+    expect(storeId).not.toBe('');
+
+    const page = await visit(`/packageBooking/pages/store/index?id=${storeId}`);
+    await until(() => texts(page, '.slot').length > 0, 'the slots');
+    expect(texts(page, '.day-active')).toEqual(['明天']);
+    expect(page.querySelectorAll('.slot-open').length).toBeGreaterThan(0);
+    const share = (page.instance as unknown as { onShareAppMessage(): { title: string; path: string; imageUrl: string } }).onShareAppMessage();
+    expect(share.path).toBe(`/packageBooking/pages/store/index?id=${storeId}`);
+    expect(share.title).toBe(`${texts(page, '.store-name')[0]} · 到店预约`);
+    expect(share.imageUrl).toBe('/images/share-store.png');
+  });
+});
+
+describe("a deleted store's link", () => {
+  it.each([
+    ['a store that is no more', '?id=S-GONE'],
+    ['a link without a store', ''],
+    ['a malformed id', '?id=%E0%A4%A'],
+  ])('%s offers the way to the map, never an endless retry', async (_what, search) => {
+    playDevice(cloud.url, 'journey-lost', { now: EVENING });
+    const page = await visit(`/packageBooking/pages/store/index${search}`);
+    await until(() => texts(page, '.failure-title').length === 1, 'the failure');
+    expect(texts(page, '.failure-title')).toEqual(['找不到这家门店']);
+    expect(page.querySelectorAll('.retry')).toHaveLength(0);
+    await tap(page, '.to-nearby');
+    expect(lastNavigation('switchTab')).toBe('/pages/nearby/index');
+  });
+});
