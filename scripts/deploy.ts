@@ -16,6 +16,7 @@
  * environment when no `tcb login` session is stored.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { lockSettingsFrom } from '../functions/lib/lock';
@@ -131,6 +132,21 @@ function main(argv: string[]): number {
     return 2;
   }
   const { plan } = planned;
+  // cloud-setup needs the management SDK, which the project does not install for everybody: say so
+  // before anything is deployed rather than after the functions.
+  let managerSdk = true;
+  try {
+    createRequire(join(root, 'package.json')).resolve('@cloudbase/manager-node');
+  } catch {
+    managerSdk = false;
+  }
+  const noManager = 'the management SDK is not installed (it applies cloudbase/): npm i --no-save @cloudbase/manager-node@5';
+  if (!managerSdk && !plan.dryRun) {
+    console.error(`deploy: ${noManager}`);
+    console.error('deploy: stopped before doing anything');
+    return 2;
+  }
+  if (!managerSdk) plan.notes.push(noManager);
   for (const note of plan.notes) console.log(`deploy: note: ${note}`);
   if (plan.dryRun) {
     console.log(`deploy: dry run (${plan.dryRun}); would run:`);

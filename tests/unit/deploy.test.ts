@@ -35,6 +35,22 @@ describe('npm run deploy', () => {
     expect(stdout).toMatch(/note: NEARBY_LOCK is empty: no bike lock configured, so the cloud refuses every unlock \(LOCK_FAILED/);
   }, 60000);
 
+  // Only where the management SDK is absent, as in this repository's install (docs/deploy.md, step 0).
+  const managerInstalled = (() => {
+    try {
+      require.resolve('@cloudbase/manager-node');
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  (managerInstalled ? it.skip : it)('with credentials but without the management SDK, stops before deploying anything, naming it', async () => {
+    const { code, stdout, stderr } = await deploy('ENV_ID=nearby-1a2b3c\n', [], { TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'key' });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^deploy: the management SDK is not installed .*npm i --no-save @cloudbase\/manager-node@5/m);
+    expect(stdout).not.toMatch(/\$ /);
+  }, 60000);
+
   it('--dry-run stays dry even with credentials', async () => {
     const { code, stdout } = await deploy('ENV_ID=nearby-1a2b3c\n', ['--dry-run'], { TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'key' });
     expect(code).toBe(0);
