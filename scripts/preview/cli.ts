@@ -18,12 +18,13 @@ async function main(): Promise<void> {
   const host = createHost({ ports, admins: new Set(['local-admin']), clock: 'header', log: () => {} });
   const url = await host.listen(0);
   try {
-    await generatePreview(url, {
+    const result = await generatePreview(url, {
       root: path.resolve('miniprogram'),
       outDir: path.resolve(value('--out') ?? 'dist/preview'),
       png: !args.includes('--no-png'),
       only: value('--only'),
     });
+    if (result.failed.length > 0) process.exitCode = 1;
   } finally {
     await host.close();
     db.close();
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (err) => {
     console.error(err);
     process.exit(1);

@@ -20,6 +20,20 @@ export function rpxToPx(css: string, widthPx = SCREEN_WIDTH_PX): string {
   return css.replace(/(-?(?:\d+\.?\d*|\.\d+))rpx\b/g, (_, n: string) => `${Math.round(((Number(n) * widthPx) / 750) * 100) / 100}px`);
 }
 
+/**
+ * vh as px of the page's window: WeChat's 100vh is the window under the navigation bar and above
+ * the tab bar, not the browser's viewport (which also holds the preview's bars, and grows while a
+ * full-page PNG is taken).
+ * @example vhToPx('.map{height:50vh}', 700) // => '.map{height:350px}'
+ */
+export function vhToPx(css: string, windowHeightPx: number): string {
+  return css.replace(/(-?(?:\d+\.?\d*|\.\d+))vh\b/g, (_, n: string) => `${Math.round(((Number(n) * windowHeightPx) / 100) * 100) / 100}px`);
+}
+
+/** The preview's bars, in px. */
+export const NAV_BAR_PX = 44;
+export const TAB_BAR_PX = 56;
+
 /** WeChat's built-in components as HTML elements: defaults of the base library (style v2) that change layout. */
 export const BUILTIN_CSS = `
 page { display: block; min-height: 100%; }
@@ -100,7 +114,7 @@ export function pageDocument(doc: PreviewDocument): string {
 <title>${escapeHtml(doc.title)}</title>
 <!-- ${APPROXIMATION_NOTE.replace(/--/g, '—')} -->
 <style>${FRAME_CSS}${BUILTIN_CSS}</style>
-<style>${rpxToPx(doc.css)}</style>
+<style>${vhToPx(rpxToPx(doc.css), SCREEN_HEIGHT_PX - NAV_BAR_PX - (tab ? TAB_BAR_PX : 0))}</style>
 </head>
 <body>
 <header class="preview-nav"><span class="preview-note">近似预览</span>${escapeHtml(doc.navTitle)}</header>

@@ -19,10 +19,14 @@ export interface PreviewOptions {
   png: boolean;
   only?: string;
   log?: (line: string) => void;
+  /** The named states (default: screens.ts's SCREENS). */
+  screens?: readonly Screen[];
 }
 
 export interface PreviewResult {
   files: Array<{ page: string; state: string; html: string; png?: string }>;
+  /** States that could not be drawn, with why. */
+  failed: Array<{ page: string; state: string; message: string }>;
   pngSkipped: string;
 }
 
@@ -67,23 +71,30 @@ export async function generatePreview(hostUrl: string, options: PreviewOptions):
 
   rmSync(options.outDir, { recursive: true, force: true });
   mkdirSync(options.outDir, { recursive: true });
-  const result: PreviewResult = { files: [], pngSkipped: '' };
-  for (const screen of screensFor(app)) {
+  const result: PreviewResult = { files: [], failed: [], pngSkipped: '' };
+  for (const screen of screensFor(app, options.screens)) {
     const title = `${screen.page} · ${screen.state}`;
     if (options.only && !title.includes(options.only)) continue;
     local.device.position = { lat: 31.2304, lng: 121.4737 };
     local.device.scans = [];
     ctx.actAs(screen.openid ?? DEMO_USER);
-    const query = (await screen.setup?.(ctx)) ?? {};
-    const page = openPage(options.root, screen.page, query);
-    await local.idle();
-    if (screen.act) await screen.act(page, ctx);
-    await local.idle();
-    const html = pageDocument(documentOf(options.root, app, screen.page, page, title));
-    page.detach();
-    const file = `${fileNameOf(screen)}.html`;
-    writeFileSync(path.join(options.outDir, file), html);
-    result.files.push({ page: screen.page, state: screen.state, html: file });
+    try {
+      const query = (await screen.setup?.(ctx)) ?? {};
+      const page = openPage(options.root, screen.page, query);
+      await local.idle();
+      if (screen.act) await screen.act(page, ctx);
+      await local.idle();
+      const html = pageDocument(documentOf(options.root, app, screen.page, page, title));
+      page.detach();
+      const file = `${fileNameOf(screen)}.html`;
+      writeFileSync(path.join(options.outDir, file), html);
+      result.files.push({ page: screen.page, state: screen.state, html: file });
+    } catch (err) {
+      // One broken state must not hide the others: say which, go on, fail the run at the end.
+      const message = err instanceof Error ? err.message : String(err);
+      result.failed.push({ page: screen.page, state: screen.state, message });
+      log(`preview: ${title} FAILED: ${message}`);
+    }
   }
 
   if (options.png) {
@@ -93,6 +104,7 @@ export async function generatePreview(hostUrl: string, options: PreviewOptions):
   } else result.pngSkipped = '--no-png';
 
   writeFileSync(path.join(options.outDir, 'index.html'), indexDocument(result.files.map((f) => ({ file: f.html, png: f.png, title: `${f.page} · ${f.state}` }))));
+  if (result.failed.length) log(`preview: ${result.failed.length} state(s) FAILED: ${result.failed.map((f) => `${f.page} · ${f.state}`).join(', ')}`);
   log(`preview: ${result.files.length} page states in ${path.relative(process.cwd(), options.outDir) || '.'}/ (index.html)${result.pngSkipped ? `; PNG skipped: ${result.pngSkipped}` : ', with PNGs'}`);
   log(`preview: ${APPROXIMATION_NOTE}`);
   return result;

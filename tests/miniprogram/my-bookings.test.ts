@@ -40,6 +40,8 @@ describe('My bookings', () => {
     expect(texts(page, '.upcoming .booking-status')).toEqual(['已确认', '待门店确认']);
     expect(texts(page, '.past .booking-when')).toEqual(['11-20 周五 10:00–11:00', '11-19 周四 10:00–11:00']);
     expect(texts(page, '.past .booking-status')).toEqual(['已到店', '已取消']);
+    // Each status has its colour (the tag classes of app.wxss), the words saying it too.
+    expect(page.querySelectorAll('.booking-status').map((n) => (n.dom?.className || '').match(/tag-(\w+)/)?.[1])).toEqual(['success', 'warning', 'info', 'muted']);
   });
 
   it('shows the next booking\'s check-in code as a QR code, and another one on tap', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startCloud, type TestCloud } from '../support/host';
-import { APPROXIMATION_NOTE, pageDocument, rpxToPx } from '../../scripts/preview/html';
+import { APPROXIMATION_NOTE, NAV_BAR_PX, SCREEN_HEIGHT_PX, TAB_BAR_PX, pageDocument, rpxToPx, vhToPx } from '../../scripts/preview/html';
 import { allPages, type AppJson } from '../../scripts/preview/render';
 import { generatePreview, screensFor } from '../../scripts/preview/main';
 import { postJson } from '../../scripts/preview/local-wx';
@@ -18,6 +18,14 @@ describe('WXSS to CSS', () => {
     expect(rpxToPx('.a{padding:32rpx 1.5rpx;margin:-8rpx;width:750rpx}')).toBe('.a{padding:16px 0.75px;margin:-4px;width:375px}');
     expect(rpxToPx('.b{width:calc(100% - 48rpx)}')).toBe('.b{width:calc(100% - 24px)}');
     expect(rpxToPx('.c{width:100px}')).toBe('.c{width:100px}');
+  });
+
+  it("converts vh to the page's window: under the navigation bar, above the tab bar", () => {
+    expect(vhToPx('.m{height:50vh;top:-10vh}', 700)).toBe('.m{height:350px;top:-70px}');
+    const tabBar = { items: [{ text: '附近', icon: '', selected: true }], color: '#000', selectedColor: '#00f' };
+    const withTab = pageDocument({ title: 't', navTitle: 'n', css: '.main--m{height:100vh}', bodyHtml: '', tabBar });
+    expect(withTab).toContain(`.main--m{height:${SCREEN_HEIGHT_PX - NAV_BAR_PX - TAB_BAR_PX}px}`);
+    expect(pageDocument({ title: 't', navTitle: 'n', css: '.main--m{height:100vh}', bodyHtml: '' })).toContain(`.main--m{height:${SCREEN_HEIGHT_PX - NAV_BAR_PX}px}`);
   });
 
   it('writes a document that says it is an approximation, with WeChat default button width', () => {
@@ -78,5 +86,18 @@ describe('generatePreview against the local host', () => {
     expect(html).toMatch(/\.main--card\{[^}]*border-radius/);
     expect(readdirSync(out).sort()).toEqual(['index.html', result.files[0].html]);
     expect(lines.join('\n')).toContain('Approximate preview');
+  }, 30000);
+
+  it('reports a state that cannot be drawn and still draws the others', async () => {
+    const lines: string[] = [];
+    const screens = [
+      { page: 'packageBooking/pages/store/index', state: 'boom', setup: async () => Promise.reject(new Error('no demo data')) },
+      { page: 'packageBooking/pages/store/index', state: 'missing', setup: async () => ({ id: 'S-GONE' }) },
+    ];
+    const result = await generatePreview(cloud.url, { root: MINIPROGRAM_ROOT, outDir: out, png: false, only: 'store/index', screens, log: (l) => lines.push(l) });
+    expect(result.failed).toEqual([{ page: 'packageBooking/pages/store/index', state: 'boom', message: 'no demo data' }]);
+    expect(result.files.map((f) => f.state)).toEqual(['missing']);
+    expect(readFileSync(path.join(out, result.files[0].html), 'utf8')).toContain('找不到这家门店');
+    expect(lines.join('\n')).toContain('FAILED');
   }, 30000);
 });
