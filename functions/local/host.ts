@@ -42,7 +42,11 @@ export function createHost(options: HostOptions): LocalHost {
     ...Object.fromEntries(Object.entries(functionActions).map(([name, actions]) => [name, serve(name, actions, world)])),
     ...Object.fromEntries(Object.entries(timerFunctions).map(([name, timer]) => [name, serveTimer(name, timer.run, world)])),
   };
-  const timers = options.timers ? startTimers(functions, log) : null;
+  // The host's own clock, for the timers it fires: the system clock, or with NEARBY_CLOCK=header the
+  // latest X-Nearby-Now run on since it was seen (a demo's "now" is where its requests put it).
+  let lastHeader: { at: number; seen: number } | null = null;
+  const hostNow = () => (lastHeader ? new Date(lastHeader.at + (Date.now() - lastHeader.seen)) : new Date());
+  const timers = options.timers ? startTimers(functions, log, hostNow) : null;
 
   const server = createServer((req, res) => {
     route(req, res).catch((err) => {
@@ -85,6 +89,7 @@ export function createHost(options: HostOptions): LocalHost {
       const checked = checkInstant(header.trim());
       if (!checked.ok) throw new BadRequest(`X-Nearby-Now: ${checked.message}`);
       now = new Date(checked.value);
+      lastHeader = { at: now.getTime(), seen: Date.now() };
     }
     return { openid: openid === '' ? null : openid, now };
   }

@@ -102,17 +102,19 @@ describe('schedules', () => {
     }
   });
 
-  it('fires the sweeper at second 0 of every minute, with a timer event and no caller', async () => {
+  it('fires the sweeper at second 0 of every minute, with a timer event at the host clock and no caller', async () => {
     jest.useFakeTimers({ now: new Date('2026-01-01T00:00:58.500Z') });
     try {
       const events: unknown[] = [];
       const contexts: unknown[] = [];
-      const timers = startTimers({ sweeper: async (event, context) => (events.push(event), contexts.push(context), ok({})) }, () => {});
+      // The host's clock (with NEARBY_CLOCK=header: the latest X-Nearby-Now, running on).
+      const hostNow = new Date('2030-06-01T12:00:00Z');
+      const timers = startTimers({ sweeper: async (event, context) => (events.push(event), contexts.push(context), ok({})) }, () => {}, () => hostNow);
       await jest.advanceTimersByTimeAsync(1000);
       expect(events).toEqual([]);
       await jest.advanceTimersByTimeAsync(1000);
-      expect(events).toEqual([{ Type: 'Timer', TriggerName: 'local', Time: '2026-01-01T00:01:00.000Z' }]);
-      expect(contexts[0]).toMatchObject({ openid: null });
+      expect(events).toEqual([{ Type: 'Timer', TriggerName: 'local', Time: hostNow.toISOString() }]);
+      expect(contexts[0]).toEqual({ openid: null, now: hostNow });
       await jest.advanceTimersByTimeAsync(60_000);
       expect(events).toHaveLength(2);
       timers.stop();
