@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Db } from '@cloudbase/database';
 import { geoActions } from '../../functions/lib/actions/geo';
 import { geoPorts } from '../../functions/lib/cloudbase/adapters';
-import { cloudbaseApp, missingCredentials, type CloudbaseDb } from '../../functions/lib/cloudbase/db';
+import { cloudbaseApp, cloudbaseCause, missingCredentials, type CloudbaseDb } from '../../functions/lib/cloudbase/db';
 import { createCloudbaseWorld } from '../../functions/lib/cloudbase/world';
 import { serve } from '../../functions/lib/serve';
 
@@ -85,6 +85,10 @@ describe('a missing geo index', () => {
     const { answer, logs } = await served(failingDb(Object.assign(new Error('$geoNear requires a 2d or 2dsphere index, but none were found'), { code: 'DATABASE_REQUEST_FAILED' })));
     expect(answer).toEqual(internal);
     expect(logs[0]).toMatchObject({ cause: 'places_store has no 2dsphere index on location: apply cloudbase/database.json (npm run deploy, or node scripts/cloud-setup.mjs)' });
+  });
+
+  it('is named in the log whichever adapter met it', async () => {
+    expect(cloudbaseCause(Object.assign(new Error('unable to find index for $geoNear query'), { code: 'DATABASE_REQUEST_FAILED' }))).toMatch(/^a geo query found no 2dsphere index: apply cloudbase\/database.json/);
   });
 
   it('any other database failure stays an INTERNAL with no cause invented', async () => {

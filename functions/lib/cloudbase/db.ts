@@ -57,6 +57,10 @@ export function cloudbaseCause(err: unknown): string | null {
   if (err instanceof CloudbaseUnavailable) return err.message;
   const code = errorCode(err) ?? '';
   const message = err instanceof Error ? err.message : String(err);
+  // Any geoNear (places, a ride's station) without its index; places.ts names the collection itself.
+  if (/IndexNotFound|2d(sphere)? index|geo ?ind(ex|ices)|index for \$?geoNear/i.test(`${code} ${message}`)) {
+    return `a geo query found no 2dsphere index: apply cloudbase/database.json (npm run deploy, or node scripts/cloud-setup.mjs): ${message.slice(0, 200)}`;
+  }
   if (/SECRET|SIGN|AUTH|CREDENTIAL|TOKEN/i.test(code) || /secretId|secretKey|signature|credential/i.test(message)) {
     return `CloudBase refused the credentials (${code || 'no code'}): ${message.slice(0, 200)}`;
   }
