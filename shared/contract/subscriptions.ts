@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { TemplateKey } from '../subscribe-message';
 
 // `results` is what wx.requestSubscribeMessage answered: judged by grantIncrements (an object, or

@@ -54,6 +54,7 @@ const places: PlaceStore = {
   upsert: () => Promise.reject(new Error('not used')),
   nearby: () => Promise.reject(new Error('not used')),
   countAvailableBikesIn: () => Promise.reject(new Error('not used')),
+  countAvailableBikesInZones: () => Promise.reject(new Error('not used')),
   missing: () => Promise.reject(new Error('not used')),
 };
 const staff: StaffStore = { set: async () => {}, storesOf: async (openid) => (openid === STAFF ? ['S1'] : []) };
