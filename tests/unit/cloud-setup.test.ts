@@ -3,6 +3,8 @@
 // answers in the package's shapes (both read in its lib/), over an environment kept in a file.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -123,3 +125,55 @@ describe('scripts/cloud-setup.mjs', () => {
     expect(stderr).toMatch(/set ENV_ID, TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY/);
   }, 30000);
 });
+
+// The real SDK, where it can be loaded (an operator's `npm i --no-save @cloudbase/manager-node@5`, or
+// NEARBY_MANAGER_REAL=<an installed copy>): the script's calls go through it, signed, to a local
+// tcb API (the SDK takes its address from TCB_BASE_URL, lib/utils/cloud-api-request.js:66), and the
+// requests it sends are the ones docs/deploy.md names.
+const realManager = (() => {
+  try {
+    return require.resolve(process.env.NEARBY_MANAGER_REAL || '@cloudbase/manager-node');
+  } catch {
+    return null;
+  }
+})();
+(realManager ? it : it.skip)('through the real @cloudbase/manager-node, sends UpdateTable and ModifyResourcePermission as expected, and nothing new the second time', async () => {
+  const tables: Record<string, unknown[]> = {};
+  const actions: Array<{ action: string; data: any }> = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      const action = String(req.headers['x-tc-action']);
+      const data = JSON.parse(body || '{}');
+      actions.push({ action, data });
+      let answer: Record<string, unknown> = {};
+      if (action === 'DescribeEnvInfo') answer = { EnvInfo: { EnvBaseInfo: { EnvId: data.EnvId, Databases: [{ InstanceId: 'tnt-x' }] } } };
+      else if (action === 'DescribeTable') answer = tables[data.TableName] ? { Indexes: tables[data.TableName] } : { Error: { Code: 'ResourceNotFound', Message: 'no such table' } };
+      else if (action === 'CreateTable') tables[data.TableName] = [{ Name: '_id_', Keys: [{ Name: '_id', Direction: '1' }], Unique: false }];
+      else if (action === 'UpdateTable') for (const i of data.CreateIndexes) tables[data.TableName].push({ Name: i.IndexName, Keys: i.MgoKeySchema.MgoIndexKeys, Unique: i.MgoKeySchema.MgoIsUnique });
+      else if (action === 'ModifyResourcePermission') answer = { Data: { Success: true } };
+      else answer = { Error: { Code: 'UnsupportedOperation', Message: action } };
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ Response: { RequestId: 'r', ...answer } }));
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  try {
+    const env = { ...credentials, ENV_ID: 'nearby-1a2b3c', NEARBY_MANAGER_MODULE: realManager!, TCB_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    expect((await setup(env)).code).toBe(0);
+    const first = actions.splice(0);
+    expect(first.filter((a) => a.action === 'CreateTable')).toHaveLength(spec.collections.length);
+    expect(first.find((a) => a.action === 'UpdateTable' && a.data.TableName === 'places_bike')?.data.CreateIndexes).toEqual([
+      { IndexName: 'location_2dsphere', MgoKeySchema: { MgoIsUnique: false, MgoIndexKeys: [{ Name: 'location', Direction: '2dsphere' }] } },
+      { IndexName: 'code_unique', MgoKeySchema: { MgoIsUnique: true, MgoIndexKeys: [{ Name: 'code', Direction: '1' }] } },
+      { IndexName: 'status', MgoKeySchema: { MgoIsUnique: false, MgoIndexKeys: [{ Name: 'status', Direction: '1' }] } },
+    ]);
+    expect(first.find((a) => a.action === 'ModifyResourcePermission' && a.data.Resource === 'staff')?.data).toEqual({ EnvId: 'nearby-1a2b3c', ResourceType: 'collection', Resource: 'staff', Permission: 'CUSTOM', SecurityRule: '{"read":false,"write":false}' });
+    expect(first.find((a) => a.action === 'ModifyResourcePermission' && a.data.ResourceType === 'function')?.data).not.toHaveProperty('Resource');
+    expect((await setup(env)).code).toBe(0);
+    expect(new Set(actions.map((a) => a.action))).toEqual(new Set(['DescribeEnvInfo', 'DescribeTable', 'ModifyResourcePermission']));
+  } finally {
+    server.close();
+  }
+}, 60000);
