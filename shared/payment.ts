@@ -255,3 +255,15 @@ export function sweepRefund(refund: { sent: boolean }, reported: Reported<PayRef
   if (reported.value.status === 'CLOSED') return { kind: 'mark-failed' };
   return { kind: 'wait' };
 }
+
+/**
+ * Whether a refund WeChat Pay reports is the one we owe: our merchant (refund notifications carry
+ * `mchid`; answers to our own calls do not), the same order, the same amount.
+ * @example judgeRefund({ ...refund, refundFen: 1 }, { mchId, outTradeNo, refundFen: 4280 }) // => { ok: false, mismatch: 'WRONG_AMOUNT', ... }
+ */
+export function judgeRefund(refund: PayRefund, owed: { mchId: string; outTradeNo: string; refundFen: number }): PaymentJudgement {
+  if (refund.mchId !== null && refund.mchId !== owed.mchId) return { ok: false, mismatch: 'WRONG_MERCHANT', message: `refunded by merchant "${refund.mchId}", not "${owed.mchId}"` };
+  if (refund.outTradeNo !== owed.outTradeNo) return { ok: false, mismatch: 'WRONG_ORDER', message: `a refund of order "${refund.outTradeNo}", not "${owed.outTradeNo}"` };
+  if (refund.refundFen !== owed.refundFen) return { ok: false, mismatch: 'WRONG_AMOUNT', message: `refund of ${refund.refundFen} fen, ${owed.refundFen} fen owed` };
+  return { ok: true };
+}

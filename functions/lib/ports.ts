@@ -18,7 +18,7 @@ export interface UserCall extends Call {
 /**
  * A write that lost to concurrent writes of the same records every time it was tried: nothing of
  * it was written, and the same request may simply be sent again (serve answers it as
- * RESOURCE_EXHAUSTED with reason BUSY, as the bookings' `Busy`, never as a bug).
+ * RESOURCE_EXHAUSTED with reason CONTENDED, never as a bug).
  */
 export class Contended extends Error {
   readonly retryable = true;
@@ -136,11 +136,6 @@ export interface BikeLock {
   unlock(bikeId: string, rideId: string): Promise<'ok' | 'failed'>;
 }
 
-/** A lock bounded by its timeout (`timedLock`): an unlock older than `timeoutMs` can no longer confirm. */
-export interface TimedLock extends BikeLock {
-  readonly timeoutMs: number;
-}
-
 /** A create as the use case hands it to the store: the request's own verdict; the facts are read inside. */
 export interface NewBooking {
   openid: string;
@@ -189,11 +184,21 @@ export interface Ports {
   staff: StaffStore;
   rides: RideStore;
   /** The bikes' locks, already bounded by the lock timeout (a late answer counts as 'failed'). */
-  lock: TimedLock;
+  lock: BikeLock;
+  /**
+   * The lock timeout (`NEARBY_LOCK_TIMEOUT_MS`) that bounds `lock`: past it an `unlocking` ride can
+   * no longer confirm and is stale (shared/ride.ts). A number of its own, so that sweeping stale
+   * unlocks never needs the lock itself.
+   */
+  lockTimeoutMs: number;
   tariff: Tariff;
   bookings: BookingStore;
   /** Where ids and codes come from: `node:crypto` in the functions, seeded in tests. */
   random: RandomSource;
+  /** Accounts, bills, pay orders and refunds. */
+  bills: BillStore;
+  /** WeChat Pay (or the local sandbox), or the setting that is missing. */
+  pay: PaySetup;
 }
 
 /**
@@ -321,3 +326,119 @@ export interface Payments {
   /** Verifies and decrypts a notification; never calls the network. */
   verifyNotification(received: ReceivedNotification, now: Date): VerifiedNotification;
 }
+
+/**
+ * Accounts, utility and ride bills, pay orders and refunds (functions/lib/sqlite/bills.ts,
+ * functions/lib/cloudbase/bills.ts). Every method that writes several records is one atomic step
+ * that reads the facts, asks the rule of shared/bills.ts or shared/payment.ts and writes its answer.
+ * An order record is also the payment record: once paid it holds WeChat Pay's transaction.
+ * (Types imported inline: this block stays self-contained at the end of the file.)
+ */
+export type AccountType = import('../../shared/bills').AccountType;
+export type BillView = import('../../shared/bills').BillView;
+export type ImportRow = import('../../shared/bills').ImportRow;
+
+export interface StoredBill extends BillView {
+  /** Ride bills: their rider; utility bills: null (their account's bound users see them). */
+  openid: string | null;
+  /** The order that paid it. */
+  paidBy: string | null;
+  /** Its current open order, if any. */
+  openOrder: string | null;
+}
+
+export interface AccountBinding {
+  accountType: AccountType;
+  accountNo: string;
+  /** The utility's name for the holder (unmasked: the use case masks it). */
+  holderName: string;
+  boundAt: Date;
+}
+
+export type PayOrderStatus = 'open' | 'paid' | 'closed';
+
+export interface PayOrder {
+  outTradeNo: string;
+  billId: string;
+  openid: string;
+  amountFen: number;
+  status: PayOrderStatus;
+  createdAt: Date;
+  /** WeChat Pay refuses payment after this (`time_expire`). */
+  expiresAt: Date;
+  prepayId: string | null;
+  prepayIssuedAt: Date | null;
+  /** Once paid: WeChat Pay's transaction id and time. */
+  transactionId: string | null;
+  paidAt: Date | null;
+}
+
+export type RefundState = 'pending' | 'sent' | 'refunded' | 'failed';
+
+export interface OwedRefund {
+  outRefundNo: string;
+  outTradeNo: string;
+  billId: string;
+  refundFen: number;
+  totalFen: number;
+  status: RefundState;
+  createdAt: Date;
+}
+
+export type BindOutcome = import('../../shared/bills').BindDecision & { binding?: AccountBinding };
+
+/** What `openOrder` did: the plan of `planPay`, and the order as it now stands (null when already paid). */
+export type OpenOrderOutcome =
+  | { kind: 'not-found' }
+  | { kind: 'already-paid' }
+  | { kind: 'reuse' | 'refresh-prepay' | 'new-order'; order: PayOrder; bill: StoredBill };
+
+export type RecordPaymentOutcome = import('../../shared/payment').PaymentDecision;
+
+export interface BillStore {
+  /**
+   * Atomically, all or nothing: each row whose (type, number, period) is new becomes an unpaid
+   * bill (id from `billIdOf`), and its account becomes known with the row's holder name; rows
+   * already imported are left as they are and reported by index.
+   */
+  importBills(rows: readonly ImportRow[], now: Date): Promise<{ imported: number; duplicateRows: number[] }>;
+  /**
+   * Atomically: reads the caller's failed binds, the account and the binding; asks `decideBind`;
+   * writes the binding, or one more failure (not-found), or nothing (rate-limited).
+   */
+  bind(input: { openid: string; accountType: AccountType; accountNo: string; holderName: string; now: Date }): Promise<BindOutcome>;
+  /** Removes the caller's binding; false when there was none. */
+  unbind(openid: string, accountType: AccountType, accountNo: string, now: Date): Promise<boolean>;
+  accountsOf(openid: string): Promise<AccountBinding[]>;
+  /** The caller's utility bills (of accounts bound now) and ride bills. */
+  billsOf(openid: string): Promise<StoredBill[]>;
+  /** A bill the caller may see (their ride bill, or a bill of an account they have bound), or null. */
+  billOf(openid: string, billId: string): Promise<StoredBill | null>;
+  /**
+   * Atomically: reads the bill (as `billOf` would) and its open order; asks `planPay`; on
+   * `new-order` writes the order (`outTradeNo`, open, no prepay id yet) and makes it the bill's open
+   * order (an older one stays open until the sweeper settles it).
+   */
+  openOrder(input: { openid: string; billId: string; outTradeNo: string; now: Date }): Promise<OpenOrderOutcome>;
+  /** Stores the prepay id WeChat Pay gave the (still open) order. */
+  setPrepay(outTradeNo: string, prepayId: string, issuedAt: Date): Promise<void>;
+  order(outTradeNo: string): Promise<PayOrder | null>;
+  /**
+   * Atomically: reads the order and its bill; asks `decidePayment`; on record-payment marks the
+   * order paid with the transaction and the bill paid by it (a ride bill also leaves the rider's
+   * unpaid bills); on refund-duplicate marks the order paid and writes a pending refund.
+   */
+  recordPayment(tx: PayTransaction, merchant: { mchId: string; appId: string }, now: Date): Promise<RecordPaymentOutcome>;
+  /** Atomically: an open order -> closed (and no longer its bill's open order); false when it was not open. */
+  closeOrder(outTradeNo: string, now: Date): Promise<boolean>;
+  /** Open orders past `before` (their `expiresAt`), oldest first. */
+  expiredOrders(before: Date, limit: number): Promise<PayOrder[]>;
+  /** Refunds still owed (pending or sent), oldest first. */
+  owedRefunds(limit: number): Promise<OwedRefund[]>;
+  /** pending -> sent, or sent/pending -> refunded | failed; false when it was already settled. */
+  markRefund(outRefundNo: string, status: 'sent' | 'refunded' | 'failed', now: Date): Promise<boolean>;
+  refund(outRefundNo: string): Promise<OwedRefund | null>;
+}
+
+/** The payments adapter of a deployment, or the setting that keeps it from working (pay actions answer FAILED_PRECONDITION). */
+export type PaySetup = { ok: true; payments: Payments } | { ok: false; variable: string; message: string };

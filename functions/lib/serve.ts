@@ -132,7 +132,7 @@ export function timerRefusal(fn: string, event: unknown, caller: string | null, 
 
 /** A thrown error as an answer: `Contended` is a clean retryable refusal, anything else a bug (logged, INTERNAL). */
 function failureOf(err: unknown, logBug: (error: string) => void): Fail {
-  if (err instanceof Contended) return fail('RESOURCE_EXHAUSTED', err.message, 'BUSY');
+  if (err instanceof Contended) return fail('RESOURCE_EXHAUSTED', err.message, 'CONTENDED');
   logBug(err instanceof Error ? err.stack ?? err.message : String(err));
   return fail('INTERNAL', 'internal error, please retry later');
 }

@@ -6,6 +6,13 @@ import { serve, serveTimer, type Main } from '../lib/serve';
 import { startTimers } from './timers';
 import { fail } from '../../shared/result';
 import { localWorld, type LocalContext } from './world';
+import { servePayNotify, type PayNotifyMain } from '../lib/actions/pay-notify';
+import type { HttpAccessAnswer, HttpAccessEvent } from '../lib/wechatpay/http';
+import type { SandboxPayments } from '../lib/wechatpay/sandbox';
+import { sandboxPay } from '../lib/wechatpay/sandbox-route';
+
+/** Where the local host serves `payNotify` as CloudBase HTTP access does (docs/deploy.md's path); `/functions/payNotify` too. */
+export const PAY_NOTIFY_PATH = '/pay/notify';
 
 /** The cloud's own limit for an event. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -20,12 +27,16 @@ export interface HostOptions {
    * `npm start` (NEARBY_TIMERS=off turns it off), off unless asked (tests call them directly).
    */
   timers?: boolean;
+  /** The sandbox behind `ports.pay` (NEARBY_PAY=sandbox): serves `POST /sandbox/pay/{outTradeNo}`. */
+  sandbox?: SandboxPayments;
   log?: (line: Record<string, unknown>) => void;
 }
 
 export interface LocalHost {
   server: Server;
   functions: Record<string, Main>;
+  /** `payNotify`, as HTTP access calls it. */
+  payNotify: PayNotifyMain;
   /** Starts listening on 127.0.0.1 (port 0 picks a free one); resolves to the base URL. */
   listen(port: number): Promise<string>;
   close(): Promise<void>;
@@ -41,6 +52,7 @@ export function createHost(options: HostOptions): LocalHost {
     ...Object.fromEntries(Object.entries(functionActions).map(([name, actions]) => [name, serve(name, actions, world)])),
     ...Object.fromEntries(Object.entries(timerFunctions).map(([name, timer]) => [name, serveTimer(name, timer.run, world)])),
   };
+  const payNotify = servePayNotify(world);
   const timers = options.timers ? startTimers(functions, log) : null;
 
   const server = createServer((req, res) => {
@@ -54,6 +66,22 @@ export function createHost(options: HostOptions): LocalHost {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'OPTIONS') return send(res, 204, null);
     if (url.pathname === '/healthz') return send(res, 200, { ok: true });
+    if (url.pathname === PAY_NOTIFY_PATH || url.pathname === '/functions/payNotify') return servePayNotifyHttp(req, res, url);
+    const sandboxPath = /^\/sandbox\/pay\/([^/]+)$/.exec(url.pathname);
+    if (sandboxPath && options.sandbox) {
+      if (req.method !== 'POST') return send(res, 405, fail('INVALID_ARGUMENT', 'use POST'));
+      let context: LocalContext;
+      try {
+        context = contextOf(req);
+        await readBody(req);
+      } catch (err) {
+        if (err instanceof BadRequest) return send(res, 400, fail('INVALID_ARGUMENT', err.message), true);
+        throw err;
+      }
+      const deliver = url.searchParams.get('deliver') !== 'false';
+      const answer = await sandboxPay(options.sandbox, decodeURIComponent(sandboxPath[1]), { deliver, now: context.now, payNotify: (event) => payNotify(event, context) });
+      return send(res, answer.status, answer.body);
+    }
     const fn = /^\/functions\/([^/]+)$/.exec(url.pathname);
     if (fn) {
       if (req.method !== 'POST') return send(res, 405, fail('INVALID_ARGUMENT', 'use POST with a JSON body'));
@@ -73,6 +101,23 @@ export function createHost(options: HostOptions): LocalHost {
     return send(res, 404, fail('NOT_FOUND', `no route ${req.method} ${url.pathname}`));
   }
 
+  /** HTTP access: the raw request becomes the event; the function's status, headers and body the answer. */
+  async function servePayNotifyHttp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    let context: LocalContext;
+    let body: Buffer;
+    try {
+      context = contextOf(req);
+      body = await readBody(req);
+    } catch (err) {
+      if (err instanceof BadRequest) return sendAnswer(res, { statusCode: 400, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: 'FAIL', message: err.message }) });
+      throw err;
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    const event: HttpAccessEvent = { httpMethod: req.method ?? 'POST', path: url.pathname, headers, body: body.toString('utf8'), isBase64Encoded: false };
+    return sendAnswer(res, await payNotify(event, { ...context, openid: null }));
+  }
+
   function contextOf(req: IncomingMessage): LocalContext {
     const openid = String(req.headers['x-wx-openid'] ?? '').trim();
     let now = new Date();
@@ -87,6 +132,7 @@ export function createHost(options: HostOptions): LocalHost {
   return {
     server,
     functions,
+    payNotify,
     listen(port) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -116,6 +162,11 @@ function send(res: ServerResponse, status: number, body: unknown, close = false)
     ...(close ? { connection: 'close' } : {}),
   });
   res.end(text);
+}
+
+function sendAnswer(res: ServerResponse, answer: HttpAccessAnswer): void {
+  res.writeHead(answer.statusCode, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+  res.end(answer.body);
 }
 
 /** Reads the body, refusing more than the cloud's 6 MiB without buffering it. */

@@ -2,7 +2,9 @@
  * `npm start`: the local cloud on 127.0.0.1, every function over the embedded database.
  * Settings (environment): PORT, NEARBY_DB, NEARBY_SEED, NEARBY_ADMIN_OPENIDS, NEARBY_CLOCK, NEARBY_TIMERS.
  * Rides: NEARBY_LOCK_DELAY_MS (300), NEARBY_LOCK_FAILURE_RATE (0), NEARBY_LOCK_TIMEOUT_MS (3000), NEARBY_TARIFF_* (shared/tariff.ts).
+ * Payments: NEARBY_PAY (sandbox, or wechatpay with the WECHATPAY_* settings of docs/payments.md).
  */
+import { paymentsFrom, type PaymentsChoice } from '../lib/wechatpay';
 import { openDatabase, sqlitePorts, type SqlitePortsOptions } from '../lib/sqlite';
 import { lockSettingsFrom } from '../lib/lock';
 import { tariffFrom } from '../../shared/tariff';
@@ -19,6 +21,8 @@ export interface LocalSettings {
   timers: boolean;
   /** The simulated lock and the tariff (NEARBY_LOCK_*, NEARBY_TARIFF_*); defaults when absent. */
   rides?: SqlitePortsOptions;
+  /** NEARBY_PAY and the WECHATPAY_* settings: the sandbox (default) or WeChat Pay. */
+  pay?: Extract<PaymentsChoice, { ok: true }>;
 }
 
 export function settingsFrom(env: NodeJS.ProcessEnv): LocalSettings {
@@ -36,14 +40,19 @@ export function settingsFrom(env: NodeJS.ProcessEnv): LocalSettings {
   // A real lock takes a moment: the simulated one answers after 300 ms unless told otherwise.
   const lock = lockSettingsFrom(env, { delayMs: 300 });
   const rides: SqlitePortsOptions = { lock: { delayMs: lock.delayMs, failureRate: lock.failureRate }, lockTimeoutMs: lock.timeoutMs, tariff: tariffFrom(env) };
-  return { port, dbPath: env.NEARBY_DB || '.local/nearby.db', seed, admins, clock, timers: timers === 'on', rides };
+  // A missing or malformed WECHATPAY_* (with NEARBY_PAY=wechatpay) stops the host at start, naming it.
+  const pay = paymentsFrom(env, 'sandbox');
+  if (!pay.ok) throw new Error(pay.message.includes(pay.variable) ? pay.message : `${pay.variable}: ${pay.message}`);
+  return { port, dbPath: env.NEARBY_DB || '.local/nearby.db', seed, admins, clock, timers: timers === 'on', rides, pay };
 }
 
 export async function start(settings: LocalSettings, log?: (line: Record<string, unknown>) => void) {
   const db = openDatabase(settings.dbPath);
-  const ports = sqlitePorts(db, settings.rides);
+  const pay = settings.pay;
+  const ports = sqlitePorts(db, { ...settings.rides, ...(pay ? { pay: { ok: true, payments: pay.payments } } : {}) });
   const seeded = settings.seed === 'demo' ? await seedDemo(db, ports) : false;
-  const host = createHost({ ports, admins: settings.admins, clock: settings.clock, timers: settings.timers, log });
+  const sandbox = pay?.mode === 'sandbox' ? pay.payments : undefined;
+  const host = createHost({ ports, admins: settings.admins, clock: settings.clock, timers: settings.timers, sandbox, log });
   // A host killed mid-unlock left rides `unlocking`: the sweep resolves the ones already past the
   // lock timeout before the first request (later ones, whoever meets them, or the next sweep).
   const now = new Date();

@@ -3,6 +3,7 @@ import { upsertPlacesParams } from '../../shared/contract/admin';
 import type { Db } from '../lib/sqlite';
 import type { Ports } from '../lib/ports';
 import { setStaff, upsertPlaces } from '../lib/usecases/places';
+import { seedDemoBills } from './seed-bills';
 
 /** Seeds the demo city into an empty database, through the same use cases as `admin`; false when it had data. */
 export async function seedDemo(db: Db, ports: Ports): Promise<boolean> {
@@ -18,5 +19,6 @@ export async function seedDemo(db: Db, ports: Ports): Promise<boolean> {
     const set = await setStaff(ports, s);
     if (!set.ok) throw new Error(`demo seed: ${set.error.message}`);
   }
+  await seedDemoBills(ports.bills, new Date());
   return true;
 }

@@ -4,3 +4,4 @@ export * from './admin';
 export * from './geo';
 export * from './bookings';
 export * from './rides';
+export * from './bills';

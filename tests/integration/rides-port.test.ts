@@ -6,8 +6,11 @@
  */
 import { forceEndRide, currentRide, endRide, sweepStaleUnlocks, unlock, previewBike } from '../../functions/lib/usecases/ride';
 import { upsertPlaces } from '../../functions/lib/usecases/places';
+import { crashAtEveryCall, type CrashReport } from '../support/port-suite';
 import { upsertPlacesParams } from '../../shared/contract/admin';
 import { ADAPTERS, HERE, LOCK_TIMEOUT_MS, NOWHERE, at, checkInvariants, rideWorld, type RideWorld } from '../support/rides-world';
+
+const LATER = 2 * 3600;
 
 const as = (caller: string, sec = 0) => ({ caller, now: at(sec) });
 const ADMIN = { caller: 'admin', now: at(0) };
@@ -183,5 +186,120 @@ describe.each(ADAPTERS)('rides port on %s', (adapter) => {
       expect(await forceEndRide(w.deps, { rideId: 'R-u2-B-0' }, ADMIN)).toMatchObject({ data: { ride: { status: 'aborted' } } });
       expect(bikeStatus('B')).toBe('available');
     });
+  });
+});
+
+describe.each(ADAPTERS)('rides port on %s: a stop at every database call', (adapter) => {
+  const reports: Record<string, CrashReport> = {};
+
+  /** After the retry: past the lock timeout, a sweep leaves nobody and no bike stuck. */
+  async function nothingStuck(w: RideWorld) {
+    await sweepStaleUnlocks(w.deps, as('sweeper', LATER));
+    const state = w.state();
+    checkInvariants(state);
+    expect(state.rides.filter((r) => r.status === 'unlocking')).toEqual([]);
+    for (const b of state.bikes) if (b.status === 'riding') expect(state.rides.find((r) => r.bikeId === b.id && r.status === 'active')).toBeDefined();
+  }
+
+  const scenario = (name: string, build: { setUp?: (w: RideWorld) => Promise<void>; run: (w: RideWorld) => Promise<unknown>; retry?: (w: RideWorld) => Promise<unknown>; check: (w: RideWorld, answer: any) => void | Promise<void>; lock?: 'ok' | 'failed' }) =>
+    it(`${name}: every invariant holds after each stop and each retry`, async () => {
+      reports[name] = await crashAtEveryCall<RideWorld, unknown>({
+        name,
+        async setUp() {
+          const w = await rideWorld(adapter);
+          await build.setUp?.(w);
+          w.lockAnswer = build.lock ?? 'ok';
+          return w;
+        },
+        fake: (w) => w.faults,
+        run: build.run,
+        // The client's retry reaches a restarted function: new adapter instances over the same data.
+        retry: (w) => (w.renew(), (build.retry ?? build.run)(w)),
+        invariants: [(w) => checkInvariants(w.state())],
+        async afterRetry(w, answer) {
+          await build.check(w, answer);
+          await nothingStuck(w);
+        },
+      });
+      expect(reports[name].stops).toBeGreaterThan(0);
+    }, 120_000);
+
+  scenario('unlock (reserve, lock, confirm)', {
+    run: (w) => unlock(w.deps, { bikeCode: 'A', ...HERE }, as('u1')),
+    // The client tries again a little later (past the lock timeout).
+    retry: (w) => unlock(w.deps, { bikeCode: 'A', ...HERE }, as('u1', LOCK_TIMEOUT_MS / 1000 + 1)),
+    async check(w, answer) {
+      // Either the retry got the bike, or the first attempt did (confirmed before the stop).
+      if (!answer.ok) {
+        expect(answer.error.reason).toBe('ACTIVE_RIDE');
+        expect((await currentRide(w.deps, {}, as('u1', 5))).ok && (await currentRide(w.deps, {}, as('u1', 5)))).toMatchObject({ data: { ride: { bikeId: 'A' } } });
+      }
+      expect(w.state().rides.filter((r) => r.status === 'active')).toHaveLength(1);
+    },
+  });
+
+  scenario('unlock with a lock that fails (reserve, abort)', {
+    lock: 'failed',
+    run: (w) => unlock(w.deps, { bikeCode: 'A', ...HERE }, as('u1')),
+    retry: (w) => unlock(w.deps, { bikeCode: 'A', ...HERE }, as('u1', LOCK_TIMEOUT_MS / 1000 + 1)),
+    check(w, answer) {
+      expect(answer).toMatchObject({ ok: false, error: { reason: 'LOCK_FAILED' } });
+      expect(w.state().bikes.find((b) => b.id === 'A')!.status).toBe('available');
+    },
+  });
+
+  let rideId = '';
+  scenario('end (ride, bill, bike, rider)', {
+    async setUp(w) {
+      const started = await unlock(w.deps, { bikeCode: 'A', ...HERE }, as('u1'));
+      rideId = started.ok ? started.data.ride.id : '';
+    },
+    run: (w) => endRide(w.deps, { rideId: w.state().rides[0].id, ...HERE }, as('u1', 600)),
+    check(w, answer) {
+      // The retry ends it, or finds it ended by the attempt whose answer was lost.
+      if (!answer.ok) expect(answer.error.reason).toBe('RIDE_NOT_ACTIVE');
+      const state = w.state();
+      expect(state.rides.map((r) => r.status)).toEqual(['ended']);
+      expect(state.bills.map((b) => b.amountFen)).toEqual([150]);
+      expect(state.bikes.find((b) => b.id === 'A')!.status).toBe('available');
+    },
+  });
+
+  scenario('forceEnd of an unlock cut short (abort)', {
+    async setUp(w) {
+      await w.deps.rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: HERE, now: at(0), lockTimeoutMs: LOCK_TIMEOUT_MS });
+    },
+    run: (w) => forceEndRide(w.deps, { rideId: 'R1' }, as('admin', 1)),
+    check(w, answer) {
+      if (!answer.ok) expect(answer.error.reason).toBe('RIDE_NOT_ACTIVE');
+      expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
+    },
+  });
+
+  scenario('sweep of two unlocks cut short, one bike flagged for maintenance', {
+    async setUp(w) {
+      await w.deps.rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: HERE, now: at(0), lockTimeoutMs: LOCK_TIMEOUT_MS });
+      await w.deps.rides.reserve({ rideId: 'R2', openid: 'u2', bikeCode: 'B', position: HERE, now: at(0), lockTimeoutMs: LOCK_TIMEOUT_MS });
+      await upsertPlaces(w.deps, upsertPlacesParams.parse({ places: [{ kind: 'bike', id: 'B', code: 'B', ...HERE, status: 'maintenance' }] }));
+    },
+    run: (w) => sweepStaleUnlocks(w.deps, as('sweeper', 60)),
+    check(w) {
+      const state = w.state();
+      expect(state.rides.map((r) => r.status)).toEqual(['aborted', 'aborted']);
+      expect(state.bikes.filter((b) => b.id === 'A' || b.id === 'B').map((b) => b.status)).toEqual(['available', 'maintenance']);
+    },
+  });
+
+  scenario('import of maintenance for a ridden bike', {
+    async setUp(w) {
+      await unlock(w.deps, { bikeCode: 'A', ...HERE }, as('u1'));
+    },
+    run: (w) => upsertPlaces(w.deps, upsertPlacesParams.parse({ places: [{ kind: 'bike', id: 'A', code: 'A', ...HERE, status: 'maintenance' }, { kind: 'bike', id: 'N', code: 'N', ...HERE, status: 'available' }] })),
+    async check(w, answer) {
+      expect(answer).toEqual({ ok: true, data: { upserted: 2, deferred: [{ id: 'A', status: 'maintenance', until: 'ride-end' }] } });
+      const rideOfA = w.state().rides.find((r) => r.status === 'active')!;
+      expect((await endRide(w.deps, { rideId: rideOfA.id, ...HERE }, as('u1', 60))).ok).toBe(true);
+      expect(w.state().bikes.find((b) => b.id === 'A')!.status).toBe('maintenance');
+    },
   });
 });

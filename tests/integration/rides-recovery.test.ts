@@ -48,7 +48,7 @@ it('runs the sweeper for a timer event at the host clock only', async () => {
   // A forged or stale event: its Time is far from the host's clock (X-Nearby-Now here).
   expect(await cloud.call('sweeper', timer(3600), { now: iso(60) })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   expect(status(rideId)).toBe('unlocking');
-  expect(await cloud.call('sweeper', timer(61), { now: iso(60) })).toEqual({ ok: true, data: { jobs: { staleUnlocks: { aborted: 1 } } } });
+  expect(await cloud.call('sweeper', timer(61), { now: iso(60) })).toEqual({ ok: true, data: { jobs: { staleUnlocks: { aborted: 1 }, payOrders: { checked: 0, paid: 0, closed: 0 }, refunds: { sent: 0, refunded: 0, failed: 0 } } } });
   expect(status(rideId)).toBe('aborted');
   expect((await cloud.call('rides', { action: 'unlock', bikeCode: 'A', ...HERE }, { openid: 'u2', now: iso(61) })).ok).toBe(true);
 });
@@ -65,7 +65,7 @@ it('sweeps at start: a host restarted over a database left by a crash frees the 
     first.db.close();
     const second = await start(settings, () => {});
     try {
-      expect(second.swept).toEqual({ jobs: { staleUnlocks: { aborted: 1 } } });
+      expect(second.swept).toEqual({ jobs: { staleUnlocks: { aborted: 1 }, payOrders: { checked: 0, paid: 0, closed: 0 }, refunds: { sent: 0, refunded: 0, failed: 0 } } });
       expect(second.db.prepare(`SELECT status FROM places WHERE id = 'A'`).pluck().get()).toBe('available');
     } finally {
       await second.host.close();

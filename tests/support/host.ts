@@ -1,6 +1,8 @@
 import { openDatabase, sqlitePorts, type Db, type SqlitePortsOptions } from '../../functions/lib/sqlite';
 import { createHost, type LocalHost } from '../../functions/local/host';
 import { seedDemo } from '../../functions/local/seed';
+import type { SandboxPayments } from '../../functions/lib/wechatpay/sandbox';
+import type { Payments } from '../../functions/lib/ports';
 
 export const ADMIN = 'test-admin';
 
@@ -16,11 +18,12 @@ export interface TestCloud {
 }
 
 /** A real local host on a free port over a fresh in-memory database, with the header clock. */
-export async function startCloud(options: { seed?: 'demo' | 'none'; dbPath?: string; rides?: SqlitePortsOptions } = {}): Promise<TestCloud> {
+export async function startCloud(options: { seed?: 'demo' | 'none'; dbPath?: string; rides?: SqlitePortsOptions; payments?: Payments; sandbox?: SandboxPayments } = {}): Promise<TestCloud> {
   const db = openDatabase(options.dbPath ?? ':memory:');
-  const ports = sqlitePorts(db, options.rides);
+  const payments = options.payments ?? options.sandbox;
+  const ports = sqlitePorts(db, { ...options.rides, ...(payments ? { pay: { ok: true as const, payments } } : {}) });
   if (options.seed === 'demo') await seedDemo(db, ports);
-  const host = createHost({ ports, admins: new Set([ADMIN]), clock: 'header', log: () => {} });
+  const host = createHost({ ports, admins: new Set([ADMIN]), clock: 'header', sandbox: options.sandbox, log: () => {} });
   const url = await host.listen(0);
   const post = async (path: string, body: string | Buffer, headers: Record<string, string> = {}) => {
     const res = await fetch(`${url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });

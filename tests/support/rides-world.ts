@@ -15,6 +15,8 @@ import { upsertPlacesParams } from '../../shared/contract/admin';
 import type { Place } from '../../shared/places';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 import { FakeCloudbase } from './cloudbase-fake';
+import type { Stoppable } from './port-suite';
+import { stoppableSqlite } from './sqlite-stop';
 
 export type Adapter = 'sqlite' | 'cloudbase';
 export const ADAPTERS: Adapter[] = ['sqlite', 'cloudbase'];
@@ -74,9 +76,13 @@ export interface RideWorld {
   adapter: Adapter;
   deps: RideDeps & { places: PlaceStore };
   fake?: FakeCloudbase;
+  /** The database with fault injection (tests/support/port-suite.ts): the fake, or a stoppable SQLite. */
+  faults: Stoppable;
   /** What the lock answers next. */
   lockAnswer: 'ok' | 'failed';
   state(): State;
+  /** A restarted function: new adapter instances over the same data. */
+  renew(): void;
   close(): void;
 }
 
@@ -86,11 +92,15 @@ export async function rideWorld(adapter: Adapter): Promise<RideWorld> {
   const lock = timedLock({ unlock: async () => world.lockAnswer }, LOCK_TIMEOUT_MS);
   const random = { bytes: (n: number) => randomBytes(n) };
   if (adapter === 'sqlite') {
+    // The adapters run on the stoppable wrapper; the invariants read the database itself.
     const db = openDatabase(':memory:');
-    const ports = sqlitePorts(db, { lock, lockTimeoutMs: LOCK_TIMEOUT_MS });
+    const { db: stoppable, faults } = stoppableSqlite(db);
+    const ports = sqlitePorts(stoppable, { lock, lockTimeoutMs: LOCK_TIMEOUT_MS });
     Object.assign(world, {
       adapter,
+      faults,
       deps: { ...ports, lock, random },
+      renew: () => Object.assign(world.deps, { ...sqlitePorts(stoppable), lock, random }),
       close: () => db.close(),
       state: (): State => ({
         rides: db.prepare('SELECT id, openid, bike_id AS bikeId, status, fee_fen AS feeFen, bill_id AS billId FROM rides').all() as StoredRide[],
@@ -108,7 +118,9 @@ export async function rideWorld(adapter: Adapter): Promise<RideWorld> {
     Object.assign(world, {
       adapter,
       fake,
-      deps: { rides: cloudbaseRides(fake), places: cloudbasePlaces(fake), lock, tariff: DEFAULT_TARIFF, random },
+      faults: fake,
+      deps: { rides: cloudbaseRides(fake), places: cloudbasePlaces(fake), lock, lockTimeoutMs: LOCK_TIMEOUT_MS, tariff: DEFAULT_TARIFF, random },
+      renew: () => Object.assign(world.deps, { rides: cloudbaseRides(fake), places: cloudbasePlaces(fake) }),
       close: () => {},
       state: (): State => {
         const rows = (name: string) => [...fake.table(name).entries()].map(([id, doc]) => ({ ...doc, _id: id }) as Record<string, any>);

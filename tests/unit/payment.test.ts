@@ -18,6 +18,7 @@ import {
   sweepOrder,
   sweepRefund,
   TRADE_STATES,
+  judgeRefund,
 } from '../../shared/payment';
 
 const expected: ExpectedPayment = { mchId: '1230000109', appId: 'wx0123456789abcdef', outTradeNo: 'B20260101abcdef', amountFen: 4250 };
@@ -217,5 +218,19 @@ describe('sweepRefund: a refund we owe is sent until WeChat Pay knows it, then f
     expect(sweepRefund({ sent: true }, answer('ABNORMAL'))).toEqual({ kind: 'wait' });
     expect(sweepRefund({ sent: true }, { kind: 'unavailable' })).toEqual({ kind: 'wait' });
     expect(sweepRefund({ sent: true }, null)).toEqual({ kind: 'wait' });
+  });
+});
+
+describe('judgeRefund', () => {
+  const refund = { mchId: '1230000109', outRefundNo: 'RP1', outTradeNo: 'P1', refundId: '50', transactionId: '42', status: 'SUCCESS' as const, refundFen: 4280, totalFen: 4280, successAt: null };
+  const owed = { mchId: '1230000109', outTradeNo: 'P1', refundFen: 4280 };
+  it('accepts the refund we owe, with or without the merchant named', () => {
+    expect(judgeRefund(refund, owed)).toEqual({ ok: true });
+    expect(judgeRefund({ ...refund, mchId: null }, owed)).toEqual({ ok: true });
+  });
+  it('refuses another merchant, order or amount, in that order', () => {
+    expect(judgeRefund({ ...refund, mchId: '1999999999', outTradeNo: 'P2' }, owed)).toMatchObject({ ok: false, mismatch: 'WRONG_MERCHANT' });
+    expect(judgeRefund({ ...refund, outTradeNo: 'P2', refundFen: 1 }, owed)).toMatchObject({ ok: false, mismatch: 'WRONG_ORDER' });
+    expect(judgeRefund({ ...refund, refundFen: 1 }, owed)).toMatchObject({ ok: false, mismatch: 'WRONG_AMOUNT', message: 'refund of 1 fen, 4280 fen owed' });
   });
 });

@@ -3,6 +3,8 @@
  * local host fires them on, and the deployment's trigger and invoke rule.
  */
 import { readFileSync } from 'node:fs';
+import { cloudbaseBills } from '../../functions/lib/cloudbase/bills';
+import { cloudPaySetup } from '../../functions/lib/wechatpay/setup';
 import { main as sweeperMain } from '../../functions/sweeper/index';
 import { timerFunctions } from '../../functions/lib/actions';
 import { sweep, type SweepJob } from '../../functions/lib/actions/sweeper';
@@ -62,12 +64,13 @@ describe('serveTimer: an event is the timer\'s only when Type is "Timer", there 
 describe('the sweeper', () => {
   it('aborts the unlocks cut short over the CloudBase adapters, run as the timer runs it', async () => {
     const db = new FakeCloudbase();
-    const ports = { places: cloudbasePlaces(db), ...cloudbaseRidePorts(db, {}) } as Ports;
+    // No WECHATPAY_* set: the pay jobs find nothing to do, and the rest of the sweep still works.
+    const ports = { places: cloudbasePlaces(db), ...cloudbaseRidePorts(db, {}), bills: cloudbaseBills(db), pay: cloudPaySetup({}) } as Ports;
     await ports.places.upsert([{ kind: 'bike', id: 'A', code: 'A', lat: 30, lng: 120, status: 'available' }]);
     const requested = new Date(Date.now() - 10_000);
-    expect((await ports.rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: { lat: 30, lng: 120 }, now: requested, lockTimeoutMs: ports.lock.timeoutMs })).ok).toBe(true);
+    expect((await ports.rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: { lat: 30, lng: 120 }, now: requested, lockTimeoutMs: ports.lockTimeoutMs })).ok).toBe(true);
     const main = serveTimer('sweeper', sweep, { ...createCloudbaseWorld(() => ports, {}), log: () => {} });
-    expect(await main({ Type: 'Timer', TriggerName: 'every-minute', Time: new Date().toISOString() }, contextOf({}))).toEqual({ ok: true, data: { jobs: { staleUnlocks: { aborted: 1 } } } });
+    expect(await main({ Type: 'Timer', TriggerName: 'every-minute', Time: new Date().toISOString() }, contextOf({}))).toEqual({ ok: true, data: { jobs: { staleUnlocks: { aborted: 1 }, payOrders: { checked: 0, paid: 0, closed: 0 }, refunds: { sent: 0, refunded: 0, failed: 0 } } } });
     expect(db.table('rides').get('R1')).toMatchObject({ status: 'aborted' });
     expect(db.table('places_bike').get('bike:A')).toMatchObject({ status: 'available' });
   });

@@ -4,7 +4,8 @@ import { anyone, type Actions } from '../serve';
 import { nearby } from '../usecases/nearby';
 import { sweepStaleUnlocks } from '../usecases/ride';
 
-export const geoActions: Actions<Ports> = {
+/** The `geo` function: nearby places, anyone (bikes and stations after the stale unlocks are swept). */
+export const geoActions: Actions<Pick<Ports, 'places' | 'rides' | 'lockTimeoutMs'>> = {
   nearby: anyone(nearbyParams, async (ports, q, call) => {
     // Bikes (and stations, which count them) are listed after the unlocks cut short around now
     // are aborted: a bike stranded by a crash mid-unlock shows up again at once.

@@ -4,6 +4,7 @@ import { adminActions } from './admin';
 import { bookingsActions } from './bookings';
 import { geoActions } from './geo';
 import { ridesActions } from './rides';
+import { billsActions } from './bills';
 import { sweep } from './sweeper';
 
 /** Every callable function and its actions: what the local host serves (the cloud has one folder each). */
@@ -12,6 +13,7 @@ export const functionActions: Record<string, Actions<Ports>> = {
   admin: adminActions,
   bookings: bookingsActions,
   rides: ridesActions,
+  bills: billsActions,
 };
 
 /**

@@ -1,6 +1,7 @@
 import { ok, type Result } from '../../../shared/result';
 import type { Call, Ports } from '../ports';
 import { sweepStaleUnlocks } from '../usecases/ride';
+import { sweepPayOrders, sweepRefunds } from '../usecases/bills';
 
 /**
  * One piece of timer work: resolves every waiting state whose deadline has passed at `call.now`,
@@ -19,6 +20,10 @@ export interface SweepJob {
 export const SWEEP_JOBS: SweepJob[] = [
   // Unlocks cut short: `unlocking` past the lock timeout -> aborted, the bike and the rider free.
   { name: 'staleUnlocks', run: (ports, call) => sweepStaleUnlocks(ports, call) },
+  // Pay orders past their deadline: a payment WeChat Pay reports is recorded, an unpaid one closed.
+  { name: 'payOrders', run: (ports, call) => sweepPayOrders(ports, call) },
+  // Refunds owed (money for a bill already paid): sent, then asked about until settled.
+  { name: 'refunds', run: (ports, call) => sweepRefunds(ports, call) },
 ];
 
 /**

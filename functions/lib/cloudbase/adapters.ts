@@ -4,6 +4,8 @@ import { asBookingsDb, cloudbaseBookings } from './bookings';
 import { cloudbaseDb, type CloudbaseDb } from './db';
 import { cloudbasePlaces } from './places';
 import { cloudbaseRidePorts } from './rides';
+import { asBillsDb, cloudbaseBills } from './bills';
+import { cloudPaySetup } from '../wechatpay/setup';
 import type { AdapterDb } from './sdk';
 import { cloudbaseStaff } from './staff';
 
@@ -27,5 +29,7 @@ export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Record<stri
     bookings: cloudbaseBookings(asBookingsDb(db), cryptoRandom),
     random: cryptoRandom,
     ...cloudbaseRidePorts(db, env),
+    bills: cloudbaseBills(asBillsDb(db)),
+    pay: cloudPaySetup(env),
   };
 }

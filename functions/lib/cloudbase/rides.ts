@@ -5,6 +5,7 @@ import {
   bikeStatusAfterRide,
   decideEnd,
   decideUnlock,
+  isOpen,
   mayAbort,
   newRide,
   type EndDecision,
@@ -112,7 +113,8 @@ export function recordOf(doc: Doc | Record<string, unknown>): RideRecord {
 /** The bike a document holds (its `rideId` is storage, not part of the place). */
 const bikeOf = (doc: Doc): Bike => placeOf(doc) as Bike;
 
-function riderOf(doc: Doc | null): RiderDoc {
+/** The per-rider document as read (absent: no ride, no unpaid bill). */
+export function riderOf(doc: Doc | null): RiderDoc {
   return {
     openRideId: typeof doc?.openRideId === 'string' ? doc.openRideId : null,
     unpaidRideBills: Array.isArray(doc?.unpaidRideBills) ? (doc.unpaidRideBills as unknown[]).map(String) : [],
@@ -181,7 +183,7 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
       const { data } = await db.collection(RIDE_COLLECTIONS.riders).doc(openid).get();
       const rideId = riderOf(data[0] ?? null).openRideId;
       const ride = rideId === null ? null : await readRide(rideId);
-      return ride && (ride.status === 'unlocking' || ride.status === 'active') ? ride : null;
+      return ride && isOpen(ride) ? ride : null;
     },
 
     get: readRide,
@@ -287,11 +289,12 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
  * simulated lock (NEARBY_LOCK_DELAY_MS / _FAILURE_RATE, instant by default) stands in for it, bounded
  * by NEARBY_LOCK_TIMEOUT_MS; see functions/lib/lock/index.ts for what a real one must do.
  */
-export function cloudbaseRidePorts(db: CloudbaseDb | AdapterDb, env: Record<string, string | undefined> = process.env): Pick<Ports, 'rides' | 'lock' | 'tariff'> {
+export function cloudbaseRidePorts(db: CloudbaseDb | AdapterDb, env: Record<string, string | undefined> = process.env): Pick<Ports, 'rides' | 'lock' | 'lockTimeoutMs' | 'tariff'> {
   const lock = lockSettingsFrom(env);
   return {
     rides: cloudbaseRides(db as unknown as RideDb),
     lock: timedLock(simulatedLock({ delayMs: lock.delayMs, failureRate: lock.failureRate }), lock.timeoutMs),
+    lockTimeoutMs: lock.timeoutMs,
     tariff: tariffFrom(env),
   };
 }

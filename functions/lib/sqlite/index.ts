@@ -4,6 +4,9 @@ import { sqlitePlaces } from './places';
 import { sqliteStaff } from './staff';
 import { sqliteBookings } from './bookings';
 import { sqliteRides } from './rides';
+import { sqliteBills } from './bills';
+import { lazyPayments } from '../wechatpay/lazy';
+import type { PaySetup } from '../ports';
 import { simulatedLock, timedLock, DEFAULT_LOCK_TIMEOUT_MS, type SimulatedLockSettings } from '../lock';
 import { DEFAULT_TARIFF, type Tariff } from '../../../shared/tariff';
 import type { BikeLock } from '../ports';
@@ -18,6 +21,8 @@ export interface SqlitePortsOptions {
   tariff?: Tariff;
   /** Where ids and codes come from (default `node:crypto`). */
   random?: RandomSource;
+  /** WeChat Pay or the sandbox (default: a sandbox made on first use). */
+  pay?: PaySetup;
 }
 
 export { openDatabase, type Db } from './db';
@@ -32,7 +37,10 @@ export function sqlitePorts(db: Db, options: SqlitePortsOptions = {}): Ports {
     bookings: sqliteBookings(db, random),
     rides: sqliteRides(db),
     lock: timedLock(lock, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
+    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     tariff: options.tariff ?? DEFAULT_TARIFF,
     random,
+    bills: sqliteBills(db),
+    pay: options.pay ?? { ok: true, payments: lazyPayments() },
   };
 }

@@ -108,4 +108,57 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX rides_unlocking ON rides (requested_at) WHERE status = 'unlocking';
   `,
+  // 5: utility accounts, bindings, failed binds, pay orders (also the payment records) and refunds.
+  `
+  ALTER TABLE bills ADD COLUMN paid_by TEXT;
+  ALTER TABLE bills ADD COLUMN open_order TEXT;
+  -- One order pays a bill at most (a second payment is refunded, never recorded on the bill).
+  CREATE UNIQUE INDEX bills_paid_by ON bills (paid_by) WHERE paid_by IS NOT NULL;
+  CREATE TABLE utility_accounts (
+    type TEXT NOT NULL CHECK (type IN ('water', 'electricity', 'gas')),
+    account_no TEXT NOT NULL,
+    holder_name TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (type, account_no)
+  ) WITHOUT ROWID;
+  CREATE TABLE account_bindings (
+    openid TEXT NOT NULL,
+    type TEXT NOT NULL,
+    account_no TEXT NOT NULL,
+    bound_at TEXT NOT NULL,
+    PRIMARY KEY (openid, type, account_no),
+    FOREIGN KEY (type, account_no) REFERENCES utility_accounts (type, account_no)
+  ) WITHOUT ROWID;
+  CREATE TABLE bind_failures (
+    openid TEXT NOT NULL,
+    failed_at TEXT NOT NULL
+  );
+  CREATE INDEX bind_failures_by_caller ON bind_failures (openid, failed_at);
+  CREATE TABLE pay_orders (
+    out_trade_no TEXT PRIMARY KEY,
+    bill_id TEXT NOT NULL REFERENCES bills (id),
+    openid TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+    status TEXT NOT NULL CHECK (status IN ('open', 'paid', 'closed')),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    prepay_id TEXT,
+    prepay_issued_at TEXT,
+    transaction_id TEXT,
+    paid_at TEXT,
+    CHECK (status <> 'paid' OR transaction_id IS NOT NULL)
+  ) WITHOUT ROWID;
+  CREATE INDEX pay_orders_open ON pay_orders (expires_at) WHERE status = 'open';
+  CREATE TABLE pay_refunds (
+    out_refund_no TEXT PRIMARY KEY,
+    out_trade_no TEXT NOT NULL UNIQUE REFERENCES pay_orders (out_trade_no),
+    bill_id TEXT NOT NULL,
+    refund_fen INTEGER NOT NULL CHECK (refund_fen > 0),
+    total_fen INTEGER NOT NULL CHECK (total_fen > 0),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'refunded', 'failed')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX pay_refunds_owed ON pay_refunds (created_at) WHERE status IN ('pending', 'sent');
+  `,
 ];

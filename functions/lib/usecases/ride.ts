@@ -19,11 +19,13 @@ import type { RandomSource } from '../../../shared/checkin-code';
 import { fail, ok, type Result } from '../../../shared/result';
 import { endRefusal, isStaleUnlock, lockFailed, staleBefore, stationAt, unlockRefusal, type Ending, type RideRecord } from '../../../shared/ride';
 import type { Tariff } from '../../../shared/tariff';
-import type { Call, RideStore, TimedLock, UserCall } from '../ports';
+import type { BikeLock, Call, RideStore, UserCall } from '../ports';
 
 export interface RideDeps {
   rides: RideStore;
-  lock: TimedLock;
+  lock: BikeLock;
+  /** The lock timeout: an `unlocking` ride older than this is stale. */
+  lockTimeoutMs: number;
   tariff: Tariff;
   random: RandomSource;
 }
@@ -84,7 +86,7 @@ export async function unlock(deps: RideDeps, p: UnlockParams, call: UserCall): P
   const { rides, lock } = deps;
   const rideId = newId('R', deps.random);
   const position: LatLng = { lat: p.lat, lng: p.lng };
-  const reserved = await rides.reserve({ rideId, openid: call.caller, bikeCode: p.bikeCode, position, now: call.now, lockTimeoutMs: lock.timeoutMs });
+  const reserved = await rides.reserve({ rideId, openid: call.caller, bikeCode: p.bikeCode, position, now: call.now, lockTimeoutMs: deps.lockTimeoutMs });
   if (!reserved.ok) return unlockRefusal(reserved.refusal);
   const { bikeId, bikeCode } = reserved.ride;
 
@@ -98,15 +100,15 @@ export async function unlock(deps: RideDeps, p: UnlockParams, call: UserCall): P
     const ride = await rides.confirm(rideId, call.now);
     if (ride) return ok({ ride: toActiveRide(ride) });
   }
-  await rides.abort({ rideId, cause: 'lock-failed', now: call.now, lockTimeoutMs: lock.timeoutMs });
+  await rides.abort({ rideId, cause: 'lock-failed', now: call.now, lockTimeoutMs: deps.lockTimeoutMs });
   return lockFailed(bikeCode);
 }
 
 /** The caller's active ride, or null; an unlock of theirs cut short (stale) is aborted on the way. */
-export async function currentRide(deps: Pick<RideDeps, 'rides' | 'lock'>, _p: CurrentRideParams, call: UserCall): Promise<Result<CurrentRideResult>> {
+export async function currentRide(deps: Pick<RideDeps, 'rides' | 'lockTimeoutMs'>, _p: CurrentRideParams, call: UserCall): Promise<Result<CurrentRideResult>> {
   const ride = await deps.rides.openRideOf(call.caller);
-  if (ride && isStaleUnlock(ride, call.now, deps.lock.timeoutMs)) {
-    await deps.rides.abort({ rideId: ride.id, cause: 'stale', now: call.now, lockTimeoutMs: deps.lock.timeoutMs });
+  if (ride && isStaleUnlock(ride, call.now, deps.lockTimeoutMs)) {
+    await deps.rides.abort({ rideId: ride.id, cause: 'stale', now: call.now, lockTimeoutMs: deps.lockTimeoutMs });
   }
   return ok({ ride: ride && ride.status === 'active' ? toActiveRide(ride) : null });
 }
@@ -133,7 +135,7 @@ export async function endRide(deps: RideDeps, p: EndRideParams, call: UserCall):
  */
 export async function forceEndRide(deps: RideDeps, p: ForceEndRideParams, call: Call): Promise<Result<ForceEndRideResult>> {
   if ((p.lat === undefined) !== (p.lng === undefined)) return fail('INVALID_ARGUMENT', 'lat/lng: give both or neither');
-  const aborted = await deps.rides.abort({ rideId: p.rideId, cause: 'admin', now: call.now, lockTimeoutMs: deps.lock.timeoutMs });
+  const aborted = await deps.rides.abort({ rideId: p.rideId, cause: 'admin', now: call.now, lockTimeoutMs: deps.lockTimeoutMs });
   if (aborted) return ok({ ride: toAbortedRide(aborted) });
   const position = p.lat !== undefined && p.lng !== undefined ? { lat: p.lat, lng: p.lng } : null;
   const ride = position === null ? await deps.rides.get(p.rideId) : null;
@@ -148,11 +150,11 @@ export async function forceEndRide(deps: RideDeps, p: ForceEndRideParams, call: 
  * Aborts every unlock cut short (still `unlocking` past the lock timeout at `call.now`), at most
  * `SWEEP_LIMIT` a run: the sweeper's job, the host's start, and `geo.nearby` before it lists bikes.
  */
-export async function sweepStaleUnlocks(deps: Pick<RideDeps, 'rides' | 'lock'>, call: Call): Promise<{ aborted: number }> {
-  const ids = await deps.rides.staleUnlocks(staleBefore(call.now, deps.lock.timeoutMs), SWEEP_LIMIT);
+export async function sweepStaleUnlocks(deps: Pick<RideDeps, 'rides' | 'lockTimeoutMs'>, call: Call): Promise<{ aborted: number }> {
+  const ids = await deps.rides.staleUnlocks(staleBefore(call.now, deps.lockTimeoutMs), SWEEP_LIMIT);
   let aborted = 0;
   for (const rideId of ids) {
-    if (await deps.rides.abort({ rideId, cause: 'stale', now: call.now, lockTimeoutMs: deps.lock.timeoutMs })) aborted++;
+    if (await deps.rides.abort({ rideId, cause: 'stale', now: call.now, lockTimeoutMs: deps.lockTimeoutMs })) aborted++;
   }
   return { aborted };
 }

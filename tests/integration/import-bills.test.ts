@@ -1,0 +1,83 @@
+/**
+ * The bill import CLI both ways: against the local host as an admin over HTTP (the real CLI run as
+ * `npm run import:bills` runs it), and against CloudBase by the import use case on the CloudBase
+ * adapter (on the shared fake, with a stop in the middle of a batch: nothing of it is written, and
+ * running the file again completes it).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { cloudbaseBills } from '../../functions/lib/cloudbase/bills';
+import { httpSink, parseBillsCsv, runImport, storeSink } from '../../scripts/import-bills';
+import { FakeCloudbase } from '../support/cloudbase-fake';
+import { ADMIN, startCloud } from '../support/host';
+
+const CSV = [
+  'accountType,accountNo,holderName,period,amountFen,dueDate',
+  'water,31000001,张三,2026-10,4280,2026-11-15',
+  'water,31000001,张三,2026-09,3960,2026-10-15',
+  'coal,31000001,张三,2026-10,100,2026-11-15',
+  'electricity,12ab,李四,2026-10,100,2026-11-15',
+  'gas,31000002,Li Lei,2026-10,62.5,2026-11-20',
+  'gas,31000002,Li Lei,2026-13,6250,2026-11-20',
+  'gas,31000002,Li Lei,2026-10,6250,2026-02-30',
+  'gas,31000002,,2026-10,6250,2026-11-20',
+  'electricity,3100000001,Li Lei,2026-10,15630,2026-11-20',
+  'water,31000001,张三,2026-10,9999,2026-11-15',
+  '',
+].join('\n');
+
+it('parses the file row by row: the good rows, and every junk row with its line and reason', () => {
+  const parsed = parseBillsCsv(CSV);
+  expect(parsed.rows.map((r) => r.line)).toEqual([2, 3, 10]);
+  expect(parsed.rejected).toEqual([
+    { line: 4, reason: expect.stringMatching(/^accountType: /) },
+    { line: 5, reason: 'accountNo: a electricity account number is 10 or 13 digits' },
+    { line: 6, reason: 'amountFen: must be whole fen (an integer)' },
+    { line: 7, reason: expect.stringMatching(/^period: /) },
+    { line: 8, reason: 'dueDate: must be a real calendar date' },
+    { line: 9, reason: expect.stringMatching(/^holderName: /) },
+    { line: 11, reason: 'repeats line 2 (water 31000001 2026-10)' },
+  ]);
+  expect(parseBillsCsv('a,b\n1,2\n').rejected[0].reason).toMatch(/^the header lacks accountType/);
+});
+
+it('imports against the local host as an admin, through the CLI; the same file twice imports nothing twice', async () => {
+  const cloud = await startCloud();
+  const dir = mkdtempSync(join(tmpdir(), 'nearby-import-'));
+  try {
+    const file = join(dir, 'bills.csv');
+    writeFileSync(file, CSV);
+    const run = () => promisify(execFile)(process.execPath, ['scripts/build-script.mjs', 'scripts/import-bills.ts', file, '--url', cloud.url, '--admin', ADMIN], { env: { ...process.env, NODE_ENV: 'test' } });
+    const first = await run();
+    expect(first.stdout).toContain('imported: 3\nduplicates (already imported): 0\nrejected: 7\n  line 4: accountType:');
+    expect(first.stdout).toContain('  line 6: amountFen: must be whole fen (an integer)');
+    const second = await run();
+    expect(second.stdout).toContain('imported: 0\nduplicates (already imported): 3 (lines 2, 3, 10)');
+    expect(cloud.db.prepare(`SELECT count(*) FROM bills WHERE type <> 'ride'`).pluck().get()).toBe(3);
+    // Not an admin: the host refuses the batch, and nothing is written.
+    const refused = await runImport(parseBillsCsv(CSV.replace('2026-09', '2026-08')), httpSink(cloud.url, 'someone'));
+    expect(refused).toMatchObject({ imported: 0, failure: expect.stringContaining('PERMISSION_DENIED'), notImported: [2, 3, 10] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await cloud.close();
+  }
+}, 60_000);
+
+it('imports against CloudBase on the adapter directly: a batch stopped midway writes nothing, running again completes it', async () => {
+  const fake = new FakeCloudbase();
+  const parsed = parseBillsCsv(CSV);
+  fake.stopAt(fake.calls + 4);
+  await expect(runImport(parsed, storeSink(cloudbaseBills(fake)), { batch: 2 })).resolves.toMatchObject({ imported: 0, failure: expect.stringContaining('stopped'), notImported: [2, 3, 10] });
+  expect(fake.isStopped).toBe(true);
+  fake.restart();
+  expect(fake.table('bills').size).toBe(0);
+  const summary = await runImport(parsed, storeSink(cloudbaseBills(fake)), { batch: 2 });
+  expect(summary).toMatchObject({ imported: 3, duplicates: [], failure: null });
+  const again = await runImport(parsed, storeSink(cloudbaseBills(fake)), { batch: 2 });
+  expect(again).toMatchObject({ imported: 0, duplicates: [2, 3, 10] });
+  expect([...fake.table('bills').keys()].sort()).toEqual(['UB:electricity:3100000001:2026-10', 'UB:water:31000001:2026-09', 'UB:water:31000001:2026-10']);
+  expect(fake.table('utility_accounts').get('water:31000001')).toMatchObject({ holderName: '张三' });
+});
