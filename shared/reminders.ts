@@ -136,8 +136,11 @@ export const SEND_LEASE_MS = 120_000;
 export const MAX_SEND_ATTEMPTS = 2;
 
 export type ClaimDecision =
-  /** Write `record` (and take one from the quota) in the same transaction, then send. */
-  | { action: 'send'; record: ReminderRecord; quotaDelta: -1 }
+  /**
+   * Write `record` and move the quota by `quotaDelta` in the same transaction, then send: -1 for a
+   * new send; 0 for the retry of a claim whose sender died (that claim's quota carries over).
+   */
+  | { action: 'send'; record: ReminderRecord; quotaDelta: -1 | 0 }
   /** Write `record`: the reminder is over without a send. */
   | { action: 'resolve'; record: ReminderRecord; counted: 'skipped' | 'failed' }
   /** Nothing to write: done before, or another run holds the lease. */
@@ -159,19 +162,24 @@ export function claimReminder(facts: { key: string; record: ReminderRecord | nul
     counted: status,
   });
   let attempts = 0;
+  let unknown = false;
   if (record !== null) {
     if (record.status === 'sent' || record.status === 'skipped' || record.status === 'failed') return { action: 'none', why: 'done' };
     if (record.status === 'claimed' && record.leaseUntil !== null && now.getTime() < Date.parse(record.leaseUntil)) return { action: 'none', why: 'leased' };
     attempts = record.attempts;
-    const unknown = record.status === 'claimed';
+    unknown = record.status === 'claimed';
     if (attempts >= MAX_SEND_ATTEMPTS) return over('failed', unknown ? 'outcome unknown after the last send (lease expired)' : `gave up after ${attempts} sends: ${record.cause ?? 'unknown'}`, attempts);
   }
   if (!due) return over('skipped', 'no longer due', attempts);
-  if (quota < 1) return over('skipped', 'no quota: the user has not subscribed (or used every subscription)', attempts);
+  // The dead claim took a send from the ledger and nobody knows whether WeChat used it: the retry
+  // carries it over instead of taking another. A death before sending then still sends with the
+  // user's one subscription; a death after it meets WeChat's own count (43101, the ledger emptied)
+  // unless the user had another subscription left: the rare duplicate.
+  if (!unknown && quota < 1) return over('skipped', 'no quota: the user has not subscribed (or used every subscription)', attempts);
   return {
     action: 'send',
     record: { key, status: 'claimed', attempts: attempts + 1, leaseUntil: new Date(now.getTime() + SEND_LEASE_MS).toISOString(), cause: null, updatedAt: at },
-    quotaDelta: -1,
+    quotaDelta: unknown ? 0 : -1,
   };
 }
 
@@ -217,4 +225,41 @@ export function settleSend(claimed: ReminderRecord, outcome: SendOutcome, now: D
 export function quotaAfter(quota: number, move: SettledSend['quota']): number {
   if (move === 'empty') return 0;
   return move === 'refund' ? quota + 1 : quota;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The facts a store reads inside the claim's transaction, and the one rule that judges them
+
+/** What the claim's transaction read of the reminder's subject; null when it is gone. */
+export type SubjectFacts =
+  | { kind: 'booking'; openid: string; status: BookingStatus; start: string; end: string }
+  | { kind: 'bill'; paid: boolean; dueDate: string }
+  | null;
+
+/**
+ * Whether a reminder of `templateKey` is due for this subject and recipient at `now` (the due rules
+ * above): a booking's messages go only to its customer; a subject that is gone, or of the other
+ * kind, is never due.
+ * @example subjectDue('bookingConfirmed', 'o1', { kind: 'booking', openid: 'o1', status: 'confirmed', start: '2026-11-25T10:00:00+08:00', end: '2026-11-25T11:00:00+08:00' }, new Date('2026-11-25T01:00:00Z')) // => true
+ */
+export function subjectDue(templateKey: TemplateKey, openid: string, facts: SubjectFacts, now: Date): boolean {
+  if (facts === null) return false;
+  if (facts.kind === 'booking') {
+    if (facts.openid !== openid) return false;
+    if (templateKey === 'bookingReminder') return bookingReminderDue(facts, now);
+    if (templateKey === 'bookingConfirmed') return bookingConfirmedDue(facts, now);
+    return false;
+  }
+  return templateKey === 'billDue' && billReminderDue(facts, now);
+}
+
+/**
+ * How far back the timer looks for confirmations not yet sent: a booking confirmed longer ago
+ * than this whose message never went (every run failed for a day) is not looked at again.
+ */
+export const CONFIRMED_LOOKBACK_MS = 24 * 3600_000;
+
+/** The quota ledger with every template key (0 when absent), as `grant` answers it. */
+export function fullQuota(quota: QuotaIncrements): Record<TemplateKey, number> {
+  return Object.fromEntries(TEMPLATE_KEYS.map((key) => [key, Math.max(0, quota[key] ?? 0)])) as Record<TemplateKey, number>;
 }

@@ -16,6 +16,7 @@ import type { AppError } from './result';
 import { MAX_UNLOCK_DISTANCE_M } from './ride-rules';
 import { BOOKING_DAYS, addDays } from './slots';
 import { ACCOUNT_NO_FORMATS, BIND_FAILURE_LIMIT, type AccountType, type BillType } from './bills';
+import { BILL_REMINDER_DAYS_BEFORE, BOOKING_REMINDER_LEAD_MIN } from './subscribe-message';
 import { yuan } from './tariff';
 
 const zh = (date: string) => dayjs(date).locale('zh-cn');
@@ -179,6 +180,26 @@ export const HINTS = {
   bookingDays: `可预约今天起 ${BOOKING_DAYS} 天内的时段`,
   unlockDistance: `请走到车旁 ${MAX_UNLOCK_DISTANCE_M} 米内扫码开锁`,
   codeInput: `输入 ${CODE_LENGTH} 位核销码`,
+} as const;
+
+/**
+ * Reminders (subscribe messages): what a page says next to the tap that asks WeChat's dialog, so
+ * the dialog is expected; the numbers are the reminders timer's.
+ */
+export const REMINDER_NOTE = {
+  booking: `确认后可订阅提醒：门店确认时，和开始前 ${BOOKING_REMINDER_LEAD_MIN} 分钟`,
+  billDue: `到期前 ${BILL_REMINDER_DAYS_BEFORE} 天提醒我`,
+} as const;
+
+/**
+ * What a page opened from a message (`?bookingId=`) says when that booking is not simply upcoming.
+ * Each has a way on: the list below it, and a button.
+ */
+export const MESSAGE_TARGET = {
+  cancelled: { title: '这个预约已取消', note: '取消后名额已释放，如需到店请重新预约', action: '重新预约' },
+  ended: { title: '这个预约已结束', note: '', action: '' },
+  checkedIn: { title: '这个预约已到店核销', note: '', action: '' },
+  missing: { title: '找不到这个预约', note: '它可能不属于当前微信账号', list: '下面是你的全部预约', action: '去附近看看' },
 } as const;
 
 /** What a slot reads in the picker. */

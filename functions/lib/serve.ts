@@ -91,7 +91,7 @@ export const TIMER_SKEW_MS = 60_000;
 export type TimerRun<D> = (deps: D, call: Call) => Promise<Result<unknown>>;
 
 /**
- * The door of a timer function (the sweeper, later reminders). An event is the timer's only when
+ * The door of a timer function (the sweeper, reminders). An event is the timer's only when
  * its `Type` is "Timer" and there is no caller: a call with a caller (a mini program's
  * `callFunction`) is PERMISSION_DENIED, an event of another type too. "Now" is the world's clock
  * (the system clock in the cloud; the host's clock locally), and an event whose `Time` is more

@@ -53,7 +53,11 @@ export function createHost(options: HostOptions): LocalHost {
     ...Object.fromEntries(Object.entries(timerFunctions).map(([name, timer]) => [name, serveTimer(name, timer.run, world)])),
   };
   const payNotify = servePayNotify(world);
-  const timers = options.timers ? startTimers(functions, log) : null;
+  // The host's own clock, for the timers it fires: the system clock, or with NEARBY_CLOCK=header the
+  // latest X-Nearby-Now run on since it was seen (a demo's "now" is where its requests put it).
+  let lastHeader: { at: number; seen: number } | null = null;
+  const hostNow = () => (lastHeader ? new Date(lastHeader.at + (Date.now() - lastHeader.seen)) : new Date());
+  const timers = options.timers ? startTimers(functions, log, hostNow) : null;
 
   const server = createServer((req, res) => {
     route(req, res).catch((err) => {
@@ -66,6 +70,13 @@ export function createHost(options: HostOptions): LocalHost {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'OPTIONS') return send(res, 204, null);
     if (url.pathname === '/healthz') return send(res, 200, { ok: true });
+    if (url.pathname === '/outbox') {
+      // The local messenger's outbox (API.md, reminders): every message "sent", oldest first.
+      if (req.method !== 'GET') return send(res, 405, fail('INVALID_ARGUMENT', 'use GET'));
+      const outbox = options.ports.notify.outbox;
+      if (!outbox) return send(res, 404, fail('NOT_FOUND', 'no outbox: this host sends subscribe messages to WeChat (NEARBY_MESSENGER=wechat)'));
+      return send(res, 200, { messages: outbox.messages() });
+    }
     if (url.pathname === PAY_NOTIFY_PATH || url.pathname === '/functions/payNotify') return servePayNotifyHttp(req, res, url);
     const sandboxPath = /^\/sandbox\/pay\/([^/]+)$/.exec(url.pathname);
     if (sandboxPath && options.sandbox) {
@@ -125,6 +136,7 @@ export function createHost(options: HostOptions): LocalHost {
     if (options.clock === 'header' && typeof header === 'string' && header !== '') {
       now = new Date(header);
       if (Number.isNaN(now.getTime())) throw new BadRequest('X-Nearby-Now: must be an ISO 8601 time');
+      lastHeader = { at: now.getTime(), seen: Date.now() };
     }
     return { openid: openid === '' ? null : openid, now };
   }

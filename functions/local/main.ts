@@ -2,6 +2,8 @@
  * `npm start`: the local cloud on 127.0.0.1, every function over the embedded database.
  * Settings (environment): PORT, NEARBY_DB, NEARBY_SEED, NEARBY_ADMIN_OPENIDS, NEARBY_CLOCK, NEARBY_TIMERS.
  * Rides: NEARBY_LOCK_DELAY_MS (300), NEARBY_LOCK_FAILURE_RATE (0), NEARBY_LOCK_TIMEOUT_MS (3000), NEARBY_TARIFF_* (shared/tariff.ts).
+ * Reminders: NEARBY_MESSENGER (`outbox` default: messages go to GET /outbox, no setting needed;
+ * `wechat`: WeChat's API, every WECHAT_* setting of docs/reminders.md required at start).
  * Payments: NEARBY_PAY (sandbox, or wechatpay with the WECHATPAY_* settings of docs/payments.md).
  */
 import { paymentsFrom, type PaymentsChoice } from '../lib/wechatpay';
@@ -9,6 +11,8 @@ import { openDatabase, sqlitePorts, type SqlitePortsOptions } from '../lib/sqlit
 import { lockSettingsFrom } from '../lib/lock';
 import { tariffFrom } from '../../shared/tariff';
 import { createHost } from './host';
+import { strictWechatNotify } from '../lib/messenger';
+import type { Notify } from '../lib/ports';
 import { seedDemo } from './seed';
 
 export interface LocalSettings {
@@ -21,6 +25,8 @@ export interface LocalSettings {
   timers: boolean;
   /** The simulated lock and the tariff (NEARBY_LOCK_*, NEARBY_TARIFF_*); defaults when absent. */
   rides?: SqlitePortsOptions;
+  /** NEARBY_MESSENGER=wechat: WeChat's API with its settings (read at start; a missing one stops it). Absent: the outbox. */
+  notify?: Notify;
   /** NEARBY_PAY and the WECHATPAY_* settings: the sandbox (default) or WeChat Pay. */
   pay?: Extract<PaymentsChoice, { ok: true }>;
 }
@@ -40,16 +46,20 @@ export function settingsFrom(env: NodeJS.ProcessEnv): LocalSettings {
   // A real lock takes a moment: the simulated one answers after 300 ms unless told otherwise.
   const lock = lockSettingsFrom(env, { delayMs: 300 });
   const rides: SqlitePortsOptions = { lock: { delayMs: lock.delayMs, failureRate: lock.failureRate }, lockTimeoutMs: lock.timeoutMs, tariff: tariffFrom(env) };
+  const messenger = env.NEARBY_MESSENGER || 'outbox';
+  if (messenger !== 'outbox' && messenger !== 'wechat') throw new Error(`NEARBY_MESSENGER must be "outbox" or "wechat", not "${messenger}"`);
+  // The outbox needs no setting; WeChat's API needs every one, and a missing one stops the start naming it.
+  const notify = messenger === 'wechat' ? strictWechatNotify(env) : undefined;
   // A missing or malformed WECHATPAY_* (with NEARBY_PAY=wechatpay) stops the host at start, naming it.
   const pay = paymentsFrom(env, 'sandbox');
   if (!pay.ok) throw new Error(pay.message.includes(pay.variable) ? pay.message : `${pay.variable}: ${pay.message}`);
-  return { port, dbPath: env.NEARBY_DB || '.local/nearby.db', seed, admins, clock, timers: timers === 'on', rides, pay };
+  return { port, dbPath: env.NEARBY_DB || '.local/nearby.db', seed, admins, clock, timers: timers === 'on', rides, pay, notify };
 }
 
 export async function start(settings: LocalSettings, log?: (line: Record<string, unknown>) => void) {
   const db = openDatabase(settings.dbPath);
   const pay = settings.pay;
-  const ports = sqlitePorts(db, { ...settings.rides, ...(pay ? { pay: { ok: true, payments: pay.payments } } : {}) });
+  const ports = sqlitePorts(db, { ...settings.rides, ...(pay ? { pay: { ok: true, payments: pay.payments } } : {}), notify: settings.notify });
   const seeded = settings.seed === 'demo' ? await seedDemo(db, ports) : false;
   const sandbox = pay?.mode === 'sandbox' ? pay.payments : undefined;
   const host = createHost({ ports, admins: settings.admins, clock: settings.clock, timers: settings.timers, sandbox, log });

@@ -4,4 +4,5 @@ export * from './admin';
 export * from './geo';
 export * from './bookings';
 export * from './rides';
+export * from './subscriptions';
 export * from './bills';

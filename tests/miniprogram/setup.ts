@@ -43,6 +43,7 @@ const wxMock = {
   scanCode: jest.fn(),
   requestPayment: jest.fn(),
   requestSubscribeMessage: jest.fn(),
+  pageScrollTo: jest.fn(),
   onNeedPrivacyAuthorization: jest.fn(),
   openPrivacyContract: jest.fn(),
   getPrivacySetting: jest.fn(),

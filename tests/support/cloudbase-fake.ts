@@ -185,6 +185,7 @@ function testField(have: unknown, want: unknown): boolean {
       case 'in': return (v as unknown[]).some((x) => sameValue(have, x));
       case 'nin': return !(v as unknown[]).some((x) => sameValue(have, x));
       case 'exists': return (have !== undefined) === Boolean(v);
+      case 'elemMatch': return Array.isArray(have) && have.some((x) => typeof x === 'object' && x !== null && matches(x as Stored, v as object));
       case 'and': return (v as Op[]).every((c) => testField(have, c));
       case 'or': return (v as Op[]).some((c) => testField(have, c));
       case 'geoWithin': {
@@ -350,6 +351,8 @@ export class FakeCloudbase {
     in: (values: unknown[]) => new Op('in', [...values]),
     nin: (values: unknown[]) => new Op('nin', [...values]),
     exists: (v: boolean) => new Op('exists', v),
+    /** An array field with an element matching every condition of `query` (the bill reminders' bound users). */
+    elemMatch: (query: object) => new Op('elemMatch', query),
     and: (...parts: (object | object[])[]): Logic | Op => {
       const all = parts.flat();
       return all.every((p) => p instanceof Op) ? new Op('and', all) : new Logic('and', all);

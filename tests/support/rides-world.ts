@@ -119,7 +119,7 @@ export async function rideWorld(adapter: Adapter): Promise<RideWorld> {
       adapter,
       fake,
       faults: fake,
-      deps: { rides: cloudbaseRides(fake), places: cloudbasePlaces(fake), lock, lockTimeoutMs: LOCK_TIMEOUT_MS, tariff: DEFAULT_TARIFF, random },
+      deps: { rides: cloudbaseRides(fake), places: cloudbasePlaces(fake), lock, tariff: DEFAULT_TARIFF, random },
       renew: () => Object.assign(world.deps, { rides: cloudbaseRides(fake), places: cloudbasePlaces(fake) }),
       close: () => {},
       state: (): State => {

@@ -175,6 +175,15 @@ describe('the requests the SDK sends for the CloudBase rides adapter', () => {
     expect(data(writes[2])).toMatchObject({ openRideId: 'R1', unpaidRideBills: [] });
   });
 
+  it('lists stale unlocks with one indexed query: unlocking, requested before the cut-off, oldest first', async () => {
+    const { db, sent } = recordingDb(answers({ 'database.getDocument': () => list({ _id: 'R1' }, { _id: 'R2' }) }));
+    expect(await cloudbaseRides(db as unknown as RideDb).staleUnlocks(new Date('2026-11-25T00:00:00Z'), 100)).toEqual(['R1', 'R2']);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].params).toMatchObject({ collectionName: 'rides', queryType: 'WHERE', limit: 100 });
+    expect(EJSON.parse(sent[0].params.query, { relaxed: true })).toEqual({ status: 'unlocking', requestedAt: { $lt: '2026-11-25T00:00:00.000Z' } });
+    expect(EJSON.parse(sent[0].params.order, { relaxed: true })).toEqual({ requestedAt: 1 });
+  });
+
   it('ends in one transaction: the ride, the bill, the bike at the end position with a GeoJSON point, the rider', async () => {
     const ride = { _id: 'R1', openid: 'u1', bikeId: 'B1', bikeCode: 'C1', status: 'active', requestedAt: '2026-11-25T00:00:00.000Z', startAt: '2026-11-25T00:00:00.000Z', startLat: 31.2305, startLng: 121.4737 };
     const docs: Record<string, object> = { rides: ride, riders: { _id: 'u1', openRideId: 'R1', unpaidRideBills: [] }, places_bike: { ...stored, status: 'riding', rideId: 'R1' } };

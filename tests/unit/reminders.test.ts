@@ -149,7 +149,9 @@ describe('the claim', () => {
   it('retries a send whose outcome is unknown once, after the lease expires', () => {
     const first = claimed(); // the function died after WeChat took the message, before recording
     const retry = claimReminder(facts(first, at(SEND_LEASE_MS)));
-    expect(retry).toMatchObject({ action: 'send', record: { status: 'claimed', attempts: 2 }, quotaDelta: -1 });
+    expect(retry).toMatchObject({ action: 'send', record: { status: 'claimed', attempts: 2 }, quotaDelta: 0 });
+    // The dead claim's send carries over: no second one is taken, and none is needed.
+    expect(claimReminder(facts(first, at(SEND_LEASE_MS), 0))).toMatchObject({ action: 'send', quotaDelta: 0 });
     if (retry.action !== 'send') return;
     // ... and dies again: the third run gives up, recording it failed, and never sends.
     const third = claimReminder(facts(retry.record, at(2 * SEND_LEASE_MS + 1)));

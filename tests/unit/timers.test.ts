@@ -68,7 +68,7 @@ describe('the sweeper', () => {
     const ports = { places: cloudbasePlaces(db), ...cloudbaseRidePorts(db, {}), bills: cloudbaseBills(db), pay: cloudPaySetup({}) } as Ports;
     await ports.places.upsert([{ kind: 'bike', id: 'A', code: 'A', lat: 30, lng: 120, status: 'available' }]);
     const requested = new Date(Date.now() - 10_000);
-    expect((await ports.rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: { lat: 30, lng: 120 }, now: requested, lockTimeoutMs: ports.lockTimeoutMs })).ok).toBe(true);
+    expect((await ports.rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: { lat: 30, lng: 120 }, now: requested, lockTimeoutMs: ports.lock.timeoutMs })).ok).toBe(true);
     const main = serveTimer('sweeper', sweep, { ...createCloudbaseWorld(() => ports, {}), log: () => {} });
     expect(await main({ Type: 'Timer', TriggerName: 'every-minute', Time: new Date().toISOString() }, contextOf({}))).toEqual({ ok: true, data: { jobs: { staleUnlocks: { aborted: 1 }, payOrders: { checked: 0, paid: 0, closed: 0 }, refunds: { sent: 0, refunded: 0, failed: 0 } } } });
     expect(db.table('rides').get('R1')).toMatchObject({ status: 'aborted' });
@@ -105,17 +105,19 @@ describe('schedules', () => {
     }
   });
 
-  it('fires the sweeper at second 0 of every minute, with a timer event and no caller', async () => {
+  it('fires the sweeper at second 0 of every minute, with a timer event at the host clock and no caller', async () => {
     jest.useFakeTimers({ now: new Date('2026-01-01T00:00:58.500Z') });
     try {
       const events: unknown[] = [];
       const contexts: unknown[] = [];
-      const timers = startTimers({ sweeper: async (event, context) => (events.push(event), contexts.push(context), ok({})) }, () => {});
+      // The host's clock (with NEARBY_CLOCK=header: the latest X-Nearby-Now, running on).
+      const hostNow = new Date('2030-06-01T12:00:00Z');
+      const timers = startTimers({ sweeper: async (event, context) => (events.push(event), contexts.push(context), ok({})) }, () => {}, () => hostNow);
       await jest.advanceTimersByTimeAsync(1000);
       expect(events).toEqual([]);
       await jest.advanceTimersByTimeAsync(1000);
-      expect(events).toEqual([{ Type: 'Timer', TriggerName: 'local', Time: '2026-01-01T00:01:00.000Z' }]);
-      expect(contexts[0]).toMatchObject({ openid: null });
+      expect(events).toEqual([{ Type: 'Timer', TriggerName: 'local', Time: hostNow.toISOString() }]);
+      expect(contexts[0]).toEqual({ openid: null, now: hostNow });
       await jest.advanceTimersByTimeAsync(60_000);
       expect(events).toHaveLength(2);
       timers.stop();

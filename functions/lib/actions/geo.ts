@@ -4,11 +4,13 @@ import { anyone, type Actions } from '../serve';
 import { nearby } from '../usecases/nearby';
 import { sweepStaleUnlocks } from '../usecases/ride';
 
-/** The `geo` function: nearby places, anyone (bikes and stations after the stale unlocks are swept). */
-export const geoActions: Actions<Pick<Ports, 'places' | 'rides' | 'lockTimeoutMs'>> = {
+/**
+ * The `geo` function: nearby places, anyone. Bikes (and stations, which count them) are listed
+ * after the unlocks cut short around now are aborted: a bike stranded by a crash mid-unlock shows
+ * up again at once (which is why geo holds the rides adapter and reads the lock's timeout).
+ */
+export const geoActions: Actions<Pick<Ports, 'places' | 'rides' | 'lock'>> = {
   nearby: anyone(nearbyParams, async (ports, q, call) => {
-    // Bikes (and stations, which count them) are listed after the unlocks cut short around now
-    // are aborted: a bike stranded by a crash mid-unlock shows up again at once.
     if (q.kind !== 'store') await sweepStaleUnlocks(ports, call);
     return nearby(ports, q, call.now);
   }),

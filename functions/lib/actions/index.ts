@@ -6,6 +6,8 @@ import { geoActions } from './geo';
 import { ridesActions } from './rides';
 import { billsActions } from './bills';
 import { sweep } from './sweeper';
+import { subscriptionsActions } from './subscriptions';
+import { runReminders } from '../usecases/reminders';
 
 /** Every callable function and its actions: what the local host serves (the cloud has one folder each). */
 export const functionActions: Record<string, Actions<Ports>> = {
@@ -13,6 +15,7 @@ export const functionActions: Record<string, Actions<Ports>> = {
   admin: adminActions,
   bookings: bookingsActions,
   rides: ridesActions,
+  subscriptions: subscriptionsActions,
   bills: billsActions,
 };
 
@@ -22,4 +25,7 @@ export const functionActions: Record<string, Actions<Ports>> = {
  */
 export const timerFunctions: Record<string, { schedule: string; run: TimerRun<Ports> }> = {
   sweeper: { schedule: '0 * * * * * *', run: sweep },
+  // Its own function, not a sweeper job: it calls WeChat (a fixed egress IP for the allow-list, a
+  // longer timeout), and a slow or failing WeChat must not hold up the sweeps.
+  reminders: { schedule: '0 * * * * * *', run: (ports, call) => runReminders(ports, call) },
 };

@@ -14,8 +14,8 @@ export interface SweepJob {
 }
 
 /**
- * The sweeper's jobs, run in this order every minute (the bills and reminders issues add theirs:
- * an order awaiting its payment notification, a claimed reminder).
+ * The sweeper's jobs, run in this order every minute (claimed reminders past their lease are not
+ * one: the `reminders` timer resolves them at each run, docs/reminders.md).
  */
 export const SWEEP_JOBS: SweepJob[] = [
   // Unlocks cut short: `unlocking` past the lock timeout -> aborted, the bike and the rider free.

@@ -8,6 +8,8 @@ import { asBillsDb, cloudbaseBills } from './bills';
 import { cloudPaySetup } from '../wechatpay/setup';
 import type { AdapterDb } from './sdk';
 import { cloudbaseStaff } from './staff';
+import { asRemindersDb, cloudbaseBillReminders, cloudbaseBookingReminders, cloudbaseReminders } from './reminders';
+import { wechatNotify } from '../messenger';
 
 /**
  * The SDK's database seen through the narrow interface the adapters are written against.
@@ -28,6 +30,11 @@ export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Record<stri
     staff: cloudbaseStaff(adapterDb),
     bookings: cloudbaseBookings(asBookingsDb(db), cryptoRandom),
     random: cryptoRandom,
+    reminders: cloudbaseReminders(asRemindersDb(db), cryptoRandom),
+    bookingReminders: cloudbaseBookingReminders(asRemindersDb(db)),
+    billReminders: cloudbaseBillReminders(asRemindersDb(db)),
+    // WeChat's API; a missing setting blocks only the templates it names (logged by the reminders run).
+    notify: wechatNotify(env),
     ...cloudbaseRidePorts(db, env),
     bills: cloudbaseBills(asBillsDb(db)),
     pay: cloudPaySetup(env),

@@ -289,12 +289,11 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
  * simulated lock (NEARBY_LOCK_DELAY_MS / _FAILURE_RATE, instant by default) stands in for it, bounded
  * by NEARBY_LOCK_TIMEOUT_MS; see functions/lib/lock/index.ts for what a real one must do.
  */
-export function cloudbaseRidePorts(db: CloudbaseDb | AdapterDb, env: Record<string, string | undefined> = process.env): Pick<Ports, 'rides' | 'lock' | 'lockTimeoutMs' | 'tariff'> {
+export function cloudbaseRidePorts(db: CloudbaseDb | AdapterDb, env: Record<string, string | undefined> = process.env): Pick<Ports, 'rides' | 'lock' | 'tariff'> {
   const lock = lockSettingsFrom(env);
   return {
     rides: cloudbaseRides(db as unknown as RideDb),
     lock: timedLock(simulatedLock({ delayMs: lock.delayMs, failureRate: lock.failureRate }), lock.timeoutMs),
-    lockTimeoutMs: lock.timeoutMs,
     tariff: tariffFrom(env),
   };
 }

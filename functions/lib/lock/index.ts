@@ -19,15 +19,16 @@
  * `timedLock` bounds any lock by `NEARBY_LOCK_TIMEOUT_MS` (3000 ms by default): a lock that does
  * not answer in time counts as 'failed'.
  */
-import type { BikeLock } from '../ports';
+import type { BikeLock, TimedLock } from '../ports';
 
 export { simulatedLock, seededRandom, type SimulatedLockSettings } from './simulated';
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 3000;
 
 /** The lock, answering 'failed' when it takes longer than `timeoutMs` or throws. */
-export function timedLock(lock: BikeLock, timeoutMs: number = DEFAULT_LOCK_TIMEOUT_MS): BikeLock {
+export function timedLock(lock: BikeLock, timeoutMs: number = DEFAULT_LOCK_TIMEOUT_MS): TimedLock {
   return {
+    timeoutMs,
     unlock(bikeId, rideId) {
       return new Promise<'ok' | 'failed'>((resolve) => {
         const timer = setTimeout(() => resolve('failed'), timeoutMs);

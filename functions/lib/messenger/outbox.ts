@@ -4,9 +4,9 @@
  * outside a field's limits is refused as 47003 (`permanent`) and not recorded, so a local run
  * catches what production would refuse.
  *
- * Kept in memory for now (one per host); the SQLite outbox and the host's `/outbox` route come
- * with the reminders function. Faults for tests: `failNext` answers the given outcomes, in order,
- * instead of sending.
+ * Kept where its `OutboxStorage` keeps it: in memory by default, in SQLite on the local host
+ * (functions/lib/sqlite/outbox.ts), so that `GET /outbox` survives a restart. Faults for tests:
+ * `failNext` answers the given outcomes, in order, instead of sending.
  */
 import { templateDataProblems, type TemplateData, type TemplateKey } from '../../../shared/subscribe-message';
 import type { Clock, MessageToSend, Messenger, SendOutcome } from '../ports';
@@ -29,31 +29,48 @@ export interface Outbox extends Messenger {
   clear(): void;
 }
 
-export function createOutbox(clock: Clock = { now: () => new Date() }): Outbox {
+/** Where the outbox keeps its messages. */
+export interface OutboxStorage {
+  append(message: OutboxMessage): void;
+  list(): OutboxMessage[];
+  clear(): void;
+}
+
+export function memoryOutboxStorage(): OutboxStorage {
   const sent: OutboxMessage[] = [];
+  return {
+    append: (message) => sent.push(message),
+    list: () => structuredClone(sent),
+    clear: () => {
+      sent.length = 0;
+    },
+  };
+}
+
+export function createOutbox(clock: Clock = { now: () => new Date() }, storage: OutboxStorage = memoryOutboxStorage()): Outbox {
   const faults: SendOutcome[] = [];
   return {
-    async send(message: MessageToSend): Promise<SendOutcome> {
+    async send(message: MessageToSend, at?: Date): Promise<SendOutcome> {
       const fault = faults.shift();
       if (fault !== undefined && fault.status !== 'sent') return fault;
       const problems = templateDataProblems(message.data);
       if (problems.length > 0) return { status: 'permanent', errcode: 47003, cause: `template data breaks the field rules (47003): ${problems.join('; ')}` };
       if (message.openid === '') return { status: 'permanent', errcode: 40003, cause: 'openid is empty (40003)' };
-      sent.push({
+      storage.append({
         openid: message.openid,
         templateKey: message.templateKey,
         page: message.page,
         data: structuredClone(message.data),
-        sentAt: clock.now().toISOString(),
+        sentAt: (at ?? clock.now()).toISOString(),
       });
       return { status: 'sent' };
     },
-    messages: () => structuredClone(sent),
+    messages: () => storage.list(),
     failNext(...outcomes) {
       faults.push(...outcomes);
     },
     clear() {
-      sent.length = 0;
+      storage.clear();
       faults.length = 0;
     },
   };

@@ -12,6 +12,9 @@ import { DEFAULT_TARIFF, type Tariff } from '../../../shared/tariff';
 import type { BikeLock } from '../ports';
 import { cryptoRandom } from '../random';
 import type { RandomSource } from '../../../shared/checkin-code';
+import type { Notify } from '../ports';
+import { createOutbox, localNotify } from '../messenger';
+import { sqliteBillReminders, sqliteBookingReminders, sqliteOutboxStorage, sqliteReminders } from './reminders';
 
 /** Settings of the embedded world; `sqlitePorts(db)` alone gives an instant, always-confirming lock and the default tariff. */
 export interface SqlitePortsOptions {
@@ -21,6 +24,8 @@ export interface SqlitePortsOptions {
   tariff?: Tariff;
   /** Where ids and codes come from (default `node:crypto`). */
   random?: RandomSource;
+  /** The messenger and its settings (default: the outbox, kept in this database, on the system clock). */
+  notify?: Notify;
   /** WeChat Pay or the sandbox (default: a sandbox made on first use). */
   pay?: PaySetup;
 }
@@ -37,9 +42,12 @@ export function sqlitePorts(db: Db, options: SqlitePortsOptions = {}): Ports {
     bookings: sqliteBookings(db, random),
     rides: sqliteRides(db),
     lock: timedLock(lock, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
-    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     tariff: options.tariff ?? DEFAULT_TARIFF,
     random,
+    reminders: sqliteReminders(db),
+    bookingReminders: sqliteBookingReminders(db),
+    billReminders: sqliteBillReminders(db),
+    notify: options.notify ?? localNotify(createOutbox(undefined, sqliteOutboxStorage(db))),
     bills: sqliteBills(db),
     pay: options.pay ?? { ok: true, payments: lazyPayments() },
   };

@@ -161,4 +161,39 @@ export const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX pay_refunds_owed ON pay_refunds (created_at) WHERE status IN ('pending', 'sent');
   `,
+  // 6: reminders (issue 12): the quota ledger, one record per reminder key, the local outbox, and
+  // the reminder queries (bookings starting soon, confirmed lately; unpaid bills due soon and their
+  // bound users) without a scan.
+  `
+  CREATE TABLE reminder_quota (
+    openid TEXT NOT NULL,
+    template_key TEXT NOT NULL,
+    remaining INTEGER NOT NULL CHECK (remaining >= 0),
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (openid, template_key)
+  ) WITHOUT ROWID;
+  CREATE TABLE reminders (
+    key TEXT PRIMARY KEY,
+    openid TEXT NOT NULL,
+    template_key TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('claimed', 'sent', 'skipped', 'failed', 'retry')),
+    attempts INTEGER NOT NULL CHECK (attempts >= 0),
+    lease_until TEXT,
+    cause TEXT,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY,
+    openid TEXT NOT NULL,
+    template_key TEXT NOT NULL,
+    page TEXT NOT NULL,
+    data TEXT NOT NULL,
+    sent_at TEXT NOT NULL
+  );
+  CREATE INDEX bookings_active_by_start ON bookings (slot_key) WHERE status IN ('pending', 'confirmed');
+  CREATE INDEX bookings_confirmed_by_update ON bookings (updated_at) WHERE status = 'confirmed';
+  CREATE INDEX bills_unpaid_due ON bills (due_date) WHERE status = 'unpaid' AND type <> 'ride';
+  CREATE INDEX account_bindings_by_account ON account_bindings (type, account_no);
+  `,
 ];

@@ -19,13 +19,11 @@ import type { RandomSource } from '../../../shared/checkin-code';
 import { fail, ok, type Result } from '../../../shared/result';
 import { endRefusal, isStaleUnlock, lockFailed, staleBefore, stationAt, unlockRefusal, type Ending, type RideRecord } from '../../../shared/ride';
 import type { Tariff } from '../../../shared/tariff';
-import type { BikeLock, Call, RideStore, UserCall } from '../ports';
+import type { Call, RideStore, TimedLock, UserCall } from '../ports';
 
 export interface RideDeps {
   rides: RideStore;
-  lock: BikeLock;
-  /** The lock timeout: an `unlocking` ride older than this is stale. */
-  lockTimeoutMs: number;
+  lock: TimedLock;
   tariff: Tariff;
   random: RandomSource;
 }
@@ -86,7 +84,7 @@ export async function unlock(deps: RideDeps, p: UnlockParams, call: UserCall): P
   const { rides, lock } = deps;
   const rideId = newId('R', deps.random);
   const position: LatLng = { lat: p.lat, lng: p.lng };
-  const reserved = await rides.reserve({ rideId, openid: call.caller, bikeCode: p.bikeCode, position, now: call.now, lockTimeoutMs: deps.lockTimeoutMs });
+  const reserved = await rides.reserve({ rideId, openid: call.caller, bikeCode: p.bikeCode, position, now: call.now, lockTimeoutMs: lock.timeoutMs });
   if (!reserved.ok) return unlockRefusal(reserved.refusal);
   const { bikeId, bikeCode } = reserved.ride;
 
@@ -100,15 +98,15 @@ export async function unlock(deps: RideDeps, p: UnlockParams, call: UserCall): P
     const ride = await rides.confirm(rideId, call.now);
     if (ride) return ok({ ride: toActiveRide(ride) });
   }
-  await rides.abort({ rideId, cause: 'lock-failed', now: call.now, lockTimeoutMs: deps.lockTimeoutMs });
+  await rides.abort({ rideId, cause: 'lock-failed', now: call.now, lockTimeoutMs: lock.timeoutMs });
   return lockFailed(bikeCode);
 }
 
 /** The caller's active ride, or null; an unlock of theirs cut short (stale) is aborted on the way. */
-export async function currentRide(deps: Pick<RideDeps, 'rides' | 'lockTimeoutMs'>, _p: CurrentRideParams, call: UserCall): Promise<Result<CurrentRideResult>> {
+export async function currentRide(deps: Pick<RideDeps, 'rides' | 'lock'>, _p: CurrentRideParams, call: UserCall): Promise<Result<CurrentRideResult>> {
   const ride = await deps.rides.openRideOf(call.caller);
-  if (ride && isStaleUnlock(ride, call.now, deps.lockTimeoutMs)) {
-    await deps.rides.abort({ rideId: ride.id, cause: 'stale', now: call.now, lockTimeoutMs: deps.lockTimeoutMs });
+  if (ride && isStaleUnlock(ride, call.now, deps.lock.timeoutMs)) {
+    await deps.rides.abort({ rideId: ride.id, cause: 'stale', now: call.now, lockTimeoutMs: deps.lock.timeoutMs });
   }
   return ok({ ride: ride && ride.status === 'active' ? toActiveRide(ride) : null });
 }
@@ -135,7 +133,7 @@ export async function endRide(deps: RideDeps, p: EndRideParams, call: UserCall):
  */
 export async function forceEndRide(deps: RideDeps, p: ForceEndRideParams, call: Call): Promise<Result<ForceEndRideResult>> {
   if ((p.lat === undefined) !== (p.lng === undefined)) return fail('INVALID_ARGUMENT', 'lat/lng: give both or neither');
-  const aborted = await deps.rides.abort({ rideId: p.rideId, cause: 'admin', now: call.now, lockTimeoutMs: deps.lockTimeoutMs });
+  const aborted = await deps.rides.abort({ rideId: p.rideId, cause: 'admin', now: call.now, lockTimeoutMs: deps.lock.timeoutMs });
   if (aborted) return ok({ ride: toAbortedRide(aborted) });
   const position = p.lat !== undefined && p.lng !== undefined ? { lat: p.lat, lng: p.lng } : null;
   const ride = position === null ? await deps.rides.get(p.rideId) : null;
@@ -150,11 +148,11 @@ export async function forceEndRide(deps: RideDeps, p: ForceEndRideParams, call: 
  * Aborts every unlock cut short (still `unlocking` past the lock timeout at `call.now`), at most
  * `SWEEP_LIMIT` a run: the sweeper's job, the host's start, and `geo.nearby` before it lists bikes.
  */
-export async function sweepStaleUnlocks(deps: Pick<RideDeps, 'rides' | 'lockTimeoutMs'>, call: Call): Promise<{ aborted: number }> {
-  const ids = await deps.rides.staleUnlocks(staleBefore(call.now, deps.lockTimeoutMs), SWEEP_LIMIT);
+export async function sweepStaleUnlocks(deps: Pick<RideDeps, 'rides' | 'lock'>, call: Call): Promise<{ aborted: number }> {
+  const ids = await deps.rides.staleUnlocks(staleBefore(call.now, deps.lock.timeoutMs), SWEEP_LIMIT);
   let aborted = 0;
   for (const rideId of ids) {
-    if (await deps.rides.abort({ rideId, cause: 'stale', now: call.now, lockTimeoutMs: deps.lockTimeoutMs })) aborted++;
+    if (await deps.rides.abort({ rideId, cause: 'stale', now: call.now, lockTimeoutMs: deps.lock.timeoutMs })) aborted++;
   }
   return { aborted };
 }

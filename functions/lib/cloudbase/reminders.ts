@@ -1,0 +1,239 @@
+import type { Booking, BookingStatus } from '../../../shared/booking';
+import type { RandomSource } from '../../../shared/checkin-code';
+import { applyGrant, claimReminder, quotaAfter, settleSend, subjectDue, type QuotaIncrements, type ReminderRecord, type SubjectFacts } from '../../../shared/reminders';
+import { BOOKING_REMINDER_LEAD_MIN, TEMPLATE_KEYS, type TemplateKey } from '../../../shared/subscribe-message';
+import type { BillReminderSource, BookingReminderQueries, ClaimDecision, DueBill, ReminderStore, SettledSend } from '../ports';
+import type { UtilityKind } from '../../../shared/subscribe-message';
+import { cryptoRandom } from '../random';
+import { BOOKING_COLLECTIONS } from './bookings';
+import type { CloudbaseDb } from './db';
+import type { Doc } from './sdk';
+import { inTransaction } from './transaction';
+
+/**
+ * Reminders in CloudBase (docs/reminders.md). `grant`, `claim` and `settle` are each ONE
+ * `runTransaction` of `doc(id)` reads and writes (the only operations that join a transaction),
+ * reading the facts and writing what shared/reminders.ts answers, all or nothing:
+ * - `reminders/{key}`: the record; `_id` = the reminder key (`bookingReminder:<bookingId>:<openid>`),
+ *   so two runs claiming one reminder meet on one document and one of them conflicts;
+ * - `reminder_quota/{openid}`: `quota: { [templateKey]: remaining }`, the user's ledger;
+ * - the subject read in the claim: `bookings/{id}` (`openid`, `status`, `start`, `end`) or
+ *   `bills/{id}` (`status` "paid" | "unpaid", `dueDate` "YYYY-MM-DD": the fields the bills issue's
+ *   documents must keep for this read).
+ * Conflicts: `inTransaction` reruns, then throws `Contended` having written nothing.
+ */
+export const REMINDER_COLLECTIONS = { reminders: 'reminders', quota: 'reminder_quota', bills: 'bills' } as const;
+
+interface TxDocRef {
+  get(): Promise<{ data: Doc | null }>;
+  set(data: object): Promise<unknown>;
+}
+export interface RemindersTransaction {
+  collection(name: string): { doc(id: string): TxDocRef };
+}
+interface RemindersQuery {
+  where(query: object): RemindersQuery;
+  orderBy(field: string, direction: 'asc' | 'desc'): RemindersQuery;
+  limit(n: number): RemindersQuery;
+  get(): Promise<{ data: Doc[] }>;
+}
+type RangeOp = { and(...others: unknown[]): unknown };
+
+/** The slice of the SDK's database this adapter uses. */
+export interface RemindersDb {
+  command: {
+    gt(value: unknown): RangeOp;
+    gte(value: unknown): RangeOp;
+    lte(value: unknown): unknown;
+    in(values: unknown[]): unknown;
+    elemMatch(query: object): unknown;
+  };
+  collection(name: string): RemindersQuery & { doc(id: string): { get(): Promise<{ data: Doc[] }> } };
+  runTransaction<T>(run: (tx: RemindersTransaction) => Promise<T>, times?: number): Promise<T>;
+}
+
+/** The SDK's database as this adapter's narrow interface (its `runTransaction` and `command` are declared loosely by the SDK). */
+export function asRemindersDb(db: CloudbaseDb): RemindersDb {
+  const checked: Omit<RemindersDb, 'runTransaction' | 'command'> = db;
+  return checked as RemindersDb;
+}
+
+const toRecord = (d: Doc): ReminderRecord => ({
+  key: d._id,
+  status: d.status as ReminderRecord['status'],
+  attempts: Number(d.attempts) || 0,
+  leaseUntil: typeof d.leaseUntil === 'string' ? d.leaseUntil : null,
+  cause: typeof d.cause === 'string' ? d.cause : null,
+  updatedAt: String(d.updatedAt),
+});
+
+const ledgerOf = (d: Doc | null): QuotaIncrements => {
+  const stored = (d?.quota ?? {}) as Record<string, unknown>;
+  const out: QuotaIncrements = {};
+  for (const key of TEMPLATE_KEYS) if (typeof stored[key] === 'number') out[key] = stored[key] as number;
+  return out;
+};
+
+const isFinal = (status: unknown) => status === 'sent' || status === 'skipped' || status === 'failed';
+
+export function cloudbaseReminders(db: RemindersDb, random: RandomSource = cryptoRandom): ReminderStore {
+  const _ = db.command;
+  const transact = <T>(work: (tx: RemindersTransaction) => Promise<T>): Promise<T> => inTransaction(db, work, () => random.bytes(1)[0] / 256);
+
+  const factsOf = async (tx: RemindersTransaction, kind: 'booking' | 'bill', id: string): Promise<SubjectFacts> => {
+    if (kind === 'booking') {
+      const b = (await tx.collection(BOOKING_COLLECTIONS.bookings).doc(id).get()).data;
+      return b ? { kind: 'booking', openid: String(b.openid), status: b.status as BookingStatus, start: String(b.start), end: String(b.end) } : null;
+    }
+    const bill = (await tx.collection(REMINDER_COLLECTIONS.bills).doc(id).get()).data;
+    return bill && typeof bill.dueDate === 'string' ? { kind: 'bill', paid: bill.status === 'paid', dueDate: bill.dueDate } : null;
+  };
+  const writeLedger = (tx: RemindersTransaction, openid: string, quota: QuotaIncrements, now: Date) =>
+    tx.collection(REMINDER_COLLECTIONS.quota).doc(openid).set({ quota, updatedAt: now.toISOString() });
+
+  return {
+    async grant(openid, increments, now) {
+      return transact(async (tx) => {
+        const after = applyGrant(ledgerOf((await tx.collection(REMINDER_COLLECTIONS.quota).doc(openid).get()).data), increments);
+        await writeLedger(tx, openid, after, now);
+        return after;
+      });
+    },
+
+    async quota(openid) {
+      const { data } = await db.collection(REMINDER_COLLECTIONS.quota).doc(openid).get();
+      return ledgerOf(data[0] ?? null);
+    },
+
+    async claim({ key, openid, templateKey, subject, now }) {
+      return transact(async (tx): Promise<ClaimDecision> => {
+        const ref = tx.collection(REMINDER_COLLECTIONS.reminders).doc(key);
+        const stored = (await ref.get()).data;
+        const record = stored ? toRecord(stored) : null;
+        // Done or leased: nothing else to read or write.
+        const early = claimReminder({ key, record, quota: 1, due: true, now });
+        if (early.action === 'none') return early;
+        const ledger = ledgerOf((await tx.collection(REMINDER_COLLECTIONS.quota).doc(openid).get()).data);
+        const quota = ledger[templateKey] ?? 0;
+        const due = subjectDue(templateKey, openid, await factsOf(tx, subject.kind, subject.id), now);
+        const decision = claimReminder({ key, record, quota, due, now });
+        if (decision.action === 'none') return decision;
+        const { key: _key, ...fields } = decision.record;
+        await ref.set({ ...fields, openid, templateKey, subjectKind: subject.kind, subjectId: subject.id });
+        if (decision.action === 'send') await writeLedger(tx, openid, { ...ledger, [templateKey]: quota + decision.quotaDelta }, now);
+        return decision;
+      });
+    },
+
+    async settle({ claimed, openid, templateKey, outcome, now }) {
+      return transact(async (tx): Promise<SettledSend | null> => {
+        const ref = tx.collection(REMINDER_COLLECTIONS.reminders).doc(claimed.key);
+        const stored = (await ref.get()).data;
+        if (!stored || stored.status !== 'claimed' || Number(stored.attempts) !== claimed.attempts) return null;
+        const settled = settleSend(claimed, outcome, now);
+        const { key: _key, ...fields } = settled.record;
+        const { _id: _storedId, ...kept } = stored;
+        await ref.set({ ...kept, ...fields });
+        if (settled.quota !== 'keep') {
+          const ledger = ledgerOf((await tx.collection(REMINDER_COLLECTIONS.quota).doc(openid).get()).data);
+          await writeLedger(tx, openid, { ...ledger, [templateKey]: quotaAfter(ledger[templateKey] ?? 0, settled.quota) }, now);
+        }
+        return settled;
+      });
+    },
+
+    async get(key) {
+      const { data } = await db.collection(REMINDER_COLLECTIONS.reminders).doc(key).get();
+      return data[0] ? toRecord(data[0]) : null;
+    },
+
+    async done(keys) {
+      const out = new Set<string>();
+      for (let i = 0; i < keys.length; i += 100) {
+        const { data } = await db.collection(REMINDER_COLLECTIONS.reminders).where({ _id: _.in(keys.slice(i, i + 100)) }).limit(100).get();
+        for (const d of data) if (isFinal(d.status)) out.add(d._id);
+      }
+      return out;
+    },
+
+    async expiredClaims(now) {
+      const { data } = await db.collection(REMINDER_COLLECTIONS.reminders).where({ status: 'claimed', leaseUntil: _.lte(now.toISOString()) }).orderBy('leaseUntil', 'asc').limit(100).get();
+      return data.flatMap((d) => {
+        const templateKey = String(d.templateKey);
+        if (!(TEMPLATE_KEYS as readonly string[]).includes(templateKey)) return [];
+        const kind: 'booking' | 'bill' = d.subjectKind === 'bill' ? 'bill' : 'booking';
+        return [{ key: d._id, openid: String(d.openid), templateKey: templateKey as TemplateKey, subject: { kind, id: String(d.subjectId) } }];
+      });
+    },
+  };
+}
+
+const toBooking = (d: Doc): Booking => ({
+  id: d._id,
+  openid: String(d.openid),
+  storeId: String(d.storeId),
+  start: String(d.start),
+  end: String(d.end),
+  slotDate: String(d.slotDate),
+  status: d.status as BookingStatus,
+  code: String(d.code),
+  requestId: (d.requestId as string | null | undefined) ?? null,
+  createdAt: String(d.createdAt),
+  updatedAt: String(d.updatedAt),
+});
+
+/** The bookings' reminder queries over `bookings` (indexes `status_slotKey` and `status_updatedAt`, cloudbase/database.json). */
+export function cloudbaseBookingReminders(db: RemindersDb): BookingReminderQueries {
+  const _ = db.command;
+  const bookings = () => db.collection(BOOKING_COLLECTIONS.bookings);
+  return {
+    async startingSoon(now) {
+      // start − 30 min ≤ now < start  ⇔  now < start ≤ now + 30 min; slotKey is the start as UTC ISO.
+      const until = new Date(now.getTime() + BOOKING_REMINDER_LEAD_MIN * 60_000).toISOString();
+      const { data } = await bookings().where({ status: _.in(['pending', 'confirmed']), slotKey: _.gt(now.toISOString()).and(_.lte(until)) }).orderBy('slotKey', 'asc').limit(1000).get();
+      return data.map(toBooking);
+    },
+    async confirmedSince(since, now) {
+      const { data } = await bookings().where({ status: 'confirmed', updatedAt: _.gte(since.toISOString()), endKey: _.gt(now.toISOString()) }).orderBy('updatedAt', 'asc').limit(1000).get();
+      return data.map(toBooking);
+    },
+  };
+}
+
+/** The bills issue's collections this query reads (functions/lib/cloudbase/bills.ts: `bills`, `bill_users`). */
+const BILL_USERS = 'bill_users';
+
+/**
+ * The bills' reminder query over the bills issue's documents: unpaid utility bills (`bills`,
+ * `status` "unpaid", `dueDate` in the range), each with every user whose `bill_users/{openid}`
+ * document lists its account (`accounts: [{ accountType, accountNo }]`, matched with `elemMatch`
+ * so that type and number belong to one binding). Reads only: the claim re-reads each bill.
+ */
+export function cloudbaseBillReminders(db: RemindersDb): BillReminderSource {
+  const _ = db.command;
+  return {
+    async unpaidDueBetween(fromDate, toDate) {
+      const { data: bills } = await db
+        .collection(REMINDER_COLLECTIONS.bills)
+        .where({ status: 'unpaid', type: _.in(['water', 'electricity', 'gas']), dueDate: _.gte(fromDate).and(_.lte(toDate)) })
+        .orderBy('dueDate', 'asc')
+        .limit(1000)
+        .get();
+      const out: DueBill[] = [];
+      const usersOf = new Map<string, string[]>();
+      for (const b of bills) {
+        const accountType = String(b.type) as UtilityKind;
+        const accountNo = String(b.accountNo);
+        const account = `${accountType}:${accountNo}`;
+        let openids = usersOf.get(account);
+        if (!openids) {
+          const { data: users } = await db.collection(BILL_USERS).where({ accounts: _.elemMatch({ accountType, accountNo }) }).limit(1000).get();
+          openids = users.map((u) => u._id);
+          usersOf.set(account, openids);
+        }
+        if (openids.length > 0) out.push({ bill: { billId: b._id, accountType, accountNo, amountFen: Number(b.amountFen), dueDate: String(b.dueDate) }, openids });
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,203 @@
+import type { Booking, BookingStatus } from '../../../shared/booking';
+import { applyGrant, claimReminder, quotaAfter, settleSend, subjectDue, type QuotaIncrements, type ReminderRecord, type ReminderStatus, type SubjectFacts } from '../../../shared/reminders';
+import { isTemplateKey, type TemplateKey } from '../../../shared/subscribe-message';
+import type { OutboxMessage, OutboxStorage } from '../messenger/outbox';
+import type { BillReminderSource, BookingReminderQueries, ClaimDecision, DueBill, ReminderStore, SettledSend } from '../ports';
+import type { UtilityKind } from '../../../shared/subscribe-message';
+import { atomically, type Db } from './db';
+import { BOOKING_REMINDER_LEAD_MIN } from '../../../shared/subscribe-message';
+
+interface ReminderRow {
+  key: string;
+  status: ReminderStatus;
+  attempts: number;
+  lease_until: string | null;
+  cause: string | null;
+  updated_at: string;
+}
+
+const toRecord = (r: ReminderRow): ReminderRecord => ({ key: r.key, status: r.status, attempts: r.attempts, leaseUntil: r.lease_until, cause: r.cause, updatedAt: r.updated_at });
+
+/**
+ * Reminders in SQLite (docs/reminders.md). `claim` and `settle` are each one IMMEDIATE
+ * transaction that reads the record, the ledger and (for a claim) the subject's facts, asks the
+ * rule in shared/reminders.ts and writes its answer; `remaining >= 0` stands behind the rule.
+ */
+export function sqliteReminders(db: Db): ReminderStore {
+  const recordOf = db.prepare('SELECT key, status, attempts, lease_until, cause, updated_at FROM reminders WHERE key = ?');
+  const quotaRows = db.prepare('SELECT template_key, remaining FROM reminder_quota WHERE openid = ?');
+  const quotaOne = db.prepare('SELECT remaining FROM reminder_quota WHERE openid = ? AND template_key = ?').pluck();
+  const setQuota = db.prepare(
+    `INSERT INTO reminder_quota (openid, template_key, remaining, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (openid, template_key) DO UPDATE SET remaining = excluded.remaining, updated_at = excluded.updated_at`,
+  );
+  const writeRecord = db.prepare(
+    `INSERT INTO reminders (key, openid, template_key, subject_id, status, attempts, lease_until, cause, updated_at)
+     VALUES (@key, @openid, @templateKey, @subjectId, @status, @attempts, @leaseUntil, @cause, @updatedAt)
+     ON CONFLICT (key) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, lease_until = excluded.lease_until, cause = excluded.cause, updated_at = excluded.updated_at`,
+  );
+  const bookingFacts = db.prepare('SELECT openid, status, start, end_at FROM bookings WHERE id = ?');
+  const expired = db.prepare(`SELECT key, openid, template_key, subject_id FROM reminders WHERE status = 'claimed' AND lease_until <= ? ORDER BY lease_until LIMIT 100`);
+  const billFacts = db.prepare('SELECT status, due_date FROM bills WHERE id = ?');
+
+  const ledgerOf = (openid: string): QuotaIncrements => {
+    const out: QuotaIncrements = {};
+    for (const row of quotaRows.all(openid) as { template_key: string; remaining: number }[]) if (isTemplateKey(row.template_key)) out[row.template_key] = row.remaining;
+    return out;
+  };
+  const remainingOf = (openid: string, key: TemplateKey): number => (quotaOne.get(openid, key) as number | undefined) ?? 0;
+  const read = (key: string): ReminderRecord | null => {
+    const row = recordOf.get(key) as ReminderRow | undefined;
+    return row === undefined ? null : toRecord(row);
+  };
+  const factsOf = (kind: 'booking' | 'bill', id: string): SubjectFacts => {
+    if (kind === 'booking') {
+      const b = bookingFacts.get(id) as { openid: string; status: BookingStatus; start: string; end_at: string } | undefined;
+      return b === undefined ? null : { kind: 'booking', openid: b.openid, status: b.status, start: b.start, end: b.end_at };
+    }
+    const bill = billFacts.get(id) as { status: string; due_date: string | null } | undefined;
+    return bill === undefined || bill.due_date === null ? null : { kind: 'bill', paid: bill.status === 'paid', dueDate: bill.due_date };
+  };
+  const write = (record: ReminderRecord, openid: string, templateKey: TemplateKey, subjectId: string) => writeRecord.run({ ...record, openid, templateKey, subjectId });
+
+  return {
+    async grant(openid, increments, now) {
+      return atomically(db, () => {
+        const after = applyGrant(ledgerOf(openid), increments);
+        for (const [key, remaining] of Object.entries(after)) if (increments[key as TemplateKey]) setQuota.run(openid, key, remaining, now.toISOString());
+        return after;
+      });
+    },
+
+    async quota(openid) {
+      return ledgerOf(openid);
+    },
+
+    async claim({ key, openid, templateKey, subject, now }) {
+      return atomically<ClaimDecision>(db, () => {
+        const quota = remainingOf(openid, templateKey);
+        const due = subjectDue(templateKey, openid, factsOf(subject.kind, subject.id), now);
+        const decision = claimReminder({ key, record: read(key), quota, due, now });
+        if (decision.action === 'none') return decision;
+        write(decision.record, openid, templateKey, subject.id);
+        if (decision.action === 'send') setQuota.run(openid, templateKey, quota + decision.quotaDelta, now.toISOString());
+        return decision;
+      });
+    },
+
+    async settle({ claimed, openid, templateKey, outcome, now }) {
+      return atomically<SettledSend | null>(db, () => {
+        const current = read(claimed.key);
+        if (current === null || current.status !== 'claimed' || current.attempts !== claimed.attempts) return null;
+        const settled = settleSend(claimed, outcome, now);
+        writeRecord.run({ ...settled.record, openid, templateKey, subjectId: '' });
+        if (settled.quota !== 'keep') setQuota.run(openid, templateKey, quotaAfter(remainingOf(openid, templateKey), settled.quota), now.toISOString());
+        return settled;
+      });
+    },
+
+    async get(key) {
+      return read(key);
+    },
+
+    async done(keys) {
+      const out = new Set<string>();
+      for (const key of keys) {
+        const record = read(key);
+        if (record && (record.status === 'sent' || record.status === 'skipped' || record.status === 'failed')) out.add(key);
+      }
+      return out;
+    },
+
+    async expiredClaims(now) {
+      return (expired.all(now.toISOString()) as { key: string; openid: string; template_key: string; subject_id: string }[]).flatMap((r) =>
+        isTemplateKey(r.template_key) ? [{ key: r.key, openid: r.openid, templateKey: r.template_key, subject: { kind: subjectKindOf(r.template_key), id: r.subject_id } }] : [],
+      );
+    },
+  };
+}
+
+/** What a template's reminders are about. */
+export const subjectKindOf = (templateKey: TemplateKey): 'booking' | 'bill' => (templateKey === 'billDue' ? 'bill' : 'booking');
+
+interface BookingRow {
+  id: string;
+  openid: string;
+  store_id: string;
+  start: string;
+  end_at: string;
+  slot_date: string;
+  status: BookingStatus;
+  code: string;
+  request_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const toBooking = (r: BookingRow): Booking => ({
+  id: r.id,
+  openid: r.openid,
+  storeId: r.store_id,
+  start: r.start,
+  end: r.end_at,
+  slotDate: r.slot_date,
+  status: r.status,
+  code: r.code,
+  requestId: r.request_id,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** The bookings' reminder queries over the bookings table (indexes of migration 5). */
+export function sqliteBookingReminders(db: Db): BookingReminderQueries {
+  // start − 30 min ≤ now < start  ⇔  now < start ≤ now + 30 min; slot_key is the start as UTC ISO.
+  const soon = db.prepare(`SELECT * FROM bookings WHERE status IN ('pending', 'confirmed') AND slot_key > ? AND slot_key <= ? ORDER BY slot_key LIMIT 1000`);
+  const confirmed = db.prepare(`SELECT * FROM bookings WHERE status = 'confirmed' AND updated_at >= ? AND end_key > ? ORDER BY updated_at LIMIT 1000`);
+  return {
+    async startingSoon(now) {
+      return (soon.all(now.toISOString(), new Date(now.getTime() + BOOKING_REMINDER_LEAD_MIN * 60_000).toISOString()) as BookingRow[]).map(toBooking);
+    },
+    async confirmedSince(since, now) {
+      return (confirmed.all(since.toISOString(), now.toISOString()) as BookingRow[]).map(toBooking);
+    },
+  };
+}
+
+/** The local outbox's messages in SQLite: `GET /outbox` shows them across restarts of the host. */
+export function sqliteOutboxStorage(db: Db): OutboxStorage {
+  const insert = db.prepare('INSERT INTO outbox (openid, template_key, page, data, sent_at) VALUES (@openid, @templateKey, @page, @data, @sentAt)');
+  const all = db.prepare('SELECT openid, template_key AS templateKey, page, data, sent_at AS sentAt FROM outbox ORDER BY seq');
+  const wipe = db.prepare('DELETE FROM outbox');
+  return {
+    append: (m) => insert.run({ ...m, data: JSON.stringify(m.data) }),
+    list: () => (all.all() as (Omit<OutboxMessage, 'data'> & { data: string })[]).map((m) => ({ ...m, data: JSON.parse(m.data) })),
+    clear: () => wipe.run(),
+  };
+}
+
+/**
+ * The bills' reminder query over the bills issue's tables: unpaid utility bills due in a date
+ * range, each with every user bound to its account now (`account_bindings`; indexes of migration 6).
+ */
+export function sqliteBillReminders(db: Db): BillReminderSource {
+  const due = db.prepare(
+    `SELECT b.id, b.type, b.account_no, b.amount_fen, b.due_date, ab.openid FROM bills b
+     JOIN account_bindings ab ON ab.type = b.type AND ab.account_no = b.account_no
+     WHERE b.type <> 'ride' AND b.status = 'unpaid' AND b.due_date >= ? AND b.due_date <= ?
+     ORDER BY b.due_date, b.id, ab.openid LIMIT 10000`,
+  );
+  return {
+    async unpaidDueBetween(fromDate, toDate) {
+      const byBill = new Map<string, DueBill>();
+      for (const r of due.all(fromDate, toDate) as { id: string; type: UtilityKind; account_no: string; amount_fen: number; due_date: string; openid: string }[]) {
+        let entry = byBill.get(r.id);
+        if (!entry) {
+          entry = { bill: { billId: r.id, accountType: r.type, accountNo: r.account_no, amountFen: r.amount_fen, dueDate: r.due_date }, openids: [] };
+          byBill.set(r.id, entry);
+        }
+        entry.openids.push(r.openid);
+      }
+      return [...byBill.values()];
+    },
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Subscribe messages (docs/reminders.md): the `subscriptions` actions and one run of the
+ * `reminders` timer. A run finds what is due (bookings starting within 30 minutes, bookings
+ * confirmed lately, bills due in 3 days), and for each reminder not yet over: claims it (one
+ * transaction: the record, the quota, the subject's facts, `claimReminder`), sends only if it
+ * claimed, and settles the outcome (a second transaction, only while the claim is still its own).
+ */
+import type { GrantParams, GrantResult, RemindersRunResult, TemplatesResult } from '../../../shared/contract/subscriptions';
+import { fail, ok, type Result } from '../../../shared/result';
+import { CONFIRMED_LOOKBACK_MS, fullQuota, grantIncrements, reminderKey } from '../../../shared/reminders';
+import { addDays } from '../../../shared/slots';
+import { DEFAULT_TIMEZONE, wallClock } from '../../../shared/time';
+import {
+  BILL_REMINDER_DAYS_BEFORE,
+  TEMPLATE_KEYS,
+  billDueMessage,
+  bookingConfirmedMessage,
+  bookingReminderMessage,
+  type SubscribeMessage,
+  type TemplateKey,
+  type UtilityKind,
+} from '../../../shared/subscribe-message';
+import type { Booking } from '../../../shared/booking';
+import type { Call, Ports, ReminderSubject, UserCall } from '../ports';
+
+export type ReminderPorts = Pick<Ports, 'places' | 'bookings' | 'bills' | 'reminders' | 'bookingReminders' | 'billReminders' | 'notify'>;
+
+/** `subscriptions.templates`: the template ids the mini program asks `wx.requestSubscribeMessage` for. */
+export async function templates(ports: Pick<Ports, 'notify'>): Promise<Result<TemplatesResult>> {
+  const ids = ports.notify.templateIds;
+  return ok({ templates: Object.fromEntries(TEMPLATE_KEYS.map((key) => [key, ids[key] ?? null])) as TemplatesResult['templates'] });
+}
+
+/** `subscriptions.grant`: each accepted template of this deployment adds one send to the caller's ledger. */
+export async function grant(ports: Pick<Ports, 'notify' | 'reminders'>, p: GrantParams, call: UserCall): Promise<Result<GrantResult>> {
+  const judged = grantIncrements(p.results, ports.notify.templateIds);
+  if (!judged.ok) return fail('INVALID_ARGUMENT', judged.message);
+  const after = await ports.reminders.grant(call.caller, judged.increments, call.now);
+  return ok({ quota: fullQuota(after) });
+}
+
+/** One reminder found due by a query: whom, about what, and the message (built before the claim). */
+interface Candidate {
+  key: string;
+  openid: string;
+  templateKey: TemplateKey;
+  subject: ReminderSubject;
+  message: SubscribeMessage;
+}
+
+/**
+ * One run of the reminders timer at `call.now`. Safe to run several times at once: each reminder
+ * is claimed in a transaction before its send, so overlapping runs send it once.
+ */
+export async function runReminders(ports: ReminderPorts, call: Call, log: (line: Record<string, unknown>) => void = logLine): Promise<Result<RemindersRunResult>> {
+  const { now } = call;
+  const counts: RemindersRunResult = { sent: 0, skipped: 0, failed: 0 };
+  const candidates = await findDue(ports, now);
+  // Claims whose sender died and that no query finds any more: the claim resolves them (or sends, once).
+  const found = new Set(candidates.map((c) => c.key));
+  for (const stale of await ports.reminders.expiredClaims(now)) {
+    if (found.has(stale.key)) continue;
+    const orphan = await candidateOf(ports, stale);
+    if (orphan) candidates.push(orphan);
+  }
+  const over = await ports.reminders.done(candidates.map((c) => c.key));
+  const loggedBlocked = new Set<TemplateKey>();
+  for (const c of candidates) {
+    if (over.has(c.key)) continue;
+    // A missing or bad setting: skipped without a claim (the reminder goes once the setting is fixed, while still due).
+    const blocked = ports.notify.blocked(c.templateKey);
+    if (blocked !== null) {
+      counts.skipped++;
+      if (!loggedBlocked.has(c.templateKey)) log({ fn: 'reminders', level: 'error', templateKey: c.templateKey, variable: blocked.variable, message: `skipped: ${blocked.message}` });
+      loggedBlocked.add(c.templateKey);
+      continue;
+    }
+    const decision = await ports.reminders.claim({ key: c.key, openid: c.openid, templateKey: c.templateKey, subject: c.subject, now });
+    if (decision.action === 'none') continue;
+    if (decision.action === 'resolve') {
+      counts[decision.counted]++;
+      continue;
+    }
+    const outcome = await ports.notify.messenger.send({ openid: c.openid, ...c.message }, now);
+    const settled = await ports.reminders.settle({ claimed: decision.record, openid: c.openid, templateKey: c.templateKey, outcome, now });
+    // null: the lease ran out during the send and another run claimed again; that run counts it.
+    if (settled !== null) counts[settled.counted]++;
+    if (settled !== null && settled.counted !== 'sent') log({ fn: 'reminders', templateKey: c.templateKey, outcome: outcome.status, record: settled.record.status, cause: settled.record.cause });
+  }
+  return ok(counts);
+}
+
+/**
+ * The candidate of a claim found by its record rather than by a query: its message is built from
+ * the subject as it is now. A subject that is gone gets a message of placeholders: the claim reads
+ * it missing and records the reminder skipped without sending.
+ */
+async function candidateOf(ports: ReminderPorts, claim: Omit<Candidate, 'message'>): Promise<Candidate | null> {
+  if (claim.subject.kind === 'booking') {
+    const b = await ports.bookings.get(claim.subject.id);
+    if (b && claim.templateKey !== 'billDue') return (await bookingCandidates(ports, [b], claim.templateKey))[0];
+    const gone = { bookingId: claim.subject.id, storeName: '-', start: new Date(0).toISOString(), timezone: DEFAULT_TIMEZONE, code: '-' };
+    return { ...claim, message: bookingReminderMessage(gone) };
+  }
+  const bill = await ports.bills.billOf(claim.openid, claim.subject.id);
+  const facts = { billId: claim.subject.id, accountType: (bill && bill.type !== 'ride' ? bill.type : 'electricity') as UtilityKind, accountNo: bill?.accountNo ?? '-', amountFen: bill?.amountFen ?? 0, dueDate: bill?.dueDate ?? '1970-01-01' };
+  return { ...claim, message: billDueMessage(facts, ports.notify.fieldMaps.billDue) };
+}
+
+/** A JSON log line on stdout (CloudBase's function log; the local host's console). */
+const logLine = (line: Record<string, unknown>): void => console.log(JSON.stringify(line));
+
+/** The booking reminders of these bookings, their messages built with each store's name and time zone. */
+async function bookingCandidates(ports: ReminderPorts, bookings: readonly Booking[], templateKey: 'bookingReminder' | 'bookingConfirmed'): Promise<Candidate[]> {
+  const stores = new Map<string, { name: string; timezone: string }>();
+  const out: Candidate[] = [];
+  for (const b of bookings) {
+    let store = stores.get(b.storeId);
+    if (!store) {
+      const found = await ports.places.get('store', b.storeId);
+      store = { name: found?.name ?? b.storeId, timezone: found?.timezone ?? DEFAULT_TIMEZONE };
+      stores.set(b.storeId, store);
+    }
+    const facts = { bookingId: b.id, storeName: store.name, start: b.start, timezone: store.timezone, code: b.code };
+    const maps = ports.notify.fieldMaps;
+    const message = templateKey === 'bookingReminder' ? bookingReminderMessage(facts, maps.bookingReminder) : bookingConfirmedMessage(facts, maps.bookingConfirmed);
+    out.push({ key: reminderKey(templateKey, b.id, b.openid), openid: b.openid, templateKey, subject: { kind: 'booking', id: b.id }, message });
+  }
+  return out;
+}
+
+async function findDue(ports: ReminderPorts, now: Date): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  out.push(...(await bookingCandidates(ports, await ports.bookingReminders.startingSoon(now), 'bookingReminder')));
+  out.push(...(await bookingCandidates(ports, await ports.bookingReminders.confirmedSince(new Date(now.getTime() - CONFIRMED_LOOKBACK_MS), now), 'bookingConfirmed')));
+
+  // Null until the bills issue supplies the query: bill reminders are then not sent (docs/reminders.md).
+  if (ports.billReminders !== null) {
+    const today = wallClock(now, DEFAULT_TIMEZONE).date;
+    for (const { bill, openids } of await ports.billReminders.unpaidDueBetween(today, addDays(today, BILL_REMINDER_DAYS_BEFORE))) {
+      const message = billDueMessage(bill, ports.notify.fieldMaps.billDue);
+      for (const openid of new Set(openids)) out.push({ key: reminderKey('billDue', bill.billId, openid), openid, templateKey: 'billDue', subject: { kind: 'bill', id: bill.billId }, message });
+    }
+  }
+  return out;
+}
