@@ -11,7 +11,8 @@
 import { config } from '../config';
 import { UNREACHABLE_MESSAGE } from './api';
 import { payBill, refreshBill } from './bills';
-import type { AppError, BillView, PayResult } from '../shared/index';
+import { subscribeFor } from './subscribe';
+import type { AppError, BillView, PayResult, TemplateKey } from '../shared/index';
 
 export type PayOutcome =
   /** WeChat Pay's payment is recorded: the bill is paid. */
@@ -31,8 +32,12 @@ export const CONFIRM_POLL_DELAYS_MS: readonly number[] = [0, 1000, 2000, 3000, 5
 export interface PayHooks {
   /** The payer finished the sheet: the page shows "确认中…". */
   onConfirming?: () => void;
-  /** `wx.requestPayment` succeeded (or the sandbox paid): where a subscribe prompt may go. */
-  onSheetSuccess?: () => void;
+  /**
+   * Subscribe-message templates to ask for in `wx.requestPayment`'s success callback (one of the
+   * two places WeChat lets `requestSubscribeMessage` run besides a tap), e.g. the account's next
+   * bill. Asked synchronously there; never awaited, never failing the payment.
+   */
+  subscribeAfter?: readonly TemplateKey[];
   /** The waits between polls (tests shorten them). */
   pollDelaysMs?: readonly number[];
 }
@@ -43,9 +48,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function payForBill(billId: string, hooks: PayHooks = {}): Promise<PayOutcome> {
   const order = await payBill(billId);
   if (!order.ok) return { kind: 'refused', error: order.error };
-  const sheet = config.mode === 'local' ? await sandboxPay(order.data.outTradeNo) : await requestPayment(order.data.payment);
+  const subscribe = () => {
+    if (hooks.subscribeAfter?.length) void subscribeFor(hooks.subscribeAfter);
+  };
+  const sheet = config.mode === 'local' ? await sandboxPay(order.data.outTradeNo) : await requestPayment(order.data.payment, subscribe);
   if (sheet.kind !== 'done') return sheet;
-  hooks.onSheetSuccess?.();
   hooks.onConfirming?.();
   return confirmPaid(billId, hooks.pollDelaysMs ?? CONFIRM_POLL_DELAYS_MS);
 }
@@ -63,7 +70,7 @@ export async function confirmPaid(billId: string, delaysMs: readonly number[] = 
 type Sheet = { kind: 'done' } | Extract<PayOutcome, { kind: 'cancelled' | 'failed' | 'refused' }>;
 
 /** WeChat's sheet with the back end's arguments (`signType: 'RSA'`, `paySign` made by the back end). */
-function requestPayment(payment: PayResult['payment']): Promise<Sheet> {
+function requestPayment(payment: PayResult['payment'], onSuccess: () => void): Promise<Sheet> {
   return new Promise((resolve) => {
     wx.requestPayment({
       timeStamp: payment.timeStamp,
@@ -71,7 +78,10 @@ function requestPayment(payment: PayResult['payment']): Promise<Sheet> {
       package: payment.package,
       signType: payment.signType,
       paySign: payment.paySign,
-      success: () => resolve({ kind: 'done' }),
+      success: () => {
+        onSuccess(); // synchronously in the callback: WeChat allows requestSubscribeMessage only here or in a tap
+        resolve({ kind: 'done' });
+      },
       // "requestPayment:fail cancel": the payer closed the sheet.
       fail: (err) => resolve(/cancel/.test(err.errMsg || '') ? { kind: 'cancelled' } : { kind: 'failed', detail: err.errMsg || 'requestPayment:fail' }),
     });

@@ -5,6 +5,7 @@
  */
 import { listBills, refreshBill } from '../../../services/bills';
 import { payForBill } from '../../../services/pay';
+import { SUBSCRIBE_FOR, prefetchTemplates, subscribeFor } from '../../../services/subscribe';
 import { pageState } from '../../../lib/page-state';
 import type { BillView } from '../../../shared/index';
 import { BILLS_PAGE, UNLOCK_PAGE } from '../../lib/paths';
@@ -23,6 +24,7 @@ Component({
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
+      void prefetchTemplates(); // ready for 提醒我 and the payment's success callback
       this.load(query);
     },
 
@@ -61,12 +63,23 @@ Component({
       if (s.paying || !s.billId) return;
       s.paying = true;
       this.setData({ state: 'paying', notice: '', note: '', tone: '' });
-      const outcome = await payForBill(s.billId, { onConfirming: () => this.setData({ state: 'confirming' }) });
+      const outcome = await payForBill(s.billId, {
+        onConfirming: () => this.setData({ state: 'confirming' }),
+        // A utility account bills again next period: offer its due reminder once this one is paid.
+        subscribeAfter: this.data.card && !this.data.card.isRide ? SUBSCRIBE_FOR.billPaid : [],
+      });
       s.paying = false;
       if (outcome.kind === 'paid') return this.show(outcome.bill);
       // Paid meanwhile (another device, a message's earlier tap): the bill is the receipt now.
       if (outcome.kind === 'refused' && outcome.error.reason === 'ALREADY_PAID') return this.reload();
       this.setData({ ...payOutcomeNotice(outcome) });
+    },
+
+    /** 到期提醒我: the subscribe prompt, asked at once in the tap (WeChat refuses it after an await). */
+    onRemindMe() {
+      subscribeFor(SUBSCRIBE_FOR.billRemindMe).then((outcome) => {
+        if (outcome.asked && outcome.granted) wx.showToast({ title: '已设置到期提醒', icon: 'success' });
+      });
     },
 
     onRetry() {

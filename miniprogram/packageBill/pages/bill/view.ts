@@ -2,7 +2,7 @@
  * The bill page (pay and receipt in one): what a bill reads, which bill a query names, and what
  * each payment outcome shows. Pure.
  */
-import { BILL_TYPE_NAME, CITY_UTC_OFFSET_MIN, PAY_TEXT, billStatusWording, billTitle, paidAtText, periodText, refusalText, yuan } from '../../../shared/index';
+import { BILL_TYPE_NAME, CITY_UTC_OFFSET_MIN, PAY_TEXT, REMINDER_NOTE, billStatusWording, billTitle, paidAtText, periodText, refusalText, yuan } from '../../../shared/index';
 import type { AppError, BillView, Tone } from '../../../shared/index';
 
 /**
@@ -20,6 +20,8 @@ export interface BillCard {
   tone: Tone;
   paidAt: string;
   isRide: boolean;
+  /** An unpaid utility bill not yet due: "到期前 3 天提醒我" (a bill-due subscribe message); '' otherwise. */
+  remindText: string;
 }
 
 /** "today" ("YYYY-MM-DD") in the city's zone. */
@@ -39,6 +41,7 @@ export function billCard(bill: BillView, today: string): BillCard {
     tone: status.tone,
     paidAt: paidAtText(bill.paidAt, CITY_UTC_OFFSET_MIN),
     isRide: bill.type === 'ride',
+    remindText: bill.status === 'unpaid' && bill.type !== 'ride' && !!bill.dueDate && bill.dueDate >= today ? REMINDER_NOTE.billDue : '',
   };
 }
 
