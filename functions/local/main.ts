@@ -14,6 +14,7 @@ import { createHost } from './host';
 import { strictWechatNotify } from '../lib/messenger';
 import type { Notify } from '../lib/ports';
 import { seedDemo } from './seed';
+import { seedDemoBills } from './seed-bills';
 
 export interface LocalSettings {
   port: number;
@@ -61,6 +62,8 @@ export async function start(settings: LocalSettings, log?: (line: Record<string,
   const pay = settings.pay;
   const ports = sqlitePorts(db, { ...settings.rides, ...(pay ? { pay: { ok: true, payments: pay.payments } } : {}), notify: settings.notify });
   const seeded = settings.seed === 'demo' ? await seedDemo(db, ports) : false;
+  // A database seeded before bills existed gets the demo accounts too (once: none are known yet).
+  if (settings.seed === 'demo' && !seeded && db.prepare('SELECT count(*) FROM utility_accounts').pluck().get() === 0) await seedDemoBills(ports.bills, new Date());
   const sandbox = pay?.mode === 'sandbox' ? pay.payments : undefined;
   const host = createHost({ ports, admins: settings.admins, clock: settings.clock, timers: settings.timers, sandbox, log });
   // A host killed mid-unlock left rides `unlocking`: the sweep resolves the ones already past the

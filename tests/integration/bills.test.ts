@@ -243,3 +243,20 @@ it('pays an order the sandbox forgot (the local host restarted): the same out_tr
     cloud.db.close();
   }
 });
+
+it('seeds the demo accounts the README lists, bindable and payable', async () => {
+  const { DEMO_ACCOUNTS } = await import('../../functions/local/seed-bills');
+  const cloud = await startCloud({ seed: 'demo', sandbox: sandboxPayments() });
+  try {
+    for (const a of DEMO_ACCOUNTS) {
+      const bound = await cloud.call('bills', { action: 'bindAccount', accountType: a.accountType, accountNo: a.accountNo, holderName: a.holderName }, { openid: 'demo-user' });
+      expect(bound).toMatchObject({ ok: true, data: { account: { accountType: a.accountType, accountNo: a.accountNo } } });
+    }
+    const listed = await cloud.call('bills', { action: 'list', status: 'unpaid' }, { openid: 'demo-user' });
+    expect(listed.data.bills).toHaveLength(6);
+    const pay = await cloud.call('bills', { action: 'pay', billId: listed.data.bills[0].id }, { openid: 'demo-user' });
+    expect((await fetch(`${cloud.url}/sandbox/pay/${pay.data.outTradeNo}`, { method: 'POST' })).status).toBe(204);
+  } finally {
+    await cloud.close();
+  }
+});

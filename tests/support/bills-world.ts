@@ -109,7 +109,7 @@ export async function billsWorld(adapter: Adapter): Promise<BillsWorld> {
     };
   }
   w.rideBill = async (openid, sec = 600) => {
-    const deps = { rides: w.rides, lock, lockTimeoutMs: 3000, tariff: DEFAULT_TARIFF, random };
+    const deps = { rides: w.rides, lock, tariff: DEFAULT_TARIFF, random };
     const started = await unlock(deps, { bikeCode: 'A', ...HERE }, { caller: openid, now: at(0) });
     if (!started.ok) throw new Error(started.error.message);
     const ended = await endRide(deps, { rideId: started.data.ride.id, ...HERE }, { caller: openid, now: at(sec) });

@@ -251,6 +251,26 @@ describe.each(ADAPTERS)('a stop at every database call on %s', (adapter) => {
     expect(w.state().refunds).toEqual([{ outRefundNo: duplicateRefundNo(w.outTradeNo), outTradeNo: w.outTradeNo, billId: BILL, status: 'pending' }]);
   });
 
+  scenario('sweep: send a refund owed, then settle it', async () => {
+    const w = await bound();
+    const late = 700 + ORDER_TTL_SEC - 60;
+    const first = await payBill(w.deps, { billId: BILL }, as('u1', 700));
+    const second = await payBill(w.deps, { billId: BILL }, as('u1', late));
+    if (!first.ok || !second.ok) throw new Error('no orders');
+    await handlePayNotify(w.deps, await paid(w, first.data.outTradeNo, late + 1), at(late + 1));
+    await handlePayNotify(w.deps, await paid(w, second.data.outTradeNo, late + 2), at(late + 2));
+    w.outTradeNo = second.data.outTradeNo;
+    return w;
+  }, async (w) => {
+    await sweepRefunds(w.deps, as('sweeper', ORDER_TTL_SEC + 1000));
+    w.sandbox.settleRefund(duplicateRefundNo(w.outTradeNo), 'SUCCESS', at(ORDER_TTL_SEC + 1001));
+    return sweepRefunds(w.deps, as('sweeper', ORDER_TTL_SEC + 1060));
+  }, (w) => {
+    // Sent once or twice, WeChat Pay refunds one out_refund_no once; it ends refunded.
+    expect(w.state().refunds.map((r) => r.status)).toEqual(['refunded']);
+    expect(w.sandbox.order(w.outTradeNo)?.tradeState).toBe('REFUND');
+  });
+
   scenario('sweep: close an expired order', async () => {
     const w = await bound();
     const order = await payBill(w.deps, { billId: BILL }, as('u1'));
