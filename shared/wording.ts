@@ -187,7 +187,7 @@ export const HINTS = {
  * the dialog is expected; the numbers are the reminders timer's.
  */
 export const REMINDER_NOTE = {
-  booking: `确认后可订阅提醒：门店确认时，和开始前 ${BOOKING_REMINDER_LEAD_MIN} 分钟`,
+  booking: `确认后可选择接收提醒：门店确认时、开始前 ${BOOKING_REMINDER_LEAD_MIN} 分钟`,
   billDue: `到期前 ${BILL_REMINDER_DAYS_BEFORE} 天提醒我`,
 } as const;
 
@@ -196,7 +196,7 @@ export const REMINDER_NOTE = {
  * Each has a way on: the list below it, and a button.
  */
 export const MESSAGE_TARGET = {
-  cancelled: { title: '这个预约已取消', note: '取消后名额已释放，如需到店请重新预约', action: '重新预约' },
+  cancelled: { title: '这个预约已取消', note: '如需到店，请重新预约', action: '重新预约' },
   ended: { title: '这个预约已结束', note: '', action: '' },
   checkedIn: { title: '这个预约已到店核销', note: '', action: '' },
   missing: { title: '找不到这个预约', note: '它可能不属于当前微信账号', list: '下面是你的全部预约', action: '去附近看看' },

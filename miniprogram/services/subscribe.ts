@@ -99,9 +99,9 @@ export function subscribeFor(keys: readonly TemplateKey[]): Promise<SubscribeOut
         },
         fail: (err) => {
           // 20004: the main switch is off (the cached setting was stale); others: nothing to grant.
-          if (err && err.errCode === 20004) setting = { mainSwitch: false, itemSettings: setting?.itemSettings };
-          console.warn('[subscribe] not subscribed:', err && err.errCode, err && err.errMsg);
-          done({ asked: true, results: null, granted: false, errMsg: err && err.errMsg });
+          if (err?.errCode === 20004) setting = { mainSwitch: false, itemSettings: setting?.itemSettings };
+          console.warn('[subscribe] not subscribed:', err?.errCode, err?.errMsg);
+          done({ asked: true, results: null, granted: false, errMsg: err?.errMsg });
         },
       });
     } catch (e) {

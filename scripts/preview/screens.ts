@@ -118,6 +118,29 @@ export const SCREENS: Screen[] = [
   },
   { page: 'packageBooking/pages/my-bookings/index', state: 'bookings' },
   { page: 'packageBooking/pages/my-bookings/index', state: 'empty', openid: 'local-newcomer' },
+  // Opened from a subscribe message (shared/subscribe-message.ts bookingPage): the booking, a cancelled one, none.
+  {
+    page: 'packageBooking/pages/my-bookings/index',
+    state: 'from-message',
+    openid: 'local-reminded',
+    setup: async (ctx) => {
+      await bookDemo(ctx, 'S008', 'local-reminded');
+      const booking = await bookDemo(ctx, STAFF_STORE, 'local-reminded', 2);
+      return booking ? { bookingId: String(booking.id) } : undefined;
+    },
+  },
+  {
+    page: 'packageBooking/pages/my-bookings/index',
+    state: 'message-cancelled',
+    openid: 'local-cancelled',
+    setup: async (ctx) => {
+      const booking = await bookDemo(ctx, STAFF_STORE, 'local-cancelled', 3);
+      if (!booking) return;
+      await ctx.call('bookings', { action: 'cancel', bookingId: booking.id }, 'local-cancelled');
+      return { bookingId: String(booking.id) };
+    },
+  },
+  { page: 'packageBooking/pages/my-bookings/index', state: 'message-missing', setup: async () => ({ bookingId: 'bk_gone' }) },
   {
     page: 'packageBooking/pages/staff/index',
     state: 'desk',

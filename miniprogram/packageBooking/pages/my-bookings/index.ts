@@ -69,7 +69,7 @@ Component({
       const focus = messageFocus(state.focusId, sections);
       const firstShow = !state.scrolled;
       // The message's booking opens with its code, once; later reloads keep what the user chose.
-      const codeBefore = focus && focus.id && !focus.notice && firstShow ? focus.id : this.data.codeOf;
+      const codeBefore = focus?.id && !focus.notice && firstShow ? focus.id : this.data.codeOf;
       this.setData({
         // A missing booking still shows the list (or its empty state) under the notice.
         status: upcoming.length + past.length === 0 ? 'empty' : 'ready',
@@ -80,9 +80,9 @@ Component({
         focusId: focus ? focus.id : '',
         notice: focus ? focus.notice : null,
       });
-      if (focus && focus.anchor && firstShow && typeof wx.pageScrollTo === 'function') {
+      if (focus && firstShow) {
         state.scrolled = true;
-        wx.pageScrollTo({ selector: `#${focus.anchor}`, offsetTop: -12, duration: 300 });
+        if (focus.anchor && typeof wx.pageScrollTo === 'function') wx.pageScrollTo({ selector: `#${focus.anchor}`, offsetTop: -12, duration: 300 });
       }
     },
 
