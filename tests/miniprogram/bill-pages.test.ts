@@ -104,6 +104,10 @@ describe('bill page', () => {
     await flush();
     expect(texts(page, '.status')).toEqual(['已支付']);
     expect(texts(page, '.ride-on-btn')).toEqual(['继续用车']);
+    // Opened from the ride summary (by id): a fresh unlock page, to scan the next bike.
+    await tap(page, '.ride-on-btn');
+    expect(wxMock().redirectTo).toHaveBeenCalledWith({ url: '/packageRide/pages/unlock/index' });
+    expect(wxMock().navigateBack).not.toHaveBeenCalled();
   });
 
   it('a refusal of pay is worded, and the bill stays payable', async () => {

@@ -12,7 +12,7 @@ import { BILLS_PAGE, UNLOCK_PAGE } from '../../lib/paths';
 import { billCard, billRefusal, billTarget, cityToday, firstUnpaidRideBill, payOutcomeNotice } from './view';
 import type { BillCard, BillState } from './view';
 
-const stateOf = pageState(() => ({ billId: '', paying: false }));
+const stateOf = pageState(() => ({ billId: '', paying: false, fromUnlock: false }));
 
 Component({
   data: {
@@ -35,6 +35,7 @@ Component({
         stateOf(this).billId = target.billId;
         return this.reload();
       }
+      stateOf(this).fromUnlock = true;
       const res = await listBills('unpaid');
       if (!res.ok) return this.setData({ state: 'error', notice: billRefusal(res.error) });
       const bill = firstUnpaidRideBill(res.data.bills);
@@ -86,9 +87,10 @@ Component({
       this.reload();
     },
 
-    /** A ride bill paid: back to the unlock page that sent the rider here, or a fresh one. */
+    /** A ride bill paid: back to the unlock page that sent the rider here, or a fresh one (to scan). */
     onRideOn() {
-      wx.navigateBack({ fail: () => wx.redirectTo({ url: UNLOCK_PAGE }) });
+      if (stateOf(this).fromUnlock) wx.navigateBack({ fail: () => wx.redirectTo({ url: UNLOCK_PAGE }) });
+      else wx.redirectTo({ url: UNLOCK_PAGE });
     },
 
     onAllBills() {
