@@ -6,7 +6,9 @@
 // esbuild, minified, tree-shaken, @cloudbase/node-sdk bundled in. The build fails when
 // - a function listed in cloudbaserc.json has no functions/<name>/index.ts (or the reverse),
 // - a bundle holds better-sqlite3 or any native module (the cloud has neither),
-// - a bundle does not load in a fresh Node, or loading it does more than define `main`.
+// - a bundle does not load in a fresh Node, or loading it does more than define `main`,
+// - a bundle is over the budget: 1.2 MiB (1,258,291 bytes) in all, at most 150 KB of it our own code.
+// It writes <dir>/bundles.json: each bundle's bytes, our own code's bytes and its require time.
 import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,11 +19,16 @@ const argv = process.argv.slice(2);
 const args = new Set(argv);
 const outRoot = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : 'dist/functions';
 const all = !args.has('--local') && !args.has('--functions');
-const common = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', logLevel: 'warning', legalComments: 'none' };
+// The cloud runtime is Nodejs20.19 (cloudbaserc.json): the bundles target it.
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', legalComments: 'none' };
+
+/** The budget of a cloud bundle (issue 9): the whole file, and our own code (functions/, shared/) in it. */
+const MAX_BUNDLE_BYTES = 1258291;
+const MAX_OWN_BYTES = 150000;
 
 /**
- * zod's `z` namespace re-exports every locale (about 300 KiB minified) and so defeats tree
- * shaking; the functions use the default English messages only, which zod imports on its own.
+ * `zod/locales` re-exports every locale (about 300 KiB minified); the functions use the English
+ * messages only (shared/contract/common.ts sets them), so the index is cut down to `en`.
  */
 const zodEnglishOnly = {
   name: 'zod-english-only',
@@ -55,6 +62,7 @@ if (all || args.has('--functions')) {
 
   rmSync(outRoot, { recursive: true, force: true });
   const sizes = {};
+  const figures = {};
   await Promise.all(
     listed.map(async (name) => {
       const out = join(outRoot, name);
@@ -75,7 +83,14 @@ if (all || args.has('--functions')) {
       if (code.includes('better-sqlite3')) fail(`${name}: the bundle mentions better-sqlite3 (a require of the embedded database reached cloud code)`);
       // CloudBase installs dependencies from package.json: the bundle needs none.
       writeFileSync(join(out, 'package.json'), JSON.stringify({ name: `nearby-${name}`, version: '1.0.0', main: 'index.js', private: true }, null, 2));
-      sizes[name] = `${(statSync(join(out, 'index.js')).size / 1024).toFixed(0)} KiB (${(gzipSync(code).length / 1024).toFixed(0)} KiB gzip)`;
+      const bytes = statSync(join(out, 'index.js')).size;
+      const ownBytes = Object.entries(Object.values(result.metafile.outputs)[0].inputs)
+        .filter(([file]) => !file.includes('node_modules'))
+        .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+      if (bytes > MAX_BUNDLE_BYTES) fail(`${name}: the bundle is ${bytes} bytes, over the budget of ${MAX_BUNDLE_BYTES} (1.2 MiB)`);
+      if (ownBytes > MAX_OWN_BYTES) fail(`${name}: our own code is ${ownBytes} bytes of the bundle, over the budget of ${MAX_OWN_BYTES}`);
+      figures[name] = { bytes, ownBytes, gzipBytes: gzipSync(code).length };
+      sizes[name] = `${(bytes / 1024).toFixed(0)} KiB (${(gzipSync(code).length / 1024).toFixed(0)} KiB gzip, own ${(ownBytes / 1024).toFixed(0)} KiB)`;
     }),
   );
 
@@ -98,5 +113,7 @@ if (all || args.has('--functions')) {
     });
   }
   console.log('functions bundled:');
-  for (const name of listed) console.log(`  ${name.padEnd(14)} ${sizes[name].padEnd(24)} require ${loadMs[name]} ms`);
+  for (const name of listed) console.log(`  ${name.padEnd(14)} ${sizes[name].padEnd(38)} require ${loadMs[name]} ms`);
+  for (const name of listed) figures[name].requireMs = Number(loadMs[name]);
+  writeFileSync(join(outRoot, 'bundles.json'), `${JSON.stringify(figures, null, 2)}\n`);
 }

@@ -102,7 +102,7 @@ export function demoCity(seed = 20261125): DemoCity {
 
   for (let i = 1; i <= 200; i++) {
     const code = `B${String(i).padStart(4, '0')}`;
-    let position;
+    let position: { lat: number; lng: number };
     if (i <= 120) {
       // Parked inside a station's zone, away from its edges.
       const s = stations[i % stations.length];

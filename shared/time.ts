@@ -1,11 +1,5 @@
-import dayjs from 'dayjs';
-import utc from 'dayjs/plugin/utc';
-import timezone from 'dayjs/plugin/timezone';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
-
-export { dayjs };
+// Zone arithmetic on the runtime's own Intl data: no date library in the cloud bundles (dayjs, with
+// its timezone plugin, is the reference the tests compare against: tests/unit/time.test.ts).
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
@@ -119,4 +113,51 @@ export function instantAt(date: string, minuteOfDay: number, tz: string, notBefo
   if (lateReal && !earlyReal) return isoWithOffset(late, tz);
   // Real before the change, or in the gap the clocks skip: read with the offset before it.
   return isoWithOffset(early, tz);
+}
+
+/** The years a date or time may name: beyond them a typo (0000, 9999), never a booking or a clock. */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2099;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/** Why a calendar date's fields name no day of 2000..2099 (null when they do). */
+function dateFault(y: number, mo: number, d: number): string | null {
+  if (y < MIN_YEAR || y > MAX_YEAR) return `the year must be between ${MIN_YEAR} and ${MAX_YEAR}`;
+  if (mo < 1 || mo > 12) return 'the month must be 01..12';
+  // Day 0 of the next month is the last day of this one.
+  const days = new Date(Date.UTC(2000 + (y % 400), mo, 0)).getUTCDate();
+  if (d < 1 || d > days) return `the day must be 01..${days} in ${pad(y, 4)}-${pad(mo)}`;
+  return null;
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * A calendar date "YYYY-MM-DD" that exists, in 2000..2099 (no roll-over: 2026-02-30 is refused).
+ * @example checkDate('2026-02-30') // => { ok: false, message: 'must be a real date: the day must be 01..28 in 2026-02' }
+ */
+export function checkDate(text: string): Checked<string> {
+  const m = ISO_DATE.exec(text);
+  if (!m) return { ok: false, message: 'must be a date "YYYY-MM-DD"' };
+  const fault = dateFault(Number(m[1]), Number(m[2]), Number(m[3]));
+  return fault ? { ok: false, message: `must be a real date: ${fault}` } : { ok: true, value: text };
+}
+
+/**
+ * An ISO 8601 instant with an offset or "Z" whose every field exists (no 24:30, no 31 November
+ * read as 1 December), its local date in 2000..2099; the value is its epoch milliseconds.
+ * @example checkInstant('2026-11-31T10:00:00+08:00') // => { ok: false, message: 'must be a real time: the day must be 01..30 in 2026-11' }
+ */
+export function checkInstant(text: string): Checked<number> {
+  const m = text.length <= 40 ? ISO_INSTANT.exec(text) : null;
+  if (!m) return { ok: false, message: 'must be an ISO 8601 time with an offset, such as "2026-11-25T10:00:00+08:00"' };
+  const [h, mi, s, oh, om] = [m[4], m[5], m[6] ?? '0', m[7] ?? '0', m[8] ?? '0'].map(Number);
+  const fault =
+    dateFault(Number(m[1]), Number(m[2]), Number(m[3])) ??
+    (h > 23 ? 'the hour must be 00..23' : mi > 59 ? 'the minute must be 00..59' : s > 59 ? 'the second must be 00..59' : null) ??
+    (oh > 14 || om > 59 ? 'the offset must be between -14:00 and +14:00' : null);
+  if (fault) return { ok: false, message: `must be a real time: ${fault}` };
+  return { ok: true, value: Date.parse(text) };
 }

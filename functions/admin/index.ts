@@ -1,6 +1,8 @@
-// The `admin` cloud function: wiring only.
+// The `admin` cloud function: wiring only. It imports its own actions and adapters (not
+// ../lib/cloudbase's index), so that its bundle holds nothing of the other functions.
 import { adminActions } from '../lib/actions/admin';
-import { cloudbaseWorld } from '../lib/cloudbase';
+import { adminPorts } from '../lib/cloudbase/adapters';
+import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serve } from '../lib/serve';
 
-export const main = serve('admin', adminActions, cloudbaseWorld);
+export const main = serve('admin', adminActions, createCloudbaseWorld(() => adminPorts()));

@@ -1,6 +1,8 @@
-// The `bookings` cloud function: wiring only.
+// The `bookings` cloud function: wiring only. It imports its own actions and adapters (not
+// ../lib/cloudbase's index), so that its bundle holds nothing of the other functions.
 import { bookingsActions } from '../lib/actions/bookings';
-import { cloudbaseWorld } from '../lib/cloudbase';
+import { bookingPorts } from '../lib/cloudbase/adapters';
+import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serve } from '../lib/serve';
 
-export const main = serve('bookings', bookingsActions, cloudbaseWorld);
+export const main = serve('bookings', bookingsActions, createCloudbaseWorld(() => bookingPorts()));

@@ -24,7 +24,7 @@ export class Contended extends Error {
   readonly retryable = true;
 }
 
-/** "Now", as an argument: the system clock in the cloud, the request's header in local demos and tests. */
+/** A clock for work outside a call (timers, an outbox); a call's "now" is `Call.now`, set by the world. */
 export interface Clock {
   now(): Date;
 }
@@ -56,6 +56,8 @@ export interface PlaceStore {
   nearby(query: NearbyQuery): Promise<PlaceHit[]>;
   /** How many available bikes stand inside a zone (its boundary included). */
   countAvailableBikesIn(zone: Polygon): Promise<number>;
+  /** The same for several zones at once (a nearby answer's stations): one query where the store allows, never one per zone. */
+  countAvailableBikesInZones(zones: readonly Polygon[]): Promise<number[]>;
   /** The ids among `ids` that name no place of that kind. */
   missing(kind: PlaceKind, ids: string[]): Promise<string[]>;
   get<K extends PlaceKind>(kind: K, id: string): Promise<Extract<Place, { kind: K }> | null>;

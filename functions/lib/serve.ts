@@ -1,8 +1,9 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { describeIssue } from '../../shared/contract/common';
 import { fail, type Fail, type Result } from '../../shared/result';
 
 import { Contended, type Call, type UserCall } from './ports';
+import { SettingError } from './settings';
 
 export type { Call, UserCall };
 
@@ -10,22 +11,22 @@ export type Access = 'anyone' | 'user' | 'admin' | 'timer';
 
 export interface Action<D> {
   access: Access;
-  params: z.ZodType;
+  params: z.ZodMiniType;
   run(deps: D, params: any, call: Call): Promise<Result<unknown>>;
 }
 
-type Run<D, S extends z.ZodType, C extends Call> = (deps: D, params: z.output<S>, call: C) => Promise<Result<unknown>>;
+type Run<D, S extends z.ZodMiniType, C extends Call> = (deps: D, params: z.output<S>, call: C) => Promise<Result<unknown>>;
 
 /** An action anybody may call, anonymous callers too. */
-export function anyone<D, S extends z.ZodType>(params: S, run: Run<D, S, Call>): Action<D> {
+export function anyone<D, S extends z.ZodMiniType>(params: S, run: Run<D, S, Call>): Action<D> {
   return { access: 'anyone', params, run };
 }
 /** An action that needs a caller (UNAUTHENTICATED without one). */
-export function user<D, S extends z.ZodType>(params: S, run: Run<D, S, UserCall>): Action<D> {
+export function user<D, S extends z.ZodMiniType>(params: S, run: Run<D, S, UserCall>): Action<D> {
   return { access: 'user', params, run: run as Action<D>['run'] };
 }
 /** An action for the deployment's admins only (PERMISSION_DENIED for everybody else). */
-export function admin<D, S extends z.ZodType>(params: S, run: Run<D, S, UserCall>): Action<D> {
+export function admin<D, S extends z.ZodMiniType>(params: S, run: Run<D, S, UserCall>): Action<D> {
   return { access: 'admin', params, run: run as Action<D>['run'] };
 }
 
@@ -36,6 +37,8 @@ export interface World<D> {
   now(context: unknown): Date;
   isAdmin(openid: string): boolean;
   log(line: Record<string, unknown>): void;
+  /** What an operator must know of an unexpected failure (a refused credential, a missing index), for its log line. */
+  causeOf?(err: unknown): string | null;
 }
 
 export type Actions<D> = Record<string, Action<D>>;
@@ -53,7 +56,7 @@ export function serve<D>(fn: string, actions: Actions<D>, world: World<D>): Main
     try {
       result = await dispatch();
     } catch (err) {
-      result = failureOf(err, (error) => world.log({ fn, action: actionName, level: 'error', error }));
+      result = failureOf(err, (line) => world.log({ fn, action: actionName, level: 'error', ...line }), world.causeOf);
     }
     world.log({ fn, action: actionName, ok: result.ok, code: result.ok ? undefined : result.error.code, ms: Date.now() - started });
     return result;
@@ -105,7 +108,7 @@ export function serveTimer<D>(fn: string, run: TimerRun<D>, world: World<D>): Ma
     try {
       result = await dispatch();
     } catch (err) {
-      result = failureOf(err, (error) => world.log({ fn, level: 'error', error }));
+      result = failureOf(err, (line) => world.log({ fn, level: 'error', ...line }), world.causeOf);
     }
     world.log({ fn, action: 'timer', ok: result.ok, code: result.ok ? undefined : result.error.code, ms: Date.now() - started });
     return result;
@@ -131,8 +134,13 @@ export function timerRefusal(fn: string, event: unknown, caller: string | null, 
 }
 
 /** A thrown error as an answer: `Contended` is a clean retryable refusal, anything else a bug (logged, INTERNAL). */
-function failureOf(err: unknown, logBug: (error: string) => void): Fail {
+function failureOf(err: unknown, log: (line: Record<string, unknown>) => void, causeOf?: (err: unknown) => string | null): Fail {
   if (err instanceof Contended) return fail('RESOURCE_EXHAUSTED', err.message, 'CONTENDED');
-  logBug(err instanceof Error ? err.stack ?? err.message : String(err));
+  if (err instanceof SettingError) {
+    // A deployment setting this action needs is missing or malformed: the operator's to fix.
+    log({ setting: err.message });
+    return fail('FAILED_PRECONDITION', err.message, err.reason);
+  }
+  log({ cause: causeOf?.(err) ?? undefined, error: err instanceof Error ? err.stack ?? err.message : String(err) });
   return fail('INTERNAL', 'internal error, please retry later');
 }

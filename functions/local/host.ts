@@ -5,6 +5,7 @@ import type { Ports } from '../lib/ports';
 import { serve, serveTimer, type Main } from '../lib/serve';
 import { startTimers } from './timers';
 import { fail } from '../../shared/result';
+import { checkInstant } from '../../shared/time';
 import { localWorld, type LocalContext } from './world';
 import { servePayNotify, type PayNotifyMain } from '../lib/actions/pay-notify';
 import type { HttpAccessAnswer, HttpAccessEvent } from '../lib/wechatpay/http';
@@ -96,8 +97,10 @@ export function createHost(options: HostOptions): LocalHost {
     const fn = /^\/functions\/([^/]+)$/.exec(url.pathname);
     if (fn) {
       if (req.method !== 'POST') return send(res, 405, fail('INVALID_ARGUMENT', 'use POST with a JSON body'));
-      const main = Object.prototype.hasOwnProperty.call(functions, fn[1]) ? functions[fn[1]] : undefined;
-      if (!main) return send(res, 404, fail('INVALID_ARGUMENT', `unknown function "${decodeURIComponent(fn[1]).slice(0, 64)}" (known: ${Object.keys(functions).join(', ')})`));
+      // A name that does not decode (%ZZ) names no function either.
+      const name = decoded(fn[1]);
+      const main = name !== null && Object.prototype.hasOwnProperty.call(functions, name) ? functions[name] : undefined;
+      if (!main) return send(res, 404, fail('INVALID_ARGUMENT', `unknown function "${(name ?? fn[1]).slice(0, 64)}" (known: ${Object.keys(functions).join(', ')})`));
       let event: unknown;
       let context: LocalContext;
       try {
@@ -134,8 +137,10 @@ export function createHost(options: HostOptions): LocalHost {
     let now = new Date();
     const header = req.headers['x-nearby-now'];
     if (options.clock === 'header' && typeof header === 'string' && header !== '') {
-      now = new Date(header);
-      if (Number.isNaN(now.getTime())) throw new BadRequest('X-Nearby-Now: must be an ISO 8601 time');
+      // The contract's own instant: an offset or Z is required (never the host machine's zone), every field real.
+      const checked = checkInstant(header.trim());
+      if (!checked.ok) throw new BadRequest(`X-Nearby-Now: ${checked.message}`);
+      now = new Date(checked.value);
       lastHeader = { at: now.getTime(), seen: Date.now() };
     }
     return { openid: openid === '' ? null : openid, now };
@@ -162,6 +167,14 @@ export function createHost(options: HostOptions): LocalHost {
       });
     },
   };
+}
+
+function decoded(component: string): string | null {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return null;
+  }
 }
 
 function send(res: ServerResponse, status: number, body: unknown, close = false): void {

@@ -1,5 +1,7 @@
 // The `payNotify` function behind CloudBase HTTP access (WeChat Pay's notify_url): wiring only.
+// It imports its own actions and adapters, so that its bundle holds nothing of the other functions.
 import { servePayNotify } from '../lib/actions/pay-notify';
-import { cloudbaseWorld } from '../lib/cloudbase';
+import { billPorts } from '../lib/cloudbase/adapters';
+import { createCloudbaseWorld } from '../lib/cloudbase/world';
 
-export const main = servePayNotify(cloudbaseWorld);
+export const main = servePayNotify(createCloudbaseWorld(() => billPorts()));

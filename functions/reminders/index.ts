@@ -1,6 +1,7 @@
-// The `reminders` timer function (every minute, cloudbaserc.json): wiring only.
-import { cloudbaseWorld } from '../lib/cloudbase';
+// The `reminders` timer function (every minute, cloudbaserc.json): wiring only, over its own ports.
+import { reminderPorts } from '../lib/cloudbase/adapters';
+import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serveTimer } from '../lib/serve';
 import { runReminders } from '../lib/usecases/reminders';
 
-export const main = serveTimer('reminders', (ports, call) => runReminders(ports, call), cloudbaseWorld);
+export const main = serveTimer('reminders', (ports, call) => runReminders(ports, call), createCloudbaseWorld(() => reminderPorts()));

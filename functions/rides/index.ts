@@ -1,6 +1,8 @@
-// The `rides` cloud function: wiring only.
+// The `rides` cloud function: wiring only. It imports its own actions and adapters (not
+// ../lib/cloudbase's index), so that its bundle holds nothing of the other functions.
 import { ridesActions } from '../lib/actions/rides';
-import { cloudbaseWorld } from '../lib/cloudbase';
+import { ridePorts } from '../lib/cloudbase/adapters';
+import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serve } from '../lib/serve';
 
-export const main = serve('rides', ridesActions, cloudbaseWorld);
+export const main = serve('rides', ridesActions, createCloudbaseWorld(() => ridePorts()));

@@ -10,8 +10,8 @@ import type { AppError, NearbyItem, NearbyParams, NearbyResult, Result } from '.
 
 export type { AppError, Result };
 
-/** The cloud functions a client may call (payNotify and reminders are not callable). */
-export type FunctionName = 'geo' | 'bookings' | 'rides' | 'bills' | 'subscriptions' | 'admin';
+/** The cloud functions a client may call (those that exist: cloudbaserc.json lists them; timer and HTTP-only functions are not callable). */
+export type FunctionName = 'geo' | 'bookings' | 'rides' | 'admin';
 
 /** An event: the action and its parameters. */
 export interface ActionEvent {

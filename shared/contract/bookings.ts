@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CODE_ALPHABET, CODE_LENGTH } from '../checkin-code';
 import type { BookingView } from '../booking';
 import type { OpenState } from '../hours';
@@ -6,15 +6,16 @@ import type { Store } from '../places';
 import { date, id, instant, requestId } from './common';
 
 /** A check-in code as scanned or typed: spaces around it and lower case are forgiven. */
-export const checkInCode = z
-  .string()
-  .max(64, 'must be at most 64 characters')
-  .transform((s) => s.trim().toUpperCase())
-  .pipe(z.string().regex(new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`), `must be a booking code (${CODE_LENGTH} letters and digits)`));
+export const checkInCode = z.string().check(
+  z.maxLength(64, 'must be at most 64 characters'),
+  z.trim(),
+  z.toUpperCase(),
+  z.regex(new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`), `must be a booking code (${CODE_LENGTH} letters and digits)`),
+);
 
 // z.object strips unknown fields: an `openid` in the body is ignored (the caller comes from the context).
 export const slotsParams = z.object({ storeId: id, date });
-export const createBookingParams = z.object({ storeId: id, start: instant, requestId: requestId.optional() });
+export const createBookingParams = z.object({ storeId: id, start: instant, requestId: z.optional(requestId) });
 export const cancelBookingParams = z.object({ bookingId: id });
 export const mineParams = z.object({});
 export const dayParams = z.object({ storeId: id, date });

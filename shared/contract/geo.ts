@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lat, lng, text } from './common';
 import type { OpenState } from '../hours';
 import type { Store } from '../places';
@@ -11,10 +11,10 @@ export const nearbyParams = z.object({
   lat,
   lng,
   kind: z.enum(['store', 'station', 'bike']),
-  radius: z.number().finite().positive('must be greater than 0').max(MAX_RADIUS_M, `must be at most ${MAX_RADIUS_M}`).default(3000),
-  limit: z.number().int().min(1, 'must be at least 1').max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`).default(20),
-  category: text(40).optional(),
-  openNow: z.boolean().optional(),
+  radius: z._default(z.number().check(z.positive('must be greater than 0'), z.maximum(MAX_RADIUS_M, `must be at most ${MAX_RADIUS_M}`)), 3000),
+  limit: z._default(z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)), 20),
+  category: z.optional(text(40)),
+  openNow: z.optional(z.boolean()),
 });
 
 export type NearbyParams = z.infer<typeof nearbyParams>;

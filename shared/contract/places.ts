@@ -1,14 +1,15 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { BIKE_CODE } from '../qr';
 import { id, lat, lng, text, hhmm, timezone, polygon } from './common';
 
+const weekday = 'must be 1..7 (ISO weekday)';
 export const openingHours = z
-  .array(z.object({ day: z.number().int().min(1, 'must be 1..7 (ISO weekday)').max(7, 'must be 1..7 (ISO weekday)'), open: hhmm.refine((t) => t !== '24:00', 'must be a time "HH:mm" before "24:00"'), close: hhmm }))
-  .max(50, 'must have at most 50 intervals');
+  .array(z.object({ day: z.int().check(z.minimum(1, weekday), z.maximum(7, weekday)), open: hhmm.check(z.refine((t: string) => t !== '24:00', 'must be a time "HH:mm" before "24:00"')), close: hhmm }))
+  .check(z.maxLength(50, 'must have at most 50 intervals'));
 
 export const slotRule = z.object({
-  minutes: z.number().int().min(5, 'must be at least 5').max(720, 'must be at most 720'),
-  capacity: z.number().int().min(1, 'must be at least 1').max(10000, 'must be at most 10000'),
+  minutes: z.int().check(z.minimum(5, 'must be at least 5'), z.maximum(720, 'must be at most 720')),
+  capacity: z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(10000, 'must be at most 10000')),
 });
 
 export const storeInput = z.object({
@@ -19,7 +20,7 @@ export const storeInput = z.object({
   lat,
   lng,
   category: text(40),
-  timezone: timezone.optional(),
+  timezone: z.optional(timezone),
   openingHours,
   slot: slotRule,
 });
@@ -33,7 +34,7 @@ export const stationInput = z.object({
   zone: polygon,
 });
 
-export const bikeCode = z.string().regex(BIKE_CODE, 'must be 1 to 32 letters, digits, - or _');
+export const bikeCode = z.string().check(z.regex(BIKE_CODE, 'must be 1 to 32 letters, digits, - or _'));
 
 export const bikeInput = z.object({
   kind: z.literal('bike'),

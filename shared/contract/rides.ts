@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { id, lat, lng } from './common';
 import { bikeCode } from './places';
 import type { Tariff } from '../tariff';
@@ -6,10 +6,10 @@ import type { Tariff } from '../tariff';
 export { MAX_UNLOCK_DISTANCE_M } from '../ride-rules';
 
 export const unlockParams = z.object({ bikeCode, lat, lng });
-export const endRideParams = z.object({ rideId: id, lat, lng, acceptSurcharge: z.boolean().optional() });
+export const endRideParams = z.object({ rideId: id, lat, lng, acceptSurcharge: z.optional(z.boolean()) });
 export const currentRideParams = z.object({});
 /** Admin: ends a rider's ride (a rider whose phone died, a bike left in a river). */
-export const forceEndRideParams = z.object({ rideId: id, lat: lat.optional(), lng: lng.optional(), waiveFee: z.boolean().optional() });
+export const forceEndRideParams = z.object({ rideId: id, lat: z.optional(lat), lng: z.optional(lng), waiveFee: z.optional(z.boolean()) });
 /** Anyone: what the unlock page shows before the rider commits (the bike and the tariff). */
 export const previewBikeParams = z.object({ bikeCode });
 export const tariffParams = z.object({});

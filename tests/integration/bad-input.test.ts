@@ -71,6 +71,27 @@ describe('every malformed request gets INVALID_ARGUMENT naming the field, and wr
     ['crs unknown', 'admin', { action: 'upsertPlaces', places: [store], crs: 'wgs72' }, /^crs: /],
     ['setStaff storeIds a string', 'admin', { action: 'setStaff', openid: 'x', storeIds: 'S001' }, /^storeIds: /],
     ['setStaff openid missing', 'admin', { action: 'setStaff', storeIds: [] }, /^openid: /],
+    // Strict inputs: dates and times that do not exist, or years no booking or clock can mean.
+    ['slots date 2026-02-30', 'bookings', { action: 'slots', storeId: 'S001', date: '2026-02-30' }, /^date: must be a real date: the day must be 01\.\.28 in 2026-02/],
+    ['slots date 2026-04-31 (a 30-day month)', 'bookings', { action: 'slots', storeId: 'S001', date: '2026-04-31' }, /^date: must be a real date: the day must be 01\.\.30/],
+    ['slots date 2026-13-01', 'bookings', { action: 'slots', storeId: 'S001', date: '2026-13-01' }, /^date: must be a real date: the month/],
+    ['slots date 0000-01-01', 'bookings', { action: 'slots', storeId: 'S001', date: '0000-01-01' }, /^date: must be a real date: the year must be between 2000 and 2099/],
+    ['slots date 2100-01-01', 'bookings', { action: 'slots', storeId: 'S001', date: '2100-01-01' }, /^date: .*2099/],
+    ['slots date 1999-12-31', 'bookings', { action: 'slots', storeId: 'S001', date: '1999-12-31' }, /^date: .*2000/],
+    ['slots date 2026-2-3', 'bookings', { action: 'slots', storeId: 'S001', date: '2026-2-3' }, /^date: must be a date "YYYY-MM-DD"/],
+    ['day date 0000-01-01', 'bookings', { action: 'day', storeId: 'S001', date: '0000-01-01' }, /^date: .*2000/],
+    ['create start 2026-11-31 (no 31 November)', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-31T10:00:00+08:00' }, /^start: must be a real time: the day must be 01\.\.30 in 2026-11/],
+    ['create start 2026-02-30', 'bookings', { action: 'create', storeId: 'S001', start: '2026-02-30T10:00:00+08:00' }, /^start: must be a real time: the day/],
+    ['create start 24:30', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-26T24:30:00+08:00' }, /^start: must be a real time: the hour/],
+    ['create start 24:00', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-26T24:00:00+08:00' }, /^start: must be a real time: the hour/],
+    ['create start 10:60', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-26T10:60:00+08:00' }, /^start: must be a real time: the minute/],
+    ['create start 9999-12-31', 'bookings', { action: 'create', storeId: 'S001', start: '9999-12-31T20:00:00Z' }, /^start: must be a real time: the year must be between 2000 and 2099/],
+    ['create start 0000-01-01', 'bookings', { action: 'create', storeId: 'S001', start: '0000-01-01T10:00:00+08:00' }, /^start: .*2000/],
+    ['create start without an offset', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-26T10:00:00' }, /^start: must be an ISO 8601 time with an offset/],
+    ['create start offset +25:00', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-26T10:00:00+25:00' }, /^start: must be a real time: the offset/],
+    ['create start a number', 'bookings', { action: 'create', storeId: 'S001', start: 1764122400000 }, /^start: /],
+    ['opening hours close 24:30', 'admin', upsert({ ...store, id: 'S901', openingHours: [{ day: 1, open: '09:00', close: '24:30' }] }), /^places\[1\]\.openingHours\[0\]\.close: /],
+    ['opening hours open 24:00', 'admin', upsert({ ...store, id: 'S901', openingHours: [{ day: 1, open: '24:00', close: '02:00' }] }), /^places\[1\]\.openingHours\[0\]\.open: /],
     ['action missing', 'geo', { kind: 'store', lat: 1, lng: 1 }, /^action: /],
     ['action a number', 'geo', { ...nearby, action: 1 }, /^action: /],
     ['unknown action', 'geo', { ...nearby, action: 'teleport' }, /^action: unknown action "teleport"/],
@@ -151,6 +172,41 @@ describe('malformed exchanges with the host', () => {
     const res = await raw('/functions/geo', { body });
     expect([200, 400]).toContain(res.status);
     expect(res.json.error.code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('the local host refuses a clock or a path it cannot read, and writes nothing', () => {
+  const create = { action: 'create', storeId: 'S001', start: '2026-11-26T10:00:00+08:00' };
+  it.each([
+    ['1', /^X-Nearby-Now: must be an ISO 8601 time with an offset/],
+    ['2026-11-25T10:00:00', /^X-Nearby-Now: must be an ISO 8601 time with an offset/],
+    ['2026-11-25', /^X-Nearby-Now: must be an ISO 8601 time with an offset/],
+    ['Wed, 25 Nov 2026 02:00:00 GMT', /^X-Nearby-Now: must be an ISO 8601 time with an offset/],
+    ['yesterday', /^X-Nearby-Now: must be an ISO 8601 time with an offset/],
+    ['2026-11-31T10:00:00+08:00', /^X-Nearby-Now: must be a real time: the day/],
+    ['9999-12-31T20:00:00Z', /^X-Nearby-Now: must be a real time: the year/],
+    ['2026-11-25T24:30:00Z', /^X-Nearby-Now: must be a real time: the hour/],
+  ])('X-Nearby-Now: %s is HTTP 400 with the error shape', async (header, message) => {
+    const before = everyRow();
+    const res = await raw('/functions/bookings', { body: JSON.stringify(create), headers: { 'x-wx-openid': 'strict-clock', 'x-nearby-now': header } });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) } });
+    expect(everyRow()).toEqual(before);
+  });
+
+  it('takes X-Nearby-Now in Z and in an offset alike', async () => {
+    const utc = await raw('/functions/bookings', { body: JSON.stringify({ action: 'slots', storeId: 'S001', date: '2026-11-26' }), headers: { 'x-nearby-now': '2026-11-25T02:00:00Z' } });
+    const local = await raw('/functions/bookings', { body: JSON.stringify({ action: 'slots', storeId: 'S001', date: '2026-11-26' }), headers: { 'x-nearby-now': '2026-11-25T10:00:00.000+08:00' } });
+    expect(utc.json.ok).toBe(true);
+    expect(local.json).toEqual(utc.json);
+  });
+
+  it.each(['%ZZ', '%', 'geo%E0%A4%A'])('POST /functions/%s (a path that does not decode) is HTTP 404 like an unknown function', async (name) => {
+    const before = everyRow();
+    const res = await raw(`/functions/${name}`, { body: JSON.stringify(nearby), headers: { 'x-wx-openid': ADMIN } });
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^unknown function ".*" \(known: /) } });
+    expect(everyRow()).toEqual(before);
   });
 });
 

@@ -31,8 +31,9 @@
  *   database. A unique value written by another open transaction is a conflict at once.
  * - Geo: `Geo.Point/LineString/Polygon`, stored as GeoJSON and handed back by `get()` as Geo
  *   instances (the SDK's formatField); `aggregate().geoNear(...)` measures great circles on
- *   MongoDB's 6378.1 km sphere, nearest first, equal distances in random order, 20 rows unless
- *   limited; `command.geoWithin`.
+ *   MongoDB's 6378.1 km sphere, nearest first, equal distances in random order, `minDistance`
+ *   inclusive, at most its `limit` option (100 when omitted, as MongoDB's $geoNear) and then 20
+ *   rows unless a `$limit` stage says otherwise; `command.geoWithin`.
  *
  * FAULT INJECTION. Every request the SDK would send counts as one call (`calls`, `log`):
  * transaction start, each read or write, commit, rollback, and each query or write outside.
@@ -261,6 +262,8 @@ export interface GeoNearOptions {
   spherical: true;
   distanceField: string;
   maxDistance: number;
+  minDistance?: number;
+  limit?: number;
   query?: object;
   key?: string;
 }
@@ -664,9 +667,11 @@ export class FakeCloudbase {
                     if (!loc) throw new Error(`geoNear: document ${String(d._id)} has no ${key} (no geo index would hold it)`);
                     return { doc: d, distance: haversineM(near, loc.coordinates, MONGO_EARTH_RADIUS_M), tie: db.random() };
                   })
-                  .filter((x) => x.distance <= options.maxDistance)
+                  .filter((x) => x.distance <= options.maxDistance && x.distance >= (options.minDistance ?? 0))
                   // Nearest first; equal distances in no particular order.
                   .sort((a, b) => a.distance - b.distance || a.tie - b.tie)
+                  // $geoNear's own cap (its `limit` option, 100 when omitted), then the `$limit` stage (20 when omitted).
+                  .slice(0, options.limit ?? 100)
                   .slice(0, limit ?? 20);
                 // Aggregates hand GeoJSON back as stored (no formatField).
                 return { data: found.map((x) => ({ ...structuredClone(x.doc), [options.distanceField]: x.distance }) as FakeDoc) };

@@ -3,6 +3,7 @@ import {
   cloudbasePlaces,
   geoNearMaxDistance,
   MAX_NEARBY_BATCH,
+  GEONEAR_PAGE,
   NEARBY_MARGIN,
   paddedZoneBox,
   placeDocId,
@@ -99,7 +100,27 @@ describe('CloudBase places: nearby over geoNear', () => {
     const { db, places } = await setUp([...near, ...group], 7);
     const hits = await places.nearby({ kind: 'bike', center: CENTER, radiusM: 500, limit: 10 });
     expect(hits.map((h) => h.place.id)).toEqual(['N1', 'N2', 'N3', 'G01', 'G02', 'G03', 'G04', 'G05', 'G06', 'G07']);
-    expect(db.geoNearCalls.map((c) => c.limit)).toEqual([10 + NEARBY_MARGIN, 2 * (10 + NEARBY_MARGIN)]);
+    // The first page cuts the group; the next starts at its distance, without the ids already read there.
+    expect(db.geoNearCalls.map((c) => [c.options.limit, c.limit])).toEqual([[10 + NEARBY_MARGIN, 10 + NEARBY_MARGIN], [GEONEAR_PAGE, GEONEAR_PAGE]]);
+    const [first, second] = db.geoNearCalls;
+    expect(first.options.minDistance).toBeUndefined();
+    expect(second.options.minDistance).toBeCloseTo((100 * 6378100) / 6371008.8, 3);
+    const skipped = (second.options.query as { _id: { operands?: unknown[]; value?: unknown[] } })._id;
+    expect(JSON.stringify(skipped)).toMatch(/G\d\d/);
+  });
+
+  it('never asks geoNear for more than 100 a page, and pages on distance then id to the right answer', async () => {
+    // 300 bikes in rings of equal distance: pages of 100 end inside a ring.
+    const rings = Array.from({ length: 300 }, (_, i) => bike(`R${String(i).padStart(3, '0')}`, north(CENTER, 10 + 5 * Math.floor(i / 7))));
+    const { db, places } = await setUp(rings, 3);
+    const hits = await places.nearby({ kind: 'bike', center: CENTER, radiusM: 5000, limit: 100 });
+    const expected = rings.map((b) => ({ id: b.id, distance: distanceM(CENTER, b) })).sort(byDistanceThenId).slice(0, 100);
+    expect(hits.map((h) => h.place.id)).toEqual(expected.map((x) => x.id));
+    expect(db.geoNearCalls.length).toBeGreaterThan(1);
+    for (const call of db.geoNearCalls) {
+      expect(call.options.limit).toBeLessThanOrEqual(GEONEAR_PAGE);
+      expect(call.limit).toBe(call.options.limit);
+    }
   });
 
   it('applies an open-now filter nearest first, doubling the batch until the limit is met', async () => {
@@ -108,7 +129,7 @@ describe('CloudBase places: nearby over geoNear', () => {
     const open = new Set(['S05', 'S31', 'S47', 'S58']);
     const hits = await places.nearby({ kind: 'store', center: CENTER, radiusM: 5000, limit: 3, accept: (p) => open.has(p.id) });
     expect(hits.map((h) => h.place.id)).toEqual(['S05', 'S31', 'S47']);
-    expect(db.geoNearCalls.map((c) => c.limit)).toEqual([11, 22, 44, 88]);
+    expect(db.geoNearCalls.map((c) => c.options.limit)).toEqual([11, GEONEAR_PAGE]);
   });
 
   it('asks geoNear for available bikes only and for one category of store', async () => {
@@ -129,7 +150,9 @@ describe('CloudBase places: nearby over geoNear', () => {
     const { db, places } = await setUp(stores);
     const hits = await places.nearby({ kind: 'store', center: CENTER, radiusM: 50000, limit: 1, accept: () => false });
     expect(hits).toEqual([]);
-    expect(db.geoNearCalls[db.geoNearCalls.length - 1].limit).toBe(MAX_NEARBY_BATCH);
+    // Pages of at most 100, 1,000 places read in all, then it gives up.
+    expect(db.geoNearCalls.every((c) => (c.options.limit ?? Infinity) <= GEONEAR_PAGE)).toBe(true);
+    expect(db.geoNearCalls.reduce((n, c) => n + (c.limit ?? 0), 0)).toBe(MAX_NEARBY_BATCH);
   });
 
   it('answers as brute force does on random places, random queries and a random filter', async () => {

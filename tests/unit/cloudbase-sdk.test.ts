@@ -61,6 +61,7 @@ describe('the requests the SDK sends for the CloudBase adapters', () => {
         spherical: true,
         distanceField: 'geoDistance',
         maxDistance: expect.closeTo((500 * 6378100) / 6371008.8 + 1, 6),
+        limit: 13,
         query: { status: 'available' },
         key: 'location',
       },

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { describeIssue, date, instant, nearbyParams, setStaffParams, upsertPlacesParams } from '../../shared/contract';
 
 const store = {
@@ -17,7 +17,7 @@ const bike = { kind: 'bike', id: 'B1', code: 'B1', lat: 31.23, lng: 121.47, stat
 const query = { lat: 31.23, lng: 121.47, kind: 'store' };
 
 /** The message of a refused input: "field.path: what is wrong". */
-function refusal(schema: z.ZodType, input: unknown): string {
+function refusal(schema: z.ZodMiniType, input: unknown): string {
   const parsed = schema.safeParse(input);
   if (parsed.success) throw new Error(`accepted ${JSON.stringify(input).slice(0, 200)}`);
   return describeIssue(parsed.error);
@@ -36,7 +36,7 @@ describe('the contract accepts good requests and fills in defaults', () => {
 });
 
 describe('every schema refuses bad input with a message naming the field', () => {
-  const cases: Array<[string, z.ZodType, unknown, RegExp]> = [
+  const cases: Array<[string, z.ZodMiniType, unknown, RegExp]> = [
     ['nearby lat 91', nearbyParams, { ...query, lat: 91 }, /^lat: must be between -90 and 90/],
     ['nearby lat -90.0001', nearbyParams, { ...query, lat: -90.0001 }, /^lat: /],
     ['nearby lng "x"', nearbyParams, { ...query, lng: 'x' }, /^lng: /],
@@ -87,7 +87,7 @@ describe('every schema refuses bad input with a message naming the field', () =>
     ['setStaff openid empty', setStaffParams, { openid: '', storeIds: [] }, /^openid: must not be empty/],
     ['setStaff storeIds not a list', setStaffParams, { openid: 'o', storeIds: 'S1' }, /^storeIds: /],
     ['setStaff store id bad', setStaffParams, { openid: 'o', storeIds: ['S1', 'bad id'] }, /^storeIds\[1\]: may hold only/],
-    ['date 2026-02-30', date, '2026-02-30', /must be a real calendar date/],
+    ['date 2026-02-30', date, '2026-02-30', /must be a real date: the day must be 01..28/],
     ['date 2026/02/03', date, '2026/02/03', /must be a date "YYYY-MM-DD"/],
     ['instant without offset', instant, '2026-11-25T10:00:00', /must be an ISO 8601 time with an offset/],
   ];

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { dayjs, instantAt, isTimeZone, wallClock } from '../../shared/time';
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+import { instantAt, isTimeZone, wallClock } from '../../shared/time';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);
 const zones = fc.constantFrom('Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/Sao_Paulo', 'UTC');

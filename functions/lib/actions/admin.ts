@@ -1,12 +1,15 @@
-import { setStaffParams, upsertPlacesParams } from '../../../shared/contract/admin';
+import { setStaffParams, upsertPlacesParams, whoamiParams } from '../../../shared/contract/admin';
 import { importBillsParams } from '../../../shared/contract/bills';
+import { ok } from '../../../shared/result';
 import { importBills } from '../usecases/bills';
 import type { Ports } from '../ports';
-import { admin, type Actions } from '../serve';
+import { admin, user, type Actions } from '../serve';
 import { setStaff, upsertPlaces } from '../usecases/places';
 
-export const adminActions: Actions<Ports> = {
+/** The `admin` function: imports and staff for admins; `whoami` for anyone signed in (how the first admin learns their OPENID). */
+export const adminActions: Actions<Pick<Ports, 'places' | 'staff' | 'bills'>> = {
   upsertPlaces: admin(upsertPlacesParams, (ports, p) => upsertPlaces(ports, p)),
   setStaff: admin(setStaffParams, (ports, p) => setStaff(ports, p)),
   importBills: admin(importBillsParams, (ports, p, call) => importBills(ports, p, call)),
+  whoami: user(whoamiParams, async (_ports, _p, call) => ok({ openid: call.caller })),
 };

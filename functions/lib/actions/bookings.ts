@@ -8,12 +8,11 @@ import {
   slotsParams,
   staffStoresParams,
 } from '../../../shared/contract/bookings';
-import type { Ports } from '../ports';
 import { anyone, user, type Actions } from '../serve';
-import { cancelBooking, checkIn, confirmBooking, createBooking, dayBookings, listSlots, myBookings, staffStores } from '../usecases/booking';
+import { type BookingPorts, cancelBooking, checkIn, confirmBooking, createBooking, dayBookings, listSlots, myBookings, staffStores } from '../usecases/booking';
 
 /** The `bookings` function: customers book and cancel slots; staff see the day, confirm and check in. */
-export const bookingsActions: Actions<Ports> = {
+export const bookingsActions: Actions<BookingPorts> = {
   slots: anyone(slotsParams, listSlots),
   create: user(createBookingParams, createBooking),
   cancel: user(cancelBookingParams, cancelBooking),

@@ -1,4 +1,4 @@
-import type { Ports } from '../ports';
+import type { BillDeps } from '../usecases/bills';
 import type { World } from '../serve';
 import { handlePayNotify } from '../usecases/bills';
 import { notifyRefused, type HttpAccessAnswer } from '../wechatpay/http';
@@ -10,7 +10,7 @@ export type PayNotifyMain = (event: unknown, context?: unknown) => Promise<HttpA
  * headers, body }`). A failure of ours (the database down, conflicts outlasting every retry) is a
  * 500 without details: WeChat Pay sends the notification again later.
  */
-export function servePayNotify(world: World<Ports>): PayNotifyMain {
+export function servePayNotify(world: World<Pick<BillDeps, 'bills' | 'pay'>>): PayNotifyMain {
   return async function main(event: unknown, context?: unknown): Promise<HttpAccessAnswer> {
     const started = Date.now();
     let answer: HttpAccessAnswer;

@@ -7,15 +7,19 @@ import {
   unlockParams,
 } from '../../../shared/contract/rides';
 import { ok } from '../../../shared/result';
-import type { Ports } from '../ports';
+import { requireLock } from '../lock';
+import { settled } from '../settings';
 import { admin, user, type Actions } from '../serve';
-import { currentRide, endRide, forceEndRide, previewBike, unlock } from '../usecases/ride';
+import { currentRide, endRide, forceEndRide, previewBike, type RideDeps, unlock } from '../usecases/ride';
 
-export const ridesActions: Actions<Ports> = {
-  unlock: user(unlockParams, (ports, p, call) => unlock(ports, p, call)),
-  end: user(endRideParams, (ports, p, call) => endRide(ports, p, call)),
+// The lock and the tariff rest on settings (NEARBY_LOCK, NEARBY_TARIFF_*): `requireLock` and
+// `settled` read them first, so that a missing one refuses the call before a bike is reserved or a
+// ride ended (FAILED_PRECONDITION naming it; no lock configured: reason LOCK_FAILED).
+export const ridesActions: Actions<RideDeps> = {
+  unlock: user(unlockParams, (ports, p, call) => unlock(settled(requireLock(ports), 'tariff'), p, call)),
+  end: user(endRideParams, (ports, p, call) => endRide(settled(ports, 'tariff'), p, call)),
   current: user(currentRideParams, (ports, p, call) => currentRide(ports, p, call)),
-  forceEnd: admin(forceEndRideParams, (ports, p, call) => forceEndRide(ports, p, call)),
+  forceEnd: admin(forceEndRideParams, (ports, p, call) => forceEndRide(settled(ports, 'tariff'), p, call)),
   // API.md: every action but geo.nearby, bookings.slots and subscriptions.templates needs a caller.
   preview: user(previewBikeParams, (ports, p, call) => previewBike(ports, p, call)),
   tariff: user(tariffParams, async (ports) => ok({ tariff: ports.tariff })),

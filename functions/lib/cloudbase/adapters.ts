@@ -1,15 +1,24 @@
+import { tariffFrom } from '../../../shared/tariff';
+import { cloudLockFrom } from '../lock';
 import type { Ports } from '../ports';
+import type { World } from '../serve';
 import { cryptoRandom } from '../random';
+import { lazily } from '../settings';
+import type { BillDeps } from '../usecases/bills';
+import type { BookingPorts } from '../usecases/booking';
+import type { RideDeps } from '../usecases/ride';
 import { asBookingsDb, cloudbaseBookings } from './bookings';
 import { cloudbaseDb, type CloudbaseDb } from './db';
 import { cloudbasePlaces } from './places';
-import { cloudbaseRidePorts } from './rides';
-import { asBillsDb, cloudbaseBills } from './bills';
-import { cloudPaySetup } from '../wechatpay/setup';
+import { asRideDb, cloudbaseRides } from './rides';
 import type { AdapterDb } from './sdk';
 import { cloudbaseStaff } from './staff';
+import { asBillsDb, cloudbaseBills } from './bills';
+import { cloudPaySetup } from '../wechatpay/setup';
+import { createCloudbaseWorld } from './world';
 import { asRemindersDb, cloudbaseBillReminders, cloudbaseBookingReminders, cloudbaseReminders } from './reminders';
-import { wechatNotify } from '../messenger';
+import { wechatNotify } from '../messenger/notify';
+import type { ReminderPorts } from '../usecases/reminders';
 
 /**
  * The SDK's database seen through the narrow interface the adapters are written against.
@@ -22,21 +31,87 @@ export function asAdapterDb(db: CloudbaseDb): AdapterDb {
   return checked as AdapterDb;
 }
 
-/** The production adapters behind every port (add a port's CloudBase adapter here). */
-export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Record<string, string | undefined> = process.env): Ports {
+type Env = Record<string, string | undefined>;
+
+// One builder per function: a function's entry names its own, and esbuild leaves the others (and
+// their adapters) out of its bundle. Each port is made on first use, so that a port whose setting
+// is missing refuses only the actions that use it (functions/lib/settings.ts).
+
+/** `geo`: the places, and the rides and the lock's timeout for the sweep of unlocks cut short. */
+export function geoPorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.env): Pick<Ports, 'places' | 'rides' | 'lock'> {
+  return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), rides: () => cloudbaseRides(asRideDb(db)), lock: () => cloudLockFrom(env) });
+}
+
+/** `admin`: places, staff and the bill import. */
+export function adminPorts(db: CloudbaseDb = cloudbaseDb()): Pick<Ports, 'places' | 'staff' | 'bills'> {
+  return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), staff: () => cloudbaseStaff(asAdapterDb(db)), bills: () => cloudbaseBills(asBillsDb(db)) });
+}
+
+/** `bills` and `payNotify`: bills, accounts, orders and WeChat Pay (WECHATPAY_*: functions/lib/wechatpay/setup.ts). */
+export function billPorts(db?: CloudbaseDb, env: Env = process.env): BillDeps {
+  // The database too is reached on first use: payNotify refuses a malformed request (400) before it,
+  // so junk is never answered 500 (which WeChat Pay would take as "send it again").
+  return lazily({ bills: () => cloudbaseBills(asBillsDb(db ?? cloudbaseDb())), pay: () => cloudPaySetup(env), random: () => cryptoRandom });
+}
+
+/** `bookings`: bookings, the stores they belong to, staff. */
+export function bookingPorts(db: CloudbaseDb = cloudbaseDb()): BookingPorts {
+  return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), staff: () => cloudbaseStaff(asAdapterDb(db)), bookings: () => cloudbaseBookings(asBookingsDb(db), cryptoRandom) });
+}
+
+/**
+ * `rides`: rides, the lock chosen by NEARBY_LOCK (none unless an operator chooses one: see
+ * functions/lib/lock) and the tariff (NEARBY_TARIFF_*).
+ */
+export function ridePorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.env): RideDeps {
+  return lazily({ rides: () => cloudbaseRides(asRideDb(db)), lock: () => cloudLockFrom(env), tariff: () => tariffFrom(env), random: () => cryptoRandom });
+}
+
+/** Every port over one database (operator tools and tests; a function takes only its own). */
+export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.env): Ports {
   const adapterDb = asAdapterDb(db);
+  return lazily({
+    places: () => cloudbasePlaces(adapterDb),
+    staff: () => cloudbaseStaff(adapterDb),
+    bookings: () => cloudbaseBookings(asBookingsDb(db), cryptoRandom),
+    random: () => cryptoRandom,
+    rides: () => cloudbaseRides(asRideDb(db)),
+    lock: () => cloudLockFrom(env),
+    tariff: () => tariffFrom(env),
+    bills: () => cloudbaseBills(asBillsDb(db)),
+    pay: () => cloudPaySetup(env),
+    ...reminderMakers(db, env),
+  });
+}
+
+/** The reminders' ports: a missing WECHAT_* setting blocks only the templates it names (logged by the run). */
+function reminderMakers(db: CloudbaseDb, env: Env) {
   return {
-    places: cloudbasePlaces(adapterDb),
-    staff: cloudbaseStaff(adapterDb),
-    bookings: cloudbaseBookings(asBookingsDb(db), cryptoRandom),
-    random: cryptoRandom,
-    reminders: cloudbaseReminders(asRemindersDb(db), cryptoRandom),
-    bookingReminders: cloudbaseBookingReminders(asRemindersDb(db)),
-    billReminders: cloudbaseBillReminders(asRemindersDb(db)),
-    // WeChat's API; a missing setting blocks only the templates it names (logged by the reminders run).
-    notify: wechatNotify(env),
-    ...cloudbaseRidePorts(db, env),
-    bills: cloudbaseBills(asBillsDb(db)),
-    pay: cloudPaySetup(env),
+    reminders: () => cloudbaseReminders(asRemindersDb(db), cryptoRandom),
+    bookingReminders: () => cloudbaseBookingReminders(asRemindersDb(db)),
+    billReminders: () => cloudbaseBillReminders(asRemindersDb(db)),
+    notify: () => wechatNotify(env),
   };
 }
+
+/** `subscriptions`: the template ids (WECHAT_TEMPLATE_*) and the quota ledger. */
+export function subscriptionPorts(db?: CloudbaseDb, env: Env = process.env): Pick<Ports, 'notify' | 'reminders'> {
+  const { notify, reminders } = reminderMakers(db ?? cloudbaseDb(), env);
+  return lazily({ notify, reminders });
+}
+
+/** `reminders` (timer): the ledger and claims, the due queries, the stores and bills they read, WeChat. */
+export function reminderPorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.env): ReminderPorts {
+  return lazily({
+    places: () => cloudbasePlaces(asAdapterDb(db)),
+    bookings: () => cloudbaseBookings(asBookingsDb(db), cryptoRandom),
+    bills: () => cloudbaseBills(asBillsDb(db)),
+    ...reminderMakers(db, env),
+  });
+}
+
+/**
+ * A world over every port (operator tools, and a function that truly needs them all). Built on first
+ * use: the SDK is initialised by the first call that needs a port, never at import time.
+ */
+export const cloudbaseWorld: World<Ports> = /* @__PURE__ */ createCloudbaseWorld(() => cloudbasePorts());

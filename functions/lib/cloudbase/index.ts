@@ -1,3 +1,3 @@
-export { asAdapterDb, cloudbasePorts } from './adapters';
+export { adminPorts, asAdapterDb, billPorts, bookingPorts, cloudbasePorts, cloudbaseWorld, geoPorts, ridePorts } from './adapters';
 export { cloudbaseApp, cloudbaseDb, cloudbaseInitialised, COLLECTIONS } from './db';
-export { cloudbaseWorld, createCloudbaseWorld } from './world';
+export { createCloudbaseWorld } from './world';

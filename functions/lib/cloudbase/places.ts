@@ -2,7 +2,7 @@ import { byDistanceThenId, distanceM, EARTH_RADIUS_M, pointInZone, zoneBox, type
 import type { Bike, Place, PlaceKind } from '../../../shared/places';
 import { importedBike } from '../../../shared/ride';
 import type { NearbyQuery, PlaceHit, PlaceStore } from '../ports';
-import { COLLECTIONS, DUPLICATE_WRITE, errorCode, plain } from './db';
+import { CloudbaseUnavailable, COLLECTIONS, DUPLICATE_WRITE, errorCode, plain } from './db';
 import type { AdapterDb, Doc } from './sdk';
 import { inTransaction } from './transaction';
 
@@ -11,8 +11,16 @@ export const GEONEAR_EARTH_RADIUS_M = 6378100;
 
 /** Places past `limit` fetched on the first geoNear, for ties and for the `accept` filter. */
 export const NEARBY_MARGIN = 8;
-/** The largest geoNear batch: past it a filter that rejects nearly everything (or a pile of 1,000 places at one spot) gives up. */
+/**
+ * The most one geoNear page asks for, given as geoNear's own `limit` option: MongoDB's $geoNear
+ * answers 100 documents when that option is omitted, whatever `$limit` follows, so a page of more
+ * would look complete when it is not. Pages go on by distance, then id (`minDistance` + `_id` nin).
+ */
+export const GEONEAR_PAGE = 100;
+/** Places read in all for one query: past it a filter that rejects nearly everything (or a pile of 1,000 places at one spot) gives up. */
 export const MAX_NEARBY_BATCH = 1000;
+/** Bikes read per page when counting the bikes of zones. */
+const COUNT_PAGE = 1000;
 /** Two distances closer than this (metres) may be ordered either way by geoNear: a tie. */
 const TIE_M = 0.01;
 /** Documents written per transaction (each is one request inside it; see docs/deploy.md). */
@@ -51,6 +59,12 @@ export function paddedZoneBox(zone: Polygon): { minLat: number; maxLat: number; 
     minLng: Math.max(-180, box.minLng - padLng),
     maxLng: Math.min(180, box.maxLng + padLng),
   };
+}
+
+/** Whether a geoNear failed for want of a geo index (MongoDB: "$geoNear requires a 2d or 2dsphere index", "unable to find index for $geoNear query", IndexNotFound). */
+export function missingGeoIndex(err: unknown): boolean {
+  const text = `${errorCode(err) ?? ''} ${err instanceof Error ? err.message : String(err)}`;
+  return /IndexNotFound|2d(sphere)? index|geo ?ind(ex|ices)|index for \$?geoNear/i.test(text);
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -155,23 +169,70 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
     }
   }
 
-  async function geoNear(q: NearbyQuery, batch: number): Promise<Doc[]> {
+  /** One geoNear page: nearest first from `after` (inclusive distance, those ids left out), at most `size`. */
+  async function geoNear(q: NearbyQuery, size: number, after: { distance: number; ids: string[] } | null): Promise<Doc[]> {
     const query: Record<string, unknown> = {};
     if (q.kind === 'bike') query.status = 'available';
     if (q.kind === 'store' && q.category !== undefined) query.category = q.category;
-    const { data } = await collectionOf(q.kind)
-      .aggregate()
-      .geoNear({
-        near: new db.Geo.Point(q.center.lng, q.center.lat),
-        spherical: true,
-        distanceField: 'geoDistance',
-        maxDistance: geoNearMaxDistance(q.radiusM),
-        ...(Object.keys(query).length > 0 ? { query } : {}),
-        key: 'location',
-      })
-      .limit(batch)
-      .end();
-    return data ?? [];
+    if (after) query._id = _.nin(after.ids);
+    try {
+      const { data } = await collectionOf(q.kind)
+        .aggregate()
+        .geoNear({
+          near: new db.Geo.Point(q.center.lng, q.center.lat),
+          spherical: true,
+          distanceField: 'geoDistance',
+          maxDistance: geoNearMaxDistance(q.radiusM),
+          ...(after ? { minDistance: after.distance } : {}),
+          limit: size,
+          ...(Object.keys(query).length > 0 ? { query } : {}),
+          key: 'location',
+        })
+        .limit(size)
+        .end();
+      return data ?? [];
+    } catch (err) {
+      if (missingGeoIndex(err)) {
+        throw new CloudbaseUnavailable(`${COLLECTIONS[q.kind]} has no 2dsphere index on location: apply cloudbase/database.json (npm run deploy, or node scripts/cloud-setup.mjs)`);
+      }
+      throw err;
+    }
+  }
+
+  /** A zone's padded box as a `Geo.Polygon` (see paddedZoneBox). */
+  function boxOf(zone: Polygon): unknown {
+    const b = paddedZoneBox(zone);
+    const corners = [
+      [b.minLng, b.minLat],
+      [b.maxLng, b.minLat],
+      [b.maxLng, b.maxLat],
+      [b.minLng, b.maxLat],
+      [b.minLng, b.minLat],
+    ].map(([lng, lat]) => new db.Geo.Point(lng, lat));
+    return new db.Geo.Polygon([new db.Geo.LineString(corners)]);
+  }
+
+  /**
+   * Available bikes per zone, from ONE query over every zone's box (`_.or` of geoWithin), paged
+   * by `_id` 1,000 at a time; each bike is then placed in the zones that hold it (pointInZone).
+   * A nearby answer of 20 stations costs one request (two past 1,000 bikes), not 20.
+   */
+  async function countInZones(zones: readonly Polygon[]): Promise<number[]> {
+    const counts = zones.map(() => 0);
+    if (zones.length === 0) return counts;
+    const boxes = zones.map((zone) => ({ location: _.geoWithin({ geometry: boxOf(zone) }) }));
+    // One zone: a plain filter (as before); several: status AND (box 1 OR box 2 ...).
+    const where = boxes.length === 1 ? { status: 'available', ...boxes[0] } : _.and([{ status: 'available' }, _.or(boxes)]);
+    for (let skip = 0; ; skip += COUNT_PAGE) {
+      const { data } = await collectionOf('bike').where(where).orderBy('_id', 'asc').field({ lat: true, lng: true }).skip(skip).limit(COUNT_PAGE).get();
+      for (const bike of data) {
+        const at = { lat: Number(bike.lat), lng: Number(bike.lng) };
+        zones.forEach((zone, i) => {
+          if (pointInZone(at, zone)) counts[i]++;
+        });
+      }
+      if (data.length < COUNT_PAGE) return counts;
+    }
   }
 
   return {
@@ -226,18 +287,21 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
     async nearby(q) {
       // geoNear breaks no ties and measures on a larger Earth: fetch past the limit, measure again
       // with the contract's formula, trust only what lies strictly nearer than the farthest
-      // fetched (a tie with it may still be unfetched), and fetch twice as many when that is short.
-      let batch = q.limit + NEARBY_MARGIN;
+      // fetched (a tie with it may still be unfetched), and read the next page when that is short.
+      const fetched: Array<{ id: string; place: Place; distance: number }> = [];
+      let size = Math.min(q.limit + NEARBY_MARGIN, GEONEAR_PAGE);
+      let after: { distance: number; ids: string[] } | null = null;
       for (;;) {
-        const docs = await geoNear(q, batch);
-        // At the largest batch the tail is kept too: better a tie cut by geoNear's order than nothing.
-        const exhausted = docs.length < batch || batch >= MAX_NEARBY_BATCH;
-        const measured = docs.map((doc) => {
+        const docs = await geoNear(q, size, after);
+        for (const doc of docs) {
           const place = placeOf(doc);
-          return { id: place.id, place, distance: distanceM(q.center, place) };
-        });
-        const horizon = exhausted ? Infinity : measured[measured.length - 1].distance - TIE_M;
-        const sure = measured.filter((m) => m.distance <= q.radiusM && m.distance < horizon).sort(byDistanceThenId);
+          fetched.push({ id: place.id, place, distance: distanceM(q.center, place) });
+        }
+        // At the largest read the tail is kept too: better a tie cut by geoNear's order than nothing.
+        const exhausted = docs.length < size || fetched.length >= MAX_NEARBY_BATCH;
+        const farthest = Math.max(...fetched.map((m) => m.distance));
+        const horizon = exhausted ? Infinity : farthest - TIE_M;
+        const sure = fetched.filter((m) => m.distance <= q.radiusM && m.distance < horizon).sort(byDistanceThenId);
         const hits: PlaceHit[] = [];
         for (const m of sure) {
           if (q.accept && !q.accept(m.place)) continue;
@@ -245,33 +309,19 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
           if (hits.length >= q.limit) return hits;
         }
         if (exhausted) return hits;
-        batch = Math.min(batch * 2, MAX_NEARBY_BATCH);
+        // The next page starts at the last distance read, without the ids already read there.
+        const last = Number(docs[docs.length - 1].geoDistance);
+        const atLast = docs.filter((d) => Number(d.geoDistance) === last).map((d) => d._id);
+        after = { distance: last, ids: after && after.distance === last ? [...after.ids, ...atLast] : atLast };
+        size = Math.min(GEONEAR_PAGE, MAX_NEARBY_BATCH - fetched.length);
       }
     },
 
     async countAvailableBikesIn(zone) {
-      const b = paddedZoneBox(zone);
-      const corners = [
-        [b.minLng, b.minLat],
-        [b.maxLng, b.minLat],
-        [b.maxLng, b.maxLat],
-        [b.minLng, b.maxLat],
-        [b.minLng, b.minLat],
-      ].map(([lng, lat]) => new db.Geo.Point(lng, lat));
-      const box = new db.Geo.Polygon([new db.Geo.LineString(corners)]);
-      let count = 0;
-      for (let skip = 0; ; skip += 1000) {
-        const { data } = await collectionOf('bike')
-          .where({ status: 'available', location: _.geoWithin({ geometry: box }) })
-          .orderBy('_id', 'asc')
-          .field({ lat: true, lng: true })
-          .skip(skip)
-          .limit(1000)
-          .get();
-        for (const bike of data) if (pointInZone({ lat: Number(bike.lat), lng: Number(bike.lng) }, zone)) count++;
-        if (data.length < 1000) return count;
-      }
+      return (await countInZones([zone]))[0];
     },
+
+    countAvailableBikesInZones: (zones) => countInZones(zones),
 
     async missing(kind, ids) {
       const found = await readDocs(kind, [...new Set(ids)].map((id) => placeDocId(kind, id)), true);

@@ -43,7 +43,11 @@ export interface RiderDoc {
   unpaidRideBills: string[];
 }
 
-/** The part of the SDK's database this adapter uses (checked against the SDK by `asRideDb`). */
+/**
+ * The part of the SDK's database this adapter uses. `asRideDb` checks `collection` against the SDK's
+ * declarations; `Geo`, `command` and `runTransaction` it takes on trust (the SDK declares them too
+ * loosely to check: `any`, or `Point` only), as read in @cloudbase/database's sources.
+ */
 export interface RideDb {
   Geo: { Point: new (longitude: number, latitude: number) => unknown };
   command: { lt(value: unknown): unknown };

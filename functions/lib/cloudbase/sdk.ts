@@ -16,6 +16,10 @@ export interface GeoNearOptions {
   spherical: true;
   distanceField: string;
   maxDistance: number;
+  /** Inclusive; with `_id` not in the ids already read at that distance, the next page. */
+  minDistance?: number;
+  /** geoNear's own cap (MongoDB's $geoNear answers 100 documents when it is omitted). */
+  limit?: number;
   query?: object;
   key?: string;
 }
@@ -64,6 +68,9 @@ export interface AdapterDb {
   };
   command: {
     in(values: unknown[]): unknown;
+    nin(values: unknown[]): unknown;
+    or(conditions: object[]): object;
+    and(conditions: object[]): object;
     geoWithin(options: { geometry: unknown }): unknown;
   };
   collection(name: string): Collection;

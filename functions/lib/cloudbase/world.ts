@@ -1,7 +1,7 @@
 import * as tcb from '@cloudbase/node-sdk';
-import type { Ports } from '../ports';
-import { cloudbasePorts } from './adapters';
 import type { World } from '../serve';
+import { SettingError } from '../settings';
+import { cloudbaseCause } from './db';
 
 /** The admins of a deployment: `NEARBY_ADMIN_OPENIDS`, a comma list of OPENIDs. */
 export function adminsFrom(list: string | undefined): Set<string> {
@@ -26,20 +26,22 @@ export function openidOf(context: unknown): string | null {
  * A CloudBase composition root over some ports (made on first use and kept for the container's
  * life, as the SDK client is). "Now" is the system clock: a request never sets it in the cloud.
  */
-export function createCloudbaseWorld(makePorts: () => Ports, env: NodeJS.ProcessEnv = process.env): World<Ports> {
-  let ports: Ports | undefined;
+export function createCloudbaseWorld<D>(makePorts: () => D, env: Record<string, string | undefined> = process.env): World<D> {
+  let ports: D | undefined;
   let admins: Set<string> | undefined;
   return {
     deps: () => (ports ??= makePorts()),
     caller: openidOf,
     now: () => new Date(),
-    isAdmin: (openid) => (admins ??= adminsFrom(env.NEARBY_ADMIN_OPENIDS)).has(openid),
+    isAdmin(openid) {
+      admins ??= adminsFrom(env.NEARBY_ADMIN_OPENIDS);
+      // Nobody is an admin by default; say so rather than refuse everyone without a word.
+      if (admins.size === 0) throw new SettingError(NO_ADMINS_MESSAGE);
+      return admins.has(openid);
+    },
     log: (line) => console.log(JSON.stringify(line)),
+    causeOf: cloudbaseCause,
   };
 }
 
-/**
- * The production world: CloudBase adapters over the current environment's database, the SDK
- * initialised on the first call that needs a port (never at import time).
- */
-export const cloudbaseWorld: World<Ports> = createCloudbaseWorld(() => cloudbasePorts());
+export const NO_ADMINS_MESSAGE = 'NEARBY_ADMIN_OPENIDS is not set: this deployment has no admin yet (read your OPENID with admin.whoami, then deploy with NEARBY_ADMIN_OPENIDS set: docs/deploy.md)';

@@ -20,8 +20,11 @@
  * not answer in time counts as 'failed'.
  */
 import type { BikeLock, TimedLock } from '../ports';
+import { SettingError } from '../settings';
+import { simulatedLock } from './simulated';
 
 export { simulatedLock, seededRandom, type SimulatedLockSettings } from './simulated';
+
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 3000;
 
@@ -45,6 +48,44 @@ export function timedLock(lock: BikeLock, timeoutMs: number = DEFAULT_LOCK_TIMEO
       });
     },
   };
+}
+
+/** What the cloud answers for unlocks while no lock adapter is configured (serve: FAILED_PRECONDITION / LOCK_FAILED). */
+export const NO_LOCK_MESSAGE = 'no bike lock configured: unlocks are refused until the operator sets NEARBY_LOCK (see docs/deploy.md)';
+
+/** A cloud's lock: the timed lock, or none (`missing` says why), which still knows the timeout the sweeps need. */
+export interface CloudLock extends TimedLock {
+  readonly missing?: SettingError;
+}
+
+/**
+ * The cloud's lock, chosen by NEARBY_LOCK. Unset: none; `requireLock` refuses every unlock before
+ * a bike is reserved (a cloud must never pretend a bike opened), while the sweeps that abort
+ * unlocks cut short still get the timeout. "simulated": the simulated lock, for a demo environment
+ * only, chosen explicitly. A real adapter gets its own value here. A malformed NEARBY_LOCK* setting
+ * throws a SettingError naming it.
+ */
+export function cloudLockFrom(env: Record<string, string | undefined>): CloudLock {
+  const choice = (env.NEARBY_LOCK ?? '').trim();
+  if (choice !== '' && choice !== 'simulated') throw new SettingError(`NEARBY_LOCK must be "simulated" (a demo environment) or empty (no lock), not "${choice.slice(0, 32)}"`, 'LOCK_FAILED');
+  let settings: ReturnType<typeof lockSettingsFrom>;
+  try {
+    settings = lockSettingsFrom(env);
+  } catch (err) {
+    throw new SettingError((err as Error).message);
+  }
+  if (choice === '') {
+    const missing = new SettingError(NO_LOCK_MESSAGE, 'LOCK_FAILED');
+    return { timeoutMs: settings.timeoutMs, missing, unlock: () => Promise.reject(missing) };
+  }
+  return timedLock(simulatedLock({ delayMs: settings.delayMs, failureRate: settings.failureRate }), settings.timeoutMs);
+}
+
+/** The deps, once their lock is one that can open a bike; throws the SettingError of a missing one. */
+export function requireLock<D extends { lock: TimedLock }>(deps: D): D {
+  const lock: CloudLock = deps.lock;
+  if (lock.missing) throw lock.missing;
+  return deps;
 }
 
 /** Lock settings from the environment: NEARBY_LOCK_DELAY_MS, NEARBY_LOCK_FAILURE_RATE, NEARBY_LOCK_TIMEOUT_MS. */

@@ -269,6 +269,11 @@ export function sqlitePlaces(db: Db): PlaceStore {
       return count;
     },
 
+    async countAvailableBikesInZones(zones) {
+      // Embedded: a box query per zone costs microseconds, no round trip.
+      return Promise.all(zones.map((zone) => this.countAvailableBikesIn(zone)));
+    },
+
     async missing(kind, ids) {
       return ids.filter((id) => byKindId.get(kind, id) === undefined);
     },

@@ -68,7 +68,7 @@ const ICONS: Record<PlaceKind, string> = {
   bike: '/images/marker-bike.png',
 };
 
-/** Markers for the items; marker `i + 1` is `items[i]`, so `placeIdOfMarker` needs no map. */
+/** Markers for the items; marker `i + 1` is `items[i]`, so `itemOfMarker` needs no map. */
 export function placeMarkers(items: readonly NearbyItem[]): PlaceMarker[] {
   return items.map((item, i) => ({
     id: i + 1,

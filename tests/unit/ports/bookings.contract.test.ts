@@ -53,6 +53,7 @@ const places: PlaceStore = {
   upsert: () => Promise.reject(new Error('not used by bookings')),
   nearby: () => Promise.reject(new Error('not used by bookings')),
   countAvailableBikesIn: () => Promise.reject(new Error('not used by bookings')),
+  countAvailableBikesInZones: () => Promise.reject(new Error('not used by bookings')),
   missing: () => Promise.reject(new Error('not used by bookings')),
 };
 const staff: StaffStore = { set: async () => {}, storesOf: async (openid) => (openid === STAFF ? ['S1'] : []) };

@@ -29,10 +29,10 @@ import { crashAtEveryCall } from '../../support/port-suite';
 // Wednesday 2026-11-25, 09:00 in Shanghai; the booking is at 10:00 (02:00Z).
 const NOW = new Date('2026-11-25T01:00:00Z');
 const START = '2026-11-25T10:00:00+08:00';
-const after = (ms: number, from = NOW) => new Date(from.getTime() + ms);
+const later = (ms: number, from = NOW) => new Date(from.getTime() + ms);
 const MIN = 60_000;
 /** Inside the reminder's window (start − 30 min ≤ now < start). */
-const IN_WINDOW = after(35 * MIN);
+const IN_WINDOW = later(35 * MIN);
 const STAFF = 'staff-s1';
 const ALICE = 'o_alice';
 const LONG_NAME = '上海市静安区南京西路一千二百六十六号恒隆广场咖啡旗舰店';
@@ -54,6 +54,7 @@ const places: PlaceStore = {
   upsert: () => Promise.reject(new Error('not used')),
   nearby: () => Promise.reject(new Error('not used')),
   countAvailableBikesIn: () => Promise.reject(new Error('not used')),
+  countAvailableBikesInZones: () => Promise.reject(new Error('not used')),
   missing: () => Promise.reject(new Error('not used')),
 };
 const staff: StaffStore = { set: async () => {}, storesOf: async (openid) => (openid === STAFF ? ['S1'] : []) };
@@ -223,7 +224,7 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     const id = await book(world);
     await grantTimes(world, 3, 'bookingReminder');
     behaviour.delayMs = 15;
-    const answers = await Promise.all([run(world, IN_WINDOW), run(world, IN_WINDOW), run(world, after(10_000, IN_WINDOW))]);
+    const answers = await Promise.all([run(world, IN_WINDOW), run(world, IN_WINDOW), run(world, later(10_000, IN_WINDOW))]);
     expect(answers.map((a) => (a.ok ? a.data.sent : -1)).reduce((x, y) => x + y, 0)).toBe(1);
     const sent = messagesOf(world);
     expect(sent).toHaveLength(1);
@@ -235,18 +236,18 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     expect(await quotaOf(world, 'bookingReminder')).toBe(2);
     expect(await world.ports.reminders.get(reminderKey('bookingReminder', id, ALICE))).toMatchObject({ status: 'sent', attempts: 1 });
     // Later runs inside the window: nothing more.
-    expect(await run(world, after(5 * MIN, IN_WINDOW))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
+    expect(await run(world, later(5 * MIN, IN_WINDOW))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
     expect(messagesOf(world)).toHaveLength(1);
   });
 
   it('too early, nothing; at the start, nothing; 30 minutes before, the message', async () => {
     const id = await book(world);
     await grantTimes(world, 1, 'bookingReminder');
-    expect(await run(world, after(29 * MIN + 59_000))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
+    expect(await run(world, later(29 * MIN + 59_000))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
     expect(await world.ports.reminders.get(reminderKey('bookingReminder', id, ALICE))).toBeNull();
-    expect(await run(world, after(60 * MIN))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
+    expect(await run(world, later(60 * MIN))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
     expect(messagesOf(world)).toHaveLength(0);
-    expect(await run(world, after(30 * MIN))).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
+    expect(await run(world, later(30 * MIN))).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
   });
 
   it('no quota, no message: skipped and recorded, not retried when quota comes later', async () => {
@@ -255,7 +256,7 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     expect(messagesOf(world)).toHaveLength(0);
     expect(await world.ports.reminders.get(reminderKey('bookingReminder', id, ALICE))).toMatchObject({ status: 'skipped', attempts: 0 });
     await grantTimes(world, 1, 'bookingReminder');
-    expect(await run(world, after(MIN, IN_WINDOW))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
+    expect(await run(world, later(MIN, IN_WINDOW))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
     expect(messagesOf(world)).toHaveLength(0);
     expect(await quotaOf(world, 'bookingReminder')).toBe(1);
   });
@@ -264,12 +265,12 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     const id = await book(world);
     const other = await book(world, 'o_bob');
     await grantTimes(world, 2, 'bookingConfirmed');
-    expect((await run(world, after(MIN))).ok).toBe(true);
+    expect((await run(world, later(MIN))).ok).toBe(true);
     expect(messagesOf(world, 'bookingConfirmed')).toHaveLength(0);
-    const confirmed = await confirmBooking(world.ports, { bookingId: id }, { caller: STAFF, now: after(2 * MIN) });
+    const confirmed = await confirmBooking(world.ports, { bookingId: id }, { caller: STAFF, now: later(2 * MIN) });
     expect(confirmed.ok).toBe(true);
-    expect(await run(world, after(3 * MIN))).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
-    expect(await run(world, after(4 * MIN))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
+    expect(await run(world, later(3 * MIN))).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
+    expect(await run(world, later(4 * MIN))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
     const sent = messagesOf(world, 'bookingConfirmed');
     expect(sent.map((m) => [m.openid, m.page, m.data.phrase3.value])).toEqual([[ALICE, `packageBooking/pages/my-bookings/index?bookingId=${id}`, '已确认']]);
     expect(sent.some((m) => m.page.endsWith(other))).toBe(false);
@@ -285,9 +286,9 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     world.restart();
     expect(messagesOf(world)).toHaveLength(1);
     expect(await world.ports.reminders.get(reminderKey('bookingReminder', id, ALICE))).toMatchObject({ status: 'claimed', attempts: 1 });
-    expect(await run(world, after(SEND_LEASE_MS - 1000, IN_WINDOW))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
-    expect(await run(world, after(SEND_LEASE_MS + 1000, IN_WINDOW))).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
-    for (const minutes of [5, 10, 20]) await run(world, after(minutes * MIN, IN_WINDOW));
+    expect(await run(world, later(SEND_LEASE_MS - 1000, IN_WINDOW))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
+    expect(await run(world, later(SEND_LEASE_MS + 1000, IN_WINDOW))).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
+    for (const minutes of [5, 10, 20]) await run(world, later(minutes * MIN, IN_WINDOW));
     expect(messagesOf(world)).toHaveLength(2);
     expect(await world.ports.reminders.get(reminderKey('bookingReminder', id, ALICE))).toMatchObject({ status: 'sent', attempts: 2 });
     // The retry carried the dead claim's send over (WeChat, not the outbox, would refuse it with 43101 had that been the last).
@@ -303,9 +304,9 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     // Its one quota is held by the claim; after the lease the retry carries it over, so the user
     // with one subscription still gets the one message.
     expect(await quotaOf(world, 'bookingReminder')).toBe(0);
-    expect(await run(world, after(SEND_LEASE_MS - 1000, IN_WINDOW))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
-    expect(await run(world, after(SEND_LEASE_MS + 1000, IN_WINDOW))).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
-    await run(world, after(10 * MIN, IN_WINDOW));
+    expect(await run(world, later(SEND_LEASE_MS - 1000, IN_WINDOW))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
+    expect(await run(world, later(SEND_LEASE_MS + 1000, IN_WINDOW))).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
+    await run(world, later(10 * MIN, IN_WINDOW));
     expect(messagesOf(world)).toHaveLength(1);
     expect(await quotaOf(world, 'bookingReminder')).toBe(0);
   });
@@ -314,12 +315,12 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     const id = await book(world);
     await grantTimes(world, 1, 'bookingReminder');
     behaviour.die = 'before-send';
-    await expect(run(world, after(59 * MIN + 30_000))).rejects.toThrow('died before');
+    await expect(run(world, later(59 * MIN + 30_000))).rejects.toThrow('died before');
     behaviour.die = 'no';
     // 10:02: the booking has started (no query finds it); the claim's lease is over.
-    expect(await run(world, after(62 * MIN))).toEqual({ ok: true, data: { sent: 0, skipped: 1, failed: 0 } });
+    expect(await run(world, later(62 * MIN))).toEqual({ ok: true, data: { sent: 0, skipped: 1, failed: 0 } });
     expect(await world.ports.reminders.get(reminderKey('bookingReminder', id, ALICE))).toMatchObject({ status: 'skipped', cause: 'no longer due' });
-    expect(await world.ports.reminders.expiredClaims(after(90 * MIN))).toEqual([]);
+    expect(await world.ports.reminders.expiredClaims(later(90 * MIN))).toEqual([]);
     expect(messagesOf(world)).toHaveLength(0);
   });
 
@@ -331,11 +332,11 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     expect(await quotaOf(world, 'bookingReminder')).toBe(1);
     expect(await world.ports.reminders.get(reminderKey('bookingReminder', id, ALICE))).toMatchObject({ status: 'retry', attempts: 1 });
     world.outbox.failNext({ status: 'retryable', cause: 'no answer within 5000 ms', maybeSent: true });
-    expect(await run(world, after(MIN, IN_WINDOW))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 1 } });
+    expect(await run(world, later(MIN, IN_WINDOW))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 1 } });
     expect(await world.ports.reminders.get(reminderKey('bookingReminder', id, ALICE))).toMatchObject({ status: 'failed', attempts: 2 });
     // maybeSent: WeChat may have used the subscription, so it stays used.
     expect(await quotaOf(world, 'bookingReminder')).toBe(0);
-    expect(await run(world, after(5 * MIN, IN_WINDOW))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
+    expect(await run(world, later(5 * MIN, IN_WINDOW))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
   });
 
   it('43101 empties the ledger (WeChat is the truth); a permanent error gives the quota back', async () => {
@@ -348,7 +349,7 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     const second = await book(world, ALICE, '2026-11-25T11:00:00+08:00');
     expect((await confirmBooking(world.ports, { bookingId: second }, { caller: STAFF, now: NOW })).ok).toBe(true);
     world.outbox.failNext({ status: 'permanent', errcode: 41030, cause: 'page is not a page of the released mini program (41030)' });
-    expect(await run(world, after(MIN))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 1 } });
+    expect(await run(world, later(MIN))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 1 } });
     expect(await quotaOf(world, 'bookingConfirmed')).toBe(3);
     expect(await world.ports.reminders.get(reminderKey('bookingConfirmed', second, ALICE))).toMatchObject({ status: 'failed' });
   });
@@ -378,10 +379,10 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     const key = reminderKey('bookingReminder', id, ALICE);
     const claim = (now: Date) => world.ports.reminders.claim({ key, openid: ALICE, templateKey: 'bookingReminder', subject: { kind: 'booking', id }, now });
     const first = await claim(IN_WINDOW);
-    expect(await claim(after(1000, IN_WINDOW))).toEqual({ action: 'none', why: 'leased' });
-    const second = await claim(after(SEND_LEASE_MS + 1000, IN_WINDOW));
+    expect(await claim(later(1000, IN_WINDOW))).toEqual({ action: 'none', why: 'leased' });
+    const second = await claim(later(SEND_LEASE_MS + 1000, IN_WINDOW));
     if (first.action !== 'send' || second.action !== 'send') throw new Error('both should claim');
-    const settle = (claimed: typeof first.record, outcome: SendOutcome) => world.ports.reminders.settle({ claimed, openid: ALICE, templateKey: 'bookingReminder', outcome, now: after(SEND_LEASE_MS + 2000, IN_WINDOW) });
+    const settle = (claimed: typeof first.record, outcome: SendOutcome) => world.ports.reminders.settle({ claimed, openid: ALICE, templateKey: 'bookingReminder', outcome, now: later(SEND_LEASE_MS + 2000, IN_WINDOW) });
     expect(await settle(first.record, { status: 'permanent', errcode: 47003, cause: 'late' })).toBeNull();
     expect(await world.ports.reminders.get(key)).toMatchObject({ status: 'claimed', attempts: 2 });
     expect(await quotaOf(world, 'bookingReminder')).toBe(1);
@@ -400,7 +401,7 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     expect(lines).toEqual([expect.objectContaining({ level: 'error', variable: 'WECHAT_TEMPLATE_BOOKING_REMINDER' })]);
     expect(await world.ports.reminders.get(reminderKey('bookingReminder', id, ALICE))).toBeNull();
     world.ports.notify = fixed;
-    expect(await run(world, after(MIN, IN_WINDOW))).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
+    expect(await run(world, later(MIN, IN_WINDOW))).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
   });
 
   it('the bill reminder goes once, 3 days before the due date, to every user bound to the account; none for a paid bill or an unbound account', async () => {
@@ -476,8 +477,8 @@ describe('CloudBase reminders: a stop at every database call, a restart, the nex
       retry: async (w) => {
         w.world.restart();
         // The next runs: one inside the lease, one after it.
-        await run(w.world, after(MIN, IN_WINDOW));
-        return run(w.world, after(SEND_LEASE_MS + MIN, IN_WINDOW));
+        await run(w.world, later(MIN, IN_WINDOW));
+        return run(w.world, later(SEND_LEASE_MS + MIN, IN_WINDOW));
       },
       invariants: [
         (w) => checkInvariants(w.world),
