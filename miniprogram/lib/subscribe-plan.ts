@@ -47,7 +47,7 @@ export function subscribePlan(
     const id = templates[key];
     if (typeof id !== 'string' || id === '' || id in keyOf) continue;
     configured += 1;
-    const answer = setting?.itemSettings?.[id];
+    const answer = setting && setting.itemSettings ? setting.itemSettings[id] : undefined;
     if (answer === 'reject' || answer === 'ban') continue;
     if (tmplIds.length >= MAX_TEMPLATES_PER_CALL) break;
     keyOf[id] = key;

@@ -99,9 +99,11 @@ export function subscribeFor(keys: readonly TemplateKey[]): Promise<SubscribeOut
         },
         fail: (err) => {
           // 20004: the main switch is off (the cached setting was stale); others: nothing to grant.
-          if (err?.errCode === 20004) setting = { mainSwitch: false, itemSettings: setting?.itemSettings };
-          console.warn('[subscribe] not subscribed:', err?.errCode, err?.errMsg);
-          done({ asked: true, results: null, granted: false, errMsg: err?.errMsg });
+          const code = err ? err.errCode : undefined;
+          const errMsg = err ? err.errMsg : undefined;
+          if (code === 20004) setting = { mainSwitch: false, itemSettings: setting ? setting.itemSettings : undefined };
+          console.warn('[subscribe] not subscribed:', code, errMsg);
+          done({ asked: true, results: null, granted: false, errMsg });
         },
       });
     } catch (e) {

@@ -2,7 +2,7 @@
 // are played, with WeChat's semantics (the preview's local wx has no privacy agreement or permission
 // states); wx.request is the preview's, over HTTP to a real local host, so the pages' real services
 // (api.ts, rides.ts, ...) run unchanged. Navigation is recorded by the jest mocks and can be followed.
-import { loadPage, openPage, wxMock, type Rendered } from './harness';
+import { loadPage, openPage, tap, wxMock, type Rendered } from './harness';
 import { createLocalWx, postJson } from '../../scripts/preview/local-wx';
 
 type PrivacyResolve = (answer: { event: 'agree' | 'disagree'; buttonId?: string }) => void;
@@ -27,6 +27,11 @@ export interface Device {
   subscriptions: { mainSwitch: boolean; itemSettings: Record<string, 'accept' | 'reject' | 'ban'> };
   /** What the user taps in WeChat's subscribe dialog for each template shown. */
   subscribeAnswer: 'accept' | 'reject';
+  /**
+   * WeChat's gesture rule: requestSubscribeMessage fails unless made while a tap's handler runs
+   * (not after an await of a request). On: only taps made with `userTap` open the window.
+   */
+  tapGestureOnly: boolean;
 }
 
 // The app's privacy listener, kept past jest.clearAllMocks() (which forgets mock calls, not implementations).
@@ -56,6 +61,7 @@ export function playDevice(hostUrl: string, openid: string, start: Partial<Devic
     now: new Date(),
     subscriptions: { mainSwitch: true, itemSettings: {} },
     subscribeAnswer: 'accept',
+    tapGestureOnly: false,
     ...start,
   };
   const wx = wxMock();
@@ -90,6 +96,10 @@ export function playDevice(hostUrl: string, openid: string, start: Partial<Devic
   });
   // The subscribe dialog: off with the main switch (20004); a kept answer is given without a dialog.
   wx.requestSubscribeMessage.mockImplementation((o: Callbacks<Record<string, string>> & { tmplIds: string[] }) => {
+    if (device.tapGestureOnly && !gestureOpen) {
+      o.fail?.({ errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.' });
+      return;
+    }
     if (!device.subscriptions.mainSwitch) {
       o.fail?.({ errMsg: 'requestSubscribeMessage:fail The main switch is switched off', errCode: 20004 });
       return;
@@ -118,6 +128,19 @@ export function playDevice(hostUrl: string, openid: string, start: Partial<Devic
   config.localUrl = hostUrl;
   config.localOpenid = openid;
   return device;
+}
+
+// A tap's gesture lasts while its handler runs: simulate dispatches in a microtask, so the window
+// closes at the next macrotask, before any request's answer can arrive.
+let gestureOpen = false;
+
+/** Taps as a user does, opening WeChat's gesture window for the handler (see `tapGestureOnly`). */
+export async function userTap(page: Rendered, selector: string, index = 0): Promise<void> {
+  gestureOpen = true;
+  setTimeout(() => {
+    gestureOpen = false;
+  }, 0);
+  await tap(page, selector, index);
 }
 
 const loaded = new Map<string, string>();

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { startCloud, type TestCloud } from '../support/host';
 import { tap, texts, wxMock, type Rendered } from './harness';
-import { hostCall, lastNavigation, openUrl, playDevice, until } from './device';
+import { hostCall, lastNavigation, openUrl, playDevice, until, userTap } from './device';
 import { postJson } from '../../scripts/preview/local-wx';
 import { bookingPage } from '../../shared/subscribe-message';
 import { MESSAGE_TARGET, REMINDER_NOTE } from '../../shared/wording';
@@ -68,7 +68,7 @@ async function bookThroughPage(nth: number): Promise<{ id: string; start: string
   await until(() => texts(store, '.slot-open').length > nth, 'open slots');
   await tap(store, '.slot-open', nth);
   expect(texts(store, '.confirm-reminder')).toEqual([REMINDER_NOTE.booking]);
-  await tap(store, '.confirm-book');
+  await userTap(store, '.confirm-book');
   await until(() => wxMock().navigateTo.mock.calls.length > 0, 'the result page');
   const url = lastNavigation('navigateTo');
   expect(url.startsWith('/packageBooking/pages/booking-result/index?b=')).toBe(true);
@@ -91,7 +91,7 @@ afterEach(() => {
 
 describe('book with reminders -> grant -> staff confirm -> timer -> the message opens the booking', () => {
   it('asks inside the tap before the booking request, grants to the host, and the messages open the booking', async () => {
-    const device = playDevice(cloud.url, 'remind-booker', { now: EVENING });
+    const device = playDevice(cloud.url, 'remind-booker', { now: EVENING, tapGestureOnly: true });
     const booking = await bookThroughPage(0);
 
     // WeChat's dialog was asked for both booking templates, synchronously in the tap: before the booking went out.
@@ -135,7 +135,7 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
   });
 
   it('skips a template the user set to "always reject", and asks nothing with the main switch off; the booking goes on', async () => {
-    playDevice(cloud.url, 'remind-picky', { now: EVENING, subscriptions: { mainSwitch: true, itemSettings: { [templates.bookingReminder]: 'reject' } } });
+    playDevice(cloud.url, 'remind-picky', { now: EVENING, tapGestureOnly: true, subscriptions: { mainSwitch: true, itemSettings: { [templates.bookingReminder]: 'reject' } } });
     await bookThroughPage(1);
     expect(wxMock().requestSubscribeMessage.mock.calls.map(([o]) => o.tmplIds)).toEqual([[templates.bookingConfirmed]]);
     await until(() => quota('remind-picky').bookingConfirmed === 1, 'the grant');
@@ -143,7 +143,7 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
     for (const page of open.splice(0)) page.detach();
 
     jest.clearAllMocks();
-    playDevice(cloud.url, 'remind-off', { now: EVENING, subscriptions: { mainSwitch: false, itemSettings: {} } });
+    playDevice(cloud.url, 'remind-off', { now: EVENING, tapGestureOnly: true, subscriptions: { mainSwitch: false, itemSettings: {} } });
     const booking = await bookThroughPage(1);
     expect(booking.id).toBeTruthy();
     expect(wxMock().requestSubscribeMessage).not.toHaveBeenCalled();

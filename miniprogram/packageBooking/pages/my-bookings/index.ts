@@ -69,7 +69,7 @@ Component({
       const focus = messageFocus(state.focusId, sections);
       const firstShow = !state.scrolled;
       // The message's booking opens with its code, once; later reloads keep what the user chose.
-      const codeBefore = focus?.id && !focus.notice && firstShow ? focus.id : this.data.codeOf;
+      const codeBefore = focus && focus.id && !focus.notice && firstShow ? focus.id : this.data.codeOf;
       this.setData({
         // A missing booking still shows the list (or its empty state) under the notice.
         status: upcoming.length + past.length === 0 ? 'empty' : 'ready',
