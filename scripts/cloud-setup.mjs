@@ -19,6 +19,8 @@ const spec = JSON.parse(readFileSync(new URL('../cloudbase/database.json', impor
 const dryRun = process.argv.includes('--dry-run');
 const withoutComments = (o) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith('$')));
 const functionRules = JSON.stringify(withoutComments(spec.functionRules));
+/** HTTP access routes to functions (payNotify: WeChat Pay's notify_url), authentication as listed. */
+const httpAccess = spec.httpAccess ?? [];
 
 /**
  * The index as `database.updateCollection(name, { CreateIndexes })` takes it: types/interfaces/
@@ -68,6 +70,9 @@ if (dryRun) {
     console.log(`  permission.modifyResourcePermission collection CUSTOM rules ${JSON.stringify(c.rules)}`);
   }
   console.log(`function rules: permission.modifyResourcePermission function CUSTOM ${functionRules}`);
+  for (const route of httpAccess) {
+    console.log(`http access ${route.path} -> ${route.function}: access.getAccessList({ path }), then access.createAccess({ path, name, type: 1, auth: ${route.auth} }) or access.switchPathAuth({ apiIds, auth: ${route.auth} })`);
+  }
   process.exit(0);
 }
 
@@ -166,6 +171,41 @@ try {
   console.log(`function rules: ${functionRules}`);
 } catch (err) {
   problems.push(`function rules: set them in the console (云函数 > 权限控制) to ${functionRules} (${why(err)})`);
+}
+
+/**
+ * One HTTP access route: made when missing, its authentication switched when it differs. The calls
+ * (lib/access/index.js, manager-node 5.6.5): getAccessList({ path }) -> DescribeCloudBaseGWAPI,
+ * answering { APISet: [{ APIId, Path, Type, Name, EnableAuth }] } (types/access/index.d.ts);
+ * createAccess({ path, name, type: 1 (a cloud function), auth }) -> CreateCloudBaseGWAPI with
+ * AuthSwitch 1 (on) or 2 (off); switchPathAuth({ apiIds, auth }) -> ModifyCloudBaseGWAPIPrivilegeBatch.
+ */
+async function ensureAccess(route) {
+  const { APISet = [] } = (await manager.access.getAccessList({ path: route.path })) ?? {};
+  const found = (APISet ?? []).find((api) => api.Path === route.path);
+  if (!found) {
+    await manager.access.createAccess({ path: route.path, name: route.function, type: 1, auth: route.auth });
+    console.log(`http access ${route.path} -> ${route.function}: created, authentication ${route.auth ? 'on' : 'off'}`);
+    return;
+  }
+  if (found.Name !== route.function) {
+    problems.push(`http access ${route.path} leads to "${found.Name}", not ${route.function}: fix the route in the console (HTTP 访问服务)`);
+    return;
+  }
+  if (Boolean(found.EnableAuth) !== route.auth) {
+    await manager.access.switchPathAuth({ apiIds: [found.APIId], auth: route.auth });
+    console.log(`http access ${route.path} -> ${route.function}: authentication switched ${route.auth ? 'on' : 'off'}`);
+    return;
+  }
+  console.log(`http access ${route.path} -> ${route.function}: present`);
+}
+
+for (const route of httpAccess) {
+  try {
+    await ensureAccess(route);
+  } catch (err) {
+    problems.push(`http access ${route.path}: create it in the console (HTTP 访问服务 > 新建: 云函数 ${route.function}, authentication ${route.auth ? 'on' : 'off'}) (${why(err)})`);
+  }
 }
 
 if (problems.length > 0) {

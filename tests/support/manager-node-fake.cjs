@@ -94,6 +94,30 @@ class CloudBase {
         return { RequestId: 'r', EnvInfo: { EnvId: state.envId, Databases: [{ InstanceId: 'tnt-fake' }] } };
       },
     };
+    // lib/access/index.js: the HTTP access routes (state.access: [{ APIId, Path, Type, Name, EnableAuth }]).
+    this.access = {
+      async getAccessList(options = {}) {
+        const state = record('access.getAccessList', [options]);
+        reach();
+        const routes = state.access ?? [];
+        return { RequestId: 'r', APISet: routes.filter((r) => options.path === undefined || r.Path === options.path), Total: routes.length };
+      },
+      async createAccess(options) {
+        const state = record('access.createAccess', [options]);
+        reach();
+        const { path, name, type = 1, auth } = options;
+        state.access = [...(state.access ?? []), { ServiceId: state.envId, APIId: `api-${(state.access ?? []).length + 1}`, Path: path, Type: type, Name: name, EnableAuth: Boolean(auth) }];
+        save(state);
+        return { RequestId: 'r', APIId: state.access[state.access.length - 1].APIId };
+      },
+      async switchPathAuth(options) {
+        const state = record('access.switchPathAuth', [options]);
+        reach();
+        for (const r of state.access ?? []) if (options.apiIds.includes(r.APIId)) r.EnableAuth = Boolean(options.auth);
+        save(state);
+        return { RequestId: 'r' };
+      },
+    };
     this.permission = {
       async modifyResourcePermission(options) {
         const state = record('permission.modifyResourcePermission', [options]);

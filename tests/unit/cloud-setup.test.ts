@@ -58,6 +58,23 @@ describe('scripts/cloud-setup.mjs', () => {
     expect(cloud.collections.bookings.indexes.find((i) => i.Name === 'store_day')?.Keys.map((k) => k.Name)).toEqual(['storeId', 'slotDate', 'slotKey']);
     for (const c of spec.collections) expect(cloud.rules[`collection:${c.name}`]).toEqual({ read: false, write: false });
     expect(cloud.rules['function:*']).toEqual({ '*': { invoke: 'auth != null' }, reminders: { invoke: false }, sweeper: { invoke: false }, payNotify: { invoke: false } });
+    // WeChat Pay's notify_url: an HTTP access route to payNotify, CloudBase authentication off.
+    expect(callsOf(cloud, 'access.createAccess')).toEqual([[{ path: '/pay/notify', name: 'payNotify', type: 1, auth: false }]]);
+  }, 30000);
+
+  it('switches off the authentication of an existing payNotify route, and leaves a right one alone', async () => {
+    const file = newCloud({ access: [{ ServiceId: 'nearby-1a2b3c', APIId: 'api-7', Path: '/pay/notify', Type: 1, Name: 'payNotify', EnableAuth: true }] } as Partial<Cloud>);
+    expect((await setup(against(file))).code).toBe(0);
+    let cloud = read(file) as Cloud & { access: Array<{ EnableAuth: boolean }> };
+    expect(callsOf(cloud, 'access.createAccess')).toEqual([]);
+    expect(callsOf(cloud, 'access.switchPathAuth')).toEqual([[{ apiIds: ['api-7'], auth: false }]]);
+    expect(cloud.access.map((r) => r.EnableAuth)).toEqual([false]);
+    writeFileSync(file, JSON.stringify({ ...cloud, calls: [] }));
+    const again = await setup(against(file));
+    expect(again.code).toBe(0);
+    cloud = read(file) as typeof cloud;
+    expect(callsOf(cloud, 'access.switchPathAuth')).toEqual([]);
+    expect(again.stdout).toMatch(/http access \/pay\/notify -> payNotify: present/);
   }, 30000);
 
   it('run again, adds nothing and sets the rules again', async () => {
@@ -70,6 +87,7 @@ describe('scripts/cloud-setup.mjs', () => {
     const cloud = read(file);
     expect(callsOf(cloud, 'database.createCollection')).toEqual([]);
     expect(callsOf(cloud, 'database.updateCollection')).toEqual([]);
+    expect(callsOf(cloud, 'access.createAccess')).toEqual([]);
     expect(cloud.collections).toEqual(before.collections);
     expect(callsOf(cloud, 'permission.modifyResourcePermission')).toHaveLength(spec.collections.length + 1);
     expect(again.stdout).toMatch(/places_bike: exists\n {2}indexes present: location_2dsphere, code_unique, status\n/);
