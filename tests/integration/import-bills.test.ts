@@ -37,7 +37,7 @@ it('parses the file row by row: the good rows, and every junk row with its line 
     { line: 5, reason: 'accountNo: a electricity account number is 10 or 13 digits' },
     { line: 6, reason: 'amountFen: must be whole fen (an integer)' },
     { line: 7, reason: expect.stringMatching(/^period: /) },
-    { line: 8, reason: 'dueDate: must be a real calendar date' },
+    { line: 8, reason: 'dueDate: must be a real date: the day must be 01..28 in 2026-02' },
     { line: 9, reason: expect.stringMatching(/^holderName: /) },
     { line: 11, reason: 'repeats line 2 (water 31000001 2026-10)' },
   ]);
