@@ -12,3 +12,6 @@ export const CATEGORIES: Record<string, string> = {
   service: '生活缴费厅',
   food: '深夜食堂',
 };
+
+/** The demo city's offset from UTC in minutes (China Standard Time, no daylight saving): what "today" and a payment's time read in on the phone. */
+export const CITY_UTC_OFFSET_MIN = 480;

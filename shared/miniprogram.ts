@@ -17,3 +17,8 @@ export { qrMatrix } from './qr-matrix';
 export type * from './contract/rides';
 export { DEFAULT_TARIFF, rideFeeFen, yuan, type Tariff } from './tariff';
 export { DEFAULT_QR_BASE, parseBikeQr, bikeCodeFromQuery } from './qr';
+export type * from './contract/bills';
+export type { AccountType, BillType, BillView } from './bills';
+export { ACCOUNT_TYPES, accountNoProblem, BIND_FAILURE_LIMIT } from './bills';
+export type { TemplateKey } from './subscribe-message';
+export type * from './contract/subscriptions';

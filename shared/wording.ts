@@ -15,6 +15,8 @@ import { durationMin, type OpeningHours } from './hours';
 import type { AppError } from './result';
 import { MAX_UNLOCK_DISTANCE_M } from './ride-rules';
 import { BOOKING_DAYS, addDays } from './slots';
+import { ACCOUNT_NO_FORMATS, BIND_FAILURE_LIMIT, type AccountType, type BillType } from './bills';
+import { BILL_REMINDER_DAYS_BEFORE, BOOKING_REMINDER_LEAD_MIN } from './subscribe-message';
 import { yuan } from './tariff';
 
 const zh = (date: string) => dayjs(date).locale('zh-cn');
@@ -180,6 +182,26 @@ export const HINTS = {
   codeInput: `输入 ${CODE_LENGTH} 位核销码`,
 } as const;
 
+/**
+ * Reminders (subscribe messages): what a page says next to the tap that asks WeChat's dialog, so
+ * the dialog is expected; the numbers are the reminders timer's.
+ */
+export const REMINDER_NOTE = {
+  booking: `确认后可选择接收提醒：门店确认时、开始前 ${BOOKING_REMINDER_LEAD_MIN} 分钟`,
+  billDue: `到期前 ${BILL_REMINDER_DAYS_BEFORE} 天提醒我`,
+} as const;
+
+/**
+ * What a page opened from a message (`?bookingId=`) says when that booking is not simply upcoming.
+ * Each has a way on: the list below it, and a button.
+ */
+export const MESSAGE_TARGET = {
+  cancelled: { title: '这个预约已取消', note: '如需到店，请重新预约', action: '重新预约' },
+  ended: { title: '这个预约已结束', note: '', action: '' },
+  checkedIn: { title: '这个预约已到店核销', note: '', action: '' },
+  missing: { title: '找不到这个预约', note: '它可能不属于当前微信账号', list: '下面是你的全部预约', action: '去附近看看' },
+} as const;
+
 /** What a slot reads in the picker. */
 export const SLOT_NOTE = {
   past: '已过',
@@ -190,7 +212,7 @@ export const SLOT_NOTE = {
 } as const;
 
 /** What a refusal is about: it decides the words of NOT_FOUND and INVALID_ARGUMENT. */
-export type RefusalSubject = 'booking' | 'cancel' | 'confirm' | 'checkIn' | 'store' | 'unlock' | 'ride';
+export type RefusalSubject = 'booking' | 'cancel' | 'confirm' | 'checkIn' | 'store' | 'unlock' | 'ride' | 'bind' | 'bill';
 
 export interface RefusalContext {
   subject?: RefusalSubject;
@@ -227,6 +249,12 @@ const REASON_TEXT: Readonly<Record<string, string>> = {
   UNPAID_BILL: '你有未支付的骑行账单，支付后才能开始新的骑行',
   LOCK_FAILED: '车锁没有响应，请重试或换一辆车',
   RIDE_NOT_ACTIVE: '这段骑行已经结束了',
+  // bills
+  TOO_MANY_BINDS: `一小时内绑定失败已达 ${BIND_FAILURE_LIMIT} 次，请一小时后再试`,
+  ALREADY_PAID: '这张账单已经支付过了',
+  NOT_PAYABLE: '这张账单暂不支持在线支付，请到营业厅缴纳',
+  PAYMENTS_UNAVAILABLE: '在线支付暂未开通，请稍后再试',
+  PAY_FAILED: '微信支付暂时没有受理，请稍后重试',
   // the phone could not reach the service (services/api.ts)
   UNREACHABLE: '无法连接服务器，请检查网络后重试',
 };
@@ -239,6 +267,8 @@ const NOT_FOUND_TEXT: Readonly<Record<RefusalSubject, string>> = {
   checkIn: '没有找到这个核销码对应的预约',
   unlock: '没有找到这辆单车，请核对车身编号',
   ride: '找不到这段骑行',
+  bind: '户号或户主姓名不正确，请核对缴费单上的信息',
+  bill: '找不到这张账单，它可能属于已解绑的户号',
 };
 
 /**
@@ -273,9 +303,79 @@ export function refusalText(error: AppError, ctx: RefusalContext = {}): string {
     case 'INVALID_ARGUMENT':
       if (subject === 'checkIn') return `这不是预约核销码：核销码是 ${CODE_LENGTH} 位字母和数字`;
       if (subject === 'unlock') return '这不是单车的二维码，请扫描车身上的二维码';
+      if (subject === 'bind') return '户号格式不正确，请核对缴费单上的户号';
       return '提交的内容有误，请返回重试';
     case 'RESOURCE_EXHAUSTED':
       return '操作太频繁，请稍后再试';
   }
   return '出了点问题，请稍后重试';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bills (the packageBill pages, the ride summary's and the unlock refusal's "去支付")
+
+/** What each kind of bill is called. */
+export const BILL_TYPE_NAME: Readonly<Record<BillType, string>> = { water: '水费', electricity: '电费', gas: '燃气费', ride: '骑行费' };
+/** What each utility is called on the bind form. */
+export const ACCOUNT_TYPE_NAME: Readonly<Record<AccountType, string>> = { water: '水', electricity: '电', gas: '燃气' };
+
+/**
+ * The bind form's hint for an account number, from the format the rule checks.
+ * @example accountNoHint('electricity') // => '电费户号为 10 或 13 位数字，见缴费单'
+ */
+export function accountNoHint(type: AccountType): string {
+  const lengths = ACCOUNT_NO_FORMATS[type].says.replace(/ to /, '–').replace(/ or /, ' 或 ').replace(/ digits/, '');
+  return `${BILL_TYPE_NAME[type]}户号为 ${lengths} 位数字，见缴费单`;
+}
+
+/** A bill period: "2026-10" → "2026年10月", "2026-09/2026-10" → "2026年9–10月". */
+export function periodText(period: string | undefined): string {
+  if (!period) return '';
+  const [from, to] = period.split('/');
+  const month = (p: string) => Number(p.slice(5, 7));
+  if (!to) return `${from.slice(0, 4)}年${month(from)}月`;
+  if (to.slice(0, 4) === from.slice(0, 4)) return `${from.slice(0, 4)}年${month(from)}–${month(to)}月`;
+  return `${from.slice(0, 4)}年${month(from)}月–${to.slice(0, 4)}年${month(to)}月`;
+}
+
+/** A bill's title: "水费 · 31000001", "骑行费". */
+export function billTitle(bill: { type: BillType; accountNo?: string }): string {
+  return bill.type === 'ride' || !bill.accountNo ? BILL_TYPE_NAME[bill.type] : `${BILL_TYPE_NAME[bill.type]} · ${bill.accountNo}`;
+}
+
+/**
+ * A bill's status in words and colour, with its due date against `today` ("YYYY-MM-DD" in the
+ * city's zone): a ride bill is due at once, a utility bill by its due date, overdue after it.
+ * @example billStatusWording({ status: 'unpaid', type: 'water', dueDate: '2026-11-15' }, '2026-11-20').text // => '已逾期 · 11月15日到期'
+ */
+export function billStatusWording(bill: { status: 'unpaid' | 'paid'; type: BillType; dueDate?: string; paidAt?: string }, today: string): StatusWording & { due: string } {
+  if (bill.status === 'paid') return { text: '已支付', short: '已支付', tone: 'success', due: '' };
+  if (bill.type === 'ride' || !bill.dueDate) return { text: '待支付', short: '待支付', tone: 'warning', due: '' };
+  const due = `${Number(bill.dueDate.slice(5, 7))}月${Number(bill.dueDate.slice(8, 10))}日到期`;
+  if (bill.dueDate < today) return { text: `已逾期 · ${due}`, short: '已逾期', tone: 'danger', due };
+  return { text: `待支付 · ${due}`, short: '待支付', tone: 'warning', due };
+}
+
+/** Where a payment stands on the bill page. */
+export const PAY_TEXT = {
+  paying: '正在调起微信支付…',
+  confirming: '确认中…',
+  confirmingNote: '微信支付已完成，正在等待支付结果',
+  unconfirmed: '暂未确认到账',
+  unconfirmedNote: '如已付款，结果会在几分钟内更新，请勿重复支付；可稍后在「生活缴费」查看',
+  cancelled: '已取消支付，账单仍待支付',
+  paid: '已支付',
+  failed: '支付没有完成，请稍后重试',
+} as const;
+
+/**
+ * A time as the receipt shows it, in the city's offset: "2026-11-25 09:30".
+ * @example paidAtText('2026-11-25T01:30:00.000Z', 480) // => '2026-11-25 09:30'
+ */
+export function paidAtText(iso: string | undefined, offsetMin: number): string {
+  if (!iso) return '';
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return '';
+  const local = new Date(t + offsetMin * 60_000).toISOString();
+  return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
 }

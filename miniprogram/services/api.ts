@@ -11,7 +11,7 @@ import type { AppError, NearbyItem, NearbyParams, NearbyResult, Result } from '.
 export type { AppError, Result };
 
 /** The cloud functions a client may call (those that exist: cloudbaserc.json lists them; timer and HTTP-only functions are not callable). */
-export type FunctionName = 'geo' | 'bookings' | 'rides' | 'admin';
+export type FunctionName = 'geo' | 'bookings' | 'rides' | 'bills' | 'subscriptions' | 'admin';
 
 /** An event: the action and its parameters. */
 export interface ActionEvent {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openDatabase, sqlitePorts } from '../../functions/lib/sqlite';
 import { createHost } from '../../functions/local/host';
 import { seedDemo } from '../../functions/local/seed';
+import { sandboxPayments } from '../../functions/lib/wechatpay/sandbox';
 import { generatePreview } from './main';
 
 async function main(): Promise<void> {
@@ -13,9 +14,11 @@ async function main(): Promise<void> {
   };
   const db = openDatabase(':memory:');
   // The lock answers at once: the preview does not wait for a simulated bike.
-  const ports = sqlitePorts(db, { lock: { delayMs: 0, failureRate: 0 } });
+  // The WeChat Pay sandbox, as `npm start` has by default: the bill page pays through it.
+  const sandbox = sandboxPayments();
+  const ports = sqlitePorts(db, { lock: { delayMs: 0, failureRate: 0 }, pay: { ok: true, payments: sandbox } });
   await seedDemo(db, ports);
-  const host = createHost({ ports, admins: new Set(['local-admin']), clock: 'header', log: () => {} });
+  const host = createHost({ ports, admins: new Set(['local-admin']), clock: 'header', sandbox, log: () => {} });
   const url = await host.listen(0);
   try {
     const result = await generatePreview(url, {

@@ -29,6 +29,8 @@ export interface Screen {
 
 export const DEMO_USER = 'local-user';
 export const DEMO_STAFF = 'local-staff';
+/** The household of the bills screens (its own, so paying does not touch the demo user's ride screens). */
+export const DEMO_PAYER = 'local-payer';
 /** A store the demo staff member works at (scripts/demo-city.ts). */
 export const STAFF_STORE = 'S001';
 
@@ -116,6 +118,29 @@ export const SCREENS: Screen[] = [
   },
   { page: 'packageBooking/pages/my-bookings/index', state: 'bookings' },
   { page: 'packageBooking/pages/my-bookings/index', state: 'empty', openid: 'local-newcomer' },
+  // Opened from a subscribe message (shared/subscribe-message.ts bookingPage): the booking, a cancelled one, none.
+  {
+    page: 'packageBooking/pages/my-bookings/index',
+    state: 'from-message',
+    openid: 'local-reminded',
+    setup: async (ctx) => {
+      await bookDemo(ctx, 'S008', 'local-reminded');
+      const booking = await bookDemo(ctx, STAFF_STORE, 'local-reminded', 2);
+      return booking ? { bookingId: String(booking.id) } : undefined;
+    },
+  },
+  {
+    page: 'packageBooking/pages/my-bookings/index',
+    state: 'message-cancelled',
+    openid: 'local-cancelled',
+    setup: async (ctx) => {
+      const booking = await bookDemo(ctx, STAFF_STORE, 'local-cancelled', 3);
+      if (!booking) return;
+      await ctx.call('bookings', { action: 'cancel', bookingId: booking.id }, 'local-cancelled');
+      return { bookingId: String(booking.id) };
+    },
+  },
+  { page: 'packageBooking/pages/my-bookings/index', state: 'message-missing', setup: async () => ({ bookingId: 'bk_gone' }) },
   {
     page: 'packageBooking/pages/staff/index',
     state: 'desk',
@@ -180,6 +205,34 @@ export const SCREENS: Screen[] = [
   },
   { page: 'pages/nearby/index', state: 'ride-banner', setup: async (ctx) => void (await startDemoRide(ctx)) },
   { page: 'pages/me/index', state: 'ride-banner', setup: async (ctx) => void (await startDemoRide(ctx)) },
+
+  // Bills (packageBill): a household of its own, bound to the demo accounts (functions/local/seed-bills.ts).
+  { page: 'packageBill/pages/accounts/index', state: 'accounts', openid: DEMO_PAYER, setup: async (ctx) => void (await bindDemoAccounts(ctx)) },
+  {
+    page: 'packageBill/pages/accounts/index',
+    state: 'wrong-name',
+    openid: 'local-guesser',
+    act: async (page, ctx) => {
+      page.querySelector('.account-no')?.dispatchEvent('input', { detail: { value: '31000001' } });
+      page.querySelector('.holder-name')?.dispatchEvent('input', { detail: { value: '李四' } });
+      await ctx.idle();
+      await tapFirst(page, ctx, '.bind-btn');
+    },
+  },
+  { page: 'packageBill/pages/bill/index', state: 'unpaid', openid: DEMO_PAYER, setup: async (ctx) => ({ billId: await demoUnpaidBill(ctx, 'gas') }) },
+  {
+    page: 'packageBill/pages/bill/index',
+    state: 'paid',
+    openid: DEMO_PAYER,
+    setup: async (ctx) => ({ billId: await demoUnpaidBill(ctx, 'water') }),
+    act: async (page, ctx) => {
+      await tapFirst(page, ctx, '.pay-btn');
+      await ctx.idle();
+    },
+  },
+  { page: 'packageBill/pages/bill/index', state: 'missing', openid: DEMO_PAYER, setup: async () => ({ billId: 'UB:water:99999999:2026-10' }) },
+  { page: 'packageBill/pages/bills/index', state: 'bills', openid: DEMO_PAYER, setup: async (ctx) => void (await bindDemoAccounts(ctx)) },
+  { page: 'packageBill/pages/bills/index', state: 'empty', openid: 'local-newcomer' },
 ];
 
 interface NearbyAnswer {
@@ -214,4 +267,24 @@ async function showPrivacySheet(page: RenderedPage, ctx: ScreenContext): Promise
   const sheet = page.querySelector('#privacy') as unknown as { instance?: { setData(data: Record<string, unknown>): void } } | null;
   sheet?.instance?.setData({ visible: true });
   await ctx.idle();
+}
+
+/** The demo utility accounts (functions/local/seed-bills.ts), bound by the bills screens' household. */
+const DEMO_BINDS = [
+  { accountType: 'water', accountNo: '31000001', holderName: '张三' },
+  { accountType: 'electricity', accountNo: '3100000001', holderName: '张三' },
+  { accountType: 'gas', accountNo: '31000002', holderName: 'Li Lei' },
+];
+
+async function bindDemoAccounts(ctx: ScreenContext): Promise<void> {
+  for (const account of DEMO_BINDS) await ctx.call('bills', { action: 'bindAccount', ...account }, DEMO_PAYER);
+}
+
+/** The newest unpaid bill of a demo account type, bound first. */
+async function demoUnpaidBill(ctx: ScreenContext, type: string): Promise<string> {
+  await bindDemoAccounts(ctx);
+  const answer = await ctx.call<{ bills: Array<{ id: string; type: string; period?: string }> }>('bills', { action: 'list', status: 'unpaid' }, DEMO_PAYER);
+  const mine = answer.ok ? answer.data.bills.filter((b) => b.type === type) : [];
+  mine.sort((a, b) => (b.period ?? '').localeCompare(a.period ?? ''));
+  return mine[0]?.id ?? 'none';
 }

@@ -40,8 +40,15 @@ describe('the mini program layout', () => {
   });
 
   it('keeps the booking and ride flows in subpackages, preloaded from the nearby page', () => {
-    expect(appJson.subpackages.map((p: { root: string }) => p.root)).toEqual(['packageBooking', 'packageRide']);
+    expect(appJson.subpackages.map((p: { root: string }) => p.root)).toEqual(['packageBooking', 'packageRide', 'packageBill']);
     expect(appJson.preloadRule['pages/nearby/index'].packages).toEqual(['packageBooking', 'packageRide']);
+  });
+
+  it('keeps the bill pages in a subpackage, preloaded where a payment starts (我的, unlock, the ride summary)', () => {
+    expect(appJson.subpackages.find((p: { root: string }) => p.root === 'packageBill').pages).toEqual(['pages/bills/index', 'pages/bill/index', 'pages/accounts/index']);
+    for (const from of ['pages/me/index', 'packageRide/pages/unlock/index', 'packageRide/pages/ride-summary/index']) {
+      expect(appJson.preloadRule[from].packages).toEqual(['packageBill']);
+    }
   });
 
   it('declares the location it uses, and nothing more', () => {

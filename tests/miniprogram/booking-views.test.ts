@@ -14,7 +14,8 @@ import {
   storeShare,
 } from '../../miniprogram/packageBooking/pages/store/view';
 import { bookingOfQuery, resultView } from '../../miniprogram/packageBooking/pages/booking-result/view';
-import { bookingRow, bookingSections, codeShownAfter } from '../../miniprogram/packageBooking/pages/my-bookings/view';
+import { bookingIdOf, bookingRow, bookingSections, codeShownAfter, messageFocus } from '../../miniprogram/packageBooking/pages/my-bookings/view';
+import { MESSAGE_TARGET } from '../../shared/wording';
 import { checkInErrorText, checkedIn, codeComplete, dayBar, deskRow, typedCode } from '../../miniprogram/packageBooking/pages/staff/view';
 import { CODE_LENGTH } from '../../shared/checkin-code';
 import type { BookingView, SlotView, StoreView } from '../../shared/contract/bookings';
@@ -161,5 +162,44 @@ describe('staff desk view', () => {
     expect(dayBar('2026-11-28', '2026-11-25').dayText).toBe('11-28 周六');
     expect(checkedIn(booking({})).text).toBe('核销成功：19:00–19:30 的预约（ABCD2345）');
     expect(checkInErrorText({ code: 'PERMISSION_DENIED', message: 'x', reason: 'WRONG_STORE' })).toBe('这不是本店的预约，请让顾客确认门店');
+  });
+});
+
+describe('my bookings opened from a message (?bookingId=)', () => {
+  const list = [
+    booking({ id: 'up', status: 'confirmed' }),
+    booking({ id: 'gone', status: 'cancelled', start: at('2026-11-26', '10:00'), end: at('2026-11-26', '10:30') }),
+    booking({ id: 'done', status: 'checked_in', start: at('2026-11-24', '10:00'), end: at('2026-11-24', '10:30') }),
+    booking({ id: 'over', status: 'confirmed', start: at('2026-11-23', '10:00'), end: at('2026-11-23', '10:30') }),
+  ];
+  const sections = () => bookingSections(list, NOW);
+
+  it('reads the id as WeChat hands it (maybe still encoded), and nothing for no id', () => {
+    expect(bookingIdOf({ bookingId: 'bk_1' })).toBe('bk_1');
+    expect(bookingIdOf({ bookingId: 'bk%5F1' })).toBe('bk_1');
+    expect(bookingIdOf({ bookingId: '%E0%A4%A' })).toBe('%E0%A4%A');
+    expect(bookingIdOf({})).toBe('');
+    expect(bookingIdOf(undefined)).toBe('');
+    expect(messageFocus('', sections())).toBeNull();
+  });
+
+  it('an upcoming booking: highlighted and scrolled to, no notice', () => {
+    expect(messageFocus('up', sections())).toEqual({ id: 'up', anchor: 'up-0', notice: null });
+  });
+
+  it('a cancelled booking says so and offers its store again', () => {
+    const focus = messageFocus('gone', sections());
+    expect(focus).toMatchObject({ id: 'gone', anchor: 'up-1', notice: { kind: 'cancelled', title: MESSAGE_TARGET.cancelled.title, action: '重新预约', storeId: 'S001' } });
+    expect(focus?.notice?.note).toContain('明天 10:00–10:30');
+  });
+
+  it('a checked-in or ended booking says so, without a button', () => {
+    expect(messageFocus('done', sections())).toMatchObject({ id: 'done', anchor: 'past-0', notice: { kind: 'ended', title: MESSAGE_TARGET.checkedIn.title, action: '' } });
+    expect(messageFocus('over', sections())).toMatchObject({ id: 'over', anchor: 'past-1', notice: { kind: 'ended', title: MESSAGE_TARGET.ended.title, action: '' } });
+  });
+
+  it('a booking not in the list says so: the list is the way on, or with no list the empty state', () => {
+    expect(messageFocus('nope', sections())).toMatchObject({ id: '', anchor: '', notice: { kind: 'missing', action: MESSAGE_TARGET.missing.action } });
+    expect(messageFocus('nope', { upcoming: [], past: [] })).toMatchObject({ notice: { kind: 'missing', action: '' } });
   });
 });

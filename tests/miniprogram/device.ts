@@ -2,11 +2,11 @@
 // are played, with WeChat's semantics (the preview's local wx has no privacy agreement or permission
 // states); wx.request is the preview's, over HTTP to a real local host, so the pages' real services
 // (api.ts, rides.ts, ...) run unchanged. Navigation is recorded by the jest mocks and can be followed.
-import { loadPage, openPage, wxMock, type Rendered } from './harness';
+import { loadPage, openPage, tap, wxMock, type Rendered } from './harness';
 import { createLocalWx, postJson } from '../../scripts/preview/local-wx';
 
 type PrivacyResolve = (answer: { event: 'agree' | 'disagree'; buttonId?: string }) => void;
-type Callbacks<T> = { success?: (res: T) => void; fail?: (err: { errMsg: string; errno?: number }) => void; complete?: () => void };
+type Callbacks<T> = { success?: (res: T) => void; fail?: (err: { errMsg: string; errno?: number; errCode?: number }) => void; complete?: () => void };
 
 export interface Device {
   /** Where the phone stands (GCJ-02). */
@@ -23,6 +23,15 @@ export interface Device {
   nextScan: string | null;
   /** "Now" for the host (X-Nearby-Now) and for the pages (the faked Date). */
   now: Date;
+  /** Subscribe messages: the main switch, and "always keep this choice" answers by template id. */
+  subscriptions: { mainSwitch: boolean; itemSettings: Record<string, 'accept' | 'reject' | 'ban'> };
+  /** What the user taps in WeChat's subscribe dialog for each template shown. */
+  subscribeAnswer: 'accept' | 'reject';
+  /**
+   * WeChat's gesture rule: requestSubscribeMessage fails unless made while a tap's handler runs
+   * (not after an await of a request). On: only taps made with `userTap` open the window.
+   */
+  tapGestureOnly: boolean;
 }
 
 // The app's privacy listener, kept past jest.clearAllMocks() (which forgets mock calls, not implementations).
@@ -50,6 +59,9 @@ export function playDevice(hostUrl: string, openid: string, start: Partial<Devic
     turnLocationOnInSettings: true,
     nextScan: null,
     now: new Date(),
+    subscriptions: { mainSwitch: true, itemSettings: {} },
+    subscribeAnswer: 'accept',
+    tapGestureOnly: false,
     ...start,
   };
   const wx = wxMock();
@@ -76,9 +88,25 @@ export function playDevice(hostUrl: string, openid: string, start: Partial<Devic
     }
     o.success?.({ latitude: device.position.lat, longitude: device.position.lng });
   });
-  wx.getSetting.mockImplementation((o: Callbacks<{ authSetting: Record<string, boolean> }>) => {
+  wx.getSetting.mockImplementation((o: Callbacks<{ authSetting: Record<string, boolean>; subscriptionsSetting?: object }> & { withSubscriptions?: boolean }) => {
     const authSetting: Record<string, boolean> = device.locationScope === undefined ? {} : { 'scope.userLocation': device.locationScope };
-    o.success?.({ authSetting });
+    // itemSettings lists only the templates answered with "always keep this choice" (WeChat's rule).
+    const subscriptionsSetting = o.withSubscriptions ? { mainSwitch: device.subscriptions.mainSwitch, itemSettings: { ...device.subscriptions.itemSettings } } : undefined;
+    o.success?.({ authSetting, ...(subscriptionsSetting ? { subscriptionsSetting } : {}) });
+  });
+  // The subscribe dialog: off with the main switch (20004); a kept answer is given without a dialog.
+  wx.requestSubscribeMessage.mockImplementation((o: Callbacks<Record<string, string>> & { tmplIds: string[] }) => {
+    if (device.tapGestureOnly && !gestureOpen) {
+      o.fail?.({ errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.' });
+      return;
+    }
+    if (!device.subscriptions.mainSwitch) {
+      o.fail?.({ errMsg: 'requestSubscribeMessage:fail The main switch is switched off', errCode: 20004 });
+      return;
+    }
+    const answer: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' };
+    for (const id of o.tmplIds) answer[id] = device.subscriptions.itemSettings[id] ?? device.subscribeAnswer;
+    setTimeout(() => o.success?.(answer), 0);
   });
   // The settings page lists only permissions the user was asked for: a declined privacy agreement is not there.
   wx.openSetting.mockImplementation((o: Callbacks<{ authSetting: Record<string, boolean> }>) => {
@@ -100,6 +128,19 @@ export function playDevice(hostUrl: string, openid: string, start: Partial<Devic
   config.localUrl = hostUrl;
   config.localOpenid = openid;
   return device;
+}
+
+// A tap's gesture lasts while its handler runs: simulate dispatches in a microtask, so the window
+// closes at the next macrotask, before any request's answer can arrive.
+let gestureOpen = false;
+
+/** Taps as a user does, opening WeChat's gesture window for the handler (see `tapGestureOnly`). */
+export async function userTap(page: Rendered, selector: string, index = 0): Promise<void> {
+  gestureOpen = true;
+  setTimeout(() => {
+    gestureOpen = false;
+  }, 0);
+  await tap(page, selector, index);
 }
 
 const loaded = new Map<string, string>();

@@ -25,24 +25,25 @@ async function shownPage() {
 describe('the "me" page', () => {
   it('lists the bookings and ride entries for a customer, without the staff desk', async () => {
     const page = await shownPage();
-    expect(texts(page, '.entry-title')).toEqual(['扫码用车', '我的预约']);
+    expect(texts(page, '.entry-title')).toEqual(['扫码用车', '我的预约', '生活缴费']);
   });
 
   it('adds the staff desk, naming the stores, for staff', async () => {
     bookings.staffStores.mockResolvedValue({ ok: true, data: { stores: [{ id: 'S001', name: '梧桐咖啡' }, { id: 'S008', name: '麦香烘焙' }] } });
     const page = await shownPage();
-    expect(texts(page, '.entry-title')).toEqual(['扫码用车', '我的预约', '店员工作台']);
+    expect(texts(page, '.entry-title')).toEqual(['扫码用车', '我的预约', '生活缴费', '店员工作台']);
     expect(texts(page, '.entry-staff .muted')[0]).toContain('梧桐咖啡、麦香烘焙');
   });
 
   it('keeps the customer entries when the server cannot be reached', async () => {
     bookings.staffStores.mockResolvedValue({ ok: false, error: { code: 'INTERNAL', message: '无法连接服务器' } });
     const page = await shownPage();
-    expect(texts(page, '.entry-title')).toEqual(['扫码用车', '我的预约']);
+    expect(texts(page, '.entry-title')).toEqual(['扫码用车', '我的预约', '生活缴费']);
   });
 
   it.each([
     ['.entry-bookings', '/packageBooking/pages/my-bookings/index'],
+    ['.entry-bills', '/packageBill/pages/bills/index'],
     ['.entry-ride', '/packageRide/pages/unlock/index'],
     ['.entry-staff', '/packageBooking/pages/staff/index'],
   ])('tapping %s opens %s', async (selector, url) => {
@@ -69,6 +70,6 @@ describe('the "me" page', () => {
     rides.currentRide.mockResolvedValue({ ok: false, error: { code: 'INTERNAL', message: '无法连接服务器' } });
     const page = await shownPage();
     expect(page.querySelectorAll('.ride-banner')).toHaveLength(0);
-    expect(texts(page, '.entry-title')).toEqual(['扫码用车', '我的预约']);
+    expect(texts(page, '.entry-title')).toEqual(['扫码用车', '我的预约', '生活缴费']);
   });
 });

@@ -177,7 +177,7 @@ describe('the ride summary', () => {
     expect(texts(page, '.fee')).toEqual(['¥9.50']);
     expect(texts(page, '.surcharge')).toEqual(['其中停车区外还车加收¥5.00']);
     await tap(page, '.pay-btn');
-    expect(wxMock().navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/packageBills/pages/bill/index?id=RB1' }));
+    expect(wxMock().navigateTo).toHaveBeenCalledWith(expect.objectContaining({ url: '/packageBill/pages/bill/index?billId=RB1' }));
   });
 
   it('says a ride it was not given is not found, with the way home', async () => {

@@ -43,6 +43,7 @@ const wxMock = {
   scanCode: jest.fn(),
   requestPayment: jest.fn(),
   requestSubscribeMessage: jest.fn(),
+  pageScrollTo: jest.fn(),
   onNeedPrivacyAuthorization: jest.fn(),
   openPrivacyContract: jest.fn(),
   getPrivacySetting: jest.fn(),
@@ -67,3 +68,10 @@ globals.getApp = jest.fn(() => app);
 globals.App = jest.fn();
 globals.Page = jest.fn();
 globals.getCurrentPages = jest.fn(() => []);
+
+// Journey tests run the local host in this jsdom process, whose global lacks node's structuredClone
+// (the outbox messenger copies messages with it): node's own, through v8's serializer.
+if (typeof globals.structuredClone !== 'function') {
+  const v8 = require('node:v8') as typeof import('node:v8');
+  globals.structuredClone = <T>(value: T): T => v8.deserialize(v8.serialize(value)) as T;
+}

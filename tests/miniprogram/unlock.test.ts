@@ -92,6 +92,15 @@ describe('the unlock button', () => {
     expect(wxMock().redirectTo).not.toHaveBeenCalled();
   });
 
+  it('leads a rider who owes a ride bill to that bill (去支付)', async () => {
+    rides.unlockBike.mockResolvedValue(refusal('FAILED_PRECONDITION', 'UNPAID_BILL'));
+    const page = await openPage(pageId, { code: 'B0042' });
+    await tap(page, '.unlock-btn');
+    await tap(page, '.follow-up');
+    expect(wxMock().navigateTo).toHaveBeenCalledWith({ url: '/packageBill/pages/bill/index?ride=unpaid' });
+    expect(wxMock().showToast).not.toHaveBeenCalled();
+  });
+
   it('leads a rider who already rides to the riding page', async () => {
     rides.unlockBike.mockResolvedValue(refusal('FAILED_PRECONDITION', 'ACTIVE_RIDE'));
     const page = await openPage(pageId, { code: 'B0042' });

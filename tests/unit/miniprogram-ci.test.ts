@@ -93,7 +93,7 @@ describe('miniprogram-ci compiles the mini program', () => {
 
   it('keeps the compiled packages within the code budget (the README quotes these figures)', () => {
     const sizes = checks[0].sizes!;
-    expect(Object.keys(sizes.subpackages).sort()).toEqual(['packageBooking', 'packageRide']);
+    expect(Object.keys(sizes.subpackages).sort()).toEqual(['packageBill', 'packageBooking', 'packageRide']);
     // WeChat's limits are 2 MB a package; the project's own budget is 400 KB of code in all.
     const total = sizes.main + Object.values(sizes.subpackages).reduce((a, b) => a + b, 0);
     expect(total).toBeLessThan(400 * 1024);

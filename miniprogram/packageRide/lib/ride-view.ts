@@ -2,8 +2,8 @@
 import { yuan } from '../../shared/index';
 import type { Tariff } from '../../shared/index';
 
-/** Where a ride bill is paid. The bills pages come with the bills issue; until then navigation fails and the page says so. */
-export const BILL_PAGE = '/packageBills/pages/bill/index';
+/** Where a ride bill is paid (packageBill): `?billId=` from the summary, `?ride=unpaid` from the unlock refusal. */
+export { billUrl, UNPAID_RIDE_BILL_URL } from '../../packageBill/lib/paths';
 export const RIDING_PAGE = '/packageRide/pages/riding/index';
 export const SUMMARY_PAGE = '/packageRide/pages/ride-summary/index';
 

@@ -1,9 +1,29 @@
-/** "我的预约": upcoming first (with the check-in code and cancel), then past ones. Logic in ./view.ts. */
+/**
+ * "我的预约": upcoming first (with the check-in code and cancel), then past ones. Logic in ./view.ts.
+ * A subscribe message opens it with `?bookingId=` (often from a cold start): that booking is
+ * highlighted and scrolled to, or a notice says it was cancelled, has ended, or is not found.
+ */
 import { cancelBooking, myBookings } from '../../../services/bookings';
 import { pageState } from '../../../lib/page-state';
-import { CANCELLED_MESSAGE, NEARBY_PAGE, bookingSections, cancelErrorText, codeShownAfter, type BookingRow } from './view';
+import {
+  CANCELLED_MESSAGE,
+  NEARBY_PAGE,
+  bookingIdOf,
+  bookingSections,
+  cancelErrorText,
+  codeShownAfter,
+  messageFocus,
+  type BookingRow,
+  type MessageNotice,
+} from './view';
 
-const stateOf = pageState(() => ({ shownOnce: false }));
+const stateOf = pageState(() => ({
+  shownOnce: false,
+  /** The booking a message pointed at ('' when opened otherwise). */
+  focusId: '',
+  /** Scrolled to it already: a reload (onShow, pull-down) keeps the highlight, not the jump. */
+  scrolled: false,
+}));
 
 Component({
   data: {
@@ -17,9 +37,13 @@ Component({
     confirmCancel: '',
     cancelling: '',
     message: '',
+    /** The message's booking: highlighted row, and what the notice says. */
+    focusId: '',
+    notice: null as MessageNotice | null,
   },
   methods: {
-    onLoad() {
+    onLoad(query: Record<string, string | undefined>) {
+      stateOf(this).focusId = bookingIdOf(query);
       this.load();
     },
     onShow() {
@@ -39,14 +63,37 @@ Component({
         this.setData({ status: 'error', errorText: res.error.message });
         return;
       }
-      const { upcoming, past } = bookingSections(res.data.bookings, new Date());
+      const state = stateOf(this);
+      const sections = bookingSections(res.data.bookings, new Date());
+      const { upcoming, past } = sections;
+      const focus = messageFocus(state.focusId, sections);
+      const firstShow = !state.scrolled;
+      // The message's booking opens with its code, once; later reloads keep what the user chose.
+      const codeBefore = focus && focus.id && !focus.notice && firstShow ? focus.id : this.data.codeOf;
       this.setData({
+        // A missing booking still shows the list (or its empty state) under the notice.
         status: upcoming.length + past.length === 0 ? 'empty' : 'ready',
         upcoming,
         past,
-        codeOf: codeShownAfter(upcoming, this.data.codeOf),
+        codeOf: codeShownAfter(upcoming, codeBefore),
         confirmCancel: '',
+        focusId: focus ? focus.id : '',
+        notice: focus ? focus.notice : null,
       });
+      if (focus && firstShow) {
+        state.scrolled = true;
+        if (focus.anchor && typeof wx.pageScrollTo === 'function') wx.pageScrollTo({ selector: `#${focus.anchor}`, offsetTop: -12, duration: 300 });
+      }
+    },
+
+    onNoticeActionTap() {
+      const notice = this.data.notice;
+      if (!notice) return;
+      if (notice.kind === 'cancelled' && notice.storeId) {
+        wx.navigateTo({ url: `/packageBooking/pages/store/index?id=${encodeURIComponent(notice.storeId)}` });
+      } else {
+        wx.switchTab({ url: NEARBY_PAGE });
+      }
     },
 
     onShowCodeTap(e: WechatMiniprogram.TouchEvent) {

@@ -1,5 +1,5 @@
 /** What "我的预约" shows: upcoming bookings first (soonest first), then past ones, each with a coloured status. Pure. */
-import { bookingStatus, isActive, isUpcoming, refusalText, slotText } from '../../../shared/index';
+import { MESSAGE_TARGET, bookingStatus, isActive, isUpcoming, refusalText, slotText } from '../../../shared/index';
 import type { AppError, BookingView, Tone } from '../../../shared/index';
 import { phoneDate } from '../store/view';
 
@@ -60,3 +60,66 @@ export const CANCELLED_MESSAGE = '已取消预约，名额已释放';
 
 /** What a refused cancel tells the customer. */
 export const cancelErrorText = (error: AppError): string => refusalText(error, { subject: 'cancel' });
+
+// ---- Opened from a subscribe message (`?bookingId=`, shared/subscribe-message.ts bookingPage) ----
+
+/** The booking a message points at: the query value as WeChat hands it over (maybe still encoded). */
+export function bookingIdOf(query: Record<string, string | undefined> | undefined): string {
+  const raw = query && typeof query.bookingId === 'string' ? query.bookingId : '';
+  let id = raw;
+  try {
+    id = decodeURIComponent(raw);
+  } catch {
+    // a stray "%": keep it as written; it will simply not be found
+  }
+  return id.trim().slice(0, 128);
+}
+
+export interface MessageNotice {
+  kind: 'cancelled' | 'ended' | 'missing';
+  title: string;
+  /** The booking it is about ("街角咖啡 · 今天 15:00–16:00"), or why it is not found. */
+  note: string;
+  /** The way on: a button label ('' for none) and where it goes. */
+  action: string;
+  storeId: string;
+}
+
+export interface MessageFocus {
+  /** The row to highlight ('' when the booking is not in the list). */
+  id: string;
+  /** The element id of that row (`up-0`, `past-2`), for wx.pageScrollTo; '' for none. */
+  anchor: string;
+  /** Said above the list when the booking is not simply upcoming. */
+  notice: MessageNotice | null;
+}
+
+/**
+ * What the page does for a message's booking: an active upcoming one is highlighted with its code
+ * open; a cancelled one says so and offers to book the store again; an ended one says so; one not
+ * in the caller's list says so above the list (the way on), with the map as a button.
+ */
+export function messageFocus(bookingId: string, sections: BookingSections): MessageFocus | null {
+  if (!bookingId) return null;
+  const up = sections.upcoming.findIndex((r) => r.id === bookingId);
+  const past = sections.past.findIndex((r) => r.id === bookingId);
+  const row = up >= 0 ? sections.upcoming[up] : past >= 0 ? sections.past[past] : null;
+  if (!row) {
+    const m = MESSAGE_TARGET.missing;
+    // With bookings below, they are the way on; with none, the empty state's button is (no second one).
+    const hasList = sections.upcoming.length + sections.past.length > 0;
+    const note = hasList ? `${m.note}。${m.list}` : m.note;
+    return { id: '', anchor: '', notice: { kind: 'missing', title: m.title, note, action: hasList ? m.action : '', storeId: '' } };
+  }
+  const anchor = up >= 0 ? `up-${up}` : `past-${past}`;
+  const about = `${row.storeName} · ${row.when}`;
+  if (row.status === 'cancelled') {
+    const c = MESSAGE_TARGET.cancelled;
+    return { id: row.id, anchor, notice: { kind: 'cancelled', title: c.title, note: `${about}。${c.note}`, action: c.action, storeId: row.storeId } };
+  }
+  if (up < 0 || !row.active) {
+    const e = row.status === 'checked_in' ? MESSAGE_TARGET.checkedIn : MESSAGE_TARGET.ended;
+    return { id: row.id, anchor, notice: { kind: 'ended', title: e.title, note: `${about} · ${row.statusText}`, action: e.action, storeId: row.storeId } };
+  }
+  return { id: row.id, anchor, notice: null };
+}

@@ -2,9 +2,10 @@
  * Store detail: the store, its hours and open state, route and share, and a 7-day slot picker that
  * opens at the first bookable slot and books after a confirmation. Logic in ./view.ts.
  */
-import type { SlotsResult } from '../../../shared/index';
+import { REMINDER_NOTE, type SlotsResult } from '../../../shared/index';
 import { createBooking, myBookings, newRequestId, slots } from '../../../services/bookings';
 import { openRoute } from '../../../services/location';
+import { SUBSCRIBE_FOR, prefetchTemplates, subscribeFor } from '../../../services/subscribe';
 import { pageState } from '../../../lib/page-state';
 import {
   NEARBY_PAGE,
@@ -53,6 +54,7 @@ Component({
     booking: false,
     bookError: '',
     canRetry: false,
+    reminderNote: REMINDER_NOTE.booking,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -62,6 +64,8 @@ Component({
         this.setData({ status: 'failed', failure: loadFailure(null) });
         return;
       }
+      // The template ids and the user's settings must be known before the tap (no await in it).
+      prefetchTemplates();
       this.start();
     },
 
@@ -153,7 +157,11 @@ Component({
     },
 
     onConfirmBook() {
-      if (stateOf(this).lastTap) this.book();
+      if (!stateOf(this).lastTap || this.data.booking) return;
+      // WeChat shows the subscribe dialog only from a tap, before any await: ask first, then book.
+      // The booking never waits for the answer (subscribeFor never rejects).
+      subscribeFor(SUBSCRIBE_FOR.booking);
+      this.book();
     },
 
     onRetryBook() {

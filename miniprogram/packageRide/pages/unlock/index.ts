@@ -11,7 +11,7 @@ import { previewBike, unlockBike } from '../../../services/rides';
 import { QR_BASE, scanBikeCode } from '../../../services/scan';
 import { locationNotice } from '../../../lib/location-notice';
 import { pageState } from '../../../lib/page-state';
-import { BILL_PAGE, RIDING_PAGE } from '../../lib/ride-view';
+import { RIDING_PAGE, UNPAID_RIDE_BILL_URL } from '../../lib/ride-view';
 import { NOT_A_BIKE_QR, bikeCard, followUpLabel, typedCode, unlockEntry, unlockRefusal } from './view';
 import type { FollowUp } from './view';
 
@@ -125,7 +125,7 @@ Component({
         case 'riding':
           return wx.redirectTo({ url: RIDING_PAGE });
         case 'bills':
-          return wx.navigateTo({ url: BILL_PAGE, fail: () => wx.showToast({ title: '账单支付即将上线', icon: 'none' }) });
+          return wx.navigateTo({ url: UNPAID_RIDE_BILL_URL });
         case 'location':
           return this.onEnableLocation();
       }

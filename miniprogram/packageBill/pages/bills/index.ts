@@ -1,0 +1,45 @@
+/** 生活缴费: the caller's bills (ride bills too), unpaid first with due dates, then paid ones. */
+import { listBills } from '../../../services/bills';
+import { refusalText } from '../../../shared/index';
+import { pageState } from '../../../lib/page-state';
+import { ACCOUNTS_PAGE } from '../../lib/paths';
+import { cityToday } from '../bill/view';
+import { billsView } from './view';
+import type { BillsView } from './view';
+
+const stateOf = pageState(() => ({ loaded: false }));
+
+Component({
+  data: { state: 'loading' as 'loading' | 'list' | 'error', view: null as BillsView | null, errorText: '' },
+  methods: {
+    onLoad() {
+      this.load();
+    },
+
+    /** Loaded again on every return: a payment or a bind happened on the page above. */
+    onShow() {
+      if (stateOf(this).loaded) this.load();
+    },
+
+    async load() {
+      stateOf(this).loaded = true;
+      const res = await listBills();
+      if (!res.ok) return this.setData({ state: 'error', errorText: refusalText(res.error, { subject: 'bill' }) });
+      this.setData({ state: 'list', view: billsView(res.data.bills, cityToday(new Date())) });
+    },
+
+    onBillTap(e: WechatMiniprogram.TouchEvent) {
+      const url = String(e.currentTarget.dataset.url || '');
+      if (url) wx.navigateTo({ url });
+    },
+
+    onAccounts() {
+      wx.navigateTo({ url: ACCOUNTS_PAGE });
+    },
+
+    onRetry() {
+      this.setData({ state: 'loading' });
+      this.load();
+    },
+  },
+});

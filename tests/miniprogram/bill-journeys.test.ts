@@ -1,0 +1,163 @@
+// Bills from their real entry points, driving the real pages against a real local host with the
+// WeChat Pay sandbox: the unlock refusal's "去支付", a bill opened cold from a message, binding a
+// demo utility account and paying its bill. Only the phone is played (device.ts); in local mode
+// the pay service completes a payment through the host's `POST /sandbox/pay/{outTradeNo}`, which
+// sends payNotify a signed notification through the real verification code.
+import { startCloud, type TestCloud } from '../support/host';
+import { sandboxPayments } from '../../functions/lib/wechatpay/sandbox';
+import { DEMO_ACCOUNTS } from '../../functions/local/seed-bills';
+import { flush, tap, texts, wxMock, type Rendered } from './harness';
+import { hostCall, lastNavigation, openUrl, playDevice, until, type Device } from './device';
+import { CITY_CENTER } from '../../shared/city';
+import { DEFAULT_TARIFF, rideFeeFen, yuan } from '../../shared/tariff';
+import type { NearbyItem } from '../../shared/contract/geo';
+
+type Station = Extract<NearbyItem, { kind: 'station' }>;
+type Bike = Extract<NearbyItem, { kind: 'bike' }>;
+type Answer<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; reason?: string } };
+function dataOf<T>(answer: Answer<T>): T {
+  if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
+  return answer.data;
+}
+
+const T0 = new Date('2026-11-25T01:00:00Z'); // 09:00 in Shanghai
+let cloud: TestCloud;
+const open: Rendered[] = [];
+
+async function visit(url: string): Promise<Rendered> {
+  const page = await openUrl(url);
+  open.push(page);
+  return page;
+}
+
+function setNow(device: Device, at: Date): void {
+  device.now = at;
+  jest.setSystemTime(at);
+}
+
+beforeAll(async () => {
+  jest.useFakeTimers({ now: T0, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+  cloud = await startCloud({ seed: 'demo', sandbox: sandboxPayments() });
+});
+afterAll(async () => {
+  jest.useRealTimers();
+  await cloud?.close();
+});
+beforeEach(() => {
+  jest.clearAllMocks();
+});
+afterEach(() => open.splice(0).forEach((page) => page.detach()));
+
+/** Free bikes by a station, from the demo city, asked of the host like any client would. */
+async function bikesByAStation(count: number): Promise<{ bikes: Bike[]; station: Station }> {
+  const stations = await hostCall<Answer<{ items: Station[] }>>(cloud.url, 'geo', { action: 'nearby', kind: 'station', lat: CITY_CENTER.lat, lng: CITY_CENTER.lng, radius: 20000, limit: 50 }, { openid: 'scout' });
+  for (const station of dataOf(stations).items) {
+    const bikes = await hostCall<Answer<{ items: Bike[] }>>(cloud.url, 'geo', { action: 'nearby', kind: 'bike', lat: station.lat, lng: station.lng, radius: 80, limit: 20 }, { openid: 'scout' });
+    if (dataOf(bikes).items.length >= count) return { bikes: dataOf(bikes).items.slice(0, count), station };
+  }
+  throw new Error(`the demo city has no station with ${count} bikes`);
+}
+
+describe('a rider who owes a ride bill', () => {
+  it('is refused at unlock with 去支付, pays in the sandbox, sees 已支付 and unlocks again', async () => {
+    const { bikes, station } = await bikesByAStation(2);
+    const rider = 'journey-owes';
+    // A 10-minute ride, ended at the station: a bill of one half-hour.
+    const ride = dataOf(await hostCall<Answer<{ ride: { id: string } }>>(cloud.url, 'rides', { action: 'unlock', bikeCode: bikes[0].code, lat: bikes[0].lat, lng: bikes[0].lng }, { openid: rider, now: T0 }));
+    const later = new Date(T0.getTime() + 10 * 60_000);
+    const ended = dataOf(await hostCall<Answer<{ ride: { feeFen: number; billId: string } }>>(cloud.url, 'rides', { action: 'end', rideId: ride.ride.id, lat: station.lat, lng: station.lng }, { openid: rider, now: later }));
+    const feeFen = rideFeeFen(600, DEFAULT_TARIFF);
+    expect(ended.ride.feeFen).toBe(feeFen);
+
+    const device = playDevice(cloud.url, rider, { position: { lat: bikes[1].lat, lng: bikes[1].lng }, privacyAgreed: true, locationScope: true });
+    setNow(device, new Date(later.getTime() + 60_000));
+    const unlock = await visit(`/packageRide/pages/unlock/index?code=${bikes[1].code}`);
+    await until(() => unlock.data.state === 'ready', 'the bike card');
+    await tap(unlock, '.unlock-btn');
+    await until(() => unlock.data.errorText !== '', 'the refusal');
+    expect(texts(unlock, '.error-text')).toEqual(['你有未支付的骑行账单，支付后才能开始新的骑行']);
+    expect(texts(unlock, '.follow-up')).toEqual(['去支付']);
+
+    await tap(unlock, '.follow-up');
+    const billUrl = lastNavigation('navigateTo');
+    expect(billUrl).toBe('/packageBill/pages/bill/index?ride=unpaid');
+    const bill = await visit(billUrl);
+    await until(() => bill.data.state === 'unpaid', 'the ride bill');
+    expect(texts(bill, '.bill-title')).toEqual(['骑行费']);
+    expect(texts(bill, '.amount')).toEqual([yuan(feeFen)]);
+    expect(texts(bill, '.status')).toEqual(['待支付']);
+
+    await tap(bill, '.pay-btn');
+    await until(() => bill.data.state === 'paid', 'the payment confirmed');
+    expect(texts(bill, '.status')).toEqual(['已支付']);
+    expect(texts(bill, '.paid-at')).toHaveLength(1);
+    // The sandbox played the payer: WeChat's sheet was never asked for a sandbox prepay id.
+    expect(wxMock().requestPayment).not.toHaveBeenCalled();
+    expect(texts(bill, '.ride-on-btn')).toEqual(['继续用车']);
+    await tap(bill, '.ride-on-btn');
+    expect(wxMock().navigateBack).toHaveBeenCalled();
+
+    // Back on the unlock page, the same tap now starts the ride.
+    await tap(unlock, '.unlock-btn');
+    await until(() => wxMock().redirectTo.mock.calls.length > 0, 'the riding page');
+    expect(lastNavigation('redirectTo')).toMatch(/^\/packageRide\/pages\/riding\/index\?rideId=/);
+
+    // The bill opened later from a message (cold, by id) says it is paid, and offers no payment.
+    const fromMessage = await visit(`/packageBill/pages/bill/index?billId=${encodeURIComponent(ended.ride.billId)}`);
+    await until(() => fromMessage.data.state === 'paid', 'the paid bill');
+    expect(texts(fromMessage, '.status')).toEqual(['已支付']);
+    expect(fromMessage.querySelectorAll('.pay-btn')).toHaveLength(0);
+  });
+});
+
+describe('a household paying its water bill', () => {
+  it('binds the demo water account (a wrong name refused first), finds its bills and pays one', async () => {
+    const water = DEMO_ACCOUNTS.find((a) => a.accountType === 'water')!;
+    const device = playDevice(cloud.url, 'journey-household', { privacyAgreed: true, locationScope: true });
+    setNow(device, T0);
+
+    const accounts = await visit('/packageBill/pages/accounts/index');
+    await until(() => accounts.data.state === 'list', 'the accounts');
+    expect(texts(accounts, '.no-accounts')).toEqual(['还没有绑定户号']);
+    expect(texts(accounts, '.chip')).toEqual(['水', '电', '燃气']);
+    await tap(accounts, '.type-chip', 2); // 燃气 first: its hint follows
+    expect(texts(accounts, '.hint')).toEqual(['燃气费户号为 8–12 位数字，见缴费单']);
+    await tap(accounts, '.type-chip', 0);
+    expect(accounts.data.type).toBe('water');
+    accounts.querySelector('.account-no')!.dispatchEvent('input', { detail: { value: water.accountNo } });
+    accounts.querySelector('.holder-name')!.dispatchEvent('input', { detail: { value: '李四' } });
+    await flush();
+    await tap(accounts, '.bind-btn');
+    await until(() => accounts.data.formError !== '', 'the refusal');
+    expect(texts(accounts, '.form-error')).toEqual(['户号或户主姓名不正确，请核对缴费单上的信息']);
+
+    accounts.querySelector('.holder-name')!.dispatchEvent('input', { detail: { value: ` ${water.holderName} ` } });
+    await flush();
+    await tap(accounts, '.bind-btn');
+    await until(() => accounts.data.rows.length === 1, 'the bound account');
+    expect(texts(accounts, '.account-title')).toEqual([`水费 · ${water.accountNo}`]);
+    expect(texts(accounts, '.holder')).toEqual(['户主 张*']);
+
+    const bills = await visit('/packageBill/pages/bills/index');
+    await until(() => bills.data.state === 'list', 'the bills');
+    const unpaidTitles = texts(bills, '.unpaid .bill-title');
+    expect(unpaidTitles).toEqual([`水费 · ${water.accountNo}`, `水费 · ${water.accountNo}`]);
+    const amounts = texts(bills, '.unpaid .bill-amount');
+    expect([...amounts].sort()).toEqual(water.amountsFen.map((f) => yuan(f)).sort());
+
+    await tap(bills, '.unpaid .bill-row', 0);
+    const bill = await visit(lastNavigation('navigateTo'));
+    await until(() => bill.data.state === 'unpaid', 'the water bill');
+    const amount = texts(bill, '.amount')[0];
+    expect(amount).toBe(amounts[0]);
+    await tap(bill, '.pay-btn');
+    await until(() => bill.data.state === 'paid', 'the payment confirmed');
+    expect(texts(bill, '.status')).toEqual(['已支付']);
+
+    // Back from the bill: WeChat shows the list again.
+    bills.instance.onShow();
+    await until(() => texts(bills, '.paid .bill-row').length === 1, 'the paid bill listed');
+    expect(texts(bills, '.unpaid .bill-amount')).toEqual([amounts[1]]);
+    expect(texts(bills, '.paid .bill-status')).toEqual(['已支付']);
+  });
+});

@@ -1,0 +1,129 @@
+// The bill pages' pure view modules and the bill wording, without a renderer.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { billsView } from '../../miniprogram/packageBill/pages/bills/view';
+import { accountRows, bindFormProblem, bindRefusal, tidyForm, unbindQuestion, TYPE_CHOICES } from '../../miniprogram/packageBill/pages/accounts/view';
+import { billCard, billTarget, cityToday, firstUnpaidRideBill, payOutcomeNotice } from '../../miniprogram/packageBill/pages/bill/view';
+import { BILL_PAGE as APP_BILL_PAGE, billUrl, UNPAID_RIDE_BILL_URL } from '../../miniprogram/packageBill/lib/paths';
+import { BILL_PAGE as MESSAGE_BILL_PAGE, billPage } from '../../shared/subscribe-message';
+import { accountNoHint, billStatusWording, paidAtText, periodText } from '../../shared/wording';
+import { BIND_FAILURE_LIMIT, type BillView } from '../../shared/bills';
+
+const TODAY = '2026-11-20';
+const water = (over: Partial<BillView> = {}): BillView => ({ id: 'UB:water:31000001:2026-10', type: 'water', accountNo: '31000001', period: '2026-10', amountFen: 4280, dueDate: '2026-11-25', status: 'unpaid', ...over });
+const ride = (over: Partial<BillView> = {}): BillView => ({ id: 'RB1', type: 'ride', amountFen: 150, status: 'unpaid', rideId: 'R1', ...over });
+
+describe('paths', () => {
+  it('the bill page is where a bill-due message points, and app.json has it', () => {
+    expect(APP_BILL_PAGE).toBe(`/${MESSAGE_BILL_PAGE}`);
+    expect(billUrl('UB:water:31000001:2026-10')).toBe(`/${billPage('UB:water:31000001:2026-10')}`);
+    const app = JSON.parse(readFileSync(path.resolve(__dirname, '../../miniprogram/app.json'), 'utf8')) as { subpackages: { root: string; pages: string[] }[] };
+    const pages = app.subpackages.flatMap((s) => s.pages.map((p) => `${s.root}/${p}`));
+    expect(pages).toEqual(expect.arrayContaining([MESSAGE_BILL_PAGE, 'packageBill/pages/bills/index', 'packageBill/pages/accounts/index']));
+    expect(UNPAID_RIDE_BILL_URL).toBe('/packageBill/pages/bill/index?ride=unpaid');
+  });
+});
+
+describe('bill wording', () => {
+  it('periods read as months, ranges too', () => {
+    expect(periodText('2026-10')).toBe('2026年10月');
+    expect(periodText('2026-09/2026-10')).toBe('2026年9–10月');
+    expect(periodText('2025-12/2026-01')).toBe('2025年12月–2026年1月');
+    expect(periodText(undefined)).toBe('');
+  });
+
+  it('a status says due, overdue, ride (due at once) or paid', () => {
+    expect(billStatusWording(water(), TODAY)).toMatchObject({ text: '待支付 · 11月25日到期', tone: 'warning' });
+    expect(billStatusWording(water({ dueDate: '2026-11-20' }), TODAY).tone).toBe('warning'); // due today is not overdue
+    expect(billStatusWording(water({ dueDate: '2026-11-15' }), TODAY)).toMatchObject({ text: '已逾期 · 11月15日到期', tone: 'danger' });
+    expect(billStatusWording(ride(), TODAY)).toMatchObject({ text: '待支付', tone: 'warning' });
+    expect(billStatusWording(water({ status: 'paid' }), TODAY)).toMatchObject({ text: '已支付', tone: 'success' });
+  });
+
+  it('hints come from the format rule', () => {
+    expect(accountNoHint('electricity')).toBe('电费户号为 10 或 13 位数字，见缴费单');
+    expect(accountNoHint('water')).toBe('水费户号为 8–12 位数字，见缴费单');
+  });
+
+  it('a paid time reads in the city zone', () => {
+    expect(paidAtText('2026-11-25T16:30:00.000Z', 480)).toBe('2026-11-26 00:30');
+    expect(paidAtText('junk', 480)).toBe('');
+  });
+});
+
+describe('bills view', () => {
+  it('keeps the back end order, sums what is unpaid, and shows amounts as yuan', () => {
+    const view = billsView([ride(), water(), water({ id: 'UB:gas:31000002:2026-10', type: 'gas', accountNo: '31000002', amountFen: 6200, status: 'paid', paidAt: '2026-11-02T01:00:00Z' })], TODAY);
+    expect(view.unpaid.map((r) => [r.title, r.detail, r.amountText, r.statusText])).toEqual([
+      ['骑行费', '单车骑行', '¥1.50', '待支付'],
+      ['水费 · 31000001', '2026年10月', '¥42.80', '待支付 · 11月25日到期'],
+    ]);
+    expect(view.paid.map((r) => [r.title, r.statusText, r.tone])).toEqual([['燃气费 · 31000002', '已支付', 'success']]);
+    expect(view.summary).toBe('待支付 2 笔，共 ¥44.30');
+    expect(view.unpaid[1].url).toBe('/packageBill/pages/bill/index?billId=UB%3Awater%3A31000001%3A2026-10');
+    expect(view.empty).toBe(false);
+  });
+
+  it('says when nothing is owed, and when there is nothing at all', () => {
+    expect(billsView([water({ status: 'paid' })], TODAY).summary).toBe('没有待支付的账单');
+    expect(billsView([], TODAY).empty).toBe(true);
+  });
+});
+
+describe('accounts view', () => {
+  it('rows show the type, the number and the masked holder', () => {
+    expect(accountRows([{ accountType: 'gas', accountNo: '31000002', holderName: 'L****', boundAt: '2026-11-20T01:00:00Z' }])).toEqual([
+      { key: 'gas:31000002', type: 'gas', accountNo: '31000002', title: '燃气费 · 31000002', holder: '户主 L****' },
+    ]);
+    expect(TYPE_CHOICES.map((c) => c.label)).toEqual(['水', '电', '燃气']);
+  });
+
+  it('checks the form with the back end\'s format rule before sending', () => {
+    expect(bindFormProblem('water', '', '张三')).toBe('请输入户号');
+    expect(bindFormProblem('electricity', '31000001', '张三')).toBe('户号格式不正确：电费户号为 10 或 13 位数字，见缴费单');
+    expect(bindFormProblem('electricity', '3100000001', '')).toBe('请输入户主姓名');
+    expect(bindFormProblem('electricity', '3100000001', '张三')).toBe('');
+    expect(tidyForm({ accountNo: ' 3100 0001 ', holderName: ' 张三 ' })).toEqual({ accountNo: '31000001', holderName: '张三' });
+  });
+
+  it('words refusals: one NOT_FOUND for a wrong name or number, the rate limit with its number', () => {
+    expect(bindRefusal({ code: 'NOT_FOUND', message: 'no account of that type and number with that holder name' })).toBe('户号或户主姓名不正确，请核对缴费单上的信息');
+    expect(bindRefusal({ code: 'RESOURCE_EXHAUSTED', message: '…', reason: 'TOO_MANY_BINDS' })).toBe(`一小时内绑定失败已达 ${BIND_FAILURE_LIMIT} 次，请一小时后再试`);
+    expect(bindRefusal({ code: 'INVALID_ARGUMENT', message: 'accountNo: …' })).toBe('户号格式不正确，请核对缴费单上的户号');
+    expect(bindRefusal({ code: 'INTERNAL', message: '无法连接服务器，请检查网络后重试', reason: 'UNREACHABLE' })).toBe('无法连接服务器，请检查网络后重试');
+    expect(unbindQuestion({ title: '水费 · 31000001' }).content).toContain('水费 · 31000001');
+  });
+});
+
+describe('bill view', () => {
+  it('reads which bill a query names', () => {
+    expect(billTarget({ billId: 'UB%3Awater%3A31000001%3A2026-10' })).toEqual({ kind: 'bill', billId: 'UB:water:31000001:2026-10' });
+    expect(billTarget({ ride: 'unpaid' })).toEqual({ kind: 'ride' });
+    expect(billTarget({})).toEqual({ kind: 'bad' });
+    expect(billTarget({ billId: '%E0%A4%A' })).toEqual({ kind: 'bad' });
+    expect(billTarget(undefined)).toEqual({ kind: 'bad' });
+  });
+
+  it('finds the oldest unpaid ride bill', () => {
+    expect(firstUnpaidRideBill([water(), ride({ id: 'RB2', status: 'paid' }), ride({ id: 'RB3' })])?.id).toBe('RB3');
+    expect(firstUnpaidRideBill([water()])).toBeNull();
+  });
+
+  it('cards: amount, status, the receipt time, and 提醒我 only for a utility bill not yet due', () => {
+    expect(billCard(water(), TODAY)).toMatchObject({ title: '水费 · 31000001', period: '2026年10月', amountText: '¥42.80', remindText: '到期前 3 天提醒我', isRide: false });
+    expect(billCard(water({ dueDate: '2026-11-15' }), TODAY).remindText).toBe('');
+    expect(billCard(ride(), TODAY)).toMatchObject({ title: '骑行费', remindText: '', isRide: true });
+    expect(billCard(ride({ status: 'paid', paidAt: '2026-11-25T01:30:00.000Z' }), TODAY)).toMatchObject({ statusText: '已支付', paidAt: '2026-11-25 09:30', remindText: '' });
+    expect(cityToday(new Date('2026-11-25T16:30:00Z'))).toBe('2026-11-26');
+  });
+
+  it('a cancelled sheet is not an error; unconfirmed says not to pay twice; refusals in words', () => {
+    expect(payOutcomeNotice({ kind: 'cancelled' })).toMatchObject({ state: 'unpaid', notice: '已取消支付，账单仍待支付', tone: 'muted' });
+    expect(payOutcomeNotice({ kind: 'unconfirmed' })).toMatchObject({ state: 'unconfirmed', notice: '暂未确认到账' });
+    expect(payOutcomeNotice({ kind: 'unconfirmed' }).note).toContain('请勿重复支付');
+    expect(payOutcomeNotice({ kind: 'refused', error: { code: 'FAILED_PRECONDITION', message: '…', reason: 'PAYMENTS_UNAVAILABLE' } })).toMatchObject({ state: 'unpaid', notice: '在线支付暂未开通，请稍后再试', tone: 'danger' });
+    expect(payOutcomeNotice({ kind: 'refused', error: { code: 'NOT_FOUND', message: '…' } }).notice).toBe('找不到这张账单，它可能属于已解绑的户号');
+    expect(payOutcomeNotice({ kind: 'failed' })).toMatchObject({ state: 'unpaid', tone: 'danger' });
+    expect(payOutcomeNotice({ kind: 'paid' }).state).toBe('paid');
+  });
+});
