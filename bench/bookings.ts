@@ -65,11 +65,21 @@ async function main() {
 
   // Two stores: 30-minute slots from 08:00 to 20:00 (24 a day), one for the throughput run, one for stampedes.
   const store = (id: string, capacity: number) => ({
-    kind: 'store', id, name: `Bench ${id}`, address: 'loopback', lat: 31.23, lng: 121.47, category: 'coffee', timezone: 'Asia/Shanghai',
+    kind: 'store',
+    id,
+    name: `Bench ${id}`,
+    address: 'loopback',
+    lat: 31.23,
+    lng: 121.47,
+    category: 'coffee',
+    timezone: 'Asia/Shanghai',
     openingHours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '08:00', close: '20:00' })),
     slot: { minutes: 30, capacity },
   });
-  const up = await call(oneSocket, 'POST', '/functions/admin', ADMIN, { action: 'upsertPlaces', places: [store('BENCH', CAPACITY), store('RACE', STAMPEDE_CAPACITY)] });
+  const up = await call(oneSocket, 'POST', '/functions/admin', ADMIN, {
+    action: 'upsertPlaces',
+    places: [store('BENCH', CAPACITY), store('RACE', STAMPEDE_CAPACITY)],
+  });
   if (!up.body.ok) throw new Error(JSON.stringify(up.body));
   const rules = { timezone: 'Asia/Shanghai', openingHours: store('x', 1).openingHours, slot: { minutes: 30, capacity: CAPACITY } };
   const week = Array.from({ length: 7 }, (_, i) => slotsOn(rules, addDays(TODAY, i))).flat();
@@ -98,9 +108,11 @@ async function main() {
   const inFlight = async (n: number, one: (i: number) => Promise<unknown>) => {
     let next = 0;
     const t0 = ns();
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < n) await one(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < n) await one(next++);
+      }),
+    );
     return ms(t0, ns());
   };
   const healthzBurstMs = await inFlight(half, () => healthz(pool));
@@ -145,11 +157,16 @@ async function main() {
     // Open the sockets first, so that the race is about the booking, not the TCP handshakes.
     await Promise.all(Array.from({ length: RACERS }, () => healthz(manySockets)));
     const t0 = ns();
-    const answers = await Promise.all(Array.from({ length: RACERS }, (_, i) => bookings(manySockets, `race-${k}-${i}`, { action: 'create', storeId: 'RACE', start })));
+    const answers = await Promise.all(
+      Array.from({ length: RACERS }, (_, i) => bookings(manySockets, `race-${k}-${i}`, { action: 'create', storeId: 'RACE', start })),
+    );
     const took = ms(t0, ns());
     const won = answers.filter((a) => a.body.ok).length;
     const fullCount = answers.filter((a) => !a.body.ok && a.body.error.reason === 'SLOT_FULL').length;
-    const counter = db.prepare(`SELECT booked FROM slot_counters WHERE store_id = 'RACE' AND slot_key = ?`).pluck().get(new Date(start).toISOString()) as number;
+    const counter = db
+      .prepare(`SELECT booked FROM slot_counters WHERE store_id = 'RACE' AND slot_key = ?`)
+      .pluck()
+      .get(new Date(start).toISOString()) as number;
     stampedes.push({ ms: round(took, 1), won, full: fullCount, other: RACERS - won - fullCount, counter });
   }
   const stampede = {
@@ -158,7 +175,9 @@ async function main() {
     rounds: STAMPEDES,
     medianMs: round(median(stampedes.map((s) => s.ms)), 1),
     maxMs: round(Math.max(...stampedes.map((s) => s.ms)), 1),
-    exactlyCapacityWonEveryRound: stampedes.every((s) => s.won === STAMPEDE_CAPACITY && s.counter === STAMPEDE_CAPACITY && s.full === RACERS - STAMPEDE_CAPACITY),
+    exactlyCapacityWonEveryRound: stampedes.every(
+      (s) => s.won === STAMPEDE_CAPACITY && s.counter === STAMPEDE_CAPACITY && s.full === RACERS - STAMPEDE_CAPACITY,
+    ),
     perRound: stampedes,
   };
 

@@ -21,7 +21,9 @@ const MAX_BUNDLE_BYTES = 1258291;
 const dir = given ?? mkdtempSync(join(tmpdir(), 'nearby-bench-bundles-'));
 if (!given) execFileSync(process.execPath, ['scripts/build.mjs', '--functions', '--out', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
 const figures: Record<string, { ownBytes?: number }> = existsSync(join(dir, 'bundles.json')) ? JSON.parse(readFileSync(join(dir, 'bundles.json'), 'utf8')) : {};
-const names = readdirSync(dir).filter((n) => existsSync(join(dir, n, 'index.js'))).sort();
+const names = readdirSync(dir)
+  .filter((n) => existsSync(join(dir, n, 'index.js')))
+  .sort();
 
 /** Milliseconds a fresh, bare node (no env, no flags) takes to require the bundle. */
 function requireMs(file: string): number {
@@ -33,15 +35,26 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const rows = names.map((name) => {
   const file = join(dir, name, 'index.js');
   const times = Array.from({ length: RUNS }, () => requireMs(file));
-  return { name, bytes: statSync(file).size, ownBytes: figures[name]?.ownBytes ?? null, requireMs: Math.round(median(times) * 10) / 10, minMs: Math.round(Math.min(...times) * 10) / 10 };
+  return {
+    name,
+    bytes: statSync(file).size,
+    ownBytes: figures[name]?.ownBytes ?? null,
+    requireMs: Math.round(median(times) * 10) / 10,
+    minMs: Math.round(Math.min(...times) * 10) / 10,
+  };
 });
 
 const table = [
   `| function | bundle (bytes) | within 1,258,291 | our own code (bytes) | require, median of ${RUNS} (ms) | fastest (ms) |`,
   '|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.name} | ${r.bytes.toLocaleString('en')} | ${r.bytes <= MAX_BUNDLE_BYTES ? 'yes' : 'NO'} | ${r.ownBytes === null ? '?' : r.ownBytes.toLocaleString('en')} | ${r.requireMs} | ${r.minMs} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.bytes.toLocaleString('en')} | ${r.bytes <= MAX_BUNDLE_BYTES ? 'yes' : 'NO'} | ${r.ownBytes === null ? '?' : r.ownBytes.toLocaleString('en')} | ${r.requireMs} | ${r.minMs} |`,
+  ),
 ].join('\n');
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ')}, node ${process.version}`;
 console.log(`bundles in ${given ?? 'a fresh build'} (${machine})\n\n${table}`);
 
 if (!given) {

@@ -63,7 +63,14 @@ async function load(path: string) {
 }
 
 /** (a) The embedded query against geokdbush on the same centres, per radius. */
-async function versusGeokdbush(storage: string, db: Db, ports: ReturnType<typeof sqlitePorts>, stores: Store[], index: KDBush, centres: Array<{ lat: number; lng: number }>) {
+async function versusGeokdbush(
+  storage: string,
+  db: Db,
+  ports: ReturnType<typeof sqlitePorts>,
+  stores: Store[],
+  index: KDBush,
+  centres: Array<{ lat: number; lng: number }>,
+) {
   const rows: Array<Record<string, unknown>> = [];
   // The floor of any query that returns parsed places stored as JSON: reading the answer's own rows
   // (pks known in advance, one statement) and parsing their bodies, with no search at all.
@@ -150,14 +157,25 @@ async function main() {
   const call = (method: string, path: string, body?: string) =>
     new Promise<number>((resolve, reject) => {
       const t0 = ns();
-      const req = request({ host: url.hostname, port: url.port, method, path, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve(ms(t0, ns())) : reject(new Error(`HTTP ${res.statusCode} for ${path}`))));
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method,
+          path,
+          agent,
+          headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve(ms(t0, ns())) : reject(new Error(`HTTP ${res.statusCode} for ${path}`))));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
-  const nearbyBody = (i: number) => JSON.stringify({ action: 'nearby', kind: 'store', lat: centres[i % centres.length].lat, lng: centres[i % centres.length].lng, radius: 3000, limit: LIMIT });
+  const nearbyBody = (i: number) =>
+    JSON.stringify({ action: 'nearby', kind: 'store', lat: centres[i % centres.length].lat, lng: centres[i % centres.length].lng, radius: 3000, limit: LIMIT });
   for (let i = 0; i < 200; i++) {
     await call('GET', '/healthz');
     await call('POST', '/functions/geo', nearbyBody(i));
@@ -186,7 +204,15 @@ async function main() {
     ratioP99: round(g.p99 / h.p99, 2),
   };
 
-  const machine = { date: new Date().toISOString(), node: process.version, cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadAverage: loadavg().map((x) => round(x, 2)), places: stores.length, loadSeconds: round(loadMs / 1000, 1) };
+  const machine = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    loadAverage: loadavg().map((x) => round(x, 2)),
+    places: stores.length,
+    loadSeconds: round(loadMs / 1000, 1),
+  };
   const goals = {
     embeddedWithin2xOfGeokdbush: embedded.every((e) => (e.ratioMedian as number) <= 2),
     httpWithin3xOfHealthzAtP50: http.ratioP50 <= 3,
@@ -211,9 +237,12 @@ async function main() {
     '',
     '| database | radius m | results | same answers | embedded median ms | embedded p95 ms | geokdbush median ms | geokdbush p95 ms | ratio median | ratio p95 | floor median ms | floor ratio |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...embedded.map((e) => `| ${e.storage} | ${e.radiusM} | ${e.meanResults} | ${e.sameAnswers} | ${e.embeddedMedianMs} | ${e.embeddedP95Ms} | ${e.geokdbushMedianMs} | ${e.geokdbushP95Ms} | ${e.ratioMedian} | ${e.ratioP95} | ${e.floorMedianMs} | ${e.floorRatioMedian} |`),
+    ...embedded.map(
+      (e) =>
+        `| ${e.storage} | ${e.radiusM} | ${e.meanResults} | ${e.sameAnswers} | ${e.embeddedMedianMs} | ${e.embeddedP95Ms} | ${e.geokdbushMedianMs} | ${e.geokdbushP95Ms} | ${e.ratioMedian} | ${e.ratioP95} | ${e.floorMedianMs} | ${e.floorRatioMedian} |`,
+    ),
     '',
-    'Floor: reading only the answer\'s own rows by primary key (known in advance, one statement) and parsing their JSON bodies, no search: no query that returns parsed places stored as JSON bodies can be faster. Floor ratio: floor median / geokdbush median.',
+    "Floor: reading only the answer's own rows by primary key (known in advance, one statement) and parsing their JSON bodies, no search: no query that returns parsed places stored as JSON bodies can be faster. Floor ratio: floor median / geokdbush median.",
     '',
     'Goal: within 2x of geokdbush (median): ' + (goals.embeddedWithin2xOfGeokdbush ? 'met.' : 'NOT met.'),
     '',

@@ -7,6 +7,19 @@ import { join, basename } from 'node:path';
 
 const [entry, ...args] = process.argv.slice(2);
 const outfile = join(mkdtempSync(join(tmpdir(), 'nearby-')), basename(entry).replace(/\.ts$/, '.js'));
-await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning', sourcemap: 'inline' });
-const run = spawnSync(process.execPath, ['--enable-source-maps', outfile, ...args], { stdio: 'inherit', env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') } });
+await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  logLevel: 'warning',
+  sourcemap: 'inline',
+});
+const run = spawnSync(process.execPath, ['--enable-source-maps', outfile, ...args], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') },
+});
 process.exit(run.status ?? 1);

@@ -33,8 +33,14 @@ const MAX_OWN_BYTES = 150000;
 const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(b) {
-    b.onResolve({ filter: /\/locales\/index\.js$/ }, (a) => (/[\\/]zod[\\/]/.test(a.importer) ? { path: resolve(dirname(a.importer), a.path), namespace: 'zod-locales' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (a) => ({ contents: `export { default as en } from ${JSON.stringify(join(dirname(a.path), 'en.js'))};`, loader: 'js', resolveDir: dirname(a.path) }));
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (a) =>
+      /[\\/]zod[\\/]/.test(a.importer) ? { path: resolve(dirname(a.importer), a.path), namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (a) => ({
+      contents: `export { default as en } from ${JSON.stringify(join(dirname(a.path), 'en.js'))};`,
+      loader: 'js',
+      resolveDir: dirname(a.path),
+    }));
   },
 };
 
@@ -106,10 +112,15 @@ if (all || args.has('--functions')) {
   // One at a time, so that the printed require times are not those of four loads racing.
   for (const name of listed) {
     loadMs[name] = await new Promise((done) => {
-      execFile(process.execPath, ['-e', probe, resolve(outRoot, name, 'index.js')], { encoding: 'utf8', timeout: 20000, env: { PATH: process.env.PATH } }, (err, stdout, stderr) => {
-        if (err) fail(`${name}: the bundle does not load: ${(stderr || err.message).toString().trim().split('\n').slice(0, 5).join(' | ')}`);
-        done(stdout);
-      });
+      execFile(
+        process.execPath,
+        ['-e', probe, resolve(outRoot, name, 'index.js')],
+        { encoding: 'utf8', timeout: 20000, env: { PATH: process.env.PATH } },
+        (err, stdout, stderr) => {
+          if (err) fail(`${name}: the bundle does not load: ${(stderr || err.message).toString().trim().split('\n').slice(0, 5).join(' | ')}`);
+          done(stdout);
+        },
+      );
     });
   }
   console.log('functions bundled:');

@@ -71,7 +71,9 @@ if (dryRun) {
   }
   console.log(`function rules: permission.modifyResourcePermission function CUSTOM ${functionRules}`);
   for (const route of httpAccess) {
-    console.log(`http access ${route.path} -> ${route.function}: access.getAccessList({ path }), then access.createAccess({ path, name, type: 1, auth: ${route.auth} }) or access.switchPathAuth({ apiIds, auth: ${route.auth} })`);
+    console.log(
+      `http access ${route.path} -> ${route.function}: access.getAccessList({ path }), then access.createAccess({ path, name, type: 1, auth: ${route.auth} }) or access.switchPathAuth({ apiIds, auth: ${route.auth} })`,
+    );
   }
   process.exit(0);
 }
@@ -124,7 +126,9 @@ for (const c of spec.collections) {
       if (present.length > 0) console.log(`  indexes present: ${present.join(', ')}`);
       for (const name of conflicts) {
         const want = c.indexes.find((i) => i.name === name);
-        problems.push(`${c.name}: index ${name} exists with other keys or uniqueness; drop it (console: 索引管理) and run again, or make it ${JSON.stringify(createIndex(want))}`);
+        problems.push(
+          `${c.name}: index ${name} exists with other keys or uniqueness; drop it (console: 索引管理) and run again, or make it ${JSON.stringify(createIndex(want))}`,
+        );
       }
       if (create.length > 0) {
         // UpdateTable with { EnvId, MongoConnector, TableName, CreateIndexes } (lib/database/index.js:98-102).
@@ -204,7 +208,9 @@ for (const route of httpAccess) {
   try {
     await ensureAccess(route);
   } catch (err) {
-    problems.push(`http access ${route.path}: create it in the console (HTTP 访问服务 > 新建: 云函数 ${route.function}, authentication ${route.auth ? 'on' : 'off'}) (${why(err)})`);
+    problems.push(
+      `http access ${route.path}: create it in the console (HTTP 访问服务 > 新建: 云函数 ${route.function}, authentication ${route.auth ? 'on' : 'off'}) (${why(err)})`,
+    );
   }
 }
 

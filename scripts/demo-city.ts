@@ -88,7 +88,15 @@ export function demoCity(seed = 20261125): DemoCity {
     // Station 3 is L-shaped (concave), as a corner plaza would be.
     const ring: [number, number][] =
       i === 3
-        ? [corner(-half.n, -half.e), corner(-half.n, half.e), corner(0, half.e), corner(0, 0), corner(half.n, 0), corner(half.n, -half.e), corner(-half.n, -half.e)]
+        ? [
+            corner(-half.n, -half.e),
+            corner(-half.n, half.e),
+            corner(0, half.e),
+            corner(0, 0),
+            corner(half.n, 0),
+            corner(half.n, -half.e),
+            corner(-half.n, -half.e),
+          ]
         : [corner(-half.n, -half.e), corner(-half.n, half.e), corner(half.n, half.e), corner(half.n, -half.e), corner(-half.n, -half.e)];
     stations.push({
       kind: 'station',
@@ -117,4 +125,3 @@ export function demoCity(seed = 20261125): DemoCity {
 
   return { places, staff: [{ openid: DEMO_STAFF_OPENID, storeIds: ['S001', 'S008', 'S020'] }] };
 }
-

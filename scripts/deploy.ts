@@ -47,12 +47,23 @@ export interface Plan {
 const SETTINGS: Record<string, (value: string, vars: Vars) => string | null> = {
   ENV_ID: (v) => (/^[a-z0-9][a-z0-9-]{2,62}$/i.test(v) ? null : `ENV_ID must be a CloudBase environment id such as "nearby-1a2b3c", not "${v}"`),
   NEARBY_ADMIN_OPENIDS: (v) => {
-    const bad = v.split(',').map((s) => s.trim()).filter(Boolean).find((id) => !/^[A-Za-z0-9_-]{6,128}$/.test(id));
+    const bad = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .find((id) => !/^[A-Za-z0-9_-]{6,128}$/.test(id));
     return bad === undefined ? null : `NEARBY_ADMIN_OPENIDS must be a comma list of OPENIDs, and "${bad}" is none`;
   },
-  NEARBY_LOCK: (v) => (['', 'simulated'].includes(v.trim()) ? null : `NEARBY_LOCK must be empty (no lock: unlocks refused) or "simulated" (a demo environment), not "${v}"`),
-  ...Object.fromEntries(['NEARBY_LOCK_DELAY_MS', 'NEARBY_LOCK_FAILURE_RATE', 'NEARBY_LOCK_TIMEOUT_MS'].map((name) => [name, (_v: string, vars: Vars) => thrown(() => lockSettingsFrom(vars))])),
-  NEARBY_PAY: (v) => (['', 'wechatpay'].includes(v.trim()) ? null : `NEARBY_PAY must be empty or "wechatpay" in the cloud (the sandbox is for the local host only), not "${v}"`),
+  NEARBY_LOCK: (v) =>
+    ['', 'simulated'].includes(v.trim()) ? null : `NEARBY_LOCK must be empty (no lock: unlocks refused) or "simulated" (a demo environment), not "${v}"`,
+  ...Object.fromEntries(
+    ['NEARBY_LOCK_DELAY_MS', 'NEARBY_LOCK_FAILURE_RATE', 'NEARBY_LOCK_TIMEOUT_MS'].map((name) => [
+      name,
+      (_v: string, vars: Vars) => thrown(() => lockSettingsFrom(vars)),
+    ]),
+  ),
+  NEARBY_PAY: (v) =>
+    ['', 'wechatpay'].includes(v.trim()) ? null : `NEARBY_PAY must be empty or "wechatpay" in the cloud (the sandbox is for the local host only), not "${v}"`,
   // WeChat Pay is all or nothing: none of its settings (bills.pay answers FAILED_PRECONDITION), or all
   // of them as payments read them (functions/lib/wechatpay/settings.ts).
   ...Object.fromEntries(WECHATPAY_VARIABLES.map((name) => [name, (_v: string, vars: Vars) => wechatpayProblem(vars)])),
@@ -64,7 +75,9 @@ const SETTINGS: Record<string, (value: string, vars: Vars) => string | null> = {
     ]),
   ),
   ...Object.fromEntries(
-    ['NEARBY_TARIFF_FREE_SEC', 'NEARBY_TARIFF_UNIT_SEC', 'NEARBY_TARIFF_UNIT_FEE_FEN', 'NEARBY_TARIFF_SURCHARGE_FEN', 'NEARBY_TARIFF_DAILY_CAP_FEN'].map((name) => [name, (_v: string, vars: Vars) => thrown(() => tariffFrom(vars))]),
+    ['NEARBY_TARIFF_FREE_SEC', 'NEARBY_TARIFF_UNIT_SEC', 'NEARBY_TARIFF_UNIT_FEE_FEN', 'NEARBY_TARIFF_SURCHARGE_FEN', 'NEARBY_TARIFF_DAILY_CAP_FEN'].map(
+      (name) => [name, (_v: string, vars: Vars) => thrown(() => tariffFrom(vars))],
+    ),
   ),
 };
 
@@ -116,23 +129,36 @@ export function planDeploy(root: string, vars: Vars, options: { dryRun: boolean 
   if (problems.length > 0) return { ok: false, problems };
 
   const notes: string[] = [];
-  if (!vars.NEARBY_ADMIN_OPENIDS?.trim()) notes.push('NEARBY_ADMIN_OPENIDS is empty: nobody is an admin; admin actions answer FAILED_PRECONDITION until you set it (read your OPENID with admin.whoami) and deploy again');
+  if (!vars.NEARBY_ADMIN_OPENIDS?.trim())
+    notes.push(
+      'NEARBY_ADMIN_OPENIDS is empty: nobody is an admin; admin actions answer FAILED_PRECONDITION until you set it (read your OPENID with admin.whoami) and deploy again',
+    );
   const lock = vars.NEARBY_LOCK?.trim() ?? '';
   if (lock === '') notes.push('NEARBY_LOCK is empty: no bike lock configured, so the cloud refuses every unlock (LOCK_FAILED, "no bike lock configured")');
-  if (!wechatpayConfigured(vars)) notes.push('WECHATPAY_* are not set: bills.pay answers FAILED_PRECONDITION naming the first missing one, payNotify answers 503, everything else works (docs/payments.md)');
+  if (!wechatpayConfigured(vars))
+    notes.push(
+      'WECHATPAY_* are not set: bills.pay answers FAILED_PRECONDITION naming the first missing one, payNotify answers 503, everything else works (docs/payments.md)',
+    );
   if (lock === 'simulated') notes.push('NEARBY_LOCK=simulated: unlocks "open" without any bike opening; a demo environment only');
   // DevTools reads project.private.config.json over project.config.json.
   const appids = ['project.private.config.json', 'project.config.json']
     .filter((f) => existsSync(join(root, f)))
     .map((f) => String(JSON.parse(readFileSync(join(root, f), 'utf8')).appid ?? ''));
-  if (!appids.some((id) => /^wx[0-9a-f]{16}$/.test(id))) notes.push(`project.config.json: appid is "${appids[appids.length - 1]}": put your mini program's AppID there (or in project.private.config.json) before uploading (docs/deploy.md, step 0)`);
+  if (!appids.some((id) => /^wx[0-9a-f]{16}$/.test(id)))
+    notes.push(
+      `project.config.json: appid is "${appids[appids.length - 1]}": put your mini program's AppID there (or in project.private.config.json) before uploading (docs/deploy.md, step 0)`,
+    );
 
   // The CLI fills {{env.NAME}} from .env files and the process environment: hand it exactly ours.
   const settings = Object.fromEntries([...names.keys()].map((name) => [name, vars[name] ?? '']));
   const node = process.execPath;
   const commands: Command[] = [
     { what: 'build every function (scripts/build.mjs checks the bundles)', argv: [node, 'scripts/build.mjs', '--functions'], env: {} },
-    { what: 'deploy every function of cloudbaserc.json, no prompt', argv: [node, 'node_modules/@cloudbase/cli/bin/tcb', 'fn', 'deploy', '--all', '--force', '--yes', '-e', envId], env: settings },
+    {
+      what: 'deploy every function of cloudbaserc.json, no prompt',
+      argv: [node, 'node_modules/@cloudbase/cli/bin/tcb', 'fn', 'deploy', '--all', '--force', '--yes', '-e', envId],
+      env: settings,
+    },
     { what: 'apply cloudbase/: collections, indexes, client rules, function invoke rules', argv: [node, 'scripts/cloud-setup.mjs'], env: { ENV_ID: envId } },
   ];
   const missingKeys = ['TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY'].filter((k) => !vars[k]);
@@ -141,7 +167,10 @@ export function planDeploy(root: string, vars: Vars, options: { dryRun: boolean 
 }
 
 const shown = (command: Command) =>
-  [...Object.entries(command.env).map(([k, v]) => `${k}=${JSON.stringify(v)}`), ...command.argv.map((a, i) => (i === 0 ? 'node' : /^[\w./@:=-]+$/.test(a) ? a : JSON.stringify(a)))].join(' ');
+  [
+    ...Object.entries(command.env).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
+    ...command.argv.map((a, i) => (i === 0 ? 'node' : /^[\w./@:=-]+$/.test(a) ? a : JSON.stringify(a))),
+  ].join(' ');
 
 function main(argv: string[]): number {
   const root = process.cwd();

@@ -32,9 +32,12 @@ export interface ParsedFile {
 export function parseBillsCsv(text: string): ParsedFile {
   let records: { record: Record<string, string>; line: number }[];
   try {
-    records = (parse(text, { columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true }) as { record: Record<string, string>; info: { lines: number } }[]).map(
-      (r) => ({ record: r.record, line: r.info.lines }),
-    );
+    records = (
+      parse(text, { columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true }) as {
+        record: Record<string, string>;
+        info: { lines: number };
+      }[]
+    ).map((r) => ({ record: r.record, line: r.info.lines }));
   } catch (err) {
     return { rows: [], rejected: [{ line: Number((err as { lines?: number }).lines ?? 0), reason: `not a CSV file: ${(err as Error).message}` }] };
   }
@@ -99,7 +102,11 @@ export interface ImportSummary {
 }
 
 /** Sends the file's good rows in batches; stops at the first failed batch (it wrote nothing). */
-export async function runImport(parsed: ParsedFile, sink: BillSink, options: { batch?: number; progress?: (done: number, total: number) => void } = {}): Promise<ImportSummary> {
+export async function runImport(
+  parsed: ParsedFile,
+  sink: BillSink,
+  options: { batch?: number; progress?: (done: number, total: number) => void } = {},
+): Promise<ImportSummary> {
   const size = Math.min(Math.max(1, options.batch ?? MAX_BILLS_PER_CALL), MAX_BILLS_PER_CALL);
   const summary: ImportSummary = { imported: 0, duplicates: [], rejected: parsed.rejected, notImported: [], failure: null };
   for (let i = 0; i < parsed.rows.length; i += size) {
@@ -119,15 +126,21 @@ export async function runImport(parsed: ParsedFile, sink: BillSink, options: { b
 }
 
 export function formatSummary(s: ImportSummary): string {
-  const lines = [`imported: ${s.imported}`, `duplicates (already imported): ${s.duplicates.length}${s.duplicates.length ? ` (lines ${s.duplicates.join(', ')})` : ''}`, `rejected: ${s.rejected.length}`];
+  const lines = [
+    `imported: ${s.imported}`,
+    `duplicates (already imported): ${s.duplicates.length}${s.duplicates.length ? ` (lines ${s.duplicates.join(', ')})` : ''}`,
+    `rejected: ${s.rejected.length}`,
+  ];
   for (const r of s.rejected) lines.push(`  line ${r.line}: ${r.reason}`);
-  if (s.failure) lines.push(`FAILED: ${s.failure}`, `not imported (nothing of the failed batch was written; run the file again): lines ${s.notImported.join(', ')}`);
+  if (s.failure)
+    lines.push(`FAILED: ${s.failure}`, `not imported (nothing of the failed batch was written; run the file again): lines ${s.notImported.join(', ')}`);
   return lines.join('\n');
 }
 
 async function cloudbaseSink(env: NodeJS.ProcessEnv): Promise<BillSink> {
   const envId = env.ENV_ID ?? env.CLOUDBASE_ENV_ID;
-  if (!envId || !env.TENCENTCLOUD_SECRETID || !env.TENCENTCLOUD_SECRETKEY) throw new Error('--cloudbase needs ENV_ID, TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (an operator key of the environment)');
+  if (!envId || !env.TENCENTCLOUD_SECRETID || !env.TENCENTCLOUD_SECRETKEY)
+    throw new Error('--cloudbase needs ENV_ID, TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (an operator key of the environment)');
   const tcb = await import('@cloudbase/node-sdk');
   const { asBillsDb, cloudbaseBills } = await import('../functions/lib/cloudbase/bills');
   const app = tcb.init({ env: envId, secretId: env.TENCENTCLOUD_SECRETID, secretKey: env.TENCENTCLOUD_SECRETKEY });
@@ -144,7 +157,10 @@ async function main(argv: string[]): Promise<number> {
   const parsed = parseBillsCsv(readFileSync(file, 'utf8'));
   const sink = argv.includes('--cloudbase')
     ? await cloudbaseSink(process.env)
-    : httpSink(opt('--url') ?? `http://127.0.0.1:${process.env.PORT || 8787}`, opt('--admin') ?? (process.env.NEARBY_ADMIN_OPENIDS || 'local-admin').split(',')[0].trim());
+    : httpSink(
+        opt('--url') ?? `http://127.0.0.1:${process.env.PORT || 8787}`,
+        opt('--admin') ?? (process.env.NEARBY_ADMIN_OPENIDS || 'local-admin').split(',')[0].trim(),
+      );
   const bar = new SingleBar({ format: 'importing [{bar}] {value}/{total} rows', hideCursor: true }, Presets.shades_classic);
   bar.start(parsed.rows.length, 0);
   const summary = await runImport(parsed, sink, { batch: opt('--batch') ? Number(opt('--batch')) : undefined, progress: (done) => bar.update(done) });

@@ -48,7 +48,11 @@ async function main() {
   if (projects.length === 0) projects.push(path.resolve(__dirname, '..'));
   const scratch = mkdtempSync(path.join(tmpdir(), 'nearby-mpci-'));
   // A throwaway key: nothing is uploaded, but a Project wants one.
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const privateKeyPath = path.join(scratch, 'private.key');
   writeFileSync(privateKeyPath, privateKey);
   try {

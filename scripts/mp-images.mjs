@@ -13,10 +13,14 @@ const GREY = '#5f6368'; // tab text colour of app.json: 6.3:1 on white
 const BLUE = '#1a73e8';
 
 // 24-unit drawings, stroked like the rest of the UI.
-const PIN = (c) => `<path d="M12 21.5s-6.5-6.2-6.5-11.2a6.5 6.5 0 0 1 13 0c0 5-6.5 11.2-6.5 11.2z" fill="none" stroke="${c}" stroke-width="1.9" stroke-linejoin="round"/><circle cx="12" cy="10.3" r="2.4" fill="${c}"/>`;
-const PIN_ON = (c) => `<path d="M12 21.5s-6.5-6.2-6.5-11.2a6.5 6.5 0 0 1 13 0c0 5-6.5 11.2-6.5 11.2z" fill="${c}" stroke="${c}" stroke-width="1.9" stroke-linejoin="round"/><circle cx="12" cy="10.3" r="2.4" fill="#fff"/>`;
-const PERSON = (c) => `<circle cx="12" cy="8" r="3.8" fill="none" stroke="${c}" stroke-width="1.9"/><path d="M4.5 20.5c.8-4 3.8-6 7.5-6s6.7 2 7.5 6" fill="none" stroke="${c}" stroke-width="1.9" stroke-linecap="round"/>`;
-const PERSON_ON = (c) => `<circle cx="12" cy="8" r="3.8" fill="${c}" stroke="${c}" stroke-width="1.9"/><path d="M4.5 20.5c.8-4 3.8-6 7.5-6s6.7 2 7.5 6z" fill="${c}" stroke="${c}" stroke-width="1.9" stroke-linejoin="round"/>`;
+const PIN = (c) =>
+  `<path d="M12 21.5s-6.5-6.2-6.5-11.2a6.5 6.5 0 0 1 13 0c0 5-6.5 11.2-6.5 11.2z" fill="none" stroke="${c}" stroke-width="1.9" stroke-linejoin="round"/><circle cx="12" cy="10.3" r="2.4" fill="${c}"/>`;
+const PIN_ON = (c) =>
+  `<path d="M12 21.5s-6.5-6.2-6.5-11.2a6.5 6.5 0 0 1 13 0c0 5-6.5 11.2-6.5 11.2z" fill="${c}" stroke="${c}" stroke-width="1.9" stroke-linejoin="round"/><circle cx="12" cy="10.3" r="2.4" fill="#fff"/>`;
+const PERSON = (c) =>
+  `<circle cx="12" cy="8" r="3.8" fill="none" stroke="${c}" stroke-width="1.9"/><path d="M4.5 20.5c.8-4 3.8-6 7.5-6s6.7 2 7.5 6" fill="none" stroke="${c}" stroke-width="1.9" stroke-linecap="round"/>`;
+const PERSON_ON = (c) =>
+  `<circle cx="12" cy="8" r="3.8" fill="${c}" stroke="${c}" stroke-width="1.9"/><path d="M4.5 20.5c.8-4 3.8-6 7.5-6s6.7 2 7.5 6z" fill="${c}" stroke="${c}" stroke-width="1.9" stroke-linejoin="round"/>`;
 
 const icon = (body) => `<svg xmlns="http://www.w3.org/2000/svg" width="81" height="81" viewBox="0 0 24 24">${body}</svg>`;
 

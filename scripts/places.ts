@@ -31,7 +31,11 @@ import { readEnvFile } from './env-file';
 /** A local host: `admin` calls over HTTP as an admin. */
 export function hostTarget(url: string, openid: string): Target {
   const call = async (event: object): Promise<Result<unknown>> => {
-    const res = await fetch(`${url}/functions/admin`, { method: 'POST', body: JSON.stringify(event), headers: { 'content-type': 'application/json', 'x-wx-openid': openid } }).catch((err: Error) => {
+    const res = await fetch(`${url}/functions/admin`, {
+      method: 'POST',
+      body: JSON.stringify(event),
+      headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+    }).catch((err: Error) => {
       throw new Error(`no local host answers at ${url} (npm start, or set NEARBY_URL): ${err.message}`);
     });
     return (await res.json()) as Result<unknown>;

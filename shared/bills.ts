@@ -80,7 +80,10 @@ export type BindDecision =
  * every further attempt is refused before anything is looked at (a correct guess too), so the
  * limit bounds what guessing can learn.
  */
-export function decideBind(facts: { failures: readonly Date[]; account: { holderName: string } | null; holderName: string; alreadyBound: boolean }, now: Date): BindDecision {
+export function decideBind(
+  facts: { failures: readonly Date[]; account: { holderName: string } | null; holderName: string; alreadyBound: boolean },
+  now: Date,
+): BindDecision {
   const recent = recentFailures(facts.failures, now);
   if (recent.length >= BIND_FAILURE_LIMIT) {
     const oldest = Math.min(...recent.map((t) => t.getTime()));
@@ -167,7 +170,9 @@ export function payDescription(bill: { type: BillType; accountNo?: string | null
 export const billRefusals = {
   notFound: (billId: string) => fail('NOT_FOUND', `billId: no bill "${billId.slice(0, 64)}" of yours`),
   alreadyPaid: (billId: string) => fail('FAILED_PRECONDITION', `billId: bill "${billId.slice(0, 64)}" is already paid`, 'ALREADY_PAID'),
-  notPayable: (billId: string, amountFen: number) => fail('FAILED_PRECONDITION', `billId: bill "${billId.slice(0, 64)}" of ${amountFen} fen cannot be paid online`, 'NOT_PAYABLE'),
-  payUnavailable: (variable: string, message: string) => fail('FAILED_PRECONDITION', `payments are not configured: ${variable}: ${message}`, 'PAYMENTS_UNAVAILABLE'),
+  notPayable: (billId: string, amountFen: number) =>
+    fail('FAILED_PRECONDITION', `billId: bill "${billId.slice(0, 64)}" of ${amountFen} fen cannot be paid online`, 'NOT_PAYABLE'),
+  payUnavailable: (variable: string, message: string) =>
+    fail('FAILED_PRECONDITION', `payments are not configured: ${variable}: ${message}`, 'PAYMENTS_UNAVAILABLE'),
   payFailed: (message: string) => fail('FAILED_PRECONDITION', `WeChat Pay did not take the order: ${message.slice(0, 200)}; try again`, 'PAY_FAILED'),
 };

@@ -86,7 +86,8 @@ function notFrom(status: BookingStatus, verb: string): Refusal {
 export function canCancel(b: Booking, caller: string, now: Date): Verdict {
   if (b.openid !== caller) return refuse('PERMISSION_DENIED', 'NOT_OWNER', 'bookingId: only the customer who booked may cancel this booking');
   if (!isActive(b.status)) return notFrom(b.status, 'cancelled');
-  if (now.getTime() >= Date.parse(b.start)) return refuse('FAILED_PRECONDITION', 'STARTED', `bookingId: the slot started at ${b.start}; it can no longer be cancelled`);
+  if (now.getTime() >= Date.parse(b.start))
+    return refuse('FAILED_PRECONDITION', 'STARTED', `bookingId: the slot started at ${b.start}; it can no longer be cancelled`);
   return { ok: true };
 }
 
@@ -130,9 +131,7 @@ export function effectsOfMove(from: BookingStatus, to: BookingStatus): { freesPl
 }
 
 /** What a create asks for, as the use case checked it: the store's slot, or why there is none. */
-export type SlotRequest =
-  | { ok: true; storeId: string; slot: SlotTime; capacity: number }
-  | { ok: false; refusal: Refusal };
+export type SlotRequest = { ok: true; storeId: string; slot: SlotTime; capacity: number } | { ok: false; refusal: Refusal };
 
 /** The facts a create is decided on, read by the store inside its atomic step. */
 export interface CreateFacts {
@@ -144,10 +143,7 @@ export interface CreateFacts {
   booked: number;
 }
 
-export type CreateDecision =
-  | { kind: 'replay'; booking: Booking }
-  | { kind: 'refuse'; refusal: Refusal }
-  | { kind: 'book'; storeId: string; slot: SlotTime };
+export type CreateDecision = { kind: 'replay'; booking: Booking } | { kind: 'refuse'; refusal: Refusal } | { kind: 'book'; storeId: string; slot: SlotTime };
 
 /**
  * THE decision of a create, in one order for both back ends:
@@ -169,7 +165,10 @@ export function decideCreate(request: SlotRequest, facts: CreateFacts, now: Date
     return { kind: 'refuse', refusal: refuse('ALREADY_EXISTS', 'ALREADY_BOOKED', `start: you already hold a booking for the slot at ${slot.start}`) };
   }
   if (facts.active.filter((b) => isUpcoming(b, now)).length >= MAX_UPCOMING_BOOKINGS) {
-    return { kind: 'refuse', refusal: refuse('RESOURCE_EXHAUSTED', 'TOO_MANY_BOOKINGS', `you already hold ${MAX_UPCOMING_BOOKINGS} upcoming bookings, the most one customer may hold`) };
+    return {
+      kind: 'refuse',
+      refusal: refuse('RESOURCE_EXHAUSTED', 'TOO_MANY_BOOKINGS', `you already hold ${MAX_UPCOMING_BOOKINGS} upcoming bookings, the most one customer may hold`),
+    };
   }
   if (facts.booked >= capacity) {
     return { kind: 'refuse', refusal: refuse('RESOURCE_EXHAUSTED', 'SLOT_FULL', `start: the slot at ${slot.start} is full`) };

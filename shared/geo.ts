@@ -72,8 +72,16 @@ export function boxesAround(center: LatLng, radiusM: number): BoxDeg[] {
   const west = center.lng - dLng;
   const east = center.lng + dLng;
   if (dLng >= 180) return [{ ...box, minLng: -180, maxLng: 180 }];
-  if (west < -180) return [{ ...box, minLng: west + 360, maxLng: 180 }, { ...box, minLng: -180, maxLng: east }];
-  if (east > 180) return [{ ...box, minLng: west, maxLng: 180 }, { ...box, minLng: -180, maxLng: east - 360 }];
+  if (west < -180)
+    return [
+      { ...box, minLng: west + 360, maxLng: 180 },
+      { ...box, minLng: -180, maxLng: east },
+    ];
+  if (east > 180)
+    return [
+      { ...box, minLng: west, maxLng: 180 },
+      { ...box, minLng: -180, maxLng: east - 360 },
+    ];
   return [{ ...box, minLng: west, maxLng: east }];
 }
 
@@ -90,7 +98,10 @@ export function pointInZone(point: LatLng, zone: Polygon): boolean {
  * @example zoneBox({ type: 'Polygon', coordinates: [[[0,0],[1,0],[1,1],[0,0]]] }) // => { minLat: 0, maxLat: 1, minLng: 0, maxLng: 1 }
  */
 export function zoneBox(zone: Polygon): BoxDeg {
-  let minLat = Infinity, maxLat = -Infinity, minLng = Infinity, maxLng = -Infinity;
+  let minLat = Infinity,
+    maxLat = -Infinity,
+    minLng = Infinity,
+    maxLng = -Infinity;
   for (const [lng, lat] of zone.coordinates[0]) {
     if (lat < minLat) minLat = lat;
     if (lat > maxLat) maxLat = lat;

@@ -64,7 +64,8 @@ export type PaymentJudgement = { ok: true } | { ok: false; mismatch: PaymentMism
 export function judgePayment(tx: PayTransaction, expected: ExpectedPayment): PaymentJudgement {
   if (tx.mchId !== expected.mchId) return { ok: false, mismatch: 'WRONG_MERCHANT', message: `paid to merchant "${tx.mchId}", not "${expected.mchId}"` };
   if (tx.appId !== expected.appId) return { ok: false, mismatch: 'WRONG_APP', message: `paid through app "${tx.appId}", not "${expected.appId}"` };
-  if (tx.outTradeNo !== expected.outTradeNo) return { ok: false, mismatch: 'WRONG_ORDER', message: `for order "${tx.outTradeNo}", not "${expected.outTradeNo}"` };
+  if (tx.outTradeNo !== expected.outTradeNo)
+    return { ok: false, mismatch: 'WRONG_ORDER', message: `for order "${tx.outTradeNo}", not "${expected.outTradeNo}"` };
   if (tx.tradeState !== 'SUCCESS') return { ok: false, mismatch: 'NOT_PAID', message: `order "${tx.outTradeNo}" is ${tx.tradeState}` };
   if (tx.currency !== 'CNY') return { ok: false, mismatch: 'WRONG_CURRENCY', message: `paid in ${tx.currency}, not CNY` };
   if (!Number.isSafeInteger(tx.totalFen) || tx.totalFen !== expected.amountFen) {
@@ -198,8 +199,11 @@ export function planPay(input: { billPaid: boolean; open: OpenOrder | null; now:
   if (billPaid) return { kind: 'already-paid' };
   const t = now.getTime();
   if (open && t < open.expiresAt.getTime() - PREPAY_MARGIN_SEC * 1000) {
-    const prepayFresh = open.prepayId !== null && open.prepayIssuedAt !== null && t < open.prepayIssuedAt.getTime() + (PREPAY_VALID_SEC - PREPAY_MARGIN_SEC) * 1000;
-    return prepayFresh && open.prepayId !== null ? { kind: 'reuse', outTradeNo: open.outTradeNo, prepayId: open.prepayId } : { kind: 'refresh-prepay', outTradeNo: open.outTradeNo };
+    const prepayFresh =
+      open.prepayId !== null && open.prepayIssuedAt !== null && t < open.prepayIssuedAt.getTime() + (PREPAY_VALID_SEC - PREPAY_MARGIN_SEC) * 1000;
+    return prepayFresh && open.prepayId !== null
+      ? { kind: 'reuse', outTradeNo: open.outTradeNo, prepayId: open.prepayId }
+      : { kind: 'refresh-prepay', outTradeNo: open.outTradeNo };
   }
   return { kind: 'new-order', expiresAt: new Date(t + ORDER_TTL_SEC * 1000) };
 }
@@ -262,8 +266,11 @@ export function sweepRefund(refund: { sent: boolean }, reported: Reported<PayRef
  * @example judgeRefund({ ...refund, refundFen: 1 }, { mchId, outTradeNo, refundFen: 4280 }) // => { ok: false, mismatch: 'WRONG_AMOUNT', ... }
  */
 export function judgeRefund(refund: PayRefund, owed: { mchId: string; outTradeNo: string; refundFen: number }): PaymentJudgement {
-  if (refund.mchId !== null && refund.mchId !== owed.mchId) return { ok: false, mismatch: 'WRONG_MERCHANT', message: `refunded by merchant "${refund.mchId}", not "${owed.mchId}"` };
-  if (refund.outTradeNo !== owed.outTradeNo) return { ok: false, mismatch: 'WRONG_ORDER', message: `a refund of order "${refund.outTradeNo}", not "${owed.outTradeNo}"` };
-  if (refund.refundFen !== owed.refundFen) return { ok: false, mismatch: 'WRONG_AMOUNT', message: `refund of ${refund.refundFen} fen, ${owed.refundFen} fen owed` };
+  if (refund.mchId !== null && refund.mchId !== owed.mchId)
+    return { ok: false, mismatch: 'WRONG_MERCHANT', message: `refunded by merchant "${refund.mchId}", not "${owed.mchId}"` };
+  if (refund.outTradeNo !== owed.outTradeNo)
+    return { ok: false, mismatch: 'WRONG_ORDER', message: `a refund of order "${refund.outTradeNo}", not "${owed.outTradeNo}"` };
+  if (refund.refundFen !== owed.refundFen)
+    return { ok: false, mismatch: 'WRONG_AMOUNT', message: `refund of ${refund.refundFen} fen, ${owed.refundFen} fen owed` };
   return { ok: true };
 }

@@ -37,7 +37,10 @@ export function parseBikeQr(text: unknown, base: string = DEFAULT_QR_BASE): stri
   const head = base.replace(/^([a-z]+:\/\/[^/]+)/i, (m) => m.toLowerCase());
   const got = s.replace(/^([a-z]+:\/\/[^/]+)/i, (m) => m.toLowerCase());
   if (!got.startsWith(head)) return null;
-  const code = got.slice(head.length).replace(/[?#].*$/, '').replace(/\/$/, '');
+  const code = got
+    .slice(head.length)
+    .replace(/[?#].*$/, '')
+    .replace(/\/$/, '');
   return BIKE_CODE.test(code) ? code : null;
 }
 

@@ -29,8 +29,12 @@ export type QuotaIncrements = Partial<Record<TemplateKey, number>>;
  * are not "accept" add nothing; `results` that is not a plain object is refused.
  * @example grantIncrements({ errMsg: 'requestSubscribeMessage:ok', T1: 'accept', T2: 'reject' }, { bookingReminder: 'T1', bookingConfirmed: 'T2' }) // => { ok: true, increments: { bookingReminder: 1 } }
  */
-export function grantIncrements(results: unknown, templateIds: Partial<Record<TemplateKey, string>>): { ok: true; increments: QuotaIncrements } | { ok: false; message: string } {
-  if (typeof results !== 'object' || results === null || Array.isArray(results)) return { ok: false, message: 'results: must be an object of template id -> "accept" | "reject" | "ban" | "filter"' };
+export function grantIncrements(
+  results: unknown,
+  templateIds: Partial<Record<TemplateKey, string>>,
+): { ok: true; increments: QuotaIncrements } | { ok: false; message: string } {
+  if (typeof results !== 'object' || results === null || Array.isArray(results))
+    return { ok: false, message: 'results: must be an object of template id -> "accept" | "reject" | "ban" | "filter"' };
   const answers = results as Record<string, unknown>;
   const increments: QuotaIncrements = {};
   for (const key of TEMPLATE_KEYS) {
@@ -168,7 +172,12 @@ export function claimReminder(facts: { key: string; record: ReminderRecord | nul
     if (record.status === 'claimed' && record.leaseUntil !== null && now.getTime() < Date.parse(record.leaseUntil)) return { action: 'none', why: 'leased' };
     attempts = record.attempts;
     unknown = record.status === 'claimed';
-    if (attempts >= MAX_SEND_ATTEMPTS) return over('failed', unknown ? 'outcome unknown after the last send (lease expired)' : `gave up after ${attempts} sends: ${record.cause ?? 'unknown'}`, attempts);
+    if (attempts >= MAX_SEND_ATTEMPTS)
+      return over(
+        'failed',
+        unknown ? 'outcome unknown after the last send (lease expired)' : `gave up after ${attempts} sends: ${record.cause ?? 'unknown'}`,
+        attempts,
+      );
   }
   if (!due) return over('skipped', 'no longer due', attempts);
   // The dead claim took a send from the ledger and nobody knows whether WeChat used it: the retry

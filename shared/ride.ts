@@ -219,18 +219,12 @@ export type EndDecision = { ok: true; end: RideEnd; ride: RideRecord } | { ok: f
  * An admin ends with no zone check and no surcharge, the bike left at the given position or where
  * the ride started, free with `waiveFee`.
  */
-export function decideEnd(
-  rideId: string,
-  ride: RideRecord | null,
-  ending: Ending,
-  now: Date,
-  tariff: Tariff,
-  billId: string,
-): EndDecision {
+export function decideEnd(rideId: string, ride: RideRecord | null, ending: Ending, now: Date, tariff: Tariff, billId: string): EndDecision {
   if (!ride || (ending.by === 'rider' && ride.openid !== ending.caller)) return { ok: false, refusal: { reason: 'NOT_FOUND', rideId, by: ending.by } };
   if (ride.status !== 'active' || ride.startAt === null) return { ok: false, refusal: { reason: 'RIDE_NOT_ACTIVE', rideId: ride.id, status: ride.status } };
   const surcharge = ending.by === 'rider' && !ending.station;
-  if (ending.by === 'rider' && surcharge && !ending.acceptSurcharge) return { ok: false, refusal: { reason: 'OUTSIDE_PARKING_ZONE', surchargeFen: tariff.parkingSurchargeFen } };
+  if (ending.by === 'rider' && surcharge && !ending.acceptSurcharge)
+    return { ok: false, refusal: { reason: 'OUTSIDE_PARKING_ZONE', surchargeFen: tariff.parkingSurchargeFen } };
   const position = ending.position ?? { lat: ride.startLat, lng: ride.startLng };
   const durationSec = rideDurationSec(new Date(ride.startAt), now);
   const waive = ending.by === 'admin' && ending.waiveFee;

@@ -114,21 +114,34 @@ export function checkSlotStart(store: SlotRules, start: string, now: Date): Slot
   const at = Date.parse(start);
   const local = wallClock(new Date(at), store.timezone);
   // A slot past midnight belongs to the day before.
-  const slot = [addDays(local.date, -1), local.date]
-    .flatMap((date) => slotsOn(store, date))
-    .find((s) => Date.parse(s.start) === at);
+  const slot = [addDays(local.date, -1), local.date].flatMap((date) => slotsOn(store, date)).find((s) => Date.parse(s.start) === at);
   if (!slot) {
     if (at % MINUTE_MS === 0 && onWallGrid(store, local.minuteOfDay)) {
-      return { ok: false, code: 'FAILED_PRECONDITION', reason: 'OUTSIDE_HOURS', message: `start: the store has no slot at ${inZone(at, store.timezone)} (outside its opening hours)` };
+      return {
+        ok: false,
+        code: 'FAILED_PRECONDITION',
+        reason: 'OUTSIDE_HOURS',
+        message: `start: the store has no slot at ${inZone(at, store.timezone)} (outside its opening hours)`,
+      };
     }
-    return { ok: false, code: 'INVALID_ARGUMENT', reason: 'OFF_GRID', message: `start: not on the store's slot grid (slots of ${store.slot.minutes} minutes from each opening time)` };
+    return {
+      ok: false,
+      code: 'INVALID_ARGUMENT',
+      reason: 'OFF_GRID',
+      message: `start: not on the store's slot grid (slots of ${store.slot.minutes} minutes from each opening time)`,
+    };
   }
   if (at <= now.getTime()) {
     return { ok: false, code: 'FAILED_PRECONDITION', reason: 'SLOT_STARTED', message: `start: the slot at ${slot.start} has already started` };
   }
   const { last } = bookableDates(store.timezone, now);
   if (slot.date > last) {
-    return { ok: false, code: 'FAILED_PRECONDITION', reason: 'TOO_FAR_AHEAD', message: `start: bookings open ${BOOKING_DAYS} days ahead (up to slots of ${last})` };
+    return {
+      ok: false,
+      code: 'FAILED_PRECONDITION',
+      reason: 'TOO_FAR_AHEAD',
+      message: `start: bookings open ${BOOKING_DAYS} days ahead (up to slots of ${last})`,
+    };
   }
   return { ok: true, slot };
 }

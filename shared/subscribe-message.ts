@@ -188,7 +188,10 @@ export function parseFieldMap<K extends TemplateKey>(key: K, text: string): { ok
   const facts: Record<string, FactKind> = TEMPLATE_FACTS[key];
   const map: Record<string, string> = {};
   const used = new Set<string>();
-  const pairs = text.split(',').map((p) => p.trim()).filter(Boolean);
+  const pairs = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (pairs.length === 0) return { ok: false, message: 'names no field (expected "fact=keyword,...")' };
   for (const pair of pairs) {
     const [fact, keyword, extra] = pair.split('=').map((s) => s.trim());
@@ -241,9 +244,13 @@ export function fieldProblem(keyword: string, value: unknown): string | null {
       return (m[1] + (m[2] ?? '')).length <= AMOUNT_MAX_DIGITS ? null : `${keyword}: more than ${AMOUNT_MAX_DIGITS} digits`;
     }
     case 'time':
-      return /^(\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}(:\d{2})?$/.test(value) || /^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/.test(value) ? null : `${keyword}: not a 24-hour time`;
+      return /^(\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}(:\d{2})?$/.test(value) || /^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/.test(value)
+        ? null
+        : `${keyword}: not a 24-hour time`;
     case 'date':
-      return /^\d{4}[-/.]\d{2}[-/.]\d{2}( \d{2}:\d{2})?$/.test(value) || /^\d{4}年\d{1,2}月\d{1,2}日( \d{2}:\d{2})?$/.test(value) ? null : `${keyword}: not a date`;
+      return /^\d{4}[-/.]\d{2}[-/.]\d{2}( \d{2}:\d{2})?$/.test(value) || /^\d{4}年\d{1,2}月\d{1,2}日( \d{2}:\d{2})?$/.test(value)
+        ? null
+        : `${keyword}: not a date`;
     default:
       return type === undefined ? `${keyword}: not a WeChat keyword such as thing1` : null;
   }
@@ -336,7 +343,13 @@ export function billDueMessage(facts: BillFacts, map: FieldMap<'billDue'> = DEFA
   const label = `${UTILITY_NAMES[facts.accountType]} 户号`;
   const room = THING_MAX_CHARS - charCount(label);
   const accountNo = clean(facts.accountNo);
-  const shownNo = charCount(accountNo) <= room ? accountNo : ELLIPSIS + Array.from(accountNo).slice(-(room - 1)).join('');
+  const shownNo =
+    charCount(accountNo) <= room
+      ? accountNo
+      : ELLIPSIS +
+        Array.from(accountNo)
+          .slice(-(room - 1))
+          .join('');
   const values = {
     account: thingValue(label + shownNo),
     amount: amountValue(facts.amountFen),

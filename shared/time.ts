@@ -30,7 +30,16 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 function fieldsAt(ms: number, tz: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
   let format = formats.get(tz);
   if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formats.set(tz, format);
   }
   const f = { y: 0, mo: 0, d: 0, h: 0, mi: 0, s: 0 };

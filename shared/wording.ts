@@ -133,7 +133,8 @@ export interface OpenStateWording {
 export function openStateWording(open: boolean, nextChange: string | null, now: Date): OpenStateWording {
   const state = open ? '营业中' : '已打烊';
   const tone = open ? 'success' : 'muted';
-  if (nextChange === null) return open ? { state, next: '24 小时营业', text: '营业中 · 24 小时营业', tone } : { state, next: '暂停营业', text: '暂停营业', tone };
+  if (nextChange === null)
+    return open ? { state, next: '24 小时营业', text: '营业中 · 24 小时营业', tone } : { state, next: '暂停营业', text: '暂停营业', tone };
   const m = ISO.exec(nextChange);
   if (!m) return { state, next: '', text: state, tone };
   const offsetMin = m[3] === 'Z' ? 0 : (m[4] === '-' ? -1 : 1) * (Number(m[5]) * 60 + Number(m[6]));
@@ -324,7 +325,10 @@ export const ACCOUNT_TYPE_NAME: Readonly<Record<AccountType, string>> = { water:
  * @example accountNoHint('electricity') // => '电费户号为 10 或 13 位数字，见缴费单'
  */
 export function accountNoHint(type: AccountType): string {
-  const lengths = ACCOUNT_NO_FORMATS[type].says.replace(/ to /, '–').replace(/ or /, ' 或 ').replace(/ digits/, '');
+  const lengths = ACCOUNT_NO_FORMATS[type].says
+    .replace(/ to /, '–')
+    .replace(/ or /, ' 或 ')
+    .replace(/ digits/, '');
   return `${BILL_TYPE_NAME[type]}户号为 ${lengths} 位数字，见缴费单`;
 }
 
@@ -348,7 +352,10 @@ export function billTitle(bill: { type: BillType; accountNo?: string }): string 
  * city's zone): a ride bill is due at once, a utility bill by its due date, overdue after it.
  * @example billStatusWording({ status: 'unpaid', type: 'water', dueDate: '2026-11-15' }, '2026-11-20').text // => '已逾期 · 11月15日到期'
  */
-export function billStatusWording(bill: { status: 'unpaid' | 'paid'; type: BillType; dueDate?: string; paidAt?: string }, today: string): StatusWording & { due: string } {
+export function billStatusWording(
+  bill: { status: 'unpaid' | 'paid'; type: BillType; dueDate?: string; paidAt?: string },
+  today: string,
+): StatusWording & { due: string } {
   if (bill.status === 'paid') return { text: '已支付', short: '已支付', tone: 'success', due: '' };
   if (bill.type === 'ride' || !bill.dueDate) return { text: '待支付', short: '待支付', tone: 'warning', due: '' };
   const due = `${Number(bill.dueDate.slice(5, 7))}月${Number(bill.dueDate.slice(8, 10))}日到期`;

@@ -5,4 +5,8 @@ import { adminPorts } from '../lib/cloudbase/adapters';
 import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serve } from '../lib/serve';
 
-export const main = serve('admin', adminActions, createCloudbaseWorld(() => adminPorts()));
+export const main = serve(
+  'admin',
+  adminActions,
+  createCloudbaseWorld(() => adminPorts()),
+);

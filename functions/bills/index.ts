@@ -5,4 +5,8 @@ import { billPorts } from '../lib/cloudbase/adapters';
 import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serve } from '../lib/serve';
 
-export const main = serve('bills', billsActions, createCloudbaseWorld(() => billPorts()));
+export const main = serve(
+  'bills',
+  billsActions,
+  createCloudbaseWorld(() => billPorts()),
+);

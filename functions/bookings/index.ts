@@ -5,4 +5,8 @@ import { bookingPorts } from '../lib/cloudbase/adapters';
 import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serve } from '../lib/serve';
 
-export const main = serve('bookings', bookingsActions, createCloudbaseWorld(() => bookingPorts()));
+export const main = serve(
+  'bookings',
+  bookingsActions,
+  createCloudbaseWorld(() => bookingPorts()),
+);

@@ -5,4 +5,8 @@ import { geoPorts } from '../lib/cloudbase/adapters';
 import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serve } from '../lib/serve';
 
-export const main = serve('geo', geoActions, createCloudbaseWorld(() => geoPorts()));
+export const main = serve(
+  'geo',
+  geoActions,
+  createCloudbaseWorld(() => geoPorts()),
+);

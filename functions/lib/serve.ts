@@ -141,6 +141,6 @@ function failureOf(err: unknown, log: (line: Record<string, unknown>) => void, c
     log({ setting: err.message });
     return fail('FAILED_PRECONDITION', err.message, err.reason);
   }
-  log({ cause: causeOf?.(err) ?? undefined, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  log({ cause: causeOf?.(err) ?? undefined, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   return fail('INTERNAL', 'internal error, please retry later');
 }

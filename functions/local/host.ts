@@ -91,7 +91,11 @@ export function createHost(options: HostOptions): LocalHost {
         throw err;
       }
       const deliver = url.searchParams.get('deliver') !== 'false';
-      const answer = await sandboxPay(options.sandbox, decodeURIComponent(sandboxPath[1]), { deliver, now: context.now, payNotify: (event) => payNotify(event, context) });
+      const answer = await sandboxPay(options.sandbox, decodeURIComponent(sandboxPath[1]), {
+        deliver,
+        now: context.now,
+        payNotify: (event) => payNotify(event, context),
+      });
       return send(res, answer.status, answer.body);
     }
     const fn = /^\/functions\/([^/]+)$/.exec(url.pathname);
@@ -100,7 +104,8 @@ export function createHost(options: HostOptions): LocalHost {
       // A name that does not decode (%ZZ) names no function either.
       const name = decoded(fn[1]);
       const main = name !== null && Object.prototype.hasOwnProperty.call(functions, name) ? functions[name] : undefined;
-      if (!main) return send(res, 404, fail('INVALID_ARGUMENT', `unknown function "${(name ?? fn[1]).slice(0, 64)}" (known: ${Object.keys(functions).join(', ')})`));
+      if (!main)
+        return send(res, 404, fail('INVALID_ARGUMENT', `unknown function "${(name ?? fn[1]).slice(0, 64)}" (known: ${Object.keys(functions).join(', ')})`));
       let event: unknown;
       let context: LocalContext;
       try {
@@ -123,7 +128,12 @@ export function createHost(options: HostOptions): LocalHost {
       context = contextOf(req);
       body = await readBody(req);
     } catch (err) {
-      if (err instanceof BadRequest) return sendAnswer(res, { statusCode: 400, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: 'FAIL', message: err.message }) });
+      if (err instanceof BadRequest)
+        return sendAnswer(res, {
+          statusCode: 400,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ code: 'FAIL', message: err.message }),
+        });
       throw err;
     }
     const headers: Record<string, string> = {};

@@ -43,7 +43,12 @@ export function settingsFrom(env: NodeJS.ProcessEnv): LocalSettings {
   if (clock !== 'system' && clock !== 'header') throw new Error(`NEARBY_CLOCK must be "system" or "header", not "${clock}"`);
   const timers = env.NEARBY_TIMERS || 'on';
   if (timers !== 'on' && timers !== 'off') throw new Error(`NEARBY_TIMERS must be "on" or "off", not "${timers}"`);
-  const admins = new Set((env.NEARBY_ADMIN_OPENIDS || 'local-admin').split(',').map((s) => s.trim()).filter(Boolean));
+  const admins = new Set(
+    (env.NEARBY_ADMIN_OPENIDS || 'local-admin')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   // A real lock takes a moment: the simulated one answers after 300 ms unless told otherwise.
   const lock = lockSettingsFrom(env, { delayMs: 300 });
   const rides: SqlitePortsOptions = { lock: { delayMs: lock.delayMs, failureRate: lock.failureRate }, lockTimeoutMs: lock.timeoutMs, tariff: tariffFrom(env) };
@@ -63,7 +68,8 @@ export async function start(settings: LocalSettings, log?: (line: Record<string,
   const ports = sqlitePorts(db, { ...settings.rides, ...(pay ? { pay: { ok: true, payments: pay.payments } } : {}), notify: settings.notify });
   const seeded = settings.seed === 'demo' ? await seedDemo(db, ports) : false;
   // A database seeded before bills existed gets the demo accounts too (once: none are known yet).
-  if (settings.seed === 'demo' && !seeded && db.prepare('SELECT count(*) FROM utility_accounts').pluck().get() === 0) await seedDemoBills(ports.bills, new Date());
+  if (settings.seed === 'demo' && !seeded && db.prepare('SELECT count(*) FROM utility_accounts').pluck().get() === 0)
+    await seedDemoBills(ports.bills, new Date());
   const sandbox = pay?.mode === 'sandbox' ? pay.payments : undefined;
   const host = createHost({ ports, admins: settings.admins, clock: settings.clock, timers: settings.timers, sandbox, log });
   // A host killed mid-unlock left rides `unlocking`: the sweep resolves the ones already past the
@@ -86,13 +92,20 @@ if (require.main === module) {
   start(settings).then(
     ({ host, db, url, seeded }) => {
       console.log(`nearby: local cloud on ${url} (database ${settings.dbPath}${seeded ? ', demo city seeded' : ''}; clock ${settings.clock})`);
-      console.log(`nearby: try  curl -s -X POST ${url}/functions/geo -H 'content-type: application/json' -d '{"action":"nearby","kind":"store","lat":31.2304,"lng":121.4737,"limit":3}'`);
-      const stop = () => host.close().then(() => { db.close(); process.exit(0); });
+      console.log(
+        `nearby: try  curl -s -X POST ${url}/functions/geo -H 'content-type: application/json' -d '{"action":"nearby","kind":"store","lat":31.2304,"lng":121.4737,"limit":3}'`,
+      );
+      const stop = () =>
+        host.close().then(() => {
+          db.close();
+          process.exit(0);
+        });
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     },
     (err) => {
-      const message = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${settings.port} is in use: stop the other server or set PORT` : (err as Error).message;
+      const message =
+        (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${settings.port} is in use: stop the other server or set PORT` : (err as Error).message;
       console.error(`nearby: cannot start: ${message}`);
       process.exit(1);
     },

@@ -12,7 +12,15 @@ export function cronMatches(cron: string, at: Date): boolean {
   const fields = cron.trim().split(/\s+/);
   if (fields.length !== 7) throw new Error(`timer cron "${cron}": 7 fields expected (second minute hour day month weekday year)`);
   const local = new Date(at.getTime() + 8 * 3600_000);
-  const values = [local.getUTCSeconds(), local.getUTCMinutes(), local.getUTCHours(), local.getUTCDate(), local.getUTCMonth() + 1, local.getUTCDay(), local.getUTCFullYear()];
+  const values = [
+    local.getUTCSeconds(),
+    local.getUTCMinutes(),
+    local.getUTCHours(),
+    local.getUTCDate(),
+    local.getUTCMonth() + 1,
+    local.getUTCDay(),
+    local.getUTCFullYear(),
+  ];
   return fields.every((field, i) => field.split(',').some((part) => partMatches(part, values[i])));
 }
 
@@ -34,7 +42,11 @@ function partMatches(part: string, value: number): boolean {
  * "now" and `Time` from the host's clock. A run still going when its next tick comes is not
  * started twice.
  */
-export function startTimers(functions: Record<string, Main>, log: (line: Record<string, unknown>) => void, clock: () => Date = () => new Date()): { stop(): void } {
+export function startTimers(
+  functions: Record<string, Main>,
+  log: (line: Record<string, unknown>) => void,
+  clock: () => Date = () => new Date(),
+): { stop(): void } {
   const running = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;

@@ -4,4 +4,8 @@ import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serveTimer } from '../lib/serve';
 import { runReminders } from '../lib/usecases/reminders';
 
-export const main = serveTimer('reminders', (ports, call) => runReminders(ports, call), createCloudbaseWorld(() => reminderPorts()));
+export const main = serveTimer(
+  'reminders',
+  (ports, call) => runReminders(ports, call),
+  createCloudbaseWorld(() => reminderPorts()),
+);

@@ -5,4 +5,8 @@ import { ridePorts } from '../lib/cloudbase/adapters';
 import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serve } from '../lib/serve';
 
-export const main = serve('rides', ridesActions, createCloudbaseWorld(() => ridePorts()));
+export const main = serve(
+  'rides',
+  ridesActions,
+  createCloudbaseWorld(() => ridePorts()),
+);

@@ -4,4 +4,8 @@ import { subscriptionPorts } from '../lib/cloudbase/adapters';
 import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serve } from '../lib/serve';
 
-export const main = serve('subscriptions', subscriptionsActions, createCloudbaseWorld(() => subscriptionPorts()));
+export const main = serve(
+  'subscriptions',
+  subscriptionsActions,
+  createCloudbaseWorld(() => subscriptionPorts()),
+);

@@ -97,7 +97,12 @@ function sandboxPay(outTradeNo: string): Promise<Sheet> {
       data: {},
       header: { 'content-type': 'application/json', 'X-WX-OPENID': config.localOpenid },
       timeout: 10000,
-      success: (res) => resolve(res.statusCode >= 200 && res.statusCode < 300 ? { kind: 'done' } : { kind: 'failed', detail: `sandbox HTTP ${res.statusCode}: ${JSON.stringify(res.data).slice(0, 200)}` }),
+      success: (res) =>
+        resolve(
+          res.statusCode >= 200 && res.statusCode < 300
+            ? { kind: 'done' }
+            : { kind: 'failed', detail: `sandbox HTTP ${res.statusCode}: ${JSON.stringify(res.data).slice(0, 200)}` },
+        ),
       fail: () => resolve({ kind: 'refused', error: { code: 'INTERNAL', message: UNREACHABLE_MESSAGE, reason: 'UNREACHABLE' } }),
     });
   });

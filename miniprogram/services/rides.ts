@@ -1,14 +1,6 @@
 /** The `rides` function for the pages (API.md "Function rides"). */
 import { callFunction } from './api';
-import type {
-  CurrentRideResult,
-  EndRideResult,
-  LatLng,
-  PreviewBikeResult,
-  Result,
-  TariffResult,
-  UnlockResult,
-} from '../shared/index';
+import type { CurrentRideResult, EndRideResult, LatLng, PreviewBikeResult, Result, TariffResult, UnlockResult } from '../shared/index';
 
 export type { CurrentRideResult, EndRideResult, PreviewBikeResult, TariffResult, UnlockResult };
 

@@ -39,17 +39,21 @@ type Callbacks = { success?: (r: never) => void; fail?: (e: { errMsg: string }) 
 export function postJson<T>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
   return new Promise((resolve, reject) => {
     const text = JSON.stringify(body);
-    const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T);
-        } catch (e) {
-          reject(e);
-        }
-      });
-    });
+    const req = httpRequest(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T);
+          } catch (e) {
+            reject(e);
+          }
+        });
+      },
+    );
     req.on('error', reject);
     req.end(text);
   });
@@ -70,26 +74,38 @@ export function createLocalWx(options: { now?: () => Date; windowWidth?: number 
   const now = options.now ?? (() => new Date());
   const device: Device = { position: { lat: 31.2304, lng: 121.4737 }, scans: [], navigations: [], toasts: [], storage: new Map(), modalConfirms: true };
   let inFlight = 0;
-  const windowInfo = { pixelRatio: 2, screenWidth: 375, screenHeight: 812, windowWidth: options.windowWidth ?? 375, windowHeight: 724, statusBarHeight: 44, safeArea: { top: 44, bottom: 778, left: 0, right: 375, width: 375, height: 734 } };
+  const windowInfo = {
+    pixelRatio: 2,
+    screenWidth: 375,
+    screenHeight: 812,
+    windowWidth: options.windowWidth ?? 375,
+    windowHeight: 724,
+    statusBarHeight: 44,
+    safeArea: { top: 44, bottom: 778, left: 0, right: 375, width: 375, height: 734 },
+  };
 
   function request(o: { url: string; method?: string; data?: unknown; header?: Record<string, string> } & Callbacks) {
     inFlight++;
     const body = JSON.stringify(o.data ?? {});
-    const req = httpRequest(o.url, { method: o.method || 'GET', headers: { ...o.header, 'content-length': Buffer.byteLength(body), 'x-nearby-now': now().toISOString() } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        inFlight--;
-        const text = Buffer.concat(chunks).toString('utf8');
-        let data: unknown = text;
-        try {
-          data = JSON.parse(text);
-        } catch {
-          // wx.request leaves a body that is not JSON as a string
-        }
-        answer(o, true, { statusCode: res.statusCode, data, header: res.headers });
-      });
-    });
+    const req = httpRequest(
+      o.url,
+      { method: o.method || 'GET', headers: { ...o.header, 'content-length': Buffer.byteLength(body), 'x-nearby-now': now().toISOString() } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          inFlight--;
+          const text = Buffer.concat(chunks).toString('utf8');
+          let data: unknown = text;
+          try {
+            data = JSON.parse(text);
+          } catch {
+            // wx.request leaves a body that is not JSON as a string
+          }
+          answer(o, true, { statusCode: res.statusCode, data, header: res.headers });
+        });
+      },
+    );
     req.on('error', (e) => {
       inFlight--;
       answer(o, false, { errMsg: `request:fail ${e.message}` });

@@ -103,9 +103,14 @@ export async function generatePreview(hostUrl: string, options: PreviewOptions):
     else await screenshots(chromium, options.outDir, result);
   } else result.pngSkipped = '--no-png';
 
-  writeFileSync(path.join(options.outDir, 'index.html'), indexDocument(result.files.map((f) => ({ file: f.html, png: f.png, title: `${f.page} · ${f.state}` }))));
+  writeFileSync(
+    path.join(options.outDir, 'index.html'),
+    indexDocument(result.files.map((f) => ({ file: f.html, png: f.png, title: `${f.page} · ${f.state}` }))),
+  );
   if (result.failed.length) log(`preview: ${result.failed.length} state(s) FAILED: ${result.failed.map((f) => `${f.page} · ${f.state}`).join(', ')}`);
-  log(`preview: ${result.files.length} page states in ${path.relative(process.cwd(), options.outDir) || '.'}/ (index.html)${result.pngSkipped ? `; PNG skipped: ${result.pngSkipped}` : ', with PNGs'}`);
+  log(
+    `preview: ${result.files.length} page states in ${path.relative(process.cwd(), options.outDir) || '.'}/ (index.html)${result.pngSkipped ? `; PNG skipped: ${result.pngSkipped}` : ', with PNGs'}`,
+  );
   log(`preview: ${APPROXIMATION_NOTE}`);
   return result;
 }

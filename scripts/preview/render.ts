@@ -34,7 +34,13 @@ interface Simulate {
 const simulate = require('miniprogram-simulate') as Simulate;
 
 interface JComponent {
-  register(definition: { id: string; tagName: string; properties: Record<string, StringConstructor>; template: string; options?: Record<string, unknown> }): void;
+  register(definition: {
+    id: string;
+    tagName: string;
+    properties: Record<string, StringConstructor>;
+    template: string;
+    options?: Record<string, unknown>;
+  }): void;
 }
 // simulate registers WeChat's built-ins as bare slots: an input would show neither its value nor
 // its placeholder, an image no picture. The preview draws them (tests keep the bare ones).
@@ -43,13 +49,13 @@ jComponent.register({
   id: 'input',
   tagName: 'wx-input',
   properties: { value: String, placeholder: String },
-  template: '<span style="color:{{value ? \'inherit\' : \'#9aa0a6\'}}">{{value || placeholder}}</span>',
+  template: "<span style=\"color:{{value ? 'inherit' : '#9aa0a6'}}\">{{value || placeholder}}</span>",
 });
 jComponent.register({
   id: 'textarea',
   tagName: 'wx-textarea',
   properties: { value: String, placeholder: String },
-  template: '<span style="color:{{value ? \'inherit\' : \'#9aa0a6\'}}">{{value || placeholder}}</span>',
+  template: "<span style=\"color:{{value ? 'inherit' : '#9aa0a6'}}\">{{value || placeholder}}</span>",
 });
 jComponent.register({ id: 'image', tagName: 'wx-image', properties: { src: String, mode: String }, template: '<span data-src="{{src}}"></span>' });
 
@@ -116,7 +122,7 @@ export function openPage(root: string, page: string, query: Record<string, strin
 /** The CSS of the page as loaded: app.wxss (as the page sees it) and what simulate inserted for the page and its components. */
 function cssOf(root: string, page: string): string {
   const id = loaded.get(page);
-  const inserted = id ? doc().head.querySelector(`style[id="${id}"]`)?.textContent ?? '' : '';
+  const inserted = id ? (doc().head.querySelector(`style[id="${id}"]`)?.textContent ?? '') : '';
   const appWxss = path.join(root, 'app.wxss');
   const app = existsSync(appWxss) ? wxss.compile(wxss.getContent(appWxss), { prefix: 'main' }) : '';
   return `${app}\n${inserted}`;

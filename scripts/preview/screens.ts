@@ -9,7 +9,11 @@ import type { RenderedPage } from './render';
 export interface ScreenContext {
   device: Device;
   /** Calls a function of the local host directly, as `openid`: to prepare demo data. */
-  call<T>(fn: string, event: Record<string, unknown>, openid: string): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string; reason?: string } }>;
+  call<T>(
+    fn: string,
+    event: Record<string, unknown>,
+    openid: string,
+  ): Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string; reason?: string } }>;
   /** Who the mini program calls as from now on. */
   actAs(openid: string): void;
   /** Lets requests and setData settle. */
@@ -167,7 +171,11 @@ export const SCREENS: Screen[] = [
   { page: 'packageBooking/pages/staff/index', state: 'not-staff' },
 
   { page: 'packageRide/pages/unlock/index', state: 'bad-sticker', setup: async () => ({ q: encodeURIComponent('https://example.com/not-a-bike') }) },
-  { page: 'packageRide/pages/ride-summary/index', state: 'paid-ride', setup: async () => ({ bikeCode: 'B0001', durationSec: '1260', feeFen: '300', surchargeFen: '0', billId: 'demo-bill' }) },
+  {
+    page: 'packageRide/pages/ride-summary/index',
+    state: 'paid-ride',
+    setup: async () => ({ bikeCode: 'B0001', durationSec: '1260', feeFen: '300', surchargeFen: '0', billId: 'demo-bill' }),
+  },
 
   // The commuter's screens, in ride order: they share the demo user's one ride.
   { page: 'pages/nearby/index', state: 'privacy-sheet', act: (page, ctx) => showPrivacySheet(page, ctx) },

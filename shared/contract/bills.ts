@@ -19,7 +19,9 @@ export const payBillParams = z.object({ billId: id });
 export const refreshBillParams = z.object({ billId: id });
 
 /** Whole fen: an amount that is not an integer is refused, never rounded. */
-export const amountFen = z.number().check(z.int('must be whole fen (an integer)'), z.minimum(1, 'must be at least 1 fen'), z.maximum(1_000_000_000, 'must be at most 1000000000 fen'));
+export const amountFen = z
+  .number()
+  .check(z.int('must be whole fen (an integer)'), z.minimum(1, 'must be at least 1 fen'), z.maximum(1_000_000_000, 'must be at most 1000000000 fen'));
 
 export const importBillRow = z
   .object({
@@ -44,7 +46,13 @@ export const importBillsParams = z.object({
       rows.forEach((r, i) => {
         const first = seen.get(billKey(r));
         if (first === undefined) seen.set(billKey(r), i);
-        else ctx.addIssue({ code: 'custom', path: [i, 'period'], message: `repeats bills[${first}] (${r.accountType} ${r.accountNo} ${r.period})`, input: r.period });
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'period'],
+            message: `repeats bills[${first}] (${r.accountType} ${r.accountNo} ${r.period})`,
+            input: r.period,
+          });
       });
     }),
   ),

@@ -6,12 +6,14 @@ import type { Store } from '../places';
 import { date, id, instant, requestId } from './common';
 
 /** A check-in code as scanned or typed: spaces around it and lower case are forgiven. */
-export const checkInCode = z.string().check(
-  z.maxLength(64, 'must be at most 64 characters'),
-  z.trim(),
-  z.toUpperCase(),
-  z.regex(new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`), `must be a booking code (${CODE_LENGTH} letters and digits)`),
-);
+export const checkInCode = z
+  .string()
+  .check(
+    z.maxLength(64, 'must be at most 64 characters'),
+    z.trim(),
+    z.toUpperCase(),
+    z.regex(new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`), `must be a booking code (${CODE_LENGTH} letters and digits)`),
+  );
 
 // z.object strips unknown fields: an `openid` in the body is ignored (the caller comes from the context).
 export const slotsParams = z.object({ storeId: id, date });

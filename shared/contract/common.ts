@@ -8,11 +8,13 @@ import { checkDate, checkInstant, isTimeZone } from '../time';
 z.config(en());
 
 /** Short identifiers: store, station and bike ids, booking ids. */
-export const id = z.string().check(
-  z.minLength(1, 'must not be empty'),
-  z.maxLength(64, 'must be at most 64 characters'),
-  z.regex(/^[A-Za-z0-9_.:-]+$/, 'may hold only letters, digits and _ . : -'),
-);
+export const id = z
+  .string()
+  .check(
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(64, 'must be at most 64 characters'),
+    z.regex(/^[A-Za-z0-9_.:-]+$/, 'may hold only letters, digits and _ . : -'),
+  );
 
 const between = (min: number, max: number) => {
   const message = `must be between ${min} and ${max}`;
@@ -51,24 +53,29 @@ const position = z.tuple([lng, lat]);
 /** A GeoJSON Polygon of `[lng, lat]` rings: closed, at least 4 positions a ring. */
 export const polygon = z.object({
   type: z.literal('Polygon'),
-  coordinates: z.array(
-    z.array(position).check(
-      z.minLength(4, 'a ring needs at least 4 positions'),
-      z.maxLength(1000, 'a ring may have at most 1000 positions'),
-      z.refine((ring: Array<[number, number]>) => {
-        const a = ring[0];
-        const b = ring[ring.length - 1];
-        return a[0] === b[0] && a[1] === b[1];
-      }, 'a ring must be closed (first position = last)'),
-    ),
-  ).check(z.minLength(1, 'needs an outer ring'), z.maxLength(20)),
+  coordinates: z
+    .array(
+      z.array(position).check(
+        z.minLength(4, 'a ring needs at least 4 positions'),
+        z.maxLength(1000, 'a ring may have at most 1000 positions'),
+        z.refine((ring: Array<[number, number]>) => {
+          const a = ring[0];
+          const b = ring[ring.length - 1];
+          return a[0] === b[0] && a[1] === b[1];
+        }, 'a ring must be closed (first position = last)'),
+      ),
+    )
+    .check(z.minLength(1, 'needs an outer ring'), z.maxLength(20)),
 });
 
 /** Turns the first issue of a failed parse into "field.path: what is wrong". */
 export function describeIssue(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid request';
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const path = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
   let message = issue.message;
   if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'is required';
   if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.join(', ')}`;

@@ -4,7 +4,13 @@ import { id, lat, lng, text, hhmm, timezone, polygon } from './common';
 
 const weekday = 'must be 1..7 (ISO weekday)';
 export const openingHours = z
-  .array(z.object({ day: z.int().check(z.minimum(1, weekday), z.maximum(7, weekday)), open: hhmm.check(z.refine((t: string) => t !== '24:00', 'must be a time "HH:mm" before "24:00"')), close: hhmm }))
+  .array(
+    z.object({
+      day: z.int().check(z.minimum(1, weekday), z.maximum(7, weekday)),
+      open: hhmm.check(z.refine((t: string) => t !== '24:00', 'must be a time "HH:mm" before "24:00"')),
+      close: hhmm,
+    }),
+  )
   .check(z.maxLength(50, 'must have at most 50 intervals'));
 
 export const slotRule = z.object({

@@ -9,7 +9,7 @@ const store = (id: string, lat = 31.23, lng = 121.47, extra: Partial<StoreInput>
   kind: 'store',
   id,
   name: `Store ${id}`,
-  address: 'People\'s Square',
+  address: "People's Square",
   lat,
   lng,
   category: 'coffee',
@@ -20,7 +20,15 @@ const store = (id: string, lat = 31.23, lng = 121.47, extra: Partial<StoreInput>
 const bike = (id: string, code: string, lat = 31.23, lng = 121.47) => ({ kind: 'bike', id, code, lat, lng, status: 'available' });
 const square = (lat: number, lng: number, size = 0.001) => ({
   type: 'Polygon',
-  coordinates: [[[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]],
+  coordinates: [
+    [
+      [lng, lat],
+      [lng + size, lat],
+      [lng + size, lat + size],
+      [lng, lat + size],
+      [lng, lat],
+    ],
+  ],
 });
 
 let cloud: TestCloud;
@@ -30,7 +38,8 @@ beforeEach(async () => {
 afterEach(() => cloud.close());
 
 const upsert = (places: unknown[], extra: object = {}, openid = ADMIN) => cloud.call('admin', { action: 'upsertPlaces', places, ...extra }, { openid });
-const near = (kind: string, lat: number, lng: number, extra: object = {}) => cloud.call('geo', { action: 'nearby', kind, lat, lng, radius: 50000, limit: 100, ...extra });
+const near = (kind: string, lat: number, lng: number, extra: object = {}) =>
+  cloud.call('geo', { action: 'nearby', kind, lat, lng, radius: 50000, limit: 100, ...extra });
 const rows = () => ({
   places: cloud.db.prepare('SELECT count(*) FROM places').pluck().get(),
   stores: cloud.db.prepare('SELECT count(*) FROM geo_store').pluck().get(),
@@ -40,7 +49,11 @@ const rows = () => ({
 
 describe('admin.upsertPlaces', () => {
   it('writes a batch of every kind and answers how many', async () => {
-    const res = await upsert([store('S1'), { kind: 'station', id: 'P1', name: 'Gate', lat: 31.23, lng: 121.47, zone: square(31.23, 121.47) }, bike('B1', 'B1')]);
+    const res = await upsert([
+      store('S1'),
+      { kind: 'station', id: 'P1', name: 'Gate', lat: 31.23, lng: 121.47, zone: square(31.23, 121.47) },
+      bike('B1', 'B1'),
+    ]);
     expect(res).toEqual({ ok: true, data: { upserted: 3 } });
     expect(rows()).toEqual({ places: 3, stores: 1, bikes: 1, zones: 1 });
   });
@@ -90,7 +103,7 @@ describe('admin.upsertPlaces', () => {
     expect((await near('bike', 39.9, 116.4)).data.items.map((b: any) => b.id)).toEqual(['B1']);
   });
 
-  it('moves a station\'s zone with it: bikes are counted in the new zone only', async () => {
+  it("moves a station's zone with it: bikes are counted in the new zone only", async () => {
     await upsert([bike('B1', 'QR1', 31.2305, 121.4705)]);
     await upsert([{ kind: 'station', id: 'P1', name: 'Gate', lat: 31.2305, lng: 121.4705, zone: square(31.23, 121.47) }]);
     expect((await near('station', 31.23, 121.47)).data.items[0].bikesAvailable).toBe(1);
@@ -115,7 +128,9 @@ describe('admin.upsertPlaces', () => {
   it('stores WGS84 and BD-09 input in GCJ-02 (zones too), within a metre', async () => {
     const wgs = { lat: 31.2304, lng: 121.4737 };
     const bd = { lat: 31.2404, lng: 121.4837 };
-    await upsert([store('W1', wgs.lat, wgs.lng), { kind: 'station', id: 'PW', name: 'Gate', lat: wgs.lat, lng: wgs.lng, zone: square(wgs.lat, wgs.lng) }], { crs: 'wgs84' });
+    await upsert([store('W1', wgs.lat, wgs.lng), { kind: 'station', id: 'PW', name: 'Gate', lat: wgs.lat, lng: wgs.lng, zone: square(wgs.lat, wgs.lng) }], {
+      crs: 'wgs84',
+    });
     await upsert([store('D1', bd.lat, bd.lng)], { crs: 'bd09' });
     await upsert([store('G1', wgs.lat, wgs.lng)], { crs: 'gcj02' });
     const items = (await near('store', 31.23, 121.47)).data.items;
@@ -136,9 +151,17 @@ describe('admin.upsertPlaces', () => {
   (existsSync(fixture) ? it : it.skip)('stores the reference cities within a metre of their GCJ-02 positions, from WGS84 and from BD-09', async () => {
     const cities = JSON.parse(readFileSync(fixture, 'utf8')).slice(0, 200) as Array<{ coords: Record<'WGS84' | 'GCJ02' | 'BD09', [number, number]> }>;
     const at = ([lng, lat]: [number, number]) => ({ lat, lng });
-    await upsert(cities.map((c, i) => store(`W${i}`, c.coords.WGS84[1], c.coords.WGS84[0])), { crs: 'wgs84' });
-    await upsert(cities.map((c, i) => store(`D${i}`, c.coords.BD09[1], c.coords.BD09[0])), { crs: 'bd09' });
-    const stored = new Map((cloud.db.prepare('SELECT id, lat, lng FROM places').all() as Array<{ id: string; lat: number; lng: number }>).map((r) => [r.id, r]));
+    await upsert(
+      cities.map((c, i) => store(`W${i}`, c.coords.WGS84[1], c.coords.WGS84[0])),
+      { crs: 'wgs84' },
+    );
+    await upsert(
+      cities.map((c, i) => store(`D${i}`, c.coords.BD09[1], c.coords.BD09[0])),
+      { crs: 'bd09' },
+    );
+    const stored = new Map(
+      (cloud.db.prepare('SELECT id, lat, lng FROM places').all() as Array<{ id: string; lat: number; lng: number }>).map((r) => [r.id, r]),
+    );
     cities.forEach((c, i) => {
       expect(distanceM(stored.get(`W${i}`)!, at(c.coords.GCJ02))).toBeLessThan(1);
       expect(distanceM(stored.get(`D${i}`)!, at(c.coords.GCJ02))).toBeLessThan(1);

@@ -14,7 +14,11 @@ function everyRow(): Record<string, number> {
 
 /** A raw exchange, keeping the text: no answer may carry a stack trace or a database message. */
 async function raw(path: string, init: { method?: string; body?: string | Buffer; headers?: Record<string, string> } = {}) {
-  const res = await fetch(`${cloud.url}${path}`, { method: init.method ?? 'POST', body: init.body, headers: { 'content-type': 'application/json', ...init.headers } });
+  const res = await fetch(`${cloud.url}${path}`, {
+    method: init.method ?? 'POST',
+    body: init.body,
+    headers: { 'content-type': 'application/json', ...init.headers },
+  });
   const text = await res.text();
   expect(text).not.toMatch(/\n\s+at |\.ts:\d+|node_modules|SqliteError|SQLITE_|constraint failed/);
   return { status: res.status, text, json: text ? JSON.parse(text) : null };
@@ -31,7 +35,24 @@ const store = {
   openingHours: [{ day: 1, open: '09:00', close: '18:00' }],
   slot: { minutes: 30, capacity: 2 },
 };
-const station = { kind: 'station', id: 'P900', name: 'Gate', lat: 31.23, lng: 121.47, zone: { type: 'Polygon', coordinates: [[[121.47, 31.23], [121.471, 31.23], [121.471, 31.231], [121.47, 31.23]]] } };
+const station = {
+  kind: 'station',
+  id: 'P900',
+  name: 'Gate',
+  lat: 31.23,
+  lng: 121.47,
+  zone: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [121.47, 31.23],
+        [121.471, 31.23],
+        [121.471, 31.231],
+        [121.47, 31.23],
+      ],
+    ],
+  },
+};
 const nearby = { action: 'nearby', kind: 'store', lat: 31.23, lng: 121.47 };
 const upsert = (place: object) => ({ action: 'upsertPlaces', places: [store, place] });
 const deep = (depth: number): unknown => (depth === 0 ? 1 : [deep(depth - 1)]);
@@ -58,10 +79,43 @@ describe('every malformed request gets INVALID_ARGUMENT naming the field, and wr
     ['openNow "true"', 'geo', { ...nearby, openNow: 'true' }, /^openNow: /],
     ['kind huge', 'geo', { ...nearby, kind: 'k'.repeat(1_000_000) }, /^kind: /],
     ['lat nested garbage', 'geo', { ...nearby, lat: deep(50) }, /^lat: /],
-    ['openingHours day 8', 'admin', upsert({ ...store, id: 'S901', openingHours: [{ day: 8, open: '09:00', close: '10:00' }] }), /^places\[1\]\.openingHours\[0\]\.day: /],
-    ['close 25:00', 'admin', upsert({ ...store, id: 'S901', openingHours: [{ day: 1, open: '09:00', close: '25:00' }] }), /^places\[1\]\.openingHours\[0\]\.close: /],
-    ['zone not closed', 'admin', upsert({ ...station, zone: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] } }), /^places\[1\]\.zone\.coordinates\[0\]: a ring must be closed/],
-    ['zone nested garbage', 'admin', upsert({ ...station, zone: { type: 'Polygon', coordinates: [[[[[[1]]]], [1, 0], [1, 1], [0, 0]]] } }), /^places\[1\]\.zone\.coordinates\[0\]\[0\]/],
+    [
+      'openingHours day 8',
+      'admin',
+      upsert({ ...store, id: 'S901', openingHours: [{ day: 8, open: '09:00', close: '10:00' }] }),
+      /^places\[1\]\.openingHours\[0\]\.day: /,
+    ],
+    [
+      'close 25:00',
+      'admin',
+      upsert({ ...store, id: 'S901', openingHours: [{ day: 1, open: '09:00', close: '25:00' }] }),
+      /^places\[1\]\.openingHours\[0\]\.close: /,
+    ],
+    [
+      'zone not closed',
+      'admin',
+      upsert({
+        ...station,
+        zone: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 1],
+            ],
+          ],
+        },
+      }),
+      /^places\[1\]\.zone\.coordinates\[0\]: a ring must be closed/,
+    ],
+    [
+      'zone nested garbage',
+      'admin',
+      upsert({ ...station, zone: { type: 'Polygon', coordinates: [[[[[[1]]]], [1, 0], [1, 1], [0, 0]]] } }),
+      /^places\[1\]\.zone\.coordinates\[0\]\[0\]/,
+    ],
     ['zone a string', 'admin', upsert({ ...station, zone: 'POLYGON((0 0, 1 0, 1 1, 0 0))' }), /^places\[1\]\.zone: /],
     ['name huge', 'admin', upsert({ ...store, id: 'S901', name: 'n'.repeat(2_000_000) }), /^places\[1\]\.name: must be at most 80/],
     ['id with a quote', 'admin', upsert({ ...store, id: "S'; DROP TABLE places; --" }), /^places\[1\]\.id: /],
@@ -72,26 +126,71 @@ describe('every malformed request gets INVALID_ARGUMENT naming the field, and wr
     ['setStaff storeIds a string', 'admin', { action: 'setStaff', openid: 'x', storeIds: 'S001' }, /^storeIds: /],
     ['setStaff openid missing', 'admin', { action: 'setStaff', storeIds: [] }, /^openid: /],
     // Strict inputs: dates and times that do not exist, or years no booking or clock can mean.
-    ['slots date 2026-02-30', 'bookings', { action: 'slots', storeId: 'S001', date: '2026-02-30' }, /^date: must be a real date: the day must be 01\.\.28 in 2026-02/],
-    ['slots date 2026-04-31 (a 30-day month)', 'bookings', { action: 'slots', storeId: 'S001', date: '2026-04-31' }, /^date: must be a real date: the day must be 01\.\.30/],
+    [
+      'slots date 2026-02-30',
+      'bookings',
+      { action: 'slots', storeId: 'S001', date: '2026-02-30' },
+      /^date: must be a real date: the day must be 01\.\.28 in 2026-02/,
+    ],
+    [
+      'slots date 2026-04-31 (a 30-day month)',
+      'bookings',
+      { action: 'slots', storeId: 'S001', date: '2026-04-31' },
+      /^date: must be a real date: the day must be 01\.\.30/,
+    ],
     ['slots date 2026-13-01', 'bookings', { action: 'slots', storeId: 'S001', date: '2026-13-01' }, /^date: must be a real date: the month/],
-    ['slots date 0000-01-01', 'bookings', { action: 'slots', storeId: 'S001', date: '0000-01-01' }, /^date: must be a real date: the year must be between 2000 and 2099/],
+    [
+      'slots date 0000-01-01',
+      'bookings',
+      { action: 'slots', storeId: 'S001', date: '0000-01-01' },
+      /^date: must be a real date: the year must be between 2000 and 2099/,
+    ],
     ['slots date 2100-01-01', 'bookings', { action: 'slots', storeId: 'S001', date: '2100-01-01' }, /^date: .*2099/],
     ['slots date 1999-12-31', 'bookings', { action: 'slots', storeId: 'S001', date: '1999-12-31' }, /^date: .*2000/],
     ['slots date 2026-2-3', 'bookings', { action: 'slots', storeId: 'S001', date: '2026-2-3' }, /^date: must be a date "YYYY-MM-DD"/],
     ['day date 0000-01-01', 'bookings', { action: 'day', storeId: 'S001', date: '0000-01-01' }, /^date: .*2000/],
-    ['create start 2026-11-31 (no 31 November)', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-31T10:00:00+08:00' }, /^start: must be a real time: the day must be 01\.\.30 in 2026-11/],
+    [
+      'create start 2026-11-31 (no 31 November)',
+      'bookings',
+      { action: 'create', storeId: 'S001', start: '2026-11-31T10:00:00+08:00' },
+      /^start: must be a real time: the day must be 01\.\.30 in 2026-11/,
+    ],
     ['create start 2026-02-30', 'bookings', { action: 'create', storeId: 'S001', start: '2026-02-30T10:00:00+08:00' }, /^start: must be a real time: the day/],
     ['create start 24:30', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-26T24:30:00+08:00' }, /^start: must be a real time: the hour/],
     ['create start 24:00', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-26T24:00:00+08:00' }, /^start: must be a real time: the hour/],
     ['create start 10:60', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-26T10:60:00+08:00' }, /^start: must be a real time: the minute/],
-    ['create start 9999-12-31', 'bookings', { action: 'create', storeId: 'S001', start: '9999-12-31T20:00:00Z' }, /^start: must be a real time: the year must be between 2000 and 2099/],
+    [
+      'create start 9999-12-31',
+      'bookings',
+      { action: 'create', storeId: 'S001', start: '9999-12-31T20:00:00Z' },
+      /^start: must be a real time: the year must be between 2000 and 2099/,
+    ],
     ['create start 0000-01-01', 'bookings', { action: 'create', storeId: 'S001', start: '0000-01-01T10:00:00+08:00' }, /^start: .*2000/],
-    ['create start without an offset', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-26T10:00:00' }, /^start: must be an ISO 8601 time with an offset/],
-    ['create start offset +25:00', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-26T10:00:00+25:00' }, /^start: must be a real time: the offset/],
+    [
+      'create start without an offset',
+      'bookings',
+      { action: 'create', storeId: 'S001', start: '2026-11-26T10:00:00' },
+      /^start: must be an ISO 8601 time with an offset/,
+    ],
+    [
+      'create start offset +25:00',
+      'bookings',
+      { action: 'create', storeId: 'S001', start: '2026-11-26T10:00:00+25:00' },
+      /^start: must be a real time: the offset/,
+    ],
     ['create start a number', 'bookings', { action: 'create', storeId: 'S001', start: 1764122400000 }, /^start: /],
-    ['opening hours close 24:30', 'admin', upsert({ ...store, id: 'S901', openingHours: [{ day: 1, open: '09:00', close: '24:30' }] }), /^places\[1\]\.openingHours\[0\]\.close: /],
-    ['opening hours open 24:00', 'admin', upsert({ ...store, id: 'S901', openingHours: [{ day: 1, open: '24:00', close: '02:00' }] }), /^places\[1\]\.openingHours\[0\]\.open: /],
+    [
+      'opening hours close 24:30',
+      'admin',
+      upsert({ ...store, id: 'S901', openingHours: [{ day: 1, open: '09:00', close: '24:30' }] }),
+      /^places\[1\]\.openingHours\[0\]\.close: /,
+    ],
+    [
+      'opening hours open 24:00',
+      'admin',
+      upsert({ ...store, id: 'S901', openingHours: [{ day: 1, open: '24:00', close: '02:00' }] }),
+      /^places\[1\]\.openingHours\[0\]\.open: /,
+    ],
     ['action missing', 'geo', { kind: 'store', lat: 1, lng: 1 }, /^action: /],
     ['action a number', 'geo', { ...nearby, action: 1 }, /^action: /],
     ['unknown action', 'geo', { ...nearby, action: 'teleport' }, /^action: unknown action "teleport"/],
@@ -195,8 +294,14 @@ describe('the local host refuses a clock or a path it cannot read, and writes no
   });
 
   it('takes X-Nearby-Now in Z and in an offset alike', async () => {
-    const utc = await raw('/functions/bookings', { body: JSON.stringify({ action: 'slots', storeId: 'S001', date: '2026-11-26' }), headers: { 'x-nearby-now': '2026-11-25T02:00:00Z' } });
-    const local = await raw('/functions/bookings', { body: JSON.stringify({ action: 'slots', storeId: 'S001', date: '2026-11-26' }), headers: { 'x-nearby-now': '2026-11-25T10:00:00.000+08:00' } });
+    const utc = await raw('/functions/bookings', {
+      body: JSON.stringify({ action: 'slots', storeId: 'S001', date: '2026-11-26' }),
+      headers: { 'x-nearby-now': '2026-11-25T02:00:00Z' },
+    });
+    const local = await raw('/functions/bookings', {
+      body: JSON.stringify({ action: 'slots', storeId: 'S001', date: '2026-11-26' }),
+      headers: { 'x-nearby-now': '2026-11-25T10:00:00.000+08:00' },
+    });
     expect(utc.json.ok).toBe(true);
     expect(local.json).toEqual(utc.json);
   });
@@ -227,8 +332,11 @@ describe('the caller comes from the header, never from the body', () => {
     });
   }
 
-  it('an unknown field such as caller in an admin\'s call is ignored, never read as the caller', async () => {
-    const res = await raw('/functions/admin', { body: JSON.stringify({ action: 'setStaff', openid: 'clerk', storeIds: ['S001'], caller: 'someone' }), headers: { 'x-wx-openid': ADMIN } });
+  it("an unknown field such as caller in an admin's call is ignored, never read as the caller", async () => {
+    const res = await raw('/functions/admin', {
+      body: JSON.stringify({ action: 'setStaff', openid: 'clerk', storeIds: ['S001'], caller: 'someone' }),
+      headers: { 'x-wx-openid': ADMIN },
+    });
     expect(res.json).toEqual({ ok: true, data: { staff: { openid: 'clerk', storeIds: ['S001'] } } });
   });
 

@@ -24,16 +24,24 @@ const WATER_BILL = 'UB:water:31000001:2026-10';
 
 async function setUp(cloud: TestCloud) {
   expect(await cloud.call('admin', { action: 'upsertPlaces', places: PLACES }, { openid: ADMIN, now: iso(0) })).toMatchObject({ ok: true });
-  expect(await cloud.call('admin', { action: 'importBills', bills: ROWS }, { openid: ADMIN, now: iso(0) })).toEqual({ ok: true, data: { imported: 2, duplicates: 0, duplicateRows: [] } });
+  expect(await cloud.call('admin', { action: 'importBills', bills: ROWS }, { openid: ADMIN, now: iso(0) })).toEqual({
+    ok: true,
+    data: { imported: 2, duplicates: 0, duplicateRows: [] },
+  });
 }
-const billRow = (cloud: TestCloud, id: string) => cloud.db.prepare('SELECT status, paid_by AS paidBy, paid_at AS paidAt, open_order AS openOrder FROM bills WHERE id = ?').get(id);
+const billRow = (cloud: TestCloud, id: string) =>
+  cloud.db.prepare('SELECT status, paid_by AS paidBy, paid_at AS paidAt, open_order AS openOrder FROM bills WHERE id = ?').get(id);
 const snapshot = (cloud: TestCloud) => ({
   bills: cloud.db.prepare('SELECT * FROM bills ORDER BY id').all(),
   orders: cloud.db.prepare('SELECT * FROM pay_orders ORDER BY out_trade_no').all(),
   refunds: cloud.db.prepare('SELECT * FROM pay_refunds').all(),
 });
 const notify = (cloud: TestCloud, n: { headers: Record<string, unknown>; body: string }, now: string) =>
-  fetch(`${cloud.url}/pay/notify`, { method: 'POST', body: n.body, headers: { ...(n.headers as Record<string, string>), 'content-type': 'application/json', 'x-nearby-now': now } });
+  fetch(`${cloud.url}/pay/notify`, {
+    method: 'POST',
+    body: n.body,
+    headers: { ...(n.headers as Record<string, string>), 'content-type': 'application/json', 'x-nearby-now': now },
+  });
 
 describe('bills through the local host, with the sandbox', () => {
   let cloud: TestCloud;
@@ -53,14 +61,25 @@ describe('bills through the local host, with the sandbox', () => {
     const ride = await cloud.call('rides', { action: 'unlock', bikeCode: 'A', ...HERE }, { openid: 'rider', now: iso(0) });
     const ended = await cloud.call('rides', { action: 'end', rideId: ride.data.ride.id, ...HERE }, { openid: 'rider', now: iso(600) });
     const billId = ended.data.ride.billId;
-    expect(await cloud.call('rides', { action: 'unlock', bikeCode: 'B', ...HERE }, { openid: 'rider', now: iso(610) })).toMatchObject({ error: { reason: 'UNPAID_BILL' } });
-    expect(await bills('rider', { action: 'list' }, 611)).toEqual({ ok: true, data: { bills: [{ id: billId, type: 'ride', amountFen: 150, status: 'unpaid', rideId: ride.data.ride.id }] } });
+    expect(await cloud.call('rides', { action: 'unlock', bikeCode: 'B', ...HERE }, { openid: 'rider', now: iso(610) })).toMatchObject({
+      error: { reason: 'UNPAID_BILL' },
+    });
+    expect(await bills('rider', { action: 'list' }, 611)).toEqual({
+      ok: true,
+      data: { bills: [{ id: billId, type: 'ride', amountFen: 150, status: 'unpaid', rideId: ride.data.ride.id }] },
+    });
     const pay = await bills('rider', { action: 'pay', billId }, 612);
-    expect(pay).toMatchObject({ ok: true, data: { outTradeNo: expect.stringMatching(/^P[0-9a-f]{30}$/), payment: { signType: 'RSA', package: expect.stringMatching(/^prepay_id=/) } } });
+    expect(pay).toMatchObject({
+      ok: true,
+      data: { outTradeNo: expect.stringMatching(/^P[0-9a-f]{30}$/), payment: { signType: 'RSA', package: expect.stringMatching(/^prepay_id=/) } },
+    });
     const paid = await fetch(`${cloud.url}/sandbox/pay/${pay.data.outTradeNo}`, { method: 'POST', headers: { 'x-nearby-now': iso(620) } });
     expect(paid.status).toBe(204);
     expect(await bills('rider', { action: 'refresh', billId }, 621)).toMatchObject({ ok: true, data: { bill: { id: billId, status: 'paid' } } });
-    expect(await cloud.call('rides', { action: 'unlock', bikeCode: 'B', ...HERE }, { openid: 'rider', now: iso(630) })).toMatchObject({ ok: true, data: { ride: { bikeCode: 'B' } } });
+    expect(await cloud.call('rides', { action: 'unlock', bikeCode: 'B', ...HERE }, { openid: 'rider', now: iso(630) })).toMatchObject({
+      ok: true,
+      data: { ride: { bikeCode: 'B' } },
+    });
     // The sandbox's answer for an order it never saw.
     expect((await fetch(`${cloud.url}/sandbox/pay/Pnope000000`, { method: 'POST' })).status).toBe(404);
   });
@@ -79,7 +98,10 @@ describe('bills through the local host, with the sandbox', () => {
     expect(billRow(cloud, WATER_BILL)).toMatchObject({ status: 'paid', paidBy: a.data.outTradeNo });
     expect((await notify(cloud, n, iso(12))).status).toBe(204);
     expect(snapshot(cloud)).toEqual(once);
-    expect(await bills('u1', { action: 'pay', billId: WATER_BILL }, 13)).toMatchObject({ ok: false, error: { code: 'FAILED_PRECONDITION', reason: 'ALREADY_PAID' } });
+    expect(await bills('u1', { action: 'pay', billId: WATER_BILL }, 13)).toMatchObject({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', reason: 'ALREADY_PAID' },
+    });
     expect(await bills('u2', { action: 'pay', billId: WATER_BILL }, 13)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await bills('u2', { action: 'refresh', billId: WATER_BILL }, 13)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
@@ -90,32 +112,59 @@ describe('bills through the local host, with the sandbox', () => {
     expect(wrong).toEqual(unknown);
     expect(wrong).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     for (let i = 0; i < 3; i++) await bills('u1', { action: 'bindAccount', accountType: 'gas', accountNo: '31000002', holderName: `x${i}` }, 1 + i);
-    expect(await bills('u1', { action: 'bindAccount', accountType: 'gas', accountNo: '31000002', holderName: 'li lei' }, 10)).toMatchObject({ ok: false, error: { code: 'RESOURCE_EXHAUSTED' } });
-    expect(await bills('u1', { action: 'bindAccount', accountType: 'gas', accountNo: '31000002', holderName: 'li lei' }, 3601)).toMatchObject({ ok: true, data: { account: { holderName: 'L****' } } });
-    expect(await bills('u1', { action: 'accounts' })).toMatchObject({ ok: true, data: { accounts: [{ accountType: 'gas', accountNo: '31000002', holderName: 'L****' }] } });
+    expect(await bills('u1', { action: 'bindAccount', accountType: 'gas', accountNo: '31000002', holderName: 'li lei' }, 10)).toMatchObject({
+      ok: false,
+      error: { code: 'RESOURCE_EXHAUSTED' },
+    });
+    expect(await bills('u1', { action: 'bindAccount', accountType: 'gas', accountNo: '31000002', holderName: 'li lei' }, 3601)).toMatchObject({
+      ok: true,
+      data: { account: { holderName: 'L****' } },
+    });
+    expect(await bills('u1', { action: 'accounts' })).toMatchObject({
+      ok: true,
+      data: { accounts: [{ accountType: 'gas', accountNo: '31000002', holderName: 'L****' }] },
+    });
   });
 
   it('bills of unbound accounts are never shown, nor payable; importing the same file twice adds nothing', async () => {
     expect(await bills('u1', { action: 'list' })).toEqual({ ok: true, data: { bills: [] } });
     expect(await bills('u1', { action: 'pay', billId: WATER_BILL })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await cloud.call('admin', { action: 'importBills', bills: ROWS }, { openid: ADMIN, now: iso(1) })).toEqual({ ok: true, data: { imported: 0, duplicates: 2, duplicateRows: [0, 1] } });
+    expect(await cloud.call('admin', { action: 'importBills', bills: ROWS }, { openid: ADMIN, now: iso(1) })).toEqual({
+      ok: true,
+      data: { imported: 0, duplicates: 2, duplicateRows: [0, 1] },
+    });
     expect(cloud.db.prepare('SELECT count(*) FROM bills').pluck().get()).toBe(2);
   });
 
   it('bad input: clear errors, nothing written', async () => {
     const before = snapshot(cloud);
-    expect(await bills('u1', { action: 'bindAccount', accountType: 'water', accountNo: '12ab', holderName: '张三' })).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: 'accountNo: a water account number is 8 to 12 digits' } });
-    expect(await bills('u1', { action: 'bindAccount', accountType: 'coal', accountNo: '31000001', holderName: '张三' })).toMatchObject({ error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^accountType: /) } });
+    expect(await bills('u1', { action: 'bindAccount', accountType: 'water', accountNo: '12ab', holderName: '张三' })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'accountNo: a water account number is 8 to 12 digits' },
+    });
+    expect(await bills('u1', { action: 'bindAccount', accountType: 'coal', accountNo: '31000001', holderName: '张三' })).toMatchObject({
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^accountType: /) },
+    });
     expect(await bills('u1', { action: 'pay', billId: '' })).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
     expect(await bills('u1', { action: 'list', status: 'late' })).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
     expect(await cloud.call('bills', { action: 'list' })).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
     const fractional = [{ ...ROWS[0], period: '2026-11', amountFen: 12.5 }];
-    expect(await cloud.call('admin', { action: 'importBills', bills: fractional }, { openid: ADMIN })).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: 'bills[0].amountFen: must be whole fen (an integer)' } });
+    expect(await cloud.call('admin', { action: 'importBills', bills: fractional }, { openid: ADMIN })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'bills[0].amountFen: must be whole fen (an integer)' },
+    });
     expect(await cloud.call('admin', { action: 'importBills', bills: ROWS }, { openid: 'u1' })).toMatchObject({ error: { code: 'PERMISSION_DENIED' } });
     // Junk at payNotify: an empty body, not JSON, no headers, a GET, a callFunction-style event.
     const junk: [RequestInit, number][] = [
       [{ method: 'POST', body: '' }, 400],
-      [{ method: 'POST', body: 'not json', headers: { 'wechatpay-timestamp': 'x', 'wechatpay-nonce': 'n', 'wechatpay-signature': 's', 'wechatpay-serial': 'S' } }, 400],
+      [
+        {
+          method: 'POST',
+          body: 'not json',
+          headers: { 'wechatpay-timestamp': 'x', 'wechatpay-nonce': 'n', 'wechatpay-signature': 's', 'wechatpay-serial': 'S' },
+        },
+        400,
+      ],
       [{ method: 'POST', body: '{"id":"x"}' }, 400],
       [{ method: 'GET' }, 405],
     ];
@@ -145,7 +194,9 @@ describe('bills through the local host, with WeChat Pay (the local WeChat Pay se
     if (!read.ok) throw new Error(read.message);
     cloud = await startCloud({ payments: wechatpayClient(read.settings) });
     await setUp(cloud);
-    expect((await cloud.call('bills', { action: 'bindAccount', accountType: 'water', accountNo: '31000001', holderName: '张三' }, { openid: 'u1' })).ok).toBe(true);
+    expect((await cloud.call('bills', { action: 'bindAccount', accountType: 'water', accountNo: '31000001', holderName: '张三' }, { openid: 'u1' })).ok).toBe(
+      true,
+    );
   });
   afterAll(async () => {
     await cloud.close();
@@ -171,12 +222,25 @@ describe('bills through the local host, with WeChat Pay (the local WeChat Pay se
       body.resource.ciphertext = bytes.toString('base64');
       return resign({ headers: genuine.headers, body: JSON.stringify(body) });
     })();
-    const forge = (resource: Record<string, unknown>) => notificationFrom({ eventType: 'TRANSACTION.SUCCESS', resource, apiV3Key: merchant.apiV3Key, signer: server.publicKey, now: now() });
+    const forge = (resource: Record<string, unknown>) =>
+      notificationFrom({ eventType: 'TRANSACTION.SUCCESS', resource, apiV3Key: merchant.apiV3Key, signer: server.publicKey, now: now() });
     const cases: [string, { headers: Record<string, string>; body: string }, string][] = [
-      ['forged signature', { headers: { ...genuine.headers, 'Wechatpay-Signature': wechatpaySign('other', server.publicKey.privateKey) }, body: genuine.body }, 'BAD_SIGNATURE'],
-      ['stale timestamp', resign({ headers: { ...genuine.headers, 'Wechatpay-Timestamp': String(Math.floor(Date.now() / 1000) - 301) }, body: genuine.body }), 'STALE_TIMESTAMP'],
+      [
+        'forged signature',
+        { headers: { ...genuine.headers, 'Wechatpay-Signature': wechatpaySign('other', server.publicKey.privateKey) }, body: genuine.body },
+        'BAD_SIGNATURE',
+      ],
+      [
+        'stale timestamp',
+        resign({ headers: { ...genuine.headers, 'Wechatpay-Timestamp': String(Math.floor(Date.now() / 1000) - 301) }, body: genuine.body }),
+        'STALE_TIMESTAMP',
+      ],
       ['tampered ciphertext', tampered, 'DECRYPTION_FAILED'],
-      ['unknown serial', { headers: { ...genuine.headers, 'Wechatpay-Serial': 'PUB_KEY_ID_0000000000000000000000000000000000' }, body: genuine.body }, 'UNKNOWN_SERIAL'],
+      [
+        'unknown serial',
+        { headers: { ...genuine.headers, 'Wechatpay-Serial': 'PUB_KEY_ID_0000000000000000000000000000000000' }, body: genuine.body },
+        'UNKNOWN_SERIAL',
+      ],
       ['signature probe', { headers: { ...genuine.headers, 'Wechatpay-Signature': 'WECHATPAY/SIGNTEST/abc' }, body: genuine.body }, 'SIGNATURE_PROBE'],
       ['wrong amount', forge(transactionJson({ ...tx, totalFen: 1 })), 'WRONG_AMOUNT'],
       ['wrong merchant', forge(transactionJson({ ...tx, mchId: '1999999999' })), 'WRONG_MERCHANT'],
@@ -185,7 +249,11 @@ describe('bills through the local host, with WeChat Pay (the local WeChat Pay se
     ];
     for (const [name, n, reason] of cases) {
       const res = await notify(cloud, n, now().toISOString());
-      expect({ name, status: res.status >= 400, body: ((await res.json()) as { message: string }).message.split(':')[0] }).toEqual({ name, status: true, body: reason });
+      expect({ name, status: res.status >= 400, body: ((await res.json()) as { message: string }).message.split(':')[0] }).toEqual({
+        name,
+        status: true,
+        body: reason,
+      });
     }
     expect(snapshot(cloud)).toEqual(before);
     // The genuine one, at last.
@@ -194,7 +262,9 @@ describe('bills through the local host, with WeChat Pay (the local WeChat Pay se
   });
 
   it('money for an already paid bill is refunded: pending at once, sent to WeChat Pay by the sweeper', async () => {
-    expect((await cloud.call('bills', { action: 'bindAccount', accountType: 'gas', accountNo: '31000002', holderName: 'LiLei' }, { openid: 'u1' })).ok).toBe(true);
+    expect((await cloud.call('bills', { action: 'bindAccount', accountType: 'gas', accountNo: '31000002', holderName: 'LiLei' }, { openid: 'u1' })).ok).toBe(
+      true,
+    );
     const gas = 'UB:gas:31000002:2026-10';
     const t = Date.now();
     const first = await cloud.call('bills', { action: 'pay', billId: gas }, { openid: 'u1', now: new Date(t).toISOString() });
@@ -212,7 +282,9 @@ describe('bills through the local host, with WeChat Pay (the local WeChat Pay se
     expect(server.desk.queryRefund(refundNo)).toMatchObject({ ok: true, value: { outTradeNo: second.data.outTradeNo, refundFen: 6200 } });
     server.desk.settleRefund(refundNo, 'SUCCESS', now());
     const later = now();
-    expect(await cloud.host.functions.sweeper({ Type: 'Timer', TriggerName: 'test', Time: later.toISOString() }, { openid: null, now: later })).toMatchObject({ data: { jobs: { refunds: { refunded: 1 } } } });
+    expect(await cloud.host.functions.sweeper({ Type: 'Timer', TriggerName: 'test', Time: later.toISOString() }, { openid: null, now: later })).toMatchObject({
+      data: { jobs: { refunds: { refunded: 1 } } },
+    });
     expect(billRow(cloud, gas)).toMatchObject({ status: 'paid', paidBy: first.data.outTradeNo });
   });
 });
@@ -228,10 +300,19 @@ it('pays an order the sandbox forgot (the local host restarted): the same out_tr
     const { createHost } = await import('../../functions/local/host');
     const { sqlitePorts } = await import('../../functions/lib/sqlite');
     const fresh = sandboxPayments();
-    const host = createHost({ ports: sqlitePorts(cloud.db, { pay: { ok: true, payments: fresh } }), admins: new Set([ADMIN]), clock: 'header', sandbox: fresh, log: () => {} });
+    const host = createHost({
+      ports: sqlitePorts(cloud.db, { pay: { ok: true, payments: fresh } }),
+      admins: new Set([ADMIN]),
+      clock: 'header',
+      sandbox: fresh,
+      log: () => {},
+    });
     const url = await host.listen(0);
     try {
-      const call = async (event: unknown) => (await fetch(`${url}/functions/bills`, { method: 'POST', body: JSON.stringify(event), headers: { 'x-wx-openid': 'u1', 'x-nearby-now': iso(2) } })).json();
+      const call = async (event: unknown) =>
+        (
+          await fetch(`${url}/functions/bills`, { method: 'POST', body: JSON.stringify(event), headers: { 'x-wx-openid': 'u1', 'x-nearby-now': iso(2) } })
+        ).json();
       const again = (await call({ action: 'pay', billId: WATER_BILL })) as { data: { outTradeNo: string } };
       expect(again.data.outTradeNo).toBe(first.data.outTradeNo);
       expect((await fetch(`${url}/sandbox/pay/${first.data.outTradeNo}`, { method: 'POST', headers: { 'x-nearby-now': iso(3) } })).status).toBe(204);
@@ -249,7 +330,11 @@ it('seeds the demo accounts the README lists, bindable and payable', async () =>
   const cloud = await startCloud({ seed: 'demo', sandbox: sandboxPayments() });
   try {
     for (const a of DEMO_ACCOUNTS) {
-      const bound = await cloud.call('bills', { action: 'bindAccount', accountType: a.accountType, accountNo: a.accountNo, holderName: a.holderName }, { openid: 'demo-user' });
+      const bound = await cloud.call(
+        'bills',
+        { action: 'bindAccount', accountType: a.accountType, accountNo: a.accountNo, holderName: a.holderName },
+        { openid: 'demo-user' },
+      );
       expect(bound).toMatchObject({ ok: true, data: { account: { accountType: a.accountType, accountNo: a.accountNo } } });
     }
     const listed = await cloud.call('bills', { action: 'list', status: 'unpaid' }, { openid: 'demo-user' });

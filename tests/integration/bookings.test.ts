@@ -17,7 +17,9 @@ const newCustomer = () => `customer-${++n}`;
 const bookings = (event: Record<string, unknown>, openid?: string, now = NOW) => cloud.call('bookings', event, { openid, now });
 const rows = () => cloud.db.prepare('SELECT count(*) FROM bookings').pluck().get() as number;
 const counterOf = (start: string) =>
-  (cloud.db.prepare('SELECT booked FROM slot_counters WHERE store_id = ? AND slot_key = ?').pluck().get(STORE, new Date(start).toISOString()) as number | undefined) ?? 0;
+  (cloud.db.prepare('SELECT booked FROM slot_counters WHERE store_id = ? AND slot_key = ?').pluck().get(STORE, new Date(start).toISOString()) as
+    | number
+    | undefined) ?? 0;
 const remaining = async (start: string) => {
   const res = await bookings({ action: 'slots', storeId: STORE, date: start.slice(0, 10) });
   return res.data.slots.find((s: { start: string }) => s.start === start)?.remaining;
@@ -45,7 +47,7 @@ beforeAll(async () => {
 afterAll(() => cloud.close());
 
 describe('slots', () => {
-  it('lists the day\'s slots with their places, to anonymous callers too', async () => {
+  it("lists the day's slots with their places, to anonymous callers too", async () => {
     const res = await bookings({ action: 'slots', storeId: STORE, date: '2026-11-26' });
     expect(res.ok).toBe(true);
     expect(res.data.slots).toHaveLength(12);
@@ -95,7 +97,7 @@ describe('capacity under load', () => {
     expect(late.data.booking.id).toBe(a.data.booking.id);
   });
 
-  it('keys requestId on the caller: another customer\'s same requestId is a booking of their own', async () => {
+  it("keys requestId on the caller: another customer's same requestId is a booking of their own", async () => {
     const event = { action: 'create', storeId: STORE, start: at('14:00', '2026-11-27'), requestId: 'same' };
     const [a, b] = await Promise.all([bookings(event, newCustomer()), bookings(event, newCustomer())]);
     expect(a.data.booking.id).not.toBe(b.data.booking.id);
@@ -127,7 +129,13 @@ describe('create refuses what the contract names', () => {
   it('books a slot: pending, with a short code', async () => {
     const res = await create(at('16:00', '2026-11-26'));
     expect(res.ok).toBe(true);
-    expect(res.data.booking).toMatchObject({ storeId: STORE, storeName: 'Booking One', start: at('16:00', '2026-11-26'), end: at('17:00', '2026-11-26'), status: 'pending' });
+    expect(res.data.booking).toMatchObject({
+      storeId: STORE,
+      storeName: 'Booking One',
+      start: at('16:00', '2026-11-26'),
+      end: at('17:00', '2026-11-26'),
+      status: 'pending',
+    });
     expect(res.data.booking.code).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/);
   });
 
@@ -179,7 +187,7 @@ describe('create refuses what the contract names', () => {
     }
   });
 
-  it('ignores an openid in the body: the booking is the caller\'s', async () => {
+  it("ignores an openid in the body: the booking is the caller's", async () => {
     const alice = newCustomer();
     const bob = newCustomer();
     const res = await bookings({ action: 'create', storeId: STORE, start: at('18:00', '2026-11-26'), openid: bob }, alice);
@@ -211,7 +219,7 @@ describe('create refuses what the contract names', () => {
 });
 
 describe('who may do what', () => {
-  it('refuses a stranger\'s cancel, and leaves the booking as it was', async () => {
+  it("refuses a stranger's cancel, and leaves the booking as it was", async () => {
     const owner = newCustomer();
     const made = await bookings({ action: 'create', storeId: STORE, start: at('19:00', '2026-11-26') }, owner);
     const res = await bookings({ action: 'cancel', bookingId: made.data.booking.id }, newCustomer());
@@ -220,7 +228,7 @@ describe('who may do what', () => {
     expect((await bookings({ action: 'cancel', bookingId: 'bk_nothing' }, owner)).error.code).toBe('NOT_FOUND');
   });
 
-  it('lets only the store\'s staff see the day, confirm and check in', async () => {
+  it("lets only the store's staff see the day, confirm and check in", async () => {
     const owner = newCustomer();
     const made = await bookings({ action: 'create', storeId: STORE, start: at('20:00', '2026-11-26') }, owner);
     const { id, code } = made.data.booking;
@@ -238,7 +246,9 @@ describe('who may do what', () => {
   });
 
   it('tells the mini program which stores the caller works for', async () => {
-    expect((await bookings({ action: 'staffStores' }, STAFF)).data).toEqual({ stores: [{ id: STORE, name: 'Booking One', timezone: 'Asia/Shanghai', today: '2026-11-25' }] });
+    expect((await bookings({ action: 'staffStores' }, STAFF)).data).toEqual({
+      stores: [{ id: STORE, name: 'Booking One', timezone: 'Asia/Shanghai', today: '2026-11-25' }],
+    });
     expect((await bookings({ action: 'staffStores' }, newCustomer())).data).toEqual({ stores: [] });
   });
 });
@@ -260,7 +270,7 @@ describe('check-in', () => {
     expect((await bookings({ action: 'checkIn', code: late.code }, STAFF, time('11:00'))).error).toMatchObject({ reason: 'TOO_LATE' });
   });
 
-  it('refuses a cancelled booking\'s code and an unknown code', async () => {
+  it("refuses a cancelled booking's code and an unknown code", async () => {
     const owner = newCustomer();
     const made = (await bookings({ action: 'create', storeId: STORE, start: at('11:00', '2026-11-29') }, owner)).data.booking;
     await bookings({ action: 'cancel', bookingId: made.id }, owner);

@@ -19,7 +19,18 @@ const OTHER = 'CC2';
 const STAFF = 'cc-staff';
 const OTHER_STAFF = 'cc-other-staff';
 // A square parking zone of about 110 m a side, far from everything else.
-const ZONE = { type: 'Polygon', coordinates: [[[110.0, 20.0], [110.001, 20.0], [110.001, 20.001], [110.0, 20.001], [110.0, 20.0]]] };
+const ZONE = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [110.0, 20.0],
+      [110.001, 20.0],
+      [110.001, 20.001],
+      [110.0, 20.001],
+      [110.0, 20.0],
+    ],
+  ],
+};
 const IN_ZONE = { lat: 20.0005, lng: 110.0005 };
 const OUTSIDE = { lat: 20.01, lng: 110.01 };
 
@@ -76,7 +87,16 @@ describe('Results', () => {
   });
 
   it('only ever answers one of the eight codes, and nothing but code, message and reason', async () => {
-    const codes = ['INVALID_ARGUMENT', 'UNAUTHENTICATED', 'PERMISSION_DENIED', 'NOT_FOUND', 'ALREADY_EXISTS', 'FAILED_PRECONDITION', 'RESOURCE_EXHAUSTED', 'INTERNAL'];
+    const codes = [
+      'INVALID_ARGUMENT',
+      'UNAUTHENTICATED',
+      'PERMISSION_DENIED',
+      'NOT_FOUND',
+      'ALREADY_EXISTS',
+      'FAILED_PRECONDITION',
+      'RESOURCE_EXHAUSTED',
+      'INTERNAL',
+    ];
     const answers = [
       await bookings({ action: 'create', storeId: 'NOPE', start: at('10:00') }, someone()),
       await bookings({ action: 'cancel', bookingId: 'bk_none' }, someone()),
@@ -105,7 +125,11 @@ describe('Calling the local host', () => {
     const who = someone();
     const types: Array<Record<string, string>> = [{ 'content-type': 'text/plain' }, {}, { 'content-type': 'application/json; charset=utf-8' }];
     for (const headers of types) {
-      const res = await fetch(`${cloud.url}/functions/rides`, { method: 'POST', body: JSON.stringify({ action: 'current' }), headers: { ...headers, 'x-WX-openid': who } });
+      const res = await fetch(`${cloud.url}/functions/rides`, {
+        method: 'POST',
+        body: JSON.stringify({ action: 'current' }),
+        headers: { ...headers, 'x-WX-openid': who },
+      });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ ok: true, data: { ride: null } });
     }
@@ -176,7 +200,7 @@ describe('bookings, as API.md words them', () => {
     });
   });
 
-  it('takes a start written in any offset, Z or with milliseconds, and answers it in the store\'s offset', async () => {
+  it("takes a start written in any offset, Z or with milliseconds, and answers it in the store's offset", async () => {
     const who = someone();
     const utc = await create('2026-11-26T03:00:00Z', who); // 11:00 in Shanghai
     expect(utc.data.booking).toMatchObject({ start: at('11:00'), end: at('12:00') });
@@ -288,7 +312,7 @@ describe('bookings, as API.md words them', () => {
     expect(done).toEqual({ ok: true, data: { booking: { id: b.id, storeId: STORE, start: b.start, end: b.end, status: 'checked_in', code: b.code } } });
   });
 
-  it('answers mine and day with { bookings } of the contract\'s booking shape', async () => {
+  it("answers mine and day with { bookings } of the contract's booking shape", async () => {
     const who = someone();
     const b = (await create(at('20:00'), who)).data.booking;
     const mine = await bookings({ action: 'mine' }, who);
@@ -306,7 +330,12 @@ describe('bookings, as API.md words them', () => {
     const res = await bookings({ action: 'slots', storeId: STORE, date: '2026-11-28' });
     expect(res.data.slots).toHaveLength(12);
     for (const s of res.data.slots) {
-      expect(s).toMatchObject({ start: expect.stringMatching(/^2026-11-28T(09|1\d|20):00:00\+08:00$/), end: expect.any(String), capacity: 2, remaining: expect.any(Number) });
+      expect(s).toMatchObject({
+        start: expect.stringMatching(/^2026-11-28T(09|1\d|20):00:00\+08:00$/),
+        end: expect.any(String),
+        capacity: 2,
+        remaining: expect.any(Number),
+      });
     }
   });
 });
@@ -315,7 +344,11 @@ describe('rides, as API.md words them', () => {
   let bikes = 0;
   async function bike(where: { lat: number; lng: number } = IN_ZONE) {
     const code = `CCB${++bikes}`;
-    const res = await cloud.call('admin', { action: 'upsertPlaces', places: [{ kind: 'bike', id: code, code, ...where, status: 'available' }] }, { openid: ADMIN });
+    const res = await cloud.call(
+      'admin',
+      { action: 'upsertPlaces', places: [{ kind: 'bike', id: code, code, ...where, status: 'available' }] },
+      { openid: ADMIN },
+    );
     expect(res.ok).toBe(true);
     return code;
   }

@@ -41,7 +41,15 @@ interface Entry {
 
 async function startEntry(): Promise<Entry> {
   const port = await freePort();
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), NEARBY_DB: DB, NEARBY_CLOCK: 'header', NEARBY_TIMERS: 'off', NEARBY_LOCK_DELAY_MS: '120' };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: String(port),
+    NEARBY_DB: DB,
+    NEARBY_CLOCK: 'header',
+    NEARBY_TIMERS: 'off',
+    NEARBY_LOCK_DELAY_MS: '120',
+  };
   const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
@@ -96,7 +104,11 @@ it(`loses nothing acknowledged and strands nobody across ${KILLS} kill -9 under 
   }
   expect(starts.length).toBeGreaterThan(4);
   const seeded = new Database(DB, { readonly: true });
-  const bikes = seeded.prepare(`SELECT code, lat, lng FROM places WHERE kind = 'bike' AND status = 'available' ORDER BY id LIMIT 60`).all() as { code: string; lat: number; lng: number }[];
+  const bikes = seeded.prepare(`SELECT code, lat, lng FROM places WHERE kind = 'bike' AND status = 'available' ORDER BY id LIMIT 60`).all() as {
+    code: string;
+    lat: number;
+    lng: number;
+  }[];
   seeded.close();
   expect(bikes.length).toBe(60);
 
@@ -120,7 +132,7 @@ it(`loses nothing acknowledged and strands nobody across ${KILLS} kill -9 under 
             const who = pick(customers);
             const slot = pick(starts);
             const res = await call(entry, 'bookings', { action: 'create', ...slot, requestId: `q${life}-${requests}` }, { openid: who, now });
-            if (res.ok) (acknowledged++, booked.set(res.data.booking.id, { id: res.data.booking.id, ...slot }));
+            if (res.ok) acknowledged++, booked.set(res.data.booking.id, { id: res.data.booking.id, ...slot });
           } else {
             const who = pick(riders);
             const bike = pick(bikes);
@@ -128,8 +140,13 @@ it(`loses nothing acknowledged and strands nobody across ${KILLS} kill -9 under 
             if (!res.ok) continue;
             acknowledged++;
             started.set(res.data.ride.id, who);
-            const end = await call(entry, 'rides', { action: 'end', rideId: res.data.ride.id, lat: bike.lat, lng: bike.lng, acceptSurcharge: true }, { openid: who, now: now + 60_000 });
-            if (end.ok) (acknowledged++, ended.add(res.data.ride.id));
+            const end = await call(
+              entry,
+              'rides',
+              { action: 'end', rideId: res.data.ride.id, lat: bike.lat, lng: bike.lng, acceptSurcharge: true },
+              { openid: who, now: now + 60_000 },
+            );
+            if (end.ok) acknowledged++, ended.add(res.data.ride.id);
           }
         } catch {
           // the host was killed under this request: unacknowledged, so anything goes
@@ -153,7 +170,10 @@ it(`loses nothing acknowledged and strands nobody across ${KILLS} kill -9 under 
   for (const who of riders) {
     const current = await call(entry, 'rides', { action: 'current' }, { openid: who, now: later });
     expect(current.ok).toBe(true);
-    if (current.data.ride) expect((await call(entry, 'rides', { action: 'forceEnd', rideId: current.data.ride.id, waiveFee: true }, { openid: 'local-admin', now: later })).ok).toBe(true);
+    if (current.data.ride)
+      expect((await call(entry, 'rides', { action: 'forceEnd', rideId: current.data.ride.id, waiveFee: true }, { openid: 'local-admin', now: later })).ok).toBe(
+        true,
+      );
   }
   // Nobody is stuck: every rider can take a bike (one each), and every one of these bikes is free.
   for (const [i, who] of riders.entries()) {
@@ -187,12 +207,19 @@ it(`loses nothing acknowledged and strands nobody across ${KILLS} kill -9 under 
     // No unlock left waiting, one open ride per rider and bike, a bike riding only under an open ride.
     expect(db.prepare(`SELECT count(*) FROM rides WHERE status = 'unlocking'`).pluck().get()).toBe(0);
     expect(db.prepare(`SELECT count(*) FROM rides WHERE status = 'active'`).pluck().get()).toBe(riders.length);
-    const orphans = db.prepare(`SELECT id FROM places p WHERE kind = 'bike' AND status = 'riding' AND NOT EXISTS (SELECT 1 FROM rides r WHERE r.bike_id = p.id AND r.status = 'active')`).pluck().all();
+    const orphans = db
+      .prepare(
+        `SELECT id FROM places p WHERE kind = 'bike' AND status = 'riding' AND NOT EXISTS (SELECT 1 FROM rides r WHERE r.bike_id = p.id AND r.status = 'active')`,
+      )
+      .pluck()
+      .all();
     expect(orphans).toEqual([]);
     // The kills did cut unlocks short (else this test would prove nothing about them).
     const stale = db.prepare(`SELECT count(*) FROM rides WHERE abort_reason LIKE 'stale%'`).pluck().get() as number;
     expect(stale).toBeGreaterThan(0);
-    console.log(`kill -9 x${KILLS}: ${requests} requests sent, ${acknowledged} acknowledged (${booked.size} bookings, ${started.size} unlocks, ${ended.size} ends), ${stale} unlocks cut short and recovered`);
+    console.log(
+      `kill -9 x${KILLS}: ${requests} requests sent, ${acknowledged} acknowledged (${booked.size} bookings, ${started.size} unlocks, ${ended.size} ends), ${stale} unlocks cut short and recovered`,
+    );
   } finally {
     db.close();
   }

@@ -16,7 +16,12 @@ describe('local host settings (environment)', () => {
   });
 
   it('reads an empty variable as unset', () => {
-    expect(settingsFrom({ PORT: '', NEARBY_DB: '', NEARBY_SEED: '', NEARBY_CLOCK: '' })).toMatchObject({ port: 8787, dbPath: '.local/nearby.db', seed: 'demo', clock: 'system' });
+    expect(settingsFrom({ PORT: '', NEARBY_DB: '', NEARBY_SEED: '', NEARBY_CLOCK: '' })).toMatchObject({
+      port: 8787,
+      dbPath: '.local/nearby.db',
+      seed: 'demo',
+      clock: 'system',
+    });
   });
 
   it.each([
@@ -48,7 +53,10 @@ describe('start() over a database file', () => {
     const seededCount = count(first.db);
     expect(seededCount).toBeGreaterThan(200);
     // Something the demo does not have, to see that a restart keeps it.
-    const added = await first.host.functions.admin({ action: 'upsertPlaces', places: [{ kind: 'bike', id: 'EXTRA', code: 'EXTRA', lat: 31.23, lng: 121.47, status: 'available' }] }, { openid: 'local-admin', now: new Date() });
+    const added = await first.host.functions.admin(
+      { action: 'upsertPlaces', places: [{ kind: 'bike', id: 'EXTRA', code: 'EXTRA', lat: 31.23, lng: 121.47, status: 'available' }] },
+      { openid: 'local-admin', now: new Date() },
+    );
     expect(added.ok).toBe(true);
     const health = await fetch(`${first.url}/healthz`);
     expect(await health.json()).toEqual({ ok: true });
@@ -118,7 +126,9 @@ describe('the local host over HTTP', () => {
     const night = (await at('2026-11-25T03:00:00+08:00')).data.items.filter((s: any) => s.open).length;
     const noon = (await at('2026-11-25T12:00:00+08:00')).data.items.filter((s: any) => s.open).length;
     expect(noon).toBeGreaterThan(night);
-    const res = await cloud.post('/functions/geo', JSON.stringify({ action: 'nearby', kind: 'store', lat: 31.23, lng: 121.47 }), { 'x-nearby-now': 'yesterday' });
+    const res = await cloud.post('/functions/geo', JSON.stringify({ action: 'nearby', kind: 'store', lat: 31.23, lng: 121.47 }), {
+      'x-nearby-now': 'yesterday',
+    });
     expect(res.status).toBe(400);
     expect(res.json).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^X-Nearby-Now: /) } });
   });
@@ -126,7 +136,11 @@ describe('the local host over HTTP', () => {
   it('with the system clock, ignores X-Nearby-Now', async () => {
     const settings = settingsFrom({ PORT: '0', NEARBY_DB: ':memory:', NEARBY_SEED: 'none' });
     const host = await start(settings, () => {});
-    const res = await fetch(`${host.url}/functions/geo`, { method: 'POST', body: JSON.stringify({ action: 'nearby', kind: 'store', lat: 31.23, lng: 121.47 }), headers: { 'x-nearby-now': 'yesterday' } });
+    const res = await fetch(`${host.url}/functions/geo`, {
+      method: 'POST',
+      body: JSON.stringify({ action: 'nearby', kind: 'store', lat: 31.23, lng: 121.47 }),
+      headers: { 'x-nearby-now': 'yesterday' },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, data: { items: [] } });
     await host.host.close();

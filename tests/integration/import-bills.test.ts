@@ -50,7 +50,10 @@ it('imports against the local host as an admin, through the CLI; the same file t
   try {
     const file = join(dir, 'bills.csv');
     writeFileSync(file, CSV);
-    const run = () => promisify(execFile)(process.execPath, ['scripts/build-script.mjs', 'scripts/import-bills.ts', file, '--url', cloud.url, '--admin', ADMIN], { env: { ...process.env, NODE_ENV: 'test' } });
+    const run = () =>
+      promisify(execFile)(process.execPath, ['scripts/build-script.mjs', 'scripts/import-bills.ts', file, '--url', cloud.url, '--admin', ADMIN], {
+        env: { ...process.env, NODE_ENV: 'test' },
+      });
     const first = await run();
     expect(first.stdout).toContain('imported: 3\nduplicates (already imported): 0\nrejected: 7\n  line 4: accountType:');
     expect(first.stdout).toContain('  line 6: amountFen: must be whole fen (an integer)');
@@ -70,7 +73,11 @@ it('imports against CloudBase on the adapter directly: a batch stopped midway wr
   const fake = new FakeCloudbase();
   const parsed = parseBillsCsv(CSV);
   fake.stopAt(fake.calls + 4);
-  await expect(runImport(parsed, storeSink(cloudbaseBills(fake)), { batch: 2 })).resolves.toMatchObject({ imported: 0, failure: expect.stringContaining('stopped'), notImported: [2, 3, 10] });
+  await expect(runImport(parsed, storeSink(cloudbaseBills(fake)), { batch: 2 })).resolves.toMatchObject({
+    imported: 0,
+    failure: expect.stringContaining('stopped'),
+    notImported: [2, 3, 10],
+  });
   expect(fake.isStopped).toBe(true);
   fake.restart();
   expect(fake.table('bills').size).toBe(0);

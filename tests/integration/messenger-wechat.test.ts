@@ -19,12 +19,21 @@ const ENV = {
 
 /** The mini program's pages as app.json lists them (the bill page arrives with the bills issue). */
 function appPages(): string[] {
-  const app = JSON.parse(readFileSync(join(__dirname, '../../miniprogram/app.json'), 'utf8')) as { pages: string[]; subpackages: { root: string; pages: string[] }[] };
+  const app = JSON.parse(readFileSync(join(__dirname, '../../miniprogram/app.json'), 'utf8')) as {
+    pages: string[];
+    subpackages: { root: string; pages: string[] }[];
+  };
   return [...app.pages, ...app.subpackages.flatMap((s) => s.pages.map((p) => `${s.root}/${p}`)), BILL_PAGE];
 }
 
 const START_MS = Date.parse('2026-11-25T01:00:00Z');
-const booking = { bookingId: 'bk_1', storeName: '老王家手工水饺（静安寺旗舰店）', start: '2026-11-25T10:00:00+08:00', timezone: 'Asia/Shanghai', code: 'K7Q2M9' };
+const booking = {
+  bookingId: 'bk_1',
+  storeName: '老王家手工水饺（静安寺旗舰店）',
+  start: '2026-11-25T10:00:00+08:00',
+  timezone: 'Asia/Shanghai',
+  code: 'K7Q2M9',
+};
 const reminderTo = (openid: string): MessageToSend => ({ openid, ...bookingReminderMessage(booking) });
 
 interface World {
@@ -126,7 +135,10 @@ describe('the WeChat messenger against a server playing WeChat', () => {
     w.api.subscribe('o_alice', IDS.bookingReminder, 2);
     await w.messenger.send(reminderTo('o_alice'));
     // Someone else forces a refresh: our cached token is invalidated.
-    await fetch(`${w.api.url}/cgi-bin/stable_token`, { method: 'POST', body: JSON.stringify({ grant_type: 'client_credential', appid: APPID, secret: SECRET, force_refresh: true }) });
+    await fetch(`${w.api.url}/cgi-bin/stable_token`, {
+      method: 'POST',
+      body: JSON.stringify({ grant_type: 'client_credential', appid: APPID, secret: SECRET, force_refresh: true }),
+    });
     w.clock.adapterMs += 31_000;
     w.clock.wechatMs += 31_000;
     expect(await w.messenger.send(reminderTo('o_alice'))).toEqual({ status: 'sent' });
@@ -193,7 +205,12 @@ describe('the WeChat messenger against a server playing WeChat', () => {
   });
 
   it.each([
-    ['47003, naming the field', (m: MessageToSend) => ({ ...m, data: { ...m.data, thing1: { value: '一二三四五六七八九十一二三四五六七八九十一' } } }), 47003, /thing1/],
+    [
+      '47003, naming the field',
+      (m: MessageToSend) => ({ ...m, data: { ...m.data, thing1: { value: '一二三四五六七八九十一二三四五六七八九十一' } } }),
+      47003,
+      /thing1/,
+    ],
     ['41030, a page the mini program lacks', (m: MessageToSend) => ({ ...m, page: 'pages/nowhere/index?x=1' }), 41030, /page/],
     ['40003, an openid of no user', (m: MessageToSend) => ({ ...m, openid: 'o_stranger' }), 40003, /openid/],
   ])('maps %s to a permanent failure, logged as an error', async (_, change, errcode, cause) => {
@@ -263,7 +280,10 @@ describe('the WeChat messenger against a server playing WeChat', () => {
 
   it('skips a template whose id is not set, naming the variable, without calling WeChat', async () => {
     w = await world({ WECHAT_TEMPLATE_BILL_DUE: '' });
-    const outcome = await w.messenger.send({ openid: 'o_alice', ...billDueMessage({ billId: 'b', accountType: 'gas', accountNo: '1', amountFen: 100, dueDate: '2026-11-28' }) });
+    const outcome = await w.messenger.send({
+      openid: 'o_alice',
+      ...billDueMessage({ billId: 'b', accountType: 'gas', accountNo: '1', amountFen: 100, dueDate: '2026-11-28' }),
+    });
     expect(outcome).toMatchObject({ status: 'config', cause: expect.stringMatching(/WECHAT_TEMPLATE_BILL_DUE/) });
     expect(w.api.calls).toEqual({ normalToken: 0, forceToken: 0, send: 0 });
   });
@@ -272,7 +292,10 @@ describe('the WeChat messenger against a server playing WeChat', () => {
     w = await world();
     const { settings } = readMessengerSettings({ ...ENV, WECHAT_APPSECRET: '', WECHAT_TEMPLATE_BOOKING_CONFIRMED: '', WECHAT_API_BASE_URL: w.api.url });
     const bare = wechatMessenger({ settings, log: () => {} });
-    expect(await bare.send({ openid: 'o_a', ...bookingConfirmedMessage(booking) })).toMatchObject({ status: 'config', cause: expect.stringMatching(/WECHAT_TEMPLATE_BOOKING_CONFIRMED/) });
+    expect(await bare.send({ openid: 'o_a', ...bookingConfirmedMessage(booking) })).toMatchObject({
+      status: 'config',
+      cause: expect.stringMatching(/WECHAT_TEMPLATE_BOOKING_CONFIRMED/),
+    });
     expect(await bare.send(reminderTo('o_a'))).toMatchObject({ status: 'config', cause: expect.stringMatching(/WECHAT_APPSECRET/) });
     expect(w.api.calls).toEqual({ normalToken: 0, forceToken: 0, send: 0 });
   });
@@ -302,20 +325,26 @@ describe('a network that does not answer', () => {
 
 // The same behaviour from both adapters: what the reminder use cases may rely on.
 describe.each([
-  ['the outbox', async () => {
-    const outbox = createOutbox({ now: () => new Date(START_MS) });
-    return {
-      messenger: outbox as Messenger,
-      delivered: () => outbox.messages().length,
-      failNext: () => outbox.failNext({ status: 'retryable', cause: 'injected', maybeSent: false }),
-      close: async () => {},
-    };
-  }],
-  ['the WeChat adapter', async () => {
-    const w = await world();
-    w.api.subscribe('o_alice', IDS.bookingReminder, 10);
-    return { messenger: w.messenger, delivered: () => w.api.delivered.length, failNext: () => w.api.failNextSends('http500'), close: () => w.api.close() };
-  }],
+  [
+    'the outbox',
+    async () => {
+      const outbox = createOutbox({ now: () => new Date(START_MS) });
+      return {
+        messenger: outbox as Messenger,
+        delivered: () => outbox.messages().length,
+        failNext: () => outbox.failNext({ status: 'retryable', cause: 'injected', maybeSent: false }),
+        close: async () => {},
+      };
+    },
+  ],
+  [
+    'the WeChat adapter',
+    async () => {
+      const w = await world();
+      w.api.subscribe('o_alice', IDS.bookingReminder, 10);
+      return { messenger: w.messenger, delivered: () => w.api.delivered.length, failNext: () => w.api.failNextSends('http500'), close: () => w.api.close() };
+    },
+  ],
 ])('the Messenger port: %s', (_, make) => {
   let port: Awaited<ReturnType<typeof make>>;
   beforeEach(async () => {

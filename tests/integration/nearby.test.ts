@@ -24,7 +24,13 @@ describe('geo.nearby against brute force over real cities', () => {
     cloud = await startCloud({ seed: 'none' });
     places = citySample();
     // Twins: same position, other ids, so that ties by id are met for real.
-    const twins = places.filter((_, i) => i % 500 === 0).flatMap((p) => [{ ...p, id: `${p.id}-b` }, { ...p, id: `${p.id}-a` }, { ...p, id: `A${p.id}` }]);
+    const twins = places
+      .filter((_, i) => i % 500 === 0)
+      .flatMap((p) => [
+        { ...p, id: `${p.id}-b` },
+        { ...p, id: `${p.id}-a` },
+        { ...p, id: `A${p.id}` },
+      ]);
     // Neighbours across the antimeridian and around the North Pole (the real cities stand too far apart).
     const extreme = (id: string, lat: number, lng: number): CityPlace => ({ id, lat, lng, category: 'a', alwaysOpen: true });
     const edges = [extreme('X-east', -18.1, 179.95), extreme('X-west', -18.1, -179.95), extreme('X-pole', 89.99, 45), extreme('X-pole2', 89.95, -135)];
@@ -60,7 +66,12 @@ describe('geo.nearby against brute force over real cities', () => {
   }
 
   function expected(q: NearbyParams) {
-    return oracle.nearby(q, q.radius, q.limit, (p) => (q.category === undefined || p.category === q.category) && (q.openNow === undefined || p.alwaysOpen === q.openNow));
+    return oracle.nearby(
+      q,
+      q.radius,
+      q.limit,
+      (p) => (q.category === undefined || p.category === q.category) && (q.openNow === undefined || p.alwaysOpen === q.openNow),
+    );
   }
 
   it('answers 3000 random queries in-process exactly as brute force: ids, order and distances', async () => {
@@ -120,7 +131,15 @@ describe('geo.nearby: stations, bikes and stores', () => {
   // A square zone of about 110 m a side, SW corner at (31.2300, 121.4700).
   const square = (lat: number, lng: number, size = 0.001) => ({
     type: 'Polygon',
-    coordinates: [[[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]],
+    coordinates: [
+      [
+        [lng, lat],
+        [lng + size, lat],
+        [lng + size, lat + size],
+        [lng, lat + size],
+        [lng, lat],
+      ],
+    ],
   });
   const bike = (id: string, lat: number, lng: number, status = 'available') => ({ kind: 'bike', id, code: id, lat, lng, status });
   const store = (id: string, lat: number, lng: number, extra: Partial<StoreInput> = {}): StoreInput => ({
@@ -149,7 +168,22 @@ describe('geo.nearby: stations, bikes and stores', () => {
         name: 'Gate three',
         lat: 31.241,
         lng: 121.47,
-        zone: { type: 'Polygon', coordinates: [[[121.47, 31.24], [121.471, 31.24], [121.471, 31.241], [121.4706, 31.241], [121.4706, 31.2403], [121.4704, 31.2403], [121.4704, 31.241], [121.47, 31.241], [121.47, 31.24]]] },
+        zone: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [121.47, 31.24],
+              [121.471, 31.24],
+              [121.471, 31.241],
+              [121.4706, 31.241],
+              [121.4706, 31.2403],
+              [121.4704, 31.2403],
+              [121.4704, 31.241],
+              [121.47, 31.241],
+              [121.47, 31.24],
+            ],
+          ],
+        },
       },
       bike('B1', 31.2302, 121.4702), // inside P1
       bike('B2', 31.2302, 121.4707), // inside P1 and P2
@@ -179,7 +213,7 @@ describe('geo.nearby: stations, bikes and stores', () => {
   const near = (kind: string, lat: number, lng: number, extra: object = {}, now = NOW) =>
     cloud.call('geo', { action: 'nearby', kind, lat, lng, radius: 5000, limit: 100, ...extra }, { now });
 
-  it('counts only the available bikes inside each station\'s zone, the boundary included', async () => {
+  it("counts only the available bikes inside each station's zone, the boundary included", async () => {
     const res = await near('station', 31.2305, 121.4705);
     const counts = Object.fromEntries(res.data.items.map((s: any) => [s.id, s.bikesAvailable]));
     // P1: B1, B2, B3 (edge), B4 (corner); P2 (east half): B2; P3: B8 (not B7 in the notch).
@@ -211,7 +245,7 @@ describe('geo.nearby: stations, bikes and stores', () => {
     expect(res.data.items.map((s: any) => s.id)).toEqual(['T10', 'T2']);
   });
 
-  it('tells each store\'s open state and exact next change, at the request\'s clock', async () => {
+  it("tells each store's open state and exact next change, at the request's clock", async () => {
     // Wednesday 2026-11-25 10:00 in Shanghai = Tuesday 21:00 in New York.
     const res = await near('store', 31.2, 121.5, { limit: 7 });
     const state = Object.fromEntries(res.data.items.map((s: any) => [s.id, [s.open, s.nextChange]]));
@@ -226,7 +260,7 @@ describe('geo.nearby: stations, bikes and stores', () => {
     });
   });
 
-  it('keeps Tuesday night\'s hours past midnight open on Wednesday 01:00', async () => {
+  it("keeps Tuesday night's hours past midnight open on Wednesday 01:00", async () => {
     const res = await near('store', 31.2004, 121.5, { limit: 1 }, '2026-11-25T01:00:00+08:00');
     expect(res.data.items[0]).toMatchObject({ id: 'S4', open: true, nextChange: '2026-11-25T02:00:00+08:00' });
   });

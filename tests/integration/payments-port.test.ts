@@ -71,7 +71,8 @@ describe.each([
     h = await make();
   });
   afterAll(() => h.close());
-  const place = (no: string, amountFen = 300) => h.payments.createJsapiOrder({ outTradeNo: no, description: '骑行费用', amountFen, payerOpenid: 'o-rider', expiresAt: new Date(Date.now() + 7200_000) });
+  const place = (no: string, amountFen = 300) =>
+    h.payments.createJsapiOrder({ outTradeNo: no, description: '骑行费用', amountFen, payerOpenid: 'o-rider', expiresAt: new Date(Date.now() + 7200_000) });
 
   it('places an order that is open until paid, and paid after, as the rule reads it', async () => {
     const no = nextNo();
@@ -127,7 +128,13 @@ describe.each([
   it('refuses an amount that is not whole positive fen, or a refund past the total, without asking WeChat Pay', async () => {
     expect(await place(nextNo(), 2.5)).toMatchObject({ ok: false, failure: { kind: 'invalid' } });
     expect(await place(nextNo(), -300)).toMatchObject({ ok: false, failure: { kind: 'invalid' } });
-    expect(await h.payments.refund({ outTradeNo: nextNo(), outRefundNo: 'R1', refundFen: 301, totalFen: 300 })).toMatchObject({ ok: false, failure: { kind: 'invalid' } });
-    expect(await h.payments.refund({ outTradeNo: nextNo(), outRefundNo: 'R 1', refundFen: 300, totalFen: 300 })).toMatchObject({ ok: false, failure: { kind: 'invalid' } });
+    expect(await h.payments.refund({ outTradeNo: nextNo(), outRefundNo: 'R1', refundFen: 301, totalFen: 300 })).toMatchObject({
+      ok: false,
+      failure: { kind: 'invalid' },
+    });
+    expect(await h.payments.refund({ outTradeNo: nextNo(), outRefundNo: 'R 1', refundFen: 300, totalFen: 300 })).toMatchObject({
+      ok: false,
+      failure: { kind: 'invalid' },
+    });
   });
 });

@@ -22,7 +22,8 @@ const runTimer = (now: string, event: object = timerEvent(now)) => cloud.call('r
 const outbox = async () => {
   const res = await fetch(`${cloud.url}/outbox`);
   expect(res.status).toBe(200);
-  return ((await res.json()) as { messages: { openid: string; templateKey: string; page: string; data: Record<string, { value: string }>; sentAt: string }[] }).messages;
+  return ((await res.json()) as { messages: { openid: string; templateKey: string; page: string; data: Record<string, { value: string }>; sentAt: string }[] })
+    .messages;
 };
 
 beforeAll(async () => {
@@ -49,11 +50,23 @@ describe('reminders through the local host', () => {
 
   it('serves the template ids to anybody, and grants what the user accepted', async () => {
     const answer = await cloud.call('subscriptions', { action: 'templates' });
-    expect(answer).toEqual({ ok: true, data: { templates: { bookingReminder: expect.any(String), bookingConfirmed: expect.any(String), billDue: expect.any(String) } } });
+    expect(answer).toEqual({
+      ok: true,
+      data: { templates: { bookingReminder: expect.any(String), bookingConfirmed: expect.any(String), billDue: expect.any(String) } },
+    });
     templates = answer.data.templates;
     const granted = await cloud.call(
       'subscriptions',
-      { action: 'grant', results: { errMsg: 'requestSubscribeMessage:ok', [templates.bookingReminder]: 'accept', [templates.bookingConfirmed]: 'accept', [templates.billDue]: 'reject', junkId: 'accept' } },
+      {
+        action: 'grant',
+        results: {
+          errMsg: 'requestSubscribeMessage:ok',
+          [templates.bookingReminder]: 'accept',
+          [templates.bookingConfirmed]: 'accept',
+          [templates.billDue]: 'reject',
+          junkId: 'accept',
+        },
+      },
       { openid: ALICE, now: NOW },
     );
     expect(granted).toEqual({ ok: true, data: { quota: { bookingReminder: 1, bookingConfirmed: 1, billDue: 0 } } });
@@ -116,7 +129,9 @@ describe('reminders through the local host', () => {
     expect(await runTimer(plus(42))).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
     expect(await runTimer(plus(43))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
     const confirmations = (await outbox()).filter((m) => m.templateKey === 'bookingConfirmed');
-    expect(confirmations).toEqual([expect.objectContaining({ openid: ALICE, page: `packageBooking/pages/my-bookings/index?bookingId=${bookingId}`, sentAt: plus(42) })]);
+    expect(confirmations).toEqual([
+      expect.objectContaining({ openid: ALICE, page: `packageBooking/pages/my-bookings/index?bookingId=${bookingId}`, sentAt: plus(42) }),
+    ]);
     expect(confirmations[0].data.phrase3).toEqual({ value: '已确认' });
   });
 
@@ -131,8 +146,13 @@ describe('reminders through the local host', () => {
     const bill = { accountType: 'electricity', accountNo: '3100123456', holderName: '王小明', period: '2026-11', amountFen: 8800, dueDate: '2026-11-30' };
     expect((await cloud.call('admin', { action: 'importBills', bills: [bill] }, { openid: ADMIN, now: NOW })).ok).toBe(true);
     for (const openid of ['rm-bill-1', 'rm-bill-2']) {
-      expect((await cloud.call('bills', { action: 'bindAccount', accountType: 'electricity', accountNo: '3100123456', holderName: '王小明' }, { openid, now: NOW })).ok).toBe(true);
-      expect((await cloud.call('subscriptions', { action: 'grant', results: { [templates.billDue]: 'accept' } }, { openid, now: NOW })).data.quota.billDue).toBe(1);
+      expect(
+        (await cloud.call('bills', { action: 'bindAccount', accountType: 'electricity', accountNo: '3100123456', holderName: '王小明' }, { openid, now: NOW }))
+          .ok,
+      ).toBe(true);
+      expect(
+        (await cloud.call('subscriptions', { action: 'grant', results: { [templates.billDue]: 'accept' } }, { openid, now: NOW })).data.quota.billDue,
+      ).toBe(1);
     }
     // 2026-11-26 10:00 in Shanghai: 4 days before, nothing; 2026-11-27 00:00:30: 3 days before.
     expect((await runTimer('2026-11-26T02:00:00.000Z')).data).toEqual({ sent: 0, skipped: 0, failed: 0 });
@@ -156,11 +176,18 @@ describe("the local host's messenger setting", () => {
   });
 
   it('stops at start naming each missing variable when the WeChat messenger is chosen', () => {
-    expect(() => settingsFrom({ NEARBY_MESSENGER: 'wechat', WECHAT_APPID: 'wx1', WECHAT_TEMPLATE_BOOKING_REMINDER: 'T1', WECHAT_TEMPLATE_BOOKING_CONFIRMED: 'T2' })).toThrow(
-      /WECHAT_APPSECRET is not set.*WECHAT_TEMPLATE_BILL_DUE is not set/,
-    );
+    expect(() =>
+      settingsFrom({ NEARBY_MESSENGER: 'wechat', WECHAT_APPID: 'wx1', WECHAT_TEMPLATE_BOOKING_REMINDER: 'T1', WECHAT_TEMPLATE_BOOKING_CONFIRMED: 'T2' }),
+    ).toThrow(/WECHAT_APPSECRET is not set.*WECHAT_TEMPLATE_BILL_DUE is not set/);
     expect(() => settingsFrom({ NEARBY_MESSENGER: 'pigeon' })).toThrow(/NEARBY_MESSENGER must be "outbox" or "wechat", not "pigeon"/);
-    const full = { NEARBY_MESSENGER: 'wechat', WECHAT_APPID: 'wx1', WECHAT_APPSECRET: 's', WECHAT_TEMPLATE_BOOKING_REMINDER: 'T1', WECHAT_TEMPLATE_BOOKING_CONFIRMED: 'T2', WECHAT_TEMPLATE_BILL_DUE: 'T3' };
+    const full = {
+      NEARBY_MESSENGER: 'wechat',
+      WECHAT_APPID: 'wx1',
+      WECHAT_APPSECRET: 's',
+      WECHAT_TEMPLATE_BOOKING_REMINDER: 'T1',
+      WECHAT_TEMPLATE_BOOKING_CONFIRMED: 'T2',
+      WECHAT_TEMPLATE_BILL_DUE: 'T3',
+    };
     expect(settingsFrom(full).notify?.templateIds).toEqual({ bookingReminder: 'T1', bookingConfirmed: 'T2', billDue: 'T3' });
   });
 });

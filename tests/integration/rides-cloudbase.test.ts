@@ -37,7 +37,9 @@ it('answers Contended, with nothing written, when conflicts outlast every retry'
     throw Object.assign(new Error('conflict'), { code: 'DATABASE_TRANSACTION_CONFLICT' });
   }) as typeof fake.runTransaction;
   const rides = cloudbaseRides(fake, () => 0);
-  await expect(rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: HERE, now: at(0), lockTimeoutMs: LOCK_TIMEOUT_MS })).rejects.toBeInstanceOf(Contended);
+  await expect(rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: HERE, now: at(0), lockTimeoutMs: LOCK_TIMEOUT_MS })).rejects.toBeInstanceOf(
+    Contended,
+  );
   expect(attempts).toBe(4);
   fake.runTransaction = run;
   expect(fake.table('rides').size).toBe(0);

@@ -26,7 +26,12 @@ describe('the simulated lock of the local host', () => {
     const status = cloud.db.prepare(`SELECT status FROM places WHERE kind = 'bike' AND id = ?`).pluck();
     for (const o of outcomes) expect(status.get(o.bike)).toBe(o.ok ? 'riding' : 'available');
     const free = await cloud.call('geo', { action: 'nearby', kind: 'bike', ...HERE, radius: 10, limit: 100 });
-    expect(free.data.items.map((b: { id: string }) => b.id).sort()).toEqual(outcomes.filter((o) => !o.ok).map((o) => o.bike).sort());
+    expect(free.data.items.map((b: { id: string }) => b.id).sort()).toEqual(
+      outcomes
+        .filter((o) => !o.ok)
+        .map((o) => o.bike)
+        .sort(),
+    );
   });
 });
 

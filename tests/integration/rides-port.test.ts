@@ -31,42 +31,83 @@ describe.each(ADAPTERS)('rides port on %s', (adapter) => {
   const bikeStatus = (id: string) => w.state().bikes.find((b) => b.id === id)!.status;
   /** An unlock cut short: the reservation written, then the function died before the lock answered. */
   const strand = async (who: string, code: string, sec = 0) => {
-    const reserved = await w.deps.rides.reserve({ rideId: `R-${who}-${code}-${sec}`, openid: who, bikeCode: code, position: HERE, now: at(sec), lockTimeoutMs: LOCK_TIMEOUT_MS });
+    const reserved = await w.deps.rides.reserve({
+      rideId: `R-${who}-${code}-${sec}`,
+      openid: who,
+      bikeCode: code,
+      position: HERE,
+      now: at(sec),
+      lockTimeoutMs: LOCK_TIMEOUT_MS,
+    });
     if (!reserved.ok) throw new Error(`not reserved: ${reserved.refusal.reason}`);
     return reserved.ride.id;
   };
 
   it('unlocks, ends inside a zone with the fee and a bill, and the unpaid bill blocks the next unlock', async () => {
     const started = await ride('u1', 'A');
-    expect(started).toEqual({ ok: true, data: { ride: { id: expect.stringMatching(/^R[0-9a-f]{32}$/), bikeId: 'A', bikeCode: 'A', startAt: at(0).toISOString(), status: 'active' } } });
+    expect(started).toEqual({
+      ok: true,
+      data: { ride: { id: expect.stringMatching(/^R[0-9a-f]{32}$/), bikeId: 'A', bikeCode: 'A', startAt: at(0).toISOString(), status: 'active' } },
+    });
     const rideId = started.ok ? started.data.ride.id : '';
     expect(bikeStatus('A')).toBe('riding');
     const spot = { lat: 30.0005, lng: 120.0005 };
     const ended = await endRide(w.deps, { rideId, ...spot }, as('u1', 600));
     expect(ended).toEqual({
       ok: true,
-      data: { ride: { id: rideId, bikeId: 'A', bikeCode: 'A', startAt: at(0).toISOString(), status: 'ended', endAt: at(600).toISOString(), durationSec: 600, feeFen: 150, surchargeFen: 0, billId: expect.stringMatching(/^RB[0-9a-f]{32}$/), endLat: spot.lat, endLng: spot.lng, stationId: 'P' } },
+      data: {
+        ride: {
+          id: rideId,
+          bikeId: 'A',
+          bikeCode: 'A',
+          startAt: at(0).toISOString(),
+          status: 'ended',
+          endAt: at(600).toISOString(),
+          durationSec: 600,
+          feeFen: 150,
+          surchargeFen: 0,
+          billId: expect.stringMatching(/^RB[0-9a-f]{32}$/),
+          endLat: spot.lat,
+          endLng: spot.lng,
+          stationId: 'P',
+        },
+      },
     });
     expect(w.state().bills).toEqual([{ id: ended.ok ? ended.data.ride.billId : '', openid: 'u1', rideId, amountFen: 150, status: 'unpaid' }]);
     expect(await w.deps.places.get('bike', 'A')).toMatchObject({ status: 'available', lat: spot.lat, lng: spot.lng });
     expect(await currentRide(w.deps, {}, as('u1', 601))).toEqual({ ok: true, data: { ride: null } });
-    expect(await ride('u1', 'B', 700)).toEqual({ ok: false, error: { code: 'FAILED_PRECONDITION', message: 'you have an unpaid ride bill: pay it before the next ride', reason: 'UNPAID_BILL' } });
+    expect(await ride('u1', 'B', 700)).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: 'you have an unpaid ride bill: pay it before the next ride', reason: 'UNPAID_BILL' },
+    });
   });
 
   it('refuses in one order, in the same words on both back ends', async () => {
     const first = await ride('u1', 'A');
     const rideId = first.ok ? first.data.ride.id : '';
     expect(await ride('u1', 'ZZ')).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'bikeCode: no bike "ZZ"' } });
-    expect(await ride('u1', 'M')).toEqual({ ok: false, error: { code: 'FAILED_PRECONDITION', message: 'you already ride bike A: end that ride first', reason: 'ACTIVE_RIDE' } });
+    expect(await ride('u1', 'M')).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: 'you already ride bike A: end that ride first', reason: 'ACTIVE_RIDE' },
+    });
     expect((await endRide(w.deps, { rideId, ...HERE }, as('u1', 600))).ok).toBe(true);
     // An unpaid bill comes before the bike's state.
     expect(await ride('u1', 'M', 601)).toMatchObject({ error: { reason: 'UNPAID_BILL' } });
-    expect(await ride('u2', 'M', 601)).toEqual({ ok: false, error: { code: 'FAILED_PRECONDITION', message: 'bikeCode: bike M is in maintenance', reason: 'BIKE_UNAVAILABLE' } });
+    expect(await ride('u2', 'M', 601)).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: 'bikeCode: bike M is in maintenance', reason: 'BIKE_UNAVAILABLE' },
+    });
     // The bike's state comes before the distance.
     expect(await ride('u2', 'M', 601, NOWHERE)).toMatchObject({ error: { reason: 'BIKE_UNAVAILABLE' } });
-    expect(await ride('u2', 'F', 601)).toEqual({ ok: false, error: { code: 'FAILED_PRECONDITION', message: 'lat/lng: you are 200 m from bike F; come within 100 m to unlock it', reason: 'TOO_FAR' } });
+    expect(await ride('u2', 'F', 601)).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: 'lat/lng: you are 200 m from bike F; come within 100 m to unlock it', reason: 'TOO_FAR' },
+    });
     expect((await ride('u3', 'B', 601)).ok).toBe(true);
-    expect(await ride('u2', 'B', 601)).toEqual({ ok: false, error: { code: 'FAILED_PRECONDITION', message: 'bikeCode: bike B is in use', reason: 'BIKE_UNAVAILABLE' } });
+    expect(await ride('u2', 'B', 601)).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: 'bikeCode: bike B is in use', reason: 'BIKE_UNAVAILABLE' },
+    });
   });
 
   it('gives one bike to one of eight riders at once, and one rider racing for two bikes one ride', async () => {
@@ -81,7 +122,10 @@ describe.each(ADAPTERS)('rides port on %s', (adapter) => {
 
   it('aborts the ride when the lock does not open: no ride, the bike and the rider free', async () => {
     w.lockAnswer = 'failed';
-    expect(await ride('u1', 'A')).toEqual({ ok: false, error: { code: 'FAILED_PRECONDITION', message: 'bikeCode: the lock of bike A did not open; try again or pick another bike', reason: 'LOCK_FAILED' } });
+    expect(await ride('u1', 'A')).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: 'bikeCode: the lock of bike A did not open; try again or pick another bike', reason: 'LOCK_FAILED' },
+    });
     expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
     expect(bikeStatus('A')).toBe('available');
     w.lockAnswer = 'ok';
@@ -90,15 +134,32 @@ describe.each(ADAPTERS)('rides port on %s', (adapter) => {
 
   it('bills a ride iff its fee is above 0: free rides, waived rides and surcharges', async () => {
     const free = await ride('u1', 'A');
-    expect(await endRide(w.deps, { rideId: free.ok ? free.data.ride.id : '', ...HERE }, as('u1', 120))).toMatchObject({ ok: true, data: { ride: { feeFen: 0, billId: null } } });
+    expect(await endRide(w.deps, { rideId: free.ok ? free.data.ride.id : '', ...HERE }, as('u1', 120))).toMatchObject({
+      ok: true,
+      data: { ride: { feeFen: 0, billId: null } },
+    });
     const waived = await ride('u2', 'B');
-    expect(await forceEndRide(w.deps, { rideId: waived.ok ? waived.data.ride.id : '', waiveFee: true }, ADMIN)).toMatchObject({ ok: true, data: { ride: { feeFen: 0, billId: null, stationId: 'P' } } });
+    expect(await forceEndRide(w.deps, { rideId: waived.ok ? waived.data.ride.id : '', waiveFee: true }, ADMIN)).toMatchObject({
+      ok: true,
+      data: { ride: { feeFen: 0, billId: null, stationId: 'P' } },
+    });
     const outside = await ride('u3', 'C');
     const outsideId = outside.ok ? outside.data.ride.id : '';
-    expect(await endRide(w.deps, { rideId: outsideId, ...NOWHERE }, as('u3', 60))).toMatchObject({ error: { reason: 'OUTSIDE_PARKING_ZONE', message: expect.stringContaining('¥5.00') } });
-    expect(await endRide(w.deps, { rideId: outsideId, ...HERE }, as('stranger', 60))).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: `rideId: no ride "${outsideId}" of yours` } });
-    expect(await endRide(w.deps, { rideId: outsideId, ...NOWHERE, acceptSurcharge: true }, as('u3', 60))).toMatchObject({ ok: true, data: { ride: { feeFen: 500, surchargeFen: 500, stationId: null } } });
-    expect(await endRide(w.deps, { rideId: outsideId, ...HERE }, as('u3', 61))).toEqual({ ok: false, error: { code: 'FAILED_PRECONDITION', message: `rideId: ride "${outsideId}" is not active (ended)`, reason: 'RIDE_NOT_ACTIVE' } });
+    expect(await endRide(w.deps, { rideId: outsideId, ...NOWHERE }, as('u3', 60))).toMatchObject({
+      error: { reason: 'OUTSIDE_PARKING_ZONE', message: expect.stringContaining('¥5.00') },
+    });
+    expect(await endRide(w.deps, { rideId: outsideId, ...HERE }, as('stranger', 60))).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: `rideId: no ride "${outsideId}" of yours` },
+    });
+    expect(await endRide(w.deps, { rideId: outsideId, ...NOWHERE, acceptSurcharge: true }, as('u3', 60))).toMatchObject({
+      ok: true,
+      data: { ride: { feeFen: 500, surchargeFen: 500, stationId: null } },
+    });
+    expect(await endRide(w.deps, { rideId: outsideId, ...HERE }, as('u3', 61))).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: `rideId: ride "${outsideId}" is not active (ended)`, reason: 'RIDE_NOT_ACTIVE' },
+    });
     expect(w.state().bills.map((b) => b.amountFen)).toEqual([500]);
   });
 
@@ -133,9 +194,14 @@ describe.each(ADAPTERS)('rides port on %s', (adapter) => {
 
     it("is aborted by the admin's forceEnd, even before the timeout", async () => {
       const stale = await strand('u1', 'A');
-      expect(await forceEndRide(w.deps, { rideId: stale }, ADMIN)).toEqual({ ok: true, data: { ride: { id: stale, bikeId: 'A', bikeCode: 'A', requestedAt: at(0).toISOString(), status: 'aborted' } } });
+      expect(await forceEndRide(w.deps, { rideId: stale }, ADMIN)).toEqual({
+        ok: true,
+        data: { ride: { id: stale, bikeId: 'A', bikeCode: 'A', requestedAt: at(0).toISOString(), status: 'aborted' } },
+      });
       expect(bikeStatus('A')).toBe('available');
-      expect(await forceEndRide(w.deps, { rideId: stale }, ADMIN)).toMatchObject({ error: { reason: 'RIDE_NOT_ACTIVE', message: `rideId: ride "${stale}" is not active (aborted)` } });
+      expect(await forceEndRide(w.deps, { rideId: stale }, ADMIN)).toMatchObject({
+        error: { reason: 'RIDE_NOT_ACTIVE', message: `rideId: ride "${stale}" is not active (aborted)` },
+      });
       expect(await forceEndRide(w.deps, { rideId: 'nope' }, ADMIN)).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'rideId: no ride "nope"' } });
     });
 
@@ -144,7 +210,12 @@ describe.each(ADAPTERS)('rides port on %s', (adapter) => {
       await strand('u2', 'B', 1);
       await strand('u3', 'C', 10);
       expect(await sweepStaleUnlocks(w.deps, as('sweeper', 1 + STALE_SEC))).toEqual({ aborted: 2 });
-      expect(w.state().rides.map((r) => r.status).sort()).toEqual(['aborted', 'aborted', 'unlocking']);
+      expect(
+        w
+          .state()
+          .rides.map((r) => r.status)
+          .sort(),
+      ).toEqual(['aborted', 'aborted', 'unlocking']);
       expect([bikeStatus('A'), bikeStatus('B'), bikeStatus('C')]).toEqual(['available', 'available', 'riding']);
       expect(await sweepStaleUnlocks(w.deps, as('sweeper', 3600))).toEqual({ aborted: 1 });
     });
@@ -166,7 +237,10 @@ describe.each(ADAPTERS)('rides port on %s', (adapter) => {
 
     it('keeps a ridden bike riding, and its ride ends into maintenance', async () => {
       const started = await ride('u1', 'A');
-      expect(await importBike('A', 'maintenance')).toEqual({ ok: true, data: { upserted: 1, deferred: [{ id: 'A', status: 'maintenance', until: 'ride-end' }] } });
+      expect(await importBike('A', 'maintenance')).toEqual({
+        ok: true,
+        data: { upserted: 1, deferred: [{ id: 'A', status: 'maintenance', until: 'ride-end' }] },
+      });
       expect(bikeStatus('A')).toBe('riding');
       expect(await ride('u2', 'A', 1)).toMatchObject({ error: { message: 'bikeCode: bike A is in use' } });
       expect((await endRide(w.deps, { rideId: started.ok ? started.data.ride.id : '', ...HERE }, as('u1', 60))).ok).toBe(true);
@@ -201,7 +275,16 @@ describe.each(ADAPTERS)('rides port on %s: a stop at every database call', (adap
     for (const b of state.bikes) if (b.status === 'riding') expect(state.rides.find((r) => r.bikeId === b.id && r.status === 'active')).toBeDefined();
   }
 
-  const scenario = (name: string, build: { setUp?: (w: RideWorld) => Promise<void>; run: (w: RideWorld) => Promise<unknown>; retry?: (w: RideWorld) => Promise<unknown>; check: (w: RideWorld, answer: any) => void | Promise<void>; lock?: 'ok' | 'failed' }) =>
+  const scenario = (
+    name: string,
+    build: {
+      setUp?: (w: RideWorld) => Promise<void>;
+      run: (w: RideWorld) => Promise<unknown>;
+      retry?: (w: RideWorld) => Promise<unknown>;
+      check: (w: RideWorld, answer: any) => void | Promise<void>;
+      lock?: 'ok' | 'failed';
+    },
+  ) =>
     it(`${name}: every invariant holds after each stop and each retry`, async () => {
       reports[name] = await crashAtEveryCall<RideWorld, unknown>({
         name,
@@ -232,7 +315,9 @@ describe.each(ADAPTERS)('rides port on %s: a stop at every database call', (adap
       // Either the retry got the bike, or the first attempt did (confirmed before the stop).
       if (!answer.ok) {
         expect(answer.error.reason).toBe('ACTIVE_RIDE');
-        expect((await currentRide(w.deps, {}, as('u1', 5))).ok && (await currentRide(w.deps, {}, as('u1', 5)))).toMatchObject({ data: { ride: { bikeId: 'A' } } });
+        expect((await currentRide(w.deps, {}, as('u1', 5))).ok && (await currentRide(w.deps, {}, as('u1', 5)))).toMatchObject({
+          data: { ride: { bikeId: 'A' } },
+        });
       }
       expect(w.state().rides.filter((r) => r.status === 'active')).toHaveLength(1);
     },
@@ -294,7 +379,16 @@ describe.each(ADAPTERS)('rides port on %s: a stop at every database call', (adap
     async setUp(w) {
       await unlock(w.deps, { bikeCode: 'A', ...HERE }, as('u1'));
     },
-    run: (w) => upsertPlaces(w.deps, upsertPlacesParams.parse({ places: [{ kind: 'bike', id: 'A', code: 'A', ...HERE, status: 'maintenance' }, { kind: 'bike', id: 'N', code: 'N', ...HERE, status: 'available' }] })),
+    run: (w) =>
+      upsertPlaces(
+        w.deps,
+        upsertPlacesParams.parse({
+          places: [
+            { kind: 'bike', id: 'A', code: 'A', ...HERE, status: 'maintenance' },
+            { kind: 'bike', id: 'N', code: 'N', ...HERE, status: 'available' },
+          ],
+        }),
+      ),
     async check(w, answer) {
       expect(answer).toEqual({ ok: true, data: { upserted: 2, deferred: [{ id: 'A', status: 'maintenance', until: 'ride-end' }] } });
       const rideOfA = w.state().rides.find((r) => r.status === 'active')!;

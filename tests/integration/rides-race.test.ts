@@ -35,7 +35,9 @@ it('gives one bike to one of eight riders at once', async () => {
 it('gives a rider who unlocks two bikes at once one ride, and leaves the other bike available', async () => {
   const answers = await Promise.all(['A', 'B'].map((code) => unlock(ports, { bikeCode: code, ...HERE }, { caller: 'solo', now })));
   expect(answers.filter((a) => a.ok)).toHaveLength(1);
-  expect(answers.find((a) => !a.ok)).toMatchObject({ error: { reason: 'ACTIVE_RIDE', message: expect.stringMatching(/^you already ride bike [AB]: end that ride first$/) } });
+  expect(answers.find((a) => !a.ok)).toMatchObject({
+    error: { reason: 'ACTIVE_RIDE', message: expect.stringMatching(/^you already ride bike [AB]: end that ride first$/) },
+  });
   expect(openRides()).toHaveLength(1);
   const statuses = db.prepare(`SELECT status FROM places WHERE kind = 'bike' ORDER BY id`).pluck().all();
   expect(statuses.sort()).toEqual(['available', 'riding']);

@@ -17,14 +17,31 @@ const HERE = { lat: 30, lng: 120 };
 let cloud: TestCloud;
 beforeEach(async () => {
   cloud = await startCloud();
-  const imported = await cloud.call('admin', { action: 'upsertPlaces', places: [{ kind: 'bike', id: 'A', code: 'A', ...HERE, status: 'available' }, { kind: 'bike', id: 'B', code: 'B', ...HERE, status: 'available' }] }, { openid: ADMIN });
+  const imported = await cloud.call(
+    'admin',
+    {
+      action: 'upsertPlaces',
+      places: [
+        { kind: 'bike', id: 'A', code: 'A', ...HERE, status: 'available' },
+        { kind: 'bike', id: 'B', code: 'B', ...HERE, status: 'available' },
+      ],
+    },
+    { openid: ADMIN },
+  );
   expect(imported.ok).toBe(true);
 });
 afterEach(() => cloud.close());
 
 /** The reservation of an unlock whose host died before the lock answered. */
 async function strand(openid: string, bikeCode: string, sec: number): Promise<string> {
-  const reserved = await sqlitePorts(cloud.db).rides.reserve({ rideId: `R-${bikeCode}`, openid, bikeCode, position: HERE, now: new Date(iso(sec)), lockTimeoutMs: 3000 });
+  const reserved = await sqlitePorts(cloud.db).rides.reserve({
+    rideId: `R-${bikeCode}`,
+    openid,
+    bikeCode,
+    position: HERE,
+    now: new Date(iso(sec)),
+    lockTimeoutMs: 3000,
+  });
   if (!reserved.ok) throw new Error(reserved.refusal.reason);
   return reserved.ride.id;
 }
@@ -48,7 +65,10 @@ it('runs the sweeper for a timer event at the host clock only', async () => {
   // A forged or stale event: its Time is far from the host's clock (X-Nearby-Now here).
   expect(await cloud.call('sweeper', timer(3600), { now: iso(60) })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   expect(status(rideId)).toBe('unlocking');
-  expect(await cloud.call('sweeper', timer(61), { now: iso(60) })).toEqual({ ok: true, data: { jobs: { staleUnlocks: { aborted: 1 }, payOrders: { checked: 0, paid: 0, closed: 0 }, refunds: { sent: 0, refunded: 0, failed: 0 } } } });
+  expect(await cloud.call('sweeper', timer(61), { now: iso(60) })).toEqual({
+    ok: true,
+    data: { jobs: { staleUnlocks: { aborted: 1 }, payOrders: { checked: 0, paid: 0, closed: 0 }, refunds: { sent: 0, refunded: 0, failed: 0 } } },
+  });
   expect(status(rideId)).toBe('aborted');
   expect((await cloud.call('rides', { action: 'unlock', bikeCode: 'A', ...HERE }, { openid: 'u2', now: iso(61) })).ok).toBe(true);
 });
@@ -59,13 +79,22 @@ it('sweeps at start: a host restarted over a database left by a crash frees the 
     const settings = settingsFrom({ PORT: '0', NEARBY_DB: join(dir, 'nearby.db'), NEARBY_SEED: 'none', NEARBY_TIMERS: 'off' });
     const first = await start(settings, () => {});
     await sqlitePorts(first.db).places.upsert([{ kind: 'bike', id: 'A', code: 'A', ...HERE, status: 'available' }]);
-    const reserved = await sqlitePorts(first.db).rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: HERE, now: new Date(Date.now() - 60_000), lockTimeoutMs: 3000 });
+    const reserved = await sqlitePorts(first.db).rides.reserve({
+      rideId: 'R1',
+      openid: 'u1',
+      bikeCode: 'A',
+      position: HERE,
+      now: new Date(Date.now() - 60_000),
+      lockTimeoutMs: 3000,
+    });
     expect(reserved.ok).toBe(true);
     await first.host.close();
     first.db.close();
     const second = await start(settings, () => {});
     try {
-      expect(second.swept).toEqual({ jobs: { staleUnlocks: { aborted: 1 }, payOrders: { checked: 0, paid: 0, closed: 0 }, refunds: { sent: 0, refunded: 0, failed: 0 } } });
+      expect(second.swept).toEqual({
+        jobs: { staleUnlocks: { aborted: 1 }, payOrders: { checked: 0, paid: 0, closed: 0 }, refunds: { sent: 0, refunded: 0, failed: 0 } },
+      });
       expect(second.db.prepare(`SELECT status FROM places WHERE id = 'A'`).pluck().get()).toBe('available');
     } finally {
       await second.host.close();

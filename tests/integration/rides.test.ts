@@ -7,8 +7,22 @@ import { ADMIN, startCloud, type TestCloud } from '../support/host';
  * - station LL: an L-shaped (concave) zone east of it, whose notch is outside.
  * Bikes are made per test so that no test leans on another's leftovers.
  */
-const SQ = [[120.0, 30.0], [120.002, 30.0], [120.002, 30.002], [120.0, 30.002], [120.0, 30.0]];
-const LL = [[120.01, 30.0], [120.014, 30.0], [120.014, 30.001], [120.011, 30.001], [120.011, 30.004], [120.01, 30.004], [120.01, 30.0]];
+const SQ = [
+  [120.0, 30.0],
+  [120.002, 30.0],
+  [120.002, 30.002],
+  [120.0, 30.002],
+  [120.0, 30.0],
+];
+const LL = [
+  [120.01, 30.0],
+  [120.014, 30.0],
+  [120.014, 30.001],
+  [120.011, 30.001],
+  [120.011, 30.004],
+  [120.01, 30.004],
+  [120.01, 30.0],
+];
 const IN_SQ = { lat: 30.001, lng: 120.001 };
 const ON_SQ_EDGE = { lat: 30.0, lng: 120.0015 };
 const IN_L_LEG = { lat: 30.003, lng: 120.0105 };

@@ -70,7 +70,24 @@ async function call(entry: Entry, fn: string, event: unknown, as: { openid?: str
 }
 
 const CENTRE = { lat: 31.2304, lng: 121.4737 };
-const station = { kind: 'station', id: 'PX1', name: 'Entry gate', lat: 31.2, lng: 121.4, zone: { type: 'Polygon', coordinates: [[[121.4, 31.2], [121.401, 31.2], [121.401, 31.201], [121.4, 31.2]]] } };
+const station = {
+  kind: 'station',
+  id: 'PX1',
+  name: 'Entry gate',
+  lat: 31.2,
+  lng: 121.4,
+  zone: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [121.4, 31.2],
+        [121.401, 31.2],
+        [121.401, 31.201],
+        [121.4, 31.2],
+      ],
+    ],
+  },
+};
 
 beforeAll(() => {
   execFileSync(process.execPath, ['scripts/build.mjs', '--local'], { cwd: ROOT, stdio: 'pipe' });
@@ -103,7 +120,9 @@ describe('node dist/local/main.js with PORT, NEARBY_DB=:memory:, NEARBY_CLOCK=he
 
   it('takes "now" from X-Nearby-Now', async () => {
     const open = async (now: string) =>
-      (await call(entry, 'geo', { action: 'nearby', kind: 'store', ...CENTRE, radius: 50000, limit: 100 }, { now })).body.data.items.filter((s: { open: boolean }) => s.open).length;
+      (await call(entry, 'geo', { action: 'nearby', kind: 'store', ...CENTRE, radius: 50000, limit: 100 }, { now })).body.data.items.filter(
+        (s: { open: boolean }) => s.open,
+      ).length;
     expect(await open('2026-11-25T12:00:00+08:00')).toBeGreaterThan(await open('2026-11-25T03:00:00+08:00'));
   });
 
@@ -114,7 +133,10 @@ describe('node dist/local/main.js with PORT, NEARBY_DB=:memory:, NEARBY_CLOCK=he
     }
     expect((await call(entry, 'admin', { action: 'upsertPlaces', places: [station] }, { openid: 'local-admin' })).body.error.code).toBe('PERMISSION_DENIED');
     expect((await call(entry, 'admin', { action: 'upsertPlaces', places: [station] })).body.error.code).toBe('UNAUTHENTICATED');
-    expect((await call(entry, 'admin', { action: 'setStaff', openid: 'clerk', storeIds: ['S001'] }, { openid: 'a2' })).body).toEqual({ ok: true, data: { staff: { openid: 'clerk', storeIds: ['S001'] } } });
+    expect((await call(entry, 'admin', { action: 'setStaff', openid: 'clerk', storeIds: ['S001'] }, { openid: 'a2' })).body).toEqual({
+      ok: true,
+      data: { staff: { openid: 'clerk', storeIds: ['S001'] } },
+    });
   });
 
   it('answers a body that is not JSON with HTTP 400 and the error shape, and an unknown action with INVALID_ARGUMENT', async () => {
@@ -126,7 +148,7 @@ describe('node dist/local/main.js with PORT, NEARBY_DB=:memory:, NEARBY_CLOCK=he
     expect(unknown.body.error.code).toBe('INVALID_ARGUMENT');
   });
 
-  it('books a demo store and lets its demo staff check the booking in, at the header\'s time', async () => {
+  it("books a demo store and lets its demo staff check the booking in, at the header's time", async () => {
     const now = '2026-11-25T09:00:00+08:00';
     const slots = await call(entry, 'bookings', { action: 'slots', storeId: 'S001', date: '2026-11-26' }, { now });
     const slot = slots.body.data.slots.find((s: { remaining: number }) => s.remaining > 0);
@@ -141,9 +163,22 @@ describe('node dist/local/main.js with PORT, NEARBY_DB=:memory:, NEARBY_CLOCK=he
     const bikes = await call(entry, 'geo', { action: 'nearby', kind: 'bike', ...CENTRE, limit: 1 });
     const bike = bikes.body.data.items[0];
     const rider = 'entry-rider';
-    const unlocked = await call(entry, 'rides', { action: 'unlock', bikeCode: bike.code, lat: bike.lat, lng: bike.lng }, { openid: rider, now: '2026-11-25T08:00:00Z' });
-    expect(unlocked.body).toEqual({ ok: true, data: { ride: { id: expect.any(String), bikeId: bike.id, bikeCode: bike.code, startAt: expect.any(String), status: 'active' } } });
-    const ended = await call(entry, 'rides', { action: 'end', rideId: unlocked.body.data.ride.id, lat: bike.lat, lng: bike.lng, acceptSurcharge: true }, { openid: rider, now: '2026-11-25T08:10:00Z' });
+    const unlocked = await call(
+      entry,
+      'rides',
+      { action: 'unlock', bikeCode: bike.code, lat: bike.lat, lng: bike.lng },
+      { openid: rider, now: '2026-11-25T08:00:00Z' },
+    );
+    expect(unlocked.body).toEqual({
+      ok: true,
+      data: { ride: { id: expect.any(String), bikeId: bike.id, bikeCode: bike.code, startAt: expect.any(String), status: 'active' } },
+    });
+    const ended = await call(
+      entry,
+      'rides',
+      { action: 'end', rideId: unlocked.body.data.ride.id, lat: bike.lat, lng: bike.lng, acceptSurcharge: true },
+      { openid: rider, now: '2026-11-25T08:10:00Z' },
+    );
     expect(ended.body.data.ride).toMatchObject({ status: 'ended', durationSec: 600, feeFen: expect.any(Number), billId: expect.any(String) });
     expect([150, 650]).toContain(ended.body.data.ride.feeFen);
   });
@@ -160,7 +195,10 @@ describe('node dist/local/main.js with NEARBY_SEED=none', () => {
     for (const kind of ['store', 'station', 'bike']) {
       expect((await call(entry, 'geo', { action: 'nearby', kind, ...CENTRE, radius: 50000, limit: 100 })).body).toEqual({ ok: true, data: { items: [] } });
     }
-    expect((await call(entry, 'admin', { action: 'upsertPlaces', places: [station] }, { openid: 'local-admin' })).body).toEqual({ ok: true, data: { upserted: 1 } });
+    expect((await call(entry, 'admin', { action: 'upsertPlaces', places: [station] }, { openid: 'local-admin' })).body).toEqual({
+      ok: true,
+      data: { upserted: 1 },
+    });
   });
 
   it('ignores X-Nearby-Now with the system clock (the default)', async () => {

@@ -37,7 +37,13 @@ function clientFor(env: Record<string, string>): Payments {
 const hourLater = () => new Date(Date.now() + 3600_000);
 let seq = 0;
 const nextOrder = () => `B${Date.now()}${String(++seq).padStart(4, '0')}`;
-const order = (outTradeNo: string, amountFen = 4250) => ({ outTradeNo, description: '水费 2026-01', amountFen, payerOpenid: 'o-payer-1', expiresAt: hourLater() });
+const order = (outTradeNo: string, amountFen = 4250) => ({
+  outTradeNo,
+  description: '水费 2026-01',
+  amountFen,
+  payerOpenid: 'o-payer-1',
+  expiresAt: hourLater(),
+});
 
 describe('the WeChat Pay adapter against a local WeChat Pay (public key and certificate both configured)', () => {
   let server: WechatpayServer;
@@ -74,7 +80,10 @@ describe('the WeChat Pay adapter against a local WeChat Pay (public key and cert
     expect(unpaid).toMatchObject({ ok: true, value: { outTradeNo: no, tradeState: 'NOTPAY', totalFen: 4250, payerTotalFen: null, successAt: null } });
     server.pay(no, new Date(), { payerTotalFen: 4000 });
     const paid = await pay.queryOrder(no);
-    expect(paid).toMatchObject({ ok: true, value: { tradeState: 'SUCCESS', totalFen: 4250, payerTotalFen: 4000, payerOpenid: 'o-payer-1', transactionId: expect.stringMatching(/^42/) } });
+    expect(paid).toMatchObject({
+      ok: true,
+      value: { tradeState: 'SUCCESS', totalFen: 4250, payerTotalFen: 4000, payerOpenid: 'o-payer-1', transactionId: expect.stringMatching(/^42/) },
+    });
     expect(paid.ok && paid.value.successAt instanceof Date).toBe(true);
     if (!paid.ok) throw new Error('unreachable');
     expect(judgePayment(paid.value, { ...pay.merchant, outTradeNo: no, amountFen: 4250 })).toEqual({ ok: true });
@@ -82,7 +91,10 @@ describe('the WeChat Pay adapter against a local WeChat Pay (public key and cert
   });
 
   it("answers WeChat Pay's error codes as typed failures: unknown order, paid order closed, order number reused", async () => {
-    expect(await pay.queryOrder('Bunknown000001')).toEqual({ ok: false, failure: { kind: 'http', status: 404, code: 'ORDER_NOT_EXIST', message: expect.any(String) } });
+    expect(await pay.queryOrder('Bunknown000001')).toEqual({
+      ok: false,
+      failure: { kind: 'http', status: 404, code: 'ORDER_NOT_EXIST', message: expect.any(String) },
+    });
     const no = nextOrder();
     await pay.createJsapiOrder(order(no));
     expect(await pay.createJsapiOrder(order(no, 100))).toMatchObject({ ok: false, failure: { kind: 'http', status: 400, code: 'INVALID_REQUEST' } });
@@ -102,7 +114,12 @@ describe('the WeChat Pay adapter against a local WeChat Pay (public key and cert
     const no = nextOrder();
     await pay.createJsapiOrder(order(no));
     expect(await pay.closeOrder(no)).toEqual({ ok: true, value: null });
-    expect(server.requests[server.requests.length - 1]).toMatchObject({ method: 'POST', url: `/v3/pay/transactions/out-trade-no/${no}/close`, body: JSON.stringify({ mchid: merchant.mchId }), authorized: true });
+    expect(server.requests[server.requests.length - 1]).toMatchObject({
+      method: 'POST',
+      url: `/v3/pay/transactions/out-trade-no/${no}/close`,
+      body: JSON.stringify({ mchid: merchant.mchId }),
+      authorized: true,
+    });
     expect(await pay.queryOrder(no)).toMatchObject({ ok: true, value: { tradeState: 'CLOSED' } });
     expect(() => server.pay(no, new Date())).toThrow(/ORDER_CLOSED/);
   });
@@ -129,7 +146,7 @@ describe('the WeChat Pay adapter against a local WeChat Pay (public key and cert
     expect(await pay.queryOrder(no)).toMatchObject({ ok: true, value: { tradeState: 'REFUND' } });
   });
 
-  it('is refused by WeChat Pay (401 SIGN_ERROR) when it signs with a key that is not the merchant certificate\'s', async () => {
+  it("is refused by WeChat Pay (401 SIGN_ERROR) when it signs with a key that is not the merchant certificate's", async () => {
     const impostor = makeMerchant({ mchId: merchant.mchId, appId: merchant.appId });
     const wrongKey = clientFor(envFor(server, { publicKey: true, certificate: true }, { WECHATPAY_PRIVATE_KEY: impostor.privateKeyPem }));
     expect(await wrongKey.queryOrder('Bwhatever00009')).toMatchObject({ ok: false, failure: { kind: 'http', status: 401, code: 'SIGN_ERROR' } });
@@ -158,7 +175,10 @@ describe('the WeChat Pay adapter against a local WeChat Pay (public key and cert
 
   it('answers a 500 as a typed failure', async () => {
     server.next({ kind: 'status', status: 500 });
-    expect(await pay.queryOrder('Bwhatever00001')).toEqual({ ok: false, failure: { kind: 'http', status: 500, code: 'SYSTEM_ERROR', message: expect.any(String) } });
+    expect(await pay.queryOrder('Bwhatever00001')).toEqual({
+      ok: false,
+      failure: { kind: 'http', status: 500, code: 'SYSTEM_ERROR', message: expect.any(String) },
+    });
   });
 
   it('gives up on a slow answer after the timeout', async () => {
@@ -184,7 +204,10 @@ describe('the WeChat Pay adapter against a local WeChat Pay (public key and cert
     expect(await pay.createJsapiOrder(order(nextOrder(), 42.5))).toMatchObject({ ok: false, failure: { kind: 'invalid' } });
     expect(await pay.createJsapiOrder(order(nextOrder(), 0))).toMatchObject({ ok: false, failure: { kind: 'invalid' } });
     expect(await pay.createJsapiOrder(order('no/slashes'))).toMatchObject({ ok: false, failure: { kind: 'invalid' } });
-    expect(await pay.refund({ outTradeNo: 'B000001', outRefundNo: 'RB000001', refundFen: 101, totalFen: 100 })).toMatchObject({ ok: false, failure: { kind: 'invalid' } });
+    expect(await pay.refund({ outTradeNo: 'B000001', outRefundNo: 'RB000001', refundFen: 101, totalFen: 100 })).toMatchObject({
+      ok: false,
+      failure: { kind: 'invalid' },
+    });
     expect(server.requests.length).toBe(before);
   });
 

@@ -15,8 +15,12 @@ const api = require('../../miniprogram/services/api') as {
 const { config } = require('../../miniprogram/config') as { config: { mode: string; localUrl: string; localOpenid: string } };
 
 type RequestOptions = {
-  url: string; method: string; data: unknown; header: Record<string, string>;
-  success(r: { statusCode: number; data: unknown }): void; fail(e: { errMsg: string }): void;
+  url: string;
+  method: string;
+  data: unknown;
+  header: Record<string, string>;
+  success(r: { statusCode: number; data: unknown }): void;
+  fail(e: { errMsg: string }): void;
 };
 
 /** wx.request over fetch, as DevTools would do it (JSON body in, parsed JSON out). */
@@ -73,7 +77,7 @@ describe('the api client against the local host', () => {
     expect(bikes.data.items.every((b) => b.kind === 'bike' && /^B\d{4}$/.test(b.code))).toBe(true);
   });
 
-  it('passes the contract\'s errors through unchanged', async () => {
+  it("passes the contract's errors through unchanged", async () => {
     const result = await api.nearby({ lat: CITY_CENTER.lat, lng: CITY_CENTER.lng, kind: 'store', radius: 50001 });
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     expect(!result.ok && result.error.message).toMatch(/^radius/);

@@ -29,7 +29,7 @@ describe('the mini program layout', () => {
     appJson.tabBar.list.forEach((t: { pagePath: string }) => expect(appJson.pages).toContain(t.pagePath));
   });
 
-  it('gives each tab an icon and a selected icon: PNG files under 40 KB (WeChat\'s limit)', () => {
+  it("gives each tab an icon and a selected icon: PNG files under 40 KB (WeChat's limit)", () => {
     for (const tab of appJson.tabBar.list as Array<{ iconPath: string; selectedIconPath: string }>) {
       for (const icon of [tab.iconPath, tab.selectedIconPath]) {
         const file = path.join(ROOT, icon);
@@ -45,7 +45,11 @@ describe('the mini program layout', () => {
   });
 
   it('keeps the bill pages in a subpackage, preloaded where a payment starts (我的, unlock, the ride summary)', () => {
-    expect(appJson.subpackages.find((p: { root: string }) => p.root === 'packageBill').pages).toEqual(['pages/bills/index', 'pages/bill/index', 'pages/accounts/index']);
+    expect(appJson.subpackages.find((p: { root: string }) => p.root === 'packageBill').pages).toEqual([
+      'pages/bills/index',
+      'pages/bill/index',
+      'pages/accounts/index',
+    ]);
     for (const from of ['pages/me/index', 'packageRide/pages/unlock/index', 'packageRide/pages/ride-summary/index']) {
       expect(appJson.preloadRule[from].packages).toEqual(['packageBill']);
     }
@@ -58,7 +62,7 @@ describe('the mini program layout', () => {
     expect(appJson.lazyCodeLoading).toBe('requiredComponents');
   });
 
-  it('keeps the main package far under WeChat\'s 2 MB', () => {
+  it("keeps the main package far under WeChat's 2 MB", () => {
     const isSubpackage = (rel: string) => appJson.subpackages.some((p: { root: string }) => rel === p.root);
     const isSource = (rel: string) => rel.endsWith('.d.ts') || rel === 'tsconfig.json';
     const bytes = sizeOf(ROOT, (rel) => isSubpackage(rel) || isSource(rel));

@@ -36,7 +36,21 @@ function setNow(device: Device, at: Date): void {
 }
 
 beforeAll(async () => {
-  jest.useFakeTimers({ now: T0, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+  jest.useFakeTimers({
+    now: T0,
+    doNotFake: [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'setImmediate',
+      'clearImmediate',
+      'nextTick',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
   cloud = await startCloud({ seed: 'demo', sandbox: sandboxPayments() });
 });
 afterAll(async () => {
@@ -50,9 +64,19 @@ afterEach(() => open.splice(0).forEach((page) => page.detach()));
 
 /** Free bikes by a station, from the demo city, asked of the host like any client would. */
 async function bikesByAStation(count: number): Promise<{ bikes: Bike[]; station: Station }> {
-  const stations = await hostCall<Answer<{ items: Station[] }>>(cloud.url, 'geo', { action: 'nearby', kind: 'station', lat: CITY_CENTER.lat, lng: CITY_CENTER.lng, radius: 20000, limit: 50 }, { openid: 'scout' });
+  const stations = await hostCall<Answer<{ items: Station[] }>>(
+    cloud.url,
+    'geo',
+    { action: 'nearby', kind: 'station', lat: CITY_CENTER.lat, lng: CITY_CENTER.lng, radius: 20000, limit: 50 },
+    { openid: 'scout' },
+  );
   for (const station of dataOf(stations).items) {
-    const bikes = await hostCall<Answer<{ items: Bike[] }>>(cloud.url, 'geo', { action: 'nearby', kind: 'bike', lat: station.lat, lng: station.lng, radius: 80, limit: 20 }, { openid: 'scout' });
+    const bikes = await hostCall<Answer<{ items: Bike[] }>>(
+      cloud.url,
+      'geo',
+      { action: 'nearby', kind: 'bike', lat: station.lat, lng: station.lng, radius: 80, limit: 20 },
+      { openid: 'scout' },
+    );
     if (dataOf(bikes).items.length >= count) return { bikes: dataOf(bikes).items.slice(0, count), station };
   }
   throw new Error(`the demo city has no station with ${count} bikes`);
@@ -63,9 +87,23 @@ describe('a rider who owes a ride bill', () => {
     const { bikes, station } = await bikesByAStation(2);
     const rider = 'journey-owes';
     // A 10-minute ride, ended at the station: a bill of one half-hour.
-    const ride = dataOf(await hostCall<Answer<{ ride: { id: string } }>>(cloud.url, 'rides', { action: 'unlock', bikeCode: bikes[0].code, lat: bikes[0].lat, lng: bikes[0].lng }, { openid: rider, now: T0 }));
+    const ride = dataOf(
+      await hostCall<Answer<{ ride: { id: string } }>>(
+        cloud.url,
+        'rides',
+        { action: 'unlock', bikeCode: bikes[0].code, lat: bikes[0].lat, lng: bikes[0].lng },
+        { openid: rider, now: T0 },
+      ),
+    );
     const later = new Date(T0.getTime() + 10 * 60_000);
-    const ended = dataOf(await hostCall<Answer<{ ride: { feeFen: number; billId: string } }>>(cloud.url, 'rides', { action: 'end', rideId: ride.ride.id, lat: station.lat, lng: station.lng }, { openid: rider, now: later }));
+    const ended = dataOf(
+      await hostCall<Answer<{ ride: { feeFen: number; billId: string } }>>(
+        cloud.url,
+        'rides',
+        { action: 'end', rideId: ride.ride.id, lat: station.lat, lng: station.lng },
+        { openid: rider, now: later },
+      ),
+    );
     const feeFen = rideFeeFen(600, DEFAULT_TARIFF);
     expect(ended.ride.feeFen).toBe(feeFen);
 

@@ -1,5 +1,11 @@
 // The packageBill pages in each state, their services mocked.
-jest.mock('../../miniprogram/services/bills', () => ({ listBills: jest.fn(), refreshBill: jest.fn(), accounts: jest.fn(), bindAccount: jest.fn(), unbindAccount: jest.fn() }));
+jest.mock('../../miniprogram/services/bills', () => ({
+  listBills: jest.fn(),
+  refreshBill: jest.fn(),
+  accounts: jest.fn(),
+  bindAccount: jest.fn(),
+  unbindAccount: jest.fn(),
+}));
 jest.mock('../../miniprogram/services/pay', () => ({ payForBill: jest.fn() }));
 jest.mock('../../miniprogram/services/subscribe', () => ({
   SUBSCRIBE_FOR: { billRemindMe: ['billDue'], billPaid: ['billDue'] },
@@ -8,12 +14,23 @@ jest.mock('../../miniprogram/services/subscribe', () => ({
 }));
 import { flush, loadPage, openPage, tap, texts, wxMock } from './harness';
 
-const bills = jest.requireMock('../../miniprogram/services/bills') as Record<'listBills' | 'refreshBill' | 'accounts' | 'bindAccount' | 'unbindAccount', jest.Mock>;
+const bills = jest.requireMock('../../miniprogram/services/bills') as Record<
+  'listBills' | 'refreshBill' | 'accounts' | 'bindAccount' | 'unbindAccount',
+  jest.Mock
+>;
 const pay = jest.requireMock('../../miniprogram/services/pay') as { payForBill: jest.Mock };
 const subscribe = jest.requireMock('../../miniprogram/services/subscribe') as { subscribeFor: jest.Mock };
 
 const NOW = new Date('2026-11-20T02:00:00Z');
-const WATER = { id: 'UB:water:31000001:2026-10', type: 'water', accountNo: '31000001', period: '2026-10', amountFen: 4280, dueDate: '2026-11-25', status: 'unpaid' };
+const WATER = {
+  id: 'UB:water:31000001:2026-10',
+  type: 'water',
+  accountNo: '31000001',
+  period: '2026-10',
+  amountFen: 4280,
+  dueDate: '2026-11-25',
+  status: 'unpaid',
+};
 const RIDE = { id: 'RB1', type: 'ride', amountFen: 150, status: 'unpaid', rideId: 'R1' };
 const ok = <T>(data: T) => ({ ok: true, data });
 const refused = (code: string, reason?: string) => ({ ok: false, error: { code, message: 'refused', ...(reason ? { reason } : {}) } });
@@ -23,7 +40,21 @@ let billPage: string;
 let billsPage: string;
 let accountsPage: string;
 beforeAll(() => {
-  jest.useFakeTimers({ now: NOW, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+  jest.useFakeTimers({
+    now: NOW,
+    doNotFake: [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'setImmediate',
+      'clearImmediate',
+      'nextTick',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
   billPage = loadPage('packageBill/pages/bill/index');
   billsPage = loadPage('packageBill/pages/bills/index');
   accountsPage = loadPage('packageBill/pages/accounts/index');
@@ -157,7 +188,11 @@ describe('bill page', () => {
 
 describe('bills page', () => {
   it('unpaid first with the total, then paid; a row opens its bill', async () => {
-    bills.listBills.mockResolvedValue(ok({ bills: [RIDE, WATER, { ...WATER, id: 'UB:water:31000001:2026-09', period: '2026-09', amountFen: 3960, status: 'paid', paidAt: '2026-10-01T00:00:00Z' }] }));
+    bills.listBills.mockResolvedValue(
+      ok({
+        bills: [RIDE, WATER, { ...WATER, id: 'UB:water:31000001:2026-09', period: '2026-09', amountFen: 3960, status: 'paid', paidAt: '2026-10-01T00:00:00Z' }],
+      }),
+    );
     const page = await openPage(billsPage, {});
     expect(texts(page, '.summary')).toEqual(['待支付 2 笔，共 ¥44.30']);
     expect(texts(page, '.unpaid .bill-title')).toEqual(['骑行费', '水费 · 31000001']);

@@ -10,7 +10,16 @@ import { accountNoHint, billStatusWording, paidAtText, periodText } from '../../
 import { BIND_FAILURE_LIMIT, type BillView } from '../../shared/bills';
 
 const TODAY = '2026-11-20';
-const water = (over: Partial<BillView> = {}): BillView => ({ id: 'UB:water:31000001:2026-10', type: 'water', accountNo: '31000001', period: '2026-10', amountFen: 4280, dueDate: '2026-11-25', status: 'unpaid', ...over });
+const water = (over: Partial<BillView> = {}): BillView => ({
+  id: 'UB:water:31000001:2026-10',
+  type: 'water',
+  accountNo: '31000001',
+  period: '2026-10',
+  amountFen: 4280,
+  dueDate: '2026-11-25',
+  status: 'unpaid',
+  ...over,
+});
 const ride = (over: Partial<BillView> = {}): BillView => ({ id: 'RB1', type: 'ride', amountFen: 150, status: 'unpaid', rideId: 'R1', ...over });
 
 describe('paths', () => {
@@ -53,7 +62,14 @@ describe('bill wording', () => {
 
 describe('bills view', () => {
   it('keeps the back end order, sums what is unpaid, and shows amounts as yuan', () => {
-    const view = billsView([ride(), water(), water({ id: 'UB:gas:31000002:2026-10', type: 'gas', accountNo: '31000002', amountFen: 6200, status: 'paid', paidAt: '2026-11-02T01:00:00Z' })], TODAY);
+    const view = billsView(
+      [
+        ride(),
+        water(),
+        water({ id: 'UB:gas:31000002:2026-10', type: 'gas', accountNo: '31000002', amountFen: 6200, status: 'paid', paidAt: '2026-11-02T01:00:00Z' }),
+      ],
+      TODAY,
+    );
     expect(view.unpaid.map((r) => [r.title, r.detail, r.amountText, r.statusText])).toEqual([
       ['骑行费', '单车骑行', '¥1.50', '待支付'],
       ['水费 · 31000001', '2026年10月', '¥42.80', '待支付 · 11月25日到期'],
@@ -78,7 +94,7 @@ describe('accounts view', () => {
     expect(TYPE_CHOICES.map((c) => c.label)).toEqual(['水', '电', '燃气']);
   });
 
-  it('checks the form with the back end\'s format rule before sending', () => {
+  it("checks the form with the back end's format rule before sending", () => {
     expect(bindFormProblem('water', '', '张三')).toBe('请输入户号');
     expect(bindFormProblem('electricity', '31000001', '张三')).toBe('户号格式不正确：电费户号为 10 或 13 位数字，见缴费单');
     expect(bindFormProblem('electricity', '3100000001', '')).toBe('请输入户主姓名');
@@ -87,8 +103,12 @@ describe('accounts view', () => {
   });
 
   it('words refusals: one NOT_FOUND for a wrong name or number, the rate limit with its number', () => {
-    expect(bindRefusal({ code: 'NOT_FOUND', message: 'no account of that type and number with that holder name' })).toBe('户号或户主姓名不正确，请核对缴费单上的信息');
-    expect(bindRefusal({ code: 'RESOURCE_EXHAUSTED', message: '…', reason: 'TOO_MANY_BINDS' })).toBe(`一小时内绑定失败已达 ${BIND_FAILURE_LIMIT} 次，请一小时后再试`);
+    expect(bindRefusal({ code: 'NOT_FOUND', message: 'no account of that type and number with that holder name' })).toBe(
+      '户号或户主姓名不正确，请核对缴费单上的信息',
+    );
+    expect(bindRefusal({ code: 'RESOURCE_EXHAUSTED', message: '…', reason: 'TOO_MANY_BINDS' })).toBe(
+      `一小时内绑定失败已达 ${BIND_FAILURE_LIMIT} 次，请一小时后再试`,
+    );
     expect(bindRefusal({ code: 'INVALID_ARGUMENT', message: 'accountNo: …' })).toBe('户号格式不正确，请核对缴费单上的户号');
     expect(bindRefusal({ code: 'INTERNAL', message: '无法连接服务器，请检查网络后重试', reason: 'UNREACHABLE' })).toBe('无法连接服务器，请检查网络后重试');
     expect(unbindQuestion({ title: '水费 · 31000001' }).content).toContain('水费 · 31000001');
@@ -110,10 +130,20 @@ describe('bill view', () => {
   });
 
   it('cards: amount, status, the receipt time, and 提醒我 only for a utility bill not yet due', () => {
-    expect(billCard(water(), TODAY)).toMatchObject({ title: '水费 · 31000001', period: '2026年10月', amountText: '¥42.80', remindText: '到期前 3 天提醒我', isRide: false });
+    expect(billCard(water(), TODAY)).toMatchObject({
+      title: '水费 · 31000001',
+      period: '2026年10月',
+      amountText: '¥42.80',
+      remindText: '到期前 3 天提醒我',
+      isRide: false,
+    });
     expect(billCard(water({ dueDate: '2026-11-15' }), TODAY).remindText).toBe('');
     expect(billCard(ride(), TODAY)).toMatchObject({ title: '骑行费', remindText: '', isRide: true });
-    expect(billCard(ride({ status: 'paid', paidAt: '2026-11-25T01:30:00.000Z' }), TODAY)).toMatchObject({ statusText: '已支付', paidAt: '2026-11-25 09:30', remindText: '' });
+    expect(billCard(ride({ status: 'paid', paidAt: '2026-11-25T01:30:00.000Z' }), TODAY)).toMatchObject({
+      statusText: '已支付',
+      paidAt: '2026-11-25 09:30',
+      remindText: '',
+    });
     expect(cityToday(new Date('2026-11-25T16:30:00Z'))).toBe('2026-11-26');
   });
 
@@ -121,7 +151,11 @@ describe('bill view', () => {
     expect(payOutcomeNotice({ kind: 'cancelled' })).toMatchObject({ state: 'unpaid', notice: '已取消支付，账单仍待支付', tone: 'muted' });
     expect(payOutcomeNotice({ kind: 'unconfirmed' })).toMatchObject({ state: 'unconfirmed', notice: '暂未确认到账' });
     expect(payOutcomeNotice({ kind: 'unconfirmed' }).note).toContain('请勿重复支付');
-    expect(payOutcomeNotice({ kind: 'refused', error: { code: 'FAILED_PRECONDITION', message: '…', reason: 'PAYMENTS_UNAVAILABLE' } })).toMatchObject({ state: 'unpaid', notice: '在线支付暂未开通，请稍后再试', tone: 'danger' });
+    expect(payOutcomeNotice({ kind: 'refused', error: { code: 'FAILED_PRECONDITION', message: '…', reason: 'PAYMENTS_UNAVAILABLE' } })).toMatchObject({
+      state: 'unpaid',
+      notice: '在线支付暂未开通，请稍后再试',
+      tone: 'danger',
+    });
     expect(payOutcomeNotice({ kind: 'refused', error: { code: 'NOT_FOUND', message: '…' } }).notice).toBe('找不到这张账单，它可能属于已解绑的户号');
     expect(payOutcomeNotice({ kind: 'failed' })).toMatchObject({ state: 'unpaid', tone: 'danger' });
     expect(payOutcomeNotice({ kind: 'paid' }).state).toBe('paid');

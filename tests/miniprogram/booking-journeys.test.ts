@@ -35,7 +35,21 @@ const hasText = (page: Rendered, selector: string, text: string) => texts(page, 
 
 beforeAll(async () => {
   // Only Date is faked (the pages' clocks and the host's X-Nearby-Now); timers and sockets stay real.
-  jest.useFakeTimers({ now: EVENING, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+  jest.useFakeTimers({
+    now: EVENING,
+    doNotFake: [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'setImmediate',
+      'clearImmediate',
+      'nextTick',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
   cloud = await startCloud({ seed: 'demo' });
 });
 afterAll(async () => {
@@ -108,7 +122,14 @@ describe('map -> store -> book -> my bookings -> staff confirms and checks in', 
     const row = texts(desk, '.row-code').indexOf(code);
     expect(texts(desk, '.row-status')[row]).toBe('待确认');
     expect(texts(desk, '.row-time')[row]).toBe(timeRange(firstOpen.start, firstOpen.end));
-    await tap(desk, `.status-pending .confirm`, desk.querySelectorAll('.day-row').slice(0, row).filter((r) => r.dom?.className.includes('pending')).length);
+    await tap(
+      desk,
+      `.status-pending .confirm`,
+      desk
+        .querySelectorAll('.day-row')
+        .slice(0, row)
+        .filter((r) => r.dom?.className.includes('pending')).length,
+    );
     await until(() => texts(desk, '.row-status')[texts(desk, '.row-code').indexOf(code)] === '已确认', 'the confirmation');
     expect(desk.querySelectorAll('.tag-success').length).toBeGreaterThan(0);
 

@@ -30,10 +30,27 @@ const slot = (hhmm: string, remaining: number, bookable = true, date = '2026-11-
   return { start: at(date, hhmm), end: at(date, end), capacity: 4, remaining, bookable };
 };
 const STORE: StoreView = {
-  id: 'S001', name: '街角咖啡', address: '南京东路 1 号', lat: 31.23, lng: 121.47, category: 'coffee', timezone: 'Asia/Shanghai',
-  openingHours: [{ day: 3, open: '18:00', close: '20:00' }], slot: { minutes: 30, capacity: 4 }, open: true, nextChange: at('2026-11-25', '20:00'),
+  id: 'S001',
+  name: '街角咖啡',
+  address: '南京东路 1 号',
+  lat: 31.23,
+  lng: 121.47,
+  category: 'coffee',
+  timezone: 'Asia/Shanghai',
+  openingHours: [{ day: 3, open: '18:00', close: '20:00' }],
+  slot: { minutes: 30, capacity: 4 },
+  open: true,
+  nextChange: at('2026-11-25', '20:00'),
 };
-const booking = (over: Partial<BookingView>): BookingView => ({ id: 'bk', storeId: 'S001', start: at('2026-11-25', '19:00'), end: at('2026-11-25', '19:30'), status: 'pending', code: 'ABCD2345', ...over });
+const booking = (over: Partial<BookingView>): BookingView => ({
+  id: 'bk',
+  storeId: 'S001',
+  start: at('2026-11-25', '19:00'),
+  end: at('2026-11-25', '19:30'),
+  status: 'pending',
+  code: 'ABCD2345',
+  ...over,
+});
 const DAY = [slot('18:00', 4, false), slot('18:30', 2, false), slot('19:00', 3), slot('19:30', 0)];
 
 describe('store view', () => {
@@ -47,7 +64,10 @@ describe('store view', () => {
 
   it('folds started slots away, so the grid opens at the first bookable one', () => {
     const grid = slotGrid(DAY, NOW, new Set(), false);
-    expect(grid.rows.map((r) => [r.time, r.state, r.note])).toEqual([['19:00–19:30', 'open', '余 3'], ['19:30–20:00', 'full', '已约满']]);
+    expect(grid.rows.map((r) => [r.time, r.state, r.note])).toEqual([
+      ['19:00–19:30', 'open', '余 3'],
+      ['19:30–20:00', 'full', '已约满'],
+    ]);
     expect(grid).toMatchObject({ foldedPast: 2, foldText: '已过 2 个时段 · 展开', firstOpen: at('2026-11-25', '19:00'), emptyText: '' });
     expect(slotGrid(DAY, NOW, new Set(), true)).toMatchObject({ foldedPast: 0, foldText: '收起已过的时段' });
     expect(slotGrid(DAY, NOW, new Set(), true).rows.map((r) => r.note)).toEqual(['已过', '已过', '余 3', '已约满']);
@@ -75,20 +95,37 @@ describe('store view', () => {
 
   it('asks with the store, the day (its date said too) and the time', () => {
     expect(confirmation({ store: STORE, days: DAYS }, { start: at('2026-11-25', '19:00'), time: '19:00–19:30' })).toEqual({
-      start: at('2026-11-25', '19:00'), store: '街角咖啡', address: '南京东路 1 号', day: '今天（11月25日）', time: '19:00–19:30',
+      start: at('2026-11-25', '19:00'),
+      store: '街角咖啡',
+      address: '南京东路 1 号',
+      day: '今天（11月25日）',
+      time: '19:00–19:30',
     });
     expect(confirmation({ store: STORE, days: DAYS }, { start: at('2026-11-28', '10:00'), time: '10:00–10:30' }).day).toBe('11-28 周六');
   });
 
   it('shows the store card and the days in the one wording', () => {
-    expect(storeCard(STORE, NOW)).toMatchObject({ openText: '营业中 · 20:00 打烊', openTone: 'success', category: '咖啡', hours: ['周一、周二 休息', '周三 18:00–20:00', '周四至周日 休息'] });
-    expect(dayChips(DAYS).map((d) => d.label).slice(0, 3)).toEqual(['今天', '明天', '11-27 周五']);
+    expect(storeCard(STORE, NOW)).toMatchObject({
+      openText: '营业中 · 20:00 打烊',
+      openTone: 'success',
+      category: '咖啡',
+      hours: ['周一、周二 休息', '周三 18:00–20:00', '周四至周日 休息'],
+    });
+    expect(
+      dayChips(DAYS)
+        .map((d) => d.label)
+        .slice(0, 3),
+    ).toEqual(['今天', '明天', '11-27 周五']);
   });
 
   it('offers the map for a missing store and a retry for a fault', () => {
     expect(loadFailure({ code: 'NOT_FOUND', message: 'no store' })).toMatchObject({ title: '找不到这家门店', way: 'nearby' });
     expect(loadFailure(null)).toMatchObject({ title: '找不到这家门店', way: 'nearby' });
-    expect(loadFailure({ code: 'INTERNAL', message: '无法连接服务器，请检查网络后重试', reason: 'UNREACHABLE' })).toEqual({ title: '加载失败', text: '无法连接服务器，请检查网络后重试', way: 'retry' });
+    expect(loadFailure({ code: 'INTERNAL', message: '无法连接服务器，请检查网络后重试', reason: 'UNREACHABLE' })).toEqual({
+      title: '加载失败',
+      text: '无法连接服务器，请检查网络后重试',
+      way: 'retry',
+    });
   });
 
   it('reads the store id of a link, encoded or not, and nothing from a broken one', () => {
@@ -99,7 +136,11 @@ describe('store view', () => {
   });
 
   it('shares a card that says what it is', () => {
-    expect(storeShare('S 1', '街角咖啡')).toEqual({ title: '街角咖啡 · 到店预约', path: '/packageBooking/pages/store/index?id=S%201', imageUrl: '/images/share-store.png' });
+    expect(storeShare('S 1', '街角咖啡')).toEqual({
+      title: '街角咖啡 · 到店预约',
+      path: '/packageBooking/pages/store/index?id=S%201',
+      imageUrl: '/images/share-store.png',
+    });
     expect(storeShare('S1', null).title).toBe('门店 · 到店预约');
   });
 
@@ -111,7 +152,13 @@ describe('store view', () => {
 
 describe('booking result view', () => {
   it('says whether staff still have to confirm', () => {
-    expect(resultView(booking({ storeName: '街角咖啡' }), NOW)).toMatchObject({ title: '已提交，待门店确认', statusText: '待门店确认', tone: 'warning', storeName: '街角咖啡', code: 'ABCD2345' });
+    expect(resultView(booking({ storeName: '街角咖啡' }), NOW)).toMatchObject({
+      title: '已提交，待门店确认',
+      statusText: '待门店确认',
+      tone: 'warning',
+      storeName: '街角咖啡',
+      code: 'ABCD2345',
+    });
     expect(resultView(booking({ status: 'confirmed' }), NOW)).toMatchObject({ title: '预约成功', statusText: '已确认', tone: 'success' });
   });
 
@@ -132,8 +179,14 @@ describe('my bookings view', () => {
       booking({ id: 'older', start: at('2026-11-19', '10:00'), end: at('2026-11-19', '10:30'), status: 'cancelled' }),
     ];
     const { upcoming, past } = bookingSections(list, NOW);
-    expect(upcoming.map((r) => [r.id, r.statusText, r.tone, r.canCancel])).toEqual([['soon', '待门店确认', 'warning', true], ['later', '已确认', 'success', true]]);
-    expect(past.map((r) => [r.id, r.tone])).toEqual([['old', 'info'], ['older', 'muted']]);
+    expect(upcoming.map((r) => [r.id, r.statusText, r.tone, r.canCancel])).toEqual([
+      ['soon', '待门店确认', 'warning', true],
+      ['later', '已确认', 'success', true],
+    ]);
+    expect(past.map((r) => [r.id, r.tone])).toEqual([
+      ['old', 'info'],
+      ['older', 'muted'],
+    ]);
     expect(bookingRow(booking({ start: at('2026-11-25', '18:30'), end: at('2026-11-25', '19:00') }), NOW).canCancel).toBe(false);
   });
 
@@ -153,7 +206,12 @@ describe('staff desk view', () => {
   });
 
   it('keeps a row on one line: the time as one range, the short status, a colour', () => {
-    expect(deskRow(booking({ start: at('2026-11-25', '19:30'), end: at('2026-11-25', '20:00') }))).toMatchObject({ time: '19:30–20:00', statusText: '待确认', tone: 'warning', canConfirm: true });
+    expect(deskRow(booking({ start: at('2026-11-25', '19:30'), end: at('2026-11-25', '20:00') }))).toMatchObject({
+      time: '19:30–20:00',
+      statusText: '待确认',
+      tone: 'warning',
+      canConfirm: true,
+    });
     expect(deskRow(booking({ status: 'checked_in' }))).toMatchObject({ statusText: '已到店', canConfirm: false });
   });
 
@@ -189,13 +247,25 @@ describe('my bookings opened from a message (?bookingId=)', () => {
 
   it('a cancelled booking says so and offers its store again', () => {
     const focus = messageFocus('gone', sections());
-    expect(focus).toMatchObject({ id: 'gone', anchor: 'up-1', notice: { kind: 'cancelled', title: MESSAGE_TARGET.cancelled.title, action: '重新预约', storeId: 'S001' } });
+    expect(focus).toMatchObject({
+      id: 'gone',
+      anchor: 'up-1',
+      notice: { kind: 'cancelled', title: MESSAGE_TARGET.cancelled.title, action: '重新预约', storeId: 'S001' },
+    });
     expect(focus?.notice?.note).toContain('明天 10:00–10:30');
   });
 
   it('a checked-in or ended booking says so, without a button', () => {
-    expect(messageFocus('done', sections())).toMatchObject({ id: 'done', anchor: 'past-0', notice: { kind: 'ended', title: MESSAGE_TARGET.checkedIn.title, action: '' } });
-    expect(messageFocus('over', sections())).toMatchObject({ id: 'over', anchor: 'past-1', notice: { kind: 'ended', title: MESSAGE_TARGET.ended.title, action: '' } });
+    expect(messageFocus('done', sections())).toMatchObject({
+      id: 'done',
+      anchor: 'past-0',
+      notice: { kind: 'ended', title: MESSAGE_TARGET.checkedIn.title, action: '' },
+    });
+    expect(messageFocus('over', sections())).toMatchObject({
+      id: 'over',
+      anchor: 'past-1',
+      notice: { kind: 'ended', title: MESSAGE_TARGET.ended.title, action: '' },
+    });
   });
 
   it('a booking not in the list says so: the list is the way on, or with no list the empty state', () => {

@@ -19,13 +19,21 @@ const contrast = (a: string, b: string) => {
 
 // [text, background]: body text, secondary text, tags, notices, buttons, the ride banner.
 const PAIRS: Array<[string, string]> = [
-  ['c-text', 'c-card'], ['c-text', 'c-bg'],
-  ['c-text-2', 'c-card'], ['c-text-2', 'c-bg'], ['c-text-2', 'c-skeleton'],
-  ['c-text-3', 'c-card'], ['c-text-3', 'c-bg'],
-  ['c-primary', 'c-card'], ['c-primary', 'c-primary-soft'], ['#ffffff', 'c-primary'],
-  ['c-success', 'c-success-soft'], ['#ffffff', 'c-success'],
+  ['c-text', 'c-card'],
+  ['c-text', 'c-bg'],
+  ['c-text-2', 'c-card'],
+  ['c-text-2', 'c-bg'],
+  ['c-text-2', 'c-skeleton'],
+  ['c-text-3', 'c-card'],
+  ['c-text-3', 'c-bg'],
+  ['c-primary', 'c-card'],
+  ['c-primary', 'c-primary-soft'],
+  ['#ffffff', 'c-primary'],
+  ['c-success', 'c-success-soft'],
+  ['#ffffff', 'c-success'],
   ['c-warning', 'c-warning-soft'],
-  ['c-danger', 'c-danger-soft'], ['c-danger', 'c-card'],
+  ['c-danger', 'c-danger-soft'],
+  ['c-danger', 'c-card'],
 ];
 
 describe('the colours of app.wxss', () => {

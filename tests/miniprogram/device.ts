@@ -88,12 +88,16 @@ export function playDevice(hostUrl: string, openid: string, start: Partial<Devic
     }
     o.success?.({ latitude: device.position.lat, longitude: device.position.lng });
   });
-  wx.getSetting.mockImplementation((o: Callbacks<{ authSetting: Record<string, boolean>; subscriptionsSetting?: object }> & { withSubscriptions?: boolean }) => {
-    const authSetting: Record<string, boolean> = device.locationScope === undefined ? {} : { 'scope.userLocation': device.locationScope };
-    // itemSettings lists only the templates answered with "always keep this choice" (WeChat's rule).
-    const subscriptionsSetting = o.withSubscriptions ? { mainSwitch: device.subscriptions.mainSwitch, itemSettings: { ...device.subscriptions.itemSettings } } : undefined;
-    o.success?.({ authSetting, ...(subscriptionsSetting ? { subscriptionsSetting } : {}) });
-  });
+  wx.getSetting.mockImplementation(
+    (o: Callbacks<{ authSetting: Record<string, boolean>; subscriptionsSetting?: object }> & { withSubscriptions?: boolean }) => {
+      const authSetting: Record<string, boolean> = device.locationScope === undefined ? {} : { 'scope.userLocation': device.locationScope };
+      // itemSettings lists only the templates answered with "always keep this choice" (WeChat's rule).
+      const subscriptionsSetting = o.withSubscriptions
+        ? { mainSwitch: device.subscriptions.mainSwitch, itemSettings: { ...device.subscriptions.itemSettings } }
+        : undefined;
+      o.success?.({ authSetting, ...(subscriptionsSetting ? { subscriptionsSetting } : {}) });
+    },
+  );
   // The subscribe dialog: off with the main switch (20004); a kept answer is given without a dialog.
   wx.requestSubscribeMessage.mockImplementation((o: Callbacks<Record<string, string>> & { tmplIds: string[] }) => {
     if (device.tapGestureOnly && !gestureOpen) {

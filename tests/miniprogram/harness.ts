@@ -15,7 +15,11 @@ export type Rendered = RootComponent<any, any, any>;
 export function loadPage(pagePath: string, usingComponents?: Record<string, string>): string {
   // `usingComponents` maps a tag to the id of a component loaded before: several pages of one file
   // can share it (its .ts runs once under jest, so a second load would not register it again).
-  return simulate.load(path.join(MINIPROGRAM_ROOT, pagePath), { compiler: 'simulate', rootPath: MINIPROGRAM_ROOT, ...(usingComponents ? { usingComponents } : {}) });
+  return simulate.load(path.join(MINIPROGRAM_ROOT, pagePath), {
+    compiler: 'simulate',
+    rootPath: MINIPROGRAM_ROOT,
+    ...(usingComponents ? { usingComponents } : {}),
+  });
 }
 
 /** Renders and attaches a loaded page; runs `onLoad(query)` when given, then lets promises settle. */

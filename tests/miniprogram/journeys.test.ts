@@ -55,7 +55,21 @@ function setNow(device: Device, at: Date): void {
 
 beforeAll(async () => {
   // Only Date is faked (the pages' clocks and the host's X-Nearby-Now); timers and sockets stay real.
-  jest.useFakeTimers({ now: T0, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+  jest.useFakeTimers({
+    now: T0,
+    doNotFake: [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'setImmediate',
+      'clearImmediate',
+      'nextTick',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
   cloud = await startCloud({ seed: 'demo' });
 });
 afterAll(async () => {
@@ -71,9 +85,19 @@ const taken = new Set<string>();
 
 /** A free bike next to a station (a new one each call), from the demo city, asked of the host like any client would. */
 async function bikeByAStation(): Promise<{ bike: Bike; station: Station }> {
-  const stations = await hostCall<Answer<{ items: Station[] }>>(cloud.url, 'geo', { action: 'nearby', kind: 'station', lat: CITY_CENTER.lat, lng: CITY_CENTER.lng, radius: 20000, limit: 50 }, { openid: 'scout' });
+  const stations = await hostCall<Answer<{ items: Station[] }>>(
+    cloud.url,
+    'geo',
+    { action: 'nearby', kind: 'station', lat: CITY_CENTER.lat, lng: CITY_CENTER.lng, radius: 20000, limit: 50 },
+    { openid: 'scout' },
+  );
   for (const station of dataOf(stations).items) {
-    const bikes = await hostCall<Answer<{ items: Bike[] }>>(cloud.url, 'geo', { action: 'nearby', kind: 'bike', lat: station.lat, lng: station.lng, radius: 80, limit: 20 }, { openid: 'scout' });
+    const bikes = await hostCall<Answer<{ items: Bike[] }>>(
+      cloud.url,
+      'geo',
+      { action: 'nearby', kind: 'bike', lat: station.lat, lng: station.lng, radius: 80, limit: 20 },
+      { openid: 'scout' },
+    );
     const free = dataOf(bikes).items.filter((b) => !taken.has(b.code));
     if (free.length) {
       taken.add(free[0].code);
@@ -83,7 +107,7 @@ async function bikeByAStation(): Promise<{ bike: Bike; station: Station }> {
   throw new Error('the demo city has no bike by a station');
 }
 
-describe('a commuter\'s first ride, from the sticker', () => {
+describe("a commuter's first ride, from the sticker", () => {
   it('scans the sticker cold, agrees to privacy, unlocks, sees the ride from the map, parks in a zone and gets the summary', async () => {
     const { bike, station } = await bikeByAStation();
     const device = playDevice(cloud.url, 'journey-commuter', { position: { lat: bike.lat, lng: bike.lng }, now: T0 });
@@ -181,7 +205,7 @@ describe('a commuter\'s first ride, from the sticker', () => {
 
 describe('privacy refused, then agreed', () => {
   it('falls back to the city centre after "暂不同意", and the next tap asks again without opening the settings', async () => {
-    const device = playDevice(cloud.url, 'journey-private', { position: { lat: 31.2200, lng: 121.4500 } });
+    const device = playDevice(cloud.url, 'journey-private', { position: { lat: 31.22, lng: 121.45 } });
     setNow(device, T0);
     const map = await visit('/pages/nearby/index');
     await decline(map);
@@ -214,7 +238,12 @@ describe('privacy refused, then agreed', () => {
     const { bike } = await bikeByAStation();
     const starter = playDevice(cloud.url, 'journey-cold-rider', { position: { lat: bike.lat, lng: bike.lng }, privacyAgreed: true, locationScope: true });
     setNow(starter, T0);
-    const started = await hostCall<Answer<unknown>>(cloud.url, 'rides', { action: 'unlock', bikeCode: bike.code, lat: bike.lat, lng: bike.lng }, { openid: 'journey-cold-rider', now: T0 });
+    const started = await hostCall<Answer<unknown>>(
+      cloud.url,
+      'rides',
+      { action: 'unlock', bikeCode: bike.code, lat: bike.lat, lng: bike.lng },
+      { openid: 'journey-cold-rider', now: T0 },
+    );
     expect(started.ok).toBe(true);
 
     // A new session (privacy not yet agreed) opens straight on the ride, e.g. from the banner of a shared phone.

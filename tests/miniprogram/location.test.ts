@@ -32,7 +32,9 @@ describe('the location service', () => {
 
   it('opens the map app on a place', () => {
     location.openRoute({ lat: 31.22, lng: 121.45, name: '街角咖啡', address: '南京东路 1 号' });
-    expect(wxMock().openLocation).toHaveBeenCalledWith(expect.objectContaining({ latitude: 31.22, longitude: 121.45, name: '街角咖啡', address: '南京东路 1 号' }));
+    expect(wxMock().openLocation).toHaveBeenCalledWith(
+      expect.objectContaining({ latitude: 31.22, longitude: 121.45, name: '街角咖啡', address: '南京东路 1 号' }),
+    );
   });
 
   it('reports whether the location is allowed after the settings page', async () => {

@@ -29,7 +29,15 @@ describe('the "me" page', () => {
   });
 
   it('adds the staff desk, naming the stores, for staff', async () => {
-    bookings.staffStores.mockResolvedValue({ ok: true, data: { stores: [{ id: 'S001', name: '梧桐咖啡' }, { id: 'S008', name: '麦香烘焙' }] } });
+    bookings.staffStores.mockResolvedValue({
+      ok: true,
+      data: {
+        stores: [
+          { id: 'S001', name: '梧桐咖啡' },
+          { id: 'S008', name: '麦香烘焙' },
+        ],
+      },
+    });
     const page = await shownPage();
     expect(texts(page, '.entry-title')).toEqual(['扫码用车', '我的预约', '生活缴费', '店员工作台']);
     expect(texts(page, '.entry-staff .muted')[0]).toContain('梧桐咖啡、麦香烘焙');
@@ -54,7 +62,10 @@ describe('the "me" page', () => {
   });
 
   it('shows the running ride, checked on every show, and leads back to it', async () => {
-    rides.currentRide.mockResolvedValue({ ok: true, data: { ride: { id: 'R1', bikeId: 'B0042', bikeCode: 'B0042', startAt: new Date(Date.now() - 5 * 60_000).toISOString(), status: 'active' } } });
+    rides.currentRide.mockResolvedValue({
+      ok: true,
+      data: { ride: { id: 'R1', bikeId: 'B0042', bikeCode: 'B0042', startAt: new Date(Date.now() - 5 * 60_000).toISOString(), status: 'active' } },
+    });
     const page = await shownPage();
     expect(texts(page, '.ride-banner-text')).toEqual(['单车 B0042 骑行中 · 已骑 5 分钟']);
     await tap(page, '.ride-banner');

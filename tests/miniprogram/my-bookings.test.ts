@@ -24,7 +24,10 @@ const LIST = [
 
 let pageId: string;
 beforeAll(() => {
-  jest.useFakeTimers({ now: new Date('2026-11-25T04:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+  jest.useFakeTimers({
+    now: new Date('2026-11-25T04:00:00Z'),
+    doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
+  });
   pageId = loadPage('packageBooking/pages/my-bookings/index');
 });
 afterAll(() => jest.useRealTimers());
@@ -41,10 +44,15 @@ describe('My bookings', () => {
     expect(texts(page, '.past .booking-when')).toEqual(['11-20 周五 10:00–11:00', '11-19 周四 10:00–11:00']);
     expect(texts(page, '.past .booking-status')).toEqual(['已到店', '已取消']);
     // Each status has its colour (the tag classes of app.wxss), the words saying it too.
-    expect(page.querySelectorAll('.booking-status').map((n) => (n.dom?.className || '').match(/tag-(\w+)/)?.[1])).toEqual(['success', 'warning', 'info', 'muted']);
+    expect(page.querySelectorAll('.booking-status').map((n) => (n.dom?.className || '').match(/tag-(\w+)/)?.[1])).toEqual([
+      'success',
+      'warning',
+      'info',
+      'muted',
+    ]);
   });
 
-  it('shows the next booking\'s check-in code as a QR code, and another one on tap', async () => {
+  it("shows the next booking's check-in code as a QR code, and another one on tap", async () => {
     const page = await openPage(pageId, {});
     const qr = () => {
       const shown = page.querySelectorAll('.code-qr');

@@ -22,7 +22,7 @@ const location = jest.requireMock('../../miniprogram/services/location') as {
 };
 const rides = jest.requireMock('../../miniprogram/services/rides') as { currentRide: jest.Mock };
 const scan = jest.requireMock('../../miniprogram/services/scan') as { scanBikeCode: jest.Mock };
-const HERE = { lat: 31.2200, lng: 121.4500 };
+const HERE = { lat: 31.22, lng: 121.45 };
 
 const hours = [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '08:00', close: '21:00' }));
 const store = (over: Partial<Extract<NearbyItem, { kind: 'store' }>>): NearbyItem => ({
@@ -46,8 +46,23 @@ const STORES: NearbyItem[] = [
   store({ id: 'S002', name: '老街面包房', distance: 1234, lat: 31.23, lng: 121.46, open: false, nextChange: '2026-11-26T08:00:00+08:00' }),
 ];
 const STATION: NearbyItem = {
-  kind: 'station', id: 'P01', name: '人民广场停车点', lat: 31.2305, lng: 121.4738, distance: 86,
-  zone: { type: 'Polygon', coordinates: [[[121.473, 31.23], [121.474, 31.23], [121.474, 31.231], [121.473, 31.23]]] },
+  kind: 'station',
+  id: 'P01',
+  name: '人民广场停车点',
+  lat: 31.2305,
+  lng: 121.4738,
+  distance: 86,
+  zone: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [121.473, 31.23],
+        [121.474, 31.23],
+        [121.474, 31.231],
+        [121.473, 31.23],
+      ],
+    ],
+  },
   bikesAvailable: 3,
 };
 const BIKE: NearbyItem = { kind: 'bike', id: 'B0007', code: 'B0007', lat: 31.2301, lng: 121.4731, distance: 42 };
@@ -58,7 +73,10 @@ let pageId: string;
 
 beforeAll(() => {
   // Only Date is faked: Wednesday 25 November 2026, 12:00 in Shanghai. Timers stay real for the page.
-  jest.useFakeTimers({ now: new Date('2026-11-25T04:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+  jest.useFakeTimers({
+    now: new Date('2026-11-25T04:00:00Z'),
+    doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
+  });
   pageId = loadPage('pages/nearby/index');
 });
 
@@ -179,7 +197,11 @@ describe('the nearby page', () => {
     expect(texts(page, '.sheet-title')).toEqual(['街角咖啡']);
     expect(texts(page, '.sheet-address')).toEqual(['南京东路 1 号']);
     expect(texts(page, '.sheet-hours-line')).toEqual(['周一至周日 08:00–21:00']);
-    expect(page.instance.onShareAppMessage()).toEqual({ title: '门店 · 街角咖啡', path: '/packageBooking/pages/store/index?id=S001', imageUrl: '/images/share-store.png' });
+    expect(page.instance.onShareAppMessage()).toEqual({
+      title: '门店 · 街角咖啡',
+      path: '/packageBooking/pages/store/index?id=S001',
+      imageUrl: '/images/share-store.png',
+    });
 
     page.querySelector('.route')!.dispatchEvent('tap');
     await flush();
@@ -247,7 +269,10 @@ describe('the nearby page', () => {
   });
 
   it('shows the running ride on every show, leading back to it, and drops it once ended', async () => {
-    rides.currentRide.mockResolvedValue({ ok: true, data: { ride: { id: 'R1', bikeId: 'B0042', bikeCode: 'B0042', startAt: '2026-11-25T03:48:00.000Z', status: 'active' } } });
+    rides.currentRide.mockResolvedValue({
+      ok: true,
+      data: { ride: { id: 'R1', bikeId: 'B0042', bikeCode: 'B0042', startAt: '2026-11-25T03:48:00.000Z', status: 'active' } },
+    });
     const page = await openPage();
     await page.instance.onShow();
     await flush();

@@ -19,8 +19,8 @@ beforeEach(() => {
   bills.payBill.mockResolvedValue({ ok: true, data: { outTradeNo: 'P0123', payment: PAYMENT } });
 });
 
-describe('cloud mode: WeChat Pay\'s sheet', () => {
-  it('passes the back end\'s arguments, asks the subscribe prompt inside the success callback, then confirms by refresh', async () => {
+describe("cloud mode: WeChat Pay's sheet", () => {
+  it("passes the back end's arguments, asks the subscribe prompt inside the success callback, then confirms by refresh", async () => {
     let subscribedInCallback = false;
     wxMock().requestPayment.mockImplementation((o: { success: () => void }) => {
       o.success();
@@ -82,7 +82,9 @@ describe('local mode: the sandbox pays', () => {
   });
 
   it('a sandbox refusal (409) is a failure, not a payment', async () => {
-    wxMock().request.mockImplementation((o: { success: (r: { statusCode: number; data: unknown }) => void }) => o.success({ statusCode: 409, data: { ok: false } }));
+    wxMock().request.mockImplementation((o: { success: (r: { statusCode: number; data: unknown }) => void }) =>
+      o.success({ statusCode: 409, data: { ok: false } }),
+    );
     const outcome = await payForBill('RB1', { pollDelaysMs: NO_WAIT });
     expect(outcome.kind).toBe('failed');
     expect(bills.refreshBill).not.toHaveBeenCalled();

@@ -25,7 +25,9 @@ describe('WXSS to CSS', () => {
     const tabBar = { items: [{ text: '附近', icon: '', selected: true }], color: '#000', selectedColor: '#00f' };
     const withTab = pageDocument({ title: 't', navTitle: 'n', css: '.main--m{height:100vh}', bodyHtml: '', tabBar });
     expect(withTab).toContain(`.main--m{height:${SCREEN_HEIGHT_PX - NAV_BAR_PX - TAB_BAR_PX}px}`);
-    expect(pageDocument({ title: 't', navTitle: 'n', css: '.main--m{height:100vh}', bodyHtml: '' })).toContain(`.main--m{height:${SCREEN_HEIGHT_PX - NAV_BAR_PX}px}`);
+    expect(pageDocument({ title: 't', navTitle: 'n', css: '.main--m{height:100vh}', bodyHtml: '' })).toContain(
+      `.main--m{height:${SCREEN_HEIGHT_PX - NAV_BAR_PX}px}`,
+    );
   });
 
   it('writes a document that says it is an approximation, with WeChat default button width', () => {
@@ -56,7 +58,11 @@ async function storeName(cloud: TestCloud, storeId: string): Promise<string> {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   for (const date of [utcToday, tomorrow]) {
     // jsdom has no fetch: node's http, as the preview's own wx.request.
-    const answer = await postJson<{ ok: boolean; data: { store: { name: string } } }>(`${cloud.url}/functions/bookings`, { action: 'slots', storeId, date }, { 'x-wx-openid': 'local-user' });
+    const answer = await postJson<{ ok: boolean; data: { store: { name: string } } }>(
+      `${cloud.url}/functions/bookings`,
+      { action: 'slots', storeId, date },
+      { 'x-wx-openid': 'local-user' },
+    );
     if (answer.ok) return answer.data.store.name;
   }
   throw new Error(`no slots answer for ${storeId}`);
@@ -76,7 +82,13 @@ describe('generatePreview against the local host', () => {
 
   it('renders the store page with its real name and slots as HTML with CSS in px, and an index', async () => {
     const lines: string[] = [];
-    const result = await generatePreview(cloud.url, { root: MINIPROGRAM_ROOT, outDir: out, png: false, only: 'store/index · slots', log: (l) => lines.push(l) });
+    const result = await generatePreview(cloud.url, {
+      root: MINIPROGRAM_ROOT,
+      outDir: out,
+      png: false,
+      only: 'store/index · slots',
+      log: (l) => lines.push(l),
+    });
     expect(result.files.map((f) => f.state)).toEqual(['slots']);
     expect(result.pngSkipped).toBe('--no-png');
     const html = readFileSync(path.join(out, result.files[0].html), 'utf8');
@@ -94,7 +106,14 @@ describe('generatePreview against the local host', () => {
       { page: 'packageBooking/pages/store/index', state: 'boom', setup: async () => Promise.reject(new Error('no demo data')) },
       { page: 'packageBooking/pages/store/index', state: 'missing', setup: async () => ({ id: 'S-GONE' }) },
     ];
-    const result = await generatePreview(cloud.url, { root: MINIPROGRAM_ROOT, outDir: out, png: false, only: 'store/index', screens, log: (l) => lines.push(l) });
+    const result = await generatePreview(cloud.url, {
+      root: MINIPROGRAM_ROOT,
+      outDir: out,
+      png: false,
+      only: 'store/index',
+      screens,
+      log: (l) => lines.push(l),
+    });
     expect(result.failed).toEqual([{ page: 'packageBooking/pages/store/index', state: 'boom', message: 'no demo data' }]);
     expect(result.files.map((f) => f.state)).toEqual(['missing']);
     expect(readFileSync(path.join(out, result.files[0].html), 'utf8')).toContain('找不到这家门店');

@@ -11,8 +11,18 @@ const pages: string[] = [
 ];
 
 /** WeChat's private APIs (the privacy guide's list, the ones a page of ours could reach). */
-const PRIVATE_API = /\bwx\.(getLocation|getFuzzyLocation|chooseLocation|choosePoi|startLocationUpdate|startLocationUpdateBackground|onLocationChange|chooseAddress|chooseImage|chooseMedia|chooseVideo|chooseMessageFile|getUserProfile|getPhoneNumber|startRecord|getRecorderManager|createCameraContext|getWeRunData|chooseInvoice|chooseInvoiceTitle|getClipboardData|saveImageToPhotosAlbum|saveVideoToPhotosAlbum|openBluetoothAdapter|startWifi)\b/g;
-const LOCATION_API = new Set(['getLocation', 'getFuzzyLocation', 'chooseLocation', 'choosePoi', 'startLocationUpdate', 'startLocationUpdateBackground', 'onLocationChange', 'chooseAddress']);
+const PRIVATE_API =
+  /\bwx\.(getLocation|getFuzzyLocation|chooseLocation|choosePoi|startLocationUpdate|startLocationUpdateBackground|onLocationChange|chooseAddress|chooseImage|chooseMedia|chooseVideo|chooseMessageFile|getUserProfile|getPhoneNumber|startRecord|getRecorderManager|createCameraContext|getWeRunData|chooseInvoice|chooseInvoiceTitle|getClipboardData|saveImageToPhotosAlbum|saveVideoToPhotosAlbum|openBluetoothAdapter|startWifi)\b/g;
+const LOCATION_API = new Set([
+  'getLocation',
+  'getFuzzyLocation',
+  'chooseLocation',
+  'choosePoi',
+  'startLocationUpdate',
+  'startLocationUpdateBackground',
+  'onLocationChange',
+  'chooseAddress',
+]);
 
 const SERVICES = path.join(ROOT, 'services');
 

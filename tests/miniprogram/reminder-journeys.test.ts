@@ -51,7 +51,9 @@ function outbox(): Promise<Message[]> {
 
 const quota = (openid: string): Record<string, number> =>
   Object.fromEntries(
-    (cloud.db.prepare('SELECT template_key AS key, remaining FROM reminder_quota WHERE openid = ?').all(openid) as { key: string; remaining: number }[]).map((r) => [r.key, r.remaining]),
+    (cloud.db.prepare('SELECT template_key AS key, remaining FROM reminder_quota WHERE openid = ?').all(openid) as { key: string; remaining: number }[]).map(
+      (r) => [r.key, r.remaining],
+    ),
   );
 
 /** The index in wx.request's calls of the booking's create request. */
@@ -76,7 +78,21 @@ async function bookThroughPage(nth: number): Promise<{ id: string; start: string
 }
 
 beforeAll(async () => {
-  jest.useFakeTimers({ now: EVENING, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+  jest.useFakeTimers({
+    now: EVENING,
+    doNotFake: [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'setImmediate',
+      'clearImmediate',
+      'nextTick',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
   cloud = await startCloud({ seed: 'demo' });
   templates = (await hostCall(cloud.url, 'subscriptions', { action: 'templates' }, { openid: 'scout' })).data.templates;
 });
@@ -135,7 +151,11 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
   });
 
   it('skips a template the user set to "always reject", and asks nothing with the main switch off; the booking goes on', async () => {
-    playDevice(cloud.url, 'remind-picky', { now: EVENING, tapGestureOnly: true, subscriptions: { mainSwitch: true, itemSettings: { [templates.bookingReminder]: 'reject' } } });
+    playDevice(cloud.url, 'remind-picky', {
+      now: EVENING,
+      tapGestureOnly: true,
+      subscriptions: { mainSwitch: true, itemSettings: { [templates.bookingReminder]: 'reject' } },
+    });
     await bookThroughPage(1);
     expect(wxMock().requestSubscribeMessage.mock.calls.map(([o]) => o.tmplIds)).toEqual([[templates.bookingConfirmed]]);
     await until(() => quota('remind-picky').bookingConfirmed === 1, 'the grant');
@@ -152,11 +172,14 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
 
   it('a message whose booking was cancelled opens a page that says so, with a way to book again', async () => {
     playDevice(cloud.url, 'remind-canceller', { now: EVENING });
-    const slots = (await hostCall(cloud.url, 'bookings', { action: 'slots', storeId: STORE, date: '2026-11-26' }, { openid: 'scout', now: EVENING })).data.slots as { start: string; bookable: boolean; remaining: number }[];
+    const slots = (await hostCall(cloud.url, 'bookings', { action: 'slots', storeId: STORE, date: '2026-11-26' }, { openid: 'scout', now: EVENING })).data
+      .slots as { start: string; bookable: boolean; remaining: number }[];
     const slot = slots.find((s) => s.bookable && s.remaining > 0);
     if (!slot) throw new Error('no slot tomorrow');
     const made = await hostCall(cloud.url, 'bookings', { action: 'create', storeId: STORE, start: slot.start }, { openid: 'remind-canceller', now: EVENING });
-    expect((await hostCall(cloud.url, 'bookings', { action: 'cancel', bookingId: made.data.booking.id }, { openid: 'remind-canceller', now: EVENING })).ok).toBe(true);
+    expect(
+      (await hostCall(cloud.url, 'bookings', { action: 'cancel', bookingId: made.data.booking.id }, { openid: 'remind-canceller', now: EVENING })).ok,
+    ).toBe(true);
 
     const page = await visit(`/${bookingPage(made.data.booking.id)}`);
     await until(() => page.instance.data.status === 'ready', 'my bookings');
@@ -166,7 +189,7 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
     expect(lastNavigation('navigateTo')).toBe(STORE_URL);
   });
 
-  it('a message for a booking that does not exist (or not this user\'s) says so above the list, with the map as a way on', async () => {
+  it("a message for a booking that does not exist (or not this user's) says so above the list, with the map as a way on", async () => {
     playDevice(cloud.url, 'remind-booker', { now: EVENING });
     const page = await visit(`/${bookingPage('bk_does_not_exist')}`);
     await until(() => page.instance.data.status === 'ready', 'my bookings');

@@ -18,14 +18,14 @@ const BASE = DEFAULT_QR_BASE;
 const camera = (text: string) => ({ q: encodeURIComponent(text), scancode_time: '1764050000' });
 
 describe('the unlock view', () => {
-  it('opens on the sticker\'s bike, the map\'s bike, or the scanner', () => {
+  it("opens on the sticker's bike, the map's bike, or the scanner", () => {
     expect(unlockEntry(camera(qrPayload('B0042', BASE)), BASE)).toEqual({ kind: 'code', code: 'B0042' });
     expect(unlockEntry({ code: 'BIKE-001' }, BASE)).toEqual({ kind: 'code', code: 'BIKE-001' });
     expect(unlockEntry({}, BASE)).toEqual({ kind: 'scan' });
     expect(unlockEntry(undefined, BASE)).toEqual({ kind: 'scan' });
   });
 
-  it('refuses a sticker of another site, a garbled q and a code that is not one, with the wording module\'s words', () => {
+  it("refuses a sticker of another site, a garbled q and a code that is not one, with the wording module's words", () => {
     for (const query of [camera('https://evil.example.com/b/B0042'), { q: '%E0%A4%A' }, { code: 'B 42' }, camera(`${BASE}`)]) {
       expect(unlockEntry(query, BASE)).toEqual({ kind: 'refused', text: NOT_A_BIKE_QR });
     }
@@ -41,7 +41,12 @@ describe('the unlock view', () => {
 
   it('shows how far the rider stands, warns beyond the unlock distance, and says when there is no position', () => {
     const preview = { bike: { id: 'B0042', code: 'B0042', lat: 31.2304, lng: 121.4737, available: true }, tariff: DEFAULT_TARIFF, maxUnlockDistanceM: 100 };
-    expect(bikeCard(preview, { lat: 31.2301, lng: 121.4737 })).toMatchObject({ distanceText: '33 m', tooFar: false, locationMissing: false, bikeAvailable: true });
+    expect(bikeCard(preview, { lat: 31.2301, lng: 121.4737 })).toMatchObject({
+      distanceText: '33 m',
+      tooFar: false,
+      locationMissing: false,
+      bikeAvailable: true,
+    });
     expect(bikeCard(preview, { lat: 31.2324, lng: 121.4737 })).toMatchObject({ distanceText: '220 m', tooFar: true });
     expect(bikeCard(preview, null)).toMatchObject({ distanceText: '', tooFar: false, locationMissing: true });
     expect(bikeCard(preview, null).tariff[0]).toBe('2 分钟内免费');
@@ -49,7 +54,10 @@ describe('the unlock view', () => {
 
   it('words each refusal once and offers the way on that fits it', () => {
     const refused = (reason: string, code: ErrorCode = 'FAILED_PRECONDITION'): AppError => ({ code, message: 'english detail', reason });
-    expect(unlockRefusal(refused('TOO_FAR'), 230.4)).toEqual({ text: `离车太远（约 230 米），请走到车旁 ${MAX_UNLOCK_DISTANCE_M} 米内再开锁`, followUp: 'retry' });
+    expect(unlockRefusal(refused('TOO_FAR'), 230.4)).toEqual({
+      text: `离车太远（约 230 米），请走到车旁 ${MAX_UNLOCK_DISTANCE_M} 米内再开锁`,
+      followUp: 'retry',
+    });
     expect(unlockRefusal(refused('ACTIVE_RIDE'), null).followUp).toBe('riding');
     expect(unlockRefusal(refused('UNPAID_BILL'), null).followUp).toBe('bills');
     expect(unlockRefusal(refused('LOCK_FAILED'), null).followUp).toBe('retry');
@@ -66,23 +74,42 @@ describe('the unlock view', () => {
 
 const square = (lng: number, lat: number, d: number): Station['zone'] => ({
   type: 'Polygon',
-  coordinates: [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]],
+  coordinates: [
+    [
+      [lng - d, lat - d],
+      [lng + d, lat - d],
+      [lng + d, lat + d],
+      [lng - d, lat + d],
+      [lng - d, lat - d],
+    ],
+  ],
 });
 const station = (id: string, lat: number, lng: number): NearbyItem => ({
-  kind: 'station', id, name: `停车点 ${id}`, lat, lng, distance: 0, bikesAvailable: 1, zone: square(lng, lat, 0.0002),
+  kind: 'station',
+  id,
+  name: `停车点 ${id}`,
+  lat,
+  lng,
+  distance: 0,
+  bikesAvailable: 1,
+  zone: square(lng, lat, 0.0002),
 });
 
 describe('the riding view', () => {
   const here = { lat: 31.2304, lng: 121.4737 };
 
   it('draws every zone around, the nearest stronger and marked, with GeoJSON [lng, lat] turned into map points', () => {
-    const stations = stationsOf([station('P01', 31.2310, 121.4737), { kind: 'bike', id: 'B1', code: 'B1', lat: 0, lng: 0, distance: 1 }, station('P02', 31.24, 121.48)]);
+    const stations = stationsOf([
+      station('P01', 31.231, 121.4737),
+      { kind: 'bike', id: 'B1', code: 'B1', lat: 0, lng: 0, distance: 1 },
+      station('P02', 31.24, 121.48),
+    ]);
     expect(stations.map((s) => s.id)).toEqual(['P01', 'P02']);
     const view = zoneView(stations, here, 2000);
     expect(view.polygons).toHaveLength(2);
-    expect(view.polygons[0].points[0]).toEqual({ latitude: 31.2310 - 0.0002, longitude: 121.4737 - 0.0002 });
+    expect(view.polygons[0].points[0]).toEqual({ latitude: 31.231 - 0.0002, longitude: 121.4737 - 0.0002 });
     expect(view.polygons[0].strokeColor).not.toBe(view.polygons[1].strokeColor);
-    expect(view.markers).toEqual([expect.objectContaining({ id: 1, latitude: 31.2310, longitude: 121.4737, title: '停车点 P01' })]);
+    expect(view.markers).toEqual([expect.objectContaining({ id: 1, latitude: 31.231, longitude: 121.4737, title: '停车点 P01' })]);
     expect(view.nearestText).toBe('停车点 P01 · 67 m');
   });
 
@@ -94,14 +121,34 @@ describe('the riding view', () => {
     const url = summaryUrl({ id: 'R 1', bikeCode: 'B0042', durationSec: 600, feeFen: 650, surchargeFen: 500, billId: null });
     expect(url).toBe('/packageRide/pages/ride-summary/index?rideId=R%201&bikeCode=B0042&durationSec=600&feeFen=650&surchargeFen=500&billId=');
     const query = Object.fromEntries(new URLSearchParams(url.split('?')[1]));
-    expect(summaryView(query)).toEqual({ found: true, bikeCode: 'B0042', durationText: '10 分 0 秒', feeText: '¥6.50', surchargeText: '¥5.00', free: false, billId: '' });
+    expect(summaryView(query)).toEqual({
+      found: true,
+      bikeCode: 'B0042',
+      durationText: '10 分 0 秒',
+      feeText: '¥6.50',
+      surchargeText: '¥5.00',
+      free: false,
+      billId: '',
+    });
   });
 });
 
 describe('the ride summary view', () => {
   it('reads a free ride, and a garbled query as zeros, never NaN', () => {
-    expect(summaryView({ bikeCode: 'B0042', durationSec: '90', feeFen: '0', surchargeFen: '0', billId: '' })).toMatchObject({ free: true, surchargeText: '', durationText: '1 分 30 秒' });
-    expect(summaryView({ rideId: 'R1', durationSec: 'x', feeFen: '-5', bikeCode: '%E0%A4%A' })).toEqual({ found: true, bikeCode: '%E0%A4%A', durationText: '0 秒', feeText: '¥0.00', surchargeText: '', free: true, billId: '' });
+    expect(summaryView({ bikeCode: 'B0042', durationSec: '90', feeFen: '0', surchargeFen: '0', billId: '' })).toMatchObject({
+      free: true,
+      surchargeText: '',
+      durationText: '1 分 30 秒',
+    });
+    expect(summaryView({ rideId: 'R1', durationSec: 'x', feeFen: '-5', bikeCode: '%E0%A4%A' })).toEqual({
+      found: true,
+      bikeCode: '%E0%A4%A',
+      durationText: '0 秒',
+      feeText: '¥0.00',
+      surchargeText: '',
+      free: true,
+      billId: '',
+    });
     expect(summaryView(undefined)).toMatchObject({ found: false, feeText: '¥0.00' });
   });
 });
@@ -115,14 +162,18 @@ describe('the ride banner of the tabs', () => {
   });
 
   it('names the bike and the time ridden, and leads back to the riding page', () => {
-    expect(rideBanner(ride, at('2026-11-25T08:00:20Z'))).toEqual({ text: '单车 B0042 骑行中 · 刚刚开始', action: '返回骑行', url: '/packageRide/pages/riding/index' });
+    expect(rideBanner(ride, at('2026-11-25T08:00:20Z'))).toEqual({
+      text: '单车 B0042 骑行中 · 刚刚开始',
+      action: '返回骑行',
+      url: '/packageRide/pages/riding/index',
+    });
     expect(rideBanner(ride, at('2026-11-25T08:12:59Z'))!.text).toBe('单车 B0042 骑行中 · 已骑 12 分钟');
     expect(rideBanner(ride, at('2026-11-25T09:05:00Z'))!.text).toBe('单车 B0042 骑行中 · 已骑 1 小时 5 分');
   });
 });
 
 describe('the location notice', () => {
-  it('sorts WeChat\'s failures: privacy declined, permission off, system switch off, anything else', () => {
+  it("sorts WeChat's failures: privacy declined, permission off, system switch off, anything else", () => {
     expect(locationProblem({ errMsg: 'getLocation:fail privacy permission is not authorized', errno: 104 })).toBe('privacy');
     expect(locationProblem({ errMsg: 'getLocation:fail auth deny', errno: 103 })).toBe('denied');
     expect(locationProblem({ errMsg: 'getLocation:fail authorize no response' })).toBe('denied');

@@ -2,29 +2,73 @@ import { flush, loadPage, openPage, tap, texts, wxMock } from './harness';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 
 jest.mock('../../miniprogram/services/rides', () => ({ currentRide: jest.fn(), endRide: jest.fn(), tariff: jest.fn() }));
-jest.mock('../../miniprogram/services/location', () => ({ locate: jest.fn(), enableLocation: jest.fn(), openRoute: jest.fn(), reauthorizeLocation: jest.fn() }));
+jest.mock('../../miniprogram/services/location', () => ({
+  locate: jest.fn(),
+  enableLocation: jest.fn(),
+  openRoute: jest.fn(),
+  reauthorizeLocation: jest.fn(),
+}));
 jest.mock('../../miniprogram/services/api', () => ({ nearby: jest.fn() }));
 
 const rides = jest.requireMock('../../miniprogram/services/rides') as { currentRide: jest.Mock; endRide: jest.Mock; tariff: jest.Mock };
-const location = jest.requireMock('../../miniprogram/services/location') as { locate: jest.Mock; enableLocation: jest.Mock; openRoute: jest.Mock; reauthorizeLocation: jest.Mock };
+const location = jest.requireMock('../../miniprogram/services/location') as {
+  locate: jest.Mock;
+  enableLocation: jest.Mock;
+  openRoute: jest.Mock;
+  reauthorizeLocation: jest.Mock;
+};
 const api = jest.requireMock('../../miniprogram/services/api') as { nearby: jest.Mock };
 
 const START = Date.parse('2026-11-25T08:00:00Z');
 const RIDE = { id: 'R1', bikeId: 'B0042', bikeCode: 'B0042', startAt: new Date(START).toISOString(), status: 'active' };
 const HERE = { lat: 31.2304, lng: 121.4737 };
 const STATION = {
-  kind: 'station', id: 'P01', name: '人民广场停车点', lat: 31.2310, lng: 121.4737, distance: 67, bikesAvailable: 3,
-  zone: { type: 'Polygon', coordinates: [[[121.4733, 31.2308], [121.4741, 31.2308], [121.4741, 31.2312], [121.4733, 31.2312], [121.4733, 31.2308]]] },
+  kind: 'station',
+  id: 'P01',
+  name: '人民广场停车点',
+  lat: 31.231,
+  lng: 121.4737,
+  distance: 67,
+  bikesAvailable: 3,
+  zone: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [121.4733, 31.2308],
+        [121.4741, 31.2308],
+        [121.4741, 31.2312],
+        [121.4733, 31.2312],
+        [121.4733, 31.2308],
+      ],
+    ],
+  },
 };
 const ended = (over: object = {}) => ({
   ok: true,
-  data: { ride: { ...RIDE, status: 'ended', endAt: '2026-11-25T08:10:00.000Z', durationSec: 600, feeFen: 150, surchargeFen: 0, billId: 'RB1', endLat: HERE.lat, endLng: HERE.lng, stationId: 'P01', ...over } },
+  data: {
+    ride: {
+      ...RIDE,
+      status: 'ended',
+      endAt: '2026-11-25T08:10:00.000Z',
+      durationSec: 600,
+      feeFen: 150,
+      surchargeFen: 0,
+      billId: 'RB1',
+      endLat: HERE.lat,
+      endLng: HERE.lng,
+      stationId: 'P01',
+      ...over,
+    },
+  },
 });
 
 let pageId: string;
 beforeAll(() => {
   // Only Date is faked, so that the page's clock can be moved; simulate's timers stay real.
-  jest.useFakeTimers({ now: START + 125 * 1000, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+  jest.useFakeTimers({
+    now: START + 125 * 1000,
+    doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
+  });
   pageId = loadPage('packageRide/pages/riding/index');
 });
 afterAll(() => jest.useRealTimers());

@@ -7,14 +7,22 @@ jest.mock('../../miniprogram/services/bookings', () => ({
   checkIn: jest.fn(),
   scanCode: jest.fn(),
 }));
-const svc = jest.requireMock('../../miniprogram/services/bookings') as Record<'staffStores' | 'dayBookings' | 'confirmBooking' | 'checkIn' | 'scanCode', jest.Mock>;
+const svc = jest.requireMock('../../miniprogram/services/bookings') as Record<
+  'staffStores' | 'dayBookings' | 'confirmBooking' | 'checkIn' | 'scanCode',
+  jest.Mock
+>;
 
 const STORES = [
   { id: 'S001', name: '街角咖啡', timezone: 'Asia/Shanghai', today: '2026-11-25' },
   { id: 'S008', name: '老街面包房', timezone: 'Asia/Shanghai', today: '2026-11-25' },
 ];
 const row = (id: string, hh: string, status: string) => ({
-  id, storeId: 'S001', start: `2026-11-25T${hh}:00:00+08:00`, end: `2026-11-25T${String(Number(hh) + 1).padStart(2, '0')}:00:00+08:00`, status, code: 'ABCD2345',
+  id,
+  storeId: 'S001',
+  start: `2026-11-25T${hh}:00:00+08:00`,
+  end: `2026-11-25T${String(Number(hh) + 1).padStart(2, '0')}:00:00+08:00`,
+  status,
+  code: 'ABCD2345',
 });
 const fail = (code: string, reason?: string) => ({ ok: false, error: { code, message: 'server words', reason } });
 
@@ -30,7 +38,7 @@ beforeEach(() => {
 });
 
 describe('the staff desk', () => {
-  it('opens on the first store\'s day and lists its bookings', async () => {
+  it("opens on the first store's day and lists its bookings", async () => {
     const page = await openPage(pageId, {});
     expect(texts(page, '.store-tab')).toEqual(['街角咖啡', '老街面包房']);
     expect(svc.dayBookings).toHaveBeenCalledWith('S001', '2026-11-25');

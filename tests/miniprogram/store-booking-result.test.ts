@@ -2,13 +2,24 @@ import { loadPage, openPage, tap, texts, wxMock } from './harness';
 
 let pageId: string;
 beforeAll(() => {
-  jest.useFakeTimers({ now: new Date('2026-11-25T04:00:00Z'), doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'] });
+  jest.useFakeTimers({
+    now: new Date('2026-11-25T04:00:00Z'),
+    doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
+  });
   pageId = loadPage('packageBooking/pages/booking-result/index');
 });
 afterAll(() => jest.useRealTimers());
 beforeEach(() => jest.clearAllMocks());
 
-const booking = { id: 'bk_1', storeId: 'S001', storeName: '街角咖啡', start: '2026-11-26T13:00:00+08:00', end: '2026-11-26T14:00:00+08:00', status: 'pending', code: 'ABCD2345' };
+const booking = {
+  id: 'bk_1',
+  storeId: 'S001',
+  storeName: '街角咖啡',
+  start: '2026-11-26T13:00:00+08:00',
+  end: '2026-11-26T14:00:00+08:00',
+  status: 'pending',
+  code: 'ABCD2345',
+};
 
 describe('the booking result', () => {
   it('shows where and when, and the check-in code as a QR code', async () => {

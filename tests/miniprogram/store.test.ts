@@ -18,7 +18,10 @@ const open: Rendered[] = [];
 async function visit(url: string): Promise<Rendered> {
   const page = await openUrl(url);
   open.push(page);
-  await until(() => page.instance.data.status === 'failed' || (page.instance.data.status === 'ready' && page.instance.data.slotsStatus !== 'loading'), 'the page');
+  await until(
+    () => page.instance.data.status === 'failed' || (page.instance.data.status === 'ready' && page.instance.data.slotsStatus !== 'loading'),
+    'the page',
+  );
   return page;
 }
 
@@ -28,7 +31,21 @@ const book = (openid: string, start: string) => hostCall(cloud.url, 'bookings', 
 const upcomingOpen = (slots: readonly SlotView[]) => slots.filter((s) => s.bookable && s.remaining > 0 && Date.parse(s.start) > EVENING.getTime());
 
 beforeAll(async () => {
-  jest.useFakeTimers({ now: EVENING, doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+  jest.useFakeTimers({
+    now: EVENING,
+    doNotFake: [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'setImmediate',
+      'clearImmediate',
+      'nextTick',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
   cloud = await startCloud({ seed: 'demo' });
   today = await slotsOf('2026-11-25');
   // Fill the last slot of the evening, so the grid holds past, open and full slots.

@@ -59,7 +59,10 @@ describe('subscribePlan (pure)', () => {
       itemSettings: { 'T-REMIND': 'reject', 'T-CONFIRM': 'accept', 'T-BILL': 'ban' },
     });
     expect(plan.ask && plan.tmplIds).toEqual(['T-CONFIRM']);
-    expect(subscribePlan(['bookingReminder'], TEMPLATES, { mainSwitch: true, itemSettings: { 'T-REMIND': 'reject' } })).toEqual({ ask: false, why: 'all-declined' });
+    expect(subscribePlan(['bookingReminder'], TEMPLATES, { mainSwitch: true, itemSettings: { 'T-REMIND': 'reject' } })).toEqual({
+      ask: false,
+      why: 'all-declined',
+    });
   });
 
   it('makes no call with the main switch off, without templates, for an unconfigured key, or for nothing', () => {
@@ -70,8 +73,9 @@ describe('subscribePlan (pure)', () => {
   });
 
   it('grants only our ids, and only when something was accepted', () => {
-    expect(grantableResults({ errMsg: 'requestSubscribeMessage:ok', 'T-REMIND': 'accept', 'T-CONFIRM': 'reject', OTHER: 'accept' }, ['T-REMIND', 'T-CONFIRM']))
-      .toEqual({ 'T-REMIND': 'accept', 'T-CONFIRM': 'reject' });
+    expect(
+      grantableResults({ errMsg: 'requestSubscribeMessage:ok', 'T-REMIND': 'accept', 'T-CONFIRM': 'reject', OTHER: 'accept' }, ['T-REMIND', 'T-CONFIRM']),
+    ).toEqual({ 'T-REMIND': 'accept', 'T-CONFIRM': 'reject' });
     expect(grantableResults({ errMsg: 'requestSubscribeMessage:ok', 'T-REMIND': 'reject', 'T-CONFIRM': 'filter' }, ['T-REMIND', 'T-CONFIRM'])).toBeNull();
   });
 });
@@ -117,7 +121,9 @@ describe('subscribeFor', () => {
 
   it('never rejects: a refused dialog, a failing grant, a missing API', async () => {
     await subscribe.prefetchTemplates();
-    wxMock().requestSubscribeMessage.mockImplementation((o: { fail(e: object): void }) => o.fail({ errCode: 20004, errMsg: 'requestSubscribeMessage:fail The main switch is switched off' }));
+    wxMock().requestSubscribeMessage.mockImplementation((o: { fail(e: object): void }) =>
+      o.fail({ errCode: 20004, errMsg: 'requestSubscribeMessage:fail The main switch is switched off' }),
+    );
     const refused = await subscribe.subscribeFor(['bookingReminder']);
     expect(refused).toMatchObject({ asked: true, results: null, granted: false });
     expect(grants()).toEqual([]);

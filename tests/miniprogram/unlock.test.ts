@@ -2,7 +2,12 @@ import { loadPage, openPage, tap, texts, wxMock } from './harness';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 
 jest.mock('../../miniprogram/services/rides', () => ({ previewBike: jest.fn(), unlockBike: jest.fn() }));
-jest.mock('../../miniprogram/services/location', () => ({ locate: jest.fn(), enableLocation: jest.fn(), openRoute: jest.fn(), reauthorizeLocation: jest.fn() }));
+jest.mock('../../miniprogram/services/location', () => ({
+  locate: jest.fn(),
+  enableLocation: jest.fn(),
+  openRoute: jest.fn(),
+  reauthorizeLocation: jest.fn(),
+}));
 
 const rides = jest.requireMock('../../miniprogram/services/rides') as { previewBike: jest.Mock; unlockBike: jest.Mock };
 const location = jest.requireMock('../../miniprogram/services/location') as { locate: jest.Mock; enableLocation: jest.Mock; reauthorizeLocation: jest.Mock };
@@ -70,7 +75,10 @@ it('takes the code the nearby map passes', async () => {
 
 describe('the unlock button', () => {
   it('starts the ride and moves on to the riding page', async () => {
-    rides.unlockBike.mockResolvedValue({ ok: true, data: { ride: { id: 'R1', bikeId: 'B0042', bikeCode: 'B0042', startAt: '2026-11-25T08:00:00.000Z', status: 'active' } } });
+    rides.unlockBike.mockResolvedValue({
+      ok: true,
+      data: { ride: { id: 'R1', bikeId: 'B0042', bikeCode: 'B0042', startAt: '2026-11-25T08:00:00.000Z', status: 'active' } },
+    });
     const page = await openPage(pageId, { code: 'B0042' });
     await tap(page, '.unlock-btn');
     expect(rides.unlockBike).toHaveBeenCalledWith('B0042', HERE);

@@ -1,5 +1,16 @@
 import { distanceLabel, radiusLabel } from '../../miniprogram/lib/distance-label';
-import { SHARED_NOTICE, categoryChips, emptyText, itemOfMarker, placeMarkers, placeRow, placeSheet, placeUrl, sharePayload, sharedPlace } from '../../miniprogram/pages/nearby/view';
+import {
+  SHARED_NOTICE,
+  categoryChips,
+  emptyText,
+  itemOfMarker,
+  placeMarkers,
+  placeRow,
+  placeSheet,
+  placeUrl,
+  sharePayload,
+  sharedPlace,
+} from '../../miniprogram/pages/nearby/view';
 import { CATEGORIES } from '../../shared/city';
 import type { NearbyItem } from '../../shared/contract/geo';
 
@@ -45,20 +56,42 @@ describe('distanceLabel', () => {
 });
 
 const STORE: NearbyItem = {
-  kind: 'store', id: 'S001', name: '街角咖啡', address: '南京东路 1 号', category: 'coffee', timezone: 'Asia/Shanghai',
-  openingHours: [{ day: 3, open: '08:00', close: '21:00' }], slot: { minutes: 30, capacity: 4 },
-  lat: 31.221, lng: 121.451, distance: 348, open: true, nextChange: '2026-11-25T21:00:00+08:00',
+  kind: 'store',
+  id: 'S001',
+  name: '街角咖啡',
+  address: '南京东路 1 号',
+  category: 'coffee',
+  timezone: 'Asia/Shanghai',
+  openingHours: [{ day: 3, open: '08:00', close: '21:00' }],
+  slot: { minutes: 30, capacity: 4 },
+  lat: 31.221,
+  lng: 121.451,
+  distance: 348,
+  open: true,
+  nextChange: '2026-11-25T21:00:00+08:00',
 };
 const STATION: NearbyItem = {
-  kind: 'station', id: 'P01', name: '人民广场停车点', lat: 31.23, lng: 121.47, distance: 1500,
-  zone: { type: 'Polygon', coordinates: [] }, bikesAvailable: 0,
+  kind: 'station',
+  id: 'P01',
+  name: '人民广场停车点',
+  lat: 31.23,
+  lng: 121.47,
+  distance: 1500,
+  zone: { type: 'Polygon', coordinates: [] },
+  bikesAvailable: 0,
 };
 const BIKE: NearbyItem = { kind: 'bike', id: 'B0007', code: 'B0007', lat: 31.2301, lng: 121.4731, distance: 42 };
 
 describe('the nearby view', () => {
   it('keeps list rows slim: what the row shows, nothing else', () => {
     expect(placeRow(STORE, NOON_SHANGHAI)).toEqual({
-      id: 'S001', kind: 'store', title: '街角咖啡', distance: '350 m', badge: '营业中', tone: 'success', note: '21:00 打烊',
+      id: 'S001',
+      kind: 'store',
+      title: '街角咖啡',
+      distance: '350 m',
+      badge: '营业中',
+      tone: 'success',
+      note: '21:00 打烊',
     });
     expect(placeRow(STATION, NOON_SHANGHAI)).toMatchObject({ title: '人民广场停车点', distance: '1.5 km', badge: '0 辆可用', tone: 'muted' });
     // The code once: "单车 B0007" is not followed by "编号 B0007".
@@ -102,7 +135,11 @@ describe('the nearby view', () => {
 
 describe('shared links and share cards of the nearby tab', () => {
   it('reads a shared station, and tells a plain start from a broken link', () => {
-    expect(sharedPlace({ kind: 'station', id: 'P01', lat: '31.230000', lng: '121.470000' })).toEqual({ kind: 'station', id: 'P01', at: { lat: 31.23, lng: 121.47 } });
+    expect(sharedPlace({ kind: 'station', id: 'P01', lat: '31.230000', lng: '121.470000' })).toEqual({
+      kind: 'station',
+      id: 'P01',
+      at: { lat: 31.23, lng: 121.47 },
+    });
     expect(sharedPlace({ kind: 'station', id: 'P%2001', lat: '31.23', lng: '121.47' })).toBe('malformed');
     expect(sharedPlace(undefined)).toBeNull();
     expect(sharedPlace({})).toBeNull();

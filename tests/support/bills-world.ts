@@ -80,9 +80,15 @@ export async function billsWorld(adapter: Adapter): Promise<BillsWorld> {
       deps: { bills: sqliteBills(stoppable.db), pay, random },
       fresh: () => sqliteBills(stoppable.db),
       state: () => ({
-        bills: db.prepare('SELECT id, type, openid, amount_fen AS amountFen, status, paid_by AS paidBy, open_order AS openOrder FROM bills').all() as StoredState['bills'],
-        orders: db.prepare('SELECT out_trade_no AS outTradeNo, bill_id AS billId, amount_fen AS amountFen, status, transaction_id AS transactionId FROM pay_orders').all() as StoredState['orders'],
-        refunds: db.prepare('SELECT out_refund_no AS outRefundNo, out_trade_no AS outTradeNo, bill_id AS billId, status FROM pay_refunds').all() as StoredState['refunds'],
+        bills: db
+          .prepare('SELECT id, type, openid, amount_fen AS amountFen, status, paid_by AS paidBy, open_order AS openOrder FROM bills')
+          .all() as StoredState['bills'],
+        orders: db
+          .prepare('SELECT out_trade_no AS outTradeNo, bill_id AS billId, amount_fen AS amountFen, status, transaction_id AS transactionId FROM pay_orders')
+          .all() as StoredState['orders'],
+        refunds: db
+          .prepare('SELECT out_refund_no AS outRefundNo, out_trade_no AS outTradeNo, bill_id AS billId, status FROM pay_refunds')
+          .all() as StoredState['refunds'],
       }),
       rideBill: async () => '',
     };
@@ -100,8 +106,22 @@ export async function billsWorld(adapter: Adapter): Promise<BillsWorld> {
       deps: { bills: cloudbaseBills(fake), pay, random },
       fresh: () => cloudbaseBills(fake),
       state: () => ({
-        bills: rows('bills').map((b) => ({ id: b._id, type: b.type, openid: b.openid ?? null, amountFen: b.amountFen, status: b.status, paidBy: b.paidBy ?? null, openOrder: b.openOrder ?? null })),
-        orders: rows('pay_orders').map((o) => ({ outTradeNo: o._id, billId: o.billId, amountFen: o.amountFen, status: o.status, transactionId: o.transactionId ?? null })),
+        bills: rows('bills').map((b) => ({
+          id: b._id,
+          type: b.type,
+          openid: b.openid ?? null,
+          amountFen: b.amountFen,
+          status: b.status,
+          paidBy: b.paidBy ?? null,
+          openOrder: b.openOrder ?? null,
+        })),
+        orders: rows('pay_orders').map((o) => ({
+          outTradeNo: o._id,
+          billId: o.billId,
+          amountFen: o.amountFen,
+          status: o.status,
+          transactionId: o.transactionId ?? null,
+        })),
         refunds: rows('pay_refunds').map((r) => ({ outRefundNo: r._id, outTradeNo: r.outTradeNo, billId: r.billId, status: r.status })),
         riders: new Map(rows('riders').map((r) => [r._id, (r.unpaidRideBills ?? []) as string[]])),
       }),
@@ -150,12 +170,16 @@ export function checkBillInvariants(state: StoredState): void {
       continue;
     }
     const refund = refunds.get(order.outTradeNo);
-    if (!refund || refund.outRefundNo !== duplicateRefundNo(order.outTradeNo)) throw new Error(`order ${order.outTradeNo}'s money (bill ${bill.id} ${bill.status}) has no refund`);
+    if (!refund || refund.outRefundNo !== duplicateRefundNo(order.outTradeNo))
+      throw new Error(`order ${order.outTradeNo}'s money (bill ${bill.id} ${bill.status}) has no refund`);
   }
   if (state.riders) {
     const riders = new Set([...state.riders.keys(), ...state.bills.filter((b) => b.type === 'ride').map((b) => b.openid!)]);
     for (const openid of riders) {
-      const unpaid = state.bills.filter((b) => b.type === 'ride' && b.openid === openid && b.status === 'unpaid').map((b) => b.id).sort();
+      const unpaid = state.bills
+        .filter((b) => b.type === 'ride' && b.openid === openid && b.status === 'unpaid')
+        .map((b) => b.id)
+        .sort();
       const listed = [...(state.riders.get(openid) ?? [])].sort();
       if (JSON.stringify(unpaid) !== JSON.stringify(listed)) throw new Error(`rider ${openid}'s document lists ${listed}, unpaid ride bills are ${unpaid}`);
     }

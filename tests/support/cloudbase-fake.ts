@@ -50,7 +50,10 @@ export const TRANSACTION_CONFLICT = 'DATABASE_TRANSACTION_CONFLICT';
 export const DUPLICATE_WRITE = 'DATABASE_DUPLICATE_WRITE';
 
 class Point {
-  constructor(readonly longitude: number, readonly latitude: number) {}
+  constructor(
+    readonly longitude: number,
+    readonly latitude: number,
+  ) {}
   toJSON() {
     return { type: 'Point', coordinates: [this.longitude, this.latitude] };
   }
@@ -90,7 +93,10 @@ export type FakeDoc = Record<string, unknown> & { _id: string };
 
 /** A `db.command` operator (query or update); the context it is used in says which. */
 export class Op {
-  constructor(readonly kind: string, readonly value: unknown) {}
+  constructor(
+    readonly kind: string,
+    readonly value: unknown,
+  ) {}
   and(...others: (Op | Op[])[]): Op {
     return new Op('and', [this, ...others.flat()]);
   }
@@ -100,7 +106,10 @@ export class Op {
 }
 /** `_.and([...])` / `_.or([...])` at the top of a query. */
 class Logic {
-  constructor(readonly kind: 'and' | 'or', readonly parts: object[]) {}
+  constructor(
+    readonly kind: 'and' | 'or',
+    readonly parts: object[],
+  ) {}
 }
 
 function dbError(code: string, message: string): Error {
@@ -114,7 +123,11 @@ function serialize(value: unknown): unknown {
   if (value instanceof Op) throw new Error(`an update operator (${value.kind}) cannot be stored as a value`);
   if (Array.isArray(value)) return value.map(serialize);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, serialize(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, serialize(v)]),
+    );
   }
   return value;
 }
@@ -135,12 +148,21 @@ function formatField(value: unknown): unknown {
 }
 
 const isPlain = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Op) && !(v instanceof Logic) &&
-  !(v instanceof Point) && !(v instanceof LineString) && !(v instanceof Polygon);
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  !(v instanceof Date) &&
+  !(v instanceof Op) &&
+  !(v instanceof Logic) &&
+  !(v instanceof Point) &&
+  !(v instanceof LineString) &&
+  !(v instanceof Polygon);
 
 /** `{ a: { b: 1 } }` as `{ 'a.b': 1 }`, as the SDK's query and update serializers flatten them. */
 function flatten(obj: Record<string, unknown>, prefix = ''): [string, unknown][] {
-  return Object.entries(obj).flatMap(([k, v]) => (isPlain(v) && Object.keys(v).length > 0 ? flatten(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v] as [string, unknown]]));
+  return Object.entries(obj).flatMap(([k, v]) =>
+    isPlain(v) && Object.keys(v).length > 0 ? flatten(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v] as [string, unknown]],
+  );
 }
 
 function getPath(doc: Stored, path: string): unknown {
@@ -177,23 +199,36 @@ function testField(have: unknown, want: unknown): boolean {
   if (want instanceof Op) {
     const v = want.value;
     switch (want.kind) {
-      case 'eq': return sameValue(have, v);
-      case 'neq': return !sameValue(have, v);
-      case 'lt': return have !== undefined && have !== null && compare(have, v) < 0;
-      case 'lte': return have !== undefined && have !== null && compare(have, v) <= 0;
-      case 'gt': return have !== undefined && have !== null && compare(have, v) > 0;
-      case 'gte': return have !== undefined && have !== null && compare(have, v) >= 0;
-      case 'in': return (v as unknown[]).some((x) => sameValue(have, x));
-      case 'nin': return !(v as unknown[]).some((x) => sameValue(have, x));
-      case 'exists': return (have !== undefined) === Boolean(v);
-      case 'elemMatch': return Array.isArray(have) && have.some((x) => typeof x === 'object' && x !== null && matches(x as Stored, v as object));
-      case 'and': return (v as Op[]).every((c) => testField(have, c));
-      case 'or': return (v as Op[]).some((c) => testField(have, c));
+      case 'eq':
+        return sameValue(have, v);
+      case 'neq':
+        return !sameValue(have, v);
+      case 'lt':
+        return have !== undefined && have !== null && compare(have, v) < 0;
+      case 'lte':
+        return have !== undefined && have !== null && compare(have, v) <= 0;
+      case 'gt':
+        return have !== undefined && have !== null && compare(have, v) > 0;
+      case 'gte':
+        return have !== undefined && have !== null && compare(have, v) >= 0;
+      case 'in':
+        return (v as unknown[]).some((x) => sameValue(have, x));
+      case 'nin':
+        return !(v as unknown[]).some((x) => sameValue(have, x));
+      case 'exists':
+        return (have !== undefined) === Boolean(v);
+      case 'elemMatch':
+        return Array.isArray(have) && have.some((x) => typeof x === 'object' && x !== null && matches(x as Stored, v as object));
+      case 'and':
+        return (v as Op[]).every((c) => testField(have, c));
+      case 'or':
+        return (v as Op[]).some((c) => testField(have, c));
       case 'geoWithin': {
         const loc = have as { type?: string; coordinates?: [number, number] } | undefined;
         return loc?.type === 'Point' && booleanPointInPolygon(loc.coordinates as [number, number], (v as Polygon).toJSON() as never);
       }
-      default: throw new Error(`the fake has no query operator ${want.kind}`);
+      default:
+        throw new Error(`the fake has no query operator ${want.kind}`);
     }
   }
   if (Array.isArray(have) && !Array.isArray(want)) return have.some((x) => sameValue(x, want));
@@ -217,12 +252,23 @@ function applyUpdate(doc: Stored, data: object): Stored {
     }
     const have = getPath(next, path);
     switch (value.kind) {
-      case 'inc': setPath(next, path, (typeof have === 'number' ? have : 0) + (value.value as number)); break;
-      case 'mul': setPath(next, path, (typeof have === 'number' ? have : 0) * (value.value as number)); break;
-      case 'set': setPath(next, path, serialize(value.value)); break;
-      case 'remove': setPath(next, path, undefined); break;
-      case 'push': setPath(next, path, [...(Array.isArray(have) ? have : []), ...(serialize(value.value) as unknown[])]); break;
-      default: throw new Error(`the fake has no update operator ${value.kind}`);
+      case 'inc':
+        setPath(next, path, (typeof have === 'number' ? have : 0) + (value.value as number));
+        break;
+      case 'mul':
+        setPath(next, path, (typeof have === 'number' ? have : 0) * (value.value as number));
+        break;
+      case 'set':
+        setPath(next, path, serialize(value.value));
+        break;
+      case 'remove':
+        setPath(next, path, undefined);
+        break;
+      case 'push':
+        setPath(next, path, [...(Array.isArray(have) ? have : []), ...(serialize(value.value) as unknown[])]);
+        break;
+      default:
+        throw new Error(`the fake has no update operator ${value.kind}`);
     }
   }
   return next;
@@ -527,7 +573,8 @@ export class FakeCloudbase {
       const value = getPath(doc, field);
       if (value === undefined) continue;
       for (const other of others) {
-        if (other._id !== id && sameValue(getPath(other, field), value)) return `E11000 duplicate key error collection: ${collection} index: ${field}_1 dup key: { ${field}: ${JSON.stringify(value)} }`;
+        if (other._id !== id && sameValue(getPath(other, field), value))
+          return `E11000 duplicate key error collection: ${collection} index: ${field}_1 dup key: { ${field}: ${JSON.stringify(value)} }`;
       }
     }
     return null;
@@ -788,7 +835,8 @@ export class FakeCloudbase {
       for (const other of this.openTx) {
         if (other === tx) continue;
         const theirs = [...other.writes.values()].filter((w) => w.collection === write.collection && w.doc).map((w) => w.doc as Stored);
-        if (this.clash(write.collection, write.id, write.doc, theirs)) this.conflict(tx, `a unique ${write.collection} value is written by another transaction`);
+        if (this.clash(write.collection, write.id, write.doc, theirs))
+          this.conflict(tx, `a unique ${write.collection} value is written by another transaction`);
       }
     }
     this.locks.set(key, tx);

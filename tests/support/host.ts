@@ -18,7 +18,9 @@ export interface TestCloud {
 }
 
 /** A real local host on a free port over a fresh in-memory database, with the header clock. */
-export async function startCloud(options: { seed?: 'demo' | 'none'; dbPath?: string; rides?: SqlitePortsOptions; payments?: Payments; sandbox?: SandboxPayments } = {}): Promise<TestCloud> {
+export async function startCloud(
+  options: { seed?: 'demo' | 'none'; dbPath?: string; rides?: SqlitePortsOptions; payments?: Payments; sandbox?: SandboxPayments } = {},
+): Promise<TestCloud> {
   const db = openDatabase(options.dbPath ?? ':memory:');
   const payments = options.payments ?? options.sandbox;
   const ports = sqlitePorts(db, { ...options.rides, ...(payments ? { pay: { ok: true as const, payments } } : {}) });

@@ -106,7 +106,10 @@ class CloudBase {
         const state = record('access.createAccess', [options]);
         reach();
         const { path, name, type = 1, auth } = options;
-        state.access = [...(state.access ?? []), { ServiceId: state.envId, APIId: `api-${(state.access ?? []).length + 1}`, Path: path, Type: type, Name: name, EnableAuth: Boolean(auth) }];
+        state.access = [
+          ...(state.access ?? []),
+          { ServiceId: state.envId, APIId: `api-${(state.access ?? []).length + 1}`, Path: path, Type: type, Name: name, EnableAuth: Boolean(auth) },
+        ];
         save(state);
         return { RequestId: 'r', APIId: state.access[state.access.length - 1].APIId };
       },
@@ -126,8 +129,10 @@ class CloudBase {
         if (!resourceType || !PERMISSION_BY_RESOURCE[resourceType]) throw new Error('Invalid resourceType');
         const hasResource = typeof resource === 'string' && resource.trim().length > 0;
         if (resourceType !== 'function' && !hasResource) throw new Error('Invalid resource');
-        if (!PERMISSION_BY_RESOURCE[resourceType].includes(permission)) throw new Error(`Permission ${permission} is not allowed for resourceType ${resourceType}`);
-        if (permission === 'CUSTOM' && (typeof securityRule !== 'string' || securityRule.trim().length === 0)) throw new Error('securityRule is required when permission is CUSTOM');
+        if (!PERMISSION_BY_RESOURCE[resourceType].includes(permission))
+          throw new Error(`Permission ${permission} is not allowed for resourceType ${resourceType}`);
+        if (permission === 'CUSTOM' && (typeof securityRule !== 'string' || securityRule.trim().length === 0))
+          throw new Error('securityRule is required when permission is CUSTOM');
         if (permission === 'CUSTOM' && state.refuseCustom) throw apiError('OperationDenied', 'custom rules are not available');
         state.rules[`${resourceType}:${resource ?? '*'}`] = permission === 'CUSTOM' ? JSON.parse(securityRule) : permission;
         save(state);

@@ -29,7 +29,15 @@ export const at = (sec: number) => new Date(T0 + sec * 1000);
 export const HERE = { lat: 30, lng: 120 };
 const ZONE = {
   type: 'Polygon' as const,
-  coordinates: [[[119.999, 29.999], [120.001, 29.999], [120.001, 30.001], [119.999, 30.001], [119.999, 29.999]]] as [number, number][][],
+  coordinates: [
+    [
+      [119.999, 29.999],
+      [120.001, 29.999],
+      [120.001, 30.001],
+      [119.999, 30.001],
+      [119.999, 29.999],
+    ],
+  ] as [number, number][][],
 };
 /** Outside every zone. */
 export const NOWHERE = { lat: 30.01, lng: 120.01 };
@@ -104,12 +112,16 @@ export async function rideWorld(adapter: Adapter): Promise<RideWorld> {
       close: () => db.close(),
       state: (): State => ({
         rides: db.prepare('SELECT id, openid, bike_id AS bikeId, status, fee_fen AS feeFen, bill_id AS billId FROM rides').all() as StoredRide[],
-        bikes: (db.prepare(`SELECT id, status, json_extract(body, '$.afterRide') AS afterRide, json_extract(body, '$.status') AS bodyStatus FROM places WHERE kind = 'bike'`).all() as (StoredBike & { bodyStatus: string })[]).map(
-          ({ bodyStatus, ...b }) => {
-            if (bodyStatus !== b.status) throw new Error(`bike ${b.id}: column status ${b.status} but body status ${bodyStatus}`);
-            return b;
-          },
-        ),
+        bikes: (
+          db
+            .prepare(
+              `SELECT id, status, json_extract(body, '$.afterRide') AS afterRide, json_extract(body, '$.status') AS bodyStatus FROM places WHERE kind = 'bike'`,
+            )
+            .all() as (StoredBike & { bodyStatus: string })[]
+        ).map(({ bodyStatus, ...b }) => {
+          if (bodyStatus !== b.status) throw new Error(`bike ${b.id}: column status ${b.status} but body status ${bodyStatus}`);
+          return b;
+        }),
         bills: db.prepare(`SELECT id, openid, ride_id AS rideId, amount_fen AS amountFen, status FROM bills WHERE type = 'ride'`).all() as StoredBill[],
       }),
     });
@@ -125,9 +137,18 @@ export async function rideWorld(adapter: Adapter): Promise<RideWorld> {
       state: (): State => {
         const rows = (name: string) => [...fake.table(name).entries()].map(([id, doc]) => ({ ...doc, _id: id }) as Record<string, any>);
         return {
-          rides: rows('rides').map((r) => ({ id: r._id, openid: r.openid, bikeId: r.bikeId, status: r.status, feeFen: r.feeFen ?? null, billId: r.billId ?? null })),
+          rides: rows('rides').map((r) => ({
+            id: r._id,
+            openid: r.openid,
+            bikeId: r.bikeId,
+            status: r.status,
+            feeFen: r.feeFen ?? null,
+            billId: r.billId ?? null,
+          })),
           bikes: rows('places_bike').map((b) => ({ id: b.id, status: b.status, afterRide: b.afterRide ?? null, rideId: b.rideId ?? null })),
-          bills: rows('bills').filter((b) => b.type === 'ride').map((b) => ({ id: b._id, openid: b.openid, rideId: b.rideId, amountFen: b.amountFen, status: b.status })),
+          bills: rows('bills')
+            .filter((b) => b.type === 'ride')
+            .map((b) => ({ id: b._id, openid: b.openid, rideId: b.rideId, amountFen: b.amountFen, status: b.status })),
           riders: new Map(rows('riders').map((r) => [r._id, { openRideId: r.openRideId ?? null, unpaidRideBills: r.unpaidRideBills ?? [] }])),
         };
       },
@@ -158,9 +179,11 @@ export function checkInvariants(state: State): void {
   for (const [rider, n] of perRider) if (n > 1) throw new Error(`rider ${rider} has ${n} open rides`);
   for (const bike of state.bikes) {
     const ride = perBike.get(bike.id);
-    if ((bike.status === 'riding') !== (ride !== undefined)) throw new Error(`bike ${bike.id} is ${bike.status} with ${ride ? `open ride ${ride}` : 'no open ride'}`);
+    if ((bike.status === 'riding') !== (ride !== undefined))
+      throw new Error(`bike ${bike.id} is ${bike.status} with ${ride ? `open ride ${ride}` : 'no open ride'}`);
     if (bike.afterRide && bike.status !== 'riding') throw new Error(`bike ${bike.id} keeps a maintenance flag while ${bike.status}`);
-    if (bike.rideId !== undefined && (bike.rideId ?? null) !== (ride ?? null)) throw new Error(`bike ${bike.id} names ride ${bike.rideId}, its open ride is ${ride ?? 'none'}`);
+    if (bike.rideId !== undefined && (bike.rideId ?? null) !== (ride ?? null))
+      throw new Error(`bike ${bike.id} names ride ${bike.rideId}, its open ride is ${ride ?? 'none'}`);
   }
   const bills = new Map(state.bills.map((b) => [b.id, b]));
   const billed = new Set<string>();
@@ -171,7 +194,8 @@ export function checkInvariants(state: State): void {
     }
     if ((r.feeFen ?? 0) > 0) {
       const bill = bills.get(r.billId ?? '');
-      if (!bill || bill.rideId !== r.id || bill.amountFen !== r.feeFen || bill.openid !== r.openid) throw new Error(`ride ${r.id} (fee ${r.feeFen}) has no matching bill`);
+      if (!bill || bill.rideId !== r.id || bill.amountFen !== r.feeFen || bill.openid !== r.openid)
+        throw new Error(`ride ${r.id} (fee ${r.feeFen}) has no matching bill`);
       billed.add(bill.id);
     } else if (r.billId !== null) throw new Error(`free ride ${r.id} has bill ${r.billId}`);
   }
@@ -181,9 +205,14 @@ export function checkInvariants(state: State): void {
     for (const openid of riders) {
       const doc = state.riders.get(openid) ?? { openRideId: null, unpaidRideBills: [] };
       const ride = open.find((r) => r.openid === openid);
-      if ((doc.openRideId ?? null) !== (ride?.id ?? null)) throw new Error(`rider ${openid}'s document names ride ${doc.openRideId}, their open ride is ${ride?.id ?? 'none'}`);
-      const unpaid = state.bills.filter((b) => b.openid === openid && b.status === 'unpaid').map((b) => b.id).sort();
-      if (JSON.stringify([...doc.unpaidRideBills].sort()) !== JSON.stringify(unpaid)) throw new Error(`rider ${openid}'s document lists bills ${doc.unpaidRideBills}, unpaid are ${unpaid}`);
+      if ((doc.openRideId ?? null) !== (ride?.id ?? null))
+        throw new Error(`rider ${openid}'s document names ride ${doc.openRideId}, their open ride is ${ride?.id ?? 'none'}`);
+      const unpaid = state.bills
+        .filter((b) => b.openid === openid && b.status === 'unpaid')
+        .map((b) => b.id)
+        .sort();
+      if (JSON.stringify([...doc.unpaidRideBills].sort()) !== JSON.stringify(unpaid))
+        throw new Error(`rider ${openid}'s document lists bills ${doc.unpaidRideBills}, unpaid are ${unpaid}`);
     }
   }
 }

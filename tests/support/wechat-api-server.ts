@@ -157,7 +157,8 @@ export async function startWechatApi(options: WechatApiOptions): Promise<WechatA
     const value = query.get('access_token');
     if (!value) return json(res, { errcode: 41001, errmsg: `access_token missing ${rid()}` });
     const token = tokens.find((t) => t.value === value);
-    if (!token || token.invalidated || poisoned.has(value)) return json(res, { errcode: 40001, errmsg: `invalid credential, access_token is invalid or not latest ${rid()}` });
+    if (!token || token.invalidated || poisoned.has(value))
+      return json(res, { errcode: 40001, errmsg: `invalid credential, access_token is invalid or not latest ${rid()}` });
     if (token.expiresAtMs <= options.now()) return json(res, { errcode: 42001, errmsg: `access_token expired ${rid()}` });
     const openid = typeof body.touser === 'string' ? body.touser : '';
     const templateId = typeof body.template_id === 'string' ? body.template_id : '';
@@ -165,7 +166,8 @@ export async function startWechatApi(options: WechatApiOptions): Promise<WechatA
     if (!keywords) return json(res, { errcode: 40037, errmsg: `invalid template_id ${rid()}` });
     if (!knownUsers.has(openid)) return json(res, { errcode: 40003, errmsg: `invalid openid ${rid()}` });
     const page = typeof body.page === 'string' ? body.page : undefined;
-    if (page !== undefined && page !== '' && !options.pages.includes(page.split('?')[0].replace(/^\//, ''))) return json(res, { errcode: 41030, errmsg: `invalid page ${rid()}` });
+    if (page !== undefined && page !== '' && !options.pages.includes(page.split('?')[0].replace(/^\//, '')))
+      return json(res, { errcode: 41030, errmsg: `invalid page ${rid()}` });
     const data = (typeof body.data === 'object' && body.data !== null ? body.data : {}) as Record<string, { value?: unknown }>;
     for (const keyword of keywords) {
       const field = data[keyword];

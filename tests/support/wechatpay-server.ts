@@ -60,7 +60,27 @@ export function makeCertificateIdentity(): WechatpayIdentity {
   const dir = mkdtempSync(join(tmpdir(), 'wxpay-cert-'));
   try {
     const serialHex = `5${randomBytes(19).toString('hex').toUpperCase().slice(1)}`;
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=Tenpay.com Root CA test', '-set_serial', `0x${serialHex}`], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '2',
+        '-subj',
+        '/CN=Tenpay.com Root CA test',
+        '-set_serial',
+        `0x${serialHex}`,
+      ],
+      { stdio: 'ignore' },
+    );
     const pem = readFileSync(join(dir, 'cert.pem'), 'utf8');
     const certificate = new X509Certificate(pem);
     const keyPem = readFileSync(join(dir, 'key.pem'), 'utf8');
@@ -90,12 +110,17 @@ export function transactionJson(tx: PayTransaction): Record<string, unknown> {
     appid: tx.appId,
     mchid: tx.mchId,
     out_trade_no: tx.outTradeNo,
-    ...(tx.transactionId ? { transaction_id: tx.transactionId, trade_type: 'JSAPI', bank_type: 'OTHERS', success_time: beijing(tx.successAt ?? new Date()) } : {}),
+    ...(tx.transactionId
+      ? { transaction_id: tx.transactionId, trade_type: 'JSAPI', bank_type: 'OTHERS', success_time: beijing(tx.successAt ?? new Date()) }
+      : {}),
     trade_state: tx.tradeState,
     trade_state_desc: tx.tradeState === 'SUCCESS' ? '支付成功' : tx.tradeState === 'NOTPAY' ? '订单未支付' : tx.tradeState,
     ...(tx.payerOpenid ? { payer: { openid: tx.payerOpenid } } : {}),
     // An unpaid order's answer carries total and payer_currency only, as WeChat Pay's does.
-    amount: tx.payerTotalFen === null ? { total: tx.totalFen, payer_currency: 'CNY' } : { total: tx.totalFen, payer_total: tx.payerTotalFen, currency: 'CNY', payer_currency: 'CNY' },
+    amount:
+      tx.payerTotalFen === null
+        ? { total: tx.totalFen, payer_currency: 'CNY' }
+        : { total: tx.totalFen, payer_total: tx.payerTotalFen, currency: 'CNY', payer_currency: 'CNY' },
   };
 }
 
@@ -112,7 +137,16 @@ export function refundJson(refund: PayRefund, notification: boolean): Record<str
     create_time: beijing(new Date()),
     [notification ? 'refund_status' : 'status']: refund.status,
     funds_account: 'AVAILABLE',
-    amount: { total: refund.totalFen, refund: refund.refundFen, payer_total: refund.totalFen, payer_refund: refund.refundFen, settlement_refund: refund.refundFen, settlement_total: refund.totalFen, discount_refund: 0, currency: 'CNY' },
+    amount: {
+      total: refund.totalFen,
+      refund: refund.refundFen,
+      payer_total: refund.totalFen,
+      payer_refund: refund.refundFen,
+      settlement_refund: refund.refundFen,
+      settlement_total: refund.totalFen,
+      discount_refund: 0,
+      currency: 'CNY',
+    },
   };
 }
 
@@ -138,7 +172,13 @@ export function notificationFrom(input: {
     resource_type: 'encrypt-resource',
     event_type: input.eventType,
     summary: '支付成功',
-    resource: { original_type: originalType, algorithm: 'AEAD_AES_256_GCM', ciphertext: wechatpayEncrypt(JSON.stringify(input.resource), input.apiV3Key, nonce, originalType), associated_data: originalType, nonce },
+    resource: {
+      original_type: originalType,
+      algorithm: 'AEAD_AES_256_GCM',
+      ciphertext: wechatpayEncrypt(JSON.stringify(input.resource), input.apiV3Key, nonce, originalType),
+      associated_data: originalType,
+      nonce,
+    },
   });
   const timestamp = String(Math.floor(input.now.getTime() / 1000));
   const headerNonce = randomBytes(16).toString('hex');
@@ -162,7 +202,13 @@ export interface LoggedRequest {
   authorized: boolean;
 }
 
-export type Mishap = { kind: 'status'; status: number } | { kind: 'slow'; delayMs: number } | { kind: 'forged-signature' } | { kind: 'unknown-serial' } | { kind: 'probe' } | { kind: 'stale'; offsetSec: number };
+export type Mishap =
+  | { kind: 'status'; status: number }
+  | { kind: 'slow'; delayMs: number }
+  | { kind: 'forged-signature' }
+  | { kind: 'unknown-serial' }
+  | { kind: 'probe' }
+  | { kind: 'stale'; offsetSec: number };
 
 export interface WechatpayServer {
   baseUrl: string;
@@ -229,8 +275,11 @@ export async function startWechatpayServer(merchant: TestMerchant, options: { ce
 
   function route(method: string, url: URL, json: Record<string, unknown>): { status: number; payload: unknown } {
     const error = (status: number, code: string, message: string) => ({ status, payload: { code, message } });
-    const answer = <T>(a: { ok: true; value: T } | { ok: false; error: { status: number; code: string; message: string } }, render: (v: T) => unknown, okStatus = 200) =>
-      a.ok ? { status: okStatus, payload: render(a.value) } : error(a.error.status, a.error.code, a.error.message);
+    const answer = <T>(
+      a: { ok: true; value: T } | { ok: false; error: { status: number; code: string; message: string } },
+      render: (v: T) => unknown,
+      okStatus = 200,
+    ) => (a.ok ? { status: okStatus, payload: render(a.value) } : error(a.error.status, a.error.code, a.error.message));
     const path = url.pathname;
     if (method === 'POST' && path === '/v3/pay/transactions/jsapi') {
       const amount = json.amount as { total?: unknown; currency?: unknown } | undefined;
@@ -270,9 +319,13 @@ export async function startWechatpayServer(merchant: TestMerchant, options: { ce
     }
     if (method === 'POST' && path === '/v3/refund/domestic/refunds') {
       const amount = json.amount as { refund?: unknown; total?: unknown; currency?: unknown } | undefined;
-      if (typeof json.out_trade_no !== 'string' || typeof json.out_refund_no !== 'string') return error(400, 'PARAM_ERROR', 'out_trade_no and out_refund_no are required');
-      if (!amount || typeof amount.refund !== 'number' || typeof amount.total !== 'number' || amount.currency !== 'CNY') return error(400, 'PARAM_ERROR', 'amount.refund, amount.total and amount.currency are required');
-      return answer(desk.refund({ outTradeNo: json.out_trade_no, outRefundNo: json.out_refund_no, refundFen: amount.refund, totalFen: amount.total }), (r) => refundJson(r, false));
+      if (typeof json.out_trade_no !== 'string' || typeof json.out_refund_no !== 'string')
+        return error(400, 'PARAM_ERROR', 'out_trade_no and out_refund_no are required');
+      if (!amount || typeof amount.refund !== 'number' || typeof amount.total !== 'number' || amount.currency !== 'CNY')
+        return error(400, 'PARAM_ERROR', 'amount.refund, amount.total and amount.currency are required');
+      return answer(desk.refund({ outTradeNo: json.out_trade_no, outRefundNo: json.out_refund_no, refundFen: amount.refund, totalFen: amount.total }), (r) =>
+        refundJson(r, false),
+      );
     }
     const refund = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(path);
     if (refund && method === 'GET') return answer(desk.queryRefund(decodeURIComponent(refund[1])), (r) => refundJson(r, false));
@@ -335,7 +388,13 @@ export async function startWechatpayServer(merchant: TestMerchant, options: { ce
     pay(outTradeNo, now, opts = {}) {
       const paid = desk.pay(outTradeNo, now, opts.payerTotalFen);
       if (!paid.ok) throw new Error(`cannot pay ${outTradeNo}: ${paid.error.code}`);
-      return notificationFrom({ eventType: 'TRANSACTION.SUCCESS', resource: transactionJson(paid.value), apiV3Key: merchant.apiV3Key, signer: opts.signer ?? publicKey, now });
+      return notificationFrom({
+        eventType: 'TRANSACTION.SUCCESS',
+        resource: transactionJson(paid.value),
+        apiV3Key: merchant.apiV3Key,
+        signer: opts.signer ?? publicKey,
+        now,
+      });
     },
     close() {
       for (const timer of slowAnswers) clearTimeout(timer);

@@ -38,7 +38,10 @@ describe('decideBind', () => {
   });
   it('allows 5 failures within the hour; the next attempt, right or wrong, waits for the oldest to age out', () => {
     expect(decideBind({ failures: failures([0, 1, 2, 3]), account, holderName: 'x', alreadyBound: false }, at(10)).kind).toBe('not-found');
-    expect(decideBind({ failures: failures([0, 1, 2, 3, 4]), account, holderName: '张三', alreadyBound: false }, at(10))).toEqual({ kind: 'rate-limited', retryAt: at(BIND_WINDOW_SEC) });
+    expect(decideBind({ failures: failures([0, 1, 2, 3, 4]), account, holderName: '张三', alreadyBound: false }, at(10))).toEqual({
+      kind: 'rate-limited',
+      retryAt: at(BIND_WINDOW_SEC),
+    });
     expect(decideBind({ failures: failures([0, 1, 2, 3, 4]), account, holderName: '张三', alreadyBound: false }, at(BIND_WINDOW_SEC)).kind).toBe('bind');
   });
 });

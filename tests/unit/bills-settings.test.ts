@@ -21,16 +21,28 @@ it('stops the local host at start naming the setting', () => {
 
 it('answers FAILED_PRECONDITION naming the setting in the cloud, while the rest works', async () => {
   const fake = new FakeCloudbase();
-  const world = { ...createCloudbaseWorld(() => cloudbasePorts(fake as unknown as CloudbaseDb, { WECHATPAY_MCHID: '1230000109' }), {}), caller: () => 'u1', log: () => {} };
+  const world = {
+    ...createCloudbaseWorld(() => cloudbasePorts(fake as unknown as CloudbaseDb, { WECHATPAY_MCHID: '1230000109' }), {}),
+    caller: () => 'u1',
+    log: () => {},
+  };
   const bills = serve('bills', billsActions, world);
   expect(await bills({ action: 'pay', billId: 'UB:water:31000001:2026-10' })).toEqual({
     ok: false,
     error: { code: 'FAILED_PRECONDITION', message: expect.stringContaining('WECHAT_APPID'), reason: 'PAYMENTS_UNAVAILABLE' },
   });
   expect(await bills({ action: 'list' })).toEqual({ ok: true, data: { bills: [] } });
-  expect(await bills({ action: 'bindAccount', accountType: 'gas', accountNo: '31000002', holderName: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  expect(await bills({ action: 'bindAccount', accountType: 'gas', accountNo: '31000002', holderName: 'x' })).toMatchObject({
+    ok: false,
+    error: { code: 'NOT_FOUND' },
+  });
   const notify = servePayNotify(world);
-  expect(await notify({ httpMethod: 'POST', path: '/pay/notify', headers: {}, body: '{}', isBase64Encoded: false })).toMatchObject({ statusCode: 503, body: expect.stringContaining('WECHAT_APPID') });
+  expect(await notify({ httpMethod: 'POST', path: '/pay/notify', headers: {}, body: '{}', isBase64Encoded: false })).toMatchObject({
+    statusCode: 503,
+    body: expect.stringContaining('WECHAT_APPID'),
+  });
   const sandboxed = serve('bills', billsActions, { ...world, deps: () => cloudbasePorts(fake as unknown as CloudbaseDb, { NEARBY_PAY: 'sandbox' }) });
-  expect(await sandboxed({ action: 'pay', billId: 'x' })).toMatchObject({ error: { code: 'FAILED_PRECONDITION', message: expect.stringContaining('NEARBY_PAY') } });
+  expect(await sandboxed({ action: 'pay', billId: 'x' })).toMatchObject({
+    error: { code: 'FAILED_PRECONDITION', message: expect.stringContaining('NEARBY_PAY') },
+  });
 });

@@ -1,4 +1,15 @@
-import { canCancel, canCheckIn, canConfirm, checkInWindow, decideCreate, effectsOfMove, orderForCustomer, type Booking, type CreateFacts, type SlotRequest } from '../../shared/booking';
+import {
+  canCancel,
+  canCheckIn,
+  canConfirm,
+  checkInWindow,
+  decideCreate,
+  effectsOfMove,
+  orderForCustomer,
+  type Booking,
+  type CreateFacts,
+  type SlotRequest,
+} from '../../shared/booking';
 
 const booking = (over: Partial<Booking> = {}): Booking => ({
   id: 'bk_1',
@@ -95,7 +106,9 @@ describe('the create decision', () => {
   });
   it('says ALREADY_BOOKED before TOO_MANY_BOOKINGS before SLOT_FULL', () => {
     // The same slot written in another offset is the same slot.
-    expect(reason(decideCreate(request, facts({ active: [...five.slice(1), held('2026-11-26T02:00:00Z', '2026-11-26T03:00:00Z')], booked: 2 }), now))).toBe('ALREADY_BOOKED');
+    expect(reason(decideCreate(request, facts({ active: [...five.slice(1), held('2026-11-26T02:00:00Z', '2026-11-26T03:00:00Z')], booked: 2 }), now))).toBe(
+      'ALREADY_BOOKED',
+    );
     const atLimit = five.map((b, i) => ({ ...b, start: `2026-11-27T1${i}:00:00+08:00`, end: `2026-11-27T1${i}:30:00+08:00` }));
     expect(reason(decideCreate(request, facts({ active: atLimit, booked: 2 }), now))).toBe('TOO_MANY_BOOKINGS');
     expect(reason(decideCreate(request, facts({ active: atLimit.slice(1), booked: 2 }), now))).toBe('SLOT_FULL');

@@ -9,7 +9,9 @@ const MAX_OWN_BYTES = 150000;
 
 const run = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
   new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, args, { encoding: 'utf8', timeout: 60000, env }, (err, stdout, stderr) => (err ? reject(new Error(`${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout))),
+    execFile(process.execPath, args, { encoding: 'utf8', timeout: 60000, env }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout),
+    ),
   );
 
 /** Every cloud function bundles, loads alone and stays small (scripts/build.mjs, into a scratch folder). */
@@ -39,7 +41,7 @@ describe('cloud function bundles', () => {
     }
   });
 
-  it('bundles only its own actions and adapters, and neither zod\'s classic API nor dayjs', () => {
+  it("bundles only its own actions and adapters, and neither zod's classic API nor dayjs", () => {
     const code = (name: string) => readFileSync(join(out, name, 'index.js'), 'utf8');
     // Collection names and messages survive minification: they tell which adapters a bundle holds.
     // geo holds the rides adapter on purpose (it aborts unlocks cut short before listing bikes).
@@ -57,7 +59,11 @@ describe('cloud function bundles', () => {
 
   // Every function of cloudbaserc.json; a timer function (one with a trigger) refuses any event that
   // is not its timer's.
-  const timers = new Set<string>(JSON.parse(readFileSync('cloudbaserc.json', 'utf8')).functions.filter((f: { triggers?: unknown[] }) => f.triggers?.length).map((f: { name: string }) => f.name));
+  const timers = new Set<string>(
+    JSON.parse(readFileSync('cloudbaserc.json', 'utf8'))
+      .functions.filter((f: { triggers?: unknown[] }) => f.triggers?.length)
+      .map((f: { name: string }) => f.name),
+  );
   it.each(listed)('%s loads in a bare node without credentials and answers a bad action (payNotify: a bad request)', async (name) => {
     const probe = `require(process.argv[1]).main({ action: 'teleport' }, {}).then((r) => process.stdout.write('ANSWER ' + JSON.stringify(r)), (e) => { console.error(e); process.exit(1); })`;
     const [logged, answered] = (await run(['-e', probe, join(out, name, 'index.js')], { PATH: process.env.PATH })).split('ANSWER ');

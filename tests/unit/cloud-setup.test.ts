@@ -31,8 +31,11 @@ const read = (file: string): Cloud => JSON.parse(readFileSync(file, 'utf8'));
 
 function setup(env: Record<string, string>, args: string[] = []) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-    execFile(process.execPath, ['scripts/cloud-setup.mjs', ...args], { encoding: 'utf8', timeout: 30000, env: { PATH: process.env.PATH ?? '', ...env } }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as NodeJS.ErrnoException).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['scripts/cloud-setup.mjs', ...args],
+      { encoding: 'utf8', timeout: 30000, env: { PATH: process.env.PATH ?? '', ...env } },
+      (err, stdout, stderr) => done({ code: err ? Number((err as NodeJS.ErrnoException).code ?? 1) : 0, stdout, stderr }),
     ),
   );
 }
@@ -57,13 +60,20 @@ describe('scripts/cloud-setup.mjs', () => {
     );
     expect(cloud.collections.bookings.indexes.find((i) => i.Name === 'store_day')?.Keys.map((k) => k.Name)).toEqual(['storeId', 'slotDate', 'slotKey']);
     for (const c of spec.collections) expect(cloud.rules[`collection:${c.name}`]).toEqual({ read: false, write: false });
-    expect(cloud.rules['function:*']).toEqual({ '*': { invoke: 'auth != null' }, reminders: { invoke: false }, sweeper: { invoke: false }, payNotify: { invoke: false } });
+    expect(cloud.rules['function:*']).toEqual({
+      '*': { invoke: 'auth != null' },
+      reminders: { invoke: false },
+      sweeper: { invoke: false },
+      payNotify: { invoke: false },
+    });
     // WeChat Pay's notify_url: an HTTP access route to payNotify, CloudBase authentication off.
     expect(callsOf(cloud, 'access.createAccess')).toEqual([[{ path: '/pay/notify', name: 'payNotify', type: 1, auth: false }]]);
   }, 30000);
 
   it('switches off the authentication of an existing payNotify route, and leaves a right one alone', async () => {
-    const file = newCloud({ access: [{ ServiceId: 'nearby-1a2b3c', APIId: 'api-7', Path: '/pay/notify', Type: 1, Name: 'payNotify', EnableAuth: true }] } as Partial<Cloud>);
+    const file = newCloud({
+      access: [{ ServiceId: 'nearby-1a2b3c', APIId: 'api-7', Path: '/pay/notify', Type: 1, Name: 'payNotify', EnableAuth: true }],
+    } as Partial<Cloud>);
     expect((await setup(against(file))).code).toBe(0);
     let cloud = read(file) as Cloud & { access: Array<{ EnableAuth: boolean }> };
     expect(callsOf(cloud, 'access.createAccess')).toEqual([]);
@@ -106,7 +116,10 @@ describe('scripts/cloud-setup.mjs', () => {
     const cloud = read(file);
     const created = callsOf(cloud, 'database.updateCollection');
     expect(created.find(([name]) => name === 'places_store')[1].CreateIndexes.map((i: { IndexName: string }) => i.IndexName)).toEqual(['category']);
-    expect(created.find(([name]) => name === 'places_bike')[1].CreateIndexes.map((i: { IndexName: string }) => i.IndexName)).toEqual(['location_2dsphere', 'status']);
+    expect(created.find(([name]) => name === 'places_bike')[1].CreateIndexes.map((i: { IndexName: string }) => i.IndexName)).toEqual([
+      'location_2dsphere',
+      'status',
+    ]);
     // The other collections and the rules are still done.
     expect(cloud.rules['collection:places_bike']).toEqual({ read: false, write: false });
     expect(cloud.rules['function:*']).toBeDefined();
@@ -132,7 +145,9 @@ describe('scripts/cloud-setup.mjs', () => {
   it('--dry-run prints the calls without the package or credentials', async () => {
     const { code, stdout } = await setup({ NEARBY_MANAGER_MODULE: '/nonexistent' }, ['--dry-run']);
     expect(code).toBe(0);
-    expect(stdout).toContain('{"IndexName":"location_2dsphere","MgoKeySchema":{"MgoIsUnique":false,"MgoIndexKeys":[{"Name":"location","Direction":"2dsphere"}]}}');
+    expect(stdout).toContain(
+      '{"IndexName":"location_2dsphere","MgoKeySchema":{"MgoIsUnique":false,"MgoIndexKeys":[{"Name":"location","Direction":"2dsphere"}]}}',
+    );
     expect(stdout).toContain('{"IndexName":"code_unique","MgoKeySchema":{"MgoIsUnique":true,"MgoIndexKeys":[{"Name":"code","Direction":"1"}]}}');
     expect(stdout).toMatch(/function rules: permission\.modifyResourcePermission function CUSTOM \{"\*"/);
   }, 30000);
@@ -155,43 +170,61 @@ const realManager = (() => {
     return null;
   }
 })();
-(realManager ? it : it.skip)('through the real @cloudbase/manager-node, sends UpdateTable and ModifyResourcePermission as expected, and nothing new the second time', async () => {
-  const tables: Record<string, unknown[]> = {};
-  const actions: Array<{ action: string; data: any }> = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      const action = String(req.headers['x-tc-action']);
-      const data = JSON.parse(body || '{}');
-      actions.push({ action, data });
-      let answer: Record<string, unknown> = {};
-      if (action === 'DescribeEnvInfo') answer = { EnvInfo: { EnvBaseInfo: { EnvId: data.EnvId, Databases: [{ InstanceId: 'tnt-x' }] } } };
-      else if (action === 'DescribeTable') answer = tables[data.TableName] ? { Indexes: tables[data.TableName] } : { Error: { Code: 'ResourceNotFound', Message: 'no such table' } };
-      else if (action === 'CreateTable') tables[data.TableName] = [{ Name: '_id_', Keys: [{ Name: '_id', Direction: '1' }], Unique: false }];
-      else if (action === 'UpdateTable') for (const i of data.CreateIndexes) tables[data.TableName].push({ Name: i.IndexName, Keys: i.MgoKeySchema.MgoIndexKeys, Unique: i.MgoKeySchema.MgoIsUnique });
-      else if (action === 'ModifyResourcePermission') answer = { Data: { Success: true } };
-      else answer = { Error: { Code: 'UnsupportedOperation', Message: action } };
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ Response: { RequestId: 'r', ...answer } }));
+(realManager ? it : it.skip)(
+  'through the real @cloudbase/manager-node, sends UpdateTable and ModifyResourcePermission as expected, and nothing new the second time',
+  async () => {
+    const tables: Record<string, unknown[]> = {};
+    const actions: Array<{ action: string; data: any }> = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        const action = String(req.headers['x-tc-action']);
+        const data = JSON.parse(body || '{}');
+        actions.push({ action, data });
+        let answer: Record<string, unknown> = {};
+        if (action === 'DescribeEnvInfo') answer = { EnvInfo: { EnvBaseInfo: { EnvId: data.EnvId, Databases: [{ InstanceId: 'tnt-x' }] } } };
+        else if (action === 'DescribeTable')
+          answer = tables[data.TableName] ? { Indexes: tables[data.TableName] } : { Error: { Code: 'ResourceNotFound', Message: 'no such table' } };
+        else if (action === 'CreateTable') tables[data.TableName] = [{ Name: '_id_', Keys: [{ Name: '_id', Direction: '1' }], Unique: false }];
+        else if (action === 'UpdateTable')
+          for (const i of data.CreateIndexes)
+            tables[data.TableName].push({ Name: i.IndexName, Keys: i.MgoKeySchema.MgoIndexKeys, Unique: i.MgoKeySchema.MgoIsUnique });
+        else if (action === 'ModifyResourcePermission') answer = { Data: { Success: true } };
+        else answer = { Error: { Code: 'UnsupportedOperation', Message: action } };
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ Response: { RequestId: 'r', ...answer } }));
+      });
     });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  try {
-    const env = { ...credentials, ENV_ID: 'nearby-1a2b3c', NEARBY_MANAGER_MODULE: realManager!, TCB_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-    expect((await setup(env)).code).toBe(0);
-    const first = actions.splice(0);
-    expect(first.filter((a) => a.action === 'CreateTable')).toHaveLength(spec.collections.length);
-    expect(first.find((a) => a.action === 'UpdateTable' && a.data.TableName === 'places_bike')?.data.CreateIndexes).toEqual([
-      { IndexName: 'location_2dsphere', MgoKeySchema: { MgoIsUnique: false, MgoIndexKeys: [{ Name: 'location', Direction: '2dsphere' }] } },
-      { IndexName: 'code_unique', MgoKeySchema: { MgoIsUnique: true, MgoIndexKeys: [{ Name: 'code', Direction: '1' }] } },
-      { IndexName: 'status', MgoKeySchema: { MgoIsUnique: false, MgoIndexKeys: [{ Name: 'status', Direction: '1' }] } },
-    ]);
-    expect(first.find((a) => a.action === 'ModifyResourcePermission' && a.data.Resource === 'staff')?.data).toEqual({ EnvId: 'nearby-1a2b3c', ResourceType: 'collection', Resource: 'staff', Permission: 'CUSTOM', SecurityRule: '{"read":false,"write":false}' });
-    expect(first.find((a) => a.action === 'ModifyResourcePermission' && a.data.ResourceType === 'function')?.data).not.toHaveProperty('Resource');
-    expect((await setup(env)).code).toBe(0);
-    expect(new Set(actions.map((a) => a.action))).toEqual(new Set(['DescribeEnvInfo', 'DescribeTable', 'ModifyResourcePermission']));
-  } finally {
-    server.close();
-  }
-}, 60000);
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const env = {
+        ...credentials,
+        ENV_ID: 'nearby-1a2b3c',
+        NEARBY_MANAGER_MODULE: realManager!,
+        TCB_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      };
+      expect((await setup(env)).code).toBe(0);
+      const first = actions.splice(0);
+      expect(first.filter((a) => a.action === 'CreateTable')).toHaveLength(spec.collections.length);
+      expect(first.find((a) => a.action === 'UpdateTable' && a.data.TableName === 'places_bike')?.data.CreateIndexes).toEqual([
+        { IndexName: 'location_2dsphere', MgoKeySchema: { MgoIsUnique: false, MgoIndexKeys: [{ Name: 'location', Direction: '2dsphere' }] } },
+        { IndexName: 'code_unique', MgoKeySchema: { MgoIsUnique: true, MgoIndexKeys: [{ Name: 'code', Direction: '1' }] } },
+        { IndexName: 'status', MgoKeySchema: { MgoIsUnique: false, MgoIndexKeys: [{ Name: 'status', Direction: '1' }] } },
+      ]);
+      expect(first.find((a) => a.action === 'ModifyResourcePermission' && a.data.Resource === 'staff')?.data).toEqual({
+        EnvId: 'nearby-1a2b3c',
+        ResourceType: 'collection',
+        Resource: 'staff',
+        Permission: 'CUSTOM',
+        SecurityRule: '{"read":false,"write":false}',
+      });
+      expect(first.find((a) => a.action === 'ModifyResourcePermission' && a.data.ResourceType === 'function')?.data).not.toHaveProperty('Resource');
+      expect((await setup(env)).code).toBe(0);
+      expect(new Set(actions.map((a) => a.action))).toEqual(new Set(['DescribeEnvInfo', 'DescribeTable', 'ModifyResourcePermission']));
+    } finally {
+      server.close();
+    }
+  },
+  60000,
+);

@@ -8,8 +8,18 @@ describe('outside a transaction', () => {
     const db = new FakeCloudbase();
     const _ = db.command;
     db.seed('c', [{ _id: 'k', booked: 1 }]);
-    expect(await db.collection('c').where({ _id: 'k', booked: _.lt(2) }).update({ booked: _.inc(1) })).toEqual({ updated: 1 });
-    expect(await db.collection('c').where({ _id: 'k', booked: _.lt(2) }).update({ booked: _.inc(1) })).toEqual({ updated: 0 });
+    expect(
+      await db
+        .collection('c')
+        .where({ _id: 'k', booked: _.lt(2) })
+        .update({ booked: _.inc(1) }),
+    ).toEqual({ updated: 1 });
+    expect(
+      await db
+        .collection('c')
+        .where({ _id: 'k', booked: _.lt(2) })
+        .update({ booked: _.inc(1) }),
+    ).toEqual({ updated: 0 });
     expect((await db.collection('c').doc('k').get()).data).toEqual([{ _id: 'k', booked: 2 }]);
   });
 
@@ -23,7 +33,10 @@ describe('outside a transaction', () => {
   it('matches and/or/in/neq/gte and orders, skips and counts', async () => {
     const db = new FakeCloudbase();
     const _ = db.command;
-    db.seed('c', [1, 2, 3, 4, 5].map((n) => ({ _id: `d${n}`, n, tag: n % 2 ? 'odd' : 'even' })));
+    db.seed(
+      'c',
+      [1, 2, 3, 4, 5].map((n) => ({ _id: `d${n}`, n, tag: n % 2 ? 'odd' : 'even' })),
+    );
     const ids = async (q: object) => (await db.collection('c').where(q).orderBy('n', 'desc').get()).data.map((d) => d._id);
     expect(await ids({ n: _.gte(2).and(_.lt(5)), tag: _.neq('odd') })).toEqual(['d4', 'd2']);
     expect(await ids(_.or([{ n: 1 }, { n: _.in([5]) }]))).toEqual(['d5', 'd1']);
@@ -88,14 +101,27 @@ describe('transactions', () => {
 describe('fault injection', () => {
   const transfer = (db: FakeCloudbase) =>
     db.runTransaction(async (tx) => {
-      await tx.collection('c').doc('a').update({ v: db.command.inc(-1) });
-      await tx.collection('c').doc('b').update({ v: db.command.inc(1) });
+      await tx
+        .collection('c')
+        .doc('a')
+        .update({ v: db.command.inc(-1) });
+      await tx
+        .collection('c')
+        .doc('b')
+        .update({ v: db.command.inc(1) });
     });
 
   it('applies nothing of a transaction stopped before its commit, and all of one whose commit answer was lost', async () => {
-    for (const [k, applied, expected] of [[4, false, 0], [4, true, 1], [2, true, 0]] as const) {
+    for (const [k, applied, expected] of [
+      [4, false, 0],
+      [4, true, 1],
+      [2, true, 0],
+    ] as const) {
       const db = new FakeCloudbase();
-      db.seed('c', [{ _id: 'a', v: 1 }, { _id: 'b', v: 0 }]);
+      db.seed('c', [
+        { _id: 'a', v: 1 },
+        { _id: 'b', v: 0 },
+      ]);
       db.stopAt(db.calls + k, { applied });
       await expect(transfer(db)).rejects.toBeInstanceOf(FunctionStopped);
       // The stopped call is the k-th one of the attempt, and it was the last that counted.

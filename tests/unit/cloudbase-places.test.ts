@@ -41,13 +41,15 @@ function bike(id: string, at: LatLng, status: Bike['status'] = 'available', code
 }
 const square = (c: LatLng, halfDeg: number): Polygon => ({
   type: 'Polygon',
-  coordinates: [[
-    [c.lng - halfDeg, c.lat - halfDeg],
-    [c.lng + halfDeg, c.lat - halfDeg],
-    [c.lng + halfDeg, c.lat + halfDeg],
-    [c.lng - halfDeg, c.lat + halfDeg],
-    [c.lng - halfDeg, c.lat - halfDeg],
-  ]],
+  coordinates: [
+    [
+      [c.lng - halfDeg, c.lat - halfDeg],
+      [c.lng + halfDeg, c.lat - halfDeg],
+      [c.lng + halfDeg, c.lat + halfDeg],
+      [c.lng - halfDeg, c.lat + halfDeg],
+      [c.lng - halfDeg, c.lat - halfDeg],
+    ],
+  ],
 });
 function station(id: string, at: LatLng, zone: Polygon = square(at, 0.001)): Station {
   return { kind: 'station', id, name: `Station ${id}`, lat: at.lat, lng: at.lng, zone };
@@ -56,7 +58,7 @@ function station(id: string, at: LatLng, zone: Polygon = square(at, 0.001)): Sta
 /** A random source that repeats (for reproducible tie orders). */
 function seeded(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 async function setUp(places: Place[], seed = 1) {
@@ -101,7 +103,10 @@ describe('CloudBase places: nearby over geoNear', () => {
     const hits = await places.nearby({ kind: 'bike', center: CENTER, radiusM: 500, limit: 10 });
     expect(hits.map((h) => h.place.id)).toEqual(['N1', 'N2', 'N3', 'G01', 'G02', 'G03', 'G04', 'G05', 'G06', 'G07']);
     // The first page cuts the group; the next starts at its distance, without the ids already read there.
-    expect(db.geoNearCalls.map((c) => [c.options.limit, c.limit])).toEqual([[10 + NEARBY_MARGIN, 10 + NEARBY_MARGIN], [GEONEAR_PAGE, GEONEAR_PAGE]]);
+    expect(db.geoNearCalls.map((c) => [c.options.limit, c.limit])).toEqual([
+      [10 + NEARBY_MARGIN, 10 + NEARBY_MARGIN],
+      [GEONEAR_PAGE, GEONEAR_PAGE],
+    ]);
     const [first, second] = db.geoNearCalls;
     expect(first.options.minDistance).toBeUndefined();
     expect(second.options.minDistance).toBeCloseTo((100 * 6378100) / 6371008.8, 3);
@@ -114,7 +119,10 @@ describe('CloudBase places: nearby over geoNear', () => {
     const rings = Array.from({ length: 300 }, (_, i) => bike(`R${String(i).padStart(3, '0')}`, north(CENTER, 10 + 5 * Math.floor(i / 7))));
     const { db, places } = await setUp(rings, 3);
     const hits = await places.nearby({ kind: 'bike', center: CENTER, radiusM: 5000, limit: 100 });
-    const expected = rings.map((b) => ({ id: b.id, distance: distanceM(CENTER, b) })).sort(byDistanceThenId).slice(0, 100);
+    const expected = rings
+      .map((b) => ({ id: b.id, distance: distanceM(CENTER, b) }))
+      .sort(byDistanceThenId)
+      .slice(0, 100);
     expect(hits.map((h) => h.place.id)).toEqual(expected.map((x) => x.id));
     expect(db.geoNearCalls.length).toBeGreaterThan(1);
     for (const call of db.geoNearCalls) {
@@ -274,7 +282,14 @@ describe('CloudBase places: bike codes and all-or-nothing imports', () => {
 describe('CloudBase places: bikes in a zone', () => {
   const zone: Polygon = {
     type: 'Polygon',
-    coordinates: [[[121.47, 31.23], [121.48, 31.23], [121.475, 31.24], [121.47, 31.23]]],
+    coordinates: [
+      [
+        [121.47, 31.23],
+        [121.48, 31.23],
+        [121.475, 31.24],
+        [121.47, 31.23],
+      ],
+    ],
   };
 
   it('counts the available bikes inside a zone, its boundary included', async () => {

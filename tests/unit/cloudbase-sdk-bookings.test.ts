@@ -18,12 +18,12 @@ const fixed = { bytes: (n: number) => new Uint8Array(n).fill(7) };
 function server(overrides: Record<string, Answer> = {}): Answer {
   return (s) =>
     overrides[s.action]?.(s) ??
-    ({
+    {
       'database.startTransaction': { transactionId: `tx${Math.random()}` },
       'database.getDocument': listed(),
       'database.modifyDocument': { requestId: 'r', data: { updated: 0, upsert_id: 'x' } },
       'database.commitTransaction': { requestId: 'r' },
-    }[s.action] ?? { requestId: 'r' });
+    }[s.action] ?? { requestId: 'r' };
 }
 
 const adapter = (answer: Answer) => {
@@ -67,7 +67,8 @@ it('runs the whole transaction again when the commit conflicts', async () => {
   let commits = 0;
   const { bookings, sent } = adapter(
     server({
-      'database.commitTransaction': () => (++commits === 1 ? Object.assign(new Error('conflict'), { code: 'DATABASE_TRANSACTION_CONFLICT' }) : { requestId: 'r' }),
+      'database.commitTransaction': () =>
+        ++commits === 1 ? Object.assign(new Error('conflict'), { code: 'DATABASE_TRANSACTION_CONFLICT' }) : { requestId: 'r' },
     }),
   );
   expect((await bookings.create({ openid: 'alice', requestId: 'tap-1', request, now: NOW })).ok).toBe(true);
@@ -77,8 +78,19 @@ it('runs the whole transaction again when the commit conflicts', async () => {
 
 it('cancels in one transaction: the booking, its counter and the customer read and written inside', async () => {
   const booking = {
-    _id: 'bk_1', openid: 'alice', storeId: 'S1', slotKey: slotKey(slot.start), start: slot.start, end: slot.end, endKey: slotKey(slot.end),
-    slotDate: slot.date, status: 'pending', code: 'ABCDEFGH', requestId: null, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(),
+    _id: 'bk_1',
+    openid: 'alice',
+    storeId: 'S1',
+    slotKey: slotKey(slot.start),
+    start: slot.start,
+    end: slot.end,
+    endKey: slotKey(slot.end),
+    slotDate: slot.date,
+    status: 'pending',
+    code: 'ABCDEFGH',
+    requestId: null,
+    createdAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
   };
   const docs: Record<string, object> = {
     bookings: booking,

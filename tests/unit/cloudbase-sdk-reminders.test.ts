@@ -54,7 +54,14 @@ it('claims in one transaction: the record, the ledger and the booking read, the 
 it('asks for bookings starting within 30 minutes, bookings confirmed lately, and the users bound to a due bill', async () => {
   const { db, sent } = recordingSdkDb((s) =>
     s.action === 'database.getDocument' && s.params.collectionName === 'bills'
-      ? listed({ _id: 'UB:electricity:3100123456:2026-11', type: 'electricity', accountNo: '3100123456', amountFen: 8800, dueDate: '2026-11-30', status: 'unpaid' })
+      ? listed({
+          _id: 'UB:electricity:3100123456:2026-11',
+          type: 'electricity',
+          accountNo: '3100123456',
+          amountFen: 8800,
+          dueDate: '2026-11-30',
+          status: 'unpaid',
+        })
       : s.action === 'database.getDocument' && s.params.collectionName === 'bill_users'
         ? listed({ _id: 'alice' }, { _id: 'bob' })
         : listed(),
@@ -63,13 +70,27 @@ it('asks for bookings starting within 30 minutes, bookings confirmed lately, and
   await cloudbaseBookingReminders(rdb).startingSoon(NOW);
   await cloudbaseBookingReminders(rdb).confirmedSince(new Date('2026-11-24T01:35:00Z'), NOW);
   const due = await cloudbaseBillReminders(rdb).unpaidDueBetween('2026-11-27', '2026-11-30');
-  expect(due).toEqual([{ bill: { billId: 'UB:electricity:3100123456:2026-11', accountType: 'electricity', accountNo: '3100123456', amountFen: 8800, dueDate: '2026-11-30' }, openids: ['alice', 'bob'] }]);
+  expect(due).toEqual([
+    {
+      bill: { billId: 'UB:electricity:3100123456:2026-11', accountType: 'electricity', accountNo: '3100123456', amountFen: 8800, dueDate: '2026-11-30' },
+      openids: ['alice', 'bob'],
+    },
+  ]);
   const queries = sent.filter((s) => s.action === 'database.getDocument').map((s) => [s.params.collectionName, parsed(s.params.query)]);
   expect(queries).toEqual([
     // The SDK writes a field's `_.gt(a).and(_.lte(b))` as a top-level $and of the two conditions.
-    ['bookings', { status: { $in: ['pending', 'confirmed'] }, $and: [{ slotKey: { $gt: '2026-11-25T01:35:00.000Z' } }, { slotKey: { $lte: '2026-11-25T02:05:00.000Z' } }] }],
+    [
+      'bookings',
+      {
+        status: { $in: ['pending', 'confirmed'] },
+        $and: [{ slotKey: { $gt: '2026-11-25T01:35:00.000Z' } }, { slotKey: { $lte: '2026-11-25T02:05:00.000Z' } }],
+      },
+    ],
     ['bookings', { status: 'confirmed', updatedAt: { $gte: '2026-11-24T01:35:00.000Z' }, endKey: { $gt: '2026-11-25T01:35:00.000Z' } }],
-    ['bills', { status: 'unpaid', type: { $in: ['water', 'electricity', 'gas'] }, $and: [{ dueDate: { $gte: '2026-11-27' } }, { dueDate: { $lte: '2026-11-30' } }] }],
+    [
+      'bills',
+      { status: 'unpaid', type: { $in: ['water', 'electricity', 'gas'] }, $and: [{ dueDate: { $gte: '2026-11-27' } }, { dueDate: { $lte: '2026-11-30' } }] },
+    ],
     ['bill_users', { accounts: { $elemMatch: { accountType: 'electricity', accountNo: '3100123456' } } }],
   ]);
 });

@@ -38,12 +38,12 @@ const stored = { _id: 'bike:B1', ...bike, location: { type: 'Point', coordinates
 function answers(overrides: Record<string, Answer> = {}): Answer {
   return (s) =>
     overrides[s.action]?.(s) ??
-    ({
+    {
       'database.startTransaction': { transactionId: 'tx1' },
       'database.getDocument': list(),
       'database.modifyDocument': { requestId: 'r', data: { updated: 1, upsert_id: null } },
       'database.removeDocument': { requestId: 'r', data: { deleted: 1 } },
-    }[s.action] ?? { requestId: 'r' });
+    }[s.action] ?? { requestId: 'r' };
 }
 
 describe('the requests the SDK sends for the CloudBase adapters', () => {
@@ -71,7 +71,17 @@ describe('the requests the SDK sends for the CloudBase adapters', () => {
 
   it('counts bikes in a zone with a geoWithin polygon box, in pages ordered by _id', async () => {
     const { db, sent } = recordingDb(answers({ 'database.getDocument': () => list({ _id: 'bike:B1', lat: 31.233, lng: 121.475 }) }));
-    const zone = { type: 'Polygon' as const, coordinates: [[[121.47, 31.23], [121.48, 31.23], [121.475, 31.24], [121.47, 31.23]]] as [number, number][][] };
+    const zone = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [121.47, 31.23],
+          [121.48, 31.23],
+          [121.475, 31.24],
+          [121.47, 31.23],
+        ],
+      ] as [number, number][][],
+    };
     expect(await cloudbasePlaces(db).countAvailableBikesIn(zone)).toBe(1);
     const query = EJSON.parse(sent[0].params.query, { relaxed: true }) as any;
     expect(query.status).toBe('available');
@@ -106,7 +116,8 @@ describe('the requests the SDK sends for the CloudBase adapters', () => {
   it('reads an existing bike inside the transaction and keeps it riding', async () => {
     const { db, sent } = recordingDb(
       answers({
-        'database.getDocument': (s) => (s.params.transactionId ? list({ ...stored, status: 'riding' }) : s.params.query?.includes('_id') ? list(stored) : list()),
+        'database.getDocument': (s) =>
+          s.params.transactionId ? list({ ...stored, status: 'riding' }) : s.params.query?.includes('_id') ? list(stored) : list(),
       }),
     );
     expect(await cloudbasePlaces(db).upsert([{ ...bike, lat: 31.24 }])).toEqual({ ok: true, deferred: [] });
@@ -152,13 +163,21 @@ describe('the requests the SDK sends for the CloudBase adapters', () => {
 });
 
 describe('the requests the SDK sends for the CloudBase rides adapter', () => {
-  const inTx = (sent: Sent[]) => sent.filter((x) => x.params.transactionId === 'tx1').map((x) => [x.action, x.params.collectionName, x.params.query && EJSON.parse(x.params.query)]);
+  const inTx = (sent: Sent[]) =>
+    sent.filter((x) => x.params.transactionId === 'tx1').map((x) => [x.action, x.params.collectionName, x.params.query && EJSON.parse(x.params.query)]);
   const data = (x: Sent) => EJSON.parse(x.params.data, { relaxed: true }) as any;
 
   it('reserves in one transaction: reads rider and bike by _id, writes the ride, the bike and the rider, commits', async () => {
     const { db, sent } = recordingDb(answers({ 'database.getDocument': (x) => (x.params.collectionName === 'places_bike' ? list(stored) : list()) }));
     const rides = cloudbaseRides(db as unknown as RideDb);
-    const reserved = await rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'C1', position: { lat: 31.2305, lng: 121.4737 }, now: new Date('2026-11-25T00:00:00Z'), lockTimeoutMs: 3000 });
+    const reserved = await rides.reserve({
+      rideId: 'R1',
+      openid: 'u1',
+      bikeCode: 'C1',
+      position: { lat: 31.2305, lng: 121.4737 },
+      now: new Date('2026-11-25T00:00:00Z'),
+      lockTimeoutMs: 3000,
+    });
     expect(reserved).toMatchObject({ ok: true, ride: { id: 'R1', bikeId: 'B1', status: 'unlocking' } });
     expect(inTx(sent)).toEqual([
       ['database.getDocument', 'riders', { _id: 'u1' }],
@@ -170,7 +189,11 @@ describe('the requests the SDK sends for the CloudBase rides adapter', () => {
       ['database.commitTransaction', undefined, undefined],
     ]);
     const writes = sent.filter((x) => x.action === 'database.modifyDocument');
-    expect(writes.map((x) => [x.params.upsert, x.params.merge])).toEqual([[true, false], [false, true], [true, false]]);
+    expect(writes.map((x) => [x.params.upsert, x.params.merge])).toEqual([
+      [true, false],
+      [false, true],
+      [true, false],
+    ]);
     expect(data(writes[0])).toMatchObject({ openid: 'u1', bikeId: 'B1', status: 'unlocking', requestedAt: '2026-11-25T00:00:00.000Z' });
     expect(data(writes[1])).toMatchObject({ $set: { status: 'riding', rideId: 'R1' } });
     expect(data(writes[2])).toMatchObject({ openRideId: 'R1', unpaidRideBills: [] });
@@ -186,8 +209,22 @@ describe('the requests the SDK sends for the CloudBase rides adapter', () => {
   });
 
   it('ends in one transaction: the ride, the bill, the bike at the end position with a GeoJSON point, the rider', async () => {
-    const ride = { _id: 'R1', openid: 'u1', bikeId: 'B1', bikeCode: 'C1', status: 'active', requestedAt: '2026-11-25T00:00:00.000Z', startAt: '2026-11-25T00:00:00.000Z', startLat: 31.2305, startLng: 121.4737 };
-    const docs: Record<string, object> = { rides: ride, riders: { _id: 'u1', openRideId: 'R1', unpaidRideBills: [] }, places_bike: { ...stored, status: 'riding', rideId: 'R1' } };
+    const ride = {
+      _id: 'R1',
+      openid: 'u1',
+      bikeId: 'B1',
+      bikeCode: 'C1',
+      status: 'active',
+      requestedAt: '2026-11-25T00:00:00.000Z',
+      startAt: '2026-11-25T00:00:00.000Z',
+      startLat: 31.2305,
+      startLng: 121.4737,
+    };
+    const docs: Record<string, object> = {
+      rides: ride,
+      riders: { _id: 'u1', openRideId: 'R1', unpaidRideBills: [] },
+      places_bike: { ...stored, status: 'riding', rideId: 'R1' },
+    };
     const { db, sent } = recordingDb(answers({ 'database.getDocument': (x) => list(docs[x.params.collectionName]) }));
     const end = { lat: 31.24, lng: 121.48 };
     const ended = await cloudbaseRides(db as unknown as RideDb).finish({
@@ -210,7 +247,13 @@ describe('the requests the SDK sends for the CloudBase rides adapter', () => {
     ]);
     const writes = sent.filter((x) => x.action === 'database.modifyDocument');
     expect(data(writes[1])).toMatchObject({ openid: 'u1', type: 'ride', amountFen: 650, status: 'unpaid', rideId: 'R1' });
-    expect(data(writes[2]).$set).toMatchObject({ status: 'available', rideId: null, lat: 31.24, lng: 121.48, location: { type: 'Point', coordinates: [121.48, 31.24] } });
+    expect(data(writes[2]).$set).toMatchObject({
+      status: 'available',
+      rideId: null,
+      lat: 31.24,
+      lng: 121.48,
+      location: { type: 'Point', coordinates: [121.48, 31.24] },
+    });
     expect(data(writes[3])).toMatchObject({ openRideId: null, unpaidRideBills: ['RB1'] });
   });
 });

@@ -18,7 +18,12 @@ function contextOf(env: Record<string, string>, form: 'environment' | 'environ' 
   const base = { memory_limit_in_mb: 256, time_limit_in_ms: 3000, request_id: 'r1', function_version: '$LATEST', function_name: 'geo', namespace: 'env-1' };
   return form === 'environment'
     ? { ...base, environment: JSON.stringify({ WX_CONTEXT_KEYS: Object.keys(env).join(','), ...env }) }
-    : { ...base, environ: Object.entries(env).map(([k, v]) => `${k}=${v}`).join(';') };
+    : {
+        ...base,
+        environ: Object.entries(env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(';'),
+      };
 }
 
 describe('the CloudBase composition root', () => {
@@ -76,13 +81,18 @@ describe('the CloudBase composition root', () => {
   it('serves an admin import and a nearby query end to end over the CloudBase adapters', async () => {
     const db = new FakeCloudbase();
     // geo.nearby of bikes sweeps the unlocks cut short first: the rides ports are part of it.
-    const world = createCloudbaseWorld(() => ({ places: cloudbasePlaces(db), staff: cloudbaseStaff(db), ...cloudbaseRidePorts(db, {}) }) as Ports, { NEARBY_ADMIN_OPENIDS: 'boss' });
+    const world = createCloudbaseWorld(() => ({ places: cloudbasePlaces(db), staff: cloudbaseStaff(db), ...cloudbaseRidePorts(db, {}) }) as Ports, {
+      NEARBY_ADMIN_OPENIDS: 'boss',
+    });
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       const admin = serve('admin', adminActions, world);
       const geo = serve('geo', geoActions, world);
       const place = { kind: 'bike', id: 'B1', code: 'B1', lat: 31.2304, lng: 121.4737, status: 'available' };
-      expect(await admin({ action: 'upsertPlaces', places: [place] }, contextOf({ WX_OPENID: 'stranger' }))).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
+      expect(await admin({ action: 'upsertPlaces', places: [place] }, contextOf({ WX_OPENID: 'stranger' }))).toMatchObject({
+        ok: false,
+        error: { code: 'PERMISSION_DENIED' },
+      });
       expect(await admin({ action: 'upsertPlaces', places: [place] }, contextOf({ WX_OPENID: 'boss' }))).toEqual({ ok: true, data: { upserted: 1 } });
       const answer = await geo({ action: 'nearby', kind: 'bike', lat: 31.2305, lng: 121.4737 }, contextOf({}));
       expect(answer).toMatchObject({ ok: true, data: { items: [{ kind: 'bike', id: 'B1', code: 'B1' }] } });

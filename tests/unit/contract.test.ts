@@ -12,7 +12,24 @@ const store = {
   openingHours: [{ day: 1, open: '09:00', close: '21:00' }],
   slot: { minutes: 30, capacity: 4 },
 };
-const station = { kind: 'station', id: 'P1', name: 'Gate 1', lat: 31.23, lng: 121.47, zone: { type: 'Polygon', coordinates: [[[121.47, 31.23], [121.471, 31.23], [121.471, 31.231], [121.47, 31.23]]] } };
+const station = {
+  kind: 'station',
+  id: 'P1',
+  name: 'Gate 1',
+  lat: 31.23,
+  lng: 121.47,
+  zone: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [121.47, 31.23],
+        [121.471, 31.23],
+        [121.471, 31.231],
+        [121.47, 31.23],
+      ],
+    ],
+  },
+};
 const bike = { kind: 'bike', id: 'B1', code: 'B1', lat: 31.23, lng: 121.47, status: 'available' };
 const query = { lat: 31.23, lng: 121.47, kind: 'store' };
 
@@ -56,7 +73,12 @@ describe('every schema refuses bad input with a message naming the field', () =>
     ['nearby openNow "yes"', nearbyParams, { ...query, openNow: 'yes' }, /^openNow: /],
     ['upsert no places', upsertPlacesParams, { places: [] }, /^places: must hold at least one place/],
     ['upsert places not an array', upsertPlacesParams, { places: { 0: store } }, /^places: /],
-    ['upsert 1001 places', upsertPlacesParams, { places: Array.from({ length: 1001 }, (_, i) => ({ ...bike, id: `B${i}`, code: `B${i}` })) }, /^places: must hold at most 1000/],
+    [
+      'upsert 1001 places',
+      upsertPlacesParams,
+      { places: Array.from({ length: 1001 }, (_, i) => ({ ...bike, id: `B${i}`, code: `B${i}` })) },
+      /^places: must hold at most 1000/,
+    ],
     ['upsert unknown crs', upsertPlacesParams, { places: [store], crs: 'epsg3857' }, /^crs: /],
     ['upsert kind car', upsertPlacesParams, { places: [{ ...bike, kind: 'car' }] }, /^places\[0\]\.kind: /],
     ['upsert repeated id', upsertPlacesParams, { places: [store, bike, store] }, /^places\[2\]\.id: repeats places\[0\]/],
@@ -66,22 +88,154 @@ describe('every schema refuses bad input with a message naming the field', () =>
     ['store name huge', upsertPlacesParams, { places: [{ ...store, name: '店'.repeat(5000) }] }, /^places\[0\]\.name: must be at most 80/],
     ['store lat 91', upsertPlacesParams, { places: [{ ...store, lat: 91 }] }, /^places\[0\]\.lat: /],
     ['store timezone Mars/Base', upsertPlacesParams, { places: [{ ...store, timezone: 'Mars/Base' }] }, /^places\[0\]\.timezone: must be an IANA time zone/],
-    ['store openingHours day 8', upsertPlacesParams, { places: [{ ...store, openingHours: [{ day: 8, open: '09:00', close: '10:00' }] }] }, /^places\[0\]\.openingHours\[0\]\.day: must be 1\.\.7/],
-    ['store openingHours day 0', upsertPlacesParams, { places: [{ ...store, openingHours: [{ day: 0, open: '09:00', close: '10:00' }] }] }, /^places\[0\]\.openingHours\[0\]\.day: /],
-    ['store close 25:00', upsertPlacesParams, { places: [{ ...store, openingHours: [{ day: 1, open: '09:00', close: '25:00' }] }] }, /^places\[0\]\.openingHours\[0\]\.close: must be a time/],
-    ['store open 9:00', upsertPlacesParams, { places: [{ ...store, openingHours: [{ day: 1, open: '9:00', close: '10:00' }] }] }, /^places\[0\]\.openingHours\[0\]\.open: must be a time/],
-    ['store open 24:00', upsertPlacesParams, { places: [{ ...store, openingHours: [{ day: 1, open: '24:00', close: '02:00' }] }] }, /^places\[0\]\.openingHours\[0\]\.open: /],
-    ['store close 12:60', upsertPlacesParams, { places: [{ ...store, openingHours: [{ day: 1, open: '09:00', close: '12:60' }] }] }, /^places\[0\]\.openingHours\[0\]\.close: /],
+    [
+      'store openingHours day 8',
+      upsertPlacesParams,
+      { places: [{ ...store, openingHours: [{ day: 8, open: '09:00', close: '10:00' }] }] },
+      /^places\[0\]\.openingHours\[0\]\.day: must be 1\.\.7/,
+    ],
+    [
+      'store openingHours day 0',
+      upsertPlacesParams,
+      { places: [{ ...store, openingHours: [{ day: 0, open: '09:00', close: '10:00' }] }] },
+      /^places\[0\]\.openingHours\[0\]\.day: /,
+    ],
+    [
+      'store close 25:00',
+      upsertPlacesParams,
+      { places: [{ ...store, openingHours: [{ day: 1, open: '09:00', close: '25:00' }] }] },
+      /^places\[0\]\.openingHours\[0\]\.close: must be a time/,
+    ],
+    [
+      'store open 9:00',
+      upsertPlacesParams,
+      { places: [{ ...store, openingHours: [{ day: 1, open: '9:00', close: '10:00' }] }] },
+      /^places\[0\]\.openingHours\[0\]\.open: must be a time/,
+    ],
+    [
+      'store open 24:00',
+      upsertPlacesParams,
+      { places: [{ ...store, openingHours: [{ day: 1, open: '24:00', close: '02:00' }] }] },
+      /^places\[0\]\.openingHours\[0\]\.open: /,
+    ],
+    [
+      'store close 12:60',
+      upsertPlacesParams,
+      { places: [{ ...store, openingHours: [{ day: 1, open: '09:00', close: '12:60' }] }] },
+      /^places\[0\]\.openingHours\[0\]\.close: /,
+    ],
     ['store openingHours not an array', upsertPlacesParams, { places: [{ ...store, openingHours: 'always' }] }, /^places\[0\]\.openingHours: /],
-    ['store slot minutes 1', upsertPlacesParams, { places: [{ ...store, slot: { minutes: 1, capacity: 1 } }] }, /^places\[0\]\.slot\.minutes: must be at least 5/],
-    ['store slot capacity 0', upsertPlacesParams, { places: [{ ...store, slot: { minutes: 30, capacity: 0 } }] }, /^places\[0\]\.slot\.capacity: must be at least 1/],
+    [
+      'store slot minutes 1',
+      upsertPlacesParams,
+      { places: [{ ...store, slot: { minutes: 1, capacity: 1 } }] },
+      /^places\[0\]\.slot\.minutes: must be at least 5/,
+    ],
+    [
+      'store slot capacity 0',
+      upsertPlacesParams,
+      { places: [{ ...store, slot: { minutes: 30, capacity: 0 } }] },
+      /^places\[0\]\.slot\.capacity: must be at least 1/,
+    ],
     ['store slot missing', upsertPlacesParams, { places: [{ ...store, slot: undefined }] }, /^places\[0\]\.slot: is required/],
-    ['station zone not closed', upsertPlacesParams, { places: [{ ...station, zone: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] } }] }, /^places\[0\]\.zone\.coordinates\[0\]: a ring must be closed/],
-    ['station zone of 3 positions', upsertPlacesParams, { places: [{ ...station, zone: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [0, 0]]] } }] }, /^places\[0\]\.zone\.coordinates\[0\]: a ring needs at least 4/],
+    [
+      'station zone not closed',
+      upsertPlacesParams,
+      {
+        places: [
+          {
+            ...station,
+            zone: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [0, 0],
+                  [1, 0],
+                  [1, 1],
+                  [0, 1],
+                ],
+              ],
+            },
+          },
+        ],
+      },
+      /^places\[0\]\.zone\.coordinates\[0\]: a ring must be closed/,
+    ],
+    [
+      'station zone of 3 positions',
+      upsertPlacesParams,
+      {
+        places: [
+          {
+            ...station,
+            zone: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [0, 0],
+                  [1, 0],
+                  [0, 0],
+                ],
+              ],
+            },
+          },
+        ],
+      },
+      /^places\[0\]\.zone\.coordinates\[0\]: a ring needs at least 4/,
+    ],
     ['station zone a Point', upsertPlacesParams, { places: [{ ...station, zone: { type: 'Point', coordinates: [0, 0] } }] }, /^places\[0\]\.zone\.type: /],
-    ['station zone vertex lng 200', upsertPlacesParams, { places: [{ ...station, zone: { type: 'Polygon', coordinates: [[[200, 0], [1, 0], [1, 1], [200, 0]]] } }] }, /^places\[0\]\.zone\.coordinates\[0\]\[0\]\[0\]: /],
-    ['station zone no ring', upsertPlacesParams, { places: [{ ...station, zone: { type: 'Polygon', coordinates: [] } }] }, /^places\[0\]\.zone\.coordinates: needs an outer ring/],
-    ['station zone nested garbage', upsertPlacesParams, { places: [{ ...station, zone: { type: 'Polygon', coordinates: [[[{ a: [1] }, 0], [1, 0], [1, 1], [0, 0]]] } }] }, /^places\[0\]\.zone\.coordinates\[0\]\[0\]\[0\]: /],
+    [
+      'station zone vertex lng 200',
+      upsertPlacesParams,
+      {
+        places: [
+          {
+            ...station,
+            zone: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [200, 0],
+                  [1, 0],
+                  [1, 1],
+                  [200, 0],
+                ],
+              ],
+            },
+          },
+        ],
+      },
+      /^places\[0\]\.zone\.coordinates\[0\]\[0\]\[0\]: /,
+    ],
+    [
+      'station zone no ring',
+      upsertPlacesParams,
+      { places: [{ ...station, zone: { type: 'Polygon', coordinates: [] } }] },
+      /^places\[0\]\.zone\.coordinates: needs an outer ring/,
+    ],
+    [
+      'station zone nested garbage',
+      upsertPlacesParams,
+      {
+        places: [
+          {
+            ...station,
+            zone: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [{ a: [1] }, 0],
+                  [1, 0],
+                  [1, 1],
+                  [0, 0],
+                ],
+              ],
+            },
+          },
+        ],
+      },
+      /^places\[0\]\.zone\.coordinates\[0\]\[0\]\[0\]: /,
+    ],
     ['bike code with a space', upsertPlacesParams, { places: [{ ...bike, code: 'B 1' }] }, /^places\[0\]\.code: must be 1 to 32 letters, digits, - or _/],
     ['bike status riding', upsertPlacesParams, { places: [{ ...bike, status: 'riding' }] }, /^places\[0\]\.status: /],
     ['setStaff openid empty', setStaffParams, { openid: '', storeIds: [] }, /^openid: must not be empty/],

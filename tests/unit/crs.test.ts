@@ -43,7 +43,17 @@ describe('toGcj02', () => {
   it('leaves GCJ-02 as it is', () => {
     const p = { lat: 31.2304, lng: 121.4737 };
     expect(toGcj02(p, 'gcj02')).toEqual(p);
-    const zone: Polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] };
+    const zone: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 0],
+        ],
+      ],
+    };
     expect(zoneToGcj02(zone, 'gcj02')).toEqual(zone);
   });
 
@@ -59,7 +69,20 @@ describe('toGcj02', () => {
   });
 
   it('keeps a closed ring closed', () => {
-    const zone = zoneToGcj02({ type: 'Polygon', coordinates: [[[121.47, 31.23], [121.48, 31.23], [121.48, 31.24], [121.47, 31.23]]] }, 'wgs84');
+    const zone = zoneToGcj02(
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [121.47, 31.23],
+            [121.48, 31.23],
+            [121.48, 31.24],
+            [121.47, 31.23],
+          ],
+        ],
+      },
+      'wgs84',
+    );
     expect(zone.coordinates[0][0]).toEqual(zone.coordinates[0][3]);
   });
 });

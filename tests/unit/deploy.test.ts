@@ -15,8 +15,11 @@ function deploy(envFile: string, args: string[] = [], env: Record<string, string
   const file = join(scratch, `env-${Math.random().toString(36).slice(2)}`);
   writeFileSync(file, envFile);
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-    execFile(process.execPath, ['scripts/build-script.mjs', 'scripts/deploy.ts', '--env-file', file, ...args], { encoding: 'utf8', timeout: 60000, env: { PATH: process.env.PATH ?? '', ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as NodeJS.ErrnoException).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['scripts/build-script.mjs', 'scripts/deploy.ts', '--env-file', file, ...args],
+      { encoding: 'utf8', timeout: 60000, env: { PATH: process.env.PATH ?? '', ...env } },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as NodeJS.ErrnoException).code ?? 1) : 0, stdout, stderr }),
     ),
   );
 }
@@ -30,7 +33,9 @@ describe('npm run deploy', () => {
     const commands = stdout.split('\n').filter((l) => /^\s+\d\. /.test(l));
     expect(commands).toHaveLength(3);
     expect(commands[0]).toMatch(/node scripts\/build\.mjs --functions$/);
-    expect(commands[1]).toMatch(/NEARBY_ADMIN_OPENIDS="oAbC123456789".* node node_modules\/@cloudbase\/cli\/bin\/tcb fn deploy --all --force --yes -e nearby-1a2b3c$/);
+    expect(commands[1]).toMatch(
+      /NEARBY_ADMIN_OPENIDS="oAbC123456789".* node node_modules\/@cloudbase\/cli\/bin\/tcb fn deploy --all --force --yes -e nearby-1a2b3c$/,
+    );
     expect(commands[2]).toMatch(/ENV_ID="nearby-1a2b3c" node scripts\/cloud-setup\.mjs$/);
     // Said at deploy: this cloud refuses unlocks until a lock is configured.
     expect(stdout).toMatch(/note: NEARBY_LOCK is empty: no bike lock configured, so the cloud refuses every unlock \(LOCK_FAILED/);
@@ -45,12 +50,16 @@ describe('npm run deploy', () => {
       return false;
     }
   })();
-  (managerInstalled ? it.skip : it)('with credentials but without the management SDK, stops before deploying anything, naming it', async () => {
-    const { code, stdout, stderr } = await deploy('ENV_ID=nearby-1a2b3c\n', [], { TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'key' });
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/^deploy: the management SDK is not installed .*npm i --no-save @cloudbase\/manager-node@5/m);
-    expect(stdout).not.toMatch(/\$ /);
-  }, 60000);
+  (managerInstalled ? it.skip : it)(
+    'with credentials but without the management SDK, stops before deploying anything, naming it',
+    async () => {
+      const { code, stdout, stderr } = await deploy('ENV_ID=nearby-1a2b3c\n', [], { TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'key' });
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/^deploy: the management SDK is not installed .*npm i --no-save @cloudbase\/manager-node@5/m);
+      expect(stdout).not.toMatch(/\$ /);
+    },
+    60000,
+  );
 
   it('--dry-run stays dry even with credentials', async () => {
     const { code, stdout } = await deploy('ENV_ID=nearby-1a2b3c\n', ['--dry-run'], { TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'key' });
@@ -64,17 +73,29 @@ describe('npm run deploy', () => {
   it.each([
     ['ENV_ID missing', 'NEARBY_LOCK=simulated\n', /^deploy: ENV_ID is not set/m],
     ['ENV_ID malformed', 'ENV_ID={{env.ENV_ID}}\n', /^deploy: ENV_ID must be a CloudBase environment id/m],
-    ['a tariff that is no number', 'ENV_ID=nearby-1a2b3c\nNEARBY_TARIFF_UNIT_SEC=ten\n', /^deploy: NEARBY_TARIFF_UNIT_SEC must be an integer of at least 1, not "ten"/m],
+    [
+      'a tariff that is no number',
+      'ENV_ID=nearby-1a2b3c\nNEARBY_TARIFF_UNIT_SEC=ten\n',
+      /^deploy: NEARBY_TARIFF_UNIT_SEC must be an integer of at least 1, not "ten"/m,
+    ],
     ['an unknown lock', 'ENV_ID=nearby-1a2b3c\nNEARBY_LOCK=acme\n', /^deploy: NEARBY_LOCK must be empty .* not "acme"/m],
     ['a lock timeout of zero', 'ENV_ID=nearby-1a2b3c\nNEARBY_LOCK_TIMEOUT_MS=0\n', /^deploy: NEARBY_LOCK_TIMEOUT_MS must be/m],
-    ['an admin list with a stray value', 'ENV_ID=nearby-1a2b3c\nNEARBY_ADMIN_OPENIDS=oAbC123456789,me@x\n', /^deploy: NEARBY_ADMIN_OPENIDS must be a comma list of OPENIDs, and "me@x" is none/m],
-  ])('stops on %s, naming it, before running anything', async (_name, envFile, message) => {
-    const { code, stdout, stderr } = await deploy(envFile, [], { TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'key' });
-    expect(code).toBe(2);
-    expect(stderr).toMatch(message);
-    expect(stderr).toMatch(/stopped before doing anything/);
-    expect(stdout).not.toMatch(/\$ |would run/);
-  }, 60000);
+    [
+      'an admin list with a stray value',
+      'ENV_ID=nearby-1a2b3c\nNEARBY_ADMIN_OPENIDS=oAbC123456789,me@x\n',
+      /^deploy: NEARBY_ADMIN_OPENIDS must be a comma list of OPENIDs, and "me@x" is none/m,
+    ],
+  ])(
+    'stops on %s, naming it, before running anything',
+    async (_name, envFile, message) => {
+      const { code, stdout, stderr } = await deploy(envFile, [], { TENCENTCLOUD_SECRETID: 'id', TENCENTCLOUD_SECRETKEY: 'key' });
+      expect(code).toBe(2);
+      expect(stderr).toMatch(message);
+      expect(stderr).toMatch(/stopped before doing anything/);
+      expect(stdout).not.toMatch(/\$ |would run/);
+    },
+    60000,
+  );
 });
 
 describe('the deploy settings', () => {
@@ -85,13 +106,20 @@ describe('the deploy settings', () => {
     expect(readFileSync('scripts/build.mjs', 'utf8')).toMatch(/target: 'node20'/);
   });
 
-  it('carries every setting a function reads (its bundle names it) in that function\'s envVariables', () => {
+  it("carries every setting a function reads (its bundle names it) in that function's envVariables", () => {
     // The settings each function reads, from the sources its bundle is made of.
     const readBy: Record<string, string[]> = {
       geo: ['NEARBY_ADMIN_OPENIDS', 'NEARBY_LOCK', 'NEARBY_LOCK_DELAY_MS', 'NEARBY_LOCK_FAILURE_RATE', 'NEARBY_LOCK_TIMEOUT_MS'],
       admin: ['NEARBY_ADMIN_OPENIDS'],
       bookings: ['NEARBY_ADMIN_OPENIDS'],
-      rides: ['NEARBY_ADMIN_OPENIDS', 'NEARBY_LOCK', 'NEARBY_LOCK_DELAY_MS', 'NEARBY_LOCK_FAILURE_RATE', 'NEARBY_LOCK_TIMEOUT_MS', ...['FREE_SEC', 'UNIT_SEC', 'UNIT_FEE_FEN', 'SURCHARGE_FEN', 'DAILY_CAP_FEN'].map((s) => `NEARBY_TARIFF_${s}`)],
+      rides: [
+        'NEARBY_ADMIN_OPENIDS',
+        'NEARBY_LOCK',
+        'NEARBY_LOCK_DELAY_MS',
+        'NEARBY_LOCK_FAILURE_RATE',
+        'NEARBY_LOCK_TIMEOUT_MS',
+        ...['FREE_SEC', 'UNIT_SEC', 'UNIT_FEE_FEN', 'SURCHARGE_FEN', 'DAILY_CAP_FEN'].map((s) => `NEARBY_TARIFF_${s}`),
+      ],
     };
     // WeChat Pay's settings (functions/lib/wechatpay/settings.ts), read by whatever pays, queries or refunds.
     const pay = ['NEARBY_PAY', ...WECHATPAY_VARIABLES];
@@ -106,12 +134,19 @@ describe('the deploy settings', () => {
         expect(names.get(name)).toContain(f.name);
       }
     }
-    const sources = ['shared/tariff.ts', 'functions/lib/lock/index.ts', 'functions/lib/cloudbase/world.ts', 'functions/lib/wechatpay/setup.ts'].map((f) => readFileSync(f, 'utf8')).join('\n');
+    const sources = ['shared/tariff.ts', 'functions/lib/lock/index.ts', 'functions/lib/cloudbase/world.ts', 'functions/lib/wechatpay/setup.ts']
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     const read = new Set(sources.match(/NEARBY_[A-Z_]+[A-Z]/g));
     for (const name of read) expect(names.has(name)).toBe(true);
   });
 
   it('reads .env files as the CLI does: comments, quotes, export', () => {
-    expect(readEnvFile('# deploy\nENV_ID=nearby-1\nexport A="b c"\nB=\'d\'\nC=e # note\n\nnot a line')).toEqual({ ENV_ID: 'nearby-1', A: 'b c', B: 'd', C: 'e' });
+    expect(readEnvFile('# deploy\nENV_ID=nearby-1\nexport A="b c"\nB=\'d\'\nC=e # note\n\nnot a line')).toEqual({
+      ENV_ID: 'nearby-1',
+      A: 'b c',
+      B: 'd',
+      C: 'e',
+    });
   });
 });

@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { destination, distance as turfDistance } from '@turf/turf';
-import { boxesAround, byDistanceThenId, distanceM, distancesFromM, EARTH_RADIUS_M, pointInZone, zoneBox, type BoxDeg, type LatLng, type Polygon } from '../../shared/geo';
+import {
+  boxesAround,
+  byDistanceThenId,
+  distanceM,
+  distancesFromM,
+  EARTH_RADIUS_M,
+  pointInZone,
+  zoneBox,
+  type BoxDeg,
+  type LatLng,
+  type Polygon,
+} from '../../shared/geo';
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);
 
@@ -16,13 +27,19 @@ const inBox = (p: LatLng, b: BoxDeg) => p.lat >= b.minLat && p.lat <= b.maxLat &
 const centre = fc.oneof(
   fc.record({ lat: fc.double({ min: -90, max: 90, noNaN: true }), lng: fc.double({ min: -180, max: 180, noNaN: true }) }),
   // Near the antimeridian.
-  fc.record({ lat: fc.double({ min: -80, max: 80, noNaN: true }), lng: fc.oneof(fc.double({ min: 179.5, max: 180, noNaN: true }), fc.double({ min: -180, max: -179.5, noNaN: true })) }),
+  fc.record({
+    lat: fc.double({ min: -80, max: 80, noNaN: true }),
+    lng: fc.oneof(fc.double({ min: 179.5, max: 180, noNaN: true }), fc.double({ min: -180, max: -179.5, noNaN: true })),
+  }),
   // Near the poles.
-  fc.record({ lat: fc.oneof(fc.double({ min: 89.5, max: 90, noNaN: true }), fc.double({ min: -90, max: -89.5, noNaN: true })), lng: fc.double({ min: -180, max: 180, noNaN: true }) }),
+  fc.record({
+    lat: fc.oneof(fc.double({ min: 89.5, max: 90, noNaN: true }), fc.double({ min: -90, max: -89.5, noNaN: true })),
+    lng: fc.double({ min: -180, max: 180, noNaN: true }),
+  }),
 );
 
 describe('distanceM', () => {
-  it('equals Turf\'s distance in metres, and the haversine of radius 6371008.8 m', () => {
+  it("equals Turf's distance in metres, and the haversine of radius 6371008.8 m", () => {
     fc.assert(
       fc.property(centre, centre, (a, b) => {
         const d = distanceM(a, b);
@@ -74,7 +91,12 @@ describe('boxesAround', () => {
   });
 
   it('holds the points exactly at the radius in each direction', () => {
-    for (const c of [{ lat: 31.23, lng: 121.47 }, { lat: 66.5, lng: -179.9 }, { lat: -60, lng: 179.99 }, { lat: 0, lng: 0 }]) {
+    for (const c of [
+      { lat: 31.23, lng: 121.47 },
+      { lat: 66.5, lng: -179.9 },
+      { lat: -60, lng: 179.99 },
+      { lat: 0, lng: 0 },
+    ]) {
       for (let bearing = -180; bearing < 180; bearing += 7.5) {
         const [lng, lat] = destination([c.lng, c.lat], 50000, bearing, { units: 'meters' }).geometry.coordinates;
         const p = { lat, lng: ((((lng + 180) % 360) + 360) % 360) - 180 };
@@ -102,10 +124,48 @@ describe('boxesAround', () => {
 });
 
 describe('pointInZone', () => {
-  const square: Polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] };
+  const square: Polygon = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 1],
+        [0, 0],
+      ],
+    ],
+  };
   // A "U": the notch (0.4..0.6, 0.3..1) is outside.
-  const u: Polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0.6, 1], [0.6, 0.3], [0.4, 0.3], [0.4, 1], [0, 1], [0, 0]]] };
-  const holed: Polygon = { type: 'Polygon', coordinates: [square.coordinates[0], [[0.4, 0.4], [0.6, 0.4], [0.6, 0.6], [0.4, 0.6], [0.4, 0.4]]] };
+  const u: Polygon = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0.6, 1],
+        [0.6, 0.3],
+        [0.4, 0.3],
+        [0.4, 1],
+        [0, 1],
+        [0, 0],
+      ],
+    ],
+  };
+  const holed: Polygon = {
+    type: 'Polygon',
+    coordinates: [
+      square.coordinates[0],
+      [
+        [0.4, 0.4],
+        [0.6, 0.4],
+        [0.6, 0.6],
+        [0.4, 0.6],
+        [0.4, 0.4],
+      ],
+    ],
+  };
 
   it('counts a point inside as inside and one outside as outside', () => {
     expect(pointInZone({ lat: 0.5, lng: 0.5 }, square)).toBe(true);
@@ -139,7 +199,12 @@ describe('pointInZone', () => {
 
 describe('byDistanceThenId', () => {
   it('orders nearest first, ties by id', () => {
-    const items = [{ id: 'b', distance: 1 }, { id: 'c', distance: 0.5 }, { id: 'a', distance: 1 }, { id: 'B', distance: 1 }];
+    const items = [
+      { id: 'b', distance: 1 },
+      { id: 'c', distance: 0.5 },
+      { id: 'a', distance: 1 },
+      { id: 'B', distance: 1 },
+    ];
     expect(items.sort(byDistanceThenId).map((i) => i.id)).toEqual(['c', 'B', 'a', 'b']);
   });
 });

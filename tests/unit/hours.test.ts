@@ -10,15 +10,15 @@ const every = (open: string, close: string, days = [1, 2, 3, 4, 5, 6, 7]): Openi
 describe('openState in Asia/Shanghai', () => {
   const weekdays = every('09:00', '21:00', [1, 2, 3, 4, 5]);
 
-  it('is open inside the hours, and the next change is today\'s closing', () => {
+  it("is open inside the hours, and the next change is today's closing", () => {
     expect(openState(weekdays, SH, new Date('2026-11-25T10:00:00+08:00'))).toEqual({ open: true, nextChange: '2026-11-25T21:00:00+08:00' });
   });
 
-  it('is closed before opening, and the next change is today\'s opening', () => {
+  it("is closed before opening, and the next change is today's opening", () => {
     expect(openState(weekdays, SH, new Date('2026-11-25T07:59:30+08:00'))).toEqual({ open: false, nextChange: '2026-11-25T09:00:00+08:00' });
   });
 
-  it('is closed after closing, and the next change is tomorrow\'s opening', () => {
+  it("is closed after closing, and the next change is tomorrow's opening", () => {
     expect(openState(weekdays, SH, new Date('2026-11-25T21:00:00+08:00'))).toEqual({ open: false, nextChange: '2026-11-26T09:00:00+08:00' });
   });
 
@@ -28,7 +28,7 @@ describe('openState in Asia/Shanghai', () => {
     expect(openState(weekdays, SH, new Date('2026-11-25T21:00:00+08:00')).open).toBe(false);
   });
 
-  it('over the weekend, the next change is Monday\'s opening (next week)', () => {
+  it("over the weekend, the next change is Monday's opening (next week)", () => {
     expect(openState(weekdays, SH, new Date('2026-11-28T12:00:00+08:00'))).toEqual({ open: false, nextChange: '2026-11-30T09:00:00+08:00' });
   });
 
@@ -76,7 +76,7 @@ describe('openState in Asia/Shanghai', () => {
     expect(durationMin(h[0])).toBe(360);
   });
 
-  it('answers in the store\'s own offset, whatever the instant\'s zone', () => {
+  it("answers in the store's own offset, whatever the instant's zone", () => {
     const state = openState(weekdays, SH, new Date('2026-11-25T02:00:00Z'));
     expect(state.nextChange).toBe('2026-11-25T21:00:00+08:00');
   });
@@ -131,8 +131,13 @@ describe('hours arithmetic', () => {
     expect(durationMin({ day: 5, open: '08:00', close: '08:00' })).toBe(1440);
   });
 
-  it('merges an interval past Sunday midnight with Monday\'s first one', () => {
-    expect(weekIntervals([{ day: 7, open: '22:00', close: '02:00' }, { day: 1, open: '01:00', close: '05:00' }])).toEqual([[6 * 1440 + 1320, 7 * 1440 + 300]]);
+  it("merges an interval past Sunday midnight with Monday's first one", () => {
+    expect(
+      weekIntervals([
+        { day: 7, open: '22:00', close: '02:00' },
+        { day: 1, open: '01:00', close: '05:00' },
+      ]),
+    ).toEqual([[6 * 1440 + 1320, 7 * 1440 + 300]]);
   });
 });
 
@@ -162,10 +167,9 @@ function bruteForce(hours: OpeningHours[], weekMinute: number): { open: boolean;
 }
 
 describe('openState agrees with a minute-by-minute walk over the week', () => {
-  const hhmm = fc.oneof(
-    { weight: 8, arbitrary: fc.integer({ min: 0, max: 95 }).map((q) => q * 15) },
-    { weight: 1, arbitrary: fc.constantFrom(0, 1440, 1439, 1) },
-  ).map((m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
+  const hhmm = fc
+    .oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 95 }).map((q) => q * 15) }, { weight: 1, arbitrary: fc.constantFrom(0, 1440, 1439, 1) })
+    .map((m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
   const interval = fc.record({ day: fc.integer({ min: 1, max: 7 }), open: hhmm, close: hhmm });
   // Zones without daylight saving, with whole and fractional offsets.
   const zone = fc.constantFrom('Asia/Shanghai', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/Sao_Paulo', 'UTC');

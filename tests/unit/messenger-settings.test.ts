@@ -41,7 +41,12 @@ describe('subscribe-message settings', () => {
 
   it('names every missing variable, empty ones included', () => {
     const { problems } = readMessengerSettings({ WECHAT_APPID: ' ', WECHAT_TEMPLATE_BILL_DUE: 'T_B' });
-    expect(problems.map((p) => p.variable)).toEqual(['WECHAT_APPID', 'WECHAT_APPSECRET', 'WECHAT_TEMPLATE_BOOKING_REMINDER', 'WECHAT_TEMPLATE_BOOKING_CONFIRMED']);
+    expect(problems.map((p) => p.variable)).toEqual([
+      'WECHAT_APPID',
+      'WECHAT_APPSECRET',
+      'WECHAT_TEMPLATE_BOOKING_REMINDER',
+      'WECHAT_TEMPLATE_BOOKING_CONFIRMED',
+    ]);
   });
 
   it.each([
@@ -67,7 +72,9 @@ describe('subscribe-message settings', () => {
   });
 
   it('stops a strict reader (the local host with the WeChat messenger) naming each variable', () => {
-    expect(() => strictMessengerSettings({ ...FULL, WECHAT_APPSECRET: undefined, WECHAT_TEMPLATE_BILL_DUE: undefined })).toThrow(/WECHAT_APPSECRET is not set.*WECHAT_TEMPLATE_BILL_DUE is not set/);
+    expect(() => strictMessengerSettings({ ...FULL, WECHAT_APPSECRET: undefined, WECHAT_TEMPLATE_BILL_DUE: undefined })).toThrow(
+      /WECHAT_APPSECRET is not set.*WECHAT_TEMPLATE_BILL_DUE is not set/,
+    );
     expect(strictMessengerSettings(FULL).templateIds.billDue).toBe('T_B');
   });
 });
@@ -75,7 +82,7 @@ describe('subscribe-message settings', () => {
 describe('the outbox', () => {
   const booking = { bookingId: 'b1', storeName: '静安店', start: '2026-11-25T10:00:00+08:00', timezone: 'Asia/Shanghai', code: 'K7Q2M9' };
 
-  it('needs no settings and records what it sends with the clock\'s time', async () => {
+  it("needs no settings and records what it sends with the clock's time", async () => {
     let now = new Date('2026-11-25T01:30:00Z');
     const outbox = createOutbox({ now: () => now });
     const message = bookingReminderMessage(booking);

@@ -23,7 +23,13 @@ const TIMEOUT_MS = 240_000;
 /** A one-page project, with `broken` files written over the good ones. */
 function fixture(dir: string, broken: Record<string, string>): string {
   const files: Record<string, string> = {
-    'project.config.json': JSON.stringify({ miniprogramRoot: 'miniprogram/', compileType: 'miniprogram', appid: 'touristappid', libVersion: '3.6.0', setting: { es6: true, minified: true, minifyWXML: true, minifyWXSS: true, useCompilerPlugins: ['typescript'] } }),
+    'project.config.json': JSON.stringify({
+      miniprogramRoot: 'miniprogram/',
+      compileType: 'miniprogram',
+      appid: 'touristappid',
+      libVersion: '3.6.0',
+      setting: { es6: true, minified: true, minifyWXML: true, minifyWXSS: true, useCompilerPlugins: ['typescript'] },
+    }),
     'miniprogram/app.json': JSON.stringify({ pages: ['pages/a/index'] }),
     'miniprogram/pages/a/index.json': '{}',
     'miniprogram/pages/a/index.wxml': '<view>a</view>',
@@ -43,10 +49,22 @@ const BROKEN: Record<string, { files: Record<string, string>; says: RegExp }> = 
   'a TypeScript syntax error': { files: { 'miniprogram/pages/a/index.ts': 'Page({ onLoad() { const x: = 2 } })' }, says: /index\.ts[\s\S]*Unexpected token/ },
   'a WXSS syntax error': { files: { 'miniprogram/pages/a/index.wxss': '.a { color: red' }, says: /index\.wxss.*Unclosed block/ },
   'a WXML end tag that does not match': { files: { 'miniprogram/pages/a/index.wxml': '<view>a</vie>' }, says: /end tag/ },
-  'a page in app.json that does not exist': { files: { 'miniprogram/app.json': JSON.stringify({ pages: ['pages/a/index', 'pages/missing/index'] }) }, says: /pages\/missing\/index/ },
-  'an unknown private API': { files: { 'miniprogram/app.json': JSON.stringify({ pages: ['pages/a/index'], requiredPrivateInfos: ['getLocation', 'getEverything'] }) }, says: /requiredPrivateInfos/ },
-  'a permission without its reason': { files: { 'miniprogram/app.json': JSON.stringify({ pages: ['pages/a/index'], permission: { 'scope.userLocation': {} } }) }, says: /scope\.userLocation.*desc/ },
-  'a page component that does not exist': { files: { 'miniprogram/pages/a/index.json': JSON.stringify({ usingComponents: { x: '../nowhere/index' } }) }, says: /component not found/ },
+  'a page in app.json that does not exist': {
+    files: { 'miniprogram/app.json': JSON.stringify({ pages: ['pages/a/index', 'pages/missing/index'] }) },
+    says: /pages\/missing\/index/,
+  },
+  'an unknown private API': {
+    files: { 'miniprogram/app.json': JSON.stringify({ pages: ['pages/a/index'], requiredPrivateInfos: ['getLocation', 'getEverything'] }) },
+    says: /requiredPrivateInfos/,
+  },
+  'a permission without its reason': {
+    files: { 'miniprogram/app.json': JSON.stringify({ pages: ['pages/a/index'], permission: { 'scope.userLocation': {} } }) },
+    says: /scope\.userLocation.*desc/,
+  },
+  'a page component that does not exist': {
+    files: { 'miniprogram/pages/a/index.json': JSON.stringify({ usingComponents: { x: '../nowhere/index' } }) },
+    says: /component not found/,
+  },
 };
 
 function runChecks(projects: string[]): Promise<Check[]> {
@@ -87,7 +105,9 @@ describe('miniprogram-ci compiles the mini program', () => {
 
   it('passes every code-quality rule (compression on, sizes, unused code and components)', () => {
     const quality = checks[0].quality ?? [];
-    expect(quality.map((q) => q.name)).toEqual(expect.arrayContaining(['PACKAGE_SIZE_LIMIT', 'JS_COMPRESS_OPEN', 'WXML_COMPRESS_OPEN', 'WXSS_COMPRESS_OPEN', 'CONTAINS_UNUSED_COMPONENTS']));
+    expect(quality.map((q) => q.name)).toEqual(
+      expect.arrayContaining(['PACKAGE_SIZE_LIMIT', 'JS_COMPRESS_OPEN', 'WXML_COMPRESS_OPEN', 'WXSS_COMPRESS_OPEN', 'CONTAINS_UNUSED_COMPONENTS']),
+    );
     expect(quality.filter((q) => !q.success).map((q) => q.name)).toEqual([]);
   });
 

@@ -12,7 +12,8 @@ import { FakeCloudbase } from '../support/cloudbase-fake';
 
 const city = demoCity();
 const idsOf = (kind: string) => city.places.filter((p) => p.kind === kind).map((p) => p.id);
-const bikes = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ kind: 'bike', id: `OP${from + i}`, code: `OP-${from + i}`, lat: 31.23 + i * 1e-6, lng: 121.47, status: 'available' }));
+const bikes = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ kind: 'bike', id: `OP${from + i}`, code: `OP-${from + i}`, lat: 31.23 + i * 1e-6, lng: 121.47, status: 'available' }));
 
 describe('against the cloud (CloudBase adapters on the fake)', () => {
   it('seeds the demo city in batches, and a second seed writes the same documents', async () => {
@@ -37,14 +38,21 @@ describe('against the cloud (CloudBase adapters on the fake)', () => {
     const counting = { ...target, upsertPlaces: (p: Parameters<typeof target.upsertPlaces>[0]) => (sizes.push(p.places.length), target.upsertPlaces(p)) };
     expect(await writePlaces(counting, { places: bikes(2050) })).toEqual({ batches: 3, upserted: 2050 });
     expect(sizes).toEqual([1000, 1000, 50]);
-    expect(await ports.places.missing('bike', bikes(2050).map((b) => b.id))).toEqual([]);
+    expect(
+      await ports.places.missing(
+        'bike',
+        bikes(2050).map((b) => b.id),
+      ),
+    ).toEqual([]);
   }, 60000);
 
   it('refuses a file with one bad place, naming it by its place in the file, and writes nothing', async () => {
     const db = new FakeCloudbase();
     const places = bikes(1500);
     places[1203] = { ...places[1203], lat: 95 };
-    await expect(writePlaces(portsTarget(adminPorts(db as unknown as CloudbaseDb)), { places })).rejects.toThrow(/^nothing written: places\[1203\]\.lat: must be between -90 and 90/);
+    await expect(writePlaces(portsTarget(adminPorts(db as unknown as CloudbaseDb)), { places })).rejects.toThrow(
+      /^nothing written: places\[1203\]\.lat: must be between -90 and 90/,
+    );
     expect(db.calls).toBe(0);
   });
 });

@@ -71,7 +71,12 @@ describe('judgePayment: does a reported transaction pay the order we expect', ()
         }),
         (change) => {
           const tx = { ...paid, ...change };
-          const matches = tx.mchId === expected.mchId && tx.appId === expected.appId && tx.outTradeNo === expected.outTradeNo && tx.tradeState === 'SUCCESS' && tx.totalFen === expected.amountFen;
+          const matches =
+            tx.mchId === expected.mchId &&
+            tx.appId === expected.appId &&
+            tx.outTradeNo === expected.outTradeNo &&
+            tx.tradeState === 'SUCCESS' &&
+            tx.totalFen === expected.amountFen;
           expect(judgePayment(tx, expected).ok).toBe(matches);
         },
       ),
@@ -124,11 +129,17 @@ describe('decidePayment: what a reported payment does to the order and its bill'
   });
 
   it('changes nothing for the same payment reported again', () => {
-    expect(decidePayment(paid, merchant, { order: { ...open, status: 'paid' }, bill: { status: 'paid', paidByOutTradeNo: open.outTradeNo } })).toEqual({ kind: 'already-recorded' });
+    expect(decidePayment(paid, merchant, { order: { ...open, status: 'paid' }, bill: { status: 'paid', paidByOutTradeNo: open.outTradeNo } })).toEqual({
+      kind: 'already-recorded',
+    });
   });
 
   it('records and refunds in full money for a bill another order already paid', () => {
-    expect(decidePayment(paid, merchant, { order: open, bill: { status: 'paid', paidByOutTradeNo: 'Bother000001' } })).toEqual({ kind: 'refund-duplicate', outRefundNo: duplicateRefundNo(open.outTradeNo), refundFen: 4250 });
+    expect(decidePayment(paid, merchant, { order: open, bill: { status: 'paid', paidByOutTradeNo: 'Bother000001' } })).toEqual({
+      kind: 'refund-duplicate',
+      outRefundNo: duplicateRefundNo(open.outTradeNo),
+      refundFen: 4250,
+    });
   });
 
   it('records money that arrived for an order we had closed meanwhile', () => {
@@ -137,9 +148,20 @@ describe('decidePayment: what a reported payment does to the order and its bill'
 
   it('refuses a payment of an order we never placed, or one that does not match ours', () => {
     expect(decidePayment(paid, merchant, { order: null, bill: null })).toMatchObject({ kind: 'refuse', reason: 'UNKNOWN_ORDER' });
-    expect(decidePayment({ ...paid, totalFen: 1 }, merchant, { order: open, bill: { status: 'unpaid' } })).toMatchObject({ kind: 'refuse', reason: 'WRONG_AMOUNT' });
-    expect(decidePayment(paid, { ...merchant, appId: 'wxffffffffffffffff' }, { order: open, bill: { status: 'unpaid' } })).toMatchObject({ kind: 'refuse', reason: 'WRONG_APP' });
-    expect(decidePayment({ ...paid, tradeState: 'NOTPAY' }, merchant, { order: { ...open, status: 'paid' }, bill: { status: 'paid', paidByOutTradeNo: open.outTradeNo } })).toMatchObject({ kind: 'refuse', reason: 'NOT_PAID' });
+    expect(decidePayment({ ...paid, totalFen: 1 }, merchant, { order: open, bill: { status: 'unpaid' } })).toMatchObject({
+      kind: 'refuse',
+      reason: 'WRONG_AMOUNT',
+    });
+    expect(decidePayment(paid, { ...merchant, appId: 'wxffffffffffffffff' }, { order: open, bill: { status: 'unpaid' } })).toMatchObject({
+      kind: 'refuse',
+      reason: 'WRONG_APP',
+    });
+    expect(
+      decidePayment({ ...paid, tradeState: 'NOTPAY' }, merchant, {
+        order: { ...open, status: 'paid' },
+        bill: { status: 'paid', paidByOutTradeNo: open.outTradeNo },
+      }),
+    ).toMatchObject({ kind: 'refuse', reason: 'NOT_PAID' });
   });
 });
 
@@ -162,8 +184,14 @@ describe('planPay: one open order per bill, a fresh prepay id after its 2 hours'
   });
 
   it('keeps the order but asks a fresh prepay id once the old one is (nearly) 2 hours old, or was never issued', () => {
-    expect(planPay({ billPaid: false, open: { ...open, prepayIssuedAt: at(-(PREPAY_VALID_SEC - PREPAY_MARGIN_SEC)) }, now })).toEqual({ kind: 'refresh-prepay', outTradeNo: open.outTradeNo });
-    expect(planPay({ billPaid: false, open: { ...open, prepayId: null, prepayIssuedAt: null }, now })).toEqual({ kind: 'refresh-prepay', outTradeNo: open.outTradeNo });
+    expect(planPay({ billPaid: false, open: { ...open, prepayIssuedAt: at(-(PREPAY_VALID_SEC - PREPAY_MARGIN_SEC)) }, now })).toEqual({
+      kind: 'refresh-prepay',
+      outTradeNo: open.outTradeNo,
+    });
+    expect(planPay({ billPaid: false, open: { ...open, prepayId: null, prepayIssuedAt: null }, now })).toEqual({
+      kind: 'refresh-prepay',
+      outTradeNo: open.outTradeNo,
+    });
   });
 
   it('places a new order when the open one is about to stop being payable', () => {
@@ -203,8 +231,21 @@ describe('sweepOrder: every open order is resolved once past its deadline', () =
 });
 
 describe('sweepRefund: a refund we owe is sent until WeChat Pay knows it, then followed until it settles', () => {
-  const refund: PayRefund = { mchId: null, outRefundNo: 'RB1', outTradeNo: 'B1', refundId: '503', transactionId: '42', status: 'PROCESSING', refundFen: 4250, totalFen: 4250, successAt: null };
-  const answer = (status: PayRefund['status']) => ({ kind: 'answer' as const, value: { ...refund, status, successAt: status === 'SUCCESS' ? new Date('2026-03-01T05:00:00Z') : null } });
+  const refund: PayRefund = {
+    mchId: null,
+    outRefundNo: 'RB1',
+    outTradeNo: 'B1',
+    refundId: '503',
+    transactionId: '42',
+    status: 'PROCESSING',
+    refundFen: 4250,
+    totalFen: 4250,
+    successAt: null,
+  };
+  const answer = (status: PayRefund['status']) => ({
+    kind: 'answer' as const,
+    value: { ...refund, status, successAt: status === 'SUCCESS' ? new Date('2026-03-01T05:00:00Z') : null },
+  });
 
   it('sends a refund not sent yet, and again when WeChat Pay does not know it', () => {
     expect(sweepRefund({ sent: false }, null)).toEqual({ kind: 'send' });
@@ -222,7 +263,17 @@ describe('sweepRefund: a refund we owe is sent until WeChat Pay knows it, then f
 });
 
 describe('judgeRefund', () => {
-  const refund = { mchId: '1230000109', outRefundNo: 'RP1', outTradeNo: 'P1', refundId: '50', transactionId: '42', status: 'SUCCESS' as const, refundFen: 4280, totalFen: 4280, successAt: null };
+  const refund = {
+    mchId: '1230000109',
+    outRefundNo: 'RP1',
+    outTradeNo: 'P1',
+    refundId: '50',
+    transactionId: '42',
+    status: 'SUCCESS' as const,
+    refundFen: 4280,
+    totalFen: 4280,
+    successAt: null,
+  };
   const owed = { mchId: '1230000109', outTradeNo: 'P1', refundFen: 4280 };
   it('accepts the refund we owe, with or without the merchant named', () => {
     expect(judgeRefund(refund, owed)).toEqual({ ok: true });

@@ -49,7 +49,10 @@ it('writes one SVG a bike and one PNG sheet, reporting progress, whose QR codes 
 
   expect(existsSync(sheet)).toBe(true);
   const png = PNG.sync.read(readFileSync(sheet));
-  const layout = sheetLayout(codes.map((c) => qrMatrix(qrPayload(c))), 2);
+  const layout = sheetLayout(
+    codes.map((c) => qrMatrix(qrPayload(c))),
+    2,
+  );
   expect(png.width).toBe(2 * layout.cellW);
   expect(png.height).toBe(2 * layout.cellH);
   // Every module of the third sticker (second row, first column) is drawn where it belongs.

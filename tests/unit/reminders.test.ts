@@ -19,11 +19,17 @@ const IDS = { bookingReminder: 'TPL_R', bookingConfirmed: 'TPL_C', billDue: 'TPL
 
 describe('grant results -> quota increments', () => {
   it('adds one send per accepted template of this deployment, ignoring errMsg', () => {
-    expect(grantIncrements({ errMsg: 'requestSubscribeMessage:ok', TPL_R: 'accept', TPL_C: 'accept', TPL_B: 'reject' }, IDS)).toEqual({ ok: true, increments: { bookingReminder: 1, bookingConfirmed: 1 } });
+    expect(grantIncrements({ errMsg: 'requestSubscribeMessage:ok', TPL_R: 'accept', TPL_C: 'accept', TPL_B: 'reject' }, IDS)).toEqual({
+      ok: true,
+      increments: { bookingReminder: 1, bookingConfirmed: 1 },
+    });
   });
 
   it('adds nothing for reject, ban, filter, junk values or ids that are not ours', () => {
-    expect(grantIncrements({ TPL_R: 'ban', TPL_C: 'filter', TPL_B: 'ACCEPT', OTHER_APP: 'accept', errMsg: 'accept' }, IDS)).toEqual({ ok: true, increments: {} });
+    expect(grantIncrements({ TPL_R: 'ban', TPL_C: 'filter', TPL_B: 'ACCEPT', OTHER_APP: 'accept', errMsg: 'accept' }, IDS)).toEqual({
+      ok: true,
+      increments: {},
+    });
     expect(grantIncrements({ TPL_R: ['accept'], TPL_C: 1, TPL_B: null }, IDS)).toEqual({ ok: true, increments: {} });
   });
 
@@ -33,7 +39,10 @@ describe('grant results -> quota increments', () => {
   });
 
   it('ignores a template whose id is not configured', () => {
-    expect(grantIncrements({ TPL_R: 'accept', '': 'accept' }, { bookingReminder: 'TPL_R', billDue: '' })).toEqual({ ok: true, increments: { bookingReminder: 1 } });
+    expect(grantIncrements({ TPL_R: 'accept', '': 'accept' }, { bookingReminder: 'TPL_R', billDue: '' })).toEqual({
+      ok: true,
+      increments: { bookingReminder: 1 },
+    });
   });
 
   it.each([[null], ['accept'], [['TPL_R']], [42], [undefined]])('refuses results that are not an object: %j', (results) => {
@@ -44,15 +53,21 @@ describe('grant results -> quota increments', () => {
 
   it('never adds more than one per template per grant, whatever the junk around it', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.oneof(fc.constantFrom('TPL_R', 'TPL_C', 'TPL_B', 'errMsg'), fc.string()), fc.oneof(fc.constantFrom('accept', 'reject', 'ban', 'filter'), fc.anything())), (results) => {
-        const r = grantIncrements(results, IDS);
-        expect(r.ok).toBe(true);
-        if (!r.ok) return;
-        for (const [key, n] of Object.entries(r.increments)) {
-          expect(n).toBe(1);
-          expect(results[IDS[key as keyof typeof IDS]]).toBe('accept');
-        }
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.oneof(fc.constantFrom('TPL_R', 'TPL_C', 'TPL_B', 'errMsg'), fc.string()),
+          fc.oneof(fc.constantFrom('accept', 'reject', 'ban', 'filter'), fc.anything()),
+        ),
+        (results) => {
+          const r = grantIncrements(results, IDS);
+          expect(r.ok).toBe(true);
+          if (!r.ok) return;
+          for (const [key, n] of Object.entries(r.increments)) {
+            expect(n).toBe(1);
+            expect(results[IDS[key as keyof typeof IDS]]).toBe('accept');
+          }
+        },
+      ),
     );
   });
 
@@ -142,7 +157,8 @@ describe('the claim', () => {
     ];
     for (const outcome of outcomes) {
       const settled = settleSend(claimed(), outcome, at(500)).record;
-      for (const later of [at(1_000), at(SEND_LEASE_MS + 1), at(86_400_000)]) expect(claimReminder(facts(settled, later, 5))).toEqual({ action: 'none', why: 'done' });
+      for (const later of [at(1_000), at(SEND_LEASE_MS + 1), at(86_400_000)])
+        expect(claimReminder(facts(settled, later, 5))).toEqual({ action: 'none', why: 'done' });
     }
   });
 
@@ -197,17 +213,32 @@ describe('the claim', () => {
   });
 
   it('skips without sending when the user has no quota, and records it', () => {
-    expect(claimReminder(facts(null, T0, 0))).toMatchObject({ action: 'resolve', counted: 'skipped', record: { status: 'skipped', attempts: 0, cause: expect.stringMatching(/no quota/) } });
+    expect(claimReminder(facts(null, T0, 0))).toMatchObject({
+      action: 'resolve',
+      counted: 'skipped',
+      record: { status: 'skipped', attempts: 0, cause: expect.stringMatching(/no quota/) },
+    });
   });
 
   it('skips a retry that is no longer due (the booking started, the bill was paid)', () => {
     const first = claimed();
-    expect(claimReminder(facts(first, at(SEND_LEASE_MS), 1, false))).toMatchObject({ action: 'resolve', counted: 'skipped', record: { cause: 'no longer due' } });
+    expect(claimReminder(facts(first, at(SEND_LEASE_MS), 1, false))).toMatchObject({
+      action: 'resolve',
+      counted: 'skipped',
+      record: { cause: 'no longer due' },
+    });
   });
 });
 
 describe('settling a send', () => {
-  const claim: ReminderRecord = { key: 'k', status: 'claimed', attempts: 1, leaseUntil: '2026-11-25T01:32:00.000Z', cause: null, updatedAt: '2026-11-25T01:30:00.000Z' };
+  const claim: ReminderRecord = {
+    key: 'k',
+    status: 'claimed',
+    attempts: 1,
+    leaseUntil: '2026-11-25T01:32:00.000Z',
+    cause: null,
+    updatedAt: '2026-11-25T01:30:00.000Z',
+  };
   const now = new Date('2026-11-25T01:30:02Z');
   it.each([
     [{ status: 'sent' }, 'sent', 'keep', 'sent'],
@@ -222,7 +253,9 @@ describe('settling a send', () => {
   });
 
   it('names the cause of a skip or failure in the record', () => {
-    expect(settleSend(claim, { status: 'permanent', errcode: 47003, cause: 'data.thing1.value invalid' }, now).record.cause).toBe('47003: data.thing1.value invalid');
+    expect(settleSend(claim, { status: 'permanent', errcode: 47003, cause: 'data.thing1.value invalid' }, now).record.cause).toBe(
+      '47003: data.thing1.value invalid',
+    );
     expect(settleSend(claim, { status: 'config', cause: 'WECHAT_TEMPLATE_BILL_DUE is not set' }, now).record.cause).toMatch(/WECHAT_TEMPLATE_BILL_DUE/);
   });
 

@@ -87,7 +87,18 @@ afterAll(() => jest.restoreAllMocks());
 /** Requests one call of an action sends, by kind of request. */
 async function count(fn: 'geo' | 'admin', event: object, openid = 'boss') {
   const { db, sent } = recordedDb();
-  const main = fn === 'geo' ? serve('geo', geoActions, createCloudbaseWorld(() => geoPorts(db), {})) : serve('admin', adminActions, createCloudbaseWorld(() => adminPorts(db), { NEARBY_ADMIN_OPENIDS: 'boss' }));
+  const main =
+    fn === 'geo'
+      ? serve(
+          'geo',
+          geoActions,
+          createCloudbaseWorld(() => geoPorts(db), {}),
+        )
+      : serve(
+          'admin',
+          adminActions,
+          createCloudbaseWorld(() => adminPorts(db), { NEARBY_ADMIN_OPENIDS: 'boss' }),
+        );
   const answer = await main(event, as(openid));
   expect(answer.ok).toBe(true);
   return { total: sent.length, actions: sent.map((s) => s.action.replace('database.', '')), answer: answer as { ok: true; data: any } };

@@ -32,19 +32,31 @@ describe('decideUnlock', () => {
     const everything = facts({ bike: null, riderRide: ride({ status: 'active' }), unpaidRideBill: true, position: far });
     expect(decideUnlock(everything, T0, 3000)).toMatchObject({ ok: false, refusal: { reason: 'NOT_FOUND' } });
     expect(decideUnlock({ ...everything, bike: bike({ status: 'maintenance' }) }, T0, 3000)).toMatchObject({ refusal: { reason: 'ACTIVE_RIDE' } });
-    expect(decideUnlock({ ...everything, bike: bike({ status: 'maintenance' }), riderRide: null }, T0, 3000)).toMatchObject({ refusal: { reason: 'UNPAID_BILL' } });
-    expect(decideUnlock(facts({ bike: bike({ status: 'maintenance' }), position: far }), T0, 3000)).toMatchObject({ refusal: { reason: 'BIKE_UNAVAILABLE', status: 'maintenance' } });
+    expect(decideUnlock({ ...everything, bike: bike({ status: 'maintenance' }), riderRide: null }, T0, 3000)).toMatchObject({
+      refusal: { reason: 'UNPAID_BILL' },
+    });
+    expect(decideUnlock(facts({ bike: bike({ status: 'maintenance' }), position: far }), T0, 3000)).toMatchObject({
+      refusal: { reason: 'BIKE_UNAVAILABLE', status: 'maintenance' },
+    });
     expect(decideUnlock(facts({ position: far }), T0, 3000)).toMatchObject({ refusal: { reason: 'TOO_FAR' } });
     expect(decideUnlock(facts(), T0, 3000)).toMatchObject({ ok: true, expire: [] });
   });
 
-  it('expires the stale unlocks it meets, the rider\'s and the bike\'s, and frees the bike to what its ride end leaves', () => {
+  it("expires the stale unlocks it meets, the rider's and the bike's, and frees the bike to what its ride end leaves", () => {
     const stale = ride({ openid: 'u2' });
     expect(decideUnlock(facts({ bike: bike({ status: 'riding' }), bikeRide: stale }), ms(3001), 3000)).toMatchObject({ ok: true, expire: [stale] });
-    expect(decideUnlock(facts({ bike: bike({ status: 'riding', afterRide: 'maintenance' }), bikeRide: stale }), ms(3001), 3000)).toMatchObject({ ok: false, expire: [stale], refusal: { reason: 'BIKE_UNAVAILABLE', status: 'maintenance' } });
+    expect(decideUnlock(facts({ bike: bike({ status: 'riding', afterRide: 'maintenance' }), bikeRide: stale }), ms(3001), 3000)).toMatchObject({
+      ok: false,
+      expire: [stale],
+      refusal: { reason: 'BIKE_UNAVAILABLE', status: 'maintenance' },
+    });
     const own = ride();
     expect(decideUnlock(facts({ bike: bike({ status: 'riding' }), riderRide: own, bikeRide: own }), ms(3001), 3000)).toMatchObject({ ok: true, expire: [own] });
-    expect(decideUnlock(facts({ bike: bike({ status: 'riding' }), bikeRide: stale }), ms(3000), 3000)).toMatchObject({ ok: false, expire: [], refusal: { reason: 'BIKE_UNAVAILABLE', status: 'riding' } });
+    expect(decideUnlock(facts({ bike: bike({ status: 'riding' }), bikeRide: stale }), ms(3000), 3000)).toMatchObject({
+      ok: false,
+      expire: [],
+      refusal: { reason: 'BIKE_UNAVAILABLE', status: 'riding' },
+    });
   });
 });
 
@@ -55,16 +67,37 @@ describe('decideEnd', () => {
     const rider = (over: object = {}) => ({ by: 'rider' as const, caller: 'u1', position: HERE, station, acceptSurcharge: false, ...over });
     expect(decideEnd('R1', active, rider(), ms(120_000), DEFAULT_TARIFF, 'RB1')).toMatchObject({ ok: true, end: { feeFen: 0, billId: null } });
     expect(decideEnd('R1', active, rider(), ms(121_000), DEFAULT_TARIFF, 'RB1')).toMatchObject({ ok: true, end: { feeFen: 150, billId: 'RB1' } });
-    expect(decideEnd('R1', active, rider({ station: null, acceptSurcharge: true }), ms(1000), DEFAULT_TARIFF, 'RB1')).toMatchObject({ ok: true, end: { feeFen: 500, surchargeFen: 500, billId: 'RB1' } });
-    expect(decideEnd('R1', active, rider({ caller: 'u2', station: null }), ms(1000), DEFAULT_TARIFF, 'RB1')).toMatchObject({ refusal: { reason: 'NOT_FOUND' } });
-    expect(decideEnd('R1', { ...active, status: 'ended' }, rider({ station: null }), ms(1000), DEFAULT_TARIFF, 'RB1')).toMatchObject({ refusal: { reason: 'RIDE_NOT_ACTIVE' } });
+    expect(decideEnd('R1', active, rider({ station: null, acceptSurcharge: true }), ms(1000), DEFAULT_TARIFF, 'RB1')).toMatchObject({
+      ok: true,
+      end: { feeFen: 500, surchargeFen: 500, billId: 'RB1' },
+    });
+    expect(decideEnd('R1', active, rider({ caller: 'u2', station: null }), ms(1000), DEFAULT_TARIFF, 'RB1')).toMatchObject({
+      refusal: { reason: 'NOT_FOUND' },
+    });
+    expect(decideEnd('R1', { ...active, status: 'ended' }, rider({ station: null }), ms(1000), DEFAULT_TARIFF, 'RB1')).toMatchObject({
+      refusal: { reason: 'RIDE_NOT_ACTIVE' },
+    });
     expect(decideEnd('R1', active, rider({ station: null }), ms(1000), DEFAULT_TARIFF, 'RB1')).toMatchObject({ refusal: { reason: 'OUTSIDE_PARKING_ZONE' } });
-    expect(decideEnd('R1', active, { by: 'admin', position: null, station: null, waiveFee: true }, ms(99_000_000), DEFAULT_TARIFF, 'RB1')).toMatchObject({ ok: true, end: { feeFen: 0, billId: null, endLat: HERE.lat } });
+    expect(decideEnd('R1', active, { by: 'admin', position: null, station: null, waiveFee: true }, ms(99_000_000), DEFAULT_TARIFF, 'RB1')).toMatchObject({
+      ok: true,
+      end: { feeFen: 0, billId: null, endLat: HERE.lat },
+    });
   });
 });
 
 describe('stations and imports', () => {
-  const square = (lat: number, lng: number, half: number) => ({ type: 'Polygon' as const, coordinates: [[[lng - half, lat - half], [lng + half, lat - half], [lng + half, lat + half], [lng - half, lat + half], [lng - half, lat - half]]] as [number, number][][] });
+  const square = (lat: number, lng: number, half: number) => ({
+    type: 'Polygon' as const,
+    coordinates: [
+      [
+        [lng - half, lat - half],
+        [lng + half, lat - half],
+        [lng + half, lat + half],
+        [lng - half, lat + half],
+        [lng - half, lat - half],
+      ],
+    ] as [number, number][][],
+  });
   it('picks the zone that holds the point, nearest centre first, ties by id; none outside', () => {
     const a: Station = { kind: 'station', id: 'B', name: 'b', lat: 30, lng: 120, zone: square(30, 120, 0.001) };
     const b: Station = { ...a, id: 'A' };
@@ -75,7 +108,10 @@ describe('stations and imports', () => {
   });
 
   it('keeps a ridden bike riding; maintenance waits for the ride end; an import of available lifts the wait', () => {
-    expect(importedBike(bike({ status: 'riding' }), bike({ status: 'maintenance' }))).toEqual({ stored: bike({ status: 'riding', afterRide: 'maintenance' }), deferred: true });
+    expect(importedBike(bike({ status: 'riding' }), bike({ status: 'maintenance' }))).toEqual({
+      stored: bike({ status: 'riding', afterRide: 'maintenance' }),
+      deferred: true,
+    });
     expect(importedBike(bike({ status: 'riding', afterRide: 'maintenance' }), bike())).toEqual({ stored: bike({ status: 'riding' }), deferred: false });
     expect(importedBike(bike(), bike({ status: 'maintenance' }))).toEqual({ stored: bike({ status: 'maintenance' }), deferred: false });
     expect(bikeStatusAfterRide(bike({ afterRide: 'maintenance' }))).toBe('maintenance');

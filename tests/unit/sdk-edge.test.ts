@@ -31,7 +31,11 @@ async function served(db: CloudbaseDb) {
   const logs: Array<Record<string, any>> = [];
   const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(JSON.parse(line)));
   try {
-    const answer = await serve('geo', geoActions, createCloudbaseWorld(() => geoPorts(db), {}))(nearby, {});
+    const answer = await serve(
+      'geo',
+      geoActions,
+      createCloudbaseWorld(() => geoPorts(db), {}),
+    )(nearby, {});
     return { answer, logs };
   } finally {
     spy.mockRestore();
@@ -55,18 +59,33 @@ describe('credentials', () => {
   it('a built bundle without credentials answers INTERNAL, logs the cause, and leaves no unhandled rejection', async () => {
     const out = mkdtempSync(join(tmpdir(), 'nearby-edge-'));
     try {
-      await new Promise<void>((resolve, reject) => execFile(process.execPath, ['scripts/build.mjs', '--functions', '--out', out], { timeout: 90000 }, (err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        execFile(process.execPath, ['scripts/build.mjs', '--functions', '--out', out], { timeout: 90000 }, (err) => (err ? reject(err) : resolve())),
+      );
       const probe = `
         let unhandled = 0;
         process.on('unhandledRejection', () => unhandled++);
         require(process.argv[1]).main(${JSON.stringify(nearby)}, {}).then((r) => setTimeout(() => process.stdout.write('ANSWER ' + JSON.stringify({ r, unhandled })), 300));`;
       const stdout = await new Promise<string>((resolve, reject) =>
-        execFile(process.execPath, ['-e', probe, join(out, 'geo', 'index.js')], { encoding: 'utf8', timeout: 30000, env: { PATH: process.env.PATH } }, (err, so, se) => (err ? reject(new Error(se || err.message)) : resolve(so))),
+        execFile(
+          process.execPath,
+          ['-e', probe, join(out, 'geo', 'index.js')],
+          { encoding: 'utf8', timeout: 30000, env: { PATH: process.env.PATH } },
+          (err, so, se) => (err ? reject(new Error(se || err.message)) : resolve(so)),
+        ),
       );
       const [logged, answered] = stdout.split('ANSWER ');
       expect(JSON.parse(answered)).toEqual({ r: internal, unhandled: 0 });
-      const lines = logged.trim().split('\n').map((l) => JSON.parse(l));
-      expect(lines[0]).toMatchObject({ fn: 'geo', action: 'nearby', level: 'error', cause: expect.stringMatching(/^CloudBase credentials missing: TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY/) });
+      const lines = logged
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines[0]).toMatchObject({
+        fn: 'geo',
+        action: 'nearby',
+        level: 'error',
+        cause: expect.stringMatching(/^CloudBase credentials missing: TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY/),
+      });
       expect(lines[1]).toMatchObject({ fn: 'geo', ok: false, code: 'INTERNAL' });
     } finally {
       rmSync(out, { recursive: true, force: true });
@@ -74,7 +93,9 @@ describe('credentials', () => {
   }, 120000);
 
   it('refused credentials: INTERNAL, and the log line says CloudBase refused them', async () => {
-    const { answer, logs } = await served(failingDb(Object.assign(new Error('The SecretId is not found, please check it'), { code: 'AuthFailure.SecretIdNotFound' })));
+    const { answer, logs } = await served(
+      failingDb(Object.assign(new Error('The SecretId is not found, please check it'), { code: 'AuthFailure.SecretIdNotFound' })),
+    );
     expect(answer).toEqual(internal);
     expect(logs[0]).toMatchObject({ level: 'error', cause: expect.stringMatching(/^CloudBase refused the credentials \(AuthFailure\.SecretIdNotFound\)/) });
   });
@@ -82,13 +103,19 @@ describe('credentials', () => {
 
 describe('a missing geo index', () => {
   it('is reported as such in the log, and the caller gets a clean INTERNAL', async () => {
-    const { answer, logs } = await served(failingDb(Object.assign(new Error('$geoNear requires a 2d or 2dsphere index, but none were found'), { code: 'DATABASE_REQUEST_FAILED' })));
+    const { answer, logs } = await served(
+      failingDb(Object.assign(new Error('$geoNear requires a 2d or 2dsphere index, but none were found'), { code: 'DATABASE_REQUEST_FAILED' })),
+    );
     expect(answer).toEqual(internal);
-    expect(logs[0]).toMatchObject({ cause: 'places_store has no 2dsphere index on location: apply cloudbase/database.json (npm run deploy, or node scripts/cloud-setup.mjs)' });
+    expect(logs[0]).toMatchObject({
+      cause: 'places_store has no 2dsphere index on location: apply cloudbase/database.json (npm run deploy, or node scripts/cloud-setup.mjs)',
+    });
   });
 
   it('is named in the log whichever adapter met it', async () => {
-    expect(cloudbaseCause(Object.assign(new Error('unable to find index for $geoNear query'), { code: 'DATABASE_REQUEST_FAILED' }))).toMatch(/^a geo query found no 2dsphere index: apply cloudbase\/database.json/);
+    expect(cloudbaseCause(Object.assign(new Error('unable to find index for $geoNear query'), { code: 'DATABASE_REQUEST_FAILED' }))).toMatch(
+      /^a geo query found no 2dsphere index: apply cloudbase\/database.json/,
+    );
   });
 
   it('any other database failure stays an INTERNAL with no cause invented', async () => {

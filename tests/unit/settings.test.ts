@@ -19,7 +19,17 @@ const as = (openid: string) => ({ request_id: 'r1', environment: JSON.stringify(
 /** A database that records every use and answers none: an action that must not touch it. */
 function untouchable() {
   const touched: string[] = [];
-  const db = new Proxy({}, { get: (_t, key) => (touched.push(String(key)), () => { throw new Error(`database used: ${String(key)}`); }) });
+  const db = new Proxy(
+    {},
+    {
+      get: (_t, key) => (
+        touched.push(String(key)),
+        () => {
+          throw new Error(`database used: ${String(key)}`);
+        }
+      ),
+    },
+  );
   return { db: db as unknown as CloudbaseDb, touched };
 }
 
@@ -35,7 +45,11 @@ const unlock = { action: 'unlock', bikeCode: 'B1', lat: 31.23, lng: 121.47 };
 describe('the lock in the cloud', () => {
   it('with no NEARBY_LOCK, refuses every unlock with LOCK_FAILED before touching the database', async () => {
     const { db, touched } = untouchable();
-    const rides = serve('rides', ridesActions, createCloudbaseWorld(() => ridePorts(db, {}), {}));
+    const rides = serve(
+      'rides',
+      ridesActions,
+      createCloudbaseWorld(() => ridePorts(db, {}), {}),
+    );
     expect(await rides(unlock, as('rider'))).toEqual({
       ok: false,
       error: { code: 'FAILED_PRECONDITION', reason: 'LOCK_FAILED', message: expect.stringMatching(/^no bike lock configured: .*NEARBY_LOCK/) },
@@ -48,8 +62,15 @@ describe('the lock in the cloud', () => {
 
   it('refuses a lock nobody wrote an adapter for, naming NEARBY_LOCK', async () => {
     const { db, touched } = untouchable();
-    const rides = serve('rides', ridesActions, createCloudbaseWorld(() => ridePorts(db, { NEARBY_LOCK: 'acme-iot' }), {}));
-    expect(await rides(unlock, as('rider'))).toMatchObject({ ok: false, error: { code: 'FAILED_PRECONDITION', reason: 'LOCK_FAILED', message: expect.stringMatching(/^NEARBY_LOCK must be "simulated"/) } });
+    const rides = serve(
+      'rides',
+      ridesActions,
+      createCloudbaseWorld(() => ridePorts(db, { NEARBY_LOCK: 'acme-iot' }), {}),
+    );
+    expect(await rides(unlock, as('rider'))).toMatchObject({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', reason: 'LOCK_FAILED', message: expect.stringMatching(/^NEARBY_LOCK must be "simulated"/) },
+    });
     expect(touched).toEqual([]);
   });
 
@@ -63,16 +84,30 @@ describe('the lock in the cloud', () => {
 describe('a malformed setting refuses only the actions that need it', () => {
   it('a bad NEARBY_TARIFF_UNIT_SEC: tariff and unlock answer FAILED_PRECONDITION naming it', async () => {
     const { db, touched } = untouchable();
-    const rides = serve('rides', ridesActions, createCloudbaseWorld(() => ridePorts(db, { NEARBY_LOCK: 'simulated', NEARBY_TARIFF_UNIT_SEC: 'ten' }), {}));
+    const rides = serve(
+      'rides',
+      ridesActions,
+      createCloudbaseWorld(() => ridePorts(db, { NEARBY_LOCK: 'simulated', NEARBY_TARIFF_UNIT_SEC: 'ten' }), {}),
+    );
     for (const event of [{ action: 'tariff' }, unlock]) {
-      expect(await rides(event, as('rider'))).toEqual({ ok: false, error: { code: 'FAILED_PRECONDITION', message: 'NEARBY_TARIFF_UNIT_SEC must be an integer of at least 1, not "ten"' } });
+      expect(await rides(event, as('rider'))).toEqual({
+        ok: false,
+        error: { code: 'FAILED_PRECONDITION', message: 'NEARBY_TARIFF_UNIT_SEC must be an integer of at least 1, not "ten"' },
+      });
     }
     expect(touched).toEqual([]);
   });
 
   it('a bad NEARBY_LOCK_TIMEOUT_MS: unlock names it', async () => {
-    const rides = serve('rides', ridesActions, createCloudbaseWorld(() => ridePorts(untouchable().db, { NEARBY_LOCK: 'simulated', NEARBY_LOCK_TIMEOUT_MS: '-1' }), {}));
-    expect(await rides(unlock, as('rider'))).toMatchObject({ ok: false, error: { code: 'FAILED_PRECONDITION', message: expect.stringMatching(/^NEARBY_LOCK_TIMEOUT_MS must be/) } });
+    const rides = serve(
+      'rides',
+      ridesActions,
+      createCloudbaseWorld(() => ridePorts(untouchable().db, { NEARBY_LOCK: 'simulated', NEARBY_LOCK_TIMEOUT_MS: '-1' }), {}),
+    );
+    expect(await rides(unlock, as('rider'))).toMatchObject({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: expect.stringMatching(/^NEARBY_LOCK_TIMEOUT_MS must be/) },
+    });
   });
 });
 
@@ -88,12 +123,20 @@ describe('admins', () => {
       error: { code: 'FAILED_PRECONDITION', message: expect.stringMatching(/^NEARBY_ADMIN_OPENIDS is not set/) },
     });
     expect(await admin({ action: 'whoami' }, as('first-operator'))).toEqual({ ok: true, data: { openid: 'first-operator' } });
-    const geo = serve('geo', geoActions, createCloudbaseWorld(() => geoPorts(db as unknown as CloudbaseDb), {}));
+    const geo = serve(
+      'geo',
+      geoActions,
+      createCloudbaseWorld(() => geoPorts(db as unknown as CloudbaseDb), {}),
+    );
     expect(await geo({ action: 'nearby', kind: 'bike', lat: 31.23, lng: 121.47 }, as('x'))).toEqual({ ok: true, data: { items: [] } });
   });
 
   it('whoami needs a caller, and answers anyone signed in, admin or not', async () => {
-    const admin = serve('admin', adminActions, createCloudbaseWorld(() => adminPorts(untouchable().db), { NEARBY_ADMIN_OPENIDS: 'boss' }));
+    const admin = serve(
+      'admin',
+      adminActions,
+      createCloudbaseWorld(() => adminPorts(untouchable().db), { NEARBY_ADMIN_OPENIDS: 'boss' }),
+    );
     expect(await admin({ action: 'whoami' }, {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
     expect(await admin({ action: 'whoami' }, as('boss'))).toEqual({ ok: true, data: { openid: 'boss' } });
     expect(await admin({ action: 'whoami' }, as('someone'))).toEqual({ ok: true, data: { openid: 'someone' } });

@@ -35,7 +35,16 @@ describe('slotsOn', () => {
   });
 
   it('starts the grid of each interval at its own open time', () => {
-    const slots = slotsOn(shanghai([{ day: 3, open: '09:00', close: '10:00' }, { day: 3, open: '13:30', close: '15:00' }], 45), '2026-11-25');
+    const slots = slotsOn(
+      shanghai(
+        [
+          { day: 3, open: '09:00', close: '10:00' },
+          { day: 3, open: '13:30', close: '15:00' },
+        ],
+        45,
+      ),
+      '2026-11-25',
+    );
     expect(slots.map((s) => s.start.slice(11, 16))).toEqual(['09:00', '13:30', '14:15']);
   });
 
@@ -47,7 +56,12 @@ describe('slotsOn', () => {
     // 2026-03-08 (Sunday): 02:00 EST jumps to 03:00 EDT.
     const store: SlotRules = { timezone: 'America/New_York', openingHours: [{ day: 7, open: '00:00', close: '05:00' }], slot: { minutes: 60, capacity: 1 } };
     const slots = slotsOn(store, '2026-03-08');
-    expect(slots.map((s) => s.start)).toEqual(['2026-03-08T00:00:00-05:00', '2026-03-08T01:00:00-05:00', '2026-03-08T03:00:00-04:00', '2026-03-08T04:00:00-04:00']);
+    expect(slots.map((s) => s.start)).toEqual([
+      '2026-03-08T00:00:00-05:00',
+      '2026-03-08T01:00:00-05:00',
+      '2026-03-08T03:00:00-04:00',
+      '2026-03-08T04:00:00-04:00',
+    ]);
     for (const s of slots) expect(Date.parse(s.end) - Date.parse(s.start)).toBe(3_600_000);
   });
 
@@ -63,7 +77,9 @@ describe('slotsOn', () => {
   });
 
   it('never lays a slot outside its interval, nor two at one instant (any hours, any zone)', () => {
-    const hhmm = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 3 })).map(([h, q]) => `${String(h).padStart(2, '0')}:${String(q * 15).padStart(2, '0')}`);
+    const hhmm = fc
+      .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 3 }))
+      .map(([h, q]) => `${String(h).padStart(2, '0')}:${String(q * 15).padStart(2, '0')}`);
     fc.assert(
       fc.property(
         fc.array(fc.record({ day: fc.integer({ min: 1, max: 7 }), open: hhmm, close: hhmm }), { maxLength: 4 }),
@@ -113,7 +129,9 @@ describe('checkSlotStart', () => {
   it('refuses a grid time outside the hours as FAILED_PRECONDITION', () => {
     expect(checkSlotStart(store, '2026-11-25T22:00:00+08:00', now)).toMatchObject({ ok: false, code: 'FAILED_PRECONDITION', reason: 'OUTSIDE_HOURS' });
     // 20:30 would end after the 21:00 close... with 60-minute slots it is off the grid, so try 20:00 + 90-minute slots.
-    expect(checkSlotStart(shanghai([{ day: 3, open: '09:00', close: '21:00' }], 90), '2026-11-25T21:00:00+08:00', now)).toMatchObject({ reason: 'OUTSIDE_HOURS' });
+    expect(checkSlotStart(shanghai([{ day: 3, open: '09:00', close: '21:00' }], 90), '2026-11-25T21:00:00+08:00', now)).toMatchObject({
+      reason: 'OUTSIDE_HOURS',
+    });
   });
 
   it('refuses a slot that has started', () => {

@@ -169,7 +169,10 @@ describe('fieldProblem (what WeChat refuses with 47003)', () => {
 
 describe('field maps', () => {
   it('reads fact=keyword pairs for a template', () => {
-    expect(parseFieldMap('bookingReminder', 'store=thing3, start=date1,code=character_string2')).toEqual({ ok: true, map: { store: 'thing3', start: 'date1', code: 'character_string2' } });
+    expect(parseFieldMap('bookingReminder', 'store=thing3, start=date1,code=character_string2')).toEqual({
+      ok: true,
+      map: { store: 'thing3', start: 'date1', code: 'character_string2' },
+    });
   });
 
   it.each([
@@ -189,7 +192,9 @@ describe('field maps', () => {
 
   it('has default maps that name only facts of their template, each keyword of a fitting type', () => {
     for (const key of TEMPLATE_KEYS) {
-      const text = Object.entries(DEFAULT_FIELD_MAPS[key]).map(([fact, kw]) => `${fact}=${kw}`).join(',');
+      const text = Object.entries(DEFAULT_FIELD_MAPS[key])
+        .map(([fact, kw]) => `${fact}=${kw}`)
+        .join(',');
       expect(parseFieldMap(key, text)).toEqual({ ok: true, map: DEFAULT_FIELD_MAPS[key] });
       expect(Object.keys(DEFAULT_FIELD_MAPS[key]).sort()).toEqual(Object.keys(TEMPLATE_FACTS[key]).sort());
     }
@@ -238,7 +243,9 @@ describe('the three messages', () => {
   });
 
   it('shows a short account number whole', () => {
-    expect(billDueMessage({ billId: 'b', accountType: 'water', accountNo: '12345', amountFen: 1, dueDate: '2026-12-05' }).data.thing1.value).toBe('水费 户号12345');
+    expect(billDueMessage({ billId: 'b', accountType: 'water', accountNo: '12345', amountFen: 1, dueDate: '2026-12-05' }).data.thing1.value).toBe(
+      '水费 户号12345',
+    );
   });
 
   it('puts each fact under the keyword the map gives, and leaves out the facts it omits', () => {

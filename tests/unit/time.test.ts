@@ -8,7 +8,16 @@ dayjs.extend(utc);
 dayjs.extend(timezone);
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);
-const zones = fc.constantFrom('Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/Sao_Paulo', 'UTC');
+const zones = fc.constantFrom(
+  'Asia/Shanghai',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Lord_Howe',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+  'America/Sao_Paulo',
+  'UTC',
+);
 const instants = fc.integer({ min: Date.parse('2024-01-01T00:00:00Z'), max: Date.parse('2028-12-31T00:00:00Z') });
 
 describe('wall clocks and instants in a time zone', () => {
@@ -17,7 +26,11 @@ describe('wall clocks and instants in a time zone', () => {
       fc.property(instants, zones, (ms, tz) => {
         const local = dayjs(ms).tz(tz);
         const weekday = local.day();
-        expect(wallClock(new Date(ms), tz)).toEqual({ date: local.format('YYYY-MM-DD'), isoWeekday: weekday === 0 ? 7 : weekday, minuteOfDay: local.hour() * 60 + local.minute() });
+        expect(wallClock(new Date(ms), tz)).toEqual({
+          date: local.format('YYYY-MM-DD'),
+          isoWeekday: weekday === 0 ? 7 : weekday,
+          minuteOfDay: local.hour() * 60 + local.minute(),
+        });
       }),
       { numRuns: RUNS },
     );
@@ -28,8 +41,13 @@ describe('wall clocks and instants in a time zone', () => {
       fc.property(instants, fc.integer({ min: 0, max: 3 * 1440 }), zones, (ms, minuteOfDay, tz) => {
         const date = dayjs.utc(ms).format('YYYY-MM-DD');
         const ours = instantAt(date, minuteOfDay, tz);
-        const day = dayjs.utc(date).add(Math.floor(minuteOfDay / 1440), 'day').format('YYYY-MM-DD');
-        const theirs = dayjs.tz(`${day} ${String(Math.floor((minuteOfDay % 1440) / 60)).padStart(2, '0')}:${String(minuteOfDay % 60).padStart(2, '0')}`, tz).format();
+        const day = dayjs
+          .utc(date)
+          .add(Math.floor(minuteOfDay / 1440), 'day')
+          .format('YYYY-MM-DD');
+        const theirs = dayjs
+          .tz(`${day} ${String(Math.floor((minuteOfDay % 1440) / 60)).padStart(2, '0')}:${String(minuteOfDay % 60).padStart(2, '0')}`, tz)
+          .format();
         if (ours !== theirs) {
           // The same wall time, twice: ours is the earlier one.
           expect(ours.slice(0, 19)).toBe(theirs.slice(0, 19));
@@ -40,7 +58,7 @@ describe('wall clocks and instants in a time zone', () => {
     );
   });
 
-  it('round-trips: the instant of an instant\'s wall clock is that instant (to the minute), outside repeated hours', () => {
+  it("round-trips: the instant of an instant's wall clock is that instant (to the minute), outside repeated hours", () => {
     fc.assert(
       fc.property(instants, zones, (ms, tz) => {
         const wall = wallClock(new Date(ms), tz);

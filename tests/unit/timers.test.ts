@@ -30,7 +30,7 @@ describe('serveTimer: an event is the timer\'s only when Type is "Timer", there 
   const event = (offsetMs = 0) => ({ Type: 'Timer', TriggerName: 'every-minute', Time: new Date(Date.now() + offsetMs).toISOString() });
   beforeEach(() => (runs.length = 0));
 
-  it('runs a timer event, at the clock\'s now', async () => {
+  it("runs a timer event, at the clock's now", async () => {
     expect(await main(event(-5000), contextOf({ TRIGGER_SRC: 'timer' }))).toEqual({ ok: true, data: { ran: true } });
     expect(runs).toHaveLength(1);
     expect(Math.abs(runs[0].getTime() - Date.now())).toBeLessThan(5000 - 1);
@@ -41,7 +41,7 @@ describe('serveTimer: an event is the timer\'s only when Type is "Timer", there 
     expect(runs).toHaveLength(0);
   });
 
-  it('refuses an event that is not a timer\'s', async () => {
+  it("refuses an event that is not a timer's", async () => {
     for (const e of [{}, { Type: 'timer', Time: new Date().toISOString() }, null, 'Timer', { action: 'sweep' }]) {
       expect(await main(e, contextOf({}))).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
     }
@@ -68,9 +68,23 @@ describe('the sweeper', () => {
     const ports = { places: cloudbasePlaces(db), ...cloudbaseRidePorts(db, {}), bills: cloudbaseBills(db), pay: cloudPaySetup({}) } as Ports;
     await ports.places.upsert([{ kind: 'bike', id: 'A', code: 'A', lat: 30, lng: 120, status: 'available' }]);
     const requested = new Date(Date.now() - 10_000);
-    expect((await ports.rides.reserve({ rideId: 'R1', openid: 'u1', bikeCode: 'A', position: { lat: 30, lng: 120 }, now: requested, lockTimeoutMs: ports.lock.timeoutMs })).ok).toBe(true);
+    expect(
+      (
+        await ports.rides.reserve({
+          rideId: 'R1',
+          openid: 'u1',
+          bikeCode: 'A',
+          position: { lat: 30, lng: 120 },
+          now: requested,
+          lockTimeoutMs: ports.lock.timeoutMs,
+        })
+      ).ok,
+    ).toBe(true);
     const main = serveTimer('sweeper', sweep, { ...createCloudbaseWorld(() => ports, {}), log: () => {} });
-    expect(await main({ Type: 'Timer', TriggerName: 'every-minute', Time: new Date().toISOString() }, contextOf({}))).toEqual({ ok: true, data: { jobs: { staleUnlocks: { aborted: 1 }, payOrders: { checked: 0, paid: 0, closed: 0 }, refunds: { sent: 0, refunded: 0, failed: 0 } } } });
+    expect(await main({ Type: 'Timer', TriggerName: 'every-minute', Time: new Date().toISOString() }, contextOf({}))).toEqual({
+      ok: true,
+      data: { jobs: { staleUnlocks: { aborted: 1 }, payOrders: { checked: 0, paid: 0, closed: 0 }, refunds: { sent: 0, refunded: 0, failed: 0 } } },
+    });
     expect(db.table('rides').get('R1')).toMatchObject({ status: 'aborted' });
     expect(db.table('places_bike').get('bike:A')).toMatchObject({ status: 'available' });
   });
@@ -78,7 +92,13 @@ describe('the sweeper', () => {
   it('runs every job even when one fails, then fails', async () => {
     const ran: string[] = [];
     const jobs: SweepJob[] = [
-      { name: 'a', run: async () => { ran.push('a'); throw new Error('a broke'); } },
+      {
+        name: 'a',
+        run: async () => {
+          ran.push('a');
+          throw new Error('a broke');
+        },
+      },
       { name: 'b', run: async () => (ran.push('b'), { done: 1 }) },
     ];
     await expect(sweep({} as Ports, { caller: null, now: new Date() }, jobs)).rejects.toThrow('a broke');
@@ -87,7 +107,7 @@ describe('the sweeper', () => {
 });
 
 describe('schedules', () => {
-  it('fires a 7-field cron (seconds first) in the cloud\'s UTC+8', () => {
+  it("fires a 7-field cron (seconds first) in the cloud's UTC+8", () => {
     expect(cronMatches('0 * * * * * *', new Date('2026-01-01T00:01:00Z'))).toBe(true);
     expect(cronMatches('0 * * * * * *', new Date('2026-01-01T00:01:01Z'))).toBe(false);
     expect(cronMatches('0 0 9 * * * *', new Date('2026-01-01T01:00:00Z'))).toBe(true);
@@ -112,7 +132,11 @@ describe('schedules', () => {
       const contexts: unknown[] = [];
       // The host's clock (with NEARBY_CLOCK=header: the latest X-Nearby-Now, running on).
       const hostNow = new Date('2030-06-01T12:00:00Z');
-      const timers = startTimers({ sweeper: async (event, context) => (events.push(event), contexts.push(context), ok({})) }, () => {}, () => hostNow);
+      const timers = startTimers(
+        { sweeper: async (event, context) => (events.push(event), contexts.push(context), ok({})) },
+        () => {},
+        () => hostNow,
+      );
       await jest.advanceTimersByTimeAsync(1000);
       expect(events).toEqual([]);
       await jest.advanceTimersByTimeAsync(1000);

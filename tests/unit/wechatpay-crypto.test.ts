@@ -8,7 +8,16 @@ import { createDecipheriv, createVerify, generateKeyPairSync, randomBytes } from
 import { authorizationHeader, decryptResource, encryptResource, paymentArgs } from '../../functions/lib/wechatpay/crypto';
 import { buildNotification, verifyNotification } from '../../functions/lib/wechatpay/notification';
 import { wechatpayKeys } from '../../functions/lib/wechatpay/verifier';
-import { makeCertificateIdentity, makeMerchant, makePublicKeyIdentity, notificationFrom, refundJson, transactionJson, wechatpayEncrypt, wechatpaySign } from '../support/wechatpay-server';
+import {
+  makeCertificateIdentity,
+  makeMerchant,
+  makePublicKeyIdentity,
+  notificationFrom,
+  refundJson,
+  transactionJson,
+  wechatpayEncrypt,
+  wechatpaySign,
+} from '../support/wechatpay-server';
 import type { PayTransaction } from '../../shared/payment';
 
 const merchant = makeMerchant();
@@ -37,14 +46,27 @@ const paidTx: PayTransaction = {
 describe('requests and wx.requestPayment, checked from the documented algorithm', () => {
   it('signs the Authorization header over METHOD\\nURL\\ntimestamp\\nnonce\\nbody\\n with the merchant key', () => {
     const body = JSON.stringify({ mchid: merchant.mchId });
-    const header = authorizationHeader({ mchId: merchant.mchId, serialNo: merchant.serial, privateKey: merchant.privateKey, method: 'POST', url: '/v3/pay/transactions/out-trade-no/B20260301000001/close', body, timestampSec: nowSec, nonce: 'NONCE123' });
+    const header = authorizationHeader({
+      mchId: merchant.mchId,
+      serialNo: merchant.serial,
+      privateKey: merchant.privateKey,
+      method: 'POST',
+      url: '/v3/pay/transactions/out-trade-no/B20260301000001/close',
+      body,
+      timestampSec: nowSec,
+      nonce: 'NONCE123',
+    });
     const match = /^WECHATPAY2-SHA256-RSA2048 mchid="(\d+)",nonce_str="([^"]+)",signature="([^"]+)",timestamp="(\d+)",serial_no="([0-9A-F]+)"$/.exec(header);
     expect(match).not.toBeNull();
     const [, mchid, nonce, signature, timestamp, serial] = match as RegExpExecArray;
     expect({ mchid, nonce, timestamp, serial }).toEqual({ mchid: merchant.mchId, nonce: 'NONCE123', timestamp: String(nowSec), serial: merchant.serial });
-    expect(rsaVerifies(`POST\n/v3/pay/transactions/out-trade-no/B20260301000001/close\n${nowSec}\nNONCE123\n${body}\n`, signature, merchant.publicKey)).toBe(true);
+    expect(rsaVerifies(`POST\n/v3/pay/transactions/out-trade-no/B20260301000001/close\n${nowSec}\nNONCE123\n${body}\n`, signature, merchant.publicKey)).toBe(
+      true,
+    );
     // a GET signs an empty body line, and another URL does not verify
-    expect(rsaVerifies(`POST\n/v3/pay/transactions/out-trade-no/B20260301000002/close\n${nowSec}\nNONCE123\n${body}\n`, signature, merchant.publicKey)).toBe(false);
+    expect(rsaVerifies(`POST\n/v3/pay/transactions/out-trade-no/B20260301000002/close\n${nowSec}\nNONCE123\n${body}\n`, signature, merchant.publicKey)).toBe(
+      false,
+    );
   });
 
   it('builds wx.requestPayment arguments: seconds timeStamp, prepay_id package, RSA, paySign over appId\\ntimeStamp\\nnonceStr\\npackage\\n', () => {
@@ -60,7 +82,9 @@ describe('AEAD_AES_256_GCM resources', () => {
   it('decrypts what WeChat Pay encrypts (ciphertext || tag, nonce and associated_data as UTF-8)', () => {
     const plaintext = JSON.stringify({ hello: '支付成功' });
     const ciphertext = wechatpayEncrypt(plaintext, merchant.apiV3Key, 'abcdef012345', 'transaction');
-    expect(decryptResource({ algorithm: 'AEAD_AES_256_GCM', ciphertext, nonce: 'abcdef012345', associated_data: 'transaction' }, merchant.apiV3Key)).toBe(plaintext);
+    expect(decryptResource({ algorithm: 'AEAD_AES_256_GCM', ciphertext, nonce: 'abcdef012345', associated_data: 'transaction' }, merchant.apiV3Key)).toBe(
+      plaintext,
+    );
   });
 
   it("encrypts (for the sandbox) what WeChat Pay's algorithm decrypts", () => {
@@ -93,12 +117,24 @@ function flipLastByte(base64: string): string {
 }
 
 describe('verifyNotification', () => {
-  const trust = { keys: wechatpayKeys({ publicKey: { id: publicKeyIdentity.serial, pem: publicKeyIdentity.pem }, certificates: [certificateIdentity.pem] }), apiV3Key: merchant.apiV3Key };
+  const trust = {
+    keys: wechatpayKeys({ publicKey: { id: publicKeyIdentity.serial, pem: publicKeyIdentity.pem }, certificates: [certificateIdentity.pem] }),
+    apiV3Key: merchant.apiV3Key,
+  };
   const paymentNotification = (overrides: { signer?: typeof publicKeyIdentity; at?: Date; eventType?: string; resource?: Record<string, unknown> } = {}) =>
-    notificationFrom({ eventType: overrides.eventType ?? 'TRANSACTION.SUCCESS', resource: overrides.resource ?? transactionJson(paidTx), apiV3Key: merchant.apiV3Key, signer: overrides.signer ?? publicKeyIdentity, now: overrides.at ?? now });
+    notificationFrom({
+      eventType: overrides.eventType ?? 'TRANSACTION.SUCCESS',
+      resource: overrides.resource ?? transactionJson(paidTx),
+      apiV3Key: merchant.apiV3Key,
+      signer: overrides.signer ?? publicKeyIdentity,
+      now: overrides.at ?? now,
+    });
   /** Re-signs a changed body with WeChat Pay's key, so that only the change is wrong. */
   const resigned = (n: { headers: Record<string, string>; body: string }, body: string) => ({
-    headers: { ...n.headers, 'Wechatpay-Signature': wechatpaySign(`${n.headers['Wechatpay-Timestamp']}\n${n.headers['Wechatpay-Nonce']}\n${body}\n`, publicKeyIdentity.privateKey) },
+    headers: {
+      ...n.headers,
+      'Wechatpay-Signature': wechatpaySign(`${n.headers['Wechatpay-Timestamp']}\n${n.headers['Wechatpay-Nonce']}\n${body}\n`, publicKeyIdentity.privateKey),
+    },
     body,
   });
 
@@ -113,7 +149,14 @@ describe('verifyNotification', () => {
 
   it('reads a payment signed with the WeChat Pay public key: amounts in fen, times as Dates', () => {
     const verified = verifyNotification(paymentNotification(), now, trust);
-    expect(verified).toEqual({ ok: true, notification: expect.objectContaining({ kind: 'transaction', eventType: 'TRANSACTION.SUCCESS', transaction: { ...paidTx, successAt: new Date(nowSec * 1000) } }) });
+    expect(verified).toEqual({
+      ok: true,
+      notification: expect.objectContaining({
+        kind: 'transaction',
+        eventType: 'TRANSACTION.SUCCESS',
+        transaction: { ...paidTx, successAt: new Date(nowSec * 1000) },
+      }),
+    });
   });
 
   it('reads one signed with a platform certificate too, with both kinds configured at once', () => {
@@ -127,28 +170,56 @@ describe('verifyNotification', () => {
   });
 
   it('tells refunds apart by event_type', () => {
-    const refund = { mchId: merchant.mchId, outRefundNo: 'RB20260301000001', outTradeNo: paidTx.outTradeNo, refundId: '50300000000000000000000000001', transactionId: paidTx.transactionId, status: 'SUCCESS' as const, refundFen: 4250, totalFen: 4250, successAt: now };
+    const refund = {
+      mchId: merchant.mchId,
+      outRefundNo: 'RB20260301000001',
+      outTradeNo: paidTx.outTradeNo,
+      refundId: '50300000000000000000000000001',
+      transactionId: paidTx.transactionId,
+      status: 'SUCCESS' as const,
+      refundFen: 4250,
+      totalFen: 4250,
+      successAt: now,
+    };
     const verified = verifyNotification(paymentNotification({ eventType: 'REFUND.SUCCESS', resource: refundJson(refund, true) }), now, trust);
-    expect(verified).toEqual({ ok: true, notification: expect.objectContaining({ kind: 'refund', eventType: 'REFUND.SUCCESS', refund: { ...refund, successAt: new Date(nowSec * 1000) } }) });
+    expect(verified).toEqual({
+      ok: true,
+      notification: expect.objectContaining({ kind: 'refund', eventType: 'REFUND.SUCCESS', refund: { ...refund, successAt: new Date(nowSec * 1000) } }),
+    });
   });
 
   it('accepts a timestamp 5 minutes off, refuses one 5 minutes and a second off, either way', () => {
     expect(verifyNotification(paymentNotification({ at: new Date(now.getTime() - 300_000) }), now, trust).ok).toBe(true);
-    expect(verifyNotification(paymentNotification({ at: new Date(now.getTime() - 301_000) }), now, trust)).toMatchObject({ ok: false, refusal: 'STALE_TIMESTAMP' });
-    expect(verifyNotification(paymentNotification({ at: new Date(now.getTime() + 301_000) }), now, trust)).toMatchObject({ ok: false, refusal: 'STALE_TIMESTAMP' });
+    expect(verifyNotification(paymentNotification({ at: new Date(now.getTime() - 301_000) }), now, trust)).toMatchObject({
+      ok: false,
+      refusal: 'STALE_TIMESTAMP',
+    });
+    expect(verifyNotification(paymentNotification({ at: new Date(now.getTime() + 301_000) }), now, trust)).toMatchObject({
+      ok: false,
+      refusal: 'STALE_TIMESTAMP',
+    });
   });
 
   it('refuses a forged signature (the body signed with another key)', () => {
     const n = paymentNotification();
     const forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const forged = { ...n.headers, 'Wechatpay-Signature': wechatpaySign(`${n.headers['Wechatpay-Timestamp']}\n${n.headers['Wechatpay-Nonce']}\n${n.body}\n`, forger) };
+    const forged = {
+      ...n.headers,
+      'Wechatpay-Signature': wechatpaySign(`${n.headers['Wechatpay-Timestamp']}\n${n.headers['Wechatpay-Nonce']}\n${n.body}\n`, forger),
+    };
     expect(verifyNotification({ headers: forged, body: n.body }, now, trust)).toMatchObject({ ok: false, refusal: 'BAD_SIGNATURE' });
   });
 
   it('refuses a body changed after signing, and the signature of another timestamp', () => {
     const n = paymentNotification();
-    expect(verifyNotification({ headers: n.headers, body: n.body.replace('encrypt-resource', 'encrypt-resourcE') }, now, trust)).toMatchObject({ ok: false, refusal: 'BAD_SIGNATURE' });
-    expect(verifyNotification({ headers: { ...n.headers, 'Wechatpay-Timestamp': String(nowSec + 1) }, body: n.body }, now, trust)).toMatchObject({ ok: false, refusal: 'BAD_SIGNATURE' });
+    expect(verifyNotification({ headers: n.headers, body: n.body.replace('encrypt-resource', 'encrypt-resourcE') }, now, trust)).toMatchObject({
+      ok: false,
+      refusal: 'BAD_SIGNATURE',
+    });
+    expect(verifyNotification({ headers: { ...n.headers, 'Wechatpay-Timestamp': String(nowSec + 1) }, body: n.body }, now, trust)).toMatchObject({
+      ok: false,
+      refusal: 'BAD_SIGNATURE',
+    });
   });
 
   it('refuses a tampered ciphertext (GCM tag) even when the body is validly signed', () => {
@@ -183,10 +254,21 @@ describe('verifyNotification', () => {
     const n = paymentNotification();
     expect(verifyNotification(resigned(n, 'not json'), now, trust)).toMatchObject({ ok: false, refusal: 'MALFORMED' });
     const envelope = JSON.parse(n.body);
-    expect(verifyNotification(resigned(n, JSON.stringify({ ...envelope, resource: { algorithm: 'AEAD_AES_256_GCM' } })), now, trust)).toMatchObject({ ok: false, refusal: 'MALFORMED' });
-    expect(verifyNotification(resigned(n, JSON.stringify({ ...envelope, event_type: 'TRANSACTION.FAIL' })), now, trust)).toMatchObject({ ok: false, refusal: 'UNSUPPORTED_EVENT' });
-    expect(verifyNotification(paymentNotification({ resource: { mchid: merchant.mchId, trade_state: 'SUCCESS' } }), now, trust)).toMatchObject({ ok: false, refusal: 'MALFORMED' });
-    expect(verifyNotification(paymentNotification({ resource: { ...transactionJson(paidTx), amount: { total: 42.5, currency: 'CNY' } } }), now, trust)).toMatchObject({ ok: false, refusal: 'MALFORMED' });
+    expect(verifyNotification(resigned(n, JSON.stringify({ ...envelope, resource: { algorithm: 'AEAD_AES_256_GCM' } })), now, trust)).toMatchObject({
+      ok: false,
+      refusal: 'MALFORMED',
+    });
+    expect(verifyNotification(resigned(n, JSON.stringify({ ...envelope, event_type: 'TRANSACTION.FAIL' })), now, trust)).toMatchObject({
+      ok: false,
+      refusal: 'UNSUPPORTED_EVENT',
+    });
+    expect(verifyNotification(paymentNotification({ resource: { mchid: merchant.mchId, trade_state: 'SUCCESS' } }), now, trust)).toMatchObject({
+      ok: false,
+      refusal: 'MALFORMED',
+    });
+    expect(
+      verifyNotification(paymentNotification({ resource: { ...transactionJson(paidTx), amount: { total: 42.5, currency: 'CNY' } } }), now, trust),
+    ).toMatchObject({ ok: false, refusal: 'MALFORMED' });
   });
 
   it('refuses the notification with any one character of its body or signed headers changed', () => {
@@ -213,24 +295,45 @@ describe('verifyNotification', () => {
   });
 
   it('refuses a notification encrypted with another API v3 key', () => {
-    expect(verifyNotification(paymentNotification(), now, { ...trust, apiV3Key: randomBytes(16).toString('hex') })).toMatchObject({ ok: false, refusal: 'DECRYPTION_FAILED' });
+    expect(verifyNotification(paymentNotification(), now, { ...trust, apiV3Key: randomBytes(16).toString('hex') })).toMatchObject({
+      ok: false,
+      refusal: 'DECRYPTION_FAILED',
+    });
   });
 });
 
 describe("the sandbox's notifications are WeChat Pay's format", () => {
   it('are signed timestamp\\nnonce\\nbody\\n and decrypt with the documented algorithm', () => {
     const signer = makePublicKeyIdentity();
-    const n = buildNotification({ id: 'EV-1', eventType: 'TRANSACTION.SUCCESS', summary: '支付成功', resource: transactionJson(paidTx), apiV3Key: merchant.apiV3Key, signer, now });
+    const n = buildNotification({
+      id: 'EV-1',
+      eventType: 'TRANSACTION.SUCCESS',
+      summary: '支付成功',
+      resource: transactionJson(paidTx),
+      apiV3Key: merchant.apiV3Key,
+      signer,
+      now,
+    });
     const h = n.headers as Record<string, string>;
     expect(h['Wechatpay-Serial']).toBe(signer.serial);
     expect(rsaVerifies(`${h['Wechatpay-Timestamp']}\n${h['Wechatpay-Nonce']}\n${n.body}\n`, h['Wechatpay-Signature'], signer.pem)).toBe(true);
     const { resource, event_type, resource_type } = JSON.parse(n.body);
-    expect({ event_type, resource_type, algorithm: resource.algorithm }).toEqual({ event_type: 'TRANSACTION.SUCCESS', resource_type: 'encrypt-resource', algorithm: 'AEAD_AES_256_GCM' });
+    expect({ event_type, resource_type, algorithm: resource.algorithm }).toEqual({
+      event_type: 'TRANSACTION.SUCCESS',
+      resource_type: 'encrypt-resource',
+      algorithm: 'AEAD_AES_256_GCM',
+    });
     const raw = Buffer.from(resource.ciphertext, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', Buffer.from(merchant.apiV3Key, 'utf8'), Buffer.from(resource.nonce, 'utf8'));
     decipher.setAAD(Buffer.from(resource.associated_data, 'utf8'));
     decipher.setAuthTag(raw.subarray(raw.length - 16));
     const decrypted = JSON.parse(Buffer.concat([decipher.update(raw.subarray(0, raw.length - 16)), decipher.final()]).toString('utf8'));
-    expect(decrypted).toMatchObject({ mchid: merchant.mchId, appid: merchant.appId, out_trade_no: paidTx.outTradeNo, trade_state: 'SUCCESS', amount: { total: 4250, payer_total: 4000 } });
+    expect(decrypted).toMatchObject({
+      mchid: merchant.mchId,
+      appid: merchant.appId,
+      out_trade_no: paidTx.outTradeNo,
+      trade_state: 'SUCCESS',
+      amount: { total: 4250, payer_total: 4000 },
+    });
   });
 });

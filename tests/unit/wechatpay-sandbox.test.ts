@@ -13,7 +13,12 @@ describe('the sandbox payments adapter', () => {
     const placed = await sandbox.createJsapiOrder(order('Bsandbox000001'));
     expect(placed).toEqual({ ok: true, value: { prepayId: expect.stringMatching(/^sandbox_wx/) } });
     if (!placed.ok) return;
-    expect(sandbox.requestPaymentArgs(placed.value.prepayId, now)).toMatchObject({ timeStamp: String(now.getTime() / 1000), package: `prepay_id=${placed.value.prepayId}`, signType: 'RSA', paySign: expect.any(String) });
+    expect(sandbox.requestPaymentArgs(placed.value.prepayId, now)).toMatchObject({
+      timeStamp: String(now.getTime() / 1000),
+      package: `prepay_id=${placed.value.prepayId}`,
+      signType: 'RSA',
+      paySign: expect.any(String),
+    });
     expect(await sandbox.queryOrder('Bsandbox000001')).toMatchObject({ ok: true, value: { tradeState: 'NOTPAY', totalFen: 150 } });
   });
 
@@ -22,7 +27,14 @@ describe('the sandbox payments adapter', () => {
     const paid = sandbox.pay('Bsandbox000002', later(10), { payerTotalFen: 4000 });
     if (!paid.ok) throw new Error(paid.failure.message);
     const verified = sandbox.verifyNotification(paid.notification, later(11));
-    expect(verified).toMatchObject({ ok: true, notification: { kind: 'transaction', eventType: 'TRANSACTION.SUCCESS', transaction: { outTradeNo: 'Bsandbox000002', tradeState: 'SUCCESS', totalFen: 4250, payerTotalFen: 4000, payerOpenid: 'o-rider' } } });
+    expect(verified).toMatchObject({
+      ok: true,
+      notification: {
+        kind: 'transaction',
+        eventType: 'TRANSACTION.SUCCESS',
+        transaction: { outTradeNo: 'Bsandbox000002', tradeState: 'SUCCESS', totalFen: 4250, payerTotalFen: 4000, payerOpenid: 'o-rider' },
+      },
+    });
     if (!verified.ok || verified.notification.kind !== 'transaction') return;
     expect(judgePayment(verified.notification.transaction, { ...sandbox.merchant, outTradeNo: 'Bsandbox000002', amountFen: 4250 })).toEqual({ ok: true });
     expect(await sandbox.queryOrder('Bsandbox000002')).toMatchObject({ ok: true, value: { tradeState: 'SUCCESS' } });
@@ -33,7 +45,10 @@ describe('the sandbox payments adapter', () => {
     const paid = sandbox.pay('Bsandbox000003', now);
     if (!paid.ok) throw new Error(paid.failure.message);
     const n = paid.notification;
-    expect(sandbox.verifyNotification({ headers: n.headers, body: n.body.replace('"TRANSACTION.SUCCESS"', '"TRANSACTION.SUCCESS" ') }, now)).toMatchObject({ ok: false, refusal: 'BAD_SIGNATURE' });
+    expect(sandbox.verifyNotification({ headers: n.headers, body: n.body.replace('"TRANSACTION.SUCCESS"', '"TRANSACTION.SUCCESS" ') }, now)).toMatchObject({
+      ok: false,
+      refusal: 'BAD_SIGNATURE',
+    });
     expect(sandbox.verifyNotification(n, later(301))).toMatchObject({ ok: false, refusal: 'STALE_TIMESTAMP' });
     const other = sandboxPayments();
     expect(other.verifyNotification(n, now)).toMatchObject({ ok: false, refusal: 'UNKNOWN_SERIAL' });
@@ -55,12 +70,19 @@ describe('the sandbox payments adapter', () => {
   it('refunds, and tells the refund notification apart from payments', async () => {
     await sandbox.createJsapiOrder(order('Bsandbox000008'));
     sandbox.pay('Bsandbox000008', now);
-    expect(await sandbox.refund({ outTradeNo: 'Bsandbox000008', outRefundNo: 'RBsandbox000008', refundFen: 150, totalFen: 150 })).toMatchObject({ ok: true, value: { status: 'PROCESSING' } });
+    expect(await sandbox.refund({ outTradeNo: 'Bsandbox000008', outRefundNo: 'RBsandbox000008', refundFen: 150, totalFen: 150 })).toMatchObject({
+      ok: true,
+      value: { status: 'PROCESSING' },
+    });
     const settled = sandbox.settleRefund('RBsandbox000008', 'SUCCESS', later(60));
     if (!settled.ok) throw new Error(settled.failure.message);
     expect(sandbox.verifyNotification(settled.notification, later(61))).toMatchObject({
       ok: true,
-      notification: { kind: 'refund', eventType: 'REFUND.SUCCESS', refund: { mchId: sandbox.merchant.mchId, outRefundNo: 'RBsandbox000008', outTradeNo: 'Bsandbox000008', status: 'SUCCESS', refundFen: 150 } },
+      notification: {
+        kind: 'refund',
+        eventType: 'REFUND.SUCCESS',
+        refund: { mchId: sandbox.merchant.mchId, outRefundNo: 'RBsandbox000008', outTradeNo: 'Bsandbox000008', status: 'SUCCESS', refundFen: 150 },
+      },
     });
     expect(await sandbox.queryRefund('RBsandbox000008')).toMatchObject({ ok: true, value: { status: 'SUCCESS' } });
   });
@@ -78,13 +100,20 @@ describe("the sandbox's payer route and payNotify's HTTP edges", () => {
   it('delivers the signed notification as an HTTP-access event and answers with payNotify status', async () => {
     await sandbox.createJsapiOrder(order('Broute0000001'));
     const seen: HttpAccessEvent[] = [];
-    const answer = await sandboxPay(sandbox, 'Broute0000001', { deliver: true, now, payNotify: async (event) => {
+    const answer = await sandboxPay(sandbox, 'Broute0000001', {
+      deliver: true,
+      now,
+      payNotify: async (event) => {
         seen.push(event);
         return verifyingNotify(now)(event);
       },
     });
     expect(answer).toEqual({ status: 204, body: null });
-    expect(seen[0]).toMatchObject({ httpMethod: 'POST', isBase64Encoded: false, headers: { 'wechatpay-serial': expect.stringMatching(/^PUB_KEY_ID_/), 'wechatpay-signature': expect.any(String) } });
+    expect(seen[0]).toMatchObject({
+      httpMethod: 'POST',
+      isBase64Encoded: false,
+      headers: { 'wechatpay-serial': expect.stringMatching(/^PUB_KEY_ID_/), 'wechatpay-signature': expect.any(String) },
+    });
   });
 
   it('hands the notification out with deliver=false; replayed late it is refused with a 4xx and FAIL', async () => {
@@ -100,10 +129,16 @@ describe("the sandbox's payer route and payNotify's HTTP edges", () => {
 
   it('answers 404 for an order the sandbox never saw, 409 for one it cannot pay', async () => {
     const never = () => Promise.reject(new Error('must not deliver'));
-    expect(await sandboxPay(sandbox, 'Bnobody0000002', { deliver: true, now, payNotify: never })).toMatchObject({ status: 404, body: { ok: false, error: { code: 'NOT_FOUND' } } });
+    expect(await sandboxPay(sandbox, 'Bnobody0000002', { deliver: true, now, payNotify: never })).toMatchObject({
+      status: 404,
+      body: { ok: false, error: { code: 'NOT_FOUND' } },
+    });
     await sandbox.createJsapiOrder(order('Broute0000003'));
     await sandbox.closeOrder('Broute0000003');
-    expect(await sandboxPay(sandbox, 'Broute0000003', { deliver: true, now, payNotify: never })).toMatchObject({ status: 409, body: { ok: false, error: { code: 'FAILED_PRECONDITION', reason: 'ORDER_CLOSED' } } });
+    expect(await sandboxPay(sandbox, 'Broute0000003', { deliver: true, now, payNotify: never })).toMatchObject({
+      status: 409,
+      body: { ok: false, error: { code: 'FAILED_PRECONDITION', reason: 'ORDER_CLOSED' } },
+    });
   });
 
   it('reads a base64-encoded body byte for byte, and refuses events that are no notification', async () => {

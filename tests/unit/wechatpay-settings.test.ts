@@ -25,13 +25,27 @@ const without = (...names: string[]) => Object.fromEntries(Object.entries(comple
 describe('wechatpaySettingsFrom', () => {
   it('reads complete settings, with the base URL and timeout defaulted', () => {
     const read = wechatpaySettingsFrom(complete);
-    expect(read).toMatchObject({ ok: true, settings: { mchId: merchant.mchId, appId: merchant.appId, merchantSerial: merchant.serial, publicKey: { id: publicKey.serial }, platformCertificates: [], baseUrl: DEFAULT_WECHATPAY_BASE_URL, timeoutMs: 5000 } });
+    expect(read).toMatchObject({
+      ok: true,
+      settings: {
+        mchId: merchant.mchId,
+        appId: merchant.appId,
+        merchantSerial: merchant.serial,
+        publicKey: { id: publicKey.serial },
+        platformCertificates: [],
+        baseUrl: DEFAULT_WECHATPAY_BASE_URL,
+        timeoutMs: 5000,
+      },
+    });
   });
 
-  it.each(['WECHATPAY_MCHID', 'WECHAT_APPID', 'WECHATPAY_MERCHANT_SERIAL', 'WECHATPAY_PRIVATE_KEY', 'WECHATPAY_APIV3_KEY', 'WECHATPAY_NOTIFY_URL'])('names %s when it is missing (or blank)', (name) => {
-    expect(wechatpaySettingsFrom(without(name))).toMatchObject({ ok: false, variable: name, message: expect.stringContaining(name) });
-    expect(wechatpaySettingsFrom({ ...complete, [name]: '  ' })).toMatchObject({ ok: false, variable: name });
-  });
+  it.each(['WECHATPAY_MCHID', 'WECHAT_APPID', 'WECHATPAY_MERCHANT_SERIAL', 'WECHATPAY_PRIVATE_KEY', 'WECHATPAY_APIV3_KEY', 'WECHATPAY_NOTIFY_URL'])(
+    'names %s when it is missing (or blank)',
+    (name) => {
+      expect(wechatpaySettingsFrom(without(name))).toMatchObject({ ok: false, variable: name, message: expect.stringContaining(name) });
+      expect(wechatpaySettingsFrom({ ...complete, [name]: '  ' })).toMatchObject({ ok: false, variable: name });
+    },
+  );
 
   it.each([
     ['WECHATPAY_MCHID', '12ab'],
@@ -57,8 +71,14 @@ describe('wechatpaySettingsFrom', () => {
     expect(wechatpaySettingsFrom(without('WECHATPAY_PUBLIC_KEY_ID'))).toMatchObject({ ok: false, variable: 'WECHATPAY_PUBLIC_KEY_ID' });
     expect(wechatpaySettingsFrom(without('WECHATPAY_PUBLIC_KEY'))).toMatchObject({ ok: false, variable: 'WECHATPAY_PUBLIC_KEY' });
     expect(wechatpaySettingsFrom(without('WECHATPAY_PUBLIC_KEY', 'WECHATPAY_PUBLIC_KEY_ID'))).toMatchObject({ ok: false, variable: 'WECHATPAY_PUBLIC_KEY' });
-    expect(wechatpaySettingsFrom({ ...without('WECHATPAY_PUBLIC_KEY', 'WECHATPAY_PUBLIC_KEY_ID'), WECHATPAY_PLATFORM_CERTS: certificate.pem })).toMatchObject({ ok: true, settings: { publicKey: null, platformCertificates: [expect.stringContaining('BEGIN CERTIFICATE')] } });
-    expect(wechatpaySettingsFrom({ ...complete, WECHATPAY_PLATFORM_CERTS: certificate.pem + certificate.pem })).toMatchObject({ ok: true, settings: { platformCertificates: [expect.any(String), expect.any(String)] } });
+    expect(wechatpaySettingsFrom({ ...without('WECHATPAY_PUBLIC_KEY', 'WECHATPAY_PUBLIC_KEY_ID'), WECHATPAY_PLATFORM_CERTS: certificate.pem })).toMatchObject({
+      ok: true,
+      settings: { publicKey: null, platformCertificates: [expect.stringContaining('BEGIN CERTIFICATE')] },
+    });
+    expect(wechatpaySettingsFrom({ ...complete, WECHATPAY_PLATFORM_CERTS: certificate.pem + certificate.pem })).toMatchObject({
+      ok: true,
+      settings: { platformCertificates: [expect.any(String), expect.any(String)] },
+    });
   });
 
   it('takes PEM from a path, and PEM written on one line with \\n', () => {
@@ -66,7 +86,9 @@ describe('wechatpaySettingsFrom', () => {
     try {
       writeFileSync(join(dir, 'apiclient_key.pem'), merchant.privateKeyPem);
       writeFileSync(join(dir, 'pub_key.pem'), publicKey.pem);
-      expect(wechatpaySettingsFrom({ ...complete, WECHATPAY_PRIVATE_KEY: join(dir, 'apiclient_key.pem'), WECHATPAY_PUBLIC_KEY: join(dir, 'pub_key.pem') }).ok).toBe(true);
+      expect(
+        wechatpaySettingsFrom({ ...complete, WECHATPAY_PRIVATE_KEY: join(dir, 'apiclient_key.pem'), WECHATPAY_PUBLIC_KEY: join(dir, 'pub_key.pem') }).ok,
+      ).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -81,7 +103,11 @@ describe('paymentsFrom', () => {
   });
 
   it('gives the real adapter, or the variable that stops it', () => {
-    expect(paymentsFrom(complete, 'wechatpay')).toMatchObject({ ok: true, mode: 'wechatpay', payments: { merchant: { mchId: merchant.mchId, appId: merchant.appId } } });
+    expect(paymentsFrom(complete, 'wechatpay')).toMatchObject({
+      ok: true,
+      mode: 'wechatpay',
+      payments: { merchant: { mchId: merchant.mchId, appId: merchant.appId } },
+    });
     expect(paymentsFrom(without('WECHATPAY_APIV3_KEY'), 'wechatpay')).toMatchObject({ ok: false, variable: 'WECHATPAY_APIV3_KEY' });
     expect(paymentsFrom({ NEARBY_PAY: 'paypal' }, 'sandbox')).toMatchObject({ ok: false, variable: 'NEARBY_PAY' });
   });

@@ -55,7 +55,10 @@ describe('opening hours', () => {
 
   it('joins days with the same hours and names closed days', () => {
     const week = [1, 2, 3, 4, 5].map((day) => ({ day, open: '08:00', close: '21:00' }));
-    expect(hoursLines([...week, { day: 6, open: '10:00', close: '22:00' }, { day: 7, open: '10:00', close: '22:00' }])).toEqual(['周一至周五 08:00–21:00', '周六、周日 10:00–22:00']);
+    expect(hoursLines([...week, { day: 6, open: '10:00', close: '22:00' }, { day: 7, open: '10:00', close: '22:00' }])).toEqual([
+      '周一至周五 08:00–21:00',
+      '周六、周日 10:00–22:00',
+    ]);
     expect(
       hoursLines([
         { day: 1, open: '14:00', close: '18:00' },
@@ -69,7 +72,12 @@ describe('opening hours', () => {
 
 describe('open state', () => {
   it('says when an open store closes today, in one line', () => {
-    expect(openStateWording(true, '2026-11-25T20:00:00+08:00', NOON_SHANGHAI)).toEqual({ state: '营业中', next: '20:00 打烊', text: '营业中 · 20:00 打烊', tone: 'success' });
+    expect(openStateWording(true, '2026-11-25T20:00:00+08:00', NOON_SHANGHAI)).toEqual({
+      state: '营业中',
+      next: '20:00 打烊',
+      text: '营业中 · 20:00 打烊',
+      tone: 'success',
+    });
   });
 
   it('says tomorrow, the weekday within a week and the date beyond, counted in the store offset', () => {
@@ -103,9 +111,30 @@ describe('booking statuses', () => {
 
 describe('refusals', () => {
   const reasons = [
-    'TOO_MANY_BOOKINGS', 'SLOT_FULL', 'ALREADY_BOOKED', 'OUTSIDE_HOURS', 'OFF_GRID', 'SLOT_STARTED', 'TOO_FAR_AHEAD', 'TOO_EARLY', 'TOO_LATE',
-    'ALREADY_CHECKED_IN', 'ALREADY_CONFIRMED', 'CANCELLED', 'STARTED', 'NOT_OWNER', 'NOT_STAFF', 'WRONG_STORE', 'BIKE_UNAVAILABLE', 'TOO_FAR',
-    'ACTIVE_RIDE', 'UNPAID_BILL', 'LOCK_FAILED', 'RIDE_NOT_ACTIVE', 'OUTSIDE_PARKING_ZONE', 'UNREACHABLE',
+    'TOO_MANY_BOOKINGS',
+    'SLOT_FULL',
+    'ALREADY_BOOKED',
+    'OUTSIDE_HOURS',
+    'OFF_GRID',
+    'SLOT_STARTED',
+    'TOO_FAR_AHEAD',
+    'TOO_EARLY',
+    'TOO_LATE',
+    'ALREADY_CHECKED_IN',
+    'ALREADY_CONFIRMED',
+    'CANCELLED',
+    'STARTED',
+    'NOT_OWNER',
+    'NOT_STAFF',
+    'WRONG_STORE',
+    'BIKE_UNAVAILABLE',
+    'TOO_FAR',
+    'ACTIVE_RIDE',
+    'UNPAID_BILL',
+    'LOCK_FAILED',
+    'RIDE_NOT_ACTIVE',
+    'OUTSIDE_PARKING_ZONE',
+    'UNREACHABLE',
   ];
 
   it('words every reason in Chinese, never the English detail', () => {

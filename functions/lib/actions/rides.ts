@@ -1,11 +1,4 @@
-import {
-  currentRideParams,
-  endRideParams,
-  forceEndRideParams,
-  previewBikeParams,
-  tariffParams,
-  unlockParams,
-} from '../../../shared/contract/rides';
+import { currentRideParams, endRideParams, forceEndRideParams, previewBikeParams, tariffParams, unlockParams } from '../../../shared/contract/rides';
 import { ok } from '../../../shared/result';
 import { requireLock } from '../lock';
 import { settled } from '../settings';

@@ -30,7 +30,11 @@ export const SWEEP_JOBS: SweepJob[] = [
  * Runs every job, each on its own: one that throws does not keep the others from running; the
  * first failure is thrown after all ran (serve logs it and answers INTERNAL).
  */
-export async function sweep(ports: Ports, call: Call, jobs: readonly SweepJob[] = SWEEP_JOBS): Promise<Result<{ jobs: Record<string, Record<string, number>> }>> {
+export async function sweep(
+  ports: Ports,
+  call: Call,
+  jobs: readonly SweepJob[] = SWEEP_JOBS,
+): Promise<Result<{ jobs: Record<string, Record<string, number>> }>> {
   const done: Record<string, Record<string, number>> = {};
   const failures: unknown[] = [];
   for (const job of jobs) {

@@ -56,7 +56,11 @@ export function billPorts(db?: CloudbaseDb, env: Env = process.env): BillDeps {
 
 /** `bookings`: bookings, the stores they belong to, staff. */
 export function bookingPorts(db: CloudbaseDb = cloudbaseDb()): BookingPorts {
-  return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), staff: () => cloudbaseStaff(asAdapterDb(db)), bookings: () => cloudbaseBookings(asBookingsDb(db), cryptoRandom) });
+  return lazily({
+    places: () => cloudbasePlaces(asAdapterDb(db)),
+    staff: () => cloudbaseStaff(asAdapterDb(db)),
+    bookings: () => cloudbaseBookings(asBookingsDb(db), cryptoRandom),
+  });
 }
 
 /**

@@ -76,7 +76,12 @@ const str = (v: unknown) => (typeof v === 'string' ? v : null);
 
 function billOfDoc(doc: Doc): StoredBill {
   const d = plain<Record<string, unknown>>(doc);
-  const view: BillView = { id: String(d._id), type: d.type as StoredBill['type'], amountFen: Number(d.amountFen), status: d.status === 'paid' ? 'paid' : 'unpaid' };
+  const view: BillView = {
+    id: String(d._id),
+    type: d.type as StoredBill['type'],
+    amountFen: Number(d.amountFen),
+    status: d.status === 'paid' ? 'paid' : 'unpaid',
+  };
   if (str(d.accountNo)) view.accountNo = String(d.accountNo);
   if (str(d.period)) view.period = String(d.period);
   if (str(d.dueDate)) view.dueDate = String(d.dueDate);
@@ -194,15 +199,22 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
         const accountDoc = await t.read(BILL_COLLECTIONS.accounts, accountKey(accountType, accountNo));
         const utilityName = accountDoc && typeof accountDoc.holderName === 'string' ? accountDoc.holderName : null;
         const bound = user.accounts.find((a) => a.accountType === accountType && a.accountNo === accountNo);
-        const failures = recentFailures(user.bindFailures.map((s) => new Date(s)), now);
-        const decision = decideBind({ failures, account: utilityName === null ? null : { holderName: utilityName }, holderName, alreadyBound: bound !== undefined }, now);
+        const failures = recentFailures(
+          user.bindFailures.map((s) => new Date(s)),
+          now,
+        );
+        const decision = decideBind(
+          { failures, account: utilityName === null ? null : { holderName: utilityName }, holderName, alreadyBound: bound !== undefined },
+          now,
+        );
         if (decision.kind === 'rate-limited') return decision;
         if (decision.kind === 'not-found') {
           await t.ref(BILL_COLLECTIONS.users, openid).set({ ...user, bindFailures: [...failures.map((d) => d.toISOString()), at], updatedAt: at });
           return decision;
         }
         if (utilityName === null) return decision;
-        if (!bound) await t.ref(BILL_COLLECTIONS.users, openid).set({ ...user, accounts: [...user.accounts, { accountType, accountNo, boundAt: at }], updatedAt: at });
+        if (!bound)
+          await t.ref(BILL_COLLECTIONS.users, openid).set({ ...user, accounts: [...user.accounts, { accountType, accountNo, boundAt: at }], updatedAt: at });
         const binding: AccountBinding = { accountType, accountNo, holderName: utilityName, boundAt: new Date(bound?.boundAt ?? at) };
         return { ...decision, binding };
       });
@@ -233,7 +245,15 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
       const user = userOf(await first(BILL_COLLECTIONS.users, openid));
       const { data: rides } = await col(BILL_COLLECTIONS.bills).where({ openid, type: 'ride' }).limit(LIST_LIMIT).get();
       const keys = user.accounts.map((a) => accountKey(a.accountType, a.accountNo));
-      const utility = keys.length === 0 ? [] : (await col(BILL_COLLECTIONS.bills).where({ accountKey: db.command.in(keys) }).limit(LIST_LIMIT).get()).data;
+      const utility =
+        keys.length === 0
+          ? []
+          : (
+              await col(BILL_COLLECTIONS.bills)
+                .where({ accountKey: db.command.in(keys) })
+                .limit(LIST_LIMIT)
+                .get()
+            ).data;
       return [...rides, ...utility].map(billOfDoc);
     },
 
@@ -249,7 +269,8 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
       return transact(async (tx) => {
         const t = within(tx);
         const bill = await t.bill(billId);
-        if (!bill || !visibleTo(bill.type === 'ride' ? { accounts: [], bindFailures: [] } : await t.user(openid), openid, bill)) return { kind: 'not-found' as const };
+        if (!bill || !visibleTo(bill.type === 'ride' ? { accounts: [], bindFailures: [] } : await t.user(openid), openid, bill))
+          return { kind: 'not-found' as const };
         const current = await t.order(bill.openOrder);
         const open = current && current.status === 'open' ? current : null;
         const plan = planPay({ billPaid: bill.status === 'paid', open, now });
@@ -318,7 +339,9 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
           await t.ref(BILL_COLLECTIONS.bills, order.billId).update({ status: 'paid', paidBy: tx.outTradeNo, paidAt, openOrder: null });
           // The rider's unpaid-bills record, in the payment's transaction: the rider can unlock again.
           if (riderId !== null && rider !== null) {
-            await t.ref(RIDE_COLLECTIONS.riders, riderId).set({ ...rider, unpaidRideBills: rider.unpaidRideBills.filter((id) => id !== bill.id), updatedAt: now });
+            await t
+              .ref(RIDE_COLLECTIONS.riders, riderId)
+              .set({ ...rider, unpaidRideBills: rider.unpaidRideBills.filter((id) => id !== bill.id), updatedAt: now });
           }
         } else {
           await t.ref(BILL_COLLECTIONS.refunds, decision.outRefundNo).set({
@@ -348,12 +371,20 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
     },
 
     async expiredOrders(before, limit) {
-      const { data } = await col(BILL_COLLECTIONS.orders).where({ status: 'open', expiresAt: db.command.lt(before.toISOString()) }).orderBy('expiresAt', 'asc').limit(limit).get();
+      const { data } = await col(BILL_COLLECTIONS.orders)
+        .where({ status: 'open', expiresAt: db.command.lt(before.toISOString()) })
+        .orderBy('expiresAt', 'asc')
+        .limit(limit)
+        .get();
       return data.map(orderOfDoc);
     },
 
     async owedRefunds(limit) {
-      const { data } = await col(BILL_COLLECTIONS.refunds).where({ status: db.command.in(['pending', 'sent']) }).orderBy('createdAt', 'asc').limit(limit).get();
+      const { data } = await col(BILL_COLLECTIONS.refunds)
+        .where({ status: db.command.in(['pending', 'sent']) })
+        .orderBy('createdAt', 'asc')
+        .limit(limit)
+        .get();
       return data.map(refundOfDoc);
     },
 

@@ -136,7 +136,12 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         let active: ActiveEntry[] = [];
         if (request.ok && !replay) {
           active = activeOf((await tx.collection(BOOKING_COLLECTIONS.customers).doc(openid).get()).data);
-          counter = (await tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(request.storeId, slotKey(request.slot.start))).get()).data;
+          counter = (
+            await tx
+              .collection(BOOKING_COLLECTIONS.counters)
+              .doc(counterId(request.storeId, slotKey(request.slot.start)))
+              .get()
+          ).data;
           facts.active = active;
           facts.booked = Number(counter?.booked ?? 0);
         }
@@ -171,7 +176,10 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         const { _id, ...fields } = doc;
         await bookingRef(id).set(fields);
         const entry: ActiveEntry = { bookingId: id, storeId, start: slot.start, end: slot.end };
-        await tx.collection(BOOKING_COLLECTIONS.customers).doc(openid).set({ active: [...live(active, now), entry], updatedAt: at });
+        await tx
+          .collection(BOOKING_COLLECTIONS.customers)
+          .doc(openid)
+          .set({ active: [...live(active, now), entry], updatedAt: at });
         return { ok: true, booking: toBooking(doc), replayed: false };
       });
     },
@@ -211,8 +219,16 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
 
     async ofCustomer(openid, now, pastLimit) {
       const at = now.toISOString();
-      const upcoming = await bookings().where({ openid, endKey: _.gt(at) }).orderBy('slotKey', 'asc').limit(100).get();
-      const past = await bookings().where({ openid, endKey: _.lte(at) }).orderBy('slotKey', 'desc').limit(pastLimit).get();
+      const upcoming = await bookings()
+        .where({ openid, endKey: _.gt(at) })
+        .orderBy('slotKey', 'asc')
+        .limit(100)
+        .get();
+      const past = await bookings()
+        .where({ openid, endKey: _.lte(at) })
+        .orderBy('slotKey', 'desc')
+        .limit(pastLimit)
+        .get();
       return [...upcoming.data, ...past.data].map(toBooking);
     },
 
@@ -226,7 +242,10 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
       const byKey = new Map(starts.map((s) => [slotKey(s), s]));
       for (let i = 0; i < starts.length; i += 100) {
         const keys = starts.slice(i, i + 100).map(slotKey);
-        const { data } = await counters().where({ storeId, slotKey: _.in(keys) }).limit(100).get();
+        const { data } = await counters()
+          .where({ storeId, slotKey: _.in(keys) })
+          .limit(100)
+          .get();
         for (const d of data) {
           const start = byKey.get(String(d.slotKey));
           if (start !== undefined) taken.set(start, Number(d.booked) || 0);

@@ -20,7 +20,9 @@ export type CloudbaseDb = ReturnType<tcb.CloudBase['database']>;
  */
 export function missingCredentials(env: Record<string, string | undefined> = process.env): string | null {
   const missing = ['TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY'].filter((name) => !env[name]);
-  return missing.length === 0 ? null : `CloudBase credentials missing: ${missing.join(' and ')} not in the environment (a cloud function gets them from its role; an operator sets them)`;
+  return missing.length === 0
+    ? null
+    : `CloudBase credentials missing: ${missing.join(' and ')} not in the environment (a cloud function gets them from its role; an operator sets them)`;
 }
 
 /** A CloudBase call that cannot be made or was refused for a reason an operator must fix; answered INTERNAL, logged with its cause. */

@@ -132,7 +132,11 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
     if (owner.size === 0) return null;
     const importing = new Set(batch.filter((p) => p.kind === 'bike').map((p) => p.id));
     for (const codes of chunks([...owner.keys()], IN_CHUNK)) {
-      const { data } = await collectionOf('bike').where({ code: _.in(codes) }).field({ id: true, code: true }).limit(1000).get();
+      const { data } = await collectionOf('bike')
+        .where({ code: _.in(codes) })
+        .field({ id: true, code: true })
+        .limit(1000)
+        .get();
       for (const holder of data) {
         const holderId = String(holder.id);
         // A bike of this batch gives its old code up (or keeps it): only bikes left alone hold theirs.
@@ -193,7 +197,9 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
       return data ?? [];
     } catch (err) {
       if (missingGeoIndex(err)) {
-        throw new CloudbaseUnavailable(`${COLLECTIONS[q.kind]} has no 2dsphere index on location: apply cloudbase/database.json (npm run deploy, or node scripts/cloud-setup.mjs)`);
+        throw new CloudbaseUnavailable(
+          `${COLLECTIONS[q.kind]} has no 2dsphere index on location: apply cloudbase/database.json (npm run deploy, or node scripts/cloud-setup.mjs)`,
+        );
       }
       throw err;
     }
@@ -262,7 +268,7 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
               }
               // An import never takes a bike from under its rider (shared/ride.ts).
               const { stored, deferred: waits } = importedBike(current ? (placeOf(current) as Bike) : null, place);
-              await ref.set({ ...docOf(stored), rideId: current?.status === 'riding' ? current.rideId ?? null : null, afterRide: stored.afterRide ?? null });
+              await ref.set({ ...docOf(stored), rideId: current?.status === 'riding' ? (current.rideId ?? null) : null, afterRide: stored.afterRide ?? null });
               out.push({ kind: 'bike', docId, written: stored, previous: current, deferred: waits });
             }
             return out;
@@ -324,7 +330,11 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
     countAvailableBikesInZones: (zones) => countInZones(zones),
 
     async missing(kind, ids) {
-      const found = await readDocs(kind, [...new Set(ids)].map((id) => placeDocId(kind, id)), true);
+      const found = await readDocs(
+        kind,
+        [...new Set(ids)].map((id) => placeDocId(kind, id)),
+        true,
+      );
       return ids.filter((id) => !found.has(placeDocId(kind, id)));
     },
 

@@ -1,6 +1,15 @@
 import type { Booking, BookingStatus } from '../../../shared/booking';
 import type { RandomSource } from '../../../shared/checkin-code';
-import { applyGrant, claimReminder, quotaAfter, settleSend, subjectDue, type QuotaIncrements, type ReminderRecord, type SubjectFacts } from '../../../shared/reminders';
+import {
+  applyGrant,
+  claimReminder,
+  quotaAfter,
+  settleSend,
+  subjectDue,
+  type QuotaIncrements,
+  type ReminderRecord,
+  type SubjectFacts,
+} from '../../../shared/reminders';
 import { BOOKING_REMINDER_LEAD_MIN, TEMPLATE_KEYS, type TemplateKey } from '../../../shared/subscribe-message';
 import type { BillReminderSource, BookingReminderQueries, ClaimDecision, DueBill, ReminderStore, SettledSend } from '../ports';
 import type { UtilityKind } from '../../../shared/subscribe-message';
@@ -150,14 +159,23 @@ export function cloudbaseReminders(db: RemindersDb, random: RandomSource = crypt
     async done(keys) {
       const out = new Set<string>();
       for (let i = 0; i < keys.length; i += 100) {
-        const { data } = await db.collection(REMINDER_COLLECTIONS.reminders).where({ _id: _.in(keys.slice(i, i + 100)) }).limit(100).get();
+        const { data } = await db
+          .collection(REMINDER_COLLECTIONS.reminders)
+          .where({ _id: _.in(keys.slice(i, i + 100)) })
+          .limit(100)
+          .get();
         for (const d of data) if (isFinal(d.status)) out.add(d._id);
       }
       return out;
     },
 
     async expiredClaims(now) {
-      const { data } = await db.collection(REMINDER_COLLECTIONS.reminders).where({ status: 'claimed', leaseUntil: _.lte(now.toISOString()) }).orderBy('leaseUntil', 'asc').limit(100).get();
+      const { data } = await db
+        .collection(REMINDER_COLLECTIONS.reminders)
+        .where({ status: 'claimed', leaseUntil: _.lte(now.toISOString()) })
+        .orderBy('leaseUntil', 'asc')
+        .limit(100)
+        .get();
       return data.flatMap((d) => {
         const templateKey = String(d.templateKey);
         if (!(TEMPLATE_KEYS as readonly string[]).includes(templateKey)) return [];
@@ -190,11 +208,19 @@ export function cloudbaseBookingReminders(db: RemindersDb): BookingReminderQueri
     async startingSoon(now) {
       // start − 30 min ≤ now < start  ⇔  now < start ≤ now + 30 min; slotKey is the start as UTC ISO.
       const until = new Date(now.getTime() + BOOKING_REMINDER_LEAD_MIN * 60_000).toISOString();
-      const { data } = await bookings().where({ status: _.in(['pending', 'confirmed']), slotKey: _.gt(now.toISOString()).and(_.lte(until)) }).orderBy('slotKey', 'asc').limit(1000).get();
+      const { data } = await bookings()
+        .where({ status: _.in(['pending', 'confirmed']), slotKey: _.gt(now.toISOString()).and(_.lte(until)) })
+        .orderBy('slotKey', 'asc')
+        .limit(1000)
+        .get();
       return data.map(toBooking);
     },
     async confirmedSince(since, now) {
-      const { data } = await bookings().where({ status: 'confirmed', updatedAt: _.gte(since.toISOString()), endKey: _.gt(now.toISOString()) }).orderBy('updatedAt', 'asc').limit(1000).get();
+      const { data } = await bookings()
+        .where({ status: 'confirmed', updatedAt: _.gte(since.toISOString()), endKey: _.gt(now.toISOString()) })
+        .orderBy('updatedAt', 'asc')
+        .limit(1000)
+        .get();
       return data.map(toBooking);
     },
   };
@@ -227,11 +253,16 @@ export function cloudbaseBillReminders(db: RemindersDb): BillReminderSource {
         const account = `${accountType}:${accountNo}`;
         let openids = usersOf.get(account);
         if (!openids) {
-          const { data: users } = await db.collection(BILL_USERS).where({ accounts: _.elemMatch({ accountType, accountNo }) }).limit(1000).get();
+          const { data: users } = await db
+            .collection(BILL_USERS)
+            .where({ accounts: _.elemMatch({ accountType, accountNo }) })
+            .limit(1000)
+            .get();
           openids = users.map((u) => u._id);
           usersOf.set(account, openids);
         }
-        if (openids.length > 0) out.push({ bill: { billId: b._id, accountType, accountNo, amountFen: Number(b.amountFen), dueDate: String(b.dueDate) }, openids });
+        if (openids.length > 0)
+          out.push({ bill: { billId: b._id, accountType, accountNo, amountFen: Number(b.amountFen), dueDate: String(b.dueDate) }, openids });
       }
       return out;
     },

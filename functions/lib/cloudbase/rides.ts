@@ -165,10 +165,14 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
           const moved = leaveAt ? { lat: leaveAt.lat, lng: leaveAt.lng, location: new db.Geo.Point(leaveAt.lng, leaveAt.lat) } : {};
           await ref(COLLECTIONS.bike, doc._id).update({ status: bikeStatusAfterRide(bikeOf(doc)), rideId: null, afterRide: null, ...moved, updatedAt: now });
         }
-        await this.writeRider(ride.openid, {
-          openRideId: rider.openRideId === ride.id ? null : rider.openRideId,
-          unpaidRideBills: addBill === null ? rider.unpaidRideBills : [...rider.unpaidRideBills, addBill],
-        }, now);
+        await this.writeRider(
+          ride.openid,
+          {
+            openRideId: rider.openRideId === ride.id ? null : rider.openRideId,
+            unpaidRideBills: addBill === null ? rider.unpaidRideBills : [...rider.unpaidRideBills, addBill],
+          },
+          now,
+        );
       },
       async abort(ride: RideRecord, reason: string, now: Date): Promise<void> {
         await ref(RIDE_COLLECTIONS.rides, ride.id).update({ status: 'aborted', abortReason: reason });
@@ -293,7 +297,10 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
  * simulated lock (NEARBY_LOCK_DELAY_MS / _FAILURE_RATE, instant by default) stands in for it, bounded
  * by NEARBY_LOCK_TIMEOUT_MS; see functions/lib/lock/index.ts for what a real one must do.
  */
-export function cloudbaseRidePorts(db: CloudbaseDb | AdapterDb, env: Record<string, string | undefined> = process.env): Pick<Ports, 'rides' | 'lock' | 'tariff'> {
+export function cloudbaseRidePorts(
+  db: CloudbaseDb | AdapterDb,
+  env: Record<string, string | undefined> = process.env,
+): Pick<Ports, 'rides' | 'lock' | 'tariff'> {
   const lock = lockSettingsFrom(env);
   return {
     rides: cloudbaseRides(db as unknown as RideDb),

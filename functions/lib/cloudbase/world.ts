@@ -5,7 +5,12 @@ import { cloudbaseCause } from './db';
 
 /** The admins of a deployment: `NEARBY_ADMIN_OPENIDS`, a comma list of OPENIDs. */
 export function adminsFrom(list: string | undefined): Set<string> {
-  return new Set((list ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  return new Set(
+    (list ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 }
 
 /**
@@ -44,4 +49,5 @@ export function createCloudbaseWorld<D>(makePorts: () => D, env: Record<string, 
   };
 }
 
-export const NO_ADMINS_MESSAGE = 'NEARBY_ADMIN_OPENIDS is not set: this deployment has no admin yet (read your OPENID with admin.whoami, then deploy with NEARBY_ADMIN_OPENIDS set: docs/deploy.md)';
+export const NO_ADMINS_MESSAGE =
+  'NEARBY_ADMIN_OPENIDS is not set: this deployment has no admin yet (read your OPENID with admin.whoami, then deploy with NEARBY_ADMIN_OPENIDS set: docs/deploy.md)';

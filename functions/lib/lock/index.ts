@@ -25,7 +25,6 @@ import { simulatedLock } from './simulated';
 
 export { simulatedLock, seededRandom, type SimulatedLockSettings } from './simulated';
 
-
 export const DEFAULT_LOCK_TIMEOUT_MS = 3000;
 
 /** The lock, answering 'failed' when it takes longer than `timeoutMs` or throws. */
@@ -67,7 +66,8 @@ export interface CloudLock extends TimedLock {
  */
 export function cloudLockFrom(env: Record<string, string | undefined>): CloudLock {
   const choice = (env.NEARBY_LOCK ?? '').trim();
-  if (choice !== '' && choice !== 'simulated') throw new SettingError(`NEARBY_LOCK must be "simulated" (a demo environment) or empty (no lock), not "${choice.slice(0, 32)}"`, 'LOCK_FAILED');
+  if (choice !== '' && choice !== 'simulated')
+    throw new SettingError(`NEARBY_LOCK must be "simulated" (a demo environment) or empty (no lock), not "${choice.slice(0, 32)}"`, 'LOCK_FAILED');
   let settings: ReturnType<typeof lockSettingsFrom>;
   try {
     settings = lockSettingsFrom(env);
@@ -89,7 +89,10 @@ export function requireLock<D extends { lock: TimedLock }>(deps: D): D {
 }
 
 /** Lock settings from the environment: NEARBY_LOCK_DELAY_MS, NEARBY_LOCK_FAILURE_RATE, NEARBY_LOCK_TIMEOUT_MS. */
-export function lockSettingsFrom(env: Record<string, string | undefined>, defaults: { delayMs?: number } = {}): { delayMs: number; failureRate: number; timeoutMs: number } {
+export function lockSettingsFrom(
+  env: Record<string, string | undefined>,
+  defaults: { delayMs?: number } = {},
+): { delayMs: number; failureRate: number; timeoutMs: number } {
   const num = (name: string, fallback: number, ok: (n: number) => boolean, what: string): number => {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') return fallback;

@@ -5,4 +5,12 @@
 export { wechatMessenger, type WechatMessengerOptions } from './wechat';
 export { createOutbox, memoryOutboxStorage, type Outbox, type OutboxMessage, type OutboxStorage } from './outbox';
 export { localNotify, strictWechatNotify, wechatNotify, LOCAL_TEMPLATE_IDS } from './notify';
-export { readMessengerSettings, strictMessengerSettings, blockedBy, TEMPLATE_ID_VARIABLES, type MessengerSettings, type SettingProblem, type MiniprogramState } from './settings';
+export {
+  readMessengerSettings,
+  strictMessengerSettings,
+  blockedBy,
+  TEMPLATE_ID_VARIABLES,
+  type MessengerSettings,
+  type SettingProblem,
+  type MiniprogramState,
+} from './settings';

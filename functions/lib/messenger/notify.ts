@@ -37,7 +37,12 @@ export function wechatNotify(env: Env, options: { fetch?: typeof fetch; log?: (l
 /** The local host's WeChat messenger: every setting or an Error naming each missing one (the host stops at start). */
 export function strictWechatNotify(env: Env, options: { fetch?: typeof fetch; log?: (line: Record<string, unknown>) => void } = {}): Notify {
   const settings = strictMessengerSettings(env);
-  return { messenger: wechatMessenger({ settings, fetch: options.fetch, log: options.log }), templateIds: settings.templateIds, fieldMaps: settings.fieldMaps, blocked: () => null };
+  return {
+    messenger: wechatMessenger({ settings, fetch: options.fetch, log: options.log }),
+    templateIds: settings.templateIds,
+    fieldMaps: settings.fieldMaps,
+    blocked: () => null,
+  };
 }
 
 /**
@@ -47,8 +52,12 @@ export function strictWechatNotify(env: Env, options: { fetch?: typeof fetch; lo
 export function localNotify(messenger: Messenger | Outbox, env: Env = {}): Notify {
   const outbox = 'messages' in messenger ? messenger : undefined;
   const { settings } = readMessengerSettings(env);
-  const templateIds = Object.fromEntries(TEMPLATE_KEYS.map((key) => [key, env[TEMPLATE_ID_VARIABLES[key]]?.trim() || LOCAL_TEMPLATE_IDS[key]])) as Record<TemplateKey, string>;
+  const templateIds = Object.fromEntries(TEMPLATE_KEYS.map((key) => [key, env[TEMPLATE_ID_VARIABLES[key]]?.trim() || LOCAL_TEMPLATE_IDS[key]])) as Record<
+    TemplateKey,
+    string
+  >;
   // Two templates sharing one id cannot be told apart in a grant: the placeholders keep them apart.
-  if (new Set(Object.values(templateIds)).size < TEMPLATE_KEYS.length) return { messenger, templateIds: LOCAL_TEMPLATE_IDS, fieldMaps: DEFAULT_FIELD_MAPS, blocked: () => null, outbox };
+  if (new Set(Object.values(templateIds)).size < TEMPLATE_KEYS.length)
+    return { messenger, templateIds: LOCAL_TEMPLATE_IDS, fieldMaps: DEFAULT_FIELD_MAPS, blocked: () => null, outbox };
   return { messenger, templateIds, fieldMaps: settings.fieldMaps, blocked: () => null, outbox };
 }

@@ -64,9 +64,10 @@ export function readMessengerSettings(env: Env): { settings: MessengerSettings; 
   const problems: SettingProblem[] = [];
   const all = TEMPLATE_KEYS;
   const appId = value(env, 'WECHAT_APPID');
-  if (appId === null) problems.push({ variable: 'WECHAT_APPID', message: 'WECHAT_APPID is not set (the mini program\'s AppID)', blocks: all });
+  if (appId === null) problems.push({ variable: 'WECHAT_APPID', message: "WECHAT_APPID is not set (the mini program's AppID)", blocks: all });
   const appSecret = value(env, 'WECHAT_APPSECRET');
-  if (appSecret === null) problems.push({ variable: 'WECHAT_APPSECRET', message: 'WECHAT_APPSECRET is not set (the AppSecret, needed for stable_token)', blocks: all });
+  if (appSecret === null)
+    problems.push({ variable: 'WECHAT_APPSECRET', message: 'WECHAT_APPSECRET is not set (the AppSecret, needed for stable_token)', blocks: all });
 
   const templateIds: Partial<Record<TemplateKey, string>> = {};
   const fieldMaps: FieldMaps = { ...DEFAULT_FIELD_MAPS };
@@ -95,7 +96,12 @@ export function readMessengerSettings(env: Env): { settings: MessengerSettings; 
 
   const stateText = value(env, 'WECHAT_MINIPROGRAM_STATE') ?? 'formal';
   const state = (MINIPROGRAM_STATES as readonly string[]).includes(stateText) ? (stateText as MiniprogramState) : 'formal';
-  if (state !== stateText) problems.push({ variable: 'WECHAT_MINIPROGRAM_STATE', message: `WECHAT_MINIPROGRAM_STATE must be developer, trial or formal, not "${stateText}"`, blocks: all });
+  if (state !== stateText)
+    problems.push({
+      variable: 'WECHAT_MINIPROGRAM_STATE',
+      message: `WECHAT_MINIPROGRAM_STATE must be developer, trial or formal, not "${stateText}"`,
+      blocks: all,
+    });
 
   let baseUrl = value(env, 'WECHAT_API_BASE_URL') ?? DEFAULT_WECHAT_API_BASE_URL;
   if (!/^https?:\/\/[^\s/]+(\/[^\s?#]*)?$/.test(baseUrl)) {
@@ -109,7 +115,12 @@ export function readMessengerSettings(env: Env): { settings: MessengerSettings; 
   if (timeoutText !== null) {
     const n = /^\d+$/.test(timeoutText) ? Number(timeoutText) : NaN;
     if (Number.isSafeInteger(n) && n > 0) timeoutMs = n;
-    else problems.push({ variable: 'WECHAT_API_TIMEOUT_MS', message: `WECHAT_API_TIMEOUT_MS must be a number of milliseconds (> 0), not "${timeoutText}"`, blocks: all });
+    else
+      problems.push({
+        variable: 'WECHAT_API_TIMEOUT_MS',
+        message: `WECHAT_API_TIMEOUT_MS must be a number of milliseconds (> 0), not "${timeoutText}"`,
+        blocks: all,
+      });
   }
 
   return { settings: { appId, appSecret, state, templateIds, fieldMaps, baseUrl, timeoutMs }, problems };

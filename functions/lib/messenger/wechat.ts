@@ -40,17 +40,17 @@ const TOKEN_ERRORS = new Set([40001, 42001, 40014]);
 
 /** Sends that can never succeed as they are. */
 const PERMANENT: Record<number, string> = {
-  47003: 'template data breaks the template\'s field rules (47003; errmsg names the field)',
+  47003: "template data breaks the template's field rules (47003; errmsg names the field)",
   41030: 'page is not a page of the released mini program (41030)',
   40003: 'openid is not a user of this AppID (40003)',
-  40037: 'template id is not one of this mini program\'s templates (40037)',
+  40037: "template id is not one of this mini program's templates (40037)",
 };
 
 /** Our configuration, for the token or the send: no message can go until someone fixes it. */
 const CONFIG: Record<number, string> = {
-  40164: 'this server\'s outbound IP is not on the mini program\'s API IP allow-list (40164; see docs/deploy.md)',
+  40164: "this server's outbound IP is not on the mini program's API IP allow-list (40164; see docs/deploy.md)",
   40013: 'WECHAT_APPID is not a valid AppID (40013)',
-  40125: 'WECHAT_APPSECRET is not this AppID\'s secret (40125)',
+  40125: "WECHAT_APPSECRET is not this AppID's secret (40125)",
   40243: 'the AppSecret is frozen (40243): reset it in the WeChat console',
   41002: 'the AppID is missing from the token request (41002)',
   41004: 'the AppSecret is missing from the token request (41004)',
@@ -138,7 +138,14 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
     const body = answer.kind === 'answer' ? answer.body : null;
     const token = body?.access_token;
     const expiresInSec = body?.expires_in;
-    if (answer.kind === 'answer' && answer.httpStatus < 300 && typeof token === 'string' && token !== '' && typeof expiresInSec === 'number' && expiresInSec > 0) {
+    if (
+      answer.kind === 'answer' &&
+      answer.httpStatus < 300 &&
+      typeof token === 'string' &&
+      token !== '' &&
+      typeof expiresInSec === 'number' &&
+      expiresInSec > 0
+    ) {
       const lifeMs = expiresInSec * 1000;
       // A token about to expire is used once, not cached: normal mode renews it in its last minutes.
       const margin = Math.min(TOKEN_MARGIN_MS, lifeMs / 2);
@@ -147,7 +154,14 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
       return { ok: true, token };
     }
     const outcome = failureOf(answer, force ? 'stable_token (force_refresh)' : 'stable_token', false);
-    log({ at: 'messenger', event: 'token', mode: force ? 'force_refresh' : 'normal', ok: false, outcome: outcome.status, cause: 'cause' in outcome ? outcome.cause : undefined });
+    log({
+      at: 'messenger',
+      event: 'token',
+      mode: force ? 'force_refresh' : 'normal',
+      ok: false,
+      outcome: outcome.status,
+      cause: 'cause' in outcome ? outcome.cause : undefined,
+    });
     return { ok: false, outcome };
   }
 
@@ -170,7 +184,8 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
       forceDay = day;
       forcesToday = 0;
     }
-    if (t - lastForceMs < FORCE_REFRESH_SPACING_MS) return { ok: false, why: `the last force_refresh was ${Math.round((t - lastForceMs) / 1000)} s ago (WeChat allows one per 30 s)` };
+    if (t - lastForceMs < FORCE_REFRESH_SPACING_MS)
+      return { ok: false, why: `the last force_refresh was ${Math.round((t - lastForceMs) / 1000)} s ago (WeChat allows one per 30 s)` };
     if (forcesToday >= FORCE_REFRESH_PER_DAY) return { ok: false, why: `${FORCE_REFRESH_PER_DAY} force_refresh calls today already (WeChat's daily limit)` };
     lastForceMs = t;
     forcesToday += 1;
@@ -186,7 +201,15 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
     if (!current.ok || current.token !== rejected) return current;
     cached = null;
     const allowed = takeForceRefresh();
-    if (!allowed.ok) return { ok: false, outcome: { status: 'retryable', cause: `access token rejected and WeChat returns the same one; force_refresh not sent: ${allowed.why}`, maybeSent: false } };
+    if (!allowed.ok)
+      return {
+        ok: false,
+        outcome: {
+          status: 'retryable',
+          cause: `access token rejected and WeChat returns the same one; force_refresh not sent: ${allowed.why}`,
+          maybeSent: false,
+        },
+      };
     return token(true);
   }
 
@@ -219,7 +242,8 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
     // Settings built by hand (without their problems) get the same answers, not a request WeChat refuses.
     const templateId = settings.templateIds[message.templateKey];
     if (templateId === undefined) return { status: 'config', cause: `${TEMPLATE_ID_VARIABLES[message.templateKey]} is not set` };
-    if (settings.appId === null || settings.appSecret === null) return { status: 'config', cause: `${settings.appId === null ? 'WECHAT_APPID' : 'WECHAT_APPSECRET'} is not set` };
+    if (settings.appId === null || settings.appSecret === null)
+      return { status: 'config', cause: `${settings.appId === null ? 'WECHAT_APPID' : 'WECHAT_APPSECRET'} is not set` };
 
     let current = await token();
     if (!current.ok) return current.outcome;
@@ -229,7 +253,12 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
       current = await replaceToken(current.token);
       if (!current.ok) return current.outcome;
       answer = await sendWith(current.token, message, templateId);
-      if (isTokenError(answer)) return { status: 'retryable', cause: `access token rejected twice (errcode ${errcodeOf(answer.kind === 'answer' ? answer.body : null)})`, maybeSent: false };
+      if (isTokenError(answer))
+        return {
+          status: 'retryable',
+          cause: `access token rejected twice (errcode ${errcodeOf(answer.kind === 'answer' ? answer.body : null)})`,
+          maybeSent: false,
+        };
     }
     if (answer.kind === 'answer' && answer.httpStatus < 300 && errcodeOf(answer.body) === 0) return { status: 'sent' };
     return failureOf(answer, 'subscribeMessage.send', true);

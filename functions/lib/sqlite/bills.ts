@@ -71,7 +71,15 @@ function orderOfRow(r: OrderRow): PayOrder {
 }
 
 function refundOfRow(r: RefundRow): OwedRefund {
-  return { outRefundNo: r.out_refund_no, outTradeNo: r.out_trade_no, billId: r.bill_id, refundFen: r.refund_fen, totalFen: r.total_fen, status: r.status, createdAt: new Date(r.created_at) };
+  return {
+    outRefundNo: r.out_refund_no,
+    outTradeNo: r.out_trade_no,
+    billId: r.bill_id,
+    refundFen: r.refund_fen,
+    totalFen: r.total_fen,
+    status: r.status,
+    createdAt: new Date(r.created_at),
+  };
 }
 
 /**
@@ -109,11 +117,13 @@ export function sqliteBills(db: Db): BillStore {
      SELECT bills.* FROM bills JOIN account_bindings a ON a.type = bills.type AND a.account_no = bills.account_no
      WHERE a.openid = @openid AND bills.type <> 'ride'`,
   );
-  const mayPay = db.prepare(
-    `SELECT 1 FROM bills WHERE id = @billId AND (
+  const mayPay = db
+    .prepare(
+      `SELECT 1 FROM bills WHERE id = @billId AND (
        (type = 'ride' AND openid = @openid) OR
        (type <> 'ride' AND EXISTS (SELECT 1 FROM account_bindings a WHERE a.openid = @openid AND a.type = bills.type AND a.account_no = bills.account_no)))`,
-  ).pluck();
+    )
+    .pluck();
   const orderOf = db.prepare('SELECT * FROM pay_orders WHERE out_trade_no = ?');
   const insertOrder = db.prepare(
     `INSERT INTO pay_orders (out_trade_no, bill_id, openid, amount_fen, status, created_at, expires_at)
@@ -121,7 +131,9 @@ export function sqliteBills(db: Db): BillStore {
   );
   const setOpenOrder = db.prepare('UPDATE bills SET open_order = ? WHERE id = ?');
   const setPrepay = db.prepare(`UPDATE pay_orders SET prepay_id = ?, prepay_issued_at = ? WHERE out_trade_no = ? AND status = 'open'`);
-  const markOrderPaid = db.prepare(`UPDATE pay_orders SET status = 'paid', transaction_id = @transactionId, paid_at = @paidAt WHERE out_trade_no = @outTradeNo AND status <> 'paid'`);
+  const markOrderPaid = db.prepare(
+    `UPDATE pay_orders SET status = 'paid', transaction_id = @transactionId, paid_at = @paidAt WHERE out_trade_no = @outTradeNo AND status <> 'paid'`,
+  );
   const markBillPaid = db.prepare(
     `UPDATE bills SET status = 'paid', paid_by = @outTradeNo, paid_at = @paidAt, open_order = NULL WHERE id = @billId AND status = 'unpaid'`,
   );
@@ -168,7 +180,10 @@ export function sqliteBills(db: Db): BillStore {
         const failures = (failuresOf.all(openid, since) as string[]).map((t) => new Date(t));
         const name = accountOf.get(accountType, accountNo) as string | undefined;
         const boundAt = bindingOf.get(openid, accountType, accountNo) as string | undefined;
-        const decision = decideBind({ failures, account: name === undefined ? null : { holderName: name }, holderName, alreadyBound: boundAt !== undefined }, now);
+        const decision = decideBind(
+          { failures, account: name === undefined ? null : { holderName: name }, holderName, alreadyBound: boundAt !== undefined },
+          now,
+        );
         if (decision.kind === 'not-found') {
           forgetFailures.run(since);
           insertFailure.run(openid, at);
@@ -255,7 +270,15 @@ export function sqliteBills(db: Db): BillStore {
         const paidAt = (tx.successAt ?? now).toISOString();
         markOrderPaid.run({ outTradeNo: tx.outTradeNo, transactionId: tx.transactionId ?? `unknown-${tx.outTradeNo}`, paidAt });
         if (decision.kind === 'record-payment') markBillPaid.run({ billId: order.billId, outTradeNo: tx.outTradeNo, paidAt });
-        else insertRefund.run({ outRefundNo: decision.outRefundNo, outTradeNo: tx.outTradeNo, billId: order.billId, refundFen: decision.refundFen, totalFen: tx.totalFen, now: now.toISOString() });
+        else
+          insertRefund.run({
+            outRefundNo: decision.outRefundNo,
+            outTradeNo: tx.outTradeNo,
+            billId: order.billId,
+            refundFen: decision.refundFen,
+            totalFen: tx.totalFen,
+            now: now.toISOString(),
+          });
         return decision;
       });
     },

@@ -46,7 +46,9 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
   const codeTaken = db.prepare('SELECT 1 FROM bookings WHERE code = ?').pluck();
   const idTaken = db.prepare('SELECT 1 FROM bookings WHERE id = ?').pluck();
   // The caller's active bookings whose slot has not ended: the facts of "already booked" and the limit.
-  const activeOf = db.prepare(`SELECT store_id AS storeId, start, end_at AS "end" FROM bookings WHERE openid = ? AND end_key > ? AND status IN ('pending', 'confirmed')`);
+  const activeOf = db.prepare(
+    `SELECT store_id AS storeId, start, end_at AS "end" FROM bookings WHERE openid = ? AND end_key > ? AND status IN ('pending', 'confirmed')`,
+  );
   const ensureCounter = db.prepare('INSERT OR IGNORE INTO slot_counters (store_id, slot_key, booked) VALUES (?, ?, 0)');
   const takePlace = db.prepare('UPDATE slot_counters SET booked = booked + 1 WHERE store_id = ? AND slot_key = ?');
   const freePlace = db.prepare('UPDATE slot_counters SET booked = booked - 1 WHERE store_id = ? AND slot_key = ? AND booked > 0');
@@ -94,7 +96,19 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
         const id = fresh(() => newBookingId(random), idTaken);
         const code = fresh(() => newCheckInCode(random), codeTaken);
         const at = now.toISOString();
-        insert.run({ id, openid, storeId, slotKey: start, start: slot.start, end: slot.end, endKey: slotKey(slot.end), slotDate: slot.date, code, requestId: input.requestId, now: at });
+        insert.run({
+          id,
+          openid,
+          storeId,
+          slotKey: start,
+          start: slot.start,
+          end: slot.end,
+          endKey: slotKey(slot.end),
+          slotDate: slot.date,
+          code,
+          requestId: input.requestId,
+          now: at,
+        });
         return { ok: true, booking: read(byId, id)!, replayed: false };
       });
     },

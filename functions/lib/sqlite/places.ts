@@ -67,13 +67,15 @@ export function sqlitePlaces(db: Db): PlaceStore {
   const bodyByKindId = db.prepare('SELECT body FROM places WHERE kind = ? AND id = ?').pluck();
   const byKindId = db.prepare('SELECT pk, status FROM places WHERE kind = ? AND id = ?');
   const codeHolder = db.prepare(`SELECT id FROM places WHERE kind = 'bike' AND code = ? AND id <> ?`).pluck();
-  const write = db.prepare(
-    `INSERT INTO places (kind, id, lat, lng, category, status, code, body, updated_at)
+  const write = db
+    .prepare(
+      `INSERT INTO places (kind, id, lat, lng, category, status, code, body, updated_at)
      VALUES (@kind, @id, @lat, @lng, @category, @status, @code, @body, @now)
      ON CONFLICT (kind, id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, category = excluded.category,
        status = excluded.status, code = excluded.code, body = excluded.body, updated_at = excluded.updated_at
      RETURNING pk`,
-  ).pluck();
+    )
+    .pluck();
   const index = Object.fromEntries(
     [...kinds, 'zone'].map((k) => [k, db.prepare(`INSERT OR REPLACE INTO geo_${k} (pk, min_lng, max_lng, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)`)]),
   );

@@ -1,5 +1,15 @@
 import type { Booking, BookingStatus } from '../../../shared/booking';
-import { applyGrant, claimReminder, quotaAfter, settleSend, subjectDue, type QuotaIncrements, type ReminderRecord, type ReminderStatus, type SubjectFacts } from '../../../shared/reminders';
+import {
+  applyGrant,
+  claimReminder,
+  quotaAfter,
+  settleSend,
+  subjectDue,
+  type QuotaIncrements,
+  type ReminderRecord,
+  type ReminderStatus,
+  type SubjectFacts,
+} from '../../../shared/reminders';
 import { isTemplateKey, type TemplateKey } from '../../../shared/subscribe-message';
 import type { OutboxMessage, OutboxStorage } from '../messenger/outbox';
 import type { BillReminderSource, BookingReminderQueries, ClaimDecision, DueBill, ReminderStore, SettledSend } from '../ports';
@@ -16,7 +26,14 @@ interface ReminderRow {
   updated_at: string;
 }
 
-const toRecord = (r: ReminderRow): ReminderRecord => ({ key: r.key, status: r.status, attempts: r.attempts, leaseUntil: r.lease_until, cause: r.cause, updatedAt: r.updated_at });
+const toRecord = (r: ReminderRow): ReminderRecord => ({
+  key: r.key,
+  status: r.status,
+  attempts: r.attempts,
+  leaseUntil: r.lease_until,
+  cause: r.cause,
+  updatedAt: r.updated_at,
+});
 
 /**
  * Reminders in SQLite (docs/reminders.md). `claim` and `settle` are each one IMMEDIATE
@@ -37,12 +54,15 @@ export function sqliteReminders(db: Db): ReminderStore {
      ON CONFLICT (key) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, lease_until = excluded.lease_until, cause = excluded.cause, updated_at = excluded.updated_at`,
   );
   const bookingFacts = db.prepare('SELECT openid, status, start, end_at FROM bookings WHERE id = ?');
-  const expired = db.prepare(`SELECT key, openid, template_key, subject_id FROM reminders WHERE status = 'claimed' AND lease_until <= ? ORDER BY lease_until LIMIT 100`);
+  const expired = db.prepare(
+    `SELECT key, openid, template_key, subject_id FROM reminders WHERE status = 'claimed' AND lease_until <= ? ORDER BY lease_until LIMIT 100`,
+  );
   const billFacts = db.prepare('SELECT status, due_date FROM bills WHERE id = ?');
 
   const ledgerOf = (openid: string): QuotaIncrements => {
     const out: QuotaIncrements = {};
-    for (const row of quotaRows.all(openid) as { template_key: string; remaining: number }[]) if (isTemplateKey(row.template_key)) out[row.template_key] = row.remaining;
+    for (const row of quotaRows.all(openid) as { template_key: string; remaining: number }[])
+      if (isTemplateKey(row.template_key)) out[row.template_key] = row.remaining;
     return out;
   };
   const remainingOf = (openid: string, key: TemplateKey): number => (quotaOne.get(openid, key) as number | undefined) ?? 0;
@@ -58,7 +78,8 @@ export function sqliteReminders(db: Db): ReminderStore {
     const bill = billFacts.get(id) as { status: string; due_date: string | null } | undefined;
     return bill === undefined || bill.due_date === null ? null : { kind: 'bill', paid: bill.status === 'paid', dueDate: bill.due_date };
   };
-  const write = (record: ReminderRecord, openid: string, templateKey: TemplateKey, subjectId: string) => writeRecord.run({ ...record, openid, templateKey, subjectId });
+  const write = (record: ReminderRecord, openid: string, templateKey: TemplateKey, subjectId: string) =>
+    writeRecord.run({ ...record, openid, templateKey, subjectId });
 
   return {
     async grant(openid, increments, now) {
@@ -111,7 +132,9 @@ export function sqliteReminders(db: Db): ReminderStore {
 
     async expiredClaims(now) {
       return (expired.all(now.toISOString()) as { key: string; openid: string; template_key: string; subject_id: string }[]).flatMap((r) =>
-        isTemplateKey(r.template_key) ? [{ key: r.key, openid: r.openid, templateKey: r.template_key, subject: { kind: subjectKindOf(r.template_key), id: r.subject_id } }] : [],
+        isTemplateKey(r.template_key)
+          ? [{ key: r.key, openid: r.openid, templateKey: r.template_key, subject: { kind: subjectKindOf(r.template_key), id: r.subject_id } }]
+          : [],
       );
     },
   };
@@ -189,7 +212,14 @@ export function sqliteBillReminders(db: Db): BillReminderSource {
   return {
     async unpaidDueBetween(fromDate, toDate) {
       const byBill = new Map<string, DueBill>();
-      for (const r of due.all(fromDate, toDate) as { id: string; type: UtilityKind; account_no: string; amount_fen: number; due_date: string; openid: string }[]) {
+      for (const r of due.all(fromDate, toDate) as {
+        id: string;
+        type: UtilityKind;
+        account_no: string;
+        amount_fen: number;
+        due_date: string;
+        openid: string;
+      }[]) {
         let entry = byBill.get(r.id);
         if (!entry) {
           entry = { bill: { billId: r.id, accountType: r.type, accountNo: r.account_no, amountFen: r.amount_fen, dueDate: r.due_date }, openids: [] };

@@ -70,12 +70,14 @@ export function sqliteRides(db: Db): RideStore {
     `UPDATE places SET status = @status, body = json_remove(json_set(body, '$.status', @status), '$.afterRide'), updated_at = @now
      WHERE kind = 'bike' AND id = @bikeId AND status = 'riding'`,
   );
-  const leaveBikeAt = db.prepare(
-    `UPDATE places SET status = @status, lat = @lat, lng = @lng,
+  const leaveBikeAt = db
+    .prepare(
+      `UPDATE places SET status = @status, lat = @lat, lng = @lng,
        body = json_remove(json_set(body, '$.status', @status, '$.lat', @lat, '$.lng', @lng), '$.afterRide'), updated_at = @now
      WHERE kind = 'bike' AND id = @bikeId AND status = 'riding'
      RETURNING pk`,
-  ).pluck();
+    )
+    .pluck();
   const moveBikeIndex = db.prepare('INSERT OR REPLACE INTO geo_bike (pk, min_lng, max_lng, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
   const insertRide = db.prepare(
     `INSERT INTO rides (id, openid, bike_id, bike_code, status, requested_at, start_lat, start_lng)
@@ -88,9 +90,7 @@ export function sqliteRides(db: Db): RideStore {
        duration_sec = @durationSec, fee_fen = @feeFen, surcharge_fen = @surchargeFen, bill_id = @billId, ended_by = @endedBy
      WHERE id = @rideId AND status = 'active'`,
   );
-  const insertBill = db.prepare(
-    `INSERT INTO bills (id, openid, type, amount_fen, status, ride_id, created_at) VALUES (?, ?, 'ride', ?, 'unpaid', ?, ?)`,
-  );
+  const insertBill = db.prepare(`INSERT INTO bills (id, openid, type, amount_fen, status, ride_id, created_at) VALUES (?, ?, 'ride', ?, 'unpaid', ?, ?)`);
   const zonesAt = db
     .prepare(
       `SELECT p.body FROM geo_zone g JOIN places p ON p.pk = g.pk

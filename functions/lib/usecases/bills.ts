@@ -1,6 +1,15 @@
 import { bindNotFound, bindRateLimited, billRefusals, maskName, payDescription, sortBills, type BillView } from '../../../shared/bills';
 import type { RandomSource } from '../../../shared/checkin-code';
-import type { AccountView, BindAccountParams, ImportBillsParams, ImportBillsResult, ListBillsParams, PayBillParams, PayResult, UnbindAccountParams } from '../../../shared/contract/bills';
+import type {
+  AccountView,
+  BindAccountParams,
+  ImportBillsParams,
+  ImportBillsResult,
+  ListBillsParams,
+  PayBillParams,
+  PayResult,
+  UnbindAccountParams,
+} from '../../../shared/contract/bills';
 import { isPayableFen, judgeRefund, orderOutcome, sweepOrder, sweepRefund } from '../../../shared/payment';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountBinding, BillStore, Call, PayOrder, Payments, PaySetup, StoredBill, UserCall } from '../ports';
@@ -136,7 +145,8 @@ export async function handlePayNotify(deps: Pick<BillDeps, 'bills' | 'pay'>, eve
   if (!deps.pay.ok) return notifyRefused(503, `payments are not configured (${deps.pay.variable})`);
   const payments = deps.pay.payments;
   const verified = payments.verifyNotification(received.received, now);
-  if (!verified.ok) return notifyRefused(verified.refusal === 'MALFORMED' || verified.refusal === 'MISSING_HEADER' ? 400 : 401, `${verified.refusal}: ${verified.message}`);
+  if (!verified.ok)
+    return notifyRefused(verified.refusal === 'MALFORMED' || verified.refusal === 'MISSING_HEADER' ? 400 : 401, `${verified.refusal}: ${verified.message}`);
   const n = verified.notification;
   if (n.kind === 'transaction') {
     const decision = await deps.bills.recordPayment(n.transaction, payments.merchant, now);
@@ -188,7 +198,13 @@ export async function sweepRefunds(deps: Pick<BillDeps, 'bills' | 'pay'>, call: 
     const sent = owed.status === 'sent';
     const step = sweepRefund({ sent }, sent ? reported(await payments.queryRefund(owed.outRefundNo)) : null);
     if (step.kind === 'send') {
-      const answer = await payments.refund({ outTradeNo: owed.outTradeNo, outRefundNo: owed.outRefundNo, refundFen: owed.refundFen, totalFen: owed.totalFen, reason: '账单已支付，重复付款退回' });
+      const answer = await payments.refund({
+        outTradeNo: owed.outTradeNo,
+        outRefundNo: owed.outRefundNo,
+        refundFen: owed.refundFen,
+        totalFen: owed.totalFen,
+        reason: '账单已支付，重复付款退回',
+      });
       if (answer.ok) {
         if (!sent && (await deps.bills.markRefund(owed.outRefundNo, 'sent', call.now))) counts.sent++;
         const now = sweepRefund({ sent: true }, { kind: 'answer', value: answer.value });

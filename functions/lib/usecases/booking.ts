@@ -1,14 +1,4 @@
-import {
-  canCancel,
-  canCheckIn,
-  canConfirm,
-  noStore,
-  orderForCustomer,
-  slotRequest,
-  viewOf,
-  type Booking,
-  type Refusal,
-} from '../../../shared/booking';
+import { canCancel, canCheckIn, canConfirm, noStore, orderForCustomer, slotRequest, viewOf, type Booking, type Refusal } from '../../../shared/booking';
 import type {
   BookingResult,
   BookingsResult,
@@ -50,7 +40,10 @@ export async function listSlots(ports: BookingPorts, p: SlotsParams, { now }: Ca
   const store = await storeOf(ports, p.storeId);
   if (isFail(store)) return store;
   const slots = slotsOn(store, p.date);
-  const taken = await ports.bookings.booked(store.id, slots.map((s) => s.start));
+  const taken = await ports.bookings.booked(
+    store.id,
+    slots.map((s) => s.start),
+  );
   const { first, last } = bookableDates(store.timezone, now);
   const capacity = store.slot.capacity;
   const { kind: _kind, ...details } = store;
@@ -77,7 +70,9 @@ export async function listSlots(ports: BookingPorts, p: SlotsParams, { now }: Ca
  */
 export async function createBooking(ports: BookingPorts, p: CreateBookingParams, call: UserCall): Promise<Result<BookingResult>> {
   const store = await ports.places.get('store', p.storeId);
-  const request = store ? slotRequest(store.id, store.slot.capacity, checkSlotStart(store, p.start, call.now)) : { ok: false as const, refusal: noStore(p.storeId) };
+  const request = store
+    ? slotRequest(store.id, store.slot.capacity, checkSlotStart(store, p.start, call.now))
+    : { ok: false as const, refusal: noStore(p.storeId) };
   const created = await ports.bookings.create({ openid: call.caller, requestId: p.requestId ?? null, request, now: call.now });
   if (!created.ok) return refused(created.refusal);
   // A replay may name another store than this request's.
@@ -94,7 +89,10 @@ export async function cancelBooking(ports: BookingPorts, p: CancelBookingParams,
 /** The caller's bookings: upcoming first (soonest first), then the latest past ones. */
 export async function myBookings(ports: BookingPorts, _p: Record<string, never>, call: UserCall): Promise<Result<BookingsResult>> {
   const bookings = orderForCustomer(await ports.bookings.ofCustomer(call.caller, call.now, PAST_BOOKINGS_SHOWN), call.now);
-  const names = await storeNames(ports, bookings.map((b) => b.storeId));
+  const names = await storeNames(
+    ports,
+    bookings.map((b) => b.storeId),
+  );
   return ok({ bookings: bookings.map((b) => viewOf(b, names.get(b.storeId))) });
 }
 

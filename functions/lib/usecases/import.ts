@@ -27,7 +27,11 @@ export interface ImportReport {
  * Validates every place, then writes them in batches of 1,000 (staff after the places they name).
  * Throws, naming the place and field, before writing anything when one is bad.
  */
-export async function writePlaces(target: Target, input: { places: unknown[]; crs?: string; staff?: SetStaffParams[] }, progress: (line: string) => void = () => {}): Promise<ImportReport> {
+export async function writePlaces(
+  target: Target,
+  input: { places: unknown[]; crs?: string; staff?: SetStaffParams[] },
+  progress: (line: string) => void = () => {},
+): Promise<ImportReport> {
   const batches: UpsertPlacesParams[] = [];
   for (let i = 0; i < input.places.length; i += MAX_PLACES_PER_CALL) {
     const parsed = upsertPlacesParams.safeParse({ places: input.places.slice(i, i + MAX_PLACES_PER_CALL), crs: input.crs });
@@ -42,7 +46,10 @@ export async function writePlaces(target: Target, input: { places: unknown[]; cr
   let upserted = 0;
   for (const [n, batch] of batches.entries()) {
     const written = await target.upsertPlaces(batch);
-    if (!written.ok) throw new Error(`batch ${n + 1}/${batches.length} refused (${written.error.code}): ${written.error.message}; batches before it are written, run the command again to resume`);
+    if (!written.ok)
+      throw new Error(
+        `batch ${n + 1}/${batches.length} refused (${written.error.code}): ${written.error.message}; batches before it are written, run the command again to resume`,
+      );
     upserted += batch.places.length;
     progress(`batch ${n + 1}/${batches.length}: ${batch.places.length} places upserted`);
   }
@@ -53,4 +60,3 @@ export async function writePlaces(target: Target, input: { places: unknown[]; cr
   }
   return { batches: batches.length, upserted };
 }
-

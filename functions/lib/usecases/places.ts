@@ -38,7 +38,10 @@ export async function upsertPlaces(ports: { places: PlaceStore }, params: Upsert
 }
 
 /** Makes a caller staff of some stores (an empty list ends it). */
-export async function setStaff(ports: { places: PlaceStore; staff: StaffStore }, params: SetStaffParams): Promise<Result<{ staff: { openid: string; storeIds: string[] } }>> {
+export async function setStaff(
+  ports: { places: PlaceStore; staff: StaffStore },
+  params: SetStaffParams,
+): Promise<Result<{ staff: { openid: string; storeIds: string[] } }>> {
   const storeIds = [...new Set(params.storeIds)];
   const missing = await ports.places.missing('store', storeIds);
   if (missing.length > 0) return fail('NOT_FOUND', `storeIds: no store "${missing[0]}"`);

@@ -52,7 +52,11 @@ interface Candidate {
  * One run of the reminders timer at `call.now`. Safe to run several times at once: each reminder
  * is claimed in a transaction before its send, so overlapping runs send it once.
  */
-export async function runReminders(ports: ReminderPorts, call: Call, log: (line: Record<string, unknown>) => void = logLine): Promise<Result<RemindersRunResult>> {
+export async function runReminders(
+  ports: ReminderPorts,
+  call: Call,
+  log: (line: Record<string, unknown>) => void = logLine,
+): Promise<Result<RemindersRunResult>> {
   const { now } = call;
   const counts: RemindersRunResult = { sent: 0, skipped: 0, failed: 0 };
   const candidates = await findDue(ports, now);
@@ -71,7 +75,8 @@ export async function runReminders(ports: ReminderPorts, call: Call, log: (line:
     const blocked = ports.notify.blocked(c.templateKey);
     if (blocked !== null) {
       counts.skipped++;
-      if (!loggedBlocked.has(c.templateKey)) log({ fn: 'reminders', level: 'error', templateKey: c.templateKey, variable: blocked.variable, message: `skipped: ${blocked.message}` });
+      if (!loggedBlocked.has(c.templateKey))
+        log({ fn: 'reminders', level: 'error', templateKey: c.templateKey, variable: blocked.variable, message: `skipped: ${blocked.message}` });
       loggedBlocked.add(c.templateKey);
       continue;
     }
@@ -85,7 +90,8 @@ export async function runReminders(ports: ReminderPorts, call: Call, log: (line:
     const settled = await ports.reminders.settle({ claimed: decision.record, openid: c.openid, templateKey: c.templateKey, outcome, now });
     // null: the lease ran out during the send and another run claimed again; that run counts it.
     if (settled !== null) counts[settled.counted]++;
-    if (settled !== null && settled.counted !== 'sent') log({ fn: 'reminders', templateKey: c.templateKey, outcome: outcome.status, record: settled.record.status, cause: settled.record.cause });
+    if (settled !== null && settled.counted !== 'sent')
+      log({ fn: 'reminders', templateKey: c.templateKey, outcome: outcome.status, record: settled.record.status, cause: settled.record.cause });
   }
   return ok(counts);
 }
@@ -103,7 +109,13 @@ async function candidateOf(ports: ReminderPorts, claim: Omit<Candidate, 'message
     return { ...claim, message: bookingReminderMessage(gone) };
   }
   const bill = await ports.bills.billOf(claim.openid, claim.subject.id);
-  const facts = { billId: claim.subject.id, accountType: (bill && bill.type !== 'ride' ? bill.type : 'electricity') as UtilityKind, accountNo: bill?.accountNo ?? '-', amountFen: bill?.amountFen ?? 0, dueDate: bill?.dueDate ?? '1970-01-01' };
+  const facts = {
+    billId: claim.subject.id,
+    accountType: (bill && bill.type !== 'ride' ? bill.type : 'electricity') as UtilityKind,
+    accountNo: bill?.accountNo ?? '-',
+    amountFen: bill?.amountFen ?? 0,
+    dueDate: bill?.dueDate ?? '1970-01-01',
+  };
   return { ...claim, message: billDueMessage(facts, ports.notify.fieldMaps.billDue) };
 }
 
@@ -111,7 +123,11 @@ async function candidateOf(ports: ReminderPorts, claim: Omit<Candidate, 'message
 const logLine = (line: Record<string, unknown>): void => console.log(JSON.stringify(line));
 
 /** The booking reminders of these bookings, their messages built with each store's name and time zone. */
-async function bookingCandidates(ports: ReminderPorts, bookings: readonly Booking[], templateKey: 'bookingReminder' | 'bookingConfirmed'): Promise<Candidate[]> {
+async function bookingCandidates(
+  ports: ReminderPorts,
+  bookings: readonly Booking[],
+  templateKey: 'bookingReminder' | 'bookingConfirmed',
+): Promise<Candidate[]> {
   const stores = new Map<string, { name: string; timezone: string }>();
   const out: Candidate[] = [];
   for (const b of bookings) {
@@ -123,7 +139,8 @@ async function bookingCandidates(ports: ReminderPorts, bookings: readonly Bookin
     }
     const facts = { bookingId: b.id, storeName: store.name, start: b.start, timezone: store.timezone, code: b.code };
     const maps = ports.notify.fieldMaps;
-    const message = templateKey === 'bookingReminder' ? bookingReminderMessage(facts, maps.bookingReminder) : bookingConfirmedMessage(facts, maps.bookingConfirmed);
+    const message =
+      templateKey === 'bookingReminder' ? bookingReminderMessage(facts, maps.bookingReminder) : bookingConfirmedMessage(facts, maps.bookingConfirmed);
     out.push({ key: reminderKey(templateKey, b.id, b.openid), openid: b.openid, templateKey, subject: { kind: 'booking', id: b.id }, message });
   }
   return out;
@@ -132,14 +149,17 @@ async function bookingCandidates(ports: ReminderPorts, bookings: readonly Bookin
 async function findDue(ports: ReminderPorts, now: Date): Promise<Candidate[]> {
   const out: Candidate[] = [];
   out.push(...(await bookingCandidates(ports, await ports.bookingReminders.startingSoon(now), 'bookingReminder')));
-  out.push(...(await bookingCandidates(ports, await ports.bookingReminders.confirmedSince(new Date(now.getTime() - CONFIRMED_LOOKBACK_MS), now), 'bookingConfirmed')));
+  out.push(
+    ...(await bookingCandidates(ports, await ports.bookingReminders.confirmedSince(new Date(now.getTime() - CONFIRMED_LOOKBACK_MS), now), 'bookingConfirmed')),
+  );
 
   // Null until the bills issue supplies the query: bill reminders are then not sent (docs/reminders.md).
   if (ports.billReminders !== null) {
     const today = wallClock(now, DEFAULT_TIMEZONE).date;
     for (const { bill, openids } of await ports.billReminders.unpaidDueBetween(today, addDays(today, BILL_REMINDER_DAYS_BEFORE))) {
       const message = billDueMessage(bill, ports.notify.fieldMaps.billDue);
-      for (const openid of new Set(openids)) out.push({ key: reminderKey('billDue', bill.billId, openid), openid, templateKey: 'billDue', subject: { kind: 'bill', id: bill.billId }, message });
+      for (const openid of new Set(openids))
+        out.push({ key: reminderKey('billDue', bill.billId, openid), openid, templateKey: 'billDue', subject: { kind: 'bill', id: bill.billId }, message });
     }
   }
   return out;

@@ -31,8 +31,14 @@ export type PaymentsChoice =
  */
 export function paymentsFrom(env: Record<string, string | undefined>, defaultMode: PayMode, options: WechatpayClientOptions = {}): PaymentsChoice {
   const raw = env.NEARBY_PAY?.trim() || defaultMode;
-  if (raw !== 'sandbox' && raw !== 'wechatpay') return { ok: false, variable: 'NEARBY_PAY', message: `NEARBY_PAY must be "sandbox" or "wechatpay", not "${raw.slice(0, 40)}"` };
-  if (raw === 'sandbox') return { ok: true, mode: 'sandbox', payments: sandboxPayments({ mchId: env.WECHATPAY_MCHID?.trim() || undefined, appId: env.WECHAT_APPID?.trim() || undefined }) };
+  if (raw !== 'sandbox' && raw !== 'wechatpay')
+    return { ok: false, variable: 'NEARBY_PAY', message: `NEARBY_PAY must be "sandbox" or "wechatpay", not "${raw.slice(0, 40)}"` };
+  if (raw === 'sandbox')
+    return {
+      ok: true,
+      mode: 'sandbox',
+      payments: sandboxPayments({ mchId: env.WECHATPAY_MCHID?.trim() || undefined, appId: env.WECHAT_APPID?.trim() || undefined }),
+    };
   const read = wechatpaySettingsFrom(env);
   return read.ok ? { ok: true, mode: 'wechatpay', payments: wechatpayClient(read.settings, options) } : read;
 }

@@ -42,10 +42,18 @@ export function verifyNotification(received: ReceivedNotification, now: Date, tr
   if (!isTransaction && !refundEvent) return { ok: false, refusal: 'UNSUPPORTED_EVENT', message: `event_type "${event_type.slice(0, 40)}" is not handled` };
   if (resource_type !== 'encrypt-resource') return { ok: false, refusal: 'MALFORMED', message: 'resource_type is not encrypt-resource' };
   const r = resource as Record<string, unknown>;
-  if (typeof r.ciphertext !== 'string' || typeof r.nonce !== 'string' || typeof r.algorithm !== 'string' || (r.associated_data !== undefined && typeof r.associated_data !== 'string')) {
+  if (
+    typeof r.ciphertext !== 'string' ||
+    typeof r.nonce !== 'string' ||
+    typeof r.algorithm !== 'string' ||
+    (r.associated_data !== undefined && typeof r.associated_data !== 'string')
+  ) {
     return { ok: false, refusal: 'MALFORMED', message: 'resource needs algorithm, ciphertext and nonce' };
   }
-  const plaintext = decryptResource({ algorithm: r.algorithm, ciphertext: r.ciphertext, nonce: r.nonce, associated_data: r.associated_data as string | undefined }, trust.apiV3Key);
+  const plaintext = decryptResource(
+    { algorithm: r.algorithm, ciphertext: r.ciphertext, nonce: r.nonce, associated_data: r.associated_data as string | undefined },
+    trust.apiV3Key,
+  );
   if (plaintext === null) return { ok: false, refusal: 'DECRYPTION_FAILED', message: 'the resource does not decrypt with the API v3 key (AEAD_AES_256_GCM)' };
   let content: unknown;
   try {

@@ -18,7 +18,8 @@ export interface SandboxRouteAnswer {
 /** The HTTP-access event WeChat Pay's POST would become (headers lower-cased, as CloudBase gives them). */
 export function httpEventOf(notification: { headers: Record<string, string | string[] | undefined>; body: string }, path = '/payNotify'): HttpAccessEvent {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(notification.headers)) if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(notification.headers))
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   return { httpMethod: 'POST', path, headers, body: notification.body, isBase64Encoded: false };
 }
 

@@ -20,9 +20,17 @@ export interface SandboxPayments extends Payments {
    * The payer pays the order at `now`: it turns SUCCESS and the signed `TRANSACTION.SUCCESS`
    * notification is returned (deliver it to payNotify, or hand it out). `payerTotalFen` plays a coupon.
    */
-  pay(outTradeNo: string, now: Date, options?: { payerTotalFen?: number }): { ok: true; notification: ReceivedNotification } | { ok: false; failure: PayFailure };
+  pay(
+    outTradeNo: string,
+    now: Date,
+    options?: { payerTotalFen?: number },
+  ): { ok: true; notification: ReceivedNotification } | { ok: false; failure: PayFailure };
   /** The bank settles a refund at `now`; the signed `REFUND.*` notification is returned. */
-  settleRefund(outRefundNo: string, status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL', now: Date): { ok: true; notification: ReceivedNotification } | { ok: false; failure: PayFailure };
+  settleRefund(
+    outRefundNo: string,
+    status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL',
+    now: Date,
+  ): { ok: true; notification: ReceivedNotification } | { ok: false; failure: PayFailure };
   /** WeChat Pay's side of an order, for tests and the local host's 404. */
   order(outTradeNo: string): PayTransaction | null;
 }
@@ -48,7 +56,10 @@ export function sandboxPayments(settings: SandboxSettings = {}): SandboxPayments
   const wechatpayKey = rsaKeyPair();
   const publicKeyId = `PUB_KEY_ID_${Array.from(randomBytes(32), (b) => String(b % 10)).join('')}`;
   const apiV3Key = randomBytes(16).toString('hex'); // 32 ASCII characters, as WeChat Pay's API v3 keys are
-  const trust = { keys: wechatpayKeys({ publicKey: { id: publicKeyId, pem: wechatpayKey.publicKey.export({ type: 'spki', format: 'pem' }).toString() } }), apiV3Key };
+  const trust = {
+    keys: wechatpayKeys({ publicKey: { id: publicKeyId, pem: wechatpayKey.publicKey.export({ type: 'spki', format: 'pem' }).toString() } }),
+    apiV3Key,
+  };
   const signer = { serial: publicKeyId, privateKey: wechatpayKey.privateKey };
   const desk = new PayDesk(merchant);
   const invalid = (message: string) => ({ ok: false as const, failure: { kind: 'invalid' as const, message } });

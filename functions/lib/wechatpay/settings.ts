@@ -106,7 +106,10 @@ function read(env: Record<string, string | undefined>): WechatpaySettings {
   const appId = shaped('WECHAT_APPID', "the mini program's AppID (wx and 16 hex digits)", /^wx[0-9a-f]{16}$/i);
   const merchantSerial = shaped('WECHATPAY_MERCHANT_SERIAL', "the merchant API certificate's serial number (hex)", /^[0-9A-Fa-f]{8,64}$/).toUpperCase();
 
-  const privateKeyPem = pemOrPath('WECHATPAY_PRIVATE_KEY', required('WECHATPAY_PRIVATE_KEY', 'the merchant API private key (apiclient_key.pem), PEM or a path'));
+  const privateKeyPem = pemOrPath(
+    'WECHATPAY_PRIVATE_KEY',
+    required('WECHATPAY_PRIVATE_KEY', 'the merchant API private key (apiclient_key.pem), PEM or a path'),
+  );
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(privateKeyPem);
@@ -116,15 +119,19 @@ function read(env: Record<string, string | undefined>): WechatpaySettings {
   if (privateKey.asymmetricKeyType !== 'rsa') throw new SettingError('WECHATPAY_PRIVATE_KEY', 'WECHATPAY_PRIVATE_KEY is malformed: not an RSA key');
 
   const apiV3Key = required('WECHATPAY_APIV3_KEY', 'the API v3 key (32 characters)');
-  if (Buffer.byteLength(apiV3Key, 'utf8') !== 32) throw new SettingError('WECHATPAY_APIV3_KEY', 'WECHATPAY_APIV3_KEY is malformed: it must be exactly 32 bytes');
+  if (Buffer.byteLength(apiV3Key, 'utf8') !== 32)
+    throw new SettingError('WECHATPAY_APIV3_KEY', 'WECHATPAY_APIV3_KEY is malformed: it must be exactly 32 bytes');
 
   const publicKeyRaw = given('WECHATPAY_PUBLIC_KEY');
   const publicKeyId = given('WECHATPAY_PUBLIC_KEY_ID')?.trim();
   let publicKey: WechatpaySettings['publicKey'] = null;
   if (publicKeyRaw !== undefined || publicKeyId !== undefined) {
-    if (publicKeyRaw === undefined) throw new SettingError('WECHATPAY_PUBLIC_KEY', 'WECHATPAY_PUBLIC_KEY is not set: WECHATPAY_PUBLIC_KEY_ID is, and one goes with the other');
-    if (publicKeyId === undefined) throw new SettingError('WECHATPAY_PUBLIC_KEY_ID', 'WECHATPAY_PUBLIC_KEY_ID is not set: WECHATPAY_PUBLIC_KEY is, and one goes with the other');
-    if (!/^PUB_KEY_ID_[0-9A-Za-z]{1,64}$/.test(publicKeyId)) throw new SettingError('WECHATPAY_PUBLIC_KEY_ID', 'WECHATPAY_PUBLIC_KEY_ID is malformed: it starts with PUB_KEY_ID_');
+    if (publicKeyRaw === undefined)
+      throw new SettingError('WECHATPAY_PUBLIC_KEY', 'WECHATPAY_PUBLIC_KEY is not set: WECHATPAY_PUBLIC_KEY_ID is, and one goes with the other');
+    if (publicKeyId === undefined)
+      throw new SettingError('WECHATPAY_PUBLIC_KEY_ID', 'WECHATPAY_PUBLIC_KEY_ID is not set: WECHATPAY_PUBLIC_KEY is, and one goes with the other');
+    if (!/^PUB_KEY_ID_[0-9A-Za-z]{1,64}$/.test(publicKeyId))
+      throw new SettingError('WECHATPAY_PUBLIC_KEY_ID', 'WECHATPAY_PUBLIC_KEY_ID is malformed: it starts with PUB_KEY_ID_');
     const pem = pemOrPath('WECHATPAY_PUBLIC_KEY', publicKeyRaw);
     try {
       createPublicKey(pem);
@@ -137,7 +144,8 @@ function read(env: Record<string, string | undefined>): WechatpaySettings {
   const certsRaw = given('WECHATPAY_PLATFORM_CERTS');
   const platformCertificates = certsRaw === undefined ? [] : splitCertificates(pemOrPath('WECHATPAY_PLATFORM_CERTS', certsRaw));
   if (certsRaw !== undefined) {
-    if (platformCertificates.length === 0) throw new SettingError('WECHATPAY_PLATFORM_CERTS', 'WECHATPAY_PLATFORM_CERTS is malformed: no PEM certificate in it');
+    if (platformCertificates.length === 0)
+      throw new SettingError('WECHATPAY_PLATFORM_CERTS', 'WECHATPAY_PLATFORM_CERTS is malformed: no PEM certificate in it');
     for (const pem of platformCertificates) {
       try {
         new X509Certificate(pem);
@@ -147,18 +155,23 @@ function read(env: Record<string, string | undefined>): WechatpaySettings {
     }
   }
   if (!publicKey && platformCertificates.length === 0) {
-    throw new SettingError('WECHATPAY_PUBLIC_KEY', 'WECHATPAY_PUBLIC_KEY is not set: give the WeChat Pay public key (with WECHATPAY_PUBLIC_KEY_ID) and/or WECHATPAY_PLATFORM_CERTS');
+    throw new SettingError(
+      'WECHATPAY_PUBLIC_KEY',
+      'WECHATPAY_PUBLIC_KEY is not set: give the WeChat Pay public key (with WECHATPAY_PUBLIC_KEY_ID) and/or WECHATPAY_PLATFORM_CERTS',
+    );
   }
 
   const notifyUrl = required('WECHATPAY_NOTIFY_URL', "payNotify's HTTPS address");
-  if (!isUrl(notifyUrl, ['https:']) || notifyUrl.includes('?')) throw new SettingError('WECHATPAY_NOTIFY_URL', 'WECHATPAY_NOTIFY_URL is malformed: an https:// address without a query');
+  if (!isUrl(notifyUrl, ['https:']) || notifyUrl.includes('?'))
+    throw new SettingError('WECHATPAY_NOTIFY_URL', 'WECHATPAY_NOTIFY_URL is malformed: an https:// address without a query');
 
   const baseUrl = (given('WECHATPAY_BASE_URL') ?? DEFAULT_WECHATPAY_BASE_URL).trim().replace(/\/+$/, '');
   if (!isUrl(baseUrl, ['https:', 'http:'])) throw new SettingError('WECHATPAY_BASE_URL', 'WECHATPAY_BASE_URL is malformed: an http(s):// address');
 
   const timeoutRaw = given('WECHATPAY_TIMEOUT_MS');
   const timeoutMs = timeoutRaw === undefined ? DEFAULT_WECHATPAY_TIMEOUT_MS : Number(timeoutRaw);
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) throw new SettingError('WECHATPAY_TIMEOUT_MS', 'WECHATPAY_TIMEOUT_MS is malformed: a positive whole number of milliseconds');
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
+    throw new SettingError('WECHATPAY_TIMEOUT_MS', 'WECHATPAY_TIMEOUT_MS is malformed: a positive whole number of milliseconds');
 
   return { mchId, appId, merchantSerial, privateKey, apiV3Key, publicKey, platformCertificates, notifyUrl: notifyUrl.trim(), baseUrl, timeoutMs };
 }

@@ -8,7 +8,8 @@ import { paymentsFrom } from './index';
  * never be checked by another one.
  */
 export function cloudPaySetup(env: Record<string, string | undefined>): PaySetup {
-  if (env.NEARBY_PAY?.trim() === 'sandbox') return { ok: false, variable: 'NEARBY_PAY', message: 'NEARBY_PAY=sandbox is for the local host only; unset it (or "wechatpay") in the cloud' };
+  if (env.NEARBY_PAY?.trim() === 'sandbox')
+    return { ok: false, variable: 'NEARBY_PAY', message: 'NEARBY_PAY=sandbox is for the local host only; unset it (or "wechatpay") in the cloud' };
   const choice = paymentsFrom(env, 'wechatpay');
   return choice.ok ? { ok: true, payments: choice.payments } : { ok: false, variable: choice.variable, message: choice.message };
 }

@@ -48,7 +48,9 @@ export function headerValue(headers: Record<string, string | string[] | undefine
   return undefined;
 }
 
-export type SignedCheck = { ok: true; serial: string } | { ok: false; refusal: Exclude<NotificationRefusal, 'MALFORMED' | 'DECRYPTION_FAILED' | 'UNSUPPORTED_EVENT'>; message: string };
+export type SignedCheck =
+  | { ok: true; serial: string }
+  | { ok: false; refusal: Exclude<NotificationRefusal, 'MALFORMED' | 'DECRYPTION_FAILED' | 'UNSUPPORTED_EVENT'>; message: string };
 
 /**
  * Checks a message signed by WeChat Pay: the four `Wechatpay-*` headers present, no signature
@@ -64,12 +66,15 @@ export function checkSigned(headers: Record<string, string | string[] | undefine
     const missing = ['Wechatpay-Timestamp', 'Wechatpay-Nonce', 'Wechatpay-Signature', 'Wechatpay-Serial'].filter((name) => !headerValue(headers, name));
     return { ok: false, refusal: 'MISSING_HEADER', message: `missing ${missing.join(', ')}` };
   }
-  if (signature.startsWith(SIGNATURE_PROBE_PREFIX)) return { ok: false, refusal: 'SIGNATURE_PROBE', message: 'a signature probe (WECHATPAY/SIGNTEST/) is never a valid signature' };
+  if (signature.startsWith(SIGNATURE_PROBE_PREFIX))
+    return { ok: false, refusal: 'SIGNATURE_PROBE', message: 'a signature probe (WECHATPAY/SIGNTEST/) is never a valid signature' };
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, refusal: 'MISSING_HEADER', message: 'Wechatpay-Timestamp is not a number of seconds' };
   const skewSec = Math.abs(epochSeconds(now) - Number(timestamp));
-  if (skewSec > MAX_CLOCK_SKEW_SEC) return { ok: false, refusal: 'STALE_TIMESTAMP', message: `Wechatpay-Timestamp is ${skewSec} s away from now (at most ${MAX_CLOCK_SKEW_SEC})` };
+  if (skewSec > MAX_CLOCK_SKEW_SEC)
+    return { ok: false, refusal: 'STALE_TIMESTAMP', message: `Wechatpay-Timestamp is ${skewSec} s away from now (at most ${MAX_CLOCK_SKEW_SEC})` };
   const key = keys.get(serial) ?? keys.get(serial.toUpperCase());
   if (!key) return { ok: false, refusal: 'UNKNOWN_SERIAL', message: `Wechatpay-Serial "${serial.slice(0, 64)}" names no configured key` };
-  if (!verifyLines([timestamp, nonce, body], signature, key)) return { ok: false, refusal: 'BAD_SIGNATURE', message: `the signature does not verify with key "${serial}"` };
+  if (!verifyLines([timestamp, nonce, body], signature, key))
+    return { ok: false, refusal: 'BAD_SIGNATURE', message: `the signature does not verify with key "${serial}"` };
   return { ok: true, serial };
 }

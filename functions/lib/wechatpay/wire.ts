@@ -2,7 +2,16 @@
  * WeChat Pay API v3's JSON field names, in one place: a transaction (order query answer and
  * payment notification resource) and a refund (refund answer, refund query, refund notification).
  */
-import { isOutTradeNo, isPayableFen, type PayRefund, type PayTransaction, REFUND_STATUSES, type RefundStatus, TRADE_STATES, type TradeState } from '../../../shared/payment';
+import {
+  isOutTradeNo,
+  isPayableFen,
+  type PayRefund,
+  type PayTransaction,
+  REFUND_STATUSES,
+  type RefundStatus,
+  TRADE_STATES,
+  type TradeState,
+} from '../../../shared/payment';
 
 export interface WireTransaction {
   appid?: string;
@@ -54,7 +63,8 @@ export function transactionFromWire(json: unknown): Read<PayTransaction> {
   const outTradeNo = str(json.out_trade_no);
   const tradeState = TRADE_STATES.find((s) => s === json.trade_state);
   const totalFen = fen(json.amount.total);
-  if (!mchId || !outTradeNo || !tradeState || totalFen === null) return { ok: false, message: 'a transaction needs mchid, out_trade_no, a known trade_state and an integer amount.total' };
+  if (!mchId || !outTradeNo || !tradeState || totalFen === null)
+    return { ok: false, message: 'a transaction needs mchid, out_trade_no, a known trade_state and an integer amount.total' };
   const payer = isObject(json.payer) ? json.payer : {};
   return {
     ok: true,
@@ -87,7 +97,17 @@ export function refundFromWire(json: unknown): Read<PayRefund> {
   }
   return {
     ok: true,
-    value: { mchId: str(json.mchid), outRefundNo, outTradeNo, refundId: str(json.refund_id), transactionId: str(json.transaction_id), status, refundFen, totalFen, successAt: time(json.success_time) },
+    value: {
+      mchId: str(json.mchid),
+      outRefundNo,
+      outTradeNo,
+      refundId: str(json.refund_id),
+      transactionId: str(json.transaction_id),
+      status,
+      refundFen,
+      totalFen,
+      successAt: time(json.success_time),
+    },
   };
 }
 

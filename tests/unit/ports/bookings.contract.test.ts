@@ -13,7 +13,16 @@ import { Contended, type PlaceStore, type StaffStore } from '../../../functions/
 import { TRANSACTION_ROUNDS } from '../../../functions/lib/cloudbase/transaction';
 import { openDatabase, type Db } from '../../../functions/lib/sqlite';
 import { sqliteBookings } from '../../../functions/lib/sqlite/bookings';
-import { cancelBooking, checkIn, confirmBooking, createBooking, dayBookings, listSlots, myBookings, type BookingPorts } from '../../../functions/lib/usecases/booking';
+import {
+  cancelBooking,
+  checkIn,
+  confirmBooking,
+  createBooking,
+  dayBookings,
+  listSlots,
+  myBookings,
+  type BookingPorts,
+} from '../../../functions/lib/usecases/booking';
 import { isActive, isUpcoming, MAX_UPCOMING_BOOKINGS, type Booking } from '../../../shared/booking';
 import type { RandomSource } from '../../../shared/checkin-code';
 import type { Store } from '../../../shared/places';
@@ -41,7 +50,10 @@ function store(id: string, capacity: number): Store {
     slot: { minutes: 60, capacity },
   };
 }
-const STORES = new Map([['S1', store('S1', 3)], ['S2', store('S2', 1)]]);
+const STORES = new Map([
+  ['S1', store('S1', 3)],
+  ['S2', store('S2', 1)],
+]);
 const capacityOf = (storeId: string) => STORES.get(storeId)!.slot.capacity;
 
 /** The places port as far as bookings use it: two stores. */
@@ -109,10 +121,25 @@ const sqlite: Backend = {
         const rows = db.prepare('SELECT id FROM bookings').pluck().all() as string[];
         const bookings = rows.map((id) => {
           const row = db.prepare('SELECT * FROM bookings WHERE id = ?').get(id) as Record<string, string>;
-          return { id, openid: row.openid, storeId: row.store_id, start: row.start, end: row.end_at, slotDate: row.slot_date, status: row.status, code: row.code, requestId: row.request_id, createdAt: row.created_at, updatedAt: row.updated_at } as Booking;
+          return {
+            id,
+            openid: row.openid,
+            storeId: row.store_id,
+            start: row.start,
+            end: row.end_at,
+            slotDate: row.slot_date,
+            status: row.status,
+            code: row.code,
+            requestId: row.request_id,
+            createdAt: row.created_at,
+            updatedAt: row.updated_at,
+          } as Booking;
         });
         const counters = new Map(
-          (db.prepare('SELECT store_id, slot_key, booked FROM slot_counters').all() as { store_id: string; slot_key: string; booked: number }[]).map((r) => [counterId(r.store_id, r.slot_key), r.booked]),
+          (db.prepare('SELECT store_id, slot_key, booked FROM slot_counters').all() as { store_id: string; slot_key: string; booked: number }[]).map((r) => [
+            counterId(r.store_id, r.slot_key),
+            r.booked,
+          ]),
         );
         return { bookings, counters, holds: null, codes: null };
       },
@@ -152,7 +179,8 @@ function checkInvariants(world: World, now = NOW): void {
   const { bookings, counters, holds, codes } = world.held();
   // Counters equal the bookings holding a place (every state but cancelled); none over capacity.
   const holding = new Map<string, number>();
-  for (const b of bookings) if (b.status !== 'cancelled') holding.set(counterId(b.storeId, slotKey(b.start)), (holding.get(counterId(b.storeId, slotKey(b.start))) ?? 0) + 1);
+  for (const b of bookings)
+    if (b.status !== 'cancelled') holding.set(counterId(b.storeId, slotKey(b.start)), (holding.get(counterId(b.storeId, slotKey(b.start))) ?? 0) + 1);
   for (const [key, booked] of counters) expect({ key, booked }).toEqual({ key, booked: holding.get(key) ?? 0 });
   for (const [key, n] of holding) {
     expect({ key, counter: counters.get(key) }).toEqual({ key, counter: n });
@@ -181,7 +209,8 @@ function checkInvariants(world: World, now = NOW): void {
         expect({ hold: id, of: openid, booking: b && isActive(b.status) ? b.openid : 'none' }).toEqual({ hold: id, of: openid, booking: openid });
       }
     }
-    for (const b of active.filter((x) => isUpcoming(x, now))) expect({ booking: b.id, held: holds.get(b.openid)?.includes(b.id) ?? false }).toEqual({ booking: b.id, held: true });
+    for (const b of active.filter((x) => isUpcoming(x, now)))
+      expect({ booking: b.id, held: holds.get(b.openid)?.includes(b.id) ?? false }).toEqual({ booking: b.id, held: true });
   }
   if (codes) {
     for (const b of bookings) expect({ code: b.code, booking: codes.get(b.code) }).toEqual({ code: b.code, booking: b.id });
@@ -238,7 +267,11 @@ describe.each([sqlite, cloudbase])('bookings port on $name', (backend) => {
   it('answers a customer with 5 upcoming bookings who books one of them again ALREADY_EXISTS ALREADY_BOOKED', async () => {
     for (const h of ['10', '11', '12', '13', '14']) expect((await create('five', at(`${h}:00`))).ok).toBe(true);
     const again = await create('five', at('12:00'));
-    expect(again.ok ? null : again.error).toEqual({ code: 'ALREADY_EXISTS', reason: 'ALREADY_BOOKED', message: `start: you already hold a booking for the slot at ${at('12:00')}` });
+    expect(again.ok ? null : again.error).toEqual({
+      code: 'ALREADY_EXISTS',
+      reason: 'ALREADY_BOOKED',
+      message: `start: you already hold a booking for the slot at ${at('12:00')}`,
+    });
   });
 
   it('decides in one order: limit before a full slot; a replay before everything', async () => {
@@ -299,14 +332,22 @@ describe.each([sqlite, cloudbase])('bookings port on $name', (backend) => {
   });
 
   it('gives every booking its own code, which finds it', async () => {
-    const made = await Promise.all(Array.from({ length: 30 }, (_, i) => create(`u${i}`, at(`${String(9 + (i % 12)).padStart(2, '0')}:00`, i < 12 ? '2026-11-26' : '2026-11-27'))));
+    const made = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => create(`u${i}`, at(`${String(9 + (i % 12)).padStart(2, '0')}:00`, i < 12 ? '2026-11-26' : '2026-11-27'))),
+    );
     const booked = made.flatMap((m) => (m.ok ? [m.data.booking] : []));
     expect(booked).toHaveLength(30);
     for (const b of booked) expect((await world.ports.bookings.byCode(b.code))?.id).toBe(b.id);
   });
 
-  it('lists a customer\'s bookings (upcoming soonest first, then past) and a store\'s day by start', async () => {
-    for (const [h, d] of [['15', '2026-11-26'], ['10', '2026-11-25'], ['12', '2026-11-26'], ['11', '2026-11-26']] as const) expect(reasonOf(await create('lena', at(`${h}:00`, d)))).toBe('OK');
+  it("lists a customer's bookings (upcoming soonest first, then past) and a store's day by start", async () => {
+    for (const [h, d] of [
+      ['15', '2026-11-26'],
+      ['10', '2026-11-25'],
+      ['12', '2026-11-26'],
+      ['11', '2026-11-26'],
+    ] as const)
+      expect(reasonOf(await create('lena', at(`${h}:00`, d)))).toBe('OK');
     expect(reasonOf(await create('max', at('12:00')))).toBe('OK');
     const later = new Date(Date.parse(at('11:30', '2026-11-25')));
     const mine = await myBookings(world.ports, {}, as('lena', later));
@@ -348,7 +389,12 @@ describe.each([sqlite, cloudbase])('bookings on $name: a stop at every database 
   /** A world with a few acknowledged bookings that no crash may lose. */
   async function acknowledged(world: World): Promise<Booking[]> {
     const out: Booking[] = [];
-    for (const [caller, start] of [['alice', at('10:00')], ['bob', at('10:00')], ['dave', at('11:00')], ['erin', at('10:00', '2026-11-25')]] as const) {
+    for (const [caller, start] of [
+      ['alice', at('10:00')],
+      ['bob', at('10:00')],
+      ['dave', at('11:00')],
+      ['erin', at('10:00', '2026-11-25')],
+    ] as const) {
       const made = await createBooking(world.ports, { storeId: 'S1', start, requestId: `ack-${caller}` }, as(caller));
       if (!made.ok) throw new Error(`set-up: ${JSON.stringify(made)}`);
       out.push((await world.ports.bookings.get(made.data.booking.id))!);
@@ -371,10 +417,12 @@ describe.each([sqlite, cloudbase])('bookings on $name: a stop at every database 
       },
     ],
   };
-  const restarted = <A>(run: (w: W) => Promise<A>) => (w: W) => {
-    w.world.restart();
-    return run(w);
-  };
+  const restarted =
+    <A>(run: (w: W) => Promise<A>) =>
+    (w: W) => {
+      w.world.restart();
+      return run(w);
+    };
 
   const scenarios: CrashScenario<W, { ok: boolean; error?: { reason?: string }; data?: { booking: { id: string } } }>[] = [
     {

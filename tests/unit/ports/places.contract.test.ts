@@ -41,7 +41,14 @@ function store(id: string, at: LatLng, extra: Partial<Store> = {}): Store {
     ...extra,
   };
 }
-const bike = (id: string, at: LatLng, status: Bike['status'] = 'available', code = `C-${id}`): Bike => ({ kind: 'bike', id, code, lat: at.lat, lng: at.lng, status });
+const bike = (id: string, at: LatLng, status: Bike['status'] = 'available', code = `C-${id}`): Bike => ({
+  kind: 'bike',
+  id,
+  code,
+  lat: at.lat,
+  lng: at.lng,
+  status,
+});
 
 interface Backend {
   name: string;
@@ -127,7 +134,17 @@ describe.each(backends)('places port on $name', (backend) => {
 
   it('counts the available bikes inside a zone, its boundary included', async () => {
     const { places } = backend.make(1);
-    const zone: Polygon = { type: 'Polygon', coordinates: [[[121.47, 31.23], [121.48, 31.23], [121.475, 31.24], [121.47, 31.23]]] };
+    const zone: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [121.47, 31.23],
+          [121.48, 31.23],
+          [121.475, 31.24],
+          [121.47, 31.23],
+        ],
+      ],
+    };
     expect(
       await places.upsert([
         bike('IN', { lat: 31.233, lng: 121.475 }),

@@ -228,7 +228,12 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     expect(answers.map((a) => (a.ok ? a.data.sent : -1)).reduce((x, y) => x + y, 0)).toBe(1);
     const sent = messagesOf(world);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ openid: ALICE, templateKey: 'bookingReminder', page: `packageBooking/pages/my-bookings/index?bookingId=${id}`, sentAt: expect.any(String) });
+    expect(sent[0]).toMatchObject({
+      openid: ALICE,
+      templateKey: 'bookingReminder',
+      page: `packageBooking/pages/my-bookings/index?bookingId=${id}`,
+      sentAt: expect.any(String),
+    });
     // The long Chinese store name cut to WeChat's 20 characters with an ellipsis; the time as the store's clock shows it.
     expect(charCount(sent[0].data.thing1.value)).toBe(THING_MAX_CHARS);
     expect(sent[0].data.thing1.value.endsWith('…')).toBe(true);
@@ -365,10 +370,22 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
   it('a claim reads the booking in its transaction: cancelled after the query, the reminder is skipped, quota kept', async () => {
     const id = await book(world);
     await grantTimes(world, 1, 'bookingReminder');
-    const decision = await world.ports.reminders.claim({ key: reminderKey('bookingReminder', id, ALICE), openid: ALICE, templateKey: 'bookingReminder', subject: { kind: 'booking', id }, now: NOW });
+    const decision = await world.ports.reminders.claim({
+      key: reminderKey('bookingReminder', id, ALICE),
+      openid: ALICE,
+      templateKey: 'bookingReminder',
+      subject: { kind: 'booking', id },
+      now: NOW,
+    });
     expect(decision).toMatchObject({ action: 'resolve', counted: 'skipped', record: { cause: 'no longer due' } });
     // Another user's key for Alice's booking is never due.
-    const forged = await world.ports.reminders.claim({ key: reminderKey('bookingReminder', id, 'o_eve'), openid: 'o_eve', templateKey: 'bookingReminder', subject: { kind: 'booking', id }, now: IN_WINDOW });
+    const forged = await world.ports.reminders.claim({
+      key: reminderKey('bookingReminder', id, 'o_eve'),
+      openid: 'o_eve',
+      templateKey: 'bookingReminder',
+      subject: { kind: 'booking', id },
+      now: IN_WINDOW,
+    });
     expect(forged.action).toBe('resolve');
     expect(await quotaOf(world, 'bookingReminder')).toBe(1);
   });
@@ -382,7 +399,8 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     expect(await claim(later(1000, IN_WINDOW))).toEqual({ action: 'none', why: 'leased' });
     const second = await claim(later(SEND_LEASE_MS + 1000, IN_WINDOW));
     if (first.action !== 'send' || second.action !== 'send') throw new Error('both should claim');
-    const settle = (claimed: typeof first.record, outcome: SendOutcome) => world.ports.reminders.settle({ claimed, openid: ALICE, templateKey: 'bookingReminder', outcome, now: later(SEND_LEASE_MS + 2000, IN_WINDOW) });
+    const settle = (claimed: typeof first.record, outcome: SendOutcome) =>
+      world.ports.reminders.settle({ claimed, openid: ALICE, templateKey: 'bookingReminder', outcome, now: later(SEND_LEASE_MS + 2000, IN_WINDOW) });
     expect(await settle(first.record, { status: 'permanent', errcode: 47003, cause: 'late' })).toBeNull();
     expect(await world.ports.reminders.get(key)).toMatchObject({ status: 'claimed', attempts: 2 });
     expect(await quotaOf(world, 'bookingReminder')).toBe(1);
@@ -396,8 +414,15 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     await grantTimes(world, 1, 'bookingReminder');
     const lines: Record<string, unknown>[] = [];
     const fixed = world.ports.notify;
-    world.ports.notify = { ...fixed, blocked: (key) => (key === 'bookingReminder' ? { variable: 'WECHAT_TEMPLATE_BOOKING_REMINDER', message: 'WECHAT_TEMPLATE_BOOKING_REMINDER is not set' } : null) };
-    expect(await runReminders(world.ports, { caller: null, now: IN_WINDOW }, (l) => lines.push(l))).toEqual({ ok: true, data: { sent: 0, skipped: 1, failed: 0 } });
+    world.ports.notify = {
+      ...fixed,
+      blocked: (key) =>
+        key === 'bookingReminder' ? { variable: 'WECHAT_TEMPLATE_BOOKING_REMINDER', message: 'WECHAT_TEMPLATE_BOOKING_REMINDER is not set' } : null,
+    };
+    expect(await runReminders(world.ports, { caller: null, now: IN_WINDOW }, (l) => lines.push(l))).toEqual({
+      ok: true,
+      data: { sent: 0, skipped: 1, failed: 0 },
+    });
     expect(lines).toEqual([expect.objectContaining({ level: 'error', variable: 'WECHAT_TEMPLATE_BOOKING_REMINDER' })]);
     expect(await world.ports.reminders.get(reminderKey('bookingReminder', id, ALICE))).toBeNull();
     world.ports.notify = fixed;
@@ -405,15 +430,27 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
   });
 
   it('the bill reminder goes once, 3 days before the due date, to every user bound to the account; none for a paid bill or an unbound account', async () => {
-    const row = (accountNo: string, period: string, dueDate: string) => ({ accountType: 'electricity' as const, accountNo, holderName: '王小明', period, amountFen: 12345, dueDate });
-    const imported = await world.ports.bills.importBills([row('3100123456', '2026-11', '2026-11-30'), row('3100123457', '2026-11', '2026-11-29'), row('3100999999', '2026-11', '2026-11-30')], NOW);
+    const row = (accountNo: string, period: string, dueDate: string) => ({
+      accountType: 'electricity' as const,
+      accountNo,
+      holderName: '王小明',
+      period,
+      amountFen: 12345,
+      dueDate,
+    });
+    const imported = await world.ports.bills.importBills(
+      [row('3100123456', '2026-11', '2026-11-30'), row('3100123457', '2026-11', '2026-11-29'), row('3100999999', '2026-11', '2026-11-30')],
+      NOW,
+    );
     expect(imported.imported).toBe(3);
     for (const openid of [ALICE, 'o_bob', 'o_carol']) {
       await grant(world.ports, { results: accepted(world, 'billDue') }, { caller: openid, now: NOW });
       const bound = await world.ports.bills.bind({ openid, accountType: 'electricity', accountNo: '3100123456', holderName: '王小明', now: NOW });
       expect(bound.kind).toBe('bind');
     }
-    expect((await world.ports.bills.bind({ openid: ALICE, accountType: 'electricity', accountNo: '3100123457', holderName: '王小明', now: NOW })).kind).toBe('bind');
+    expect((await world.ports.bills.bind({ openid: ALICE, accountType: 'electricity', accountNo: '3100123457', holderName: '王小明', now: NOW })).kind).toBe(
+      'bind',
+    );
     const mine = await world.ports.bills.billsOf(ALICE);
     const due30 = mine.find((b) => b.dueDate === '2026-11-30')!;
     const paid = mine.find((b) => b.dueDate === '2026-11-29')!;
@@ -421,14 +458,24 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     // 2026-11-26 in Shanghai: 4 days before the 30th; 3 before the 29th, which is paid: nothing.
     expect(await run(world, new Date('2026-11-26T02:00:00Z'))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
     // A bill paid after the query found it: the claim reads it in its transaction and skips it.
-    const claimPaid = await world.ports.reminders.claim({ key: reminderKey('billDue', paid.id, ALICE), openid: ALICE, templateKey: 'billDue', subject: { kind: 'bill', id: paid.id }, now: new Date('2026-11-26T02:00:00Z') });
+    const claimPaid = await world.ports.reminders.claim({
+      key: reminderKey('billDue', paid.id, ALICE),
+      openid: ALICE,
+      templateKey: 'billDue',
+      subject: { kind: 'bill', id: paid.id },
+      now: new Date('2026-11-26T02:00:00Z'),
+    });
     expect(claimPaid).toMatchObject({ action: 'resolve', counted: 'skipped', record: { cause: 'no longer due' } });
     // 2026-11-27 00:00:30 in Shanghai: 3 days before.
     expect(await run(world, new Date('2026-11-26T16:00:30Z'))).toEqual({ ok: true, data: { sent: 3, skipped: 0, failed: 0 } });
     expect(await run(world, new Date('2026-11-26T16:01:30Z'))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
     const sent = messagesOf(world, 'billDue');
     expect(sent.map((m) => m.openid).sort()).toEqual([ALICE, 'o_bob', 'o_carol']);
-    for (const m of sent) expect(m).toMatchObject({ page: `packageBill/pages/bill/index?billId=${encodeURIComponent(due30.id)}`, data: { amount2: { value: '¥123.45' }, date3: { value: '2026-11-30' } } });
+    for (const m of sent)
+      expect(m).toMatchObject({
+        page: `packageBill/pages/bill/index?billId=${encodeURIComponent(due30.id)}`,
+        data: { amount2: { value: '¥123.45' }, date3: { value: '2026-11-30' } },
+      });
     expect(charCount(sent[0].data.thing1.value)).toBeLessThanOrEqual(THING_MAX_CHARS);
     expect(await quotaOf(world, 'billDue', 'o_bob')).toBe(0);
   });
@@ -437,7 +484,16 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     const ids = world.ports.notify.templateIds;
     const answer = await grant(
       world.ports,
-      { results: { errMsg: 'requestSubscribeMessage:ok', [ids.bookingReminder!]: 'accept', [ids.billDue!]: 'reject', otherAppTemplate: 'accept', [ids.bookingConfirmed!]: { value: 'accept' }, __proto__: 'accept' } },
+      {
+        results: {
+          errMsg: 'requestSubscribeMessage:ok',
+          [ids.bookingReminder!]: 'accept',
+          [ids.billDue!]: 'reject',
+          otherAppTemplate: 'accept',
+          [ids.bookingConfirmed!]: { value: 'accept' },
+          __proto__: 'accept',
+        },
+      },
       { caller: ALICE, now: NOW },
     );
     expect(answer).toEqual({ ok: true, data: { quota: { bookingReminder: 1, bookingConfirmed: 0, billDue: 0 } } });
@@ -446,7 +502,10 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
       expect(refused.ok ? null : refused.error.code).toBe('INVALID_ARGUMENT');
     }
     expect(await world.ports.reminders.quota(ALICE)).toEqual({ bookingReminder: 1 });
-    expect(await templates(world.ports)).toEqual({ ok: true, data: { templates: { bookingReminder: ids.bookingReminder, bookingConfirmed: ids.bookingConfirmed, billDue: ids.billDue } } });
+    expect(await templates(world.ports)).toEqual({
+      ok: true,
+      data: { templates: { bookingReminder: ids.bookingReminder, bookingConfirmed: ids.bookingConfirmed, billDue: ids.billDue } },
+    });
   });
 });
 

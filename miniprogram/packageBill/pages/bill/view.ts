@@ -2,7 +2,18 @@
  * The bill page (pay and receipt in one): what a bill reads, which bill a query names, and what
  * each payment outcome shows. Pure.
  */
-import { BILL_TYPE_NAME, CITY_UTC_OFFSET_MIN, PAY_TEXT, REMINDER_NOTE, billStatusWording, billTitle, paidAtText, periodText, refusalText, yuan } from '../../../shared/index';
+import {
+  BILL_TYPE_NAME,
+  CITY_UTC_OFFSET_MIN,
+  PAY_TEXT,
+  REMINDER_NOTE,
+  billStatusWording,
+  billTitle,
+  paidAtText,
+  periodText,
+  refusalText,
+  yuan,
+} from '../../../shared/index';
 import type { AppError, BillView, Tone } from '../../../shared/index';
 
 /**
@@ -83,7 +94,9 @@ export function billRefusal(error: AppError): string {
  * What a payment's end shows: paid is the receipt; cancelled goes back to unpaid with a plain
  * note (not an error); unconfirmed says to wait, not to pay twice.
  */
-export function payOutcomeNotice(outcome: { kind: 'paid' } | { kind: 'cancelled' } | { kind: 'unconfirmed' } | { kind: 'refused'; error: AppError } | { kind: 'failed' }): PayNotice {
+export function payOutcomeNotice(
+  outcome: { kind: 'paid' } | { kind: 'cancelled' } | { kind: 'unconfirmed' } | { kind: 'refused'; error: AppError } | { kind: 'failed' },
+): PayNotice {
   switch (outcome.kind) {
     case 'paid':
       return { state: 'paid', notice: '', note: '', tone: '' };

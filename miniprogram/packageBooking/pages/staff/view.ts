@@ -16,19 +16,35 @@ export interface DeskRow {
 
 export function deskRow(b: BookingView): DeskRow {
   const status = bookingStatus(b.status);
-  return { id: b.id, time: timeRange(b.start, b.end), status: b.status, statusText: status.short, tone: status.tone, code: b.code, canConfirm: b.status === 'pending' };
+  return {
+    id: b.id,
+    time: timeRange(b.start, b.end),
+    status: b.status,
+    statusText: status.short,
+    tone: status.tone,
+    code: b.code,
+    canConfirm: b.status === 'pending',
+  };
 }
 
 /** The day bar: "今天 11-29", the neighbours to step to. */
 export function dayBar(date: string, today: string): { dayText: string; prev: string; next: string } {
-  return { dayText: `${dayLabel(date, today)}${dayLabel(date, today).length <= 2 ? ` ${date.slice(5)}` : ''}`, prev: addDays(date, -1), next: addDays(date, 1) };
+  return {
+    dayText: `${dayLabel(date, today)}${dayLabel(date, today).length <= 2 ? ` ${date.slice(5)}` : ''}`,
+    prev: addDays(date, -1),
+    next: addDays(date, 1),
+  };
 }
 
 /**
  * A code as typed at the counter: spaces, dashes and lower case forgiven, as the contract does.
  * @example typedCode(' abcd-2345 ') // => 'ABCD2345'
  */
-export const typedCode = (input: string): string => input.replace(/[\s-]+/g, '').toUpperCase().slice(0, 64);
+export const typedCode = (input: string): string =>
+  input
+    .replace(/[\s-]+/g, '')
+    .toUpperCase()
+    .slice(0, 64);
 
 /** Whether the typed code has the length of a code (the server judges the rest). */
 export const codeComplete = (code: string): boolean => code.length === CODE_LENGTH;

@@ -98,7 +98,8 @@ export interface DayChip {
 export const dayChips = (days: readonly string[]): DayChip[] => days.map((d) => ({ date: d, label: dayLabel(d, days[0]) }));
 
 /** Whether a day's answer has a slot to book: the page moves on to the next day when not. */
-export const hasOpenSlot = (slots: readonly SlotView[], now: Date): boolean => slots.some((s) => s.bookable && s.remaining > 0 && Date.parse(s.start) > now.getTime());
+export const hasOpenSlot = (slots: readonly SlotView[], now: Date): boolean =>
+  slots.some((s) => s.bookable && s.remaining > 0 && Date.parse(s.start) > now.getTime());
 
 /** The confirmation sheet before booking. */
 export interface Confirmation {
@@ -127,7 +128,11 @@ export interface LoadFailure {
 
 export function loadFailure(error: AppError | null): LoadFailure {
   if (error === null || error.code === 'NOT_FOUND' || error.code === 'INVALID_ARGUMENT') {
-    return { title: '找不到这家门店', text: error === null ? '链接里没有门店，去附近看看其他门店吧' : '它可能已经关闭或下线，去附近看看其他门店吧', way: 'nearby' };
+    return {
+      title: '找不到这家门店',
+      text: error === null ? '链接里没有门店，去附近看看其他门店吧' : '它可能已经关闭或下线，去附近看看其他门店吧',
+      way: 'nearby',
+    };
   }
   return { title: '加载失败', text: error.reason === 'UNREACHABLE' ? error.message : '门店信息暂时打不开，请稍后重试', way: 'retry' };
 }

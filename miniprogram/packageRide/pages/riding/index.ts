@@ -122,7 +122,13 @@ Component({
       const res = await nearby({ kind: 'station', lat: position.lat, lng: position.lng, radius: ZONE_SEARCH_M, limit: 20 });
       const stations = res.ok ? stationsOf(res.data.items) : [];
       state.nearest = stations.length > 0 ? stations[0] : null;
-      this.setData({ located: true, hasNearest: state.nearest !== null, latitude: position.lat, longitude: position.lng, ...zoneView(stations, position, ZONE_SEARCH_M) });
+      this.setData({
+        located: true,
+        hasNearest: state.nearest !== null,
+        latitude: position.lat,
+        longitude: position.lng,
+        ...zoneView(stations, position, ZONE_SEARCH_M),
+      });
     },
 
     async onEnd() {
