@@ -7,7 +7,7 @@ import { startCloud, type TestCloud } from '../support/host';
 import { sandboxPayments } from '../../functions/lib/wechatpay/sandbox';
 import { DEMO_ACCOUNTS } from '../../functions/local/seed-bills';
 import { flush, tap, texts, wxMock, type Rendered } from './harness';
-import { hostCall, lastNavigation, openUrl, playDevice, until, type Device } from './device';
+import { hostCall, lastNavigation, openUrl, playDevice, until, type Device, fakeDateOnly, setNow } from './device';
 import { CITY_CENTER } from '../../shared/city';
 import { DEFAULT_TARIFF, rideFeeFen, yuan } from '../../shared/tariff';
 import type { NearbyItem } from '../../shared/contract/geo';
@@ -30,27 +30,8 @@ async function visit(url: string): Promise<Rendered> {
   return page;
 }
 
-function setNow(device: Device, at: Date): void {
-  device.now = at;
-  jest.setSystemTime(at);
-}
-
 beforeAll(async () => {
-  jest.useFakeTimers({
-    now: T0,
-    doNotFake: [
-      'setTimeout',
-      'clearTimeout',
-      'setInterval',
-      'clearInterval',
-      'setImmediate',
-      'clearImmediate',
-      'nextTick',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-  });
+  fakeDateOnly(T0);
   cloud = await startCloud({ seed: 'demo', sandbox: sandboxPayments() });
 });
 afterAll(async () => {

@@ -1,3 +1,4 @@
+import { fakeDateOnly } from './device';
 // The packageBill pages in each state, their services mocked.
 jest.mock('../../miniprogram/services/bills', () => ({
   listBills: jest.fn(),
@@ -40,21 +41,7 @@ let billPage: string;
 let billsPage: string;
 let accountsPage: string;
 beforeAll(() => {
-  jest.useFakeTimers({
-    now: NOW,
-    doNotFake: [
-      'setTimeout',
-      'clearTimeout',
-      'setInterval',
-      'clearInterval',
-      'setImmediate',
-      'clearImmediate',
-      'nextTick',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-  });
+  fakeDateOnly(NOW);
   billPage = loadPage('packageBill/pages/bill/index');
   billsPage = loadPage('packageBill/pages/bills/index');
   accountsPage = loadPage('packageBill/pages/accounts/index');

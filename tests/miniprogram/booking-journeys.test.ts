@@ -3,7 +3,7 @@
 // apart by the openid the host sees.
 import { startCloud, type TestCloud } from '../support/host';
 import { flush, tap, texts, wxMock, type Rendered } from './harness';
-import { hostCall, lastNavigation, openUrl, playDevice, until, type Device } from './device';
+import { hostCall, lastNavigation, openUrl, playDevice, until, type Device, fakeDateOnly, setNow } from './device';
 import { timeRange } from '../../shared/wording';
 import type { SlotsResult } from '../../shared/contract/bookings';
 
@@ -22,11 +22,6 @@ async function visit(url: string): Promise<Rendered> {
   return page;
 }
 
-function setNow(device: Device, at: Date): void {
-  device.now = at;
-  jest.setSystemTime(at);
-}
-
 /** The store's slots of a date as the host answers anyone. */
 const slotsOf = (storeId: string, date: string, now: Date): Promise<{ ok: boolean; data: SlotsResult }> =>
   hostCall(cloud.url, 'bookings', { action: 'slots', storeId, date }, { openid: 'scout', now });
@@ -35,21 +30,7 @@ const hasText = (page: Rendered, selector: string, text: string) => texts(page, 
 
 beforeAll(async () => {
   // Only Date is faked (the pages' clocks and the host's X-Nearby-Now); timers and sockets stay real.
-  jest.useFakeTimers({
-    now: EVENING,
-    doNotFake: [
-      'setTimeout',
-      'clearTimeout',
-      'setInterval',
-      'clearInterval',
-      'setImmediate',
-      'clearImmediate',
-      'nextTick',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-  });
+  fakeDateOnly(EVENING);
   cloud = await startCloud({ seed: 'demo' });
 });
 afterAll(async () => {

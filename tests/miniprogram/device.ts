@@ -186,3 +186,28 @@ export async function until(check: () => boolean, what: string, tries = 200): Pr
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** Fakes Date alone (the pages' clocks and the host's X-Nearby-Now); timers, sockets and the host's own clocks stay real. */
+export function fakeDateOnly(now: Date | number): void {
+  jest.useFakeTimers({
+    now,
+    doNotFake: [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'setImmediate',
+      'clearImmediate',
+      'nextTick',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
+}
+
+/** Moves the phone's clock and the process's Date together. */
+export function setNow(device: Device, at: Date): void {
+  device.now = at;
+  jest.setSystemTime(at);
+}

@@ -3,7 +3,7 @@
 // pages' own services to the host's functions over a fresh demo database.
 import { startCloud, type TestCloud } from '../support/host';
 import { flush, tap, texts, wxMock, type Rendered } from './harness';
-import { hostCall, lastNavigation, openUrl, playDevice, until, type Device } from './device';
+import { hostCall, lastNavigation, openUrl, playDevice, until, type Device, fakeDateOnly, setNow } from './device';
 import { CITY_CENTER } from '../../shared/city';
 import { DEFAULT_QR_BASE, qrPayload } from '../../shared/qr';
 import { DEFAULT_TARIFF, rideFeeFen, yuan } from '../../shared/tariff';
@@ -48,28 +48,9 @@ async function decline(page: Rendered): Promise<void> {
   await tap(privacySheet(page), '.privacy-decline');
 }
 
-function setNow(device: Device, at: Date): void {
-  device.now = at;
-  jest.setSystemTime(at);
-}
-
 beforeAll(async () => {
   // Only Date is faked (the pages' clocks and the host's X-Nearby-Now); timers and sockets stay real.
-  jest.useFakeTimers({
-    now: T0,
-    doNotFake: [
-      'setTimeout',
-      'clearTimeout',
-      'setInterval',
-      'clearInterval',
-      'setImmediate',
-      'clearImmediate',
-      'nextTick',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-  });
+  fakeDateOnly(T0);
   cloud = await startCloud({ seed: 'demo' });
 });
 afterAll(async () => {

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { startCloud, type TestCloud } from '../support/host';
 import { tap, texts, wxMock, type Rendered } from './harness';
-import { hostCall, lastNavigation, openUrl, playDevice, until, userTap } from './device';
+import { hostCall, lastNavigation, openUrl, playDevice, until, userTap, fakeDateOnly } from './device';
 import { postJson } from '../../scripts/preview/local-wx';
 import { bookingPage } from '../../shared/subscribe-message';
 import { MESSAGE_TARGET, REMINDER_NOTE } from '../../shared/wording';
@@ -78,21 +78,7 @@ async function bookThroughPage(nth: number): Promise<{ id: string; start: string
 }
 
 beforeAll(async () => {
-  jest.useFakeTimers({
-    now: EVENING,
-    doNotFake: [
-      'setTimeout',
-      'clearTimeout',
-      'setInterval',
-      'clearInterval',
-      'setImmediate',
-      'clearImmediate',
-      'nextTick',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-  });
+  fakeDateOnly(EVENING);
   cloud = await startCloud({ seed: 'demo' });
   templates = (await hostCall(cloud.url, 'subscriptions', { action: 'templates' }, { openid: 'scout' })).data.templates;
 });

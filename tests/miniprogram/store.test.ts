@@ -1,7 +1,7 @@
 // The store page against the real local host (no mocked service): every state of its slot picker.
 import { startCloud, type TestCloud } from '../support/host';
 import { flush, tap, texts, wxMock, type Rendered } from './harness';
-import { hostCall, lastNavigation, openUrl, playDevice, until } from './device';
+import { hostCall, lastNavigation, openUrl, playDevice, until, fakeDateOnly } from './device';
 import { MAX_UPCOMING_BOOKINGS } from '../../shared/booking';
 import { hoursLines, openStateWording, timeRange } from '../../shared/wording';
 import type { SlotsResult, SlotView } from '../../shared/contract/bookings';
@@ -31,21 +31,7 @@ const book = (openid: string, start: string) => hostCall(cloud.url, 'bookings', 
 const upcomingOpen = (slots: readonly SlotView[]) => slots.filter((s) => s.bookable && s.remaining > 0 && Date.parse(s.start) > EVENING.getTime());
 
 beforeAll(async () => {
-  jest.useFakeTimers({
-    now: EVENING,
-    doNotFake: [
-      'setTimeout',
-      'clearTimeout',
-      'setInterval',
-      'clearInterval',
-      'setImmediate',
-      'clearImmediate',
-      'nextTick',
-      'queueMicrotask',
-      'hrtime',
-      'performance',
-    ],
-  });
+  fakeDateOnly(EVENING);
   cloud = await startCloud({ seed: 'demo' });
   today = await slotsOf('2026-11-25');
   // Fill the last slot of the evening, so the grid holds past, open and full slots.

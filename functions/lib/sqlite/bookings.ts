@@ -5,7 +5,8 @@ import type { BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../
 import { cryptoRandom } from '../random';
 import { atomically, type Db } from './db';
 
-interface BookingRow {
+/** A row of `bookings` (migrations.ts). */
+export interface BookingRow {
   id: string;
   openid: string;
   store_id: string;
@@ -19,7 +20,7 @@ interface BookingRow {
   updated_at: string;
 }
 
-const toBooking = (r: BookingRow): Booking => ({
+export const toBooking = (r: BookingRow): Booking => ({
   id: r.id,
   openid: r.openid,
   storeId: r.store_id,

@@ -13,6 +13,7 @@ import {
 import { isTemplateKey, type TemplateKey } from '../../../shared/subscribe-message';
 import type { OutboxMessage, OutboxStorage } from '../messenger/outbox';
 import type { BillReminderSource, BookingReminderQueries, ClaimDecision, DueBill, ReminderStore, SettledSend } from '../ports';
+import { toBooking, type BookingRow } from './bookings';
 import type { UtilityKind } from '../../../shared/subscribe-message';
 import { atomically, type Db } from './db';
 import { BOOKING_REMINDER_LEAD_MIN } from '../../../shared/subscribe-message';
@@ -142,34 +143,6 @@ export function sqliteReminders(db: Db): ReminderStore {
 
 /** What a template's reminders are about. */
 export const subjectKindOf = (templateKey: TemplateKey): 'booking' | 'bill' => (templateKey === 'billDue' ? 'bill' : 'booking');
-
-interface BookingRow {
-  id: string;
-  openid: string;
-  store_id: string;
-  start: string;
-  end_at: string;
-  slot_date: string;
-  status: BookingStatus;
-  code: string;
-  request_id: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-const toBooking = (r: BookingRow): Booking => ({
-  id: r.id,
-  openid: r.openid,
-  storeId: r.store_id,
-  start: r.start,
-  end: r.end_at,
-  slotDate: r.slot_date,
-  status: r.status,
-  code: r.code,
-  requestId: r.request_id,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
 
 /** The bookings' reminder queries over the bookings table (indexes of migration 5). */
 export function sqliteBookingReminders(db: Db): BookingReminderQueries {
