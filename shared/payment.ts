@@ -208,6 +208,63 @@ export function planPay(input: { billPaid: boolean; open: OpenOrder | null; now:
   return { kind: 'new-order', expiresAt: new Date(t + ORDER_TTL_SEC * 1000) };
 }
 
+/** The order `bills.pay` opens: unpaid, no prepay id yet, payable until `expiresAt` (ports' PayOrder). */
+export interface NewOrder {
+  outTradeNo: string;
+  billId: string;
+  openid: string;
+  amountFen: number;
+  status: 'open';
+  createdAt: Date;
+  expiresAt: Date;
+  prepayId: null;
+  prepayIssuedAt: null;
+  transactionId: null;
+  paidAt: null;
+}
+
+export type OpenOrderDecision<O> = { kind: 'already-paid' } | { kind: 'reuse' | 'refresh-prepay'; order: O } | { kind: 'new-order'; order: NewOrder };
+
+/**
+ * What `bills.pay` does with a bill and the order it points at, decided once for both stores: a
+ * paid bill is refused, a still open order is kept (planPay says whether its prepay id is fresh),
+ * anything else gets a new order of the bill's amount. The store writes a new order and points the
+ * bill at it in the same transaction.
+ * @example decideOpenOrder({ bill: { id: 'B1', amountFen: 500, status: 'unpaid' }, current: null, openid: 'u', outTradeNo: 'N1', now }).kind // => 'new-order'
+ */
+export function decideOpenOrder<O extends OpenOrder & { status: string }>(input: {
+  bill: { id: string; amountFen: number; status: string };
+  current: O | null;
+  openid: string;
+  outTradeNo: string;
+  now: Date;
+}): OpenOrderDecision<O> {
+  const { bill, current, now } = input;
+  const open = current && current.status === 'open' ? current : null;
+  const plan = planPay({ billPaid: bill.status === 'paid', open, now });
+  if (plan.kind === 'already-paid') return plan;
+  if (plan.kind !== 'new-order') {
+    if (open === null) throw new Error('planPay kept an order that is not open');
+    return { kind: plan.kind, order: open };
+  }
+  return {
+    kind: 'new-order',
+    order: {
+      outTradeNo: input.outTradeNo,
+      billId: bill.id,
+      openid: input.openid,
+      amountFen: bill.amountFen,
+      status: 'open',
+      createdAt: now,
+      expiresAt: plan.expiresAt,
+      prepayId: null,
+      prepayIssuedAt: null,
+      transactionId: null,
+      paidAt: null,
+    },
+  };
+}
+
 /** What an order query answered, as the sweeper sees it. */
 export type Reported<T> = { kind: 'answer'; value: T } | { kind: 'not-found' } | { kind: 'unavailable' };
 

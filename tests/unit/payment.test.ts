@@ -12,6 +12,7 @@ import {
   type PayRefund,
   type PayTransaction,
   planPay,
+  decideOpenOrder,
   PREPAY_MARGIN_SEC,
   PREPAY_VALID_SEC,
   refundSettled,
@@ -283,5 +284,49 @@ describe('judgeRefund', () => {
     expect(judgeRefund({ ...refund, mchId: '1999999999', outTradeNo: 'P2' }, owed)).toMatchObject({ ok: false, mismatch: 'WRONG_MERCHANT' });
     expect(judgeRefund({ ...refund, outTradeNo: 'P2', refundFen: 1 }, owed)).toMatchObject({ ok: false, mismatch: 'WRONG_ORDER' });
     expect(judgeRefund({ ...refund, refundFen: 1 }, owed)).toMatchObject({ ok: false, mismatch: 'WRONG_AMOUNT', message: 'refund of 1 fen, 4280 fen owed' });
+  });
+});
+
+describe('decideOpenOrder: what bills.pay does with a bill and the order it points at', () => {
+  const now = new Date('2026-11-25T04:00:00Z');
+  const at = (sec: number) => new Date(now.getTime() + sec * 1000);
+  const bill = { id: 'B1', amountFen: 1234, status: 'unpaid' };
+  const order = (over: Partial<{ status: string; expiresAt: Date; prepayId: string | null; prepayIssuedAt: Date | null }> = {}) => ({
+    outTradeNo: 'N0',
+    status: 'open',
+    expiresAt: at(3600),
+    prepayId: 'wx-prepay-1',
+    prepayIssuedAt: at(-60),
+    ...over,
+  });
+  const decide = (b: typeof bill, current: ReturnType<typeof order> | null) => decideOpenOrder({ bill: b, current, openid: 'u1', outTradeNo: 'N1', now });
+
+  it('refuses a paid bill and keeps a still open order, the same object', () => {
+    expect(decide({ ...bill, status: 'paid' }, order())).toEqual({ kind: 'already-paid' });
+    const open = order();
+    expect(decide(bill, open)).toEqual({ kind: 'reuse', order: open });
+    expect(decide(bill, order({ prepayIssuedAt: at(-PREPAY_VALID_SEC) }))).toMatchObject({ kind: 'refresh-prepay', order: { outTradeNo: 'N0' } });
+  });
+
+  it('opens a new order of the bill amount when the bill has none, or one that is closed or expired', () => {
+    const fresh = {
+      kind: 'new-order',
+      order: {
+        outTradeNo: 'N1',
+        billId: 'B1',
+        openid: 'u1',
+        amountFen: 1234,
+        status: 'open',
+        createdAt: now,
+        expiresAt: at(ORDER_TTL_SEC),
+        prepayId: null,
+        prepayIssuedAt: null,
+        transactionId: null,
+        paidAt: null,
+      },
+    };
+    expect(decide(bill, null)).toEqual(fresh);
+    expect(decide(bill, order({ status: 'closed' }))).toEqual(fresh);
+    expect(decide(bill, order({ expiresAt: at(-1) }))).toEqual(fresh);
   });
 });

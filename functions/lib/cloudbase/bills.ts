@@ -1,5 +1,5 @@
 import { accountKey, decideBind, recentFailures, utilityBillId, type AccountType, type BillView } from '../../../shared/bills';
-import { decidePayment, planPay, type PaymentFacts } from '../../../shared/payment';
+import { decideOpenOrder, decidePayment, type PaymentFacts } from '../../../shared/payment';
 import type { AccountBinding, BillStore, OwedRefund, PayOrder, StoredBill } from '../ports';
 import { plain, type CloudbaseDb } from './db';
 import { RIDE_COLLECTIONS, riderOf } from './rides';
@@ -129,7 +129,7 @@ function visibleTo(user: UserDoc, openid: string, bill: StoredBill): boolean {
 
 /**
  * Accounts, bills, orders and refunds in CloudBase. Every operation that touches several documents
- * is one `runTransaction` of `doc()` reads and writes that asks the rule (decideBind, planPay,
+ * is one `runTransaction` of `doc()` reads and writes that asks the rule (decideBind, decideOpenOrder,
  * decidePayment) on what it read; queries (listings, the sweeper's) run outside transactions and
  * only find ids, which the transaction then reads again.
  */
@@ -271,39 +271,12 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
         const bill = await t.bill(billId);
         if (!bill || !visibleTo(bill.type === 'ride' ? { accounts: [], bindFailures: [] } : await t.user(openid), openid, bill))
           return { kind: 'not-found' as const };
-        const current = await t.order(bill.openOrder);
-        const open = current && current.status === 'open' ? current : null;
-        const plan = planPay({ billPaid: bill.status === 'paid', open, now });
-        if (plan.kind === 'already-paid') return plan;
-        if (plan.kind !== 'new-order') {
-          if (open === null) throw new Error('planPay kept an order that is not open');
-          return { kind: plan.kind, order: open, bill };
-        }
-        const order: PayOrder = {
-          outTradeNo,
-          billId,
-          openid,
-          amountFen: bill.amountFen,
-          status: 'open',
-          createdAt: now,
-          expiresAt: plan.expiresAt,
-          prepayId: null,
-          prepayIssuedAt: null,
-          transactionId: null,
-          paidAt: null,
-        };
-        await t.ref(BILL_COLLECTIONS.orders, outTradeNo).set({
-          billId,
-          openid,
-          amountFen: bill.amountFen,
-          status: 'open',
-          createdAt: now.toISOString(),
-          expiresAt: plan.expiresAt.toISOString(),
-          prepayId: null,
-          prepayIssuedAt: null,
-          transactionId: null,
-          paidAt: null,
-        });
+        const decision = decideOpenOrder({ bill, current: await t.order(bill.openOrder), openid, outTradeNo, now });
+        if (decision.kind === 'already-paid') return decision;
+        if (decision.kind !== 'new-order') return { kind: decision.kind, order: decision.order, bill };
+        const { order } = decision;
+        const { outTradeNo: _id, createdAt, expiresAt, ...fields } = order;
+        await t.ref(BILL_COLLECTIONS.orders, outTradeNo).set({ ...fields, createdAt: createdAt.toISOString(), expiresAt: expiresAt.toISOString() });
         await t.ref(BILL_COLLECTIONS.bills, billId).update({ openOrder: outTradeNo });
         return { kind: 'new-order' as const, order, bill: { ...bill, openOrder: outTradeNo } };
       });

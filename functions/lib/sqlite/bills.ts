@@ -1,5 +1,5 @@
 import { decideBind, utilityBillId, type AccountType, type BillView } from '../../../shared/bills';
-import { decidePayment, planPay, type PaymentFacts } from '../../../shared/payment';
+import { decideOpenOrder, decidePayment, type PaymentFacts } from '../../../shared/payment';
 import type { AccountBinding, BillStore, OwedRefund, PayOrder, StoredBill } from '../ports';
 import { atomically, type Db } from './db';
 
@@ -84,7 +84,7 @@ function refundOfRow(r: RefundRow): OwedRefund {
 
 /**
  * Accounts, bills, orders and refunds in SQLite. Every multi-row write is one IMMEDIATE
- * transaction that reads the facts, asks the rule (decideBind, planPay, decidePayment) and writes
+ * transaction that reads the facts, asks the rule (decideBind, decideOpenOrder, decidePayment) and writes
  * its answer. A ride bill's rider is unlocked by the bill's own status (rides.ts reads unpaid ride
  * bills), so marking it paid in the payment's transaction is all "the rider's record" needs here.
  */
@@ -221,28 +221,11 @@ export function sqliteBills(db: Db): BillStore {
       return atomically(db, () => {
         const bill = visible(openid, billId) ? readBill(billId) : null;
         if (bill === null) return { kind: 'not-found' as const };
-        const current = readOrder(bill.openOrder);
-        const open = current && current.status === 'open' ? current : null;
-        const plan = planPay({ billPaid: bill.status === 'paid', open, now });
-        if (plan.kind === 'already-paid') return plan;
-        if (plan.kind !== 'new-order') {
-          if (open === null) throw new Error('planPay kept an order that is not open');
-          return { kind: plan.kind, order: open, bill };
-        }
-        const order: PayOrder = {
-          outTradeNo,
-          billId,
-          openid,
-          amountFen: bill.amountFen,
-          status: 'open',
-          createdAt: now,
-          expiresAt: plan.expiresAt,
-          prepayId: null,
-          prepayIssuedAt: null,
-          transactionId: null,
-          paidAt: null,
-        };
-        insertOrder.run({ outTradeNo, billId, openid, amountFen: bill.amountFen, createdAt: now.toISOString(), expiresAt: plan.expiresAt.toISOString() });
+        const decision = decideOpenOrder({ bill, current: readOrder(bill.openOrder), openid, outTradeNo, now });
+        if (decision.kind === 'already-paid') return decision;
+        if (decision.kind !== 'new-order') return { kind: decision.kind, order: decision.order, bill };
+        const { order } = decision;
+        insertOrder.run({ outTradeNo, billId, openid, amountFen: order.amountFen, createdAt: now.toISOString(), expiresAt: order.expiresAt.toISOString() });
         setOpenOrder.run(outTradeNo, billId);
         return { kind: 'new-order' as const, order, bill: { ...bill, openOrder: outTradeNo } };
       });
