@@ -43,6 +43,7 @@
  * stop and aborts every transaction left open (as CloudBase does when their lifetime runs out).
  */
 import { booleanPointInPolygon } from '@turf/turf';
+import type { GeoNearOptions } from '../../functions/lib/cloudbase/sdk';
 
 const MONGO_EARTH_RADIUS_M = 6378100;
 
@@ -303,16 +304,8 @@ export interface FakeOptions {
   interleave?: boolean;
 }
 
-export interface GeoNearOptions {
-  near: unknown;
-  spherical: true;
-  distanceField: string;
-  maxDistance: number;
-  minDistance?: number;
-  limit?: number;
-  query?: object;
-  key?: string;
-}
+// The geoNear stage's options, as the adapters send them (one declaration: functions/lib/cloudbase/sdk.ts).
+export type { GeoNearOptions };
 
 export interface GeoNearCall {
   collection: string;

@@ -13,6 +13,7 @@ import { cloudbaseStaff } from '../../functions/lib/cloudbase/staff';
 import { byDistanceThenId, distanceM, EARTH_RADIUS_M, pointInZone, type LatLng, type Polygon } from '../../shared/geo';
 import type { Bike, Place, Station, Store } from '../../shared/places';
 import { FakeCloudbase } from '../support/cloudbase-fake';
+import { store } from '../support/places';
 
 const CENTER: LatLng = { lat: 31.2304, lng: 121.4737 };
 
@@ -21,21 +22,6 @@ function north(from: LatLng, metres: number): LatLng {
   return { lat: from.lat + (metres / EARTH_RADIUS_M) * (180 / Math.PI), lng: from.lng };
 }
 
-function store(id: string, at: LatLng, extra: Partial<Store> = {}): Store {
-  return {
-    kind: 'store',
-    id,
-    name: `Store ${id}`,
-    address: 'Somewhere 1',
-    lat: at.lat,
-    lng: at.lng,
-    category: 'cafe',
-    timezone: 'Asia/Shanghai',
-    openingHours: [{ day: 1, open: '09:00', close: '18:00' }],
-    slot: { minutes: 30, capacity: 4 },
-    ...extra,
-  };
-}
 function bike(id: string, at: LatLng, status: Bike['status'] = 'available', code = id): Bike {
   return { kind: 'bike', id, code, lat: at.lat, lng: at.lng, status };
 }

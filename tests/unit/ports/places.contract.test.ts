@@ -12,6 +12,7 @@ import { sqliteStaff } from '../../../functions/lib/sqlite/staff';
 import { distanceM, EARTH_RADIUS_M, type LatLng, type Polygon } from '../../../shared/geo';
 import type { Bike, Place, Store } from '../../../shared/places';
 import { FakeCloudbase, seededRandom } from '../../support/cloudbase-fake';
+import { store } from '../../support/places';
 
 /** A successful upsert (no ridden bike set to maintenance here). */
 const UPSERTED = { ok: true, deferred: [] };
@@ -25,21 +26,6 @@ function toward(from: LatLng, metres: number, bearingDeg = 0): LatLng {
   const lat2 = Math.asin(Math.sin(lat1) * Math.cos(d) + Math.cos(lat1) * Math.sin(d) * Math.cos(b));
   const lng2 = lng1 + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(lat1), Math.cos(d) - Math.sin(lat1) * Math.sin(lat2));
   return { lat: (lat2 * 180) / Math.PI, lng: (lng2 * 180) / Math.PI };
-}
-function store(id: string, at: LatLng, extra: Partial<Store> = {}): Store {
-  return {
-    kind: 'store',
-    id,
-    name: `Store ${id}`,
-    address: 'Somewhere 1',
-    lat: at.lat,
-    lng: at.lng,
-    category: 'cafe',
-    timezone: 'Asia/Shanghai',
-    openingHours: [{ day: 1, open: '09:00', close: '18:00' }],
-    slot: { minutes: 30, capacity: 4 },
-    ...extra,
-  };
 }
 const bike = (id: string, at: LatLng, status: Bike['status'] = 'available', code = `C-${id}`): Bike => ({
   kind: 'bike',
