@@ -12,7 +12,15 @@ import { wechatpaySettingsFrom } from '../../functions/lib/wechatpay/settings';
 import { duplicateRefundNo, ORDER_TTL_SEC } from '../../shared/payment';
 import { ADMIN, startCloud, type TestCloud } from '../support/host';
 import { HERE, PLACES } from '../support/rides-world';
-import { makeMerchant, notificationFrom, startWechatpayServer, transactionJson, wechatpaySign, type WechatpayServer } from '../support/wechatpay-server';
+import {
+  makeMerchant,
+  notificationFrom,
+  startWechatpayServer,
+  transactionJson,
+  wechatpaySign,
+  type WechatpayServer,
+  wechatpayEnv,
+} from '../support/wechatpay-server';
 
 const T0 = Date.now();
 const iso = (sec: number) => new Date(T0 + sec * 1000).toISOString();
@@ -180,17 +188,7 @@ describe('bills through the local host, with WeChat Pay (the local WeChat Pay se
   let cloud: TestCloud;
   beforeAll(async () => {
     server = await startWechatpayServer(merchant);
-    const read = wechatpaySettingsFrom({
-      WECHATPAY_MCHID: merchant.mchId,
-      WECHAT_APPID: merchant.appId,
-      WECHATPAY_MERCHANT_SERIAL: merchant.serial,
-      WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem,
-      WECHATPAY_APIV3_KEY: merchant.apiV3Key,
-      WECHATPAY_PUBLIC_KEY: server.publicKey.pem,
-      WECHATPAY_PUBLIC_KEY_ID: server.publicKey.serial,
-      WECHATPAY_NOTIFY_URL: 'https://example.com/pay/notify',
-      WECHATPAY_BASE_URL: server.baseUrl,
-    });
+    const read = wechatpaySettingsFrom(wechatpayEnv(merchant, server, 'https://example.com/pay/notify'));
     if (!read.ok) throw new Error(read.message);
     cloud = await startCloud({ payments: wechatpayClient(read.settings) });
     await setUp(cloud);

@@ -7,7 +7,7 @@ import { wechatpayClient } from '../../functions/lib/wechatpay/client';
 import { sandboxPayments } from '../../functions/lib/wechatpay/sandbox';
 import { wechatpaySettingsFrom } from '../../functions/lib/wechatpay/settings';
 import { decidePayment, duplicateRefundNo, orderOutcome, refundSettled } from '../../shared/payment';
-import { makeMerchant, startWechatpayServer } from '../support/wechatpay-server';
+import { makeMerchant, startWechatpayServer, wechatpayEnv } from '../support/wechatpay-server';
 
 interface Harness {
   payments: Payments;
@@ -20,17 +20,7 @@ interface Harness {
 async function realAdapter(): Promise<Harness> {
   const merchant = makeMerchant();
   const server = await startWechatpayServer(merchant);
-  const read = wechatpaySettingsFrom({
-    WECHATPAY_MCHID: merchant.mchId,
-    WECHAT_APPID: merchant.appId,
-    WECHATPAY_MERCHANT_SERIAL: merchant.serial,
-    WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem,
-    WECHATPAY_APIV3_KEY: merchant.apiV3Key,
-    WECHATPAY_PUBLIC_KEY: server.publicKey.pem,
-    WECHATPAY_PUBLIC_KEY_ID: server.publicKey.serial,
-    WECHATPAY_NOTIFY_URL: 'https://env.service.tcloudbase.com/payNotify',
-    WECHATPAY_BASE_URL: server.baseUrl,
-  });
+  const read = wechatpaySettingsFrom(wechatpayEnv(merchant, server, 'https://env.service.tcloudbase.com/payNotify'));
   if (!read.ok) throw new Error(read.message);
   return {
     payments: wechatpayClient(read.settings),

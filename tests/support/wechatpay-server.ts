@@ -229,6 +229,24 @@ export interface WechatpayServer {
  * `Wechatpay-Serial: <its PUB_KEY_ID>`, with the platform certificate otherwise (the public key
  * when there is no certificate), as WeChat Pay does for merchants moving between the two.
  */
+/**
+ * The WECHATPAY_* settings that point the real adapter at this server as `merchant`, verifying with
+ * the server's WeChat Pay public key (what functions/lib/wechatpay/settings.ts reads).
+ */
+export function wechatpayEnv(merchant: TestMerchant, server: WechatpayServer, notifyUrl: string): Record<string, string> {
+  return {
+    WECHATPAY_MCHID: merchant.mchId,
+    WECHAT_APPID: merchant.appId,
+    WECHATPAY_MERCHANT_SERIAL: merchant.serial,
+    WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem,
+    WECHATPAY_APIV3_KEY: merchant.apiV3Key,
+    WECHATPAY_PUBLIC_KEY: server.publicKey.pem,
+    WECHATPAY_PUBLIC_KEY_ID: server.publicKey.serial,
+    WECHATPAY_NOTIFY_URL: notifyUrl,
+    WECHATPAY_BASE_URL: server.baseUrl,
+  };
+}
+
 export async function startWechatpayServer(merchant: TestMerchant, options: { certificate?: boolean; clock?: () => Date } = {}): Promise<WechatpayServer> {
   const clock = options.clock ?? (() => new Date());
   const desk = new PayDesk({ mchId: merchant.mchId, appId: merchant.appId });
