@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cloudbaseBills } from '../../functions/lib/cloudbase/bills';
 import { httpSink, parseBillsCsv, runImport, storeSink } from '../../scripts/import-bills';
-import { FakeCloudbase } from '../support/cloudbase-fake';
+import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
 import { ADMIN, startCloud } from '../support/host';
 
 const CSV = [

@@ -1,5 +1,5 @@
 /**
- * The CloudBase rides adapter on the shared fake of the SDK's database (tests/support/cloudbase-fake.ts):
+ * The CloudBase rides adapter on the shared fake of the SDK's database (functions/local/cloudbase-standin.ts):
  * what only CloudBase has: the per-rider document and the bike's `rideId`, `Contended` when
  * conflicts outlast every retry, and the undo of a failed import in chunks. (The contract cases and
  * the stop at every database call run against both back ends in rides-port.test.ts.)

@@ -1,6 +1,6 @@
 /**
  * A bills world for the bills port contract suite: the bills use cases over the SQLite adapter or
- * over the CloudBase adapter on the shared fake (tests/support/cloudbase-fake.ts), with the rides
+ * over the CloudBase adapter on the shared fake (functions/local/cloudbase-standin.ts), with the rides
  * adapter of the same back end (ride bills, the rider's unpaid-bills record) and the sandbox
  * playing WeChat Pay; the stored state read back for the invariants.
  */
@@ -21,7 +21,7 @@ import { sandboxPayments, type SandboxPayments } from '../../functions/lib/wecha
 import { duplicateRefundNo } from '../../shared/payment';
 import { upsertPlacesParams } from '../../shared/contract/admin';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
-import { FakeCloudbase } from './cloudbase-fake';
+import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
 import type { Stoppable } from './port-suite';
 import { stoppableSqlite } from './sqlite-stop';
 import { HERE, PLACES } from './rides-world';

@@ -8,7 +8,7 @@
  * Generic: a scenario says how to build its world, what to run, how a client retries and what
  * must hold. Used by the bookings contract suite; rides, bills and reminders suites plug in theirs.
  */
-import { FunctionStopped } from './cloudbase-fake';
+import { FunctionStopped } from '../../functions/local/cloudbase-standin';
 
 /**
  * A database that counts its calls and can stop the function at one (FakeCloudbase; the SQLite

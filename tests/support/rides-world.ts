@@ -1,6 +1,6 @@
 /**
  * A rides world for the rides port contract suite: the same use cases over the SQLite adapters or
- * over the CloudBase adapters on the shared fake (tests/support/cloudbase-fake.ts), with a lock the
+ * over the CloudBase adapters on the shared fake (functions/local/cloudbase-standin.ts), with a lock the
  * test controls, and the stored state read back for the invariants.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +14,7 @@ import type { RideDeps } from '../../functions/lib/usecases/ride';
 import { upsertPlacesParams } from '../../shared/contract/admin';
 import type { Place } from '../../shared/places';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
-import { FakeCloudbase } from './cloudbase-fake';
+import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
 import type { Stoppable } from './port-suite';
 import { stoppableSqlite } from './sqlite-stop';
 

@@ -7,7 +7,7 @@
  * commits and loses the answer.
  */
 import type { Db } from '../../functions/lib/sqlite';
-import { FunctionStopped } from './cloudbase-fake';
+import { FunctionStopped } from '../../functions/local/cloudbase-standin';
 import type { Stoppable } from './port-suite';
 
 const COUNTED = new Set(['run', 'get', 'all', 'iterate']);

@@ -10,7 +10,7 @@ import type { CloudbaseDb } from '../../functions/lib/cloudbase/db';
 import { createCloudbaseWorld } from '../../functions/lib/cloudbase/world';
 import { serve } from '../../functions/lib/serve';
 import { settingsFrom } from '../../functions/local/main';
-import { FakeCloudbase } from '../support/cloudbase-fake';
+import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
 
 it('stops the local host at start naming the setting', () => {
   expect(() => settingsFrom({ NEARBY_PAY: 'wechatpay' })).toThrow(/WECHATPAY_MCHID/);

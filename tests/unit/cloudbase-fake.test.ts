@@ -1,5 +1,5 @@
 /** The shared CloudBase fake keeps the semantics the adapters rely on (as the SDK sources show them). */
-import { DUPLICATE_WRITE, FakeCloudbase, FunctionStopped, TRANSACTION_CONFLICT } from '../support/cloudbase-fake';
+import { DUPLICATE_WRITE, FakeCloudbase, FunctionStopped, TRANSACTION_CONFLICT } from '../../functions/local/cloudbase-standin';
 
 const codeOf = (err: unknown) => (err as { code?: string }).code;
 

@@ -12,7 +12,7 @@ import {
 import { cloudbaseStaff } from '../../functions/lib/cloudbase/staff';
 import { byDistanceThenId, distanceM, EARTH_RADIUS_M, pointInZone, type LatLng, type Polygon } from '../../shared/geo';
 import type { Bike, Place, Station, Store } from '../../shared/places';
-import { FakeCloudbase } from '../support/cloudbase-fake';
+import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
 import { store } from '../support/places';
 
 const CENTER: LatLng = { lat: 31.2304, lng: 121.4737 };

@@ -11,7 +11,7 @@ import { cloudbaseStaff } from '../../functions/lib/cloudbase/staff';
 import { adminsFrom, createCloudbaseWorld, openidOf } from '../../functions/lib/cloudbase/world';
 import type { Ports } from '../../functions/lib/ports';
 import { serve } from '../../functions/lib/serve';
-import { FakeCloudbase } from '../support/cloudbase-fake';
+import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
 
 /** A function context as SCF hands it over (the newer `environment` JSON, or the older `environ` list). */
 function contextOf(env: Record<string, string>, form: 'environment' | 'environ' = 'environment') {

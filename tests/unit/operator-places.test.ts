@@ -8,7 +8,7 @@ import type { CloudbaseDb } from '../../functions/lib/cloudbase/db';
 import { hostTarget, portsTarget, writePlaces } from '../../scripts/places';
 import { demoCity } from '../../scripts/demo-city';
 import { ADMIN, startCloud, type TestCloud } from '../support/host';
-import { FakeCloudbase } from '../support/cloudbase-fake';
+import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
 
 const city = demoCity();
 const idsOf = (kind: string) => city.places.filter((p) => p.kind === kind).map((p) => p.id);

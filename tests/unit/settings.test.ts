@@ -11,7 +11,7 @@ import type { CloudbaseDb } from '../../functions/lib/cloudbase/db';
 import { createCloudbaseWorld } from '../../functions/lib/cloudbase/world';
 import { serve } from '../../functions/lib/serve';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
-import { FakeCloudbase } from '../support/cloudbase-fake';
+import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
 
 /** A function context as SCF hands it over, with the caller's OPENID. */
 const as = (openid: string) => ({ request_id: 'r1', environment: JSON.stringify({ WX_CONTEXT_KEYS: 'WX_OPENID', WX_OPENID: openid }) });

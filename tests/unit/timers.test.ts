@@ -16,7 +16,7 @@ import type { Ports } from '../../functions/lib/ports';
 import { serveTimer, TIMER_SKEW_MS } from '../../functions/lib/serve';
 import { cronMatches, startTimers } from '../../functions/local/timers';
 import { ok } from '../../shared/result';
-import { FakeCloudbase } from '../support/cloudbase-fake';
+import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
 
 function contextOf(env: Record<string, string>) {
   const base = { memory_limit_in_mb: 256, time_limit_in_ms: 3000, request_id: 'r1', function_version: '$LATEST', function_name: 'sweeper', namespace: 'env-1' };

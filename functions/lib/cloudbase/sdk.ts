@@ -1,6 +1,6 @@
 /**
  * The part of `@cloudbase/node-sdk`'s database that the adapters use, written down so that the
- * adapters can be tested against an in-memory fake (tests/support/cloudbase-fake.ts). Every method
+ * adapters can be tested against an in-memory fake (functions/local/cloudbase-standin.ts). Every method
  * here exists on the SDK's `Db` (checked by `asAdapterDb` in ./index.ts); the shapes of the answers
  * are the ones read in the SDK sources (@cloudbase/database 1.4: `get()` answers `{ data: [...] }`
  * outside a transaction and `{ data: doc | null }` inside one; `aggregate().end()` answers

@@ -27,7 +27,7 @@ import { isActive, isUpcoming, MAX_UPCOMING_BOOKINGS, type Booking } from '../..
 import type { RandomSource } from '../../../shared/checkin-code';
 import type { Store } from '../../../shared/places';
 import { slotKey } from '../../../shared/slots';
-import { FakeCloudbase, seededRandom, type FakeDoc } from '../../support/cloudbase-fake';
+import { FakeCloudbase, seededRandom, type FakeDoc } from '../../../functions/local/cloudbase-standin';
 import { crashAtEveryCall, type CrashScenario, type Stoppable } from '../../support/port-suite';
 import { stoppableSqlite } from '../../support/sqlite-stop';
 

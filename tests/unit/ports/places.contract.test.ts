@@ -11,7 +11,7 @@ import { sqlitePlaces } from '../../../functions/lib/sqlite/places';
 import { sqliteStaff } from '../../../functions/lib/sqlite/staff';
 import { distanceM, EARTH_RADIUS_M, type LatLng, type Polygon } from '../../../shared/geo';
 import type { Bike, Place, Store } from '../../../shared/places';
-import { FakeCloudbase, seededRandom } from '../../support/cloudbase-fake';
+import { FakeCloudbase, seededRandom } from '../../../functions/local/cloudbase-standin';
 import { store } from '../../support/places';
 
 /** A successful upsert (no ridden bike set to maintenance here). */

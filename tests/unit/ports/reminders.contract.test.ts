@@ -23,7 +23,7 @@ import type { RandomSource } from '../../../shared/checkin-code';
 import type { Store } from '../../../shared/places';
 import { MAX_SEND_ATTEMPTS, SEND_LEASE_MS, reminderKey } from '../../../shared/reminders';
 import { THING_MAX_CHARS, charCount, type TemplateKey } from '../../../shared/subscribe-message';
-import { FakeCloudbase, FunctionStopped, seededRandom } from '../../support/cloudbase-fake';
+import { FakeCloudbase, FunctionStopped, seededRandom } from '../../../functions/local/cloudbase-standin';
 import { crashAtEveryCall } from '../../support/port-suite';
 
 // Wednesday 2026-11-25, 09:00 in Shanghai; the booking is at 10:00 (02:00Z).

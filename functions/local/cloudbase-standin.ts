@@ -43,7 +43,7 @@
  * stop and aborts every transaction left open (as CloudBase does when their lifetime runs out).
  */
 import { booleanPointInPolygon } from '@turf/turf';
-import type { GeoNearOptions } from '../../functions/lib/cloudbase/sdk';
+import type { GeoNearOptions } from '../lib/cloudbase/sdk';
 
 const MONGO_EARTH_RADIUS_M = 6378100;
 
