@@ -68,7 +68,7 @@ export function serve<D>(fn: string, actions: Actions<D>, world: World<D>): Main
       }
       const { action, ...params } = event as Record<string, unknown>;
       if (typeof action !== 'string') return fail('INVALID_ARGUMENT', 'action: is required (a string)');
-      const spec = Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined;
+      const spec = Object.hasOwn(actions, action) ? actions[action] : undefined;
       if (!spec) {
         return fail('INVALID_ARGUMENT', `action: unknown action "${action.slice(0, 64)}" of function "${fn}" (known: ${Object.keys(actions).join(', ')})`);
       }

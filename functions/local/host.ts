@@ -115,7 +115,7 @@ export function createHost(options: HostOptions): LocalHost {
       if (req.method !== 'POST') return send(res, 405, fail('INVALID_ARGUMENT', 'use POST with a JSON body'));
       // A name that does not decode (%ZZ) names no function either.
       const name = decoded(fn[1]);
-      const main = name !== null && Object.prototype.hasOwnProperty.call(functions, name) ? functions[name] : undefined;
+      const main = name !== null && Object.hasOwn(functions, name) ? functions[name] : undefined;
       if (!main)
         return send(res, 404, fail('INVALID_ARGUMENT', `unknown function "${(name ?? fn[1]).slice(0, 64)}" (known: ${Object.keys(functions).join(', ')})`));
       let event: unknown;
@@ -207,10 +207,7 @@ export const WECHAT_ORIGIN = 'https://servicewechat.com';
  * listens): refused (DNS rebinding). No answer of this host carries CORS grants, so a page that
  * gets past these checks still cannot read an answer.
  */
-export function foreignRequest(
-  headers: IncomingHttpHeaders,
-  port: number | null,
-): { header: 'origin' | 'host'; value: string; message: string } | null {
+export function foreignRequest(headers: IncomingHttpHeaders, port: number | null): { header: 'origin' | 'host'; value: string; message: string } | null {
   const host = headers.host ?? '';
   const hostMatch = LOOPBACK_HOST.exec(host);
   if (!hostMatch || (hostMatch[1] !== undefined && port !== null && Number(hostMatch[1]) !== port)) {

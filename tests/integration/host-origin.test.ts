@@ -71,7 +71,8 @@ function exchange(method: string, path: string, headers: Record<string, string |
 }
 
 const placesCount = () => db.prepare('SELECT count(*) FROM places').pluck().get() as number;
-const upsert = (id: string) => JSON.stringify({ action: 'upsertPlaces', places: [{ kind: 'bike', id, code: id, lat: 31.23, lng: 121.47, status: 'available' }] });
+const upsert = (id: string) =>
+  JSON.stringify({ action: 'upsertPlaces', places: [{ kind: 'bike', id, code: id, lat: 31.23, lng: 121.47, status: 'available' }] });
 const corsHeaders = (a: Answer) => Object.keys(a.headers).filter((h) => h.startsWith('access-control-'));
 
 beforeAll(async () => {
@@ -101,7 +102,12 @@ describe("WeChat's clients and this machine's tools are served", () => {
   });
 
   it("serves a device's wx.request (Origin https://servicewechat.com) and DevTools at localhost", async () => {
-    const device = await exchange('POST', '/functions/geo', { ...DEVTOOLS, origin: 'https://servicewechat.com' }, JSON.stringify({ action: 'nearby', kind: 'bike', lat: 31.23, lng: 121.47 }));
+    const device = await exchange(
+      'POST',
+      '/functions/geo',
+      { ...DEVTOOLS, origin: 'https://servicewechat.com' },
+      JSON.stringify({ action: 'nearby', kind: 'bike', lat: 31.23, lng: 121.47 }),
+    );
     expect(device.status).toBe(200);
     expect(device.json.ok).toBe(true);
     const local = await exchange('GET', '/healthz', { ...DEVTOOLS, host: `localhost:${port}` });

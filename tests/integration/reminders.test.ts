@@ -127,7 +127,10 @@ describe('reminders through the local host', () => {
     ]) {
       expect(await runTimer(plus(41), event)).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Time: /) } });
     }
-    for (const event of [{ Type: 'Timer', Time: plus(41) }, { Type: 'Timer', TriggerName: 'x'.repeat(65), Time: plus(41) }]) {
+    for (const event of [
+      { Type: 'Timer', Time: plus(41) },
+      { Type: 'Timer', TriggerName: 'x'.repeat(65), Time: plus(41) },
+    ]) {
       expect(await runTimer(plus(41), event)).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^TriggerName: /) } });
     }
     expect(await outbox()).toHaveLength(1);
