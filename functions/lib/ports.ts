@@ -552,3 +552,16 @@ export interface BillStore {
 
 /** The payments adapter of a deployment, or the setting that keeps it from working (pay actions answer FAILED_PRECONDITION). */
 export type PaySetup = { ok: true; payments: Payments } | { ok: false; variable: string; message: string };
+
+// --- stable_token force_refresh budget (issue 15) ---------------------------------------------
+// (Types imported inline: this block stays self-contained at the end of the file.)
+
+/**
+ * WeChat's `stable_token` force_refresh budget of an AppID (30 s apart, 20 a day), kept in the
+ * database so that every function instance spends one budget (functions/lib/messenger/wechat.ts).
+ * One small record per AppID: SQLite `service_state`, CloudBase `service_state/{key}`.
+ */
+export interface ForceRefreshLedger {
+  /** Atomically: reads the AppID's record, asks `decideForceRefresh` (shared/force-refresh.ts), writes the record it answers. */
+  take(appId: string, now: Date): Promise<import('../../shared/force-refresh').ForceRefreshDecision>;
+}
