@@ -136,11 +136,21 @@ export interface RideStore {
  */
 export interface BikeLock {
   unlock(bikeId: string, rideId: string): Promise<'ok' | 'failed'>;
+  /**
+   * Closes the lock again if it is open for `rideId`: it confirmed after that ride was aborted (a
+   * late answer, or one that lost the race to whoever expired the ride), and the bike is offered to
+   * others. A lock opened since for another ride is left alone ('ok': nothing of this ride to
+   * close). Idempotent (`rideId` is the key); an offline lock resolves 'failed', never throws.
+   * Every real adapter implements it; optional only so that a test's one-line lock stays one line.
+   */
+  relock?(bikeId: string, rideId: string): Promise<'ok' | 'failed'>;
 }
 
 /** A lock bounded by its timeout (`timedLock`): an unlock older than `timeoutMs` can no longer confirm. */
 export interface TimedLock extends BikeLock {
   readonly timeoutMs: number;
+  /** `BikeLock.relock`, bounded by the timeout too ('failed' for a lock without it). */
+  relock(bikeId: string, rideId: string): Promise<'ok' | 'failed'>;
 }
 
 /** A create as the use case hands it to the store: the request's own verdict; the facts are read inside. */
@@ -542,3 +552,16 @@ export interface BillStore {
 
 /** The payments adapter of a deployment, or the setting that keeps it from working (pay actions answer FAILED_PRECONDITION). */
 export type PaySetup = { ok: true; payments: Payments } | { ok: false; variable: string; message: string };
+
+// --- stable_token force_refresh budget (issue 15) ---------------------------------------------
+// (Types imported inline: this block stays self-contained at the end of the file.)
+
+/**
+ * WeChat's `stable_token` force_refresh budget of an AppID (30 s apart, 20 a day), kept in the
+ * database so that every function instance spends one budget (functions/lib/messenger/wechat.ts).
+ * One small record per AppID: SQLite `service_state`, CloudBase `service_state/{key}`.
+ */
+export interface ForceRefreshLedger {
+  /** Atomically: reads the AppID's record, asks `decideForceRefresh` (shared/force-refresh.ts), writes the record it answers. */
+  take(appId: string, now: Date): Promise<import('../../shared/force-refresh').ForceRefreshDecision>;
+}

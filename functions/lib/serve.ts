@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import { describeIssue } from '../../shared/contract/common';
+import { checkInstant } from '../../shared/time';
 import { fail, type Fail, type Result } from '../../shared/result';
 
 import { Contended, type Call, type UserCall } from './ports';
@@ -67,7 +68,7 @@ export function serve<D>(fn: string, actions: Actions<D>, world: World<D>): Main
       }
       const { action, ...params } = event as Record<string, unknown>;
       if (typeof action !== 'string') return fail('INVALID_ARGUMENT', 'action: is required (a string)');
-      const spec = Object.prototype.hasOwnProperty.call(actions, action) ? actions[action] : undefined;
+      const spec = Object.hasOwn(actions, action) ? actions[action] : undefined;
       if (!spec) {
         return fail('INVALID_ARGUMENT', `action: unknown action "${action.slice(0, 64)}" of function "${fn}" (known: ${Object.keys(actions).join(', ')})`);
       }
@@ -87,8 +88,11 @@ export function serve<D>(fn: string, actions: Actions<D>, world: World<D>): Main
   };
 }
 
-/** How far a timer event's `Time` may lie from "now" (either way) before the event is refused. */
+/** How far a timer event's `Time` may lie from "now" (either way) before the run is logged as late or early. */
 export const TIMER_SKEW_MS = 60_000;
+
+/** The longest `TriggerName` a timer event may carry (API.md, "Function reminders"). */
+export const TRIGGER_NAME_MAX = 64;
 
 /** A timer function's work: run at `call.now` (the clock, never the event's `Time`). */
 export type TimerRun<D> = (deps: D, call: Call) => Promise<Result<unknown>>;
@@ -96,10 +100,12 @@ export type TimerRun<D> = (deps: D, call: Call) => Promise<Result<unknown>>;
 /**
  * The door of a timer function (the sweeper, reminders). An event is the timer's only when
  * its `Type` is "Timer" and there is no caller: a call with a caller (a mini program's
- * `callFunction`) is PERMISSION_DENIED, an event of another type too. "Now" is the world's clock
- * (the system clock in the cloud; the host's clock locally), and an event whose `Time` is more
- * than 60 s from it is INVALID_ARGUMENT: a forged or stale event does nothing. The invoke rule
- * `false` (cloudbase/database.json) keeps clients out in the cloud as well.
+ * `callFunction`) is PERMISSION_DENIED, an event of another type too. A malformed event (a `Time`
+ * that is no ISO 8601 time with an offset, a `TriggerName` that is no string of at most 64
+ * characters) is INVALID_ARGUMENT and runs nothing. "Now" is the world's clock (the system clock
+ * in the cloud; the host's clock locally): a `Time` more than 60 s from it is logged as late or
+ * early and the run goes ahead at "now", so a late or retried timer never loses its run. The
+ * invoke rule `false` (cloudbase/database.json) keeps clients out in the cloud as well.
  */
 export function serveTimer<D>(fn: string, run: TimerRun<D>, world: World<D>): Main {
   return async function main(event: unknown, context?: unknown): Promise<Result<unknown>> {
@@ -115,22 +121,43 @@ export function serveTimer<D>(fn: string, run: TimerRun<D>, world: World<D>): Ma
 
     async function dispatch(): Promise<Result<unknown>> {
       const now = world.now(context);
-      return timerRefusal(fn, event, world.caller(context), now) ?? run(world.deps(context), { caller: null, now });
+      const refused = timerRefusal(fn, event, world.caller(context), now);
+      if (refused) return refused;
+      const skew = timerSkew(event as TimerEvent, now);
+      if (skew) world.log({ fn, level: 'warn', timer: skew.kind, time: (event as TimerEvent).Time, now: now.toISOString(), skewMs: skew.ms });
+      return run(world.deps(context), { caller: null, now });
     }
   };
 }
 
-/** Why an event is not the timer's (see `serveTimer`), or null when it is. */
-export function timerRefusal(fn: string, event: unknown, caller: string | null, now: Date): Fail | null {
+/** A timer event as the cloud sends it (after `timerRefusal` let it through). */
+export interface TimerEvent {
+  Type: 'Timer';
+  TriggerName: string;
+  /** ISO 8601 with an offset. */
+  Time: string;
+}
+
+/** Why an event is not the timer's or is malformed (see `serveTimer`), or null when it is a timer event. */
+export function timerRefusal(fn: string, event: unknown, caller: string | null, _now?: Date): Fail | null {
   if (caller !== null) return fail('PERMISSION_DENIED', `${fn} runs on its timer only`);
   const e = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
   if (e.Type !== 'Timer') return fail('PERMISSION_DENIED', `${fn} runs on its timer only (Type: must be "Timer")`);
-  const time = typeof e.Time === 'string' ? Date.parse(e.Time) : NaN;
-  if (Number.isNaN(time)) return fail('INVALID_ARGUMENT', 'Time: must be an ISO 8601 time');
-  if (Math.abs(time - now.getTime()) > TIMER_SKEW_MS) {
-    return fail('INVALID_ARGUMENT', `Time: ${String(e.Time).slice(0, 40)} is more than ${TIMER_SKEW_MS / 1000} s from now (${now.toISOString()})`);
-  }
+  if (typeof e.Time !== 'string') return fail('INVALID_ARGUMENT', 'Time: is required (an ISO 8601 time with an offset, such as "2026-11-25T10:00:00+08:00")');
+  const time = checkInstant(e.Time);
+  if (!time.ok) return fail('INVALID_ARGUMENT', `Time: ${time.message}`);
+  if (typeof e.TriggerName !== 'string') return fail('INVALID_ARGUMENT', 'TriggerName: is required (a string)');
+  if (e.TriggerName.length > TRIGGER_NAME_MAX) return fail('INVALID_ARGUMENT', `TriggerName: must be at most ${TRIGGER_NAME_MAX} characters`);
   return null;
+}
+
+/** How far a timer event's `Time` lies from "now", when more than `TIMER_SKEW_MS`: late (before now) or early; null within it. */
+export function timerSkew(event: TimerEvent, now: Date): { kind: 'late' | 'early'; ms: number } | null {
+  const checked = checkInstant(event.Time);
+  if (!checked.ok) return null;
+  const ms = now.getTime() - checked.value;
+  if (Math.abs(ms) <= TIMER_SKEW_MS) return null;
+  return { kind: ms > 0 ? 'late' : 'early', ms: Math.abs(ms) };
 }
 
 /** A thrown error as an answer: `Contended` is a clean retryable refusal, anything else a bug (logged, INTERNAL). */

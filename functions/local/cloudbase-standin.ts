@@ -21,7 +21,8 @@
  *   any other error rolls back and is rethrown; once out of tries the conflict is rethrown.
  *   The fake REFUSES (throws) `where(...)`, collection-level `get/count/update/remove` and
  *   `aggregate` on a transaction's collections: in the SDK a `where().update()` silently runs
- *   outside the transaction, and nobody may rely on that.
+ *   outside the transaction (no transaction id sent), a `where().get()` sends the id but what the
+ *   server does with it is unverified (docs/deploy.md), and nobody may rely on either.
  * - Simplification: a write outside any transaction to a document an open transaction has written
  *   applies at once and dooms that transaction (it fails with a conflict), where MongoDB would make
  *   the write wait for the transaction: both orders are serial, so no adapter can tell.

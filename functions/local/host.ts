@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { functionActions, timerFunctions } from '../lib/actions';
 import type { Ports } from '../lib/ports';
@@ -60,7 +60,17 @@ export function createHost(options: HostOptions): LocalHost {
   const hostNow = () => (lastHeader ? new Date(lastHeader.at + (Date.now() - lastHeader.seen)) : new Date());
   const timers = options.timers ? startTimers(functions, log, hostNow) : null;
 
+  // The port this host listens on, once it does: a Host header naming another port is no request for us.
+  let boundPort: number | null = null;
   const server = createServer((req, res) => {
+    // A web page (a foreign Origin) or a rebound DNS name (a foreign Host) never reaches a route:
+    // nothing runs, nothing is written, not even the header clock (API.md "Calling").
+    const refused = foreignRequest(req.headers, boundPort);
+    if (refused !== null) {
+      log({ level: 'warn', at: 'host', refused: refused.header, method: req.method, value: refused.value.slice(0, 120) });
+      req.resume();
+      return send(res, 403, fail('PERMISSION_DENIED', refused.message), true);
+    }
     route(req, res).catch((err) => {
       log({ level: 'error', error: err instanceof Error ? err.stack : String(err) });
       if (!res.headersSent) send(res, 500, fail('INTERNAL', 'internal error'));
@@ -69,7 +79,6 @@ export function createHost(options: HostOptions): LocalHost {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method === 'OPTIONS') return send(res, 204, null);
     if (url.pathname === '/healthz') return send(res, 200, { ok: true });
     if (url.pathname === '/outbox') {
       // The local messenger's outbox (API.md, reminders): every message "sent", oldest first.
@@ -91,7 +100,10 @@ export function createHost(options: HostOptions): LocalHost {
         throw err;
       }
       const deliver = url.searchParams.get('deliver') !== 'false';
-      const answer = await sandboxPay(options.sandbox, decodeURIComponent(sandboxPath[1]), {
+      // An order number that does not decode (%ZZ) names no order: 404, as an unknown one is.
+      const outTradeNo = decoded(sandboxPath[1]);
+      if (outTradeNo === null) return send(res, 404, fail('NOT_FOUND', `the sandbox has no order "${sandboxPath[1].slice(0, 40)}" (the path does not decode)`));
+      const answer = await sandboxPay(options.sandbox, outTradeNo, {
         deliver,
         now: context.now,
         payNotify: (event) => payNotify(event, context),
@@ -103,7 +115,7 @@ export function createHost(options: HostOptions): LocalHost {
       if (req.method !== 'POST') return send(res, 405, fail('INVALID_ARGUMENT', 'use POST with a JSON body'));
       // A name that does not decode (%ZZ) names no function either.
       const name = decoded(fn[1]);
-      const main = name !== null && Object.prototype.hasOwnProperty.call(functions, name) ? functions[name] : undefined;
+      const main = name !== null && Object.hasOwn(functions, name) ? functions[name] : undefined;
       if (!main)
         return send(res, 404, fail('INVALID_ARGUMENT', `unknown function "${(name ?? fn[1]).slice(0, 64)}" (known: ${Object.keys(functions).join(', ')})`));
       let event: unknown;
@@ -165,6 +177,7 @@ export function createHost(options: HostOptions): LocalHost {
         server.once('error', reject);
         server.listen(port, '127.0.0.1', () => {
           const { port: actual } = server.address() as AddressInfo;
+          boundPort = actual;
           resolve(`http://127.0.0.1:${actual}`);
         });
       });
@@ -176,6 +189,43 @@ export function createHost(options: HostOptions): LocalHost {
         server.closeAllConnections();
       });
     },
+  };
+}
+
+/** The names this host answers to: loopback only (a DNS name rebound to 127.0.0.1 is refused). */
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/i;
+/** A loopback page's origin (a developer's own tool on this machine), any port. */
+const LOOPBACK_ORIGIN = /^http:\/\/(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/i;
+/** What WeChat's clients send as their referrer and, on devices, as `Origin` (DevTools sends none). */
+export const WECHAT_ORIGIN = 'https://servicewechat.com';
+
+/**
+ * Why a request is not one of this machine's tools (API.md "Calling"), or null when it may be
+ * served. `Origin` absent (curl, scripts, the mini program in DevTools): served; `null` or an
+ * http(s) origin other than WeChat's or a loopback page's: refused (a web page open in a browser).
+ * `Host` other than 127.0.0.1, localhost or [::1], with no port or `port` (once the host
+ * listens): refused (DNS rebinding). No answer of this host carries CORS grants, so a page that
+ * gets past these checks still cannot read an answer.
+ */
+export function foreignRequest(headers: IncomingHttpHeaders, port: number | null): { header: 'origin' | 'host'; value: string; message: string } | null {
+  const host = headers.host ?? '';
+  const hostMatch = LOOPBACK_HOST.exec(host);
+  if (!hostMatch || (hostMatch[1] !== undefined && port !== null && Number(hostMatch[1]) !== port)) {
+    return {
+      header: 'host',
+      value: host,
+      message: `Host: this local host serves 127.0.0.1, localhost or [::1]${port !== null ? ` (port ${port})` : ''} only, not "${host.slice(0, 64)}"`,
+    };
+  }
+  const origin = headers.origin;
+  if (origin === undefined) return null;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(origin)?.[1]?.toLowerCase();
+  const web = origin.trim().toLowerCase() === 'null' || scheme === 'http' || scheme === 'https';
+  if (!web || origin === WECHAT_ORIGIN || LOOPBACK_ORIGIN.test(origin)) return null;
+  return {
+    header: 'origin',
+    value: origin,
+    message: `Origin: this local host serves this machine's tools and WeChat's clients only, not a web page of "${origin.slice(0, 64)}"`,
   };
 }
 
@@ -192,8 +242,6 @@ function send(res: ServerResponse, status: number, body: unknown, close = false)
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
-    'access-control-allow-origin': '*',
-    'access-control-allow-headers': 'content-type, x-wx-openid, x-nearby-now',
     ...(close ? { connection: 'close' } : {}),
   });
   res.end(text);

@@ -12,7 +12,8 @@ import { lockSettingsFrom } from '../lib/lock';
 import { tariffFrom } from '../../shared/tariff';
 import { createHost } from './host';
 import { strictWechatNotify } from '../lib/messenger';
-import type { Notify } from '../lib/ports';
+import type { ForceRefreshLedger, Notify } from '../lib/ports';
+import { sqliteForceRefreshLedger } from '../lib/sqlite/service-state';
 import { seedDemo } from './seed';
 import { seedDemoBills } from './seed-bills';
 
@@ -28,6 +29,8 @@ export interface LocalSettings {
   rides?: SqlitePortsOptions;
   /** NEARBY_MESSENGER=wechat: WeChat's API with its settings (read at start; a missing one stops it). Absent: the outbox. */
   notify?: Notify;
+  /** The WeChat messenger's stable_token force_refresh budget: the database's record, bound by `start` once it is open. */
+  forceRefresh?: LedgerBoundAtStart;
   /** NEARBY_PAY and the WECHATPAY_* settings: the sandbox (default) or WeChat Pay. */
   pay?: Extract<PaymentsChoice, { ok: true }>;
 }
@@ -55,15 +58,30 @@ export function settingsFrom(env: NodeJS.ProcessEnv): LocalSettings {
   const messenger = env.NEARBY_MESSENGER || 'outbox';
   if (messenger !== 'outbox' && messenger !== 'wechat') throw new Error(`NEARBY_MESSENGER must be "outbox" or "wechat", not "${messenger}"`);
   // The outbox needs no setting; WeChat's API needs every one, and a missing one stops the start naming it.
-  const notify = messenger === 'wechat' ? strictWechatNotify(env) : undefined;
+  const forceRefresh = messenger === 'wechat' ? ledgerBoundAtStart() : undefined;
+  const notify = messenger === 'wechat' ? strictWechatNotify(env, { forceRefresh }) : undefined;
   // A missing or malformed WECHATPAY_* (with NEARBY_PAY=wechatpay) stops the host at start, naming it.
   const pay = paymentsFrom(env, 'sandbox');
   if (!pay.ok) throw new Error(pay.message.includes(pay.variable) ? pay.message : `${pay.variable}: ${pay.message}`);
-  return { port, dbPath: env.NEARBY_DB || '.local/nearby.db', seed, admins, clock, timers: timers === 'on', rides, pay, notify };
+  return { port, dbPath: env.NEARBY_DB || '.local/nearby.db', seed, admins, clock, timers: timers === 'on', rides, pay, notify, forceRefresh };
+}
+
+type LedgerBoundAtStart = ForceRefreshLedger & { bind(ledger: ForceRefreshLedger): void };
+
+/** A force_refresh budget whose record is the database's, once `start` has opened it (until then none may be taken). */
+function ledgerBoundAtStart(): LedgerBoundAtStart {
+  let bound: ForceRefreshLedger | null = null;
+  return {
+    bind: (ledger) => {
+      bound = ledger;
+    },
+    take: (appId, now) => (bound ? bound.take(appId, now) : Promise.reject(new Error('the database is not open yet'))),
+  };
 }
 
 export async function start(settings: LocalSettings, log?: (line: Record<string, unknown>) => void) {
   const db = openDatabase(settings.dbPath);
+  settings.forceRefresh?.bind(sqliteForceRefreshLedger(db));
   const pay = settings.pay;
   const ports = sqlitePorts(db, { ...settings.rides, ...(pay ? { pay: { ok: true, payments: pay.payments } } : {}), notify: settings.notify });
   const seeded = settings.seed === 'demo' ? await seedDemo(db, ports) : false;

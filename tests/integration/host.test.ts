@@ -115,10 +115,10 @@ describe('the local host over HTTP', () => {
     expect(((await res.json()) as { ok: boolean }).ok).toBe(false);
   });
 
-  it('answers a CORS preflight', async () => {
+  it('grants no CORS (a web page must not drive it: tests/integration/host-origin.test.ts)', async () => {
     const res = await fetch(`${cloud.url}/functions/geo`, { method: 'OPTIONS' });
-    expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-headers')).toMatch(/x-wx-openid/);
+    expect(res.status).toBe(405);
+    expect([...res.headers.keys()].filter((h) => h.startsWith('access-control-'))).toEqual([]);
   });
 
   it('with the header clock, takes "now" from X-Nearby-Now, and refuses one that is no time', async () => {

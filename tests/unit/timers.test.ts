@@ -23,36 +23,82 @@ function contextOf(env: Record<string, string>) {
   return { ...base, environment: JSON.stringify({ WX_CONTEXT_KEYS: Object.keys(env).join(','), ...env }) };
 }
 
-describe('serveTimer: an event is the timer\'s only when Type is "Timer", there is no caller, and its Time is now', () => {
+describe('serveTimer: an event is the timer\'s only when Type is "Timer" and there is no caller; a late or early Time runs on the clock', () => {
   const runs: Date[] = [];
-  const world = { ...createCloudbaseWorld(() => ({}) as Ports, {}), log: () => {} };
+  const logs: Record<string, unknown>[] = [];
+  // The clock of the world: fixed, so that "late" and "early" are worked out by hand.
+  const NOW = new Date('2026-11-25T02:00:00.000Z');
+  const world = { ...createCloudbaseWorld(() => ({}) as Ports, {}), now: () => NOW, log: (line: Record<string, unknown>) => logs.push(line) };
   const main = serveTimer('sweeper', async (_ports, call) => (runs.push(call.now), ok({ ran: true })), world);
-  const event = (offsetMs = 0) => ({ Type: 'Timer', TriggerName: 'every-minute', Time: new Date(Date.now() + offsetMs).toISOString() });
-  beforeEach(() => (runs.length = 0));
+  const event = (time: string, triggerName: unknown = 'every-minute') => ({ Type: 'Timer', TriggerName: triggerName, Time: time });
+  const warnings = () => logs.filter((l) => l.level === 'warn');
+  beforeEach(() => {
+    runs.length = 0;
+    logs.length = 0;
+  });
 
-  it("runs a timer event, at the clock's now", async () => {
-    expect(await main(event(-5000), contextOf({ TRIGGER_SRC: 'timer' }))).toEqual({ ok: true, data: { ran: true } });
-    expect(runs).toHaveLength(1);
-    expect(Math.abs(runs[0].getTime() - Date.now())).toBeLessThan(5000 - 1);
+  it("runs a timer event at the clock's now, whatever offset its Time is written in", async () => {
+    for (const time of ['2026-11-25T01:59:55Z', '2026-11-25T10:00:30+08:00', '2026-11-24T21:00:00.000-05:00']) {
+      expect(await main(event(time), contextOf({ TRIGGER_SRC: 'timer' }))).toEqual({ ok: true, data: { ran: true } });
+    }
+    expect(runs).toEqual([NOW, NOW, NOW]);
+    expect(warnings()).toEqual([]);
+  });
+
+  it('runs a Time more than 60 s from now too, on the clock, and logs it as late or early', async () => {
+    // 61 s before now (a late or retried timer), 2 h before, 61 s after (a fast trigger clock).
+    const late = event('2026-11-25T09:58:59+08:00');
+    const hours = event('2026-11-25T00:00:00Z');
+    const early = event('2026-11-25T02:01:01Z');
+    for (const e of [late, hours, early]) expect(await main(e, contextOf({}))).toEqual({ ok: true, data: { ran: true } });
+    expect(runs).toEqual([NOW, NOW, NOW]);
+    expect(warnings()).toEqual([
+      { fn: 'sweeper', level: 'warn', timer: 'late', time: '2026-11-25T09:58:59+08:00', now: '2026-11-25T02:00:00.000Z', skewMs: 61_000 },
+      { fn: 'sweeper', level: 'warn', timer: 'late', time: '2026-11-25T00:00:00Z', now: '2026-11-25T02:00:00.000Z', skewMs: 7_200_000 },
+      { fn: 'sweeper', level: 'warn', timer: 'early', time: '2026-11-25T02:01:01Z', now: '2026-11-25T02:00:00.000Z', skewMs: 61_000 },
+    ]);
+  });
+
+  it('does not log a Time exactly 60 s away', async () => {
+    expect(TIMER_SKEW_MS).toBe(60_000);
+    expect((await main(event('2026-11-25T01:59:00Z'), contextOf({}))).ok).toBe(true);
+    expect((await main(event('2026-11-25T02:01:00Z'), contextOf({}))).ok).toBe(true);
+    expect(warnings()).toEqual([]);
   });
 
   it('refuses a call with a caller (a mini program) as PERMISSION_DENIED, whatever the event says', async () => {
-    expect(await main(event(), contextOf({ WX_OPENID: 'o-1' }))).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
+    expect(await main(event('2026-11-25T02:00:00Z'), contextOf({ WX_OPENID: 'o-1' }))).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
     expect(runs).toHaveLength(0);
   });
 
   it("refuses an event that is not a timer's", async () => {
-    for (const e of [{}, { Type: 'timer', Time: new Date().toISOString() }, null, 'Timer', { action: 'sweep' }]) {
+    for (const e of [{}, { Type: 'timer', TriggerName: 't', Time: '2026-11-25T02:00:00Z' }, null, 'Timer', { action: 'sweep' }]) {
       expect(await main(e, contextOf({}))).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
     }
     expect(runs).toHaveLength(0);
   });
 
-  it('refuses a Time more than 60 s from now either way, or none, as INVALID_ARGUMENT', async () => {
-    for (const e of [event(TIMER_SKEW_MS + 2000), event(-TIMER_SKEW_MS - 2000), { Type: 'Timer', Time: 'yesterday' }, { Type: 'Timer' }]) {
-      expect(await main(e, contextOf({}))).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Time: /) } });
-    }
+  it.each([
+    [{ Type: 'Timer', TriggerName: 't' }, 'Time: is required (an ISO 8601 time with an offset, such as "2026-11-25T10:00:00+08:00")'],
+    [{ Type: 'Timer', TriggerName: 't', Time: 12 }, 'Time: is required (an ISO 8601 time with an offset, such as "2026-11-25T10:00:00+08:00")'],
+    [event('yesterday'), 'Time: must be an ISO 8601 time with an offset, such as "2026-11-25T10:00:00+08:00"'],
+    // No offset: read in no zone at all (the host's zone would be a guess).
+    [event('2026-11-25T10:00:00'), 'Time: must be an ISO 8601 time with an offset, such as "2026-11-25T10:00:00+08:00"'],
+    [event('2026-11-25'), 'Time: must be an ISO 8601 time with an offset, such as "2026-11-25T10:00:00+08:00"'],
+    [event('2026-11-31T10:00:00+08:00'), 'Time: must be a real time: the day must be 01..30 in 2026-11'],
+    [{ Type: 'Timer', Time: '2026-11-25T02:00:00Z' }, 'TriggerName: is required (a string)'],
+    [event('2026-11-25T02:00:00Z', 42), 'TriggerName: is required (a string)'],
+    [event('2026-11-25T02:00:00Z', ['every-minute']), 'TriggerName: is required (a string)'],
+    [event('2026-11-25T02:00:00Z', 'x'.repeat(65)), 'TriggerName: must be at most 64 characters'],
+  ])('refuses the malformed event %j as INVALID_ARGUMENT naming the field, and runs nothing', async (e, message) => {
+    expect(await main(e, contextOf({}))).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message } });
     expect(runs).toHaveLength(0);
+  });
+
+  it('takes a TriggerName of 64 characters, and an empty one', async () => {
+    expect((await main(event('2026-11-25T02:00:00Z', 'x'.repeat(64)), contextOf({}))).ok).toBe(true);
+    expect((await main(event('2026-11-25T02:00:00Z', ''), contextOf({}))).ok).toBe(true);
+    expect(runs).toHaveLength(2);
   });
 
   it('wires the sweeper without initialising the SDK at import time', () => {

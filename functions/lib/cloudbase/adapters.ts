@@ -18,6 +18,7 @@ import { cloudPaySetup } from '../wechatpay/setup';
 import { createCloudbaseWorld } from './world';
 import { asRemindersDb, cloudbaseBillReminders, cloudbaseBookingReminders, cloudbaseReminders } from './reminders';
 import { wechatNotify } from '../messenger/notify';
+import { asServiceStateDb, cloudbaseForceRefreshLedger } from './service-state';
 import type { ReminderPorts } from '../usecases/reminders';
 
 /**
@@ -94,7 +95,8 @@ function reminderMakers(db: CloudbaseDb, env: Env) {
     reminders: () => cloudbaseReminders(asRemindersDb(db), cryptoRandom),
     bookingReminders: () => cloudbaseBookingReminders(asRemindersDb(db)),
     billReminders: () => cloudbaseBillReminders(asRemindersDb(db)),
-    notify: () => wechatNotify(env),
+    // The stable_token force_refresh budget is the AppID's: one record every instance takes from.
+    notify: () => wechatNotify(env, { forceRefresh: cloudbaseForceRefreshLedger(asServiceStateDb(db)) }),
   };
 }
 

@@ -1,9 +1,12 @@
 /**
  * The bikes' locks.
  *
- * The port (`BikeLock` in ../ports.ts) is one call: `unlock(bikeId, rideId)` sends the unlock
+ * The port (`BikeLock` in ../ports.ts) is two calls: `unlock(bikeId, rideId)` sends the unlock
  * command and resolves 'ok' once the lock confirms it opened, 'failed' when it refuses. The ride
  * starts only on 'ok'; on anything else the use case aborts the ride and frees the bike.
+ * `relock(bikeId, rideId)` closes a lock that opened for a ride that did not start: `timedLock`
+ * calls it on a confirmation after the timeout, the unlock use case when `RideStore.confirm`
+ * answers null (the ride was aborted meanwhile).
  *
  * A real-lock adapter (an IoT platform's device API, MQTT, a vendor's HTTPS API) implements the same
  * interface and must:
@@ -11,10 +14,10 @@
  * - resolve only on the device's own acknowledgement (not on "the platform accepted the message");
  * - never throw for a lock that refused or is offline: resolve 'failed' (a throw is treated as
  *   'failed' too, but is logged as a bug);
- * - re-lock on an acknowledgement that arrives after the timeout below, or for a ride that is no
- *   longer `unlocking` (`RideStore.confirm` answered null: someone who met it past the timeout
- *   aborted it): by then the ride was rolled back and the bike is offered to others, so an open
- *   lock must be closed again (docs/rides.md, "Unlocks cut short").
+ * - implement `relock`: close the lock only if its last unlock was for that `rideId` (a lock opened
+ *   since by another rider stays open), idempotently; and re-lock on an acknowledgement that
+ *   reaches it by another way after its function returned (an IoT platform's callback): by then
+ *   the ride was rolled back and the bike is offered to others (docs/rides.md, "Unlocks cut short").
  *
  * `timedLock` bounds any lock by `NEARBY_LOCK_TIMEOUT_MS` (3000 ms by default): a lock that does
  * not answer in time counts as 'failed'.
@@ -23,20 +26,48 @@ import type { BikeLock, TimedLock } from '../ports';
 import { SettingError } from '../settings';
 import { simulatedLock } from './simulated';
 
-export { simulatedLock, seededRandom, type SimulatedLockSettings } from './simulated';
+export { simulatedLock, seededRandom, type SimulatedLock, type SimulatedLockSettings } from './simulated';
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 3000;
 
-/** The lock, answering 'failed' when it takes longer than `timeoutMs` or throws. */
+/**
+ * The lock, answering 'failed' when it takes longer than `timeoutMs` or throws. A confirmation that
+ * comes after the timeout (the ride is being aborted on that 'failed') re-locks the lock at once:
+ * an open lock is never left behind a ride that did not start.
+ */
 export function timedLock(lock: BikeLock, timeoutMs: number = DEFAULT_LOCK_TIMEOUT_MS): TimedLock {
+  const relock = (bikeId: string, rideId: string): Promise<'ok' | 'failed'> => {
+    const closing = lock.relock;
+    if (!closing) return Promise.resolve('failed');
+    return new Promise<'ok' | 'failed'>((resolve) => {
+      const timer = setTimeout(() => resolve('failed'), timeoutMs);
+      closing.call(lock, bikeId, rideId).then(
+        (answer) => {
+          clearTimeout(timer);
+          resolve(answer === 'ok' ? 'ok' : 'failed');
+        },
+        () => {
+          clearTimeout(timer);
+          resolve('failed');
+        },
+      );
+    });
+  };
   return {
     timeoutMs,
+    relock,
     unlock(bikeId, rideId) {
       return new Promise<'ok' | 'failed'>((resolve) => {
-        const timer = setTimeout(() => resolve('failed'), timeoutMs);
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          resolve('failed');
+        }, timeoutMs);
         lock.unlock(bikeId, rideId).then(
           (answer) => {
             clearTimeout(timer);
+            // Too late: the caller was told 'failed' and aborts the ride, so the open lock closes again.
+            if (timedOut && answer === 'ok') void relock(bikeId, rideId);
             resolve(answer === 'ok' ? 'ok' : 'failed');
           },
           () => {
@@ -76,7 +107,7 @@ export function cloudLockFrom(env: Record<string, string | undefined>): CloudLoc
   }
   if (choice === '') {
     const missing = new SettingError(NO_LOCK_MESSAGE, 'LOCK_FAILED');
-    return { timeoutMs: settings.timeoutMs, missing, unlock: () => Promise.reject(missing) };
+    return { timeoutMs: settings.timeoutMs, missing, unlock: () => Promise.reject(missing), relock: () => Promise.resolve('failed' as const) };
   }
   return timedLock(simulatedLock({ delayMs: settings.delayMs, failureRate: settings.failureRate }), settings.timeoutMs);
 }

@@ -10,14 +10,40 @@ export interface SimulatedLockSettings {
   random?: () => number;
 }
 
-/** A lock that answers after `delayMs`, refusing a `failureRate` share of the commands: the local host's and the tests' lock. */
-export function simulatedLock(settings: SimulatedLockSettings = {}): BikeLock {
+/** The simulated lock, with what its locks are doing: the ride each open lock opened for. */
+export interface SimulatedLock extends BikeLock {
+  relock(bikeId: string, rideId: string): Promise<'ok' | 'failed'>;
+  /** The ride an open lock opened for; null when the bike's lock is closed. */
+  openFor(bikeId: string): string | null;
+}
+
+/**
+ * A lock that answers after `delayMs`, refusing a `failureRate` share of the commands: the local
+ * host's and the tests' lock. A lock that confirms is open for that ride until `relock` closes it
+ * (a rider's own closing at the end of a ride is not simulated: the next unlock opens it anew).
+ */
+export function simulatedLock(settings: SimulatedLockSettings = {}): SimulatedLock {
   const { delayMs = 0, failureRate = 0, random = Math.random } = settings;
+  const open = new Map<string, string>();
   return {
-    unlock() {
+    unlock(bikeId, rideId) {
       const answer: 'ok' | 'failed' = random() < failureRate ? 'failed' : 'ok';
-      return new Promise((resolve) => setTimeout(() => resolve(answer), delayMs));
+      return new Promise((resolve) =>
+        setTimeout(() => {
+          if (answer === 'ok') open.set(bikeId, rideId);
+          resolve(answer);
+        }, delayMs),
+      );
     },
+    relock(bikeId, rideId) {
+      return new Promise((resolve) =>
+        setTimeout(() => {
+          if (open.get(bikeId) === rideId) open.delete(bikeId);
+          resolve('ok');
+        }, delayMs),
+      );
+    },
+    openFor: (bikeId) => open.get(bikeId) ?? null,
   };
 }
 

@@ -6,12 +6,14 @@
  * `NEARBY_MESSENGER=wechat`, WeChat's API with every setting required at start.
  */
 import { DEFAULT_FIELD_MAPS, TEMPLATE_KEYS, type TemplateKey } from '../../../shared/subscribe-message';
-import type { Messenger, Notify } from '../ports';
+import type { ForceRefreshLedger, Messenger, Notify } from '../ports';
 import type { Outbox } from './outbox';
 import { blockedBy, readMessengerSettings, strictMessengerSettings, TEMPLATE_ID_VARIABLES } from './settings';
 import { wechatMessenger } from './wechat';
 
 type Env = Record<string, string | undefined>;
+/** `forceRefresh`: the database's stable_token force_refresh budget, shared by every instance (functions/lib/messenger/wechat.ts). */
+type MessengerOptions = { fetch?: typeof fetch; log?: (line: Record<string, unknown>) => void; forceRefresh?: ForceRefreshLedger };
 
 /** The local host's template ids when none is set: what the mini program gets from `templates` locally. */
 export const LOCAL_TEMPLATE_IDS: Record<TemplateKey, string> = {
@@ -21,10 +23,10 @@ export const LOCAL_TEMPLATE_IDS: Record<TemplateKey, string> = {
 };
 
 /** The cloud's: WeChat's API; a problem of the settings blocks the templates it names. */
-export function wechatNotify(env: Env, options: { fetch?: typeof fetch; log?: (line: Record<string, unknown>) => void } = {}): Notify {
+export function wechatNotify(env: Env, options: MessengerOptions = {}): Notify {
   const { settings, problems } = readMessengerSettings(env);
   return {
-    messenger: wechatMessenger({ settings, problems, fetch: options.fetch, log: options.log }),
+    messenger: wechatMessenger({ settings, problems, fetch: options.fetch, log: options.log, forceRefresh: options.forceRefresh }),
     templateIds: settings.templateIds,
     fieldMaps: settings.fieldMaps,
     blocked: (key) => {
@@ -35,10 +37,10 @@ export function wechatNotify(env: Env, options: { fetch?: typeof fetch; log?: (l
 }
 
 /** The local host's WeChat messenger: every setting or an Error naming each missing one (the host stops at start). */
-export function strictWechatNotify(env: Env, options: { fetch?: typeof fetch; log?: (line: Record<string, unknown>) => void } = {}): Notify {
+export function strictWechatNotify(env: Env, options: MessengerOptions = {}): Notify {
   const settings = strictMessengerSettings(env);
   return {
-    messenger: wechatMessenger({ settings, fetch: options.fetch, log: options.log }),
+    messenger: wechatMessenger({ settings, fetch: options.fetch, log: options.log, forceRefresh: options.forceRefresh }),
     templateIds: settings.templateIds,
     fieldMaps: settings.fieldMaps,
     blocked: () => null,

@@ -8,16 +8,18 @@
  *   invalidates it and is limited to 20 calls a day, 30 s apart.
  * - The token is cached until its expiry less a margin. On 40001 / 42001 / 40014 the cache is
  *   dropped and the token fetched once in normal mode; only if the same token comes back is it
- *   forced, at most once per 30 s and 20 per Asia/Shanghai day from this instance. The send is
- *   then tried once more, never in a loop.
+ *   forced, at most once per 30 s and 20 per Asia/Shanghai day for the AppID: the budget is a
+ *   record in the database (`ForceRefreshLedger`, shared/force-refresh.ts) that every function
+ *   instance takes from, not a counter of this instance. The send is then tried once more, never
+ *   in a loop.
  * - `POST {base}/cgi-bin/message/subscribe/send?access_token=` `{ touser, template_id, page,
  *   data, miniprogram_state, lang }` answers `{ errcode, errmsg }`.
  *
  * Every answer becomes a `SendOutcome`; nothing WeChat or the network does throws. Log lines name
  * the cause and never carry the secret, the token or the openid.
  */
-import type { MessageToSend, Messenger, SendOutcome } from '../ports';
-import { DEFAULT_TIMEZONE, wallClock } from '../../../shared/time';
+import type { ForceRefreshLedger, MessageToSend, Messenger, SendOutcome } from '../ports';
+import { decideForceRefresh, FORCE_REFRESH_PER_DAY, FORCE_REFRESH_SPACING_MS, type ForceRefreshRecord } from '../../../shared/force-refresh';
 import { TEMPLATE_ID_VARIABLES, blockedBy, type MessengerSettings, type SettingProblem } from './settings';
 
 export interface WechatMessengerOptions {
@@ -25,6 +27,11 @@ export interface WechatMessengerOptions {
   /** From `readMessengerSettings`: a template a problem blocks is skipped, naming the variable. */
   problems?: readonly SettingProblem[];
   fetch?: typeof fetch;
+  /**
+   * The AppID's force_refresh budget, shared by every function instance (the database's record);
+   * default: a budget of this messenger alone (`memoryForceRefreshLedger`), for tests and tools.
+   */
+  forceRefresh?: ForceRefreshLedger;
   /** Milliseconds since the epoch: token expiry and the force_refresh spacing are reckoned with it. */
   now?: () => number;
   log?: (line: Record<string, unknown>) => void;
@@ -32,8 +39,19 @@ export interface WechatMessengerOptions {
 
 /** Refetch this long before WeChat's expiry (WeChat renews a token in its last 5 minutes). */
 export const TOKEN_MARGIN_MS = 5 * 60_000;
-export const FORCE_REFRESH_SPACING_MS = 30_000;
-export const FORCE_REFRESH_PER_DAY = 20;
+export { FORCE_REFRESH_PER_DAY, FORCE_REFRESH_SPACING_MS };
+
+/** A force_refresh budget kept in memory: one process's own (the same rule as the database's). */
+export function memoryForceRefreshLedger(): ForceRefreshLedger {
+  const records = new Map<string, ForceRefreshRecord>();
+  return {
+    async take(appId, at) {
+      const decision = decideForceRefresh(records.get(appId) ?? null, at.getTime());
+      if (decision.ok) records.set(appId, decision.record);
+      return decision;
+    },
+  };
+}
 
 /** Token errors of any API call: the token is not (or no longer) the valid one. */
 const TOKEN_ERRORS = new Set([40001, 42001, 40014]);
@@ -78,9 +96,7 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
   let cached: CachedToken | null = null;
   let inflight: Promise<TokenResult> | null = null;
   const replacements = new Map<string, Promise<TokenResult>>();
-  let lastForceMs = Number.NEGATIVE_INFINITY;
-  let forceDay = '';
-  let forcesToday = 0;
+  const ledger = options.forceRefresh ?? memoryForceRefreshLedger();
 
   type TokenResult = { ok: true; token: string } | { ok: false; outcome: SendOutcome };
 
@@ -176,20 +192,20 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
     return inflight;
   }
 
-  /** Whether a force refresh may go now (30 s apart, 20 a day); counts it when it may. */
-  function takeForceRefresh(): { ok: true } | { ok: false; why: string } {
-    const t = now();
-    const day = wallClock(new Date(t), DEFAULT_TIMEZONE).date;
-    if (day !== forceDay) {
-      forceDay = day;
-      forcesToday = 0;
+  /** Whether a force refresh may go now (30 s apart, 20 a day, for the AppID); takes it from the shared budget when it may. */
+  async function takeForceRefresh(appId: string): Promise<{ ok: true } | { ok: false; why: string }> {
+    let decision: Awaited<ReturnType<ForceRefreshLedger['take']>>;
+    try {
+      decision = await ledger.take(appId, new Date(now()));
+    } catch (err) {
+      // The record cannot be read or written (the database, a conflict that outlasted the retries):
+      // never force blind, the budget is the AppID's; the send is retried by the next run.
+      return { ok: false, why: `the force_refresh record could not be taken (${(err as Error).message})` };
     }
-    if (t - lastForceMs < FORCE_REFRESH_SPACING_MS)
-      return { ok: false, why: `the last force_refresh was ${Math.round((t - lastForceMs) / 1000)} s ago (WeChat allows one per 30 s)` };
-    if (forcesToday >= FORCE_REFRESH_PER_DAY) return { ok: false, why: `${FORCE_REFRESH_PER_DAY} force_refresh calls today already (WeChat's daily limit)` };
-    lastForceMs = t;
-    forcesToday += 1;
-    return { ok: true };
+    if (decision.ok) return { ok: true };
+    if (decision.reason === 'SPACING')
+      return { ok: false, why: `the last force_refresh was ${Math.round(decision.sinceLastMs / 1000)} s ago (WeChat allows one per 30 s)` };
+    return { ok: false, why: `${FORCE_REFRESH_PER_DAY} force_refresh calls today already (WeChat's daily limit)` };
   }
 
   /** A token other than the rejected one: normal mode first, force_refresh only if WeChat repeats it. */
@@ -200,7 +216,7 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
     const current = await token();
     if (!current.ok || current.token !== rejected) return current;
     cached = null;
-    const allowed = takeForceRefresh();
+    const allowed = await takeForceRefresh(settings.appId ?? '');
     if (!allowed.ok)
       return {
         ok: false,

@@ -196,4 +196,13 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX bills_unpaid_due ON bills (due_date) WHERE status = 'unpaid' AND type <> 'ride';
   CREATE INDEX account_bindings_by_account ON account_bindings (type, account_no);
   `,
+  // 7: small records of the deployment's own state, one row per key (issue 15: the stable_token
+  // force_refresh budget of an AppID, shared by every function instance).
+  `
+  CREATE TABLE service_state (
+    key TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

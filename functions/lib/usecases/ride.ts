@@ -77,7 +77,8 @@ export async function previewBike(deps: Pick<RideDeps, 'rides' | 'tariff'>, p: P
  * Unlocks a bike for the caller: the reservation (checks of shared/ride.ts `decideUnlock`, bike
  * taken, ride `unlocking`) is one atomic step of the store; then the lock is asked (outside any
  * transaction); the ride starts when the lock confirms, and is aborted (the bike freed) when it
- * refuses or does not answer in time. A crash in between leaves an `unlocking` ride that whoever
+ * refuses or does not answer in time. A lock that confirms for a ride no longer `unlocking` is
+ * re-locked (a confirmation after the timeout: `timedLock` re-locks it). A crash in between leaves an `unlocking` ride that whoever
  * meets it past the lock timeout aborts.
  */
 export async function unlock(deps: RideDeps, p: UnlockParams, call: UserCall): Promise<Result<UnlockResult>> {
@@ -97,6 +98,8 @@ export async function unlock(deps: RideDeps, p: UnlockParams, call: UserCall): P
   if (answer === 'ok') {
     const ride = await rides.confirm(rideId, call.now);
     if (ride) return ok({ ride: toActiveRide(ride) });
+    // The lock opened, but the ride is no longer unlocking (aborted meanwhile): close it again.
+    await lock.relock(bikeId, rideId);
   }
   await rides.abort({ rideId, cause: 'lock-failed', now: call.now, lockTimeoutMs: lock.timeoutMs });
   return lockFailed(bikeCode);
