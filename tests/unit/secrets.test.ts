@@ -224,6 +224,7 @@ describe('the payment functions read the keys at run time', () => {
     const world = {
       ...createCloudbaseWorld(() => billPorts(fake as unknown as CloudbaseDb, env, keys), {}),
       caller: () => 'u1',
+      now: () => NOW,
       log: () => {},
     };
     const bills = withFreshKeys(keys, serve('bills', billsActions, world));
