@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { billsActions } from '../../functions/lib/actions/bills';
 import { servePayNotify } from '../../functions/lib/actions/pay-notify';
-import { billPorts } from '../../functions/lib/cloudbase/adapters';
+import { billPorts, sweeperPorts } from '../../functions/lib/cloudbase/adapters';
+import { sweep } from '../../functions/lib/actions/sweeper';
 import type { CloudbaseDb } from '../../functions/lib/cloudbase/db';
 import { readPaySecret, type SecretsDb } from '../../functions/lib/cloudbase/secrets';
 import { createCloudbaseWorld } from '../../functions/lib/cloudbase/world';
@@ -277,5 +278,17 @@ describe('the payment functions read the keys at run time', () => {
     fail = true;
     await keys.refresh();
     expect(keys.setup(env).ok).toBe(true);
+  });
+
+  it("the sweeper's own ports run every job; its pay jobs wait for keys", async () => {
+    const fake = new FakeCloudbase();
+    const keys = payKeyring(() => readPaySecret(fake as unknown as SecretsDb));
+    await keys.refresh();
+    const ports = sweeperPorts(fake as unknown as CloudbaseDb, env, keys);
+    expect(ports.pay).toMatchObject({ ok: false, variable: 'secrets/wechatpay' });
+    expect(await sweep(ports, { caller: null, now: NOW })).toEqual({
+      ok: true,
+      data: { jobs: { staleUnlocks: expect.any(Object), payOrders: expect.any(Object), refunds: expect.any(Object) } },
+    });
   });
 });
