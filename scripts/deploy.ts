@@ -20,8 +20,8 @@ import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { lockSettingsFrom } from '../functions/lib/lock';
-import { WECHATPAY_VARIABLES, wechatpaySettingsFrom } from '../functions/lib/wechatpay/settings';
-import { TEMPLATE_ID_VARIABLES, readMessengerSettings } from '../functions/lib/messenger/settings';
+import { ENV_READS as WECHATPAY_ENV_READS, WECHATPAY_KEY_VARIABLES, wechatpayEnvProblem } from '../functions/lib/wechatpay/settings';
+import { ENV_READS as MESSENGER_ENV_READS, readMessengerSettings } from '../functions/lib/messenger/settings';
 import { tariffFrom } from '../shared/tariff';
 import { readEnvFile } from './env-file';
 
@@ -44,7 +44,7 @@ export interface Plan {
 }
 
 /** The settings cloudbaserc.json may name, each with its check (null: fine). */
-const SETTINGS: Record<string, (value: string, vars: Vars) => string | null> = {
+export const SETTINGS: Record<string, (value: string, vars: Vars) => string | null> = {
   ENV_ID: (v) => (/^[a-z0-9][a-z0-9-]{2,62}$/i.test(v) ? null : `ENV_ID must be a CloudBase environment id such as "nearby-1a2b3c", not "${v}"`),
   NEARBY_ADMIN_OPENIDS: (v) => {
     const bad = v
@@ -65,11 +65,12 @@ const SETTINGS: Record<string, (value: string, vars: Vars) => string | null> = {
   NEARBY_PAY: (v) =>
     ['', 'wechatpay'].includes(v.trim()) ? null : `NEARBY_PAY must be empty or "wechatpay" in the cloud (the sandbox is for the local host only), not "${v}"`,
   // WeChat Pay is all or nothing: none of its settings (bills.pay answers FAILED_PRECONDITION), or all
-  // of them as payments read them (functions/lib/wechatpay/settings.ts).
-  ...Object.fromEntries(WECHATPAY_VARIABLES.map((name) => [name, (_v: string, vars: Vars) => wechatpayProblem(vars)])),
+  // of a function's own (no keys: those are in the secrets collection, npm run secrets) as the
+  // payment functions read them (functions/lib/wechatpay/settings.ts).
+  ...Object.fromEntries(WECHATPAY_ENV_READS.map((name) => [name, (_v: string, vars: Vars) => wechatpayProblem(vars)])),
   // Subscribe messages: a missing one skips only the reminders it concerns (logged); a set one must read well.
   ...Object.fromEntries(
-    ['WECHAT_APPSECRET', ...Object.values(TEMPLATE_ID_VARIABLES), 'WECHAT_MINIPROGRAM_STATE'].map((name) => [
+    MESSENGER_ENV_READS.filter((name) => name !== 'WECHAT_APPID').map((name) => [
       name,
       (v: string, vars: Vars) => (v.trim() === '' ? null : (readMessengerSettings(vars).problems.find((p) => p.variable === name)?.message ?? null)),
     ]),
@@ -84,12 +85,11 @@ const SETTINGS: Record<string, (value: string, vars: Vars) => string | null> = {
 /** Whether WeChat Pay's settings are absent or whole; a partial or malformed set names the variable. */
 function wechatpayProblem(vars: Vars): string | null {
   if (!wechatpayConfigured(vars)) return null;
-  const read = wechatpaySettingsFrom(vars);
-  return read.ok ? null : read.message;
+  return wechatpayEnvProblem(vars)?.message ?? null;
 }
 
 // WECHAT_APPID alone is the subscribe messages' too: it does not mean WeChat Pay is being set up.
-const wechatpayConfigured = (vars: Vars): boolean => WECHATPAY_VARIABLES.some((name) => name !== 'WECHAT_APPID' && (vars[name]?.trim() ?? '') !== '');
+const wechatpayConfigured = (vars: Vars): boolean => WECHATPAY_ENV_READS.some((name) => name !== 'WECHAT_APPID' && (vars[name]?.trim() ?? '') !== '');
 
 function thrown(run: () => unknown): string | null {
   try {
@@ -126,9 +126,18 @@ export function planDeploy(root: string, vars: Vars, options: { dryRun: boolean 
       if (fault && !problems.includes(fault)) problems.push(fault);
     }
   }
+  // Key material is never a function variable: SCF caps a function's variables at 4 KB, and the console shows them.
+  for (const name of WECHATPAY_KEY_VARIABLES)
+    if (names.has(name))
+      problems.push(`cloudbaserc.json names {{env.${name}}}: key material is never a function variable; store it with npm run secrets (docs/payments.md)`);
   if (problems.length > 0) return { ok: false, problems };
 
   const notes: string[] = [];
+  const localKeys = WECHATPAY_KEY_VARIABLES.filter((name) => (vars[name]?.trim() ?? '') !== '');
+  if (localKeys.length > 0)
+    notes.push(
+      `${localKeys.join(', ')} (the local host's) are not deployed: the functions read WeChat Pay's keys from the secrets collection; npm run secrets -- list shows what is stored`,
+    );
   if (!vars.NEARBY_ADMIN_OPENIDS?.trim())
     notes.push(
       'NEARBY_ADMIN_OPENIDS is empty: nobody is an admin; admin actions answer FAILED_PRECONDITION until you set it (read your OPENID with admin.whoami) and deploy again',
@@ -139,6 +148,7 @@ export function planDeploy(root: string, vars: Vars, options: { dryRun: boolean 
     notes.push(
       'WECHATPAY_* are not set: bills.pay answers FAILED_PRECONDITION naming the first missing one, payNotify answers 503, everything else works (docs/payments.md)',
     );
+  else notes.push('WeChat Pay is configured: its keys must be stored too (npm run secrets -- list; docs/payments.md)');
   if (lock === 'simulated') notes.push('NEARBY_LOCK=simulated: unlocks "open" without any bike opening; a demo environment only');
   // DevTools reads project.private.config.json over project.config.json.
   const appids = ['project.private.config.json', 'project.config.json']

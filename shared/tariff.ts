@@ -42,6 +42,15 @@ export function rideDurationSec(startAt: Date, endAt: Date): number {
   return Math.max(0, Math.floor((endAt.getTime() - startAt.getTime()) / 1000));
 }
 
+/** What the tariff reads from the environment (cloudbaserc.json; tests/unit/cloud-settings.test.ts). */
+export const ENV_READS: readonly string[] = [
+  'NEARBY_TARIFF_FREE_SEC',
+  'NEARBY_TARIFF_UNIT_SEC',
+  'NEARBY_TARIFF_UNIT_FEE_FEN',
+  'NEARBY_TARIFF_SURCHARGE_FEN',
+  'NEARBY_TARIFF_DAILY_CAP_FEN',
+];
+
 /**
  * The tariff from settings (the environment of a host or function): `NEARBY_TARIFF_FREE_SEC`,
  * `NEARBY_TARIFF_UNIT_SEC`, `NEARBY_TARIFF_UNIT_FEE_FEN`, `NEARBY_TARIFF_SURCHARGE_FEN`,

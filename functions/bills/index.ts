@@ -1,12 +1,20 @@
 // The `bills` cloud function: wiring only. It imports its own actions and adapters (not
-// ../lib/cloudbase's index), so that its bundle holds nothing of the other functions.
+// ../lib/cloudbase's index), so that its bundle holds nothing of the other functions. WeChat Pay's
+// keys come from the `secrets` collection (read when the instance's copy is a minute old).
 import { billsActions } from '../lib/actions/bills';
 import { billPorts } from '../lib/cloudbase/adapters';
+import { cloudbasePayKeyring } from '../lib/cloudbase/secrets';
 import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serve } from '../lib/serve';
+import { withFreshKeys } from '../lib/wechatpay/keys';
 
-export const main = serve(
-  'bills',
-  billsActions,
-  createCloudbaseWorld(() => billPorts()),
+const keys = cloudbasePayKeyring();
+
+export const main = withFreshKeys(
+  keys,
+  serve(
+    'bills',
+    billsActions,
+    createCloudbaseWorld(() => billPorts(undefined, process.env, keys)),
+  ),
 );

@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planDeploy, readEnvFile, templateNames } from '../../scripts/deploy';
-import { WECHATPAY_VARIABLES } from '../../functions/lib/wechatpay/settings';
+import { planDeploy, readEnvFile } from '../../scripts/deploy';
 
 const root = process.cwd();
 const config = JSON.parse(readFileSync('cloudbaserc.json', 'utf8'));
@@ -106,39 +105,35 @@ describe('the deploy settings', () => {
     expect(readFileSync('scripts/build.mjs', 'utf8')).toMatch(/target: 'node20'/);
   });
 
-  it("carries every setting a function reads (its bundle names it) in that function's envVariables", () => {
-    // The settings each function reads, from the sources its bundle is made of.
-    const readBy: Record<string, string[]> = {
-      geo: ['NEARBY_ADMIN_OPENIDS', 'NEARBY_LOCK', 'NEARBY_LOCK_DELAY_MS', 'NEARBY_LOCK_FAILURE_RATE', 'NEARBY_LOCK_TIMEOUT_MS'],
-      admin: ['NEARBY_ADMIN_OPENIDS'],
-      bookings: ['NEARBY_ADMIN_OPENIDS'],
-      rides: [
-        'NEARBY_ADMIN_OPENIDS',
-        'NEARBY_LOCK',
-        'NEARBY_LOCK_DELAY_MS',
-        'NEARBY_LOCK_FAILURE_RATE',
-        'NEARBY_LOCK_TIMEOUT_MS',
-        ...['FREE_SEC', 'UNIT_SEC', 'UNIT_FEE_FEN', 'SURCHARGE_FEN', 'DAILY_CAP_FEN'].map((s) => `NEARBY_TARIFF_${s}`),
+  // What each function reads, both ways against cloudbaserc.json and these checks: tests/unit/cloud-settings.test.ts.
+
+  it('refuses key material named in cloudbaserc.json: it is stored with npm run secrets', () => {
+    const root = mkdtempSync(join(scratch, 'root-'));
+    const withKey = { ...config, functions: [{ ...config.functions[0], envVariables: { WECHATPAY_PRIVATE_KEY: '{{env.WECHATPAY_PRIVATE_KEY}}' } }] };
+    writeFileSync(join(root, 'cloudbaserc.json'), JSON.stringify(withKey));
+    expect(planDeploy(root, { ENV_ID: 'nearby-1a2b3c' }, { dryRun: true })).toEqual({
+      ok: false,
+      problems: [
+        'cloudbaserc.json names {{env.WECHATPAY_PRIVATE_KEY}}, a setting this script does not know: add its check to scripts/deploy.ts',
+        'cloudbaserc.json names {{env.WECHATPAY_PRIVATE_KEY}}: key material is never a function variable; store it with npm run secrets (docs/payments.md)',
       ],
-    };
-    // WeChat Pay's settings (functions/lib/wechatpay/settings.ts), read by whatever pays, queries or refunds.
-    const pay = ['NEARBY_PAY', ...WECHATPAY_VARIABLES];
-    readBy.bills = ['NEARBY_ADMIN_OPENIDS', ...pay];
-    readBy.payNotify = pay;
-    readBy.sweeper = [...readBy.rides, ...pay];
-    const names = templateNames(config);
-    for (const f of config.functions) {
-      expect(Object.keys(f.envVariables).sort()).toEqual(expect.arrayContaining(readBy[f.name] ?? ['NEARBY_ADMIN_OPENIDS']));
-      for (const [name, value] of Object.entries(f.envVariables)) {
-        expect(value).toBe(`{{env.${name}}}`);
-        expect(names.get(name)).toContain(f.name);
-      }
-    }
-    const sources = ['shared/tariff.ts', 'functions/lib/lock/index.ts', 'functions/lib/cloudbase/world.ts', 'functions/lib/wechatpay/setup.ts']
-      .map((f) => readFileSync(f, 'utf8'))
-      .join('\n');
-    const read = new Set(sources.match(/NEARBY_[A-Z_]+[A-Z]/g));
-    for (const name of read) expect(names.has(name)).toBe(true);
+    });
+  });
+
+  it('checks a field map and the messenger settings that reach reminders, and says keys in .env.local are not deployed', () => {
+    expect(planDeploy(root, { ENV_ID: 'nearby-1a2b3c', WECHAT_TEMPLATE_BILL_DUE_FIELDS: 'account=thing1,amount=thing1' }, { dryRun: true })).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^WECHAT_TEMPLATE_BILL_DUE_FIELDS: /)],
+    });
+    expect(planDeploy(root, { ENV_ID: 'nearby-1a2b3c', WECHAT_API_TIMEOUT_MS: 'soon' }, { dryRun: true })).toMatchObject({
+      ok: false,
+      problems: ['WECHAT_API_TIMEOUT_MS must be a number of milliseconds (> 0), not "soon"'],
+    });
+    const planned = planDeploy(root, { ENV_ID: 'nearby-1a2b3c', WECHATPAY_PRIVATE_KEY: '/keys/apiclient_key.pem' }, { dryRun: true });
+    expect(planned.ok && planned.plan.notes).toContain(
+      "WECHATPAY_PRIVATE_KEY (the local host's) are not deployed: the functions read WeChat Pay's keys from the secrets collection; npm run secrets -- list shows what is stored",
+    );
+    expect(planned.ok && planned.plan.commands[1].env).not.toHaveProperty('WECHATPAY_PRIVATE_KEY');
   });
 
   it('reads .env files as the CLI does: comments, quotes, export', () => {

@@ -1,6 +1,6 @@
 import { tariffFrom } from '../../../shared/tariff';
 import { cloudLockFrom } from '../lock';
-import type { Ports } from '../ports';
+import type { PaySetup, Ports } from '../ports';
 import type { World } from '../serve';
 import { cryptoRandom } from '../random';
 import { lazily } from '../settings';
@@ -15,6 +15,7 @@ import type { AdapterDb } from './sdk';
 import { cloudbaseStaff } from './staff';
 import { asBillsDb, cloudbaseBills } from './bills';
 import { cloudPaySetup } from '../wechatpay/setup';
+import type { PayKeyring } from '../wechatpay/keys';
 import { createCloudbaseWorld } from './world';
 import { asRemindersDb, cloudbaseBillReminders, cloudbaseBookingReminders, cloudbaseReminders } from './reminders';
 import { wechatNotify } from '../messenger/notify';
@@ -48,11 +49,22 @@ export function adminPorts(db: CloudbaseDb = cloudbaseDb()): Pick<Ports, 'places
   return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), staff: () => cloudbaseStaff(asAdapterDb(db)), bills: () => cloudbaseBills(asBillsDb(db)) });
 }
 
-/** `bills` and `payNotify`: bills, accounts, orders and WeChat Pay (WECHATPAY_*: functions/lib/wechatpay/setup.ts). */
-export function billPorts(db?: CloudbaseDb, env: Env = process.env): BillDeps {
+/**
+ * `pay`: with a keyring (a cloud function), the keyring's setup at each read, so keys rotated in the
+ * `secrets` collection are used without a redeploy (functions/lib/wechatpay/keys.ts); without one
+ * (tests, tools), WeChat Pay from the environment alone, made once.
+ */
+function withPay<D extends object>(ports: D, env: Env, keys?: PayKeyring): D & { pay: PaySetup } {
+  let fromEnv: PaySetup | undefined;
+  Object.defineProperty(ports, 'pay', { get: () => (keys ? keys.setup(env) : (fromEnv ??= cloudPaySetup(env))), enumerable: true });
+  return ports as D & { pay: PaySetup };
+}
+
+/** `bills` and `payNotify`: bills, accounts, orders and WeChat Pay (settings: functions/lib/wechatpay/keys.ts). */
+export function billPorts(db?: CloudbaseDb, env: Env = process.env, keys?: PayKeyring): BillDeps {
   // The database too is reached on first use: payNotify refuses a malformed request (400) before it,
   // so junk is never answered 500 (which WeChat Pay would take as "send it again").
-  return lazily({ bills: () => cloudbaseBills(asBillsDb(db ?? cloudbaseDb())), pay: () => cloudPaySetup(env), random: () => cryptoRandom });
+  return withPay(lazily({ bills: () => cloudbaseBills(asBillsDb(db ?? cloudbaseDb())), random: () => cryptoRandom }), env, keys);
 }
 
 /** `bookings`: bookings, the stores they belong to, staff. */
@@ -73,9 +85,22 @@ export function ridePorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.en
 }
 
 /** Every port over one database (operator tools and tests; a function takes only its own). */
-export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.env): Ports {
+export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.env, keys?: PayKeyring): Ports {
+  const ports = lazily<Omit<Ports, 'pay'>>({ ...sweeperMakers(db, env), ...reminderMakers(db, env) });
+  return withPay(ports, env, keys);
+}
+
+/**
+ * `sweeper` (timer): every port but the reminders' (its jobs, actions/sweeper.ts, use places,
+ * rides, the lock, the tariff, bills and WeChat Pay), so that it reads no WECHAT_* setting.
+ */
+export function sweeperPorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.env, keys?: PayKeyring): Ports {
+  return withPay(lazily(sweeperMakers(db, env)), env, keys) as unknown as Ports;
+}
+
+function sweeperMakers(db: CloudbaseDb, env: Env) {
   const adapterDb = asAdapterDb(db);
-  return lazily({
+  return {
     places: () => cloudbasePlaces(adapterDb),
     staff: () => cloudbaseStaff(adapterDb),
     bookings: () => cloudbaseBookings(asBookingsDb(db), cryptoRandom),
@@ -84,9 +109,7 @@ export function cloudbasePorts(db: CloudbaseDb = cloudbaseDb(), env: Env = proce
     lock: () => cloudLockFrom(env),
     tariff: () => tariffFrom(env),
     bills: () => cloudbaseBills(asBillsDb(db)),
-    pay: () => cloudPaySetup(env),
-    ...reminderMakers(db, env),
-  });
+  };
 }
 
 /** The reminders' ports: a missing WECHAT_* setting blocks only the templates it names (logged by the run). */

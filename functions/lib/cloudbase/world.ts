@@ -3,6 +3,9 @@ import type { World } from '../serve';
 import { SettingError } from '../settings';
 import { cloudbaseCause } from './db';
 
+/** What every function reads from its environment here (cloudbaserc.json; tests/unit/cloud-settings.test.ts). */
+export const ENV_READS: readonly string[] = ['NEARBY_ADMIN_OPENIDS'];
+
 /** The admins of a deployment: `NEARBY_ADMIN_OPENIDS`, a comma list of OPENIDs. */
 export function adminsFrom(list: string | undefined): Set<string> {
   return new Set(

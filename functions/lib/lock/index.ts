@@ -30,6 +30,9 @@ export { simulatedLock, seededRandom, type SimulatedLock, type SimulatedLockSett
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 3000;
 
+/** What the lock reads from the environment (cloudbaserc.json; tests/unit/cloud-settings.test.ts). */
+export const ENV_READS: readonly string[] = ['NEARBY_LOCK', 'NEARBY_LOCK_DELAY_MS', 'NEARBY_LOCK_FAILURE_RATE', 'NEARBY_LOCK_TIMEOUT_MS'];
+
 /**
  * The lock, answering 'failed' when it takes longer than `timeoutMs` or throws. A confirmation that
  * comes after the timeout (the ride is being aborted on that 'failed') re-locks the lock at once:

@@ -31,6 +31,16 @@ export const TEMPLATE_ID_VARIABLES: Record<TemplateKey, string> = {
   billDue: 'WECHAT_TEMPLATE_BILL_DUE',
 };
 
+/**
+ * Every variable `readMessengerSettings` reads: a function that sends or grants subscribe messages
+ * gets each in its environment (cloudbaserc.json; tests/unit/cloud-settings.test.ts), the template
+ * field maps (`_FIELDS`) included, or a template whose keywords differ from the defaults fails.
+ */
+export const ENV_READS: readonly string[] = /* @__PURE__ */ ['WECHAT_APPID', 'WECHAT_APPSECRET'].concat(
+  /* @__PURE__ */ Object.values(TEMPLATE_ID_VARIABLES).flatMap((name) => [name, `${name}_FIELDS`]),
+  ['WECHAT_MINIPROGRAM_STATE', 'WECHAT_API_BASE_URL', 'WECHAT_API_TIMEOUT_MS'],
+);
+
 export interface MessengerSettings {
   appId: string | null;
   appSecret: string | null;

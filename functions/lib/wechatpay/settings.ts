@@ -49,6 +49,25 @@ export const WECHATPAY_VARIABLES = [
   'WECHATPAY_TIMEOUT_MS',
 ] as const;
 
+/**
+ * The key material and the serial / id that name it. The local host reads them from its
+ * environment (PEM or a path); a cloud function never does: it reads them from the `secrets`
+ * collection at run time (./keys.ts, stored by `npm run secrets`), so they are never a function
+ * environment variable (SCF's 4 KB, the console) and rotate without a redeploy.
+ */
+export const WECHATPAY_KEY_VARIABLES = [
+  'WECHATPAY_MERCHANT_SERIAL',
+  'WECHATPAY_PRIVATE_KEY',
+  'WECHATPAY_PUBLIC_KEY',
+  'WECHATPAY_PUBLIC_KEY_ID',
+  'WECHATPAY_PLATFORM_CERTS',
+] as const;
+
+/** What a cloud function reads of these settings from its environment (cloudbaserc.json; tests/unit/cloud-settings.test.ts). */
+export const ENV_READS: readonly string[] = /* @__PURE__ */ WECHATPAY_VARIABLES.filter(
+  (name) => !(WECHATPAY_KEY_VARIABLES as readonly string[]).includes(name),
+);
+
 class SettingError extends Error {
   constructor(
     readonly variable: string,
@@ -86,7 +105,22 @@ export function wechatpaySettingsFrom(env: Record<string, string | undefined>): 
   }
 }
 
-function read(env: Record<string, string | undefined>): WechatpaySettings {
+/**
+ * The first of a cloud function's own WeChat Pay settings (ENV_READS: no key material) that is
+ * missing or malformed, or null: the deploy's check, and the cloud's before it reads the keys.
+ * @example wechatpayEnvProblem({ WECHATPAY_MCHID: '1230000109' })?.variable // => 'WECHAT_APPID'
+ */
+export function wechatpayEnvProblem(env: Record<string, string | undefined>): { variable: string; message: string } | null {
+  try {
+    read(env, false);
+    return null;
+  } catch (e) {
+    if (e instanceof SettingError) return { variable: e.variable, message: e.message };
+    throw e;
+  }
+}
+
+function read(env: Record<string, string | undefined>, withKeys = true): WechatpaySettings {
   const given = (name: string): string | undefined => {
     const v = env[name];
     return v === undefined || v.trim() === '' ? undefined : v;
@@ -104,6 +138,24 @@ function read(env: Record<string, string | undefined>): WechatpaySettings {
 
   const mchId = shaped('WECHATPAY_MCHID', 'the merchant number (digits)', /^\d{6,32}$/);
   const appId = shaped('WECHAT_APPID', "the mini program's AppID (wx and 16 hex digits)", /^wx[0-9a-f]{16}$/i);
+  const apiV3Key = required('WECHATPAY_APIV3_KEY', 'the API v3 key (32 characters)');
+  if (Buffer.byteLength(apiV3Key, 'utf8') !== 32)
+    throw new SettingError('WECHATPAY_APIV3_KEY', 'WECHATPAY_APIV3_KEY is malformed: it must be exactly 32 bytes');
+  const notifyUrl = required('WECHATPAY_NOTIFY_URL', "payNotify's HTTPS address");
+  if (!isUrl(notifyUrl, ['https:']) || notifyUrl.includes('?'))
+    throw new SettingError('WECHATPAY_NOTIFY_URL', 'WECHATPAY_NOTIFY_URL is malformed: an https:// address without a query');
+
+  const baseUrl = (given('WECHATPAY_BASE_URL') ?? DEFAULT_WECHATPAY_BASE_URL).trim().replace(/\/+$/, '');
+  if (!isUrl(baseUrl, ['https:', 'http:'])) throw new SettingError('WECHATPAY_BASE_URL', 'WECHATPAY_BASE_URL is malformed: an http(s):// address');
+
+  const timeoutRaw = given('WECHATPAY_TIMEOUT_MS');
+  const timeoutMs = timeoutRaw === undefined ? DEFAULT_WECHATPAY_TIMEOUT_MS : Number(timeoutRaw);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
+    throw new SettingError('WECHATPAY_TIMEOUT_MS', 'WECHATPAY_TIMEOUT_MS is malformed: a positive whole number of milliseconds');
+  const plain = { mchId, appId, apiV3Key, notifyUrl: notifyUrl.trim(), baseUrl, timeoutMs };
+  // Without keys (a cloud function's environment, the deploy's check): the rest is not read here.
+  if (!withKeys) return plain as WechatpaySettings;
+
   const merchantSerial = shaped('WECHATPAY_MERCHANT_SERIAL', "the merchant API certificate's serial number (hex)", /^[0-9A-Fa-f]{8,64}$/).toUpperCase();
 
   const privateKeyPem = pemOrPath(
@@ -117,10 +169,6 @@ function read(env: Record<string, string | undefined>): WechatpaySettings {
     throw new SettingError('WECHATPAY_PRIVATE_KEY', 'WECHATPAY_PRIVATE_KEY is malformed: not a PEM private key');
   }
   if (privateKey.asymmetricKeyType !== 'rsa') throw new SettingError('WECHATPAY_PRIVATE_KEY', 'WECHATPAY_PRIVATE_KEY is malformed: not an RSA key');
-
-  const apiV3Key = required('WECHATPAY_APIV3_KEY', 'the API v3 key (32 characters)');
-  if (Buffer.byteLength(apiV3Key, 'utf8') !== 32)
-    throw new SettingError('WECHATPAY_APIV3_KEY', 'WECHATPAY_APIV3_KEY is malformed: it must be exactly 32 bytes');
 
   const publicKeyRaw = given('WECHATPAY_PUBLIC_KEY');
   const publicKeyId = given('WECHATPAY_PUBLIC_KEY_ID')?.trim();
@@ -161,19 +209,7 @@ function read(env: Record<string, string | undefined>): WechatpaySettings {
     );
   }
 
-  const notifyUrl = required('WECHATPAY_NOTIFY_URL', "payNotify's HTTPS address");
-  if (!isUrl(notifyUrl, ['https:']) || notifyUrl.includes('?'))
-    throw new SettingError('WECHATPAY_NOTIFY_URL', 'WECHATPAY_NOTIFY_URL is malformed: an https:// address without a query');
-
-  const baseUrl = (given('WECHATPAY_BASE_URL') ?? DEFAULT_WECHATPAY_BASE_URL).trim().replace(/\/+$/, '');
-  if (!isUrl(baseUrl, ['https:', 'http:'])) throw new SettingError('WECHATPAY_BASE_URL', 'WECHATPAY_BASE_URL is malformed: an http(s):// address');
-
-  const timeoutRaw = given('WECHATPAY_TIMEOUT_MS');
-  const timeoutMs = timeoutRaw === undefined ? DEFAULT_WECHATPAY_TIMEOUT_MS : Number(timeoutRaw);
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
-    throw new SettingError('WECHATPAY_TIMEOUT_MS', 'WECHATPAY_TIMEOUT_MS is malformed: a positive whole number of milliseconds');
-
-  return { mchId, appId, merchantSerial, privateKey, apiV3Key, publicKey, platformCertificates, notifyUrl: notifyUrl.trim(), baseUrl, timeoutMs };
+  return { ...plain, merchantSerial, privateKey, publicKey, platformCertificates };
 }
 
 function isUrl(value: string, protocols: string[]): boolean {

@@ -2,7 +2,9 @@ import type { PaySetup } from '../ports';
 import { paymentsFrom } from './index';
 
 /**
- * The cloud's payments: `paymentsFrom(env, 'wechatpay')`. A missing or malformed setting does not
+ * Payments from the environment alone, keys included: `paymentsFrom(env, 'wechatpay')`, for tests
+ * and tools over the CloudBase adapters. A cloud function does not use it: its keys come from the
+ * `secrets` collection (./keys.ts, `payKeyring`), never from its environment. A missing or malformed setting does not
  * stop the function: the pay actions answer FAILED_PRECONDITION naming it, everything else works.
  * The sandbox is refused here: its keys would be made per container, so its notifications could
  * never be checked by another one.
