@@ -9,7 +9,7 @@ const MAX_OWN_BYTES = 150000;
 
 const run = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
   new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, args, { encoding: 'utf8', timeout: 60000, env }, (err, stdout, stderr) =>
+    execFile(process.execPath, args, { encoding: 'utf8', timeout: 240000, env }, (err, stdout, stderr) =>
       err ? reject(new Error(`${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout),
     ),
   );
@@ -22,7 +22,7 @@ describe('cloud function bundles', () => {
 
   beforeAll(async () => {
     output = await run(['scripts/build.mjs', '--functions', '--out', out]);
-  }, 90000);
+  }, 300000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('builds and load-checks every function of cloudbaserc.json', () => {
