@@ -128,7 +128,8 @@ export async function runImport(
       summary.imported += imported;
       summary.duplicates.push(...duplicateRows.map((k) => batch[k].line));
     } catch (err) {
-      summary.failure = (err as Error).message;
+      // The host names a row of the batch ("bills[1].accountNo: ..."): name its line in the file.
+      summary.failure = (err as Error).message.replace(/bills\[(\d+)\]\./, (m, k) => (batch[Number(k)] ? `line ${batch[Number(k)].line}: ` : m));
       summary.notImported = parsed.rows.slice(i).map((r) => r.line);
       break;
     }

@@ -136,7 +136,7 @@ export function accountNoProblem(biller: Pick<Biller, 'name' | 'accountNoPattern
 /** How a request names its biller: by id, or by a type standing for that type's only biller. */
 export type BillerRef = { billerId: string; accountType?: undefined } | { accountType: AccountType; billerId?: undefined };
 
-export type ResolvedBiller = { ok: true; biller: Biller; /** The type's biller does not exist yet (an import makes it). */ create: boolean } | Fail;
+export type ResolvedBiller = { ok: true; biller: Biller /** The type's biller does not exist yet (an import makes it). */; create: boolean } | Fail;
 
 /**
  * The biller a request means (API.md): an id names one (unknown: NOT_FOUND); a type stands for the
@@ -387,7 +387,10 @@ export function planImport(
     const at = `bills[${i}].`;
     const resolved = resolveBiller(
       row.billerId !== undefined ? { billerId: row.billerId } : { accountType: row.accountType },
-      { byId: row.billerId !== undefined ? (facts.byId.get(row.billerId) ?? null) : null, ofType: row.accountType ? (facts.ofType.get(row.accountType) ?? []) : [] },
+      {
+        byId: row.billerId !== undefined ? (facts.byId.get(row.billerId) ?? null) : null,
+        ofType: row.accountType ? (facts.ofType.get(row.accountType) ?? []) : [],
+      },
       at,
     );
     if (!resolved.ok) return resolved;
@@ -453,5 +456,6 @@ export const billRefusals = {
   payUnavailable: (variable: string, message: string) =>
     fail('FAILED_PRECONDITION', `payments are not configured: ${variable}: ${message}`, 'PAYMENTS_UNAVAILABLE'),
   payFailed: (message: string) => fail('FAILED_PRECONDITION', `WeChat Pay did not take the order: ${message.slice(0, 200)}; try again`, 'PAY_FAILED'),
-  notBound: (billerId: string, accountNo: string) => fail('NOT_FOUND', `you have no bound account "${accountNo.slice(0, 32)}" of biller "${billerId.slice(0, 32)}"`),
+  notBound: (billerId: string, accountNo: string) =>
+    fail('NOT_FOUND', `you have no bound account "${accountNo.slice(0, 32)}" of biller "${billerId.slice(0, 32)}"`),
 };

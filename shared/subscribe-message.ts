@@ -335,7 +335,8 @@ export interface BillFacts {
 
 /** The note of a bill reminder: days left, due today, or days overdue (a bill imported or bound late). */
 function billDueNote(dueDate: string, today: string | undefined): string {
-  const days = today === undefined ? BILL_REMINDER_DAYS_BEFORE : Math.round((Date.parse(`${dueDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+  const days =
+    today === undefined ? BILL_REMINDER_DAYS_BEFORE : Math.round((Date.parse(`${dueDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
   if (days > 0) return `${days}天后到期，请及时缴费`;
   if (days === 0) return '今天到期，请及时缴费';
   return `已逾期${-days}天，请尽快缴费`;

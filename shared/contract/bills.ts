@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import {
+  ACCOUNT_NO_CHARS,
   ACCOUNT_TYPES,
   BILLER_ID_PATTERN,
   MAX_LABEL_LENGTH,
@@ -13,16 +14,15 @@ import {
 import { date, id, text } from './common';
 
 export const accountType = z.enum(ACCOUNT_TYPES, { message: 'must be "water", "electricity" or "gas"' });
-const accountNoText = text(32);
+/** Any biller's number is letters, digits or `-`; its biller's own format is checked by the rule (`accountNoProblem`). */
+const accountNoText = z.string().check(z.trim(), z.regex(ACCOUNT_NO_CHARS, 'must be 1 to 32 letters, digits or -'));
 export const billerId = z.string().check(z.regex(BILLER_ID_PATTERN, 'must be 1 to 32 letters, digits, _ or -'));
 /** A household label ("我家", "父母家"): 1 to 10 characters after trimming. */
-export const label = z
-  .string()
-  .check(
-    z.trim(),
-    z.minLength(1, 'must not be empty'),
-    z.refine((s: string) => [...s].length <= MAX_LABEL_LENGTH, `must be at most ${MAX_LABEL_LENGTH} characters`),
-  );
+export const label = z.string().check(
+  z.trim(),
+  z.minLength(1, 'must not be empty'),
+  z.refine((s: string) => [...s].length <= MAX_LABEL_LENGTH, `must be at most ${MAX_LABEL_LENGTH} characters`),
+);
 
 /** A request names its biller by `billerId`, or by `accountType` standing for that type's only biller (API.md). */
 const oneBiller = z.superRefine((v: { billerId?: string; accountType?: AccountType }, ctx) => {

@@ -114,7 +114,13 @@ describe('planImport', () => {
   const dz: Biller = { id: 'sh-gas-dz', name: '大众燃气', type: 'gas', city: '上海' };
   const row = { accountNo: '31000002', holderName: 'x', period: '2026-10', amountFen: 1, dueDate: '2026-11-20' };
   it('resolves each row’s biller; a type with no biller stands for one named after it, made in the same step', () => {
-    const plan = planImport([{ ...row, billerId: 'sh-gas' }, { ...row, accountType: 'water' }], { byId: new Map([['sh-gas', gas]]), ofType: new Map() });
+    const plan = planImport(
+      [
+        { ...row, billerId: 'sh-gas' },
+        { ...row, accountType: 'water' },
+      ],
+      { byId: new Map([['sh-gas', gas]]), ofType: new Map() },
+    );
     expect(plan).toEqual({
       ok: true,
       rows: [
@@ -126,14 +132,32 @@ describe('planImport', () => {
   });
   it('names the row: an unknown biller, a number of another format, a type of two billers, a repeated bill', () => {
     const facts = { byId: new Map([['sh-gas', gas]]), ofType: new Map([['gas' as const, [gas, dz]]]) };
-    expect(planImport([{ ...row, billerId: 'sh-gas' }, { ...row, billerId: 'x' }], facts)).toMatchObject({
+    expect(
+      planImport(
+        [
+          { ...row, billerId: 'sh-gas' },
+          { ...row, billerId: 'x' },
+        ],
+        facts,
+      ),
+    ).toMatchObject({
       error: { code: 'NOT_FOUND', message: 'bills[1].billerId: no biller "x"' },
     });
     expect(planImport([{ ...row, billerId: 'sh-gas', accountNo: '3100000' }], facts)).toMatchObject({
       error: { code: 'INVALID_ARGUMENT', message: 'bills[0].accountNo: is not a 上海燃气 account number' },
     });
-    expect(planImport([{ ...row, accountType: 'gas' }], facts)).toMatchObject({ error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^bills\[0\]\.billerId: /) } });
-    expect(planImport([{ ...row, billerId: 'sh-gas' }, { ...row, billerId: 'sh-gas' }], facts)).toMatchObject({
+    expect(planImport([{ ...row, accountType: 'gas' }], facts)).toMatchObject({
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^bills\[0\]\.billerId: /) },
+    });
+    expect(
+      planImport(
+        [
+          { ...row, billerId: 'sh-gas' },
+          { ...row, billerId: 'sh-gas' },
+        ],
+        facts,
+      ),
+    ).toMatchObject({
       error: { code: 'INVALID_ARGUMENT', message: 'bills[1].period: repeats bills[0] (sh-gas 31000002 2026-10)' },
     });
   });

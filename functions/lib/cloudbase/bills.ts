@@ -1,5 +1,14 @@
 import { accountKey, billVisibleTo, decideBind, recentFailures, utilityBillId, type AccountType, type Biller, type BillView } from '../../../shared/bills';
-import { decideOpenOrder, decidePayment, openOrdersWithout, payerOrder, paymentFacts, paymentWrites, refundMoveAllowed, type PayerOrder } from '../../../shared/payment';
+import {
+  decideOpenOrder,
+  decidePayment,
+  openOrdersWithout,
+  payerOrder,
+  paymentFacts,
+  paymentWrites,
+  refundMoveAllowed,
+  type PayerOrder,
+} from '../../../shared/payment';
 import type { AccountBinding, BillStore, OwedRefund, PayOrder, StoredBill } from '../ports';
 import { plain, type CloudbaseDb } from './db';
 import { RIDE_COLLECTIONS, riderOf } from './rides';
@@ -118,7 +127,9 @@ function billOfDoc(doc: Doc): StoredBill {
   if (str(d.dueDate)) view.dueDate = String(d.dueDate);
   if (str(d.paidAt)) view.paidAt = String(d.paidAt);
   if (str(d.rideId)) view.rideId = String(d.rideId);
-  const openOrders = Array.isArray(d.openOrders) ? (d.openOrders as PayerOrder[]).map((o) => ({ openid: String(o.openid), outTradeNo: String(o.outTradeNo) })) : [];
+  const openOrders = Array.isArray(d.openOrders)
+    ? (d.openOrders as PayerOrder[]).map((o) => ({ openid: String(o.openid), outTradeNo: String(o.outTradeNo) }))
+    : [];
   return { ...view, openid: str(d.openid), paidBy: str(d.paidBy), openOrders, holderName: str(d.holderName) };
 }
 
@@ -233,11 +244,10 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
       if (filter.ids !== undefined) {
         // `in` of at most 100 ids a query.
         const ids = [...new Set(filter.ids)];
-        for (let i = 0; i < ids.length; i += 100) docs.push(...(await everyPage(BILL_COLLECTIONS.billers, { ...where, _id: db.command.in(ids.slice(i, i + 100)) })));
+        for (let i = 0; i < ids.length; i += 100)
+          docs.push(...(await everyPage(BILL_COLLECTIONS.billers, { ...where, _id: db.command.in(ids.slice(i, i + 100)) })));
       } else docs.push(...(await everyPage(BILL_COLLECTIONS.billers, where)));
-      return docs
-        .map(billerOfDoc)
-        .sort((a, b) => a.city.localeCompare(b.city) || a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+      return docs.map(billerOfDoc).sort((a, b) => a.city.localeCompare(b.city) || a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
     },
 
     async importBills(rows, now, create = []) {

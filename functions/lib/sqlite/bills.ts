@@ -1,5 +1,14 @@
 import { accountKey, billVisibleTo, decideBind, utilityBillId, type AccountType, type Biller, type BillView } from '../../../shared/bills';
-import { decideOpenOrder, decidePayment, openOrdersWithout, payerOrder, paymentFacts, paymentWrites, refundMoveAllowed, type PayerOrder } from '../../../shared/payment';
+import {
+  decideOpenOrder,
+  decidePayment,
+  openOrdersWithout,
+  payerOrder,
+  paymentFacts,
+  paymentWrites,
+  refundMoveAllowed,
+  type PayerOrder,
+} from '../../../shared/payment';
 import type { AccountBinding, BillStore, OwedRefund, PayOrder, StoredBill } from '../ports';
 import { atomically, type Db } from './db';
 
@@ -116,9 +125,7 @@ export function sqliteBills(db: Db): BillStore {
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, city = excluded.city,
        account_no_pattern = excluded.account_no_pattern, account_no_hint = excluded.account_no_hint, updated_at = excluded.updated_at`,
   );
-  const createBiller = db.prepare(
-    `INSERT INTO billers (id, name, type, city, updated_at) VALUES (@id, @name, @type, @city, @now) ON CONFLICT DO NOTHING`,
-  );
+  const createBiller = db.prepare(`INSERT INTO billers (id, name, type, city, updated_at) VALUES (@id, @name, @type, @city, @now) ON CONFLICT DO NOTHING`);
   const billersWhere = db.prepare(
     `SELECT * FROM billers WHERE (@city IS NULL OR city = @city) AND (@type IS NULL OR type = @type)
        AND (@ids IS NULL OR id IN (SELECT value FROM json_each(@ids))) ORDER BY city, type, id`,
@@ -199,8 +206,7 @@ export function sqliteBills(db: Db): BillStore {
     async upsertBillers(billers, now) {
       const at = now.toISOString();
       return atomically(db, () => {
-        for (const b of billers)
-          upsertBiller.run({ ...b, accountNoPattern: b.accountNoPattern ?? null, accountNoHint: b.accountNoHint ?? null, now: at });
+        for (const b of billers) upsertBiller.run({ ...b, accountNoPattern: b.accountNoPattern ?? null, accountNoHint: b.accountNoHint ?? null, now: at });
         return { upserted: billers.length };
       });
     },
@@ -325,7 +331,12 @@ export function sqliteBills(db: Db): BillStore {
         const writes = paymentWrites(decision, tx, order, now);
         markOrderPaid.run({ outTradeNo: order.outTradeNo, ...writes.order, paidAt: writes.order.paidAt.toISOString() });
         if (writes.bill)
-          markBillPaid.run({ billId: order.billId, ...writes.bill, paidAt: writes.bill.paidAt.toISOString(), openOrders: JSON.stringify(writes.bill.openOrders) });
+          markBillPaid.run({
+            billId: order.billId,
+            ...writes.bill,
+            paidAt: writes.bill.paidAt.toISOString(),
+            openOrders: JSON.stringify(writes.bill.openOrders),
+          });
         if (writes.refund) insertRefund.run({ ...writes.refund, createdAt: writes.refund.createdAt.toISOString() });
         return decision;
       });

@@ -181,7 +181,12 @@ export function sqliteRides(db: Db): RideStore {
         const { ride, end } = decision;
         markEnded.run({ rideId, ...end });
         if (end.billId !== null) {
-          const { paidAt: _p, paidBy: _b, openOrders: _o, ...bill } = rideBill({ billId: end.billId, openid: ride.openid, rideId: ride.id, feeFen: end.feeFen, endAt: end.endAt });
+          const {
+            paidAt: _p,
+            paidBy: _b,
+            openOrders: _o,
+            ...bill
+          } = rideBill({ billId: end.billId, openid: ride.openid, rideId: ride.id, feeFen: end.feeFen, endAt: end.endAt });
           insertBill.run(bill);
         }
         const status = bikeStatusAfterRide(readBike(bikeById, ride.bikeId));

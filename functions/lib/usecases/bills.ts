@@ -103,17 +103,20 @@ export async function upsertBillers(deps: Pick<BillDeps, 'bills'>, p: UpsertBill
   return ok(await deps.bills.upsertBillers(p.billers, call.now));
 }
 
-export async function bindAccount(
-  deps: BillDeps,
-  p: BindAccountParams,
-  call: UserCall,
-): Promise<Result<{ account: AccountView; alreadyBound: boolean }>> {
+export async function bindAccount(deps: BillDeps, p: BindAccountParams, call: UserCall): Promise<Result<{ account: AccountView; alreadyBound: boolean }>> {
   const resolved = await billerOf(deps.bills, refOf(p));
   if (!resolved.ok) return resolved;
   const { biller } = resolved;
   const problem = accountNoProblem(biller, p.accountNo);
   if (problem) return fail('INVALID_ARGUMENT', `accountNo: ${problem}`);
-  const outcome = await deps.bills.bind({ openid: call.caller, biller, accountNo: p.accountNo, holderName: p.holderName, label: p.label ?? null, now: call.now });
+  const outcome = await deps.bills.bind({
+    openid: call.caller,
+    biller,
+    accountNo: p.accountNo,
+    holderName: p.holderName,
+    label: p.label ?? null,
+    now: call.now,
+  });
   if (outcome.kind === 'rate-limited') return bindRateLimited(outcome.retryAt);
   if (outcome.kind === 'not-found' || !outcome.binding) return bindNotFound();
   return ok({ account: accountView(outcome.binding, biller.name), alreadyBound: outcome.alreadyBound });

@@ -117,7 +117,11 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
       expect(await bindAccount(w.deps, { ...WATER, holderName: `x${i}` }, as('u1', i))).toMatchObject({ error: { code: 'NOT_FOUND' } });
     expect(await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u1', 10))).toEqual({
       ok: false,
-      error: { code: 'RESOURCE_EXHAUSTED', message: 'too many failed binds in the last hour: try again after 2026-11-25T01:00:04.000Z', reason: 'TOO_MANY_BINDS' },
+      error: {
+        code: 'RESOURCE_EXHAUSTED',
+        message: 'too many failed binds in the last hour: try again after 2026-11-25T01:00:04.000Z',
+        reason: 'TOO_MANY_BINDS',
+      },
     });
     expect((await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u2', 10))).ok).toBe(true);
     expect(await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u1', 3603))).toMatchObject({ error: { code: 'RESOURCE_EXHAUSTED' } });
@@ -156,11 +160,29 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
     expect((await listBillers(w.deps, { city: '北京' })).ok && (await listBillers(w.deps, {}))).toMatchObject({ data: { billers: { length: 3 } } });
     const before = w.state().bills.length;
     const row = { accountNo: '310000030', holderName: '赵六', period: '2026-10', amountFen: 100, dueDate: '2026-11-20' };
-    expect(await importBills(w.deps, imported([{ ...row, billerId: 'sh-gas' }, { ...row, billerId: 'nope' }]), as('admin'))).toEqual({
+    expect(
+      await importBills(
+        w.deps,
+        imported([
+          { ...row, billerId: 'sh-gas' },
+          { ...row, billerId: 'nope' },
+        ]),
+        as('admin'),
+      ),
+    ).toEqual({
       ok: false,
       error: { code: 'NOT_FOUND', message: 'bills[1].billerId: no biller "nope"' },
     });
-    expect(await importBills(w.deps, imported([{ ...row, billerId: 'sh-gas' }, { ...row, billerId: 'sh-gas-dz' }]), as('admin'))).toEqual({
+    expect(
+      await importBills(
+        w.deps,
+        imported([
+          { ...row, billerId: 'sh-gas' },
+          { ...row, billerId: 'sh-gas-dz' },
+        ]),
+        as('admin'),
+      ),
+    ).toEqual({
       ok: false,
       error: { code: 'INVALID_ARGUMENT', message: 'bills[1].accountNo: is not a 上海大众燃气 account number' },
     });
@@ -250,7 +272,12 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
     if (!mum.ok || !son.ok || !mumAgain.ok) throw new Error('no orders');
     expect(son.data.outTradeNo).not.toBe(mum.data.outTradeNo);
     expect(mumAgain.data.outTradeNo).toBe(mum.data.outTradeNo);
-    expect(w.state().orders.map((o) => [o.outTradeNo, o.openid]).sort()).toEqual(
+    expect(
+      w
+        .state()
+        .orders.map((o) => [o.outTradeNo, o.openid])
+        .sort(),
+    ).toEqual(
       [
         [mum.data.outTradeNo, 'mum'],
         [son.data.outTradeNo, 'son'],
@@ -259,9 +286,7 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
     expect(await handlePayNotify(w.deps, await paid(w, son.data.outTradeNo, 40), at(41))).toMatchObject({ statusCode: 204 });
     expect(await handlePayNotify(w.deps, await paid(w, mum.data.outTradeNo, 50), at(51))).toMatchObject({ statusCode: 204 });
     expect(w.state().bills.find((b) => b.id === billId)).toMatchObject({ status: 'paid', paidBy: son.data.outTradeNo, openOrders: [] });
-    expect(w.state().refunds).toEqual([
-      { outRefundNo: duplicateRefundNo(mum.data.outTradeNo), outTradeNo: mum.data.outTradeNo, billId, status: 'pending' },
-    ]);
+    expect(w.state().refunds).toEqual([{ outRefundNo: duplicateRefundNo(mum.data.outTradeNo), outTradeNo: mum.data.outTradeNo, billId, status: 'pending' }]);
     expect(await payBill(w.deps, { billId }, as('mum', 60))).toMatchObject({ error: { code: 'FAILED_PRECONDITION', reason: 'ALREADY_PAID' } });
   });
 

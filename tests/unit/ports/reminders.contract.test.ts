@@ -448,12 +448,20 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     expect(imported.imported).toBe(3);
     for (const openid of [ALICE, 'o_bob', 'o_carol']) {
       await grant(world.ports, { results: accepted(world, 'billDue') }, { caller: openid, now: NOW });
-      const bound = await world.ports.bills.bind({ openid, biller: typeBiller('electricity'), accountNo: '3100123456', holderName: '王小明', label: null, now: NOW });
+      const bound = await world.ports.bills.bind({
+        openid,
+        biller: typeBiller('electricity'),
+        accountNo: '3100123456',
+        holderName: '王小明',
+        label: null,
+        now: NOW,
+      });
       expect(bound.kind).toBe('bind');
     }
-    expect((await world.ports.bills.bind({ openid: ALICE, biller: typeBiller('electricity'), accountNo: '3100123457', holderName: '王小明', label: null, now: NOW })).kind).toBe(
-      'bind',
-    );
+    expect(
+      (await world.ports.bills.bind({ openid: ALICE, biller: typeBiller('electricity'), accountNo: '3100123457', holderName: '王小明', label: null, now: NOW }))
+        .kind,
+    ).toBe('bind');
     const mine = await world.ports.bills.billsOf(ALICE);
     const due30 = mine.find((b) => b.dueDate === '2026-11-30')!;
     const paid = mine.find((b) => b.dueDate === '2026-11-29')!;
@@ -485,13 +493,23 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
 
   it('a bill imported or bound after its reminder day is reminded once at the next run, while at most 7 days overdue', async () => {
     const electricity = typeBiller('electricity');
-    const row = (accountNo: string, dueDate: string) => ({ billerId: 'electricity', accountType: 'electricity' as const, accountNo, holderName: '王小明', period: '2026-10', amountFen: 5000, dueDate });
+    const row = (accountNo: string, dueDate: string) => ({
+      billerId: 'electricity',
+      accountType: 'electricity' as const,
+      accountNo,
+      holderName: '王小明',
+      period: '2026-10',
+      amountFen: 5000,
+      dueDate,
+    });
     // 2026-12-02 in Shanghai: the bill due 11-30 (2 days overdue) and the one due 11-24 (8 days) are imported today.
     const today = new Date('2026-12-02T02:00:00Z');
     await world.ports.bills.importBills([row('3100200001', '2026-11-30'), row('3100200002', '2026-11-24')], today, [electricity]);
     for (const accountNo of ['3100200001', '3100200002']) {
       await grant(world.ports, { results: accepted(world, 'billDue') }, { caller: ALICE, now: today });
-      expect((await world.ports.bills.bind({ openid: ALICE, biller: electricity, accountNo, holderName: '王小明', label: null, now: today })).kind).toBe('bind');
+      expect((await world.ports.bills.bind({ openid: ALICE, biller: electricity, accountNo, holderName: '王小明', label: null, now: today })).kind).toBe(
+        'bind',
+      );
     }
     expect(await run(world, today)).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
     expect(await run(world, new Date('2026-12-02T03:00:00Z'))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
