@@ -318,12 +318,13 @@ export interface BillView {
   paidAt?: string;
   /** Ride bills: the ride (added). */
   rideId?: string;
+  /** Once paid: WeChat Pay's transaction id (added: the payment record lists it). */
+  transactionId?: string;
 }
 
-/** One bill in full (`bills.get`): the list's fields, the holder (masked) and the payment's transaction. */
+/** One bill in full (`bills.get`): the list's fields and the holder (masked). */
 export interface BillDetail extends BillView {
   holderName?: string;
-  transactionId?: string;
 }
 
 /**

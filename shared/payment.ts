@@ -306,7 +306,8 @@ export function paymentFacts(
 /** What a recorded payment writes: the order paid; the bill paid by it, or a pending refund of the money. */
 export interface PaymentWrites {
   order: { status: 'paid'; transactionId: string; paidAt: Date };
-  bill: { status: 'paid'; paidBy: string; paidAt: Date; openOrders: PayerOrder[] } | null;
+  /** The bill keeps the transaction too: a paid bill is its own payment record (缴费记录). */
+  bill: { status: 'paid'; paidBy: string; paidAt: Date; transactionId: string; openOrders: PayerOrder[] } | null;
   refund: { outRefundNo: string; outTradeNo: string; billId: string; refundFen: number; totalFen: number; status: 'pending'; createdAt: Date } | null;
 }
 
@@ -328,7 +329,8 @@ export function paymentWrites(
     bill: null,
     refund: null,
   };
-  if (decision.kind === 'record-payment') writes.bill = { status: 'paid', paidBy: order.outTradeNo, paidAt, openOrders: [] };
+  if (decision.kind === 'record-payment')
+    writes.bill = { status: 'paid', paidBy: order.outTradeNo, paidAt, transactionId: writes.order.transactionId, openOrders: [] };
   else
     writes.refund = {
       outRefundNo: decision.outRefundNo,

@@ -361,7 +361,7 @@ describe('paymentWrites and refund moves: what a recorded payment writes, with i
   it('pays the bill by the order, paid at WeChat Pay’s time, no open orders left', () => {
     expect(paymentWrites({ kind: 'record-payment' }, tx, { outTradeNo: 'P1', billId: 'B1' }, now)).toEqual({
       order: { status: 'paid', transactionId: '4200000001', paidAt: tx.successAt },
-      bill: { status: 'paid', paidBy: 'P1', paidAt: tx.successAt, openOrders: [] },
+      bill: { status: 'paid', paidBy: 'P1', paidAt: tx.successAt, transactionId: '4200000001', openOrders: [] },
       refund: null,
     });
   });

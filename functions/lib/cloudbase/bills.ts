@@ -127,6 +127,7 @@ function billOfDoc(doc: Doc): StoredBill {
   if (str(d.dueDate)) view.dueDate = String(d.dueDate);
   if (str(d.paidAt)) view.paidAt = String(d.paidAt);
   if (str(d.rideId)) view.rideId = String(d.rideId);
+  if (str(d.transactionId) && view.status === 'paid') view.transactionId = String(d.transactionId);
   const openOrders = Array.isArray(d.openOrders)
     ? (d.openOrders as PayerOrder[]).map((o) => ({ openid: String(o.openid), outTradeNo: String(o.outTradeNo) }))
     : [];

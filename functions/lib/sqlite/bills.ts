@@ -26,6 +26,7 @@ interface BillRow {
   due_date: string | null;
   paid_at: string | null;
   paid_by: string | null;
+  transaction_id: string | null;
   open_orders: string;
 }
 
@@ -72,6 +73,7 @@ function billOfRow(r: BillRow): StoredBill {
   if (r.due_date !== null) view.dueDate = r.due_date;
   if (r.paid_at !== null) view.paidAt = r.paid_at;
   if (r.ride_id !== null) view.rideId = r.ride_id;
+  if (r.transaction_id !== null && r.status === 'paid') view.transactionId = r.transaction_id;
   return { ...view, openid: r.openid, paidBy: r.paid_by, openOrders: JSON.parse(r.open_orders) as PayerOrder[], holderName: r.holder_name };
 }
 
@@ -171,7 +173,8 @@ export function sqliteBills(db: Db): BillStore {
     `UPDATE pay_orders SET status = @status, transaction_id = @transactionId, paid_at = @paidAt WHERE out_trade_no = @outTradeNo AND status <> 'paid'`,
   );
   const markBillPaid = db.prepare(
-    `UPDATE bills SET status = @status, paid_by = @paidBy, paid_at = @paidAt, open_orders = @openOrders WHERE id = @billId AND status = 'unpaid'`,
+    `UPDATE bills SET status = @status, paid_by = @paidBy, paid_at = @paidAt, transaction_id = @transactionId, open_orders = @openOrders
+     WHERE id = @billId AND status = 'unpaid'`,
   );
   const insertRefund = db.prepare(
     `INSERT INTO pay_refunds (out_refund_no, out_trade_no, bill_id, refund_fen, total_fen, status, created_at, updated_at)

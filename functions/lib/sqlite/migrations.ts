@@ -247,6 +247,9 @@ export const MIGRATIONS: string[] = [
   DROP TABLE temp.bindings_before_billers;
   CREATE INDEX account_bindings_by_account ON account_bindings (biller_id, account_no);
   ALTER TABLE bind_failures ADD COLUMN account_key TEXT;
+  -- A paid bill keeps its transaction (the payment record the 缴费记录 page lists).
+  ALTER TABLE bills ADD COLUMN transaction_id TEXT;
+  UPDATE bills SET transaction_id = (SELECT o.transaction_id FROM pay_orders o WHERE o.out_trade_no = bills.paid_by) WHERE paid_by IS NOT NULL;
   -- Each payer's open order of a bill (JSON [{ openid, outTradeNo }]): household members pay with orders of their own.
   ALTER TABLE bills ADD COLUMN open_orders TEXT NOT NULL DEFAULT '[]';
   UPDATE bills SET open_orders = json_array(json_object('openid', (SELECT o.openid FROM pay_orders o WHERE o.out_trade_no = bills.open_order), 'outTradeNo', open_order))

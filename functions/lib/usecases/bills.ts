@@ -169,7 +169,8 @@ export async function getBill(deps: BillDeps, p: GetBillParams, call: UserCall):
   const [view] = await viewsOf(deps, call.caller, [bill]);
   const detail: BillDetail = { ...view };
   if (bill.holderName !== null && bill.type !== 'ride') detail.holderName = maskName(bill.holderName);
-  if (bill.status === 'paid' && bill.paidBy !== null) {
+  // Bills paid before the bill kept its transaction: the order that paid it has it.
+  if (bill.status === 'paid' && detail.transactionId === undefined && bill.paidBy !== null) {
     const order = await deps.bills.order(bill.paidBy);
     if (order?.transactionId) detail.transactionId = order.transactionId;
   }
