@@ -331,6 +331,19 @@ export function accountNoHint(biller: { accountNoHint?: string } | AccountType):
   return `${BILL_TYPE_NAME[biller]}户号见缴费单，4–32 位字母、数字或 -`;
 }
 
+/** The bind flow and the households (packageBill/pages/accounts). */
+export const BIND_TEXT = {
+  bound: '绑定成功',
+  /** A repeated bind: the account was already the caller's, nothing changed. */
+  alreadyBound: '已绑定',
+  noLabel: '未分组',
+  noCompany: '这个城市暂未开通该类缴费',
+  labels: ['我家', '父母家', '租的房子'] as readonly string[],
+  locating: '正在定位…',
+  located: '已按当前位置选择城市',
+  locationOff: '未开启定位，请手动选择城市',
+};
+
 /** A bill period: "2026-10" → "2026年10月", "2026-09/2026-10" → "2026年9–10月". */
 export function periodText(period: string | undefined): string {
   if (!period) return '';

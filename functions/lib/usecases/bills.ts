@@ -162,11 +162,9 @@ export async function listBills(deps: BillDeps, p: ListBillsParams, call: UserCa
   return ok({ bills: sortBills(await viewsOf(deps, call.caller, bills)) });
 }
 
-/** `bills.get`: one of the caller's bills in full: the holder (masked), and the transaction once paid. */
-export async function getBill(deps: BillDeps, p: GetBillParams, call: UserCall): Promise<Result<{ bill: BillDetail }>> {
-  const bill = await deps.bills.billOf(call.caller, p.billId);
-  if (!bill) return billRefusals.notFound(p.billId);
-  const [view] = await viewsOf(deps, call.caller, [bill]);
+/** A bill in full for its caller: the list's fields, the holder (masked), and the transaction once paid. */
+async function detailOf(deps: BillDeps, caller: string, bill: StoredBill): Promise<BillDetail> {
+  const [view] = await viewsOf(deps, caller, [bill]);
   const detail: BillDetail = { ...view };
   if (bill.holderName !== null && bill.type !== 'ride') detail.holderName = maskName(bill.holderName);
   // Bills paid before the bill kept its transaction: the order that paid it has it.
@@ -174,7 +172,14 @@ export async function getBill(deps: BillDeps, p: GetBillParams, call: UserCall):
     const order = await deps.bills.order(bill.paidBy);
     if (order?.transactionId) detail.transactionId = order.transactionId;
   }
-  return ok({ bill: detail });
+  return detail;
+}
+
+/** `bills.get`: one of the caller's bills in full. */
+export async function getBill(deps: BillDeps, p: GetBillParams, call: UserCall): Promise<Result<{ bill: BillDetail }>> {
+  const bill = await deps.bills.billOf(call.caller, p.billId);
+  if (!bill) return billRefusals.notFound(p.billId);
+  return ok({ bill: await detailOf(deps, call.caller, bill) });
 }
 
 /**
@@ -233,12 +238,12 @@ async function recordIfPaid(bills: BillStore, payments: Payments, order: Pick<Pa
   return decision.kind !== 'refuse';
 }
 
-/** `bills.refresh`: the bill, after asking WeChat Pay about its open order (the "confirming" page). */
-export async function refreshBill(deps: BillDeps, p: PayBillParams, call: UserCall): Promise<Result<{ bill: BillView }>> {
+/** `bills.refresh`: the bill in full (as `get`), after asking WeChat Pay about the caller's open order (the "confirming" page). */
+export async function refreshBill(deps: BillDeps, p: PayBillParams, call: UserCall): Promise<Result<{ bill: BillDetail }>> {
   const bill = await deps.bills.billOf(call.caller, p.billId);
   if (!bill) return billRefusals.notFound(p.billId);
   const open = payerOrder(bill.openOrders, call.caller);
-  const answer = async (b: StoredBill) => ok({ bill: (await viewsOf(deps, call.caller, [b]))[0] });
+  const answer = async (b: StoredBill) => ok({ bill: await detailOf(deps, call.caller, b) });
   if (bill.status === 'paid' || open === null || !deps.pay.ok) return answer(bill);
   if (!(await recordIfPaid(deps.bills, deps.pay.payments, { outTradeNo: open }, call.now))) return answer(bill);
   const after = await deps.bills.billOf(call.caller, p.billId);
