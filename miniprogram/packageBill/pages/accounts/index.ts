@@ -125,7 +125,12 @@ Component({
       const problem = bindFormProblem(biller, form.accountNo, form.holderName, form.label);
       if (problem || !biller) return this.setData({ formError: problem });
       this.setData({ binding: true, formError: '', done: '' });
-      const res = await bindAccount({ billerId: biller.id, accountNo: form.accountNo, holderName: form.holderName, ...(form.label ? { label: form.label } : {}) });
+      const res = await bindAccount({
+        billerId: biller.id,
+        accountNo: form.accountNo,
+        holderName: form.holderName,
+        ...(form.label ? { label: form.label } : {}),
+      });
       if (!res.ok) return this.setData({ binding: false, formError: bindRefusal(res.error) });
       const done = bindDoneText(res.data.alreadyBound);
       this.setData({ binding: false, accountNo: '', holderName: '', done });

@@ -64,7 +64,7 @@ export function billCard(bill: BillView & Partial<Pick<BillDetail, 'holderName'>
     label: bill.label ?? '',
     transactionId: bill.status === 'paid' ? (bill.transactionId ?? '') : '',
     isRide: bill.type === 'ride',
-    remindText: bill.status === 'unpaid' && bill.type !== 'ride' && !!bill.dueDate && bill.dueDate >= today ? REMINDER_NOTE.billDue : '',
+    remindText: bill.status === 'unpaid' && bill.type !== 'ride' && bill.dueDate && bill.dueDate >= today ? REMINDER_NOTE.billDue : '',
   };
 }
 

@@ -27,9 +27,7 @@ export interface RecordMonth {
  * @example recordMonths([{ id: 'B1', type: 'gas', billerName: '上海燃气', period: '2026-10', amountFen: 6200, status: 'paid', paidAt: '2026-11-02T01:00:00Z', transactionId: '42' }])[0].month // => '2026年11月'
  */
 export function recordMonths(bills: readonly BillView[]): RecordMonth[] {
-  const paid = bills
-    .filter((b) => b.status === 'paid' && b.paidAt)
-    .sort((a, b) => (b.paidAt ?? '').localeCompare(a.paidAt ?? '') || a.id.localeCompare(b.id));
+  const paid = bills.filter((b) => b.status === 'paid' && b.paidAt).sort((a, b) => (b.paidAt ?? '').localeCompare(a.paidAt ?? '') || a.id.localeCompare(b.id));
   const months = new Map<string, { fen: number; rows: RecordRow[] }>();
   for (const b of paid) {
     const local = paidAtText(b.paidAt, CITY_UTC_OFFSET_MIN);
