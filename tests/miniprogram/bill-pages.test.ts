@@ -49,12 +49,14 @@ let accountsPage: string;
 let recordsPage: string;
 let receiptPage: string;
 beforeAll(() => {
+  // The privacy sheet's .ts runs once under jest: the pages that hold it share one loaded copy.
+  const shared = { 'privacy-sheet': loadPage('components/privacy-sheet/index') };
   recordsPage = loadPage('packageBill/pages/records/index');
-  receiptPage = loadPage('packageBill/pages/receipt/index');
+  receiptPage = loadPage('packageBill/pages/receipt/index', shared);
   fakeDateOnly(NOW);
   billPage = loadPage('packageBill/pages/bill/index');
   billsPage = loadPage('packageBill/pages/bills/index');
-  accountsPage = loadPage('packageBill/pages/accounts/index');
+  accountsPage = loadPage('packageBill/pages/accounts/index', shared);
 });
 afterAll(() => jest.useRealTimers());
 beforeEach(() => jest.clearAllMocks());
