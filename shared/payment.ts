@@ -232,7 +232,7 @@ export interface PayerOrder {
 export type OpenOrderDecision<O> =
   | { kind: 'not-found' }
   | { kind: 'already-paid' }
-  | { kind: 'not-payable' }
+  | { kind: 'not-payable'; amountFen: number }
   | { kind: 'reuse' | 'refresh-prepay'; order: O }
   | { kind: 'new-order'; order: NewOrder; openOrders: PayerOrder[] };
 
@@ -255,7 +255,7 @@ export function decideOpenOrder<O extends OpenOrder & { status: string; openid: 
 }): OpenOrderDecision<O> {
   const { bill, current, now, openid } = input;
   if (bill === null || !input.visible) return { kind: 'not-found' };
-  if (bill.status !== 'paid' && !isPayableFen(bill.amountFen)) return { kind: 'not-payable' };
+  if (bill.status !== 'paid' && !isPayableFen(bill.amountFen)) return { kind: 'not-payable', amountFen: bill.amountFen };
   const open = current && current.status === 'open' && current.openid === openid ? current : null;
   const plan = planPay({ billPaid: bill.status === 'paid', open, now });
   if (plan.kind === 'already-paid') return plan;

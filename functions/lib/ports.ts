@@ -498,7 +498,7 @@ export type BindOutcome = import('../../shared/bills').BindDecision & { binding?
 export type OpenOrderOutcome =
   | { kind: 'not-found' }
   | { kind: 'already-paid' }
-  | { kind: 'not-payable' }
+  | { kind: 'not-payable'; amountFen: number }
   | { kind: 'reuse' | 'refresh-prepay' | 'new-order'; order: PayOrder; bill: StoredBill };
 
 export type RecordPaymentOutcome = import('../../shared/payment').PaymentDecision;

@@ -308,8 +308,8 @@ describe('decideOpenOrder: what bills.pay does with a bill and the order it poin
   it('answers not-found for a bill that is gone or not the caller’s, and not-payable for an amount WeChat Pay cannot take', () => {
     expect(decide(null, null)).toEqual({ kind: 'not-found' });
     expect(decide(bill, order(), false)).toEqual({ kind: 'not-found' });
-    expect(decide({ ...bill, amountFen: 0 }, null)).toEqual({ kind: 'not-payable' });
-    expect(decide({ ...bill, amountFen: 1_000_000_001 }, null)).toEqual({ kind: 'not-payable' });
+    expect(decide({ ...bill, amountFen: 0 }, null)).toEqual({ kind: 'not-payable', amountFen: 0 });
+    expect(decide({ ...bill, amountFen: 1_000_000_001 }, null)).toEqual({ kind: 'not-payable', amountFen: 1_000_000_001 });
   });
 
   it('opens another payer’s own order beside a household member’s open one (a prepay id is one payer’s)', () => {

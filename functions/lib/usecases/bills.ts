@@ -194,7 +194,7 @@ export async function payBill(deps: BillDeps, p: PayBillParams, call: UserCall):
   const outcome = await deps.bills.openOrder({ openid: call.caller, billId: p.billId, outTradeNo: newOutTradeNo(deps.random), now: call.now });
   if (outcome.kind === 'not-found') return billRefusals.notFound(p.billId);
   if (outcome.kind === 'already-paid') return billRefusals.alreadyPaid(p.billId);
-  if (outcome.kind === 'not-payable') return billRefusals.notPayable(p.billId, 0);
+  if (outcome.kind === 'not-payable') return billRefusals.notPayable(p.billId, outcome.amountFen);
   const { order, bill } = outcome;
   let prepayId = order.prepayId;
   if (outcome.kind !== 'reuse' || prepayId === null || forgotten(payments, order.outTradeNo)) {

@@ -331,6 +331,27 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
     });
   });
 
+  it('refuses to open an order for an amount WeChat Pay cannot take (decideOpenOrder, in the store’s step)', async () => {
+    await importBills(w.deps, imported(), as('admin'));
+    // A zero bill cannot come through the contract; written to the store directly, as a utility's feed might.
+    const zero = {
+      billerId: 'water',
+      accountType: 'water' as const,
+      accountNo: '31000001',
+      holderName: '张三',
+      period: '2026-08',
+      amountFen: 0,
+      dueDate: '2026-09-15',
+    };
+    await w.deps.bills.importBills([zero], at(1));
+    await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u1', 2));
+    expect(await payBill(w.deps, { billId: 'UB:water:31000001:2026-08' }, as('u1', 3))).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: 'billId: bill "UB:water:31000001:2026-08" of 0 fen cannot be paid online', reason: 'NOT_PAYABLE' },
+    });
+    expect(w.state().orders).toEqual([]);
+  });
+
   it('records a notified payment once; the ride bill paid lets the rider unlock again; a paid bill is not paid again', async () => {
     const billId = await w.rideBill('u1');
     const reserve = (sec: number) =>
