@@ -4,8 +4,11 @@
  *   npm run import:bills -- bills.csv [--url http://127.0.0.1:8787] [--admin local-admin] [--batch 200]
  *   npm run import:bills -- bills.csv --cloudbase      (ENV_ID, TENCENTCLOUD_SECRETID, TENCENTCLOUD_SECRETKEY)
  *
- * The file has a header row: accountType,accountNo,holderName,period,amountFen,dueDate
- * (accountType water|electricity|gas; amountFen whole fen; dueDate YYYY-MM-DD). Rows that are not
+ * The file has a header row: billerId,accountNo,holderName,period,amountFen,dueDate (billerId as
+ * `admin.upsertBillers` named it; a file may carry accountType water|electricity|gas instead, or
+ * both columns with one filled a row, while the deployment has one biller of that type; amountFen
+ * whole fen; dueDate YYYY-MM-DD). Each number is checked against its biller's format by the import
+ * itself (a batch with a bad one is refused whole, naming the row). Rows that are not
  * bills are rejected with their line number and reason and never sent; the rest go in batches,
  * each one transaction (`admin.importBills` on the local host as an admin over HTTP; on CloudBase
  * the same import use case run on the CloudBase adapter with the operator's credentials, since a
@@ -15,16 +18,18 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { SingleBar, Presets } from 'cli-progress';
-import { billKey, type ImportRow } from '../shared/bills';
+import type { ImportRequestRow } from '../shared/bills';
 import { describeIssue } from '../shared/contract/common';
 import { importBillRow, MAX_BILLS_PER_CALL } from '../shared/contract/bills';
 import type { BillStore } from '../functions/lib/ports';
 import { importBills } from '../functions/lib/usecases/bills';
 
-export const CSV_COLUMNS = ['accountType', 'accountNo', 'holderName', 'period', 'amountFen', 'dueDate'] as const;
+/** The columns of a bill file; a file names each row's biller by `billerId` or `accountType` (one of them). */
+export const CSV_COLUMNS = ['billerId', 'accountType', 'accountNo', 'holderName', 'period', 'amountFen', 'dueDate'] as const;
+const REQUIRED_COLUMNS = ['accountNo', 'holderName', 'period', 'amountFen', 'dueDate'] as const;
 
 export interface ParsedFile {
-  rows: { line: number; row: ImportRow }[];
+  rows: { line: number; row: ImportRequestRow }[];
   rejected: { line: number; reason: string }[];
 }
 
@@ -43,31 +48,38 @@ export function parseBillsCsv(text: string): ParsedFile {
   }
   const out: ParsedFile = { rows: [], rejected: [] };
   if (records.length > 0) {
-    const missing = CSV_COLUMNS.filter((c) => !(c in records[0].record));
-    if (missing.length > 0) return { rows: [], rejected: [{ line: 1, reason: `the header lacks ${missing.join(', ')} (expected ${CSV_COLUMNS.join(',')})` }] };
+    const missing: string[] = REQUIRED_COLUMNS.filter((c) => !(c in records[0].record));
+    if (!('billerId' in records[0].record) && !('accountType' in records[0].record)) missing.unshift('billerId');
+    if (missing.length > 0)
+      return { rows: [], rejected: [{ line: 1, reason: `the header lacks ${missing.join(', ')} (expected billerId,${REQUIRED_COLUMNS.join(',')})` }] };
   }
   const seen = new Map<string, number>();
   for (const { record, line } of records) {
     const amount = record.amountFen ?? '';
-    const candidate = { ...Object.fromEntries(CSV_COLUMNS.map((c) => [c, record[c]])), amountFen: /^-?\d+(\.\d+)?$/.test(amount) ? Number(amount) : amount };
+    // An empty cell is an absent field (a file with both biller columns fills one a row).
+    const cells = CSV_COLUMNS.flatMap((c) => (record[c] === undefined || record[c] === '' ? [] : [[c, record[c]]]));
+    const candidate = { ...Object.fromEntries(cells), amountFen: /^-?\d+(\.\d+)?$/.test(amount) ? Number(amount) : amount };
     const parsed = importBillRow.safeParse(candidate);
     if (!parsed.success) {
       out.rejected.push({ line, reason: describeIssue(parsed.error) });
       continue;
     }
-    const first = seen.get(billKey(parsed.data));
+    const { billerId, accountType, ...rest } = parsed.data;
+    const row: ImportRequestRow = billerId !== undefined ? { ...rest, billerId } : { ...rest, accountType: accountType! };
+    const key = `${billerId ?? `type:${accountType}`}|${row.accountNo}|${row.period}`;
+    const first = seen.get(key);
     if (first !== undefined) {
-      out.rejected.push({ line, reason: `repeats line ${first} (${parsed.data.accountType} ${parsed.data.accountNo} ${parsed.data.period})` });
+      out.rejected.push({ line, reason: `repeats line ${first} (${billerId ?? accountType} ${row.accountNo} ${row.period})` });
       continue;
     }
-    seen.set(billKey(parsed.data), line);
-    out.rows.push({ line, row: parsed.data });
+    seen.set(key, line);
+    out.rows.push({ line, row });
   }
   return out;
 }
 
 /** Where a batch goes: one all-or-nothing import; which of its rows were already there. */
-export type BillSink = (rows: ImportRow[]) => Promise<{ imported: number; duplicateRows: number[] }>;
+export type BillSink = (rows: ImportRequestRow[]) => Promise<{ imported: number; duplicateRows: number[] }>;
 
 /** The local host (or any host of the contract), as an admin over HTTP. */
 export function httpSink(baseUrl: string, adminOpenid: string): BillSink {
@@ -116,7 +128,8 @@ export async function runImport(
       summary.imported += imported;
       summary.duplicates.push(...duplicateRows.map((k) => batch[k].line));
     } catch (err) {
-      summary.failure = (err as Error).message;
+      // The host names a row of the batch ("bills[1].accountNo: ..."): name its line in the file.
+      summary.failure = (err as Error).message.replace(/bills\[(\d+)\]\./, (m, k) => (batch[Number(k)] ? `line ${batch[Number(k)].line}: ` : m));
       summary.notImported = parsed.rows.slice(i).map((r) => r.line);
       break;
     }

@@ -223,24 +223,40 @@ export interface NewOrder {
   paidAt: null;
 }
 
-export type OpenOrderDecision<O> = { kind: 'already-paid' } | { kind: 'reuse' | 'refresh-prepay'; order: O } | { kind: 'new-order'; order: NewOrder };
+/** A payer's open order of a bill, as the bill holds it (each household member pays with an order of their own). */
+export interface PayerOrder {
+  openid: string;
+  outTradeNo: string;
+}
+
+export type OpenOrderDecision<O> =
+  | { kind: 'not-found' }
+  | { kind: 'already-paid' }
+  | { kind: 'not-payable'; amountFen: number }
+  | { kind: 'reuse' | 'refresh-prepay'; order: O }
+  | { kind: 'new-order'; order: NewOrder; openOrders: PayerOrder[] };
 
 /**
- * What `bills.pay` does with a bill and the order it points at, decided once for both stores: a
- * paid bill is refused, a still open order is kept (planPay says whether its prepay id is fresh),
- * anything else gets a new order of the bill's amount. The store writes a new order and points the
- * bill at it in the same transaction.
- * @example decideOpenOrder({ bill: { id: 'B1', amountFen: 500, status: 'unpaid' }, current: null, openid: 'u', outTradeNo: 'N1', now }).kind // => 'new-order'
+ * What `bills.pay` does with a bill and the caller's open order of it, decided once for both
+ * stores: a bill the caller may not see is not found, a paid bill is refused, an amount WeChat Pay
+ * cannot take is not payable, the caller's still open order is kept (planPay says whether its prepay
+ * id is fresh), anything else gets a new order of the bill's amount, for this payer: another
+ * household member's open order stays theirs (a prepay id belongs to one payer). The store writes
+ * the new order and the bill's open orders (`openOrders`) in the same transaction.
+ * @example decideOpenOrder({ bill: { id: 'B1', amountFen: 500, status: 'unpaid', openOrders: [] }, visible: true, current: null, openid: 'u', outTradeNo: 'N1', now }).kind // => 'new-order'
  */
-export function decideOpenOrder<O extends OpenOrder & { status: string }>(input: {
-  bill: { id: string; amountFen: number; status: string };
+export function decideOpenOrder<O extends OpenOrder & { status: string; openid: string }>(input: {
+  bill: { id: string; amountFen: number; status: string; openOrders: readonly PayerOrder[] } | null;
+  visible: boolean;
   current: O | null;
   openid: string;
   outTradeNo: string;
   now: Date;
 }): OpenOrderDecision<O> {
-  const { bill, current, now } = input;
-  const open = current && current.status === 'open' ? current : null;
+  const { bill, current, now, openid } = input;
+  if (bill === null || !input.visible) return { kind: 'not-found' };
+  if (bill.status !== 'paid' && !isPayableFen(bill.amountFen)) return { kind: 'not-payable', amountFen: bill.amountFen };
+  const open = current && current.status === 'open' && current.openid === openid ? current : null;
   const plan = planPay({ billPaid: bill.status === 'paid', open, now });
   if (plan.kind === 'already-paid') return plan;
   if (plan.kind !== 'new-order') {
@@ -252,7 +268,7 @@ export function decideOpenOrder<O extends OpenOrder & { status: string }>(input:
     order: {
       outTradeNo: input.outTradeNo,
       billId: bill.id,
-      openid: input.openid,
+      openid,
       amountFen: bill.amountFen,
       status: 'open',
       createdAt: now,
@@ -262,7 +278,89 @@ export function decideOpenOrder<O extends OpenOrder & { status: string }>(input:
       transactionId: null,
       paidAt: null,
     },
+    openOrders: [...bill.openOrders.filter((o) => o.openid !== openid), { openid, outTradeNo: input.outTradeNo }],
   };
+}
+
+/** The caller's entry of a bill's open orders, if any. */
+export function payerOrder(openOrders: readonly PayerOrder[], openid: string): string | null {
+  return openOrders.find((o) => o.openid === openid)?.outTradeNo ?? null;
+}
+
+/** A bill's open orders once `outTradeNo` is closed (it is no longer anybody's open order). */
+export function openOrdersWithout(openOrders: readonly PayerOrder[], outTradeNo: string): PayerOrder[] {
+  return openOrders.filter((o) => o.outTradeNo !== outTradeNo);
+}
+
+/** The facts `decidePayment` takes, from the order and its bill as a store read them. */
+export function paymentFacts(
+  order: { outTradeNo: string; billId: string; amountFen: number; status: 'open' | 'paid' | 'closed' } | null,
+  bill: { status: 'unpaid' | 'paid'; paidBy: string | null } | null,
+): PaymentFacts {
+  return {
+    order: order && { outTradeNo: order.outTradeNo, billId: order.billId, amountFen: order.amountFen, status: order.status },
+    bill: bill && (bill.status === 'paid' ? { status: 'paid', paidByOutTradeNo: bill.paidBy ?? '' } : { status: 'unpaid' }),
+  };
+}
+
+/** What a recorded payment writes: the order paid; the bill paid by it, or a pending refund of the money. */
+export interface PaymentWrites {
+  order: { status: 'paid'; transactionId: string; paidAt: Date };
+  /** The bill keeps the transaction too: a paid bill is its own payment record (缴费记录). */
+  bill: { status: 'paid'; paidBy: string; paidAt: Date; transactionId: string; openOrders: PayerOrder[] } | null;
+  refund: { outRefundNo: string; outTradeNo: string; billId: string; refundFen: number; totalFen: number; status: 'pending'; createdAt: Date } | null;
+}
+
+/**
+ * The writes of a payment `decidePayment` accepted, with their defaults decided once: paid at
+ * WeChat Pay's `success_time` (else now), and a transaction id that says it was unknown rather
+ * than none (a paid order always names its transaction).
+ * @example paymentWrites({ kind: 'record-payment' }, { ...tx, transactionId: null, successAt: null }, { outTradeNo: 'P1', billId: 'B1' }, now).order.transactionId // => 'unknown-P1'
+ */
+export function paymentWrites(
+  decision: Extract<PaymentDecision, { kind: 'record-payment' | 'refund-duplicate' }>,
+  tx: Pick<PayTransaction, 'transactionId' | 'successAt' | 'totalFen'>,
+  order: { outTradeNo: string; billId: string },
+  now: Date,
+): PaymentWrites {
+  const paidAt = tx.successAt ?? now;
+  const writes: PaymentWrites = {
+    order: { status: 'paid', transactionId: tx.transactionId ?? `unknown-${order.outTradeNo}`, paidAt },
+    bill: null,
+    refund: null,
+  };
+  if (decision.kind === 'record-payment')
+    writes.bill = { status: 'paid', paidBy: order.outTradeNo, paidAt, transactionId: writes.order.transactionId, openOrders: [] };
+  else
+    writes.refund = {
+      outRefundNo: decision.outRefundNo,
+      outTradeNo: order.outTradeNo,
+      billId: order.billId,
+      refundFen: decision.refundFen,
+      totalFen: tx.totalFen,
+      status: 'pending',
+      createdAt: now,
+    };
+  return writes;
+}
+
+/** Where a refund we owe stands. */
+export type RefundState = 'pending' | 'sent' | 'refunded' | 'failed';
+
+/** The states a refund may move from into each state: sent once, settled once. */
+const REFUND_MOVES: Readonly<Record<'sent' | 'refunded' | 'failed', readonly RefundState[]>> = {
+  sent: ['pending'],
+  refunded: ['pending', 'sent'],
+  failed: ['pending', 'sent'],
+};
+
+/**
+ * Whether a refund may move from `from` to `to` (a settled refund never moves again).
+ * @example refundMoveAllowed('sent', 'refunded') // => true
+ * @example refundMoveAllowed('refunded', 'sent') // => false
+ */
+export function refundMoveAllowed(from: RefundState, to: 'sent' | 'refunded' | 'failed'): boolean {
+  return REFUND_MOVES[to].includes(from);
 }
 
 /** What an order query answered, as the sweeper sees it. */

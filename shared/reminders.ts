@@ -11,6 +11,7 @@
  *                                      `--lease expired (outcome unknown)--> claimed again, once
  */
 import { isActive, type BookingStatus } from './booking';
+import { BILL_REMINDER_LATE_DAYS } from './bills';
 import { addDays } from './slots';
 import { DEFAULT_TIMEZONE, wallClock } from './time';
 import { BILL_REMINDER_DAYS_BEFORE, BOOKING_REMINDER_LEAD_MIN, TEMPLATE_KEYS, type TemplateKey } from './subscribe-message';
@@ -82,15 +83,15 @@ export function bookingConfirmedDue(booking: { status: BookingStatus; end: strin
 }
 
 /**
- * The bill reminder is due on Asia/Shanghai calendar days from three days before the due date to
- * the due date itself, while the bill is unpaid (a bill imported late is still reminded; one past
- * due is not told "due in 3 days").
+ * The bill reminder is due on Asia/Shanghai calendar days from three days before the due date,
+ * while the bill is unpaid; a bill imported or bound after that day is reminded at the next run,
+ * up to `BILL_REMINDER_LATE_DAYS` days overdue (each reminder goes once: its key is claimed).
  * @example billReminderDue({ dueDate: '2026-12-05', paid: false }, new Date('2026-12-01T16:00:00Z')) // => true
  */
 export function billReminderDue(bill: { dueDate: string; paid: boolean }, now: Date): boolean {
   if (bill.paid) return false;
   const today = wallClock(now, DEFAULT_TIMEZONE).date;
-  return addDays(bill.dueDate, -BILL_REMINDER_DAYS_BEFORE) <= today && today <= bill.dueDate;
+  return addDays(bill.dueDate, -BILL_REMINDER_DAYS_BEFORE) <= today && today <= addDays(bill.dueDate, BILL_REMINDER_LATE_DAYS);
 }
 
 /**

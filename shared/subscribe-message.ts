@@ -329,6 +329,17 @@ export interface BillFacts {
   amountFen: number;
   /** "YYYY-MM-DD", the utility's due date. */
   dueDate: string;
+  /** "YYYY-MM-DD", the day the reminder goes (Asia/Shanghai): the note counts the days from it (a bill reminded late says so). */
+  today?: string;
+}
+
+/** The note of a bill reminder: days left, due today, or days overdue (a bill imported or bound late). */
+function billDueNote(dueDate: string, today: string | undefined): string {
+  const days =
+    today === undefined ? BILL_REMINDER_DAYS_BEFORE : Math.round((Date.parse(`${dueDate}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+  if (days > 0) return `${days}天后到期，请及时缴费`;
+  if (days === 0) return '今天到期，请及时缴费';
+  return `已逾期${-days}天，请尽快缴费`;
 }
 
 /** Days before the due date on which the bill reminder goes (Asia/Shanghai calendar days). */
@@ -354,7 +365,7 @@ export function billDueMessage(facts: BillFacts, map: FieldMap<'billDue'> = DEFA
     account: thingValue(label + shownNo),
     amount: amountValue(facts.amountFen),
     due: dateValue(facts.dueDate),
-    note: thingValue(`${BILL_REMINDER_DAYS_BEFORE}天后到期，请及时缴费`),
+    note: thingValue(billDueNote(facts.dueDate, facts.today)),
   };
   return { templateKey: 'billDue', page: billPage(facts.billId), data: templateData<'billDue'>(values, map) };
 }

@@ -15,7 +15,7 @@ import { durationMin, type OpeningHours } from './hours';
 import type { AppError } from './result';
 import { MAX_UNLOCK_DISTANCE_M } from './ride-rules';
 import { BOOKING_DAYS, addDays } from './slots';
-import { ACCOUNT_NO_FORMATS, BIND_FAILURE_LIMIT, type AccountType, type BillType } from './bills';
+import { BIND_FAILURE_LIMIT, type AccountType, type BillType } from './bills';
 import { BILL_REMINDER_DAYS_BEFORE, BOOKING_REMINDER_LEAD_MIN } from './subscribe-message';
 import { yuan } from './tariff';
 
@@ -321,16 +321,28 @@ export const BILL_TYPE_NAME: Readonly<Record<BillType, string>> = { water: '水�
 export const ACCOUNT_TYPE_NAME: Readonly<Record<AccountType, string>> = { water: '水', electricity: '电', gas: '燃气' };
 
 /**
- * The bind form's hint for an account number, from the format the rule checks.
- * @example accountNoHint('electricity') // => '电费户号为 10 或 13 位数字，见缴费单'
+ * The bind form's hint for an account number: the company's own (where it is printed), else what
+ * any number looks like.
+ * @example accountNoHint({ accountNoHint: '见账单右上角“户号”，8 位数字' }) // => '见账单右上角“户号”，8 位数字'
+ * @example accountNoHint('electricity') // => '电费户号见缴费单，4–32 位字母、数字或 -'
  */
-export function accountNoHint(type: AccountType): string {
-  const lengths = ACCOUNT_NO_FORMATS[type].says
-    .replace(/ to /, '–')
-    .replace(/ or /, ' 或 ')
-    .replace(/ digits/, '');
-  return `${BILL_TYPE_NAME[type]}户号为 ${lengths} 位数字，见缴费单`;
+export function accountNoHint(biller: { accountNoHint?: string } | AccountType): string {
+  if (typeof biller !== 'string') return biller.accountNoHint ?? '户号见缴费单，4–32 位字母、数字或 -';
+  return `${BILL_TYPE_NAME[biller]}户号见缴费单，4–32 位字母、数字或 -`;
 }
+
+/** The bind flow and the households (packageBill/pages/accounts). */
+export const BIND_TEXT = {
+  bound: '绑定成功',
+  /** A repeated bind: the account was already the caller's, nothing changed. */
+  alreadyBound: '已绑定',
+  noLabel: '未分组',
+  noCompany: '这个城市暂未开通该类缴费',
+  labels: ['我家', '父母家', '租的房子'] as readonly string[],
+  locating: '正在定位…',
+  located: '已按当前位置选择城市',
+  locationOff: '未开启定位，请手动选择城市',
+};
 
 /** A bill period: "2026-10" → "2026年10月", "2026-09/2026-10" → "2026年9–10月". */
 export function periodText(period: string | undefined): string {

@@ -447,21 +447,28 @@ export interface Notify {
 export type AccountType = import('../../shared/bills').AccountType;
 export type BillView = import('../../shared/bills').BillView;
 export type ImportRow = import('../../shared/bills').ImportRow;
+export type Biller = import('../../shared/bills').Biller;
+export type PayerOrder = import('../../shared/payment').PayerOrder;
 
 export interface StoredBill extends BillView {
   /** Ride bills: their rider; utility bills: null (their account's bound users see them). */
   openid: string | null;
   /** The order that paid it. */
   paidBy: string | null;
-  /** Its current open order, if any. */
-  openOrder: string | null;
+  /** Its payers' open orders (one a payer: household members pay with orders of their own). */
+  openOrders: PayerOrder[];
+  /** Utility bills: the utility's name for the holder (unmasked: the use case masks it). */
+  holderName: string | null;
 }
 
 export interface AccountBinding {
+  billerId: string;
   accountType: AccountType;
   accountNo: string;
   /** The utility's name for the holder (unmasked: the use case masks it). */
   holderName: string;
+  /** The caller's household label, if given. */
+  label: string | null;
   boundAt: Date;
 }
 
@@ -483,7 +490,7 @@ export interface PayOrder {
   paidAt: Date | null;
 }
 
-export type RefundState = 'pending' | 'sent' | 'refunded' | 'failed';
+export type RefundState = import('../../shared/payment').RefundState;
 
 export interface OwedRefund {
   outRefundNo: string;
@@ -501,33 +508,40 @@ export type BindOutcome = import('../../shared/bills').BindDecision & { binding?
 export type OpenOrderOutcome =
   | { kind: 'not-found' }
   | { kind: 'already-paid' }
+  | { kind: 'not-payable'; amountFen: number }
   | { kind: 'reuse' | 'refresh-prepay' | 'new-order'; order: PayOrder; bill: StoredBill };
 
 export type RecordPaymentOutcome = import('../../shared/payment').PaymentDecision;
 
 export interface BillStore {
+  /** Atomically, all or nothing: each biller written (created or replaced by id). */
+  upsertBillers(billers: readonly Biller[], now: Date): Promise<{ upserted: number }>;
+  /** Billers of a city and/or type, or of these ids; by city, type, id (every page read). */
+  billers(filter: { city?: string; type?: AccountType; ids?: readonly string[] }): Promise<Biller[]>;
   /**
-   * Atomically, all or nothing: each row whose (type, number, period) is new becomes an unpaid
-   * bill (id from `billIdOf`), and its account becomes known with the row's holder name; rows
-   * already imported are left as they are and reported by index.
+   * Atomically, all or nothing: the billers `create` names are made (a type's biller, `planImport`);
+   * each row whose (biller, number, period) is new becomes an unpaid bill (id from
+   * `utilityBillId`), and its account becomes known with the row's holder name; rows already
+   * imported are left as they are and reported by index.
    */
-  importBills(rows: readonly ImportRow[], now: Date): Promise<{ imported: number; duplicateRows: number[] }>;
+  importBills(rows: readonly ImportRow[], now: Date, create?: readonly Biller[]): Promise<{ imported: number; duplicateRows: number[] }>;
   /**
-   * Atomically: reads the caller's failed binds, the account and the binding; asks `decideBind`;
-   * writes the binding, or one more failure (not-found), or nothing (rate-limited).
+   * Atomically: reads the caller's failed binds, the number's failed binds, the account and the
+   * caller's binding; asks `decideBind`; writes the binding, or one more failure of the caller and
+   * of the number (not-found), or nothing (rate-limited, already bound).
    */
-  bind(input: { openid: string; accountType: AccountType; accountNo: string; holderName: string; now: Date }): Promise<BindOutcome>;
+  bind(input: { openid: string; biller: Biller; accountNo: string; holderName: string; label: string | null; now: Date }): Promise<BindOutcome>;
   /** Removes the caller's binding; false when there was none. */
-  unbind(openid: string, accountType: AccountType, accountNo: string, now: Date): Promise<boolean>;
+  unbind(openid: string, billerId: string, accountNo: string, now: Date): Promise<boolean>;
   accountsOf(openid: string): Promise<AccountBinding[]>;
   /** The caller's utility bills (of accounts bound now) and ride bills. */
   billsOf(openid: string): Promise<StoredBill[]>;
   /** A bill the caller may see (their ride bill, or a bill of an account they have bound), or null. */
   billOf(openid: string, billId: string): Promise<StoredBill | null>;
   /**
-   * Atomically: reads the bill (as `billOf` would) and its open order; asks `planPay`; on
-   * `new-order` writes the order (`outTradeNo`, open, no prepay id yet) and makes it the bill's open
-   * order (an older one stays open until the sweeper settles it).
+   * Atomically: reads the bill, whether the caller may see it and the caller's open order of it;
+   * asks `decideOpenOrder`; on `new-order` writes the order (`outTradeNo`, open, no prepay id yet)
+   * and the bill's open orders (an older one of the caller stays open until the sweeper settles it).
    */
   openOrder(input: { openid: string; billId: string; outTradeNo: string; now: Date }): Promise<OpenOrderOutcome>;
   /** Stores the prepay id WeChat Pay gave the (still open) order. */

@@ -85,8 +85,8 @@ export async function start(settings: LocalSettings, log?: (line: Record<string,
   const pay = settings.pay;
   const ports = sqlitePorts(db, { ...settings.rides, ...(pay ? { pay: { ok: true, payments: pay.payments } } : {}), notify: settings.notify });
   const seeded = settings.seed === 'demo' ? await seedDemo(db, ports) : false;
-  // A database seeded before bills existed gets the demo accounts too (once: none are known yet).
-  if (settings.seed === 'demo' && !seeded && db.prepare('SELECT count(*) FROM utility_accounts').pluck().get() === 0)
+  // A database seeded before bills (or before billers) existed gets the demo companies and accounts too (once).
+  if (settings.seed === 'demo' && !seeded && db.prepare(`SELECT count(*) FROM billers WHERE id = 'sh-water'`).pluck().get() === 0)
     await seedDemoBills(ports.bills, new Date());
   const sandbox = pay?.mode === 'sandbox' ? pay.payments : undefined;
   const host = createHost({ ports, admins: settings.admins, clock: settings.clock, timers: settings.timers, sandbox, log });

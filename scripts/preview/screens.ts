@@ -241,6 +241,37 @@ export const SCREENS: Screen[] = [
   { page: 'packageBill/pages/bill/index', state: 'missing', openid: DEMO_PAYER, setup: async () => ({ billId: 'UB:water:99999999:2026-10' }) },
   { page: 'packageBill/pages/bills/index', state: 'bills', openid: DEMO_PAYER, setup: async (ctx) => void (await bindDemoAccounts(ctx)) },
   { page: 'packageBill/pages/bills/index', state: 'empty', openid: 'local-newcomer' },
+  // The bind flow: 燃气 in 上海 has two companies; the second's hint shows; number and holder typed, a label chosen.
+  {
+    page: 'packageBill/pages/accounts/index',
+    state: 'bind-flow',
+    openid: 'local-binder',
+    act: async (page, ctx) => {
+      await tapNth(page, ctx, '.types .type-chip', 2);
+      await tapNth(page, ctx, '.company-row', 1);
+      page.querySelector('.account-no')?.dispatchEvent('input', { detail: { value: 'DZ-2100301' } });
+      page.querySelector('.holder-name')?.dispatchEvent('input', { detail: { value: '王芳' } });
+      await ctx.idle();
+      await tapNth(page, ctx, '.label-chip', 1);
+    },
+  },
+  {
+    page: 'packageBill/pages/accounts/index',
+    state: 'already-bound',
+    openid: DEMO_PAYER,
+    setup: async (ctx) => void (await bindDemoAccounts(ctx)),
+    act: async (page, ctx) => {
+      page.querySelector('.account-no')?.dispatchEvent('input', { detail: { value: '31000001' } });
+      page.querySelector('.holder-name')?.dispatchEvent('input', { detail: { value: '张三' } });
+      await ctx.idle();
+      await tapFirst(page, ctx, '.bind-btn');
+      await ctx.idle();
+    },
+  },
+  // After the bill screens paid the water bill: the records by month, and that payment's receipt.
+  { page: 'packageBill/pages/records/index', state: 'records', openid: DEMO_PAYER },
+  { page: 'packageBill/pages/records/index', state: 'empty', openid: 'local-newcomer' },
+  { page: 'packageBill/pages/receipt/index', state: 'receipt', openid: DEMO_PAYER, setup: async (ctx) => ({ billId: await demoPaidBill(ctx) }) },
 ];
 
 interface NearbyAnswer {
@@ -279,9 +310,10 @@ async function showPrivacySheet(page: RenderedPage, ctx: ScreenContext): Promise
 
 /** The demo utility accounts (functions/local/seed-bills.ts), bound by the bills screens' household. */
 const DEMO_BINDS = [
-  { accountType: 'water', accountNo: '31000001', holderName: '张三' },
-  { accountType: 'electricity', accountNo: '3100000001', holderName: '张三' },
-  { accountType: 'gas', accountNo: '31000002', holderName: 'Li Lei' },
+  { billerId: 'sh-water', accountNo: '31000001', holderName: '张三', label: '我家' },
+  { billerId: 'sh-power', accountNo: '3100000001', holderName: '张三', label: '我家' },
+  { billerId: 'sh-gas', accountNo: '31000002', holderName: 'Li Lei', label: '父母家' },
+  { billerId: 'sh-gas-dz', accountNo: 'DZ-2100301', holderName: '王芳', label: '父母家' },
 ];
 
 async function bindDemoAccounts(ctx: ScreenContext): Promise<void> {
@@ -295,4 +327,16 @@ async function demoUnpaidBill(ctx: ScreenContext, type: string): Promise<string>
   const mine = answer.ok ? answer.data.bills.filter((b) => b.type === type) : [];
   mine.sort((a, b) => (b.period ?? '').localeCompare(a.period ?? ''));
   return mine[0]?.id ?? 'none';
+}
+
+/** The household's latest paid bill (the bill screens paid one), or 'none'. */
+async function demoPaidBill(ctx: ScreenContext): Promise<string> {
+  const answer = await ctx.call<{ bills: Array<{ id: string }> }>('bills', { action: 'list', status: 'paid' }, DEMO_PAYER);
+  return (answer.ok && answer.data.bills[0]?.id) || 'none';
+}
+
+/** Taps the n-th element matching `selector` and lets the page settle. */
+async function tapNth(page: RenderedPage, ctx: ScreenContext, selector: string, n: number): Promise<void> {
+  page.querySelectorAll(selector)[n]?.dispatchEvent('tap');
+  await ctx.idle();
 }

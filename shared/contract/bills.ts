@@ -1,20 +1,45 @@
 import * as z from 'zod/mini';
-import { ACCOUNT_TYPES, PERIOD_PATTERN, accountNoProblem, billKey, type BillView } from '../bills';
+import {
+  ACCOUNT_NO_CHARS,
+  ACCOUNT_TYPES,
+  BILLER_ID_PATTERN,
+  MAX_LABEL_LENGTH,
+  PERIOD_PATTERN,
+  patternProblem,
+  type AccountType,
+  type BillDetail,
+  type BillView,
+  type Biller,
+} from '../bills';
 import { date, id, text } from './common';
 
 export const accountType = z.enum(ACCOUNT_TYPES, { message: 'must be "water", "electricity" or "gas"' });
-const accountNoText = text(32);
+/** Any biller's number is letters, digits or `-`; its biller's own format is checked by the rule (`accountNoProblem`). */
+const accountNoText = z.string().check(z.trim(), z.regex(ACCOUNT_NO_CHARS, 'must be 1 to 32 letters, digits or -'));
+export const billerId = z.string().check(z.regex(BILLER_ID_PATTERN, 'must be 1 to 32 letters, digits, _ or -'));
+/** A household label ("我家", "父母家"): 1 to 10 characters after trimming. */
+export const label = z.string().check(
+  z.trim(),
+  z.minLength(1, 'must not be empty'),
+  z.refine((s: string) => [...s].length <= MAX_LABEL_LENGTH, `must be at most ${MAX_LABEL_LENGTH} characters`),
+);
 
-/** The account number checked against its type's format (reported on accountNo). */
-const checkAccountNo = z.superRefine((v: { accountType: (typeof ACCOUNT_TYPES)[number]; accountNo: string }, ctx) => {
-  const problem = accountNoProblem(v.accountType, v.accountNo);
-  if (problem) ctx.addIssue({ code: 'custom', path: ['accountNo'], message: problem, input: v.accountNo });
+/** A request names its biller by `billerId`, or by `accountType` standing for that type's only biller (API.md). */
+const oneBiller = z.superRefine((v: { billerId?: string; accountType?: AccountType }, ctx) => {
+  if (v.billerId === undefined && v.accountType === undefined)
+    ctx.addIssue({ code: 'custom', path: ['billerId'], message: 'is required (or accountType for the only biller of a type)', input: v });
+  else if (v.billerId !== undefined && v.accountType !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['accountType'], message: 'name the biller once: billerId or accountType, not both', input: v });
 });
 
-export const bindAccountParams = z.object({ accountType, accountNo: accountNoText, holderName: text(64) }).check(checkAccountNo);
-export const unbindAccountParams = z.object({ accountType, accountNo: accountNoText }).check(checkAccountNo);
+const billerRef = { billerId: z.optional(billerId), accountType: z.optional(accountType) };
+
+export const billersParams = z.object({ city: z.optional(text(32)), type: z.optional(accountType) });
+export const bindAccountParams = z.object({ ...billerRef, accountNo: accountNoText, holderName: text(64), label: z.optional(label) }).check(oneBiller);
+export const unbindAccountParams = z.object({ ...billerRef, accountNo: accountNoText }).check(oneBiller);
 export const accountsParams = z.object({});
 export const listBillsParams = z.object({ status: z.optional(z.enum(['unpaid', 'paid'], { message: 'must be "unpaid" or "paid"' })) });
+export const getBillParams = z.object({ billId: id });
 export const payBillParams = z.object({ billId: id });
 export const refreshBillParams = z.object({ billId: id });
 
@@ -25,55 +50,93 @@ export const amountFen = z
 
 export const importBillRow = z
   .object({
-    accountType,
+    ...billerRef,
     accountNo: accountNoText,
     holderName: text(64),
     period: z.string().check(z.regex(PERIOD_PATTERN, 'must be a month "YYYY-MM" (or "YYYY-MM/YYYY-MM")')),
     amountFen,
     dueDate: date,
   })
-  .check(checkAccountNo);
+  .check(oneBiller);
 
 /** Rows per `admin.importBills` call (the call is all-or-nothing: one transaction). */
 export const MAX_BILLS_PER_CALL = 200;
 
+/** Each row's biller and number are checked against the billers by the import rule (shared/bills.ts planImport). */
 export const importBillsParams = z.object({
-  bills: z.array(importBillRow).check(
-    z.minLength(1, 'must hold at least one bill'),
-    z.maxLength(MAX_BILLS_PER_CALL, `must hold at most ${MAX_BILLS_PER_CALL} bills`),
-    z.superRefine((rows: Array<z.infer<typeof importBillRow>>, ctx) => {
+  bills: z
+    .array(importBillRow)
+    .check(z.minLength(1, 'must hold at least one bill'), z.maxLength(MAX_BILLS_PER_CALL, `must hold at most ${MAX_BILLS_PER_CALL} bills`)),
+});
+
+/** Billers per `admin.upsertBillers` call (all or nothing: one transaction). */
+export const MAX_BILLERS_PER_CALL = 100;
+
+export const billerParams = z.object({
+  id: billerId,
+  name: text(40),
+  type: accountType,
+  city: text(32),
+  accountNoPattern: z.optional(
+    z.string().check(
+      z.superRefine((source: string, ctx) => {
+        const problem = patternProblem(source);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, input: source });
+      }),
+    ),
+  ),
+  accountNoHint: z.optional(text(100)),
+});
+
+export const upsertBillersParams = z.object({
+  billers: z.array(billerParams).check(
+    z.minLength(1, 'must hold at least one biller'),
+    z.maxLength(MAX_BILLERS_PER_CALL, `must hold at most ${MAX_BILLERS_PER_CALL} billers`),
+    z.superRefine((billers: Array<{ id: string }>, ctx) => {
       const seen = new Map<string, number>();
-      rows.forEach((r, i) => {
-        const first = seen.get(billKey(r));
-        if (first === undefined) seen.set(billKey(r), i);
-        else
-          ctx.addIssue({
-            code: 'custom',
-            path: [i, 'period'],
-            message: `repeats bills[${first}] (${r.accountType} ${r.accountNo} ${r.period})`,
-            input: r.period,
-          });
+      billers.forEach((b, i) => {
+        const first = seen.get(b.id);
+        if (first === undefined) seen.set(b.id, i);
+        else ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `repeats billers[${first}] ("${b.id}")`, input: b.id });
       });
     }),
   ),
 });
 
+export type BillersParams = z.infer<typeof billersParams>;
 export type BindAccountParams = z.infer<typeof bindAccountParams>;
 export type UnbindAccountParams = z.infer<typeof unbindAccountParams>;
 export type ListBillsParams = z.infer<typeof listBillsParams>;
+export type GetBillParams = z.infer<typeof getBillParams>;
 export type PayBillParams = z.infer<typeof payBillParams>;
 export type ImportBillsParams = z.infer<typeof importBillsParams>;
+export type UpsertBillersParams = z.infer<typeof upsertBillersParams>;
+
+/** A biller as `bills.billers` shows it (its pattern stays on the server; the hint tells the user). */
+export interface BillerView {
+  id: string;
+  name: string;
+  type: AccountType;
+  city: string;
+  accountNoHint?: string;
+}
 
 /** A bound account as `bills.accounts` and `bindAccount` show it. */
 export interface AccountView {
-  accountType: (typeof ACCOUNT_TYPES)[number];
+  billerId: string;
+  billerName: string;
+  /** Kept from before billers (`type` in API.md). */
+  accountType: AccountType;
+  type: AccountType;
   accountNo: string;
   /** The utility's holder name, masked (`maskName`). */
   holderName: string;
+  /** The caller's household label; null when none was given. */
+  label: string | null;
   boundAt: string;
 }
 
-export type { BillView };
+export type { BillView, BillDetail, Biller };
 
 export interface PayResult {
   outTradeNo: string;

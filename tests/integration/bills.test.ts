@@ -124,7 +124,11 @@ describe('bills through the local host, with the sandbox', () => {
       ok: false,
       error: { code: 'RESOURCE_EXHAUSTED' },
     });
-    expect(await bills('u1', { action: 'bindAccount', accountType: 'gas', accountNo: '31000002', holderName: 'li lei' }, 3601)).toMatchObject({
+    // Refused until an hour after the fifth failure (at 3 s), then let through.
+    expect(await bills('u1', { action: 'bindAccount', accountType: 'gas', accountNo: '31000002', holderName: 'li lei' }, 3602)).toMatchObject({
+      error: { code: 'RESOURCE_EXHAUSTED' },
+    });
+    expect(await bills('u1', { action: 'bindAccount', accountType: 'gas', accountNo: '31000002', holderName: 'li lei' }, 3603)).toMatchObject({
       ok: true,
       data: { account: { holderName: 'L****' } },
     });
@@ -146,9 +150,41 @@ describe('bills through the local host, with the sandbox', () => {
 
   it('bad input: clear errors, nothing written', async () => {
     const before = snapshot(cloud);
-    expect(await bills('u1', { action: 'bindAccount', accountType: 'water', accountNo: '12ab', holderName: '张三' })).toEqual({
+    expect(await bills('u1', { action: 'bindAccount', accountType: 'water', accountNo: '12a', holderName: '张三' })).toEqual({
       ok: false,
-      error: { code: 'INVALID_ARGUMENT', message: 'accountNo: a water account number is 8 to 12 digits' },
+      error: { code: 'INVALID_ARGUMENT', message: 'accountNo: must be 4 to 32 letters, digits or -' },
+    });
+    expect(
+      await bills('u1', { action: 'bindAccount', accountType: 'water', accountNo: '31000001', holderName: '张三', label: '我们一家人住的那套房子' }),
+    ).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'label: must be at most 10 characters' },
+    });
+    expect(await bills('u1', { action: 'bindAccount', accountNo: '31000001', holderName: '张三' })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'billerId: is required (or accountType for the only biller of a type)' },
+    });
+    expect(await bills('u1', { action: 'bindAccount', billerId: 'nope', accountNo: '31000001', holderName: '张三' })).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'billerId: no biller "nope"' },
+    });
+    const { accountType: _t, ...noBiller } = ROWS[0];
+    expect(await cloud.call('admin', { action: 'importBills', bills: [ROWS[1], noBiller] }, { openid: ADMIN })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'bills[1].billerId: is required (or accountType for the only biller of a type)' },
+    });
+    const billers = [
+      { id: 'ok', name: '好公司', type: 'gas', city: '上海' },
+      { id: 'slow', name: '慢公司', type: 'gas', city: '上海', accountNoPattern: '(\\d+)+$' },
+    ];
+    expect(await cloud.call('admin', { action: 'upsertBillers', billers }, { openid: ADMIN })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'billers[1].accountNoPattern: repeats a group that itself repeats or alternates: it could run for long' },
+    });
+    expect(
+      await cloud.call('admin', { action: 'upsertBillers', billers: [billers[0], { ...billers[1], accountNoPattern: '[0-9' }] }, { openid: ADMIN }),
+    ).toMatchObject({
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^billers\[1\]\.accountNoPattern: is not a valid regular expression/) },
     });
     expect(await bills('u1', { action: 'bindAccount', accountType: 'coal', accountNo: '31000001', holderName: '张三' })).toMatchObject({
       error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^accountType: /) },
@@ -330,16 +366,97 @@ it('seeds the demo accounts the README lists, bindable and payable', async () =>
     for (const a of DEMO_ACCOUNTS) {
       const bound = await cloud.call(
         'bills',
-        { action: 'bindAccount', accountType: a.accountType, accountNo: a.accountNo, holderName: a.holderName },
+        { action: 'bindAccount', billerId: a.billerId, accountNo: a.accountNo, holderName: a.holderName, label: '我家' },
         { openid: 'demo-user' },
       );
-      expect(bound).toMatchObject({ ok: true, data: { account: { accountType: a.accountType, accountNo: a.accountNo } } });
+      expect(bound).toMatchObject({ ok: true, data: { account: { billerId: a.billerId, type: a.accountType, accountNo: a.accountNo, label: '我家' } } });
     }
+    // The demo city's companies: two of them collect gas bills.
+    const gas = await cloud.call('bills', { action: 'billers', city: '上海', type: 'gas' });
+    expect(gas.data.billers.map((b: { name: string }) => b.name)).toEqual(['上海燃气', '上海大众燃气']);
     const listed = await cloud.call('bills', { action: 'list', status: 'unpaid' }, { openid: 'demo-user' });
-    expect(listed.data.bills).toHaveLength(6);
+    expect(listed.data.bills).toHaveLength(8);
     const pay = await cloud.call('bills', { action: 'pay', billId: listed.data.bills[0].id }, { openid: 'demo-user' });
     expect((await fetch(`${cloud.url}/sandbox/pay/${pay.data.outTradeNo}`, { method: 'POST' })).status).toBe(204);
   } finally {
     await cloud.close();
   }
 });
+
+it('billers, a bind by company with a label, a repeated bind, one bill in full and its payment record, through the local host', async () => {
+  const cloud = await startCloud({ sandbox: sandboxPayments() });
+  try {
+    const admin = (event: Record<string, unknown>) => cloud.call('admin', event, { openid: ADMIN, now: iso(0) });
+    const billers = [
+      { id: 'sh-water', name: '上海城投水务', type: 'water', city: '上海', accountNoPattern: '\\d{8}', accountNoHint: '账单右上角“户号”' },
+      { id: 'sh-gas', name: '上海燃气', type: 'gas', city: '上海' },
+      { id: 'sh-gas-dz', name: '上海大众燃气', type: 'gas', city: '上海', accountNoPattern: 'DZ-\\d{7}' },
+    ];
+    expect(await admin({ action: 'upsertBillers', billers })).toEqual({ ok: true, data: { upserted: 3 } });
+    // No caller needed for the companies.
+    expect(await cloud.call('bills', { action: 'billers', city: '上海', type: 'water' })).toEqual({
+      ok: true,
+      data: { billers: [{ id: 'sh-water', name: '上海城投水务', type: 'water', city: '上海', accountNoHint: '账单右上角“户号”' }] },
+    });
+    const row = { holderName: '王芳', period: '2026-10', amountFen: 3850, dueDate: '2026-11-18' };
+    expect(await admin({ action: 'importBills', bills: [{ ...row, billerId: 'sh-gas-dz', accountNo: '31000002' }] })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'bills[0].accountNo: is not a 上海大众燃气 account number' },
+    });
+    expect(await admin({ action: 'importBills', bills: [{ ...row, billerId: 'sh-gas-dz', accountNo: 'DZ-2100301' }] })).toMatchObject({ ok: true });
+    // A type with one biller stands for it.
+    expect(await admin({ action: 'importBills', bills: [{ ...row, accountType: 'water', accountNo: '31000001' }] })).toMatchObject({ ok: true });
+    expect(cloud.db.prepare("SELECT id FROM bills WHERE type <> 'ride' ORDER BY id").pluck().all()).toEqual([
+      'UB:sh-gas-dz:DZ-2100301:2026-10',
+      'UB:sh-water:31000001:2026-10',
+    ]);
+    const bind = { action: 'bindAccount', billerId: 'sh-gas-dz', accountNo: 'DZ-2100301', holderName: '王 芳', label: '父母家' };
+    const first = await cloud.call('bills', bind, { openid: 'u1', now: iso(1) });
+    expect(first).toEqual({
+      ok: true,
+      data: {
+        account: {
+          billerId: 'sh-gas-dz',
+          billerName: '上海大众燃气',
+          accountType: 'gas',
+          type: 'gas',
+          accountNo: 'DZ-2100301',
+          holderName: '王*',
+          label: '父母家',
+          boundAt: iso(1),
+        },
+        alreadyBound: false,
+      },
+    });
+    const again = await cloud.call('bills', { ...bind, label: '我家' }, { openid: 'u1', now: iso(2) });
+    expect(again).toEqual({ ok: true, data: { account: first.data.account, alreadyBound: true } });
+    const billId = 'UB:sh-gas-dz:DZ-2100301:2026-10';
+    const pay = await cloud.call('bills', { action: 'pay', billId }, { openid: 'u1', now: iso(3) });
+    expect((await fetch(`${cloud.url}/sandbox/pay/${pay.data.outTradeNo}`, { method: 'POST', headers: { 'x-nearby-now': iso(4) } })).status).toBe(204);
+    const got = await cloud.call('bills', { action: 'get', billId }, { openid: 'u1', now: iso(5) });
+    expect(got).toEqual({
+      ok: true,
+      data: {
+        bill: {
+          id: billId,
+          type: 'gas',
+          billerId: 'sh-gas-dz',
+          billerName: '上海大众燃气',
+          label: '父母家',
+          accountNo: 'DZ-2100301',
+          period: '2026-10',
+          amountFen: 3850,
+          dueDate: '2026-11-18',
+          status: 'paid',
+          paidAt: expect.any(String),
+          holderName: '王*',
+          transactionId: cloud.db.prepare('SELECT transaction_id FROM pay_orders WHERE out_trade_no = ?').pluck().get(pay.data.outTradeNo),
+        },
+      },
+    });
+    expect(got.data.bill.transactionId).toEqual(expect.any(String));
+    expect(await cloud.call('bills', { action: 'get', billId }, { openid: 'u2' })).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  } finally {
+    await cloud.close();
+  }
+}, 60_000);

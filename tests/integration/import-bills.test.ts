@@ -19,7 +19,7 @@ const CSV = [
   'water,31000001,张三,2026-10,4280,2026-11-15',
   'water,31000001,张三,2026-09,3960,2026-10-15',
   'coal,31000001,张三,2026-10,100,2026-11-15',
-  'electricity,12ab,李四,2026-10,100,2026-11-15',
+  'electricity,12_ab,李四,2026-10,100,2026-11-15',
   'gas,31000002,Li Lei,2026-10,62.5,2026-11-20',
   'gas,31000002,Li Lei,2026-13,6250,2026-11-20',
   'gas,31000002,Li Lei,2026-10,6250,2026-02-30',
@@ -34,14 +34,14 @@ it('parses the file row by row: the good rows, and every junk row with its line 
   expect(parsed.rows.map((r) => r.line)).toEqual([2, 3, 10]);
   expect(parsed.rejected).toEqual([
     { line: 4, reason: expect.stringMatching(/^accountType: /) },
-    { line: 5, reason: 'accountNo: a electricity account number is 10 or 13 digits' },
+    { line: 5, reason: 'accountNo: must be 1 to 32 letters, digits or -' },
     { line: 6, reason: 'amountFen: must be whole fen (an integer)' },
     { line: 7, reason: expect.stringMatching(/^period: /) },
     { line: 8, reason: 'dueDate: must be a real date: the day must be 01..28 in 2026-02' },
     { line: 9, reason: expect.stringMatching(/^holderName: /) },
     { line: 11, reason: 'repeats line 2 (water 31000001 2026-10)' },
   ]);
-  expect(parseBillsCsv('a,b\n1,2\n').rejected[0].reason).toMatch(/^the header lacks accountType/);
+  expect(parseBillsCsv('a,b\n1,2\n').rejected[0].reason).toMatch(/^the header lacks billerId, accountNo/);
 });
 
 it('imports against the local host as an admin, through the CLI; the same file twice imports nothing twice', async () => {
@@ -87,4 +87,22 @@ it('imports against CloudBase on the adapter directly: a batch stopped midway wr
   expect(again).toMatchObject({ imported: 0, duplicates: [2, 3, 10] });
   expect([...fake.table('bills').keys()].sort()).toEqual(['UB:electricity:3100000001:2026-10', 'UB:water:31000001:2026-09', 'UB:water:31000001:2026-10']);
   expect(fake.table('utility_accounts').get('water:31000001')).toMatchObject({ holderName: '张三' });
+});
+
+it('imports a file by billerId; a number not of its biller’s format refuses its batch whole, naming the line in the file', async () => {
+  const fake = new FakeCloudbase();
+  const store = cloudbaseBills(fake);
+  await store.upsertBillers([{ id: 'sh-gas-dz', name: '上海大众燃气', type: 'gas', city: '上海', accountNoPattern: 'DZ-\\d{7}' }], new Date());
+  const csv = [
+    'billerId,accountNo,holderName,period,amountFen,dueDate',
+    'sh-gas-dz,DZ-2100301,王芳,2026-10,3850,2026-11-18',
+    'sh-gas-dz,DZ-2100302,王芳,2026-10,3850,2026-11-18',
+    'sh-gas-dz,31000002,王芳,2026-10,3850,2026-11-18',
+    ',DZ-2100303,王芳,2026-10,3850,2026-11-18',
+  ].join('\n');
+  const parsed = parseBillsCsv(csv);
+  expect(parsed.rejected).toEqual([{ line: 5, reason: 'billerId: is required (or accountType for the only biller of a type)' }]);
+  const summary = await runImport(parsed, storeSink(store), { batch: 2 });
+  expect(summary).toMatchObject({ imported: 2, failure: 'line 4: accountNo: is not a 上海大众燃气 account number', notImported: [4] });
+  expect([...fake.table('bills').keys()].sort()).toEqual(['UB:sh-gas-dz:DZ-2100301:2026-10', 'UB:sh-gas-dz:DZ-2100302:2026-10']);
 });

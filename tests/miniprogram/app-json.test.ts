@@ -49,6 +49,8 @@ describe('the mini program layout', () => {
       'pages/bills/index',
       'pages/bill/index',
       'pages/accounts/index',
+      'pages/records/index',
+      'pages/receipt/index',
     ]);
     for (const from of ['pages/me/index', 'packageRide/pages/unlock/index', 'packageRide/pages/ride-summary/index']) {
       expect(appJson.preloadRule[from].packages).toEqual(['packageBill']);

@@ -130,19 +130,22 @@ describe('a rider who owes a ride bill', () => {
 });
 
 describe('a household paying its water bill', () => {
-  it('binds the demo water account (a wrong name refused first), finds its bills and pays one', async () => {
+  it('binds the demo water account by city, type and company (a wrong name refused first, a repeat says 已绑定), pays a bill and finds its record', async () => {
     const water = DEMO_ACCOUNTS.find((a) => a.accountType === 'water')!;
     const device = playDevice(cloud.url, 'journey-household', { privacyAgreed: true, locationScope: true });
     setNow(device, T0);
 
     const accounts = await visit('/packageBill/pages/accounts/index');
-    await until(() => accounts.data.state === 'list', 'the accounts');
+    await until(() => accounts.data.state === 'list' && accounts.data.cityNote === '已按当前位置选择城市', 'the accounts and the city');
     expect(texts(accounts, '.no-accounts')).toEqual(['还没有绑定户号']);
-    expect(texts(accounts, '.chip')).toEqual(['水', '电', '燃气']);
-    await tap(accounts, '.type-chip', 2); // 燃气 first: its hint follows
-    expect(texts(accounts, '.hint')).toEqual(['燃气费户号为 8–12 位数字，见缴费单']);
-    await tap(accounts, '.type-chip', 0);
-    expect(accounts.data.type).toBe('water');
+    expect(texts(accounts, '.city-chip .chip-on')).toEqual(['上海']);
+    expect(texts(accounts, '.types .chip')).toEqual(['水', '电', '燃气']);
+    await tap(accounts, '.types .type-chip', 2); // 燃气: the demo city's two gas companies
+    expect(texts(accounts, '.company-row')).toEqual(['上海燃气✓', '上海大众燃气']);
+    await tap(accounts, '.company-row', 1);
+    expect(texts(accounts, '.hint')).toEqual(['燃气卡背面的“客户号”，如 DZ-2100301']);
+    await tap(accounts, '.types .type-chip', 0);
+    expect(texts(accounts, '.company-row')).toEqual(['上海城投水务✓']);
     accounts.querySelector('.account-no')!.dispatchEvent('input', { detail: { value: water.accountNo } });
     accounts.querySelector('.holder-name')!.dispatchEvent('input', { detail: { value: '李四' } });
     await flush();
@@ -152,31 +155,56 @@ describe('a household paying its water bill', () => {
 
     accounts.querySelector('.holder-name')!.dispatchEvent('input', { detail: { value: ` ${water.holderName} ` } });
     await flush();
+    await tap(accounts, '.label-chip', 0); // 我家
     await tap(accounts, '.bind-btn');
-    await until(() => accounts.data.rows.length === 1, 'the bound account');
-    expect(texts(accounts, '.account-title')).toEqual([`水费 · ${water.accountNo}`]);
-    expect(texts(accounts, '.holder')).toEqual(['户主 张*']);
+    await until(() => accounts.data.groups.length === 1, 'the bound account');
+    expect(texts(accounts, '.household-label')).toEqual(['我家']);
+    expect(texts(accounts, '.account-title')).toEqual([`上海城投水务 · ${water.accountNo}`]);
+    expect(texts(accounts, '.holder')).toEqual(['水 · 户主 张*']);
+    expect(texts(accounts, '.bind-done')).toEqual(['绑定成功']);
+    // The same account again: 已绑定, nothing new.
+    accounts.querySelector('.account-no')!.dispatchEvent('input', { detail: { value: water.accountNo } });
+    accounts.querySelector('.holder-name')!.dispatchEvent('input', { detail: { value: water.holderName } });
+    await flush();
+    await tap(accounts, '.bind-btn');
+    await until(() => accounts.data.done === '已绑定', '已绑定');
+    expect(texts(accounts, '.account-title')).toEqual([`上海城投水务 · ${water.accountNo}`]);
 
     const bills = await visit('/packageBill/pages/bills/index');
     await until(() => bills.data.state === 'list', 'the bills');
+    expect(texts(bills, '.household-label')).toEqual(['我家']);
     const unpaidTitles = texts(bills, '.unpaid .bill-title');
-    expect(unpaidTitles).toEqual([`水费 · ${water.accountNo}`, `水费 · ${water.accountNo}`]);
+    expect(unpaidTitles).toEqual([`上海城投水务 · ${water.accountNo}`, `上海城投水务 · ${water.accountNo}`]);
     const amounts = texts(bills, '.unpaid .bill-amount');
     expect([...amounts].sort()).toEqual(water.amountsFen.map((f) => yuan(f)).sort());
 
     await tap(bills, '.unpaid .bill-row', 0);
     const bill = await visit(lastNavigation('navigateTo'));
     await until(() => bill.data.state === 'unpaid', 'the water bill');
+    expect(texts(bill, '.company')).toEqual(['上海城投水务 · 我家']);
+    expect(texts(bill, '.holder')).toEqual(['户主 张*']);
     const amount = texts(bill, '.amount')[0];
     expect(amount).toBe(amounts[0]);
     await tap(bill, '.pay-btn');
     await until(() => bill.data.state === 'paid', 'the payment confirmed');
     expect(texts(bill, '.status')).toEqual(['已支付']);
+    expect(texts(bill, '.transaction-id')[0]).toMatch(/\S+/);
 
     // Back from the bill: WeChat shows the list again.
     bills.instance.onShow();
     await until(() => texts(bills, '.paid .bill-row').length === 1, 'the paid bill listed');
     expect(texts(bills, '.unpaid .bill-amount')).toEqual([amounts[1]]);
     expect(texts(bills, '.paid .bill-status')).toEqual(['已支付']);
+
+    // 缴费记录: the payment, with its transaction, and its receipt.
+    const records = await visit('/packageBill/pages/records/index');
+    await until(() => records.data.state === 'list', 'the records');
+    expect(texts(records, '.record-company')).toEqual(['上海城投水务']);
+    expect(texts(records, '.record-amount')).toEqual([amount]);
+    expect(texts(records, '.small')[0]).toContain(`交易单号 ${texts(bill, '.transaction-id')[0]}`);
+    await tap(records, '.record-row', 0);
+    const receipt = await visit(lastNavigation('navigateTo'));
+    await until(() => receipt.data.state === 'receipt', 'the receipt');
+    expect(texts(receipt, '.amount')).toEqual([amount]);
   });
 });

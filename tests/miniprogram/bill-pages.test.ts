@@ -3,10 +3,14 @@ import { fakeDateOnly } from './device';
 jest.mock('../../miniprogram/services/bills', () => ({
   listBills: jest.fn(),
   refreshBill: jest.fn(),
+  getBill: jest.fn(),
+  billers: jest.fn(),
   accounts: jest.fn(),
   bindAccount: jest.fn(),
   unbindAccount: jest.fn(),
 }));
+jest.mock('../../miniprogram/services/location', () => ({ locate: jest.fn() }));
+jest.mock('../../miniprogram/services/receipt', () => ({ receiptImage: jest.fn(), saveToAlbum: jest.fn(), shareImage: jest.fn() }));
 jest.mock('../../miniprogram/services/pay', () => ({ payForBill: jest.fn() }));
 jest.mock('../../miniprogram/services/subscribe', () => ({
   SUBSCRIBE_FOR: { billRemindMe: ['billDue'], billPaid: ['billDue'] },
@@ -16,9 +20,11 @@ jest.mock('../../miniprogram/services/subscribe', () => ({
 import { flush, loadPage, openPage, tap, texts, wxMock } from './harness';
 
 const bills = jest.requireMock('../../miniprogram/services/bills') as Record<
-  'listBills' | 'refreshBill' | 'accounts' | 'bindAccount' | 'unbindAccount',
+  'listBills' | 'refreshBill' | 'getBill' | 'billers' | 'accounts' | 'bindAccount' | 'unbindAccount',
   jest.Mock
 >;
+const location = jest.requireMock('../../miniprogram/services/location') as { locate: jest.Mock };
+const receipt = jest.requireMock('../../miniprogram/services/receipt') as Record<'receiptImage' | 'saveToAlbum' | 'shareImage', jest.Mock>;
 const pay = jest.requireMock('../../miniprogram/services/pay') as { payForBill: jest.Mock };
 const subscribe = jest.requireMock('../../miniprogram/services/subscribe') as { subscribeFor: jest.Mock };
 
@@ -40,11 +46,17 @@ const UNREACHABLE = { ok: false, error: { code: 'INTERNAL', message: '无法连�
 let billPage: string;
 let billsPage: string;
 let accountsPage: string;
+let recordsPage: string;
+let receiptPage: string;
 beforeAll(() => {
+  // The privacy sheet's .ts runs once under jest: the pages that hold it share one loaded copy.
+  const shared = { 'privacy-sheet': loadPage('components/privacy-sheet/index') };
+  recordsPage = loadPage('packageBill/pages/records/index');
+  receiptPage = loadPage('packageBill/pages/receipt/index', shared);
   fakeDateOnly(NOW);
   billPage = loadPage('packageBill/pages/bill/index');
   billsPage = loadPage('packageBill/pages/bills/index');
-  accountsPage = loadPage('packageBill/pages/accounts/index');
+  accountsPage = loadPage('packageBill/pages/accounts/index', shared);
 });
 afterAll(() => jest.useRealTimers());
 beforeEach(() => jest.clearAllMocks());
@@ -209,8 +221,27 @@ describe('bills page', () => {
   });
 });
 
-describe('accounts page', () => {
-  const ACCOUNT = { accountType: 'water', accountNo: '31000001', holderName: '张*', boundAt: '2026-11-20T01:00:00Z' };
+describe('accounts page: the bind flow and the households', () => {
+  const BILLERS = [
+    { id: 'sh-water', name: '上海城投水务', type: 'water', city: '上海', accountNoHint: '水费账单右上角“户号”，8 位数字' },
+    { id: 'sh-gas', name: '上海燃气', type: 'gas', city: '上海', accountNoHint: '燃气账单左上角“用户编号”' },
+    { id: 'sh-gas-dz', name: '上海大众燃气', type: 'gas', city: '上海', accountNoHint: '燃气卡背面的“客户号”' },
+    { id: 'bj-water', name: '北京自来水', type: 'water', city: '北京' },
+  ];
+  const ACCOUNT = {
+    billerId: 'sh-gas-dz',
+    billerName: '上海大众燃气',
+    type: 'gas',
+    accountType: 'gas',
+    accountNo: 'DZ-2100301',
+    holderName: '王*',
+    label: '父母家',
+    boundAt: '2026-11-20T01:00:00Z',
+  };
+  beforeEach(() => {
+    bills.billers.mockResolvedValue(ok({ billers: BILLERS }));
+    location.locate.mockResolvedValue({ ok: false, reason: 'denied' });
+  });
 
   async function fill(page: Awaited<ReturnType<typeof openPage>>, accountNo: string, holderName: string) {
     page.querySelector('.account-no')!.dispatchEvent('input', { detail: { value: accountNo } });
@@ -218,33 +249,60 @@ describe('accounts page', () => {
     await flush();
   }
 
-  it('lists bound accounts with masked names and binds a new one', async () => {
-    bills.accounts.mockResolvedValueOnce(ok({ accounts: [] })).mockResolvedValueOnce(ok({ accounts: [ACCOUNT] }));
-    bills.bindAccount.mockResolvedValue(ok({ account: ACCOUNT }));
+  it('opened cold with location refused: the first city, its water company and hint; choosing 北京 by position when allowed', async () => {
+    bills.accounts.mockResolvedValue(ok({ accounts: [] }));
     const page = await openPage(accountsPage, {});
     expect(texts(page, '.no-accounts')).toEqual(['还没有绑定户号']);
-    expect(texts(page, '.hint')).toEqual(['水费户号为 8–12 位数字，见缴费单']);
-    await fill(page, '3100 0001', '张三');
+    expect(texts(page, '.city-chip .chip-on')).toEqual(['上海']);
+    expect(texts(page, '.company-row')).toEqual(['上海城投水务✓']);
+    expect(texts(page, '.hint')).toEqual(['水费账单右上角“户号”，8 位数字']);
+    expect(texts(page, '.city-note')).toEqual(['未开启定位，请手动选择城市']);
+    location.locate.mockResolvedValue({ ok: true, position: { lat: 39.95, lng: 116.35 } });
+    const located = await openPage(accountsPage, {});
+    expect(texts(located, '.city-chip .chip-on')).toEqual(['北京']);
+    expect(texts(located, '.company-row')).toEqual(['北京自来水✓']);
+    expect(texts(located, '.hint')).toEqual(['户号见缴费单，4–32 位字母、数字或 -']);
+  });
+
+  it('city → type → company → number with its hint → holder → label: binds, and the account shows under its household', async () => {
+    bills.accounts.mockResolvedValueOnce(ok({ accounts: [] })).mockResolvedValueOnce(ok({ accounts: [ACCOUNT] }));
+    bills.bindAccount.mockResolvedValue(ok({ account: ACCOUNT, alreadyBound: false }));
+    const page = await openPage(accountsPage, {});
+    await tap(page, '.types .type-chip', 2); // 燃气
+    expect(texts(page, '.company-row')).toEqual(['上海燃气✓', '上海大众燃气']);
+    await tap(page, '.company-row', 1);
+    expect(texts(page, '.hint')).toEqual(['燃气卡背面的“客户号”']);
+    await fill(page, 'dz-2100 301', '王芳');
+    await tap(page, '.label-chip', 1); // 父母家
     await tap(page, '.bind-btn');
     await flush();
-    expect(bills.bindAccount).toHaveBeenCalledWith({ accountType: 'water', accountNo: '31000001', holderName: '张三' });
-    expect(texts(page, '.account-title')).toEqual(['水费 · 31000001']);
-    expect(texts(page, '.holder')).toEqual(['户主 张*']);
+    expect(bills.bindAccount).toHaveBeenCalledWith({ billerId: 'sh-gas-dz', accountNo: 'DZ-2100301', holderName: '王芳', label: '父母家' });
+    expect(texts(page, '.bind-done')).toEqual(['绑定成功']);
+    expect(texts(page, '.household-label')).toEqual(['父母家']);
+    expect(texts(page, '.account-title')).toEqual(['上海大众燃气 · DZ-2100301']);
+    expect(texts(page, '.holder')).toEqual(['燃气 · 户主 王*']);
   });
 
-  it('checks the format before sending', async () => {
-    bills.accounts.mockResolvedValue(ok({ accounts: [] }));
+  it('says 已绑定 when the account was already bound', async () => {
+    bills.accounts.mockResolvedValue(ok({ accounts: [ACCOUNT] }));
+    bills.bindAccount.mockResolvedValue(ok({ account: ACCOUNT, alreadyBound: true }));
     const page = await openPage(accountsPage, {});
-    await tap(page, '.type-chip', 1); // 电
-    await fill(page, '31000001', '张三');
+    await tap(page, '.types .type-chip', 2);
+    await tap(page, '.company-row', 1);
+    await fill(page, 'DZ-2100301', '王芳');
     await tap(page, '.bind-btn');
-    expect(texts(page, '.form-error')).toEqual(['户号格式不正确：电费户号为 10 或 13 位数字，见缴费单']);
-    expect(bills.bindAccount).not.toHaveBeenCalled();
+    await flush();
+    expect(texts(page, '.bind-done')).toEqual(['已绑定']);
+    expect(wxMock().showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已绑定' }));
   });
 
-  it('words the refusals: one NOT_FOUND, then the rate limit', async () => {
+  it('checks the number before sending, and words the refusals: one NOT_FOUND, then the rate limit', async () => {
     bills.accounts.mockResolvedValue(ok({ accounts: [] }));
     const page = await openPage(accountsPage, {});
+    await fill(page, '310', '张三');
+    await tap(page, '.bind-btn');
+    expect(texts(page, '.form-error')).toEqual(['户号格式不正确：水费账单右上角“户号”，8 位数字']);
+    expect(bills.bindAccount).not.toHaveBeenCalled();
     await fill(page, '31000001', '李四');
     bills.bindAccount.mockResolvedValue(refused('NOT_FOUND'));
     await tap(page, '.bind-btn');
@@ -264,12 +322,67 @@ describe('accounts page', () => {
     await tap(page, '.unbind-btn');
     expect(bills.unbindAccount).not.toHaveBeenCalled();
     wxMock().showModal.mockImplementationOnce((o: { content: string; success: (r: { confirm: boolean }) => void }) => {
-      expect(o.content).toContain('水费 · 31000001');
+      expect(o.content).toContain('上海大众燃气 · DZ-2100301');
       o.success({ confirm: true });
     });
     await tap(page, '.unbind-btn');
     await flush();
-    expect(bills.unbindAccount).toHaveBeenCalledWith({ accountType: 'water', accountNo: '31000001' });
+    expect(bills.unbindAccount).toHaveBeenCalledWith({ billerId: 'sh-gas-dz', accountNo: 'DZ-2100301' });
     expect(texts(page, '.no-accounts')).toEqual(['还没有绑定户号']);
+  });
+});
+
+describe('payment records and the receipt', () => {
+  const PAID = {
+    ...WATER,
+    billerId: 'sh-water',
+    billerName: '上海城投水务',
+    label: '我家',
+    status: 'paid',
+    paidAt: '2026-11-02T01:00:00Z',
+    transactionId: '4200001234',
+  };
+
+  it('缴费记录 lists paid bills by month; a tap opens the receipt', async () => {
+    bills.listBills.mockResolvedValue(ok({ bills: [PAID] }));
+    const page = await openPage(recordsPage, {});
+    expect(bills.listBills).toHaveBeenCalledWith('paid');
+    expect(texts(page, '.month-title')).toEqual(['2026年11月']);
+    expect(texts(page, '.record-company')).toEqual(['上海城投水务']);
+    expect(texts(page, '.record-amount')).toEqual(['¥42.80']);
+    expect(texts(page, '.small')).toEqual(['2026-11-02 09:00 · 交易单号 4200001234']);
+    await tap(page, '.record-row');
+    expect(wxMock().navigateTo).toHaveBeenCalledWith({ url: `/packageBill/pages/receipt/index?billId=${encodeURIComponent(PAID.id)}` });
+  });
+
+  it('缴费记录 with nothing paid yet says so', async () => {
+    bills.listBills.mockResolvedValue(ok({ bills: [] }));
+    const page = await openPage(recordsPage, {});
+    expect(texts(page, '.state-title')).toEqual(['还没有缴费记录']);
+  });
+
+  it('the receipt: saved to the album as an image, or shared', async () => {
+    bills.getBill.mockResolvedValue(ok({ bill: { ...PAID, holderName: '张*' } }));
+    receipt.receiptImage.mockResolvedValue('wxfile://receipt.png');
+    receipt.saveToAlbum.mockResolvedValue(true);
+    receipt.shareImage.mockResolvedValue(true);
+    const page = await openPage(receiptPage, { billId: encodeURIComponent(PAID.id) });
+    expect(texts(page, '.amount')).toEqual(['¥42.80']);
+    expect(texts(page, '.line .value')).toEqual(['上海城投水务', '水费', '31000001', '张*', '2026年10月', '微信支付', '2026-11-02 09:00', '4200001234']);
+    await tap(page, '.save-btn');
+    await flush();
+    expect(receipt.saveToAlbum).toHaveBeenCalledWith('wxfile://receipt.png');
+    expect(wxMock().showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已保存到相册' }));
+    await tap(page, '.share-btn');
+    await flush();
+    expect(receipt.shareImage).toHaveBeenCalledWith('wxfile://receipt.png');
+    expect(receipt.receiptImage).toHaveBeenCalledTimes(1); // drawn once
+  });
+
+  it('the receipt of an unpaid bill, or of a bill not yours, says so', async () => {
+    bills.getBill.mockResolvedValue(ok({ bill: WATER }));
+    expect(texts(await openPage(receiptPage, { billId: WATER.id }), '.state-title')).toEqual(['这张账单还没有支付']);
+    bills.getBill.mockResolvedValue(refused('NOT_FOUND'));
+    expect(texts(await openPage(receiptPage, { billId: WATER.id }), '.state-title')).toEqual(['找不到这张账单']);
   });
 });

@@ -2,7 +2,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { billsView } from '../../miniprogram/packageBill/pages/bills/view';
-import { accountRows, bindFormProblem, bindRefusal, tidyForm, unbindQuestion, TYPE_CHOICES } from '../../miniprogram/packageBill/pages/accounts/view';
+import {
+  bindDoneText,
+  bindFormProblem,
+  bindRefusal,
+  cityChoices,
+  cityNear,
+  companyChoices,
+  households,
+  tidyForm,
+  unbindQuestion,
+  TYPE_CHOICES,
+} from '../../miniprogram/packageBill/pages/accounts/view';
+import { recordMonths } from '../../miniprogram/packageBill/pages/records/view';
+import { receiptView } from '../../miniprogram/packageBill/pages/receipt/view';
 import { billCard, billTarget, cityToday, firstUnpaidRideBill, payOutcomeNotice } from '../../miniprogram/packageBill/pages/bill/view';
 import { BILL_PAGE as APP_BILL_PAGE, billUrl, UNPAID_RIDE_BILL_URL } from '../../miniprogram/packageBill/lib/paths';
 import { BILL_PAGE as MESSAGE_BILL_PAGE, billPage } from '../../shared/subscribe-message';
@@ -50,8 +63,8 @@ describe('bill wording', () => {
   });
 
   it('hints come from the format rule', () => {
-    expect(accountNoHint('electricity')).toBe('电费户号为 10 或 13 位数字，见缴费单');
-    expect(accountNoHint('water')).toBe('水费户号为 8–12 位数字，见缴费单');
+    expect(accountNoHint('electricity')).toBe('电费户号见缴费单，4–32 位字母、数字或 -');
+    expect(accountNoHint({ accountNoHint: '水费账单右上角“户号”，8 位数字' })).toBe('水费账单右上角“户号”，8 位数字');
   });
 
   it('a paid time reads in the city zone', () => {
@@ -87,19 +100,77 @@ describe('bills view', () => {
 });
 
 describe('accounts view', () => {
-  it('rows show the type, the number and the masked holder', () => {
-    expect(accountRows([{ accountType: 'gas', accountNo: '31000002', holderName: 'L****', boundAt: '2026-11-20T01:00:00Z' }])).toEqual([
-      { key: 'gas:31000002', type: 'gas', accountNo: '31000002', title: '燃气费 · 31000002', holder: '户主 L****' },
+  const account = (over: object) => ({
+    billerId: 'sh-gas',
+    billerName: '上海燃气',
+    type: 'gas' as const,
+    accountType: 'gas' as const,
+    accountNo: '31000002',
+    holderName: 'L****',
+    label: null as string | null,
+    boundAt: '2026-11-20T01:00:00Z',
+    ...over,
+  });
+  it('groups the accounts by household, labelled ones first, each row with its company, number and masked holder', () => {
+    const groups = households([
+      account({ label: null, billerId: 'sh-water', billerName: '上海城投水务', type: 'water', accountType: 'water', accountNo: '31000001', holderName: '张*' }),
+      account({ label: '父母家' }),
+      account({ label: '我家', billerId: 'sh-gas-dz', billerName: '上海大众燃气', accountNo: 'DZ-2100301', holderName: '王*' }),
+      account({
+        label: '父母家',
+        billerId: 'sh-power',
+        billerName: '国网上海市电力公司',
+        type: 'electricity',
+        accountType: 'electricity',
+        accountNo: '3100000001',
+      }),
     ]);
+    expect(groups.map((g) => [g.label, g.rows.map((r) => r.title)])).toEqual([
+      ['父母家', ['上海燃气 · 31000002', '国网上海市电力公司 · 3100000001']],
+      ['我家', ['上海大众燃气 · DZ-2100301']],
+      ['未分组', ['上海城投水务 · 31000001']],
+    ]);
+    expect(groups[0].rows[0]).toEqual({
+      key: 'sh-gas:31000002',
+      billerId: 'sh-gas',
+      accountNo: '31000002',
+      title: '上海燃气 · 31000002',
+      holder: '燃气 · 户主 L****',
+    });
     expect(TYPE_CHOICES.map((c) => c.label)).toEqual(['水', '电', '燃气']);
   });
 
-  it("checks the form with the back end's format rule before sending", () => {
-    expect(bindFormProblem('water', '', '张三')).toBe('请输入户号');
-    expect(bindFormProblem('electricity', '31000001', '张三')).toBe('户号格式不正确：电费户号为 10 或 13 位数字，见缴费单');
-    expect(bindFormProblem('electricity', '3100000001', '')).toBe('请输入户主姓名');
-    expect(bindFormProblem('electricity', '3100000001', '张三')).toBe('');
-    expect(tidyForm({ accountNo: ' 3100 0001 ', holderName: ' 张三 ' })).toEqual({ accountNo: '31000001', holderName: '张三' });
+  it('offers the cities of the billers, the one near the user, and the companies of a city and type', () => {
+    const billers = [
+      { id: 'sh-gas', name: '上海燃气', type: 'gas' as const, city: '上海' },
+      { id: 'bj-water', name: '北京自来水', type: 'water' as const, city: '北京' },
+      { id: 'sh-gas-dz', name: '上海大众燃气', type: 'gas' as const, city: '上海', accountNoHint: '燃气卡背面' },
+    ];
+    expect(cityChoices(billers)).toEqual(['上海', '北京']);
+    expect(cityNear({ lat: 31.19, lng: 121.44 }, ['北京', '上海'])).toBe('上海');
+    expect(cityNear({ lat: 39.95, lng: 116.3 }, ['北京', '上海'])).toBe('北京');
+    expect(cityNear({ lat: 23.13, lng: 113.26 }, ['北京', '上海'])).toBeNull(); // 广州: far from both
+    expect(companyChoices(billers, '上海', 'gas')).toEqual([
+      { id: 'sh-gas', name: '上海燃气' },
+      { id: 'sh-gas-dz', name: '上海大众燃气' },
+    ]);
+    expect(companyChoices(billers, '北京', 'gas')).toEqual([]);
+  });
+
+  it('checks the form before sending: a company, a number of any biller’s shape, a holder, a label of at most 10', () => {
+    const dz = { id: 'sh-gas-dz', name: '上海大众燃气', type: 'gas' as const, city: '上海', accountNoHint: '燃气卡背面的“客户号”' };
+    expect(bindFormProblem(undefined, '31000001', '张三', '')).toBe('请选择缴费单位');
+    expect(bindFormProblem(dz, '', '张三', '')).toBe('请输入户号');
+    expect(bindFormProblem(dz, 'DZ_1', '张三', '')).toBe('户号格式不正确：燃气卡背面的“客户号”');
+    expect(bindFormProblem(dz, 'DZ-2100301', '', '')).toBe('请输入户主姓名');
+    expect(bindFormProblem(dz, 'DZ-2100301', '王芳', '我们一家人住的那套房子')).toBe('家庭标签最多 10 个字');
+    expect(bindFormProblem(dz, 'DZ-2100301', '王芳', '我家')).toBe('');
+    expect(tidyForm({ accountNo: ' dz-2100 301 ', holderName: ' 张三 ', label: ' 我家 ' })).toEqual({
+      accountNo: 'DZ-2100301',
+      holderName: '张三',
+      label: '我家',
+    });
+    expect([bindDoneText(false), bindDoneText(true)]).toEqual(['绑定成功', '已绑定']);
   });
 
   it('words refusals: one NOT_FOUND for a wrong name or number, the rate limit with its number', () => {
@@ -159,5 +230,50 @@ describe('bill view', () => {
     expect(payOutcomeNotice({ kind: 'refused', error: { code: 'NOT_FOUND', message: '…' } }).notice).toBe('找不到这张账单，它可能属于已解绑的户号');
     expect(payOutcomeNotice({ kind: 'failed' })).toMatchObject({ state: 'unpaid', tone: 'danger' });
     expect(payOutcomeNotice({ kind: 'paid' }).state).toBe('paid');
+  });
+});
+
+describe('payment records and the receipt', () => {
+  const paid = (id: string, paidAt: string, over: Partial<BillView> = {}): BillView =>
+    water({ id, status: 'paid', paidAt, transactionId: `42000${id}`, billerId: 'sh-water', billerName: '上海城投水务', label: '我家', ...over });
+  it('lists paid bills by month of payment in the city’s time, newest first, each with company, period, amount, paid at and transaction id', () => {
+    const months = recordMonths([
+      paid('a', '2026-10-31T15:30:00Z'), // 2026-10-31 23:30 in Shanghai
+      paid('b', '2026-10-31T16:30:00Z', { amountFen: 1000 }), // 2026-11-01 00:30
+      ride({ id: 'r', status: 'paid', paidAt: '2026-11-05T02:00:00Z', transactionId: '42000r' }),
+      water({ id: 'u' }), // unpaid: not a record
+    ]);
+    expect(months.map((m) => [m.month, m.total, m.rows.map((r) => r.id)])).toEqual([
+      ['2026年11月', '共 2 笔 ¥11.50', ['r', 'b']],
+      ['2026年10月', '共 1 笔 ¥42.80', ['a']],
+    ]);
+    expect(months[1].rows[0]).toEqual({
+      id: 'a',
+      company: '上海城投水务',
+      detail: '水费 · 2026年10月 · 我家',
+      amountText: '¥42.80',
+      paidAt: '2026-10-31 23:30',
+      transactionId: '42000a',
+      url: '/packageBill/pages/receipt/index?billId=a',
+    });
+    expect(months[0].rows[0]).toMatchObject({ company: '骑行费', detail: '单车骑行' });
+  });
+
+  it('the receipt lists the company, the account, the holder masked, the period, the payment and its transaction', () => {
+    const receipt = receiptView({ ...paid('a', '2026-11-02T01:00:00Z'), holderName: '张*' });
+    expect(receipt).toEqual({
+      title: '缴费凭证',
+      amountText: '¥42.80',
+      lines: [
+        { label: '缴费单位', value: '上海城投水务' },
+        { label: '缴费类型', value: '水费' },
+        { label: '户号', value: '31000001' },
+        { label: '户主', value: '张*' },
+        { label: '账期', value: '2026年10月' },
+        { label: '支付方式', value: '微信支付' },
+        { label: '支付时间', value: '2026-11-02 09:00' },
+        { label: '交易单号', value: '42000a' },
+      ],
+    });
   });
 });

@@ -36,8 +36,17 @@ let shared: SandboxPayments | undefined;
 export const sandbox = (): SandboxPayments => (shared ??= sandboxPayments());
 
 export interface StoredState {
-  bills: { id: string; type: string; openid: string | null; amountFen: number; status: string; paidBy: string | null; openOrder: string | null }[];
-  orders: { outTradeNo: string; billId: string; amountFen: number; status: string; transactionId: string | null }[];
+  bills: {
+    id: string;
+    type: string;
+    openid: string | null;
+    amountFen: number;
+    status: string;
+    paidBy: string | null;
+    /** Each payer's open order. */
+    openOrders: { openid: string; outTradeNo: string }[];
+  }[];
+  orders: { outTradeNo: string; billId: string; openid: string; amountFen: number; status: string; transactionId: string | null }[];
   refunds: { outRefundNo: string; outTradeNo: string; billId: string; status: string }[];
   /** CloudBase only: each rider's unpaid ride bills as their document lists them. */
   riders?: Map<string, string[]>;
@@ -80,11 +89,16 @@ export async function billsWorld(adapter: Adapter): Promise<BillsWorld> {
       deps: { bills: sqliteBills(stoppable.db), pay, random },
       fresh: () => sqliteBills(stoppable.db),
       state: () => ({
-        bills: db
-          .prepare('SELECT id, type, openid, amount_fen AS amountFen, status, paid_by AS paidBy, open_order AS openOrder FROM bills')
-          .all() as StoredState['bills'],
+        bills: (
+          db.prepare('SELECT id, type, openid, amount_fen AS amountFen, status, paid_by AS paidBy, open_orders AS openOrders FROM bills').all() as (Omit<
+            StoredState['bills'][number],
+            'openOrders'
+          > & { openOrders: string })[]
+        ).map((b) => ({ ...b, openOrders: JSON.parse(b.openOrders) })),
         orders: db
-          .prepare('SELECT out_trade_no AS outTradeNo, bill_id AS billId, amount_fen AS amountFen, status, transaction_id AS transactionId FROM pay_orders')
+          .prepare(
+            'SELECT out_trade_no AS outTradeNo, bill_id AS billId, openid, amount_fen AS amountFen, status, transaction_id AS transactionId FROM pay_orders',
+          )
           .all() as StoredState['orders'],
         refunds: db
           .prepare('SELECT out_refund_no AS outRefundNo, out_trade_no AS outTradeNo, bill_id AS billId, status FROM pay_refunds')
@@ -113,11 +127,12 @@ export async function billsWorld(adapter: Adapter): Promise<BillsWorld> {
           amountFen: b.amountFen,
           status: b.status,
           paidBy: b.paidBy ?? null,
-          openOrder: b.openOrder ?? null,
+          openOrders: b.openOrders ?? [],
         })),
         orders: rows('pay_orders').map((o) => ({
           outTradeNo: o._id,
           billId: o.billId,
+          openid: o.openid,
           amountFen: o.amountFen,
           status: o.status,
           transactionId: o.transactionId ?? null,
@@ -143,7 +158,7 @@ export async function billsWorld(adapter: Adapter): Promise<BillsWorld> {
  * Every invariant of bills and payments on what is stored: no bill paid twice (its `paidBy` is one
  * paid order of that bill and amount); no paid bill without its payment; every other paid order of
  * a bill (a duplicate payment) has its refund (`duplicateRefundNo`); a bill's open order exists and
- * is open (no order lost); on CloudBase, each rider's document lists exactly their unpaid ride bills.
+ * is there, of the payer it names, one a payer (no order lost); on CloudBase, each rider's document lists exactly their unpaid ride bills.
  */
 export function checkBillInvariants(state: StoredState): void {
   const orders = new Map(state.orders.map((o) => [o.outTradeNo, o]));
@@ -155,9 +170,13 @@ export function checkBillInvariants(state: StoredState): void {
         throw new Error(`bill ${bill.id} is paid by ${bill.paidBy} without its payment (${JSON.stringify(order)})`);
       }
     } else if (bill.paidBy !== null) throw new Error(`unpaid bill ${bill.id} names payment ${bill.paidBy}`);
-    if (bill.openOrder !== null) {
-      const open = orders.get(bill.openOrder);
-      if (!open || open.billId !== bill.id) throw new Error(`bill ${bill.id}'s open order ${bill.openOrder} is lost`);
+    if (bill.status === 'paid' && bill.openOrders.length > 0) throw new Error(`paid bill ${bill.id} still lists open orders`);
+    const payers = new Set<string>();
+    for (const entry of bill.openOrders) {
+      const open = orders.get(entry.outTradeNo);
+      if (!open || open.billId !== bill.id || open.openid !== entry.openid) throw new Error(`bill ${bill.id}'s open order ${entry.outTradeNo} is lost`);
+      if (payers.has(entry.openid)) throw new Error(`bill ${bill.id} lists two open orders of ${entry.openid}`);
+      payers.add(entry.openid);
     }
   }
   const bills = new Map(state.bills.map((b) => [b.id, b]));

@@ -91,6 +91,6 @@ it('asks for bookings starting within 30 minutes, bookings confirmed lately, and
       'bills',
       { status: 'unpaid', type: { $in: ['water', 'electricity', 'gas'] }, $and: [{ dueDate: { $gte: '2026-11-27' } }, { dueDate: { $lte: '2026-11-30' } }] },
     ],
-    ['bill_users', { accounts: { $elemMatch: { accountType: 'electricity', accountNo: '3100123456' } } }],
+    ['bill_users', { accounts: { $elemMatch: { billerId: 'electricity', accountNo: '3100123456' } } }],
   ]);
 });

@@ -13,6 +13,8 @@ import {
   type PayTransaction,
   planPay,
   decideOpenOrder,
+  paymentWrites,
+  refundMoveAllowed,
   PREPAY_MARGIN_SEC,
   PREPAY_VALID_SEC,
   refundSettled,
@@ -290,16 +292,37 @@ describe('judgeRefund', () => {
 describe('decideOpenOrder: what bills.pay does with a bill and the order it points at', () => {
   const now = new Date('2026-11-25T04:00:00Z');
   const at = (sec: number) => new Date(now.getTime() + sec * 1000);
-  const bill = { id: 'B1', amountFen: 1234, status: 'unpaid' };
-  const order = (over: Partial<{ status: string; expiresAt: Date; prepayId: string | null; prepayIssuedAt: Date | null }> = {}) => ({
+  const bill = { id: 'B1', amountFen: 1234, status: 'unpaid', openOrders: [{ openid: 'u1', outTradeNo: 'N0' }] };
+  const order = (over: Partial<{ status: string; expiresAt: Date; prepayId: string | null; prepayIssuedAt: Date | null; openid: string }> = {}) => ({
     outTradeNo: 'N0',
+    openid: 'u1',
     status: 'open',
     expiresAt: at(3600),
     prepayId: 'wx-prepay-1',
     prepayIssuedAt: at(-60),
     ...over,
   });
-  const decide = (b: typeof bill, current: ReturnType<typeof order> | null) => decideOpenOrder({ bill: b, current, openid: 'u1', outTradeNo: 'N1', now });
+  const decide = (b: typeof bill | null, current: ReturnType<typeof order> | null, visible = true) =>
+    decideOpenOrder({ bill: b, visible, current, openid: 'u1', outTradeNo: 'N1', now });
+
+  it('answers not-found for a bill that is gone or not the caller’s, and not-payable for an amount WeChat Pay cannot take', () => {
+    expect(decide(null, null)).toEqual({ kind: 'not-found' });
+    expect(decide(bill, order(), false)).toEqual({ kind: 'not-found' });
+    expect(decide({ ...bill, amountFen: 0 }, null)).toEqual({ kind: 'not-payable', amountFen: 0 });
+    expect(decide({ ...bill, amountFen: 1_000_000_001 }, null)).toEqual({ kind: 'not-payable', amountFen: 1_000_000_001 });
+  });
+
+  it('opens another payer’s own order beside a household member’s open one (a prepay id is one payer’s)', () => {
+    const theirs = { ...bill, openOrders: [{ openid: 'u2', outTradeNo: 'N9' }] };
+    expect(decide(theirs, order({ openid: 'u2' }))).toMatchObject({
+      kind: 'new-order',
+      order: { outTradeNo: 'N1', openid: 'u1' },
+      openOrders: [
+        { openid: 'u2', outTradeNo: 'N9' },
+        { openid: 'u1', outTradeNo: 'N1' },
+      ],
+    });
+  });
 
   it('refuses a paid bill and keeps a still open order, the same object', () => {
     expect(decide({ ...bill, status: 'paid' }, order())).toEqual({ kind: 'already-paid' });
@@ -324,9 +347,38 @@ describe('decideOpenOrder: what bills.pay does with a bill and the order it poin
         transactionId: null,
         paidAt: null,
       },
+      openOrders: [{ openid: 'u1', outTradeNo: 'N1' }],
     };
     expect(decide(bill, null)).toEqual(fresh);
     expect(decide(bill, order({ status: 'closed' }))).toEqual(fresh);
     expect(decide(bill, order({ expiresAt: at(-1) }))).toEqual(fresh);
+  });
+});
+
+describe('paymentWrites and refund moves: what a recorded payment writes, with its defaults', () => {
+  const now = new Date('2026-11-25T04:00:00Z');
+  const tx = { transactionId: '4200000001', successAt: new Date('2026-11-25T03:59:00Z'), totalFen: 1234 };
+  it('pays the bill by the order, paid at WeChat Pay’s time, no open orders left', () => {
+    expect(paymentWrites({ kind: 'record-payment' }, tx, { outTradeNo: 'P1', billId: 'B1' }, now)).toEqual({
+      order: { status: 'paid', transactionId: '4200000001', paidAt: tx.successAt },
+      bill: { status: 'paid', paidBy: 'P1', paidAt: tx.successAt, transactionId: '4200000001', openOrders: [] },
+      refund: null,
+    });
+  });
+  it('records a second payment and owes its refund; an unknown transaction and time get their defaults', () => {
+    const decision = { kind: 'refund-duplicate' as const, outRefundNo: 'RP2', refundFen: 1234 };
+    expect(paymentWrites(decision, { transactionId: null, successAt: null, totalFen: 1234 }, { outTradeNo: 'P2', billId: 'B1' }, now)).toEqual({
+      order: { status: 'paid', transactionId: 'unknown-P2', paidAt: now },
+      bill: null,
+      refund: { outRefundNo: 'RP2', outTradeNo: 'P2', billId: 'B1', refundFen: 1234, totalFen: 1234, status: 'pending', createdAt: now },
+    });
+  });
+  it('moves a refund forward only: sent once, settled once', () => {
+    expect(refundMoveAllowed('pending', 'sent')).toBe(true);
+    expect(refundMoveAllowed('sent', 'sent')).toBe(false);
+    expect(refundMoveAllowed('sent', 'refunded')).toBe(true);
+    expect(refundMoveAllowed('pending', 'failed')).toBe(true);
+    expect(refundMoveAllowed('refunded', 'failed')).toBe(false);
+    expect(refundMoveAllowed('failed', 'refunded')).toBe(false);
   });
 });

@@ -101,7 +101,10 @@ describe('when reminders are due', () => {
     ['2026-12-01T23:59:59+08:00', false],
     ['2026-12-02T00:00:00+08:00', true],
     ['2026-12-05T23:59:59+08:00', true],
-    ['2026-12-06T00:00:00+08:00', false],
+    // Past due, still unpaid: a bill imported or bound late is reminded up to 7 days overdue (once: its key).
+    ['2026-12-06T00:00:00+08:00', true],
+    ['2026-12-12T23:59:59+08:00', true],
+    ['2026-12-13T00:00:00+08:00', false],
   ])('bill due 2026-12-05, at %s (Shanghai): %s', (at, due) => {
     expect(billReminderDue({ dueDate: '2026-12-05', paid: false }, new Date(at))).toBe(due);
   });

@@ -1,7 +1,7 @@
 import { setStaffParams, upsertPlacesParams, whoamiParams } from '../../../shared/contract/admin';
-import { importBillsParams } from '../../../shared/contract/bills';
+import { importBillsParams, upsertBillersParams } from '../../../shared/contract/bills';
 import { ok } from '../../../shared/result';
-import { importBills } from '../usecases/bills';
+import { importBills, upsertBillers } from '../usecases/bills';
 import type { Ports } from '../ports';
 import { admin, user, type Actions } from '../serve';
 import { setStaff, upsertPlaces } from '../usecases/places';
@@ -11,5 +11,6 @@ export const adminActions: Actions<Pick<Ports, 'places' | 'staff' | 'bills'>> = 
   upsertPlaces: admin(upsertPlacesParams, (ports, p) => upsertPlaces(ports, p)),
   setStaff: admin(setStaffParams, (ports, p) => setStaff(ports, p)),
   importBills: admin(importBillsParams, (ports, p, call) => importBills(ports, p, call)),
+  upsertBillers: admin(upsertBillersParams, (ports, p, call) => upsertBillers(ports, p, call)),
   whoami: user(whoamiParams, async (_ports, _p, call) => ok({ openid: call.caller })),
 };

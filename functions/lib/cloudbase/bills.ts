@@ -1,5 +1,14 @@
-import { accountKey, decideBind, recentFailures, utilityBillId, type AccountType, type BillView } from '../../../shared/bills';
-import { decideOpenOrder, decidePayment, type PaymentFacts } from '../../../shared/payment';
+import { accountKey, billVisibleTo, decideBind, recentFailures, utilityBillId, type AccountType, type Biller, type BillView } from '../../../shared/bills';
+import {
+  decideOpenOrder,
+  decidePayment,
+  openOrdersWithout,
+  payerOrder,
+  paymentFacts,
+  paymentWrites,
+  refundMoveAllowed,
+  type PayerOrder,
+} from '../../../shared/payment';
 import type { AccountBinding, BillStore, OwedRefund, PayOrder, StoredBill } from '../ports';
 import { plain, type CloudbaseDb } from './db';
 import { RIDE_COLLECTIONS, riderOf } from './rides';
@@ -9,14 +18,18 @@ import { inTransaction } from './transaction';
 /**
  * Collections of the bills adapter (cloudbase/database.json, deny-all rules), every `_id`
  * deterministic so that a write retried after a crash lands on the same document:
- * - `bills` (shared with rides): a utility bill's `_id` is `utilityBillId` (type, number, period:
- *   the dedup key), `{ type, accountNo, accountKey, holderName, period, amountFen, dueDate,
- *   status, createdAt, paidAt, paidBy, openOrder, openid: null }`; ride bills get `paidBy`,
- *   `paidAt`, `openOrder` too.
- * - `utility_accounts`: `_id` = `accountKey` ("water:31000001"), `{ type, accountNo, holderName, updatedAt }`.
- * - `bill_users`: `_id` = the caller's OPENID, `{ accounts: [{ accountType, accountNo, boundAt }],
- *   bindFailures: [ISO time], updatedAt }`: bindings and the failed-bind window in one document,
- *   so that two binds of one caller conflict instead of both passing the rate limit.
+ * - `billers`: `_id` = the biller's id, `{ name, type, city, accountNoPattern, accountNoHint, updatedAt }`.
+ * - `bills` (shared with rides): a utility bill's `_id` is `utilityBillId` (biller, number, period:
+ *   the dedup key), `{ type, billerId, accountNo, accountKey, holderName, period, amountFen,
+ *   dueDate, status, createdAt, paidAt, paidBy, openOrders, openid: null }`; ride bills get
+ *   `paidBy`, `paidAt`, `openOrders` too (`rideBill`). `openOrders`: `[{ openid, outTradeNo }]`,
+ *   each payer's open order (household members pay with orders of their own).
+ * - `utility_accounts`: `_id` = `accountKey` ("water:31000001"), `{ billerId, type, accountNo, holderName, updatedAt }`.
+ * - `bind_guards`: `_id` = `accountKey`, `{ failures: [ISO time], updatedAt }`: the failed binds of
+ *   one number by anybody (known or not: the answer must not tell), read in the bind's transaction.
+ * - `bill_users`: `_id` = the caller's OPENID, `{ accounts: [{ billerId, accountType, accountNo,
+ *   label, boundAt }], bindFailures: [ISO time], updatedAt }`: bindings and the failed-bind window
+ *   in one document, so that two binds of one caller conflict instead of both passing the rate limit.
  * - `pay_orders`: `_id` = `out_trade_no`, the fields of `PayOrder` (times as ISO strings).
  * - `pay_refunds`: `_id` = `out_refund_no`, the fields of `OwedRefund`.
  * - `riders` (the rides adapter's per-rider document): paying a ride bill removes its id from
@@ -24,13 +37,21 @@ import { inTransaction } from './transaction';
  */
 // `bills` is the rides adapter's collection (RIDE_COLLECTIONS.bills): written as a literal so this
 // constant stays pure and the bundles without bills drop it (tests/unit/bundles.test.ts).
-export const BILL_COLLECTIONS = { bills: 'bills', accounts: 'utility_accounts', users: 'bill_users', orders: 'pay_orders', refunds: 'pay_refunds' } as const;
+export const BILL_COLLECTIONS = {
+  billers: 'billers',
+  bills: 'bills',
+  accounts: 'utility_accounts',
+  guards: 'bind_guards',
+  users: 'bill_users',
+  orders: 'pay_orders',
+  refunds: 'pay_refunds',
+} as const;
 
 /** Most documents a listing reads (the SDK's server-side maximum). */
 const LIST_LIMIT = 1000;
 
 export interface BillsDb {
-  command: { in(values: unknown[]): unknown; lt(value: unknown): unknown };
+  command: { in(values: unknown[]): unknown; lt(value: unknown): unknown; gt(value: unknown): unknown };
   collection(name: string): BillsCollection;
   runTransaction<T>(run: (tx: BillsTransaction) => Promise<T>, times?: number): Promise<T>;
 }
@@ -59,18 +80,36 @@ export interface BillsTransaction {
   };
 }
 
+interface UserAccount {
+  billerId: string;
+  accountType: AccountType;
+  accountNo: string;
+  label: string | null;
+  boundAt: string;
+}
+
 interface UserDoc {
-  accounts: { accountType: AccountType; accountNo: string; boundAt: string }[];
+  accounts: UserAccount[];
   bindFailures: string[];
 }
 
 function userOf(doc: Doc | null): UserDoc {
   const d = doc ? plain<Record<string, unknown>>(doc) : {};
+  const accounts = Array.isArray(d.accounts) ? (d.accounts as Partial<UserAccount>[]) : [];
   return {
-    accounts: Array.isArray(d.accounts) ? (d.accounts as UserDoc['accounts']) : [],
+    // A binding made before billers names its type: the biller named after the type.
+    accounts: accounts.map((a) => ({
+      billerId: String(a.billerId ?? a.accountType),
+      accountType: a.accountType as AccountType,
+      accountNo: String(a.accountNo),
+      label: typeof a.label === 'string' ? a.label : null,
+      boundAt: String(a.boundAt),
+    })),
     bindFailures: Array.isArray(d.bindFailures) ? (d.bindFailures as unknown[]).map(String) : [],
   };
 }
+
+const boundKeys = (user: UserDoc) => user.accounts.map((a) => accountKey(a.billerId, a.accountNo));
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
 
@@ -82,12 +121,25 @@ function billOfDoc(doc: Doc): StoredBill {
     amountFen: Number(d.amountFen),
     status: d.status === 'paid' ? 'paid' : 'unpaid',
   };
+  if (view.type !== 'ride') view.billerId = str(d.billerId) ?? view.type;
   if (str(d.accountNo)) view.accountNo = String(d.accountNo);
   if (str(d.period)) view.period = String(d.period);
   if (str(d.dueDate)) view.dueDate = String(d.dueDate);
   if (str(d.paidAt)) view.paidAt = String(d.paidAt);
   if (str(d.rideId)) view.rideId = String(d.rideId);
-  return { ...view, openid: str(d.openid), paidBy: str(d.paidBy), openOrder: str(d.openOrder) };
+  if (str(d.transactionId) && view.status === 'paid') view.transactionId = String(d.transactionId);
+  const openOrders = Array.isArray(d.openOrders)
+    ? (d.openOrders as PayerOrder[]).map((o) => ({ openid: String(o.openid), outTradeNo: String(o.outTradeNo) }))
+    : [];
+  return { ...view, openid: str(d.openid), paidBy: str(d.paidBy), openOrders, holderName: str(d.holderName) };
+}
+
+function billerOfDoc(doc: Doc): Biller {
+  const d = plain<Record<string, unknown>>(doc);
+  const b: Biller = { id: String(d._id), name: String(d.name), type: d.type as AccountType, city: String(d.city ?? '') };
+  if (str(d.accountNoPattern)) b.accountNoPattern = String(d.accountNoPattern);
+  if (str(d.accountNoHint)) b.accountNoHint = String(d.accountNoHint);
+  return b;
 }
 
 function orderOfDoc(doc: Doc): PayOrder {
@@ -121,17 +173,12 @@ function refundOfDoc(doc: Doc): OwedRefund {
   };
 }
 
-/** Whether a user may see (and pay) a bill: their own ride bill, or a bill of an account they have bound. */
-function visibleTo(user: UserDoc, openid: string, bill: StoredBill): boolean {
-  if (bill.type === 'ride') return bill.openid === openid;
-  return user.accounts.some((a) => a.accountType === bill.type && a.accountNo === bill.accountNo);
-}
-
 /**
- * Accounts, bills, orders and refunds in CloudBase. Every operation that touches several documents
- * is one `runTransaction` of `doc()` reads and writes that asks the rule (decideBind, decideOpenOrder,
- * decidePayment) on what it read; queries (listings, the sweeper's) run outside transactions and
- * only find ids, which the transaction then reads again.
+ * Billers, accounts, bills, orders and refunds in CloudBase. Every operation that touches several
+ * documents is one `runTransaction` of `doc()` reads and writes that asks the rule (decideBind,
+ * billVisibleTo, decideOpenOrder, decidePayment and paymentWrites, refundMoveAllowed) on what it
+ * read; queries (listings, the sweeper's) run outside transactions and only find ids, which the
+ * transaction then reads again.
  */
 export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random): BillStore {
   const col = (name: string) => db.collection(name);
@@ -157,11 +204,62 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
     };
   }
 
+  /** Every document of a query, page by page in `_id` order (a query returns at most 1,000). */
+  async function everyPage(name: string, where: Record<string, unknown>): Promise<Doc[]> {
+    const out: Doc[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: Doc[] = (
+        await col(name)
+          .where(after === null ? where : { ...where, _id: db.command.gt(after) })
+          .orderBy('_id', 'asc')
+          .limit(LIST_LIMIT)
+          .get()
+      ).data;
+      out.push(...page);
+      if (page.length < LIST_LIMIT) return out;
+      after = String(page[page.length - 1]._id);
+    }
+  }
+
   return {
-    async importBills(rows, now) {
+    async upsertBillers(billers, now) {
+      const at = now.toISOString();
+      return transact(async (tx) => {
+        for (const b of billers) {
+          const { id, ...fields } = b;
+          await tx
+            .collection(BILL_COLLECTIONS.billers)
+            .doc(id)
+            .set({ ...fields, accountNoPattern: b.accountNoPattern ?? null, accountNoHint: b.accountNoHint ?? null, updatedAt: at });
+        }
+        return { upserted: billers.length };
+      });
+    },
+
+    async billers(filter) {
+      const where: Record<string, unknown> = {};
+      if (filter.city !== undefined) where.city = filter.city;
+      if (filter.type !== undefined) where.type = filter.type;
+      const docs: Doc[] = [];
+      if (filter.ids !== undefined) {
+        // `in` of at most 100 ids a query.
+        const ids = [...new Set(filter.ids)];
+        for (let i = 0; i < ids.length; i += 100)
+          docs.push(...(await everyPage(BILL_COLLECTIONS.billers, { ...where, _id: db.command.in(ids.slice(i, i + 100)) })));
+      } else docs.push(...(await everyPage(BILL_COLLECTIONS.billers, where)));
+      return docs.map(billerOfDoc).sort((a, b) => a.city.localeCompare(b.city) || a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+    },
+
+    async importBills(rows, now, create = []) {
       const at = now.toISOString();
       return transact(async (tx) => {
         const t = within(tx);
+        for (const b of create) {
+          if (await t.read(BILL_COLLECTIONS.billers, b.id)) continue;
+          const { id, ...fields } = b;
+          await t.ref(BILL_COLLECTIONS.billers, id).set({ ...fields, accountNoPattern: null, accountNoHint: null, updatedAt: at });
+        }
         const duplicateRows: number[] = [];
         for (const [i, row] of rows.entries()) {
           const id = utilityBillId(row);
@@ -169,10 +267,11 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
             duplicateRows.push(i);
             continue;
           }
-          const key = accountKey(row.accountType, row.accountNo);
+          const key = accountKey(row.billerId, row.accountNo);
           await t.ref(BILL_COLLECTIONS.bills, id).set({
             openid: null,
             type: row.accountType,
+            billerId: row.billerId,
             accountNo: row.accountNo,
             accountKey: key,
             holderName: row.holderName,
@@ -183,48 +282,68 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
             createdAt: at,
             paidAt: null,
             paidBy: null,
-            openOrder: null,
+            openOrders: [],
           });
-          await t.ref(BILL_COLLECTIONS.accounts, key).set({ type: row.accountType, accountNo: row.accountNo, holderName: row.holderName, updatedAt: at });
+          await t
+            .ref(BILL_COLLECTIONS.accounts, key)
+            .set({ billerId: row.billerId, type: row.accountType, accountNo: row.accountNo, holderName: row.holderName, updatedAt: at });
         }
         return { imported: rows.length - duplicateRows.length, duplicateRows };
       });
     },
 
-    async bind({ openid, accountType, accountNo, holderName, now }) {
+    async bind({ openid, biller, accountNo, holderName, label, now }) {
       const at = now.toISOString();
+      const key = accountKey(biller.id, accountNo);
       return transact(async (tx) => {
         const t = within(tx);
         const user = await t.user(openid);
-        const accountDoc = await t.read(BILL_COLLECTIONS.accounts, accountKey(accountType, accountNo));
+        const accountDoc = await t.read(BILL_COLLECTIONS.accounts, key);
+        const guardDoc = await t.read(BILL_COLLECTIONS.guards, key);
         const utilityName = accountDoc && typeof accountDoc.holderName === 'string' ? accountDoc.holderName : null;
-        const bound = user.accounts.find((a) => a.accountType === accountType && a.accountNo === accountNo);
-        const failures = recentFailures(
-          user.bindFailures.map((s) => new Date(s)),
-          now,
-        );
+        const bound = user.accounts.find((a) => a.billerId === biller.id && a.accountNo === accountNo);
+        const dates = (ts: unknown) => (Array.isArray(ts) ? ts.map((s) => new Date(String(s))) : []);
+        const callerFailures = recentFailures(dates(user.bindFailures), now);
+        const accountFailures = recentFailures(dates(guardDoc?.failures), now);
         const decision = decideBind(
-          { failures, account: utilityName === null ? null : { holderName: utilityName }, holderName, alreadyBound: bound !== undefined },
+          {
+            callerFailures,
+            accountFailures,
+            account: utilityName === null ? null : { holderName: utilityName },
+            holderName,
+            binding: bound ? { label: bound.label } : null,
+            label,
+          },
           now,
         );
         if (decision.kind === 'rate-limited') return decision;
         if (decision.kind === 'not-found') {
-          await t.ref(BILL_COLLECTIONS.users, openid).set({ ...user, bindFailures: [...failures.map((d) => d.toISOString()), at], updatedAt: at });
+          await t.ref(BILL_COLLECTIONS.users, openid).set({ ...user, bindFailures: [...callerFailures.map((d) => d.toISOString()), at], updatedAt: at });
+          await t.ref(BILL_COLLECTIONS.guards, key).set({ failures: [...accountFailures.map((d) => d.toISOString()), at], updatedAt: at });
           return decision;
         }
         if (utilityName === null) return decision;
-        if (!bound)
-          await t.ref(BILL_COLLECTIONS.users, openid).set({ ...user, accounts: [...user.accounts, { accountType, accountNo, boundAt: at }], updatedAt: at });
-        const binding: AccountBinding = { accountType, accountNo, holderName: utilityName, boundAt: new Date(bound?.boundAt ?? at) };
+        if (!decision.alreadyBound) {
+          const entry: UserAccount = { billerId: biller.id, accountType: biller.type, accountNo, label: decision.label, boundAt: at };
+          await t.ref(BILL_COLLECTIONS.users, openid).set({ ...user, accounts: [...user.accounts, entry], updatedAt: at });
+        }
+        const binding: AccountBinding = {
+          billerId: biller.id,
+          accountType: biller.type,
+          accountNo,
+          holderName: utilityName,
+          label: decision.label,
+          boundAt: new Date(bound?.boundAt ?? at),
+        };
         return { ...decision, binding };
       });
     },
 
-    async unbind(openid, accountType, accountNo, now) {
+    async unbind(openid, billerId, accountNo, now) {
       return transact(async (tx) => {
         const t = within(tx);
         const user = await t.user(openid);
-        const kept = user.accounts.filter((a) => !(a.accountType === accountType && a.accountNo === accountNo));
+        const kept = user.accounts.filter((a) => !(a.billerId === billerId && a.accountNo === accountNo));
         if (kept.length === user.accounts.length) return false;
         await t.ref(BILL_COLLECTIONS.users, openid).set({ ...user, accounts: kept, updatedAt: now.toISOString() });
         return true;
@@ -235,8 +354,16 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
       const user = userOf(await first(BILL_COLLECTIONS.users, openid));
       const out: AccountBinding[] = [];
       for (const a of user.accounts) {
-        const doc = await first(BILL_COLLECTIONS.accounts, accountKey(a.accountType, a.accountNo));
-        if (doc) out.push({ accountType: a.accountType, accountNo: a.accountNo, holderName: String(doc.holderName), boundAt: new Date(a.boundAt) });
+        const doc = await first(BILL_COLLECTIONS.accounts, accountKey(a.billerId, a.accountNo));
+        if (doc)
+          out.push({
+            billerId: a.billerId,
+            accountType: a.accountType,
+            accountNo: a.accountNo,
+            holderName: String(doc.holderName),
+            label: a.label,
+            boundAt: new Date(a.boundAt),
+          });
       }
       return out;
     },
@@ -244,7 +371,7 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
     async billsOf(openid) {
       const user = userOf(await first(BILL_COLLECTIONS.users, openid));
       const { data: rides } = await col(BILL_COLLECTIONS.bills).where({ openid, type: 'ride' }).limit(LIST_LIMIT).get();
-      const keys = user.accounts.map((a) => accountKey(a.accountType, a.accountNo));
+      const keys = boundKeys(user);
       const utility =
         keys.length === 0
           ? []
@@ -261,24 +388,26 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
       const doc = await first(BILL_COLLECTIONS.bills, billId);
       if (!doc) return null;
       const bill = billOfDoc(doc);
-      if (bill.type === 'ride') return bill.openid === openid ? bill : null;
-      return visibleTo(userOf(await first(BILL_COLLECTIONS.users, openid)), openid, bill) ? bill : null;
+      const keys = bill.type === 'ride' ? [] : boundKeys(userOf(await first(BILL_COLLECTIONS.users, openid)));
+      return billVisibleTo(openid, bill, keys) ? bill : null;
     },
 
     async openOrder({ openid, billId, outTradeNo, now }) {
       return transact(async (tx) => {
         const t = within(tx);
         const bill = await t.bill(billId);
-        if (!bill || !visibleTo(bill.type === 'ride' ? { accounts: [], bindFailures: [] } : await t.user(openid), openid, bill))
-          return { kind: 'not-found' as const };
-        const decision = decideOpenOrder({ bill, current: await t.order(bill.openOrder), openid, outTradeNo, now });
-        if (decision.kind === 'already-paid') return decision;
+        const keys = bill === null || bill.type === 'ride' ? [] : boundKeys(await t.user(openid));
+        const visible = bill !== null && billVisibleTo(openid, bill, keys);
+        const current = bill === null ? null : await t.order(payerOrder(bill.openOrders, openid));
+        const decision = decideOpenOrder({ bill, visible, current, openid, outTradeNo, now });
+        if (decision.kind === 'not-found' || decision.kind === 'already-paid' || decision.kind === 'not-payable') return decision;
+        if (bill === null) throw new Error('decideOpenOrder kept a bill it was not given');
         if (decision.kind !== 'new-order') return { kind: decision.kind, order: decision.order, bill };
-        const { order } = decision;
+        const { order, openOrders } = decision;
         const { outTradeNo: _id, createdAt, expiresAt, ...fields } = order;
         await t.ref(BILL_COLLECTIONS.orders, outTradeNo).set({ ...fields, createdAt: createdAt.toISOString(), expiresAt: expiresAt.toISOString() });
-        await t.ref(BILL_COLLECTIONS.bills, billId).update({ openOrder: outTradeNo });
-        return { kind: 'new-order' as const, order, bill: { ...bill, openOrder: outTradeNo } };
+        await t.ref(BILL_COLLECTIONS.bills, billId).update({ openOrders });
+        return { kind: 'new-order' as const, order, bill: { ...bill, openOrders } };
       });
     },
 
@@ -297,35 +426,25 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
         const t = within(t0);
         const order = await t.order(tx.outTradeNo);
         const bill = order ? await t.bill(order.billId) : null;
-        const facts: PaymentFacts = {
-          order: order && { outTradeNo: order.outTradeNo, billId: order.billId, amountFen: order.amountFen, status: order.status },
-          bill: bill && (bill.status === 'paid' ? { status: 'paid', paidByOutTradeNo: bill.paidBy ?? '' } : { status: 'unpaid' }),
-        };
-        const decision = decidePayment(tx, merchant, facts);
+        const decision = decidePayment(tx, merchant, paymentFacts(order, bill));
         // (decidePayment refuses an order or bill it was not given: the nulls are its answer too.)
         if (decision.kind === 'refuse' || decision.kind === 'already-recorded' || order === null || bill === null) return decision;
-        const paidAt = (tx.successAt ?? now).toISOString();
-        const riderId = bill.type === 'ride' && decision.kind === 'record-payment' ? bill.openid : null;
+        const writes = paymentWrites(decision, tx, order, now);
+        const riderId = bill.type === 'ride' && writes.bill !== null ? bill.openid : null;
         const rider = riderId === null ? null : riderOf(await t.read(RIDE_COLLECTIONS.riders, riderId));
-        await t.ref(BILL_COLLECTIONS.orders, tx.outTradeNo).update({ status: 'paid', transactionId: tx.transactionId ?? `unknown-${tx.outTradeNo}`, paidAt });
-        if (decision.kind === 'record-payment') {
-          await t.ref(BILL_COLLECTIONS.bills, order.billId).update({ status: 'paid', paidBy: tx.outTradeNo, paidAt, openOrder: null });
+        await t.ref(BILL_COLLECTIONS.orders, order.outTradeNo).update({ ...writes.order, paidAt: writes.order.paidAt.toISOString() });
+        if (writes.bill) {
+          await t.ref(BILL_COLLECTIONS.bills, order.billId).update({ ...writes.bill, paidAt: writes.bill.paidAt.toISOString() });
           // The rider's unpaid-bills record, in the payment's transaction: the rider can unlock again.
           if (riderId !== null && rider !== null) {
             await t
               .ref(RIDE_COLLECTIONS.riders, riderId)
               .set({ ...rider, unpaidRideBills: rider.unpaidRideBills.filter((id) => id !== bill.id), updatedAt: now });
           }
-        } else {
-          await t.ref(BILL_COLLECTIONS.refunds, decision.outRefundNo).set({
-            outTradeNo: tx.outTradeNo,
-            billId: order.billId,
-            refundFen: decision.refundFen,
-            totalFen: tx.totalFen,
-            status: 'pending',
-            createdAt: now.toISOString(),
-            updatedAt: now.toISOString(),
-          });
+        }
+        if (writes.refund) {
+          const { outRefundNo, createdAt, ...fields } = writes.refund;
+          await t.ref(BILL_COLLECTIONS.refunds, outRefundNo).set({ ...fields, createdAt: createdAt.toISOString(), updatedAt: createdAt.toISOString() });
         }
         return decision;
       });
@@ -338,7 +457,8 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
         if (order?.status !== 'open') return false;
         await t.ref(BILL_COLLECTIONS.orders, outTradeNo).update({ status: 'closed', closedAt: now.toISOString() });
         const bill = await t.bill(order.billId);
-        if (bill && bill.openOrder === outTradeNo) await t.ref(BILL_COLLECTIONS.bills, bill.id).update({ openOrder: null });
+        if (bill && payerOrder(bill.openOrders, order.openid) === outTradeNo)
+          await t.ref(BILL_COLLECTIONS.bills, bill.id).update({ openOrders: openOrdersWithout(bill.openOrders, outTradeNo) });
         return true;
       });
     },
@@ -365,8 +485,7 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
       return transact(async (tx) => {
         const t = within(tx);
         const doc = await t.read(BILL_COLLECTIONS.refunds, outRefundNo);
-        const from = status === 'sent' ? ['pending'] : ['pending', 'sent'];
-        if (!doc || !from.includes(String(doc.status))) return false;
+        if (!doc || !refundMoveAllowed(doc.status as OwedRefund['status'], status)) return false;
         await t.ref(BILL_COLLECTIONS.refunds, outRefundNo).update({ status, updatedAt: now.toISOString() });
         return true;
       });

@@ -232,8 +232,8 @@ const BILL_USERS = 'bill_users';
 /**
  * The bills' reminder query over the bills issue's documents: unpaid utility bills (`bills`,
  * `status` "unpaid", `dueDate` in the range), each with every user whose `bill_users/{openid}`
- * document lists its account (`accounts: [{ accountType, accountNo }]`, matched with `elemMatch`
- * so that type and number belong to one binding). Reads only: the claim re-reads each bill.
+ * document lists its account (`accounts: [{ billerId, accountNo }]`, matched with `elemMatch`
+ * so that biller and number belong to one binding). Reads only: the claim re-reads each bill.
  */
 export function cloudbaseBillReminders(db: RemindersDb): BillReminderSource {
   const _ = db.command;
@@ -250,12 +250,14 @@ export function cloudbaseBillReminders(db: RemindersDb): BillReminderSource {
       for (const b of bills) {
         const accountType = String(b.type) as UtilityKind;
         const accountNo = String(b.accountNo);
-        const account = `${accountType}:${accountNo}`;
+        // A bill imported before billers belongs to the biller named after its type.
+        const billerId = typeof b.billerId === 'string' ? b.billerId : accountType;
+        const account = `${billerId}:${accountNo}`;
         let openids = usersOf.get(account);
         if (!openids) {
           const { data: users } = await db
             .collection(BILL_USERS)
-            .where({ accounts: _.elemMatch({ accountType, accountNo }) })
+            .where({ accounts: _.elemMatch({ billerId, accountNo }) })
             .limit(1000)
             .get();
           openids = users.map((u) => u._id);

@@ -1,3 +1,4 @@
+import { rideBill } from '../../../shared/bills';
 import type { LatLng } from '../../../shared/geo';
 import type { Bike, Station } from '../../../shared/places';
 import {
@@ -264,15 +265,8 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
         const rider = await t.rider(ride.openid);
         await t.ref(RIDE_COLLECTIONS.rides, rideId).update({ ...end, status: 'ended' });
         if (end.billId !== null) {
-          await t.ref(RIDE_COLLECTIONS.bills, end.billId).set({
-            openid: ride.openid,
-            type: 'ride',
-            amountFen: end.feeFen,
-            status: 'unpaid',
-            rideId: ride.id,
-            createdAt: end.endAt,
-            paidAt: null,
-          });
+          const { id: _id, ...bill } = rideBill({ billId: end.billId, openid: ride.openid, rideId: ride.id, feeFen: end.feeFen, endAt: end.endAt });
+          await t.ref(RIDE_COLLECTIONS.bills, end.billId).set(bill);
         }
         await t.release(ride, now, { lat: end.endLat, lng: end.endLng }, rider, end.billId);
         return decision;

@@ -205,4 +205,65 @@ export const MIGRATIONS: string[] = [
     updated_at TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 8: billers (issue 18): accounts by biller (two gas companies may issue the same number), a
+  // household label on each binding, failed binds counted per account number too. What was
+  // imported by type belongs to the biller named after the type (ids unchanged: "UB:water:...").
+  `
+  CREATE TABLE billers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('water', 'electricity', 'gas')),
+    city TEXT NOT NULL,
+    account_no_pattern TEXT,
+    account_no_hint TEXT,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX billers_by_city ON billers (city, type, id);
+  CREATE INDEX billers_by_type ON billers (type, id);
+  INSERT INTO billers (id, name, type, city, updated_at)
+    SELECT DISTINCT type, CASE type WHEN 'water' THEN '水费' WHEN 'electricity' THEN '电费' ELSE '燃气费' END, type, '', max(updated_at)
+    FROM utility_accounts GROUP BY type;
+  ALTER TABLE bills ADD COLUMN biller_id TEXT;
+  UPDATE bills SET biller_id = type WHERE type <> 'ride';
+  DROP INDEX bills_one_per_account_period;
+  CREATE UNIQUE INDEX bills_one_per_biller_account_period ON bills (biller_id, account_no, period) WHERE type <> 'ride';
+  CREATE INDEX bills_by_account ON bills (biller_id, account_no) WHERE type <> 'ride';
+  CREATE TEMP TABLE bindings_before_billers AS SELECT * FROM account_bindings;
+  DROP TABLE account_bindings;
+  CREATE TABLE accounts_by_biller (
+    biller_id TEXT NOT NULL REFERENCES billers (id),
+    account_no TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('water', 'electricity', 'gas')),
+    holder_name TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (biller_id, account_no)
+  ) WITHOUT ROWID;
+  INSERT INTO accounts_by_biller SELECT type, account_no, type, holder_name, updated_at FROM utility_accounts;
+  DROP TABLE utility_accounts;
+  ALTER TABLE accounts_by_biller RENAME TO utility_accounts;
+  CREATE TABLE account_bindings (
+    openid TEXT NOT NULL,
+    biller_id TEXT NOT NULL,
+    account_no TEXT NOT NULL,
+    type TEXT NOT NULL,
+    label TEXT,
+    bound_at TEXT NOT NULL,
+    PRIMARY KEY (openid, biller_id, account_no),
+    FOREIGN KEY (biller_id, account_no) REFERENCES utility_accounts (biller_id, account_no)
+  ) WITHOUT ROWID;
+  INSERT INTO account_bindings (openid, biller_id, account_no, type, label, bound_at)
+    SELECT openid, type, account_no, type, NULL, bound_at FROM temp.bindings_before_billers;
+  DROP TABLE temp.bindings_before_billers;
+  CREATE INDEX account_bindings_by_account ON account_bindings (biller_id, account_no);
+  ALTER TABLE bind_failures ADD COLUMN account_key TEXT;
+  -- A paid bill keeps its transaction (the payment record the 缴费记录 page lists).
+  ALTER TABLE bills ADD COLUMN transaction_id TEXT;
+  UPDATE bills SET transaction_id = (SELECT o.transaction_id FROM pay_orders o WHERE o.out_trade_no = bills.paid_by) WHERE paid_by IS NOT NULL;
+  -- Each payer's open order of a bill (JSON [{ openid, outTradeNo }]): household members pay with orders of their own.
+  ALTER TABLE bills ADD COLUMN open_orders TEXT NOT NULL DEFAULT '[]';
+  UPDATE bills SET open_orders = json_array(json_object('openid', (SELECT o.openid FROM pay_orders o WHERE o.out_trade_no = bills.open_order), 'outTradeNo', open_order))
+    WHERE open_order IS NOT NULL AND EXISTS (SELECT 1 FROM pay_orders o WHERE o.out_trade_no = bills.open_order);
+  UPDATE bills SET open_order = NULL;
+  CREATE INDEX bind_failures_by_account ON bind_failures (account_key, failed_at);
+  `,
 ];

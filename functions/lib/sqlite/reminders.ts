@@ -178,7 +178,7 @@ export function sqliteOutboxStorage(db: Db): OutboxStorage {
 export function sqliteBillReminders(db: Db): BillReminderSource {
   const due = db.prepare(
     `SELECT b.id, b.type, b.account_no, b.amount_fen, b.due_date, ab.openid FROM bills b
-     JOIN account_bindings ab ON ab.type = b.type AND ab.account_no = b.account_no
+     JOIN account_bindings ab ON ab.biller_id = b.biller_id AND ab.account_no = b.account_no
      WHERE b.type <> 'ride' AND b.status = 'unpaid' AND b.due_date >= ? AND b.due_date <= ?
      ORDER BY b.due_date, b.id, ab.openid LIMIT 10000`,
   );

@@ -1,4 +1,5 @@
 import { bikeStatusAfterRide, decideEnd, decideUnlock, mayAbort, newRide, ABORT_REASONS, type EndDecision, type RideRecord } from '../../../shared/ride';
+import { rideBill } from '../../../shared/bills';
 import type { Bike, Station } from '../../../shared/places';
 import type { RideStore } from '../ports';
 import { atomically, type Db } from './db';
@@ -90,7 +91,9 @@ export function sqliteRides(db: Db): RideStore {
        duration_sec = @durationSec, fee_fen = @feeFen, surcharge_fen = @surchargeFen, bill_id = @billId, ended_by = @endedBy
      WHERE id = @rideId AND status = 'active'`,
   );
-  const insertBill = db.prepare(`INSERT INTO bills (id, openid, type, amount_fen, status, ride_id, created_at) VALUES (?, ?, 'ride', ?, 'unpaid', ?, ?)`);
+  const insertBill = db.prepare(
+    `INSERT INTO bills (id, openid, type, amount_fen, status, ride_id, created_at) VALUES (@id, @openid, @type, @amountFen, @status, @rideId, @createdAt)`,
+  );
   const zonesAt = db
     .prepare(
       `SELECT p.body FROM geo_zone g JOIN places p ON p.pk = g.pk
@@ -177,7 +180,15 @@ export function sqliteRides(db: Db): RideStore {
         if (!decision.ok) return decision;
         const { ride, end } = decision;
         markEnded.run({ rideId, ...end });
-        if (end.billId !== null) insertBill.run(end.billId, ride.openid, end.feeFen, ride.id, end.endAt);
+        if (end.billId !== null) {
+          const {
+            paidAt: _p,
+            paidBy: _b,
+            openOrders: _o,
+            ...bill
+          } = rideBill({ billId: end.billId, openid: ride.openid, rideId: ride.id, feeFen: end.feeFen, endAt: end.endAt });
+          insertBill.run(bill);
+        }
         const status = bikeStatusAfterRide(readBike(bikeById, ride.bikeId));
         const pk = leaveBikeAt.get({ bikeId: ride.bikeId, status, lat: end.endLat, lng: end.endLng, now: end.endAt }) as number | undefined;
         if (pk !== undefined) moveBikeIndex.run(pk, end.endLng, end.endLng, end.endLat, end.endLat);

@@ -1,16 +1,36 @@
-import { bindNotFound, bindRateLimited, billRefusals, maskName, payDescription, sortBills, type BillView } from '../../../shared/bills';
+import {
+  accountNoProblem,
+  bindNotFound,
+  bindRateLimited,
+  billRefusals,
+  maskName,
+  payDescription,
+  planImport,
+  resolveBiller,
+  sortBills,
+  type AccountType,
+  type BillDetail,
+  type Biller,
+  type BillerRef,
+  type BillView,
+  type ResolvedBiller,
+} from '../../../shared/bills';
 import type { RandomSource } from '../../../shared/checkin-code';
 import type {
   AccountView,
+  BillerView,
+  BillersParams,
   BindAccountParams,
+  GetBillParams,
   ImportBillsParams,
   ImportBillsResult,
   ListBillsParams,
   PayBillParams,
   PayResult,
   UnbindAccountParams,
+  UpsertBillersParams,
 } from '../../../shared/contract/bills';
-import { isPayableFen, judgeRefund, orderOutcome, sweepOrder, sweepRefund } from '../../../shared/payment';
+import { judgeRefund, orderOutcome, payerOrder, sweepOrder, sweepRefund } from '../../../shared/payment';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { AccountBinding, BillStore, Call, PayOrder, Payments, PaySetup, StoredBill, UserCall } from '../ports';
 import { notifyHandled, notifyRefused, receivedFromHttpEvent, type HttpAccessAnswer } from '../wechatpay/http';
@@ -30,35 +50,136 @@ export function newOutTradeNo(random: RandomSource): string {
   return `P${Buffer.from(random.bytes(15)).toString('hex')}`;
 }
 
-function accountView(a: AccountBinding): AccountView {
-  return { accountType: a.accountType, accountNo: a.accountNo, holderName: maskName(a.holderName), boundAt: a.boundAt.toISOString() };
+function accountView(a: AccountBinding, billerName: string): AccountView {
+  return {
+    billerId: a.billerId,
+    billerName,
+    accountType: a.accountType,
+    type: a.accountType,
+    accountNo: a.accountNo,
+    holderName: maskName(a.holderName),
+    label: a.label,
+    boundAt: a.boundAt.toISOString(),
+  };
 }
 
-/** What a client sees of a stored bill. */
-export function billView(b: StoredBill): BillView {
-  const { openid: _o, paidBy: _p, openOrder: _x, ...view } = b;
+function billerView(b: Biller): BillerView {
+  const view: BillerView = { id: b.id, name: b.name, type: b.type, city: b.city };
+  if (b.accountNoHint) view.accountNoHint = b.accountNoHint;
   return view;
 }
 
-export async function bindAccount(deps: BillDeps, p: BindAccountParams, call: UserCall): Promise<Result<{ account: AccountView }>> {
-  const outcome = await deps.bills.bind({ openid: call.caller, ...p, now: call.now });
+/** What a client sees of a stored bill (its biller's name and the caller's label added by the caller of this). */
+export function billView(b: StoredBill): BillView {
+  const { openid: _o, paidBy: _p, openOrders: _x, holderName: _h, ...view } = b;
+  return view;
+}
+
+/** The names of these billers, by id (a biller gone since keeps its id as its name). */
+async function billerNames(bills: BillStore, ids: readonly string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)];
+  const names = new Map<string, string>(wanted.map((id) => [id, id]));
+  if (wanted.length > 0) for (const b of await bills.billers({ ids: wanted })) names.set(b.id, b.name);
+  return names;
+}
+
+/** The biller a request names (`resolveBiller` on the billers read now). */
+async function billerOf(bills: BillStore, ref: BillerRef): Promise<ResolvedBiller> {
+  const byId = ref.billerId !== undefined ? ((await bills.billers({ ids: [ref.billerId] }))[0] ?? null) : null;
+  const ofType = ref.accountType !== undefined ? await bills.billers({ type: ref.accountType }) : [];
+  return resolveBiller(ref, { byId, ofType });
+}
+
+const refOf = (p: { billerId?: string; accountType?: AccountType }): BillerRef =>
+  p.billerId !== undefined ? { billerId: p.billerId } : { accountType: p.accountType as AccountType };
+
+/** `bills.billers`: the companies of a city and/or type (no caller needed). */
+export async function listBillers(deps: Pick<BillDeps, 'bills'>, p: BillersParams): Promise<Result<{ billers: BillerView[] }>> {
+  return ok({ billers: (await deps.bills.billers({ city: p.city, type: p.type })).map(billerView) });
+}
+
+/** `admin.upsertBillers`: all or nothing (the contract checked every pattern). */
+export async function upsertBillers(deps: Pick<BillDeps, 'bills'>, p: UpsertBillersParams, call: Call): Promise<Result<{ upserted: number }>> {
+  return ok(await deps.bills.upsertBillers(p.billers, call.now));
+}
+
+export async function bindAccount(deps: BillDeps, p: BindAccountParams, call: UserCall): Promise<Result<{ account: AccountView; alreadyBound: boolean }>> {
+  const resolved = await billerOf(deps.bills, refOf(p));
+  if (!resolved.ok) return resolved;
+  const { biller } = resolved;
+  const problem = accountNoProblem(biller, p.accountNo);
+  if (problem) return fail('INVALID_ARGUMENT', `accountNo: ${problem}`);
+  const outcome = await deps.bills.bind({
+    openid: call.caller,
+    biller,
+    accountNo: p.accountNo,
+    holderName: p.holderName,
+    label: p.label ?? null,
+    now: call.now,
+  });
   if (outcome.kind === 'rate-limited') return bindRateLimited(outcome.retryAt);
   if (outcome.kind === 'not-found' || !outcome.binding) return bindNotFound();
-  return ok({ account: accountView(outcome.binding) });
+  return ok({ account: accountView(outcome.binding, biller.name), alreadyBound: outcome.alreadyBound });
 }
 
 export async function unbindAccount(deps: BillDeps, p: UnbindAccountParams, call: UserCall): Promise<Result<{ unbound: true }>> {
-  const removed = await deps.bills.unbind(call.caller, p.accountType, p.accountNo, call.now);
-  return removed ? ok({ unbound: true }) : fail('NOT_FOUND', `you have no bound ${p.accountType} account "${p.accountNo}"`);
+  const resolved = await billerOf(deps.bills, refOf(p));
+  if (!resolved.ok) return resolved;
+  const removed = await deps.bills.unbind(call.caller, resolved.biller.id, p.accountNo, call.now);
+  return removed ? ok({ unbound: true }) : billRefusals.notBound(resolved.biller.id, p.accountNo);
 }
 
 export async function listAccounts(deps: BillDeps, call: UserCall): Promise<Result<{ accounts: AccountView[] }>> {
-  return ok({ accounts: (await deps.bills.accountsOf(call.caller)).map(accountView) });
+  const accounts = await deps.bills.accountsOf(call.caller);
+  const names = await billerNames(
+    deps.bills,
+    accounts.map((a) => a.billerId),
+  );
+  return ok({ accounts: accounts.map((a) => accountView(a, names.get(a.billerId) ?? a.billerId)) });
+}
+
+/** The caller's view of bills: each with its biller's name and the caller's label of its account. */
+async function viewsOf(deps: BillDeps, caller: string, bills: readonly StoredBill[]): Promise<BillView[]> {
+  const utility = bills.filter((b) => b.billerId !== undefined);
+  if (utility.length === 0) return bills.map(billView);
+  const names = await billerNames(
+    deps.bills,
+    utility.map((b) => b.billerId as string),
+  );
+  const labels = new Map((await deps.bills.accountsOf(caller)).map((a) => [`${a.billerId}:${a.accountNo}`, a.label]));
+  return bills.map((b) => {
+    const view = billView(b);
+    if (b.billerId === undefined) return view;
+    view.billerName = names.get(b.billerId) ?? b.billerId;
+    const label = labels.get(`${b.billerId}:${b.accountNo}`);
+    if (label) view.label = label;
+    return view;
+  });
 }
 
 export async function listBills(deps: BillDeps, p: ListBillsParams, call: UserCall): Promise<Result<{ bills: BillView[] }>> {
   const bills = (await deps.bills.billsOf(call.caller)).filter((b) => p.status === undefined || b.status === p.status);
-  return ok({ bills: sortBills(bills.map(billView)) });
+  return ok({ bills: sortBills(await viewsOf(deps, call.caller, bills)) });
+}
+
+/** A bill in full for its caller: the list's fields, the holder (masked), and the transaction once paid. */
+async function detailOf(deps: BillDeps, caller: string, bill: StoredBill): Promise<BillDetail> {
+  const [view] = await viewsOf(deps, caller, [bill]);
+  const detail: BillDetail = { ...view };
+  if (bill.holderName !== null && bill.type !== 'ride') detail.holderName = maskName(bill.holderName);
+  // Bills paid before the bill kept its transaction: the order that paid it has it.
+  if (bill.status === 'paid' && detail.transactionId === undefined && bill.paidBy !== null) {
+    const order = await deps.bills.order(bill.paidBy);
+    if (order?.transactionId) detail.transactionId = order.transactionId;
+  }
+  return detail;
+}
+
+/** `bills.get`: one of the caller's bills in full. */
+export async function getBill(deps: BillDeps, p: GetBillParams, call: UserCall): Promise<Result<{ bill: BillDetail }>> {
+  const bill = await deps.bills.billOf(call.caller, p.billId);
+  if (!bill) return billRefusals.notFound(p.billId);
+  return ok({ bill: await detailOf(deps, call.caller, bill) });
 }
 
 /**
@@ -69,13 +190,11 @@ export async function listBills(deps: BillDeps, p: ListBillsParams, call: UserCa
 export async function payBill(deps: BillDeps, p: PayBillParams, call: UserCall): Promise<Result<PayResult>> {
   if (!deps.pay.ok) return billRefusals.payUnavailable(deps.pay.variable, deps.pay.message);
   const payments = deps.pay.payments;
-  const visible = await deps.bills.billOf(call.caller, p.billId);
-  if (!visible) return billRefusals.notFound(p.billId);
-  if (visible.status === 'paid') return billRefusals.alreadyPaid(p.billId);
-  if (!isPayableFen(visible.amountFen)) return billRefusals.notPayable(p.billId, visible.amountFen);
+  // Every refusal (not yours, paid, not payable) is decideOpenOrder's, in the store's transaction.
   const outcome = await deps.bills.openOrder({ openid: call.caller, billId: p.billId, outTradeNo: newOutTradeNo(deps.random), now: call.now });
   if (outcome.kind === 'not-found') return billRefusals.notFound(p.billId);
   if (outcome.kind === 'already-paid') return billRefusals.alreadyPaid(p.billId);
+  if (outcome.kind === 'not-payable') return billRefusals.notPayable(p.billId, outcome.amountFen);
   const { order, bill } = outcome;
   let prepayId = order.prepayId;
   if (outcome.kind !== 'reuse' || prepayId === null || forgotten(payments, order.outTradeNo)) {
@@ -119,18 +238,34 @@ async function recordIfPaid(bills: BillStore, payments: Payments, order: Pick<Pa
   return decision.kind !== 'refuse';
 }
 
-/** `bills.refresh`: the bill, after asking WeChat Pay about its open order (the "confirming" page). */
-export async function refreshBill(deps: BillDeps, p: PayBillParams, call: UserCall): Promise<Result<{ bill: BillView }>> {
+/** `bills.refresh`: the bill in full (as `get`), after asking WeChat Pay about the caller's open order (the "confirming" page). */
+export async function refreshBill(deps: BillDeps, p: PayBillParams, call: UserCall): Promise<Result<{ bill: BillDetail }>> {
   const bill = await deps.bills.billOf(call.caller, p.billId);
   if (!bill) return billRefusals.notFound(p.billId);
-  if (bill.status === 'paid' || bill.openOrder === null || !deps.pay.ok) return ok({ bill: billView(bill) });
-  if (!(await recordIfPaid(deps.bills, deps.pay.payments, { outTradeNo: bill.openOrder }, call.now))) return ok({ bill: billView(bill) });
+  const open = payerOrder(bill.openOrders, call.caller);
+  const answer = async (b: StoredBill) => ok({ bill: await detailOf(deps, call.caller, b) });
+  if (bill.status === 'paid' || open === null || !deps.pay.ok) return answer(bill);
+  if (!(await recordIfPaid(deps.bills, deps.pay.payments, { outTradeNo: open }, call.now))) return answer(bill);
   const after = await deps.bills.billOf(call.caller, p.billId);
-  return ok({ bill: billView(after ?? bill) });
+  return answer(after ?? bill);
 }
 
+/**
+ * `admin.importBills`: every row's biller resolved and its number checked (`planImport`, on the
+ * billers read now), then one all-or-nothing write (which makes a type's biller when needed).
+ */
 export async function importBills(deps: Pick<BillDeps, 'bills'>, p: ImportBillsParams, call: Call): Promise<Result<ImportBillsResult>> {
-  const { imported, duplicateRows } = await deps.bills.importBills(p.bills, call.now);
+  const ids = [...new Set(p.bills.flatMap((r) => (r.billerId !== undefined ? [r.billerId] : [])))];
+  const types = [...new Set(p.bills.flatMap((r) => (r.billerId === undefined && r.accountType !== undefined ? [r.accountType] : [])))];
+  const byId = new Map(ids.length === 0 ? [] : (await deps.bills.billers({ ids })).map((b) => [b.id, b] as const));
+  const ofType = new Map<AccountType, Biller[]>();
+  for (const type of types) ofType.set(type, await deps.bills.billers({ type }));
+  const plan = planImport(
+    p.bills.map(({ billerId: _b, accountType: _a, ...r }) => ({ ...r, ...refOf({ billerId: _b, accountType: _a }) })),
+    { byId, ofType },
+  );
+  if (!plan.ok) return plan;
+  const { imported, duplicateRows } = await deps.bills.importBills(plan.rows, call.now, plan.create);
   return ok({ imported, duplicates: duplicateRows.length, duplicateRows });
 }
 

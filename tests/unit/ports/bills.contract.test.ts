@@ -6,18 +6,21 @@
  */
 import {
   bindAccount,
+  getBill,
   handlePayNotify,
   importBills,
   listAccounts,
+  listBillers,
   listBills,
   payBill,
   refreshBill,
   sweepPayOrders,
   sweepRefunds,
   unbindAccount,
+  upsertBillers,
 } from '../../../functions/lib/usecases/bills';
 import { httpEventOf } from '../../../functions/lib/wechatpay/sandbox-route';
-import { importBillsParams } from '../../../shared/contract/bills';
+import { bindAccountParams, importBillsParams, upsertBillersParams } from '../../../shared/contract/bills';
 import { ORDER_CLOSE_GRACE_SEC, ORDER_TTL_SEC, PREPAY_VALID_SEC, duplicateRefundNo } from '../../../shared/payment';
 import { ADAPTERS, at, billsWorld, checkBillInvariants, type BillsWorld } from '../../support/bills-world';
 import { crashAtEveryCall, type CrashReport } from '../../support/port-suite';
@@ -31,6 +34,22 @@ const ROWS = [
 ];
 const imported = (rows: unknown[] = ROWS) => importBillsParams.parse({ bills: rows });
 const WATER = { accountType: 'water' as const, accountNo: '31000001' };
+/** Two gas companies of one city, one of them issuing the same number as the other's customer. */
+const BILLERS = [
+  { id: 'sh-gas', name: '上海燃气', type: 'gas', city: '上海', accountNoPattern: '\\d{8,12}', accountNoHint: '账单左上角“用户编号”' },
+  { id: 'sh-gas-dz', name: '上海大众燃气', type: 'gas', city: '上海', accountNoPattern: 'DZ-\\d{7}|\\d{8}' },
+  { id: 'bj-water', name: '北京自来水', type: 'water', city: '北京' },
+];
+const GAS_ROWS = [
+  { billerId: 'sh-gas', accountNo: '31000002', holderName: 'Li Lei', period: '2026-10', amountFen: 6200, dueDate: '2026-11-20' },
+  { billerId: 'sh-gas-dz', accountNo: '31000002', holderName: '王芳', period: '2026-10', amountFen: 3850, dueDate: '2026-11-18' },
+  { billerId: 'sh-gas-dz', accountNo: 'DZ-2100301', holderName: '王芳', period: '2026-10', amountFen: 4120, dueDate: '2026-11-18' },
+];
+const bind = (w: BillsWorld, p: object, caller: string, sec = 0) => bindAccount(w.deps, bindAccountParams.parse(p), as(caller, sec));
+async function withBillers(w: BillsWorld) {
+  expect(await upsertBillers(w.deps, upsertBillersParams.parse({ billers: BILLERS }), as('admin'))).toEqual({ ok: true, data: { upserted: 3 } });
+  expect((await importBills(w.deps, imported(GAS_ROWS), as('admin'))).ok).toBe(true);
+}
 
 async function paid(w: BillsWorld, outTradeNo: string, sec: number) {
   const p = w.sandbox.pay(outTradeNo, at(sec));
@@ -45,7 +64,7 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
   });
   afterEach(() => checkBillInvariants(w.state()));
 
-  it('imports once per (type, number, period), all or nothing per call', async () => {
+  it('imports once per (biller, number, period), all or nothing per call', async () => {
     expect(await importBills(w.deps, imported(), as('admin'))).toEqual({ ok: true, data: { imported: 3, duplicates: 0, duplicateRows: [] } });
     const again = [ROWS[1], { ...ROWS[0], period: '2026-11', dueDate: '2026-12-15' }];
     expect(await importBills(w.deps, imported(again), as('admin', 1))).toEqual({ ok: true, data: { imported: 1, duplicates: 1, duplicateRows: [0] } });
@@ -53,9 +72,9 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
     if (adapter === 'sqlite') {
       // A row the database refuses (the contract would have refused it first) rolls the whole call back.
       const bad = [
-        { ...ROWS[0], period: '2026-12' },
-        { ...ROWS[0], period: '2027-01', amountFen: -1 },
-      ] as typeof ROWS;
+        { ...ROWS[0], billerId: 'water', period: '2026-12' },
+        { ...ROWS[0], billerId: 'water', period: '2027-01', amountFen: -1 },
+      ];
       // (Matched by its code: better-sqlite3's native part keeps the SqliteError class of the first
       // test file that loaded it in a worker, which is not an Error of this file's realm.)
       await expect(w.deps.bills.importBills(bad as never, at(2))).rejects.toHaveProperty('code', 'SQLITE_CONSTRAINT_CHECK');
@@ -67,11 +86,23 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
     await importBills(w.deps, imported(), as('admin'));
     const wrongName = await bindAccount(w.deps, { ...WATER, holderName: '李四' }, as('u1'));
     const unknown = await bindAccount(w.deps, { accountType: 'water', accountNo: '39999999', holderName: '张三' }, as('u1'));
-    expect(wrongName).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'no account of that type and number with that holder name' } });
+    expect(wrongName).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'no account of that biller and number with that holder name' } });
     expect(unknown).toEqual(wrongName);
     expect(await bindAccount(w.deps, { accountType: 'electricity', accountNo: '3100000001', holderName: ' li  LEI ' }, as('u1'))).toEqual({
       ok: true,
-      data: { account: { accountType: 'electricity', accountNo: '3100000001', holderName: 'L****', boundAt: at(0).toISOString() } },
+      data: {
+        account: {
+          billerId: 'electricity',
+          billerName: '电费',
+          accountType: 'electricity',
+          type: 'electricity',
+          accountNo: '3100000001',
+          holderName: 'L****',
+          label: null,
+          boundAt: at(0).toISOString(),
+        },
+        alreadyBound: false,
+      },
     });
     expect((await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u1', 1))).ok).toBe(true);
     expect(await listAccounts(w.deps, as('u1'))).toMatchObject({
@@ -80,16 +111,183 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
     });
   });
 
-  it('refuses a sixth failed bind within the hour, even a right one, and lets it through after the hour', async () => {
+  it('refuses a sixth failed bind within the hour, even a right one, until an hour after the fifth failure', async () => {
     await importBills(w.deps, imported(), as('admin'));
     for (let i = 0; i < 5; i++)
       expect(await bindAccount(w.deps, { ...WATER, holderName: `x${i}` }, as('u1', i))).toMatchObject({ error: { code: 'NOT_FOUND' } });
-    expect(await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u1', 10))).toMatchObject({
+    expect(await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u1', 10))).toEqual({
       ok: false,
-      error: { code: 'RESOURCE_EXHAUSTED', reason: 'TOO_MANY_BINDS' },
+      error: {
+        code: 'RESOURCE_EXHAUSTED',
+        message: 'too many failed binds in the last hour: try again after 2026-11-25T01:00:04.000Z',
+        reason: 'TOO_MANY_BINDS',
+      },
     });
     expect((await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u2', 10))).ok).toBe(true);
-    expect((await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u1', 3601))).ok).toBe(true);
+    expect(await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u1', 3603))).toMatchObject({ error: { code: 'RESOURCE_EXHAUSTED' } });
+    expect((await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u1', 3604))).ok).toBe(true);
+  });
+
+  it('after 10 failed binds of one number by ten callers, refuses every bind of it (the right name too) for an hour; an unknown number alike', async () => {
+    await withBillers(w);
+    const DZ = { billerId: 'sh-gas-dz', accountNo: 'DZ-2100301' };
+    const UNKNOWN = { billerId: 'sh-gas-dz', accountNo: 'DZ-9999999' };
+    for (let i = 0; i < 10; i++) {
+      expect(await bind(w, { ...DZ, holderName: `guess${i}` }, `g${i}`, i)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+      expect(await bind(w, { ...UNKNOWN, holderName: `guess${i}` }, `h${i}`, i)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    }
+    const limited = { ok: false, error: { code: 'RESOURCE_EXHAUSTED', reason: 'TOO_MANY_BINDS' } };
+    expect(await bind(w, { ...DZ, holderName: '王芳' }, 'owner', 20)).toMatchObject(limited);
+    // The same answer whether the number exists or not: the limit tells nothing.
+    expect(await bind(w, { ...UNKNOWN, holderName: '王芳' }, 'owner', 20)).toMatchObject(limited);
+    // Another number of the same company, and the same number at the other company, are not held up.
+    expect((await bind(w, { billerId: 'sh-gas-dz', accountNo: '31000002', holderName: '王芳' }, 'owner', 21)).ok).toBe(true);
+    expect(await bind(w, { ...DZ, holderName: '王芳' }, 'owner', 3608)).toMatchObject(limited);
+    expect(await bind(w, { ...DZ, holderName: '王芳' }, 'owner', 3609)).toMatchObject({ ok: true, data: { account: { billerId: 'sh-gas-dz' } } });
+  });
+
+  it('lists billers by city and type; imports by billerId, or by a type while it has one biller; refuses a row whole-call, naming it', async () => {
+    await withBillers(w);
+    expect(await listBillers(w.deps, { city: '上海', type: 'gas' })).toEqual({
+      ok: true,
+      data: {
+        billers: [
+          { id: 'sh-gas', name: '上海燃气', type: 'gas', city: '上海', accountNoHint: '账单左上角“用户编号”' },
+          { id: 'sh-gas-dz', name: '上海大众燃气', type: 'gas', city: '上海' },
+        ],
+      },
+    });
+    expect((await listBillers(w.deps, { city: '北京' })).ok && (await listBillers(w.deps, {}))).toMatchObject({ data: { billers: { length: 3 } } });
+    const before = w.state().bills.length;
+    const row = { accountNo: '310000030', holderName: '赵六', period: '2026-10', amountFen: 100, dueDate: '2026-11-20' };
+    expect(
+      await importBills(
+        w.deps,
+        imported([
+          { ...row, billerId: 'sh-gas' },
+          { ...row, billerId: 'nope' },
+        ]),
+        as('admin'),
+      ),
+    ).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'bills[1].billerId: no biller "nope"' },
+    });
+    expect(
+      await importBills(
+        w.deps,
+        imported([
+          { ...row, billerId: 'sh-gas' },
+          { ...row, billerId: 'sh-gas-dz' },
+        ]),
+        as('admin'),
+      ),
+    ).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'bills[1].accountNo: is not a 上海大众燃气 account number' },
+    });
+    expect(await importBills(w.deps, imported([{ ...row, accountType: 'gas' }]), as('admin'))).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'bills[0].billerId: is required: 2 billers collect gas bills (sh-gas, sh-gas-dz)' },
+    });
+    expect(w.state().bills).toHaveLength(before);
+    // One water biller (北京自来水): the type stands for it; its default format takes letters.
+    expect(await importBills(w.deps, imported([{ ...row, accountType: 'water', accountNo: 'BJ-0042' }]), as('admin'))).toMatchObject({ ok: true });
+    expect(w.state().bills.map((b) => b.id)).toContain('UB:bj-water:BJ-0042:2026-10');
+    expect(await bind(w, { billerId: 'nope', accountNo: '31000002', holderName: 'x' }, 'u1')).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'billerId: no biller "nope"' },
+    });
+    expect(await bind(w, { billerId: 'sh-gas-dz', accountNo: 'DZ-21', holderName: 'x' }, 'u1')).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'accountNo: is not a 上海大众燃气 account number' },
+    });
+  });
+
+  it('keeps accounts by company: one number at two gas companies is two accounts; a label per household; a repeated bind answers it unchanged', async () => {
+    await withBillers(w);
+    const first = await bind(w, { billerId: 'sh-gas', accountNo: '31000002', holderName: 'Li Lei', label: '父母家' }, 'u1', 5);
+    expect(first).toMatchObject({ ok: true, data: { account: { billerName: '上海燃气', label: '父母家', holderName: 'L****' }, alreadyBound: false } });
+    const again = await bind(w, { billerId: 'sh-gas', accountNo: '31000002', holderName: 'li lei', label: '我家' }, 'u1', 50);
+    expect(again).toEqual({ ok: true, data: { account: first.ok && first.data.account, alreadyBound: true } });
+    // The other company's customer with that number is somebody else: the name does not match there.
+    expect(await bind(w, { billerId: 'sh-gas-dz', accountNo: '31000002', holderName: 'Li Lei' }, 'u1', 60)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect((await bind(w, { billerId: 'sh-gas-dz', accountNo: 'DZ-2100301', holderName: '王芳', label: '我家' }, 'u1', 70)).ok).toBe(true);
+    expect(await listAccounts(w.deps, as('u1'))).toMatchObject({
+      ok: true,
+      data: {
+        accounts: [
+          { billerId: 'sh-gas', billerName: '上海燃气', type: 'gas', accountNo: '31000002', holderName: 'L****', label: '父母家' },
+          { billerId: 'sh-gas-dz', billerName: '上海大众燃气', type: 'gas', accountNo: 'DZ-2100301', holderName: '王*', label: '我家' },
+        ],
+      },
+    });
+    const listed = await listBills(w.deps, {}, as('u1'));
+    expect(listed.ok && listed.data.bills.map((b) => [b.billerId, b.billerName, b.label, b.accountNo, b.amountFen])).toEqual([
+      ['sh-gas-dz', '上海大众燃气', '我家', 'DZ-2100301', 4120],
+      ['sh-gas', '上海燃气', '父母家', '31000002', 6200],
+    ]);
+    expect(await unbindAccount(w.deps, { billerId: 'sh-gas', accountNo: '31000002' }, as('u1'))).toEqual({ ok: true, data: { unbound: true } });
+    expect(await unbindAccount(w.deps, { billerId: 'sh-gas', accountNo: '31000002' }, as('u1'))).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('shows one bill in full: the company, the holder masked, and the transaction once paid; nobody else sees it', async () => {
+    await withBillers(w);
+    await bind(w, { billerId: 'sh-gas', accountNo: '31000002', holderName: 'Li Lei', label: '我家' }, 'u1');
+    const billId = 'UB:sh-gas:31000002:2026-10';
+    const unpaid = {
+      id: billId,
+      type: 'gas',
+      billerId: 'sh-gas',
+      billerName: '上海燃气',
+      label: '我家',
+      accountNo: '31000002',
+      period: '2026-10',
+      amountFen: 6200,
+      dueDate: '2026-11-20',
+      status: 'unpaid',
+      holderName: 'L****',
+    };
+    expect(await getBill(w.deps, { billId }, as('u1'))).toEqual({ ok: true, data: { bill: unpaid } });
+    expect(await getBill(w.deps, { billId }, as('u2'))).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: `billId: no bill "${billId}" of yours` } });
+    const order = await payBill(w.deps, { billId }, as('u1', 100));
+    const no = order.ok ? order.data.outTradeNo : '';
+    await handlePayNotify(w.deps, await paid(w, no, 110), at(111));
+    const transactionId = w.state().orders.find((o) => o.outTradeNo === no)!.transactionId;
+    expect(transactionId).toEqual(expect.any(String));
+    expect(await getBill(w.deps, { billId }, as('u1', 120))).toEqual({
+      ok: true,
+      data: { bill: { ...unpaid, status: 'paid', paidAt: at(110).toISOString(), transactionId } },
+    });
+  });
+
+  it('gives each household member paying one bill an order of their own: the first payment pays it, a later one is refunded', async () => {
+    await withBillers(w);
+    const billId = 'UB:sh-gas:31000002:2026-10';
+    await bind(w, { billerId: 'sh-gas', accountNo: '31000002', holderName: 'Li Lei', label: '我家' }, 'mum');
+    await bind(w, { billerId: 'sh-gas', accountNo: '31000002', holderName: 'Li Lei', label: '父母家' }, 'son');
+    const mum = await payBill(w.deps, { billId }, as('mum', 10));
+    const son = await payBill(w.deps, { billId }, as('son', 20));
+    const mumAgain = await payBill(w.deps, { billId }, as('mum', 30));
+    if (!mum.ok || !son.ok || !mumAgain.ok) throw new Error('no orders');
+    expect(son.data.outTradeNo).not.toBe(mum.data.outTradeNo);
+    expect(mumAgain.data.outTradeNo).toBe(mum.data.outTradeNo);
+    expect(
+      w
+        .state()
+        .orders.map((o) => [o.outTradeNo, o.openid])
+        .sort(),
+    ).toEqual(
+      [
+        [mum.data.outTradeNo, 'mum'],
+        [son.data.outTradeNo, 'son'],
+      ].sort(),
+    );
+    expect(await handlePayNotify(w.deps, await paid(w, son.data.outTradeNo, 40), at(41))).toMatchObject({ statusCode: 204 });
+    expect(await handlePayNotify(w.deps, await paid(w, mum.data.outTradeNo, 50), at(51))).toMatchObject({ statusCode: 204 });
+    expect(w.state().bills.find((b) => b.id === billId)).toMatchObject({ status: 'paid', paidBy: son.data.outTradeNo, openOrders: [] });
+    expect(w.state().refunds).toEqual([{ outRefundNo: duplicateRefundNo(mum.data.outTradeNo), outTradeNo: mum.data.outTradeNo, billId, status: 'pending' }]);
+    expect(await payBill(w.deps, { billId }, as('mum', 60))).toMatchObject({ error: { code: 'FAILED_PRECONDITION', reason: 'ALREADY_PAID' } });
   });
 
   it('lists bills of bound accounts and ride bills only, unpaid first; unbinding hides them again', async () => {
@@ -133,6 +331,27 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
     });
   });
 
+  it('refuses to open an order for an amount WeChat Pay cannot take (decideOpenOrder, in the store’s step)', async () => {
+    await importBills(w.deps, imported(), as('admin'));
+    // A zero bill cannot come through the contract; written to the store directly, as a utility's feed might.
+    const zero = {
+      billerId: 'water',
+      accountType: 'water' as const,
+      accountNo: '31000001',
+      holderName: '张三',
+      period: '2026-08',
+      amountFen: 0,
+      dueDate: '2026-09-15',
+    };
+    await w.deps.bills.importBills([zero], at(1));
+    await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u1', 2));
+    expect(await payBill(w.deps, { billId: 'UB:water:31000001:2026-08' }, as('u1', 3))).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: 'billId: bill "UB:water:31000001:2026-08" of 0 fen cannot be paid online', reason: 'NOT_PAYABLE' },
+    });
+    expect(w.state().orders).toEqual([]);
+  });
+
   it('records a notified payment once; the ride bill paid lets the rider unlock again; a paid bill is not paid again', async () => {
     const billId = await w.rideBill('u1');
     const reserve = (sec: number) =>
@@ -145,7 +364,7 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
     const once = w.state();
     expect(await handlePayNotify(w.deps, event, at(712))).toMatchObject({ statusCode: 204 });
     expect(w.state()).toEqual(once);
-    expect(once.bills.find((b) => b.id === billId)).toMatchObject({ status: 'paid', paidBy: outTradeNo, openOrder: null });
+    expect(once.bills.find((b) => b.id === billId)).toMatchObject({ status: 'paid', paidBy: outTradeNo, openOrders: [] });
     expect(await payBill(w.deps, { billId }, as('u1', 720))).toEqual({
       ok: false,
       error: { code: 'FAILED_PRECONDITION', message: `billId: bill "${billId}" is already paid`, reason: 'ALREADY_PAID' },
@@ -267,14 +486,63 @@ describe.each(ADAPTERS)('a stop at every database call on %s', (adapter) => {
   );
 
   scenario(
+    'upsertBillers',
+    async () => Object.assign(await billsWorld(adapter), { outTradeNo: '', billId: BILL }),
+    (w) => upsertBillers(w.deps, upsertBillersParams.parse({ billers: BILLERS }), as('admin')),
+    async (w, answer) => {
+      expect(answer).toEqual({ ok: true, data: { upserted: 3 } });
+      expect((await listBillers(w.deps, {})).ok && (await listBillers(w.deps, {}))).toMatchObject({ data: { billers: { length: 3 } } });
+    },
+  );
+
+  scenario(
+    'bindAccount (a failure counted for the caller and for the number)',
+    async () => {
+      const w = await billsWorld(adapter);
+      await importBills(w.deps, imported(), as('admin'));
+      // Four failures each: the fifth of the caller (this one) reaches the limit.
+      for (let i = 0; i < 4; i++) await bindAccount(w.deps, { ...WATER, holderName: `x${i}` }, as('u1', i));
+      return Object.assign(w, { outTradeNo: '', billId: BILL });
+    },
+    (w) => bindAccount(w.deps, { ...WATER, holderName: 'x4' }, as('u1', 10)),
+    async (w, answer) => {
+      // Recorded once or twice (a retry of a failure is one more failure): either way the caller now waits.
+      expect(answer).toMatchObject({ ok: false, error: { code: expect.stringMatching(/^(NOT_FOUND|RESOURCE_EXHAUSTED)$/) } });
+      expect(await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u1', 20))).toMatchObject({ error: { code: 'RESOURCE_EXHAUSTED' } });
+      expect((await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u2', 20))).ok).toBe(true);
+    },
+  );
+
+  scenario(
+    'pay (a second household member: an order of their own)',
+    async () => {
+      const w = await bound();
+      await bindAccount(w.deps, { ...WATER, holderName: '张三' }, as('u2'));
+      const first = await payBill(w.deps, { billId: BILL }, as('u1', 10));
+      w.outTradeNo = first.ok ? first.data.outTradeNo : '';
+      return w;
+    },
+    (w) => payBill(w.deps, { billId: BILL }, as('u2', 20)),
+    (w, answer) => {
+      expect(answer.ok).toBe(true);
+      expect(answer.data.outTradeNo).not.toBe(w.outTradeNo);
+      const open = w.state().bills.find((b) => b.id === BILL)!.openOrders;
+      expect(open).toEqual([
+        { openid: 'u1', outTradeNo: w.outTradeNo },
+        { openid: 'u2', outTradeNo: answer.data.outTradeNo },
+      ]);
+    },
+  );
+
+  scenario(
     'pay (open an order)',
     bound,
     (w) => payBill(w.deps, { billId: BILL }, as('u1')),
     async (w, answer) => {
       expect(answer.ok).toBe(true);
       // One order per bill: the retry got the bill's open order, whichever attempt wrote it.
-      const open = w.state().bills.find((b) => b.id === BILL)!.openOrder;
-      expect(answer.data.outTradeNo).toBe(open);
+      const open = w.state().bills.find((b) => b.id === BILL)!.openOrders;
+      expect(open).toEqual([{ openid: 'u1', outTradeNo: answer.data.outTradeNo }]);
     },
   );
 
@@ -363,7 +631,7 @@ describe.each(ADAPTERS)('a stop at every database call on %s', (adapter) => {
     (w) => sweepPayOrders(w.deps, as('sweeper', ORDER_TTL_SEC + ORDER_CLOSE_GRACE_SEC + 1)),
     (w) => {
       expect(w.state().orders.map((o) => o.status)).toEqual(['closed']);
-      expect(w.state().bills.find((b) => b.id === BILL)!.openOrder).toBeNull();
+      expect(w.state().bills.find((b) => b.id === BILL)!.openOrders).toEqual([]);
     },
   );
 });

@@ -19,6 +19,7 @@ import { sqliteBookings } from '../../../functions/lib/sqlite/bookings';
 import { sqliteBillReminders, sqliteBookingReminders, sqliteReminders } from '../../../functions/lib/sqlite/reminders';
 import { cancelBooking, confirmBooking, createBooking } from '../../../functions/lib/usecases/booking';
 import { grant, runReminders, templates } from '../../../functions/lib/usecases/reminders';
+import { typeBiller } from '../../../shared/bills';
 import type { RandomSource } from '../../../shared/checkin-code';
 import type { Store } from '../../../shared/places';
 import { MAX_SEND_ATTEMPTS, SEND_LEASE_MS, reminderKey } from '../../../shared/reminders';
@@ -431,6 +432,7 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
 
   it('the bill reminder goes once, 3 days before the due date, to every user bound to the account; none for a paid bill or an unbound account', async () => {
     const row = (accountNo: string, period: string, dueDate: string) => ({
+      billerId: 'electricity',
       accountType: 'electricity' as const,
       accountNo,
       holderName: '王小明',
@@ -441,16 +443,25 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
     const imported = await world.ports.bills.importBills(
       [row('3100123456', '2026-11', '2026-11-30'), row('3100123457', '2026-11', '2026-11-29'), row('3100999999', '2026-11', '2026-11-30')],
       NOW,
+      [typeBiller('electricity')],
     );
     expect(imported.imported).toBe(3);
     for (const openid of [ALICE, 'o_bob', 'o_carol']) {
       await grant(world.ports, { results: accepted(world, 'billDue') }, { caller: openid, now: NOW });
-      const bound = await world.ports.bills.bind({ openid, accountType: 'electricity', accountNo: '3100123456', holderName: '王小明', now: NOW });
+      const bound = await world.ports.bills.bind({
+        openid,
+        biller: typeBiller('electricity'),
+        accountNo: '3100123456',
+        holderName: '王小明',
+        label: null,
+        now: NOW,
+      });
       expect(bound.kind).toBe('bind');
     }
-    expect((await world.ports.bills.bind({ openid: ALICE, accountType: 'electricity', accountNo: '3100123457', holderName: '王小明', now: NOW })).kind).toBe(
-      'bind',
-    );
+    expect(
+      (await world.ports.bills.bind({ openid: ALICE, biller: typeBiller('electricity'), accountNo: '3100123457', holderName: '王小明', label: null, now: NOW }))
+        .kind,
+    ).toBe('bind');
     const mine = await world.ports.bills.billsOf(ALICE);
     const due30 = mine.find((b) => b.dueDate === '2026-11-30')!;
     const paid = mine.find((b) => b.dueDate === '2026-11-29')!;
@@ -478,6 +489,38 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
       });
     expect(charCount(sent[0].data.thing1.value)).toBeLessThanOrEqual(THING_MAX_CHARS);
     expect(await quotaOf(world, 'billDue', 'o_bob')).toBe(0);
+  });
+
+  it('a bill imported or bound after its reminder day is reminded once at the next run, while at most 7 days overdue', async () => {
+    const electricity = typeBiller('electricity');
+    const row = (accountNo: string, dueDate: string) => ({
+      billerId: 'electricity',
+      accountType: 'electricity' as const,
+      accountNo,
+      holderName: '王小明',
+      period: '2026-10',
+      amountFen: 5000,
+      dueDate,
+    });
+    // 2026-12-02 in Shanghai: the bill due 11-30 (2 days overdue) and the one due 11-24 (8 days) are imported today.
+    const today = new Date('2026-12-02T02:00:00Z');
+    await world.ports.bills.importBills([row('3100200001', '2026-11-30'), row('3100200002', '2026-11-24')], today, [electricity]);
+    for (const accountNo of ['3100200001', '3100200002']) {
+      await grant(world.ports, { results: accepted(world, 'billDue') }, { caller: ALICE, now: today });
+      expect((await world.ports.bills.bind({ openid: ALICE, biller: electricity, accountNo, holderName: '王小明', label: null, now: today })).kind).toBe(
+        'bind',
+      );
+    }
+    expect(await run(world, today)).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
+    expect(await run(world, new Date('2026-12-02T03:00:00Z'))).toEqual({ ok: true, data: { sent: 0, skipped: 0, failed: 0 } });
+    const [late] = messagesOf(world, 'billDue');
+    expect(late).toMatchObject({ openid: ALICE, data: { date3: { value: '2026-11-30' }, thing4: { value: '已逾期2天，请尽快缴费' } } });
+    // Bob binds the same account a day later: his reminder goes at the next run, once.
+    const tomorrow = new Date('2026-12-03T02:00:00Z');
+    await grant(world.ports, { results: accepted(world, 'billDue') }, { caller: 'o_bob', now: tomorrow });
+    await world.ports.bills.bind({ openid: 'o_bob', biller: electricity, accountNo: '3100200001', holderName: '王小明', label: null, now: tomorrow });
+    expect(await run(world, tomorrow)).toEqual({ ok: true, data: { sent: 1, skipped: 0, failed: 0 } });
+    expect(messagesOf(world, 'billDue').map((m) => m.openid)).toEqual([ALICE, 'o_bob']);
   });
 
   it('grant: each accepted template of this deployment adds one; unknown ids and junk values add nothing; a non-object is refused', async () => {

@@ -8,7 +8,7 @@ import { payForBill } from '../../../services/pay';
 import { SUBSCRIBE_FOR, prefetchTemplates, subscribeFor } from '../../../services/subscribe';
 import { pageState } from '../../../lib/page-state';
 import type { BillView } from '../../../shared/index';
-import { BILLS_PAGE, UNLOCK_PAGE } from '../../lib/paths';
+import { BILLS_PAGE, UNLOCK_PAGE, receiptUrl } from '../../lib/paths';
 import { billCard, billRefusal, billTarget, cityToday, firstUnpaidRideBill, payOutcomeNotice } from './view';
 import type { BillCard, BillState } from './view';
 
@@ -91,6 +91,11 @@ Component({
     onRideOn() {
       if (stateOf(this).fromUnlock) wx.navigateBack({ fail: () => wx.redirectTo({ url: UNLOCK_PAGE }) });
       else wx.redirectTo({ url: UNLOCK_PAGE });
+    },
+
+    onReceipt() {
+      const billId = stateOf(this).billId;
+      if (billId) wx.navigateTo({ url: receiptUrl(billId) });
     },
 
     onAllBills() {

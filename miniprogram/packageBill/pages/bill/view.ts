@@ -14,7 +14,7 @@ import {
   refusalText,
   yuan,
 } from '../../../shared/index';
-import type { AppError, BillView, Tone } from '../../../shared/index';
+import type { AppError, BillDetail, BillView, Tone } from '../../../shared/index';
 
 /**
  * loading → unpaid → paying → confirming → paid (the receipt), or unconfirmed; missing: no such
@@ -30,6 +30,14 @@ export interface BillCard {
   statusText: string;
   tone: Tone;
   paidAt: string;
+  /** The company (缴费单位); '' for a ride bill. */
+  company: string;
+  /** "户主 L****" (masked by the back end); '' when unknown. */
+  holder: string;
+  /** The household label of the account; ''. */
+  label: string;
+  /** WeChat Pay's transaction id once paid; ''. */
+  transactionId: string;
   isRide: boolean;
   /** An unpaid utility bill not yet due: "到期前 3 天提醒我" (a bill-due subscribe message); '' otherwise. */
   remindText: string;
@@ -41,7 +49,7 @@ export function cityToday(now: Date): string {
 }
 
 /** @example billCard({ id: 'RB1', type: 'ride', amountFen: 150, status: 'unpaid' }, '2026-11-25').amountText // => '¥1.50' */
-export function billCard(bill: BillView, today: string): BillCard {
+export function billCard(bill: BillView & Partial<Pick<BillDetail, 'holderName'>>, today: string): BillCard {
   const status = billStatusWording(bill, today);
   return {
     title: billTitle(bill),
@@ -51,8 +59,12 @@ export function billCard(bill: BillView, today: string): BillCard {
     statusText: status.text,
     tone: status.tone,
     paidAt: paidAtText(bill.paidAt, CITY_UTC_OFFSET_MIN),
+    company: bill.type === 'ride' ? '' : (bill.billerName ?? ''),
+    holder: bill.holderName ? `户主 ${bill.holderName}` : '',
+    label: bill.label ?? '',
+    transactionId: bill.status === 'paid' ? (bill.transactionId ?? '') : '',
     isRide: bill.type === 'ride',
-    remindText: bill.status === 'unpaid' && bill.type !== 'ride' && !!bill.dueDate && bill.dueDate >= today ? REMINDER_NOTE.billDue : '',
+    remindText: bill.status === 'unpaid' && bill.type !== 'ride' && bill.dueDate && bill.dueDate >= today ? REMINDER_NOTE.billDue : '',
   };
 }
 

@@ -2,7 +2,7 @@
 import { listBills } from '../../../services/bills';
 import { refusalText } from '../../../shared/index';
 import { pageState } from '../../../lib/page-state';
-import { ACCOUNTS_PAGE } from '../../lib/paths';
+import { ACCOUNTS_PAGE, RECORDS_PAGE } from '../../lib/paths';
 import { cityToday } from '../bill/view';
 import { billsView } from './view';
 import type { BillsView } from './view';
@@ -35,6 +35,10 @@ Component({
 
     onAccounts() {
       wx.navigateTo({ url: ACCOUNTS_PAGE });
+    },
+
+    onRecords() {
+      wx.navigateTo({ url: RECORDS_PAGE });
     },
 
     onRetry() {

@@ -1,5 +1,5 @@
 /** What the bills page lists: unpaid first (the back end's order kept), amounts as yuan. Pure. */
-import { billStatusWording, billTitle, periodText, yuan } from '../../../shared/index';
+import { BIND_TEXT, billStatusWording, billTitle, periodText, yuan } from '../../../shared/index';
 import type { BillView, Tone } from '../../../shared/index';
 import { billUrl } from '../../lib/paths';
 
@@ -14,8 +14,16 @@ export interface BillRow {
   url: string;
 }
 
+/** The unpaid bills of one household (by the label its accounts were bound with), or the rides. */
+export interface BillGroup {
+  label: string;
+  rows: BillRow[];
+}
+
 export interface BillsView {
   unpaid: BillRow[];
+  /** The unpaid bills by household, in the back end's order; ride bills first under 骑行. */
+  groups: BillGroup[];
   paid: BillRow[];
   /** "待支付 2 笔，共 ¥201.10"; empty with nothing to pay. */
   summary: string;
@@ -26,7 +34,7 @@ export function billRow(bill: BillView, today: string): BillRow {
   const status = billStatusWording(bill, today);
   return {
     id: bill.id,
-    title: billTitle(bill),
+    title: bill.billerName && bill.accountNo ? `${bill.billerName} · ${bill.accountNo}` : billTitle(bill),
     detail: bill.type === 'ride' ? '单车骑行' : periodText(bill.period),
     amountText: yuan(bill.amountFen),
     statusText: status.text,
@@ -41,8 +49,14 @@ export function billRow(bill: BillView, today: string): BillRow {
 export function billsView(bills: readonly BillView[], today: string): BillsView {
   const unpaid = bills.filter((b) => b.status === 'unpaid');
   const totalFen = unpaid.reduce((sum, b) => sum + b.amountFen, 0);
+  const groups = new Map<string, BillRow[]>();
+  for (const b of unpaid) {
+    const label = b.type === 'ride' ? '骑行' : b.label || BIND_TEXT.noLabel;
+    groups.set(label, [...(groups.get(label) ?? []), billRow(b, today)]);
+  }
   return {
     unpaid: unpaid.map((b) => billRow(b, today)),
+    groups: [...groups].map(([label, rows]) => ({ label, rows })),
     paid: bills.filter((b) => b.status === 'paid').map((b) => billRow(b, today)),
     summary: unpaid.length ? `待支付 ${unpaid.length} 笔，共 ${yuan(totalFen)}` : '没有待支付的账单',
     empty: bills.length === 0,

@@ -1,0 +1,30 @@
+/** 缴费记录: paid bills by month (company, period, amount, paid at, transaction id); a tap opens the receipt. */
+import { listBills } from '../../../services/bills';
+import { refusalText } from '../../../shared/index';
+import { recordMonths } from './view';
+import type { RecordMonth } from './view';
+
+Component({
+  data: { state: 'loading' as 'loading' | 'list' | 'error', months: [] as RecordMonth[], errorText: '' },
+  methods: {
+    onLoad() {
+      this.load();
+    },
+
+    async load() {
+      const res = await listBills('paid');
+      if (!res.ok) return this.setData({ state: 'error', errorText: refusalText(res.error, { subject: 'bill' }) });
+      this.setData({ state: 'list', months: recordMonths(res.data.bills) });
+    },
+
+    onRecordTap(e: WechatMiniprogram.TouchEvent) {
+      const url = String(e.currentTarget.dataset.url || '');
+      if (url) wx.navigateTo({ url });
+    },
+
+    onRetry() {
+      this.setData({ state: 'loading' });
+      this.load();
+    },
+  },
+});
