@@ -9,7 +9,7 @@
  *   `{ data: [doc] | [] }`, `set` upserts, `update` merges (`updated: 0` when missing), `add`
  *   refuses an existing `_id` or a unique-index duplicate with `DATABASE_DUPLICATE_WRITE`.
  * - `db.command`: eq, neq, lt, lte, gt, gte, in, nin, exists, and, or (top level and field level),
- *   geoWithin; update operators inc, mul, set, remove, push.
+ *   geoWithin; update operators inc, mul, set, remove, push; `db.RegExp({ regexp, options })`.
  * - Transactions (`runTransaction(fn, times = 3)` and `startTransaction()`): `doc(id).get/set/
  *   update/remove` and `collection(x).add` join them; `get` inside answers `{ data: doc | null }`.
  *   Snapshot isolation as MongoDB does it: reads see the data as it was when the transaction
@@ -105,6 +105,15 @@ export class Op {
     return new Op('or', [this, ...others.flat()]);
   }
 }
+/** `db.RegExp({ regexp, options })`: a MongoDB $regex condition on a string field. */
+export class FakeRegExp {
+  readonly pattern: RegExp;
+  constructor({ regexp, options }: { regexp: string; options?: string }) {
+    if (!regexp) throw new TypeError('regexp must be a string');
+    // MongoDB's options i, m, s, x: JavaScript knows the first three.
+    this.pattern = new RegExp(regexp, (options ?? '').replace(/[^ims]/g, ''));
+  }
+}
 /** `_.and([...])` / `_.or([...])` at the top of a query. */
 class Logic {
   constructor(
@@ -155,6 +164,7 @@ const isPlain = (v: unknown): v is Record<string, unknown> =>
   !(v instanceof Date) &&
   !(v instanceof Op) &&
   !(v instanceof Logic) &&
+  !(v instanceof FakeRegExp) &&
   !(v instanceof Point) &&
   !(v instanceof LineString) &&
   !(v instanceof Polygon);
@@ -197,6 +207,7 @@ function compare(a: unknown, b: unknown): number {
 const sameValue = (a: unknown, b: unknown) => compare(a, b) === 0 && typeof comparable(a) === typeof comparable(b);
 
 function testField(have: unknown, want: unknown): boolean {
+  if (want instanceof FakeRegExp) return typeof have === 'string' && want.pattern.test(have);
   if (want instanceof Op) {
     const v = want.value;
     switch (want.kind) {
@@ -383,6 +394,7 @@ export interface FakeTransaction {
 
 export class FakeCloudbase {
   readonly Geo = { Point, LineString, Polygon };
+  readonly RegExp = (options: { regexp: string; options?: string }) => new FakeRegExp(options);
   readonly command = {
     eq: (v: unknown) => new Op('eq', v),
     neq: (v: unknown) => new Op('neq', v),

@@ -1,7 +1,8 @@
 import { boxesAround, byDistanceThenId, distancesFromM, EARTH_RADIUS_M, pointInZone, zoneBox, type Polygon } from '../../../shared/geo';
 import type { Bike, Place, PlaceKind } from '../../../shared/places';
 import { importedBike } from '../../../shared/ride';
-import type { NearbyQuery, PlaceHit, PlaceStore } from '../ports';
+import { byNameThenId, placeSearchText, queryGrams, searchGrams } from '../../../shared/search';
+import type { NearbyQuery, PlaceHit, PlaceStore, SearchHit, SearchQuery } from '../ports';
 import type { Statement } from 'better-sqlite3';
 import { atomically, type Db } from './db';
 
@@ -85,6 +86,78 @@ export function sqlitePlaces(db: Db): PlaceStore {
        WHERE g.min_lng <= @maxLng AND g.max_lng >= @minLng AND g.min_lat <= @maxLat AND g.max_lat >= @minLat AND p.status = 'available'`,
     )
     .raw();
+
+  // Text search (shared/search.ts): a row of `place_search` per store and station, and its pieces.
+  const searchRowOf = db.prepare('SELECT kind, text FROM place_search WHERE pk = ?');
+  const writeSearchRow = db.prepare('INSERT OR REPLACE INTO place_search (pk, kind, id, name, text) VALUES (?, ?, ?, ?, ?)');
+  const dropGram = db.prepare('DELETE FROM place_grams WHERE kind = ? AND gram = ? AND pk = ?');
+  const addGram = db.prepare('INSERT OR IGNORE INTO place_grams (kind, gram, pk) VALUES (?, ?, ?)');
+  const unindexed = db.prepare(`SELECT pk, body FROM places WHERE kind IN ('store', 'station') AND pk NOT IN (SELECT pk FROM place_search)`).raw();
+  /** Keeps a store's or station's search row and pieces as its name and address now read. */
+  function indexText(pk: number, place: Place): void {
+    if (place.kind === 'bike') return;
+    const text = placeSearchText(place);
+    const before = searchRowOf.get(pk) as { kind: string; text: string } | undefined;
+    if (before !== undefined && before.kind === place.kind && before.text === text) {
+      writeSearchRow.run(pk, place.kind, place.id, place.name, text);
+      return;
+    }
+    if (before !== undefined) for (const gram of searchGrams(before.text)) dropGram.run(before.kind, gram, pk);
+    writeSearchRow.run(pk, place.kind, place.id, place.name, text);
+    for (const gram of searchGrams(text)) addGram.run(place.kind, gram, pk);
+  }
+  // Places written before the search index existed (a database of an older version) are indexed once, here.
+  const backlog = unindexed.all() as [number, string][];
+  if (backlog.length > 0) {
+    db.transaction(() => {
+      for (const [pk, body] of backlog) indexText(pk, JSON.parse(body) as Place);
+    })();
+  }
+  /**
+   * The places whose text holds the query: the pieces' postings intersected (one piece for a query
+   * of one or two characters, which is then certainly a match), then the whole query checked.
+   * One statement per count of pieces, prepared on first use; `ordered` adds name order and a limit.
+   */
+  const matchStatements = new Map<string, Statement<unknown[]>>();
+  function matching(grams: string[], ordered: boolean): Statement<unknown[]> {
+    const name = `${grams.length}:${ordered}`;
+    let stmt = matchStatements.get(name);
+    if (stmt === undefined) {
+      const postings = grams.map(() => 'SELECT pk FROM place_grams WHERE kind = ? AND gram = ?').join(' INTERSECT ');
+      stmt = db
+        .prepare<unknown[]>(
+          `SELECT s.pk, s.id, s.name, p.lat, p.lng FROM place_search s JOIN places p ON p.pk = s.pk
+           WHERE s.pk IN (${postings}) AND instr(s.text, ?) > 0${ordered ? ' ORDER BY s.name, s.id LIMIT ?' : ''}`,
+        )
+        .raw();
+      matchStatements.set(name, stmt);
+    }
+    return stmt;
+  }
+  function search(q: SearchQuery): SearchHit[] {
+    const grams = queryGrams(q.key);
+    const params: unknown[] = grams.flatMap((gram) => [q.kind, gram]);
+    params.push(q.key);
+    if (q.center === undefined) {
+      const rows = matching(grams, true).all(...params, q.limit) as [number, string, string, number, number][];
+      const bodies = rows.length > 0 ? bodiesOf(rows.map((r) => r[0])) : new Map<number, string>();
+      const hits = rows.map(([pk]) => ({ place: JSON.parse(bodies.get(pk) as string) as SearchHit['place'] }));
+      return hits.sort((a, b) => byNameThenId(a.place, b.place));
+    }
+    // Nearest first: every match is measured (from columns), and only the first `limit` are read whole.
+    const measure = distancesFromM(q.center);
+    const found: Candidate[] = [];
+    for (const [pk, id, , lat, lng] of matching(grams, false).all(...params) as [number, string, string, number, number][]) {
+      found.push({ pk, id, distance: measure(lat, lng) });
+    }
+    found.sort(byDistanceThenId);
+    if (found.length > q.limit) found.length = q.limit;
+    if (found.length === 0) return [];
+    // At most 50 (the contract's limit): one statement.
+    const bodies = bodiesOf(found.map((c) => c.pk));
+    return found.map((c) => ({ place: JSON.parse(bodies.get(c.pk) as string) as SearchHit['place'], distance: c.distance }));
+  }
+  const searchAtOnce = db.memory ? search : db.transaction(search);
 
   /** Every place of the query's kind within `radiusM` (not the query's radius), nearest first, ties by id. */
   function candidates(q: NearbyQuery, radiusM: number, measure: (lat: number, lng: number) => number): Candidate[] {
@@ -208,6 +281,7 @@ export function sqlitePlaces(db: Db): PlaceStore {
             now,
           }) as number;
           index[stored.kind].run(pk, stored.lng, stored.lng, stored.lat, stored.lat);
+          indexText(pk, stored);
           if (stored.kind === 'station') {
             const b = zoneBox(stored.zone);
             index.zone.run(pk, b.minLng, b.maxLng, b.minLat, b.maxLat);
@@ -283,6 +357,10 @@ export function sqlitePlaces(db: Db): PlaceStore {
     async get(kind, id) {
       const row = bodyByKindId.get(kind, id) as string | undefined;
       return row === undefined ? null : JSON.parse(row);
+    },
+
+    async search(q) {
+      return searchAtOnce(q);
     },
   };
 }
