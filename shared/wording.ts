@@ -386,3 +386,25 @@ export function paidAtText(iso: string | undefined, offsetMin: number): string {
   const local = new Date(t + offsetMin * 60_000).toISOString();
   return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
 }
+
+/** Finding a place (the nearby page's search box and 选择位置; issue 16). */
+export const FIND_TEXT = {
+  placeholder: '搜索门店名称或地址',
+  recent: '最近搜索',
+  clearRecent: '清除',
+  cancel: '取消',
+  choose: '选择位置',
+  backToMe: '回到我的位置',
+  /** The results line: `搜索“咖啡”的结果`. */
+  results: (q: string) => `搜索“${q}”的结果`,
+  noResults: (q: string) => `没有找到与“${q}”相关的门店`,
+  noStations: (q: string) => `没有找到与“${q}”相关的停车点`,
+  chosen: (name: string) => `正在显示“${name}”附近，距离从该位置算起`,
+  tooLong: '搜索内容最多 40 个字',
+} as const;
+
+/** Where a distance is measured from when it is not from the user (it says so: never "380 m" from somewhere unsaid). */
+export const DISTANCE_FROM = {
+  city: '距市中心',
+  chosen: '距所选位置',
+} as const;

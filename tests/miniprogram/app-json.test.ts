@@ -56,10 +56,20 @@ describe('the mini program layout', () => {
   });
 
   it('declares the location it uses, and nothing more', () => {
-    expect(appJson.requiredPrivateInfos).toEqual(['getLocation']);
+    expect(appJson.requiredPrivateInfos).toEqual(['getLocation', 'chooseLocation']);
     expect(appJson.permission['scope.userLocation'].desc).toBeTruthy();
-    expect(appJson.__usePrivacyCheck__).toBe(true);
+    // A leftover of the 2023 privacy beta: the privacy sheet and onNeedPrivacyAuthorization do its job.
+    expect('__usePrivacyCheck__' in appJson).toBe(false);
     expect(appJson.lazyCodeLoading).toBe('requiredComponents');
+  });
+
+  it('lets WeChat search index the map and the store pages only, as sitemap.json says', () => {
+    const sitemap = JSON.parse(fs.readFileSync(path.join(ROOT, 'sitemap.json'), 'utf8'));
+    expect(sitemap.rules).toEqual([
+      { action: 'allow', page: 'pages/nearby/index' },
+      { action: 'allow', page: 'packageBooking/pages/store/index' },
+      { action: 'disallow', page: '*' },
+    ]);
   });
 
   it("keeps the main package far under WeChat's 2 MB", () => {
