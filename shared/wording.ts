@@ -408,3 +408,12 @@ export const DISTANCE_FROM = {
   city: '距市中心',
   chosen: '距所选位置',
 } as const;
+
+/** The store page's details and its Moments (朋友圈) read-only view. */
+export const STORE_TEXT = {
+  call: '电话',
+  photos: '门店照片',
+  services: '门店服务',
+  /** In Moments' single-page mode: WeChat's own bar below offers 前往小程序. */
+  momentsNote: '在朋友圈中只能浏览门店信息。预约到店请点击下方“前往小程序”。',
+} as const;

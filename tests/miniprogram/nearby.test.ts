@@ -383,6 +383,24 @@ describe('finding a place on the nearby page (issue 16)', () => {
     expect(texts(page, '.row-distance')).toEqual(['']);
   });
 
+  it('opened from Moments (scene 1154) shows the shared station read-only: no location, no ride, no search', async () => {
+    wxMock().getEnterOptionsSync.mockReturnValue({ scene: 1154, path: 'pages/nearby/index', query: {} });
+    try {
+      api.getPlace.mockResolvedValue({ ok: true, data: { item: { ...STATION, distance: undefined } } });
+      api.nearby.mockResolvedValue(answer([STATION]));
+      const page = await open(pageId, { kind: 'station', id: 'P01', lat: '31.2305', lng: '121.4738' });
+      await flush();
+      expect(texts(page, '.sheet-title')).toEqual(['人民广场停车点']);
+      expect(location.locate).not.toHaveBeenCalled();
+      expect(rides.currentRide).not.toHaveBeenCalled();
+      expect(api.getPlace).toHaveBeenCalledWith({ kind: 'station', id: 'P01' });
+      expect(page.querySelectorAll('.search-bar').length).toBe(0);
+      expect(page.querySelectorAll('.scan-ride').length).toBe(0);
+    } finally {
+      wxMock().getEnterOptionsSync.mockReturnValue({ scene: 1001, path: '', query: {} });
+    }
+  });
+
   it('shares a station to Moments with the link that opens it', async () => {
     api.nearby.mockResolvedValue(answer([STATION]));
     const page = await openPage();

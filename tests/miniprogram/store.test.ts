@@ -145,3 +145,59 @@ describe('the store page', () => {
     await flush();
   });
 });
+
+describe('the store page: details and Moments (issue 16)', () => {
+  const PHOTOS = ['https://example.com/front.jpg', 'cloud://env-1.abcd/stores/inside.jpg'];
+  beforeAll(async () => {
+    const store = {
+      kind: 'store',
+      id: 'S-PHOTO',
+      name: '相册咖啡',
+      address: '福州路 9 号',
+      lat: 31.2304,
+      lng: 121.4737,
+      category: 'coffee',
+      openingHours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '08:00', close: '22:00' })),
+      slot: { minutes: 30, capacity: 4 },
+      phone: '021-6321 0000',
+      photos: PHOTOS,
+      services: ['Wi-Fi', '停车'],
+    };
+    const res = await hostCall(cloud.url, 'admin', { action: 'upsertPlaces', places: [store] }, { openid: 'test-admin', now: EVENING });
+    expect(res.ok).toBe(true);
+  });
+
+  it('shows services and photos, calls the store, and opens a photo full screen', async () => {
+    playDevice(cloud.url, 'page-reader', { now: EVENING });
+    const page = await visit('/packageBooking/pages/store/index?id=S-PHOTO');
+    expect(texts(page, '.service')).toEqual(['Wi-Fi', '停车']);
+    expect(page.querySelectorAll('.photo').length).toBe(2);
+    await tap(page, '.call');
+    expect(wxMock().makePhoneCall).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: '02163210000' }));
+    page.querySelectorAll('.photo')[1].dispatchEvent('tap');
+    await flush();
+    expect(wxMock().previewImage).toHaveBeenCalledWith(expect.objectContaining({ urls: PHOTOS, current: PHOTOS[1] }));
+    expect(page.instance.onShareTimeline()).toEqual({ title: '相册咖啡 · 到店预约', query: 'id=S-PHOTO', imageUrl: '/images/share-store.png' });
+  });
+
+  it('opened from Moments (scene 1154) shows the store read-only, asking only geo.get', async () => {
+    playDevice(cloud.url, 'page-reader', { now: EVENING });
+    wxMock().getEnterOptionsSync.mockReturnValue({ scene: 1154, path: 'packageBooking/pages/store/index', query: { id: 'S-PHOTO' } });
+    try {
+      const page = await openUrl('/packageBooking/pages/store/index?id=S-PHOTO');
+      open.push(page);
+      await until(() => page.instance.data.status === 'ready', 'the store');
+      expect(texts(page, '.store-name')).toEqual(['相册咖啡']);
+      expect(texts(page, '.service')).toEqual(['Wi-Fi', '停车']);
+      expect(texts(page, '.moments-note')).toEqual(['在朋友圈中只能浏览门店信息。预约到店请点击下方“前往小程序”。']);
+      expect(page.querySelectorAll('.picker').length).toBe(0);
+      expect(page.querySelectorAll('.call').length).toBe(0);
+      const asked = wxMock().request.mock.calls.map((c: [{ url: string; data: { action: string } }]) => `${c[0].url.split('/').pop()}.${c[0].data.action}`);
+      expect(asked).toEqual(['geo.get']);
+      expect(wxMock().getLocation).not.toHaveBeenCalled();
+      expect(wxMock().requestSubscribeMessage).not.toHaveBeenCalled();
+    } finally {
+      wxMock().getEnterOptionsSync.mockReturnValue({ scene: 1001, path: '', query: {} });
+    }
+  });
+});

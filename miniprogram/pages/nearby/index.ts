@@ -3,6 +3,7 @@ import type { LatLng } from '../../shared/index';
 import { getPlace, nearby, search } from '../../services/api';
 import { choosePlace, enableLocation, locate, openRoute } from '../../services/location';
 import { recentSearches, saveRecentSearches } from '../../services/recent-searches';
+import { openedFromMoments } from '../../services/scene';
 import type { LocateResult } from '../../services/location';
 import { currentRide } from '../../services/rides';
 import { scanBikeCode } from '../../services/scan';
@@ -72,6 +73,8 @@ Component({
     emptyText: '',
     errorText: '',
     sheet: null as PlaceSheet | null,
+    /** Opened from Moments (scene 1154): read-only, no location, no ride. */
+    moments: false,
     find: FIND_TEXT,
     /** The search box: its text, whether it has the focus (recent searches show), the results' heading. */
     searchText: '',
@@ -93,7 +96,20 @@ Component({
         this.locateThenLoad(true);
         return;
       }
-      this.openShared(shared.id, shared.at);
+      if (openedFromMoments()) this.openReadOnly(shared.id, shared.at);
+      else this.openShared(shared.id, shared.at);
+    },
+
+    /** Moments' single-page mode: the station and the stations around it, no private API, no distances from anyone. */
+    async openReadOnly(id: string, at: LatLng) {
+      const state = stateOf(this);
+      state.origin = null;
+      state.query = at;
+      this.setData({ moments: true, kind: 'station', center: at, status: 'loading' });
+      const got = await getPlace({ kind: 'station', id });
+      if (got.ok) this.showSheet(got.data.item, null);
+      else if (got.error.code === 'NOT_FOUND') this.setData({ noticeText: SHARED_NOTICE.missing, noticeAction: '' });
+      await this.load();
     },
 
     /**
@@ -117,6 +133,7 @@ Component({
 
     /** Checked on every show: a ride started or ended elsewhere shows or hides the banner. */
     async onShow() {
+      if (this.data.moments || openedFromMoments()) return; // no caller in Moments' single-page mode
       const answer = await currentRide();
       this.setData({ banner: answer.ok ? rideBanner(answer.data.ride, new Date()) : null });
     },

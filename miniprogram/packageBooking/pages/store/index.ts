@@ -2,7 +2,10 @@
  * Store detail: the store, its hours and open state, route and share, and a 7-day slot picker that
  * opens at the first bookable slot and books after a confirmation. Logic in ./view.ts.
  */
-import { REMINDER_NOTE, type SlotsResult } from '../../../shared/index';
+import { REMINDER_NOTE, STORE_TEXT, type SlotsResult } from '../../../shared/index';
+import { getPlace } from '../../../services/api';
+import { openedFromMoments } from '../../../services/scene';
+import { callStore, previewPhotos } from '../../../services/store-contact';
 import { createBooking, myBookings, newRequestId, slots } from '../../../services/bookings';
 import { openRoute } from '../../../services/location';
 import { SUBSCRIBE_FOR, prefetchTemplates, subscribeFor } from '../../../services/subscribe';
@@ -21,6 +24,7 @@ import {
   storeCard,
   storeIdOf,
   storeShare,
+  storeTimeline,
   type Confirmation,
   type DayChip,
   type LoadFailure,
@@ -36,6 +40,8 @@ const stateOf = pageState(() => ({
   lastTap: null as null | { start: string; requestId: string },
   /** Answers to an older day request are dropped. */
   seq: 0,
+  /** The store's name once known (for a share before or without the slots' answer). */
+  name: null as string | null,
 }));
 
 const EMPTY_GRID: SlotGrid = { rows: [], foldedPast: 0, foldText: '', firstOpen: '', emptyText: '' };
@@ -55,6 +61,9 @@ Component({
     bookError: '',
     canRetry: false,
     reminderNote: REMINDER_NOTE.booking,
+    /** Opened from Moments (scene 1154, single-page mode): the store read-only, nothing private called. */
+    moments: false,
+    storeText: STORE_TEXT,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -64,9 +73,29 @@ Component({
         this.setData({ status: 'failed', failure: loadFailure(null) });
         return;
       }
+      if (openedFromMoments()) {
+        this.setData({ moments: true });
+        this.startReadOnly();
+        return;
+      }
       // The template ids and the user's settings must be known before the tap (no await in it).
       prefetchTemplates();
       this.start();
+    },
+
+    /** Moments' single-page mode: the store by id (geo.get needs no caller), no slots, no bookings. */
+    async startReadOnly(): Promise<void> {
+      const state = stateOf(this);
+      this.setData({ status: 'loading', failure: null });
+      const got = await getPlace({ kind: 'store', id: state.storeId });
+      if (!got.ok) {
+        this.setData({ status: 'failed', failure: loadFailure(got.error) });
+        return;
+      }
+      const item = got.data.item;
+      if (item.kind !== 'store') return;
+      state.name = item.name;
+      this.setData({ status: 'ready', store: storeCard(item, new Date()) });
     },
 
     /** First load: the store's today (not the phone's), then on to the first day with a slot to book. */
@@ -203,12 +232,29 @@ Component({
     },
 
     onRetry() {
-      this.start();
+      if (this.data.moments) this.startReadOnly();
+      else this.start();
+    },
+
+    onCallTap() {
+      const store = this.data.store;
+      if (store && store.phone) callStore(store.phone);
+    },
+
+    onPhotoTap(e: WechatMiniprogram.TouchEvent) {
+      const store = this.data.store;
+      if (store) previewPhotos(store.photos, String(e.currentTarget.dataset.url || store.photos[0]));
     },
 
     onShareAppMessage() {
       const state = stateOf(this);
-      return storeShare(state.storeId, state.answer ? state.answer.store.name : null);
+      return storeShare(state.storeId, state.answer ? state.answer.store.name : state.name);
+    },
+
+    /** Moments (朋友圈): the page opens there read-only (scene 1154). */
+    onShareTimeline() {
+      const state = stateOf(this);
+      return storeTimeline(state.storeId, state.answer ? state.answer.store.name : state.name);
     },
   },
 });
