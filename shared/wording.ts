@@ -212,6 +212,13 @@ export const SLOT_NOTE = {
   left: (remaining: number) => `余 ${remaining}`,
 } as const;
 
+/** Why a tap on a slot that cannot be booked does not open the confirmation (said as a toast). */
+export const SLOT_WHY = {
+  past: '这个时段已开始，请选择其他时段',
+  full: '这个时段已约满，请选择其他时段',
+  closed: '这个时段不接受预约，请选择其他时段',
+} as const;
+
 /** What a refusal is about: it decides the words of NOT_FOUND and INVALID_ARGUMENT. */
 export type RefusalSubject = 'booking' | 'cancel' | 'confirm' | 'checkIn' | 'store' | 'unlock' | 'ride' | 'bind' | 'bill';
 

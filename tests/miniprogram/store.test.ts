@@ -75,7 +75,7 @@ describe('the store page', () => {
     expect(page.querySelectorAll('.slot-past')).toHaveLength(0);
   });
 
-  it('reads past, full and open slots apart, and a tap on a past or full one does nothing', async () => {
+  it('reads past, full and open slots apart, and a tap on a past or full one books nothing but says why', async () => {
     playDevice(cloud.url, 'page-looker', { now: EVENING });
     const page = await visit(URL);
     await tap(page, '.fold');
@@ -83,7 +83,9 @@ describe('the store page', () => {
     expect(texts(page, '.slot-full .slot-note')).toEqual(['已约满']);
     expect(texts(page, '.slot-open .slot-note').every((t) => /^余 \d+$/.test(t))).toBe(true);
     await tap(page, '.slot-full');
+    expect(wxMock().showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '这个时段已约满，请选择其他时段' }));
     await tap(page, '.slot-past');
+    expect(wxMock().showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '这个时段已开始，请选择其他时段' }));
     expect(page.instance.data.confirm).toBeNull();
   });
 
@@ -128,6 +130,8 @@ describe('the store page', () => {
     await until(() => texts(page, '.book-error-text').length === 1, 'the refusal');
     expect(texts(page, '.book-error-text')).toEqual([`你已有 ${MAX_UPCOMING_BOOKINGS} 个待到店的预约，请先完成或取消后再约`]);
     expect(page.querySelectorAll('.retry-book')).toHaveLength(0);
+    // The page knew the limit was reached: no subscribe prompt for a booking it knew would be refused.
+    expect(wxMock().requestSubscribeMessage).not.toHaveBeenCalled();
   });
 
   it('a missing store offers the map only; an unreachable host offers a retry and the map', async () => {

@@ -2,7 +2,7 @@
  * Store detail: the store, its hours and open state, route and share, and a 7-day slot picker that
  * opens at the first bookable slot and books after a confirmation. Logic in ./view.ts.
  */
-import { REMINDER_NOTE, STORE_TEXT, type SlotsResult } from '../../../shared/index';
+import { MAX_UPCOMING_BOOKINGS, REMINDER_NOTE, SLOT_WHY, STORE_TEXT, isActive, isUpcoming, type BookingView, type SlotsResult } from '../../../shared/index';
 import { getPlace } from '../../../services/api';
 import { openedFromMoments } from '../../../services/scene';
 import { callStore, previewPhotos } from '../../../services/store-contact';
@@ -40,6 +40,8 @@ const stateOf = pageState(() => ({
   lastTap: null as null | { start: string; requestId: string },
   /** Answers to an older day request are dropped. */
   seq: 0,
+  /** The caller's upcoming active bookings (all stores): at the limit, a booking is refused, so no subscribe prompt. */
+  held: 0,
   /** The store's name once known (for a share before or without the slots' answer). */
   name: null as string | null,
 }));
@@ -104,6 +106,7 @@ Component({
       this.setData({ status: 'loading', failure: null });
       const [first, mine] = await Promise.all([slots(state.storeId, phoneDate(new Date())), myBookings()]);
       state.mine = mine.ok ? mineAt(mine.data.bookings, state.storeId) : new Set();
+      state.held = mine.ok ? heldUpcoming(mine.data.bookings) : 0;
       let answer = first;
       if (answer.ok && !answer.data.days.includes(answer.data.date)) answer = await slots(state.storeId, answer.data.days[0]);
       if (!answer.ok) {
@@ -146,7 +149,10 @@ Component({
     async refreshMine(): Promise<void> {
       const state = stateOf(this);
       const mine = await myBookings();
-      if (mine.ok) state.mine = mineAt(mine.data.bookings, state.storeId);
+      if (mine.ok) {
+        state.mine = mineAt(mine.data.bookings, state.storeId);
+        state.held = heldUpcoming(mine.data.bookings);
+      }
     },
 
     onDayTap(e: WechatMiniprogram.TouchEvent) {
@@ -173,7 +179,11 @@ Component({
         wx.navigateTo({ url: '/packageBooking/pages/my-bookings/index' });
         return;
       }
-      if (row.state !== 'open') return;
+      if (row.state !== 'open') {
+        // A tap always answers: a slot that cannot be booked says why.
+        wx.showToast({ title: SLOT_WHY[row.state], icon: 'none', duration: 2500 });
+        return;
+      }
       // One requestId per confirmed choice: a retry of it can never book twice.
       state.lastTap = { start, requestId: newRequestId() };
       this.setData({ confirm: confirmation(state.answer, row), bookError: '', canRetry: false });
@@ -189,7 +199,8 @@ Component({
       if (!stateOf(this).lastTap || this.data.booking) return;
       // WeChat shows the subscribe dialog only from a tap, before any await: ask first, then book.
       // The booking never waits for the answer (subscribeFor never rejects).
-      subscribeFor(SUBSCRIBE_FOR.booking);
+      // A booking the page knows the 5-booking limit refuses asks for no reminder.
+      if (stateOf(this).held < MAX_UPCOMING_BOOKINGS) subscribeFor(SUBSCRIBE_FOR.booking);
       this.book();
     },
 
@@ -258,3 +269,9 @@ Component({
     },
   },
 });
+
+/** How many upcoming active bookings the caller holds (the rule of shared/booking.ts counts these). */
+function heldUpcoming(bookings: readonly BookingView[]): number {
+  const now = new Date();
+  return bookings.filter((b) => isActive(b.status) && isUpcoming(b, now)).length;
+}
