@@ -24,7 +24,9 @@ export const phone = z
   .check(z.trim(), z.regex(/^\+?[0-9][0-9 -]{1,18}[0-9]$/, 'must be a phone number: digits, spaces, - and a leading +, at most 20 characters'));
 
 /** A photo: an `https://` URL or a CloudBase file id (`cloud://`). */
-const photo = z.string().check(z.maxLength(1024, 'must be at most 1024 characters'), z.regex(/^(https|cloud):\/\/\S+$/, 'must be an https:// URL or a cloud:// file id'));
+const photo = z
+  .string()
+  .check(z.maxLength(1024, 'must be at most 1024 characters'), z.regex(/^(https|cloud):\/\/\S+$/, 'must be an https:// URL or a cloud:// file id'));
 
 export const storeDetails = {
   phone: z.optional(phone),

@@ -77,7 +77,11 @@ describe.each(['sqlite', 'cloudbase'] as const)('geo.search and geo.get through 
   beforeAll(async () => {
     host = await startHost(backend);
     const places = [
-      store('S1', '晨光咖啡', '南京东路 100 号', 500, { phone: '021-6321 0000', photos: ['https://example.com/a.jpg', 'cloud://env-1.abcd/stores/s1.jpg'], services: ['Wi-Fi', '停车'] }),
+      store('S1', '晨光咖啡', '南京东路 100 号', 500, {
+        phone: '021-6321 0000',
+        photos: ['https://example.com/a.jpg', 'cloud://env-1.abcd/stores/s1.jpg'],
+        services: ['Wi-Fi', '停车'],
+      }),
       store('S2', 'Luckin Coffee 人民广场店', '西藏中路 20 号', 200),
       store('S3', '大药房', '福州路 8 号', 900, { phone: '+86 21 5555 1234' }),
       { kind: 'station', id: 'T1', name: '福州路停车点', lat: FUZHOU.lat, lng: FUZHOU.lng, zone: zoneAround(FUZHOU.lat, FUZHOU.lng) },
@@ -121,7 +125,10 @@ describe.each(['sqlite', 'cloudbase'] as const)('geo.search and geo.get through 
     const unlocated = await host.call('geo', { action: 'get', kind: 'store', id: 'S1' });
     expect(unlocated.data.item).toMatchObject({ id: 'S1', open: true, photos: ['https://example.com/a.jpg', 'cloud://env-1.abcd/stores/s1.jpg'] });
     expect('distance' in unlocated.data.item).toBe(false);
-    expect(await host.call('geo', { action: 'get', kind: 'store', id: 'T1' })).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'id: no store "T1"' } });
+    expect(await host.call('geo', { action: 'get', kind: 'store', id: 'T1' })).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'id: no store "T1"' },
+    });
   });
 
   it.each([

@@ -173,7 +173,17 @@ describe.each(backends)('places search on $name', (backend) => {
     name,
     lat: at.lat,
     lng: at.lng,
-    zone: { type: 'Polygon', coordinates: [[[at.lng, at.lat], [at.lng + 0.001, at.lat], [at.lng, at.lat + 0.001], [at.lng, at.lat]]] },
+    zone: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [at.lng, at.lat],
+          [at.lng + 0.001, at.lat],
+          [at.lng, at.lat + 0.001],
+          [at.lng, at.lat],
+        ],
+      ],
+    },
   });
   const world = async (seed = 1) => {
     const { places } = backend.make(seed);
@@ -243,7 +253,9 @@ describe('places search on CloudBase: requests', () => {
   it('costs one request by name and one geoNear from a position (the escaped text inside its query)', async () => {
     const db = new FakeCloudbase({ unique: { places_bike: ['code'] }, random: seededRandom(4) });
     const places = cloudbasePlaces(db);
-    const many = Array.from({ length: 300 }, (_, i) => store(`S${String(i).padStart(3, '0')}`, toward(CENTER, 10 * i, i), { name: i % 3 === 0 ? `咖啡 ${i}` : `茶 ${i}` }));
+    const many = Array.from({ length: 300 }, (_, i) =>
+      store(`S${String(i).padStart(3, '0')}`, toward(CENTER, 10 * i, i), { name: i % 3 === 0 ? `咖啡 ${i}` : `茶 ${i}` }),
+    );
     expect(await places.upsert(many)).toEqual(UPSERTED);
     let before = db.calls;
     const byName = await places.search({ kind: 'store', key: '咖啡', limit: 20 });
