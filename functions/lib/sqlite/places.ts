@@ -5,6 +5,7 @@ import { byNameThenId, placeSearchText, queryGrams, searchGrams } from '../../..
 import type { NearbyQuery, PlaceHit, PlaceStore, SearchHit, SearchQuery } from '../ports';
 import type { Statement } from 'better-sqlite3';
 import { atomically, type Db } from './db';
+import { PointIndex } from './point-index';
 
 type Candidate = { pk: number; id: string; distance: number; body?: string };
 /** A place seen only through its R*Tree box: its exact distance lies within [low, high]. */
@@ -19,6 +20,15 @@ const ONE_WINDOW_M = 10000;
 const FIRST_WINDOW_M = 5000;
 /** Up to this many places are read by one `IN (?, ...)` statement prepared for their count; more through json_each. */
 const FEW_ROWS = 64;
+/** Parsed stores and stations kept for the next answers; past this many the cache starts again. */
+const PARSED_CACHE = 50_000;
+
+/** The stores or stations of the in-process index: tree position -> pk and id. */
+interface Snapshot {
+  index: PointIndex;
+  pks: Float64Array;
+  ids: string[];
+}
 
 /** Places in SQLite: one row each, and an R*Tree per kind so that a nearby query never scans the table. */
 export function sqlitePlaces(db: Db): PlaceStore {
@@ -90,8 +100,9 @@ export function sqlitePlaces(db: Db): PlaceStore {
   // Text search (shared/search.ts): a row of `place_search` per store and station, and its pieces.
   const searchRowOf = db.prepare('SELECT kind, text FROM place_search WHERE pk = ?');
   const writeSearchRow = db.prepare('INSERT OR REPLACE INTO place_search (pk, kind, id, name, text) VALUES (?, ?, ?, ?, ?)');
-  const dropGram = db.prepare('DELETE FROM place_grams WHERE kind = ? AND gram = ? AND pk = ?');
-  const addGram = db.prepare('INSERT OR IGNORE INTO place_grams (kind, gram, pk) VALUES (?, ?, ?)');
+  // One statement a place for all its pieces (json_each): a statement call costs more than the B-tree insert.
+  const dropGrams = db.prepare('DELETE FROM place_grams WHERE kind = ? AND pk = ? AND gram IN (SELECT value FROM json_each(?))');
+  const addGrams = db.prepare('INSERT OR IGNORE INTO place_grams (kind, gram, pk) SELECT ?, value, ? FROM json_each(?)');
   const unindexed = db.prepare(`SELECT pk, body FROM places WHERE kind IN ('store', 'station') AND pk NOT IN (SELECT pk FROM place_search)`).raw();
   /** Keeps a store's or station's search row and pieces as its name and address now read. */
   function indexText(pk: number, place: Place): void {
@@ -102,9 +113,9 @@ export function sqlitePlaces(db: Db): PlaceStore {
       writeSearchRow.run(pk, place.kind, place.id, place.name, text);
       return;
     }
-    if (before !== undefined) for (const gram of searchGrams(before.text)) dropGram.run(before.kind, gram, pk);
+    if (before !== undefined) dropGrams.run(before.kind, pk, JSON.stringify(searchGrams(before.text)));
     writeSearchRow.run(pk, place.kind, place.id, place.name, text);
-    for (const gram of searchGrams(text)) addGram.run(place.kind, gram, pk);
+    addGrams.run(place.kind, pk, JSON.stringify(searchGrams(text)));
   }
   // Places written before the search index existed (a database of an older version) are indexed once, here.
   const backlog = unindexed.all() as [number, string][];
@@ -158,6 +169,72 @@ export function sqlitePlaces(db: Db): PlaceStore {
     return found.map((c) => ({ place: JSON.parse(bodies.get(c.pk) as string) as SearchHit['place'], distance: c.distance }));
   }
   const searchAtOnce = db.memory ? search : db.transaction(search);
+
+  // The nearby query of stores and stations (no filter) walks an in-process kd-tree of their
+  // positions nearest first (point-index.ts) and reads only the answer's rows, parsed once and kept:
+  // the R*Tree and JSON.parse of every answer cost 3-11x geokdbush (bench/results/nearby-history.md).
+  // Both are dropped when stores or stations change: by this adapter's upsert, or by another
+  // connection (PRAGMA data_version moves only for other connections' commits; bikes, which rides
+  // move all day, never use this path).
+  const snapshots: { store?: Snapshot; station?: Snapshot } = {};
+  const parsed = new Map<number, Place>();
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let seenVersion = dataVersion.get() as number;
+  const pointsOf = db.prepare<[string]>('SELECT pk, id, lat, lng FROM places WHERE kind = ?').raw();
+  function forget(): void {
+    snapshots.store = undefined;
+    snapshots.station = undefined;
+    parsed.clear();
+  }
+  function snapshotOf(kind: 'store' | 'station'): Snapshot {
+    if (!db.memory) {
+      const version = dataVersion.get() as number;
+      if (version !== seenVersion) {
+        seenVersion = version;
+        forget();
+      }
+    }
+    let snap = snapshots[kind];
+    if (snap === undefined) {
+      const rows = pointsOf.all(kind) as [number, string, number, number][];
+      const lngs = new Float64Array(rows.length);
+      const lats = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        lats[i] = rows[i][2];
+        lngs[i] = rows[i][3];
+      }
+      const index = new PointIndex(lngs, lats);
+      const pks = new Float64Array(rows.length);
+      const ids: string[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        pks[i] = rows[i][0];
+        ids[i] = rows[i][1];
+      }
+      snap = { index, pks, ids };
+      snapshots[kind] = snap;
+    }
+    return snap;
+  }
+  /** Stores or stations within the radius, nearest first, ties by id, at most `limit`, from the kd-tree. */
+  function nearbyByIndex(q: NearbyQuery & { kind: 'store' | 'station' }): PlaceHit[] {
+    const snap = snapshotOf(q.kind);
+    const measure = distancesFromM(q.center);
+    const found: Candidate[] = [];
+    snap.index.nearest(q.center.lng, q.center.lat, q.radiusM, measure, (point, distance) => {
+      // Past the limit only ties with the last answer matter (they are ordered by id below).
+      if (found.length >= q.limit && distance > found[q.limit - 1].distance) return false;
+      found.push({ pk: snap.pks[point], id: snap.ids[point], distance });
+      return true;
+    });
+    found.sort(byDistanceThenId);
+    if (found.length > q.limit) found.length = q.limit;
+    const missing = found.filter((c) => !parsed.has(c.pk)).map((c) => c.pk);
+    if (missing.length > 0) {
+      if (parsed.size + missing.length > PARSED_CACHE) parsed.clear();
+      for (const [pk, body] of bodiesOf(missing)) parsed.set(pk, Object.freeze(JSON.parse(body)) as Place);
+    }
+    return found.map((c) => ({ place: parsed.get(c.pk) as Place, distance: c.distance }));
+  }
 
   /** Every place of the query's kind within `radiusM` (not the query's radius), nearest first, ties by id. */
   function candidates(q: NearbyQuery, radiusM: number, measure: (lat: number, lng: number) => number): Candidate[] {
@@ -256,6 +333,7 @@ export function sqlitePlaces(db: Db): PlaceStore {
   return {
     async upsert(places) {
       const now = new Date().toISOString();
+      if (places.some((p) => p.kind !== 'bike')) forget();
       return atomically<{ ok: true; deferred: string[] } | { ok: false; conflict: string }>(db, (abort) => {
         const deferred: string[] = [];
         for (const place of places) {
@@ -292,6 +370,9 @@ export function sqlitePlaces(db: Db): PlaceStore {
     },
 
     async nearby(q) {
+      if (q.accept === undefined && ((q.kind === 'store' && q.category === undefined) || q.kind === 'station')) {
+        return nearbyByIndex(q as NearbyQuery & { kind: 'store' | 'station' });
+      }
       // A wide query's circles may hold hundreds of places: read them from the R*Tree alone. A
       // narrower one reads its few places and their bodies in one statement (below), which is cheaper.
       if (q.radiusM > ONE_WINDOW_M && q.accept === undefined && ((q.kind === 'store' && q.category === undefined) || q.kind === 'station')) {
