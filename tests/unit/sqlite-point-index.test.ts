@@ -22,8 +22,8 @@ describe('PointIndex', () => {
       const radiusM = random() < 0.2 ? 2e7 : random() * 3e6;
       const measure = distancesFromM(center);
       const visited: number[] = [];
-      index.nearest(center.lng, center.lat, radiusM, measure, (point, distance) => {
-        expect(distance).toBe(measure(lats[point], lngs[point]));
+      index.nearest(center.lng, center.lat, radiusM, (point, approxM) => {
+        expect(Math.abs(approxM - measure(lats[point], lngs[point]))).toBeLessThan(1e-3);
         visited.push(point);
         return visited.length < 50;
       });
@@ -32,7 +32,8 @@ describe('PointIndex', () => {
         .filter((x) => x.d <= radiusM)
         .sort((a, b) => a.d - b.d)
         .slice(0, 50);
-      expect(visited.map((i) => measure(lats[i], lngs[i]))).toEqual(brute.map((x) => x.d));
+      // Random points have no near-ties: the same points in the same order.
+      expect(visited).toEqual(brute.map((x) => x.i));
     }
   });
 });

@@ -5,7 +5,7 @@ import { byNameThenId, placeSearchText, queryGrams, searchGrams } from '../../..
 import type { NearbyQuery, PlaceHit, PlaceStore, SearchHit, SearchQuery } from '../ports';
 import type { Statement } from 'better-sqlite3';
 import { atomically, type Db } from './db';
-import { PointIndex } from './point-index';
+import { NEAR_TIE_M, PointIndex } from './point-index';
 
 type Candidate = { pk: number; id: string; distance: number; body?: string };
 /** A place seen only through its R*Tree box: its exact distance lies within [low, high]. */
@@ -28,6 +28,8 @@ interface Snapshot {
   index: PointIndex;
   pks: Float64Array;
   ids: string[];
+  lats: Float64Array;
+  lngs: Float64Array;
 }
 
 /** Places in SQLite: one row each, and an R*Tree per kind so that a nearby query never scans the table. */
@@ -210,7 +212,7 @@ export function sqlitePlaces(db: Db): PlaceStore {
         pks[i] = rows[i][0];
         ids[i] = rows[i][1];
       }
-      snap = { index, pks, ids };
+      snap = { index, pks, ids, lats, lngs };
       snapshots[kind] = snap;
     }
     return snap;
@@ -220,10 +222,12 @@ export function sqlitePlaces(db: Db): PlaceStore {
     const snap = snapshotOf(q.kind);
     const measure = distancesFromM(q.center);
     const found: Candidate[] = [];
-    snap.index.nearest(q.center.lng, q.center.lat, q.radiusM, measure, (point, distance) => {
-      // Past the limit only ties with the last answer matter (they are ordered by id below).
-      if (found.length >= q.limit && distance > found[q.limit - 1].distance) return false;
-      found.push({ pk: snap.pks[point], id: snap.ids[point], distance });
+    // The walk's order is the contract's to within nanometres: it reads on a hair past the radius and
+    // past the limit-th answer (ties with it are ordered by id below), and every distance is measured exactly.
+    snap.index.nearest(q.center.lng, q.center.lat, q.radiusM + NEAR_TIE_M, (point, approxM) => {
+      if (found.length >= q.limit && approxM > found[q.limit - 1].distance + NEAR_TIE_M) return false;
+      const distance = measure(snap.lats[point], snap.lngs[point]);
+      if (distance <= q.radiusM) found.push({ pk: snap.pks[point], id: snap.ids[point], distance });
       return true;
     });
     found.sort(byDistanceThenId);

@@ -15,6 +15,8 @@ export class PointIndex {
   /** Position i of the tree holds the point `order[i]` of the input; coords are [lng, lat] pairs. */
   readonly order: Int32Array;
   readonly coords: Float64Array;
+  /** cos(lat) of each tree position: the walk's per-point cost is then two sines. */
+  private readonly cosLats: Float64Array;
 
   constructor(lngs: ArrayLike<number>, lats: ArrayLike<number>) {
     const n = lngs.length;
@@ -26,6 +28,8 @@ export class PointIndex {
       this.coords[2 * i + 1] = lats[i];
     }
     sortKD(this.order, this.coords, 0, n - 1, 0);
+    this.cosLats = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.cosLats[i] = Math.cos(this.coords[2 * i + 1] * RAD);
   }
 
   get size(): number {
@@ -33,26 +37,36 @@ export class PointIndex {
   }
 
   /**
-   * Visits points nearest first (by `measure`, metres), up to `maxM`, until `visit` answers false.
-   * `visit(point, distanceM)` receives the input position of the point.
+   * Visits points nearest first, up to about `maxM`, until `visit` answers false. The order is
+   * geokdbush's (haversine on the unit sphere, which rounding may order differently from the
+   * contract's formula for distances a few nanometres apart): `visit(point, approxM)` gets the input
+   * position of the point and its distance to within a micrometre; the caller measures exactly,
+   * and goes on past a cut by a margin (see `NEAR_TIE_M`).
    */
-  nearest(lng: number, lat: number, maxM: number, measure: (lat: number, lng: number) => number, visit: (point: number, distanceM: number) => boolean): void {
+  nearest(lng: number, lat: number, maxM: number, visit: (point: number, approxM: number) => boolean): void {
     const n = this.order.length;
     if (n === 0) return;
     const cosLat = Math.cos(lat * RAD);
+    const maxH = maxM >= Math.PI * EARTH_RADIUS_M ? 1 : haverSin(maxM / EARTH_RADIUS_M);
+    const { coords, cosLats } = this;
     const queue = new MinQueue();
-    // Nodes are queued by a lower bound of their points' distances, points by their exact distance:
-    // a point popped before every node is nearer than anything left.
+    const pointH = (i: number) => cosLat * cosLats[i] * haverSin((lng - coords[2 * i]) * RAD) + haverSin((lat - coords[2 * i + 1]) * RAD);
+    // Nodes are queued by a lower bound of their points' distances, points by their own: a point
+    // popped before every node is nearer than anything left.
     let node: Node | undefined = { left: 0, right: n - 1, axis: 0, minLng: -180, minLat: -90, maxLng: 180, maxLat: 90 };
     while (node) {
       const { left, right } = node;
       if (right - left <= NODE_SIZE) {
-        for (let i = left; i <= right; i++) queue.push(measure(this.coords[2 * i + 1], this.coords[2 * i]), i);
+        for (let i = left; i <= right; i++) {
+          const h = pointH(i);
+          if (h <= maxH) queue.push(h, i);
+        }
       } else {
         const m = (left + right) >> 1;
-        const midLng = this.coords[2 * m];
-        const midLat = this.coords[2 * m + 1];
-        queue.push(measure(midLat, midLng), m);
+        const midLng = coords[2 * m];
+        const midLat = coords[2 * m + 1];
+        const hm = pointH(m);
+        if (hm <= maxH) queue.push(hm, m);
         const axis = 1 - node.axis;
         const a: Node = {
           left,
@@ -72,24 +86,29 @@ export class PointIndex {
           maxLng: node.maxLng,
           maxLat: node.maxLat,
         };
-        const da = boxLowerBoundM(lng, lat, cosLat, a);
-        const db = boxLowerBoundM(lng, lat, cosLat, b);
-        if (da <= maxM) queue.pushNode(da, a);
-        if (db <= maxM) queue.pushNode(db, b);
+        const ha = boxLowerBound(lng, lat, cosLat, a);
+        const hb = boxLowerBound(lng, lat, cosLat, b);
+        if (ha <= maxH) queue.pushNode(ha, a);
+        if (hb <= maxH) queue.pushNode(hb, b);
       }
       node = undefined;
       while (queue.length > 0) {
         const top = queue.pop();
-        if (top.dist > maxM) return;
         if (top.node) {
           node = top.node;
           break;
         }
-        if (!visit(this.order[top.at], top.dist)) return;
+        if (!visit(this.order[top.at], 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(Math.min(1, top.dist))))) return;
       }
     }
   }
 }
+
+/**
+ * Two points whose approximate distances (PointIndex.nearest) differ by less than this may be in
+ * either order by the contract's formula: a caller cutting at a distance reads on this far past it.
+ */
+export const NEAR_TIE_M = 1e-3;
 
 interface Node {
   left: number;
@@ -165,11 +184,8 @@ const haverSin = (theta: number) => {
   return s * s;
 };
 
-/**
- * A lower bound, in metres, of the great-circle distance from (lng, lat) to any point of the box
- * (geokdbush's boxDist), less a millimetre so that rounding never lifts it above a point's exact distance.
- */
-function boxLowerBoundM(lng: number, lat: number, cosLat: number, box: Node): number {
+/** A lower bound of the haversine (unit sphere) from (lng, lat) to any point of the box: geokdbush's boxDist. */
+function boxLowerBound(lng: number, lat: number, cosLat: number, box: Node): number {
   let h: number;
   if (lng >= box.minLng && lng <= box.maxLng) {
     if (lat < box.minLat) h = haverSin((lat - box.minLat) * RAD);
@@ -182,7 +198,7 @@ function boxLowerBoundM(lng: number, lat: number, cosLat: number, box: Node): nu
     const partial = (lat2: number) => cosLat * Math.cos(lat2 * RAD) * hDLng + haverSin((lat - lat2) * RAD);
     h = extremumLat > box.minLat && extremumLat < box.maxLat ? partial(extremumLat) : Math.min(partial(box.minLat), partial(box.maxLat));
   }
-  return Math.max(0, 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(Math.min(1, h))) - 1e-3);
+  return h;
 }
 
 // kdbush's sort: each node's median at its middle, split alternately by longitude and latitude.
