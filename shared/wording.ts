@@ -424,3 +424,9 @@ export const STORE_TEXT = {
   /** In Moments' single-page mode: WeChat's own bar below offers 前往小程序. */
   momentsNote: '在朋友圈中只能浏览门店信息。预约到店请点击下方“前往小程序”。',
 } as const;
+
+/** One word per idea across the nearby sheet and the store page (issue 16: 分享 / 分享给朋友, 预约到店 / 门店预约). */
+export const PLACE_WORDS = {
+  share: '分享给朋友',
+  book: '预约到店',
+} as const;

@@ -88,3 +88,16 @@ describe('the mini program layout', () => {
     expect(example.setting.urlCheck).toBe(false);
   });
 });
+
+describe('one word per idea on the place pages (issue 16)', () => {
+  const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
+  it('shares and books in the same words on the nearby sheet and the store page', () => {
+    const pages = ['pages/nearby/index.wxml', 'pages/nearby/view.ts', 'packageBooking/pages/store/index.wxml', 'packageBooking/pages/store/index.json']
+      .map(read)
+      .join('\n');
+    // The old variants are gone; the words come from shared/wording.ts PLACE_WORDS.
+    expect(pages).not.toMatch(/>分享</);
+    expect(pages).not.toMatch(/门店预约/);
+    expect(JSON.parse(read('packageBooking/pages/store/index.json')).navigationBarTitleText).toBe('预约到店');
+  });
+});

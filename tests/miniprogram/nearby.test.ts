@@ -246,7 +246,7 @@ describe('the nearby page', () => {
     const page = await openPage();
     page.querySelectorAll('.place-row')[0].dispatchEvent('tap');
     await flush();
-    expect(texts(page, '.share')).toEqual(['分享']);
+    expect(texts(page, '.share')).toEqual(['分享给朋友']);
     expect(page.instance.onShareAppMessage()).toEqual({
       title: '停车点 · 人民广场停车点',
       path: '/pages/nearby/index?kind=station&id=P01&lat=31.230500&lng=121.473800',

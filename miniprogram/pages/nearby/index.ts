@@ -1,4 +1,4 @@
-import { CATEGORIES, CITY_CENTER, DISTANCE_FROM, FIND_TEXT, distanceM } from '../../shared/index';
+import { CATEGORIES, CITY_CENTER, DISTANCE_FROM, FIND_TEXT, PLACE_WORDS, distanceM } from '../../shared/index';
 import type { LatLng } from '../../shared/index';
 import { getPlace, nearby, search } from '../../services/api';
 import { choosePlace, enableLocation, locate, openRoute } from '../../services/location';
@@ -76,6 +76,7 @@ Component({
     /** Opened from Moments (scene 1154): read-only, no location, no ride. */
     moments: false,
     find: FIND_TEXT,
+    words: PLACE_WORDS,
     /** The search box: its text, whether it has the focus (recent searches show), the results' heading. */
     searchText: '',
     searchFocus: false,

@@ -1,5 +1,5 @@
 /** What the nearby page shows, computed from `geo.nearby` items: rows, markers, sheet, texts. Pure. */
-import { distanceM, hoursLines, openStateWording } from '../../shared/index';
+import { PLACE_WORDS, distanceM, hoursLines, openStateWording } from '../../shared/index';
 import type { FoundItem, NearbyItem, Tone } from '../../shared/index';
 import { distanceLabel, radiusLabel } from '../../lib/distance-label';
 
@@ -108,7 +108,7 @@ export function placeSheet(item: ShownItem, now: Date, distanceText?: string): P
   const base = { id: item.id, kind: item.kind, title: row.title, distance: row.distance, state: row.badge, tone: row.tone };
   switch (item.kind) {
     case 'store':
-      return { ...base, address: item.address, next: row.note, hours: hoursLines(item.openingHours), action: 'book', actionLabel: '预约到店' };
+      return { ...base, address: item.address, next: row.note, hours: hoursLines(item.openingHours), action: 'book', actionLabel: PLACE_WORDS.book };
     case 'station':
       return { ...base, address: '', next: '还车时请停入停车点范围内', hours: [], action: '', actionLabel: '' };
     case 'bike':

@@ -2,7 +2,17 @@
  * Store detail: the store, its hours and open state, route and share, and a 7-day slot picker that
  * opens at the first bookable slot and books after a confirmation. Logic in ./view.ts.
  */
-import { MAX_UPCOMING_BOOKINGS, REMINDER_NOTE, SLOT_WHY, STORE_TEXT, isActive, isUpcoming, type BookingView, type SlotsResult } from '../../../shared/index';
+import {
+  MAX_UPCOMING_BOOKINGS,
+  PLACE_WORDS,
+  REMINDER_NOTE,
+  SLOT_WHY,
+  STORE_TEXT,
+  isActive,
+  isUpcoming,
+  type BookingView,
+  type SlotsResult,
+} from '../../../shared/index';
 import { getPlace } from '../../../services/api';
 import { openedFromMoments } from '../../../services/scene';
 import { callStore, previewPhotos } from '../../../services/store-contact';
@@ -65,7 +75,7 @@ Component({
     reminderNote: REMINDER_NOTE.booking,
     /** Opened from Moments (scene 1154, single-page mode): the store read-only, nothing private called. */
     moments: false,
-    storeText: STORE_TEXT,
+    storeText: { ...STORE_TEXT, share: PLACE_WORDS.share },
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
