@@ -40,6 +40,16 @@ const NAMES: Record<string, string[]> = {
   food: ['弄堂夜宵', '深夜面馆', '阿婆生煎', '老灶台烧烤', '一碗小馄饨', '夜猫子砂锅'],
 };
 
+/** What each kind of store offers (geo's `services` tags; at most 10 of at most 10 characters). */
+const SERVICES: Record<string, string[]> = {
+  coffee: ['Wi-Fi', '插座', '外带'],
+  bakery: ['外带', '生日蛋糕'],
+  pharmacy: ['医保', '药师咨询'],
+  bank: ['ATM', '外币兑换', '停车'],
+  service: ['水费', '电费', '燃气费'],
+  food: ['夜宵', '外卖'],
+};
+
 const STREETS = ['南京东路', '福州路', '西藏中路', '九江路', '汉口路', '北京东路', '延安东路', '黄陂北路', '威海路', '成都北路', '淮海东路', '广西北路'];
 
 export interface DemoCity {
@@ -73,6 +83,9 @@ export function demoCity(seed = 20261125): DemoCity {
         timezone: 'Asia/Shanghai',
         openingHours: pick(HOURS[category]),
         slot: { minutes: category === 'bank' || category === 'service' ? 20 : 30, capacity: 2 + Math.floor(rand() * 5) },
+        // Made from the store's number, not the random source: the rest of the city stays as it was.
+        phone: `021-6${String(3200 + storeNo * 17).padStart(4, '0')} ${String(1000 + storeNo * 263).slice(-4)}`,
+        services: SERVICES[category],
       });
     }
   }

@@ -43,7 +43,7 @@ export function hostTarget(url: string, openid: string): Target {
   return { upsertPlaces: (p) => call({ action: 'upsertPlaces', ...p }), setStaff: (p) => call({ action: 'setStaff', ...p }) };
 }
 
-function main(argv: string[]): Promise<number> {
+export function main(argv: string[]): Promise<number> {
   const flag = (name: string, fallback: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
   const [command, file] = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
   const to = flag('--to', 'local');

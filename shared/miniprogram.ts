@@ -6,6 +6,7 @@ export type { OpeningHours } from './hours';
 export type * from './contract/geo';
 export type * from './places';
 export { distanceM } from './geo';
+export { searchKey } from './search';
 export type * from './contract/bookings';
 export { isUpcoming, isActive, MAX_UPCOMING_BOOKINGS, CHECK_IN_OPENS_MIN } from './booking';
 export { addDays } from './slots';

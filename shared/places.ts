@@ -13,6 +13,12 @@ export interface Store {
   timezone: string;
   openingHours: OpeningHours[];
   slot: { minutes: number; capacity: number };
+  /** Digits, spaces, `-`, `+` (what `wx.makePhoneCall` dials). */
+  phone?: string;
+  /** At most 9 `https://` URLs or `cloud://` file ids. */
+  photos?: string[];
+  /** At most 10 tags such as "Wi-Fi" or "停车". */
+  services?: string[];
 }
 
 export interface Station {

@@ -212,6 +212,13 @@ export const SLOT_NOTE = {
   left: (remaining: number) => `余 ${remaining}`,
 } as const;
 
+/** Why a tap on a slot that cannot be booked does not open the confirmation (said as a toast). */
+export const SLOT_WHY = {
+  past: '这个时段已开始，请选择其他时段',
+  full: '这个时段已约满，请选择其他时段',
+  closed: '这个时段不接受预约，请选择其他时段',
+} as const;
+
 /** What a refusal is about: it decides the words of NOT_FOUND and INVALID_ARGUMENT. */
 export type RefusalSubject = 'booking' | 'cancel' | 'confirm' | 'checkIn' | 'store' | 'unlock' | 'ride' | 'bind' | 'bill';
 
@@ -398,3 +405,40 @@ export function paidAtText(iso: string | undefined, offsetMin: number): string {
   const local = new Date(t + offsetMin * 60_000).toISOString();
   return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
 }
+
+/** Finding a place (the nearby page's search box and 选择位置; issue 16). */
+export const FIND_TEXT = {
+  placeholder: '搜索门店名称或地址',
+  recent: '最近搜索',
+  clearRecent: '清除',
+  cancel: '取消',
+  choose: '选择位置',
+  backToMe: '回到我的位置',
+  /** The results line: `搜索“咖啡”的结果`. */
+  results: (q: string) => `搜索“${q}”的结果`,
+  noResults: (q: string) => `没有找到与“${q}”相关的门店`,
+  noStations: (q: string) => `没有找到与“${q}”相关的停车点`,
+  chosen: (name: string) => `正在显示“${name}”附近，距离从该位置算起`,
+  tooLong: '搜索内容最多 40 个字',
+} as const;
+
+/** Where a distance is measured from when it is not from the user (it says so: never "380 m" from somewhere unsaid). */
+export const DISTANCE_FROM = {
+  city: '距市中心',
+  chosen: '距所选位置',
+} as const;
+
+/** The store page's details and its Moments (朋友圈) read-only view. */
+export const STORE_TEXT = {
+  call: '电话',
+  photos: '门店照片',
+  services: '门店服务',
+  /** In Moments' single-page mode: WeChat's own bar below offers 前往小程序. */
+  momentsNote: '在朋友圈中只能浏览门店信息。预约到店请点击下方“前往小程序”。',
+} as const;
+
+/** One word per idea across the nearby sheet and the store page (issue 16: 分享 / 分享给朋友, 预约到店 / 门店预约). */
+export const PLACE_WORDS = {
+  share: '分享给朋友',
+  book: '预约到店',
+} as const;

@@ -45,6 +45,21 @@ export interface PlaceHit {
   distance: number;
 }
 
+/** A text search (geo.search): `key` is the query in shared/search.ts `searchKey` form, never empty. */
+export interface SearchQuery {
+  kind: 'store' | 'station';
+  key: string;
+  /** Nearest first from here (with distances) when given, else by name then id. */
+  center?: LatLng;
+  limit: number;
+}
+
+export interface SearchHit {
+  place: Station | Extract<Place, { kind: 'store' }>;
+  /** Metres from the query centre, when there is one. */
+  distance?: number;
+}
+
 export interface PlaceStore {
   /**
    * Inserts or replaces every place, all or nothing. Fails with ALREADY_EXISTS for a bike code held
@@ -61,6 +76,8 @@ export interface PlaceStore {
   /** The ids among `ids` that name no place of that kind. */
   missing(kind: PlaceKind, ids: string[]): Promise<string[]>;
   get<K extends PlaceKind>(kind: K, id: string): Promise<Extract<Place, { kind: K }> | null>;
+  /** Stores or stations whose name (or a store's address) holds the query, at most `limit`. */
+  search(query: SearchQuery): Promise<SearchHit[]>;
 }
 
 export interface StaffStore {

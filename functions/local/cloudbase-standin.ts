@@ -9,7 +9,7 @@
  *   `{ data: [doc] | [] }`, `set` upserts, `update` merges (`updated: 0` when missing), `add`
  *   refuses an existing `_id` or a unique-index duplicate with `DATABASE_DUPLICATE_WRITE`.
  * - `db.command`: eq, neq, lt, lte, gt, gte, in, nin, exists, and, or (top level and field level),
- *   geoWithin; update operators inc, mul, set, remove, push.
+ *   geoWithin; update operators inc, mul, set, remove, push; `db.RegExp({ regexp, options })`.
  * - Transactions (`runTransaction(fn, times = 3)` and `startTransaction()`): `doc(id).get/set/
  *   update/remove` and `collection(x).add` join them; `get` inside answers `{ data: doc | null }`.
  *   Snapshot isolation as MongoDB does it: reads see the data as it was when the transaction
@@ -106,6 +106,15 @@ export class Op {
     return new Op('or', [this, ...others.flat()]);
   }
 }
+/** `db.RegExp({ regexp, options })`: a MongoDB $regex condition on a string field. */
+export class FakeRegExp {
+  readonly pattern: RegExp;
+  constructor({ regexp, options }: { regexp: string; options?: string }) {
+    if (!regexp) throw new TypeError('regexp must be a string');
+    // MongoDB's options i, m, s, x: JavaScript knows the first three.
+    this.pattern = new RegExp(regexp, (options ?? '').replace(/[^ims]/g, ''));
+  }
+}
 /** `_.and([...])` / `_.or([...])` at the top of a query. */
 class Logic {
   constructor(
@@ -156,6 +165,7 @@ const isPlain = (v: unknown): v is Record<string, unknown> =>
   !(v instanceof Date) &&
   !(v instanceof Op) &&
   !(v instanceof Logic) &&
+  !(v instanceof FakeRegExp) &&
   !(v instanceof Point) &&
   !(v instanceof LineString) &&
   !(v instanceof Polygon);
@@ -198,6 +208,7 @@ function compare(a: unknown, b: unknown): number {
 const sameValue = (a: unknown, b: unknown) => compare(a, b) === 0 && typeof comparable(a) === typeof comparable(b);
 
 function testField(have: unknown, want: unknown): boolean {
+  if (want instanceof FakeRegExp) return typeof have === 'string' && want.pattern.test(have);
   if (want instanceof Op) {
     const v = want.value;
     switch (want.kind) {
@@ -384,6 +395,7 @@ export interface FakeTransaction {
 
 export class FakeCloudbase {
   readonly Geo = { Point, LineString, Polygon };
+  readonly RegExp = (options: { regexp: string; options?: string }) => new FakeRegExp(options);
   readonly command = {
     eq: (v: unknown) => new Op('eq', v),
     neq: (v: unknown) => new Op('neq', v),
@@ -838,7 +850,6 @@ export class FakeCloudbase {
   }
 
   private transactionOf(state: TxState): FakeTransaction {
-    const db = this;
     const record = (op: string, collection?: string, id?: string): Omit<CallRecord, 'n'> => ({ op, collection, id, transaction: state.id });
     const refuse = (what: string): never => {
       throw new Error(`the fake refuses ${what} inside a transaction: in the SDK it would run outside it (use doc(id) reads and writes)`);
@@ -851,72 +862,72 @@ export class FakeCloudbase {
         where: () => refuse(`collection("${name}").where(...)`),
         aggregate: () => refuse(`collection("${name}").aggregate()`),
         add: (data) =>
-          db.call(record('tx.add', name), () => {
+          this.call(record('tx.add', name), () => {
             const doc = serialize(data) as Stored;
-            const id = typeof doc._id === 'string' ? doc._id : db.newId();
-            db.usable(state);
-            if (db.txRead(state, name, id)) {
+            const id = typeof doc._id === 'string' ? doc._id : this.newId();
+            this.usable(state);
+            if (this.txRead(state, name, id)) {
               state.doomed = dbError(DUPLICATE_WRITE, `E11000 duplicate key error collection: ${name} index: _id_ dup key: { _id: "${id}" }`);
-              db.end(state);
+              this.end(state);
               throw state.doomed;
             }
-            db.txWrite(state, { collection: name, id, doc: { ...doc, _id: id } });
+            this.txWrite(state, { collection: name, id, doc: { ...doc, _id: id } });
             return { inserted: 1 as const, ok: 1 as const, id };
           }),
         doc: (id) => ({
           get: () =>
-            db.call(record('tx.get', name, id), () => {
-              db.usable(state);
-              const doc = db.txRead(state, name, id);
+            this.call(record('tx.get', name, id), () => {
+              this.usable(state);
+              const doc = this.txRead(state, name, id);
               return { data: doc ? (formatField(doc) as FakeDoc) : null };
             }),
           set: (data) =>
-            db.call(record('tx.set', name, id), () => {
+            this.call(record('tx.set', name, id), () => {
               if ('_id' in data) throw dbError('INVALID_PARAM', '不能更新_id的值');
-              const had = db.txRead(state, name, id) !== null;
-              db.txWrite(state, { collection: name, id, doc: { ...(serialize(data) as Stored), _id: id } });
+              const had = this.txRead(state, name, id) !== null;
+              this.txWrite(state, { collection: name, id, doc: { ...(serialize(data) as Stored), _id: id } });
               return { updated: had ? 1 : 0, upserted: had ? [] : [{ _id: id }] };
             }),
           update: (data) =>
-            db.call(record('tx.update', name, id), () => {
-              db.usable(state);
-              const before = db.txRead(state, name, id);
+            this.call(record('tx.update', name, id), () => {
+              this.usable(state);
+              const before = this.txRead(state, name, id);
               if (!before) return { updated: 0 };
-              db.txWrite(state, { collection: name, id, doc: applyUpdate(before, data) });
+              this.txWrite(state, { collection: name, id, doc: applyUpdate(before, data) });
               return { updated: 1 };
             }),
           remove: () =>
-            db.call(record('tx.remove', name, id), () => {
-              db.usable(state);
-              const had = db.txRead(state, name, id) !== null;
-              if (had) db.txWrite(state, { collection: name, id, doc: null });
+            this.call(record('tx.remove', name, id), () => {
+              this.usable(state);
+              const had = this.txRead(state, name, id) !== null;
+              if (had) this.txWrite(state, { collection: name, id, doc: null });
               return { deleted: had ? 1 : 0 };
             }),
         }),
       }),
       commit: () =>
-        db.call(record('commit'), () => {
-          db.usable(state);
+        this.call(record('commit'), () => {
+          this.usable(state);
           const writes = [...state.writes.values()];
           // Unique indexes are checked on the state the commit leaves (see LENIENCY above).
           for (const w of writes) {
             if (!w.doc) continue;
             const mine = writes.filter((x) => x.collection === w.collection && x.doc).map((x) => x.doc as Stored);
-            const others = db.docsOf(w.collection).filter((d) => !state.writes.has(keyOf(w.collection, String(d._id))));
-            const clash = db.clash(w.collection, w.id, w.doc, [...others, ...mine]);
+            const others = this.docsOf(w.collection).filter((d) => !state.writes.has(keyOf(w.collection, String(d._id))));
+            const clash = this.clash(w.collection, w.id, w.doc, [...others, ...mine]);
             if (clash) {
-              db.end(state);
+              this.end(state);
               throw dbError(DUPLICATE_WRITE, clash);
             }
           }
-          db.commitWrites(writes, state);
-          db.end(state);
+          this.commitWrites(writes, state);
+          this.end(state);
           tx.committed = true;
           return { requestId: `commit-${state.id}` };
         }),
       rollback: (reason?: unknown) =>
-        db.call(record('rollback'), () => {
-          db.end(state);
+        this.call(record('rollback'), () => {
+          this.end(state);
           tx.aborted = true;
           tx.abortReason = reason;
           return { requestId: `rollback-${state.id}` };

@@ -6,7 +6,7 @@
  *   export const createBooking = (p: CreateParams) => callFunction<{ booking: Booking }>('bookings', { action: 'create', ...p });
  */
 import { config } from '../config';
-import type { AppError, NearbyItem, NearbyParams, NearbyResult, Result } from '../shared/index';
+import type { AppError, GetResult, NearbyItem, NearbyParams, NearbyResult, Result, SearchResult } from '../shared/index';
 
 export type { AppError, Result };
 
@@ -95,4 +95,23 @@ export type { NearbyItem, NearbyResult };
 /** Places of one kind around a position, nearest first. */
 export function nearby(query: NearbyQuery): Promise<Result<NearbyResult>> {
   return callFunction<NearbyResult>('geo', { action: 'nearby', ...query });
+}
+
+/** `geo.search` parameters: the text (1 to 40 characters), nearest first from `lat`/`lng` when given. */
+export interface SearchQuery {
+  q: string;
+  kind?: 'store' | 'station';
+  lat?: number;
+  lng?: number;
+  limit?: number;
+}
+
+/** Stores (or stations) whose name or address holds the text. */
+export function search(query: SearchQuery): Promise<Result<SearchResult>> {
+  return callFunction<SearchResult>('geo', { action: 'search', ...query });
+}
+
+/** One store or station by id (shared links), with its distance from `lat`/`lng` when given. */
+export function getPlace(query: { kind: 'store' | 'station'; id: string; lat?: number; lng?: number }): Promise<Result<GetResult>> {
+  return callFunction<GetResult>('geo', { action: 'get', ...query });
 }

@@ -61,3 +61,22 @@ export function reauthorizeLocation(): Promise<boolean> {
     });
   });
 }
+
+export type ChooseResult = { ok: true; place: LatLng & { name: string } } | { ok: false; reason: 'cancelled' | LocationProblem };
+
+/**
+ * 选择位置: WeChat's place picker (wx.chooseLocation, declared in app.json's requiredPrivateInfos;
+ * the privacy sheet asks first when the agreement is not given yet). GCJ-02, as <map>. Never rejects.
+ */
+export function choosePlace(around?: LatLng): Promise<ChooseResult> {
+  return new Promise((resolve) => {
+    wx.chooseLocation({
+      ...(around ? { latitude: around.lat, longitude: around.lng } : {}),
+      success: (res) => resolve({ ok: true, place: { lat: res.latitude, lng: res.longitude, name: res.name || res.address || '所选位置' } }),
+      fail: (err) => {
+        const e = err as { errMsg?: string; errno?: number };
+        resolve({ ok: false, reason: /cancel/i.test(e.errMsg || '') ? 'cancelled' : locationProblem(e) });
+      },
+    });
+  });
+}

@@ -24,6 +24,10 @@ export interface Device {
   storage: Map<string, unknown>;
   /** wx.showModal answers "confirm" unless told otherwise. */
   modalConfirms: boolean;
+  /** What wx.chooseLocation picks (null: the user cancels). */
+  chosenPlace?: { lat: number; lng: number; name: string } | null;
+  /** The entry scene (wx.getEnterOptionsSync): 1154 plays a page opened from Moments. */
+  scene?: number;
 }
 
 export interface LocalWx {
@@ -149,6 +153,14 @@ export function createLocalWx(options: { now?: () => Date; windowWidth?: number 
     requirePrivacyAuthorize: (o: Callbacks) => answer(o, true, { errMsg: 'requirePrivacyAuthorize:ok' }),
     openPrivacyContract: (o: Callbacks) => answer(o, true, {}),
     openLocation: (o: Callbacks) => answer(o, true, {}),
+    chooseLocation: (o: Callbacks) => {
+      const p = device.chosenPlace;
+      if (p) answer(o, true, { latitude: p.lat, longitude: p.lng, name: p.name, address: '', errMsg: 'chooseLocation:ok' });
+      else answer(o, false, { errMsg: 'chooseLocation:fail cancel' });
+    },
+    getEnterOptionsSync: () => ({ scene: device.scene ?? 1001, path: '', query: {} }),
+    makePhoneCall: (o: Callbacks) => answer(o, true, {}),
+    previewImage: (o: Callbacks) => answer(o, true, {}),
     scanCode: (o: Callbacks) => {
       const next = device.scans.shift();
       if (next) answer(o, true, { result: next.result, path: next.path ?? '', scanType: 'QR_CODE', errMsg: 'scanCode:ok' });

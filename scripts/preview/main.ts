@@ -77,6 +77,8 @@ export async function generatePreview(hostUrl: string, options: PreviewOptions):
     if (options.only && !title.includes(options.only)) continue;
     local.device.position = { lat: 31.2304, lng: 121.4737 };
     local.device.scans = [];
+    local.device.scene = 1001;
+    local.device.chosenPlace = null;
     ctx.actAs(screen.openid ?? DEMO_USER);
     try {
       const query = (await screen.setup?.(ctx)) ?? {};

@@ -180,6 +180,40 @@ export const SCREENS: Screen[] = [
   // The commuter's screens, in ride order: they share the demo user's one ride.
   { page: 'pages/nearby/index', state: 'privacy-sheet', act: (page, ctx) => showPrivacySheet(page, ctx) },
   { page: 'pages/nearby/index', state: 'shared-station', setup: async (ctx) => sharedStationQuery(ctx) },
+  // Finding a place (issue 16): search, recent searches, another place, Moments.
+  { page: 'pages/nearby/index', state: 'search', act: (page, ctx) => searchFor(page, ctx, '咖啡') },
+  {
+    page: 'pages/nearby/index',
+    state: 'recent-searches',
+    setup: async (ctx) => void ctx.device.storage.set('nearby.recentSearches', ['咖啡', '药房', '南京东路']),
+    act: async (page, ctx) => {
+      page.querySelector('.search-input')?.dispatchEvent('focus');
+      await ctx.idle();
+    },
+  },
+  {
+    page: 'pages/nearby/index',
+    state: 'chosen-place',
+    setup: async (ctx) => void (ctx.device.chosenPlace = { lat: 31.2397, lng: 121.4905, name: '外滩' }),
+    act: (page, ctx) => tapFirst(page, ctx, '.choose-place'),
+  },
+  {
+    page: 'pages/nearby/index',
+    state: 'moments-station',
+    setup: async (ctx) => {
+      ctx.device.scene = 1154;
+      return sharedStationQuery(ctx);
+    },
+  },
+  { page: 'packageBooking/pages/store/index', state: 'details', setup: async (ctx) => ({ id: await photoStore(ctx) }) },
+  {
+    page: 'packageBooking/pages/store/index',
+    state: 'moments',
+    setup: async (ctx) => {
+      ctx.device.scene = 1154;
+      return { id: await photoStore(ctx) };
+    },
+  },
   { page: 'pages/nearby/index', state: 'shared-station-gone', setup: async () => ({ kind: 'station', id: 'P-GONE', lat: '31.2304', lng: '121.4737' }) },
   { page: 'packageRide/pages/unlock/index', state: 'scan-or-type' },
   {
@@ -299,6 +333,25 @@ async function sharedStationQuery(ctx: ScreenContext): Promise<Record<string, st
   const answer = await ctx.call<NearbyAnswer>('geo', { action: 'nearby', kind: 'station', lat: 31.2304, lng: 121.4737, radius: 3000, limit: 1 }, DEMO_USER);
   const station = answer.ok ? answer.data.items[0] : undefined;
   return station ? { kind: 'station', id: station.id, lat: station.lat.toFixed(6), lng: station.lng.toFixed(6) } : undefined;
+}
+
+/** Types a search into the nearby page's box and sends it. */
+async function searchFor(page: RenderedPage, ctx: ScreenContext, q: string): Promise<void> {
+  const input = page.querySelector('.search-input');
+  input?.dispatchEvent('focus');
+  await ctx.idle();
+  input?.dispatchEvent('confirm', { detail: { value: q } });
+  await ctx.idle();
+}
+
+/** A demo store with photos (the demo city has phones and services, no photos): S001 again, with two. */
+async function photoStore(ctx: ScreenContext): Promise<string> {
+  const got = await ctx.call<{ item: Record<string, unknown> }>('geo', { action: 'get', kind: 'store', id: STAFF_STORE }, DEMO_USER);
+  if (!got.ok) return STAFF_STORE;
+  const { distance, open, nextChange, ...store } = got.data.item;
+  const photos = ['https://example.com/stores/S001-front.jpg', 'https://example.com/stores/S001-inside.jpg'];
+  await ctx.call('admin', { action: 'upsertPlaces', places: [{ ...store, photos }] }, 'local-admin');
+  return STAFF_STORE;
 }
 
 /** The page's privacy sheet as WeChat's question shows it (the preview's wx never asks by itself). */

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { lat, lng, text } from './common';
+import { id, lat, lng, text } from './common';
 import type { OpenState } from '../hours';
 import type { Store } from '../places';
 import type { Polygon } from '../geo';
@@ -18,6 +18,38 @@ export const nearbyParams = z.object({
 });
 
 export type NearbyParams = z.infer<typeof nearbyParams>;
+
+export const MAX_SEARCH_LIMIT = 50;
+/** A position given whole or not at all (search, get). */
+const bothOrNeither = z.refine<{ lat?: number; lng?: number }>((p) => (p.lat === undefined) === (p.lng === undefined), {
+  message: 'lat and lng go together: give both or neither',
+  path: ['lng'],
+});
+
+/** `geo.search`: text, never a pattern; 1 to 40 characters once trimmed. */
+export const searchParams = z
+  .object({
+    q: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(40, 'must be at most 40 characters')),
+    kind: z._default(z.enum(['store', 'station']), 'store'),
+    lat: z.optional(lat),
+    lng: z.optional(lng),
+    limit: z._default(z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(MAX_SEARCH_LIMIT, `must be at most ${MAX_SEARCH_LIMIT}`)), 20),
+  })
+  .check(bothOrNeither);
+
+export type SearchParams = z.infer<typeof searchParams>;
+
+/** `geo.get`: one place for a shared link. */
+export const getParams = z
+  .object({
+    kind: z.enum(['store', 'station']),
+    id,
+    lat: z.optional(lat),
+    lng: z.optional(lng),
+  })
+  .check(bothOrNeither);
+
+export type GetParams = z.infer<typeof getParams>;
 
 interface NearbyBase {
   id: string;
@@ -49,4 +81,17 @@ export type NearbyItem = NearbyStore | NearbyStation | NearbyBike;
 
 export interface NearbyResult {
   items: NearbyItem[];
+}
+
+/** A search or get answer's place: as `nearby` shows it, `distance` only when a position was given. */
+export type FoundStore = Omit<NearbyStore, 'distance'> & { distance?: number };
+export type FoundStation = Omit<NearbyStation, 'distance'> & { distance?: number };
+export type FoundItem = FoundStore | FoundStation;
+
+export interface SearchResult {
+  items: FoundItem[];
+}
+
+export interface GetResult {
+  item: FoundItem;
 }

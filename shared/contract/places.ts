@@ -18,6 +18,22 @@ export const slotRule = z.object({
   capacity: z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(10000, 'must be at most 10000')),
 });
 
+/** A store's telephone: digits, spaces, `-`, an optional leading `+`; at most 20 characters. */
+export const phone = z
+  .string()
+  .check(z.trim(), z.regex(/^\+?[0-9][0-9 -]{1,18}[0-9]$/, 'must be a phone number: digits, spaces, - and a leading +, at most 20 characters'));
+
+/** A photo: an `https://` URL or a CloudBase file id (`cloud://`). */
+const photo = z
+  .string()
+  .check(z.maxLength(1024, 'must be at most 1024 characters'), z.regex(/^(https|cloud):\/\/\S+$/, 'must be an https:// URL or a cloud:// file id'));
+
+export const storeDetails = {
+  phone: z.optional(phone),
+  photos: z.optional(z.array(photo).check(z.maxLength(9, 'must have at most 9 photos'))),
+  services: z.optional(z.array(text(10)).check(z.maxLength(10, 'must have at most 10 services'))),
+};
+
 export const storeInput = z.object({
   kind: z.literal('store'),
   id,
@@ -29,6 +45,7 @@ export const storeInput = z.object({
   timezone: z.optional(timezone),
   openingHours,
   slot: slotRule,
+  ...storeDetails,
 });
 
 export const stationInput = z.object({

@@ -62,7 +62,7 @@ beforeAll(async () => {
 afterAll(() => cloud.close());
 
 describe('Results', () => {
-  const anonymousAllowed = new Set(['geo.nearby', 'bookings.slots', 'subscriptions.templates', 'bills.billers']);
+  const anonymousAllowed = new Set(['geo.nearby', 'geo.search', 'geo.get', 'bookings.slots', 'subscriptions.templates', 'bills.billers']);
   const needCaller = Object.entries(functionActions).flatMap(([fn, actions]) =>
     Object.keys(actions)
       .filter((action) => !anonymousAllowed.has(`${fn}.${action}`))

@@ -58,10 +58,20 @@ describe('the mini program layout', () => {
   });
 
   it('declares the location it uses, and nothing more', () => {
-    expect(appJson.requiredPrivateInfos).toEqual(['getLocation']);
+    expect(appJson.requiredPrivateInfos).toEqual(['getLocation', 'chooseLocation']);
     expect(appJson.permission['scope.userLocation'].desc).toBeTruthy();
-    expect(appJson.__usePrivacyCheck__).toBe(true);
+    // A leftover of the 2023 privacy beta: the privacy sheet and onNeedPrivacyAuthorization do its job.
+    expect('__usePrivacyCheck__' in appJson).toBe(false);
     expect(appJson.lazyCodeLoading).toBe('requiredComponents');
+  });
+
+  it('lets WeChat search index the map and the store pages only, as sitemap.json says', () => {
+    const sitemap = JSON.parse(fs.readFileSync(path.join(ROOT, 'sitemap.json'), 'utf8'));
+    expect(sitemap.rules).toEqual([
+      { action: 'allow', page: 'pages/nearby/index' },
+      { action: 'allow', page: 'packageBooking/pages/store/index' },
+      { action: 'disallow', page: '*' },
+    ]);
   });
 
   it("keeps the main package far under WeChat's 2 MB", () => {
@@ -78,5 +88,18 @@ describe('the mini program layout', () => {
     expect(project.setting.urlCheck).toBe(true);
     const example = JSON.parse(fs.readFileSync(path.resolve(ROOT, '../project.private.config.example.json'), 'utf8'));
     expect(example.setting.urlCheck).toBe(false);
+  });
+});
+
+describe('one word per idea on the place pages (issue 16)', () => {
+  const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
+  it('shares and books in the same words on the nearby sheet and the store page', () => {
+    const pages = ['pages/nearby/index.wxml', 'pages/nearby/view.ts', 'packageBooking/pages/store/index.wxml', 'packageBooking/pages/store/index.json']
+      .map(read)
+      .join('\n');
+    // The old variants are gone; the words come from shared/wording.ts PLACE_WORDS.
+    expect(pages).not.toMatch(/>分享</);
+    expect(pages).not.toMatch(/门店预约/);
+    expect(JSON.parse(read('packageBooking/pages/store/index.json')).navigationBarTitleText).toBe('预约到店');
   });
 });

@@ -261,6 +261,17 @@ describe('a shared station, from a cold start', () => {
     });
   });
 
+  it('measures the shared station from the user, 700 m away, not from itself ("0 m")', async () => {
+    const { station } = await bikeByAStation();
+    // 700 m due south of the station, on the contract's sphere (1° of latitude = 111,195.08 m).
+    const here = { lat: station.lat - 700 / 111195.08, lng: station.lng };
+    playDevice(cloud.url, 'journey-friend', { privacyAgreed: true, locationScope: true, position: here });
+    const map = await visit(`/pages/nearby/index?kind=station&id=${station.id}&lat=${station.lat.toFixed(6)}&lng=${station.lng.toFixed(6)}`);
+    await until(() => map.data.sheet !== null && map.data.status === 'ready', 'the station sheet');
+    expect(texts(map, '.sheet-title')).toEqual([station.name]);
+    expect(texts(map, '.sheet-distance')).toEqual(['700 m']);
+  });
+
   it('says a station that is gone is gone, and shows the stations around instead', async () => {
     playDevice(cloud.url, 'journey-friend', { privacyAgreed: true, locationScope: true });
     const map = await visit(`/pages/nearby/index?kind=station&id=P-GONE&lat=${CITY_CENTER.lat}&lng=${CITY_CENTER.lng}`);

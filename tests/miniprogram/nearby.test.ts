@@ -2,23 +2,25 @@ import { flush, loadPage, openPage as open, tap, texts, wxMock } from './harness
 import { CITY_CENTER } from '../../shared/city';
 import type { NearbyItem } from '../../shared/contract/geo';
 
-jest.mock('../../miniprogram/services/api', () => ({ nearby: jest.fn() }));
+jest.mock('../../miniprogram/services/api', () => ({ nearby: jest.fn(), search: jest.fn(), getPlace: jest.fn() }));
 jest.mock('../../miniprogram/services/location', () => ({
   locate: jest.fn(),
   enableLocation: jest.fn(),
   openRoute: jest.fn(),
   reauthorizeLocation: jest.fn(),
+  choosePlace: jest.fn(),
 }));
 jest.mock('../../miniprogram/services/rides', () => ({ currentRide: jest.fn() }));
 jest.mock('../../miniprogram/services/scan', () => ({ scanBikeCode: jest.fn() }));
 
 // Mocked through string paths: the services' wx types are the mini program's, not the tests'.
-const api = jest.requireMock('../../miniprogram/services/api') as { nearby: jest.Mock };
+const api = jest.requireMock('../../miniprogram/services/api') as { nearby: jest.Mock; search: jest.Mock; getPlace: jest.Mock };
 const location = jest.requireMock('../../miniprogram/services/location') as {
   locate: jest.Mock;
   enableLocation: jest.Mock;
   openRoute: jest.Mock;
   reauthorizeLocation: jest.Mock;
+  choosePlace: jest.Mock;
 };
 const rides = jest.requireMock('../../miniprogram/services/rides') as { currentRide: jest.Mock };
 const scan = jest.requireMock('../../miniprogram/services/scan') as { scanBikeCode: jest.Mock };
@@ -244,7 +246,7 @@ describe('the nearby page', () => {
     const page = await openPage();
     page.querySelectorAll('.place-row')[0].dispatchEvent('tap');
     await flush();
-    expect(texts(page, '.share')).toEqual(['分享']);
+    expect(texts(page, '.share')).toEqual(['分享给朋友']);
     expect(page.instance.onShareAppMessage()).toEqual({
       title: '停车点 · 人民广场停车点',
       path: '/pages/nearby/index?kind=station&id=P01&lat=31.230500&lng=121.473800',
@@ -284,5 +286,126 @@ describe('the nearby page', () => {
     await page.instance.onShow();
     await flush();
     expect(page.querySelectorAll('.ride-banner')).toHaveLength(0);
+  });
+});
+
+describe('finding a place on the nearby page (issue 16)', () => {
+  const type = async (page: Awaited<ReturnType<typeof openPage>>, q: string) => {
+    const input = page.querySelector('.search-input')!;
+    input.dispatchEvent('focus');
+    await flush();
+    input.dispatchEvent('confirm', { detail: { value: q } });
+    await flush();
+  };
+
+  it('searches stores by name from where the user stands, showing the results in the list and on the map, and keeps the search on the phone', async () => {
+    wxMock().getStorageSync.mockReturnValue(['药房']);
+    api.search.mockResolvedValue(answer([store({ id: 'S009', name: '晨光咖啡', distance: 512 })]));
+    const page = await openPage();
+    await type(page, ' 咖啡 ');
+
+    expect(api.search).toHaveBeenCalledWith({ q: '咖啡', kind: 'store', limit: 50, lat: HERE.lat, lng: HERE.lng });
+    expect(texts(page, '.results-title')).toEqual(['搜索“咖啡”的结果']);
+    expect(texts(page, '.row-title')).toEqual(['晨光咖啡']);
+    expect(texts(page, '.row-distance')).toEqual(['510 m']);
+    const map = lastMapContext();
+    const { markers } = map.addMarkers.mock.calls[map.addMarkers.mock.calls.length - 1][0];
+    expect(markers.map((m: { title: string }) => m.title)).toEqual(['晨光咖啡']);
+    expect(wxMock().setStorageSync).toHaveBeenCalledWith('nearby.recentSearches', ['咖啡', '药房']);
+  });
+
+  it('offers the recent searches when the box gets the focus, and a tap searches again', async () => {
+    wxMock().getStorageSync.mockReturnValue(['咖啡', '药房']);
+    api.search.mockResolvedValue(answer([]));
+    const page = await openPage();
+    page.querySelector('.search-input')!.dispatchEvent('focus');
+    await flush();
+    expect(texts(page, '.recent')).toEqual(['咖啡', '药房']);
+    page.querySelectorAll('.recent')[1].dispatchEvent('tap');
+    await flush();
+    expect(api.search).toHaveBeenLastCalledWith(expect.objectContaining({ q: '药房' }));
+    expect(texts(page, '.empty-text')).toEqual(['没有找到与“药房”相关的门店']);
+
+    page.querySelector('.search-cancel')!.dispatchEvent('tap');
+    await flush();
+    expect(page.querySelectorAll('.results-title').length).toBe(0);
+    expect(texts(page, '.row-title')).toEqual(['街角咖啡', '老街面包房']);
+  });
+
+  it('without the user position says the distances are from the city centre', async () => {
+    location.locate.mockResolvedValueOnce({ ok: false, reason: 'privacy' });
+    api.nearby.mockResolvedValue(answer([store({ distance: 380 })]));
+    const page = await openPage();
+    expect(texts(page, '.row-distance')).toEqual(['距市中心 380 m']);
+  });
+
+  it('looks around a chosen place (选择位置), distances measured from it and labelled so, and goes back to the user', async () => {
+    const chosen = { lat: 31.24, lng: 121.49, name: '外滩' };
+    location.choosePlace.mockResolvedValue({ ok: true, place: chosen });
+    const page = await openPage();
+    api.nearby.mockResolvedValue(answer([store({ distance: 820 })]));
+    page.querySelector('.choose-place')!.dispatchEvent('tap');
+    await flush();
+    await flush();
+    expect(api.nearby).toHaveBeenLastCalledWith(expect.objectContaining({ lat: 31.24, lng: 121.49 }));
+    expect(texts(page, '.row-distance')).toEqual(['距所选位置 820 m']);
+    expect(texts(page, '.notice-text')).toEqual(['正在显示“外滩”附近，距离从该位置算起']);
+
+    location.enableLocation.mockResolvedValue({ ok: true, position: HERE });
+    api.nearby.mockResolvedValue(answer(STORES));
+    page.querySelector('.location-notice .btn')!.dispatchEvent('tap');
+    await flush();
+    await flush();
+    expect(texts(page, '.row-distance')).toEqual(['350 m', '1.2 km']);
+    expect(page.querySelectorAll('.location-notice').length).toBe(0);
+  });
+
+  it('opens a shared station by id with its distance from the user, never "0 m" from itself', async () => {
+    api.getPlace.mockResolvedValue({ ok: true, data: { item: { ...STATION, name: '福州路停车点', distance: 703 } } });
+    api.nearby.mockResolvedValue(answer([STATION]));
+    const page = await open(pageId, { kind: 'station', id: 'P01', lat: '31.2305', lng: '121.4738' });
+    await flush();
+    expect(location.locate).toHaveBeenCalled();
+    expect(api.getPlace).toHaveBeenCalledWith({ kind: 'station', id: 'P01', lat: HERE.lat, lng: HERE.lng });
+    expect(texts(page, '.sheet-title')).toEqual(['福州路停车点']);
+    expect(texts(page, '.sheet-distance')).toEqual(['700 m']);
+    expect(api.nearby).toHaveBeenLastCalledWith(expect.objectContaining({ kind: 'station', lat: HERE.lat, lng: HERE.lng }));
+  });
+
+  it('shows a shared station without any distance when the user cannot be located', async () => {
+    location.locate.mockResolvedValueOnce({ ok: false, reason: 'denied' });
+    api.getPlace.mockResolvedValue({ ok: true, data: { item: { ...STATION, distance: undefined } } });
+    api.nearby.mockResolvedValue(answer([STATION]));
+    const page = await open(pageId, { kind: 'station', id: 'P01', lat: '31.2305', lng: '121.4738' });
+    await flush();
+    expect(api.getPlace).toHaveBeenCalledWith({ kind: 'station', id: 'P01' });
+    expect(texts(page, '.sheet-distance')).toEqual(['']);
+    expect(texts(page, '.row-distance')).toEqual(['']);
+  });
+
+  it('opened from Moments (scene 1154) shows the shared station read-only: no location, no ride, no search', async () => {
+    wxMock().getEnterOptionsSync.mockReturnValue({ scene: 1154, path: 'pages/nearby/index', query: {} });
+    try {
+      api.getPlace.mockResolvedValue({ ok: true, data: { item: { ...STATION, distance: undefined } } });
+      api.nearby.mockResolvedValue(answer([STATION]));
+      const page = await open(pageId, { kind: 'station', id: 'P01', lat: '31.2305', lng: '121.4738' });
+      await flush();
+      expect(texts(page, '.sheet-title')).toEqual(['人民广场停车点']);
+      expect(location.locate).not.toHaveBeenCalled();
+      expect(rides.currentRide).not.toHaveBeenCalled();
+      expect(api.getPlace).toHaveBeenCalledWith({ kind: 'station', id: 'P01' });
+      expect(page.querySelectorAll('.search-bar').length).toBe(0);
+      expect(page.querySelectorAll('.scan-ride').length).toBe(0);
+    } finally {
+      wxMock().getEnterOptionsSync.mockReturnValue({ scene: 1001, path: '', query: {} });
+    }
+  });
+
+  it('shares a station to Moments with the link that opens it', async () => {
+    api.nearby.mockResolvedValue(answer([STATION]));
+    const page = await openPage();
+    page.querySelectorAll('.place-row')[0].dispatchEvent('tap');
+    await flush();
+    expect(page.instance.onShareTimeline()).toEqual({ title: '停车点 · 人民广场停车点', query: 'kind=station&id=P01&lat=31.230500&lng=121.473800' });
   });
 });

@@ -53,6 +53,11 @@ const wxMock = {
   setNavigationBarTitle: jest.fn(),
   stopPullDownRefresh: jest.fn(),
   vibrateShort: jest.fn(),
+  makePhoneCall: jest.fn(),
+  previewImage: jest.fn(),
+  chooseLocation: jest.fn(),
+  // A plain start (scene 1001); scene 1154 is a page opened from Moments.
+  getEnterOptionsSync: jest.fn(() => ({ scene: 1001, path: '', query: {} })),
   getSystemInfoSync: jest.fn(() => ({ ...windowInfo, platform: 'devtools', SDKVersion: '3.6.0' })),
   getWindowInfo: jest.fn(() => windowInfo),
   // DevTools' build: config.ts picks local mode for `develop` only.

@@ -75,7 +75,7 @@ describe('the store page', () => {
     expect(page.querySelectorAll('.slot-past')).toHaveLength(0);
   });
 
-  it('reads past, full and open slots apart, and a tap on a past or full one does nothing', async () => {
+  it('reads past, full and open slots apart, and a tap on a past or full one books nothing but says why', async () => {
     playDevice(cloud.url, 'page-looker', { now: EVENING });
     const page = await visit(URL);
     await tap(page, '.fold');
@@ -83,7 +83,9 @@ describe('the store page', () => {
     expect(texts(page, '.slot-full .slot-note')).toEqual(['已约满']);
     expect(texts(page, '.slot-open .slot-note').every((t) => /^余 \d+$/.test(t))).toBe(true);
     await tap(page, '.slot-full');
+    expect(wxMock().showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '这个时段已约满，请选择其他时段' }));
     await tap(page, '.slot-past');
+    expect(wxMock().showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '这个时段已开始，请选择其他时段' }));
     expect(page.instance.data.confirm).toBeNull();
   });
 
@@ -128,6 +130,8 @@ describe('the store page', () => {
     await until(() => texts(page, '.book-error-text').length === 1, 'the refusal');
     expect(texts(page, '.book-error-text')).toEqual([`你已有 ${MAX_UPCOMING_BOOKINGS} 个待到店的预约，请先完成或取消后再约`]);
     expect(page.querySelectorAll('.retry-book')).toHaveLength(0);
+    // The page knew the limit was reached: no subscribe prompt for a booking it knew would be refused.
+    expect(wxMock().requestSubscribeMessage).not.toHaveBeenCalled();
   });
 
   it('a missing store offers the map only; an unreachable host offers a retry and the map', async () => {
@@ -143,5 +147,61 @@ describe('the store page', () => {
     expect(offline.querySelectorAll('.retry')).toHaveLength(1);
     expect(offline.querySelectorAll('.to-nearby')).toHaveLength(1);
     await flush();
+  });
+});
+
+describe('the store page: details and Moments (issue 16)', () => {
+  const PHOTOS = ['https://example.com/front.jpg', 'cloud://env-1.abcd/stores/inside.jpg'];
+  beforeAll(async () => {
+    const store = {
+      kind: 'store',
+      id: 'S-PHOTO',
+      name: '相册咖啡',
+      address: '福州路 9 号',
+      lat: 31.2304,
+      lng: 121.4737,
+      category: 'coffee',
+      openingHours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '08:00', close: '22:00' })),
+      slot: { minutes: 30, capacity: 4 },
+      phone: '021-6321 0000',
+      photos: PHOTOS,
+      services: ['Wi-Fi', '停车'],
+    };
+    const res = await hostCall(cloud.url, 'admin', { action: 'upsertPlaces', places: [store] }, { openid: 'test-admin', now: EVENING });
+    expect(res.ok).toBe(true);
+  });
+
+  it('shows services and photos, calls the store, and opens a photo full screen', async () => {
+    playDevice(cloud.url, 'page-reader', { now: EVENING });
+    const page = await visit('/packageBooking/pages/store/index?id=S-PHOTO');
+    expect(texts(page, '.service')).toEqual(['Wi-Fi', '停车']);
+    expect(page.querySelectorAll('.photo').length).toBe(2);
+    await tap(page, '.call');
+    expect(wxMock().makePhoneCall).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: '02163210000' }));
+    page.querySelectorAll('.photo')[1].dispatchEvent('tap');
+    await flush();
+    expect(wxMock().previewImage).toHaveBeenCalledWith(expect.objectContaining({ urls: PHOTOS, current: PHOTOS[1] }));
+    expect(page.instance.onShareTimeline()).toEqual({ title: '相册咖啡 · 到店预约', query: 'id=S-PHOTO', imageUrl: '/images/share-store.png' });
+  });
+
+  it('opened from Moments (scene 1154) shows the store read-only, asking only geo.get', async () => {
+    playDevice(cloud.url, 'page-reader', { now: EVENING });
+    wxMock().getEnterOptionsSync.mockReturnValue({ scene: 1154, path: 'packageBooking/pages/store/index', query: { id: 'S-PHOTO' } });
+    try {
+      const page = await openUrl('/packageBooking/pages/store/index?id=S-PHOTO');
+      open.push(page);
+      await until(() => page.instance.data.status === 'ready', 'the store');
+      expect(texts(page, '.store-name')).toEqual(['相册咖啡']);
+      expect(texts(page, '.service')).toEqual(['Wi-Fi', '停车']);
+      expect(texts(page, '.moments-note')).toEqual(['在朋友圈中只能浏览门店信息。预约到店请点击下方“前往小程序”。']);
+      expect(page.querySelectorAll('.picker').length).toBe(0);
+      expect(page.querySelectorAll('.call').length).toBe(0);
+      const asked = wxMock().request.mock.calls.map((c: [{ url: string; data: { action: string } }]) => `${c[0].url.split('/').pop()}.${c[0].data.action}`);
+      expect(asked).toEqual(['geo.get']);
+      expect(wxMock().getLocation).not.toHaveBeenCalled();
+      expect(wxMock().requestSubscribeMessage).not.toHaveBeenCalled();
+    } finally {
+      wxMock().getEnterOptionsSync.mockReturnValue({ scene: 1001, path: '', query: {} });
+    }
   });
 });

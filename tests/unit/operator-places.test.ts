@@ -5,8 +5,11 @@
  */
 import { adminPorts } from '../../functions/lib/cloudbase/adapters';
 import type { CloudbaseDb } from '../../functions/lib/cloudbase/db';
-import { hostTarget, portsTarget, writePlaces } from '../../scripts/places';
+import { hostTarget, main, portsTarget, writePlaces } from '../../scripts/places';
 import { demoCity } from '../../scripts/demo-city';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ADMIN, startCloud, type TestCloud } from '../support/host';
 import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
 
@@ -81,5 +84,63 @@ describe('against the local host', () => {
 
   it('stops at a refused batch, saying what was written (not an admin: PERMISSION_DENIED)', async () => {
     await expect(writePlaces(hostTarget(cloud.url, 'not-an-admin'), { places: bikes(10) })).rejects.toThrow(/^batch 1\/1 refused \(PERMISSION_DENIED\)/);
+  });
+});
+
+describe('store details in an import file (npm run places -- import)', () => {
+  let cloud: TestCloud;
+  let dir: string;
+  beforeAll(async () => {
+    cloud = await startCloud({ seed: 'none' });
+    dir = mkdtempSync(join(tmpdir(), 'places-'));
+  });
+  afterAll(async () => {
+    await cloud.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const store = (extra: object) => ({
+    kind: 'store',
+    id: 'D1',
+    name: '详情咖啡',
+    address: '福州路 1 号',
+    lat: 31.2304,
+    lng: 121.4737,
+    category: 'coffee',
+    openingHours: [{ day: 1, open: '08:00', close: '20:00' }],
+    slot: { minutes: 30, capacity: 4 },
+    ...extra,
+  });
+  const runImport = async (places: unknown[]) => {
+    const file = join(dir, 'places.json');
+    writeFileSync(file, JSON.stringify({ places }));
+    const saved = process.env.NEARBY_URL;
+    process.env.NEARBY_URL = cloud.url;
+    process.env.NEARBY_OPERATOR_OPENID = ADMIN;
+    const quiet = [jest.spyOn(console, 'log').mockImplementation(() => {}), jest.spyOn(console, 'error').mockImplementation(() => {})];
+    try {
+      return await main(['import', file]);
+    } finally {
+      process.env.NEARBY_URL = saved;
+      delete process.env.NEARBY_OPERATOR_OPENID;
+      for (const spy of quiet) spy.mockRestore();
+    }
+  };
+
+  it('reads phone, photos and services, and the store answers with them', async () => {
+    const details = { phone: '021-6321 0000', photos: ['https://example.com/d1.jpg', 'cloud://env.abcd/d1.jpg'], services: ['Wi-Fi', '停车'] };
+    expect(await runImport([store(details)])).toBe(0);
+    const got = await cloud.call('geo', { action: 'get', kind: 'store', id: 'D1' });
+    expect(got.data.item).toMatchObject(details);
+  });
+
+  it('refuses a file whose photo is not https:// or cloud://, and writes nothing of it', async () => {
+    expect(await runImport([store({ id: 'D2', photos: ['ftp://example.com/x.jpg'] })])).toBe(1);
+    expect((await cloud.call('geo', { action: 'get', kind: 'store', id: 'D2' })).error.code).toBe('NOT_FOUND');
+  });
+
+  it('the demo city gives every store a phone and services the contract takes', () => {
+    const stores = city.places.filter((p) => p.kind === 'store');
+    expect(stores.every((s) => s.kind === 'store' && /^\+?[0-9][0-9 -]{1,18}[0-9]$/.test(s.phone ?? '') && (s.services?.length ?? 0) > 0)).toBe(true);
+    expect(stores[0]).toMatchObject({ name: '梧桐咖啡', phone: '021-63217 1263', services: ['Wi-Fi', '插座', '外带'] });
   });
 });

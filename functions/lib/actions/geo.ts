@@ -1,11 +1,11 @@
-import { nearbyParams } from '../../../shared/contract/geo';
+import { getParams, nearbyParams, searchParams } from '../../../shared/contract/geo';
 import type { Ports } from '../ports';
 import { anyone, type Actions } from '../serve';
-import { nearby } from '../usecases/nearby';
+import { getPlace, nearby, search } from '../usecases/nearby';
 import { sweepStaleUnlocks } from '../usecases/ride';
 
 /**
- * The `geo` function: nearby places, anyone. Bikes (and stations, which count them) are listed
+ * The `geo` function: nearby places, a text search and one place by id, anyone. Bikes (and stations, which count them) are listed
  * after the unlocks cut short around now are aborted: a bike stranded by a crash mid-unlock shows
  * up again at once (which is why geo holds the rides adapter and reads the lock's timeout).
  */
@@ -13,5 +13,13 @@ export const geoActions: Actions<Pick<Ports, 'places' | 'rides' | 'lock'>> = {
   nearby: anyone(nearbyParams, async (ports, q, call) => {
     if (q.kind !== 'store') await sweepStaleUnlocks(ports, call);
     return nearby(ports, q, call.now);
+  }),
+  search: anyone(searchParams, async (ports, q, call) => {
+    if (q.kind === 'station') await sweepStaleUnlocks(ports, call);
+    return search(ports, q, call.now);
+  }),
+  get: anyone(getParams, async (ports, q, call) => {
+    if (q.kind === 'station') await sweepStaleUnlocks(ports, call);
+    return getPlace(ports, q, call.now);
   }),
 };

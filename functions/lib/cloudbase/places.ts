@@ -1,7 +1,8 @@
 import { byDistanceThenId, distanceM, EARTH_RADIUS_M, pointInZone, zoneBox, type Polygon } from '../../../shared/geo';
 import type { Bike, Place, PlaceKind } from '../../../shared/places';
 import { importedBike } from '../../../shared/ride';
-import type { NearbyQuery, PlaceHit, PlaceStore } from '../ports';
+import { byNameThenId, literalPattern, placeSearchText } from '../../../shared/search';
+import type { NearbyQuery, PlaceHit, PlaceStore, SearchHit } from '../ports';
 import { CloudbaseUnavailable, COLLECTIONS, DUPLICATE_WRITE, errorCode, plain } from './db';
 import type { AdapterDb, Doc } from './sdk';
 import { inTransaction } from './transaction';
@@ -77,7 +78,8 @@ function chunks<T>(items: T[], size: number): T[][] {
 export function placeOf(doc: Doc): Place {
   // `location` is derived from lat/lng; `geoDistance` is geoNear's output field; a bike's `rideId`
   // is its open ride (functions/lib/cloudbase/rides.ts), and `afterRide` is null once applied.
-  const { _id, _openid, location, geoDistance, updatedAt, rideId, afterRide, ...place } = plain<Record<string, unknown>>(doc);
+  // `search` is the text geo.search matches (shared/search.ts placeSearchText).
+  const { _id, _openid, location, geoDistance, updatedAt, rideId, afterRide, search, ...place } = plain<Record<string, unknown>>(doc);
   return (afterRide === 'maintenance' ? { ...place, afterRide } : place) as unknown as Place;
 }
 
@@ -106,8 +108,12 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
   const collectionOf = (kind: PlaceKind) => db.collection(COLLECTIONS[kind]);
 
   function docOf(place: Place): object {
-    return { ...place, location: new db.Geo.Point(place.lng, place.lat), updatedAt: new Date() };
+    const search = place.kind === 'bike' ? {} : { search: placeSearchText(place) };
+    return { ...place, ...search, location: new db.Geo.Point(place.lng, place.lat), updatedAt: new Date() };
   }
+
+  /** A condition on `search` that holds the query literally (escaped: ".*" is two characters, not a pattern). */
+  const holding = (key: string) => ({ search: db.RegExp({ regexp: literalPattern(key), options: '' }) });
 
   /** Every stored document among `ids` of one kind, by `_id`. */
   async function readDocs(kind: PlaceKind, ids: string[], idsOnly = false): Promise<Map<string, Doc>> {
@@ -174,8 +180,8 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
   }
 
   /** One geoNear page: nearest first from `after` (inclusive distance, those ids left out), at most `size`. */
-  async function geoNear(q: NearbyQuery, size: number, after: { distance: number; ids: string[] } | null): Promise<Doc[]> {
-    const query: Record<string, unknown> = {};
+  async function geoNear(q: NearbyQuery, size: number, after: { distance: number; ids: string[] } | null, extra: object): Promise<Doc[]> {
+    const query: Record<string, unknown> = { ...extra };
     if (q.kind === 'bike') query.status = 'available';
     if (q.kind === 'store' && q.category !== undefined) query.category = q.category;
     if (after) query._id = _.nin(after.ids);
@@ -241,6 +247,40 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
     }
   }
 
+  /** Places of the query's kind nearest first, ties by id, that also meet `extra` (a condition geoNear's query takes). */
+  async function nearest(q: NearbyQuery, extra: object): Promise<PlaceHit[]> {
+    // geoNear breaks no ties and measures on a larger Earth: fetch past the limit, measure again
+    // with the contract's formula, trust only what lies strictly nearer than the farthest
+    // fetched (a tie with it may still be unfetched), and read the next page when that is short.
+    const fetched: Array<{ id: string; place: Place; distance: number }> = [];
+    let size = Math.min(q.limit + NEARBY_MARGIN, GEONEAR_PAGE);
+    let after: { distance: number; ids: string[] } | null = null;
+    for (;;) {
+      const docs = await geoNear(q, size, after, extra);
+      for (const doc of docs) {
+        const place = placeOf(doc);
+        fetched.push({ id: place.id, place, distance: distanceM(q.center, place) });
+      }
+      // At the largest read the tail is kept too: better a tie cut by geoNear's order than nothing.
+      const exhausted = docs.length < size || fetched.length >= MAX_NEARBY_BATCH;
+      const farthest = Math.max(...fetched.map((m) => m.distance));
+      const horizon = exhausted ? Infinity : farthest - TIE_M;
+      const sure = fetched.filter((m) => m.distance <= q.radiusM && m.distance < horizon).sort(byDistanceThenId);
+      const hits: PlaceHit[] = [];
+      for (const m of sure) {
+        if (q.accept && !q.accept(m.place)) continue;
+        hits.push({ place: m.place, distance: m.distance });
+        if (hits.length >= q.limit) return hits;
+      }
+      if (exhausted) return hits;
+      // The next page starts at the last distance read, without the ids already read there.
+      const last = Number(docs[docs.length - 1].geoDistance);
+      const atLast = docs.filter((d) => Number(d.geoDistance) === last).map((d) => d._id);
+      after = { distance: last, ids: after && after.distance === last ? [...after.ids, ...atLast] : atLast };
+      size = Math.min(GEONEAR_PAGE, MAX_NEARBY_BATCH - fetched.length);
+    }
+  }
+
   return {
     async upsert(places) {
       // One document per place; the last of two with the same kind and id wins, as in SQLite.
@@ -290,37 +330,17 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
       return { ok: true, deferred };
     },
 
-    async nearby(q) {
-      // geoNear breaks no ties and measures on a larger Earth: fetch past the limit, measure again
-      // with the contract's formula, trust only what lies strictly nearer than the farthest
-      // fetched (a tie with it may still be unfetched), and read the next page when that is short.
-      const fetched: Array<{ id: string; place: Place; distance: number }> = [];
-      let size = Math.min(q.limit + NEARBY_MARGIN, GEONEAR_PAGE);
-      let after: { distance: number; ids: string[] } | null = null;
-      for (;;) {
-        const docs = await geoNear(q, size, after);
-        for (const doc of docs) {
-          const place = placeOf(doc);
-          fetched.push({ id: place.id, place, distance: distanceM(q.center, place) });
-        }
-        // At the largest read the tail is kept too: better a tie cut by geoNear's order than nothing.
-        const exhausted = docs.length < size || fetched.length >= MAX_NEARBY_BATCH;
-        const farthest = Math.max(...fetched.map((m) => m.distance));
-        const horizon = exhausted ? Infinity : farthest - TIE_M;
-        const sure = fetched.filter((m) => m.distance <= q.radiusM && m.distance < horizon).sort(byDistanceThenId);
-        const hits: PlaceHit[] = [];
-        for (const m of sure) {
-          if (q.accept && !q.accept(m.place)) continue;
-          hits.push({ place: m.place, distance: m.distance });
-          if (hits.length >= q.limit) return hits;
-        }
-        if (exhausted) return hits;
-        // The next page starts at the last distance read, without the ids already read there.
-        const last = Number(docs[docs.length - 1].geoDistance);
-        const atLast = docs.filter((d) => Number(d.geoDistance) === last).map((d) => d._id);
-        after = { distance: last, ids: after && after.distance === last ? [...after.ids, ...atLast] : atLast };
-        size = Math.min(GEONEAR_PAGE, MAX_NEARBY_BATCH - fetched.length);
+    nearby: (q) => nearest(q, {}),
+
+    async search(q) {
+      if (q.center === undefined) {
+        // By name: one bounded query (the contract's limit is at most 50, under a page of 1,000).
+        const { data } = await collectionOf(q.kind).where(holding(q.key)).orderBy('name', 'asc').orderBy('id', 'asc').limit(q.limit).get();
+        return data.map((doc) => ({ place: placeOf(doc) as SearchHit['place'] })).sort((a, b) => byNameThenId(a.place, b.place));
       }
+      // Nearest first: the same paged geoNear as nearby, the text inside its query, over the whole Earth.
+      const hits = await nearest({ kind: q.kind, center: q.center, radiusM: Math.PI * EARTH_RADIUS_M, limit: q.limit }, holding(q.key));
+      return hits as SearchHit[];
     },
 
     async countAvailableBikesIn(zone) {

@@ -73,6 +73,8 @@ export interface AdapterDb {
     and(conditions: object[]): object;
     geoWithin(options: { geometry: unknown }): unknown;
   };
+  /** A regular expression condition (`db.RegExp`; MongoDB's $regex): geo.search's escaped query. */
+  RegExp(options: { regexp: string; options?: string }): unknown;
   collection(name: string): Collection;
   /** Runs `run` in a transaction, commits when it resolves, retries it on a transaction conflict. */
   runTransaction<T>(run: (tx: Transaction) => Promise<T>, times?: number): Promise<T>;

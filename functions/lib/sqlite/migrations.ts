@@ -266,4 +266,22 @@ export const MIGRATIONS: string[] = [
   UPDATE bills SET open_order = NULL;
   CREATE INDEX bind_failures_by_account ON bind_failures (account_key, failed_at);
   `,
+  // 9: text search of stores and stations (geo.search, issue 16): each one's name and address in
+  // shared/search.ts form, and every piece of one or two characters of it, so that the short
+  // queries of Chinese are an index lookup (an FTS5 trigram index matches 3 characters or more only).
+  `
+  CREATE TABLE place_search (
+    pk INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    text TEXT NOT NULL
+  );
+  CREATE TABLE place_grams (
+    kind TEXT NOT NULL,
+    gram TEXT NOT NULL,
+    pk INTEGER NOT NULL,
+    PRIMARY KEY (kind, gram, pk)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -1,9 +1,11 @@
 import { boxesAround, byDistanceThenId, distancesFromM, EARTH_RADIUS_M, pointInZone, zoneBox, type Polygon } from '../../../shared/geo';
 import type { Bike, Place, PlaceKind } from '../../../shared/places';
 import { importedBike } from '../../../shared/ride';
-import type { NearbyQuery, PlaceHit, PlaceStore } from '../ports';
+import { byNameThenId, placeSearchText, queryGrams, searchGrams } from '../../../shared/search';
+import type { NearbyQuery, PlaceHit, PlaceStore, SearchHit, SearchQuery } from '../ports';
 import type { Statement } from 'better-sqlite3';
 import { atomically, type Db } from './db';
+import { NEAR_TIE_M, PointIndex } from './point-index';
 
 type Candidate = { pk: number; id: string; distance: number; body?: string };
 /** A place seen only through its R*Tree box: its exact distance lies within [low, high]. */
@@ -18,6 +20,17 @@ const ONE_WINDOW_M = 10000;
 const FIRST_WINDOW_M = 5000;
 /** Up to this many places are read by one `IN (?, ...)` statement prepared for their count; more through json_each. */
 const FEW_ROWS = 64;
+/** Parsed stores and stations kept for the next answers; past this many the cache starts again. */
+const PARSED_CACHE = 50_000;
+
+/** The stores or stations of the in-process index: tree position -> pk and id. */
+interface Snapshot {
+  index: PointIndex;
+  pks: Float64Array;
+  ids: string[];
+  lats: Float64Array;
+  lngs: Float64Array;
+}
 
 /** Places in SQLite: one row each, and an R*Tree per kind so that a nearby query never scans the table. */
 export function sqlitePlaces(db: Db): PlaceStore {
@@ -85,6 +98,147 @@ export function sqlitePlaces(db: Db): PlaceStore {
        WHERE g.min_lng <= @maxLng AND g.max_lng >= @minLng AND g.min_lat <= @maxLat AND g.max_lat >= @minLat AND p.status = 'available'`,
     )
     .raw();
+
+  // Text search (shared/search.ts): a row of `place_search` per store and station, and its pieces.
+  const searchRowOf = db.prepare('SELECT kind, text FROM place_search WHERE pk = ?');
+  const writeSearchRow = db.prepare('INSERT OR REPLACE INTO place_search (pk, kind, id, name, text) VALUES (?, ?, ?, ?, ?)');
+  // One statement a place for all its pieces (json_each): a statement call costs more than the B-tree insert.
+  const dropGrams = db.prepare('DELETE FROM place_grams WHERE kind = ? AND pk = ? AND gram IN (SELECT value FROM json_each(?))');
+  const addGrams = db.prepare('INSERT OR IGNORE INTO place_grams (kind, gram, pk) SELECT ?, value, ? FROM json_each(?)');
+  const unindexed = db.prepare(`SELECT pk, body FROM places WHERE kind IN ('store', 'station') AND pk NOT IN (SELECT pk FROM place_search)`).raw();
+  /** Keeps a store's or station's search row and pieces as its name and address now read. */
+  function indexText(pk: number, place: Place): void {
+    if (place.kind === 'bike') return;
+    const text = placeSearchText(place);
+    const before = searchRowOf.get(pk) as { kind: string; text: string } | undefined;
+    if (before !== undefined && before.kind === place.kind && before.text === text) {
+      writeSearchRow.run(pk, place.kind, place.id, place.name, text);
+      return;
+    }
+    if (before !== undefined) dropGrams.run(before.kind, pk, JSON.stringify(searchGrams(before.text)));
+    writeSearchRow.run(pk, place.kind, place.id, place.name, text);
+    addGrams.run(place.kind, pk, JSON.stringify(searchGrams(text)));
+  }
+  // Places written before the search index existed (a database of an older version) are indexed once, here.
+  const backlog = unindexed.all() as [number, string][];
+  if (backlog.length > 0) {
+    db.transaction(() => {
+      for (const [pk, body] of backlog) indexText(pk, JSON.parse(body) as Place);
+    })();
+  }
+  /**
+   * The places whose text holds the query: the pieces' postings intersected (one piece for a query
+   * of one or two characters, which is then certainly a match), then the whole query checked.
+   * One statement per count of pieces, prepared on first use; `ordered` adds name order and a limit.
+   */
+  const matchStatements = new Map<string, Statement<unknown[]>>();
+  function matching(grams: string[], ordered: boolean): Statement<unknown[]> {
+    const name = `${grams.length}:${ordered}`;
+    let stmt = matchStatements.get(name);
+    if (stmt === undefined) {
+      const postings = grams.map(() => 'SELECT pk FROM place_grams WHERE kind = ? AND gram = ?').join(' INTERSECT ');
+      stmt = db
+        .prepare<unknown[]>(
+          `SELECT s.pk, s.id, s.name, p.lat, p.lng FROM place_search s JOIN places p ON p.pk = s.pk
+           WHERE s.pk IN (${postings}) AND instr(s.text, ?) > 0${ordered ? ' ORDER BY s.name, s.id LIMIT ?' : ''}`,
+        )
+        .raw();
+      matchStatements.set(name, stmt);
+    }
+    return stmt;
+  }
+  function search(q: SearchQuery): SearchHit[] {
+    const grams = queryGrams(q.key);
+    const params: unknown[] = grams.flatMap((gram) => [q.kind, gram]);
+    params.push(q.key);
+    if (q.center === undefined) {
+      const rows = matching(grams, true).all(...params, q.limit) as [number, string, string, number, number][];
+      const bodies = rows.length > 0 ? bodiesOf(rows.map((r) => r[0])) : new Map<number, string>();
+      const hits = rows.map(([pk]) => ({ place: JSON.parse(bodies.get(pk) as string) as SearchHit['place'] }));
+      return hits.sort((a, b) => byNameThenId(a.place, b.place));
+    }
+    // Nearest first: every match is measured (from columns), and only the first `limit` are read whole.
+    const measure = distancesFromM(q.center);
+    const found: Candidate[] = [];
+    for (const [pk, id, , lat, lng] of matching(grams, false).all(...params) as [number, string, string, number, number][]) {
+      found.push({ pk, id, distance: measure(lat, lng) });
+    }
+    found.sort(byDistanceThenId);
+    if (found.length > q.limit) found.length = q.limit;
+    if (found.length === 0) return [];
+    // At most 50 (the contract's limit): one statement.
+    const bodies = bodiesOf(found.map((c) => c.pk));
+    return found.map((c) => ({ place: JSON.parse(bodies.get(c.pk) as string) as SearchHit['place'], distance: c.distance }));
+  }
+  const searchAtOnce = db.memory ? search : db.transaction(search);
+
+  // The nearby query of stores and stations (no filter) walks an in-process kd-tree of their
+  // positions nearest first (point-index.ts) and reads only the answer's rows, parsed once and kept:
+  // the R*Tree and JSON.parse of every answer cost 3-11x geokdbush (bench/results/nearby-history.md).
+  // Both are dropped when stores or stations change: by this adapter's upsert, or by another
+  // connection (PRAGMA data_version moves only for other connections' commits; bikes, which rides
+  // move all day, never use this path).
+  const snapshots: { store?: Snapshot; station?: Snapshot } = {};
+  const parsed = new Map<number, Place>();
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let seenVersion = dataVersion.get() as number;
+  const pointsOf = db.prepare<[string]>('SELECT pk, id, lat, lng FROM places WHERE kind = ?').raw();
+  function forget(): void {
+    snapshots.store = undefined;
+    snapshots.station = undefined;
+    parsed.clear();
+  }
+  function snapshotOf(kind: 'store' | 'station'): Snapshot {
+    if (!db.memory) {
+      const version = dataVersion.get() as number;
+      if (version !== seenVersion) {
+        seenVersion = version;
+        forget();
+      }
+    }
+    let snap = snapshots[kind];
+    if (snap === undefined) {
+      const rows = pointsOf.all(kind) as [number, string, number, number][];
+      const lngs = new Float64Array(rows.length);
+      const lats = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        lats[i] = rows[i][2];
+        lngs[i] = rows[i][3];
+      }
+      const index = new PointIndex(lngs, lats);
+      const pks = new Float64Array(rows.length);
+      const ids: string[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        pks[i] = rows[i][0];
+        ids[i] = rows[i][1];
+      }
+      snap = { index, pks, ids, lats, lngs };
+      snapshots[kind] = snap;
+    }
+    return snap;
+  }
+  /** Stores or stations within the radius, nearest first, ties by id, at most `limit`, from the kd-tree. */
+  function nearbyByIndex(q: NearbyQuery & { kind: 'store' | 'station' }): PlaceHit[] {
+    const snap = snapshotOf(q.kind);
+    const measure = distancesFromM(q.center);
+    const found: Candidate[] = [];
+    // The walk's order is the contract's to within nanometres: it reads on a hair past the radius and
+    // past the limit-th answer (ties with it are ordered by id below), and every distance is measured exactly.
+    snap.index.nearest(q.center.lng, q.center.lat, q.radiusM + NEAR_TIE_M, (point, approxM) => {
+      if (found.length >= q.limit && approxM > found[q.limit - 1].distance + NEAR_TIE_M) return false;
+      const distance = measure(snap.lats[point], snap.lngs[point]);
+      if (distance <= q.radiusM) found.push({ pk: snap.pks[point], id: snap.ids[point], distance });
+      return true;
+    });
+    found.sort(byDistanceThenId);
+    if (found.length > q.limit) found.length = q.limit;
+    const missing = found.filter((c) => !parsed.has(c.pk)).map((c) => c.pk);
+    if (missing.length > 0) {
+      if (parsed.size + missing.length > PARSED_CACHE) parsed.clear();
+      for (const [pk, body] of bodiesOf(missing)) parsed.set(pk, Object.freeze(JSON.parse(body)) as Place);
+    }
+    return found.map((c) => ({ place: parsed.get(c.pk) as Place, distance: c.distance }));
+  }
 
   /** Every place of the query's kind within `radiusM` (not the query's radius), nearest first, ties by id. */
   function candidates(q: NearbyQuery, radiusM: number, measure: (lat: number, lng: number) => number): Candidate[] {
@@ -183,6 +337,7 @@ export function sqlitePlaces(db: Db): PlaceStore {
   return {
     async upsert(places) {
       const now = new Date().toISOString();
+      if (places.some((p) => p.kind !== 'bike')) forget();
       return atomically<{ ok: true; deferred: string[] } | { ok: false; conflict: string }>(db, (abort) => {
         const deferred: string[] = [];
         for (const place of places) {
@@ -208,6 +363,7 @@ export function sqlitePlaces(db: Db): PlaceStore {
             now,
           }) as number;
           index[stored.kind].run(pk, stored.lng, stored.lng, stored.lat, stored.lat);
+          indexText(pk, stored);
           if (stored.kind === 'station') {
             const b = zoneBox(stored.zone);
             index.zone.run(pk, b.minLng, b.maxLng, b.minLat, b.maxLat);
@@ -218,6 +374,9 @@ export function sqlitePlaces(db: Db): PlaceStore {
     },
 
     async nearby(q) {
+      if (q.accept === undefined && ((q.kind === 'store' && q.category === undefined) || q.kind === 'station')) {
+        return nearbyByIndex(q as NearbyQuery & { kind: 'store' | 'station' });
+      }
       // A wide query's circles may hold hundreds of places: read them from the R*Tree alone. A
       // narrower one reads its few places and their bodies in one statement (below), which is cheaper.
       if (q.radiusM > ONE_WINDOW_M && q.accept === undefined && ((q.kind === 'store' && q.category === undefined) || q.kind === 'station')) {
@@ -283,6 +442,10 @@ export function sqlitePlaces(db: Db): PlaceStore {
     async get(kind, id) {
       const row = bodyByKindId.get(kind, id) as string | undefined;
       return row === undefined ? null : JSON.parse(row);
+    },
+
+    async search(q) {
+      return searchAtOnce(q);
     },
   };
 }

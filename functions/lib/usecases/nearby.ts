@@ -1,8 +1,10 @@
-import type { NearbyItem, NearbyParams, NearbyResult } from '../../../shared/contract/geo';
+import type { FoundItem, GetParams, GetResult, NearbyItem, NearbyParams, NearbyResult, SearchParams, SearchResult } from '../../../shared/contract/geo';
+import { distanceM } from '../../../shared/geo';
 import { openState } from '../../../shared/hours';
 import type { Place } from '../../../shared/places';
-import { ok, type Result } from '../../../shared/result';
-import type { PlaceHit, PlaceStore } from '../ports';
+import { fail, ok, type Result } from '../../../shared/result';
+import { searchKey } from '../../../shared/search';
+import type { PlaceHit, PlaceStore, SearchHit } from '../ports';
 
 /**
  * Places of one kind around a position, nearest first: stores with their open state in their own
@@ -37,4 +39,37 @@ function describe({ place, distance }: PlaceHit, now: Date, nextCount: () => num
     case 'bike':
       return { kind: 'bike', id: place.id, code: place.code, lat: place.lat, lng: place.lng, distance };
   }
+}
+
+/** A store or station as nearby shows it, `distance` only when measured from a position. */
+async function describeFound(ports: { places: PlaceStore }, found: SearchHit[], now: Date): Promise<FoundItem[]> {
+  const zones = found.flatMap(({ place }) => (place.kind === 'station' ? [place.zone] : []));
+  const counts = zones.length > 0 ? await ports.places.countAvailableBikesInZones(zones) : [];
+  let station = 0;
+  return found.map(({ place, distance }) => {
+    const at = distance === undefined ? {} : { distance };
+    if (place.kind === 'store') return { ...place, ...at, ...openState(place.openingHours, place.timezone, now) };
+    return { ...place, ...at, bikesAvailable: counts[station++] };
+  });
+}
+
+/**
+ * Stores (or stations) whose name or address holds the query, compared in shared/search.ts form:
+ * nearest first from a given position, else by name. A query that normalises to nothing finds nothing.
+ */
+export async function search(ports: { places: PlaceStore }, q: SearchParams, now: Date): Promise<Result<SearchResult>> {
+  const key = searchKey(q.q);
+  if (key.length === 0) return ok({ items: [] });
+  const center = q.lat !== undefined && q.lng !== undefined ? { lat: q.lat, lng: q.lng } : undefined;
+  const found = await ports.places.search({ kind: q.kind, key, center, limit: q.limit });
+  return ok({ items: await describeFound(ports, found, now) });
+}
+
+/** One store or station for a shared link, as nearby shows it; the distance from a given position. */
+export async function getPlace(ports: { places: PlaceStore }, q: GetParams, now: Date): Promise<Result<GetResult>> {
+  const place = await ports.places.get(q.kind, q.id);
+  if (place === null) return fail('NOT_FOUND', `id: no ${q.kind} "${q.id}"`);
+  const distance = q.lat !== undefined && q.lng !== undefined ? distanceM({ lat: q.lat, lng: q.lng }, place) : undefined;
+  const [item] = await describeFound(ports, [{ place, distance }], now);
+  return ok({ item });
 }

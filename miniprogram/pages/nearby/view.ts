@@ -1,6 +1,6 @@
 /** What the nearby page shows, computed from `geo.nearby` items: rows, markers, sheet, texts. Pure. */
-import { hoursLines, openStateWording } from '../../shared/index';
-import type { NearbyItem, Tone } from '../../shared/index';
+import { PLACE_WORDS, distanceM, hoursLines, openStateWording } from '../../shared/index';
+import type { FoundItem, NearbyItem, Tone } from '../../shared/index';
 import { distanceLabel, radiusLabel } from '../../lib/distance-label';
 
 export type PlaceKind = NearbyItem['kind'];
@@ -26,8 +26,8 @@ export interface PlaceRow {
   note: string;
 }
 
-export function placeRow(item: NearbyItem, now: Date): PlaceRow {
-  const distance = distanceLabel(item.distance);
+export function placeRow(item: ShownItem, now: Date, distanceText?: string): PlaceRow {
+  const distance = distanceText ?? (item.distance === undefined ? '' : distanceLabel(item.distance));
   switch (item.kind) {
     case 'store': {
       // The one wording of a store's state (shared/wording.ts): the store page reads the same.
@@ -69,7 +69,7 @@ const ICONS: Record<PlaceKind, string> = {
 };
 
 /** Markers for the items; marker `i + 1` is `items[i]`, so `itemOfMarker` needs no map. */
-export function placeMarkers(items: readonly NearbyItem[]): PlaceMarker[] {
+export function placeMarkers(items: readonly ShownItem[]): PlaceMarker[] {
   return items.map((item, i) => ({
     id: i + 1,
     latitude: item.lat,
@@ -103,12 +103,12 @@ export interface PlaceSheet {
   actionLabel: string;
 }
 
-export function placeSheet(item: NearbyItem, now: Date): PlaceSheet {
-  const row = placeRow(item, now);
+export function placeSheet(item: ShownItem, now: Date, distanceText?: string): PlaceSheet {
+  const row = placeRow(item, now, distanceText);
   const base = { id: item.id, kind: item.kind, title: row.title, distance: row.distance, state: row.badge, tone: row.tone };
   switch (item.kind) {
     case 'store':
-      return { ...base, address: item.address, next: row.note, hours: hoursLines(item.openingHours), action: 'book', actionLabel: '预约到店' };
+      return { ...base, address: item.address, next: row.note, hours: hoursLines(item.openingHours), action: 'book', actionLabel: PLACE_WORDS.book };
     case 'station':
       return { ...base, address: '', next: '还车时请停入停车点范围内', hours: [], action: '', actionLabel: '' };
     case 'bike':
@@ -184,7 +184,7 @@ export interface SharePayload {
  * What the share button sends: a store shares its page, a station a link back to this tab opened
  * on it; titles say what the card is. Anything else shares the map.
  */
-export function sharePayload(item: NearbyItem | undefined): SharePayload {
+export function sharePayload(item: ShownItem | undefined): SharePayload {
   if (item && item.kind === 'store') {
     return { title: `门店 · ${item.name}`, path: `/packageBooking/pages/store/index?id=${encodeURIComponent(item.id)}`, imageUrl: '/images/share-store.png' };
   }
@@ -193,4 +193,35 @@ export function sharePayload(item: NearbyItem | undefined): SharePayload {
     return { title: `停车点 · ${item.name}`, path, imageUrl: '/images/share-station.png' };
   }
   return { title: '附近的门店、停车点和单车', path: '/pages/nearby/index' };
+}
+
+/**
+ * Where the distances on the page are measured from: the user (no label), the place they chose
+ * (选择位置), or the city centre when there is no position (labelled: never read as the user's own).
+ */
+export interface Origin {
+  at: { lat: number; lng: number };
+  /** '' for the user; else what the distance label starts with (DISTANCE_FROM). */
+  label: string;
+}
+
+/** A place of a search or get answer: `distance` only when a position was sent. */
+export type ShownItem = NearbyItem | FoundItem;
+
+/**
+ * The distance text of an item from the origin: the server's distance when it measured from the
+ * origin itself, else measured here with the contract's formula; labelled when not from the user.
+ * @example originDistance({ at: CITY_CENTER, label: '距市中心' }, CITY_CENTER, { ...item, distance: 380 }) // => '距市中心 380 m'
+ */
+export function originDistance(origin: Origin | null, query: { lat: number; lng: number } | null, item: ShownItem): string {
+  if (origin === null) return '';
+  const same = query !== null && query.lat === origin.at.lat && query.lng === origin.at.lng;
+  const metres = same && item.distance !== undefined ? item.distance : distanceM(origin.at, item);
+  const text = distanceLabel(metres);
+  return origin.label && text ? `${origin.label} ${text}` : text;
+}
+
+/** Recent searches, newest first, each once, at most `max`. */
+export function withRecent(list: readonly string[], q: string, max = 8): string[] {
+  return [q, ...list.filter((x) => x !== q)].slice(0, max);
 }

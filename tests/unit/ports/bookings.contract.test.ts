@@ -67,6 +67,7 @@ const places: PlaceStore = {
   countAvailableBikesIn: () => Promise.reject(new Error('not used by bookings')),
   countAvailableBikesInZones: () => Promise.reject(new Error('not used by bookings')),
   missing: () => Promise.reject(new Error('not used by bookings')),
+  search: () => Promise.reject(new Error('not used by bookings')),
 };
 const staff: StaffStore = { set: async () => {}, storesOf: async (openid) => (openid === STAFF ? ['S1'] : []) };
 

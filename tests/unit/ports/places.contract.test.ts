@@ -13,6 +13,7 @@ import { distanceM, EARTH_RADIUS_M, type LatLng, type Polygon } from '../../../s
 import type { Bike, Place, Store } from '../../../shared/places';
 import { FakeCloudbase, seededRandom } from '../../../functions/local/cloudbase-standin';
 import { store } from '../../support/places';
+import { searchKey } from '../../../shared/search';
 
 /** A successful upsert (no ridden bike set to maintenance here). */
 const UPSERTED = { ok: true, deferred: [] };
@@ -164,3 +165,110 @@ describe.each(backends)('staff port on $name', (backend) => {
     expect(await staff.storesOf('o2')).toEqual(['S002']);
   });
 });
+
+describe.each(backends)('places search on $name', (backend) => {
+  const station = (id: string, name: string, at: LatLng): Place => ({
+    kind: 'station',
+    id,
+    name,
+    lat: at.lat,
+    lng: at.lng,
+    zone: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [at.lng, at.lat],
+          [at.lng + 0.001, at.lat],
+          [at.lng, at.lat + 0.001],
+          [at.lng, at.lat],
+        ],
+      ],
+    },
+  });
+  const world = async (seed = 1) => {
+    const { places } = backend.make(seed);
+    const set: Place[] = [
+      store('S1', toward(CENTER, 500, 0), { name: '晨光咖啡', address: '南京东路 100 号' }),
+      store('S2', toward(CENTER, 200, 90), { name: 'Luckin Coffee 人民广场店', address: '西藏中路 20 号' }),
+      store('S3', toward(CENTER, 900, 180), { name: '大药房', address: '福州路 8 号 咖啡 楼上' }),
+      store('S4', toward(CENTER, 50, 270), { name: 'ＭＡＮ ＣＯＦＦＥＥ', address: 'Fuzhou Rd 1' }),
+      store('S5', toward(CENTER, 300, 45), { name: 'a.*b 实验店', address: '(测试) 路' }),
+      station('T1', '福州路 停车点', toward(CENTER, 100, 0)),
+      station('T2', '人民广场停车区', toward(CENTER, 400, 0)),
+    ];
+    expect(await places.upsert(set)).toEqual(UPSERTED);
+    return places;
+  };
+  const ids = (hits: { place: { id: string } }[]) => hits.map((h) => h.place.id);
+
+  it('finds Chinese by a substring of one or two characters, in the name or the address', async () => {
+    const places = await world();
+    expect(ids(await places.search({ kind: 'store', key: '咖啡', limit: 20 }))).toEqual(['S3', 'S1']);
+    expect(ids(await places.search({ kind: 'store', key: '药', limit: 20 }))).toEqual(['S3']);
+    expect(ids(await places.search({ kind: 'store', key: '南京东路', limit: 20 }))).toEqual(['S1']);
+    expect(ids(await places.search({ kind: 'store', key: '号', limit: 20 }))).toEqual(['S2', 'S3', 'S1']);
+  });
+
+  it('finds Latin ignoring case, width and spaces (keys in searchKey form), never across name and address', async () => {
+    const places = await world();
+    expect(ids(await places.search({ kind: 'store', key: searchKey('coffee'), limit: 20 }))).toEqual(['S2', 'S4']);
+    expect(ids(await places.search({ kind: 'store', key: searchKey('ＭＡＮ co'), limit: 20 }))).toEqual(['S4']);
+    expect(ids(await places.search({ kind: 'store', key: searchKey('luckin coffee 人民'), limit: 20 }))).toEqual(['S2']);
+    // "实验店" ends the name and "(测试)" starts the address: no match spans the two.
+    expect(ids(await places.search({ kind: 'store', key: searchKey('店(测'), limit: 20 }))).toEqual([]);
+  });
+
+  it('takes the query as text: ".*" and other pattern characters match only themselves', async () => {
+    const places = await world();
+    expect(ids(await places.search({ kind: 'store', key: '.*', limit: 20 }))).toEqual(['S5']);
+    expect(ids(await places.search({ kind: 'store', key: 'a.*b', limit: 20 }))).toEqual(['S5']);
+    expect(ids(await places.search({ kind: 'store', key: '.+', limit: 20 }))).toEqual([]);
+    expect(ids(await places.search({ kind: 'store', key: '(测试)', limit: 20 }))).toEqual(['S5']);
+    expect(ids(await places.search({ kind: 'store', key: '[a-z]', limit: 20 }))).toEqual([]);
+  });
+
+  it('answers nearest first with distances from a position, at most `limit`', async () => {
+    for (const seed of [1, 2, 3]) {
+      const places = await world(seed);
+      const hits = await places.search({ kind: 'store', key: '号', center: CENTER, limit: 20 });
+      expect(ids(hits)).toEqual(['S2', 'S1', 'S3']);
+      expect(hits.map((h) => Math.round(h.distance as number))).toEqual([200, 500, 900]);
+      expect(ids(await places.search({ kind: 'store', key: '号', center: CENTER, limit: 2 }))).toEqual(['S2', 'S1']);
+      expect(ids(await places.search({ kind: 'store', key: '号', limit: 2 }))).toEqual(['S2', 'S3']);
+    }
+  });
+
+  it('searches stations by name only, and forgets a name once replaced', async () => {
+    const places = await world();
+    expect(ids(await places.search({ kind: 'station', key: '停车', center: CENTER, limit: 20 }))).toEqual(['T1', 'T2']);
+    expect(ids(await places.search({ kind: 'station', key: '福州路停车点', limit: 20 }))).toEqual(['T1']);
+    expect(ids(await places.search({ kind: 'store', key: '停车', limit: 20 }))).toEqual([]);
+    expect(await places.upsert([store('S1', toward(CENTER, 500, 0), { name: '晚风茶馆', address: '南京东路 100 号' })])).toEqual(UPSERTED);
+    expect(ids(await places.search({ kind: 'store', key: '咖啡', limit: 20 }))).toEqual(['S3']);
+    expect(ids(await places.search({ kind: 'store', key: '茶', limit: 20 }))).toEqual(['S1']);
+  });
+});
+
+describe('places search on CloudBase: requests', () => {
+  it('costs one request by name and one geoNear from a position (the escaped text inside its query)', async () => {
+    const db = new FakeCloudbase({ unique: { places_bike: ['code'] }, random: seededRandom(4) });
+    const places = cloudbasePlaces(db);
+    const many = Array.from({ length: 300 }, (_, i) =>
+      store(`S${String(i).padStart(3, '0')}`, toward(CENTER, 10 * i, i), { name: i % 3 === 0 ? `咖啡 ${i}` : `茶 ${i}` }),
+    );
+    expect(await places.upsert(many)).toEqual(UPSERTED);
+    let before = db.calls;
+    const byName = await places.search({ kind: 'store', key: '咖啡', limit: 20 });
+    expect(db.calls - before).toBe(1);
+    expect(byName).toHaveLength(20);
+    before = db.calls;
+    const near = await places.search({ kind: 'store', key: '咖啡', center: CENTER, limit: 50 });
+    expect(db.calls - before).toBe(1);
+    expect(ids2(near)).toEqual(Array.from({ length: 50 }, (_, k) => `S${String(3 * k).padStart(3, '0')}`));
+    const call = db.geoNearCalls[db.geoNearCalls.length - 1];
+    expect(call.options.query).toEqual({ search: expect.anything() });
+    // 100 matches, limit 50: one page of 58 answers it; a missing match would need a second one.
+    expect(call.limit).toBe(58);
+  });
+});
+const ids2 = (hits: { place: { id: string } }[]) => hits.map((h) => h.place.id);

@@ -57,6 +57,7 @@ const places: PlaceStore = {
   countAvailableBikesIn: () => Promise.reject(new Error('not used')),
   countAvailableBikesInZones: () => Promise.reject(new Error('not used')),
   missing: () => Promise.reject(new Error('not used')),
+  search: () => Promise.reject(new Error('not used')),
 };
 const staff: StaffStore = { set: async () => {}, storesOf: async (openid) => (openid === STAFF ? ['S1'] : []) };
 

@@ -2,7 +2,20 @@
  * Store detail: the store, its hours and open state, route and share, and a 7-day slot picker that
  * opens at the first bookable slot and books after a confirmation. Logic in ./view.ts.
  */
-import { REMINDER_NOTE, type SlotsResult } from '../../../shared/index';
+import {
+  MAX_UPCOMING_BOOKINGS,
+  PLACE_WORDS,
+  REMINDER_NOTE,
+  SLOT_WHY,
+  STORE_TEXT,
+  isActive,
+  isUpcoming,
+  type BookingView,
+  type SlotsResult,
+} from '../../../shared/index';
+import { getPlace } from '../../../services/api';
+import { openedFromMoments } from '../../../services/scene';
+import { callStore, previewPhotos } from '../../../services/store-contact';
 import { createBooking, myBookings, newRequestId, slots } from '../../../services/bookings';
 import { openRoute } from '../../../services/location';
 import { SUBSCRIBE_FOR, prefetchTemplates, subscribeFor } from '../../../services/subscribe';
@@ -21,6 +34,7 @@ import {
   storeCard,
   storeIdOf,
   storeShare,
+  storeTimeline,
   type Confirmation,
   type DayChip,
   type LoadFailure,
@@ -36,6 +50,10 @@ const stateOf = pageState(() => ({
   lastTap: null as null | { start: string; requestId: string },
   /** Answers to an older day request are dropped. */
   seq: 0,
+  /** The caller's upcoming active bookings (all stores): at the limit, a booking is refused, so no subscribe prompt. */
+  held: 0,
+  /** The store's name once known (for a share before or without the slots' answer). */
+  name: null as string | null,
 }));
 
 const EMPTY_GRID: SlotGrid = { rows: [], foldedPast: 0, foldText: '', firstOpen: '', emptyText: '' };
@@ -55,6 +73,9 @@ Component({
     bookError: '',
     canRetry: false,
     reminderNote: REMINDER_NOTE.booking,
+    /** Opened from Moments (scene 1154, single-page mode): the store read-only, nothing private called. */
+    moments: false,
+    storeText: { ...STORE_TEXT, share: PLACE_WORDS.share },
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -64,9 +85,29 @@ Component({
         this.setData({ status: 'failed', failure: loadFailure(null) });
         return;
       }
+      if (openedFromMoments()) {
+        this.setData({ moments: true });
+        this.startReadOnly();
+        return;
+      }
       // The template ids and the user's settings must be known before the tap (no await in it).
       prefetchTemplates();
       this.start();
+    },
+
+    /** Moments' single-page mode: the store by id (geo.get needs no caller), no slots, no bookings. */
+    async startReadOnly(): Promise<void> {
+      const state = stateOf(this);
+      this.setData({ status: 'loading', failure: null });
+      const got = await getPlace({ kind: 'store', id: state.storeId });
+      if (!got.ok) {
+        this.setData({ status: 'failed', failure: loadFailure(got.error) });
+        return;
+      }
+      const item = got.data.item;
+      if (item.kind !== 'store') return;
+      state.name = item.name;
+      this.setData({ status: 'ready', store: storeCard(item, new Date()) });
     },
 
     /** First load: the store's today (not the phone's), then on to the first day with a slot to book. */
@@ -75,6 +116,7 @@ Component({
       this.setData({ status: 'loading', failure: null });
       const [first, mine] = await Promise.all([slots(state.storeId, phoneDate(new Date())), myBookings()]);
       state.mine = mine.ok ? mineAt(mine.data.bookings, state.storeId) : new Set();
+      state.held = mine.ok ? heldUpcoming(mine.data.bookings) : 0;
       let answer = first;
       if (answer.ok && !answer.data.days.includes(answer.data.date)) answer = await slots(state.storeId, answer.data.days[0]);
       if (!answer.ok) {
@@ -117,7 +159,10 @@ Component({
     async refreshMine(): Promise<void> {
       const state = stateOf(this);
       const mine = await myBookings();
-      if (mine.ok) state.mine = mineAt(mine.data.bookings, state.storeId);
+      if (mine.ok) {
+        state.mine = mineAt(mine.data.bookings, state.storeId);
+        state.held = heldUpcoming(mine.data.bookings);
+      }
     },
 
     onDayTap(e: WechatMiniprogram.TouchEvent) {
@@ -144,7 +189,11 @@ Component({
         wx.navigateTo({ url: '/packageBooking/pages/my-bookings/index' });
         return;
       }
-      if (row.state !== 'open') return;
+      if (row.state !== 'open') {
+        // A tap always answers: a slot that cannot be booked says why.
+        wx.showToast({ title: SLOT_WHY[row.state], icon: 'none', duration: 2500 });
+        return;
+      }
       // One requestId per confirmed choice: a retry of it can never book twice.
       state.lastTap = { start, requestId: newRequestId() };
       this.setData({ confirm: confirmation(state.answer, row), bookError: '', canRetry: false });
@@ -160,7 +209,8 @@ Component({
       if (!stateOf(this).lastTap || this.data.booking) return;
       // WeChat shows the subscribe dialog only from a tap, before any await: ask first, then book.
       // The booking never waits for the answer (subscribeFor never rejects).
-      subscribeFor(SUBSCRIBE_FOR.booking);
+      // A booking the page knows the 5-booking limit refuses asks for no reminder.
+      if (stateOf(this).held < MAX_UPCOMING_BOOKINGS) subscribeFor(SUBSCRIBE_FOR.booking);
       this.book();
     },
 
@@ -203,12 +253,35 @@ Component({
     },
 
     onRetry() {
-      this.start();
+      if (this.data.moments) this.startReadOnly();
+      else this.start();
+    },
+
+    onCallTap() {
+      const store = this.data.store;
+      if (store && store.phone) callStore(store.phone);
+    },
+
+    onPhotoTap(e: WechatMiniprogram.TouchEvent) {
+      const store = this.data.store;
+      if (store) previewPhotos(store.photos, String(e.currentTarget.dataset.url || store.photos[0]));
     },
 
     onShareAppMessage() {
       const state = stateOf(this);
-      return storeShare(state.storeId, state.answer ? state.answer.store.name : null);
+      return storeShare(state.storeId, state.answer ? state.answer.store.name : state.name);
+    },
+
+    /** Moments (朋友圈): the page opens there read-only (scene 1154). */
+    onShareTimeline() {
+      const state = stateOf(this);
+      return storeTimeline(state.storeId, state.answer ? state.answer.store.name : state.name);
     },
   },
 });
+
+/** How many upcoming active bookings the caller holds (the rule of shared/booking.ts counts these). */
+function heldUpcoming(bookings: readonly BookingView[]): number {
+  const now = new Date();
+  return bookings.filter((b) => isActive(b.status) && isUpcoming(b, now)).length;
+}

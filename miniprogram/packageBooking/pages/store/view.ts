@@ -14,6 +14,10 @@ export interface StoreCard {
   openText: string;
   openTone: Tone;
   hours: string[];
+  /** '' when the store has none. */
+  phone: string;
+  photos: string[];
+  services: string[];
 }
 
 export function storeCard(store: StoreView, now: Date): StoreCard {
@@ -25,7 +29,19 @@ export function storeCard(store: StoreView, now: Date): StoreCard {
     openText: open.text,
     openTone: open.tone,
     hours: hoursLines(store.openingHours),
+    phone: store.phone || '',
+    photos: store.photos || [],
+    services: store.services || [],
   };
+}
+
+/**
+ * What Moments (朋友圈) shares: the store page itself, by id (`onShareTimeline` takes a query, not a path).
+ * @example storeTimeline('S001', '晨光咖啡') // => { title: '晨光咖啡 · 到店预约', query: 'id=S001', imageUrl: '/images/share-store.png' }
+ */
+export function storeTimeline(storeId: string, name: string | null): { title: string; query: string; imageUrl: string } {
+  const share = storeShare(storeId, name);
+  return { title: share.title, query: `id=${encodeURIComponent(storeId)}`, imageUrl: share.imageUrl };
 }
 
 /**
