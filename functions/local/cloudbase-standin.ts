@@ -416,6 +416,8 @@ export class FakeCloudbase {
 
   /** Committed history of every document: versions in commit order (null = removed). */
   private readonly history = new Map<string, { v: number; doc: Stored | null }[]>();
+  /** The history keys of each collection (so that reading one collection never walks the others: chain-scale benches). */
+  private readonly keysOf = new Map<string, Set<string>>();
   private clock = 0;
   private readonly locks = new Map<string, TxState>();
   private readonly openTx = new Set<TxState>();
@@ -511,8 +513,8 @@ export class FakeCloudbase {
   table(collection: string): Map<string, Stored> {
     const out = new Map<string, Stored>();
     const prefix = `${collection}\u0000`;
-    for (const [key, h] of this.history) {
-      if (!key.startsWith(prefix)) continue;
+    for (const key of this.keysOf.get(collection) ?? []) {
+      const h = this.history.get(key) ?? [];
       const doc = h[h.length - 1]?.doc;
       if (doc) out.set(key.slice(prefix.length), doc);
     }
@@ -583,10 +585,14 @@ export class FakeCloudbase {
       const h = this.history.get(key) ?? [];
       h.push({ v: this.clock, doc: w.doc === null ? null : (serialize(w.doc) as Stored) });
       this.history.set(key, h);
+      const keys = this.keysOf.get(w.collection) ?? new Set<string>();
+      keys.add(key);
+      this.keysOf.set(w.collection, keys);
     }
   }
 
   private checkUniqueOutside(collection: string, id: string, doc: Stored): void {
+    if ((this.unique[collection] ?? []).length === 0) return;
     const clash = this.clash(collection, id, doc, this.docsOf(collection));
     if (clash) throw dbError(DUPLICATE_WRITE, clash);
   }
@@ -837,7 +843,6 @@ export class FakeCloudbase {
   }
 
   private transactionOf(state: TxState): FakeTransaction {
-    const db = this;
     const record = (op: string, collection?: string, id?: string): Omit<CallRecord, 'n'> => ({ op, collection, id, transaction: state.id });
     const refuse = (what: string): never => {
       throw new Error(`the fake refuses ${what} inside a transaction: in the SDK it would run outside it (use doc(id) reads and writes)`);
@@ -850,72 +855,73 @@ export class FakeCloudbase {
         where: () => refuse(`collection("${name}").where(...)`),
         aggregate: () => refuse(`collection("${name}").aggregate()`),
         add: (data) =>
-          db.call(record('tx.add', name), () => {
+          this.call(record('tx.add', name), () => {
             const doc = serialize(data) as Stored;
-            const id = typeof doc._id === 'string' ? doc._id : db.newId();
-            db.usable(state);
-            if (db.txRead(state, name, id)) {
+            const id = typeof doc._id === 'string' ? doc._id : this.newId();
+            this.usable(state);
+            if (this.txRead(state, name, id)) {
               state.doomed = dbError(DUPLICATE_WRITE, `E11000 duplicate key error collection: ${name} index: _id_ dup key: { _id: "${id}" }`);
-              db.end(state);
+              this.end(state);
               throw state.doomed;
             }
-            db.txWrite(state, { collection: name, id, doc: { ...doc, _id: id } });
+            this.txWrite(state, { collection: name, id, doc: { ...doc, _id: id } });
             return { inserted: 1 as const, ok: 1 as const, id };
           }),
         doc: (id) => ({
           get: () =>
-            db.call(record('tx.get', name, id), () => {
-              db.usable(state);
-              const doc = db.txRead(state, name, id);
+            this.call(record('tx.get', name, id), () => {
+              this.usable(state);
+              const doc = this.txRead(state, name, id);
               return { data: doc ? (formatField(doc) as FakeDoc) : null };
             }),
           set: (data) =>
-            db.call(record('tx.set', name, id), () => {
+            this.call(record('tx.set', name, id), () => {
               if ('_id' in data) throw dbError('INVALID_PARAM', '不能更新_id的值');
-              const had = db.txRead(state, name, id) !== null;
-              db.txWrite(state, { collection: name, id, doc: { ...(serialize(data) as Stored), _id: id } });
+              const had = this.txRead(state, name, id) !== null;
+              this.txWrite(state, { collection: name, id, doc: { ...(serialize(data) as Stored), _id: id } });
               return { updated: had ? 1 : 0, upserted: had ? [] : [{ _id: id }] };
             }),
           update: (data) =>
-            db.call(record('tx.update', name, id), () => {
-              db.usable(state);
-              const before = db.txRead(state, name, id);
+            this.call(record('tx.update', name, id), () => {
+              this.usable(state);
+              const before = this.txRead(state, name, id);
               if (!before) return { updated: 0 };
-              db.txWrite(state, { collection: name, id, doc: applyUpdate(before, data) });
+              this.txWrite(state, { collection: name, id, doc: applyUpdate(before, data) });
               return { updated: 1 };
             }),
           remove: () =>
-            db.call(record('tx.remove', name, id), () => {
-              db.usable(state);
-              const had = db.txRead(state, name, id) !== null;
-              if (had) db.txWrite(state, { collection: name, id, doc: null });
+            this.call(record('tx.remove', name, id), () => {
+              this.usable(state);
+              const had = this.txRead(state, name, id) !== null;
+              if (had) this.txWrite(state, { collection: name, id, doc: null });
               return { deleted: had ? 1 : 0 };
             }),
         }),
       }),
       commit: () =>
-        db.call(record('commit'), () => {
-          db.usable(state);
+        this.call(record('commit'), () => {
+          this.usable(state);
           const writes = [...state.writes.values()];
           // Unique indexes are checked on the state the commit leaves (see LENIENCY above).
           for (const w of writes) {
-            if (!w.doc) continue;
+            // Only a collection with unique indexes besides `_id` has anything to clash with.
+            if (!w.doc || (this.unique[w.collection] ?? []).length === 0) continue;
             const mine = writes.filter((x) => x.collection === w.collection && x.doc).map((x) => x.doc as Stored);
-            const others = db.docsOf(w.collection).filter((d) => !state.writes.has(keyOf(w.collection, String(d._id))));
-            const clash = db.clash(w.collection, w.id, w.doc, [...others, ...mine]);
+            const others = this.docsOf(w.collection).filter((d) => !state.writes.has(keyOf(w.collection, String(d._id))));
+            const clash = this.clash(w.collection, w.id, w.doc, [...others, ...mine]);
             if (clash) {
-              db.end(state);
+              this.end(state);
               throw dbError(DUPLICATE_WRITE, clash);
             }
           }
-          db.commitWrites(writes, state);
-          db.end(state);
+          this.commitWrites(writes, state);
+          this.end(state);
           tx.committed = true;
           return { requestId: `commit-${state.id}` };
         }),
       rollback: (reason?: unknown) =>
-        db.call(record('rollback'), () => {
-          db.end(state);
+        this.call(record('rollback'), () => {
+          this.end(state);
           tx.aborted = true;
           tx.abortReason = reason;
           return { requestId: `rollback-${state.id}` };
