@@ -46,6 +46,8 @@ interface RemindersQuery {
   orderBy(field: string, direction: 'asc' | 'desc'): RemindersQuery;
   limit(n: number): RemindersQuery;
   get(): Promise<{ data: Doc[] }>;
+  /** A conditional update outside any transaction: atomic on each document; `updated` = documents changed. */
+  update(data: object): Promise<{ updated?: number }>;
 }
 type RangeOp = { and(...others: unknown[]): unknown };
 
@@ -136,18 +138,26 @@ export function cloudbaseReminders(db: RemindersDb, random: RandomSource = crypt
     },
 
     async settle({ claimed, openid, templateKey, outcome, now }) {
+      const settled = settleSend(claimed, outcome, now);
+      if (settled.quota === 'keep') {
+        // The ledger stays as it is (a send that went, or may have): one document changes, so one
+        // conditional update does it atomically, its condition being "still this run's claim".
+        const { key: _key, ...fields } = settled.record;
+        const { updated } = await db
+          .collection(REMINDER_COLLECTIONS.reminders)
+          .where({ _id: claimed.key, status: 'claimed', attempts: claimed.attempts })
+          .update(fields);
+        return updated === 1 ? settled : null;
+      }
       return transact(async (tx): Promise<SettledSend | null> => {
         const ref = tx.collection(REMINDER_COLLECTIONS.reminders).doc(claimed.key);
         const stored = (await ref.get()).data;
         if (!stored || stored.status !== 'claimed' || Number(stored.attempts) !== claimed.attempts) return null;
-        const settled = settleSend(claimed, outcome, now);
         const { key: _key, ...fields } = settled.record;
         const { _id: _storedId, ...kept } = stored;
         await ref.set({ ...kept, ...fields });
-        if (settled.quota !== 'keep') {
-          const ledger = ledgerOf((await tx.collection(REMINDER_COLLECTIONS.quota).doc(openid).get()).data);
-          await writeLedger(tx, openid, { ...ledger, [templateKey]: quotaAfter(ledger[templateKey] ?? 0, settled.quota) }, now);
-        }
+        const ledger = ledgerOf((await tx.collection(REMINDER_COLLECTIONS.quota).doc(openid).get()).data);
+        await writeLedger(tx, openid, { ...ledger, [templateKey]: quotaAfter(ledger[templateKey] ?? 0, settled.quota) }, now);
         return settled;
       });
     },

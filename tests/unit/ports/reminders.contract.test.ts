@@ -632,6 +632,30 @@ describe.each([sqlite, cloudbase])('reminders port on $name', (backend) => {
   });
 });
 
+describe('CloudBase reminders: database requests per reminder', () => {
+  it('a run of 10 reminders sends 85 requests: 5 to find what is due, 7 to claim each, 1 to settle each', async () => {
+    const world = cloudbase.world();
+    world.seedDue(10);
+    const fake = world.fake!;
+    const before = fake.calls;
+    const answer = await run(world, IN_WINDOW);
+    expect(answer).toEqual({ ok: true, data: { sent: 10, skipped: 0, failed: 0 } });
+    const ops = fake.log.slice(before).map((c) => c.op);
+    // Finding: starting soon, confirmed lately, bills due, expired claims (one page each), done (one chunk of 100 keys).
+    // Claim: one transaction (start, the record, the ledger, the booking, the record and the ledger written, commit).
+    // Settle of a send: one conditional update of the record (the ledger keeps its count).
+    expect(ops.filter((op) => op === 'get').length).toBe(5);
+    expect(ops.filter((op) => op === 'startTransaction').length).toBe(10);
+    expect(ops.filter((op) => op === 'tx.get').length).toBe(30);
+    expect(ops.filter((op) => op === 'tx.set').length).toBe(20);
+    expect(ops.filter((op) => op === 'commit').length).toBe(10);
+    expect(ops.filter((op) => op === 'update').length).toBe(10);
+    // 8 a reminder at scale: the goal of at most 4 needs the claim out of a transaction (docs/scale.md).
+    expect(fake.calls - before).toBe(85);
+    checkInvariants(world);
+  });
+});
+
 describe('CloudBase reminders: a stop at every database call, a restart, the next run', () => {
   type W = { world: World; id: string; atStop: { messages: number; status: string | null } | null };
   const keyOf = (w: W) => reminderKey('bookingReminder', w.id, ALICE);
