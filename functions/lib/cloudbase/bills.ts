@@ -4,6 +4,7 @@ import type { AccountBinding, BillStore, OwedRefund, PayOrder, StoredBill } from
 import { plain, type CloudbaseDb } from './db';
 import { RIDE_COLLECTIONS, riderOf } from './rides';
 import type { AdapterDb, Doc } from './sdk';
+import { readAll, readUpTo, type PagingCommand } from './paging';
 import { inTransaction } from './transaction';
 
 /**
@@ -26,11 +27,8 @@ import { inTransaction } from './transaction';
 // constant stays pure and the bundles without bills drop it (tests/unit/bundles.test.ts).
 export const BILL_COLLECTIONS = { bills: 'bills', accounts: 'utility_accounts', users: 'bill_users', orders: 'pay_orders', refunds: 'pay_refunds' } as const;
 
-/** Most documents a listing reads (the SDK's server-side maximum). */
-const LIST_LIMIT = 1000;
-
 export interface BillsDb {
-  command: { in(values: unknown[]): unknown; lt(value: unknown): unknown };
+  command: { in(values: unknown[]): unknown; lt(value: unknown): unknown } & PagingCommand;
   collection(name: string): BillsCollection;
   runTransaction<T>(run: (tx: BillsTransaction) => Promise<T>, times?: number): Promise<T>;
 }
@@ -243,17 +241,11 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
 
     async billsOf(openid) {
       const user = userOf(await first(BILL_COLLECTIONS.users, openid));
-      const { data: rides } = await col(BILL_COLLECTIONS.bills).where({ openid, type: 'ride' }).limit(LIST_LIMIT).get();
+      // Every bill of the user's rides and bound accounts, a page at a time by _id (paging.ts).
+      const bills = () => col(BILL_COLLECTIONS.bills);
+      const rides = await readAll(bills, db.command, { openid, type: 'ride' }, '_id');
       const keys = user.accounts.map((a) => accountKey(a.accountType, a.accountNo));
-      const utility =
-        keys.length === 0
-          ? []
-          : (
-              await col(BILL_COLLECTIONS.bills)
-                .where({ accountKey: db.command.in(keys) })
-                .limit(LIST_LIMIT)
-                .get()
-            ).data;
+      const utility = keys.length === 0 ? [] : await readAll(bills, db.command, { accountKey: db.command.in(keys) }, '_id');
       return [...rides, ...utility].map(billOfDoc);
     },
 
@@ -344,21 +336,14 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
     },
 
     async expiredOrders(before, limit) {
-      const { data } = await col(BILL_COLLECTIONS.orders)
-        .where({ status: 'open', expiresAt: db.command.lt(before.toISOString()) })
-        .orderBy('expiresAt', 'asc')
-        .limit(limit)
-        .get();
-      return data.map(orderOfDoc);
+      // Oldest deadline first, ties by out_trade_no: the same order every sweep, pages past 1,000.
+      const where = { status: 'open', expiresAt: db.command.lt(before.toISOString()) };
+      return (await readUpTo(() => col(BILL_COLLECTIONS.orders), db.command, where, 'expiresAt', limit)).map(orderOfDoc);
     },
 
     async owedRefunds(limit) {
-      const { data } = await col(BILL_COLLECTIONS.refunds)
-        .where({ status: db.command.in(['pending', 'sent']) })
-        .orderBy('createdAt', 'asc')
-        .limit(limit)
-        .get();
-      return data.map(refundOfDoc);
+      const where = { status: db.command.in(['pending', 'sent']) };
+      return (await readUpTo(() => col(BILL_COLLECTIONS.refunds), db.command, where, 'createdAt', limit)).map(refundOfDoc);
     },
 
     async markRefund(outRefundNo, status, now) {

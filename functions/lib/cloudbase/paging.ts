@@ -69,3 +69,16 @@ export async function readAll(collection: () => PagedQuery, _: PagingCommand, wh
   } while (cursor !== null);
   return out;
 }
+
+/** At most `max` documents of `where` in ascending (key, _id) order, read a page at a time (a sweep's batch). */
+export async function readUpTo(collection: () => PagedQuery, _: PagingCommand, where: object, key: string, max: number, size = PAGE_SIZE): Promise<Doc[]> {
+  const out: Doc[] = [];
+  let cursor: Cursor | null = null;
+  while (out.length < max) {
+    const page: { docs: Doc[]; next: Cursor | null } = await readPage(collection, _, where, key, cursor, Math.min(size, max - out.length));
+    out.push(...page.docs);
+    cursor = page.next;
+    if (cursor === null) break;
+  }
+  return out;
+}
