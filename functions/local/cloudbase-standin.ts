@@ -558,6 +558,22 @@ export class FakeCloudbase {
     this.commitWrites(docs.map(({ _id, ...rest }) => ({ collection, id: _id, doc: { ...(serialize(rest) as Stored), _id } })));
   }
 
+  /**
+   * The documents a query can match: by `_id` when a condition names them (`_id: x` or
+   * `_id: _.in([...])`, as the server uses the `_id` index), else the whole collection.
+   */
+  private candidatesOf(collection: string, where: object[]): Stored[] {
+    for (const q of where) {
+      if (q instanceof Logic || !('_id' in q)) continue;
+      const want = (q as { _id: unknown })._id;
+      const ids =
+        typeof want === 'string' ? [want] : want instanceof Op && want.kind === 'in' ? (want.value as unknown[]).filter((v) => typeof v === 'string') : null;
+      if (ids === null) continue;
+      return [...new Set(ids)].map((id) => this.latest(collection, id)).filter((d): d is Stored => d !== null);
+    }
+    return this.docsOf(collection);
+  }
+
   private docsOf(collection: string): Stored[] {
     return [...this.table(collection).values()];
   }
@@ -602,7 +618,7 @@ export class FakeCloudbase {
   collection(name: string): FakeCollection {
     type State = { where: object[]; order: [string, 'asc' | 'desc'][]; fields?: string[]; skip: number; limit?: number };
     const db = this;
-    const select = (state: State) => db.docsOf(name).filter((d) => state.where.every((q) => matches(d, q)));
+    const select = (state: State) => db.candidatesOf(name, state.where).filter((d) => state.where.every((q) => matches(d, q)));
     const query = (state: State): FakeQuery => ({
       where: (q) => query({ ...state, where: [...state.where, q] }),
       orderBy: (field, direction) => query({ ...state, order: [...state.order, [field, direction]] }),
