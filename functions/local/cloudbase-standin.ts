@@ -429,6 +429,8 @@ export class FakeCloudbase {
 
   /** Committed history of every document: versions in commit order (null = removed). */
   private readonly history = new Map<string, { v: number; doc: Stored | null }[]>();
+  /** The history keys of each collection (so that reading one collection never walks the others: chain-scale benches). */
+  private readonly keysOf = new Map<string, Set<string>>();
   private clock = 0;
   private readonly locks = new Map<string, TxState>();
   private readonly openTx = new Set<TxState>();
@@ -524,8 +526,8 @@ export class FakeCloudbase {
   table(collection: string): Map<string, Stored> {
     const out = new Map<string, Stored>();
     const prefix = `${collection}\u0000`;
-    for (const [key, h] of this.history) {
-      if (!key.startsWith(prefix)) continue;
+    for (const key of this.keysOf.get(collection) ?? []) {
+      const h = this.history.get(key) ?? [];
       const doc = h[h.length - 1]?.doc;
       if (doc) out.set(key.slice(prefix.length), doc);
     }
@@ -569,6 +571,22 @@ export class FakeCloudbase {
     this.commitWrites(docs.map(({ _id, ...rest }) => ({ collection, id: _id, doc: { ...(serialize(rest) as Stored), _id } })));
   }
 
+  /**
+   * The documents a query can match: by `_id` when a condition names them (`_id: x` or
+   * `_id: _.in([...])`, as the server uses the `_id` index), else the whole collection.
+   */
+  private candidatesOf(collection: string, where: object[]): Stored[] {
+    for (const q of where) {
+      if (q instanceof Logic || !('_id' in q)) continue;
+      const want = (q as { _id: unknown })._id;
+      const ids =
+        typeof want === 'string' ? [want] : want instanceof Op && want.kind === 'in' ? (want.value as unknown[]).filter((v) => typeof v === 'string') : null;
+      if (ids === null) continue;
+      return [...new Set(ids)].map((id) => this.latest(collection, id)).filter((d): d is Stored => d !== null);
+    }
+    return this.docsOf(collection);
+  }
+
   private docsOf(collection: string): Stored[] {
     return [...this.table(collection).values()];
   }
@@ -596,10 +614,14 @@ export class FakeCloudbase {
       const h = this.history.get(key) ?? [];
       h.push({ v: this.clock, doc: w.doc === null ? null : (serialize(w.doc) as Stored) });
       this.history.set(key, h);
+      const keys = this.keysOf.get(w.collection) ?? new Set<string>();
+      keys.add(key);
+      this.keysOf.set(w.collection, keys);
     }
   }
 
   private checkUniqueOutside(collection: string, id: string, doc: Stored): void {
+    if ((this.unique[collection] ?? []).length === 0) return;
     const clash = this.clash(collection, id, doc, this.docsOf(collection));
     if (clash) throw dbError(DUPLICATE_WRITE, clash);
   }
@@ -609,7 +631,7 @@ export class FakeCloudbase {
   collection(name: string): FakeCollection {
     type State = { where: object[]; order: [string, 'asc' | 'desc'][]; fields?: string[]; skip: number; limit?: number };
     const db = this;
-    const select = (state: State) => db.docsOf(name).filter((d) => state.where.every((q) => matches(d, q)));
+    const select = (state: State) => db.candidatesOf(name, state.where).filter((d) => state.where.every((q) => matches(d, q)));
     const query = (state: State): FakeQuery => ({
       where: (q) => query({ ...state, where: [...state.where, q] }),
       orderBy: (field, direction) => query({ ...state, order: [...state.order, [field, direction]] }),
@@ -911,7 +933,8 @@ export class FakeCloudbase {
           const writes = [...state.writes.values()];
           // Unique indexes are checked on the state the commit leaves (see LENIENCY above).
           for (const w of writes) {
-            if (!w.doc) continue;
+            // Only a collection with unique indexes besides `_id` has anything to clash with.
+            if (!w.doc || (this.unique[w.collection] ?? []).length === 0) continue;
             const mine = writes.filter((x) => x.collection === w.collection && x.doc).map((x) => x.doc as Stored);
             const others = this.docsOf(w.collection).filter((d) => !state.writes.has(keyOf(w.collection, String(d._id))));
             const clash = this.clash(w.collection, w.id, w.doc, [...others, ...mine]);

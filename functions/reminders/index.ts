@@ -3,9 +3,10 @@ import { reminderPorts } from '../lib/cloudbase/adapters';
 import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serveTimer } from '../lib/serve';
 import { runReminders } from '../lib/usecases/reminders';
+import { REMINDERS_RUN } from '../lib/usecases/reminders-run';
 
 export const main = serveTimer(
   'reminders',
-  (ports, call) => runReminders(ports, call),
+  (ports, call) => runReminders(ports, call, undefined, REMINDERS_RUN),
   createCloudbaseWorld(() => reminderPorts()),
 );

@@ -38,6 +38,8 @@ export interface WechatApiOptions {
   tokenLifeSec?: number;
   /** How long a `slow` fault holds the answer. */
   slowMs?: number;
+  /** How long every answer to a send takes (WeChat's own time, for benches: 0, answered at once, by default). */
+  latencyMs?: number;
 }
 
 export interface Delivered {
@@ -189,6 +191,7 @@ export async function startWechatApi(options: WechatApiOptions): Promise<WechatA
     const answer = () => json(res, { errcode: 0, errmsg: 'ok' });
     // Slow: WeChat took the message; only the answer is late.
     if (fault === 'slow') later(answer);
+    else if (options.latencyMs) setTimeout(answer, options.latencyMs);
     else answer();
   }
 

@@ -8,6 +8,7 @@ import { billsActions } from './bills';
 import { sweep } from './sweeper';
 import { subscriptionsActions } from './subscriptions';
 import { runReminders } from '../usecases/reminders';
+import { REMINDERS_RUN } from '../usecases/reminders-run';
 
 /** Every callable function and its actions: what the local host serves (the cloud has one folder each). */
 export const functionActions: Record<string, Actions<Ports>> = {
@@ -27,5 +28,5 @@ export const timerFunctions: Record<string, { schedule: string; run: TimerRun<Po
   sweeper: { schedule: '0 * * * * * *', run: sweep },
   // Its own function, not a sweeper job: it calls WeChat (a fixed egress IP for the allow-list, a
   // longer timeout), and a slow or failing WeChat must not hold up the sweeps.
-  reminders: { schedule: '0 * * * * * *', run: (ports, call) => runReminders(ports, call) },
+  reminders: { schedule: '0 * * * * * *', run: (ports, call) => runReminders(ports, call, undefined, REMINDERS_RUN) },
 };

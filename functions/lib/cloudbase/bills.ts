@@ -13,6 +13,7 @@ import type { AccountBinding, BillStore, OwedRefund, PayOrder, StoredBill } from
 import { plain, type CloudbaseDb } from './db';
 import { RIDE_COLLECTIONS, riderOf } from './rides';
 import type { AdapterDb, Doc } from './sdk';
+import { readAll, readUpTo, type PagingCommand } from './paging';
 import { inTransaction } from './transaction';
 
 /**
@@ -47,11 +48,8 @@ export const BILL_COLLECTIONS = {
   refunds: 'pay_refunds',
 } as const;
 
-/** Most documents a listing reads (the SDK's server-side maximum). */
-const LIST_LIMIT = 1000;
-
 export interface BillsDb {
-  command: { in(values: unknown[]): unknown; lt(value: unknown): unknown; gt(value: unknown): unknown };
+  command: { in(values: unknown[]): unknown; lt(value: unknown): unknown } & PagingCommand;
   collection(name: string): BillsCollection;
   runTransaction<T>(run: (tx: BillsTransaction) => Promise<T>, times?: number): Promise<T>;
 }
@@ -204,23 +202,8 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
     };
   }
 
-  /** Every document of a query, page by page in `_id` order (a query returns at most 1,000). */
-  async function everyPage(name: string, where: Record<string, unknown>): Promise<Doc[]> {
-    const out: Doc[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const page: Doc[] = (
-        await col(name)
-          .where(after === null ? where : { ...where, _id: db.command.gt(after) })
-          .orderBy('_id', 'asc')
-          .limit(LIST_LIMIT)
-          .get()
-      ).data;
-      out.push(...page);
-      if (page.length < LIST_LIMIT) return out;
-      after = String(page[page.length - 1]._id);
-    }
-  }
+  /** Every document of a query, page by page in `_id` order (paging.ts: a query returns at most 1,000). */
+  const everyPage = (name: string, where: Record<string, unknown>): Promise<Doc[]> => readAll(() => col(name), db.command, where, '_id');
 
   return {
     async upsertBillers(billers, now) {
@@ -370,17 +353,11 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
 
     async billsOf(openid) {
       const user = userOf(await first(BILL_COLLECTIONS.users, openid));
-      const { data: rides } = await col(BILL_COLLECTIONS.bills).where({ openid, type: 'ride' }).limit(LIST_LIMIT).get();
+      // Every bill of the user's rides and bound accounts, a page at a time by _id (paging.ts).
+      const bills = () => col(BILL_COLLECTIONS.bills);
+      const rides = await readAll(bills, db.command, { openid, type: 'ride' }, '_id');
       const keys = boundKeys(user);
-      const utility =
-        keys.length === 0
-          ? []
-          : (
-              await col(BILL_COLLECTIONS.bills)
-                .where({ accountKey: db.command.in(keys) })
-                .limit(LIST_LIMIT)
-                .get()
-            ).data;
+      const utility = keys.length === 0 ? [] : await readAll(bills, db.command, { accountKey: db.command.in(keys) }, '_id');
       return [...rides, ...utility].map(billOfDoc);
     },
 
@@ -464,21 +441,14 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
     },
 
     async expiredOrders(before, limit) {
-      const { data } = await col(BILL_COLLECTIONS.orders)
-        .where({ status: 'open', expiresAt: db.command.lt(before.toISOString()) })
-        .orderBy('expiresAt', 'asc')
-        .limit(limit)
-        .get();
-      return data.map(orderOfDoc);
+      // Oldest deadline first, ties by out_trade_no: the same order every sweep, pages past 1,000.
+      const where = { status: 'open', expiresAt: db.command.lt(before.toISOString()) };
+      return (await readUpTo(() => col(BILL_COLLECTIONS.orders), db.command, where, 'expiresAt', limit)).map(orderOfDoc);
     },
 
     async owedRefunds(limit) {
-      const { data } = await col(BILL_COLLECTIONS.refunds)
-        .where({ status: db.command.in(['pending', 'sent']) })
-        .orderBy('createdAt', 'asc')
-        .limit(limit)
-        .get();
-      return data.map(refundOfDoc);
+      const where = { status: db.command.in(['pending', 'sent']) };
+      return (await readUpTo(() => col(BILL_COLLECTIONS.refunds), db.command, where, 'createdAt', limit)).map(refundOfDoc);
     },
 
     async markRefund(outRefundNo, status, now) {

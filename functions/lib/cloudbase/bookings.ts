@@ -6,6 +6,7 @@ import type { BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../
 import { cryptoRandom } from '../random';
 import type { CloudbaseDb } from './db';
 import type { Doc } from './sdk';
+import { readAll, type PagingCommand } from './paging';
 import { inTransaction } from './transaction';
 
 /**
@@ -63,7 +64,7 @@ export interface BookingsDb {
     gt(value: unknown): unknown;
     lte(value: unknown): unknown;
     in(values: unknown[]): unknown;
-  };
+  } & PagingCommand;
   collection(name: string): BookingsQuery & { doc(id: string): { get(): Promise<{ data: Doc[] }> } };
   runTransaction<T>(run: (tx: BookingsTransaction) => Promise<T>, times?: number): Promise<T>;
 }
@@ -219,22 +220,25 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
 
     async ofCustomer(openid, now, pastLimit) {
       const at = now.toISOString();
-      const upcoming = await bookings()
-        .where({ openid, endKey: _.gt(at) })
-        .orderBy('slotKey', 'asc')
-        .limit(100)
-        .get();
+      // Every upcoming booking (pages of 1,000 by slotKey then _id), then the latest `pastLimit` past ones.
+      const upcoming = { data: await readAll(bookings, _, { openid, endKey: _.gt(at) }, 'slotKey') };
       const past = await bookings()
         .where({ openid, endKey: _.lte(at) })
         .orderBy('slotKey', 'desc')
+        .orderBy('_id', 'desc')
         .limit(pastLimit)
         .get();
       return [...upcoming.data, ...past.data].map(toBooking);
     },
 
     async ofStoreDay(storeId, slotDate) {
-      const { data } = await bookings().where({ storeId, slotDate }).orderBy('slotKey', 'asc').limit(1000).get();
-      return data.map(toBooking);
+      // A busy store's day can pass a page: read by (slotKey, _id), shown by slot then booking time (as SQLite).
+      const docs = await readAll(bookings, _, { storeId, slotDate }, 'slotKey');
+      const order = (d: Doc) => `${String(d.slotKey)}\u0000${String(d.createdAt)}\u0000${d._id}`;
+      return docs
+        .map((d) => [order(d), d] as const)
+        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        .map(([, d]) => toBooking(d));
     },
 
     async booked(storeId, starts) {

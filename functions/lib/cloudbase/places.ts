@@ -115,7 +115,7 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
   /** A condition on `search` that holds the query literally (escaped: ".*" is two characters, not a pattern). */
   const holding = (key: string) => ({ search: db.RegExp({ regexp: literalPattern(key), options: '' }) });
 
-  /** Every stored document among `ids` of one kind, by `_id`. */
+  /** Every stored document among `ids` of one kind, by `_id` (one page each: IN_CHUNK ids match at most IN_CHUNK documents). */
   async function readDocs(kind: PlaceKind, ids: string[], idsOnly = false): Promise<Map<string, Doc>> {
     const found = new Map<string, Doc>();
     for (const part of chunks(ids, IN_CHUNK)) {
@@ -138,6 +138,7 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
     if (owner.size === 0) return null;
     const importing = new Set(batch.filter((p) => p.kind === 'bike').map((p) => p.id));
     for (const codes of chunks([...owner.keys()], IN_CHUNK)) {
+      // One page: `code` is unique among bikes (cloudbase/database.json), so IN_CHUNK codes match at most IN_CHUNK bikes.
       const { data } = await collectionOf('bike')
         .where({ code: _.in(codes) })
         .field({ id: true, code: true })
@@ -235,8 +236,11 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
     const boxes = zones.map((zone) => ({ location: _.geoWithin({ geometry: boxOf(zone) }) }));
     // One zone: a plain filter (as before); several: status AND (box 1 OR box 2 ...).
     const where = boxes.length === 1 ? { status: 'available', ...boxes[0] } : _.and([{ status: 'available' }, _.or(boxes)]);
-    for (let skip = 0; ; skip += COUNT_PAGE) {
-      const { data } = await collectionOf('bike').where(where).orderBy('_id', 'asc').field({ lat: true, lng: true }).skip(skip).limit(COUNT_PAGE).get();
+    // Pages by _id after the last one read, never skip (paging.ts): skip re-walks every page before it.
+    let last: string | null = null;
+    for (;;) {
+      const page: object = last === null ? where : _.and([where, { _id: _.gt(last) }]);
+      const { data }: { data: Doc[] } = await collectionOf('bike').where(page).orderBy('_id', 'asc').field({ lat: true, lng: true }).limit(COUNT_PAGE).get();
       for (const bike of data) {
         const at = { lat: Number(bike.lat), lng: Number(bike.lng) };
         zones.forEach((zone, i) => {
@@ -244,6 +248,7 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
         });
       }
       if (data.length < COUNT_PAGE) return counts;
+      last = data[data.length - 1]._id;
     }
   }
 

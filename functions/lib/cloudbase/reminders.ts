@@ -17,6 +17,7 @@ import { cryptoRandom } from '../random';
 import { BOOKING_COLLECTIONS } from './bookings';
 import type { CloudbaseDb } from './db';
 import type { Doc } from './sdk';
+import { readAll, type PagedQuery, type PagingCommand } from './paging';
 import { inTransaction } from './transaction';
 
 /**
@@ -45,6 +46,8 @@ interface RemindersQuery {
   orderBy(field: string, direction: 'asc' | 'desc'): RemindersQuery;
   limit(n: number): RemindersQuery;
   get(): Promise<{ data: Doc[] }>;
+  /** A conditional update outside any transaction: atomic on each document; `updated` = documents changed. */
+  update(data: object): Promise<{ updated?: number }>;
 }
 type RangeOp = { and(...others: unknown[]): unknown };
 
@@ -56,8 +59,8 @@ export interface RemindersDb {
     lte(value: unknown): unknown;
     in(values: unknown[]): unknown;
     elemMatch(query: object): unknown;
-  };
-  collection(name: string): RemindersQuery & { doc(id: string): { get(): Promise<{ data: Doc[] }> } };
+  } & PagingCommand;
+  collection(name: string): RemindersQuery & PagedQuery & { doc(id: string): { get(): Promise<{ data: Doc[] }> } };
   runTransaction<T>(run: (tx: RemindersTransaction) => Promise<T>, times?: number): Promise<T>;
 }
 
@@ -135,18 +138,26 @@ export function cloudbaseReminders(db: RemindersDb, random: RandomSource = crypt
     },
 
     async settle({ claimed, openid, templateKey, outcome, now }) {
+      const settled = settleSend(claimed, outcome, now);
+      if (settled.quota === 'keep') {
+        // The ledger stays as it is (a send that went, or may have): one document changes, so one
+        // conditional update does it atomically, its condition being "still this run's claim".
+        const { key: _key, ...fields } = settled.record;
+        const { updated } = await db
+          .collection(REMINDER_COLLECTIONS.reminders)
+          .where({ _id: claimed.key, status: 'claimed', attempts: claimed.attempts })
+          .update(fields);
+        return updated === 1 ? settled : null;
+      }
       return transact(async (tx): Promise<SettledSend | null> => {
         const ref = tx.collection(REMINDER_COLLECTIONS.reminders).doc(claimed.key);
         const stored = (await ref.get()).data;
         if (!stored || stored.status !== 'claimed' || Number(stored.attempts) !== claimed.attempts) return null;
-        const settled = settleSend(claimed, outcome, now);
         const { key: _key, ...fields } = settled.record;
         const { _id: _storedId, ...kept } = stored;
         await ref.set({ ...kept, ...fields });
-        if (settled.quota !== 'keep') {
-          const ledger = ledgerOf((await tx.collection(REMINDER_COLLECTIONS.quota).doc(openid).get()).data);
-          await writeLedger(tx, openid, { ...ledger, [templateKey]: quotaAfter(ledger[templateKey] ?? 0, settled.quota) }, now);
-        }
+        const ledger = ledgerOf((await tx.collection(REMINDER_COLLECTIONS.quota).doc(openid).get()).data);
+        await writeLedger(tx, openid, { ...ledger, [templateKey]: quotaAfter(ledger[templateKey] ?? 0, settled.quota) }, now);
         return settled;
       });
     },
@@ -170,12 +181,13 @@ export function cloudbaseReminders(db: RemindersDb, random: RandomSource = crypt
     },
 
     async expiredClaims(now) {
-      const { data } = await db
-        .collection(REMINDER_COLLECTIONS.reminders)
-        .where({ status: 'claimed', leaseUntil: _.lte(now.toISOString()) })
-        .orderBy('leaseUntil', 'asc')
-        .limit(100)
-        .get();
+      // Every claim past its lease, oldest lease first, a page at a time (index status_leaseUntil).
+      const data = await readAll(
+        () => db.collection(REMINDER_COLLECTIONS.reminders),
+        _,
+        { status: 'claimed', leaseUntil: _.lte(now.toISOString()) },
+        'leaseUntil',
+      );
       return data.flatMap((d) => {
         const templateKey = String(d.templateKey);
         if (!(TEMPLATE_KEYS as readonly string[]).includes(templateKey)) return [];
@@ -208,20 +220,12 @@ export function cloudbaseBookingReminders(db: RemindersDb): BookingReminderQueri
     async startingSoon(now) {
       // start − 30 min ≤ now < start  ⇔  now < start ≤ now + 30 min; slotKey is the start as UTC ISO.
       const until = new Date(now.getTime() + BOOKING_REMINDER_LEAD_MIN * 60_000).toISOString();
-      const { data } = await bookings()
-        .where({ status: _.in(['pending', 'confirmed']), slotKey: _.gt(now.toISOString()).and(_.lte(until)) })
-        .orderBy('slotKey', 'asc')
-        .limit(1000)
-        .get();
-      return data.map(toBooking);
+      const where = { status: _.in(['pending', 'confirmed']), slotKey: _.gt(now.toISOString()).and(_.lte(until)) };
+      return (await readAll(bookings, _, where, 'slotKey')).map(toBooking);
     },
     async confirmedSince(since, now) {
-      const { data } = await bookings()
-        .where({ status: 'confirmed', updatedAt: _.gte(since.toISOString()), endKey: _.gt(now.toISOString()) })
-        .orderBy('updatedAt', 'asc')
-        .limit(1000)
-        .get();
-      return data.map(toBooking);
+      const where = { status: 'confirmed', updatedAt: _.gte(since.toISOString()), endKey: _.gt(now.toISOString()) };
+      return (await readAll(bookings, _, where, 'updatedAt')).map(toBooking);
     },
   };
 }
@@ -239,12 +243,12 @@ export function cloudbaseBillReminders(db: RemindersDb): BillReminderSource {
   const _ = db.command;
   return {
     async unpaidDueBetween(fromDate, toDate) {
-      const { data: bills } = await db
-        .collection(REMINDER_COLLECTIONS.bills)
-        .where({ status: 'unpaid', type: _.in(['water', 'electricity', 'gas']), dueDate: _.gte(fromDate).and(_.lte(toDate)) })
-        .orderBy('dueDate', 'asc')
-        .limit(1000)
-        .get();
+      const bills = await readAll(
+        () => db.collection(REMINDER_COLLECTIONS.bills),
+        _,
+        { status: 'unpaid', type: _.in(['water', 'electricity', 'gas']), dueDate: _.gte(fromDate).and(_.lte(toDate)) },
+        'dueDate',
+      );
       const out: DueBill[] = [];
       const usersOf = new Map<string, string[]>();
       for (const b of bills) {
@@ -255,11 +259,8 @@ export function cloudbaseBillReminders(db: RemindersDb): BillReminderSource {
         const account = `${billerId}:${accountNo}`;
         let openids = usersOf.get(account);
         if (!openids) {
-          const { data: users } = await db
-            .collection(BILL_USERS)
-            .where({ accounts: _.elemMatch({ billerId, accountNo }) })
-            .limit(1000)
-            .get();
+          // Every user bound to the account (a shared meter can have more than a page of them), by _id.
+          const users = await readAll(() => db.collection(BILL_USERS), _, { accounts: _.elemMatch({ billerId, accountNo }) }, '_id');
           openids = users.map((u) => u._id);
           usersOf.set(account, openids);
         }

@@ -69,6 +69,8 @@ export interface AdapterDb {
   command: {
     in(values: unknown[]): unknown;
     nin(values: unknown[]): unknown;
+    /** Greater than: the next page after a cursor (paging.ts). */
+    gt(value: unknown): unknown;
     or(conditions: object[]): object;
     and(conditions: object[]): object;
     geoWithin(options: { geometry: unknown }): unknown;

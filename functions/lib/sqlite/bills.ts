@@ -181,8 +181,8 @@ export function sqliteBills(db: Db): BillStore {
      VALUES (@outRefundNo, @outTradeNo, @billId, @refundFen, @totalFen, @status, @createdAt, @createdAt)`,
   );
   const closeOrder = db.prepare(`UPDATE pay_orders SET status = 'closed' WHERE out_trade_no = ? AND status = 'open'`);
-  const expiredOrders = db.prepare(`SELECT * FROM pay_orders WHERE status = 'open' AND expires_at < ? ORDER BY expires_at LIMIT ?`);
-  const owedRefunds = db.prepare(`SELECT * FROM pay_refunds WHERE status IN ('pending', 'sent') ORDER BY created_at LIMIT ?`);
+  const expiredOrders = db.prepare(`SELECT * FROM pay_orders WHERE status = 'open' AND expires_at < ? ORDER BY expires_at, out_trade_no LIMIT ?`);
+  const owedRefunds = db.prepare(`SELECT * FROM pay_refunds WHERE status IN ('pending', 'sent') ORDER BY created_at, out_refund_no LIMIT ?`);
   const refundOf = db.prepare('SELECT * FROM pay_refunds WHERE out_refund_no = ?');
   const markRefund = db.prepare(`UPDATE pay_refunds SET status = @status, updated_at = @now WHERE out_refund_no = @outRefundNo AND status = @from`);
 

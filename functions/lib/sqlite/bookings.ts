@@ -58,9 +58,9 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
     `INSERT INTO bookings (id, openid, store_id, slot_key, start, end_at, end_key, slot_date, status, code, request_id, created_at, updated_at)
      VALUES (@id, @openid, @storeId, @slotKey, @start, @end, @endKey, @slotDate, 'pending', @code, @requestId, @now, @now)`,
   );
-  const customerUpcoming = db.prepare('SELECT * FROM bookings WHERE openid = ? AND end_key > ? ORDER BY slot_key');
-  const customerPast = db.prepare('SELECT * FROM bookings WHERE openid = ? AND end_key <= ? ORDER BY slot_key DESC LIMIT ?');
-  const storeDay = db.prepare('SELECT * FROM bookings WHERE store_id = ? AND slot_date = ? ORDER BY slot_key, created_at');
+  const customerUpcoming = db.prepare('SELECT * FROM bookings WHERE openid = ? AND end_key > ? ORDER BY slot_key, id');
+  const customerPast = db.prepare('SELECT * FROM bookings WHERE openid = ? AND end_key <= ? ORDER BY slot_key DESC, id DESC LIMIT ?');
+  const storeDay = db.prepare('SELECT * FROM bookings WHERE store_id = ? AND slot_date = ? ORDER BY slot_key, created_at, id');
   const counter = db.prepare('SELECT booked FROM slot_counters WHERE store_id = ? AND slot_key = ?').pluck();
 
   const read = (stmt: { get(...args: unknown[]): unknown }, ...args: unknown[]): Booking | null => {

@@ -17,6 +17,7 @@ import { toBooking, type BookingRow } from './bookings';
 import type { UtilityKind } from '../../../shared/subscribe-message';
 import { atomically, type Db } from './db';
 import { BOOKING_REMINDER_LEAD_MIN } from '../../../shared/subscribe-message';
+import { allPages } from './paging';
 
 interface ReminderRow {
   key: string;
@@ -56,7 +57,8 @@ export function sqliteReminders(db: Db): ReminderStore {
   );
   const bookingFacts = db.prepare('SELECT openid, status, start, end_at FROM bookings WHERE id = ?');
   const expired = db.prepare(
-    `SELECT key, openid, template_key, subject_id FROM reminders WHERE status = 'claimed' AND lease_until <= ? ORDER BY lease_until LIMIT 100`,
+    `SELECT key, openid, template_key, subject_id, lease_until FROM reminders WHERE status = 'claimed' AND lease_until <= @now
+     AND (lease_until, key) > (@afterLease, @afterKey) ORDER BY lease_until, key LIMIT @size`,
   );
   const billFacts = db.prepare('SELECT status, due_date FROM bills WHERE id = ?');
 
@@ -132,7 +134,13 @@ export function sqliteReminders(db: Db): ReminderStore {
     },
 
     async expiredClaims(now) {
-      return (expired.all(now.toISOString()) as { key: string; openid: string; template_key: string; subject_id: string }[]).flatMap((r) =>
+      type Row = { key: string; openid: string; template_key: string; subject_id: string; lease_until: string };
+      const rows = allPages(
+        (after: [string, string] | null, size) =>
+          expired.all({ now: now.toISOString(), afterLease: after?.[0] ?? '', afterKey: after?.[1] ?? '', size }) as Row[],
+        (r): [string, string] => [r.lease_until, r.key],
+      );
+      return rows.flatMap((r) =>
         isTemplateKey(r.template_key)
           ? [{ key: r.key, openid: r.openid, templateKey: r.template_key, subject: { kind: subjectKindOf(r.template_key), id: r.subject_id } }]
           : [],
@@ -147,14 +155,27 @@ export const subjectKindOf = (templateKey: TemplateKey): 'booking' | 'bill' => (
 /** The bookings' reminder queries over the bookings table (indexes of migration 5). */
 export function sqliteBookingReminders(db: Db): BookingReminderQueries {
   // start − 30 min ≤ now < start  ⇔  now < start ≤ now + 30 min; slot_key is the start as UTC ISO.
-  const soon = db.prepare(`SELECT * FROM bookings WHERE status IN ('pending', 'confirmed') AND slot_key > ? AND slot_key <= ? ORDER BY slot_key LIMIT 1000`);
-  const confirmed = db.prepare(`SELECT * FROM bookings WHERE status = 'confirmed' AND updated_at >= ? AND end_key > ? ORDER BY updated_at LIMIT 1000`);
+  // Paged by (key, id): a key that never repeats (sqlite/paging.ts).
+  const soon = db.prepare(
+    `SELECT * FROM bookings WHERE status IN ('pending', 'confirmed') AND slot_key > @from AND slot_key <= @until
+     AND (slot_key, id) > (@afterKey, @afterId) ORDER BY slot_key, id LIMIT @size`,
+  );
+  const confirmed = db.prepare(
+    `SELECT * FROM bookings WHERE status = 'confirmed' AND updated_at >= @since AND end_key > @now
+     AND (updated_at, id) > (@afterKey, @afterId) ORDER BY updated_at, id LIMIT @size`,
+  );
+  const paged = (stmt: typeof soon, params: Record<string, string>, keyOf: (r: BookingRow) => string) =>
+    allPages(
+      (after: [string, string] | null, size) => stmt.all({ ...params, afterKey: after?.[0] ?? '', afterId: after?.[1] ?? '', size }) as BookingRow[],
+      (r): [string, string] => [keyOf(r), r.id],
+    ).map(toBooking);
   return {
     async startingSoon(now) {
-      return (soon.all(now.toISOString(), new Date(now.getTime() + BOOKING_REMINDER_LEAD_MIN * 60_000).toISOString()) as BookingRow[]).map(toBooking);
+      const until = new Date(now.getTime() + BOOKING_REMINDER_LEAD_MIN * 60_000).toISOString();
+      return paged(soon, { from: now.toISOString(), until }, (r) => (r as BookingRow & { slot_key: string }).slot_key);
     },
     async confirmedSince(since, now) {
-      return (confirmed.all(since.toISOString(), now.toISOString()) as BookingRow[]).map(toBooking);
+      return paged(confirmed, { since: since.toISOString(), now: now.toISOString() }, (r) => r.updated_at);
     },
   };
 }
@@ -179,20 +200,20 @@ export function sqliteBillReminders(db: Db): BillReminderSource {
   const due = db.prepare(
     `SELECT b.id, b.type, b.account_no, b.amount_fen, b.due_date, ab.openid FROM bills b
      JOIN account_bindings ab ON ab.biller_id = b.biller_id AND ab.account_no = b.account_no
-     WHERE b.type <> 'ride' AND b.status = 'unpaid' AND b.due_date >= ? AND b.due_date <= ?
-     ORDER BY b.due_date, b.id, ab.openid LIMIT 10000`,
+     WHERE b.type <> 'ride' AND b.status = 'unpaid' AND b.due_date >= @fromDate AND b.due_date <= @toDate
+     AND (b.due_date, b.id, ab.openid) > (@afterDue, @afterId, @afterOpenid)
+     ORDER BY b.due_date, b.id, ab.openid LIMIT @size`,
   );
+  type DueRow = { id: string; type: UtilityKind; account_no: string; amount_fen: number; due_date: string; openid: string };
   return {
     async unpaidDueBetween(fromDate, toDate) {
       const byBill = new Map<string, DueBill>();
-      for (const r of due.all(fromDate, toDate) as {
-        id: string;
-        type: UtilityKind;
-        account_no: string;
-        amount_fen: number;
-        due_date: string;
-        openid: string;
-      }[]) {
+      const rows = allPages(
+        (after: [string, string, string] | null, size) =>
+          due.all({ fromDate, toDate, afterDue: after?.[0] ?? '', afterId: after?.[1] ?? '', afterOpenid: after?.[2] ?? '', size }) as DueRow[],
+        (r): [string, string, string] => [r.due_date, r.id, r.openid],
+      );
+      for (const r of rows) {
         let entry = byBill.get(r.id);
         if (!entry) {
           entry = { bill: { billId: r.id, accountType: r.type, accountNo: r.account_no, amountFen: r.amount_fen, dueDate: r.due_date }, openids: [] };

@@ -50,15 +50,49 @@ interface Candidate {
 }
 
 /**
+ * How a run spends its function's time (docs/scale.md "Reminders at chain scale"): at most
+ * `concurrency` reminders in flight (claim, send, settle), and no new one taken once `budgetMs`
+ * have passed on `elapsedMs` since the run began; the rest is left unclaimed for the next run.
+ */
+export interface ReminderRunOptions {
+  concurrency: number;
+  budgetMs: number;
+  /** A monotonic clock in milliseconds (tests inject one so that no assertion depends on wall time). */
+  elapsedMs: () => number;
+}
+
+/** Sends in flight at once: 16 answers of ~50 ms each are ~300 sends a second, far under WeChat's limits. */
+export const REMINDER_CONCURRENCY = 16;
+/**
+ * What a run keeps of its function's timeout for the work it has already taken: one send waiting
+ * out its timeout (WECHAT_API_TIMEOUT_MS, 5 s by default) after a token fetch that did too, the
+ * settle, and the platform's start-up.
+ */
+export const REMINDER_MARGIN_MS = 15_000;
+
+/** The budget of a run in a function whose timeout is `timeoutSec` (cloudbaserc.json), less the margin. */
+export function reminderBudgetMs(timeoutSec: number): number {
+  return Math.max(1_000, timeoutSec * 1000 - REMINDER_MARGIN_MS);
+}
+
+const monotonicMs = () => performance.now();
+
+/**
  * One run of the reminders timer at `call.now`. Safe to run several times at once: each reminder
- * is claimed in a transaction before its send, so overlapping runs send it once.
+ * is claimed in a transaction before its send, so overlapping runs send it once. Everything due is
+ * found (every query pages); what the budget leaves is found again, not yet done, by the next run.
  */
 export async function runReminders(
   ports: ReminderPorts,
   call: Call,
   log: (line: Record<string, unknown>) => void = logLine,
+  options: Partial<ReminderRunOptions> = {},
 ): Promise<Result<RemindersRunResult>> {
   const { now } = call;
+  const elapsedMs = options.elapsedMs ?? monotonicMs;
+  const began = elapsedMs();
+  const budgetMs = options.budgetMs ?? Number.POSITIVE_INFINITY;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? REMINDER_CONCURRENCY));
   const counts: RemindersRunResult = { sent: 0, skipped: 0, failed: 0 };
   const candidates = await findDue(ports, now);
   // Claims whose sender died and that no query finds any more: the claim resolves them (or sends, once).
@@ -70,6 +104,7 @@ export async function runReminders(
   }
   const over = await ports.reminders.done(candidates.map((c) => c.key));
   const loggedBlocked = new Set<TemplateKey>();
+  const open: Candidate[] = [];
   for (const c of candidates) {
     if (over.has(c.key)) continue;
     // A missing or bad setting: skipped without a claim (the reminder goes once the setting is fixed, while still due).
@@ -81,11 +116,15 @@ export async function runReminders(
       loggedBlocked.add(c.templateKey);
       continue;
     }
+    open.push(c);
+  }
+
+  const one = async (c: Candidate): Promise<void> => {
     const decision = await ports.reminders.claim({ key: c.key, openid: c.openid, templateKey: c.templateKey, subject: c.subject, now });
-    if (decision.action === 'none') continue;
+    if (decision.action === 'none') return;
     if (decision.action === 'resolve') {
       counts[decision.counted]++;
-      continue;
+      return;
     }
     const outcome = await ports.notify.messenger.send({ openid: c.openid, ...c.message }, now);
     const settled = await ports.reminders.settle({ claimed: decision.record, openid: c.openid, templateKey: c.templateKey, outcome, now });
@@ -93,7 +132,25 @@ export async function runReminders(
     if (settled !== null) counts[settled.counted]++;
     if (settled !== null && settled.counted !== 'sent')
       log({ fn: 'reminders', templateKey: c.templateKey, outcome: outcome.status, record: settled.record.status, cause: settled.record.cause });
-  }
+  };
+  // `concurrency` workers take the next reminder while the budget lasts; a taken one runs to its settle.
+  // An error (the function stopping, the database refusing) stops every worker taking more; the
+  // run ends once the work in flight has, and throws the first error.
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const worker = async (): Promise<void> => {
+    while (failure === null && next < open.length && elapsedMs() - began < budgetMs) {
+      try {
+        await one(open[next++]);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, open.length) }, worker));
+  if (failure !== null) throw (failure as { error: unknown }).error;
+  const left = open.length - next;
+  if (left > 0) log({ fn: 'reminders', level: 'warn', message: `budget of ${budgetMs} ms spent: ${left} reminders left to the next run`, left });
   return ok(counts);
 }
 
