@@ -1,19 +1,52 @@
-/** Three projects: pure rules, the functions through the local host, and the mini program's pages. */
+/**
+ * Three projects: pure rules, the functions through the local host, and the mini program's pages;
+ * then the suites that go through a real local host again with NEARBY_BACKEND=cloudbase-fake (the
+ * CloudBase adapters over the stand-in): every outside-facing behaviour answers alike on both.
+ */
 const swc = ['@swc/jest', { jsc: { target: 'es2020', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 const common = { transform: { '^.+\\.(t|j)s$': swc }, moduleFileExtensions: ['ts', 'js', 'json'] };
+const sqlite = ['<rootDir>/tests/support/backend/sqlite.js'];
+const cloudbaseFake = ['<rootDir>/tests/support/backend/cloudbase-fake.js'];
+
+/** Suites that start a real host (tests/support/host.ts, or the built `npm start` entry). */
+const HOST_INTEGRATION = [
+  'admin',
+  'bad-input',
+  'bills',
+  'bookings',
+  'contract-conformance',
+  'crash-start',
+  'host',
+  'import-bills',
+  'nearby',
+  'reminders',
+  'rides-lock',
+  'rides-recovery',
+  'rides',
+  'smoke',
+  'start-entry',
+].map((name) => `<rootDir>/tests/integration/${name}.test.ts`);
+const HOST_PAGES = ['api-host', 'bill-journeys', 'booking-journeys', 'journeys', 'reminder-journeys', 'store'].map(
+  (name) => `<rootDir>/tests/miniprogram/${name}.test.ts`,
+);
+const pages = {
+  ...common,
+  testEnvironment: 'jsdom',
+  moduleNameMapper: { '^(\\.\\./)+shared/index$': '<rootDir>/shared/miniprogram.ts' },
+};
 
 module.exports = {
   reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testEnvironment: 'node', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
-    { ...common, displayName: 'integration', testEnvironment: 'node', testMatch: ['<rootDir>/tests/integration/**/*.test.ts'] },
+    { ...common, displayName: 'integration', testEnvironment: 'node', testMatch: ['<rootDir>/tests/integration/**/*.test.ts'], setupFiles: sqlite },
     {
-      ...common,
+      ...pages,
       displayName: 'miniprogram',
-      testEnvironment: 'jsdom',
       testMatch: ['<rootDir>/tests/miniprogram/**/*.test.ts'],
-      setupFiles: ['<rootDir>/tests/miniprogram/setup.ts'],
-      moduleNameMapper: { '^(\\.\\./)+shared/index$': '<rootDir>/shared/miniprogram.ts' },
+      setupFiles: [...sqlite, '<rootDir>/tests/miniprogram/setup.ts'],
     },
+    { ...common, displayName: 'integration:cloudbase-fake', testEnvironment: 'node', testMatch: HOST_INTEGRATION, setupFiles: cloudbaseFake },
+    { ...pages, displayName: 'miniprogram:cloudbase-fake', testMatch: HOST_PAGES, setupFiles: [...cloudbaseFake, '<rootDir>/tests/miniprogram/setup.ts'] },
   ],
 };

@@ -1,7 +1,6 @@
 import { destination } from '@turf/turf';
 import type { NearbyParams } from '../../shared/contract/geo';
 import type { StoreInput } from '../../shared/contract/places';
-import { sqlitePorts } from '../../functions/lib/sqlite';
 import { nearby } from '../../functions/lib/usecases/nearby';
 import { ADMIN, startCloud, type TestCloud } from '../support/host';
 import { BruteForce, citySample, cityStore, prng, type CityPlace } from '../support/cities';
@@ -75,7 +74,7 @@ describe('geo.nearby against brute force over real cities', () => {
   }
 
   it('answers 3000 random queries in-process exactly as brute force: ids, order and distances', async () => {
-    const ports = sqlitePorts(cloud.db);
+    const ports = cloud.ports;
     let nonEmpty = 0;
     let full = 0;
     for (const [n, q] of queries(3000, 42).entries()) {

@@ -29,7 +29,8 @@ function freePort(): Promise<number> {
 /** Spawns the built entry and waits for /healthz. */
 async function startEntry(env: Record<string, string>): Promise<Entry> {
   const port = await freePort();
-  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+  // The back end this run tests (jest.config.js runs this suite on both).
+  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NEARBY_BACKEND: process.env.NEARBY_TEST_BACKEND ?? 'sqlite' };
   const child = spawn(process.execPath, ['dist/local/main.js'], { cwd: ROOT, env: { ...base, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -41,7 +42,7 @@ async function startEntry(env: Record<string, string>): Promise<Entry> {
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.status === 200) {
-        expect(await res.json()).toEqual({ ok: true });
+        expect(await res.json()).toEqual({ ok: true, backend: env.NEARBY_BACKEND ?? base.NEARBY_BACKEND });
         break;
       }
     } catch {
