@@ -87,7 +87,9 @@ export function standinPorts(standin: FakeCloudbase, options: SqlitePortsOptions
 export function standinOutboxStorage(standin: FakeCloudbase): OutboxStorage {
   const COLLECTION = 'local_outbox';
   const all = () =>
-    [...standin.table(COLLECTION).values()].sort((a, b) => (a.seq as number) - (b.seq as number)).map(({ _id, seq, ...m }) => structuredClone(m) as unknown as OutboxMessage);
+    [...standin.table(COLLECTION).values()]
+      .sort((a, b) => (a.seq as number) - (b.seq as number))
+      .map(({ _id, seq, ...m }) => structuredClone(m) as unknown as OutboxMessage);
   let seq = Math.max(0, ...[...standin.table(COLLECTION).values()].map((d) => d.seq as number));
   return {
     append(message) {

@@ -210,6 +210,25 @@ function compare(a: unknown, b: unknown): number {
 }
 const sameValue = (a: unknown, b: unknown) => compare(a, b) === 0 && typeof comparable(a) === typeof comparable(b);
 
+/** `sameValue`'s key for a primitive (or a Date), null for anything else. */
+const primitiveKey = (v: unknown): string | null => {
+  const c = comparable(v);
+  return c === null || typeof c !== 'object' ? `${typeof c}:${String(c)}` : null;
+};
+const inSets = new WeakMap<Op, Set<string> | null>();
+/** Whether `have` is one of an `in` operator's values: a set lookup when they are all primitives. */
+function isIn(op: Op, have: unknown): boolean {
+  let set = inSets.get(op);
+  if (set === undefined) {
+    const keys = (op.value as unknown[]).map(primitiveKey);
+    set = keys.every((k) => k !== null) ? new Set(keys as string[]) : null;
+    inSets.set(op, set);
+  }
+  const key = primitiveKey(have);
+  if (set && key !== null) return set.has(key);
+  return (op.value as unknown[]).some((x) => sameValue(have, x));
+}
+
 function testField(have: unknown, want: unknown): boolean {
   if (want instanceof Op) {
     const v = want.value;
@@ -227,9 +246,9 @@ function testField(have: unknown, want: unknown): boolean {
       case 'gte':
         return have !== undefined && have !== null && compare(have, v) >= 0;
       case 'in':
-        return (v as unknown[]).some((x) => sameValue(have, x));
+        return isIn(want, have);
       case 'nin':
-        return !(v as unknown[]).some((x) => sameValue(have, x));
+        return !isIn(want, have);
       case 'exists':
         return (have !== undefined) === Boolean(v);
       case 'elemMatch':
@@ -302,26 +321,50 @@ function encodeCommit(writes: [string, string, Stored | null][]): string {
 function reviveDates(_key: string, value: unknown): unknown {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === '$date' && typeof (value as { $date: unknown }).$date === 'number') return new Date((value as { $date: number }).$date);
+    if (keys.length === 1 && keys[0] === '$date' && typeof (value as { $date: unknown }).$date === 'number')
+      return new Date((value as { $date: number }).$date);
   }
   return value;
 }
 
 /** CloudBase's `Aggregate.geoNear` options: the required ones present, the rest of the right kind, nothing else. */
-const GEO_NEAR_OPTIONS = new Set(['near', 'spherical', 'distanceField', 'limit', 'maxDistance', 'minDistance', 'query', 'distanceMultiplier', 'includeLocs', 'key']);
+const GEO_NEAR_OPTIONS = new Set([
+  'near',
+  'spherical',
+  'distanceField',
+  'limit',
+  'maxDistance',
+  'minDistance',
+  'query',
+  'distanceMultiplier',
+  'includeLocs',
+  'key',
+]);
 function checkGeoNearOptions(options: GeoNearOptions): void {
   const o = options as unknown as Record<string, unknown>;
-  for (const name of Object.keys(o)) if (o[name] !== undefined && !GEO_NEAR_OPTIONS.has(name)) throw dbError('INVALID_PARAM', `geoNear: unknown option ${name}`);
+  for (const name of Object.keys(o))
+    if (o[name] !== undefined && !GEO_NEAR_OPTIONS.has(name)) throw dbError('INVALID_PARAM', `geoNear: unknown option ${name}`);
   if (!(o.near instanceof Point)) throw dbError('INVALID_PARAM', 'geoNear: near must be a Geo.Point');
   if (o.spherical !== true) throw dbError('INVALID_PARAM', 'geoNear: spherical must be true');
   if (typeof o.distanceField !== 'string' || o.distanceField === '') throw dbError('INVALID_PARAM', 'geoNear: distanceField is required');
   for (const name of ['maxDistance', 'minDistance', 'distanceMultiplier'])
     if (o[name] !== undefined && (typeof o[name] !== 'number' || !Number.isFinite(o[name]) || (o[name] as number) < 0))
       throw dbError('INVALID_PARAM', `geoNear: ${name} must be a number of at least 0`);
-  if (o.limit !== undefined && (!Number.isInteger(o.limit) || (o.limit as number) < 1)) throw dbError('INVALID_PARAM', 'geoNear: limit must be a positive integer');
+  if (o.limit !== undefined && (!Number.isInteger(o.limit) || (o.limit as number) < 1))
+    throw dbError('INVALID_PARAM', 'geoNear: limit must be a positive integer');
   for (const name of ['key', 'includeLocs'])
     if (o[name] !== undefined && typeof o[name] !== 'string') throw dbError('INVALID_PARAM', `geoNear: ${name} must be a field name`);
   if (o.query !== undefined && (typeof o.query !== 'object' || o.query === null)) throw dbError('INVALID_PARAM', 'geoNear: query must be a query object');
+}
+
+/** A test that keeps every point within `maxM` of `near` (and some more), or null when no box is simpler than none. */
+function nearBox(near: [number, number], maxM: number): { dLat: number; dLng: number; holds: (c: [number, number]) => boolean } | null {
+  if (!Number.isFinite(maxM)) return null;
+  const dLat = ((maxM / MONGO_EARTH_RADIUS_M) * 180 * 1.01) / Math.PI + 1e-9;
+  if (Math.abs(near[1]) + dLat >= 89) return null;
+  const dLng = dLat / Math.cos(((Math.abs(near[1]) + dLat) * Math.PI) / 180);
+  if (dLng >= 180) return null;
+  return { dLat, dLng, holds: ([lng, lat]) => Math.abs(lat - near[1]) <= dLat && Math.abs(((((lng - near[0] + 540) % 360) + 360) % 360) - 180) <= dLng };
 }
 
 function haversineM(a: [number, number], b: [number, number], radiusM: number): number {
@@ -657,13 +700,64 @@ export class FakeCloudbase {
     this.commitWrites(docs.map(({ _id, ...rest }) => ({ collection, id: _id, doc: { ...(serialize(rest) as Stored), _id } })));
   }
 
+  /** Live documents by collection, and geo grids by collection and key: rebuilt after a commit touches the collection. */
+  private readonly liveCache = new Map<string, Stored[]>();
+  private readonly gridCache = new Map<string, { cells: Map<string, Stored[]>; unplaced: Stored[] }>();
+
+  /** The committed documents of a collection (a shared array: callers never change it). */
   private docsOf(collection: string): Stored[] {
+    const cached = this.liveCache.get(collection);
+    if (cached) return cached;
     const out: Stored[] = [];
     for (const h of this.history.get(collection)?.values() ?? []) {
       const doc = h[h.length - 1]?.doc;
       if (doc) out.push(doc);
     }
+    this.liveCache.set(collection, out);
     return out;
+  }
+
+  /**
+   * The documents of a collection that may lie within `box` of `near` (the cells of a 0.1° grid it
+   * overlaps; every document when there is no box), and those without a position at `key`.
+   */
+  private geoCandidates(
+    collection: string,
+    key: string,
+    near: [number, number],
+    box: { dLat: number; dLng: number } | null,
+  ): { docs: Stored[]; unplaced: Stored[] } {
+    const CELL = 0.1;
+    const cellOf = (lng: number, lat: number) => `${Math.floor(lat / CELL)}|${((Math.floor(lng / CELL) % 3600) + 3600) % 3600}`;
+    const gridKey = `${collection}\u0000${key}`;
+    let grid = this.gridCache.get(gridKey);
+    if (!grid) {
+      grid = { cells: new Map(), unplaced: [] };
+      for (const d of this.docsOf(collection)) {
+        const loc = d[key] as { coordinates?: [number, number] } | undefined;
+        if (!loc?.coordinates) {
+          grid.unplaced.push(d);
+          continue;
+        }
+        const cell = cellOf(loc.coordinates[0], loc.coordinates[1]);
+        const docs = grid.cells.get(cell) ?? [];
+        docs.push(d);
+        grid.cells.set(cell, docs);
+      }
+      this.gridCache.set(gridKey, grid);
+    }
+    const lngCells = box ? Math.ceil((2 * box.dLng) / CELL) + 2 : Number.POSITIVE_INFINITY;
+    if (!box || lngCells >= 3600) return { docs: this.docsOf(collection).filter((d) => !grid!.unplaced.includes(d)), unplaced: grid.unplaced };
+    const docs: Stored[] = [];
+    for (let la = Math.floor((near[1] - box.dLat) / CELL); la <= Math.floor((near[1] + box.dLat) / CELL); la++) {
+      const first = Math.floor((near[0] - box.dLng) / CELL);
+      for (let i = 0; i < lngCells; i++) {
+        const lo = (((first + i) % 3600) + 3600) % 3600;
+        const cell = grid.cells.get(`${la}|${lo}`);
+        if (cell) docs.push(...cell);
+      }
+    }
+    return { docs, unplaced: grid.unplaced };
   }
 
   /**
@@ -727,6 +821,8 @@ export class FakeCloudbase {
     let oldest = this.clock;
     for (const tx of this.openTx) oldest = Math.min(oldest, tx.snapshot);
     for (const w of stored) {
+      this.liveCache.delete(w.collection);
+      for (const k of this.gridCache.keys()) if (k.startsWith(`${w.collection}\u0000`)) this.gridCache.delete(k);
       const holder = this.locks.get(keyOf(w.collection, w.id));
       if (holder && holder !== by) holder.doomed ??= dbError(TRANSACTION_CONFLICT, `document ${w.id} was written outside the transaction`);
       let docs = this.history.get(w.collection);
@@ -852,22 +948,36 @@ export class FakeCloudbase {
                 checkGeoNearOptions(options);
                 const key = options.key ?? 'location';
                 const near: [number, number] = [(options.near as Point).longitude, (options.near as Point).latitude];
-                const found = db
-                  .docsOf(name)
-                  .filter((d) => matches(d, options.query ?? {}))
-                  .map((d) => {
-                    const loc = d[key] as { coordinates: [number, number] } | undefined;
-                    if (!loc) throw new Error(`geoNear: document ${String(d._id)} has no ${key} (no geo index would hold it)`);
-                    return { doc: d, distance: haversineM(near, loc.coordinates, MONGO_EARTH_RADIUS_M), tie: db.random() };
-                  })
-                  .filter((x) => x.distance <= options.maxDistance && x.distance >= (options.minDistance ?? 0))
+                const maxDistance = options.maxDistance ?? Number.POSITIVE_INFINITY;
+                // A box around the circle skips the far documents cheaply (a 2dsphere index does the same).
+                const box = nearBox(near, maxDistance);
+                const { docs, unplaced } = db.geoCandidates(name, key, near, box);
+                for (const d of unplaced)
+                  if (matches(d, options.query ?? {})) throw new Error(`geoNear: document ${String(d._id)} has no ${key} (no geo index would hold it)`);
+                const candidates: { doc: Stored; distance: number; tie: number }[] = [];
+                for (const d of docs) {
+                  const loc = d[key] as { coordinates: [number, number] };
+                  if (box && !box.holds(loc.coordinates)) continue;
+                  if (!matches(d, options.query ?? {})) continue;
+                  const distance = haversineM(near, loc.coordinates, MONGO_EARTH_RADIUS_M);
+                  if (distance <= maxDistance && distance >= (options.minDistance ?? 0)) candidates.push({ doc: d, distance, tie: db.random() });
+                }
+                const found = candidates
                   // Nearest first; equal distances in no particular order.
                   .sort((a, b) => a.distance - b.distance || a.tie - b.tie)
                   // $geoNear's own cap (its `limit` option, 100 when omitted), then the `$limit` stage (20 when omitted).
                   .slice(0, options.limit ?? 100)
                   .slice(0, limit ?? 20);
                 // Aggregates hand GeoJSON back as stored (no formatField).
-                return { data: found.map((x) => ({ ...structuredClone(x.doc), [options.distanceField]: x.distance * ((options as { distanceMultiplier?: number }).distanceMultiplier ?? 1) }) as FakeDoc) };
+                return {
+                  data: found.map(
+                    (x) =>
+                      ({
+                        ...structuredClone(x.doc),
+                        [options.distanceField]: x.distance * ((options as { distanceMultiplier?: number }).distanceMultiplier ?? 1),
+                      }) as FakeDoc,
+                  ),
+                };
               }),
           };
           return stage;
@@ -990,7 +1100,6 @@ export class FakeCloudbase {
   }
 
   private transactionOf(state: TxState): FakeTransaction {
-    const db = this;
     const record = (op: string, collection?: string, id?: string): Omit<CallRecord, 'n'> => ({ op, collection, id, transaction: state.id });
     const refuse = (what: string): never => {
       throw new Error(`the fake refuses ${what} inside a transaction: in the SDK it would run outside it (use doc(id) reads and writes)`);
@@ -1003,67 +1112,67 @@ export class FakeCloudbase {
         where: () => refuse(`collection("${name}").where(...)`),
         aggregate: () => refuse(`collection("${name}").aggregate()`),
         add: (data) =>
-          db.call(record('tx.add', name), () => {
+          this.call(record('tx.add', name), () => {
             const doc = serialize(data) as Stored;
-            const id = typeof doc._id === 'string' ? doc._id : db.newId();
-            db.usable(state);
-            if (db.txRead(state, name, id)) {
+            const id = typeof doc._id === 'string' ? doc._id : this.newId();
+            this.usable(state);
+            if (this.txRead(state, name, id)) {
               state.doomed = dbError(DUPLICATE_WRITE, `E11000 duplicate key error collection: ${name} index: _id_ dup key: { _id: "${id}" }`);
-              db.end(state);
+              this.end(state);
               throw state.doomed;
             }
-            db.txWrite(state, { collection: name, id, doc: { ...doc, _id: id } });
+            this.txWrite(state, { collection: name, id, doc: { ...doc, _id: id } });
             return { inserted: 1 as const, ok: 1 as const, id };
           }),
         doc: (id) => ({
           get: () =>
-            db.call(record('tx.get', name, id), () => {
-              db.usable(state);
-              const doc = db.txRead(state, name, id);
+            this.call(record('tx.get', name, id), () => {
+              this.usable(state);
+              const doc = this.txRead(state, name, id);
               return { data: doc ? (formatField(doc) as FakeDoc) : null };
             }),
           set: (data) =>
-            db.call(record('tx.set', name, id), () => {
+            this.call(record('tx.set', name, id), () => {
               if ('_id' in data) throw dbError('INVALID_PARAM', '不能更新_id的值');
-              const had = db.txRead(state, name, id) !== null;
-              db.txWrite(state, { collection: name, id, doc: { ...(serialize(data) as Stored), _id: id } });
+              const had = this.txRead(state, name, id) !== null;
+              this.txWrite(state, { collection: name, id, doc: { ...(serialize(data) as Stored), _id: id } });
               return { updated: had ? 1 : 0, upserted: had ? [] : [{ _id: id }] };
             }),
           update: (data) =>
-            db.call(record('tx.update', name, id), () => {
-              db.usable(state);
-              const before = db.txRead(state, name, id);
+            this.call(record('tx.update', name, id), () => {
+              this.usable(state);
+              const before = this.txRead(state, name, id);
               if (!before) return { updated: 0 };
-              db.txWrite(state, { collection: name, id, doc: applyUpdate(before, data) });
+              this.txWrite(state, { collection: name, id, doc: applyUpdate(before, data) });
               return { updated: 1 };
             }),
           remove: () =>
-            db.call(record('tx.remove', name, id), () => {
-              db.usable(state);
-              const had = db.txRead(state, name, id) !== null;
-              if (had) db.txWrite(state, { collection: name, id, doc: null });
+            this.call(record('tx.remove', name, id), () => {
+              this.usable(state);
+              const had = this.txRead(state, name, id) !== null;
+              if (had) this.txWrite(state, { collection: name, id, doc: null });
               return { deleted: had ? 1 : 0 };
             }),
         }),
       }),
       commit: () =>
-        db.call(record('commit'), () => {
-          db.usable(state);
+        this.call(record('commit'), () => {
+          this.usable(state);
           const writes = [...state.writes.values()];
           // Unique indexes are checked on the state the commit leaves (see LENIENCY above).
-          const clash = db.commitClash(writes);
+          const clash = this.commitClash(writes);
           if (clash) {
-            db.end(state);
+            this.end(state);
             throw dbError(DUPLICATE_WRITE, clash);
           }
-          db.commitWrites(writes, state);
-          db.end(state);
+          this.commitWrites(writes, state);
+          this.end(state);
           tx.committed = true;
           return { requestId: `commit-${state.id}` };
         }),
       rollback: (reason?: unknown) =>
-        db.call(record('rollback'), () => {
-          db.end(state);
+        this.call(record('rollback'), () => {
+          this.end(state);
           tx.aborted = true;
           tx.abortReason = reason;
           return { requestId: `rollback-${state.id}` };

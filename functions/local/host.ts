@@ -106,7 +106,7 @@ export function createHost(options: HostOptions): LocalHost {
       if (req.method !== 'POST') return send(res, 405, fail('INVALID_ARGUMENT', 'use POST with a JSON body'));
       // A name that does not decode (%ZZ) names no function either.
       const name = decoded(fn[1]);
-      const main = name !== null && Object.prototype.hasOwnProperty.call(functions, name) ? functions[name] : undefined;
+      const main = name !== null && Object.hasOwn(functions, name) ? functions[name] : undefined;
       if (!main)
         return send(res, 404, fail('INVALID_ARGUMENT', `unknown function "${(name ?? fn[1]).slice(0, 64)}" (known: ${Object.keys(functions).join(', ')})`));
       let event: unknown;

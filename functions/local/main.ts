@@ -100,7 +100,9 @@ if (require.main === module) {
   }
   start(settings).then(
     ({ host, backend, url, seeded }) => {
-      console.log(`nearby: local cloud on ${url} (${backend.name} back end, database ${settings.dbPath}${seeded ? ', demo city seeded' : ''}; clock ${settings.clock})`);
+      console.log(
+        `nearby: local cloud on ${url} (${backend.name} back end, database ${settings.dbPath}${seeded ? ', demo city seeded' : ''}; clock ${settings.clock})`,
+      );
       console.log(
         `nearby: try  curl -s -X POST ${url}/functions/geo -H 'content-type: application/json' -d '{"action":"nearby","kind":"store","lat":31.2304,"lng":121.4737,"limit":3}'`,
       );

@@ -86,7 +86,10 @@ const storedRides = (): { openid: string; bikeId: string; status: string; reques
   cloud.backend === 'sqlite'
     ? (cloud.db.prepare('SELECT openid, bike_id AS bikeId, status, requested_at AS requestedAt FROM rides ORDER BY requested_at').all() as any[])
     : ((cloud.standin!.dump().rides ?? []) as any[]).sort((a, b) => String(a.requestedAt).localeCompare(String(b.requestedAt)));
-const ridesOfBike = (bikeId: string) => storedRides().filter((r) => r.bikeId === bikeId).map((r) => r.status);
+const ridesOfBike = (bikeId: string) =>
+  storedRides()
+    .filter((r) => r.bikeId === bikeId)
+    .map((r) => r.status);
 /** A rider's bills, read through the bills port (either back end). */
 const billsOf = async (openid: string) =>
   (await cloud.ports.bills.billsOf(openid)).map((b) => ({ id: b.id, type: b.type, amount_fen: b.amountFen, status: b.status, ride_id: b.rideId ?? null }));

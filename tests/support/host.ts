@@ -33,14 +33,7 @@ export interface TestCloud {
 
 /** A real local host on a free port over a fresh in-memory database (of TEST_BACKEND unless told), with the header clock. */
 export async function startCloud(
-  options: {
-    seed?: 'demo' | 'none';
-    dbPath?: string;
-    rides?: SqlitePortsOptions;
-    payments?: Payments;
-    sandbox?: SandboxPayments;
-    backend?: BackendName;
-  } = {},
+  options: { seed?: 'demo' | 'none'; dbPath?: string; rides?: SqlitePortsOptions; payments?: Payments; sandbox?: SandboxPayments; backend?: BackendName } = {},
 ): Promise<TestCloud> {
   const payments = options.payments ?? options.sandbox;
   const backend = openBackend(options.backend ?? TEST_BACKEND, options.dbPath ?? ':memory:', {
@@ -92,5 +85,5 @@ export function storedCounts(store: { sqlite?: Db; standin?: FakeCloudbase; db?:
 /** How many places (stores, stations, bikes) a back end holds. */
 export function placeCount(store: { sqlite?: Db; standin?: FakeCloudbase; db?: Db }): number {
   const counts = storedCounts(store);
-  return (store.sqlite ?? store.db) ? counts.places ?? 0 : (counts.places_store ?? 0) + (counts.places_station ?? 0) + (counts.places_bike ?? 0);
+  return (store.sqlite ?? store.db) ? (counts.places ?? 0) : (counts.places_store ?? 0) + (counts.places_station ?? 0) + (counts.places_bike ?? 0);
 }
