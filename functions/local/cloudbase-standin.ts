@@ -375,6 +375,32 @@ function haversineM(a: [number, number], b: [number, number], radiusM: number): 
   return 2 * radiusM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
+/**
+ * The documents a journal holds (collection -> documents), read without touching the file: what
+ * a check reads after (or while) a host runs on it. A torn last line is left out, as on replay.
+ */
+export function readJournal(path: string): Record<string, FakeDoc[]> {
+  const docs = new Map<string, Map<string, Stored>>();
+  const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : [];
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    let commit: { w: [string, string, Stored | null][] };
+    try {
+      commit = JSON.parse(line, reviveDates);
+    } catch (err) {
+      if (lines.slice(i + 1).every((l) => l.trim() === '')) break;
+      throw new Error(`${path}: line ${i + 1} is not a commit of the CloudBase stand-in (${(err as Error).message})`);
+    }
+    for (const [collection, id, doc] of commit.w) {
+      let c = docs.get(collection);
+      if (!c) docs.set(collection, (c = new Map()));
+      if (doc) c.set(id, { ...doc, _id: id });
+      else c.delete(id);
+    }
+  }
+  return Object.fromEntries([...docs].map(([collection, c]) => [collection, [...c.values()] as FakeDoc[]]));
+}
+
 /** A repeatable random source (for tie orders and interleavings). */
 export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
