@@ -7,6 +7,7 @@ const swc = ['@swc/jest', { jsc: { target: 'es2020', parser: { syntax: 'typescri
 const common = { transform: { '^.+\\.(t|j)s$': swc }, moduleFileExtensions: ['ts', 'js', 'json'] };
 const sqlite = ['<rootDir>/tests/support/backend/sqlite.js'];
 const cloudbaseFake = ['<rootDir>/tests/support/backend/cloudbase-fake.js'];
+const slower = ['<rootDir>/tests/support/backend/cloudbase-fake-timeout.js'];
 
 /** Suites that start a real host (tests/support/host.ts, or the built `npm start` entry). */
 const HOST_INTEGRATION = [
@@ -46,7 +47,20 @@ module.exports = {
       testMatch: ['<rootDir>/tests/miniprogram/**/*.test.ts'],
       setupFiles: [...sqlite, '<rootDir>/tests/miniprogram/setup.ts'],
     },
-    { ...common, displayName: 'integration:cloudbase-fake', testEnvironment: 'node', testMatch: HOST_INTEGRATION, setupFiles: cloudbaseFake },
-    { ...pages, displayName: 'miniprogram:cloudbase-fake', testMatch: HOST_PAGES, setupFiles: [...cloudbaseFake, '<rootDir>/tests/miniprogram/setup.ts'] },
+    {
+      ...common,
+      displayName: 'integration:cloudbase-fake',
+      testEnvironment: 'node',
+      testMatch: HOST_INTEGRATION,
+      setupFiles: cloudbaseFake,
+      setupFilesAfterEnv: slower,
+    },
+    {
+      ...pages,
+      displayName: 'miniprogram:cloudbase-fake',
+      testMatch: HOST_PAGES,
+      setupFiles: [...cloudbaseFake, '<rootDir>/tests/miniprogram/setup.ts'],
+      setupFilesAfterEnv: slower,
+    },
   ],
 };

@@ -401,6 +401,10 @@ export function readJournal(path: string): Record<string, FakeDoc[]> {
   return Object.fromEntries([...docs].map(([collection, c]) => [collection, [...c.values()] as FakeDoc[]]));
 }
 
+/** One turn of the event loop (a microtask where there is no `setImmediate`: a page test's jsdom). */
+const yieldTurn: (go: () => void) => void =
+  typeof setImmediate === 'function' ? (go) => setImmediate(go) : (go) => queueMicrotask(go);
+
 /** A repeatable random source (for tie orders and interleavings). */
 export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
@@ -641,7 +645,7 @@ export class FakeCloudbase {
   private async call<T>(record: Omit<CallRecord, 'n'>, apply: () => T): Promise<T> {
     if (this.interleave) {
       const turns = Math.floor(this.random() * 3);
-      for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
+      for (let i = 0; i < turns; i++) await new Promise<void>((r) => yieldTurn(r));
     }
     const n = ++this.calls;
     if (this.recording) this.log.push({ n, ...record });
