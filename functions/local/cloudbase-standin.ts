@@ -402,8 +402,7 @@ export function readJournal(path: string): Record<string, FakeDoc[]> {
 }
 
 /** One turn of the event loop (a microtask where there is no `setImmediate`: a page test's jsdom). */
-const yieldTurn: (go: () => void) => void =
-  typeof setImmediate === 'function' ? (go) => setImmediate(go) : (go) => queueMicrotask(go);
+const yieldTurn: (go: () => void) => void = typeof setImmediate === 'function' ? (go) => setImmediate(go) : (go) => queueMicrotask(go);
 
 /** A repeatable random source (for tie orders and interleavings). */
 export function seededRandom(seed: number): () => number {

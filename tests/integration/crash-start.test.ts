@@ -54,9 +54,12 @@ function stored(): Stored {
       bookings: db.prepare('SELECT id, status, store_id AS storeId, slot_key AS slotKey FROM bookings').all() as Stored['bookings'],
       counters: db.prepare('SELECT store_id AS storeId, slot_key AS slotKey, booked FROM slot_counters').all() as Stored['counters'],
       capacity: new Map(
-        (db.prepare(`SELECT id, json_extract(body, '$.slot.capacity') AS capacity FROM places WHERE kind = 'store'`).all() as { id: string; capacity: number }[]).map(
-          (r) => [r.id, r.capacity],
-        ),
+        (
+          db.prepare(`SELECT id, json_extract(body, '$.slot.capacity') AS capacity FROM places WHERE kind = 'store'`).all() as {
+            id: string;
+            capacity: number;
+          }[]
+        ).map((r) => [r.id, r.capacity]),
       ),
       rides: db.prepare('SELECT id, status, bike_id AS bikeId, abort_reason AS abortReason FROM rides').all() as Stored['rides'],
     };
