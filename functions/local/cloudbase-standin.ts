@@ -36,6 +36,18 @@
  *   inclusive, at most its `limit` option (100 when omitted, as MongoDB's $geoNear) and then 20
  *   rows unless a `$limit` stage says otherwise; `command.geoWithin`.
  *
+ * - Limits: a query answers at most 1,000 documents, 100 when it names no limit; an aggregate 20
+ *   rows unless a `$limit` stage says otherwise; geoNear's options are those of CloudBase's
+ *   `Aggregate.geoNear` (near, spherical: true and distanceField required; limit, maxDistance,
+ *   minDistance, query, distanceMultiplier, includeLocs, key optional), anything else refused.
+ *
+ * DURABILITY (the local host's NEARBY_BACKEND=cloudbase-fake). With `journal: path`, every commit
+ * (one transaction's writes, or one write outside) is appended to the file as one JSON line and
+ * fsynced before the call answers; a new stand-in on the same file replays it, ignores a torn last
+ * line (a write cut by kill -9 was never acknowledged), and rewrites the file compacted (one line
+ * of the live documents) before serving. Transactions left open by a killed process are simply
+ * gone, as CloudBase aborts them when their lifetime runs out.
+ *
  * FAULT INJECTION. Every request the SDK would send counts as one call (`calls`, `log`):
  * transaction start, each read or write, commit, rollback, and each query or write outside.
  * `stopAt(n)` plays a function stopped (timeout, crash) at call number n: that call and every
@@ -43,6 +55,8 @@
  * n is applied first (for a commit: committed) and only its answer is lost. `restart()` ends the
  * stop and aborts every transaction left open (as CloudBase does when their lifetime runs out).
  */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { booleanPointInPolygon } from '@turf/turf';
 import type { GeoNearOptions } from '../lib/cloudbase/sdk';
 
@@ -207,6 +221,25 @@ function compare(a: unknown, b: unknown): number {
 }
 const sameValue = (a: unknown, b: unknown) => compare(a, b) === 0 && typeof comparable(a) === typeof comparable(b);
 
+/** `sameValue`'s key for a primitive (or a Date), null for anything else. */
+const primitiveKey = (v: unknown): string | null => {
+  const c = comparable(v);
+  return c === null || typeof c !== 'object' ? `${typeof c}:${String(c)}` : null;
+};
+const inSets = new WeakMap<Op, Set<string> | null>();
+/** Whether `have` is one of an `in` operator's values: a set lookup when they are all primitives. */
+function isIn(op: Op, have: unknown): boolean {
+  let set = inSets.get(op);
+  if (set === undefined) {
+    const keys = (op.value as unknown[]).map(primitiveKey);
+    set = keys.every((k) => k !== null) ? new Set(keys as string[]) : null;
+    inSets.set(op, set);
+  }
+  const key = primitiveKey(have);
+  if (set && key !== null) return set.has(key);
+  return (op.value as unknown[]).some((x) => sameValue(have, x));
+}
+
 function testField(have: unknown, want: unknown): boolean {
   if (want instanceof FakeRegExp) return typeof have === 'string' && want.pattern.test(have);
   if (want instanceof Op) {
@@ -225,9 +258,9 @@ function testField(have: unknown, want: unknown): boolean {
       case 'gte':
         return have !== undefined && have !== null && compare(have, v) >= 0;
       case 'in':
-        return (v as unknown[]).some((x) => sameValue(have, x));
+        return isIn(want, have);
       case 'nin':
-        return !(v as unknown[]).some((x) => sameValue(have, x));
+        return !isIn(want, have);
       case 'exists':
         return (have !== undefined) === Boolean(v);
       case 'elemMatch':
@@ -287,6 +320,65 @@ function applyUpdate(doc: Stored, data: object): Stored {
   return next;
 }
 
+/** One commit as a journal line: Dates kept as `{ "$date": ms }` (JSON has none). */
+function encodeCommit(writes: [string, string, Stored | null][]): string {
+  const encode = (value: unknown): unknown => {
+    if (value instanceof Date) return { $date: value.getTime() };
+    if (Array.isArray(value)) return value.map(encode);
+    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
+    return value;
+  };
+  return JSON.stringify({ w: encode(writes) });
+}
+function reviveDates(_key: string, value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === '$date' && typeof (value as { $date: unknown }).$date === 'number')
+      return new Date((value as { $date: number }).$date);
+  }
+  return value;
+}
+
+/** CloudBase's `Aggregate.geoNear` options: the required ones present, the rest of the right kind, nothing else. */
+const GEO_NEAR_OPTIONS = new Set([
+  'near',
+  'spherical',
+  'distanceField',
+  'limit',
+  'maxDistance',
+  'minDistance',
+  'query',
+  'distanceMultiplier',
+  'includeLocs',
+  'key',
+]);
+function checkGeoNearOptions(options: GeoNearOptions): void {
+  const o = options as unknown as Record<string, unknown>;
+  for (const name of Object.keys(o))
+    if (o[name] !== undefined && !GEO_NEAR_OPTIONS.has(name)) throw dbError('INVALID_PARAM', `geoNear: unknown option ${name}`);
+  if (!(o.near instanceof Point)) throw dbError('INVALID_PARAM', 'geoNear: near must be a Geo.Point');
+  if (o.spherical !== true) throw dbError('INVALID_PARAM', 'geoNear: spherical must be true');
+  if (typeof o.distanceField !== 'string' || o.distanceField === '') throw dbError('INVALID_PARAM', 'geoNear: distanceField is required');
+  for (const name of ['maxDistance', 'minDistance', 'distanceMultiplier'])
+    if (o[name] !== undefined && (typeof o[name] !== 'number' || !Number.isFinite(o[name]) || (o[name] as number) < 0))
+      throw dbError('INVALID_PARAM', `geoNear: ${name} must be a number of at least 0`);
+  if (o.limit !== undefined && (!Number.isInteger(o.limit) || (o.limit as number) < 1))
+    throw dbError('INVALID_PARAM', 'geoNear: limit must be a positive integer');
+  for (const name of ['key', 'includeLocs'])
+    if (o[name] !== undefined && typeof o[name] !== 'string') throw dbError('INVALID_PARAM', `geoNear: ${name} must be a field name`);
+  if (o.query !== undefined && (typeof o.query !== 'object' || o.query === null)) throw dbError('INVALID_PARAM', 'geoNear: query must be a query object');
+}
+
+/** A test that keeps every point within `maxM` of `near` (and some more), or null when no box is simpler than none. */
+function nearBox(near: [number, number], maxM: number): { dLat: number; dLng: number; holds: (c: [number, number]) => boolean } | null {
+  if (!Number.isFinite(maxM)) return null;
+  const dLat = ((maxM / MONGO_EARTH_RADIUS_M) * 180 * 1.01) / Math.PI + 1e-9;
+  if (Math.abs(near[1]) + dLat >= 89) return null;
+  const dLng = dLat / Math.cos(((Math.abs(near[1]) + dLat) * Math.PI) / 180);
+  if (dLng >= 180) return null;
+  return { dLat, dLng, holds: ([lng, lat]) => Math.abs(lat - near[1]) <= dLat && Math.abs(((((lng - near[0] + 540) % 360) + 360) % 360) - 180) <= dLng };
+}
+
 function haversineM(a: [number, number], b: [number, number], radiusM: number): number {
   const toRad = Math.PI / 180;
   const dLat = (b[1] - a[1]) * toRad;
@@ -294,6 +386,35 @@ function haversineM(a: [number, number], b: [number, number], radiusM: number): 
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * toRad) * Math.cos(b[1] * toRad) * Math.sin(dLng / 2) ** 2;
   return 2 * radiusM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
+
+/**
+ * The documents a journal holds (collection -> documents), read without touching the file: what
+ * a check reads after (or while) a host runs on it. A torn last line is left out, as on replay.
+ */
+export function readJournal(path: string): Record<string, FakeDoc[]> {
+  const docs = new Map<string, Map<string, Stored>>();
+  const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : [];
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    let commit: { w: [string, string, Stored | null][] };
+    try {
+      commit = JSON.parse(line, reviveDates);
+    } catch (err) {
+      if (lines.slice(i + 1).every((l) => l.trim() === '')) break;
+      throw new Error(`${path}: line ${i + 1} is not a commit of the CloudBase stand-in (${(err as Error).message})`);
+    }
+    for (const [collection, id, doc] of commit.w) {
+      let c = docs.get(collection);
+      if (!c) docs.set(collection, (c = new Map()));
+      if (doc) c.set(id, { ...doc, _id: id });
+      else c.delete(id);
+    }
+  }
+  return Object.fromEntries([...docs].map(([collection, c]) => [collection, [...c.values()] as FakeDoc[]]));
+}
+
+/** One turn of the event loop (a microtask where there is no `setImmediate`: a page test's jsdom). */
+const yieldTurn: (go: () => void) => void = typeof setImmediate === 'function' ? (go) => setImmediate(go) : (go) => queueMicrotask(go);
 
 /** A repeatable random source (for tie orders and interleavings). */
 export function seededRandom(seed: number): () => number {
@@ -314,6 +435,10 @@ export interface FakeOptions {
    * concurrent requests interleave between a read and a write as they do over a network (default true).
    */
   interleave?: boolean;
+  /** A file that keeps every commit (see DURABILITY above); none: memory only. */
+  journal?: string;
+  /** Whether `log` and `geoNearCalls` record every call (default true; a long-running host says false). */
+  record?: boolean;
 }
 
 // The geoNear stage's options, as the adapters send them (one declaration: functions/lib/cloudbase/sdk.ts).
@@ -427,10 +552,8 @@ export class FakeCloudbase {
     push: (v: unknown) => new Op('push', Array.isArray(v) ? v : [v]),
   };
 
-  /** Committed history of every document: versions in commit order (null = removed). */
-  private readonly history = new Map<string, { v: number; doc: Stored | null }[]>();
-  /** The history keys of each collection (so that reading one collection never walks the others: chain-scale benches). */
-  private readonly keysOf = new Map<string, Set<string>>();
+  /** Committed history of every document, by collection then id: versions in commit order (null = removed). */
+  private readonly history = new Map<string, Map<string, { v: number; doc: Stored | null }[]>>();
   private clock = 0;
   private readonly locks = new Map<string, TxState>();
   private readonly openTx = new Set<TxState>();
@@ -455,10 +578,57 @@ export class FakeCloudbase {
    */
   failTransactionWrite: { transaction: number; nth: number; error: Error } | null = null;
 
+  private journalFd: number | null = null;
+  private readonly recording: boolean;
+
   constructor(options: FakeOptions = {}) {
+    this.recording = options.record ?? true;
     this.unique = options.unique ?? {};
     this.random = options.random ?? seededRandom(1);
     this.interleave = options.interleave ?? true;
+    if (options.journal !== undefined) this.openJournal(options.journal);
+  }
+
+  // ---------------------------------------------------------------- durability
+
+  /** Replays the journal at `path` (if any), rewrites it compacted, and keeps it open for appends. */
+  private openJournal(path: string): void {
+    mkdirSync(dirname(path), { recursive: true });
+    if (existsSync(path)) {
+      const lines = readFileSync(path, 'utf8').split('\n');
+      for (const [i, line] of lines.entries()) {
+        if (line.trim() === '') continue;
+        let commit: { w: [string, string, Stored | null][] };
+        try {
+          commit = JSON.parse(line, reviveDates);
+        } catch (err) {
+          // Only the last line can be torn (a commit cut by kill -9, never acknowledged).
+          if (lines.slice(i + 1).every((l) => l.trim() === '')) break;
+          throw new Error(`${path}: line ${i + 1} is not a commit of the CloudBase stand-in (${(err as Error).message})`);
+        }
+        this.commitWrites(commit.w.map(([collection, id, doc]) => ({ collection, id, doc })));
+      }
+    }
+    // Compact: one commit of every live document, written aside and renamed over the old file.
+    const live: [string, string, Stored | null][] = [];
+    for (const [collection, docs] of this.history)
+      for (const [id, h] of docs) {
+        const doc = h[h.length - 1]?.doc;
+        if (doc) live.push([collection, id, doc]);
+      }
+    const aside = `${path}.compact`;
+    const fd = openSync(aside, 'w');
+    if (live.length > 0) writeSync(fd, `${encodeCommit(live)}\n`);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(aside, path);
+    this.journalFd = openSync(path, 'a');
+  }
+
+  /** Closes the journal (the host's shutdown); the stand-in keeps working in memory. */
+  close(): void {
+    if (this.journalFd !== null) closeSync(this.journalFd);
+    this.journalFd = null;
   }
 
   // ---------------------------------------------------------------- fault injection
@@ -487,10 +657,10 @@ export class FakeCloudbase {
   private async call<T>(record: Omit<CallRecord, 'n'>, apply: () => T): Promise<T> {
     if (this.interleave) {
       const turns = Math.floor(this.random() * 3);
-      for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
+      for (let i = 0; i < turns; i++) await new Promise<void>((r) => yieldTurn(r));
     }
     const n = ++this.calls;
-    this.log.push({ n, ...record });
+    if (this.recording) this.log.push({ n, ...record });
     if (this.stopped) throw new FunctionStopped(n);
     if (this.stop && n >= this.stop.at) {
       this.stopped = true;
@@ -508,16 +678,19 @@ export class FakeCloudbase {
 
   // ---------------------------------------------------------------- committed state
 
+  private versions(collection: string, id: string): { v: number; doc: Stored | null }[] | undefined {
+    return this.history.get(collection)?.get(id);
+  }
   private latest(collection: string, id: string): Stored | null {
-    const h = this.history.get(keyOf(collection, id));
+    const h = this.versions(collection, id);
     return h && h.length > 0 ? h[h.length - 1].doc : null;
   }
   private latestVersion(collection: string, id: string): number {
-    const h = this.history.get(keyOf(collection, id));
+    const h = this.versions(collection, id);
     return h && h.length > 0 ? h[h.length - 1].v : 0;
   }
   private at(collection: string, id: string, snapshot: number): Stored | null {
-    const h = this.history.get(keyOf(collection, id)) ?? [];
+    const h = this.versions(collection, id) ?? [];
     for (let i = h.length - 1; i >= 0; i--) if (h[i].v <= snapshot) return h[i].doc;
     return null;
   }
@@ -525,11 +698,9 @@ export class FakeCloudbase {
   /** The committed documents of a collection (a live view for tests: `table(x).get(id)!.field = ...` edits in place). */
   table(collection: string): Map<string, Stored> {
     const out = new Map<string, Stored>();
-    const prefix = `${collection}\u0000`;
-    for (const key of this.keysOf.get(collection) ?? []) {
-      const h = this.history.get(key) ?? [];
+    for (const [id, h] of this.history.get(collection) ?? []) {
       const doc = h[h.length - 1]?.doc;
-      if (doc) out.set(key.slice(prefix.length), doc);
+      if (doc) out.set(id, doc);
     }
     return new Proxy(out, {
       get: (target, prop) => {
@@ -554,14 +725,14 @@ export class FakeCloudbase {
   /** Every committed document of every collection, by collection (for invariants and snapshots). */
   dump(): Record<string, FakeDoc[]> {
     const out: Record<string, FakeDoc[]> = {};
-    for (const [key, h] of this.history) {
-      const doc = h[h.length - 1]?.doc;
-      if (!doc) continue;
-      const collection = key.slice(0, key.indexOf('\u0000'));
-      const docs = out[collection] ?? [];
-      docs.push(structuredClone(doc) as FakeDoc);
-      out[collection] = docs;
-    }
+    for (const [collection, all] of this.history)
+      for (const h of all.values()) {
+        const doc = h[h.length - 1]?.doc;
+        if (!doc) continue;
+        const docs = out[collection] ?? [];
+        docs.push(structuredClone(doc) as FakeDoc);
+        out[collection] = docs;
+      }
     for (const docs of Object.values(out)) docs.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
     return out;
   }
@@ -587,8 +758,98 @@ export class FakeCloudbase {
     return this.docsOf(collection);
   }
 
+  /** Live documents by collection, and geo grids by collection and key: rebuilt after a commit touches the collection. */
+  private readonly liveCache = new Map<string, Stored[]>();
+  private readonly gridCache = new Map<string, { cells: Map<string, Stored[]>; unplaced: Stored[] }>();
+
+  /** The committed documents of a collection (a shared array: callers never change it). */
   private docsOf(collection: string): Stored[] {
-    return [...this.table(collection).values()];
+    const cached = this.liveCache.get(collection);
+    if (cached) return cached;
+    const out: Stored[] = [];
+    for (const h of this.history.get(collection)?.values() ?? []) {
+      const doc = h[h.length - 1]?.doc;
+      if (doc) out.push(doc);
+    }
+    this.liveCache.set(collection, out);
+    return out;
+  }
+
+  /**
+   * The documents of a collection that may lie within `box` of `near` (the cells of a 0.1° grid it
+   * overlaps; every document when there is no box), and those without a position at `key`.
+   */
+  private geoCandidates(
+    collection: string,
+    key: string,
+    near: [number, number],
+    box: { dLat: number; dLng: number } | null,
+  ): { docs: Stored[]; unplaced: Stored[] } {
+    const CELL = 0.1;
+    const cellOf = (lng: number, lat: number) => `${Math.floor(lat / CELL)}|${((Math.floor(lng / CELL) % 3600) + 3600) % 3600}`;
+    const gridKey = `${collection}\u0000${key}`;
+    let grid = this.gridCache.get(gridKey);
+    if (!grid) {
+      grid = { cells: new Map(), unplaced: [] };
+      for (const d of this.docsOf(collection)) {
+        const loc = d[key] as { coordinates?: [number, number] } | undefined;
+        if (!loc?.coordinates) {
+          grid.unplaced.push(d);
+          continue;
+        }
+        const cell = cellOf(loc.coordinates[0], loc.coordinates[1]);
+        const docs = grid.cells.get(cell) ?? [];
+        docs.push(d);
+        grid.cells.set(cell, docs);
+      }
+      this.gridCache.set(gridKey, grid);
+    }
+    const lngCells = box ? Math.ceil((2 * box.dLng) / CELL) + 2 : Number.POSITIVE_INFINITY;
+    if (!box || lngCells >= 3600) return { docs: this.docsOf(collection).filter((d) => !grid!.unplaced.includes(d)), unplaced: grid.unplaced };
+    const docs: Stored[] = [];
+    for (let la = Math.floor((near[1] - box.dLat) / CELL); la <= Math.floor((near[1] + box.dLat) / CELL); la++) {
+      const first = Math.floor((near[0] - box.dLng) / CELL);
+      for (let i = 0; i < lngCells; i++) {
+        const lo = (((first + i) % 3600) + 3600) % 3600;
+        const cell = grid.cells.get(`${la}|${lo}`);
+        if (cell) docs.push(...cell);
+      }
+    }
+    return { docs, unplaced: grid.unplaced };
+  }
+
+  /**
+   * The first unique-index clash in the state a transaction's commit leaves (its writes over the
+   * committed documents), or null: one pass per collection and unique field.
+   */
+  private commitClash(writes: Write[]): string | null {
+    const touched = new Set(writes.map((w) => w.collection));
+    for (const collection of touched) {
+      const mine = new Map(writes.filter((w) => w.collection === collection).map((w) => [w.id, w.doc]));
+      for (const field of this.unique[collection] ?? []) {
+        const holders = new Map<string, string>();
+        const take = (id: string, doc: Stored | null): string | null => {
+          const value = doc ? getPath(doc, field) : undefined;
+          if (value === undefined) return null;
+          const k = `${typeof comparable(value)}:${JSON.stringify(comparable(value))}`;
+          const other = holders.get(k);
+          if (other !== undefined && other !== id && (mine.has(id) || mine.has(other)))
+            return `E11000 duplicate key error collection: ${collection} index: ${field}_1 dup key: { ${field}: ${JSON.stringify(value)} }`;
+          holders.set(k, id);
+          return null;
+        };
+        for (const [id, h] of this.history.get(collection) ?? []) {
+          if (mine.has(id)) continue;
+          const clash = take(id, h[h.length - 1]?.doc ?? null);
+          if (clash) return clash;
+        }
+        for (const [id, doc] of mine) {
+          const clash = take(id, doc);
+          if (clash) return clash;
+        }
+      }
+    }
+    return null;
   }
 
   /** A unique-index clash of `doc` against `others` (null when none). */
@@ -606,17 +867,30 @@ export class FakeCloudbase {
 
   /** Applies writes as one commit; a write from outside a transaction dooms the transaction holding that document. */
   private commitWrites(writes: Write[], by: TxState | null = null): void {
+    if (writes.length === 0) return;
+    const stored = writes.map((w) => ({ ...w, doc: w.doc === null ? null : (serialize(w.doc) as Stored) }));
+    // Durable before visible: the line is on disk before anyone can read the commit.
+    if (this.journalFd !== null) {
+      writeSync(this.journalFd, `${encodeCommit(stored.map((w) => [w.collection, w.id, w.doc]))}\n`);
+      fsyncSync(this.journalFd);
+    }
     this.clock++;
-    for (const w of writes) {
-      const key = keyOf(w.collection, w.id);
-      const holder = this.locks.get(key);
+    // Versions no open transaction can read any more are dropped (memory stays bounded).
+    let oldest = this.clock;
+    for (const tx of this.openTx) oldest = Math.min(oldest, tx.snapshot);
+    for (const w of stored) {
+      this.liveCache.delete(w.collection);
+      for (const k of this.gridCache.keys()) if (k.startsWith(`${w.collection}\u0000`)) this.gridCache.delete(k);
+      const holder = this.locks.get(keyOf(w.collection, w.id));
       if (holder && holder !== by) holder.doomed ??= dbError(TRANSACTION_CONFLICT, `document ${w.id} was written outside the transaction`);
-      const h = this.history.get(key) ?? [];
-      h.push({ v: this.clock, doc: w.doc === null ? null : (serialize(w.doc) as Stored) });
-      this.history.set(key, h);
-      const keys = this.keysOf.get(w.collection) ?? new Set<string>();
-      keys.add(key);
-      this.keysOf.set(w.collection, keys);
+      let docs = this.history.get(w.collection);
+      if (!docs) this.history.set(w.collection, (docs = new Map()));
+      const h = docs.get(w.id) ?? [];
+      h.push({ v: this.clock, doc: w.doc });
+      let keep = h.length - 1;
+      while (keep > 0 && h[keep].v > oldest) keep--;
+      if (keep > 0) h.splice(0, keep);
+      docs.set(w.id, h);
     }
   }
 
@@ -729,27 +1003,40 @@ export class FakeCloudbase {
             },
             end: () =>
               db.call({ op: 'aggregate', collection: name }, () => {
-                db.geoNearCalls.push({ collection: name, options, limit });
-                if (!(options.near instanceof Point)) throw new Error('geoNear: near must be a Geo.Point');
-                if (options.spherical !== true) throw new Error('geoNear: spherical must be true');
+                if (db.recording) db.geoNearCalls.push({ collection: name, options, limit });
+                checkGeoNearOptions(options);
                 const key = options.key ?? 'location';
-                const near: [number, number] = [options.near.longitude, options.near.latitude];
-                const found = db
-                  .docsOf(name)
-                  .filter((d) => matches(d, options.query ?? {}))
-                  .map((d) => {
-                    const loc = d[key] as { coordinates: [number, number] } | undefined;
-                    if (!loc) throw new Error(`geoNear: document ${String(d._id)} has no ${key} (no geo index would hold it)`);
-                    return { doc: d, distance: haversineM(near, loc.coordinates, MONGO_EARTH_RADIUS_M), tie: db.random() };
-                  })
-                  .filter((x) => x.distance <= options.maxDistance && x.distance >= (options.minDistance ?? 0))
+                const near: [number, number] = [(options.near as Point).longitude, (options.near as Point).latitude];
+                const maxDistance = options.maxDistance ?? Number.POSITIVE_INFINITY;
+                // A box around the circle skips the far documents cheaply (a 2dsphere index does the same).
+                const box = nearBox(near, maxDistance);
+                const { docs, unplaced } = db.geoCandidates(name, key, near, box);
+                for (const d of unplaced)
+                  if (matches(d, options.query ?? {})) throw new Error(`geoNear: document ${String(d._id)} has no ${key} (no geo index would hold it)`);
+                const candidates: { doc: Stored; distance: number; tie: number }[] = [];
+                for (const d of docs) {
+                  const loc = d[key] as { coordinates: [number, number] };
+                  if (box && !box.holds(loc.coordinates)) continue;
+                  if (!matches(d, options.query ?? {})) continue;
+                  const distance = haversineM(near, loc.coordinates, MONGO_EARTH_RADIUS_M);
+                  if (distance <= maxDistance && distance >= (options.minDistance ?? 0)) candidates.push({ doc: d, distance, tie: db.random() });
+                }
+                const found = candidates
                   // Nearest first; equal distances in no particular order.
                   .sort((a, b) => a.distance - b.distance || a.tie - b.tie)
                   // $geoNear's own cap (its `limit` option, 100 when omitted), then the `$limit` stage (20 when omitted).
                   .slice(0, options.limit ?? 100)
                   .slice(0, limit ?? 20);
                 // Aggregates hand GeoJSON back as stored (no formatField).
-                return { data: found.map((x) => ({ ...structuredClone(x.doc), [options.distanceField]: x.distance }) as FakeDoc) };
+                return {
+                  data: found.map(
+                    (x) =>
+                      ({
+                        ...structuredClone(x.doc),
+                        [options.distanceField]: x.distance * ((options as { distanceMultiplier?: number }).distanceMultiplier ?? 1),
+                      }) as FakeDoc,
+                  ),
+                };
               }),
           };
           return stage;
@@ -932,16 +1219,10 @@ export class FakeCloudbase {
           this.usable(state);
           const writes = [...state.writes.values()];
           // Unique indexes are checked on the state the commit leaves (see LENIENCY above).
-          for (const w of writes) {
-            // Only a collection with unique indexes besides `_id` has anything to clash with.
-            if (!w.doc || (this.unique[w.collection] ?? []).length === 0) continue;
-            const mine = writes.filter((x) => x.collection === w.collection && x.doc).map((x) => x.doc as Stored);
-            const others = this.docsOf(w.collection).filter((d) => !state.writes.has(keyOf(w.collection, String(d._id))));
-            const clash = this.clash(w.collection, w.id, w.doc, [...others, ...mine]);
-            if (clash) {
-              this.end(state);
-              throw dbError(DUPLICATE_WRITE, clash);
-            }
+          const clash = this.commitClash(writes);
+          if (clash) {
+            this.end(state);
+            throw dbError(DUPLICATE_WRITE, clash);
           }
           this.commitWrites(writes, state);
           this.end(state);

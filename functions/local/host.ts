@@ -11,6 +11,7 @@ import { servePayNotify, type PayNotifyMain } from '../lib/actions/pay-notify';
 import type { HttpAccessAnswer, HttpAccessEvent } from '../lib/wechatpay/http';
 import type { SandboxPayments } from '../lib/wechatpay/sandbox';
 import { sandboxPay } from '../lib/wechatpay/sandbox-route';
+import type { BackendName } from './backend';
 
 /** Where the local host serves `payNotify` as CloudBase HTTP access does (docs/deploy.md's path); `/functions/payNotify` too. */
 export const PAY_NOTIFY_PATH = '/pay/notify';
@@ -20,6 +21,8 @@ export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 export interface HostOptions {
   ports: Ports;
+  /** The adapters behind `ports` (NEARBY_BACKEND), as `GET /healthz` names them; `sqlite` when not said. */
+  backend?: BackendName;
   admins: ReadonlySet<string>;
   /** `header` lets a request set "now" with `X-Nearby-Now` (demos and tests only). */
   clock: 'system' | 'header';
@@ -79,7 +82,7 @@ export function createHost(options: HostOptions): LocalHost {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/healthz') return send(res, 200, { ok: true });
+    if (url.pathname === '/healthz') return send(res, 200, { ok: true, backend: options.backend ?? 'sqlite' });
     if (url.pathname === '/outbox') {
       // The local messenger's outbox (API.md, reminders): every message "sent", oldest first.
       if (req.method !== 'GET') return send(res, 405, fail('INVALID_ARGUMENT', 'use GET'));

@@ -1,24 +1,29 @@
 /**
  * `npm start`: the local cloud on 127.0.0.1, every function over the embedded database.
- * Settings (environment): PORT, NEARBY_DB, NEARBY_SEED, NEARBY_ADMIN_OPENIDS, NEARBY_CLOCK, NEARBY_TIMERS.
+ * Settings (environment): PORT, NEARBY_BACKEND, NEARBY_DB, NEARBY_SEED, NEARBY_ADMIN_OPENIDS, NEARBY_CLOCK, NEARBY_TIMERS.
+ * NEARBY_BACKEND: `sqlite` (default) or `cloudbase-fake` (the CloudBase adapters over the stand-in: ./backend.ts).
  * Rides: NEARBY_LOCK_DELAY_MS (300), NEARBY_LOCK_FAILURE_RATE (0), NEARBY_LOCK_TIMEOUT_MS (3000), NEARBY_TARIFF_* (shared/tariff.ts).
  * Reminders: NEARBY_MESSENGER (`outbox` default: messages go to GET /outbox, no setting needed;
  * `wechat`: WeChat's API, every WECHAT_* setting of docs/reminders.md required at start).
  * Payments: NEARBY_PAY (sandbox, or wechatpay with the WECHATPAY_* settings of docs/payments.md).
  */
 import { paymentsFrom, type PaymentsChoice } from '../lib/wechatpay';
-import { openDatabase, sqlitePorts, type SqlitePortsOptions } from '../lib/sqlite';
+import type { SqlitePortsOptions } from '../lib/sqlite';
+import { backendFrom, DEFAULT_DB_PATHS, openBackend, type BackendName } from './backend';
 import { lockSettingsFrom } from '../lib/lock';
 import { tariffFrom } from '../../shared/tariff';
 import { createHost } from './host';
 import { strictWechatNotify } from '../lib/messenger';
 import type { ForceRefreshLedger, Notify } from '../lib/ports';
 import { sqliteForceRefreshLedger } from '../lib/sqlite/service-state';
+import { cloudbaseForceRefreshLedger, type ServiceStateDb } from '../lib/cloudbase/service-state';
 import { seedDemo } from './seed';
 import { seedDemoBills } from './seed-bills';
 
 export interface LocalSettings {
   port: number;
+  /** NEARBY_BACKEND: the adapters behind every function. */
+  backend: BackendName;
   dbPath: string;
   seed: 'demo' | 'none';
   admins: Set<string>;
@@ -38,6 +43,7 @@ export interface LocalSettings {
 export function settingsFrom(env: NodeJS.ProcessEnv): LocalSettings {
   // An empty variable (`PORT= npm start`) means the default, as if unset; "0x50" or "1e3" are no ports.
   const portText = env.PORT?.trim() || '8787';
+  const backend = backendFrom(env.NEARBY_BACKEND);
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
   const seed = env.NEARBY_SEED || 'demo';
@@ -63,7 +69,7 @@ export function settingsFrom(env: NodeJS.ProcessEnv): LocalSettings {
   // A missing or malformed WECHATPAY_* (with NEARBY_PAY=wechatpay) stops the host at start, naming it.
   const pay = paymentsFrom(env, 'sandbox');
   if (!pay.ok) throw new Error(pay.message.includes(pay.variable) ? pay.message : `${pay.variable}: ${pay.message}`);
-  return { port, dbPath: env.NEARBY_DB || '.local/nearby.db', seed, admins, clock, timers: timers === 'on', rides, pay, notify, forceRefresh };
+  return { port, backend, dbPath: env.NEARBY_DB || DEFAULT_DB_PATHS[backend], seed, admins, clock, timers: timers === 'on', rides, pay, notify, forceRefresh };
 }
 
 type LedgerBoundAtStart = ForceRefreshLedger & { bind(ledger: ForceRefreshLedger): void };
@@ -80,23 +86,29 @@ function ledgerBoundAtStart(): LedgerBoundAtStart {
 }
 
 export async function start(settings: LocalSettings, log?: (line: Record<string, unknown>) => void) {
-  const db = openDatabase(settings.dbPath);
-  settings.forceRefresh?.bind(sqliteForceRefreshLedger(db));
   const pay = settings.pay;
-  const ports = sqlitePorts(db, { ...settings.rides, ...(pay ? { pay: { ok: true, payments: pay.payments } } : {}), notify: settings.notify });
-  const seeded = settings.seed === 'demo' ? await seedDemo(db, ports) : false;
-  // A database seeded before bills (or before billers) existed gets the demo companies and accounts too (once).
-  if (settings.seed === 'demo' && !seeded && db.prepare(`SELECT count(*) FROM billers WHERE id = 'sh-water'`).pluck().get() === 0)
+  const backend = openBackend(settings.backend ?? 'sqlite', settings.dbPath, {
+    ...settings.rides,
+    ...(pay ? { pay: { ok: true, payments: pay.payments } } : {}),
+    notify: settings.notify,
+  });
+  settings.forceRefresh?.bind(
+    backend.sqlite ? sqliteForceRefreshLedger(backend.sqlite) : cloudbaseForceRefreshLedger(backend.standin as unknown as ServiceStateDb),
+  );
+  const { ports } = backend;
+  const seeded = settings.seed === 'demo' ? await seedDemo(ports) : false;
+  // A SQLite database seeded before bills (or before billers) existed gets the demo companies and accounts too (once).
+  if (settings.seed === 'demo' && !seeded && backend.sqlite?.prepare(`SELECT count(*) FROM billers WHERE id = 'sh-water'`).pluck().get() === 0)
     await seedDemoBills(ports.bills, new Date());
   const sandbox = pay?.mode === 'sandbox' ? pay.payments : undefined;
-  const host = createHost({ ports, admins: settings.admins, clock: settings.clock, timers: settings.timers, sandbox, log });
+  const host = createHost({ ports, backend: backend.name, admins: settings.admins, clock: settings.clock, timers: settings.timers, sandbox, log });
   // A host killed mid-unlock left rides `unlocking`: the sweep resolves the ones already past the
   // lock timeout before the first request (later ones, whoever meets them, or the next sweep).
   const now = new Date();
   const swept = await host.functions.sweeper({ Type: 'Timer', TriggerName: 'start', Time: now.toISOString() }, { openid: null, now });
   if (!swept.ok) throw new Error(`the start sweep failed: ${swept.error.message}`);
   const url = await host.listen(settings.port);
-  return { host, db, url, seeded, swept: swept.data };
+  return { host, db: backend.sqlite as import('../lib/sqlite').Db, backend, url, seeded, swept: swept.data };
 }
 
 if (require.main === module) {
@@ -108,14 +120,16 @@ if (require.main === module) {
     process.exit(2);
   }
   start(settings).then(
-    ({ host, db, url, seeded }) => {
-      console.log(`nearby: local cloud on ${url} (database ${settings.dbPath}${seeded ? ', demo city seeded' : ''}; clock ${settings.clock})`);
+    ({ host, backend, url, seeded }) => {
+      console.log(
+        `nearby: local cloud on ${url} (${backend.name} back end, database ${settings.dbPath}${seeded ? ', demo city seeded' : ''}; clock ${settings.clock})`,
+      );
       console.log(
         `nearby: try  curl -s -X POST ${url}/functions/geo -H 'content-type: application/json' -d '{"action":"nearby","kind":"store","lat":31.2304,"lng":121.4737,"limit":3}'`,
       );
       const stop = () =>
         host.close().then(() => {
-          db.close();
+          backend.close();
           process.exit(0);
         });
       process.on('SIGINT', stop);

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   // The WeChat Pay sandbox, as `npm start` has by default: the bill page pays through it.
   const sandbox = sandboxPayments();
   const ports = sqlitePorts(db, { lock: { delayMs: 0, failureRate: 0 }, pay: { ok: true, payments: sandbox } });
-  await seedDemo(db, ports);
+  await seedDemo(ports);
   const host = createHost({ ports, admins: new Set(['local-admin']), clock: 'header', sandbox, log: () => {} });
   const url = await host.listen(0);
   try {

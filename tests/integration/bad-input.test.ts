@@ -1,4 +1,4 @@
-import { ADMIN, startCloud, type TestCloud } from '../support/host';
+import { ADMIN, startCloud, storedCounts, type TestCloud } from '../support/host';
 
 let cloud: TestCloud;
 beforeAll(async () => {
@@ -6,10 +6,9 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.close());
 
-/** Rows of every table: what a refused request must leave as it was. */
+/** Rows of every table (documents of every collection): what a refused request must leave as it was. */
 function everyRow(): Record<string, number> {
-  const tables = cloud.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-  return Object.fromEntries(tables.map((t) => [t, cloud.db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
+  return storedCounts(cloud);
 }
 
 /** A raw exchange, keeping the text: no answer may carry a stack trace or a database message. */

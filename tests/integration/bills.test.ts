@@ -10,7 +10,7 @@ import { sandboxPayments } from '../../functions/lib/wechatpay/sandbox';
 import { wechatpayClient } from '../../functions/lib/wechatpay/client';
 import { wechatpaySettingsFrom } from '../../functions/lib/wechatpay/settings';
 import { duplicateRefundNo, ORDER_TTL_SEC } from '../../shared/payment';
-import { ADMIN, startCloud, type TestCloud } from '../support/host';
+import { ADMIN, startCloud, storedCounts, type TestCloud } from '../support/host';
 import { HERE, PLACES } from '../support/rides-world';
 import {
   makeMerchant,
@@ -37,13 +37,28 @@ async function setUp(cloud: TestCloud) {
     data: { imported: 2, duplicates: 0, duplicateRows: [] },
   });
 }
-const billRow = (cloud: TestCloud, id: string) =>
-  cloud.db.prepare('SELECT status, paid_by AS paidBy, paid_at AS paidAt, open_order AS openOrder FROM bills WHERE id = ?').get(id);
-const snapshot = (cloud: TestCloud) => ({
-  bills: cloud.db.prepare('SELECT * FROM bills ORDER BY id').all(),
-  orders: cloud.db.prepare('SELECT * FROM pay_orders ORDER BY out_trade_no').all(),
-  refunds: cloud.db.prepare('SELECT * FROM pay_refunds').all(),
-});
+/** A stored document of the stand-in (CloudBase back end), or undefined. */
+const docOf = (cloud: TestCloud, collection: string, id: string) => (cloud.standin!.dump()[collection] ?? []).find((d) => d._id === id);
+const billRow = (cloud: TestCloud, id: string) => {
+  if (cloud.backend === 'sqlite')
+    return cloud.db.prepare('SELECT status, paid_by AS paidBy, paid_at AS paidAt, open_order AS openOrder FROM bills WHERE id = ?').get(id);
+  const d = docOf(cloud, 'bills', id);
+  return d && { status: d.status, paidBy: d.paidBy ?? null, paidAt: d.paidAt ?? null, openOrder: d.openOrder ?? null };
+};
+const snapshot = (cloud: TestCloud) => {
+  if (cloud.backend === 'sqlite')
+    return {
+      bills: cloud.db.prepare('SELECT * FROM bills ORDER BY id').all(),
+      orders: cloud.db.prepare('SELECT * FROM pay_orders ORDER BY out_trade_no').all(),
+      refunds: cloud.db.prepare('SELECT * FROM pay_refunds').all(),
+    };
+  const docs = cloud.standin!.dump();
+  return { bills: docs.bills ?? [], orders: docs.pay_orders ?? [], refunds: docs.pay_refunds ?? [] };
+};
+const refundStatus = (cloud: TestCloud, outRefundNo: string) =>
+  cloud.backend === 'sqlite'
+    ? cloud.db.prepare('SELECT status FROM pay_refunds WHERE out_refund_no = ?').pluck().get(outRefundNo)
+    : docOf(cloud, 'pay_refunds', outRefundNo)?.status;
 const notify = (cloud: TestCloud, n: { headers: Record<string, unknown>; body: string }, now: string) =>
   fetch(`${cloud.url}/pay/notify`, {
     method: 'POST',
@@ -96,7 +111,7 @@ describe('bills through the local host, with the sandbox', () => {
     expect((await bills('u1', { action: 'bindAccount', accountType: 'water', accountNo: '31000001', holderName: ' 张 三 ' })).ok).toBe(true);
     const [a, b] = await Promise.all([bills('u1', { action: 'pay', billId: WATER_BILL }, 1), bills('u1', { action: 'pay', billId: WATER_BILL }, 1)]);
     expect(a.data.outTradeNo).toBe(b.data.outTradeNo);
-    expect(cloud.db.prepare('SELECT count(*) FROM pay_orders').pluck().get()).toBe(1);
+    expect(storedCounts(cloud).pay_orders).toBe(1);
     const handed = await fetch(`${cloud.url}/sandbox/pay/${a.data.outTradeNo}?deliver=false`, { method: 'POST', headers: { 'x-nearby-now': iso(10) } });
     expect(handed.status).toBe(200);
     const n = (await handed.json()) as { headers: Record<string, string>; body: string };
@@ -145,7 +160,7 @@ describe('bills through the local host, with the sandbox', () => {
       ok: true,
       data: { imported: 0, duplicates: 2, duplicateRows: [0, 1] },
     });
-    expect(cloud.db.prepare('SELECT count(*) FROM bills').pluck().get()).toBe(2);
+    expect(storedCounts(cloud).bills).toBe(2);
   });
 
   it('bad input: clear errors, nothing written', async () => {
@@ -308,7 +323,7 @@ describe('bills through the local host, with WeChat Pay (the local WeChat Pay se
     expect((await notify(cloud, server.pay(first.data.outTradeNo, now()), now().toISOString())).status).toBe(204);
     expect((await notify(cloud, server.pay(second.data.outTradeNo, now()), now().toISOString())).status).toBe(204);
     const refundNo = duplicateRefundNo(second.data.outTradeNo);
-    expect(cloud.db.prepare('SELECT status FROM pay_refunds WHERE out_refund_no = ?').pluck().get(refundNo)).toBe('pending');
+    expect(refundStatus(cloud, refundNo)).toBe('pending');
     const at = now();
     const swept = await cloud.host.functions.sweeper({ Type: 'Timer', TriggerName: 'test', Time: at.toISOString() }, { openid: null, now: at });
     expect(swept).toMatchObject({ ok: true, data: { jobs: { refunds: { sent: 1 } } } });
@@ -333,9 +348,12 @@ it('pays an order the sandbox forgot (the local host restarted): the same out_tr
     await cloud.host.close();
     const { createHost } = await import('../../functions/local/host');
     const { sqlitePorts } = await import('../../functions/lib/sqlite');
+    const { standinPorts } = await import('../../functions/local/backend');
     const fresh = sandboxPayments();
+    const pay = { pay: { ok: true as const, payments: fresh } };
     const host = createHost({
-      ports: sqlitePorts(cloud.db, { pay: { ok: true, payments: fresh } }),
+      ports: cloud.backend === 'sqlite' ? sqlitePorts(cloud.db, pay) : standinPorts(cloud.standin!, pay),
+      backend: cloud.backend,
       admins: new Set([ADMIN]),
       clock: 'header',
       sandbox: fresh,
@@ -355,7 +373,7 @@ it('pays an order the sandbox forgot (the local host restarted): the same out_tr
       await host.close();
     }
   } finally {
-    cloud.db.close();
+    await cloud.close();
   }
 });
 

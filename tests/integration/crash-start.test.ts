@@ -3,7 +3,8 @@
  * a file database seeded with the demo city, bookings and unlocks (the simulated lock takes 120 ms,
  * so many are killed while the lock is asked) sent at once, and a SIGKILL at a random moment, 24
  * times over. Then: nothing acknowledged is lost, no slot is over capacity and every counter equals
- * its live bookings, and with the clock an hour later no bike and no rider is stuck.
+ * its live bookings, and with the clock an hour later no bike and no rider is stuck. On both back
+ * ends (NEARBY_TEST_BACKEND: the SQLite file, or the CloudBase stand-in's journal).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { readJournal } from '../../functions/local/cloudbase-standin';
 
 const ROOT = path.resolve(__dirname, '../..');
 const KILLS = 24;
@@ -18,7 +20,53 @@ jest.setTimeout(240_000);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'nearby-kill-'));
 const MAIN = path.join(ROOT, 'dist', `kill-test-${process.pid}`, 'main.js');
-const DB = path.join(dir, 'nearby.db');
+const BACKEND = process.env.NEARBY_TEST_BACKEND === 'cloudbase-fake' ? 'cloudbase-fake' : 'sqlite';
+const DB = path.join(dir, BACKEND === 'sqlite' ? 'nearby.db' : 'nearby.jsonl');
+
+/** What the store holds, the same on either back end. */
+interface Stored {
+  bikes: { id: string; code: string; lat: number; lng: number; status: string }[];
+  bookings: { id: string; status: string; storeId: string; slotKey: string }[];
+  counters: { storeId: string; slotKey: string; booked: number }[];
+  capacity: Map<string, number>;
+  rides: { id: string; status: string; bikeId: string; abortReason: string | null }[];
+}
+
+/** Reads the store from its file: the SQLite database, or the stand-in's journal (as a restart replays it). */
+function stored(): Stored {
+  if (BACKEND === 'cloudbase-fake') {
+    const docs = readJournal(DB) as Record<string, any[]>;
+    const of = (c: string) => docs[c] ?? [];
+    return {
+      bikes: of('places_bike')
+        .map((d) => ({ id: d.id, code: d.code, lat: d.lat, lng: d.lng, status: d.status }))
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      bookings: of('bookings').map((d) => ({ id: d._id, status: d.status, storeId: d.storeId, slotKey: d.slotKey })),
+      counters: of('slot_counters').map((d) => ({ storeId: d.storeId, slotKey: d.slotKey, booked: d.booked })),
+      capacity: new Map(of('places_store').map((d) => [d.id, d.slot?.capacity])),
+      rides: of('rides').map((d) => ({ id: d._id, status: d.status, bikeId: d.bikeId, abortReason: d.abortReason ?? null })),
+    };
+  }
+  const db = new Database(DB, { readonly: true });
+  try {
+    return {
+      bikes: db.prepare(`SELECT id, code, lat, lng, status FROM places WHERE kind = 'bike' ORDER BY id`).all() as Stored['bikes'],
+      bookings: db.prepare('SELECT id, status, store_id AS storeId, slot_key AS slotKey FROM bookings').all() as Stored['bookings'],
+      counters: db.prepare('SELECT store_id AS storeId, slot_key AS slotKey, booked FROM slot_counters').all() as Stored['counters'],
+      capacity: new Map(
+        (
+          db.prepare(`SELECT id, json_extract(body, '$.slot.capacity') AS capacity FROM places WHERE kind = 'store'`).all() as {
+            id: string;
+            capacity: number;
+          }[]
+        ).map((r) => [r.id, r.capacity]),
+      ),
+      rides: db.prepare('SELECT id, status, bike_id AS bikeId, abort_reason AS abortReason FROM rides').all() as Stored['rides'],
+    };
+  } finally {
+    db.close();
+  }
+}
 /** The header clock: each life of the host runs 10 s (of header time) after the one before. */
 const T0 = Math.floor(Date.now() / 1000) * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -45,6 +93,7 @@ async function startEntry(): Promise<Entry> {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     PORT: String(port),
+    NEARBY_BACKEND: BACKEND,
     NEARBY_DB: DB,
     NEARBY_CLOCK: 'header',
     NEARBY_TIMERS: 'off',
@@ -103,13 +152,9 @@ it(`loses nothing acknowledged and strands nobody across ${KILLS} kill -9 under 
     for (const s of slots.data.slots.filter((x: { bookable: boolean }) => x.bookable).slice(0, 10)) starts.push({ storeId, start: s.start });
   }
   expect(starts.length).toBeGreaterThan(4);
-  const seeded = new Database(DB, { readonly: true });
-  const bikes = seeded.prepare(`SELECT code, lat, lng FROM places WHERE kind = 'bike' AND status = 'available' ORDER BY id LIMIT 60`).all() as {
-    code: string;
-    lat: number;
-    lng: number;
-  }[];
-  seeded.close();
+  const bikes = stored()
+    .bikes.filter((b) => b.status === 'available')
+    .slice(0, 60);
   expect(bikes.length).toBe(60);
 
   const booked = new Map<string, { id: string; storeId: string; start: string }>();
@@ -183,44 +228,35 @@ it(`loses nothing acknowledged and strands nobody across ${KILLS} kill -9 under 
   }
   await kill(entry, 'SIGTERM');
 
-  const db = new Database(DB, { readonly: true });
-  try {
-    // Nothing acknowledged lost.
-    const bookingIds = new Set(db.prepare(`SELECT id FROM bookings WHERE status = 'pending'`).pluck().all() as string[]);
-    for (const id of booked.keys()) expect(bookingIds.has(id) ? id : `lost booking ${id}`).toBe(id);
-    const rides = new Map((db.prepare('SELECT id, status FROM rides').all() as { id: string; status: string }[]).map((r) => [r.id, r.status]));
-    for (const id of started.keys()) expect([id, rides.get(id)]).toEqual([id, expect.stringMatching(/^(active|ended)$/)]);
-    for (const id of ended) expect([id, rides.get(id)]).toEqual([id, 'ended']);
-    // No slot over capacity; every counter equals its live bookings.
-    const slots = db
-      .prepare(
-        `SELECT c.store_id AS storeId, c.slot_key AS slotKey, c.booked, json_extract(p.body, '$.slot.capacity') AS capacity,
-           (SELECT count(*) FROM bookings b WHERE b.store_id = c.store_id AND b.slot_key = c.slot_key AND b.status IN ('pending', 'confirmed')) AS live
-         FROM slot_counters c JOIN places p ON p.kind = 'store' AND p.id = c.store_id`,
-      )
-      .all() as { storeId: string; slotKey: string; booked: number; capacity: number; live: number }[];
-    expect(slots.length).toBeGreaterThan(0);
-    for (const s of slots) {
-      expect(s.live).toBe(s.booked);
-      expect(s.booked).toBeLessThanOrEqual(s.capacity);
-    }
-    // No unlock left waiting, one open ride per rider and bike, a bike riding only under an open ride.
-    expect(db.prepare(`SELECT count(*) FROM rides WHERE status = 'unlocking'`).pluck().get()).toBe(0);
-    expect(db.prepare(`SELECT count(*) FROM rides WHERE status = 'active'`).pluck().get()).toBe(riders.length);
-    const orphans = db
-      .prepare(
-        `SELECT id FROM places p WHERE kind = 'bike' AND status = 'riding' AND NOT EXISTS (SELECT 1 FROM rides r WHERE r.bike_id = p.id AND r.status = 'active')`,
-      )
-      .pluck()
-      .all();
-    expect(orphans).toEqual([]);
-    // The kills did cut unlocks short (else this test would prove nothing about them).
-    const stale = db.prepare(`SELECT count(*) FROM rides WHERE abort_reason LIKE 'stale%'`).pluck().get() as number;
-    expect(stale).toBeGreaterThan(0);
-    console.log(
-      `kill -9 x${KILLS}: ${requests} requests sent, ${acknowledged} acknowledged (${booked.size} bookings, ${started.size} unlocks, ${ended.size} ends), ${stale} unlocks cut short and recovered`,
-    );
-  } finally {
-    db.close();
+  const state = stored();
+  // Nothing acknowledged lost.
+  const bookingIds = new Set(state.bookings.filter((b) => b.status === 'pending').map((b) => b.id));
+  for (const id of booked.keys()) expect(bookingIds.has(id) ? id : `lost booking ${id}`).toBe(id);
+  const rides = new Map(state.rides.map((r) => [r.id, r.status]));
+  for (const id of started.keys()) expect([id, rides.get(id)]).toEqual([id, expect.stringMatching(/^(active|ended)$/)]);
+  for (const id of ended) expect([id, rides.get(id)]).toEqual([id, 'ended']);
+  // No slot over capacity; every counter equals its live bookings.
+  const slots = state.counters
+    .filter((c) => state.capacity.has(c.storeId))
+    .map((c) => ({
+      ...c,
+      capacity: state.capacity.get(c.storeId)!,
+      live: state.bookings.filter((b) => b.storeId === c.storeId && b.slotKey === c.slotKey && (b.status === 'pending' || b.status === 'confirmed')).length,
+    }));
+  expect(slots.length).toBeGreaterThan(0);
+  for (const s of slots) {
+    expect(s.live).toBe(s.booked);
+    expect(s.booked).toBeLessThanOrEqual(s.capacity);
   }
+  // No unlock left waiting, one open ride per rider and bike, a bike riding only under an open ride.
+  expect(state.rides.filter((r) => r.status === 'unlocking')).toHaveLength(0);
+  expect(state.rides.filter((r) => r.status === 'active')).toHaveLength(riders.length);
+  const orphans = state.bikes.filter((b) => b.status === 'riding' && !state.rides.some((r) => r.bikeId === b.id && r.status === 'active')).map((b) => b.id);
+  expect(orphans).toEqual([]);
+  // The kills did cut unlocks short (else this test would prove nothing about them).
+  const stale = state.rides.filter((r) => r.abortReason?.startsWith('stale')).length;
+  expect(stale).toBeGreaterThan(0);
+  console.log(
+    `kill -9 x${KILLS} (${BACKEND}): ${requests} requests sent, ${acknowledged} acknowledged (${booked.size} bookings, ${started.size} unlocks, ${ended.size} ends), ${stale} unlocks cut short and recovered`,
+  );
 });

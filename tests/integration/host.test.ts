@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { settingsFrom, start } from '../../functions/local/main';
-import { startCloud, type TestCloud } from '../support/host';
+import { DEFAULT_DB_PATHS } from '../../functions/local/backend';
+import { placeCount, startCloud, TEST_BACKEND, type TestCloud } from '../support/host';
+
+/** The back end these tests run on (jest.config.js runs them on both). */
+const BACKEND = { NEARBY_BACKEND: TEST_BACKEND };
 
 describe('local host settings (environment)', () => {
   it('defaults to port 8787, .local/nearby.db, the demo city, admin local-admin and the system clock', () => {
@@ -24,7 +28,17 @@ describe('local host settings (environment)', () => {
     });
   });
 
+  it('picks the back end from NEARBY_BACKEND (sqlite by default), each with its own default file', () => {
+    expect(settingsFrom({})).toMatchObject({ backend: 'sqlite', dbPath: '.local/nearby.db' });
+    expect(settingsFrom({ NEARBY_BACKEND: '' })).toMatchObject({ backend: 'sqlite' });
+    expect(settingsFrom({ NEARBY_BACKEND: 'cloudbase-fake' })).toMatchObject({ backend: 'cloudbase-fake', dbPath: '.local/nearby-cloudbase.jsonl' });
+    expect(settingsFrom({ NEARBY_BACKEND: 'cloudbase-fake', NEARBY_DB: ':memory:' }).dbPath).toBe(':memory:');
+    expect(DEFAULT_DB_PATHS.sqlite).not.toBe(DEFAULT_DB_PATHS['cloudbase-fake']);
+  });
+
   it.each([
+    [{ NEARBY_BACKEND: 'mongo' }, /NEARBY_BACKEND must be "sqlite" or "cloudbase-fake", not "mongo"/],
+    [{ NEARBY_BACKEND: 'CloudBase' }, /NEARBY_BACKEND/],
     [{ PORT: 'abc' }, /PORT must be a port number, not "abc"/],
     [{ PORT: '70000' }, /PORT/],
     [{ PORT: '-1' }, /PORT/],
@@ -44,13 +58,13 @@ describe('start() over a database file', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('seeds the demo city into an empty database only, keeps the data across restarts, and runs in WAL mode', async () => {
-    const settings = settingsFrom({ PORT: '0', NEARBY_DB: join(dir, 'nested', 'nearby.db') });
+  it('seeds the demo city into an empty database only, keeps the data across restarts (SQLite in WAL mode)', async () => {
+    const settings = settingsFrom({ ...BACKEND, PORT: '0', NEARBY_DB: join(dir, 'nested', 'nearby.db') });
     const first = await start(settings, () => {});
     expect(first.seeded).toBe(true);
-    expect(first.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    const count = (db: typeof first.db) => db.prepare('SELECT count(*) FROM places').pluck().get() as number;
-    const seededCount = count(first.db);
+    if (TEST_BACKEND === 'sqlite') expect(first.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const count = (started: typeof first) => placeCount(started.backend);
+    const seededCount = count(first);
     expect(seededCount).toBeGreaterThan(200);
     // Something the demo does not have, to see that a restart keeps it.
     const added = await first.host.functions.admin(
@@ -59,25 +73,25 @@ describe('start() over a database file', () => {
     );
     expect(added.ok).toBe(true);
     const health = await fetch(`${first.url}/healthz`);
-    expect(await health.json()).toEqual({ ok: true });
+    expect(await health.json()).toEqual({ ok: true, backend: TEST_BACKEND });
     await first.host.close();
-    first.db.close();
+    first.backend.close();
 
     const second = await start(settings, () => {});
     expect(second.seeded).toBe(false);
-    expect(count(second.db)).toBe(seededCount + 1);
-    expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(count(second)).toBe(seededCount + 1);
+    if (TEST_BACKEND === 'sqlite') expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal');
     await second.host.close();
-    second.db.close();
+    second.backend.close();
   });
 
   it('leaves an empty database empty with NEARBY_SEED=none', async () => {
-    const settings = settingsFrom({ PORT: '0', NEARBY_DB: join(dir, 'empty.db'), NEARBY_SEED: 'none' });
+    const settings = settingsFrom({ ...BACKEND, PORT: '0', NEARBY_DB: join(dir, 'empty.db'), NEARBY_SEED: 'none' });
     const host = await start(settings, () => {});
     expect(host.seeded).toBe(false);
-    expect(host.db.prepare('SELECT count(*) FROM places').pluck().get()).toBe(0);
+    expect(placeCount(host.backend)).toBe(0);
     await host.host.close();
-    host.db.close();
+    host.backend.close();
   });
 });
 
@@ -91,7 +105,7 @@ describe('the local host over HTTP', () => {
   it('answers /healthz with 200 { ok: true }', async () => {
     const res = await fetch(`${cloud.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true });
+    expect(await res.json()).toEqual({ ok: true, backend: cloud.backend });
   });
 
   it('serves a function as HTTP 200 with its result, whatever the result', async () => {
@@ -134,7 +148,7 @@ describe('the local host over HTTP', () => {
   });
 
   it('with the system clock, ignores X-Nearby-Now', async () => {
-    const settings = settingsFrom({ PORT: '0', NEARBY_DB: ':memory:', NEARBY_SEED: 'none' });
+    const settings = settingsFrom({ ...BACKEND, PORT: '0', NEARBY_DB: ':memory:', NEARBY_SEED: 'none' });
     const host = await start(settings, () => {});
     const res = await fetch(`${host.url}/functions/geo`, {
       method: 'POST',
@@ -144,6 +158,6 @@ describe('the local host over HTTP', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, data: { items: [] } });
     await host.host.close();
-    host.db.close();
+    host.backend.close();
   });
 });

@@ -23,8 +23,7 @@ describe('the simulated lock of the local host', () => {
     }
     expect(outcomes.some((o) => o.ok)).toBe(true);
     expect(outcomes.some((o) => !o.ok)).toBe(true);
-    const status = cloud.db.prepare(`SELECT status FROM places WHERE kind = 'bike' AND id = ?`).pluck();
-    for (const o of outcomes) expect(status.get(o.bike)).toBe(o.ok ? 'riding' : 'available');
+    for (const o of outcomes) expect((await cloud.ports.places.get('bike', o.bike))?.status).toBe(o.ok ? 'riding' : 'available');
     const free = await cloud.call('geo', { action: 'nearby', kind: 'bike', ...HERE, radius: 10, limit: 100 });
     expect(free.data.items.map((b: { id: string }) => b.id).sort()).toEqual(
       outcomes

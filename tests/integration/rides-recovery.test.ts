@@ -6,9 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sqlitePorts } from '../../functions/lib/sqlite';
 import { settingsFrom, start } from '../../functions/local/main';
-import { startCloud, ADMIN, type TestCloud } from '../support/host';
+import { startCloud, ADMIN, TEST_BACKEND, type TestCloud } from '../support/host';
 
 const T0 = Date.parse('2026-11-25T02:00:00Z');
 const iso = (sec: number) => new Date(T0 + sec * 1000).toISOString();
@@ -34,7 +33,7 @@ afterEach(() => cloud.close());
 
 /** The reservation of an unlock whose host died before the lock answered. */
 async function strand(openid: string, bikeCode: string, sec: number): Promise<string> {
-  const reserved = await sqlitePorts(cloud.db).rides.reserve({
+  const reserved = await cloud.ports.rides.reserve({
     rideId: `R-${bikeCode}`,
     openid,
     bikeCode,
@@ -47,14 +46,14 @@ async function strand(openid: string, bikeCode: string, sec: number): Promise<st
 }
 const bikesNearby = async (sec: number) =>
   (await cloud.call('geo', { action: 'nearby', kind: 'bike', ...HERE }, { now: iso(sec) })).data.items.map((b: { id: string }) => b.id);
-const status = (rideId: string) => cloud.db.prepare('SELECT status FROM rides WHERE id = ?').pluck().get(rideId);
+const status = async (rideId: string) => (await cloud.ports.rides.get(rideId))?.status;
 
 it('lists a bike stranded by an unlock cut short again once geo.nearby meets it past the lock timeout', async () => {
   const rideId = await strand('u1', 'A', 0);
   expect(await bikesNearby(2)).toEqual(['B']);
-  expect(status(rideId)).toBe('unlocking');
+  expect(await status(rideId)).toBe('unlocking');
   expect((await bikesNearby(4)).sort()).toEqual(['A', 'B']);
-  expect(status(rideId)).toBe('aborted');
+  expect(await status(rideId)).toBe('aborted');
 });
 
 it('runs the sweeper for a timer event at the host clock only', async () => {
@@ -69,22 +68,22 @@ it('runs the sweeper for a timer event at the host clock only', async () => {
     ok: false,
     error: { code: 'INVALID_ARGUMENT' },
   });
-  expect(status(rideId)).toBe('unlocking');
+  expect(await status(rideId)).toBe('unlocking');
   expect(await cloud.call('sweeper', timer(61), { now: iso(60) })).toEqual({
     ok: true,
     data: { jobs: { staleUnlocks: { aborted: 1 }, payOrders: { checked: 0, paid: 0, closed: 0 }, refunds: { sent: 0, refunded: 0, failed: 0 } } },
   });
-  expect(status(rideId)).toBe('aborted');
+  expect(await status(rideId)).toBe('aborted');
   expect((await cloud.call('rides', { action: 'unlock', bikeCode: 'A', ...HERE }, { openid: 'u2', now: iso(61) })).ok).toBe(true);
 });
 
 it('sweeps at start: a host restarted over a database left by a crash frees the bike and the rider', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nearby-restart-'));
   try {
-    const settings = settingsFrom({ PORT: '0', NEARBY_DB: join(dir, 'nearby.db'), NEARBY_SEED: 'none', NEARBY_TIMERS: 'off' });
+    const settings = settingsFrom({ NEARBY_BACKEND: TEST_BACKEND, PORT: '0', NEARBY_DB: join(dir, 'nearby.db'), NEARBY_SEED: 'none', NEARBY_TIMERS: 'off' });
     const first = await start(settings, () => {});
-    await sqlitePorts(first.db).places.upsert([{ kind: 'bike', id: 'A', code: 'A', ...HERE, status: 'available' }]);
-    const reserved = await sqlitePorts(first.db).rides.reserve({
+    await first.backend.ports.places.upsert([{ kind: 'bike', id: 'A', code: 'A', ...HERE, status: 'available' }]);
+    const reserved = await first.backend.ports.rides.reserve({
       rideId: 'R1',
       openid: 'u1',
       bikeCode: 'A',
@@ -94,16 +93,16 @@ it('sweeps at start: a host restarted over a database left by a crash frees the 
     });
     expect(reserved.ok).toBe(true);
     await first.host.close();
-    first.db.close();
+    first.backend.close();
     const second = await start(settings, () => {});
     try {
       expect(second.swept).toEqual({
         jobs: { staleUnlocks: { aborted: 1 }, payOrders: { checked: 0, paid: 0, closed: 0 }, refunds: { sent: 0, refunded: 0, failed: 0 } },
       });
-      expect(second.db.prepare(`SELECT status FROM places WHERE id = 'A'`).pluck().get()).toBe('available');
+      expect((await second.backend.ports.places.get('bike', 'A'))?.status).toBe('available');
     } finally {
       await second.host.close();
-      second.db.close();
+      second.backend.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -81,9 +81,22 @@ async function bikesAround(where: { lat: number; lng: number }, radius = 5): Pro
   expect(res.ok).toBe(true);
   return res.data.items.map((b: { id: string }) => b.id);
 }
-const ridesOfBike = (bikeId: string) => cloud.db.prepare('SELECT status FROM rides WHERE bike_id = ? ORDER BY requested_at').pluck().all(bikeId);
-const billsOf = (openid: string) => cloud.db.prepare('SELECT id, type, amount_fen, status, ride_id FROM bills WHERE openid = ?').all(openid) as any[];
-const bikeRow = (id: string) => cloud.db.prepare(`SELECT status, lat, lng FROM places WHERE kind = 'bike' AND id = ?`).get(id) as any;
+/** Every stored ride (a table on SQLite, a collection on CloudBase), oldest request first. */
+const storedRides = (): { openid: string; bikeId: string; status: string; requestedAt: string }[] =>
+  cloud.backend === 'sqlite'
+    ? (cloud.db.prepare('SELECT openid, bike_id AS bikeId, status, requested_at AS requestedAt FROM rides ORDER BY requested_at').all() as any[])
+    : ((cloud.standin!.dump().rides ?? []) as any[]).sort((a, b) => String(a.requestedAt).localeCompare(String(b.requestedAt)));
+const ridesOfBike = (bikeId: string) =>
+  storedRides()
+    .filter((r) => r.bikeId === bikeId)
+    .map((r) => r.status);
+/** A rider's bills, read through the bills port (either back end). */
+const billsOf = async (openid: string) =>
+  (await cloud.ports.bills.billsOf(openid)).map((b) => ({ id: b.id, type: b.type, amount_fen: b.amountFen, status: b.status, ride_id: b.rideId ?? null }));
+const bikeRow = async (id: string) => {
+  const bike = await cloud.ports.places.get('bike', id);
+  return bike && { status: bike.status, lat: bike.lat, lng: bike.lng };
+};
 
 async function riding(where = IN_SQ) {
   const b = await bike('B', where);
@@ -133,7 +146,7 @@ describe('unlocking', () => {
     const won = answers.find((a) => a.ok).data.ride.bikeId;
     const lost = won === b1.id ? b2.id : b1.id;
     expect(await bikesAround(IN_SQ)).toContain(lost);
-    expect(cloud.db.prepare(`SELECT count(*) FROM rides WHERE openid = ? AND status IN ('unlocking', 'active')`).pluck().get(who)).toBe(1);
+    expect(storedRides().filter((r) => r.openid === who && (r.status === 'unlocking' || r.status === 'active'))).toHaveLength(1);
   });
 
   it('rolls back when the lock does not answer in time: no ride, the bike free again', async () => {
@@ -153,7 +166,7 @@ describe('unlocking', () => {
     const who = rider();
     expect((await unlock(who, b.code)).error).toMatchObject({ reason: 'LOCK_FAILED' });
     expect((await current(who)).data.ride).toBeNull();
-    expect(bikeRow(b.id).status).toBe('available');
+    expect((await bikeRow(b.id))?.status).toBe('available');
     expect(await bikesAround(b)).toContain(b.id);
   });
 
@@ -162,7 +175,7 @@ describe('unlocking', () => {
     const res = await unlock(rider(), b.code, { lat: IN_SQ.lat + 0.0015, lng: IN_SQ.lng }); // ~167 m north
     expect(res.error).toMatchObject({ code: 'FAILED_PRECONDITION', reason: 'TOO_FAR' });
     expect(res.error.message).toMatch(/167 m/);
-    expect(bikeRow(b.id).status).toBe('available');
+    expect((await bikeRow(b.id))?.status).toBe('available');
   });
 
   it('unlocks from 90 m away', async () => {
@@ -187,7 +200,7 @@ describe('unlocking', () => {
     const { who } = await riding();
     const other = await bike();
     expect((await unlock(who, other.code)).error).toMatchObject({ code: 'FAILED_PRECONDITION', reason: 'ACTIVE_RIDE' });
-    expect(bikeRow(other.id).status).toBe('available');
+    expect((await bikeRow(other.id))?.status).toBe('available');
   });
 
   it('refuses a rider with an unpaid ride bill', async () => {
@@ -195,7 +208,7 @@ describe('unlocking', () => {
     expect((await end(who, ride.id, IN_SQ, 600)).ok).toBe(true);
     const next = await bike();
     expect((await unlock(who, next.code, IN_SQ, 700)).error).toMatchObject({ code: 'FAILED_PRECONDITION', reason: 'UNPAID_BILL' });
-    expect(bikeRow(next.id).status).toBe('available');
+    expect((await bikeRow(next.id))?.status).toBe('available');
   });
 });
 
@@ -221,7 +234,7 @@ describe('ending a ride', () => {
         },
       },
     });
-    expect(billsOf(who)).toEqual([{ id: res.data.ride.billId, type: 'ride', amount_fen: 150, status: 'unpaid', ride_id: ride.id }]);
+    expect(await billsOf(who)).toEqual([{ id: res.data.ride.billId, type: 'ride', amount_fen: 150, status: 'unpaid', ride_id: ride.id }]);
     expect(await bikesAround(spot, 1)).toContain(b.id);
     expect(await bikesAround(IN_SQ, 1)).not.toContain(b.id);
     expect((await current(who)).data.ride).toBeNull();
@@ -236,7 +249,7 @@ describe('ending a ride', () => {
     const { who, ride } = await riding();
     const res = await end(who, ride.id, IN_SQ, 120);
     expect(res.data.ride).toMatchObject({ durationSec: 120, feeFen: 0, billId: null });
-    expect(billsOf(who)).toEqual([]);
+    expect(await billsOf(who)).toEqual([]);
   });
 
   it('outside every zone: refuses, and the ride goes on', async () => {
@@ -245,15 +258,15 @@ describe('ending a ride', () => {
     expect(res.error).toMatchObject({ code: 'FAILED_PRECONDITION', reason: 'OUTSIDE_PARKING_ZONE' });
     expect(Object.keys(res.error).sort()).toEqual(['code', 'message', 'reason']);
     expect((await current(who)).data.ride).toEqual(ride);
-    expect(bikeRow(b.id).status).toBe('riding');
-    expect(billsOf(who)).toEqual([]);
+    expect((await bikeRow(b.id))?.status).toBe('riding');
+    expect(await billsOf(who)).toEqual([]);
   });
 
   it('outside every zone with the surcharge accepted: ends with 500 fen added', async () => {
     const { who, ride, bike: b } = await riding();
     const res = await end(who, ride.id, NOWHERE, 600, { acceptSurcharge: true });
     expect(res.data.ride).toMatchObject({ status: 'ended', feeFen: 650, surchargeFen: 500, stationId: null });
-    expect(billsOf(who)[0]).toMatchObject({ amount_fen: 650, type: 'ride' });
+    expect((await billsOf(who))[0]).toMatchObject({ amount_fen: 650, type: 'ride' });
     expect(await bikesAround(NOWHERE, 1)).toContain(b.id);
   });
 
@@ -282,7 +295,7 @@ describe('ending a ride', () => {
     expect(res.error.message).toBe(`rideId: no ride "${ride.id}" of yours`);
     expect((await end(rider(), 'Rnothing', IN_SQ, 600)).error.message).toBe('rideId: no ride "Rnothing" of yours');
     expect((await current(who)).data.ride).toEqual(ride);
-    expect(bikeRow(b.id)).toMatchObject({ status: 'riding', lat: IN_SQ.lat, lng: IN_SQ.lng });
+    expect(await bikeRow(b.id)).toMatchObject({ status: 'riding', lat: IN_SQ.lat, lng: IN_SQ.lng });
   });
 });
 
@@ -294,8 +307,8 @@ describe('an admin ending a ride for a rider who cannot', () => {
     const b = await riding();
     const waived = await cloud.call('rides', { action: 'forceEnd', rideId: b.ride.id, waiveFee: true }, { openid: ADMIN, now: at(900) });
     expect(waived.data.ride).toMatchObject({ status: 'ended', feeFen: 0, billId: null, endLat: IN_SQ.lat, endLng: IN_SQ.lng });
-    expect(billsOf(b.who)).toEqual([]);
-    expect(bikeRow(b.bike.id).status).toBe('available');
+    expect(await billsOf(b.who)).toEqual([]);
+    expect((await bikeRow(b.bike.id))?.status).toBe('available');
   });
 
   it('is for admins only', async () => {
@@ -306,7 +319,7 @@ describe('an admin ending a ride for a rider who cannot', () => {
 });
 
 describe('bad input: a clear error, and nothing changes', () => {
-  const rows = () => cloud.db.prepare('SELECT count(*) FROM rides').pluck().get();
+  const rows = () => storedRides().length;
 
   it.each([
     ['a malformed code', { bikeCode: 'B 1', ...IN_SQ }, 'INVALID_ARGUMENT', /^bikeCode: /],
@@ -322,7 +335,7 @@ describe('bad input: a clear error, and nothing changes', () => {
     expect(res.error.code).toBe(code);
     expect(res.error.message).toMatch(message);
     expect(rows()).toBe(before);
-    expect(bikeRow(b.id)).toMatchObject({ status: 'available', lat: b.lat, lng: b.lng });
+    expect(await bikeRow(b.id)).toMatchObject({ status: 'available', lat: b.lat, lng: b.lng });
   });
 
   it.each([
@@ -333,7 +346,7 @@ describe('bad input: a clear error, and nothing changes', () => {
     const res = await cloud.call('rides', { action: 'end', rideId: ride.id, ...params }, { openid: who, now: at(60) });
     expect(res.error.code).toBe(code);
     expect((await current(who)).data.ride).toEqual(ride);
-    expect(bikeRow(b.id).status).toBe('riding');
+    expect((await bikeRow(b.id))?.status).toBe('riding');
   });
 
   it('needs a caller', async () => {

@@ -9,7 +9,7 @@ afterAll(() => cloud.close());
 it('answers /healthz once ready', async () => {
   const res = await fetch(`${cloud.url}/healthz`);
   expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ ok: true });
+  expect(await res.json()).toEqual({ ok: true, backend: cloud.backend });
 });
 
 it('serves the seeded demo city: the nearest stores around the centre', async () => {

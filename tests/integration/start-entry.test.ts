@@ -4,9 +4,12 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
+/** This run's own build of the entry (the suite runs once per back end, maybe at the same time). */
+const MAIN = path.join('dist', `entry-test-${process.pid}`, 'main.js');
 jest.setTimeout(20_000);
 
 interface Entry {
@@ -29,8 +32,9 @@ function freePort(): Promise<number> {
 /** Spawns the built entry and waits for /healthz. */
 async function startEntry(env: Record<string, string>): Promise<Entry> {
   const port = await freePort();
-  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
-  const child = spawn(process.execPath, ['dist/local/main.js'], { cwd: ROOT, env: { ...base, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The back end this run tests (jest.config.js runs this suite on both).
+  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NEARBY_BACKEND: process.env.NEARBY_TEST_BACKEND ?? 'sqlite' };
+  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { ...base, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -41,7 +45,7 @@ async function startEntry(env: Record<string, string>): Promise<Entry> {
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.status === 200) {
-        expect(await res.json()).toEqual({ ok: true });
+        expect(await res.json()).toEqual({ ok: true, backend: env.NEARBY_BACKEND ?? base.NEARBY_BACKEND });
         break;
       }
     } catch {
@@ -90,8 +94,9 @@ const station = {
 };
 
 beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build.mjs', '--local'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, ['scripts/build.mjs', '--local', '--local-out', MAIN], { cwd: ROOT, stdio: 'pipe' });
 });
+afterAll(() => rmSync(path.join(ROOT, path.dirname(MAIN)), { recursive: true, force: true }));
 
 describe('node dist/local/main.js with PORT, NEARBY_DB=:memory:, NEARBY_CLOCK=header, NEARBY_ADMIN_OPENIDS=a1,a2', () => {
   let entry: Entry;
@@ -204,5 +209,22 @@ describe('node dist/local/main.js with NEARBY_SEED=none', () => {
   it('ignores X-Nearby-Now with the system clock (the default)', async () => {
     const res = await call(entry, 'geo', { action: 'nearby', kind: 'store', ...CENTRE }, { now: 'not a time' });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('node dist/local/main.js with an unknown NEARBY_BACKEND', () => {
+  it('refuses to start, naming the setting, and listens on nothing', async () => {
+    const child = spawn(process.execPath, [MAIN], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', NEARBY_DB: ':memory:', NEARBY_BACKEND: 'mongodb' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(out).toContain('nearby: NEARBY_BACKEND must be "sqlite" or "cloudbase-fake", not "mongodb"');
+    expect(out).not.toContain('local cloud on');
   });
 });

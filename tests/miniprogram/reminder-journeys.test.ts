@@ -49,12 +49,17 @@ function outbox(): Promise<Message[]> {
   });
 }
 
-const quota = (openid: string): Record<string, number> =>
-  Object.fromEntries(
-    (cloud.db.prepare('SELECT template_key AS key, remaining FROM reminder_quota WHERE openid = ?').all(openid) as { key: string; remaining: number }[]).map(
-      (r) => [r.key, r.remaining],
-    ),
-  );
+/** The user's ledger, read through the reminders port (either back end). */
+const quota = async (openid: string): Promise<Record<string, number>> => ({ ...(await cloud.ports.reminders.quota(openid)) });
+
+/** Waits until the (asynchronous) check holds. */
+async function untilAsync(check: () => Promise<boolean>, what: string, tries = 200): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
 
 /** The index in wx.request's calls of the booking's create request. */
 const createRequestOrder = (): number => {
@@ -104,8 +109,8 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
     expect(wxMock().getSetting.mock.calls.length).toBeGreaterThan(0);
     expect(wxMock().getSetting.mock.calls.every(([o]) => o.withSubscriptions === true)).toBe(true);
     // The answer reached the real host's subscriptions.grant: one send of each.
-    await until(() => quota('remind-booker').bookingConfirmed === 1, 'the grant');
-    expect(quota('remind-booker')).toEqual({ bookingReminder: 1, bookingConfirmed: 1 });
+    await untilAsync(async () => (await quota('remind-booker')).bookingConfirmed === 1, 'the grant');
+    expect(await quota('remind-booker')).toEqual({ bookingReminder: 1, bookingConfirmed: 1 });
 
     // Staff confirm; the next timer runs send to the outbox, each message once.
     const confirmed = await hostCall(cloud.url, 'bookings', { action: 'confirm', bookingId: booking.id }, { openid: STAFF, now: EVENING });
@@ -120,7 +125,7 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
     const mine = (await outbox()).filter((m) => m.openid === 'remind-booker');
     expect(mine.map((m) => m.templateKey).sort()).toEqual(['bookingConfirmed', 'bookingReminder']);
     expect(mine.every((m) => m.page === bookingPage(booking.id))).toBe(true);
-    expect(quota('remind-booker')).toEqual({ bookingReminder: 0, bookingConfirmed: 0 });
+    expect(await quota('remind-booker')).toEqual({ bookingReminder: 0, bookingConfirmed: 0 });
 
     // Tapping the message: a cold start on the page of its `page`, the booking highlighted with its code.
     device.now = dueAt;
@@ -144,8 +149,8 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
     });
     await bookThroughPage(1);
     expect(wxMock().requestSubscribeMessage.mock.calls.map(([o]) => o.tmplIds)).toEqual([[templates.bookingConfirmed]]);
-    await until(() => quota('remind-picky').bookingConfirmed === 1, 'the grant');
-    expect(quota('remind-picky')).toEqual({ bookingConfirmed: 1 });
+    await untilAsync(async () => (await quota('remind-picky')).bookingConfirmed === 1, 'the grant');
+    expect(await quota('remind-picky')).toEqual({ bookingConfirmed: 1 });
     for (const page of open.splice(0)) page.detach();
 
     jest.clearAllMocks();
@@ -153,7 +158,7 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
     const booking = await bookThroughPage(1);
     expect(booking.id).toBeTruthy();
     expect(wxMock().requestSubscribeMessage).not.toHaveBeenCalled();
-    expect(quota('remind-off')).toEqual({});
+    expect(await quota('remind-off')).toEqual({});
   });
 
   it('a message whose booking was cancelled opens a page that says so, with a way to book again', async () => {

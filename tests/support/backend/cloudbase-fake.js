@@ -1,0 +1,1 @@
+process.env.NEARBY_TEST_BACKEND = 'cloudbase-fake';
