@@ -160,6 +160,8 @@ export const BOOKING_STATUS: Readonly<Record<BookingStatus, StatusWording>> = {
   confirmed: { text: '已确认', short: '已确认', tone: 'success' },
   checked_in: { text: '已到店', short: '已到店', tone: 'info' },
   cancelled: { text: '已取消', short: '已取消', tone: 'muted' },
+  rejected: { text: '门店已拒绝', short: '已拒绝', tone: 'danger' },
+  no_show: { text: '未到店', short: '未到店', tone: 'muted' },
 };
 
 /** The wording of a status, a status unknown to this build reading as itself. */
@@ -243,6 +245,11 @@ const REASON_TEXT: Readonly<Record<string, string>> = {
   TOO_LATE: '这个预约的时段已经结束',
   ALREADY_CHECKED_IN: '这个预约已经到店核销过了',
   CANCELLED: '这个预约已经取消了',
+  REJECTED: '门店已拒绝这个预约',
+  NO_SHOW: '这个预约已标记为未到店',
+  NOT_ENDED: '时段结束后才能标记未到店',
+  NO_SHOWS: '近 30 天内 3 次预约未到店，暂时不能预约',
+  PARTY_TOO_LARGE: '人数超过了这个时段的容量',
   NOT_STAFF: '你不是这家门店的店员',
   WRONG_STORE: '这不是本店的预约，请让顾客确认门店',
   // rides

@@ -1,6 +1,6 @@
 import type { LatLng, Polygon } from '../../shared/geo';
 import type { Place, PlaceKind } from '../../shared/places';
-import type { Booking, BookingStatus, Refusal, SlotRequest, Verdict } from '../../shared/booking';
+import type { Booking, BookingStatus, Contact, Refusal, SlotRequest, Verdict } from '../../shared/booking';
 import type { RandomSource } from '../../shared/checkin-code';
 import type { Bike, Station } from '../../shared/places';
 import type { Tariff } from '../../shared/tariff';
@@ -147,7 +147,18 @@ export interface TimedLock extends BikeLock {
 export interface NewBooking {
   openid: string;
   requestId: string | null;
-  /** The store's slot (and its `slot.capacity` at booking time), or why the request has none. */
+  /** The store's slot (and its `slot.capacity` at booking time, the party, autoConfirm), or why the request has none. */
+  request: SlotRequest;
+  now: Date;
+  /** Who is coming and what they ask (stored with the booking; shown to the store's staff). */
+  contact?: Contact | null;
+  note?: string | null;
+}
+
+/** A reschedule as the use case hands it to the store: the new start's verdict (of the booking's store); the facts are read inside. */
+export interface MovedBooking {
+  bookingId: string;
+  caller: string;
   request: SlotRequest;
   now: Date;
 }
@@ -176,7 +187,15 @@ export interface BookingStore {
    * caller and now), and when it agrees moves the booking to `to` with the move's effects
    * (`effectsOfMove`: a cancel frees the place once; leaving the active states ends the hold).
    */
-  move(bookingId: string, rule: (booking: Booking) => Verdict, to: BookingStatus, now: Date): Promise<MoveBookingOutcome>;
+  move(bookingId: string, rule: (booking: Booking) => Verdict, to: BookingStatus, now: Date, extra?: { reason?: string }): Promise<MoveBookingOutcome>;
+  /**
+   * Atomically: reads the booking, the owner's active bookings and no-shows and the new slot's
+   * counter; `decideReschedule` answers; on "move" frees the old slot's places, takes the new
+   * slot's and rewrites the booking (same id and code), all or nothing.
+   */
+  reschedule(input: MovedBooking): Promise<MoveBookingOutcome>;
+  /** Ends of the customer's no-shows that can still matter (`NO_SHOW_MEMORY_MS`). */
+  noShowsOf(openid: string, now: Date): Promise<string[]>;
   /** A customer's bookings: every upcoming one (slot not ended at `now`) and the latest `pastLimit` past ones. */
   ofCustomer(openid: string, now: Date, pastLimit: number): Promise<Booking[]>;
   /** A store's bookings of slots belonging to a local date, by start. */
