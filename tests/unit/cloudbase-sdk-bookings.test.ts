@@ -60,7 +60,7 @@ it('creates a booking in one transaction: four reads and four writes by _id, the
     ['booking_customers', 'alice', true, false],
   ]);
   expect(parsed(writes[0].params.data)).toEqual({ storeId: 'S1', slotKey: slotKey(slot.start), booked: 1 });
-  expect(parsed(writes[3].params.data).active).toEqual([{ bookingId: made.ok && made.booking.id, storeId: 'S1', start: slot.start, end: slot.end }]);
+  expect(parsed(writes[3].params.data).active).toEqual([{ bookingId: made.ok && made.booking.id, storeId: 'S1', start: slot.start, end: slot.end, partySize: 1 }]);
 });
 
 it('runs the whole transaction again when the commit conflicts', async () => {
