@@ -69,7 +69,14 @@ const SETTINGS: Record<string, (value: string, vars: Vars) => string | null> = {
   ...Object.fromEntries(WECHATPAY_VARIABLES.map((name) => [name, (_v: string, vars: Vars) => wechatpayProblem(vars)])),
   // Subscribe messages: a missing one skips only the reminders it concerns (logged); a set one must read well.
   ...Object.fromEntries(
-    ['WECHAT_APPSECRET', ...Object.values(TEMPLATE_ID_VARIABLES), 'WECHAT_MINIPROGRAM_STATE'].map((name) => [
+    [
+      'WECHAT_APPSECRET',
+      ...Object.values(TEMPLATE_ID_VARIABLES),
+      // Field maps of the issue-19 templates (their keywords depend on the template the operator picked).
+      'WECHAT_TEMPLATE_BOOKING_CHANGED_FIELDS',
+      'WECHAT_TEMPLATE_NEW_BOOKING_FIELDS',
+      'WECHAT_MINIPROGRAM_STATE',
+    ].map((name) => [
       name,
       (v: string, vars: Vars) => (v.trim() === '' ? null : (readMessengerSettings(vars).problems.find((p) => p.variable === name)?.message ?? null)),
     ]),

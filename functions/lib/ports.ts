@@ -67,6 +67,8 @@ export interface StaffStore {
   /** Replaces the stores a staff member works for; an empty list removes them from staff. */
   set(openid: string, storeIds: string[]): Promise<void>;
   storesOf(openid: string): Promise<string[]>;
+  /** Who works for a store (the `newBooking` message goes to each). */
+  staffOf(storeId: string): Promise<string[]>;
 }
 
 export type { RideRecord };
@@ -420,6 +422,10 @@ export interface BookingReminderQueries {
   startingSoon(now: Date): Promise<Booking[]>;
   /** Bookings confirmed (status `confirmed`, `updatedAt` ≥ since) whose slot has not ended at `now`. */
   confirmedSince(since: Date, now: Date): Promise<Booking[]>;
+  /** Bookings waiting for staff (status `pending`, made or moved at `updatedAt` ≥ since) whose slot has not ended (issue 19, `newBooking`). */
+  pendingSince(since: Date, now: Date): Promise<Booking[]>;
+  /** Bookings staff rejected (status `rejected`, `updatedAt` ≥ since) whose slot has not ended (issue 19, `bookingChanged`). */
+  rejectedSince(since: Date, now: Date): Promise<Booking[]>;
 }
 
 /** An unpaid utility bill and every user bound to its account. */

@@ -209,6 +209,23 @@ export function cloudbaseBookingReminders(db: RemindersDb): BookingReminderQueri
         .get();
       return data.map(toBooking);
     },
+    // Issue 19: the same shape for the staff's new bookings and the customers' rejections (index `status_updatedAt`).
+    async pendingSince(since, now) {
+      const { data } = await bookings()
+        .where({ status: 'pending', updatedAt: _.gte(since.toISOString()), endKey: _.gt(now.toISOString()) })
+        .orderBy('updatedAt', 'asc')
+        .limit(1000)
+        .get();
+      return data.map(toBooking);
+    },
+    async rejectedSince(since, now) {
+      const { data } = await bookings()
+        .where({ status: 'rejected', updatedAt: _.gte(since.toISOString()), endKey: _.gt(now.toISOString()) })
+        .orderBy('updatedAt', 'asc')
+        .limit(1000)
+        .get();
+      return data.map(toBooking);
+    },
   };
 }
 

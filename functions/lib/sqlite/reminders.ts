@@ -149,12 +149,20 @@ export function sqliteBookingReminders(db: Db): BookingReminderQueries {
   // start − 30 min ≤ now < start  ⇔  now < start ≤ now + 30 min; slot_key is the start as UTC ISO.
   const soon = db.prepare(`SELECT * FROM bookings WHERE status IN ('pending', 'confirmed') AND slot_key > ? AND slot_key <= ? ORDER BY slot_key LIMIT 1000`);
   const confirmed = db.prepare(`SELECT * FROM bookings WHERE status = 'confirmed' AND updated_at >= ? AND end_key > ? ORDER BY updated_at LIMIT 1000`);
+  const pending = db.prepare(`SELECT * FROM bookings WHERE status = 'pending' AND updated_at >= ? AND end_key > ? ORDER BY updated_at, id LIMIT 1000`);
+  const rejected = db.prepare(`SELECT * FROM bookings WHERE status = 'rejected' AND updated_at >= ? AND end_key > ? ORDER BY updated_at, id LIMIT 1000`);
   return {
     async startingSoon(now) {
       return (soon.all(now.toISOString(), new Date(now.getTime() + BOOKING_REMINDER_LEAD_MIN * 60_000).toISOString()) as BookingRow[]).map(toBooking);
     },
     async confirmedSince(since, now) {
       return (confirmed.all(since.toISOString(), now.toISOString()) as BookingRow[]).map(toBooking);
+    },
+    async pendingSince(since, now) {
+      return (pending.all(since.toISOString(), now.toISOString()) as BookingRow[]).map(toBooking);
+    },
+    async rejectedSince(since, now) {
+      return (rejected.all(since.toISOString(), now.toISOString()) as BookingRow[]).map(toBooking);
     },
   };
 }

@@ -75,7 +75,11 @@ const places: PlaceStore = {
   countAvailableBikesInZones: () => Promise.reject(new Error('not used by bookings')),
   missing: () => Promise.reject(new Error('not used by bookings')),
 };
-const staff: StaffStore = { set: async () => {}, storesOf: async (openid) => (openid === STAFF ? ['S1', 'S3', 'S4'] : []) };
+const staff: StaffStore = {
+  set: async () => {},
+  storesOf: async (openid) => (openid === STAFF ? ['S1', 'S3', 'S4'] : []),
+  staffOf: async (storeId) => (storeId === 'S1' ? [STAFF] : []),
+};
 
 /** A repeatable random source (ids and codes the same on every run of a world). */
 function seededSource(seed: number): RandomSource {
