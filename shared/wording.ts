@@ -176,6 +176,28 @@ export function bookingOutcome(status: BookingStatus): { title: string; note: st
   return { title: bookingStatus(status).text, note: '' };
 }
 
+/** Reasons staff pick from to turn a booking down (at most 50 characters each, as `reject` takes). */
+export const REJECT_REASONS = ['设备故障，暂停服务', '临时闭店', '该时段人数已满', '人手不足', '门店包场活动'] as const;
+
+/** The desk's status filter: all, or one status group. */
+export const DESK_FILTERS = [
+  { key: 'all', label: '全部' },
+  { key: 'pending', label: '待确认' },
+  { key: 'confirmed', label: '已确认' },
+  { key: 'checked_in', label: '已到店' },
+  { key: 'closed', label: '取消/拒绝/未到' },
+] as const;
+
+/**
+ * What the store page says when the customer's no-shows stop them booking, before they try (the
+ * time on the phone's clock of China, `offsetMin` east of UTC).
+ * @example noShowNotice('2026-12-05T03:00:00.000Z', 3) // => '近 30 天内 3 次预约未到店，12-05 11:00 后才能再预约'
+ */
+export function noShowNotice(until: string, count: number, offsetMin = 480): string {
+  const local = new Date(Date.parse(until) + offsetMin * 60_000).toISOString();
+  return `近 30 天内 ${count} 次预约未到店，${local.slice(5, 10)} ${local.slice(11, 16)} 后才能再预约`;
+}
+
 /** Sentences the pages show that carry a rule's number. */
 export const HINTS = {
   checkIn: `到店后向店员出示核销码（开始前 ${CHECK_IN_OPENS_MIN} 分钟起可核销）`,

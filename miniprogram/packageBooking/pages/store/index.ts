@@ -2,8 +2,8 @@
  * Store detail: the store, its hours and open state, route and share, and a 7-day slot picker that
  * opens at the first bookable slot and books after a confirmation. Logic in ./view.ts.
  */
-import { REMINDER_NOTE, type SlotsResult } from '../../../shared/index';
-import { createBooking, myBookings, newRequestId, slots } from '../../../services/bookings';
+import { MAX_PARTY_SIZE, REMINDER_NOTE, noShowNotice, type SlotsResult } from '../../../shared/index';
+import { createBooking, myBookings, newRequestId, rescheduleBooking, saveContact, savedContact, slots } from '../../../services/bookings';
 import { openRoute } from '../../../services/location';
 import { SUBSCRIBE_FOR, prefetchTemplates, subscribeFor } from '../../../services/subscribe';
 import { pageState } from '../../../lib/page-state';
@@ -55,11 +55,24 @@ Component({
     bookError: '',
     canRetry: false,
     reminderNote: REMINDER_NOTE.booking,
+    /** Who is coming: party size (places are people), contact (remembered on this phone), note. */
+    party: 1,
+    partyMax: MAX_PARTY_SIZE,
+    contactName: '',
+    contactPhone: '',
+    note: '',
+    /** The customer's no-shows stop them booking: said before they try. */
+    noShowText: '',
+    /** Opened by 改约 (`?reschedule=<bookingId>`): the sheet moves that booking instead of making one. */
+    rescheduleId: '',
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       const state = stateOf(this);
       state.storeId = storeIdOf(query);
+      const saved = savedContact();
+      if (saved) this.setData({ contactName: saved.name, contactPhone: saved.phone });
+      if (query && query.reschedule) this.setData({ rescheduleId: String(query.reschedule) });
       if (!state.storeId) {
         this.setData({ status: 'failed', failure: loadFailure(null) });
         return;
@@ -75,6 +88,8 @@ Component({
       this.setData({ status: 'loading', failure: null });
       const [first, mine] = await Promise.all([slots(state.storeId, phoneDate(new Date())), myBookings()]);
       state.mine = mine.ok ? mineAt(mine.data.bookings, state.storeId) : new Set();
+      const block = mine.ok ? mine.data.noShowBlock : null;
+      this.setData({ noShowText: block ? noShowNotice(block.until, block.count) : '' });
       let answer = first;
       if (answer.ok && !answer.data.days.includes(answer.data.date)) answer = await slots(state.storeId, answer.data.days[0]);
       if (!answer.ok) {
@@ -96,6 +111,7 @@ Component({
       const now = new Date();
       this.setData({
         status: 'ready',
+        partyMax: Math.min(MAX_PARTY_SIZE, answer.store.slot.capacity),
         store: storeCard(answer.store, now),
         days: dayChips(answer.days),
         date: answer.date,
@@ -164,6 +180,22 @@ Component({
       this.book();
     },
 
+    onPartyMinus() {
+      if (this.data.party > 1) this.setData({ party: this.data.party - 1 });
+    },
+    onPartyPlus() {
+      if (this.data.party < this.data.partyMax) this.setData({ party: this.data.party + 1 });
+    },
+    onNameInput(e: WechatMiniprogram.Input) {
+      this.setData({ contactName: e.detail.value });
+    },
+    onPhoneInput(e: WechatMiniprogram.Input) {
+      this.setData({ contactPhone: e.detail.value });
+    },
+    onNoteInput(e: WechatMiniprogram.Input) {
+      this.setData({ note: e.detail.value });
+    },
+
     onRetryBook() {
       if (stateOf(this).lastTap) this.book();
     },
@@ -173,10 +205,18 @@ Component({
       const tap = state.lastTap;
       if (!tap || this.data.booking) return;
       this.setData({ booking: true, bookError: '', canRetry: false });
-      const res = await createBooking(state.storeId, tap.start, tap.requestId);
+      const name = this.data.contactName.trim();
+      const phone = this.data.contactPhone.replace(/[\s-]/g, '');
+      const contact = name || phone ? { name, phone } : undefined;
+      const note = this.data.note.trim();
+      const res = this.data.rescheduleId
+        ? await rescheduleBooking(this.data.rescheduleId, tap.start)
+        : await createBooking(state.storeId, tap.start, tap.requestId, { partySize: this.data.party, contact, note: note || undefined });
+      if (res.ok && contact && !this.data.rescheduleId) saveContact(contact);
       this.setData({ booking: false, confirm: null });
       if (res.ok) {
         state.lastTap = null;
+        this.setData({ rescheduleId: '' });
         const booking = { ...res.data.booking, storeName: res.data.booking.storeName || (state.answer ? state.answer.store.name : '') };
         wx.navigateTo({ url: `${RESULT_PAGE}?b=${encodeURIComponent(JSON.stringify(booking))}` });
         await this.refreshMine();
