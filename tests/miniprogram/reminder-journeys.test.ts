@@ -20,7 +20,7 @@ const STORE_URL = `/packageBooking/pages/store/index?id=${STORE}`;
 type Message = { openid: string; templateKey: string; page: string; data: Record<string, { value: string }>; sentAt: string };
 
 let cloud: TestCloud;
-let templates: { bookingReminder: string; bookingConfirmed: string; billDue: string };
+let templates: { bookingReminder: string; bookingConfirmed: string; billDue: string; bookingChanged: string; newBooking: string };
 const open: Rendered[] = [];
 
 async function visit(url: string): Promise<Rendered> {
@@ -98,7 +98,11 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
 
     // WeChat's dialog was asked for both booking templates, synchronously in the tap: before the booking went out.
     expect(wxMock().requestSubscribeMessage).toHaveBeenCalledTimes(1);
-    expect(wxMock().requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual([templates.bookingReminder, templates.bookingConfirmed, templates.bookingChanged]);
+    expect(wxMock().requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual([
+      templates.bookingReminder,
+      templates.bookingConfirmed,
+      templates.bookingChanged,
+    ]);
     expect(wxMock().requestSubscribeMessage.mock.invocationCallOrder[0]).toBeLessThan(createRequestOrder());
     // Every settings read asked for the subscriptions too.
     expect(wxMock().getSetting.mock.calls.length).toBeGreaterThan(0);

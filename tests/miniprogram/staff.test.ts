@@ -133,7 +133,16 @@ describe('the staff desk', () => {
         ],
       },
     });
-    svc.slots.mockResolvedValue({ ok: true, data: { slots: [{ bookable: true, remaining: 4 }, { bookable: true, remaining: 3 }, { bookable: false, remaining: 9 }] } });
+    svc.slots.mockResolvedValue({
+      ok: true,
+      data: {
+        slots: [
+          { bookable: true, remaining: 4 },
+          { bookable: true, remaining: 3 },
+          { bookable: false, remaining: 9 },
+        ],
+      },
+    });
     const page = await openPage(pageId, {});
     expect(texts(page, '.row-party')).toEqual(['3人', '2人', '4人', '1人']);
     expect(texts(page, '.contact-name')).toEqual(['李雷']);
