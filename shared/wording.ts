@@ -212,7 +212,7 @@ export const HINTS = {
  * the dialog is expected; the numbers are the reminders timer's.
  */
 export const REMINDER_NOTE = {
-  booking: `确认后可选择接收提醒：门店确认时、开始前 ${BOOKING_REMINDER_LEAD_MIN} 分钟`,
+  booking: `确认后可选择接收提醒：门店确认或无法接待时、开始前 ${BOOKING_REMINDER_LEAD_MIN} 分钟`,
   billDue: `到期前 ${BILL_REMINDER_DAYS_BEFORE} 天提醒我`,
 } as const;
 
