@@ -208,3 +208,52 @@ describe('reschedule, reject, no-show', () => {
     expect(free.ok).toBe(true);
   });
 });
+
+describe('the staff and the customer told, through the timer and the outbox', () => {
+  const timer = (now: string) => cloud.call('reminders', { Type: 'Timer', TriggerName: 'every-minute', Time: now }, { now });
+  const outbox = async () =>
+    (
+      (await (await fetch(`${cloud.url}/outbox`)).json()) as {
+        messages: { openid: string; templateKey: string; page: string; data: Record<string, { value: string }> }[];
+      }
+    ).messages;
+  // Half an hour after the bookings above were made: their new-booking look-back (15 minutes) is over.
+  const at1 = (minutes: number) => new Date(Date.parse(NOW) + (30 + minutes) * 60_000).toISOString();
+
+  it('newBooking once to the subscribed staff member of the store (SH3) at the next run; bookingChanged once to the customer after a reject', async () => {
+    const templates = (await cloud.call('subscriptions', { action: 'templates' })).data.templates;
+    expect(
+      (await cloud.call('subscriptions', { action: 'grant', results: { [templates.newBooking]: 'accept' } }, { openid: STRANGER_STAFF, now: NOW })).ok,
+    ).toBe(true);
+    const customer = newCustomer();
+    expect(
+      (await cloud.call('subscriptions', { action: 'grant', results: { [templates.bookingChanged]: 'accept' } }, { openid: customer, now: NOW })).data.quota
+        .bookingChanged,
+    ).toBe(1);
+    const made = await bookings({ action: 'create', storeId: 'SH3', start: at('19:00'), contact: { name: '周', phone: '13700000000' } }, customer, at1(0));
+    const id = made.data.booking.id;
+    const before = (await outbox()).length;
+    await timer(at1(1));
+    await timer(at1(2));
+    const staffMessages = (await outbox()).slice(before).filter((m) => m.templateKey === 'newBooking');
+    expect(staffMessages.map((m) => [m.openid, m.page, m.data.thing3.value, m.data.thing4.value])).toEqual([
+      [STRANGER_STAFF, `packageBooking/pages/staff/index?storeId=SH3&date=2026-11-26&bookingId=${id}`, '1人', '周'],
+    ]);
+    expect((await cloud.call('subscriptions', { action: 'quota' }, { openid: STRANGER_STAFF, now: NOW })).data.quota.newBooking).toBe(0);
+
+    expect((await bookings({ action: 'reject', bookingId: id, reason: '门店包场活动' }, STRANGER_STAFF, at1(3))).ok).toBe(true);
+    await timer(at1(4));
+    await timer(at1(5));
+    const changed = (await outbox()).slice(before).filter((m) => m.templateKey === 'bookingChanged');
+    expect(changed.map((m) => [m.openid, m.page, m.data.phrase3.value, m.data.thing4.value])).toEqual([
+      [customer, `packageBooking/pages/my-bookings/index?bookingId=${id}`, '门店已拒绝', '门店包场活动'],
+    ]);
+  });
+
+  it('tells nobody of a booking at a store that confirms automatically', async () => {
+    const before = (await outbox()).length;
+    expect((await bookings({ action: 'create', storeId: AUTO, start: at('19:00') }, newCustomer(), at1(6))).data.booking.status).toBe('confirmed');
+    await timer(at1(7));
+    expect((await outbox()).slice(before).filter((m) => m.templateKey === 'newBooking')).toEqual([]);
+  });
+});
