@@ -334,6 +334,10 @@ export function refusalText(error: AppError, ctx: RefusalContext = {}): string {
       if (subject === 'checkIn') return `这不是预约核销码：核销码是 ${CODE_LENGTH} 位字母和数字`;
       if (subject === 'unlock') return '这不是单车的二维码，请扫描车身上的二维码';
       if (subject === 'bind') return '户号格式不正确，请核对缴费单上的户号';
+      // The booking sheet's own fields (the contract names the field first).
+      if (/^contact\.phone:/.test(error.message)) return '请填写 11 位手机号（联系人和手机需一起填写）';
+      if (/^contact\.name:/.test(error.message)) return '请填写联系人称呼（最多 20 个字）';
+      if (/^note:/.test(error.message)) return '备注最多 100 个字';
       return '提交的内容有误，请返回重试';
     case 'RESOURCE_EXHAUSTED':
       return '操作太频繁，请稍后再试';
