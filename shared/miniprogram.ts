@@ -8,7 +8,7 @@ export type * from './places';
 export { distanceM } from './geo';
 export { searchKey } from './search';
 export type * from './contract/bookings';
-export { isUpcoming, isActive, MAX_UPCOMING_BOOKINGS, CHECK_IN_OPENS_MIN } from './booking';
+export { isUpcoming, isActive, MAX_UPCOMING_BOOKINGS, CHECK_IN_OPENS_MIN, MAX_PARTY_SIZE } from './booking';
 export { addDays } from './slots';
 export * from './wording';
 export { MAX_UNLOCK_DISTANCE_M } from './ride-rules';

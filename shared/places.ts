@@ -12,7 +12,8 @@ export interface Store {
   category: string;
   timezone: string;
   openingHours: OpeningHours[];
-  slot: { minutes: number; capacity: number };
+  /** `capacity` counts people; `autoConfirm`: bookings are confirmed at creation (staff need not confirm). */
+  slot: { minutes: number; capacity: number; autoConfirm?: boolean };
   /** Digits, spaces, `-`, `+` (what `wx.makePhoneCall` dials). */
   phone?: string;
   /** At most 9 `https://` URLs or `cloud://` file ids. */

@@ -83,6 +83,23 @@ export function bookingConfirmedDue(booking: { status: BookingStatus; end: strin
 }
 
 /**
+ * The customer is told of a rejection once staff rejected the booking, until its slot would have ended.
+ * @example bookingChangedDue({ status: 'rejected', end: '2026-11-25T11:00:00+08:00' }, new Date('2026-11-25T09:00:00+08:00')) // => true
+ */
+export function bookingChangedDue(booking: { status: BookingStatus; end: string }, now: Date): boolean {
+  return booking.status === 'rejected' && now.getTime() < Date.parse(booking.end);
+}
+
+/**
+ * Staff are told of a booking while it waits for them (pending: a store that confirms
+ * automatically makes none), until its slot ends.
+ * @example newBookingDue({ status: 'pending', end: '2026-11-25T11:00:00+08:00' }, new Date('2026-11-25T09:00:00+08:00')) // => true
+ */
+export function newBookingDue(booking: { status: BookingStatus; end: string }, now: Date): boolean {
+  return booking.status === 'pending' && now.getTime() < Date.parse(booking.end);
+}
+
+/**
  * The bill reminder is due on Asia/Shanghai calendar days from three days before the due date,
  * while the bill is unpaid; a bill imported or bound after that day is reminded at the next run,
  * up to `BILL_REMINDER_LATE_DAYS` days overdue (each reminder goes once: its key is claimed).
@@ -255,7 +272,10 @@ export type SubjectFacts =
 export function subjectDue(templateKey: TemplateKey, openid: string, facts: SubjectFacts, now: Date): boolean {
   if (facts === null) return false;
   if (facts.kind === 'booking') {
+    // To the store's staff, whom the run found by the booking's store (not its customer).
+    if (templateKey === 'newBooking') return newBookingDue(facts, now);
     if (facts.openid !== openid) return false;
+    if (templateKey === 'bookingChanged') return bookingChangedDue(facts, now);
     if (templateKey === 'bookingReminder') return bookingReminderDue(facts, now);
     if (templateKey === 'bookingConfirmed') return bookingConfirmedDue(facts, now);
     return false;
@@ -268,6 +288,20 @@ export function subjectDue(templateKey: TemplateKey, openid: string, facts: Subj
  * than this whose message never went (every run failed for a day) is not looked at again.
  */
 export const CONFIRMED_LOOKBACK_MS = 24 * 3600_000;
+
+/**
+ * How far back the timer looks for bookings made (or moved) that staff should hear of: a few runs.
+ * Staff are told at once or not at all, so that a subscription accepted later is not spent on
+ * bookings made long before it.
+ */
+export const NEW_BOOKING_LOOKBACK_MS = 15 * 60_000;
+
+/**
+ * The subject part of a booking message's key: the booking, and how many times it was moved, so
+ * that a rescheduled booking's reminder, confirmation and staff message go once for each slot.
+ * @example bookingSubjectKey({ id: 'bk_1', moves: 2 }) // => 'bk_1~2'
+ */
+export const bookingSubjectKey = (b: { id: string; moves: number }): string => (b.moves > 0 ? `${b.id}~${b.moves}` : b.id);
 
 /** The quota ledger with every template key (0 when absent), as `grant` answers it. */
 export function fullQuota(quota: QuotaIncrements): Record<TemplateKey, number> {

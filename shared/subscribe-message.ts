@@ -1,5 +1,5 @@
 /**
- * Subscribe messages: what each of our three templates says, within WeChat's field limits.
+ * Subscribe messages: what each of our templates says, within WeChat's field limits.
  * Pure: no wx, no I/O; time zones are arguments.
  *
  * A template's fields are named by WeChat's console (`{{thing1.DATA}}`, `{{time2.DATA}}`): the
@@ -16,7 +16,7 @@
  */
 import { wallClock } from './time';
 
-export const TEMPLATE_KEYS = ['bookingReminder', 'bookingConfirmed', 'billDue'] as const;
+export const TEMPLATE_KEYS = ['bookingReminder', 'bookingConfirmed', 'billDue', 'bookingChanged', 'newBooking'] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
 export const isTemplateKey = (key: string): key is TemplateKey => (TEMPLATE_KEYS as readonly string[]).includes(key);
@@ -158,6 +158,8 @@ export const TEMPLATE_FACTS = {
   bookingReminder: { store: 'thing', start: 'time', code: 'character_string', note: 'thing' },
   bookingConfirmed: { store: 'thing', start: 'time', status: 'phrase', code: 'character_string' },
   billDue: { account: 'thing', amount: 'amount', due: 'date', note: 'thing' },
+  bookingChanged: { store: 'thing', start: 'time', status: 'phrase', reason: 'thing' },
+  newBooking: { store: 'thing', start: 'time', party: 'thing', contact: 'thing', note: 'thing' },
 } as const satisfies Record<TemplateKey, Record<string, FactKind>>;
 
 export type FactOf<K extends TemplateKey> = keyof (typeof TEMPLATE_FACTS)[K] & string;
@@ -175,6 +177,8 @@ export const DEFAULT_FIELD_MAPS: FieldMaps = {
   bookingReminder: { store: 'thing1', start: 'time2', code: 'character_string3', note: 'thing4' },
   bookingConfirmed: { store: 'thing1', start: 'time2', status: 'phrase3', code: 'character_string4' },
   billDue: { account: 'thing1', amount: 'amount2', due: 'date3', note: 'thing4' },
+  bookingChanged: { store: 'thing1', start: 'time2', status: 'phrase3', reason: 'thing4' },
+  newBooking: { store: 'thing1', start: 'time2', party: 'thing3', contact: 'thing4', note: 'thing5' },
 };
 
 const KEYWORD = /^([a-z]+(?:_[a-z]+)*?)(\d+)$/;
@@ -270,6 +274,13 @@ export const BOOKING_PAGE = 'packageBooking/pages/my-bookings/index';
 /** The bill page of the bills issue; the path must match its entry in miniprogram/app.json. */
 export const BILL_PAGE = 'packageBill/pages/bill/index';
 
+/** The staff desk: a `newBooking` message opens it on the booking's store and date. */
+export const STAFF_PAGE = 'packageBooking/pages/staff/index';
+
+/** @example staffPage('S001', '2026-11-25', 'bk_1') // => 'packageBooking/pages/staff/index?storeId=S001&date=2026-11-25&bookingId=bk_1' */
+export const staffPage = (storeId: string, date: string, bookingId: string): string =>
+  `${STAFF_PAGE}?storeId=${encodeURIComponent(storeId)}&date=${encodeURIComponent(date)}&bookingId=${encodeURIComponent(bookingId)}`;
+
 /** @example bookingPage('b_1') // => 'packageBooking/pages/my-bookings/index?bookingId=b_1' */
 export const bookingPage = (bookingId: string): string => `${BOOKING_PAGE}?bookingId=${encodeURIComponent(bookingId)}`;
 /** @example billPage('bill_9') // => 'packageBill/pages/bill/index?billId=bill_9' */
@@ -317,6 +328,42 @@ export function bookingConfirmedMessage(facts: BookingFacts, map: FieldMap<'book
     code: characterStringValue(facts.code),
   };
   return { templateKey: 'bookingConfirmed', page: bookingPage(facts.bookingId), data: templateData<'bookingConfirmed'>(values, map) };
+}
+
+/**
+ * The message sent to the customer when staff reject the booking: the store, the time, and why.
+ * @example bookingChangedMessage({ bookingId: 'b1', storeName: '静安店', start: '2026-11-25T10:00:00+08:00', timezone: 'Asia/Shanghai', code: 'K7Q2M9', reason: '设备检修' }).data.thing4 // => { value: '设备检修' }
+ */
+export function bookingChangedMessage(
+  facts: BookingFacts & { reason: string },
+  map: FieldMap<'bookingChanged'> = DEFAULT_FIELD_MAPS.bookingChanged,
+): SubscribeMessage {
+  const values = {
+    store: thingValue(facts.storeName),
+    start: timeValue(new Date(facts.start), facts.timezone),
+    status: phraseValue('门店已拒绝'),
+    reason: thingValue(facts.reason),
+  };
+  return { templateKey: 'bookingChanged', page: bookingPage(facts.bookingId), data: templateData<'bookingChanged'>(values, map) };
+}
+
+/**
+ * The message sent to each staff member of the store when a booking waits for their confirmation.
+ * The contact's name only (the phone is on the desk, a tap away).
+ * @example newBookingMessage({ bookingId: 'b1', storeId: 'S1', slotDate: '2026-11-25', storeName: '静安店', start: '2026-11-25T10:00:00+08:00', timezone: 'Asia/Shanghai', code: 'K7Q2M9', partySize: 3, contactName: '李雷' }).data.thing3 // => { value: '3人' }
+ */
+export function newBookingMessage(
+  facts: BookingFacts & { storeId: string; slotDate: string; partySize: number; contactName: string | null },
+  map: FieldMap<'newBooking'> = DEFAULT_FIELD_MAPS.newBooking,
+): SubscribeMessage {
+  const values = {
+    store: thingValue(facts.storeName),
+    start: timeValue(new Date(facts.start), facts.timezone),
+    party: thingValue(`${facts.partySize}人`),
+    contact: thingValue(facts.contactName ?? '未留联系人'),
+    note: thingValue('新预约待确认，请在预约台处理'),
+  };
+  return { templateKey: 'newBooking', page: staffPage(facts.storeId, facts.slotDate, facts.bookingId), data: templateData<'newBooking'>(values, map) };
 }
 
 export type UtilityKind = 'water' | 'electricity' | 'gas';

@@ -160,6 +160,8 @@ export const BOOKING_STATUS: Readonly<Record<BookingStatus, StatusWording>> = {
   confirmed: { text: '已确认', short: '已确认', tone: 'success' },
   checked_in: { text: '已到店', short: '已到店', tone: 'info' },
   cancelled: { text: '已取消', short: '已取消', tone: 'muted' },
+  rejected: { text: '门店已拒绝', short: '已拒绝', tone: 'danger' },
+  no_show: { text: '未到店', short: '未到店', tone: 'muted' },
 };
 
 /** The wording of a status, a status unknown to this build reading as itself. */
@@ -172,6 +174,28 @@ export function bookingOutcome(status: BookingStatus): { title: string; note: st
   if (status === 'pending') return { title: '已提交，待门店确认', note: '门店确认后预约生效，可在「我的预约」查看状态' };
   if (status === 'confirmed') return { title: '预约成功', note: '门店已确认，请按时到店' };
   return { title: bookingStatus(status).text, note: '' };
+}
+
+/** Reasons staff pick from to turn a booking down (at most 50 characters each, as `reject` takes). */
+export const REJECT_REASONS = ['设备故障，暂停服务', '临时闭店', '该时段人数已满', '人手不足', '门店包场活动'] as const;
+
+/** The desk's status filter: all, or one status group. */
+export const DESK_FILTERS = [
+  { key: 'all', label: '全部' },
+  { key: 'pending', label: '待确认' },
+  { key: 'confirmed', label: '已确认' },
+  { key: 'checked_in', label: '已到店' },
+  { key: 'closed', label: '取消/拒绝/未到' },
+] as const;
+
+/**
+ * What the store page says when the customer's no-shows stop them booking, before they try (the
+ * time on the phone's clock of China, `offsetMin` east of UTC).
+ * @example noShowNotice('2026-12-05T03:00:00.000Z', 3) // => '近 30 天内 3 次预约未到店，12-05 11:00 后才能再预约'
+ */
+export function noShowNotice(until: string, count: number, offsetMin = 480): string {
+  const local = new Date(Date.parse(until) + offsetMin * 60_000).toISOString();
+  return `近 30 天内 ${count} 次预约未到店，${local.slice(5, 10)} ${local.slice(11, 16)} 后才能再预约`;
 }
 
 /** Sentences the pages show that carry a rule's number. */
@@ -188,7 +212,7 @@ export const HINTS = {
  * the dialog is expected; the numbers are the reminders timer's.
  */
 export const REMINDER_NOTE = {
-  booking: `确认后可选择接收提醒：门店确认时、开始前 ${BOOKING_REMINDER_LEAD_MIN} 分钟`,
+  booking: `确认后可选择接收提醒：门店确认或无法接待时、开始前 ${BOOKING_REMINDER_LEAD_MIN} 分钟`,
   billDue: `到期前 ${BILL_REMINDER_DAYS_BEFORE} 天提醒我`,
 } as const;
 
@@ -250,6 +274,11 @@ const REASON_TEXT: Readonly<Record<string, string>> = {
   TOO_LATE: '这个预约的时段已经结束',
   ALREADY_CHECKED_IN: '这个预约已经到店核销过了',
   CANCELLED: '这个预约已经取消了',
+  REJECTED: '门店已拒绝这个预约',
+  NO_SHOW: '这个预约已标记为未到店',
+  NOT_ENDED: '时段结束后才能标记未到店',
+  NO_SHOWS: '近 30 天内 3 次预约未到店，暂时不能预约',
+  PARTY_TOO_LARGE: '人数超过了这个时段的容量',
   NOT_STAFF: '你不是这家门店的店员',
   WRONG_STORE: '这不是本店的预约，请让顾客确认门店',
   // rides
@@ -312,6 +341,10 @@ export function refusalText(error: AppError, ctx: RefusalContext = {}): string {
       if (subject === 'checkIn') return `这不是预约核销码：核销码是 ${CODE_LENGTH} 位字母和数字`;
       if (subject === 'unlock') return '这不是单车的二维码，请扫描车身上的二维码';
       if (subject === 'bind') return '户号格式不正确，请核对缴费单上的户号';
+      // The booking sheet's own fields (the contract names the field first).
+      if (/^contact\.phone:/.test(error.message)) return '请填写 11 位手机号（联系人和手机需一起填写）';
+      if (/^contact\.name:/.test(error.message)) return '请填写联系人称呼（最多 20 个字）';
+      if (/^note:/.test(error.message)) return '备注最多 100 个字';
       return '提交的内容有误，请返回重试';
     case 'RESOURCE_EXHAUSTED':
       return '操作太频繁，请稍后再试';

@@ -1,6 +1,6 @@
 import type { LatLng, Polygon } from '../../shared/geo';
 import type { Place, PlaceKind } from '../../shared/places';
-import type { Booking, BookingStatus, Refusal, SlotRequest, Verdict } from '../../shared/booking';
+import type { Booking, BookingStatus, Contact, Refusal, SlotRequest, Verdict } from '../../shared/booking';
 import type { RandomSource } from '../../shared/checkin-code';
 import type { Bike, Station } from '../../shared/places';
 import type { Tariff } from '../../shared/tariff';
@@ -84,6 +84,8 @@ export interface StaffStore {
   /** Replaces the stores a staff member works for; an empty list removes them from staff. */
   set(openid: string, storeIds: string[]): Promise<void>;
   storesOf(openid: string): Promise<string[]>;
+  /** Who works for a store (the `newBooking` message goes to each). */
+  staffOf(storeId: string): Promise<string[]>;
 }
 
 export type { RideRecord };
@@ -174,7 +176,18 @@ export interface TimedLock extends BikeLock {
 export interface NewBooking {
   openid: string;
   requestId: string | null;
-  /** The store's slot (and its `slot.capacity` at booking time), or why the request has none. */
+  /** The store's slot (and its `slot.capacity` at booking time, the party, autoConfirm), or why the request has none. */
+  request: SlotRequest;
+  now: Date;
+  /** Who is coming and what they ask (stored with the booking; shown to the store's staff). */
+  contact?: Contact | null;
+  note?: string | null;
+}
+
+/** A reschedule as the use case hands it to the store: the new start's verdict (of the booking's store); the facts are read inside. */
+export interface MovedBooking {
+  bookingId: string;
+  caller: string;
   request: SlotRequest;
   now: Date;
 }
@@ -203,7 +216,15 @@ export interface BookingStore {
    * caller and now), and when it agrees moves the booking to `to` with the move's effects
    * (`effectsOfMove`: a cancel frees the place once; leaving the active states ends the hold).
    */
-  move(bookingId: string, rule: (booking: Booking) => Verdict, to: BookingStatus, now: Date): Promise<MoveBookingOutcome>;
+  move(bookingId: string, rule: (booking: Booking) => Verdict, to: BookingStatus, now: Date, extra?: { reason?: string }): Promise<MoveBookingOutcome>;
+  /**
+   * Atomically: reads the booking, the owner's active bookings and no-shows and the new slot's
+   * counter; `decideReschedule` answers; on "move" frees the old slot's places, takes the new
+   * slot's and rewrites the booking (same id and code), all or nothing.
+   */
+  reschedule(input: MovedBooking): Promise<MoveBookingOutcome>;
+  /** Ends of the customer's no-shows that can still matter (`NO_SHOW_MEMORY_MS`). */
+  noShowsOf(openid: string, now: Date): Promise<string[]>;
   /** A customer's bookings: every upcoming one (slot not ended at `now`) and the latest `pastLimit` past ones. */
   ofCustomer(openid: string, now: Date, pastLimit: number): Promise<Booking[]>;
   /** A store's bookings of slots belonging to a local date, by start. */
@@ -428,6 +449,10 @@ export interface BookingReminderQueries {
   startingSoon(now: Date): Promise<Booking[]>;
   /** Bookings confirmed (status `confirmed`, `updatedAt` ≥ since) whose slot has not ended at `now`. */
   confirmedSince(since: Date, now: Date): Promise<Booking[]>;
+  /** Bookings waiting for staff (status `pending`, made or moved at `updatedAt` ≥ since) whose slot has not ended (issue 19, `newBooking`). */
+  pendingSince(since: Date, now: Date): Promise<Booking[]>;
+  /** Bookings staff rejected (status `rejected`, `updatedAt` ≥ since) whose slot has not ended (issue 19, `bookingChanged`). */
+  rejectedSince(since: Date, now: Date): Promise<Booking[]>;
 }
 
 /** An unpaid utility bill and every user bound to its account. */

@@ -28,8 +28,10 @@ export type SubscribeOutcome =
 
 /** Which template keys each user action asks for (docs/reminders.md "Mini program"). */
 export const SUBSCRIBE_FOR = {
-  /** The booking confirmation tap: 30 minutes before, and when staff confirm. */
-  booking: ['bookingReminder', 'bookingConfirmed'],
+  /** The booking confirmation tap: 30 minutes before, when staff confirm, and if they must reject it. */
+  booking: ['bookingReminder', 'bookingConfirmed', 'bookingChanged'],
+  /** Each staff action on the desk (confirm, reject, no-show, check-in): the next new booking. */
+  staffAction: ['newBooking'],
   /** A bill's "remind me": 3 days before its due date. */
   billRemindMe: ['billDue'],
   /** After paying a bill (requestPayment's success callback): the account's next bill. */
@@ -112,6 +114,11 @@ export function subscribeFor(keys: readonly TemplateKey[]): Promise<SubscribeOut
       resolve({ asked: true, results: null, granted: false, errMsg: String(e) });
     }
   });
+}
+
+/** The caller's sends left per template (the desk shows its `newBooking`); null when unknown. */
+export function quotaLeft(): Promise<GrantResult['quota'] | null> {
+  return callFunction<GrantResult>('subscriptions', { action: 'quota' }).then((r) => (r.ok ? r.data.quota : null));
 }
 
 /** `subscriptions.grant`: what the user accepted becomes sends in the quota ledger. */

@@ -169,6 +169,75 @@ export const SCREENS: Screen[] = [
     },
   },
   { page: 'packageBooking/pages/staff/index', state: 'not-staff' },
+  // Issue 19: party and contact on the sheet, the desk with its totals and actions, a rejection, a reschedule.
+  {
+    page: 'packageBooking/pages/store/index',
+    state: 'party-contact',
+    setup: async () => ({ id: STAFF_STORE }),
+    act: async (page, ctx) => {
+      await tapFirst(page, ctx, '.slot-open');
+      await tapFirst(page, ctx, '.party-plus');
+      await tapFirst(page, ctx, '.party-plus');
+      page.querySelector('.contact-name')?.dispatchEvent('input', { detail: { value: '韩梅梅' } });
+      page.querySelector('.contact-phone')?.dispatchEvent('input', { detail: { value: '13900001111' } });
+      page.querySelector('.note')?.dispatchEvent('input', { detail: { value: '带婴儿车，靠窗' } });
+      await ctx.idle();
+    },
+  },
+  {
+    page: 'packageBooking/pages/staff/index',
+    state: 'desk-actions',
+    openid: DEMO_STAFF,
+    setup: async (ctx) => {
+      const start = await firstBookable(ctx, STAFF_STORE, 'local-party', 4);
+      if (!start) return;
+      await ctx.call(
+        'bookings',
+        { action: 'create', storeId: STAFF_STORE, start, partySize: 3, contact: { name: '李雷', phone: '13800138000' }, note: '生日，需要蛋糕刀' },
+        'local-party',
+      );
+      const later = (await firstBookable(ctx, STAFF_STORE, 'local-party-2', 6)) ?? start;
+      const other = await ctx.call<{ booking: { id: string } }>(
+        'bookings',
+        { action: 'create', storeId: STAFF_STORE, start: later, partySize: 2 },
+        'local-party-2',
+      );
+      if (other.ok) await ctx.call('bookings', { action: 'confirm', bookingId: other.data.booking.id }, DEMO_STAFF);
+      const third = await ctx.call<{ booking: { id: string } }>('bookings', { action: 'create', storeId: STAFF_STORE, start }, 'local-party-3');
+      if (third.ok) await ctx.call('bookings', { action: 'reject', bookingId: third.data.booking.id, reason: '该时段人数已满' }, DEMO_STAFF);
+    },
+  },
+  {
+    page: 'packageBooking/pages/staff/index',
+    state: 'reject-reasons',
+    openid: DEMO_STAFF,
+    setup: async (ctx) => {
+      await bookDemo(ctx, STAFF_STORE, 'local-party-4', 5);
+    },
+    act: (page, ctx) => tapFirst(page, ctx, '.reject'),
+  },
+  {
+    page: 'packageBooking/pages/my-bookings/index',
+    state: 'rejected',
+    openid: 'local-rejected',
+    setup: async (ctx) => {
+      const booking = await bookDemo(ctx, STAFF_STORE, 'local-rejected', 6);
+      if (booking) await ctx.call('bookings', { action: 'reject', bookingId: booking.id, reason: '设备故障，暂停服务' }, DEMO_STAFF);
+      await bookDemo(ctx, 'S008', 'local-rejected');
+    },
+  },
+  {
+    page: 'packageBooking/pages/store/index',
+    state: 'reschedule',
+    openid: 'local-mover',
+    setup: async (ctx) => {
+      const booking = await bookDemo(ctx, STAFF_STORE, 'local-mover', 7);
+      const query: Record<string, string> = { id: STAFF_STORE };
+      if (booking) query.reschedule = String(booking.id);
+      return query;
+    },
+    act: (page, ctx) => tapFirst(page, ctx, '.slot-open'),
+  },
 
   { page: 'packageRide/pages/unlock/index', state: 'bad-sticker', setup: async () => ({ q: encodeURIComponent('https://example.com/not-a-bike') }) },
   {

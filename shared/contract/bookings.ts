@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { CODE_ALPHABET, CODE_LENGTH } from '../checkin-code';
-import type { BookingView } from '../booking';
+import { MAX_PARTY_SIZE, type BookingView } from '../booking';
 import type { OpenState } from '../hours';
 import type { Store } from '../places';
 import { date, id, instant, requestId } from './common';
@@ -15,9 +15,40 @@ export const checkInCode = z
     z.regex(new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`), `must be a booking code (${CODE_LENGTH} letters and digits)`),
   );
 
+/** Trimmed text of `min` to `max` characters, counted as people count them (code points: an emoji is one). */
+const chars = (min: number, max: number) =>
+  z.string().check(
+    z.trim(),
+    z.refine((s: string) => Array.from(s).length >= min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`),
+    z.refine((s: string) => Array.from(s).length <= max, `must be at most ${max} characters`),
+  );
+
+/** A mainland mobile number: 11 digits starting 1 (spaces and dashes between digits forgiven). */
+export const mobilePhone = z.string().check(
+  z.maxLength(32, 'must be a mainland mobile number (11 digits starting 1)'),
+  z.overwrite((s: string) => s.replace(/[\s-]/g, '')),
+  z.regex(/^1\d{10}$/, 'must be a mainland mobile number (11 digits starting 1)'),
+);
+
+export const contact = z.object({ name: chars(1, 20), phone: mobilePhone });
+export const partySize = z
+  .int()
+  .check(z.minimum(1, `must be between 1 and ${MAX_PARTY_SIZE}`), z.maximum(MAX_PARTY_SIZE, `must be between 1 and ${MAX_PARTY_SIZE}`));
+
 // z.object strips unknown fields: an `openid` in the body is ignored (the caller comes from the context).
 export const slotsParams = z.object({ storeId: id, date });
-export const createBookingParams = z.object({ storeId: id, start: instant, requestId: z.optional(requestId) });
+export const createBookingParams = z.object({
+  storeId: id,
+  start: instant,
+  requestId: z.optional(requestId),
+  partySize: z.optional(partySize),
+  contact: z.optional(contact),
+  // An empty note is no note.
+  note: z.optional(chars(0, 100)),
+});
+export const rescheduleBookingParams = z.object({ bookingId: id, start: instant });
+export const rejectBookingParams = z.object({ bookingId: id, reason: chars(1, 50) });
+export const noShowParams = z.object({ bookingId: id });
 export const cancelBookingParams = z.object({ bookingId: id });
 export const mineParams = z.object({});
 export const dayParams = z.object({ storeId: id, date });
@@ -31,6 +62,9 @@ export type CancelBookingParams = z.infer<typeof cancelBookingParams>;
 export type DayParams = z.infer<typeof dayParams>;
 export type ConfirmBookingParams = z.infer<typeof confirmBookingParams>;
 export type CheckInParams = z.infer<typeof checkInParams>;
+export type RescheduleBookingParams = z.infer<typeof rescheduleBookingParams>;
+export type RejectBookingParams = z.infer<typeof rejectBookingParams>;
+export type NoShowParams = z.infer<typeof noShowParams>;
 
 export interface SlotView {
   start: string;
@@ -55,7 +89,7 @@ export interface SlotsResult {
 /** The store as its detail page shows it: open now and the next change, in its time zone. */
 export type StoreView = Omit<Store, 'kind'> & OpenState;
 
-export type { BookingView, BookingStatus } from '../booking';
+export type { BookingView, BookingStatus, Contact } from '../booking';
 
 export interface BookingResult {
   booking: BookingView;
@@ -63,6 +97,11 @@ export interface BookingResult {
 
 export interface BookingsResult {
   bookings: BookingView[];
+}
+
+/** `mine`: also whether the caller's no-shows stop them booking now, and until when (null: free to book). */
+export interface MyBookingsResult extends BookingsResult {
+  noShowBlock: { until: string; count: number } | null;
 }
 
 export interface StaffStoresResult {

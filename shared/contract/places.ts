@@ -16,6 +16,8 @@ export const openingHours = z
 export const slotRule = z.object({
   minutes: z.int().check(z.minimum(5, 'must be at least 5'), z.maximum(720, 'must be at most 720')),
   capacity: z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(10000, 'must be at most 10000')),
+  /** The store confirms its bookings automatically (default false: staff confirm each). */
+  autoConfirm: z.optional(z.boolean()),
 });
 
 /** A store's telephone: digits, spaces, `-`, an optional leading `+`; at most 20 characters. */

@@ -5,6 +5,8 @@ import type { TemplateKey } from '../subscribe-message';
 // INVALID_ARGUMENT; keys that are not our template ids and values that are not "accept" add nothing).
 export const templatesParams = z.object({});
 export const grantParams = z.object({ results: z.unknown() });
+/** The caller's sends left per template (what `grant` answers), without granting anything. */
+export const quotaParams = z.object({});
 
 export type GrantParams = z.infer<typeof grantParams>;
 

@@ -185,7 +185,7 @@ describe('INTERNAL never carries a stack trace or a database message', () => {
 });
 
 describe('bookings, as API.md words them', () => {
-  it('create answers { booking } with exactly id, storeId, start, end, status "pending" and code (plus the store name)', async () => {
+  it('create answers { booking } with exactly id, storeId, start, end, status "pending", code and partySize (plus the store name)', async () => {
     const res = await create(at('10:00'), someone());
     expect(res.ok).toBe(true);
     expect(Object.keys(res.data)).toEqual(['booking']);
@@ -197,6 +197,8 @@ describe('bookings, as API.md words them', () => {
       end: at('11:00'),
       status: 'pending',
       code: expect.stringMatching(/^[A-Z0-9]{4,12}$/),
+      // Issue 19: places counted per person, 1 by default.
+      partySize: 1,
     });
   });
 
@@ -309,14 +311,19 @@ describe('bookings, as API.md words them', () => {
     expect((await bookings({ action: 'checkIn', code: b.code }, who, inWindow)).error.code).toBe('PERMISSION_DENIED');
     expect((await bookings({ action: 'checkIn', code: b.code }, ADMIN, inWindow)).error.code).toBe('PERMISSION_DENIED');
     const done = await bookings({ action: 'checkIn', code: b.code }, STAFF, inWindow);
-    expect(done).toEqual({ ok: true, data: { booking: { id: b.id, storeId: STORE, start: b.start, end: b.end, status: 'checked_in', code: b.code } } });
+    expect(done).toEqual({
+      ok: true,
+      data: { booking: { id: b.id, storeId: STORE, start: b.start, end: b.end, status: 'checked_in', code: b.code, partySize: 1 } },
+    });
   });
 
   it("answers mine and day with { bookings } of the contract's booking shape", async () => {
     const who = someone();
     const b = (await create(at('20:00'), who)).data.booking;
     const mine = await bookings({ action: 'mine' }, who);
-    expect(Object.keys(mine.data)).toEqual(['bookings']);
+    // Issue 19 adds whether the caller's no-shows stop them booking (null: they may book).
+    expect(Object.keys(mine.data)).toEqual(['bookings', 'noShowBlock']);
+    expect(mine.data.noShowBlock).toBeNull();
     expect(mine.data.bookings).toEqual([b]);
     const day = await bookings({ action: 'day', storeId: STORE, date: '2026-11-26' }, STAFF);
     expect(Object.keys(day.data)).toEqual(['bookings']);

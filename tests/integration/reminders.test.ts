@@ -52,7 +52,15 @@ describe('reminders through the local host', () => {
     const answer = await cloud.call('subscriptions', { action: 'templates' });
     expect(answer).toEqual({
       ok: true,
-      data: { templates: { bookingReminder: expect.any(String), bookingConfirmed: expect.any(String), billDue: expect.any(String) } },
+      data: {
+        templates: {
+          bookingReminder: expect.any(String),
+          bookingConfirmed: expect.any(String),
+          billDue: expect.any(String),
+          bookingChanged: expect.any(String),
+          newBooking: expect.any(String),
+        },
+      },
     });
     templates = answer.data.templates;
     const granted = await cloud.call(
@@ -69,7 +77,7 @@ describe('reminders through the local host', () => {
       },
       { openid: ALICE, now: NOW },
     );
-    expect(granted).toEqual({ ok: true, data: { quota: { bookingReminder: 1, bookingConfirmed: 1, billDue: 0 } } });
+    expect(granted).toEqual({ ok: true, data: { quota: { bookingReminder: 1, bookingConfirmed: 1, billDue: 0, bookingChanged: 0, newBooking: 0 } } });
   });
 
   it('refuses grant results that are not an object, and a grant without a caller', async () => {
@@ -198,7 +206,15 @@ describe("the local host's messenger setting", () => {
       WECHAT_TEMPLATE_BOOKING_REMINDER: 'T1',
       WECHAT_TEMPLATE_BOOKING_CONFIRMED: 'T2',
       WECHAT_TEMPLATE_BILL_DUE: 'T3',
+      WECHAT_TEMPLATE_BOOKING_CHANGED: 'T4',
+      WECHAT_TEMPLATE_NEW_BOOKING: 'T5',
     };
-    expect(settingsFrom(full).notify?.templateIds).toEqual({ bookingReminder: 'T1', bookingConfirmed: 'T2', billDue: 'T3' });
+    expect(settingsFrom(full).notify?.templateIds).toEqual({
+      bookingReminder: 'T1',
+      bookingConfirmed: 'T2',
+      billDue: 'T3',
+      bookingChanged: 'T4',
+      newBooking: 'T5',
+    });
   });
 });

@@ -127,7 +127,7 @@ describe('map -> store -> book -> my bookings -> staff confirms and checks in', 
     await flush();
     await tap(desk, '.code-submit');
     await until(() => hasText(desk, '.result-err', '已经到店核销过了'), 'the refusal');
-  });
+  }, 20_000);
 });
 
 describe('a shared store link from a cold start', () => {

@@ -43,6 +43,7 @@ const STORE: StoreView = {
   nextChange: at('2026-11-25', '20:00'),
 };
 const booking = (over: Partial<BookingView>): BookingView => ({
+  partySize: 1,
   id: 'bk',
   storeId: 'S001',
   start: at('2026-11-25', '19:00'),

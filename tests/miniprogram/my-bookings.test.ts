@@ -5,6 +5,7 @@ jest.mock('../../miniprogram/services/bookings', () => ({ myBookings: jest.fn(),
 const bookings = jest.requireMock('../../miniprogram/services/bookings') as Record<'myBookings' | 'cancelBooking', jest.Mock>;
 
 const booking = (id: string, start: string, over: Partial<BookingView> = {}): BookingView => ({
+  partySize: 1,
   id,
   storeId: 'S001',
   storeName: '街角咖啡',
@@ -34,6 +35,30 @@ afterAll(() => jest.useRealTimers());
 beforeEach(() => {
   jest.clearAllMocks();
   bookings.myBookings.mockResolvedValue({ ok: true, data: { bookings: LIST } });
+});
+
+describe('My bookings: rejections and 改约', () => {
+  it('shows a rejection and its reason, and offers 改约 on upcoming active bookings only', async () => {
+    bookings.myBookings.mockResolvedValue({
+      ok: true,
+      data: {
+        bookings: [
+          booking('bk_r', '2026-11-26T10:00', { status: 'rejected', reason: '设备故障，暂停服务' }),
+          booking('bk_p', '2026-11-27T10:00', { partySize: 3 }),
+          booking('bk_old', '2026-11-20T10:00', { status: 'rejected', reason: '临时闭店' }),
+        ],
+        noShowBlock: null,
+      },
+    });
+    const page = await openPage(pageId, {});
+    expect(texts(page, '.upcoming .booking-status')).toEqual(['门店已拒绝', '待门店确认']);
+    expect(texts(page, '.upcoming .booking-reason')).toEqual(['门店已拒绝：设备故障，暂停服务']);
+    expect(texts(page, '.past .booking-reason')).toEqual(['门店已拒绝：临时闭店']);
+    expect(texts(page, '.booking-party')).toEqual(['· 3人']);
+    expect(page.querySelectorAll('.reschedule')).toHaveLength(1);
+    await tap(page, '.reschedule');
+    expect(wxMock().navigateTo).toHaveBeenCalledWith({ url: '/packageBooking/pages/store/index?id=S001&reschedule=bk_p' });
+  });
 });
 
 describe('My bookings', () => {

@@ -20,7 +20,7 @@ const STORE_URL = `/packageBooking/pages/store/index?id=${STORE}`;
 type Message = { openid: string; templateKey: string; page: string; data: Record<string, { value: string }>; sentAt: string };
 
 let cloud: TestCloud;
-let templates: { bookingReminder: string; bookingConfirmed: string; billDue: string };
+let templates: { bookingReminder: string; bookingConfirmed: string; billDue: string; bookingChanged: string; newBooking: string };
 const open: Rendered[] = [];
 
 async function visit(url: string): Promise<Rendered> {
@@ -103,14 +103,18 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
 
     // WeChat's dialog was asked for both booking templates, synchronously in the tap: before the booking went out.
     expect(wxMock().requestSubscribeMessage).toHaveBeenCalledTimes(1);
-    expect(wxMock().requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual([templates.bookingReminder, templates.bookingConfirmed]);
+    expect(wxMock().requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual([
+      templates.bookingReminder,
+      templates.bookingConfirmed,
+      templates.bookingChanged,
+    ]);
     expect(wxMock().requestSubscribeMessage.mock.invocationCallOrder[0]).toBeLessThan(createRequestOrder());
     // Every settings read asked for the subscriptions too.
     expect(wxMock().getSetting.mock.calls.length).toBeGreaterThan(0);
     expect(wxMock().getSetting.mock.calls.every(([o]) => o.withSubscriptions === true)).toBe(true);
     // The answer reached the real host's subscriptions.grant: one send of each.
     await untilAsync(async () => (await quota('remind-booker')).bookingConfirmed === 1, 'the grant');
-    expect(await quota('remind-booker')).toEqual({ bookingReminder: 1, bookingConfirmed: 1 });
+    expect(await quota('remind-booker')).toEqual({ bookingReminder: 1, bookingConfirmed: 1, bookingChanged: 1 });
 
     // Staff confirm; the next timer runs send to the outbox, each message once.
     const confirmed = await hostCall(cloud.url, 'bookings', { action: 'confirm', bookingId: booking.id }, { openid: STAFF, now: EVENING });
@@ -125,7 +129,7 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
     const mine = (await outbox()).filter((m) => m.openid === 'remind-booker');
     expect(mine.map((m) => m.templateKey).sort()).toEqual(['bookingConfirmed', 'bookingReminder']);
     expect(mine.every((m) => m.page === bookingPage(booking.id))).toBe(true);
-    expect(await quota('remind-booker')).toEqual({ bookingReminder: 0, bookingConfirmed: 0 });
+    expect(await quota('remind-booker')).toEqual({ bookingReminder: 0, bookingConfirmed: 0, bookingChanged: 1 });
 
     // Tapping the message: a cold start on the page of its `page`, the booking highlighted with its code.
     device.now = dueAt;
@@ -148,9 +152,9 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
       subscriptions: { mainSwitch: true, itemSettings: { [templates.bookingReminder]: 'reject' } },
     });
     await bookThroughPage(1);
-    expect(wxMock().requestSubscribeMessage.mock.calls.map(([o]) => o.tmplIds)).toEqual([[templates.bookingConfirmed]]);
+    expect(wxMock().requestSubscribeMessage.mock.calls.map(([o]) => o.tmplIds)).toEqual([[templates.bookingConfirmed, templates.bookingChanged]]);
     await untilAsync(async () => (await quota('remind-picky')).bookingConfirmed === 1, 'the grant');
-    expect(await quota('remind-picky')).toEqual({ bookingConfirmed: 1 });
+    expect(await quota('remind-picky')).toEqual({ bookingConfirmed: 1, bookingChanged: 1 });
     for (const page of open.splice(0)) page.detach();
 
     jest.clearAllMocks();

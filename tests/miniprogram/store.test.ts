@@ -148,6 +148,76 @@ describe('the store page', () => {
     expect(offline.querySelectorAll('.to-nearby')).toHaveLength(1);
     await flush();
   });
+
+  it('books a party with a contact and a note from the sheet, and remembers the contact on the phone', async () => {
+    playDevice(cloud.url, 'page-party', { now: EVENING });
+    const page = await visit(URL);
+    const first = upcomingOpen((await slotsOf('2026-11-25')).slots).find((s) => s.remaining >= 2);
+    if (!first) throw new Error('set-up: no slot with 2 places');
+    const index = page.instance.data.grid.rows
+      .filter((r: { state: string }) => r.state === 'open')
+      .findIndex((r: { start: string }) => r.start === first.start);
+    await tap(page, '.slot-open', index);
+    expect(texts(page, '.party-size')).toEqual(['1 人']);
+    await tap(page, '.party-plus');
+    expect(texts(page, '.party-size')).toEqual(['2 人']);
+    page.querySelector('.contact-name')?.dispatchEvent('input', { detail: { value: '韩梅梅' } });
+    page.querySelector('.contact-phone')?.dispatchEvent('input', { detail: { value: '139 0000 1111' } });
+    page.querySelector('.note')?.dispatchEvent('input', { detail: { value: '带婴儿车' } });
+    await flush();
+    await tap(page, '.confirm-book');
+    await until(() => wxMock().navigateTo.mock.calls.length === 1, 'the result page');
+    const mine = (await hostCall(cloud.url, 'bookings', { action: 'mine' }, { openid: 'page-party', now: EVENING })).data.bookings;
+    expect(mine.map((b: { partySize: number; contact: unknown; note: string }) => [b.partySize, b.contact, b.note])).toEqual([
+      [2, { name: '韩梅梅', phone: '13900001111' }, '带婴儿车'],
+    ]);
+    expect(wxMock().setStorageSync).toHaveBeenCalledWith('nearby:booking-contact', { name: '韩梅梅', phone: '13900001111' });
+  });
+
+  it('fills the sheet with the contact remembered on the phone', async () => {
+    playDevice(cloud.url, 'page-returning', { now: EVENING });
+    wxMock().getStorageSync.mockImplementation((key: string) => (key === 'nearby:booking-contact' ? { name: '李雷', phone: '13800138000' } : ''));
+    const page = await visit(URL);
+    await tap(page, '.slot-open');
+    expect([page.instance.data.contactName, page.instance.data.contactPhone]).toEqual(['李雷', '13800138000']);
+    wxMock().getStorageSync.mockReset();
+  });
+
+  it('改约: opened with ?reschedule, the sheet moves the booking (same id and code) to the slot picked', async () => {
+    playDevice(cloud.url, 'page-mover', { now: EVENING });
+    const [a, b] = upcomingOpen((await slotsOf('2026-11-26')).slots);
+    const made = await book('page-mover', a.start);
+    const page = await visit(`${URL}&reschedule=${made.data.booking.id}`);
+    expect(texts(page, '.reschedule-notice')).toHaveLength(1);
+    await tap(page, '.day', 1);
+    await until(() => page.instance.data.slotsStatus === 'ready' && page.instance.data.date === '2026-11-26', 'tomorrow');
+    const index = page.instance.data.grid.rows.filter((r: { state: string }) => r.state === 'open').findIndex((r: { start: string }) => r.start === b.start);
+    await tap(page, '.slot-open', index);
+    expect(texts(page, '.confirm-title')).toEqual(['确认改约']);
+    expect(page.querySelectorAll('.party-row')).toHaveLength(0);
+    await tap(page, '.confirm-book');
+    await until(() => wxMock().navigateTo.mock.calls.length === 1, 'the result page');
+    const mine = (await hostCall(cloud.url, 'bookings', { action: 'mine' }, { openid: 'page-mover', now: EVENING })).data.bookings;
+    expect(mine.map((x: { id: string; code: string; start: string }) => [x.id, x.code, x.start])).toEqual([
+      [made.data.booking.id, made.data.booking.code, b.start],
+    ]);
+  });
+
+  it('words the no-show block on the store page before the customer tries', async () => {
+    const tomorrow = upcomingOpen((await slotsOf('2026-11-26')).slots).slice(0, 3);
+    for (const s of tomorrow) {
+      const made = await book('page-absent', s.start);
+      const after = new Date(Date.parse(s.end));
+      expect((await hostCall(cloud.url, 'bookings', { action: 'noShow', bookingId: made.data.booking.id }, { openid: 'local-staff', now: after })).ok).toBe(
+        true,
+      );
+    }
+    const later = new Date(Date.parse(tomorrow[2].end) + 3600_000);
+    playDevice(cloud.url, 'page-absent', { now: later });
+    const page = await visit(URL);
+    const until7 = new Date(Date.parse(tomorrow[2].end) + 7 * 86_400_000 + 8 * 3600_000).toISOString();
+    expect(texts(page, '.no-show-notice')).toEqual([`近 30 天内 3 次预约未到店，${until7.slice(5, 10)} ${until7.slice(11, 16)} 后才能再预约`]);
+  });
 });
 
 describe('the store page: details and Moments (issue 16)', () => {

@@ -15,7 +15,7 @@ const subscribe = require('../../miniprogram/services/subscribe') as {
   SUBSCRIBE_FOR: Record<string, readonly string[]>;
 };
 
-const TEMPLATES = { bookingReminder: 'T-REMIND', bookingConfirmed: 'T-CONFIRM', billDue: 'T-BILL' };
+const TEMPLATES = { bookingReminder: 'T-REMIND', bookingConfirmed: 'T-CONFIRM', billDue: 'T-BILL', bookingChanged: 'T-CHANGED', newBooking: 'T-NEW' };
 
 function serve(templates: Record<string, string | null> = TEMPLATES) {
   api.callFunction.mockImplementation(async (_name: string, data: { action: string; results?: Record<string, string> }) => {
@@ -87,7 +87,7 @@ describe('subscribeFor', () => {
     const pending = subscribe.subscribeFor(subscribe.SUBSCRIBE_FOR.booking);
     // Synchronous: the call is made inside the tap, before anything is awaited.
     expect(wxMock().requestSubscribeMessage).toHaveBeenCalledTimes(1);
-    expect(wxMock().requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['T-REMIND', 'T-CONFIRM']);
+    expect(wxMock().requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['T-REMIND', 'T-CONFIRM', 'T-CHANGED']);
     expect(grants()).toEqual([]);
     expect(await pending).toEqual({ asked: true, results: { 'T-REMIND': 'accept', 'T-CONFIRM': 'accept' }, granted: true });
     expect(grants()).toEqual([{ 'T-REMIND': 'accept', 'T-CONFIRM': 'accept' }]);
@@ -101,7 +101,7 @@ describe('subscribeFor', () => {
     await subscribe.prefetchTemplates();
     answer({ 'T-CONFIRM': 'accept' });
     await subscribe.subscribeFor(subscribe.SUBSCRIBE_FOR.booking);
-    expect(wxMock().requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['T-CONFIRM']);
+    expect(wxMock().requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['T-CONFIRM', 'T-CHANGED']);
 
     setting({ mainSwitch: false });
     await subscribe.prefetchTemplates();

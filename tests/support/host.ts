@@ -87,3 +87,14 @@ export function placeCount(store: { sqlite?: Db; standin?: FakeCloudbase; db?: D
   const counts = storedCounts(store);
   return (store.sqlite ?? store.db) ? (counts.places ?? 0) : (counts.places_store ?? 0) + (counts.places_station ?? 0) + (counts.places_bike ?? 0);
 }
+
+/** Everything a back end holds, as one string: "writes nothing" compares two of these (either back end). */
+export function storedState(store: { sqlite?: Db; standin?: FakeCloudbase; db?: Db }): string {
+  const db = store.sqlite ?? store.db;
+  if (db) {
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
+    return JSON.stringify(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}"`).all()]));
+  }
+  const dump = store.standin!.dump();
+  return JSON.stringify(Object.keys(dump).sort().map((name) => [name, dump[name]]));
+}

@@ -60,7 +60,9 @@ it('creates a booking in one transaction: four reads and four writes by _id, the
     ['booking_customers', 'alice', true, false],
   ]);
   expect(parsed(writes[0].params.data)).toEqual({ storeId: 'S1', slotKey: slotKey(slot.start), booked: 1 });
-  expect(parsed(writes[3].params.data).active).toEqual([{ bookingId: made.ok && made.booking.id, storeId: 'S1', start: slot.start, end: slot.end }]);
+  expect(parsed(writes[3].params.data).active).toEqual([
+    { bookingId: made.ok && made.booking.id, storeId: 'S1', start: slot.start, end: slot.end, partySize: 1 },
+  ]);
 });
 
 it('runs the whole transaction again when the commit conflicts', async () => {
@@ -118,4 +120,62 @@ it('cancels in one transaction: the booking, its counter and the customer read a
   const [, counter, customer] = sent.filter((s) => s.action === 'database.modifyDocument').map((s) => parsed(s.params.data));
   expect(counter).toEqual({ $set: { booked: 1 } });
   expect(customer.active).toEqual([]);
+});
+
+it('reschedules in one transaction: the booking, the customer and both counters read and written by _id, a party moved whole', async () => {
+  const later = { start: '2026-11-26T12:00:00+08:00', end: '2026-11-26T13:00:00+08:00', date: '2026-11-26' };
+  const booking = {
+    _id: 'bk_1',
+    openid: 'alice',
+    storeId: 'S1',
+    slotKey: slotKey(slot.start),
+    start: slot.start,
+    end: slot.end,
+    endKey: slotKey(slot.end),
+    slotDate: slot.date,
+    status: 'confirmed',
+    code: 'ABCDEFGH',
+    requestId: null,
+    createdAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
+    partySize: 3,
+  };
+  const counters: Record<string, object> = {
+    [counterId('S1', slotKey(slot.start))]: { _id: counterId('S1', slotKey(slot.start)), booked: 3 },
+    [counterId('S1', slotKey(later.start))]: { _id: counterId('S1', slotKey(later.start)), booked: 2 },
+  };
+  const docs: Record<string, (id: string) => object> = {
+    bookings: () => booking,
+    slot_counters: (id) => counters[id] ?? {},
+    booking_customers: () => ({ _id: 'alice', active: [{ bookingId: 'bk_1', storeId: 'S1', start: slot.start, end: slot.end, partySize: 3 }] }),
+  };
+  const { bookings, sent } = adapter(
+    server({
+      'database.startTransaction': () => ({ transactionId: 'tx1' }),
+      'database.getDocument': (s) => listed(docs[s.params.collectionName](String(parsed(s.params.query)._id))),
+      'database.modifyDocument': () => ({ requestId: 'r', data: { updated: 1 } }),
+    }),
+  );
+  const moved = await bookings.reschedule({
+    bookingId: 'bk_1',
+    caller: 'alice',
+    request: { ok: true, storeId: 'S1', slot: later, capacity: 5, partySize: 3 },
+    now: NOW,
+  });
+  expect(moved.ok && [moved.booking.id, moved.booking.code, moved.booking.start, moved.booking.status]).toEqual(['bk_1', 'ABCDEFGH', later.start, 'pending']);
+  expect(inTransaction(sent, 'tx1').map((s) => `${s.action} ${s.params.collectionName}`)).toEqual([
+    'database.getDocument bookings',
+    'database.getDocument booking_customers',
+    'database.getDocument slot_counters',
+    'database.getDocument slot_counters',
+    'database.modifyDocument slot_counters',
+    'database.modifyDocument slot_counters',
+    'database.modifyDocument bookings',
+    'database.modifyDocument booking_customers',
+    'database.commitTransaction undefined',
+  ]);
+  const writes = sent.filter((s) => s.action === 'database.modifyDocument');
+  expect(writes.map((w) => parsed(w.params.query)._id)).toEqual([counterId('S1', slotKey(slot.start)), counterId('S1', slotKey(later.start)), 'bk_1', 'alice']);
+  // 3 people leave the old slot (3 -> 0) and join the new one (2 -> 5).
+  expect(writes.slice(0, 2).map((w) => parsed(w.params.data))).toEqual([{ $set: { booked: 0 } }, { $set: { booked: 5 } }]);
 });

@@ -7,6 +7,8 @@ const FULL = {
   WECHAT_TEMPLATE_BOOKING_REMINDER: 'T_R',
   WECHAT_TEMPLATE_BOOKING_CONFIRMED: 'T_C',
   WECHAT_TEMPLATE_BILL_DUE: 'T_B',
+  WECHAT_TEMPLATE_BOOKING_CHANGED: 'T_X',
+  WECHAT_TEMPLATE_NEW_BOOKING: 'T_N',
 };
 
 describe('subscribe-message settings', () => {
@@ -16,7 +18,7 @@ describe('subscribe-message settings', () => {
         appId: 'wx0123456789abcdef',
         appSecret: 's3cret',
         state: 'formal',
-        templateIds: { bookingReminder: 'T_R', bookingConfirmed: 'T_C', billDue: 'T_B' },
+        templateIds: { bookingReminder: 'T_R', bookingConfirmed: 'T_C', billDue: 'T_B', bookingChanged: 'T_X', newBooking: 'T_N' },
         fieldMaps: DEFAULT_FIELD_MAPS,
         baseUrl: 'https://api.weixin.qq.com',
         timeoutMs: 5000,
@@ -46,6 +48,8 @@ describe('subscribe-message settings', () => {
       'WECHAT_APPSECRET',
       'WECHAT_TEMPLATE_BOOKING_REMINDER',
       'WECHAT_TEMPLATE_BOOKING_CONFIRMED',
+      'WECHAT_TEMPLATE_BOOKING_CHANGED',
+      'WECHAT_TEMPLATE_NEW_BOOKING',
     ]);
   });
 
@@ -56,6 +60,8 @@ describe('subscribe-message settings', () => {
     ['WECHAT_API_TIMEOUT_MS', '0', /milliseconds/],
     ['WECHAT_TEMPLATE_BOOKING_REMINDER_FIELDS', 'store=time1', /WECHAT_TEMPLATE_BOOKING_REMINDER_FIELDS: "store" is a thing/],
     ['WECHAT_TEMPLATE_BILL_DUE', 'T_R', /repeats the template id of WECHAT_TEMPLATE_BOOKING_REMINDER/],
+    ['WECHAT_TEMPLATE_NEW_BOOKING_FIELDS', 'party=time3', /WECHAT_TEMPLATE_NEW_BOOKING_FIELDS: "party" is a thing/],
+    ['WECHAT_TEMPLATE_BOOKING_CHANGED', 'T_C', /repeats the template id of WECHAT_TEMPLATE_BOOKING_CONFIRMED/],
   ])('refuses %s=%j, naming it', (variable, value, why) => {
     const { problems } = readMessengerSettings({ ...FULL, [variable]: value });
     expect(problems).toHaveLength(1);

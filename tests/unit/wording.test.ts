@@ -12,6 +12,7 @@ import {
   hoursLines,
   hoursSpan,
   isoWeekdayName,
+  noShowNotice,
   openStateWording,
   refusalText,
   slotText,
@@ -98,7 +99,9 @@ describe('open state', () => {
 describe('booking statuses', () => {
   it('tells the customer a pending booking waits for the store, staff in short, each with a colour', () => {
     expect(bookingStatus('pending')).toEqual({ text: '待门店确认', short: '待确认', tone: 'warning' });
-    expect(new Set(Object.values(BOOKING_STATUS).map((s) => s.tone)).size).toBe(4);
+    // Six statuses, five colours: cancelled and no-show both read muted (their words tell them apart).
+    expect(new Set(Object.values(BOOKING_STATUS).map((s) => s.tone)).size).toBe(5);
+    expect(new Set(Object.values(BOOKING_STATUS).map((s) => s.short)).size).toBe(6);
     for (const s of Object.values(BOOKING_STATUS)) expect(s.short.length).toBeLessThanOrEqual(3);
     expect(bookingStatus('archived')).toEqual({ text: 'archived', short: 'archived', tone: 'muted' });
   });
@@ -163,5 +166,22 @@ describe('refusals', () => {
     expect(refusalText({ code: 'NOT_FOUND', message: 'x' }, { subject: 'checkIn' })).toBe('没有找到这个核销码对应的预约');
     expect(refusalText(refused('TOO_LATE'), { subject: 'checkIn' })).toContain('不能核销');
     expect(refusalText({ code: 'INTERNAL', message: 'boom at line 3' })).toBe('出了点问题，请稍后重试');
+  });
+});
+
+describe('issue 19 wording', () => {
+  it('words the no-show block with the time it ends, on the clock of China', () => {
+    expect(noShowNotice('2026-12-05T03:00:00.000Z', 3)).toBe('近 30 天内 3 次预约未到店，12-05 11:00 后才能再预约');
+  });
+  it('names the booking sheet field that was refused', () => {
+    const invalid = (message: string) => refusalText({ code: 'INVALID_ARGUMENT', message }, { subject: 'booking' });
+    expect(invalid('contact.phone: must be a mainland mobile number (11 digits starting 1)')).toBe('请填写 11 位手机号（联系人和手机需一起填写）');
+    expect(invalid('contact.name: must be at most 20 characters')).toBe('请填写联系人称呼（最多 20 个字）');
+    expect(invalid('note: must be at most 100 characters')).toBe('备注最多 100 个字');
+    expect(refusalText({ code: 'FAILED_PRECONDITION', message: 'x', reason: 'NO_SHOWS' }, { subject: 'booking' })).toBe(
+      '近 30 天内 3 次预约未到店，暂时不能预约',
+    );
+    expect(bookingStatus('rejected')).toEqual({ text: '门店已拒绝', short: '已拒绝', tone: 'danger' });
+    expect(bookingStatus('no_show').text).toBe('未到店');
   });
 });

@@ -5,11 +5,27 @@ import {
   createBookingParams,
   dayParams,
   mineParams,
+  noShowParams,
+  rejectBookingParams,
+  rescheduleBookingParams,
   slotsParams,
   staffStoresParams,
 } from '../../../shared/contract/bookings';
 import { anyone, user, type Actions } from '../serve';
-import { type BookingPorts, cancelBooking, checkIn, confirmBooking, createBooking, dayBookings, listSlots, myBookings, staffStores } from '../usecases/booking';
+import {
+  type BookingPorts,
+  cancelBooking,
+  checkIn,
+  confirmBooking,
+  createBooking,
+  dayBookings,
+  listSlots,
+  markNoShow,
+  myBookings,
+  rejectBooking,
+  rescheduleBooking,
+  staffStores,
+} from '../usecases/booking';
 
 /** The `bookings` function: customers book and cancel slots; staff see the day, confirm and check in. */
 export const bookingsActions: Actions<BookingPorts> = {
@@ -21,4 +37,7 @@ export const bookingsActions: Actions<BookingPorts> = {
   confirm: user(confirmBookingParams, confirmBooking),
   checkIn: user(checkInParams, checkIn),
   staffStores: user(staffStoresParams, staffStores),
+  reschedule: user(rescheduleBookingParams, rescheduleBooking),
+  reject: user(rejectBookingParams, rejectBooking),
+  noShow: user(noShowParams, markNoShow),
 };

@@ -135,6 +135,8 @@ export function reminderPorts(db: CloudbaseDb = cloudbaseDb(), env: Env = proces
     places: () => cloudbasePlaces(asAdapterDb(db)),
     bookings: () => cloudbaseBookings(asBookingsDb(db), cryptoRandom),
     bills: () => cloudbaseBills(asBillsDb(db)),
+    // Whom `newBooking` goes to (issue 19).
+    staff: () => cloudbaseStaff(asAdapterDb(db)),
     ...reminderMakers(db, env),
   });
 }

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { decideCreate, effectsOfMove, isUpcoming, type Booking, type CreateFacts } from '../../../shared/booking';
+import {
+  decideCreate,
+  decideReschedule,
+  effectsOfMove,
+  isUpcoming,
+  rememberedNoShows,
+  type Booking,
+  type Contact,
+  type CreateFacts,
+} from '../../../shared/booking';
 import { newBookingId, newCheckInCode, type RandomSource } from '../../../shared/checkin-code';
 import { slotKey } from '../../../shared/slots';
 import type { BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
@@ -18,11 +27,12 @@ import { inTransaction } from './transaction';
  * Documents, each with a deterministic `_id` so that two racing transactions meet on it:
  * - `bookings/{id}`: the booking; `id` = `bk_r` + sha256(openid, requestId) when the request has
  *   a requestId (a copy of the request reads the first's booking: the replay), else random.
- * - `slot_counters/{storeId|slotKey}`: `booked`, the places taken (made by the first booking).
- * - `booking_customers/{openid}`: `active`, the customer's active bookings with their store and
- *   slot: the customer's holds. Every transaction that adds or removes an active booking writes
- *   it, so the "already booked" and "5 upcoming" facts are exact at any "now", and two creates of
- *   one customer conflict instead of both passing a count.
+ * - `slot_counters/{storeId|slotKey}`: `booked`, the places taken, in people (made by the first booking).
+ * - `booking_customers/{openid}`: `active`, the customer's active bookings with their store, slot
+ *   and party size: the customer's holds; `noShows`, the ends of their recent no-shows. Every
+ *   transaction that adds, moves or removes an active booking writes it, so the "already booked",
+ *   "5 upcoming" and "no-shows" facts are exact at any "now" without a query in the transaction,
+ *   and two creates of one customer conflict instead of both passing a count.
  * - `booking_codes/{code}`: `bookingId`: the check-in code taken in the same transaction as the
  *   booking (read first, drawn again when taken; a racing transaction on the same code conflicts).
  *
@@ -86,26 +96,35 @@ export const counterId = (storeId: string, key: string): string => `${storeId}|$
 /** A booking as stored in CloudBase: the booking, keyed by `_id`, with its sortable slot keys. */
 type BookingDoc = Omit<Booking, 'id'> & { _id: string; slotKey: string; endKey: string };
 /** One active booking of a customer, as `booking_customers/{openid}.active` lists it. */
-type ActiveEntry = { bookingId: string; storeId: string; start: string; end: string };
+type ActiveEntry = { bookingId: string; storeId: string; start: string; end: string; partySize: number };
 
-const toBooking = (d: Doc): Booking => {
-  const b = d as BookingDoc;
+/** A `bookings` document as a Booking (documents written before party sizes count as one person). */
+export const toBooking = (d: Doc): Booking => {
+  const b = d as Partial<BookingDoc> & Doc;
+  const contact = b.contact as Contact | null | undefined;
   return {
     id: b._id,
-    openid: b.openid,
-    storeId: b.storeId,
-    start: b.start,
-    end: b.end,
-    slotDate: b.slotDate,
-    status: b.status,
-    code: b.code,
-    requestId: b.requestId ?? null,
-    createdAt: b.createdAt,
-    updatedAt: b.updatedAt,
+    openid: String(b.openid),
+    storeId: String(b.storeId),
+    start: String(b.start),
+    end: String(b.end),
+    slotDate: String(b.slotDate),
+    status: b.status as Booking['status'],
+    code: String(b.code),
+    requestId: (b.requestId as string | null | undefined) ?? null,
+    createdAt: String(b.createdAt),
+    updatedAt: String(b.updatedAt),
+    partySize: Number(b.partySize) || 1,
+    contact: contact && typeof contact.name === 'string' && typeof contact.phone === 'string' ? { name: contact.name, phone: contact.phone } : null,
+    note: typeof b.note === 'string' && b.note !== '' ? b.note : null,
+    reason: typeof b.reason === 'string' ? b.reason : null,
+    moves: Number(b.moves) || 0,
   };
 };
 
-const activeOf = (d: Doc | null): ActiveEntry[] => (Array.isArray(d?.active) ? (d.active as ActiveEntry[]) : []);
+const activeOf = (d: Doc | null): ActiveEntry[] =>
+  Array.isArray(d?.active) ? (d.active as ActiveEntry[]).map((e) => ({ ...e, partySize: Number(e.partySize) || 1 })) : [];
+const noShowsIn = (d: Doc | null): string[] => (Array.isArray(d?.noShows) ? (d.noShows as unknown[]).map(String) : []);
 
 export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoRandom): BookingStore {
   const _ = db.command;
@@ -135,8 +154,12 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         const facts: CreateFacts = { replay: replay ? toBooking(replay) : null, active: [], booked: 0 };
         let counter: Doc | null = null;
         let active: ActiveEntry[] = [];
+        let noShows: string[] = [];
         if (request.ok && !replay) {
-          active = activeOf((await tx.collection(BOOKING_COLLECTIONS.customers).doc(openid).get()).data);
+          const customer = (await tx.collection(BOOKING_COLLECTIONS.customers).doc(openid).get()).data;
+          active = activeOf(customer);
+          noShows = noShowsIn(customer);
+          facts.noShowEnds = noShows;
           counter = (
             await tx
               .collection(BOOKING_COLLECTIONS.counters)
@@ -150,7 +173,7 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         if (decision.kind === 'replay') return { ok: true, booking: decision.booking, replayed: true };
         if (decision.kind === 'refuse') return { ok: false, refusal: decision.refusal };
 
-        const { storeId, slot } = decision;
+        const { storeId, slot, partySize, status } = decision;
         const key = slotKey(slot.start);
         const id = replayId ?? newBookingId(random);
         const code = await freeCode(tx);
@@ -164,23 +187,28 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
           end: slot.end,
           endKey: slotKey(slot.end),
           slotDate: slot.date,
-          status: 'pending',
+          status,
           code,
           requestId,
           createdAt: at,
           updatedAt: at,
+          partySize,
+          contact: input.contact ?? null,
+          note: input.note || null,
+          reason: null,
+          moves: 0,
         };
         const counterRef = tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(storeId, key));
-        if (counter) await counterRef.update({ booked: facts.booked + 1 });
-        else await counterRef.set({ storeId, slotKey: key, booked: 1 });
+        if (counter) await counterRef.update({ booked: facts.booked + partySize });
+        else await counterRef.set({ storeId, slotKey: key, booked: partySize });
         await tx.collection(BOOKING_COLLECTIONS.codes).doc(code).set({ bookingId: id });
         const { _id, ...fields } = doc;
         await bookingRef(id).set(fields);
-        const entry: ActiveEntry = { bookingId: id, storeId, start: slot.start, end: slot.end };
+        const entry: ActiveEntry = { bookingId: id, storeId, start: slot.start, end: slot.end, partySize };
         await tx
           .collection(BOOKING_COLLECTIONS.customers)
           .doc(openid)
-          .set({ active: [...live(active, now), entry], updatedAt: at });
+          .set({ active: [...live(active, now), entry], noShows: rememberedNoShows(noShows, now), updatedAt: at });
         return { ok: true, booking: toBooking(doc), replayed: false };
       });
     },
@@ -192,7 +220,7 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
       return data[0] ? get(String(data[0].bookingId)) : null;
     },
 
-    async move(bookingId, rule, to, now): Promise<MoveBookingOutcome> {
+    async move(bookingId, rule, to, now, extra = {}): Promise<MoveBookingOutcome> {
       return transact(async (tx): Promise<MoveBookingOutcome> => {
         const ref = tx.collection(BOOKING_COLLECTIONS.bookings).doc(bookingId);
         const { data } = await ref.get();
@@ -201,21 +229,85 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         const verdict = rule(before);
         if (!verdict.ok) return { ok: false, refusal: verdict };
         const at = now.toISOString();
-        await ref.update({ status: to, updatedAt: at });
+        const reason = extra.reason ?? before.reason;
+        await ref.update({ status: to, updatedAt: at, reason });
         const effects = effectsOfMove(before.status, to);
         if (effects.freesPlace) {
           const counterRef = tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(before.storeId, slotKey(before.start)));
           const counter = (await counterRef.get()).data;
           const booked = Number(counter?.booked ?? 0);
-          if (booked > 0) await counterRef.update({ booked: booked - 1 });
+          if (booked > 0) await counterRef.update({ booked: Math.max(0, booked - before.partySize) });
         }
         if (effects.leavesActive) {
           const customerRef = tx.collection(BOOKING_COLLECTIONS.customers).doc(before.openid);
-          const active = activeOf((await customerRef.get()).data);
-          await customerRef.set({ active: live(active, now).filter((e) => e.bookingId !== bookingId), updatedAt: at });
+          const customer = (await customerRef.get()).data;
+          const active = activeOf(customer);
+          // A no-show is remembered where the next create reads its facts.
+          const noShows = rememberedNoShows([...noShowsIn(customer), ...(to === 'no_show' ? [before.end] : [])], now);
+          await customerRef.set({ active: live(active, now).filter((e) => e.bookingId !== bookingId), noShows, updatedAt: at });
         }
-        return { ok: true, booking: { ...before, status: to, updatedAt: at } };
+        return { ok: true, booking: { ...before, status: to, updatedAt: at, reason } };
       });
+    },
+
+    async reschedule({ bookingId, caller, request, now }): Promise<MoveBookingOutcome> {
+      return transact(async (tx): Promise<MoveBookingOutcome> => {
+        const ref = tx.collection(BOOKING_COLLECTIONS.bookings).doc(bookingId);
+        const { data } = await ref.get();
+        if (!data) return { ok: false, missing: true };
+        const before = toBooking(data);
+        const customerRef = tx.collection(BOOKING_COLLECTIONS.customers).doc(before.openid);
+        let customer: Doc | null = null;
+        let newCounter: Doc | null = null;
+        // Only a request that can move reads further (the refusals before it need no other document).
+        const reads = request.ok && before.openid === caller;
+        if (reads) {
+          customer = (await customerRef.get()).data;
+          newCounter = (
+            await tx
+              .collection(BOOKING_COLLECTIONS.counters)
+              .doc(counterId(request.storeId, slotKey(request.slot.start)))
+              .get()
+          ).data;
+        }
+        const active = activeOf(customer);
+        const noShows = noShowsIn(customer);
+        const booked = Number(newCounter?.booked ?? 0);
+        const decision = decideReschedule(before, caller, request, { active, booked, noShowEnds: noShows }, now);
+        if (decision.kind === 'refuse') return { ok: false, refusal: decision.refusal };
+        const { slot, status } = decision;
+        const at = now.toISOString();
+        const oldRef = tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(before.storeId, slotKey(before.start)));
+        const oldBooked = Number((await oldRef.get()).data?.booked ?? 0);
+        await oldRef.update({ booked: Math.max(0, oldBooked - before.partySize) });
+        const key = slotKey(slot.start);
+        const newRef = tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(before.storeId, key));
+        if (newCounter) await newRef.update({ booked: booked + before.partySize });
+        else await newRef.set({ storeId: before.storeId, slotKey: key, booked: before.partySize });
+        const moved = {
+          start: slot.start,
+          end: slot.end,
+          slotKey: key,
+          endKey: slotKey(slot.end),
+          slotDate: slot.date,
+          status,
+          moves: before.moves + 1,
+          updatedAt: at,
+        };
+        await ref.update(moved);
+        const entry: ActiveEntry = { bookingId, storeId: before.storeId, start: slot.start, end: slot.end, partySize: before.partySize };
+        await customerRef.set({
+          active: [...live(active, now).filter((e) => e.bookingId !== bookingId), entry],
+          noShows: rememberedNoShows(noShows, now),
+          updatedAt: at,
+        });
+        return { ok: true, booking: { ...before, start: slot.start, end: slot.end, slotDate: slot.date, status, moves: before.moves + 1, updatedAt: at } };
+      });
+    },
+
+    async noShowsOf(openid, now) {
+      const { data } = await db.collection(BOOKING_COLLECTIONS.customers).doc(openid).get();
+      return rememberedNoShows(noShowsIn(data[0] ?? null), now);
     },
 
     async ofCustomer(openid, now, pastLimit) {

@@ -14,7 +14,7 @@ import { BOOKING_REMINDER_LEAD_MIN, TEMPLATE_KEYS, type TemplateKey } from '../.
 import type { BillReminderSource, BookingReminderQueries, ClaimDecision, DueBill, ReminderStore, SettledSend } from '../ports';
 import type { UtilityKind } from '../../../shared/subscribe-message';
 import { cryptoRandom } from '../random';
-import { BOOKING_COLLECTIONS } from './bookings';
+import { BOOKING_COLLECTIONS, toBooking } from './bookings';
 import type { CloudbaseDb } from './db';
 import type { Doc } from './sdk';
 import { readAll, type PagedQuery, type PagingCommand } from './paging';
@@ -198,20 +198,6 @@ export function cloudbaseReminders(db: RemindersDb, random: RandomSource = crypt
   };
 }
 
-const toBooking = (d: Doc): Booking => ({
-  id: d._id,
-  openid: String(d.openid),
-  storeId: String(d.storeId),
-  start: String(d.start),
-  end: String(d.end),
-  slotDate: String(d.slotDate),
-  status: d.status as BookingStatus,
-  code: String(d.code),
-  requestId: (d.requestId as string | null | undefined) ?? null,
-  createdAt: String(d.createdAt),
-  updatedAt: String(d.updatedAt),
-});
-
 /** The bookings' reminder queries over `bookings` (indexes `status_slotKey` and `status_updatedAt`, cloudbase/database.json). */
 export function cloudbaseBookingReminders(db: RemindersDb): BookingReminderQueries {
   const _ = db.command;
@@ -225,6 +211,15 @@ export function cloudbaseBookingReminders(db: RemindersDb): BookingReminderQueri
     },
     async confirmedSince(since, now) {
       const where = { status: 'confirmed', updatedAt: _.gte(since.toISOString()), endKey: _.gt(now.toISOString()) };
+      return (await readAll(bookings, _, where, 'updatedAt')).map(toBooking);
+    },
+    // Issue 19: the same shape for the staff's new bookings and the customers' rejections (index `status_updatedAt`).
+    async pendingSince(since, now) {
+      const where = { status: 'pending', updatedAt: _.gte(since.toISOString()), endKey: _.gt(now.toISOString()) };
+      return (await readAll(bookings, _, where, 'updatedAt')).map(toBooking);
+    },
+    async rejectedSince(since, now) {
+      const where = { status: 'rejected', updatedAt: _.gte(since.toISOString()), endKey: _.gt(now.toISOString()) };
       return (await readAll(bookings, _, where, 'updatedAt')).map(toBooking);
     },
   };

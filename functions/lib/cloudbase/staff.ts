@@ -16,5 +16,10 @@ export function cloudbaseStaff(db: AdapterDb): StaffStore {
       const storeIds = data[0]?.storeIds;
       return Array.isArray(storeIds) ? storeIds.map(String) : [];
     },
+    async staffOf(storeId) {
+      // An array field equal to a value matches documents whose array holds it; a store has a handful of staff.
+      const { data } = await staff().where({ storeIds: storeId }).orderBy('_id', 'asc').limit(1000).get();
+      return data.map((d) => String(d._id));
+    },
   };
 }

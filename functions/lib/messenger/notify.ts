@@ -20,6 +20,8 @@ export const LOCAL_TEMPLATE_IDS: Record<TemplateKey, string> = {
   bookingReminder: 'local-booking-reminder',
   bookingConfirmed: 'local-booking-confirmed',
   billDue: 'local-bill-due',
+  bookingChanged: 'local-booking-changed',
+  newBooking: 'local-new-booking',
 };
 
 /** The cloud's: WeChat's API; a problem of the settings blocks the templates it names. */

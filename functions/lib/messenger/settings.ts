@@ -5,7 +5,7 @@
  * |---|---|---|
  * | `WECHAT_APPID` | the mini program's AppID | required |
  * | `WECHAT_APPSECRET` | its AppSecret, for `stable_token` | required |
- * | `WECHAT_TEMPLATE_BOOKING_REMINDER` / `_BOOKING_CONFIRMED` / `_BILL_DUE` | template ids from the console | required |
+ * | `WECHAT_TEMPLATE_BOOKING_REMINDER` / `_BOOKING_CONFIRMED` / `_BILL_DUE` / `_BOOKING_CHANGED` / `_NEW_BOOKING` | template ids from the console | required |
  * | `WECHAT_TEMPLATE_<KEY>_FIELDS` | fact=keyword map of that template (`store=thing1,start=time2`) | `DEFAULT_FIELD_MAPS` |
  * | `WECHAT_MINIPROGRAM_STATE` | which build a message opens: `developer`, `trial` or `formal` | `formal` |
  * | `WECHAT_API_BASE_URL` | WeChat's API (tests point it at a local server) | `https://api.weixin.qq.com` |
@@ -29,6 +29,8 @@ export const TEMPLATE_ID_VARIABLES: Record<TemplateKey, string> = {
   bookingReminder: 'WECHAT_TEMPLATE_BOOKING_REMINDER',
   bookingConfirmed: 'WECHAT_TEMPLATE_BOOKING_CONFIRMED',
   billDue: 'WECHAT_TEMPLATE_BILL_DUE',
+  bookingChanged: 'WECHAT_TEMPLATE_BOOKING_CHANGED',
+  newBooking: 'WECHAT_TEMPLATE_NEW_BOOKING',
 };
 
 /**
@@ -68,7 +70,7 @@ const value = (env: Env, name: string): string | null => {
 
 /**
  * The settings as far as they can be read, and every problem naming its variable.
- * @example readMessengerSettings({}).problems.map((p) => p.variable) // => ['WECHAT_APPID', 'WECHAT_APPSECRET', 'WECHAT_TEMPLATE_BOOKING_REMINDER', 'WECHAT_TEMPLATE_BOOKING_CONFIRMED', 'WECHAT_TEMPLATE_BILL_DUE']
+ * @example readMessengerSettings({}).problems.map((p) => p.variable) // => ['WECHAT_APPID', 'WECHAT_APPSECRET', 'WECHAT_TEMPLATE_BOOKING_REMINDER', 'WECHAT_TEMPLATE_BOOKING_CONFIRMED', 'WECHAT_TEMPLATE_BILL_DUE', 'WECHAT_TEMPLATE_BOOKING_CHANGED', 'WECHAT_TEMPLATE_NEW_BOOKING']
  */
 export function readMessengerSettings(env: Env): { settings: MessengerSettings; problems: SettingProblem[] } {
   const problems: SettingProblem[] = [];

@@ -1,4 +1,4 @@
-import { decideCreate, effectsOfMove, type Booking, type BookingStatus } from '../../../shared/booking';
+import { decideCreate, decideReschedule, effectsOfMove, NO_SHOW_MEMORY_MS, type ActiveHold, type Booking, type BookingStatus } from '../../../shared/booking';
 import { newBookingId, newCheckInCode, type RandomSource } from '../../../shared/checkin-code';
 import { slotKey } from '../../../shared/slots';
 import type { BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
@@ -18,6 +18,12 @@ export interface BookingRow {
   request_id: string | null;
   created_at: string;
   updated_at: string;
+  party_size: number;
+  contact_name: string | null;
+  contact_phone: string | null;
+  note: string | null;
+  reason: string | null;
+  moves: number;
 }
 
 export const toBooking = (r: BookingRow): Booking => ({
@@ -32,6 +38,11 @@ export const toBooking = (r: BookingRow): Booking => ({
   requestId: r.request_id,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  partySize: r.party_size ?? 1,
+  contact: r.contact_name && r.contact_phone ? { name: r.contact_name, phone: r.contact_phone } : null,
+  note: r.note ?? null,
+  reason: r.reason ?? null,
+  moves: r.moves ?? 0,
 });
 
 /**
@@ -48,15 +59,23 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
   const idTaken = db.prepare('SELECT 1 FROM bookings WHERE id = ?').pluck();
   // The caller's active bookings whose slot has not ended: the facts of "already booked" and the limit.
   const activeOf = db.prepare(
-    `SELECT store_id AS storeId, start, end_at AS "end" FROM bookings WHERE openid = ? AND end_key > ? AND status IN ('pending', 'confirmed')`,
+    `SELECT id AS bookingId, store_id AS storeId, start, end_at AS "end" FROM bookings WHERE openid = ? AND end_key > ? AND status IN ('pending', 'confirmed')`,
   );
+  const noShowEnds = db.prepare(`SELECT end_at FROM bookings WHERE openid = ? AND status = 'no_show' AND end_key > ? ORDER BY end_key`).pluck();
   const ensureCounter = db.prepare('INSERT OR IGNORE INTO slot_counters (store_id, slot_key, booked) VALUES (?, ?, 0)');
-  const takePlace = db.prepare('UPDATE slot_counters SET booked = booked + 1 WHERE store_id = ? AND slot_key = ?');
-  const freePlace = db.prepare('UPDATE slot_counters SET booked = booked - 1 WHERE store_id = ? AND slot_key = ? AND booked > 0');
-  const setStatus = db.prepare('UPDATE bookings SET status = ?, updated_at = ? WHERE id = ?');
+  // Places are people: a booking takes and gives back its party size.
+  const takePlaces = db.prepare('UPDATE slot_counters SET booked = booked + ? WHERE store_id = ? AND slot_key = ?');
+  const freePlaces = db.prepare('UPDATE slot_counters SET booked = MAX(0, booked - ?) WHERE store_id = ? AND slot_key = ?');
+  const setStatus = db.prepare('UPDATE bookings SET status = ?, updated_at = ?, reason = COALESCE(?, reason) WHERE id = ?');
+  const moveSlot = db.prepare(
+    `UPDATE bookings SET slot_key = @slotKey, start = @start, end_at = @end, end_key = @endKey, slot_date = @slotDate, status = @status,
+     moves = moves + 1, updated_at = @now WHERE id = @id`,
+  );
   const insert = db.prepare(
-    `INSERT INTO bookings (id, openid, store_id, slot_key, start, end_at, end_key, slot_date, status, code, request_id, created_at, updated_at)
-     VALUES (@id, @openid, @storeId, @slotKey, @start, @end, @endKey, @slotDate, 'pending', @code, @requestId, @now, @now)`,
+    `INSERT INTO bookings (id, openid, store_id, slot_key, start, end_at, end_key, slot_date, status, code, request_id, created_at, updated_at,
+       party_size, contact_name, contact_phone, note)
+     VALUES (@id, @openid, @storeId, @slotKey, @start, @end, @endKey, @slotDate, @status, @code, @requestId, @now, @now,
+       @partySize, @contactName, @contactPhone, @note)`,
   );
   const customerUpcoming = db.prepare('SELECT * FROM bookings WHERE openid = ? AND end_key > ? ORDER BY slot_key, id');
   const customerPast = db.prepare('SELECT * FROM bookings WHERE openid = ? AND end_key <= ? ORDER BY slot_key DESC, id DESC LIMIT ?');
@@ -67,6 +86,8 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
     const row = stmt.get(...args) as BookingRow | undefined;
     return row === undefined ? null : toBooking(row);
   };
+
+  const noShowsOf = (openid: string, now: Date): string[] => noShowEnds.all(openid, new Date(now.getTime() - NO_SHOW_MEMORY_MS).toISOString()) as string[];
 
   /** A draw that no booking holds yet (a clash is ~1 in 10^11 per booking, so this loops rarely). */
   const fresh = (draw: () => string, taken: { get(v: string): unknown }): string => {
@@ -81,19 +102,21 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
       return atomically<CreateBookingOutcome>(db, () => {
         const { request, openid, now } = input;
         const replay = input.requestId === null ? null : read(byRequest, openid, input.requestId);
-        const slotFacts = request.ok
-          ? {
-              active: activeOf.all(openid, now.toISOString()) as { storeId: string; start: string; end: string }[],
-              booked: (counter.get(request.storeId, slotKey(request.slot.start)) as number | undefined) ?? 0,
-            }
-          : { active: [], booked: 0 };
+        const slotFacts =
+          request.ok && replay === null
+            ? {
+                active: activeOf.all(openid, now.toISOString()) as ActiveHold[],
+                booked: (counter.get(request.storeId, slotKey(request.slot.start)) as number | undefined) ?? 0,
+                noShowEnds: noShowsOf(openid, now),
+              }
+            : { active: [], booked: 0 };
         const decision = decideCreate(request, { replay, ...slotFacts }, now);
         if (decision.kind === 'replay') return { ok: true, booking: decision.booking, replayed: true };
         if (decision.kind === 'refuse') return { ok: false, refusal: decision.refusal };
-        const { storeId, slot } = decision;
+        const { storeId, slot, partySize, status } = decision;
         const start = slotKey(slot.start);
         ensureCounter.run(storeId, start);
-        takePlace.run(storeId, start);
+        takePlaces.run(partySize, storeId, start);
         const id = fresh(() => newBookingId(random), idTaken);
         const code = fresh(() => newCheckInCode(random), codeTaken);
         const at = now.toISOString();
@@ -109,6 +132,11 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
           code,
           requestId: input.requestId,
           now: at,
+          status,
+          partySize,
+          contactName: input.contact?.name ?? null,
+          contactPhone: input.contact?.phone ?? null,
+          note: input.note || null,
         });
         return { ok: true, booking: read(byId, id)!, replayed: false };
       });
@@ -122,16 +150,51 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
       return read(byCode, code);
     },
 
-    async move(bookingId, rule, to, now) {
+    async move(bookingId, rule, to, now, extra = {}) {
       return atomically<MoveBookingOutcome>(db, () => {
         const before = read(byId, bookingId);
         if (!before) return { ok: false, missing: true };
         const verdict = rule(before);
         if (!verdict.ok) return { ok: false, refusal: verdict };
-        setStatus.run(to, now.toISOString(), bookingId);
-        if (effectsOfMove(before.status, to).freesPlace) freePlace.run(before.storeId, slotKey(before.start));
+        setStatus.run(to, now.toISOString(), extra.reason ?? null, bookingId);
+        if (effectsOfMove(before.status, to).freesPlace) freePlaces.run(before.partySize, before.storeId, slotKey(before.start));
         return { ok: true, booking: read(byId, bookingId)! };
       });
+    },
+
+    async reschedule({ bookingId, caller, request, now }) {
+      return atomically<MoveBookingOutcome>(db, () => {
+        const before = read(byId, bookingId);
+        if (!before) return { ok: false, missing: true };
+        const facts = request.ok
+          ? {
+              active: activeOf.all(before.openid, now.toISOString()) as ActiveHold[],
+              booked: (counter.get(request.storeId, slotKey(request.slot.start)) as number | undefined) ?? 0,
+              noShowEnds: noShowsOf(before.openid, now),
+            }
+          : { active: [], booked: 0 };
+        const decision = decideReschedule(before, caller, request, facts, now);
+        if (decision.kind === 'refuse') return { ok: false, refusal: decision.refusal };
+        const { slot, status } = decision;
+        freePlaces.run(before.partySize, before.storeId, slotKey(before.start));
+        ensureCounter.run(before.storeId, slotKey(slot.start));
+        takePlaces.run(before.partySize, before.storeId, slotKey(slot.start));
+        moveSlot.run({
+          id: bookingId,
+          slotKey: slotKey(slot.start),
+          start: slot.start,
+          end: slot.end,
+          endKey: slotKey(slot.end),
+          slotDate: slot.date,
+          status,
+          now: now.toISOString(),
+        });
+        return { ok: true, booking: read(byId, bookingId)! };
+      });
+    },
+
+    async noShowsOf(openid, now) {
+      return noShowsOf(openid, now);
     },
 
     async ofCustomer(openid, now, pastLimit) {

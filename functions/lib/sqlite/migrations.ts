@@ -284,4 +284,43 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (kind, gram, pk)
   ) WITHOUT ROWID;
   `,
+  // 10: bookings as shops run them (issue 19): party size (places counted per person), contact,
+  // note, a rejection's reason, the reschedule count, and the statuses rejected and no_show. SQLite
+  // cannot change a CHECK in place: the table is rebuilt, its indexes (2 and 6) made again.
+  `
+  CREATE TABLE bookings_v7 (
+    id TEXT PRIMARY KEY,
+    openid TEXT NOT NULL,
+    store_id TEXT NOT NULL,
+    slot_key TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end_at TEXT NOT NULL,
+    end_key TEXT NOT NULL,
+    slot_date TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'checked_in', 'cancelled', 'rejected', 'no_show')),
+    code TEXT NOT NULL UNIQUE,
+    request_id TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    party_size INTEGER NOT NULL DEFAULT 1 CHECK (party_size BETWEEN 1 AND 10),
+    contact_name TEXT,
+    contact_phone TEXT,
+    note TEXT,
+    reason TEXT,
+    moves INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO bookings_v7 (id, openid, store_id, slot_key, start, end_at, end_key, slot_date, status, code, request_id, created_at, updated_at)
+    SELECT id, openid, store_id, slot_key, start, end_at, end_key, slot_date, status, code, request_id, created_at, updated_at FROM bookings;
+  DROP TABLE bookings;
+  ALTER TABLE bookings_v7 RENAME TO bookings;
+  CREATE UNIQUE INDEX bookings_request ON bookings (openid, request_id) WHERE request_id IS NOT NULL;
+  CREATE UNIQUE INDEX bookings_one_active_per_slot ON bookings (openid, store_id, slot_key) WHERE status IN ('pending', 'confirmed');
+  CREATE INDEX bookings_customer ON bookings (openid, end_key);
+  CREATE INDEX bookings_store_day ON bookings (store_id, slot_date, slot_key);
+  CREATE INDEX bookings_active_by_start ON bookings (slot_key) WHERE status IN ('pending', 'confirmed');
+  CREATE INDEX bookings_confirmed_by_update ON bookings (updated_at) WHERE status = 'confirmed';
+  CREATE INDEX bookings_no_shows ON bookings (openid, end_key) WHERE status = 'no_show';
+  CREATE INDEX bookings_pending_by_update ON bookings (updated_at) WHERE status = 'pending';
+  CREATE INDEX bookings_rejected_by_update ON bookings (updated_at) WHERE status = 'rejected';
+  `,
 ];

@@ -164,6 +164,14 @@ export function sqliteBookingReminders(db: Db): BookingReminderQueries {
     `SELECT * FROM bookings WHERE status = 'confirmed' AND updated_at >= @since AND end_key > @now
      AND (updated_at, id) > (@afterKey, @afterId) ORDER BY updated_at, id LIMIT @size`,
   );
+  const pending = db.prepare(
+    `SELECT * FROM bookings WHERE status = 'pending' AND updated_at >= @since AND end_key > @now
+     AND (updated_at, id) > (@afterKey, @afterId) ORDER BY updated_at, id LIMIT @size`,
+  );
+  const rejected = db.prepare(
+    `SELECT * FROM bookings WHERE status = 'rejected' AND updated_at >= @since AND end_key > @now
+     AND (updated_at, id) > (@afterKey, @afterId) ORDER BY updated_at, id LIMIT @size`,
+  );
   const paged = (stmt: typeof soon, params: Record<string, string>, keyOf: (r: BookingRow) => string) =>
     allPages(
       (after: [string, string] | null, size) => stmt.all({ ...params, afterKey: after?.[0] ?? '', afterId: after?.[1] ?? '', size }) as BookingRow[],
@@ -176,6 +184,12 @@ export function sqliteBookingReminders(db: Db): BookingReminderQueries {
     },
     async confirmedSince(since, now) {
       return paged(confirmed, { since: since.toISOString(), now: now.toISOString() }, (r) => r.updated_at);
+    },
+    async pendingSince(since, now) {
+      return paged(pending, { since: since.toISOString(), now: now.toISOString() }, (r) => r.updated_at);
+    },
+    async rejectedSince(since, now) {
+      return paged(rejected, { since: since.toISOString(), now: now.toISOString() }, (r) => r.updated_at);
     },
   };
 }

@@ -8,6 +8,7 @@ export function sqliteStaff(db: Db): StaffStore {
   );
   const remove = db.prepare('DELETE FROM staff WHERE openid = ?');
   const read = db.prepare('SELECT store_ids FROM staff WHERE openid = ?').pluck();
+  const ofStore = db.prepare('SELECT s.openid FROM staff s, json_each(s.store_ids) j WHERE j.value = ? ORDER BY s.openid LIMIT 1000').pluck();
   return {
     async set(openid, storeIds) {
       if (storeIds.length === 0) remove.run(openid);
@@ -16,6 +17,9 @@ export function sqliteStaff(db: Db): StaffStore {
     async storesOf(openid) {
       const row = read.get(openid) as string | undefined;
       return row === undefined ? [] : JSON.parse(row);
+    },
+    async staffOf(storeId) {
+      return ofStore.all(storeId) as string[];
     },
   };
 }

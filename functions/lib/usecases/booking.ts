@@ -1,4 +1,17 @@
-import { canCancel, canCheckIn, canConfirm, noStore, orderForCustomer, slotRequest, viewOf, type Booking, type Refusal } from '../../../shared/booking';
+import {
+  canCancel,
+  canCheckIn,
+  canConfirm,
+  canMarkNoShow,
+  canReject,
+  noShowBlock,
+  noStore,
+  orderForCustomer,
+  slotRequest,
+  viewOf,
+  type Booking,
+  type Refusal,
+} from '../../../shared/booking';
 import type {
   BookingResult,
   BookingsResult,
@@ -7,6 +20,10 @@ import type {
   ConfirmBookingParams,
   CreateBookingParams,
   DayParams,
+  MyBookingsResult,
+  NoShowParams,
+  RejectBookingParams,
+  RescheduleBookingParams,
   SlotsParams,
   SlotsResult,
   StaffStoresResult,
@@ -71,9 +88,16 @@ export async function listSlots(ports: BookingPorts, p: SlotsParams, { now }: Ca
 export async function createBooking(ports: BookingPorts, p: CreateBookingParams, call: UserCall): Promise<Result<BookingResult>> {
   const store = await ports.places.get('store', p.storeId);
   const request = store
-    ? slotRequest(store.id, store.slot.capacity, checkSlotStart(store, p.start, call.now))
+    ? slotRequest(store.id, store.slot.capacity, checkSlotStart(store, p.start, call.now), { partySize: p.partySize, autoConfirm: store.slot.autoConfirm })
     : { ok: false as const, refusal: noStore(p.storeId) };
-  const created = await ports.bookings.create({ openid: call.caller, requestId: p.requestId ?? null, request, now: call.now });
+  const created = await ports.bookings.create({
+    openid: call.caller,
+    requestId: p.requestId ?? null,
+    request,
+    now: call.now,
+    contact: p.contact ?? null,
+    note: p.note || null,
+  });
   if (!created.ok) return refused(created.refusal);
   // A replay may name another store than this request's.
   return ok({ booking: created.replayed || !store ? await withStoreName(ports, created.booking) : viewOf(created.booking, store.name) });
@@ -86,14 +110,35 @@ export async function cancelBooking(ports: BookingPorts, p: CancelBookingParams,
   return answer.ok ? ok({ booking: await withStoreName(ports, answer.data) }) : answer;
 }
 
-/** The caller's bookings: upcoming first (soonest first), then the latest past ones. */
-export async function myBookings(ports: BookingPorts, _p: Record<string, never>, call: UserCall): Promise<Result<BookingsResult>> {
+/**
+ * The owner moves the booking to another slot of its store (same id and code) under every rule of
+ * a create, in one atomic step (`decideReschedule`): all or nothing.
+ */
+export async function rescheduleBooking(ports: BookingPorts, p: RescheduleBookingParams, call: UserCall): Promise<Result<BookingResult>> {
+  const booking = await ports.bookings.get(p.bookingId);
+  if (!booking) return notFound(p.bookingId);
+  // The store and the party never change: read outside the step, judged inside it.
+  const store = await ports.places.get('store', booking.storeId);
+  const request = store
+    ? slotRequest(store.id, store.slot.capacity, checkSlotStart(store, p.start, call.now), {
+        partySize: booking.partySize,
+        autoConfirm: store.slot.autoConfirm,
+      })
+    : { ok: false as const, refusal: noStore(booking.storeId) };
+  const moved = await ports.bookings.reschedule({ bookingId: booking.id, caller: call.caller, request, now: call.now });
+  const answer = answerOf(moved, booking.id);
+  return answer.ok ? ok({ booking: viewOf(answer.data, store?.name) }) : answer;
+}
+
+/** The caller's bookings: upcoming first (soonest first), then the latest past ones; and whether no-shows stop them booking. */
+export async function myBookings(ports: BookingPorts, _p: Record<string, never>, call: UserCall): Promise<Result<MyBookingsResult>> {
   const bookings = orderForCustomer(await ports.bookings.ofCustomer(call.caller, call.now, PAST_BOOKINGS_SHOWN), call.now);
   const names = await storeNames(
     ports,
     bookings.map((b) => b.storeId),
   );
-  return ok({ bookings: bookings.map((b) => viewOf(b, names.get(b.storeId))) });
+  const blocked = noShowBlock(await ports.bookings.noShowsOf(call.caller, call.now), call.now);
+  return ok({ bookings: bookings.map((b) => viewOf(b, names.get(b.storeId))), noShowBlock: blocked });
 }
 
 /** Staff: a store's bookings of a local date, by start. */
@@ -111,6 +156,27 @@ export async function confirmBooking(ports: BookingPorts, p: ConfirmBookingParam
   const denied = await staffCheck(ports, call.caller, booking.storeId, 'bookingId');
   if (denied) return denied;
   const answer = answerOf(await ports.bookings.move(booking.id, (b) => canConfirm(b, call.now), 'confirmed', call.now), booking.id);
+  return answer.ok ? ok({ booking: viewOf(answer.data) }) : answer;
+}
+
+/** Staff: turn a pending or confirmed booking down before its start, with a reason; its places are freed, the customer told (`bookingChanged`). */
+export async function rejectBooking(ports: BookingPorts, p: RejectBookingParams, call: UserCall): Promise<Result<BookingResult>> {
+  const booking = await ports.bookings.get(p.bookingId);
+  if (!booking) return notFound(p.bookingId);
+  const denied = await staffCheck(ports, call.caller, booking.storeId, 'bookingId');
+  if (denied) return denied;
+  const moved = await ports.bookings.move(booking.id, (b) => canReject(b, call.now), 'rejected', call.now, { reason: p.reason });
+  const answer = answerOf(moved, booking.id);
+  return answer.ok ? ok({ booking: viewOf(answer.data) }) : answer;
+}
+
+/** Staff: a pending or confirmed booking whose slot has ended -> no_show (3 in 30 days block the customer: `noShowBlock`). */
+export async function markNoShow(ports: BookingPorts, p: NoShowParams, call: UserCall): Promise<Result<BookingResult>> {
+  const booking = await ports.bookings.get(p.bookingId);
+  if (!booking) return notFound(p.bookingId);
+  const denied = await staffCheck(ports, call.caller, booking.storeId, 'bookingId');
+  if (denied) return denied;
+  const answer = answerOf(await ports.bookings.move(booking.id, (b) => canMarkNoShow(b, call.now), 'no_show', call.now), booking.id);
   return answer.ok ? ok({ booking: viewOf(answer.data) }) : answer;
 }
 

@@ -7,15 +7,17 @@
  */
 import type { GrantParams, GrantResult, RemindersRunResult, TemplatesResult } from '../../../shared/contract/subscriptions';
 import { fail, ok, type Result } from '../../../shared/result';
-import { CONFIRMED_LOOKBACK_MS, fullQuota, grantIncrements, reminderKey } from '../../../shared/reminders';
+import { bookingSubjectKey, CONFIRMED_LOOKBACK_MS, fullQuota, grantIncrements, NEW_BOOKING_LOOKBACK_MS, reminderKey } from '../../../shared/reminders';
 import { addDays } from '../../../shared/slots';
 import { DEFAULT_TIMEZONE, wallClock } from '../../../shared/time';
 import {
   BILL_REMINDER_DAYS_BEFORE,
   TEMPLATE_KEYS,
   billDueMessage,
+  bookingChangedMessage,
   bookingConfirmedMessage,
   bookingReminderMessage,
+  newBookingMessage,
   type SubscribeMessage,
   type TemplateKey,
   type UtilityKind,
@@ -24,7 +26,10 @@ import { BILL_REMINDER_LATE_DAYS } from '../../../shared/bills';
 import type { Booking } from '../../../shared/booking';
 import type { Call, Ports, ReminderSubject, UserCall } from '../ports';
 
-export type ReminderPorts = Pick<Ports, 'places' | 'bookings' | 'bills' | 'reminders' | 'bookingReminders' | 'billReminders' | 'notify'>;
+export type ReminderPorts = Pick<Ports, 'places' | 'bookings' | 'bills' | 'reminders' | 'bookingReminders' | 'billReminders' | 'notify'> & {
+  /** Whom `newBooking` goes to (issue 19); without it no staff message is sent. */
+  staff?: Pick<Ports['staff'], 'staffOf'>;
+};
 
 /** `subscriptions.templates`: the template ids the mini program asks `wx.requestSubscribeMessage` for. */
 export async function templates(ports: Pick<Ports, 'notify'>): Promise<Result<TemplatesResult>> {
@@ -38,6 +43,11 @@ export async function grant(ports: Pick<Ports, 'notify' | 'reminders'>, p: Grant
   if (!judged.ok) return fail('INVALID_ARGUMENT', judged.message);
   const after = await ports.reminders.grant(call.caller, judged.increments, call.now);
   return ok({ quota: fullQuota(after) });
+}
+
+/** `subscriptions.quota`: the caller's sends left per template (the staff desk shows its `newBooking`). */
+export async function quota(ports: Pick<Ports, 'reminders'>, _p: Record<string, never>, call: UserCall): Promise<Result<GrantResult>> {
+  return ok({ quota: fullQuota(await ports.reminders.quota(call.caller)) });
 }
 
 /** One reminder found due by a query: whom, about what, and the message (built before the claim). */
@@ -162,7 +172,8 @@ export async function runReminders(
 async function candidateOf(ports: ReminderPorts, claim: Omit<Candidate, 'message'>): Promise<Candidate | null> {
   if (claim.subject.kind === 'booking') {
     const b = await ports.bookings.get(claim.subject.id);
-    if (b && claim.templateKey !== 'billDue') return (await bookingCandidates(ports, [b], claim.templateKey))[0];
+    if (b && claim.templateKey !== 'billDue')
+      return { ...(await bookingCandidates(ports, [b], claim.templateKey, () => [claim.openid]))[0], key: claim.key, openid: claim.openid };
     const gone = { bookingId: claim.subject.id, storeName: '-', start: new Date(0).toISOString(), timezone: DEFAULT_TIMEZONE, code: '-' };
     return { ...claim, message: bookingReminderMessage(gone) };
   }
@@ -180,11 +191,17 @@ async function candidateOf(ports: ReminderPorts, claim: Omit<Candidate, 'message
 /** A JSON log line on stdout (CloudBase's function log; the local host's console). */
 const logLine = (line: Record<string, unknown>): void => console.log(JSON.stringify(line));
 
-/** The booking reminders of these bookings, their messages built with each store's name and time zone. */
+type BookingTemplate = 'bookingReminder' | 'bookingConfirmed' | 'bookingChanged' | 'newBooking';
+
+/**
+ * The booking messages of these bookings, their messages built with each store's name and time
+ * zone, to each recipient (the customer; for `newBooking`, each staff member of the store).
+ */
 async function bookingCandidates(
   ports: ReminderPorts,
   bookings: readonly Booking[],
-  templateKey: 'bookingReminder' | 'bookingConfirmed',
+  templateKey: BookingTemplate,
+  recipients: (b: Booking) => readonly string[] | Promise<readonly string[]> = (b) => [b.openid],
 ): Promise<Candidate[]> {
   const stores = new Map<string, { name: string; timezone: string }>();
   const out: Candidate[] = [];
@@ -197,9 +214,19 @@ async function bookingCandidates(
     }
     const facts = { bookingId: b.id, storeName: store.name, start: b.start, timezone: store.timezone, code: b.code };
     const maps = ports.notify.fieldMaps;
-    const message =
-      templateKey === 'bookingReminder' ? bookingReminderMessage(facts, maps.bookingReminder) : bookingConfirmedMessage(facts, maps.bookingConfirmed);
-    out.push({ key: reminderKey(templateKey, b.id, b.openid), openid: b.openid, templateKey, subject: { kind: 'booking', id: b.id }, message });
+    let message: SubscribeMessage;
+    if (templateKey === 'bookingReminder') message = bookingReminderMessage(facts, maps.bookingReminder);
+    else if (templateKey === 'bookingConfirmed') message = bookingConfirmedMessage(facts, maps.bookingConfirmed);
+    else if (templateKey === 'bookingChanged') message = bookingChangedMessage({ ...facts, reason: b.reason ?? '-' }, maps.bookingChanged);
+    else
+      message = newBookingMessage(
+        { ...facts, storeId: b.storeId, slotDate: b.slotDate, partySize: b.partySize, contactName: b.contact?.name ?? null },
+        maps.newBooking,
+      );
+    // A rescheduled booking's messages are new ones for its new slot (the key carries the move).
+    const subjectKey = bookingSubjectKey(b);
+    for (const openid of new Set(await recipients(b)))
+      out.push({ key: reminderKey(templateKey, subjectKey, openid), openid, templateKey, subject: { kind: 'booking', id: b.id }, message });
   }
   return out;
 }
@@ -210,6 +237,26 @@ async function findDue(ports: ReminderPorts, now: Date): Promise<Candidate[]> {
   out.push(
     ...(await bookingCandidates(ports, await ports.bookingReminders.confirmedSince(new Date(now.getTime() - CONFIRMED_LOOKBACK_MS), now), 'bookingConfirmed')),
   );
+  // Issue 19: the customer told of a rejection; each staff member of the store told of a booking waiting for them.
+  const since = new Date(now.getTime() - CONFIRMED_LOOKBACK_MS);
+  out.push(...(await bookingCandidates(ports, await ports.bookingReminders.rejectedSince(since, now), 'bookingChanged')));
+  if (ports.staff) {
+    // Only staff with quota left: one without is not recorded as skipped, and the short look-back
+    // keeps a later subscription from being spent on bookings made long before it.
+    const staff = ports.staff;
+    const staffOf = new Map<string, Promise<string[]>>();
+    const withQuota = async (storeId: string) => {
+      const out: string[] = [];
+      for (const openid of await staff.staffOf(storeId)) if (((await ports.reminders.quota(openid)).newBooking ?? 0) > 0) out.push(openid);
+      return out;
+    };
+    const toStaff = (b: Booking) => {
+      if (!staffOf.has(b.storeId)) staffOf.set(b.storeId, withQuota(b.storeId));
+      return staffOf.get(b.storeId) as Promise<string[]>;
+    };
+    const made = await ports.bookingReminders.pendingSince(new Date(now.getTime() - NEW_BOOKING_LOOKBACK_MS), now);
+    out.push(...(await bookingCandidates(ports, made, 'newBooking', toStaff)));
+  }
 
   // Null until the bills issue supplies the query: bill reminders are then not sent (docs/reminders.md).
   if (ports.billReminders !== null) {

@@ -20,7 +20,10 @@ import {
   createBooking,
   dayBookings,
   listSlots,
+  markNoShow,
   myBookings,
+  rejectBooking,
+  rescheduleBooking,
   type BookingPorts,
 } from '../../../functions/lib/usecases/booking';
 import { isActive, isUpcoming, MAX_UPCOMING_BOOKINGS, type Booking } from '../../../shared/booking';
@@ -36,7 +39,7 @@ const NOW = new Date('2026-11-25T01:00:00Z');
 const at = (hhmm: string, date = '2026-11-26') => `${date}T${hhmm}:00+08:00`;
 const STAFF = 'staff-s1';
 
-function store(id: string, capacity: number): Store {
+function store(id: string, capacity: number, autoConfirm?: boolean): Store {
   return {
     kind: 'store',
     id,
@@ -47,12 +50,16 @@ function store(id: string, capacity: number): Store {
     category: 'coffee',
     timezone: 'Asia/Shanghai',
     openingHours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '09:00', close: '21:00' })),
-    slot: { minutes: 60, capacity },
+    slot: autoConfirm === undefined ? { minutes: 60, capacity } : { minutes: 60, capacity, autoConfirm },
   };
 }
 const STORES = new Map([
   ['S1', store('S1', 3)],
   ['S2', store('S2', 1)],
+  // Places are people: a slot of 5 for parties of several.
+  ['S3', store('S3', 5)],
+  // A store that confirms its bookings itself.
+  ['S4', store('S4', 4, true)],
 ]);
 const capacityOf = (storeId: string) => STORES.get(storeId)!.slot.capacity;
 
@@ -69,7 +76,11 @@ const places: PlaceStore = {
   missing: () => Promise.reject(new Error('not used by bookings')),
   search: () => Promise.reject(new Error('not used by bookings')),
 };
-const staff: StaffStore = { set: async () => {}, storesOf: async (openid) => (openid === STAFF ? ['S1'] : []) };
+const staff: StaffStore = {
+  set: async () => {},
+  storesOf: async (openid) => (openid === STAFF ? ['S1', 'S3', 'S4'] : []),
+  staffOf: async (storeId) => (storeId === 'S1' ? [STAFF] : []),
+};
 
 /** A repeatable random source (ids and codes the same on every run of a world). */
 function seededSource(seed: number): RandomSource {
@@ -86,6 +97,8 @@ interface Held {
   holds: Map<string, string[]> | null;
   /** CloudBase only: code -> booking id. */
   codes: Map<string, string> | null;
+  /** CloudBase only: the party size each hold of the per-customer documents counts. */
+  parties?: Map<string, number>;
 }
 
 interface World {
@@ -134,6 +147,7 @@ const sqlite: Backend = {
             requestId: row.request_id,
             createdAt: row.created_at,
             updatedAt: row.updated_at,
+            partySize: Number(row.party_size),
           } as Booking;
         });
         const counters = new Map(
@@ -165,10 +179,15 @@ const cloudbase: Backend = {
       held() {
         const all = fake.dump();
         const bookings = (all.bookings ?? []).map((d: FakeDoc) => ({ ...(d as unknown as Booking), id: d._id }));
+        const parties = new Map(
+          (all.booking_customers ?? []).flatMap((d) =>
+            (d.active as { bookingId: string; partySize: number }[]).map((e) => [e.bookingId, e.partySize] as const),
+          ),
+        );
         const counters = new Map((all.slot_counters ?? []).map((d) => [d._id, Number(d.booked)]));
         const holds = new Map((all.booking_customers ?? []).map((d) => [d._id, (d.active as { bookingId: string }[]).map((e) => e.bookingId)]));
         const codes = new Map((all.booking_codes ?? []).map((d) => [d._id, String(d.bookingId)]));
-        return { bookings, counters, holds, codes };
+        return { bookings, counters, holds, codes, parties };
       },
     };
     return world;
@@ -177,11 +196,14 @@ const cloudbase: Backend = {
 
 /** Every invariant of the bookings port, at `now`. */
 function checkInvariants(world: World, now = NOW): void {
-  const { bookings, counters, holds, codes } = world.held();
-  // Counters equal the bookings holding a place (every state but cancelled); none over capacity.
+  const { bookings, counters, holds, codes, parties } = world.held();
+  // Counters equal the people of the bookings holding places (every state but cancelled and rejected); none over capacity.
   const holding = new Map<string, number>();
-  for (const b of bookings)
-    if (b.status !== 'cancelled') holding.set(counterId(b.storeId, slotKey(b.start)), (holding.get(counterId(b.storeId, slotKey(b.start))) ?? 0) + 1);
+  for (const b of bookings) {
+    expect(b.partySize).toBeGreaterThanOrEqual(1);
+    const key = counterId(b.storeId, slotKey(b.start));
+    if (b.status !== 'cancelled' && b.status !== 'rejected') holding.set(key, (holding.get(key) ?? 0) + b.partySize);
+  }
   for (const [key, booked] of counters) expect({ key, booked }).toEqual({ key, booked: holding.get(key) ?? 0 });
   for (const [key, n] of holding) {
     expect({ key, counter: counters.get(key) }).toEqual({ key, counter: n });
@@ -210,8 +232,11 @@ function checkInvariants(world: World, now = NOW): void {
         expect({ hold: id, of: openid, booking: b && isActive(b.status) ? b.openid : 'none' }).toEqual({ hold: id, of: openid, booking: openid });
       }
     }
-    for (const b of active.filter((x) => isUpcoming(x, now)))
+    for (const b of active.filter((x) => isUpcoming(x, now))) {
       expect({ booking: b.id, held: holds.get(b.openid)?.includes(b.id) ?? false }).toEqual({ booking: b.id, held: true });
+      // The per-customer document counts people too.
+      expect({ booking: b.id, party: parties?.get(b.id) }).toEqual({ booking: b.id, party: b.partySize });
+    }
   }
   if (codes) {
     for (const b of bookings) expect({ code: b.code, booking: codes.get(b.code) }).toEqual({ code: b.code, booking: b.id });
@@ -365,6 +390,150 @@ describe.each([sqlite, cloudbase])('bookings port on $name', (backend) => {
     const slots = await listSlots(world.ports, { storeId: 'S1', date: '2026-11-26' }, { caller: null, now: NOW });
     expect(slots.ok && slots.data.slots.find((s) => s.start === at('10:00'))?.remaining).toBe(1);
   });
+
+  const party = (caller: string, start: string, partySize: number, extra: { storeId?: string; requestId?: string; now?: Date } = {}) =>
+    createBooking(world.ports, { storeId: extra.storeId ?? 'S3', start, partySize, requestId: extra.requestId }, as(caller, extra.now));
+
+  it('never lets parties of different sizes racing for the last places exceed capacity (3 rounds of 12 racers)', async () => {
+    for (const [round, start] of [at('10:00'), at('11:00'), at('12:00')].entries()) {
+      // 2 places already taken; 12 parties of 1 to 4 people race for the last 3.
+      expect(reasonOf(await party(`seed${round}`, start, 2))).toBe('OK');
+      const sizes = [4, 3, 1, 2, 3, 1, 4, 2, 1, 3, 2, 4];
+      const answers = await Promise.all(sizes.map((n, i) => party(`r${round}-${i}`, start, n)));
+      const won = sizes.filter((_, i) => answers[i].ok);
+      const taken = 2 + won.reduce((a, n) => a + n, 0);
+      expect(taken).toBeLessThanOrEqual(5);
+      expect(world.held().counters.get(counterId('S3', slotKey(start)))).toBe(taken);
+      // Every loser was refused because its party no longer fitted, never for anything else.
+      for (const a of answers.filter((x) => !x.ok)) expect(reasonOf(a)).toBe('SLOT_FULL');
+      // Whoever lost would not have fitted in what was left.
+      const left = 5 - taken;
+      for (const [i, a] of answers.entries()) if (!a.ok) expect(sizes[i]).toBeGreaterThan(left);
+    }
+  });
+
+  it('counts a party of 3 as 3 places, frees 3 on a cancel, and refuses a party larger than the slot naming partySize', async () => {
+    const made = await party('fam', at('10:00'), 3);
+    expect(made.ok && made.data.booking.partySize).toBe(3);
+    let slots = await listSlots(world.ports, { storeId: 'S3', date: '2026-11-26' }, { caller: null, now: NOW });
+    expect(slots.ok && slots.data.slots.find((x) => x.start === at('10:00'))?.remaining).toBe(2);
+    expect(reasonOf(await party('four', at('10:00'), 3))).toBe('SLOT_FULL');
+    const tooBig = await party('crowd', at('10:00'), 6);
+    expect(tooBig.ok ? null : [tooBig.error.code, tooBig.error.message]).toEqual(['INVALID_ARGUMENT', "partySize: must be at most 5, the slot's capacity"]);
+    if (made.ok) expect(reasonOf(await cancelBooking(world.ports, { bookingId: made.data.booking.id }, as('fam')))).toBe('OK');
+    slots = await listSlots(world.ports, { storeId: 'S3', date: '2026-11-26' }, { caller: null, now: NOW });
+    expect(slots.ok && slots.data.slots.find((x) => x.start === at('10:00'))?.remaining).toBe(5);
+  });
+
+  it('carries contact and note back to the customer and to the store staff', async () => {
+    const contact = { name: '王小明', phone: '13800138000' };
+    const made = await createBooking(world.ports, { storeId: 'S3', start: at('10:00'), partySize: 2, contact, note: '靠窗' }, as('wang'));
+    expect(made.ok && made.data.booking).toMatchObject({ partySize: 2, contact, note: '靠窗', status: 'pending' });
+    const mine = await myBookings(world.ports, {}, as('wang'));
+    expect(mine.ok && mine.data.bookings[0]).toMatchObject({ partySize: 2, contact, note: '靠窗' });
+    const day = await dayBookings(world.ports, { storeId: 'S3', date: '2026-11-26' }, as(STAFF));
+    expect(day.ok && day.data.bookings.map((b) => [b.partySize, b.contact, b.note])).toEqual([[2, contact, '靠窗']]);
+  });
+
+  it('confirms at creation at a store with autoConfirm, and on a reschedule there', async () => {
+    const made = await create('auto', at('10:00'), { storeId: 'S4' });
+    expect(made.ok && made.data.booking.status).toBe('confirmed');
+    if (!made.ok) return;
+    const moved = await rescheduleBooking(world.ports, { bookingId: made.data.booking.id, start: at('11:00') }, as('auto'));
+    expect(moved.ok && moved.data.booking.status).toBe('confirmed');
+  });
+
+  it('reschedules the same booking (id, code) to another slot, moving its places; back to pending; all or nothing when refused', async () => {
+    const made = await party('mover', at('10:00'), 2);
+    if (!made.ok) throw new Error('not booked');
+    const { id, code } = made.data.booking;
+    expect(reasonOf(await confirmBooking(world.ports, { bookingId: id }, as(STAFF)))).toBe('OK');
+    const moved = await rescheduleBooking(world.ports, { bookingId: id, start: at('12:00') }, as('mover'));
+    expect(moved.ok && moved.data.booking).toMatchObject({ id, code, start: at('12:00'), end: at('13:00'), status: 'pending', partySize: 2 });
+    const counters = world.held().counters;
+    expect([counters.get(counterId('S3', slotKey(at('10:00')))), counters.get(counterId('S3', slotKey(at('12:00'))))]).toEqual([0, 2]);
+    // A slot with 1 place left cannot take a party of 2: the booking stays where it was.
+    expect(reasonOf(await party('other', at('14:00'), 4))).toBe('OK');
+    expect(reasonOf(await rescheduleBooking(world.ports, { bookingId: id, start: at('14:00') }, as('mover')))).toBe('SLOT_FULL');
+    expect(await world.ports.bookings.get(id)).toMatchObject({ start: at('12:00'), status: 'pending' });
+    // Refusals of create apply; and others' bookings are not theirs to move.
+    expect(reasonOf(await rescheduleBooking(world.ports, { bookingId: id, start: at('12:15') }, as('mover')))).toBe('OFF_GRID');
+    expect(reasonOf(await rescheduleBooking(world.ports, { bookingId: id, start: at('12:00') }, as('mover')))).toBe('ALREADY_BOOKED');
+    expect(reasonOf(await rescheduleBooking(world.ports, { bookingId: id, start: at('13:00') }, as('mallory')))).toBe('NOT_OWNER');
+    expect(reasonOf(await rescheduleBooking(world.ports, { bookingId: id, start: at('10:00', '2026-12-09') }, as('mover')))).toBe('TOO_FAR_AHEAD');
+    const after = new Date(Date.parse(at('12:00')));
+    expect(reasonOf(await rescheduleBooking(world.ports, { bookingId: id, start: at('15:00') }, as('mover', after)))).toBe('STARTED');
+  });
+
+  it("lets staff reject before the start with a reason: places freed, the reason in the customer's list; never after the start", async () => {
+    const made = await party('rita', at('10:00'), 3);
+    if (!made.ok) throw new Error('not booked');
+    const id = made.data.booking.id;
+    expect(reasonOf(await rejectBooking(world.ports, { bookingId: id, reason: '设备检修' }, as('rita')))).toBe('NOT_STAFF');
+    const rejected = await rejectBooking(world.ports, { bookingId: id, reason: '设备检修' }, as(STAFF));
+    expect(rejected.ok && rejected.data.booking).toMatchObject({ status: 'rejected', reason: '设备检修' });
+    expect(world.held().counters.get(counterId('S3', slotKey(at('10:00'))))).toBe(0);
+    const mine = await myBookings(world.ports, {}, as('rita'));
+    expect(mine.ok && mine.data.bookings[0]).toMatchObject({ id, status: 'rejected', reason: '设备检修' });
+    expect(reasonOf(await rejectBooking(world.ports, { bookingId: id, reason: '再拒' }, as(STAFF)))).toBe('REJECTED');
+    expect(reasonOf(await rescheduleBooking(world.ports, { bookingId: id, start: at('11:00') }, as('rita')))).toBe('REJECTED');
+    expect(reasonOf(await cancelBooking(world.ports, { bookingId: id }, as('rita')))).toBe('REJECTED');
+    const other = await party('sam', at('11:00'), 1);
+    if (!other.ok) throw new Error('not booked');
+    const started = new Date(Date.parse(at('11:00')));
+    const late = await rejectBooking(world.ports, { bookingId: other.data.booking.id, reason: '临时关门' }, as(STAFF, started));
+    expect(late.ok ? null : [late.error.code, late.error.reason]).toEqual(['FAILED_PRECONDITION', 'STARTED']);
+    checkAt = started;
+  });
+
+  it('marks no-shows after the slot only; three within 30 days block booking until 7 days after the third, told in mine', async () => {
+    const days = ['2026-11-26', '2026-11-27', '2026-11-28'];
+    for (const d of days) expect(reasonOf(await party('nora', at('10:00', d), 1))).toBe('OK');
+    const mine0 = await myBookings(world.ports, {}, as('nora'));
+    const ids = mine0.ok ? mine0.data.bookings.map((b) => b.id) : [];
+    const early = await markNoShow(world.ports, { bookingId: ids[0] }, as(STAFF, new Date(Date.parse(at('10:59', days[0])))));
+    expect(early.ok ? null : [early.error.code, early.error.reason]).toEqual(['FAILED_PRECONDITION', 'NOT_ENDED']);
+    for (const [i, d] of days.entries()) {
+      const marked = await markNoShow(world.ports, { bookingId: ids[i] }, as(STAFF, new Date(Date.parse(at('11:00', d)))));
+      expect(marked.ok && marked.data.booking.status).toBe('no_show');
+    }
+    const afterThird = new Date(Date.parse(at('12:00', '2026-11-28')));
+    const mine = await myBookings(world.ports, {}, as('nora', afterThird));
+    expect(mine.ok && mine.data.noShowBlock).toEqual({ until: '2026-12-05T03:00:00.000Z', count: 3 });
+    const refused = await party('nora', at('10:00', '2026-11-30'), 1, { now: afterThird });
+    expect(refused.ok ? null : [refused.error.code, refused.error.reason]).toEqual(['FAILED_PRECONDITION', 'NO_SHOWS']);
+    // The last instant of the block, then free again.
+    expect(reasonOf(await party('nora', at('10:00', '2026-12-06'), 1, { now: new Date(Date.parse('2026-12-05T02:59:59Z')) }))).toBe('NO_SHOWS');
+    const free = new Date(Date.parse('2026-12-05T03:00:00Z'));
+    expect(reasonOf(await party('nora', at('10:00', '2026-12-06'), 1, { now: free }))).toBe('OK');
+    checkAt = free;
+  });
+
+  it('leaves one consistent booking when a reschedule races a cancel, and when it races a reject (20 races each)', async () => {
+    for (let i = 0; i < 20; i++) {
+      const caller = `race${i}`;
+      const from = at(`${String(9 + (i % 6)).padStart(2, '0')}:00`);
+      const to = at(`${String(15 + (i % 6)).padStart(2, '0')}:00`);
+      const made = await party(caller, from, 2);
+      if (!made.ok) throw new Error(`set-up ${i}: ${JSON.stringify(made)}`);
+      const id = made.data.booking.id;
+      const other =
+        i % 2 === 0
+          ? () => cancelBooking(world.ports, { bookingId: id }, as(caller))
+          : () => rejectBooking(world.ports, { bookingId: id, reason: '临时关门' }, as(STAFF));
+      const move = () => rescheduleBooking(world.ports, { bookingId: id, start: to }, as(caller));
+      // Either one sent first.
+      const [moved, ended] = i % 4 < 2 ? await Promise.all([move(), other()]) : (await Promise.all([other(), move()])).reverse();
+      const b = (await world.ports.bookings.get(id))!;
+      // The cancel or reject always lands (before the move, or after it on the moved booking); the move only if it came first.
+      expect(ended.ok || reasonOf(ended) === 'CANCELLED').toBe(true);
+      expect(b.status).toBe(i % 2 === 0 ? 'cancelled' : 'rejected');
+      if (moved.ok) expect(b.start).toBe(to);
+      else expect([reasonOf(moved), b.start]).toEqual([i % 2 === 0 ? 'CANCELLED' : 'REJECTED', from]);
+      const counters = world.held().counters;
+      expect([counters.get(counterId('S3', slotKey(from))) ?? 0, counters.get(counterId('S3', slotKey(to))) ?? 0]).toEqual([0, 0]);
+    }
+  });
 });
 
 describe('CloudBase bookings under contention', () => {
@@ -469,6 +638,49 @@ describe.each([sqlite, cloudbase])('bookings on $name: a stop at every database 
     },
     {
       ...common,
+      name: 'create of a party of 2 with contact and note',
+      run: (w) =>
+        createBooking(
+          w.world.ports,
+          { storeId: 'S3', start: at('10:00'), requestId: 'tap', partySize: 2, contact: { name: '赵', phone: '13900000000' }, note: 'n' },
+          as('gina'),
+        ),
+      afterRetry: (w, answer) => {
+        expect(answer.ok).toBe(true);
+        expect(w.world.held().counters.get(counterId('S3', slotKey(at('10:00'))))).toBe(2);
+      },
+    },
+    {
+      ...common,
+      name: 'reschedule',
+      run: (w) => rescheduleBooking(w.world.ports, { bookingId: w.acked[0].id, start: at('12:00') }, as('alice')),
+      afterRetry: (w, answer) => {
+        // The retry of a move that landed finds the booking already there.
+        expect(['OK', 'ALREADY_BOOKED']).toContain(reasonOf(answer));
+        const counters = w.world.held().counters;
+        expect([counters.get(counterId('S1', slotKey(at('10:00')))), counters.get(counterId('S1', slotKey(at('12:00'))))]).toEqual([1, 1]);
+      },
+    },
+    {
+      ...common,
+      name: 'reject',
+      run: (w) => rejectBooking(w.world.ports, { bookingId: w.acked[1].id, reason: '设备检修' }, as(STAFF)),
+      afterRetry: (w, answer) => {
+        expect(['OK', 'REJECTED']).toContain(reasonOf(answer));
+        expect(w.world.held().counters.get(counterId('S1', slotKey(at('10:00'))))).toBe(1);
+      },
+    },
+    {
+      ...common,
+      name: 'no-show',
+      run: (w) => markNoShow(w.world.ports, { bookingId: w.acked[3].id }, as(STAFF, new Date(Date.parse(at('11:00', '2026-11-25'))))),
+      afterRetry: async (w, answer) => {
+        expect(['OK', 'NO_SHOW']).toContain(reasonOf(answer));
+        expect(await w.world.ports.bookings.noShowsOf('erin', new Date(Date.parse(at('11:00', '2026-11-25'))))).toEqual([at('11:00', '2026-11-25')]);
+      },
+    },
+    {
+      ...common,
       name: 'check-in',
       run: (w) => checkIn(w.world.ports, { code: w.acked[3].code }, as(STAFF, new Date(Date.parse(at('09:45', '2026-11-25'))))),
       afterRetry: (w, answer) => {
@@ -479,8 +691,14 @@ describe.each([sqlite, cloudbase])('bookings on $name: a stop at every database 
     },
   ];
 
+  const totals = { calls: 0, stops: 0 };
+  afterAll(() => {
+    if (process.env.NEARBY_CRASH_FIGURES) console.log(`${backend.name}: ${totals.calls} calls, ${totals.stops} stops`);
+  });
   it.each(scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
     const result = await crashAtEveryCall({ ...scenario, retry: restarted(scenario.run) });
+    totals.calls += result.calls;
+    totals.stops += result.stops;
     // Every call was stopped twice (not applied; applied with the answer lost); a multi-document write has several.
     expect(result.stops).toBe(2 * result.calls);
     expect(result.calls).toBeGreaterThanOrEqual(5);

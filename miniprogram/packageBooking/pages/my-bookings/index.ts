@@ -13,6 +13,7 @@ import {
   cancelErrorText,
   codeShownAfter,
   messageFocus,
+  reschedulePage,
   type BookingRow,
   type MessageNotice,
 } from './view';
@@ -116,6 +117,12 @@ Component({
       const res = await cancelBooking(id);
       this.setData({ cancelling: '', confirmCancel: '', message: res.ok ? CANCELLED_MESSAGE : cancelErrorText(res.error) });
       await this.load();
+    },
+
+    onRescheduleTap(e: WechatMiniprogram.TouchEvent) {
+      const id = String(e.currentTarget.dataset.id || '');
+      const store = String(e.currentTarget.dataset.store || '');
+      if (id && store) wx.navigateTo({ url: reschedulePage(store, id) });
     },
 
     onStoreTap(e: WechatMiniprogram.TouchEvent) {

@@ -18,6 +18,12 @@ export interface BookingRow {
   active: boolean;
   /** Active and not started: the owner may cancel. */
   canCancel: boolean;
+  /** Active and not started: the owner may move it to another slot (改约). */
+  canReschedule: boolean;
+  /** "2人" for a party (empty for one person). */
+  party: string;
+  /** Why the store rejected it (status rejected). */
+  reason: string;
 }
 
 export function bookingRow(b: BookingView, now: Date): BookingRow {
@@ -34,8 +40,15 @@ export function bookingRow(b: BookingView, now: Date): BookingRow {
     code: b.code,
     active,
     canCancel: active && Date.parse(b.start) > now.getTime(),
+    canReschedule: active && Date.parse(b.start) > now.getTime(),
+    party: (b.partySize || 1) > 1 ? `${b.partySize}人` : '',
+    reason: b.status === 'rejected' ? b.reason || '门店未说明原因' : '',
   };
 }
+
+/** The store page opened to move a booking (改约): its slots, the sheet moving this booking. */
+export const reschedulePage = (storeId: string, bookingId: string): string =>
+  `/packageBooking/pages/store/index?id=${encodeURIComponent(storeId)}&reschedule=${encodeURIComponent(bookingId)}`;
 
 export interface BookingSections {
   upcoming: BookingRow[];

@@ -1,6 +1,22 @@
-/** The staff desk: pick a store, see the day's bookings, confirm them, check a customer in by scanning or typing the code. Logic in ./view.ts. */
-import { checkIn, confirmBooking, dayBookings, scanCode, staffStores } from '../../../services/bookings';
+/**
+ * The staff desk: pick a store, see the day's bookings (party, contact, note) with its totals and a
+ * status filter, confirm, reject with a reason, mark no-shows, check a customer in by scanning or
+ * typing the code. Each action asks, inside its tap, for the next new-booking notification. Logic
+ * in ./view.ts.
+ */
+import { REJECT_REASONS, type BookingView } from '../../../shared/index';
+import { callPhone, checkIn, confirmBooking, dayBookings, markNoShow, rejectBooking, scanCode, slots, staffStores } from '../../../services/bookings';
+import { SUBSCRIBE_FOR, prefetchTemplates, quotaLeft, subscribeFor } from '../../../services/subscribe';
 import {
+  FILTERS,
+  actionErrorText,
+  dayTotals,
+  filterRows,
+  markedNoShow,
+  noticeQuotaText,
+  rejected,
+  type DeskFilter,
+  type DayTotals,
   CODE_LENGTH_MAX,
   CODE_PLACEHOLDER,
   SCAN_FAILED,
@@ -28,6 +44,16 @@ Component({
     listStatus: 'loading' as 'loading' | 'error' | 'empty' | 'ready',
     listError: '',
     rows: [] as DeskRow[],
+    allRows: [] as DeskRow[],
+    filters: FILTERS,
+    filter: 'all' as DeskFilter,
+    totals: null as DayTotals | null,
+    noticeText: '',
+    /** The booking whose reasons are open (拒绝 tapped). */
+    rejecting: '',
+    reasons: REJECT_REASONS as readonly string[],
+    /** Opened from a newBooking message: the booking to outline. */
+    focusId: '',
     busy: '',
     code: '',
     codeReady: false,
@@ -36,11 +62,25 @@ Component({
     result: null as DeskResult | null,
   },
   methods: {
-    onLoad() {
-      this.start();
+    onLoad(query: Record<string, string | undefined> = {}) {
+      const q = query || {};
+      this.setData({ focusId: q.bookingId || '' });
+      // The template ids must be known before the first tap (no await in it).
+      prefetchTemplates();
+      this.start(q.storeId || '', q.date || '');
     },
 
-    async start(): Promise<void> {
+    /** Each staff action asks for the next new-booking notification: WeChat allows it only inside the tap. */
+    askNotices() {
+      subscribeFor(SUBSCRIBE_FOR.staffAction).then(() => this.refreshNotices());
+    },
+
+    async refreshNotices(): Promise<void> {
+      const quota = await quotaLeft();
+      this.setData({ noticeText: noticeQuotaText(quota ? quota.newBooking : null) });
+    },
+
+    async start(storeId = '', date = ''): Promise<void> {
       this.setData({ status: 'loading' });
       const res = await staffStores();
       if (!res.ok) {
@@ -53,25 +93,76 @@ Component({
         return;
       }
       this.setData({ status: 'ready', stores });
-      await this.pick(stores[0].id);
+      this.refreshNotices();
+      const opened = stores.find((s) => s.id === storeId);
+      await this.pick(opened ? opened.id : stores[0].id, opened && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : '');
     },
 
-    async pick(storeId: string): Promise<void> {
+    async pick(storeId: string, date = ''): Promise<void> {
       const store = this.data.stores.find((s) => s.id === storeId);
       if (!store) return;
       this.setData({ storeId, today: store.today, result: null });
-      await this.loadDay(store.today);
+      await this.loadDay(date || store.today);
     },
 
     async loadDay(date: string): Promise<void> {
       this.setData({ date, dayText: dayBar(date, this.data.today).dayText, listStatus: 'loading' });
-      const res = await dayBookings(this.data.storeId, date);
+      const [res, day] = await Promise.all([dayBookings(this.data.storeId, date), slots(this.data.storeId, date)]);
       if (!res.ok) {
         this.setData({ listStatus: 'error', listError: res.error.message });
         return;
       }
-      const rows = res.data.bookings.map(deskRow);
-      this.setData({ rows, listStatus: rows.length === 0 ? 'empty' : 'ready' });
+      const now = new Date();
+      const allRows = res.data.bookings.map((b: BookingView) => deskRow(b, now));
+      // Places left: in the day's slots that can still be booked.
+      const left = day.ok ? day.data.slots.filter((x) => x.bookable).reduce((n, x) => n + x.remaining, 0) : null;
+      this.setData({
+        allRows,
+        rows: filterRows(allRows, this.data.filter),
+        totals: dayTotals(res.data.bookings, left),
+        listStatus: allRows.length === 0 ? 'empty' : 'ready',
+      });
+    },
+
+    onFilterTap(e: WechatMiniprogram.TouchEvent) {
+      const filter = String(e.currentTarget.dataset.key || 'all') as DeskFilter;
+      this.setData({ filter, rows: filterRows(this.data.allRows, filter) });
+    },
+
+    onCallTap(e: WechatMiniprogram.TouchEvent) {
+      const phone = String(e.currentTarget.dataset.phone || '');
+      if (phone) callPhone(phone);
+    },
+
+    onRejectTap(e: WechatMiniprogram.TouchEvent) {
+      const id = String(e.currentTarget.dataset.id || '');
+      if (!id || this.data.busy) return;
+      this.setData({ rejecting: id });
+    },
+
+    onRejectCancel() {
+      this.setData({ rejecting: '' });
+    },
+
+    async onReasonTap(e: WechatMiniprogram.TouchEvent) {
+      const reason = String(e.currentTarget.dataset.reason || '');
+      const id = this.data.rejecting;
+      if (!reason || !id || this.data.busy) return;
+      this.askNotices();
+      this.setData({ busy: id, rejecting: '' });
+      const res = await rejectBooking(id, reason);
+      this.setData({ busy: '', result: res.ok ? rejected(res.data.booking) : { ok: false, text: actionErrorText(res.error) } });
+      await this.loadDay(this.data.date);
+    },
+
+    async onNoShowTap(e: WechatMiniprogram.TouchEvent) {
+      const id = String(e.currentTarget.dataset.id || '');
+      if (!id || this.data.busy) return;
+      this.askNotices();
+      this.setData({ busy: id });
+      const res = await markNoShow(id);
+      this.setData({ busy: '', result: res.ok ? markedNoShow(res.data.booking) : { ok: false, text: actionErrorText(res.error) } });
+      await this.loadDay(this.data.date);
     },
 
     onStoreTap(e: WechatMiniprogram.TouchEvent) {
@@ -89,6 +180,7 @@ Component({
     async onConfirmTap(e: WechatMiniprogram.TouchEvent) {
       const id = String(e.currentTarget.dataset.id || '');
       if (!id || this.data.busy) return;
+      this.askNotices();
       this.setData({ busy: id });
       const res = await confirmBooking(id);
       this.setData({ busy: '', result: res.ok ? confirmed(res.data.booking) : { ok: false, text: confirmErrorText(res.error) } });
@@ -97,6 +189,7 @@ Component({
 
     async onScanTap() {
       if (this.data.busy) return;
+      this.askNotices();
       const scanned = await scanCode();
       if (!scanned.ok) {
         if (!scanned.cancelled) this.setData({ result: SCAN_FAILED });
@@ -113,6 +206,7 @@ Component({
 
     async onCodeSubmit() {
       if (!this.data.codeReady || this.data.busy) return;
+      this.askNotices();
       const ok = await this.checkInCode(this.data.code);
       if (ok) this.setData({ code: '', codeReady: false });
     },

@@ -3,6 +3,7 @@
  * opens at the first bookable slot and books after a confirmation. Logic in ./view.ts.
  */
 import {
+  MAX_PARTY_SIZE,
   MAX_UPCOMING_BOOKINGS,
   PLACE_WORDS,
   REMINDER_NOTE,
@@ -10,13 +11,14 @@ import {
   STORE_TEXT,
   isActive,
   isUpcoming,
+  noShowNotice,
   type BookingView,
   type SlotsResult,
 } from '../../../shared/index';
 import { getPlace } from '../../../services/api';
 import { openedFromMoments } from '../../../services/scene';
 import { callStore, previewPhotos } from '../../../services/store-contact';
-import { createBooking, myBookings, newRequestId, slots } from '../../../services/bookings';
+import { createBooking, myBookings, newRequestId, rescheduleBooking, saveContact, savedContact, slots } from '../../../services/bookings';
 import { openRoute } from '../../../services/location';
 import { SUBSCRIBE_FOR, prefetchTemplates, subscribeFor } from '../../../services/subscribe';
 import { pageState } from '../../../lib/page-state';
@@ -76,11 +78,24 @@ Component({
     /** Opened from Moments (scene 1154, single-page mode): the store read-only, nothing private called. */
     moments: false,
     storeText: { ...STORE_TEXT, share: PLACE_WORDS.share },
+    /** Who is coming: party size (places are people), contact (remembered on this phone), note. */
+    party: 1,
+    partyMax: MAX_PARTY_SIZE,
+    contactName: '',
+    contactPhone: '',
+    note: '',
+    /** The customer's no-shows stop them booking: said before they try. */
+    noShowText: '',
+    /** Opened by 改约 (`?reschedule=<bookingId>`): the sheet moves that booking instead of making one. */
+    rescheduleId: '',
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       const state = stateOf(this);
       state.storeId = storeIdOf(query);
+      const saved = savedContact();
+      if (saved) this.setData({ contactName: saved.name, contactPhone: saved.phone });
+      if (query && query.reschedule) this.setData({ rescheduleId: String(query.reschedule) });
       if (!state.storeId) {
         this.setData({ status: 'failed', failure: loadFailure(null) });
         return;
@@ -117,6 +132,8 @@ Component({
       const [first, mine] = await Promise.all([slots(state.storeId, phoneDate(new Date())), myBookings()]);
       state.mine = mine.ok ? mineAt(mine.data.bookings, state.storeId) : new Set();
       state.held = mine.ok ? heldUpcoming(mine.data.bookings) : 0;
+      const block = mine.ok ? mine.data.noShowBlock : null;
+      this.setData({ noShowText: block ? noShowNotice(block.until, block.count) : '' });
       let answer = first;
       if (answer.ok && !answer.data.days.includes(answer.data.date)) answer = await slots(state.storeId, answer.data.days[0]);
       if (!answer.ok) {
@@ -138,6 +155,7 @@ Component({
       const now = new Date();
       this.setData({
         status: 'ready',
+        partyMax: Math.min(MAX_PARTY_SIZE, answer.store.slot.capacity),
         store: storeCard(answer.store, now),
         days: dayChips(answer.days),
         date: answer.date,
@@ -214,6 +232,22 @@ Component({
       this.book();
     },
 
+    onPartyMinus() {
+      if (this.data.party > 1) this.setData({ party: this.data.party - 1 });
+    },
+    onPartyPlus() {
+      if (this.data.party < this.data.partyMax) this.setData({ party: this.data.party + 1 });
+    },
+    onNameInput(e: WechatMiniprogram.Input) {
+      this.setData({ contactName: e.detail.value });
+    },
+    onPhoneInput(e: WechatMiniprogram.Input) {
+      this.setData({ contactPhone: e.detail.value });
+    },
+    onNoteInput(e: WechatMiniprogram.Input) {
+      this.setData({ note: e.detail.value });
+    },
+
     onRetryBook() {
       if (stateOf(this).lastTap) this.book();
     },
@@ -223,10 +257,18 @@ Component({
       const tap = state.lastTap;
       if (!tap || this.data.booking) return;
       this.setData({ booking: true, bookError: '', canRetry: false });
-      const res = await createBooking(state.storeId, tap.start, tap.requestId);
+      const name = this.data.contactName.trim();
+      const phone = this.data.contactPhone.replace(/[\s-]/g, '');
+      const contact = name || phone ? { name, phone } : undefined;
+      const note = this.data.note.trim();
+      const res = this.data.rescheduleId
+        ? await rescheduleBooking(this.data.rescheduleId, tap.start)
+        : await createBooking(state.storeId, tap.start, tap.requestId, { partySize: this.data.party, contact, note: note || undefined });
+      if (res.ok && contact && !this.data.rescheduleId) saveContact(contact);
       this.setData({ booking: false, confirm: null });
       if (res.ok) {
         state.lastTap = null;
+        this.setData({ rescheduleId: '' });
         const booking = { ...res.data.booking, storeName: res.data.booking.storeName || (state.answer ? state.answer.store.name : '') };
         wx.navigateTo({ url: `${RESULT_PAGE}?b=${encodeURIComponent(JSON.stringify(booking))}` });
         await this.refreshMine();
