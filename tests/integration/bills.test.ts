@@ -433,10 +433,7 @@ it('billers, a bind by company with a label, a repeated bind, one bill in full a
       .filter((b) => b.type !== 'ride')
       .map((b) => b.id ?? b._id)
       .sort();
-    expect(utilityBillIds).toEqual([
-      'UB:sh-gas-dz:DZ-2100301:2026-10',
-      'UB:sh-water:31000001:2026-10',
-    ]);
+    expect(utilityBillIds).toEqual(['UB:sh-gas-dz:DZ-2100301:2026-10', 'UB:sh-water:31000001:2026-10']);
     const bind = { action: 'bindAccount', billerId: 'sh-gas-dz', accountNo: 'DZ-2100301', holderName: '王 芳', label: '父母家' };
     const first = await cloud.call('bills', bind, { openid: 'u1', now: iso(1) });
     expect(first).toEqual({

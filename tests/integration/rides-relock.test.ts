@@ -122,7 +122,9 @@ describe('through the local host', () => {
       expect(res).toMatchObject({ ok: false, error: { reason: 'LOCK_FAILED' } });
       // The ride and the bike as stored, on either back end.
       const ride = (
-        cloud.db ? cloud.db.prepare(`SELECT id, status FROM rides`).get() : { id: cloud.standin!.dump().rides[0]._id, status: cloud.standin!.dump().rides[0].status }
+        cloud.db
+          ? cloud.db.prepare(`SELECT id, status FROM rides`).get()
+          : { id: cloud.standin!.dump().rides[0]._id, status: cloud.standin!.dump().rides[0].status }
       ) as { id: string; status: string };
       expect(ride.status).toBe('aborted');
       // Wait (bounded) for the late confirmation and its relock: the lock ends closed.

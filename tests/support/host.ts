@@ -96,5 +96,9 @@ export function storedState(store: { sqlite?: Db; standin?: FakeCloudbase; db?: 
     return JSON.stringify(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}"`).all()]));
   }
   const dump = store.standin!.dump();
-  return JSON.stringify(Object.keys(dump).sort().map((name) => [name, dump[name]]));
+  return JSON.stringify(
+    Object.keys(dump)
+      .sort()
+      .map((name) => [name, dump[name]]),
+  );
 }
