@@ -42,9 +42,14 @@ export function geoPorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.env
   return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), rides: () => cloudbaseRides(asRideDb(db)), lock: () => cloudLockFrom(env) });
 }
 
-/** `admin`: places, staff and the bill import. */
-export function adminPorts(db: CloudbaseDb = cloudbaseDb()): Pick<Ports, 'places' | 'staff' | 'bills'> {
-  return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), staff: () => cloudbaseStaff(asAdapterDb(db)), bills: () => cloudbaseBills(asBillsDb(db)) });
+/** `admin`: places, staff, the bill import and bike fault reports. */
+export function adminPorts(db: CloudbaseDb = cloudbaseDb()): Pick<Ports, 'places' | 'staff' | 'bills' | 'rides'> {
+  return lazily({
+    places: () => cloudbasePlaces(asAdapterDb(db)),
+    staff: () => cloudbaseStaff(asAdapterDb(db)),
+    bills: () => cloudbaseBills(asBillsDb(db)),
+    rides: () => cloudbaseRides(asRideDb(db)),
+  });
 }
 
 /** `bills` and `payNotify`: bills, accounts, orders and WeChat Pay (WECHATPAY_*: functions/lib/wechatpay/setup.ts). */
