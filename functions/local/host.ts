@@ -11,6 +11,7 @@ import { servePayNotify, type PayNotifyMain } from '../lib/actions/pay-notify';
 import type { HttpAccessAnswer, HttpAccessEvent } from '../lib/wechatpay/http';
 import type { SandboxPayments } from '../lib/wechatpay/sandbox';
 import { sandboxPay } from '../lib/wechatpay/sandbox-route';
+import { localUploads } from './uploads';
 
 /** Where the local host serves `payNotify` as CloudBase HTTP access does (docs/deploy.md's path); `/functions/payNotify` too. */
 export const PAY_NOTIFY_PATH = '/pay/notify';
@@ -59,6 +60,8 @@ export function createHost(options: HostOptions): LocalHost {
   let lastHeader: { at: number; seen: number } | null = null;
   const hostNow = () => (lastHeader ? new Date(lastHeader.at + (Date.now() - lastHeader.seen)) : new Date());
   const timers = options.timers ? startTimers(functions, log, hostNow) : null;
+  // Report photos (wx.cloud.uploadFile's stand-in): functions/local/uploads.ts.
+  const uploads = localUploads();
 
   const server = createServer((req, res) => {
     route(req, res).catch((err) => {
@@ -71,6 +74,7 @@ export function createHost(options: HostOptions): LocalHost {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'OPTIONS') return send(res, 204, null);
     if (url.pathname === '/healthz') return send(res, 200, { ok: true });
+    if (url.pathname.startsWith('/uploads') && (await uploads.serve(req, res, url.pathname))) return;
     if (url.pathname === '/outbox') {
       // The local messenger's outbox (API.md, reminders): every message "sent", oldest first.
       if (req.method !== 'GET') return send(res, 405, fail('INVALID_ARGUMENT', 'use GET'));
@@ -103,7 +107,7 @@ export function createHost(options: HostOptions): LocalHost {
       if (req.method !== 'POST') return send(res, 405, fail('INVALID_ARGUMENT', 'use POST with a JSON body'));
       // A name that does not decode (%ZZ) names no function either.
       const name = decoded(fn[1]);
-      const main = name !== null && Object.prototype.hasOwnProperty.call(functions, name) ? functions[name] : undefined;
+      const main = name !== null && Object.hasOwn(functions, name) ? functions[name] : undefined;
       if (!main)
         return send(res, 404, fail('INVALID_ARGUMENT', `unknown function "${(name ?? fn[1]).slice(0, 64)}" (known: ${Object.keys(functions).join(', ')})`));
       let event: unknown;

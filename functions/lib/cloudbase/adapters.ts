@@ -53,10 +53,16 @@ export function adminPorts(db: CloudbaseDb = cloudbaseDb()): Pick<Ports, 'places
 }
 
 /** `bills` and `payNotify`: bills, accounts, orders and WeChat Pay (WECHATPAY_*: functions/lib/wechatpay/setup.ts). */
-export function billPorts(db?: CloudbaseDb, env: Env = process.env): BillDeps {
+export function billPorts(db?: CloudbaseDb, env: Env = process.env): BillDeps & Pick<Ports, 'rides'> {
   // The database too is reached on first use: payNotify refuses a malformed request (400) before it,
   // so junk is never answered 500 (which WeChat Pay would take as "send it again").
-  return lazily({ bills: () => cloudbaseBills(asBillsDb(db ?? cloudbaseDb())), pay: () => cloudPaySetup(env), random: () => cryptoRandom });
+  return lazily({
+    bills: () => cloudbaseBills(asBillsDb(db ?? cloudbaseDb())),
+    pay: () => cloudPaySetup(env),
+    random: () => cryptoRandom,
+    // bills.get reads the ride of a ride bill.
+    rides: () => cloudbaseRides(asRideDb(db ?? cloudbaseDb())),
+  });
 }
 
 /** `bookings`: bookings, the stores they belong to, staff. */
