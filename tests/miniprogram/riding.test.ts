@@ -83,11 +83,11 @@ beforeEach(() => {
 
 it('shows the time ridden and the fee so far, and keeps them running', async () => {
   const page = await openPage(pageId, {});
-  expect(texts(page, '.elapsed')).toEqual(['02:05']);
+  expect(texts(page, '.elapsed')).toEqual(['2 分 05 秒']);
   expect(texts(page, '.fee-value')).toEqual(['¥1.50']);
   jest.setSystemTime(START + 1801 * 1000);
   (page.instance as unknown as { tick(): void }).tick();
-  expect(texts(page, '.elapsed')).toEqual(['30:01']);
+  expect(texts(page, '.elapsed')).toEqual(['30 分 01 秒']);
   expect(texts(page, '.fee-value')).toEqual(['¥3.00']);
   page.detach();
 });
@@ -135,7 +135,7 @@ describe('ending outside every zone', () => {
     expect(texts(page, '.outside-text')[0]).toContain('这里不在停车点内，在此还车将加收 ¥5.00');
     expect(texts(page, '.outside-nearest')).toEqual(['最近停车点：人民广场停车点 · 67 m']);
     expect(texts(page, '.surcharge-btn')).toEqual(['在此还车（加收 ¥5.00）']);
-    expect(texts(page, '.elapsed')).toEqual(['02:05']);
+    expect(texts(page, '.elapsed')).toEqual(['2 分 05 秒']);
 
     await tap(page, '.route-btn');
     expect(location.openRoute).toHaveBeenCalledWith({ lat: STATION.lat, lng: STATION.lng, name: STATION.name });
@@ -164,7 +164,7 @@ describe('riding without a position', () => {
   it('shows the clock and fee, no map at 0,0, no empty "最近停车点：", and a way to turn the location on', async () => {
     location.locate.mockResolvedValue({ ok: false, reason: 'privacy' });
     const page = await openPage(pageId, {});
-    expect(texts(page, '.elapsed')).toEqual(['02:05']);
+    expect(texts(page, '.elapsed')).toEqual(['2 分 05 秒']);
     expect(texts(page, '.fee-value')).toEqual(['¥1.50']);
     expect(page.querySelectorAll('.map')).toHaveLength(0);
     expect(page.querySelectorAll('.nearest')).toHaveLength(0);

@@ -41,7 +41,7 @@ Component({
   data: {
     state: 'loading' as State,
     bikeCode: '',
-    elapsedText: '00:00',
+    elapsedText: '0 分 00 秒',
     feeText: yuan(0),
     /** The map shows only around a real position: never at 0,0. */
     located: false,
