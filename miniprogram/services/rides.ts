@@ -50,7 +50,12 @@ export function cancelReservation(): Promise<Result<{ reservation: null }>> {
 }
 
 /** A fault report of a bike: a category, a note, up to 3 photos (file ids from `uploadPhoto`). */
-export function reportFault(p: { bikeCode: string; category: ReportCategory; note?: string; photos?: string[] }): Promise<Result<{ report: { id: string; status: 'open' } }>> {
+export function reportFault(p: {
+  bikeCode: string;
+  category: ReportCategory;
+  note?: string;
+  photos?: string[];
+}): Promise<Result<{ report: { id: string; status: 'open' } }>> {
   return callFunction<{ report: { id: string; status: 'open' } }>('rides', { action: 'report', ...p });
 }
 

@@ -1,4 +1,9 @@
 import { flush, loadPage, openPage, tap, texts, wxMock } from './harness';
+
+/** The components both ride pages use, loaded once for the file (a second load would not register). */
+let shared: Record<string, string> | null = null;
+const sharedComponents = () =>
+  (shared ??= { 'privacy-sheet': loadPage('components/privacy-sheet/index'), 'report-sheet': loadPage('packageRide/components/report-sheet/index') });
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 
 jest.mock('../../miniprogram/services/rides', () => ({ currentRide: jest.fn(), endRide: jest.fn(), tariff: jest.fn() }));
@@ -69,7 +74,7 @@ beforeAll(() => {
     now: START + 125 * 1000,
     doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
   });
-  pageId = loadPage('packageRide/pages/riding/index');
+  pageId = loadPage('packageRide/pages/riding/index', sharedComponents());
 });
 afterAll(() => jest.useRealTimers());
 beforeEach(() => {
@@ -212,7 +217,7 @@ it('says when there is no ride to show', async () => {
 describe('the ride summary', () => {
   let summaryId: string;
   beforeAll(() => {
-    summaryId = loadPage('packageRide/pages/ride-summary/index');
+    summaryId = loadPage('packageRide/pages/ride-summary/index', sharedComponents());
   });
 
   it('shows the duration, the fee with its surcharge, and leads to the bill', async () => {

@@ -39,6 +39,8 @@ function stopClock(page: object): void {
 
 Component({
   data: {
+    /** The fault report sheet is open. */
+    reporting: false,
     state: 'loading' as State,
     bikeCode: '',
     elapsedText: '0 分 00 秒',
@@ -65,6 +67,14 @@ Component({
     },
   },
   methods: {
+    onReport() {
+      this.setData({ reporting: true });
+    },
+
+    onReportClose() {
+      this.setData({ reporting: false });
+    },
+
     onLoad() {
       this.load();
     },

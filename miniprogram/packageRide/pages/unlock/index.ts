@@ -22,6 +22,8 @@ const stateOf = pageState(() => ({ position: null as LatLng | null, typed: '' })
 
 Component({
   data: {
+    /** The fault report sheet is open. */
+    reporting: false,
     state: 'loading' as State,
     code: '',
     bikeAvailable: true,
@@ -44,6 +46,14 @@ Component({
     locating: false,
   },
   methods: {
+    onReport() {
+      this.setData({ reporting: true });
+    },
+
+    onReportClose() {
+      this.setData({ reporting: false });
+    },
+
     onLoad(query: Record<string, string | undefined>) {
       const entry = unlockEntry(query, QR_BASE);
       if (entry.kind === 'code') this.show(entry.code);
