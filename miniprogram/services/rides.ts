@@ -12,6 +12,7 @@ import type {
   TariffResult,
   UnlockResult,
 } from '../shared/index';
+import type { RideOfBill } from '../lib/ride-bill';
 
 export type { CurrentRideResult, EndRideResult, HistoryResult, PreviewBikeResult, ReserveResult, TariffResult, UnlockResult };
 
@@ -62,4 +63,9 @@ export function reportFault(p: {
 /** The rider's ended rides, newest first; `before` is the previous page's `next`. */
 export function rideHistory(before?: string | null): Promise<Result<HistoryResult>> {
   return callFunction<HistoryResult>('rides', { action: 'history', ...(before ? { before } : {}) });
+}
+
+/** A ride bill with its ride (`bills.get`: bike, start, end, duration, fee, surcharge). */
+export function rideBill(billId: string): Promise<Result<{ bill: { type: string } & Partial<RideOfBill> }>> {
+  return callFunction<{ bill: { type: string } & Partial<RideOfBill> }>('bills', { action: 'get', billId });
 }

@@ -52,7 +52,7 @@ export function billCard(bill: BillView, today: string): BillCard {
     tone: status.tone,
     paidAt: paidAtText(bill.paidAt, CITY_UTC_OFFSET_MIN),
     isRide: bill.type === 'ride',
-    remindText: bill.status === 'unpaid' && bill.type !== 'ride' && !!bill.dueDate && bill.dueDate >= today ? REMINDER_NOTE.billDue : '',
+    remindText: bill.status === 'unpaid' && bill.type !== 'ride' && bill.dueDate && bill.dueDate >= today ? REMINDER_NOTE.billDue : '',
   };
 }
 
