@@ -27,7 +27,7 @@ it('files a report with a category, a note and a photo, and thanks the rider', a
   page.querySelectorAll('.report-btn')[0].dispatchEvent('tap');
   await flush();
   const sheet = sheetOf(page);
-  expect(textsIn(sheet, '.sheet-title')).toEqual(['报修单车 B0042']);
+  expect(textsIn(sheet, '.report-title')).toEqual(['报修单车 B0042']);
   expect(textsIn(sheet, '.report-category')).toEqual(['刹车', '轮胎', '链条', '车锁', '二维码', '其他']);
   // Nothing chosen yet: the sheet asks for a category and sends nothing.
   await tapIn(sheet, '.report-submit');
