@@ -1,12 +1,12 @@
 // The `bills` cloud function: wiring only. It imports its own actions and adapters (not
 // ../lib/cloudbase's index), so that its bundle holds nothing of the other functions.
 import { billsActions } from '../lib/actions/bills';
-import { billPorts } from '../lib/cloudbase/adapters';
+import { billFunctionPorts } from '../lib/cloudbase/adapters';
 import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serve } from '../lib/serve';
 
 export const main = serve(
   'bills',
   billsActions,
-  createCloudbaseWorld(() => billPorts()),
+  createCloudbaseWorld(() => billFunctionPorts()),
 );

@@ -53,14 +53,18 @@ export function adminPorts(db: CloudbaseDb = cloudbaseDb()): Pick<Ports, 'places
 }
 
 /** `bills` and `payNotify`: bills, accounts, orders and WeChat Pay (WECHATPAY_*: functions/lib/wechatpay/setup.ts). */
-export function billPorts(db?: CloudbaseDb, env: Env = process.env): BillDeps & Pick<Ports, 'rides'> {
+export function billPorts(db?: CloudbaseDb, env: Env = process.env): BillDeps {
   // The database too is reached on first use: payNotify refuses a malformed request (400) before it,
   // so junk is never answered 500 (which WeChat Pay would take as "send it again").
+  return lazily({ bills: () => cloudbaseBills(asBillsDb(db ?? cloudbaseDb())), pay: () => cloudPaySetup(env), random: () => cryptoRandom });
+}
+
+/** The `bills` function: `billPorts` and the rides, for `bills.get`'s ride (payNotify stays without them). */
+export function billFunctionPorts(db?: CloudbaseDb, env: Env = process.env): BillDeps & Pick<Ports, 'rides'> {
   return lazily({
     bills: () => cloudbaseBills(asBillsDb(db ?? cloudbaseDb())),
     pay: () => cloudPaySetup(env),
     random: () => cryptoRandom,
-    // bills.get reads the ride of a ride bill.
     rides: () => cloudbaseRides(asRideDb(db ?? cloudbaseDb())),
   });
 }
