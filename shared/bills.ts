@@ -325,6 +325,13 @@ export interface BillView {
 /** One bill in full (`bills.get`): the list's fields and the holder (masked). */
 export interface BillDetail extends BillView {
   holderName?: string;
+  /** A ride bill: which ride it is (API.md `bills.get`). */
+  bikeCode?: string;
+  startAt?: string;
+  endAt?: string;
+  durationSec?: number;
+  feeFen?: number;
+  surchargeFen?: number;
 }
 
 /**

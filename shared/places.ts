@@ -46,6 +46,12 @@ export interface Bike {
    * ride's end leaves it in (shared/ride.ts `importedBike`, `bikeStatusAfterRide`).
    */
   afterRide?: 'maintenance';
+  /**
+   * A rider's reservation (`rides.reserve`): held for `heldBy` until `heldUntil` (ISO). Past it the
+   * bike is free again: the rule reads the time, nothing clears it (shared/ride.ts `holderOf`).
+   */
+  heldBy?: string;
+  heldUntil?: string;
 }
 
 export type Place = Store | Station | Bike;

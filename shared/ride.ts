@@ -16,6 +16,8 @@ import type { Bike, Station } from './places';
 import { fail, type Fail } from './result';
 import { rideDurationSec, rideFeeFen, yuan, type Tariff } from './tariff';
 import { MAX_UNLOCK_DISTANCE_M } from './contract/rides';
+import { MAX_LAPSES_A_DAY, MAX_RESERVE_DISTANCE_M, REPORT_WINDOW_H, REPORTS_FOR_MAINTENANCE, RESERVATION_MINUTES, type ReportCategory } from './ride-rules';
+import { DEFAULT_TIMEZONE, wallClock } from './time';
 
 /** A ride as stored: `unlocking` while the lock is asked, `aborted` when it did not confirm. */
 export interface RideRecord {
@@ -56,9 +58,10 @@ export const staleBefore = (now: Date, lockTimeoutMs: number): Date => new Date(
 export type UnlockRefusal =
   | { reason: 'NOT_FOUND'; bikeCode: string }
   | { reason: 'ACTIVE_RIDE'; bikeCode: string }
-  | { reason: 'UNPAID_BILL' }
+  | { reason: 'UNPAID_BILL'; owedFen: number }
   | { reason: 'BIKE_UNAVAILABLE'; bikeCode: string; status: 'maintenance' | 'riding' }
-  | { reason: 'TOO_FAR'; bikeCode: string; distanceM: number };
+  | { reason: 'BIKE_RESERVED'; bikeCode: string }
+  | { reason: 'TOO_FAR'; bikeCode: string; distanceM: number; maxM?: number; to?: 'unlock' | 'reserve' };
 
 /** What an unlock reservation reads, in its atomic step. */
 export interface UnlockFacts {
@@ -69,16 +72,20 @@ export interface UnlockFacts {
   riderRide: RideRecord | null;
   /** The bike's open ride, if any (someone else's, or the rider's own). */
   bikeRide: RideRecord | null;
-  /** Whether the rider has an unpaid ride bill. */
-  unpaidRideBill: boolean;
+  /** What the rider owes in unpaid ride bills, in fen (0: nothing). */
+  unpaidRideFen: number;
   /** Where the rider stands. */
   position: LatLng;
+  /** The caller (a bike held for them is theirs to unlock). */
+  openid: string;
+  /** The rider's latest reservation, live or lapsed (null: none kept). */
+  riderHold: HoldRecord | null;
 }
 
 export type UnlockDecision = {
   /** Stale unlocks met on the way (the rider's, the bike's): abort them, whatever the verdict. */
   expire: RideRecord[];
-} & ({ ok: true; bike: Bike } | { ok: false; refusal: UnlockRefusal });
+} & ({ ok: true; bike: Bike; endHold: HoldRecord | null } | { ok: false; refusal: UnlockRefusal });
 
 /**
  * Whether the rider may reserve the bike, in this one order: no such bike, the rider's own open
@@ -86,6 +93,23 @@ export type UnlockDecision = {
  * rider or the bike are expired first and no longer count.
  */
 export function decideUnlock(f: UnlockFacts, now: Date, lockTimeoutMs: number): UnlockDecision {
+  const { expire, riderRide, status } = liveFacts(f, now, lockTimeoutMs);
+  const refuse = (refusal: UnlockRefusal): UnlockDecision => ({ expire, ok: false, refusal });
+  if (!f.bike) return refuse({ reason: 'NOT_FOUND', bikeCode: f.bikeCode });
+  if (riderRide) return refuse({ reason: 'ACTIVE_RIDE', bikeCode: riderRide.bikeCode });
+  if (f.unpaidRideFen > 0) return refuse({ reason: 'UNPAID_BILL', owedFen: f.unpaidRideFen });
+  if (status !== 'available') return refuse({ reason: 'BIKE_UNAVAILABLE', bikeCode: f.bike.code, status });
+  const holder = holderOf(f.bike, now);
+  if (holder !== null && holder !== f.openid) return refuse({ reason: 'BIKE_RESERVED', bikeCode: f.bike.code });
+  const distance = distanceM(f.position, f.bike);
+  if (distance > MAX_UNLOCK_DISTANCE_M) return refuse({ reason: 'TOO_FAR', bikeCode: f.bike.code, distanceM: distance });
+  // Unlocking ends the rider's live reservation (of this bike: used; of another: let go).
+  const endHold = f.riderHold && isLiveHold(f.riderHold, now) ? f.riderHold : null;
+  return { expire, ok: true, bike: f.bike, endHold };
+}
+
+/** The open rides that still count (stale unlocks set aside to expire) and the bike's status after them. */
+function liveFacts(f: Pick<UnlockFacts, 'riderRide' | 'bikeRide' | 'bike'>, now: Date, lockTimeoutMs: number) {
   const expire: RideRecord[] = [];
   const live = (ride: RideRecord | null): RideRecord | null => {
     if (!ride || !isOpen(ride)) return null;
@@ -95,18 +119,231 @@ export function decideUnlock(f: UnlockFacts, now: Date, lockTimeoutMs: number): 
   };
   const riderRide = live(f.riderRide);
   const bikeRide = live(f.bikeRide);
-  const refuse = (refusal: UnlockRefusal): UnlockDecision => ({ expire, ok: false, refusal });
-  if (!f.bike) return refuse({ reason: 'NOT_FOUND', bikeCode: f.bikeCode });
-  if (riderRide) return refuse({ reason: 'ACTIVE_RIDE', bikeCode: riderRide.bikeCode });
-  if (f.unpaidRideBill) return refuse({ reason: 'UNPAID_BILL' });
   // A bike ridden under a ride just expired above is back to what its ride's end leaves it.
   const expiredRideId = bikeRide === null ? f.bikeRide?.id : undefined;
-  const freed = f.bike.status === 'riding' && expire.some((e) => e.id === expiredRideId);
-  const status = freed ? bikeStatusAfterRide(f.bike) : f.bike.status;
+  const freed = f.bike?.status === 'riding' && expire.some((e) => e.id === expiredRideId);
+  const status = f.bike ? (freed ? bikeStatusAfterRide(f.bike) : f.bike.status) : 'available';
+  return { expire, riderRide, status };
+}
+
+// ---- Reservations ------------------------------------------------------------------------------
+
+/**
+ * A reservation as kept for its rider. It lapses at `until` with nothing written: every rule reads
+ * the time (`isLiveHold`, `holderOf`), so there is nothing to sweep.
+ */
+export interface HoldRecord {
+  id: string;
+  openid: string;
+  bikeId: string;
+  bikeCode: string;
+  /** Where the bike stood when reserved (the page navigates there). */
+  lat: number;
+  lng: number;
+  createdAt: string;
+  until: string;
+}
+
+/** Whether a reservation still holds its bike at `now`. */
+export const isLiveHold = (hold: Pick<HoldRecord, 'until'>, now: Date): boolean => Date.parse(hold.until) > now.getTime();
+
+/**
+ * For whom the bike is held at `now`, or null (never held, or the hold lapsed).
+ * @example holderOf({ heldBy: 'u1', heldUntil: '2026-11-25T00:10:00Z' }, new Date('2026-11-25T00:10:00Z')) // => null
+ */
+export function holderOf(bike: Pick<Bike, 'heldBy' | 'heldUntil'>, now: Date): string | null {
+  if (typeof bike.heldBy !== 'string' || typeof bike.heldUntil !== 'string') return null;
+  return Date.parse(bike.heldUntil) > now.getTime() ? bike.heldBy : null;
+}
+
+/** The calendar day (Asia/Shanghai) of an instant: lapses and reports are counted per such day. */
+export const rideDay = (at: Date): string => wallClock(at, DEFAULT_TIMEZONE).date;
+
+/**
+ * How many of these lapsed reservations (their `until`s) lapsed on `now`'s day (Asia/Shanghai),
+ * by `now`. A reservation lapses when its `until` passes while it is held (not used, not cancelled).
+ * @example lapsesToday(['2026-11-24T15:59:00Z', '2026-11-24T16:05:00Z'], new Date('2026-11-24T17:00:00Z')) // => 1
+ */
+export function lapsesToday(untils: readonly string[], now: Date): number {
+  const today = rideDay(now);
+  return untils.filter((u) => Date.parse(u) <= now.getTime() && rideDay(new Date(u)) === today).length;
+}
+
+export interface HoldFacts extends UnlockFacts {
+  /** The `until`s of the rider's lapsed reservations of today and yesterday (the latest included). */
+  lapses: string[];
+}
+
+export type HoldRefusal = UnlockRefusal | { reason: 'ALREADY_EXISTS'; bikeCode: string; until: string } | { reason: 'TOO_MANY_RESERVATIONS'; lapses: number };
+
+export type HoldDecision = { expire: RideRecord[] } & (
+  | { ok: true; hold: HoldRecord; bike: Bike; lapsed: HoldRecord | null }
+  | { ok: false; refusal: HoldRefusal }
+);
+
+/**
+ * Whether the rider may reserve the bike, in this one order: no such bike, the rider's open ride,
+ * an unpaid ride bill, a reservation the rider still holds, three lapses today, the bike in
+ * maintenance or ridden, held for another rider, farther than 1,000 m. A yes holds it for 10 minutes;
+ * `lapsed` is the rider's previous reservation when it lapsed (the adapter keeps its `until` to count).
+ */
+export function decideHold(f: HoldFacts, holdId: string, now: Date, lockTimeoutMs: number): HoldDecision {
+  const { expire, riderRide, status } = liveFacts(f, now, lockTimeoutMs);
+  const refuse = (refusal: HoldRefusal): HoldDecision => ({ expire, ok: false, refusal });
+  if (!f.bike) return refuse({ reason: 'NOT_FOUND', bikeCode: f.bikeCode });
+  if (riderRide) return refuse({ reason: 'ACTIVE_RIDE', bikeCode: riderRide.bikeCode });
+  if (f.unpaidRideFen > 0) return refuse({ reason: 'UNPAID_BILL', owedFen: f.unpaidRideFen });
+  if (f.riderHold && isLiveHold(f.riderHold, now)) return refuse({ reason: 'ALREADY_EXISTS', bikeCode: f.riderHold.bikeCode, until: f.riderHold.until });
+  const lapsed = f.riderHold && !isLiveHold(f.riderHold, now) ? f.riderHold : null;
+  const lapses = lapsesToday(f.lapses, now);
+  if (lapses >= MAX_LAPSES_A_DAY) return refuse({ reason: 'TOO_MANY_RESERVATIONS', lapses });
   if (status !== 'available') return refuse({ reason: 'BIKE_UNAVAILABLE', bikeCode: f.bike.code, status });
+  const holder = holderOf(f.bike, now);
+  if (holder !== null && holder !== f.openid) return refuse({ reason: 'BIKE_RESERVED', bikeCode: f.bike.code });
   const distance = distanceM(f.position, f.bike);
-  if (distance > MAX_UNLOCK_DISTANCE_M) return refuse({ reason: 'TOO_FAR', bikeCode: f.bike.code, distanceM: distance });
-  return { expire, ok: true, bike: f.bike };
+  if (distance > MAX_RESERVE_DISTANCE_M)
+    return refuse({ reason: 'TOO_FAR', bikeCode: f.bike.code, distanceM: distance, maxM: MAX_RESERVE_DISTANCE_M, to: 'reserve' });
+  const hold: HoldRecord = {
+    id: holdId,
+    openid: f.openid,
+    bikeId: f.bike.id,
+    bikeCode: f.bike.code,
+    lat: f.bike.lat,
+    lng: f.bike.lng,
+    createdAt: now.toISOString(),
+    until: new Date(now.getTime() + RESERVATION_MINUTES * 60_000).toISOString(),
+  };
+  return { expire, ok: true, hold, bike: f.bike, lapsed };
+}
+
+/**
+ * What `cancelReservation` does with the rider's latest reservation: a live one is cancelled (its
+ * bike free at once); a lapsed one stays a lapse; none, nothing. Cancelling is idempotent.
+ */
+export function decideCancelHold(hold: HoldRecord | null, now: Date): { cancel: HoldRecord | null } {
+  return { cancel: hold && isLiveHold(hold, now) ? hold : null };
+}
+
+/** The words of a reservation refusal. */
+export function holdRefusal(r: HoldRefusal): Fail {
+  switch (r.reason) {
+    case 'ALREADY_EXISTS':
+      return fail('ALREADY_EXISTS', `you already hold bike ${r.bikeCode} until ${r.until}: cancel that reservation first`);
+    case 'TOO_MANY_RESERVATIONS':
+      return fail(
+        'RESOURCE_EXHAUSTED',
+        `${r.lapses} of your reservations lapsed today: you can reserve again tomorrow (Asia/Shanghai)`,
+        'TOO_MANY_RESERVATIONS',
+      );
+    default:
+      return unlockRefusal(r);
+  }
+}
+
+// ---- Fault reports -----------------------------------------------------------------------------
+
+export interface ReportRecord {
+  id: string;
+  openid: string;
+  bikeId: string;
+  bikeCode: string;
+  category: ReportCategory;
+  note: string | null;
+  photos: string[];
+  createdAt: string;
+  /** The Asia/Shanghai day of `createdAt`: one report per rider, bike and day. */
+  day: string;
+  status: 'open' | 'resolved';
+  resolvedAt: string | null;
+}
+
+/** An open report as the bike's record of them keeps it (enough to count riders). */
+export interface OpenReport {
+  id: string;
+  openid: string;
+  createdAt: string;
+}
+
+export interface ReportFacts {
+  bikeCode: string;
+  bike: Bike | null;
+  openid: string;
+  /** Whether the rider already reported this bike today. */
+  alreadyToday: boolean;
+  /** The bike's open reports (any age: the rule counts the last 24 hours). */
+  openReports: OpenReport[];
+}
+
+/** What a report does to its bike: nothing, maintenance now, or maintenance after its ride. */
+export type BikeAfterReport = null | { status: 'maintenance' } | { afterRide: 'maintenance' };
+
+export type ReportDecision =
+  | { ok: true; report: ReportRecord; bikeAfter: BikeAfterReport }
+  | { ok: false; refusal: { reason: 'NOT_FOUND'; bikeCode: string } | { reason: 'ALREADY_EXISTS'; bikeCode: string } };
+
+/**
+ * A fault report, in this order: no such bike, already reported today by this rider. Open reports
+ * of 2 different riders within 24 hours (this one included) put the bike into maintenance; a ridden
+ * bike goes there when its ride ends ("maintenance wins").
+ */
+export function decideReport(
+  f: ReportFacts,
+  input: { id: string; category: ReportCategory; note: string | null; photos: string[] },
+  now: Date,
+): ReportDecision {
+  if (!f.bike) return { ok: false, refusal: { reason: 'NOT_FOUND', bikeCode: f.bikeCode } };
+  if (f.alreadyToday) return { ok: false, refusal: { reason: 'ALREADY_EXISTS', bikeCode: f.bike.code } };
+  const since = now.getTime() - REPORT_WINDOW_H * 3600_000;
+  const riders = new Set([f.openid, ...f.openReports.filter((r) => Date.parse(r.createdAt) > since).map((r) => r.openid)]);
+  let bikeAfter: BikeAfterReport = null;
+  if (riders.size >= REPORTS_FOR_MAINTENANCE) {
+    if (f.bike.status === 'available') bikeAfter = { status: 'maintenance' };
+    else if (f.bike.status === 'riding' && f.bike.afterRide !== 'maintenance') bikeAfter = { afterRide: 'maintenance' };
+  }
+  const report: ReportRecord = {
+    ...input,
+    openid: f.openid,
+    bikeId: f.bike.id,
+    bikeCode: f.bike.code,
+    createdAt: now.toISOString(),
+    day: rideDay(now),
+    status: 'open',
+    resolvedAt: null,
+  };
+  return { ok: true, report, bikeAfter };
+}
+
+/** The open reports a bike keeps after one more: those of the last 24 hours. */
+export function openReportsKept(reports: readonly OpenReport[], now: Date): OpenReport[] {
+  const since = now.getTime() - REPORT_WINDOW_H * 3600_000;
+  return reports.filter((r) => Date.parse(r.createdAt) > since);
+}
+
+/**
+ * Resolving a report: it becomes `resolved` (again: idempotent) and no longer counts; an admin's
+ * `bikeStatus` applies as an import would (`importedBike`: a ridden bike keeps its rider).
+ */
+export function decideResolve(
+  reportId: string,
+  report: ReportRecord | null,
+  bike: Bike | null,
+  bikeStatus: 'available' | 'maintenance' | undefined,
+  now: Date,
+): { ok: true; report: ReportRecord; bike: Bike | null } | { ok: false; refusal: { reason: 'NOT_FOUND'; reportId: string } } {
+  if (!report) return { ok: false, refusal: { reason: 'NOT_FOUND', reportId } };
+  const resolved: ReportRecord = report.status === 'resolved' ? report : { ...report, status: 'resolved', resolvedAt: now.toISOString() };
+  if (!bike || bikeStatus === undefined) return { ok: true, report: resolved, bike: null };
+  return { ok: true, report: resolved, bike: importedBike(bike, { ...bike, status: bikeStatus }).stored };
+}
+
+export type ResolveDecision = ReturnType<typeof decideResolve>;
+
+export function reportRefusal(
+  r: { reason: 'NOT_FOUND'; bikeCode: string } | { reason: 'ALREADY_EXISTS'; bikeCode: string } | { reason: 'NOT_FOUND'; reportId: string },
+): Fail {
+  if ('reportId' in r) return fail('NOT_FOUND', `reportId: no report "${r.reportId}"`);
+  if (r.reason === 'NOT_FOUND') return fail('NOT_FOUND', `bikeCode: no bike "${r.bikeCode}"`);
+  return fail('ALREADY_EXISTS', `bikeCode: you already reported bike ${r.bikeCode} today`);
 }
 
 /** The ride an accepted reservation writes (`unlocking`). */
@@ -165,7 +402,10 @@ export function bikeStatusAfterRide(bike: Pick<Bike, 'afterRide'> | null): 'avai
  * (`deferred`), an import's `available` cancels such a wait.
  */
 export function importedBike(current: Bike | null, incoming: Bike): { stored: Bike; deferred: boolean } {
-  const { afterRide: _ignored, ...plain } = incoming;
+  const { afterRide: _ignored, heldBy: _by, heldUntil: _until, ...rest } = incoming;
+  // A reservation is the rider's, not the import's: it stays (the rule reads the status first).
+  const plain: Bike =
+    current?.heldBy !== undefined && current.heldUntil !== undefined ? { ...rest, heldBy: current.heldBy, heldUntil: current.heldUntil } : rest;
   if (current?.status !== 'riding') return { stored: { ...plain }, deferred: false };
   if (incoming.status === 'maintenance') return { stored: { ...plain, status: 'riding', afterRide: 'maintenance' }, deferred: true };
   return { stored: { ...plain, status: 'riding' }, deferred: false };
@@ -252,13 +492,15 @@ export function unlockRefusal(r: UnlockRefusal): Fail {
     case 'ACTIVE_RIDE':
       return fail('FAILED_PRECONDITION', `you already ride bike ${r.bikeCode}: end that ride first`, 'ACTIVE_RIDE');
     case 'UNPAID_BILL':
-      return fail('FAILED_PRECONDITION', 'you have an unpaid ride bill: pay it before the next ride', 'UNPAID_BILL');
+      return fail('FAILED_PRECONDITION', `you have an unpaid ride bill of ${yuan(r.owedFen)}: pay it before the next ride`, 'UNPAID_BILL');
+    case 'BIKE_RESERVED':
+      return fail('FAILED_PRECONDITION', `bikeCode: bike ${r.bikeCode} is reserved by another rider`, 'BIKE_RESERVED');
     case 'BIKE_UNAVAILABLE':
       return fail('FAILED_PRECONDITION', `bikeCode: bike ${r.bikeCode} ${r.status === 'maintenance' ? 'is in maintenance' : 'is in use'}`, 'BIKE_UNAVAILABLE');
     case 'TOO_FAR':
       return fail(
         'FAILED_PRECONDITION',
-        `lat/lng: you are ${Math.round(r.distanceM)} m from bike ${r.bikeCode}; come within ${MAX_UNLOCK_DISTANCE_M} m to unlock it`,
+        `lat/lng: you are ${Math.round(r.distanceM)} m from bike ${r.bikeCode}; come within ${r.maxM ?? MAX_UNLOCK_DISTANCE_M} m to ${r.to ?? 'unlock'} it`,
         'TOO_FAR',
       );
   }

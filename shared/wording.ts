@@ -13,7 +13,7 @@ import { CHECK_IN_OPENS_MIN, MAX_UPCOMING_BOOKINGS, type BookingStatus } from '.
 import { CODE_LENGTH } from './checkin-code';
 import { durationMin, type OpeningHours } from './hours';
 import type { AppError } from './result';
-import { MAX_UNLOCK_DISTANCE_M } from './ride-rules';
+import { MAX_LAPSES_A_DAY, MAX_RESERVE_DISTANCE_M, MAX_UNLOCK_DISTANCE_M, RESERVATION_MINUTES, type ReportCategory } from './ride-rules';
 import { BOOKING_DAYS, addDays } from './slots';
 import { BIND_FAILURE_LIMIT, type AccountType, type BillType } from './bills';
 import { BILL_REMINDER_DAYS_BEFORE, BOOKING_REMINDER_LEAD_MIN } from './subscribe-message';
@@ -244,7 +244,7 @@ export const SLOT_WHY = {
 } as const;
 
 /** What a refusal is about: it decides the words of NOT_FOUND and INVALID_ARGUMENT. */
-export type RefusalSubject = 'booking' | 'cancel' | 'confirm' | 'checkIn' | 'store' | 'unlock' | 'ride' | 'bind' | 'bill';
+export type RefusalSubject = 'booking' | 'cancel' | 'confirm' | 'checkIn' | 'store' | 'unlock' | 'ride' | 'bind' | 'bill' | 'reserve' | 'report';
 
 export interface RefusalContext {
   subject?: RefusalSubject;
@@ -286,6 +286,8 @@ const REASON_TEXT: Readonly<Record<string, string>> = {
   UNPAID_BILL: '你有未支付的骑行账单，支付后才能开始新的骑行',
   LOCK_FAILED: '车锁没有响应，请重试或换一辆车',
   RIDE_NOT_ACTIVE: '这段骑行已经结束了',
+  BIKE_RESERVED: '这辆车已被其他人预约，请换一辆',
+  TOO_MANY_RESERVATIONS: `今天已有 ${MAX_LAPSES_A_DAY} 次预约超时未用车，明天再来预约吧`,
   // bills
   TOO_MANY_BINDS: `一小时内绑定失败已达 ${BIND_FAILURE_LIMIT} 次，请一小时后再试`,
   ALREADY_PAID: '这张账单已经支付过了',
@@ -303,6 +305,8 @@ const NOT_FOUND_TEXT: Readonly<Record<RefusalSubject, string>> = {
   confirm: '找不到这条预约',
   checkIn: '没有找到这个核销码对应的预约',
   unlock: '没有找到这辆单车，请核对车身编号',
+  reserve: '没有找到这辆单车',
+  report: '没有找到这辆单车，请核对车身编号',
   ride: '找不到这段骑行',
   bind: '户号或户主姓名不正确，请核对缴费单上的信息',
   bill: '找不到这张账单，它可能属于已解绑的户号',
@@ -317,6 +321,7 @@ export function refusalText(error: AppError, ctx: RefusalContext = {}): string {
   switch (error.reason) {
     case 'TOO_FAR': {
       const d = ctx.distanceM;
+      if (subject === 'reserve') return `离车太远，只能预约 ${MAX_RESERVE_DISTANCE_M} 米内的单车`;
       return `离车太远${typeof d === 'number' && Number.isFinite(d) ? `（约 ${Math.round(d)} 米）` : ''}，请走到车旁 ${MAX_UNLOCK_DISTANCE_M} 米内再开锁`;
     }
     case 'BIKE_UNAVAILABLE':
@@ -332,6 +337,8 @@ export function refusalText(error: AppError, ctx: RefusalContext = {}): string {
     case 'NOT_FOUND':
       return subject ? NOT_FOUND_TEXT[subject] : '要找的内容不存在或已删除';
     case 'ALREADY_EXISTS':
+      if (subject === 'reserve') return '你已预约了一辆车，请先取消再预约';
+      if (subject === 'report') return '今天你已经报修过这辆车了，谢谢';
       return subject === 'booking' ? REASON_TEXT.ALREADY_BOOKED : '已经存在，不用重复提交';
     case 'UNAUTHENTICATED':
       return '请先登录微信后再试';
@@ -475,3 +482,31 @@ export const PLACE_WORDS = {
   share: '分享给朋友',
   book: '预约到店',
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Reservations, fault reports, the ride history (issue 17)
+
+/** What each fault category is called on the report sheet. */
+export const REPORT_CATEGORY_NAME: Readonly<Record<ReportCategory, string>> = {
+  brake: '刹车',
+  tyre: '轮胎',
+  chain: '链条',
+  lock: '车锁',
+  qrcode: '二维码',
+  other: '其他',
+};
+
+/**
+ * The time left of a reservation, in words (a countdown, never read as a time of day).
+ * @example holdLeft('2026-11-25T00:10:00Z', new Date('2026-11-25T00:00:28Z')) // => '9 分 32 秒'
+ */
+export function holdLeft(until: string, now: Date): string {
+  const s = Math.max(0, Math.ceil((Date.parse(until) - now.getTime()) / 1000));
+  return `${Math.floor(s / 60)} 分 ${String(s % 60).padStart(2, '0')} 秒`;
+}
+
+/** The reservation banner's line. */
+export const holdBannerText = (bikeCode: string, until: string, now: Date): string => `已预约单车 ${bikeCode} · 还剩 ${holdLeft(until, now)}`;
+
+/** What the bike sheet says of reserving. */
+export const RESERVE_HINT = `免费保留 ${RESERVATION_MINUTES} 分钟，${MAX_RESERVE_DISTANCE_M} 米内可约`;

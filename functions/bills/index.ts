@@ -2,7 +2,7 @@
 // ../lib/cloudbase's index), so that its bundle holds nothing of the other functions. WeChat Pay's
 // keys come from the `secrets` collection (read when the instance's copy is a minute old).
 import { billsActions } from '../lib/actions/bills';
-import { billPorts } from '../lib/cloudbase/adapters';
+import { billFunctionPorts } from '../lib/cloudbase/adapters';
 import { cloudbasePayKeyring } from '../lib/cloudbase/secrets';
 import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serve } from '../lib/serve';
@@ -15,6 +15,6 @@ export const main = withFreshKeys(
   serve(
     'bills',
     billsActions,
-    createCloudbaseWorld(() => billPorts(undefined, process.env, keys)),
+    createCloudbaseWorld(() => billFunctionPorts(undefined, process.env, keys)),
   ),
 );

@@ -4,7 +4,19 @@ import type { Booking, BookingStatus, Contact, Refusal, SlotRequest, Verdict } f
 import type { RandomSource } from '../../shared/checkin-code';
 import type { Bike, Station } from '../../shared/places';
 import type { Tariff } from '../../shared/tariff';
-import type { AbortCause, EndDecision, Ending, RideRecord, UnlockRefusal } from '../../shared/ride';
+import type {
+  AbortCause,
+  EndDecision,
+  Ending,
+  HoldRecord,
+  HoldRefusal,
+  ReportDecision,
+  ReportRecord,
+  ResolveDecision,
+  RideRecord,
+  UnlockRefusal,
+} from '../../shared/ride';
+import type { ReportCategory } from '../../shared/ride-rules';
 
 /** Who calls and when: read from the function context by the world, never from the event. */
 export interface Call {
@@ -147,6 +159,43 @@ export interface RideStore {
   finish(input: FinishInput): Promise<EndDecision>;
   /** Ids of rides still `unlocking` since before `before`, oldest first, at most `limit`. */
   staleUnlocks(before: Date, limit: number): Promise<string[]>;
+  /**
+   * Atomically: reads the bike by its code, the rider's open ride, unpaid ride bills, latest
+   * reservation and lapses, the bike's open ride; asks `decideHold`; on a yes holds the bike for the
+   * rider (the bike's `heldBy`/`heldUntil`, the rider's reservation).
+   */
+  hold(input: HoldInput): Promise<{ ok: true; hold: HoldRecord } | { ok: false; refusal: HoldRefusal }>;
+  /** Atomically: `decideCancelHold` on the rider's latest reservation; the cancelled one, or null. */
+  cancelHold(openid: string, now: Date): Promise<HoldRecord | null>;
+  /** The rider's latest reservation still held (live, or lapsed: a hold used or cancelled is none), or null. */
+  holdOf(openid: string): Promise<HoldRecord | null>;
+  /** Atomically: `decideReport` on the bike, the rider's report of today and the bike's open reports; writes the report and the bike. */
+  report(input: ReportInput): Promise<ReportDecision>;
+  /** Reports, newest first (ties by id), of one status or all, at most `limit`. */
+  reports(status: 'open' | 'resolved' | undefined, limit: number): Promise<ReportRecord[]>;
+  /** Atomically: `decideResolve` on the report and its bike; writes both. */
+  resolveReport(input: { reportId: string; bikeStatus?: 'available' | 'maintenance'; now: Date }): Promise<ResolveDecision>;
+  /** The rider's ended rides that ended before `before`, latest first, at most `limit`, with their bill's status. */
+  history(openid: string, before: Date | null, limit: number): Promise<Array<RideRecord & { billStatus: 'unpaid' | 'paid' | null }>>;
+}
+
+export interface HoldInput {
+  holdId: string;
+  openid: string;
+  bikeCode: string;
+  position: LatLng;
+  now: Date;
+  lockTimeoutMs: number;
+}
+
+export interface ReportInput {
+  reportId: string;
+  openid: string;
+  bikeCode: string;
+  category: ReportCategory;
+  note: string | null;
+  photos: string[];
+  now: Date;
 }
 
 /**

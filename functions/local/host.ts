@@ -12,6 +12,7 @@ import type { HttpAccessAnswer, HttpAccessEvent } from '../lib/wechatpay/http';
 import type { SandboxPayments } from '../lib/wechatpay/sandbox';
 import { sandboxPay } from '../lib/wechatpay/sandbox-route';
 import type { BackendName } from './backend';
+import { localUploads } from './uploads';
 
 /** Where the local host serves `payNotify` as CloudBase HTTP access does (docs/deploy.md's path); `/functions/payNotify` too. */
 export const PAY_NOTIFY_PATH = '/pay/notify';
@@ -62,6 +63,8 @@ export function createHost(options: HostOptions): LocalHost {
   let lastHeader: { at: number; seen: number } | null = null;
   const hostNow = () => (lastHeader ? new Date(lastHeader.at + (Date.now() - lastHeader.seen)) : new Date());
   const timers = options.timers ? startTimers(functions, log, hostNow) : null;
+  // Report photos (wx.cloud.uploadFile's stand-in): functions/local/uploads.ts.
+  const uploads = localUploads();
 
   // The port this host listens on, once it does: a Host header naming another port is no request for us.
   let boundPort: number | null = null;
@@ -83,6 +86,7 @@ export function createHost(options: HostOptions): LocalHost {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/healthz') return send(res, 200, { ok: true, backend: options.backend ?? 'sqlite' });
+    if (url.pathname.startsWith('/uploads') && (await uploads.serve(req, res, url.pathname))) return;
     if (url.pathname === '/outbox') {
       // The local messenger's outbox (API.md, reminders): every message "sent", oldest first.
       if (req.method !== 'GET') return send(res, 405, fail('INVALID_ARGUMENT', 'use GET'));

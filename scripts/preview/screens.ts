@@ -33,6 +33,10 @@ export interface Screen {
 
 export const DEMO_USER = 'local-user';
 export const DEMO_STAFF = 'local-staff';
+/** Who holds a bike on the reservation screens (not the demo user, whose ride they would block). */
+export const DEMO_COMMUTER = 'local-commuter';
+/** The rider of the history and full ride bill screens. */
+export const DEMO_HISTORY = 'local-history';
 /** The household of the bills screens (its own, so paying does not touch the demo user's ride screens). */
 export const DEMO_PAYER = 'local-payer';
 /** A store the demo staff member works at (scripts/demo-city.ts). */
@@ -317,6 +321,24 @@ export const SCREENS: Screen[] = [
   { page: 'pages/nearby/index', state: 'ride-banner', setup: async (ctx) => void (await startDemoRide(ctx)) },
   { page: 'pages/me/index', state: 'ride-banner', setup: async (ctx) => void (await startDemoRide(ctx)) },
 
+  // Issue 17: a reservation's countdown banner, the report sheet, the ride history, the full ride bill.
+  { page: 'pages/nearby/index', state: 'reserve-banner', openid: DEMO_COMMUTER, setup: async (ctx) => void (await holdDemoBike(ctx)) },
+  { page: 'pages/me/index', state: 'reserve-banner', openid: DEMO_COMMUTER, setup: async (ctx) => void (await holdDemoBike(ctx)) },
+  {
+    page: 'packageRide/pages/ride-summary/index',
+    state: 'report-sheet',
+    setup: async () => ({ rideId: 'demo-ride', bikeCode: 'B0001', durationSec: '1260', feeFen: '300', surchargeFen: '0', billId: 'demo-bill' }),
+    act: async (page, ctx) => {
+      await tapFirst(page, ctx, '.report-btn');
+      const sheet = page.querySelector('#report') as unknown as { instance?: { setData(data: Record<string, unknown>): void } } | null;
+      sheet?.instance?.setData({ category: 'brake', note: '前刹车没有反应，捏到底也刹不住' });
+      await ctx.idle();
+    },
+  },
+  { page: 'packageRide/pages/history/index', state: 'history', openid: DEMO_HISTORY, setup: async (ctx) => void (await demoHistory(ctx)) },
+  { page: 'packageRide/pages/history/index', state: 'empty', openid: 'local-newcomer' },
+  { page: 'packageBill/pages/bill/index', state: 'ride-bill', openid: DEMO_HISTORY, setup: async (ctx) => ({ billId: await demoHistory(ctx) }) },
+
   // Bills (packageBill): a household of its own, bound to the demo accounts (functions/local/seed-bills.ts).
   { page: 'packageBill/pages/accounts/index', state: 'accounts', openid: DEMO_PAYER, setup: async (ctx) => void (await bindDemoAccounts(ctx)) },
   {
@@ -395,6 +417,42 @@ async function startDemoRide(ctx: ScreenContext): Promise<void> {
   const bike = await demoBike(ctx);
   if (!bike) return;
   await ctx.call('rides', { action: 'unlock', bikeCode: bike.code, lat: bike.lat, lng: bike.lng }, DEMO_USER);
+}
+
+/** The commuter's reservation of the nearest bike (kept: the second screen finds it held). */
+async function holdDemoBike(ctx: ScreenContext): Promise<void> {
+  const current = await ctx.call<{ reservation: unknown }>('rides', { action: 'current' }, DEMO_COMMUTER);
+  if (current.ok && current.data.reservation) return;
+  const bike = await demoBike(ctx);
+  if (bike) await ctx.call('rides', { action: 'reserve', bikeCode: bike.code, lat: bike.lat, lng: bike.lng }, DEMO_COMMUTER);
+}
+
+/**
+ * Two rides of the history rider (once): one ended at a station (free: it lasted seconds), one ended
+ * outside every zone with the surcharge (a ¥5.00 bill, unpaid). Answers that bill's id.
+ */
+async function demoHistory(ctx: ScreenContext): Promise<string> {
+  type History = { rides: Array<{ billId: string | null }> };
+  const before = await ctx.call<History>('rides', { action: 'history' }, DEMO_HISTORY);
+  const owed = before.ok ? before.data.rides.find((r) => r.billId) : undefined;
+  if (owed && owed.billId) return owed.billId;
+  const stations = await ctx.call<NearbyAnswer>(
+    'geo',
+    { action: 'nearby', kind: 'station', lat: 31.2304, lng: 121.4737, radius: 3000, limit: 1 },
+    DEMO_HISTORY,
+  );
+  const station = stations.ok ? stations.data.items[0] : undefined;
+  for (const surcharge of [false, true]) {
+    const bike = await demoBike(ctx);
+    if (!bike) break;
+    const ride = await ctx.call<{ ride: { id: string } }>('rides', { action: 'unlock', bikeCode: bike.code, lat: bike.lat, lng: bike.lng }, DEMO_HISTORY);
+    if (!ride.ok) break;
+    const at = surcharge || !station ? { lat: 31.4304, lng: 121.6737 } : { lat: station.lat, lng: station.lng };
+    await ctx.call('rides', { action: 'end', rideId: ride.data.ride.id, ...at, acceptSurcharge: true }, DEMO_HISTORY);
+  }
+  const after = await ctx.call<History>('rides', { action: 'history' }, DEMO_HISTORY);
+  const bill = after.ok ? after.data.rides.find((r) => r.billId) : undefined;
+  return (bill && bill.billId) || 'RB-none';
 }
 
 /** The query of a shared link to the station nearest the demo position. */

@@ -131,7 +131,7 @@ describe('Calling the local host', () => {
         headers: { ...headers, 'x-WX-openid': who },
       });
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ ok: true, data: { ride: null } });
+      expect(await res.json()).toEqual({ ok: true, data: { ride: null, reservation: null } });
     }
   });
 
@@ -387,8 +387,8 @@ describe('rides, as API.md words them', () => {
 
   it('answers current with { ride } while riding and { ride: null } for a caller who never rode', async () => {
     const { who, ride: r } = await ride();
-    expect(await rides({ action: 'current' }, who, t(10))).toEqual({ ok: true, data: { ride: r } });
-    expect(await rides({ action: 'current' }, someone(), t(10))).toEqual({ ok: true, data: { ride: null } });
+    expect(await rides({ action: 'current' }, who, t(10))).toEqual({ ok: true, data: { ride: r, reservation: null } });
+    expect(await rides({ action: 'current' }, someone(), t(10))).toEqual({ ok: true, data: { ride: null, reservation: null } });
   });
 
   it.each([

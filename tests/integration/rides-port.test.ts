@@ -75,10 +75,10 @@ describe.each(ADAPTERS)('rides port on %s', (adapter) => {
     });
     expect(w.state().bills).toEqual([{ id: ended.ok ? ended.data.ride.billId : '', openid: 'u1', rideId, amountFen: 150, status: 'unpaid' }]);
     expect(await w.deps.places.get('bike', 'A')).toMatchObject({ status: 'available', lat: spot.lat, lng: spot.lng });
-    expect(await currentRide(w.deps, {}, as('u1', 601))).toEqual({ ok: true, data: { ride: null } });
+    expect(await currentRide(w.deps, {}, as('u1', 601))).toEqual({ ok: true, data: { ride: null, reservation: null } });
     expect(await ride('u1', 'B', 700)).toEqual({
       ok: false,
-      error: { code: 'FAILED_PRECONDITION', message: 'you have an unpaid ride bill: pay it before the next ride', reason: 'UNPAID_BILL' },
+      error: { code: 'FAILED_PRECONDITION', message: 'you have an unpaid ride bill of ¥1.50: pay it before the next ride', reason: 'UNPAID_BILL' },
     });
   });
 
@@ -186,9 +186,9 @@ describe.each(ADAPTERS)('rides port on %s', (adapter) => {
 
     it('is aborted by rides.current', async () => {
       await strand('u1', 'A');
-      expect(await currentRide(w.deps, {}, as('u1', 1))).toEqual({ ok: true, data: { ride: null } });
+      expect(await currentRide(w.deps, {}, as('u1', 1))).toEqual({ ok: true, data: { ride: null, reservation: null } });
       expect(bikeStatus('A')).toBe('riding');
-      expect(await currentRide(w.deps, {}, as('u1', STALE_SEC))).toEqual({ ok: true, data: { ride: null } });
+      expect(await currentRide(w.deps, {}, as('u1', STALE_SEC))).toEqual({ ok: true, data: { ride: null, reservation: null } });
       expect(bikeStatus('A')).toBe('available');
     });
 

@@ -125,7 +125,7 @@ describe('unlocking', () => {
     const who = rider();
     const res = await unlock(who, b.code, IN_SQ, 5);
     expect(res).toEqual({ ok: true, data: { ride: { id: expect.any(String), bikeId: b.id, bikeCode: b.code, startAt: at(5), status: 'active' } } });
-    expect(await current(who)).toEqual({ ok: true, data: { ride: res.data.ride } });
+    expect(await current(who)).toEqual({ ok: true, data: { ride: res.data.ride, reservation: null } });
     expect(await bikesAround(b)).not.toContain(b.id);
   });
 

@@ -116,7 +116,11 @@ describe('a rider who owes a ride bill', () => {
     await tap(bill, '.ride-on-btn');
     expect(wxMock().navigateBack).toHaveBeenCalled();
 
-    // Back on the unlock page, the same tap now starts the ride.
+    // Back on the unlock page (WeChat shows it again: onShow), the refusal and its 去支付 are gone
+    // and the same tap now starts the ride (issue 17: it used to keep saying the bill was unpaid).
+    await unlock.instance.onShow();
+    await until(() => unlock.data.errorText === '', 'the refusal cleared');
+    expect(texts(unlock, '.follow-up')).toEqual([]);
     await tap(unlock, '.unlock-btn');
     await until(() => wxMock().redirectTo.mock.calls.length > 0, 'the riding page');
     expect(lastNavigation('redirectTo')).toMatch(/^\/packageRide\/pages\/riding\/index\?rideId=/);

@@ -155,7 +155,11 @@ export async function openUrl(url: string): Promise<Rendered> {
   const [path, search = ''] = url.replace(/^\//, '').split('?');
   // Components (the privacy sheet, the check-in QR) are loaded once and shared by every page of the file.
   if (!sharedComponents) {
-    sharedComponents = { 'privacy-sheet': loadPage('components/privacy-sheet/index'), 'checkin-qr': loadPage('packageBooking/components/checkin-qr/index') };
+    sharedComponents = {
+      'privacy-sheet': loadPage('components/privacy-sheet/index'),
+      'checkin-qr': loadPage('packageBooking/components/checkin-qr/index'),
+      'report-sheet': loadPage('packageRide/components/report-sheet/index'),
+    };
   }
   let id = loaded.get(path);
   if (!id) {

@@ -119,7 +119,7 @@ describe("a commuter's first ride, from the sticker", () => {
 
     const riding = await visit(ridingUrl);
     await until(() => riding.data.located === true, 'the zones around');
-    expect(texts(riding, '.elapsed')).toEqual(['12:00']);
+    expect(texts(riding, '.elapsed')).toEqual(['12 分 00 秒']);
     expect(texts(riding, '.nearest')[0]).toMatch(/^最近停车点：.+ · \d+ m$/);
 
     // Rides on for 31 minutes to the station, parks inside its zone.
@@ -233,7 +233,7 @@ describe('privacy refused, then agreed', () => {
     const riding = await visit('/packageRide/pages/riding/index');
     await decline(riding);
     await until(() => riding.data.locationText !== '', 'the location notice');
-    expect(texts(riding, '.elapsed')).toEqual(['05:00']);
+    expect(texts(riding, '.elapsed')).toEqual(['5 分 00 秒']);
     expect(riding.querySelectorAll('.map')).toHaveLength(0); // no map at 0,0
     expect(riding.querySelectorAll('.nearest')).toHaveLength(0); // no empty "最近停车点："
     expect(texts(riding, '.location-missing .btn')).toEqual(['开启定位']);

@@ -10,7 +10,7 @@ jest.mock('../../miniprogram/services/location', () => ({
   reauthorizeLocation: jest.fn(),
   choosePlace: jest.fn(),
 }));
-jest.mock('../../miniprogram/services/rides', () => ({ currentRide: jest.fn() }));
+jest.mock('../../miniprogram/services/rides', () => ({ currentRide: jest.fn(), reserveBike: jest.fn(), cancelReservation: jest.fn() }));
 jest.mock('../../miniprogram/services/scan', () => ({ scanBikeCode: jest.fn() }));
 
 // Mocked through string paths: the services' wx types are the mini program's, not the tests'.
@@ -22,7 +22,7 @@ const location = jest.requireMock('../../miniprogram/services/location') as {
   reauthorizeLocation: jest.Mock;
   choosePlace: jest.Mock;
 };
-const rides = jest.requireMock('../../miniprogram/services/rides') as { currentRide: jest.Mock };
+const rides = jest.requireMock('../../miniprogram/services/rides') as { currentRide: jest.Mock; reserveBike: jest.Mock; cancelReservation: jest.Mock };
 const scan = jest.requireMock('../../miniprogram/services/scan') as { scanBikeCode: jest.Mock };
 const HERE = { lat: 31.22, lng: 121.45 };
 
@@ -407,5 +407,38 @@ describe('finding a place on the nearby page (issue 16)', () => {
     page.querySelectorAll('.place-row')[0].dispatchEvent('tap');
     await flush();
     expect(page.instance.onShareTimeline()).toEqual({ title: '停车点 · 人民广场停车点', query: 'kind=station&id=P01&lat=31.230500&lng=121.473800' });
+  });
+});
+
+describe('reserving a bike from its sheet', () => {
+  it('holds it, closes the sheet and counts down on the banner; 取消 lets it go', async () => {
+    api.nearby.mockResolvedValue(answer([BIKE]));
+    const until = new Date(Date.now() + 600_000).toISOString();
+    rides.reserveBike.mockResolvedValue({ ok: true, data: { reservation: { bikeCode: 'B0007', until, lat: BIKE.lat, lng: BIKE.lng } } });
+    rides.cancelReservation.mockResolvedValue({ ok: true, data: { reservation: null } });
+    const page = await openPage();
+    page.instance.onMarkerTap({ detail: { markerId: 1 } });
+    await flush();
+    expect(texts(page, '.reserve-hint')).toEqual(['免费保留 10 分钟，1000 米内可约']);
+    await tap(page, '.reserve');
+    expect(rides.reserveBike).toHaveBeenCalledWith('B0007', HERE);
+    expect(page.querySelectorAll('.place-sheet')).toHaveLength(0);
+    expect(texts(page, '.hold-text')[0]).toMatch(/^已预约单车 B0007 · 还剩 (10 分 00|9 分 59) 秒$/);
+    await tap(page, '.hold-route');
+    expect(location.openRoute).toHaveBeenCalledWith({ lat: BIKE.lat, lng: BIKE.lng, name: '单车 B0007' });
+    await tap(page, '.hold-cancel');
+    expect(page.querySelectorAll('.hold-banner')).toHaveLength(0);
+    page.instance.onUnload();
+  });
+
+  it('says why a reservation is refused, in words, and keeps the sheet', async () => {
+    api.nearby.mockResolvedValue(answer([BIKE]));
+    rides.reserveBike.mockResolvedValue({ ok: false, error: { code: 'FAILED_PRECONDITION', message: 'x', reason: 'BIKE_RESERVED' } });
+    const page = await openPage();
+    page.instance.onMarkerTap({ detail: { markerId: 1 } });
+    await flush();
+    await tap(page, '.reserve');
+    expect(wxMock().showToast).toHaveBeenCalledWith({ title: '这辆车已被其他人预约，请换一辆', icon: 'none' });
+    expect(texts(page, '.sheet-title')).toEqual(['单车 B0007']);
   });
 });

@@ -193,11 +193,11 @@ describe('the location notice', () => {
 
 describe('the "me" entries', () => {
   it('leads to scanning first, then bookings, and adds the staff desk naming the stores for staff only', () => {
-    expect(meEntries([]).map((e) => e.key)).toEqual(['ride', 'bookings', 'bills']);
+    expect(meEntries([]).map((e) => e.key)).toEqual(['ride', 'rides', 'bookings', 'bills']);
     const staff = meEntries(['梧桐咖啡', '麦香烘焙']);
-    expect(staff.map((e) => e.key)).toEqual(['ride', 'bookings', 'bills', 'staff']);
-    expect(staff[3].note).toContain('梧桐咖啡、麦香烘焙');
-    expect(ENTRIES).toHaveLength(3); // the list it started from is left alone
+    expect(staff.map((e) => e.key)).toEqual(['ride', 'rides', 'bookings', 'bills', 'staff']);
+    expect(staff[4].note).toContain('梧桐咖啡、麦香烘焙');
+    expect(ENTRIES).toHaveLength(4); // the list it started from is left alone
   });
 });
 

@@ -1,4 +1,9 @@
 import { flush, loadPage, openPage, tap, texts, wxMock } from './harness';
+
+/** The components both ride pages use, loaded once for the file (a second load would not register). */
+let shared: Record<string, string> | null = null;
+const sharedComponents = () =>
+  (shared ??= { 'privacy-sheet': loadPage('components/privacy-sheet/index'), 'report-sheet': loadPage('packageRide/components/report-sheet/index') });
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 
 jest.mock('../../miniprogram/services/rides', () => ({ currentRide: jest.fn(), endRide: jest.fn(), tariff: jest.fn() }));
@@ -69,7 +74,7 @@ beforeAll(() => {
     now: START + 125 * 1000,
     doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
   });
-  pageId = loadPage('packageRide/pages/riding/index');
+  pageId = loadPage('packageRide/pages/riding/index', sharedComponents());
 });
 afterAll(() => jest.useRealTimers());
 beforeEach(() => {
@@ -83,11 +88,11 @@ beforeEach(() => {
 
 it('shows the time ridden and the fee so far, and keeps them running', async () => {
   const page = await openPage(pageId, {});
-  expect(texts(page, '.elapsed')).toEqual(['02:05']);
+  expect(texts(page, '.elapsed')).toEqual(['2 分 05 秒']);
   expect(texts(page, '.fee-value')).toEqual(['¥1.50']);
   jest.setSystemTime(START + 1801 * 1000);
   (page.instance as unknown as { tick(): void }).tick();
-  expect(texts(page, '.elapsed')).toEqual(['30:01']);
+  expect(texts(page, '.elapsed')).toEqual(['30 分 01 秒']);
   expect(texts(page, '.fee-value')).toEqual(['¥3.00']);
   page.detach();
 });
@@ -135,7 +140,7 @@ describe('ending outside every zone', () => {
     expect(texts(page, '.outside-text')[0]).toContain('这里不在停车点内，在此还车将加收 ¥5.00');
     expect(texts(page, '.outside-nearest')).toEqual(['最近停车点：人民广场停车点 · 67 m']);
     expect(texts(page, '.surcharge-btn')).toEqual(['在此还车（加收 ¥5.00）']);
-    expect(texts(page, '.elapsed')).toEqual(['02:05']);
+    expect(texts(page, '.elapsed')).toEqual(['2 分 05 秒']);
 
     await tap(page, '.route-btn');
     expect(location.openRoute).toHaveBeenCalledWith({ lat: STATION.lat, lng: STATION.lng, name: STATION.name });
@@ -164,7 +169,7 @@ describe('riding without a position', () => {
   it('shows the clock and fee, no map at 0,0, no empty "最近停车点：", and a way to turn the location on', async () => {
     location.locate.mockResolvedValue({ ok: false, reason: 'privacy' });
     const page = await openPage(pageId, {});
-    expect(texts(page, '.elapsed')).toEqual(['02:05']);
+    expect(texts(page, '.elapsed')).toEqual(['2 分 05 秒']);
     expect(texts(page, '.fee-value')).toEqual(['¥1.50']);
     expect(page.querySelectorAll('.map')).toHaveLength(0);
     expect(page.querySelectorAll('.nearest')).toHaveLength(0);
@@ -212,7 +217,7 @@ it('says when there is no ride to show', async () => {
 describe('the ride summary', () => {
   let summaryId: string;
   beforeAll(() => {
-    summaryId = loadPage('packageRide/pages/ride-summary/index');
+    summaryId = loadPage('packageRide/pages/ride-summary/index', sharedComponents());
   });
 
   it('shows the duration, the fee with its surcharge, and leads to the bill', async () => {

@@ -1,4 +1,4 @@
-import { loadPage, openPage, tap, texts, wxMock } from './harness';
+import { flush, loadPage, openPage, tap, texts, wxMock } from './harness';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 
 jest.mock('../../miniprogram/services/rides', () => ({ previewBike: jest.fn(), unlockBike: jest.fn() }));
@@ -9,6 +9,8 @@ jest.mock('../../miniprogram/services/location', () => ({
   reauthorizeLocation: jest.fn(),
 }));
 
+jest.mock('../../miniprogram/services/bills', () => ({ listBills: jest.fn() }));
+const bills = jest.requireMock('../../miniprogram/services/bills') as { listBills: jest.Mock };
 const rides = jest.requireMock('../../miniprogram/services/rides') as { previewBike: jest.Mock; unlockBike: jest.Mock };
 const location = jest.requireMock('../../miniprogram/services/location') as { locate: jest.Mock; enableLocation: jest.Mock; reauthorizeLocation: jest.Mock };
 
@@ -27,6 +29,7 @@ beforeEach(() => {
   jest.clearAllMocks();
   rides.previewBike.mockResolvedValue(preview());
   location.locate.mockResolvedValue({ ok: true, position: HERE });
+  bills.listBills.mockResolvedValue({ ok: true, data: { bills: [] } });
 });
 
 describe('opened by the WeChat camera', () => {
@@ -122,10 +125,10 @@ describe('the unlock button', () => {
     location.locate.mockResolvedValue({ ok: false, reason: 'privacy' });
     await tap(page, '.unlock-btn');
     expect(rides.unlockBike).not.toHaveBeenCalled();
-    expect(texts(page, '.follow-up')).toEqual(['开启定位']);
 
+    expect(texts(page, '.enable-location')).toEqual(['开启定位']);
     location.enableLocation.mockResolvedValue({ ok: true, position: HERE });
-    await tap(page, '.follow-up');
+    await tap(page, '.enable-location');
     expect(location.enableLocation).toHaveBeenCalledTimes(1);
     expect(location.reauthorizeLocation).not.toHaveBeenCalled();
     expect(texts(page, '.bike-distance')).toEqual(['距你 33 m']);
@@ -159,5 +162,59 @@ describe('a code typed by hand', () => {
     await tap(page, '.code-btn');
     expect(rides.previewBike).not.toHaveBeenCalled();
     expect(texts(page, '.error-text')).toEqual(['请输入车身二维码下方的编号，例如 B0042']);
+  });
+});
+
+/** Whether the unlock button is off: simulate renders no `disabled` attribute, so its binding's data. */
+const unlockDisabled = (page: Awaited<ReturnType<typeof openPage>>) => String(!page.data.bikeAvailable || page.data.unlocking || page.data.blocked);
+const UNPAID_RIDE_BILL = { id: 'RB1', type: 'ride', amountFen: 150, status: 'unpaid', rideId: 'R0' };
+
+describe('the defects of issue 17', () => {
+  it('says how much is owed, turns 开锁骑行 off, and clears the refusal once the bill is paid (onShow after 继续用车)', async () => {
+    rides.unlockBike.mockResolvedValue(refusal('FAILED_PRECONDITION', 'UNPAID_BILL'));
+    bills.listBills.mockResolvedValue({ ok: true, data: { bills: [UNPAID_RIDE_BILL] } });
+    const page = await openPage(pageId, { code: 'B0042' });
+    expect(unlockDisabled(page)).toBe('false');
+    await tap(page, '.unlock-btn');
+    expect(texts(page, '.error-text')).toEqual(['你有未支付的骑行账单，支付后才能开始新的骑行']);
+    expect(texts(page, '.owed')).toEqual(['待支付 ¥1.50']);
+    expect(unlockDisabled(page)).toBe('true');
+    await tap(page, '.unlock-btn');
+    expect(rides.unlockBike).toHaveBeenCalledTimes(1);
+    // Paid on the bill page; 继续用车 comes back here.
+    bills.listBills.mockResolvedValue({ ok: true, data: { bills: [] } });
+    await page.instance.onShow();
+    await flush();
+    expect(page.querySelectorAll('.error')).toHaveLength(0);
+    expect(unlockDisabled(page)).toBe('false');
+  });
+
+  it('keeps 开锁骑行 on for a refusal another tap can mend (too far, the lock)', async () => {
+    rides.unlockBike.mockResolvedValue(refusal('FAILED_PRECONDITION', 'LOCK_FAILED'));
+    const page = await openPage(pageId, { code: 'B0042' });
+    await tap(page, '.unlock-btn');
+    expect(unlockDisabled(page)).toBe('false');
+  });
+
+  it('shows the bike and the tariff before it asks for the location (a sticker cold start)', async () => {
+    let answer: (v: unknown) => void = () => {};
+    location.locate.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+    const page = await openPage(pageId, cameraQuery('https://nearby.example.com/b/B0042'));
+    expect(texts(page, '.bike-code')).toEqual(['单车 B0042']);
+    expect(texts(page, '.tariff-line')).toHaveLength(3);
+    expect(texts(page, '.locating')).toEqual(['正在确认你的位置…']);
+    answer({ ok: true, position: HERE });
+    await flush();
+    expect(texts(page, '.bike-distance')).toEqual(['距你 33 m']);
+    expect(page.querySelectorAll('.locating')).toHaveLength(0);
+  });
+
+  it('says a turned-off location once, with one 去设置开启, when 开锁骑行 is tapped', async () => {
+    location.locate.mockResolvedValue({ ok: false, reason: 'denied' });
+    const page = await openPage(pageId, { code: 'B0042' });
+    await tap(page, '.unlock-btn');
+    const all = texts(page, '.unlock');
+    expect(all.join(' ').split('定位权限已关闭').length - 1).toBe(1);
+    expect(all.join(' ').split('去设置开启').length - 1).toBe(1);
   });
 });

@@ -52,6 +52,7 @@ export const PLACES: Place[] = [
 
 export interface StoredRide {
   id: string;
+  requestedAt?: string;
   openid: string;
   bikeId: string;
   status: string;
@@ -64,6 +65,14 @@ export interface StoredBike {
   afterRide?: string | null;
   /** CloudBase only: the open ride the bike document names. */
   rideId?: string | null;
+  heldBy?: string | null;
+  heldUntil?: string | null;
+}
+/** A rider's kept reservation (SQLite: the latest still `held`; CloudBase: the rider document's `hold`). */
+export interface StoredHold {
+  openid: string;
+  bikeId: string;
+  until: string;
 }
 export interface StoredBill {
   id: string;
@@ -76,6 +85,9 @@ export interface State {
   rides: StoredRide[];
   bikes: StoredBike[];
   bills: StoredBill[];
+  holds: StoredHold[];
+  /** CloudBase only: the lapses each rider document keeps (`until`s). */
+  lapses?: Map<string, string[]>;
   /** CloudBase only: the per-rider documents. */
   riders?: Map<string, { openRideId: string | null; unpaidRideBills: string[] }>;
 }
@@ -111,11 +123,20 @@ export async function rideWorld(adapter: Adapter): Promise<RideWorld> {
       renew: () => Object.assign(world.deps, { ...sqlitePorts(stoppable), lock, random }),
       close: () => db.close(),
       state: (): State => ({
-        rides: db.prepare('SELECT id, openid, bike_id AS bikeId, status, fee_fen AS feeFen, bill_id AS billId FROM rides').all() as StoredRide[],
+        rides: db
+          .prepare('SELECT id, openid, bike_id AS bikeId, status, fee_fen AS feeFen, bill_id AS billId, requested_at AS requestedAt FROM rides')
+          .all() as StoredRide[],
+        holds: db
+          .prepare(
+            `SELECT openid, bike_id AS bikeId, until FROM ride_holds h WHERE status = 'held'
+             AND NOT EXISTS (SELECT 1 FROM ride_holds l WHERE l.openid = h.openid AND l.status = 'held' AND (l.created_at, l.id) > (h.created_at, h.id))`,
+          )
+          .all() as StoredHold[],
         bikes: (
           db
             .prepare(
-              `SELECT id, status, json_extract(body, '$.afterRide') AS afterRide, json_extract(body, '$.status') AS bodyStatus FROM places WHERE kind = 'bike'`,
+              `SELECT id, status, json_extract(body, '$.afterRide') AS afterRide, json_extract(body, '$.status') AS bodyStatus,
+                 json_extract(body, '$.heldBy') AS heldBy, json_extract(body, '$.heldUntil') AS heldUntil FROM places WHERE kind = 'bike'`,
             )
             .all() as (StoredBike & { bodyStatus: string })[]
         ).map(({ bodyStatus, ...b }) => {
@@ -144,8 +165,18 @@ export async function rideWorld(adapter: Adapter): Promise<RideWorld> {
             status: r.status,
             feeFen: r.feeFen ?? null,
             billId: r.billId ?? null,
+            requestedAt: r.requestedAt,
           })),
-          bikes: rows('places_bike').map((b) => ({ id: b.id, status: b.status, afterRide: b.afterRide ?? null, rideId: b.rideId ?? null })),
+          bikes: rows('places_bike').map((b) => ({
+            id: b.id,
+            status: b.status,
+            afterRide: b.afterRide ?? null,
+            rideId: b.rideId ?? null,
+            heldBy: b.heldBy ?? null,
+            heldUntil: b.heldUntil ?? null,
+          })),
+          holds: rows('riders').flatMap((r) => (r.hold ? [{ openid: r._id, bikeId: r.hold.bikeId, until: r.hold.until }] : [])),
+          lapses: new Map(rows('riders').map((r) => [r._id, r.lapses ?? []])),
           bills: rows('bills')
             .filter((b) => b.type === 'ride')
             .map((b) => ({ id: b._id, openid: b.openid, rideId: b.rideId, amountFen: b.amountFen, status: b.status })),
@@ -200,6 +231,7 @@ export function checkInvariants(state: State): void {
     } else if (r.billId !== null) throw new Error(`free ride ${r.id} has bill ${r.billId}`);
   }
   for (const b of state.bills) if (!billed.has(b.id)) throw new Error(`bill ${b.id} belongs to no ended ride with a fee`);
+  checkHolds(state);
   if (state.riders) {
     const riders = new Set([...state.riders.keys(), ...open.map((r) => r.openid), ...state.bills.map((b) => b.openid)]);
     for (const openid of riders) {
@@ -214,5 +246,34 @@ export function checkInvariants(state: State): void {
       if (JSON.stringify([...doc.unpaidRideBills].sort()) !== JSON.stringify(unpaid))
         throw new Error(`rider ${openid}'s document lists bills ${doc.unpaidRideBills}, unpaid are ${unpaid}`);
     }
+  }
+}
+
+/**
+ * Reservations, on what is stored (no clock: a lapsed hold is left as it was): a bike names a hold
+ * (`heldBy`/`heldUntil`) only when that rider keeps that very hold (or an earlier one that lapsed),
+ * and never while ridden; a
+ * rider's kept hold is named by its bike, unless the bike was held again later or unlocked at or
+ * after the hold's end (both let a lapsed hold go).
+ */
+export function checkHolds(state: State): void {
+  const kept = new Map(state.holds.map((h) => [h.openid, h]));
+  for (const bike of state.bikes) {
+    if (!bike.heldBy) continue;
+    if (bike.status === 'riding') throw new Error(`bike ${bike.id} is ridden and held for ${bike.heldBy}`);
+    const hold = kept.get(bike.heldBy);
+    const until = bike.heldUntil ?? '';
+    // The rider's kept hold, or an earlier one that lapsed (a later hold superseded it, or CloudBase
+    // moved it to the rider's lapses).
+    const named = hold ? (hold.bikeId === bike.id ? hold.until === until : hold.until > until) : (state.lapses?.get(bike.heldBy) ?? []).includes(until);
+    if (!named) throw new Error(`bike ${bike.id} is held for ${bike.heldBy} until ${until}, a hold that rider does not keep`);
+  }
+  for (const hold of state.holds) {
+    const bike = state.bikes.find((b) => b.id === hold.bikeId);
+    if (!bike) throw new Error(`${hold.openid} holds bike ${hold.bikeId}, which does not exist`);
+    if (bike.heldBy === hold.openid && bike.heldUntil === hold.until) continue;
+    if (bike.heldUntil && bike.heldUntil > hold.until) continue;
+    if (state.rides.some((r) => r.bikeId === bike.id && (r.requestedAt ?? '') >= hold.until)) continue;
+    throw new Error(`${hold.openid} keeps a hold of bike ${bike.id} until ${hold.until} that the bike does not name`);
   }
 }

@@ -8,7 +8,17 @@ const ms = (n: number) => new Date(T0.getTime() + n);
 const HERE = { lat: 30, lng: 120 };
 const bike = (over: Partial<Bike> = {}): Bike => ({ kind: 'bike', id: 'A', code: 'A', ...HERE, status: 'available', ...over });
 const ride = (over: Partial<RideRecord> = {}): RideRecord => ({ ...newRide('R1', 'u1', bike(), HERE, T0), ...over });
-const facts = (over: object = {}) => ({ bikeCode: 'A', bike: bike(), riderRide: null, bikeRide: null, unpaidRideBill: false, position: HERE, ...over });
+const facts = (over: object = {}) => ({
+  bikeCode: 'A',
+  bike: bike(),
+  riderRide: null,
+  bikeRide: null,
+  unpaidRideFen: 0,
+  position: HERE,
+  openid: 'u1',
+  riderHold: null,
+  ...over,
+});
 
 describe('the stale-unlock rule', () => {
   it('is stale only past the lock timeout, and only while unlocking', () => {
@@ -29,7 +39,7 @@ describe('the stale-unlock rule', () => {
 describe('decideUnlock', () => {
   it('checks in one order: bike, own ride, unpaid bill, bike state, distance', () => {
     const far = { lat: 30.01, lng: 120 };
-    const everything = facts({ bike: null, riderRide: ride({ status: 'active' }), unpaidRideBill: true, position: far });
+    const everything = facts({ bike: null, riderRide: ride({ status: 'active' }), unpaidRideFen: 150, position: far });
     expect(decideUnlock(everything, T0, 3000)).toMatchObject({ ok: false, refusal: { reason: 'NOT_FOUND' } });
     expect(decideUnlock({ ...everything, bike: bike({ status: 'maintenance' }) }, T0, 3000)).toMatchObject({ refusal: { reason: 'ACTIVE_RIDE' } });
     expect(decideUnlock({ ...everything, bike: bike({ status: 'maintenance' }), riderRide: null }, T0, 3000)).toMatchObject({

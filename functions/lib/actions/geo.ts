@@ -12,7 +12,7 @@ import { sweepStaleUnlocks } from '../usecases/ride';
 export const geoActions: Actions<Pick<Ports, 'places' | 'rides' | 'lock'>> = {
   nearby: anyone(nearbyParams, async (ports, q, call) => {
     if (q.kind !== 'store') await sweepStaleUnlocks(ports, call);
-    return nearby(ports, q, call.now);
+    return nearby(ports, q, call.now, call.caller);
   }),
   search: anyone(searchParams, async (ports, q, call) => {
     if (q.kind === 'station') await sweepStaleUnlocks(ports, call);

@@ -44,9 +44,14 @@ export function geoPorts(db: CloudbaseDb = cloudbaseDb(), env: Env = process.env
   return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), rides: () => cloudbaseRides(asRideDb(db)), lock: () => cloudLockFrom(env) });
 }
 
-/** `admin`: places, staff and the bill import. */
-export function adminPorts(db: CloudbaseDb = cloudbaseDb()): Pick<Ports, 'places' | 'staff' | 'bills'> {
-  return lazily({ places: () => cloudbasePlaces(asAdapterDb(db)), staff: () => cloudbaseStaff(asAdapterDb(db)), bills: () => cloudbaseBills(asBillsDb(db)) });
+/** `admin`: places, staff, the bill import and bike fault reports. */
+export function adminPorts(db: CloudbaseDb = cloudbaseDb()): Pick<Ports, 'places' | 'staff' | 'bills' | 'rides'> {
+  return lazily({
+    places: () => cloudbasePlaces(asAdapterDb(db)),
+    staff: () => cloudbaseStaff(asAdapterDb(db)),
+    bills: () => cloudbaseBills(asBillsDb(db)),
+    rides: () => cloudbaseRides(asRideDb(db)),
+  });
 }
 
 /**
@@ -65,6 +70,19 @@ export function billPorts(db?: CloudbaseDb, env: Env = process.env, keys?: PayKe
   // The database too is reached on first use: payNotify refuses a malformed request (400) before it,
   // so junk is never answered 500 (which WeChat Pay would take as "send it again").
   return withPay(lazily({ bills: () => cloudbaseBills(asBillsDb(db ?? cloudbaseDb())), random: () => cryptoRandom }), env, keys);
+}
+
+/** The `bills` function: `billPorts` and the rides, for `bills.get`'s ride (payNotify stays without them). */
+export function billFunctionPorts(db?: CloudbaseDb, env: Env = process.env, keys?: PayKeyring): BillDeps & Pick<Ports, 'rides'> {
+  return withPay(
+    lazily({
+      bills: () => cloudbaseBills(asBillsDb(db ?? cloudbaseDb())),
+      random: () => cryptoRandom,
+      rides: () => cloudbaseRides(asRideDb(db ?? cloudbaseDb())),
+    }),
+    env,
+    keys,
+  );
 }
 
 /** `bookings`: bookings, the stores they belong to, staff. */

@@ -77,10 +77,13 @@ function chunks<T>(items: T[], size: number): T[][] {
 /** The place a document holds: every field but the storage ones. */
 export function placeOf(doc: Doc): Place {
   // `location` is derived from lat/lng; `geoDistance` is geoNear's output field; a bike's `rideId`
-  // is its open ride (functions/lib/cloudbase/rides.ts), and `afterRide` is null once applied.
+  // is its open ride (functions/lib/cloudbase/rides.ts), and `afterRide` is null once applied; a
+  // bike's hold (`heldBy`, `heldUntil`) is null once let go, `openReports` is the rides adapter's;
   // `search` is the text geo.search matches (shared/search.ts placeSearchText).
-  const { _id, _openid, location, geoDistance, updatedAt, rideId, afterRide, search, ...place } = plain<Record<string, unknown>>(doc);
-  return (afterRide === 'maintenance' ? { ...place, afterRide } : place) as unknown as Place;
+  const { _id, _openid, location, geoDistance, updatedAt, rideId, afterRide, heldBy, heldUntil, openReports, search, ...place } =
+    plain<Record<string, unknown>>(doc);
+  const held = typeof heldBy === 'string' && typeof heldUntil === 'string' ? { heldBy, heldUntil } : {};
+  return (afterRide === 'maintenance' ? { ...place, ...held, afterRide } : { ...place, ...held }) as unknown as Place;
 }
 
 /** JSON with sorted keys: two places compare equal whatever order their fields were written in. */
@@ -313,7 +316,12 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
               }
               // An import never takes a bike from under its rider (shared/ride.ts).
               const { stored, deferred: waits } = importedBike(current ? (placeOf(current) as Bike) : null, place);
-              await ref.set({ ...docOf(stored), rideId: current?.status === 'riding' ? (current.rideId ?? null) : null, afterRide: stored.afterRide ?? null });
+              await ref.set({
+                ...docOf(stored),
+                rideId: current?.status === 'riding' ? (current.rideId ?? null) : null,
+                afterRide: stored.afterRide ?? null,
+                openReports: current?.openReports ?? [],
+              });
               out.push({ kind: 'bike', docId, written: stored, previous: current, deferred: waits });
             }
             return out;

@@ -19,6 +19,7 @@ export const PORTS_READS: Record<string, readonly string[]> = {
   geoPorts: LOCK_READS,
   adminPorts: [],
   billPorts: PAY_READS,
+  billFunctionPorts: PAY_READS,
   bookingPorts: [],
   ridePorts: [...LOCK_READS, ...TARIFF_READS],
   sweeperPorts: [...LOCK_READS, ...TARIFF_READS, ...PAY_READS],

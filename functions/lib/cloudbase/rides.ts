@@ -1,15 +1,26 @@
 import { rideBill } from '../../../shared/bills';
 import type { LatLng } from '../../../shared/geo';
 import type { Bike, Station } from '../../../shared/places';
+import { createHash } from 'node:crypto';
 import {
   ABORT_REASONS,
   bikeStatusAfterRide,
+  decideCancelHold,
   decideEnd,
+  decideHold,
+  decideReport,
+  decideResolve,
   decideUnlock,
+  isLiveHold,
   isOpen,
   mayAbort,
   newRide,
+  openReportsKept,
+  rideDay,
   type EndDecision,
+  type HoldRecord,
+  type OpenReport,
+  type ReportRecord,
   type RideRecord,
 } from '../../../shared/ride';
 import { tariffFrom } from '../../../shared/tariff';
@@ -32,8 +43,16 @@ import { inTransaction } from './transaction';
  * - `bills`: ride bills (and, from the bills issue, utility bills), `_id` = the bill id;
  * - on a bike's document (`places_bike`), `rideId`: its open ride while `riding`, else null, and
  *   `afterRide: 'maintenance'` while an admin's maintenance waits for the ride's end.
+ * Reservations and reports (issue 17):
+ * - the rider's document also keeps `hold` (their latest reservation still held: live, or lapsed
+ *   when its `until` has passed) and `lapses` (the `until`s of earlier lapses of the last 48 h);
+ *   the bike's document `heldBy`/`heldUntil` (a lapsed hold is left as it is: the rule reads the
+ *   time, nothing sweeps it) and `openReports` (`[{ id, openid, createdAt }]`, open reports of the
+ *   last 24 h: the facts of "two riders put it into maintenance").
+ * - `bike_reports`: one document a report, `_id` = "RP" + a hash of (rider, bike, day): a second
+ *   report of the day is the same document, read inside the transaction.
  */
-export const RIDE_COLLECTIONS = { rides: 'rides', riders: 'riders', bills: 'bills' } as const;
+export const RIDE_COLLECTIONS = { rides: 'rides', riders: 'riders', bills: 'bills', reports: 'bike_reports' } as const;
 
 /** How far a station's zone may reach from the station's own position: the zone search radius. */
 export const MAX_ZONE_REACH_M = 3000;
@@ -42,6 +61,10 @@ export const MAX_ZONE_REACH_M = 3000;
 export interface RiderDoc {
   openRideId: string | null;
   unpaidRideBills: string[];
+  /** The latest reservation still held (live, or lapsed), or null. */
+  hold?: HoldRecord | null;
+  /** `until`s of earlier lapsed reservations (the last 48 hours). */
+  lapses?: string[];
 }
 
 /**
@@ -51,7 +74,7 @@ export interface RiderDoc {
  */
 export interface RideDb {
   Geo: { Point: new (longitude: number, latitude: number) => unknown };
-  command: { lt(value: unknown): unknown };
+  command: { lt(value: unknown): unknown; in(values: unknown[]): unknown };
   collection(name: string): RideCollection;
   runTransaction<T>(run: (tx: RideTransaction) => Promise<T>, times?: number): Promise<T>;
 }
@@ -120,11 +143,55 @@ const bikeOf = (doc: Doc): Bike => placeOf(doc) as Bike;
 
 /** The per-rider document as read (absent: no ride, no unpaid bill). */
 export function riderOf(doc: Doc | null): RiderDoc {
+  const hold = doc?.hold as Record<string, unknown> | null | undefined;
   return {
     openRideId: typeof doc?.openRideId === 'string' ? doc.openRideId : null,
     unpaidRideBills: Array.isArray(doc?.unpaidRideBills) ? (doc.unpaidRideBills as unknown[]).map(String) : [],
+    hold:
+      hold && typeof hold === 'object' && typeof hold.until === 'string'
+        ? {
+            id: String(hold.id),
+            openid: String(hold.openid),
+            bikeId: String(hold.bikeId),
+            bikeCode: String(hold.bikeCode),
+            lat: Number(hold.lat),
+            lng: Number(hold.lng),
+            createdAt: String(hold.createdAt),
+            until: hold.until,
+          }
+        : null,
+    lapses: Array.isArray(doc?.lapses) ? (doc.lapses as unknown[]).map(String) : [],
   };
 }
+
+/** The rider's lapses as facts: the kept ones and the latest reservation when it has lapsed. */
+const lapsesOf = (rider: RiderDoc, now: Date): string[] => [...(rider.lapses ?? []), ...(rider.hold && !isLiveHold(rider.hold, now) ? [rider.hold.until] : [])];
+
+/** The report document of a rider, a bike and a day: one a day, by its `_id`. */
+export const reportDocId = (openid: string, bikeId: string, day: string): string =>
+  `RP${createHash('sha256').update(`${openid}\n${bikeId}\n${day}`).digest('hex').slice(0, 32)}`;
+
+function reportOfDoc(doc: Doc): ReportRecord {
+  const d = plain<Record<string, unknown>>(doc);
+  return {
+    id: String(d._id),
+    openid: String(d.openid),
+    bikeId: String(d.bikeId),
+    bikeCode: String(d.bikeCode),
+    category: d.category as ReportRecord['category'],
+    note: typeof d.note === 'string' ? d.note : null,
+    photos: Array.isArray(d.photos) ? (d.photos as unknown[]).map(String) : [],
+    createdAt: String(d.createdAt),
+    day: String(d.day),
+    status: d.status === 'resolved' ? 'resolved' : 'open',
+    resolvedAt: typeof d.resolvedAt === 'string' ? d.resolvedAt : null,
+  };
+}
+
+const openReportsOf = (doc: Doc | null): OpenReport[] =>
+  Array.isArray(doc?.openReports)
+    ? (doc.openReports as Record<string, unknown>[]).map((r) => ({ id: String(r.id), openid: String(r.openid), createdAt: String(r.createdAt) }))
+    : [];
 
 /**
  * Rides in CloudBase. Every operation that touches several documents (reserve: the rider's
@@ -169,11 +236,26 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
         await this.writeRider(
           ride.openid,
           {
+            ...rider,
             openRideId: rider.openRideId === ride.id ? null : rider.openRideId,
             unpaidRideBills: addBill === null ? rider.unpaidRideBills : [...rider.unpaidRideBills, addBill],
           },
           now,
         );
+      },
+      /** What the rider owes in unpaid ride bills (each read by its id, inside the transaction). */
+      async owed(rider: RiderDoc): Promise<number> {
+        let fen = 0;
+        for (const id of rider.unpaidRideBills) {
+          const bill = await read(RIDE_COLLECTIONS.bills, id);
+          fen += bill && bill.status !== 'paid' ? Number(bill.amountFen) : 0;
+        }
+        return fen;
+      },
+      /** Lets go of a bike's hold when it is still this rider's. */
+      async unhold(bikeId: string, openid: string, now: Date, doc?: Doc | null): Promise<void> {
+        const bikeDoc = doc === undefined ? await this.bikeDoc(bikeId) : doc;
+        if (bikeDoc && bikeDoc.heldBy === openid) await ref(COLLECTIONS.bike, bikeDoc._id).update({ heldBy: null, heldUntil: null, updatedAt: now });
       },
       async abort(ride: RideRecord, reason: string, now: Date): Promise<void> {
         await ref(RIDE_COLLECTIONS.rides, ride.id).update({ status: 'aborted', abortReason: reason });
@@ -226,16 +308,23 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
         const riderRide = await t.ride(rider.openRideId);
         const bikeRideId = bikeDoc && bike ? bikeDoc.rideId : null;
         const bikeRide = typeof bikeRideId === 'string' && bikeRideId === riderRide?.id ? riderRide : await t.ride(bikeRideId as string | null);
-        const decision = decideUnlock({ bikeCode, bike, riderRide, bikeRide, unpaidRideBill: rider.unpaidRideBills.length > 0, position }, now, lockTimeoutMs);
+        const unpaidRideFen = await t.owed(rider);
+        const decision = decideUnlock(
+          { bikeCode, bike, riderRide, bikeRide, unpaidRideFen, position, openid, riderHold: rider.hold ?? null },
+          now,
+          lockTimeoutMs,
+        );
         for (const stale of decision.expire) await t.abort(stale, ABORT_REASONS.stale, now);
         if (!decision.ok) return decision;
         const ride = newRide(rideId, openid, decision.bike, position, now);
         const { id: _id, ...fields } = ride;
         await t.ref(RIDE_COLLECTIONS.rides, rideId).set(fields);
-        await t.ref(COLLECTIONS.bike, placeDocId('bike', ride.bikeId)).update({ status: 'riding', rideId, updatedAt: now });
+        // A reservation of another bike is let go (this bike's hold goes with the update below).
+        if (decision.endHold && decision.endHold.bikeId !== ride.bikeId) await t.unhold(decision.endHold.bikeId, openid, now);
+        await t.ref(COLLECTIONS.bike, placeDocId('bike', ride.bikeId)).update({ status: 'riding', rideId, heldBy: null, heldUntil: null, updatedAt: now });
         // Read again: an expiry above may have written the rider's document in this transaction.
         const current = await t.rider(openid);
-        await t.writeRider(openid, { ...current, openRideId: rideId }, now);
+        await t.writeRider(openid, { ...current, openRideId: rideId, hold: decision.endHold ? null : (current.hold ?? null) }, now);
         return { ok: true as const, ride };
       });
     },
@@ -281,6 +370,123 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
         .limit(limit)
         .get();
       return data.map((doc) => doc._id);
+    },
+
+    async hold({ holdId, openid, bikeCode, position, now, lockTimeoutMs }) {
+      const { data: found } = await bikes().where({ code: bikeCode }).field({ _id: true }).limit(1).get();
+      const bikeDocId = found.length === 0 ? null : found[0]._id;
+      return transact(async (tx) => {
+        const t = within(tx);
+        const rider = await t.rider(openid);
+        const bikeDoc = bikeDocId === null ? null : (await tx.collection(COLLECTIONS.bike).doc(bikeDocId).get()).data;
+        const bike = bikeDoc && bikeDoc.code === bikeCode ? bikeOf(bikeDoc) : null;
+        const riderRide = await t.ride(rider.openRideId);
+        const bikeRideId = bikeDoc && bike ? bikeDoc.rideId : null;
+        const bikeRide = typeof bikeRideId === 'string' && bikeRideId === riderRide?.id ? riderRide : await t.ride(bikeRideId as string | null);
+        const unpaidRideFen = await t.owed(rider);
+        const decision = decideHold(
+          { bikeCode, bike, riderRide, bikeRide, unpaidRideFen, position, openid, riderHold: rider.hold ?? null, lapses: lapsesOf(rider, now) },
+          holdId,
+          now,
+          lockTimeoutMs,
+        );
+        for (const stale of decision.expire) await t.abort(stale, ABORT_REASONS.stale, now);
+        if (!decision.ok) return decision;
+        const { hold } = decision;
+        await t.ref(COLLECTIONS.bike, placeDocId('bike', hold.bikeId)).update({ heldBy: openid, heldUntil: hold.until, updatedAt: now });
+        const current = await t.rider(openid);
+        const since = now.getTime() - 48 * 3600_000;
+        const lapses = [...(current.lapses ?? []), ...(decision.lapsed ? [decision.lapsed.until] : [])].filter((u) => Date.parse(u) > since);
+        await t.writeRider(openid, { ...current, hold, lapses }, now);
+        return { ok: true as const, hold };
+      });
+    },
+
+    async cancelHold(openid, now) {
+      return transact(async (tx) => {
+        const t = within(tx);
+        const rider = await t.rider(openid);
+        const { cancel } = decideCancelHold(rider.hold ?? null, now);
+        if (cancel === null) return null;
+        await t.unhold(cancel.bikeId, openid, now);
+        await t.writeRider(openid, { ...rider, hold: null }, now);
+        return cancel;
+      });
+    },
+
+    async holdOf(openid) {
+      const { data } = await db.collection(RIDE_COLLECTIONS.riders).doc(openid).get();
+      return riderOf(data[0] ?? null).hold ?? null;
+    },
+
+    async report({ reportId: _random, openid, bikeCode, category, note, photos, now }) {
+      const { data: found } = await bikes().where({ code: bikeCode }).field({ _id: true }).limit(1).get();
+      const bikeDocId = found.length === 0 ? null : found[0]._id;
+      return transact(async (tx) => {
+        const bikeDoc = bikeDocId === null ? null : (await tx.collection(COLLECTIONS.bike).doc(bikeDocId).get()).data;
+        const bike = bikeDoc && bikeDoc.code === bikeCode ? bikeOf(bikeDoc) : null;
+        const docId = bike ? reportDocId(openid, bike.id, rideDay(now)) : null;
+        const existing = docId === null ? null : (await tx.collection(RIDE_COLLECTIONS.reports).doc(docId).get()).data;
+        const openReports = openReportsOf(bikeDoc);
+        const decision = decideReport(
+          { bikeCode, bike, openid, alreadyToday: existing !== null, openReports },
+          { id: docId ?? '', category, note, photos },
+          now,
+        );
+        if (!decision.ok || bikeDoc === null) return decision;
+        const { id: _id, ...fields } = decision.report;
+        await tx.collection(RIDE_COLLECTIONS.reports).doc(decision.report.id).set(fields);
+        const kept = openReportsKept([...openReports, { id: decision.report.id, openid, createdAt: decision.report.createdAt }], now);
+        await tx
+          .collection(COLLECTIONS.bike)
+          .doc(bikeDoc._id)
+          .update({ ...(decision.bikeAfter ?? {}), openReports: kept, updatedAt: now });
+        return decision;
+      });
+    },
+
+    async reports(status, limit) {
+      const query = status === undefined ? db.collection(RIDE_COLLECTIONS.reports) : db.collection(RIDE_COLLECTIONS.reports).where({ status });
+      const { data } = await query.orderBy('createdAt', 'desc').orderBy('_id', 'desc').limit(limit).get();
+      return data.map(reportOfDoc);
+    },
+
+    async resolveReport({ reportId, bikeStatus, now }) {
+      return transact(async (tx) => {
+        const reportDoc = (await tx.collection(RIDE_COLLECTIONS.reports).doc(reportId).get()).data;
+        const report = reportDoc ? reportOfDoc({ ...reportDoc, _id: reportId }) : null;
+        const bikeDoc = report ? (await tx.collection(COLLECTIONS.bike).doc(placeDocId('bike', report.bikeId)).get()).data : null;
+        const decision = decideResolve(reportId, report, bikeDoc ? bikeOf(bikeDoc) : null, bikeStatus, now);
+        if (!decision.ok) return decision;
+        await tx.collection(RIDE_COLLECTIONS.reports).doc(reportId).update({ status: 'resolved', resolvedAt: decision.report.resolvedAt });
+        if (bikeDoc) {
+          const after = decision.bike ? { status: decision.bike.status, afterRide: decision.bike.afterRide ?? null } : {};
+          await tx
+            .collection(COLLECTIONS.bike)
+            .doc(bikeDoc._id)
+            .update({ ...after, openReports: openReportsOf(bikeDoc).filter((r) => r.id !== reportId), updatedAt: now });
+        }
+        return decision;
+      });
+    },
+
+    async history(openid, before, limit) {
+      const where: Record<string, unknown> = { openid, status: 'ended' };
+      if (before !== null) where.endAt = db.command.lt(before.toISOString());
+      const { data } = await rides().where(where).orderBy('endAt', 'desc').limit(limit).get();
+      const found = data.map(recordOf);
+      const billIds = found.flatMap((r) => (r.billId === null ? [] : [r.billId]));
+      const status = new Map<string, 'unpaid' | 'paid'>();
+      if (billIds.length > 0) {
+        const { data: bills } = await db
+          .collection(RIDE_COLLECTIONS.bills)
+          .where({ _id: db.command.in(billIds) })
+          .field({ _id: true, status: true })
+          .limit(billIds.length)
+          .get();
+        for (const b of bills) status.set(b._id, b.status === 'paid' ? 'paid' : 'unpaid');
+      }
+      return found.map((r) => ({ ...r, billStatus: r.billId === null ? null : (status.get(r.billId) ?? null) }));
     },
   };
 }

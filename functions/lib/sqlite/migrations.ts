@@ -323,4 +323,39 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX bookings_pending_by_update ON bookings (updated_at) WHERE status = 'pending';
   CREATE INDEX bookings_rejected_by_update ON bookings (updated_at) WHERE status = 'rejected';
   `,
+  // 11: reservations, fault reports and the ride history (issue 17). A reservation lapses by its
+  // time alone (`until`): nothing marks it; a bike's hold is `heldBy`/`heldUntil` in its body.
+  `
+  CREATE TABLE ride_holds (
+    id TEXT PRIMARY KEY,
+    openid TEXT NOT NULL,
+    bike_id TEXT NOT NULL,
+    bike_code TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lng REAL NOT NULL,
+    created_at TEXT NOT NULL,
+    until TEXT NOT NULL,
+    -- held: live until its until (a lapse after it); used: the rider unlocked it; cancelled.
+    status TEXT NOT NULL CHECK (status IN ('held', 'used', 'cancelled'))
+  );
+  CREATE INDEX ride_holds_by_rider ON ride_holds (openid, created_at);
+  CREATE TABLE bike_reports (
+    id TEXT PRIMARY KEY,
+    openid TEXT NOT NULL,
+    bike_id TEXT NOT NULL,
+    bike_code TEXT NOT NULL,
+    category TEXT NOT NULL,
+    note TEXT,
+    photos TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    day TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+    resolved_at TEXT
+  );
+  CREATE UNIQUE INDEX bike_reports_one_a_day ON bike_reports (openid, bike_id, day);
+  CREATE INDEX bike_reports_open_by_bike ON bike_reports (bike_id, created_at) WHERE status = 'open';
+  CREATE INDEX bike_reports_by_status ON bike_reports (status, created_at, id);
+  CREATE INDEX bike_reports_by_time ON bike_reports (created_at, id);
+  CREATE INDEX rides_history ON rides (openid, end_at) WHERE status = 'ended';
+  `,
 ];

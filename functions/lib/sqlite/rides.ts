@@ -1,4 +1,20 @@
-import { bikeStatusAfterRide, decideEnd, decideUnlock, mayAbort, newRide, ABORT_REASONS, type EndDecision, type RideRecord } from '../../../shared/ride';
+import {
+  ABORT_REASONS,
+  bikeStatusAfterRide,
+  decideCancelHold,
+  decideEnd,
+  decideHold,
+  decideReport,
+  decideResolve,
+  decideUnlock,
+  mayAbort,
+  newRide,
+  rideDay,
+  type EndDecision,
+  type HoldRecord,
+  type ReportRecord,
+  type RideRecord,
+} from '../../../shared/ride';
 import { rideBill } from '../../../shared/bills';
 import type { Bike, Station } from '../../../shared/places';
 import type { RideStore } from '../ports';
@@ -60,10 +76,42 @@ export function sqliteRides(db: Db): RideStore {
   const rideById = db.prepare('SELECT * FROM rides WHERE id = ?');
   const openRideOf = db.prepare(`SELECT * FROM rides WHERE openid = ? AND status IN ('unlocking', 'active')`);
   const openRideOfBike = db.prepare(`SELECT * FROM rides WHERE bike_id = ? AND status IN ('unlocking', 'active')`);
-  const unpaidRideBill = db.prepare(`SELECT 1 FROM bills WHERE openid = ? AND type = 'ride' AND status = 'unpaid' LIMIT 1`).pluck();
+  const unpaidRideFen = db.prepare(`SELECT coalesce(sum(amount_fen), 0) FROM bills WHERE openid = ? AND type = 'ride' AND status = 'unpaid'`).pluck();
+  // Reservations: the rider's latest, and the \`until\`s of their lapses since yesterday.
+  const latestHold = db.prepare(`SELECT * FROM ride_holds WHERE openid = ? AND status = 'held' ORDER BY created_at DESC, id DESC LIMIT 1`);
+  const lapseUntils = db.prepare(`SELECT until FROM ride_holds WHERE openid = @openid AND status = 'held' AND until <= @now AND until > @since`).pluck();
+  const insertHold = db.prepare(
+    `INSERT INTO ride_holds (id, openid, bike_id, bike_code, lat, lng, created_at, until, status)
+     VALUES (@id, @openid, @bikeId, @bikeCode, @lat, @lng, @createdAt, @until, 'held')`,
+  );
+  const endHold = db.prepare(`UPDATE ride_holds SET status = ? WHERE id = ? AND status = 'held'`);
+  const holdBike = db.prepare(
+    `UPDATE places SET body = json_set(body, '$.heldBy', @openid, '$.heldUntil', @until), updated_at = @now WHERE kind = 'bike' AND id = @bikeId`,
+  );
+  // Lets go of the bike's hold when it is still this rider's.
+  const unholdBike = db.prepare(
+    `UPDATE places SET body = json_remove(body, '$.heldBy', '$.heldUntil'), updated_at = @now
+     WHERE kind = 'bike' AND id = @bikeId AND json_extract(body, '$.heldBy') = @openid`,
+  );
+  const setBikeBody = db.prepare(`UPDATE places SET status = @status, body = @body, updated_at = @now WHERE kind = 'bike' AND id = @bikeId`);
+  // Fault reports.
+  const reportById = db.prepare('SELECT * FROM bike_reports WHERE id = ?');
+  const reportedToday = db.prepare('SELECT 1 FROM bike_reports WHERE openid = ? AND bike_id = ? AND day = ?').pluck();
+  const openReportsOf = db.prepare(`SELECT id, openid, created_at AS createdAt FROM bike_reports WHERE bike_id = ? AND status = 'open' AND created_at > ?`);
+  const insertReport = db.prepare(
+    `INSERT INTO bike_reports (id, openid, bike_id, bike_code, category, note, photos, created_at, day, status)
+     VALUES (@id, @openid, @bikeId, @bikeCode, @category, @note, @photos, @createdAt, @day, 'open')`,
+  );
+  const markResolved = db.prepare(`UPDATE bike_reports SET status = 'resolved', resolved_at = ? WHERE id = ? AND status = 'open'`);
+  const reportsAll = db.prepare('SELECT * FROM bike_reports ORDER BY created_at DESC, id DESC LIMIT ?');
+  const reportsOf = db.prepare('SELECT * FROM bike_reports WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?');
+  const historyOf = db.prepare(
+    `SELECT r.*, b.status AS bill_status FROM rides r LEFT JOIN bills b ON b.id = r.bill_id
+     WHERE r.openid = @openid AND r.status = 'ended' AND r.end_at < @before ORDER BY r.end_at DESC, r.id DESC LIMIT @limit`,
+  );
   const staleUnlocks = db.prepare(`SELECT id FROM rides WHERE status = 'unlocking' AND requested_at < ? ORDER BY requested_at LIMIT ?`).pluck();
   const takeBike = db.prepare(
-    `UPDATE places SET status = 'riding', body = json_set(body, '$.status', 'riding'), updated_at = @now
+    `UPDATE places SET status = 'riding', body = json_remove(json_set(body, '$.status', 'riding'), '$.heldBy', '$.heldUntil'), updated_at = @now
      WHERE kind = 'bike' AND id = @bikeId`,
   );
   // The status the ride's end leaves (available, or maintenance an admin asked for meanwhile).
@@ -100,6 +148,22 @@ export function sqliteRides(db: Db): RideStore {
        WHERE g.min_lng <= @lng AND g.max_lng >= @lng AND g.min_lat <= @lat AND g.max_lat >= @lat`,
     )
     .pluck();
+
+  const readHold = (openid: string): HoldRecord | null => {
+    const r = latestHold.get(openid) as (HoldRow & { status: string }) | undefined;
+    return r === undefined ? null : holdOf(r);
+  };
+  const readReport = (id: string): ReportRecord | null => {
+    const r = reportById.get(id) as ReportRow | undefined;
+    return r === undefined ? null : reportOf(r);
+  };
+  /** Writes a bike's whole body and its status column together. */
+  const writeBike = (bike: Bike, now: string) => setBikeBody.run({ bikeId: bike.id, status: bike.status, body: JSON.stringify(bike), now });
+  /** The rider's reservation: the facts, read inside the caller's transaction. */
+  const holdFacts = (openid: string, now: Date) => ({
+    riderHold: readHold(openid),
+    lapses: lapseUntils.all({ openid, now: now.toISOString(), since: new Date(now.getTime() - 48 * 3600_000).toISOString() }) as string[],
+  });
 
   const readRide = (id: string): RideRecord | null => {
     const row = rideById.get(id) as RideRow | undefined;
@@ -146,8 +210,10 @@ export function sqliteRides(db: Db): RideStore {
             bike,
             riderRide: readOpen(openRideOf, openid),
             bikeRide: bike ? readOpen(openRideOfBike, bike.id) : null,
-            unpaidRideBill: unpaidRideBill.get(openid) !== undefined,
+            unpaidRideFen: unpaidRideFen.get(openid) as number,
             position,
+            openid,
+            riderHold: readHold(openid),
           },
           now,
           lockTimeoutMs,
@@ -155,6 +221,12 @@ export function sqliteRides(db: Db): RideStore {
         for (const stale of decision.expire) abortRide(stale, ABORT_REASONS.stale, at);
         if (!decision.ok) return decision;
         const ride = newRide(rideId, openid, decision.bike, position, now);
+        // Unlocking ends the rider's reservation (used; a hold of another bike let go); the bike's own
+        // hold goes with taking it.
+        if (decision.endHold) {
+          endHold.run('used', decision.endHold.id);
+          if (decision.endHold.bikeId !== ride.bikeId) unholdBike.run({ bikeId: decision.endHold.bikeId, openid, now: at });
+        }
         takeBike.run({ bikeId: ride.bikeId, now: at });
         insertRide.run(ride);
         return { ok: true as const, ride };
@@ -199,5 +271,143 @@ export function sqliteRides(db: Db): RideStore {
     async staleUnlocks(before, limit) {
       return staleUnlocks.all(before.toISOString(), limit) as string[];
     },
+
+    async hold({ holdId, openid, bikeCode, position, now, lockTimeoutMs }) {
+      const at = now.toISOString();
+      return atomically(db, () => {
+        const bike = readBike(bikeByCode, bikeCode);
+        const decision = decideHold(
+          {
+            bikeCode,
+            bike,
+            riderRide: readOpen(openRideOf, openid),
+            bikeRide: bike ? readOpen(openRideOfBike, bike.id) : null,
+            unpaidRideFen: unpaidRideFen.get(openid) as number,
+            position,
+            openid,
+            ...holdFacts(openid, now),
+          },
+          holdId,
+          now,
+          lockTimeoutMs,
+        );
+        for (const stale of decision.expire) abortRide(stale, ABORT_REASONS.stale, at);
+        if (!decision.ok) return decision;
+        insertHold.run(decision.hold);
+        holdBike.run({ bikeId: decision.hold.bikeId, openid, until: decision.hold.until, now: at });
+        return { ok: true as const, hold: decision.hold };
+      });
+    },
+
+    async cancelHold(openid, now) {
+      return atomically(db, () => {
+        const { cancel } = decideCancelHold(readHold(openid), now);
+        if (cancel === null) return null;
+        endHold.run('cancelled', cancel.id);
+        unholdBike.run({ bikeId: cancel.bikeId, openid, now: now.toISOString() });
+        return cancel;
+      });
+    },
+
+    async holdOf(openid) {
+      return readHold(openid);
+    },
+
+    async report({ reportId, openid, bikeCode, category, note, photos, now }) {
+      const at = now.toISOString();
+      return atomically(db, () => {
+        const bike = readBike(bikeByCode, bikeCode);
+        const decision = decideReport(
+          {
+            bikeCode,
+            bike,
+            openid,
+            alreadyToday: bike !== null && reportedToday.get(openid, bike.id, rideDay(now)) !== undefined,
+            openReports: bike ? (openReportsOf.all(bike.id, new Date(now.getTime() - 48 * 3600_000).toISOString()) as HoldlessReport[]) : [],
+          },
+          { id: reportId, category, note, photos },
+          now,
+        );
+        if (!decision.ok || bike === null) return decision;
+        insertReport.run({ ...decision.report, photos: JSON.stringify(decision.report.photos) });
+        if (decision.bikeAfter) writeBike({ ...bike, ...decision.bikeAfter }, at);
+        return decision;
+      });
+    },
+
+    async reports(status, limit) {
+      const rows = (status === undefined ? reportsAll.all(limit) : reportsOf.all(status, limit)) as ReportRow[];
+      return rows.map(reportOf);
+    },
+
+    async resolveReport({ reportId, bikeStatus, now }) {
+      return atomically(db, () => {
+        const report = readReport(reportId);
+        const decision = decideResolve(reportId, report, report ? readBike(bikeById, report.bikeId) : null, bikeStatus, now);
+        if (!decision.ok) return decision;
+        markResolved.run(now.toISOString(), reportId);
+        if (decision.bike) writeBike(decision.bike, now.toISOString());
+        return decision;
+      });
+    },
+
+    async history(openid, before, limit) {
+      const rows = historyOf.all({ openid, before: before === null ? '9999-12-31T23:59:59.999Z' : before.toISOString(), limit }) as (RideRow & {
+        bill_status: 'unpaid' | 'paid' | null;
+      })[];
+      return rows.map((r) => ({ ...toRecord(r), billStatus: r.bill_status }));
+    },
   };
 }
+
+type HoldlessReport = { id: string; openid: string; createdAt: string };
+
+interface HoldRow {
+  id: string;
+  openid: string;
+  bike_id: string;
+  bike_code: string;
+  lat: number;
+  lng: number;
+  created_at: string;
+  until: string;
+}
+
+const holdOf = (r: HoldRow): HoldRecord => ({
+  id: r.id,
+  openid: r.openid,
+  bikeId: r.bike_id,
+  bikeCode: r.bike_code,
+  lat: r.lat,
+  lng: r.lng,
+  createdAt: r.created_at,
+  until: r.until,
+});
+
+interface ReportRow {
+  id: string;
+  openid: string;
+  bike_id: string;
+  bike_code: string;
+  category: ReportRecord['category'];
+  note: string | null;
+  photos: string;
+  created_at: string;
+  day: string;
+  status: 'open' | 'resolved';
+  resolved_at: string | null;
+}
+
+const reportOf = (r: ReportRow): ReportRecord => ({
+  id: r.id,
+  openid: r.openid,
+  bikeId: r.bike_id,
+  bikeCode: r.bike_code,
+  category: r.category,
+  note: r.note,
+  photos: JSON.parse(r.photos) as string[],
+  createdAt: r.created_at,
+  day: r.day,
+  status: r.status,
+  resolvedAt: r.resolved_at,
+});

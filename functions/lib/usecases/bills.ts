@@ -32,7 +32,7 @@ import type {
 } from '../../../shared/contract/bills';
 import { judgeRefund, orderOutcome, payerOrder, sweepOrder, sweepRefund } from '../../../shared/payment';
 import { fail, ok, type Result } from '../../../shared/result';
-import type { AccountBinding, BillStore, Call, PayOrder, Payments, PaySetup, StoredBill, UserCall } from '../ports';
+import type { AccountBinding, BillStore, Call, PayOrder, Payments, PaySetup, RideStore, StoredBill, UserCall } from '../ports';
 import { notifyHandled, notifyRefused, receivedFromHttpEvent, type HttpAccessAnswer } from '../wechatpay/http';
 import { reported } from '../wechatpay/index';
 
@@ -175,11 +175,28 @@ async function detailOf(deps: BillDeps, caller: string, bill: StoredBill): Promi
   return detail;
 }
 
-/** `bills.get`: one of the caller's bills in full. */
-export async function getBill(deps: BillDeps, p: GetBillParams, call: UserCall): Promise<Result<{ bill: BillDetail }>> {
+/**
+ * `bills.get`: one of the caller's bills in full; a ride bill also says which ride (bike, start,
+ * end, duration, fee and surcharge) when the function has the rides (the `bills` function does).
+ */
+export async function getBill(deps: BillDeps & { rides?: Pick<RideStore, 'get'> }, p: GetBillParams, call: UserCall): Promise<Result<{ bill: BillDetail }>> {
   const bill = await deps.bills.billOf(call.caller, p.billId);
   if (!bill) return billRefusals.notFound(p.billId);
-  return ok({ bill: await detailOf(deps, call.caller, bill) });
+  const detail = await detailOf(deps, call.caller, bill);
+  if (bill.type === 'ride' && bill.rideId !== undefined && deps.rides) {
+    const ride = await deps.rides.get(bill.rideId);
+    if (ride && ride.status === 'ended') {
+      Object.assign(detail, {
+        bikeCode: ride.bikeCode,
+        startAt: ride.startAt!,
+        endAt: ride.endAt!,
+        durationSec: ride.durationSec!,
+        feeFen: ride.feeFen!,
+        surchargeFen: ride.surchargeFen!,
+      });
+    }
+  }
+  return ok({ bill: detail });
 }
 
 /**

@@ -5,20 +5,24 @@ import type { Place } from '../../../shared/places';
 import { fail, ok, type Result } from '../../../shared/result';
 import { searchKey } from '../../../shared/search';
 import type { PlaceHit, PlaceStore, SearchHit } from '../ports';
+import { holderOf } from '../../../shared/ride';
 
 /**
  * Places of one kind around a position, nearest first: stores with their open state in their own
  * time zone, stations with the bikes available in their zone, available bikes.
  */
-export async function nearby(ports: { places: PlaceStore }, q: NearbyParams, now: Date): Promise<Result<NearbyResult>> {
-  const accept = q.openNow === undefined ? undefined : (p: Place) => p.kind === 'store' && openState(p.openingHours, p.timezone, now).open === q.openNow;
+export async function nearby(ports: { places: PlaceStore }, q: NearbyParams, now: Date, caller: string | null = null): Promise<Result<NearbyResult>> {
+  const storeOpen = q.openNow === undefined ? undefined : (p: Place) => p.kind === 'store' && openState(p.openingHours, p.timezone, now).open === q.openNow;
+  // A bike reserved by another rider is not available to the caller (shared/ride.ts holderOf).
+  const free = (p: Place) => p.kind !== 'bike' || [null, caller].includes(holderOf(p, now));
+  const accept = q.kind === 'store' ? storeOpen : q.kind === 'bike' ? free : undefined;
   const hits = await ports.places.nearby({
     kind: q.kind,
     center: { lat: q.lat, lng: q.lng },
     radiusM: q.radius,
     limit: q.limit,
     category: q.category,
-    accept: q.kind === 'store' ? accept : undefined,
+    accept,
   });
   // Stations' free bikes in one go (CloudBase: one query for every zone of the answer, not one per station).
   const zones = hits.flatMap(({ place }) => (place.kind === 'station' ? [place.zone] : []));

@@ -8,8 +8,17 @@ import type {
   EndRideResult,
   ForceEndRideParams,
   ForceEndRideResult,
+  HistoryParams,
+  HistoryResult,
   PreviewBikeParams,
   PreviewBikeResult,
+  ReportParams,
+  ReportsParams,
+  ReportView,
+  Reservation,
+  ReserveParams,
+  ReserveResult,
+  ResolveReportParams,
   UnlockParams,
   UnlockResult,
 } from '../../../shared/contract/rides';
@@ -17,7 +26,21 @@ import { MAX_UNLOCK_DISTANCE_M } from '../../../shared/contract/rides';
 import type { LatLng } from '../../../shared/geo';
 import type { RandomSource } from '../../../shared/checkin-code';
 import { fail, ok, type Result } from '../../../shared/result';
-import { endRefusal, isStaleUnlock, lockFailed, staleBefore, stationAt, unlockRefusal, type Ending, type RideRecord } from '../../../shared/ride';
+import {
+  endRefusal,
+  holdRefusal,
+  isLiveHold,
+  isStaleUnlock,
+  lockFailed,
+  reportRefusal,
+  staleBefore,
+  stationAt,
+  unlockRefusal,
+  type Ending,
+  type HoldRecord,
+  type ReportRecord,
+  type RideRecord,
+} from '../../../shared/ride';
 import type { Tariff } from '../../../shared/tariff';
 import type { Call, RideStore, TimedLock, UserCall } from '../ports';
 
@@ -111,7 +134,95 @@ export async function currentRide(deps: Pick<RideDeps, 'rides' | 'lock'>, _p: Cu
   if (ride && isStaleUnlock(ride, call.now, deps.lock.timeoutMs)) {
     await deps.rides.abort({ rideId: ride.id, cause: 'stale', now: call.now, lockTimeoutMs: deps.lock.timeoutMs });
   }
-  return ok({ ride: ride && ride.status === 'active' ? toActiveRide(ride) : null });
+  const hold = await deps.rides.holdOf(call.caller);
+  return ok({
+    ride: ride && ride.status === 'active' ? toActiveRide(ride) : null,
+    reservation: hold && isLiveHold(hold, call.now) ? toReservation(hold) : null,
+  });
+}
+
+const toReservation = (h: HoldRecord): Reservation => ({ bikeCode: h.bikeCode, until: h.until, lat: h.lat, lng: h.lng });
+
+/**
+ * Holds an available bike within 1,000 m for the caller for 10 minutes (shared/ride.ts
+ * `decideHold`, asked inside the store's one atomic step). It lapses by its time alone.
+ */
+export async function reserve(deps: Pick<RideDeps, 'rides' | 'lock' | 'random'>, p: ReserveParams, call: UserCall): Promise<Result<ReserveResult>> {
+  const held = await deps.rides.hold({
+    holdId: newId('H', deps.random),
+    openid: call.caller,
+    bikeCode: p.bikeCode,
+    position: { lat: p.lat, lng: p.lng },
+    now: call.now,
+    lockTimeoutMs: deps.lock.timeoutMs,
+  });
+  return held.ok ? ok({ reservation: toReservation(held.hold) }) : holdRefusal(held.refusal);
+}
+
+/** Lets go of the caller's live reservation (none: nothing to do, the same answer). */
+export async function cancelReservation(deps: Pick<RideDeps, 'rides'>, call: UserCall): Promise<Result<{ reservation: null }>> {
+  await deps.rides.cancelHold(call.caller, call.now);
+  return ok({ reservation: null });
+}
+
+const toReportView = (r: ReportRecord): ReportView => ({
+  id: r.id,
+  bikeCode: r.bikeCode,
+  category: r.category,
+  note: r.note ?? '',
+  photos: r.photos,
+  createdAt: r.createdAt,
+  status: r.status,
+});
+
+/** A fault report of a bike; two riders' within 24 hours put it into maintenance (after its ride, if ridden). */
+export async function reportFault(
+  deps: Pick<RideDeps, 'rides' | 'random'>,
+  p: ReportParams,
+  call: UserCall,
+): Promise<Result<{ report: { id: string; status: 'open' } }>> {
+  const note = p.note === undefined || p.note === '' ? null : p.note;
+  const decided = await deps.rides.report({
+    reportId: newId('RP', deps.random),
+    openid: call.caller,
+    bikeCode: p.bikeCode,
+    category: p.category,
+    note,
+    photos: p.photos ?? [],
+    now: call.now,
+  });
+  return decided.ok ? ok({ report: { id: decided.report.id, status: 'open' as const } }) : reportRefusal(decided.refusal);
+}
+
+/** Admin: fault reports, newest first. */
+export async function listReports(deps: Pick<RideDeps, 'rides'>, p: ReportsParams): Promise<Result<{ reports: ReportView[] }>> {
+  return ok({ reports: (await deps.rides.reports(p.status, p.limit)).map(toReportView) });
+}
+
+/** Admin: resolves a report (it no longer counts), optionally setting the bike's status. */
+export async function resolveReport(deps: Pick<RideDeps, 'rides'>, p: ResolveReportParams, call: Call): Promise<Result<{ report: ReportView }>> {
+  const decided = await deps.rides.resolveReport({ reportId: p.reportId, bikeStatus: p.bikeStatus, now: call.now });
+  return decided.ok ? ok({ report: toReportView(decided.report) }) : reportRefusal(decided.refusal);
+}
+
+/** The caller's ended rides, latest first, `limit` a page; `next` is the `before` of the next page. */
+export async function rideHistory(deps: Pick<RideDeps, 'rides'>, p: HistoryParams, call: UserCall): Promise<Result<HistoryResult>> {
+  const found = await deps.rides.history(call.caller, p.before === undefined ? null : new Date(p.before), p.limit + 1);
+  const page = found.slice(0, p.limit);
+  const rides = page.map((r) => ({
+    id: r.id,
+    bikeCode: r.bikeCode,
+    startAt: r.startAt!,
+    endAt: r.endAt!,
+    durationSec: r.durationSec!,
+    feeFen: r.feeFen!,
+    surchargeFen: r.surchargeFen!,
+    from: { lat: r.startLat, lng: r.startLng },
+    to: { lat: r.endLat!, lng: r.endLng! },
+    billId: r.billId,
+    billStatus: r.billStatus,
+  }));
+  return ok({ rides, next: found.length > p.limit ? page[page.length - 1].endAt : null });
 }
 
 /**

@@ -8,16 +8,16 @@ export const RIDING_PAGE = '/packageRide/pages/riding/index';
 export const SUMMARY_PAGE = '/packageRide/pages/ride-summary/index';
 
 /**
- * A running ride's clock.
- * @example clockLabel(3725) // => '1:02:05'
- * @example clockLabel(65) // => '01:05'
+ * A running ride's clock, in words: "18:02" read like a time of day (six minutes past six).
+ * @example clockLabel(3725) // => '1 小时 02 分 05 秒'
+ * @example clockLabel(65) // => '1 分 05 秒'
  */
 export function clockLabel(sec: number): string {
   const s = Math.max(0, Math.floor(sec));
   const two = (n: number) => String(n).padStart(2, '0');
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}:${two(m)}:${two(s % 60)}` : `${two(m)}:${two(s % 60)}`;
+  return h > 0 ? `${h} 小时 ${two(m)} 分 ${two(s % 60)} 秒` : `${m} 分 ${two(s % 60)} 秒`;
 }
 
 /**

@@ -8,6 +8,7 @@ export interface MeEntry {
 
 export const ENTRIES: readonly MeEntry[] = [
   { key: 'ride', title: '扫码用车', note: '扫描车身二维码或输入编号开锁', url: '/packageRide/pages/unlock/index' },
+  { key: 'rides', title: '行程', note: '骑过的车、时长、费用和账单', url: '/packageRide/pages/history/index' },
   { key: 'bookings', title: '我的预约', note: '查看、取消到店预约', url: '/packageBooking/pages/my-bookings/index' },
   { key: 'bills', title: '生活缴费', note: '水费、电费、燃气费和骑行账单', url: '/packageBill/pages/bills/index' },
 ];
@@ -16,7 +17,7 @@ const STAFF_ENTRY: MeEntry = { key: 'staff', title: '店员工作台', note: '�
 
 /**
  * The entries for this user: the staff desk only for staff, with the names of their stores.
- * @example meEntries(['街角咖啡']).map((e) => e.key) // => ['ride', 'bookings', 'bills', 'staff']
+ * @example meEntries(['街角咖啡']).map((e) => e.key) // => ['ride', 'rides', 'bookings', 'bills', 'staff']
  */
 export function meEntries(staffStoreNames: readonly string[]): MeEntry[] {
   if (staffStoreNames.length === 0) return [...ENTRIES];

@@ -5,7 +5,12 @@ import { choosePlace, enableLocation, locate, openRoute } from '../../services/l
 import { recentSearches, saveRecentSearches } from '../../services/recent-searches';
 import { openedFromMoments } from '../../services/scene';
 import type { LocateResult } from '../../services/location';
-import { currentRide } from '../../services/rides';
+import { cancelReservation, currentRide, reserveBike } from '../../services/rides';
+import { holdClock } from '../../lib/hold-clock';
+import type { HoldClock } from '../../lib/hold-clock';
+import type { HoldBanner } from '../../lib/ride-banner';
+import { RESERVE_HINT, refusalText } from '../../shared/index';
+import type { Reservation } from '../../shared/index';
 import { scanBikeCode } from '../../services/scan';
 import { locationNotice } from '../../lib/location-notice';
 import { pageState } from '../../lib/page-state';
@@ -53,6 +58,7 @@ const stateOf = pageState(() => ({
   seq: 0,
   regionTimer: null as number | null,
   map: null as WechatMiniprogram.MapContext | null,
+  clock: null as HoldClock | null,
 }));
 
 Component({
@@ -68,6 +74,10 @@ Component({
     noticeText: '',
     noticeAction: '',
     banner: null as RideBanner | null,
+    /** The rider's reservation (a countdown), when not riding. */
+    hold: null as HoldBanner | null,
+    reserveHint: RESERVE_HINT,
+    reserving: false,
     status: 'loading' as Status,
     rows: [] as PlaceRow[],
     emptyText: '',
@@ -137,6 +147,48 @@ Component({
       if (this.data.moments || openedFromMoments()) return; // no caller in Moments' single-page mode
       const answer = await currentRide();
       this.setData({ banner: answer.ok ? rideBanner(answer.data.ride, new Date()) : null });
+      this.showHold(answer.ok && !answer.data.ride ? answer.data.reservation || null : null);
+    },
+
+    onHide() {
+      this.showHold(null);
+    },
+
+    showHold(reservation: Reservation | null) {
+      const state = stateOf(this);
+      if (!state.clock) state.clock = holdClock((hold) => this.setData({ hold }));
+      state.clock.show(reservation);
+    },
+
+    /** Holds the sheet's bike for 10 minutes (the banner counts down; the bike leaves others' maps). */
+    async onReserve() {
+      const item = this.sheetItem();
+      if (!item || item.kind !== 'bike' || this.data.reserving) return;
+      this.setData({ reserving: true });
+      const here = await locate();
+      if (!here.ok) {
+        this.setData({ reserving: false });
+        wx.showToast({ title: '预约需要确认你的位置', icon: 'none' });
+        return;
+      }
+      const answer = await reserveBike(item.code, here.position);
+      this.setData({ reserving: false });
+      if (!answer.ok) {
+        wx.showToast({ title: refusalText(answer.error, { subject: 'reserve', bikeCode: item.code }), icon: 'none' });
+        return;
+      }
+      this.setData({ sheet: null });
+      this.showHold(answer.data.reservation);
+    },
+
+    onHoldRoute() {
+      const hold = this.data.hold;
+      if (hold) openRoute({ lat: hold.lat, lng: hold.lng, name: `单车 ${hold.bikeCode}` });
+    },
+
+    async onHoldCancel() {
+      const answer = await cancelReservation();
+      if (answer.ok) this.showHold(null);
     },
 
     onReady() {
@@ -145,6 +197,7 @@ Component({
 
     onUnload() {
       const state = stateOf(this);
+      if (state.clock) state.clock.stop();
       if (state.regionTimer !== null) clearTimeout(state.regionTimer);
       state.seq++; // answers still in flight are dropped
     },

@@ -4,6 +4,9 @@
  * refusal (`?ride=unpaid`: the rider's oldest unpaid ride bill).
  */
 import { listBills, refreshBill } from '../../../services/bills';
+import { rideBill } from '../../../services/rides';
+import { rideLines } from '../../../lib/ride-bill';
+import type { RideLine, RideOfBill } from '../../../lib/ride-bill';
 import { payForBill } from '../../../services/pay';
 import { SUBSCRIBE_FOR, prefetchTemplates, subscribeFor } from '../../../services/subscribe';
 import { pageState } from '../../../lib/page-state';
@@ -18,6 +21,8 @@ Component({
   data: {
     state: 'loading' as BillState,
     card: null as BillCard | null,
+    /** A ride bill's ride (bills.get), line by line. */
+    rideLines: [] as RideLine[],
     notice: '',
     note: '',
     tone: '',
@@ -57,6 +62,14 @@ Component({
 
     show(bill: BillView) {
       this.setData({ state: bill.status === 'paid' ? 'paid' : 'unpaid', card: billCard(bill, cityToday(new Date())) });
+      if (bill.type === 'ride') this.showRide(bill.id);
+    },
+
+    /** A ride bill says which ride: date, bike, duration, fee and surcharge (`bills.get`). */
+    async showRide(billId: string) {
+      const res = await rideBill(billId);
+      const ride = res.ok ? res.data.bill : null;
+      if (ride && typeof ride.bikeCode === 'string' && typeof ride.startAt === 'string') this.setData({ rideLines: rideLines(ride as RideOfBill) });
     },
 
     async onPay() {

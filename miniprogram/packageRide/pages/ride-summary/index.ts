@@ -6,8 +6,16 @@ import { billUrl } from '../../lib/ride-view';
 import { summaryView } from './view';
 
 Component({
-  data: summaryView({}),
+  data: { ...summaryView({}), reporting: false },
   methods: {
+    onReport() {
+      this.setData({ reporting: true });
+    },
+
+    onReportClose() {
+      this.setData({ reporting: false });
+    },
+
     onLoad(query: Record<string, string | undefined>) {
       this.setData(summaryView(query));
     },

@@ -39,9 +39,11 @@ function stopClock(page: object): void {
 
 Component({
   data: {
+    /** The fault report sheet is open. */
+    reporting: false,
     state: 'loading' as State,
     bikeCode: '',
-    elapsedText: '00:00',
+    elapsedText: '0 分 00 秒',
     feeText: yuan(0),
     /** The map shows only around a real position: never at 0,0. */
     located: false,
@@ -65,6 +67,14 @@ Component({
     },
   },
   methods: {
+    onReport() {
+      this.setData({ reporting: true });
+    },
+
+    onReportClose() {
+      this.setData({ reporting: false });
+    },
+
     onLoad() {
       this.load();
     },

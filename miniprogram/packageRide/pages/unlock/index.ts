@@ -8,11 +8,12 @@ import type { LatLng, PreviewBikeResult } from '../../../shared/index';
 import { enableLocation, locate } from '../../../services/location';
 import type { LocateResult } from '../../../services/location';
 import { previewBike, unlockBike } from '../../../services/rides';
+import { listBills } from '../../../services/bills';
 import { QR_BASE, scanBikeCode } from '../../../services/scan';
 import { locationNotice } from '../../../lib/location-notice';
 import { pageState } from '../../../lib/page-state';
 import { RIDING_PAGE, UNPAID_RIDE_BILL_URL } from '../../lib/ride-view';
-import { NOT_A_BIKE_QR, bikeCard, followUpLabel, typedCode, unlockEntry, unlockRefusal } from './view';
+import { NOT_A_BIKE_QR, bikeCard, blocksUnlock, followUpLabel, owedLine, typedCode, unlockEntry, unlockRefusal } from './view';
 import type { FollowUp } from './view';
 
 type State = 'scan' | 'loading' | 'ready' | 'error';
@@ -21,6 +22,8 @@ const stateOf = pageState(() => ({ position: null as LatLng | null, typed: '' })
 
 Component({
   data: {
+    /** The fault report sheet is open. */
+    reporting: false,
     state: 'loading' as State,
     code: '',
     bikeAvailable: true,
@@ -35,8 +38,22 @@ Component({
     errorText: '',
     followUp: '' as FollowUp,
     followUpText: '',
+    /** A refusal that another tap cannot change (owing, riding, the bike unavailable): the button is off. */
+    blocked: false,
+    /** "待支付 ¥1.50" under the UNPAID_BILL refusal. */
+    owedText: '',
+    /** The position is being asked for, after the bike and the tariff are shown. */
+    locating: false,
   },
   methods: {
+    onReport() {
+      this.setData({ reporting: true });
+    },
+
+    onReportClose() {
+      this.setData({ reporting: false });
+    },
+
     onLoad(query: Record<string, string | undefined>) {
       const entry = unlockEntry(query, QR_BASE);
       if (entry.kind === 'code') this.show(entry.code);
@@ -45,7 +62,23 @@ Component({
     },
 
     refuse(text: string, followUp: FollowUp, state: State = 'error') {
-      this.setData({ state, errorText: text, followUp, followUpText: followUpLabel(followUp, this.data.locationAction) });
+      this.setData({
+        state,
+        errorText: text,
+        followUp,
+        followUpText: followUpLabel(followUp, this.data.locationAction),
+        blocked: blocksUnlock(followUp),
+        owedText: '',
+      });
+    },
+
+    /** Back from paying (继续用车): the refusal it answered is gone once no ride bill is unpaid. */
+    async onShow() {
+      if (this.data.followUp !== 'bills') return;
+      const unpaid = await listBills('unpaid');
+      if (unpaid.ok && !unpaid.data.bills.some((b) => b.type === 'ride')) {
+        this.setData({ errorText: '', followUp: '', followUpText: '', blocked: false, owedText: '' });
+      }
     },
 
     async onScan() {
@@ -67,31 +100,34 @@ Component({
     },
 
     async show(code: string) {
-      this.setData({ state: 'loading', code, errorText: '', followUp: '', followUpText: '' });
-      const [preview, here] = await Promise.all([previewBike(code), locate()]);
+      this.setData({ state: 'loading', code, errorText: '', followUp: '', followUpText: '', blocked: false, owedText: '' });
+      // The bike and the tariff first: on a cold start from a sticker the privacy sheet that the
+      // location request brings up must not cover a skeleton.
+      const preview = await previewBike(code);
       if (!preview.ok) {
         const { text, followUp } = unlockRefusal(preview.error, null);
         this.refuse(text, followUp);
         return;
       }
-      this.showBike(here, preview.data);
+      this.setData({ state: 'ready', ...bikeCard(preview.data, null), locationMissing: false, locating: true });
+      this.showBike(await locate(), preview.data);
     },
 
     showBike(here: LocateResult, preview: PreviewBikeResult) {
       const position = here.ok ? here.position : null;
       stateOf(this).position = position;
       const notice = here.ok ? { text: '', action: '' } : locationNotice(here.reason, '开锁需要确认你在车旁');
-      this.setData({ state: 'ready', ...bikeCard(preview, position), locationText: notice.text, locationAction: notice.action });
+      this.setData({ state: 'ready', locating: false, ...bikeCard(preview, position), locationText: notice.text, locationAction: notice.action });
     },
 
     async onUnlock() {
-      if (this.data.unlocking) return;
+      if (this.data.unlocking || this.data.blocked) return;
       this.setData({ unlocking: true, errorText: '', followUp: '', followUpText: '' });
       const here = await locate();
       if (!here.ok) {
+        // Said once, on the bike card, with its one button (not again in a refusal card).
         const notice = locationNotice(here.reason, '开锁需要确认你在车旁');
         this.setData({ unlocking: false, locationMissing: true, locationText: notice.text, locationAction: notice.action });
-        this.refuse(notice.text, 'location', 'ready');
         return;
       }
       stateOf(this).position = here.position;
@@ -106,6 +142,11 @@ Component({
       const { text, followUp } = unlockRefusal(res.error, distance);
       this.setData({ unlocking: false });
       this.refuse(text, followUp, 'ready');
+      if (res.error.reason === 'UNPAID_BILL') {
+        const unpaid = await listBills('unpaid');
+        const owedFen = unpaid.ok ? unpaid.data.bills.filter((b) => b.type === 'ride').reduce((sum, b) => sum + b.amountFen, 0) : 0;
+        if (owedFen > 0) this.setData({ owedText: owedLine(owedFen) });
+      }
     },
 
     /** Asks again for the position (privacy sheet or prompt; the settings only for a turned-off permission). */

@@ -1,5 +1,5 @@
 /** What the unlock page shows: where it was opened from, the bike card, refusals and their way on. Pure. */
-import { bikeCodeFromQuery, distanceM, parseBikeQr, refusalText } from '../../../shared/index';
+import { bikeCodeFromQuery, distanceM, parseBikeQr, refusalText, yuan } from '../../../shared/index';
 import type { AppError, LatLng, PreviewBikeResult } from '../../../shared/index';
 import { distanceLabel } from '../../../lib/distance-label';
 import { tariffLines } from '../../lib/ride-view';
@@ -64,6 +64,7 @@ const FOLLOW_UP_OF: Readonly<Record<string, FollowUp>> = {
   BIKE_UNAVAILABLE: 'scan',
   ACTIVE_RIDE: 'riding',
   UNPAID_BILL: 'bills',
+  BIKE_RESERVED: 'scan',
   NOT_FOUND: 'scan',
   INVALID_ARGUMENT: 'scan',
   UNAUTHENTICATED: '',
@@ -93,3 +94,17 @@ const FOLLOW_UP_LABEL: Record<FollowUp, string> = {
 export function followUpLabel(followUp: FollowUp, locationAction = ''): string {
   return followUp === 'location' && locationAction ? locationAction : FOLLOW_UP_LABEL[followUp];
 }
+
+/**
+ * Whether a refusal leaves the unlock button off: tapping again cannot help when the rider owes,
+ * already rides, or the bike is not to be had (retry and location refusals keep it on).
+ */
+export function blocksUnlock(followUp: FollowUp): boolean {
+  return followUp === 'bills' || followUp === 'riding' || followUp === 'scan';
+}
+
+/**
+ * The amount owed under the UNPAID_BILL refusal.
+ * @example owedLine(150) // => '待支付 ¥1.50'
+ */
+export const owedLine = (fen: number): string => `待支付 ${yuan(fen)}`;
