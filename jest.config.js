@@ -1,7 +1,11 @@
 /**
- * Three projects: pure rules, the functions through the local host, and the mini program's pages;
- * then the suites that go through a real local host again with NEARBY_BACKEND=cloudbase-fake (the
- * CloudBase adapters over the stand-in): every outside-facing behaviour answers alike on both.
+ * The projects, fast to slow: `rules` (pure rules and small modules), `ports` (each port's contract
+ * suite on both adapters, in process), `pages` (the mini program's pages on mocked services): these
+ * three are `npm run test:fast`. Then `builds` (suites that spawn builds and processes: bundles,
+ * miniprogram-ci, deploy and cloud-setup scripts), `integration` (the functions through a real local
+ * host), `journeys` (real pages against a real host), and the host suites again with
+ * NEARBY_BACKEND=cloudbase-fake (the CloudBase adapters over the stand-in): every outside-facing
+ * behaviour answers alike on both. `npm test` runs them all.
  */
 const swc = ['@swc/jest', { jsc: { target: 'es2020', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 const common = { transform: { '^.+\\.(t|j)s$': swc }, moduleFileExtensions: ['ts', 'js', 'json'] };
@@ -24,6 +28,12 @@ const throughHost = (dir, leaveOut = []) =>
     .map((f) => `<rootDir>/${dir}/${f}`);
 const HOST_INTEGRATION = throughHost('tests/integration');
 const HOST_PAGES = throughHost('tests/miniprogram', ['preview.test.ts']);
+/** Unit suites that spawn a build or a process (found by reading them, like the host suites). */
+const SPAWNING = fs
+  .readdirSync(path.join(__dirname, 'tests/unit'))
+  .filter((f) => f.endsWith('.test.ts') && /child_process/.test(fs.readFileSync(path.join(__dirname, 'tests/unit', f), 'utf8')))
+  .map((f) => `<rootDir>/tests/unit/${f}`);
+const JOURNEYS = [...HOST_PAGES, '<rootDir>/tests/miniprogram/preview.test.ts'];
 const pages = {
   ...common,
   testEnvironment: 'jsdom',
@@ -33,14 +43,18 @@ const pages = {
 module.exports = {
   reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
   projects: [
-    { ...common, displayName: 'unit', testEnvironment: 'node', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
-    { ...common, displayName: 'integration', testEnvironment: 'node', testMatch: ['<rootDir>/tests/integration/**/*.test.ts'], setupFiles: sqlite },
+    { ...common, displayName: 'rules', testEnvironment: 'node', testMatch: ['<rootDir>/tests/unit/*.test.ts'], testPathIgnorePatterns: SPAWNING },
+    { ...common, displayName: 'ports', testEnvironment: 'node', testMatch: ['<rootDir>/tests/unit/ports/**/*.test.ts'] },
     {
       ...pages,
-      displayName: 'miniprogram',
+      displayName: 'pages',
       testMatch: ['<rootDir>/tests/miniprogram/**/*.test.ts'],
+      testPathIgnorePatterns: JOURNEYS,
       setupFiles: [...sqlite, '<rootDir>/tests/miniprogram/setup.ts'],
     },
+    { ...common, displayName: 'builds', testEnvironment: 'node', testMatch: SPAWNING },
+    { ...common, displayName: 'integration', testEnvironment: 'node', testMatch: ['<rootDir>/tests/integration/**/*.test.ts'], setupFiles: sqlite },
+    { ...pages, displayName: 'journeys', testMatch: JOURNEYS, setupFiles: [...sqlite, '<rootDir>/tests/miniprogram/setup.ts'] },
     {
       ...common,
       displayName: 'integration:cloudbase-fake',
@@ -51,7 +65,7 @@ module.exports = {
     },
     {
       ...pages,
-      displayName: 'miniprogram:cloudbase-fake',
+      displayName: 'journeys:cloudbase-fake',
       testMatch: HOST_PAGES,
       setupFiles: [...cloudbaseFake, '<rootDir>/tests/miniprogram/setup.ts'],
       setupFilesAfterEnv: slower,

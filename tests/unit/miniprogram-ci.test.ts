@@ -114,9 +114,12 @@ describe('miniprogram-ci compiles the mini program', () => {
   it('keeps the compiled packages within the code budget (the README quotes these figures)', () => {
     const sizes = checks[0].sizes!;
     expect(Object.keys(sizes.subpackages).sort()).toEqual(['packageBill', 'packageBooking', 'packageRide']);
-    // WeChat's limits are 2 MB a package; the project's own budget is 400 KB of code in all.
+    // WeChat's limits are 2 MB a package. The project's own budget: the main package, which every
+    // cold start downloads, under 300 KiB compiled; everything under 512 KiB (it was 400 KiB before
+    // search, reservations, billers and the shop desk added their pages: docs/miniprogram.md).
+    expect(sizes.main).toBeLessThan(300 * 1024);
     const total = sizes.main + Object.values(sizes.subpackages).reduce((a, b) => a + b, 0);
-    expect(total).toBeLessThan(400 * 1024);
+    expect(total).toBeLessThan(512 * 1024);
     for (const bytes of Object.values(sizes.subpackages)) expect(bytes).toBeGreaterThan(0);
   });
 
