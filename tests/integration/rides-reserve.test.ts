@@ -3,7 +3,7 @@
  * the real local host (issue 17): what a client sees over HTTP, bad input refused with nothing
  * written.
  */
-import { ADMIN, startCloud, type TestCloud } from '../support/host';
+import { ADMIN, startCloud, storedState, type TestCloud } from '../support/host';
 
 const HERE = { lat: 31.5, lng: 121.5 };
 const ZONE = [
@@ -39,7 +39,6 @@ beforeAll(async () => {
 afterAll(() => cloud.close());
 
 const rides = (event: object, openid: string, sec: number) => cloud.call('rides', event, { openid, now: at(sec) });
-const count = (table: string) => cloud.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 const nearbyBikes = async (openid: string | undefined, sec: number) => {
   const answer = await cloud.call('geo', { action: 'nearby', kind: 'bike', ...HERE, limit: 20 }, { openid, now: at(sec) });
   return answer.data.items.map((i: { code: string }) => i.code).sort();
@@ -194,10 +193,10 @@ describe('bad input: INVALID_ARGUMENT naming the field, nothing written', () => 
     ['a reserve without a position', { action: 'reserve', bikeCode: 'K2' }, 'lat'],
   ];
   it.each(cases)('%s', async (_name, event, field) => {
-    const before = [count('bike_reports'), count('ride_holds')];
+    const before = storedState(cloud);
     const answer = await rides(event, 'hal', 0);
     expect(answer).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     expect(answer.error.message.startsWith(field)).toBe(true);
-    expect([count('bike_reports'), count('ride_holds')]).toEqual(before);
+    expect(storedState(cloud)).toBe(before);
   });
 });
