@@ -9,7 +9,6 @@ import { DEMO_ACCOUNTS } from '../../functions/local/seed-bills';
 import { flush, tap, texts, wxMock, type Rendered } from './harness';
 import { hostCall, lastNavigation, openUrl, playDevice, until, type Device, fakeDateOnly, setNow } from './device';
 import { CITY_CENTER } from '../../shared/city';
-import { DEFAULT_TARIFF, rideFeeFen, yuan } from '../../shared/tariff';
 import type { NearbyItem } from '../../shared/contract/geo';
 
 type Station = Extract<NearbyItem, { kind: 'station' }>;
@@ -85,8 +84,8 @@ describe('a rider who owes a ride bill', () => {
         { openid: rider, now: later },
       ),
     );
-    const feeFen = rideFeeFen(600, DEFAULT_TARIFF);
-    expect(ended.ride.feeFen).toBe(feeFen);
+    // The default tariff: 120 s free, then 150 fen per started 30 min: 10 min = 1 half-hour = 150 fen.
+    expect(ended.ride.feeFen).toBe(150);
 
     const device = playDevice(cloud.url, rider, { position: { lat: bikes[1].lat, lng: bikes[1].lng }, privacyAgreed: true, locationScope: true });
     setNow(device, new Date(later.getTime() + 60_000));
@@ -103,7 +102,7 @@ describe('a rider who owes a ride bill', () => {
     const bill = await visit(billUrl);
     await until(() => bill.data.state === 'unpaid', 'the ride bill');
     expect(texts(bill, '.bill-title')).toEqual(['骑行费']);
-    expect(texts(bill, '.amount')).toEqual([yuan(feeFen)]);
+    expect(texts(bill, '.amount')).toEqual(['¥1.50']);
     expect(texts(bill, '.status')).toEqual(['待支付']);
 
     await tap(bill, '.pay-btn');
@@ -180,7 +179,8 @@ describe('a household paying its water bill', () => {
     const unpaidTitles = texts(bills, '.unpaid .bill-title');
     expect(unpaidTitles).toEqual([`上海城投水务 · ${water.accountNo}`, `上海城投水务 · ${water.accountNo}`]);
     const amounts = texts(bills, '.unpaid .bill-amount');
-    expect([...amounts].sort()).toEqual(water.amountsFen.map((f) => yuan(f)).sort());
+    // The demo water account's two bills (functions/local/seed-bills.ts): 4280 fen and 3960 fen.
+    expect([...amounts].sort()).toEqual(['¥39.60', '¥42.80']);
 
     await tap(bills, '.unpaid .bill-row', 0);
     const bill = await visit(lastNavigation('navigateTo'));

@@ -6,7 +6,6 @@ import { flush, tap, texts, wxMock, type Rendered } from './harness';
 import { hostCall, lastNavigation, openUrl, playDevice, until, type Device, fakeDateOnly, setNow } from './device';
 import { CITY_CENTER } from '../../shared/city';
 import { DEFAULT_QR_BASE, qrPayload } from '../../shared/qr';
-import { DEFAULT_TARIFF, rideFeeFen, yuan } from '../../shared/tariff';
 import type { NearbyItem } from '../../shared/contract/geo';
 
 type Station = Extract<NearbyItem, { kind: 'station' }>;
@@ -131,12 +130,12 @@ describe("a commuter's first ride, from the sticker", () => {
     expect(summaryUrl).toMatch(/^\/packageRide\/pages\/ride-summary\/index\?/);
 
     const summary = await visit(summaryUrl);
-    const feeFen = rideFeeFen(31 * 60, DEFAULT_TARIFF);
-    expect(feeFen).toBeGreaterThan(0);
+    // The default tariff: 120 s free, then 150 fen per started 30 min of the whole ride.
+    // 31 min = 2 started half-hours × 150 fen = 300 fen = ¥3.00.
     expect(texts(summary, '.duration')).toEqual(['31 分 0 秒']);
-    expect(texts(summary, '.fee')).toEqual([yuan(feeFen)]);
+    expect(texts(summary, '.fee')).toEqual(['¥3.00']);
     expect(texts(summary, '.surcharge')).toEqual([]);
-    expect(texts(summary, '.pay-btn')).toEqual([`去支付 ${yuan(feeFen)}`]);
+    expect(texts(summary, '.pay-btn')).toEqual(['去支付 ¥3.00']);
 
     // The host agrees: no ride left, and the banner is gone on the next show.
     const current = await hostCall<Answer<{ ride: unknown }>>(cloud.url, 'rides', { action: 'current' }, { openid: 'journey-commuter' });
@@ -164,14 +163,15 @@ describe("a commuter's first ride, from the sticker", () => {
     await until(() => riding.data.outside === true, 'the outside-zone sheet');
     expect(riding.querySelectorAll('.sheet.outside')).toHaveLength(1);
     expect(texts(riding, '.outside .title')).toEqual(['不在停车区内']);
-    expect(texts(riding, '.surcharge-btn')).toEqual([`在此还车（加收 ${yuan(DEFAULT_TARIFF.parkingSurchargeFen)}）`]);
+    // The default tariff's surcharge for parking outside every zone: 500 fen = ¥5.00.
+    expect(texts(riding, '.surcharge-btn')).toEqual(['在此还车（加收 ¥5.00）']);
     expect(texts(riding, '.continue-btn')).toEqual(['继续骑行']);
     expect(wxMock().redirectTo).toHaveBeenCalledTimes(1);
 
     await tap(riding, '.surcharge-btn');
     await until(() => wxMock().redirectTo.mock.calls.length > 1, 'the summary');
     const summary = await visit(lastNavigation('redirectTo'));
-    expect(texts(summary, '.surcharge')).toEqual([`其中停车区外还车加收${yuan(DEFAULT_TARIFF.parkingSurchargeFen)}`]);
+    expect(texts(summary, '.surcharge')).toEqual(['其中停车区外还车加收¥5.00']);
   });
 
   it('meets a sticker of another site with a clear message, a way to scan again and a way home', async () => {
