@@ -4,7 +4,6 @@
 import { startCloud, type TestCloud } from '../support/host';
 import { flush, tap, texts, wxMock, type Rendered } from './harness';
 import { hostCall, lastNavigation, openUrl, playDevice, until, type Device, fakeDateOnly, setNow } from './device';
-import { timeRange } from '../../shared/wording';
 import type { SlotsResult } from '../../shared/contract/bookings';
 
 // Wednesday 25 November 2026, 18:40 in Shanghai: the day's early slots have passed.
@@ -47,6 +46,9 @@ describe('map -> store -> book -> my bookings -> staff confirms and checks in', 
     const storeName = day.data.store.name;
     const firstOpen = day.data.slots.find((s) => s.bookable && s.remaining > 0 && Date.parse(s.start) > EVENING.getTime());
     if (!firstOpen) throw new Error('the demo store has no slot left this evening');
+    // S001 opens 07:30–21:00 on a Wednesday in 30-minute slots; at 18:40 the first one not started is 19:00.
+    expect(firstOpen.start).toBe('2026-11-25T19:00:00+08:00');
+    const FIRST_OPEN = '19:00–19:30';
     const pastCount = day.data.slots.filter((s) => Date.parse(s.start) <= EVENING.getTime()).length;
     expect(pastCount).toBeGreaterThan(0);
 
@@ -65,14 +67,14 @@ describe('map -> store -> book -> my bookings -> staff confirms and checks in', 
     await until(() => texts(store, '.slot').length > 0, 'the slots');
     expect(texts(store, '.store-name')).toEqual([storeName]);
     expect(texts(store, '.fold')).toEqual([`已过 ${pastCount} 个时段 · 展开`]);
-    expect(texts(store, '.slot .slot-time')[0]).toBe(timeRange(firstOpen.start, firstOpen.end));
+    expect(texts(store, '.slot .slot-time')[0]).toBe(FIRST_OPEN);
     expect(store.querySelectorAll('.slot-past')).toHaveLength(0);
 
     // One tap asks first; the booking is made only on 确认预约.
     await tap(store, '.slot-open');
     expect(texts(store, '.confirm-store')).toEqual([storeName]);
     expect(texts(store, '.confirm-day')).toEqual(['今天（11月25日）']);
-    expect(texts(store, '.confirm-time')).toEqual([timeRange(firstOpen.start, firstOpen.end)]);
+    expect(texts(store, '.confirm-time')).toEqual([FIRST_OPEN]);
     expect((await hostCall(cloud.url, 'bookings', { action: 'mine' }, { openid: 'journey-booker', now: EVENING })).data.bookings).toEqual([]);
     await tap(store, '.confirm-book');
     await until(() => wxMock().navigateTo.mock.calls.length === 2, 'the result page');
@@ -102,7 +104,7 @@ describe('map -> store -> book -> my bookings -> staff confirms and checks in', 
     await until(() => texts(desk, '.row-code').includes(code), 'the booking on the desk');
     const row = texts(desk, '.row-code').indexOf(code);
     expect(texts(desk, '.row-status')[row]).toBe('待确认');
-    expect(texts(desk, '.row-time')[row]).toBe(timeRange(firstOpen.start, firstOpen.end));
+    expect(texts(desk, '.row-time')[row]).toBe(FIRST_OPEN);
     await tap(
       desk,
       `.status-pending .confirm`,
