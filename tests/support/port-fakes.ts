@@ -5,6 +5,22 @@ import { seededRandom } from '../../functions/local/cloudbase-standin';
 import type { RandomSource } from '../../shared/checkin-code';
 import type { Store } from '../../shared/places';
 
+/** A store open 09:00–21:00 every day in Shanghai, with these slots (and `Store ${id}` unless named). */
+export function testStore(id: string, slot: Store['slot'], name = `Store ${id}`): Store {
+  return {
+    kind: 'store',
+    id,
+    name,
+    address: '1 Test Road',
+    lat: 31.23,
+    lng: 121.47,
+    category: 'coffee',
+    timezone: 'Asia/Shanghai',
+    openingHours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '09:00', close: '21:00' })),
+    slot,
+  };
+}
+
 /** The places port as far as bookings use it: `get` of these stores; anything else is refused as unused. */
 export function storesOnly(stores: readonly Store[]): PlaceStore {
   const byId = new Map(stores.map((s) => [s.id, s]));

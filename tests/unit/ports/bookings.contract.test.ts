@@ -32,7 +32,7 @@ import { slotKey } from '../../../shared/slots';
 import { FakeCloudbase, type FakeDoc } from '../../../functions/local/cloudbase-standin';
 import { crashAtEveryCall, type CrashScenario, type Stoppable } from '../../support/port-suite';
 import { stoppableSqlite } from '../../support/sqlite-stop';
-import { seededSource, staffRoster, storesOnly } from '../../support/port-fakes';
+import { seededSource, staffRoster, storesOnly, testStore } from '../../support/port-fakes';
 
 // Wednesday 2026-11-25, 09:00 in Shanghai.
 const NOW = new Date('2026-11-25T01:00:00Z');
@@ -40,18 +40,7 @@ const at = (hhmm: string, date = '2026-11-26') => `${date}T${hhmm}:00+08:00`;
 const STAFF = 'staff-s1';
 
 function store(id: string, capacity: number, autoConfirm?: boolean): Store {
-  return {
-    kind: 'store',
-    id,
-    name: `Store ${id}`,
-    address: '1 Test Road',
-    lat: 31.23,
-    lng: 121.47,
-    category: 'coffee',
-    timezone: 'Asia/Shanghai',
-    openingHours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '09:00', close: '21:00' })),
-    slot: autoConfirm === undefined ? { minutes: 60, capacity } : { minutes: 60, capacity, autoConfirm },
-  };
+  return testStore(id, autoConfirm === undefined ? { minutes: 60, capacity } : { minutes: 60, capacity, autoConfirm });
 }
 const STORES = new Map([
   ['S1', store('S1', 3)],
