@@ -11,7 +11,6 @@ import { tap, texts, wxMock } from './harness';
 import { hostCall, lastNavigation, playDevice, until, userTap, fakeDateOnly, openUrl } from './device';
 import { postJson } from '../../scripts/preview/local-wx';
 import { bookingPage } from '../../shared/subscribe-message';
-import { MESSAGE_TARGET, REMINDER_NOTE } from '../../shared/wording';
 
 // Wednesday 25 November 2026, 18:40 in Shanghai.
 const EVENING = new Date('2026-11-25T10:40:00Z');
@@ -70,7 +69,7 @@ async function bookThroughPage(nth: number): Promise<{ id: string; start: string
   const store = await visit(STORE_URL);
   await until(() => texts(store, '.slot-open').length > nth, 'open slots');
   await tap(store, '.slot-open', nth);
-  expect(texts(store, '.confirm-reminder')).toEqual([REMINDER_NOTE.booking]);
+  expect(texts(store, '.confirm-reminder')).toEqual(['确认后可选择接收提醒：门店确认或无法接待时、开始前 30 分钟']);
   await userTap(store, '.confirm-book');
   await until(() => wxMock().navigateTo.mock.calls.length > 0, 'the result page');
   const url = lastNavigation('navigateTo');
@@ -169,7 +168,7 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
 
     const page = await visit(`/${bookingPage(made.data.booking.id)}`);
     await until(() => page.instance.data.status === 'ready', 'my bookings');
-    expect(texts(page, '.target-cancelled .target-title')).toEqual([MESSAGE_TARGET.cancelled.title]);
+    expect(texts(page, '.target-cancelled .target-title')).toEqual(['这个预约已取消']);
     expect(page.querySelectorAll('.booking.focused .booking-status').map((n) => n.dom?.textContent)).toEqual(['已取消']);
     await tap(page, '.target-action');
     expect(lastNavigation('navigateTo')).toBe(STORE_URL);
@@ -179,7 +178,7 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
     playDevice(suite.cloud.url, 'remind-booker', { now: EVENING });
     const page = await visit(`/${bookingPage('bk_does_not_exist')}`);
     await until(() => page.instance.data.status === 'ready', 'my bookings');
-    expect(texts(page, '.target-missing .target-title')).toEqual([MESSAGE_TARGET.missing.title]);
+    expect(texts(page, '.target-missing .target-title')).toEqual(['找不到这个预约']);
     expect(page.querySelectorAll('.booking.focused')).toHaveLength(0);
     expect(texts(page, '.upcoming .booking-store').length).toBeGreaterThan(0);
     await tap(page, '.target-action');
@@ -189,7 +188,7 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
     playDevice(suite.cloud.url, 'remind-nobody', { now: EVENING });
     const empty = await visit(`/${bookingPage('bk_does_not_exist')}`);
     await until(() => empty.instance.data.status === 'empty', 'the empty state');
-    expect(texts(empty, '.target-title')).toEqual([MESSAGE_TARGET.missing.title]);
+    expect(texts(empty, '.target-title')).toEqual(['找不到这个预约']);
     expect(empty.querySelectorAll('.target-action')).toHaveLength(0);
     expect(empty.querySelectorAll('.browse')).toHaveLength(1);
   });
