@@ -1,4 +1,5 @@
 import { ADMIN, startCloud, storedCounts, type TestCloud } from '../support/host';
+import { testStore } from '../support/port-fakes';
 
 // Wednesday 2026-11-25, 09:00 in Shanghai: "today" for every call below.
 const NOW = '2026-11-25T01:00:00Z';
@@ -6,7 +7,6 @@ const STORE = 'BK1';
 const OTHER = 'BK2';
 const STAFF = 'staff-bk1';
 const OTHER_STAFF = 'staff-bk2';
-const everyDay = (open: string, close: string) => [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open, close }));
 const at = (hhmm: string, date = '2026-11-25') => `${date}T${hhmm}:00+08:00`;
 
 let cloud: TestCloud;
@@ -25,18 +25,7 @@ const remaining = async (start: string) => {
 
 beforeAll(async () => {
   cloud = await startCloud({ seed: 'none' });
-  const store = (id: string, name: string) => ({
-    kind: 'store',
-    id,
-    name,
-    address: '1 Test Road',
-    lat: 31.23,
-    lng: 121.47,
-    category: 'coffee',
-    timezone: 'Asia/Shanghai',
-    openingHours: everyDay('09:00', '21:00'),
-    slot: { minutes: 60, capacity: 3 },
-  });
+  const store = (id: string, name: string) => testStore(id, { minutes: 60, capacity: 3 }, name);
   const up = await cloud.call('admin', { action: 'upsertPlaces', places: [store(STORE, 'Booking One'), store(OTHER, 'Booking Two')] }, { openid: ADMIN });
   expect(up.ok).toBe(true);
   expect((await cloud.call('admin', { action: 'setStaff', openid: STAFF, storeIds: [STORE] }, { openid: ADMIN })).ok).toBe(true);

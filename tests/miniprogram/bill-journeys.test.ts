@@ -3,74 +3,26 @@
 // demo utility account and paying its bill. Only the phone is played (device.ts); in local mode
 // the pay service completes a payment through the host's `POST /sandbox/pay/{outTradeNo}`, which
 // sends payNotify a signed notification through the real verification code.
-import { startCloud, type TestCloud } from '../support/host';
+// Runs on each NEARBY_BACKEND (jest.config.js picks host suites by that name or a support/host import;
+// this one reaches the host through support/journey).
+import { type Answer, bikesByAStation, dataOf, journeySuite } from '../support/journey';
 import { sandboxPayments } from '../../functions/lib/wechatpay/sandbox';
 import { DEMO_ACCOUNTS } from '../../functions/local/seed-bills';
-import { flush, tap, texts, wxMock, type Rendered } from './harness';
-import { hostCall, lastNavigation, openUrl, playDevice, until, type Device, fakeDateOnly, setNow } from './device';
-import { CITY_CENTER } from '../../shared/city';
-import { DEFAULT_TARIFF, rideFeeFen, yuan } from '../../shared/tariff';
-import type { NearbyItem } from '../../shared/contract/geo';
-
-type Station = Extract<NearbyItem, { kind: 'station' }>;
-type Bike = Extract<NearbyItem, { kind: 'bike' }>;
-type Answer<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; reason?: string } };
-function dataOf<T>(answer: Answer<T>): T {
-  if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
-  return answer.data;
-}
+import { flush, tap, texts, wxMock } from './harness';
+import { hostCall, lastNavigation, playDevice, until, setNow, fakeDateOnly, openUrl } from './device';
 
 const T0 = new Date('2026-11-25T01:00:00Z'); // 09:00 in Shanghai
-let cloud: TestCloud;
-const open: Rendered[] = [];
-
-async function visit(url: string): Promise<Rendered> {
-  const page = await openUrl(url);
-  open.push(page);
-  return page;
-}
-
-beforeAll(async () => {
-  fakeDateOnly(T0);
-  cloud = await startCloud({ seed: 'demo', sandbox: sandboxPayments() });
-});
-afterAll(async () => {
-  jest.useRealTimers();
-  await cloud?.close();
-});
-beforeEach(() => {
-  jest.clearAllMocks();
-});
-afterEach(() => open.splice(0).forEach((page) => page.detach()));
-
-/** Free bikes by a station, from the demo city, asked of the host like any client would. */
-async function bikesByAStation(count: number): Promise<{ bikes: Bike[]; station: Station }> {
-  const stations = await hostCall<Answer<{ items: Station[] }>>(
-    cloud.url,
-    'geo',
-    { action: 'nearby', kind: 'station', lat: CITY_CENTER.lat, lng: CITY_CENTER.lng, radius: 20000, limit: 50 },
-    { openid: 'scout' },
-  );
-  for (const station of dataOf(stations).items) {
-    const bikes = await hostCall<Answer<{ items: Bike[] }>>(
-      cloud.url,
-      'geo',
-      { action: 'nearby', kind: 'bike', lat: station.lat, lng: station.lng, radius: 80, limit: 20 },
-      { openid: 'scout' },
-    );
-    if (dataOf(bikes).items.length >= count) return { bikes: dataOf(bikes).items.slice(0, count), station };
-  }
-  throw new Error(`the demo city has no station with ${count} bikes`);
-}
+const suite = journeySuite(T0, { fakeDateOnly, openUrl }, { sandbox: sandboxPayments() });
+const { visit } = suite;
 
 describe('a rider who owes a ride bill', () => {
   it('is refused at unlock with 去支付, pays in the sandbox, sees 已支付 and unlocks again', async () => {
-    const { bikes, station } = await bikesByAStation(2);
+    const { bikes, station } = await bikesByAStation(suite.cloud.url, 2);
     const rider = 'journey-owes';
     // A 10-minute ride, ended at the station: a bill of one half-hour.
     const ride = dataOf(
       await hostCall<Answer<{ ride: { id: string } }>>(
-        cloud.url,
+        suite.cloud.url,
         'rides',
         { action: 'unlock', bikeCode: bikes[0].code, lat: bikes[0].lat, lng: bikes[0].lng },
         { openid: rider, now: T0 },
@@ -79,16 +31,16 @@ describe('a rider who owes a ride bill', () => {
     const later = new Date(T0.getTime() + 10 * 60_000);
     const ended = dataOf(
       await hostCall<Answer<{ ride: { feeFen: number; billId: string } }>>(
-        cloud.url,
+        suite.cloud.url,
         'rides',
         { action: 'end', rideId: ride.ride.id, lat: station.lat, lng: station.lng },
         { openid: rider, now: later },
       ),
     );
-    const feeFen = rideFeeFen(600, DEFAULT_TARIFF);
-    expect(ended.ride.feeFen).toBe(feeFen);
+    // The default tariff: 120 s free, then 150 fen per started 30 min: 10 min = 1 half-hour = 150 fen.
+    expect(ended.ride.feeFen).toBe(150);
 
-    const device = playDevice(cloud.url, rider, { position: { lat: bikes[1].lat, lng: bikes[1].lng }, privacyAgreed: true, locationScope: true });
+    const device = playDevice(suite.cloud.url, rider, { position: { lat: bikes[1].lat, lng: bikes[1].lng }, privacyAgreed: true, locationScope: true });
     setNow(device, new Date(later.getTime() + 60_000));
     const unlock = await visit(`/packageRide/pages/unlock/index?code=${bikes[1].code}`);
     await until(() => unlock.data.state === 'ready', 'the bike card');
@@ -103,7 +55,7 @@ describe('a rider who owes a ride bill', () => {
     const bill = await visit(billUrl);
     await until(() => bill.data.state === 'unpaid', 'the ride bill');
     expect(texts(bill, '.bill-title')).toEqual(['骑行费']);
-    expect(texts(bill, '.amount')).toEqual([yuan(feeFen)]);
+    expect(texts(bill, '.amount')).toEqual(['¥1.50']);
     expect(texts(bill, '.status')).toEqual(['待支付']);
 
     await tap(bill, '.pay-btn');
@@ -136,7 +88,7 @@ describe('a rider who owes a ride bill', () => {
 describe('a household paying its water bill', () => {
   it('binds the demo water account by city, type and company (a wrong name refused first, a repeat says 已绑定), pays a bill and finds its record', async () => {
     const water = DEMO_ACCOUNTS.find((a) => a.accountType === 'water')!;
-    const device = playDevice(cloud.url, 'journey-household', { privacyAgreed: true, locationScope: true });
+    const device = playDevice(suite.cloud.url, 'journey-household', { privacyAgreed: true, locationScope: true });
     setNow(device, T0);
 
     const accounts = await visit('/packageBill/pages/accounts/index');
@@ -180,7 +132,8 @@ describe('a household paying its water bill', () => {
     const unpaidTitles = texts(bills, '.unpaid .bill-title');
     expect(unpaidTitles).toEqual([`上海城投水务 · ${water.accountNo}`, `上海城投水务 · ${water.accountNo}`]);
     const amounts = texts(bills, '.unpaid .bill-amount');
-    expect([...amounts].sort()).toEqual(water.amountsFen.map((f) => yuan(f)).sort());
+    // The demo water account's two bills (functions/local/seed-bills.ts): 4280 fen and 3960 fen.
+    expect([...amounts].sort()).toEqual(['¥39.60', '¥42.80']);
 
     await tap(bills, '.unpaid .bill-row', 0);
     const bill = await visit(lastNavigation('navigateTo'));

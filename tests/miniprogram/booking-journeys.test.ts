@@ -1,10 +1,11 @@
 // Booking journeys from their real entry points, driving the real pages against a real local host
 // over a fresh demo database: only the phone is played (device.ts). Customers and staff are told
 // apart by the openid the host sees.
-import { startCloud, type TestCloud } from '../support/host';
+// Runs on each NEARBY_BACKEND (jest.config.js picks host suites by that name or a support/host import;
+// this one reaches the host through support/journey).
+import { journeySuite } from '../support/journey';
 import { flush, tap, texts, wxMock, type Rendered } from './harness';
-import { hostCall, lastNavigation, openUrl, playDevice, until, type Device, fakeDateOnly, setNow } from './device';
-import { timeRange } from '../../shared/wording';
+import { hostCall, lastNavigation, playDevice, until, setNow, fakeDateOnly, openUrl } from './device';
 import type { SlotsResult } from '../../shared/contract/bookings';
 
 // Wednesday 25 November 2026, 18:40 in Shanghai: the day's early slots have passed.
@@ -13,40 +14,25 @@ const STAFF = 'local-staff';
 /** A store of the demo staff member (scripts/demo-city.ts). */
 const STORE = 'S001';
 
-let cloud: TestCloud;
-const open: Rendered[] = [];
-
-async function visit(url: string): Promise<Rendered> {
-  const page = await openUrl(url);
-  open.push(page);
-  return page;
-}
+const suite = journeySuite(EVENING, { fakeDateOnly, openUrl });
+const { visit } = suite;
 
 /** The store's slots of a date as the host answers anyone. */
 const slotsOf = (storeId: string, date: string, now: Date): Promise<{ ok: boolean; data: SlotsResult }> =>
-  hostCall(cloud.url, 'bookings', { action: 'slots', storeId, date }, { openid: 'scout', now });
+  hostCall(suite.cloud.url, 'bookings', { action: 'slots', storeId, date }, { openid: 'scout', now });
 
 const hasText = (page: Rendered, selector: string, text: string) => texts(page, selector).some((t) => t.includes(text));
 
-beforeAll(async () => {
-  // Only Date is faked (the pages' clocks and the host's X-Nearby-Now); timers and sockets stay real.
-  fakeDateOnly(EVENING);
-  cloud = await startCloud({ seed: 'demo' });
-});
-afterAll(async () => {
-  jest.useRealTimers();
-  await cloud?.close();
-});
-beforeEach(() => jest.clearAllMocks());
-afterEach(() => open.splice(0).forEach((page) => page.detach()));
-
 describe('map -> store -> book -> my bookings -> staff confirms and checks in', () => {
   it('books the first bookable slot after a confirmation and is checked in from a typed code', async () => {
-    const device = playDevice(cloud.url, 'journey-booker', { privacyAgreed: true, locationScope: true, now: EVENING });
+    const device = playDevice(suite.cloud.url, 'journey-booker', { privacyAgreed: true, locationScope: true, now: EVENING });
     const day = await slotsOf(STORE, '2026-11-25', EVENING);
     const storeName = day.data.store.name;
     const firstOpen = day.data.slots.find((s) => s.bookable && s.remaining > 0 && Date.parse(s.start) > EVENING.getTime());
     if (!firstOpen) throw new Error('the demo store has no slot left this evening');
+    // S001 opens 07:30–21:00 on a Wednesday in 30-minute slots; at 18:40 the first one not started is 19:00.
+    expect(firstOpen.start).toBe('2026-11-25T19:00:00+08:00');
+    const FIRST_OPEN = '19:00–19:30';
     const pastCount = day.data.slots.filter((s) => Date.parse(s.start) <= EVENING.getTime()).length;
     expect(pastCount).toBeGreaterThan(0);
 
@@ -65,15 +51,15 @@ describe('map -> store -> book -> my bookings -> staff confirms and checks in', 
     await until(() => texts(store, '.slot').length > 0, 'the slots');
     expect(texts(store, '.store-name')).toEqual([storeName]);
     expect(texts(store, '.fold')).toEqual([`已过 ${pastCount} 个时段 · 展开`]);
-    expect(texts(store, '.slot .slot-time')[0]).toBe(timeRange(firstOpen.start, firstOpen.end));
+    expect(texts(store, '.slot .slot-time')[0]).toBe(FIRST_OPEN);
     expect(store.querySelectorAll('.slot-past')).toHaveLength(0);
 
     // One tap asks first; the booking is made only on 确认预约.
     await tap(store, '.slot-open');
     expect(texts(store, '.confirm-store')).toEqual([storeName]);
     expect(texts(store, '.confirm-day')).toEqual(['今天（11月25日）']);
-    expect(texts(store, '.confirm-time')).toEqual([timeRange(firstOpen.start, firstOpen.end)]);
-    expect((await hostCall(cloud.url, 'bookings', { action: 'mine' }, { openid: 'journey-booker', now: EVENING })).data.bookings).toEqual([]);
+    expect(texts(store, '.confirm-time')).toEqual([FIRST_OPEN]);
+    expect((await hostCall(suite.cloud.url, 'bookings', { action: 'mine' }, { openid: 'journey-booker', now: EVENING })).data.bookings).toEqual([]);
     await tap(store, '.confirm-book');
     await until(() => wxMock().navigateTo.mock.calls.length === 2, 'the result page');
     const resultUrl = lastNavigation('navigateTo');
@@ -94,15 +80,15 @@ describe('map -> store -> book -> my bookings -> staff confirms and checks in', 
     await until(() => texts(mine, '.booking-status').length === 1, 'my bookings');
     expect(texts(mine, '.upcoming .booking-status')).toEqual(['待门店确认']);
     expect(mine.querySelectorAll('.upcoming .tag-warning')).toHaveLength(1);
-    const code = (await hostCall(cloud.url, 'bookings', { action: 'mine' }, { openid: 'journey-booker', now: EVENING })).data.bookings[0].code as string;
+    const code = (await hostCall(suite.cloud.url, 'bookings', { action: 'mine' }, { openid: 'journey-booker', now: EVENING })).data.bookings[0].code as string;
 
     // The staff desk: confirm, then check in from the code typed at the counter (spaces and lower case forgiven).
-    playDevice(cloud.url, STAFF, { privacyAgreed: true, locationScope: true, now: EVENING });
+    playDevice(suite.cloud.url, STAFF, { privacyAgreed: true, locationScope: true, now: EVENING });
     const desk = await visit('/packageBooking/pages/staff/index');
     await until(() => texts(desk, '.row-code').includes(code), 'the booking on the desk');
     const row = texts(desk, '.row-code').indexOf(code);
     expect(texts(desk, '.row-status')[row]).toBe('待确认');
-    expect(texts(desk, '.row-time')[row]).toBe(timeRange(firstOpen.start, firstOpen.end));
+    expect(texts(desk, '.row-time')[row]).toBe(FIRST_OPEN);
     await tap(
       desk,
       `.status-pending .confirm`,
@@ -132,7 +118,7 @@ describe('map -> store -> book -> my bookings -> staff confirms and checks in', 
 
 describe('a shared store link from a cold start', () => {
   it('opens on the store with nothing before it, on the next day with a slot when today has none left, and shares with an image', async () => {
-    playDevice(cloud.url, 'journey-cold', { now: EVENING });
+    playDevice(suite.cloud.url, 'journey-cold', { now: EVENING });
     // Find a demo store whose day is over at 18:40 but books tomorrow (a store closing at 19:00 or before).
     const stores = ['S002', 'S003', 'S004', 'S005', 'S006', 'S007', 'S008', 'S009', 'S010'];
     let storeId = '';
@@ -164,7 +150,7 @@ describe("a deleted store's link", () => {
     ['a link without a store', ''],
     ['a malformed id', '?id=%E0%A4%A'],
   ])('%s offers the way to the map, never an endless retry', async (_what, search) => {
-    playDevice(cloud.url, 'journey-lost', { now: EVENING });
+    playDevice(suite.cloud.url, 'journey-lost', { now: EVENING });
     const page = await visit(`/packageBooking/pages/store/index${search}`);
     await until(() => texts(page, '.failure-title').length === 1, 'the failure');
     expect(texts(page, '.failure-title')).toEqual(['找不到这家门店']);

@@ -15,7 +15,6 @@ import {
 } from '../../miniprogram/packageBooking/pages/store/view';
 import { bookingOfQuery, resultView } from '../../miniprogram/packageBooking/pages/booking-result/view';
 import { bookingIdOf, bookingRow, bookingSections, codeShownAfter, messageFocus } from '../../miniprogram/packageBooking/pages/my-bookings/view';
-import { MESSAGE_TARGET } from '../../shared/wording';
 import { checkInErrorText, checkedIn, codeComplete, dayBar, deskRow, typedCode } from '../../miniprogram/packageBooking/pages/staff/view';
 import { CODE_LENGTH } from '../../shared/checkin-code';
 import type { BookingView, SlotView, StoreView } from '../../shared/contract/bookings';
@@ -251,7 +250,7 @@ describe('my bookings opened from a message (?bookingId=)', () => {
     expect(focus).toMatchObject({
       id: 'gone',
       anchor: 'up-1',
-      notice: { kind: 'cancelled', title: MESSAGE_TARGET.cancelled.title, action: '重新预约', storeId: 'S001' },
+      notice: { kind: 'cancelled', title: '这个预约已取消', action: '重新预约', storeId: 'S001' },
     });
     expect(focus?.notice?.note).toContain('明天 10:00–10:30');
   });
@@ -260,17 +259,17 @@ describe('my bookings opened from a message (?bookingId=)', () => {
     expect(messageFocus('done', sections())).toMatchObject({
       id: 'done',
       anchor: 'past-0',
-      notice: { kind: 'ended', title: MESSAGE_TARGET.checkedIn.title, action: '' },
+      notice: { kind: 'ended', title: '这个预约已到店核销', action: '' },
     });
     expect(messageFocus('over', sections())).toMatchObject({
       id: 'over',
       anchor: 'past-1',
-      notice: { kind: 'ended', title: MESSAGE_TARGET.ended.title, action: '' },
+      notice: { kind: 'ended', title: '这个预约已结束', action: '' },
     });
   });
 
   it('a booking not in the list says so: the list is the way on, or with no list the empty state', () => {
-    expect(messageFocus('nope', sections())).toMatchObject({ id: '', anchor: '', notice: { kind: 'missing', action: MESSAGE_TARGET.missing.action } });
+    expect(messageFocus('nope', sections())).toMatchObject({ id: '', anchor: '', notice: { kind: 'missing', action: '去附近看看' } });
     expect(messageFocus('nope', { upcoming: [], past: [] })).toMatchObject({ notice: { kind: 'missing', action: '' } });
   });
 });

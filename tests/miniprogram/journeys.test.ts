@@ -1,32 +1,17 @@
 // Journeys from their real entry points, driving the real pages against a real local host: only
 // the phone (location, permission, privacy, camera) is played (device.ts); requests go through the
 // pages' own services to the host's functions over a fresh demo database.
-import { startCloud, type TestCloud } from '../support/host';
+// Runs on each NEARBY_BACKEND (jest.config.js picks host suites by that name or a support/host import;
+// this one reaches the host through support/journey).
+import { type Answer, type Bike, type Station, bikesByAStation, dataOf, journeySuite } from '../support/journey';
 import { flush, tap, texts, wxMock, type Rendered } from './harness';
-import { hostCall, lastNavigation, openUrl, playDevice, until, type Device, fakeDateOnly, setNow } from './device';
+import { hostCall, lastNavigation, playDevice, until, setNow, fakeDateOnly, openUrl } from './device';
 import { CITY_CENTER } from '../../shared/city';
 import { DEFAULT_QR_BASE, qrPayload } from '../../shared/qr';
-import { DEFAULT_TARIFF, rideFeeFen, yuan } from '../../shared/tariff';
-import type { NearbyItem } from '../../shared/contract/geo';
-
-type Station = Extract<NearbyItem, { kind: 'station' }>;
-type Bike = Extract<NearbyItem, { kind: 'bike' }>;
-type Answer<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; reason?: string } };
-/** The data of an answer that must have succeeded. */
-function dataOf<T>(answer: Answer<T>): T {
-  if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
-  return answer.data;
-}
 
 const T0 = new Date('2026-11-25T01:00:00Z'); // 09:00 in Shanghai
-let cloud: TestCloud;
-const open: Rendered[] = [];
-
-async function visit(url: string): Promise<Rendered> {
-  const page = await openUrl(url);
-  open.push(page);
-  return page;
-}
+const suite = journeySuite(T0, { fakeDateOnly, openUrl });
+const { visit } = suite;
 
 /** The privacy sheet of a page, as the user sees it. */
 function privacySheet(page: Rendered): Rendered {
@@ -48,50 +33,18 @@ async function decline(page: Rendered): Promise<void> {
   await tap(privacySheet(page), '.privacy-decline');
 }
 
-beforeAll(async () => {
-  // Only Date is faked (the pages' clocks and the host's X-Nearby-Now); timers and sockets stay real.
-  fakeDateOnly(T0);
-  cloud = await startCloud({ seed: 'demo' });
-});
-afterAll(async () => {
-  jest.useRealTimers();
-  await cloud?.close();
-});
-beforeEach(() => {
-  jest.clearAllMocks();
-});
-afterEach(() => open.splice(0).forEach((page) => page.detach()));
-
 const taken = new Set<string>();
 
 /** A free bike next to a station (a new one each call), from the demo city, asked of the host like any client would. */
 async function bikeByAStation(): Promise<{ bike: Bike; station: Station }> {
-  const stations = await hostCall<Answer<{ items: Station[] }>>(
-    cloud.url,
-    'geo',
-    { action: 'nearby', kind: 'station', lat: CITY_CENTER.lat, lng: CITY_CENTER.lng, radius: 20000, limit: 50 },
-    { openid: 'scout' },
-  );
-  for (const station of dataOf(stations).items) {
-    const bikes = await hostCall<Answer<{ items: Bike[] }>>(
-      cloud.url,
-      'geo',
-      { action: 'nearby', kind: 'bike', lat: station.lat, lng: station.lng, radius: 80, limit: 20 },
-      { openid: 'scout' },
-    );
-    const free = dataOf(bikes).items.filter((b) => !taken.has(b.code));
-    if (free.length) {
-      taken.add(free[0].code);
-      return { bike: free[0], station };
-    }
-  }
-  throw new Error('the demo city has no bike by a station');
+  const { bikes, station } = await bikesByAStation(suite.cloud.url, 1, taken);
+  return { bike: bikes[0], station };
 }
 
 describe("a commuter's first ride, from the sticker", () => {
   it('scans the sticker cold, agrees to privacy, unlocks, sees the ride from the map, parks in a zone and gets the summary', async () => {
     const { bike, station } = await bikeByAStation();
-    const device = playDevice(cloud.url, 'journey-commuter', { position: { lat: bike.lat, lng: bike.lng }, now: T0 });
+    const device = playDevice(suite.cloud.url, 'journey-commuter', { position: { lat: bike.lat, lng: bike.lng }, now: T0 });
     setNow(device, T0);
 
     // The WeChat camera opens the unlock page with the sticker's URL in `q`.
@@ -131,15 +84,15 @@ describe("a commuter's first ride, from the sticker", () => {
     expect(summaryUrl).toMatch(/^\/packageRide\/pages\/ride-summary\/index\?/);
 
     const summary = await visit(summaryUrl);
-    const feeFen = rideFeeFen(31 * 60, DEFAULT_TARIFF);
-    expect(feeFen).toBeGreaterThan(0);
+    // The default tariff: 120 s free, then 150 fen per started 30 min of the whole ride.
+    // 31 min = 2 started half-hours × 150 fen = 300 fen = ¥3.00.
     expect(texts(summary, '.duration')).toEqual(['31 分 0 秒']);
-    expect(texts(summary, '.fee')).toEqual([yuan(feeFen)]);
+    expect(texts(summary, '.fee')).toEqual(['¥3.00']);
     expect(texts(summary, '.surcharge')).toEqual([]);
-    expect(texts(summary, '.pay-btn')).toEqual([`去支付 ${yuan(feeFen)}`]);
+    expect(texts(summary, '.pay-btn')).toEqual(['去支付 ¥3.00']);
 
     // The host agrees: no ride left, and the banner is gone on the next show.
-    const current = await hostCall<Answer<{ ride: unknown }>>(cloud.url, 'rides', { action: 'current' }, { openid: 'journey-commuter' });
+    const current = await hostCall<Answer<{ ride: unknown }>>(suite.cloud.url, 'rides', { action: 'current' }, { openid: 'journey-commuter' });
     expect(dataOf(current).ride).toBeNull();
     await map.instance.onShow();
     await flush();
@@ -148,7 +101,7 @@ describe("a commuter's first ride, from the sticker", () => {
 
   it('parks outside every zone: the choice comes as a sheet, and "在此还车" ends with the surcharge', async () => {
     const { bike } = await bikeByAStation();
-    const device = playDevice(cloud.url, 'journey-outside', { position: { lat: bike.lat, lng: bike.lng }, privacyAgreed: true, locationScope: true });
+    const device = playDevice(suite.cloud.url, 'journey-outside', { position: { lat: bike.lat, lng: bike.lng }, privacyAgreed: true, locationScope: true });
     setNow(device, T0);
     const unlock = await visit(`/packageRide/pages/unlock/index?code=${bike.code}`);
     await until(() => unlock.data.state === 'ready', 'the bike card');
@@ -164,18 +117,19 @@ describe("a commuter's first ride, from the sticker", () => {
     await until(() => riding.data.outside === true, 'the outside-zone sheet');
     expect(riding.querySelectorAll('.sheet.outside')).toHaveLength(1);
     expect(texts(riding, '.outside .title')).toEqual(['不在停车区内']);
-    expect(texts(riding, '.surcharge-btn')).toEqual([`在此还车（加收 ${yuan(DEFAULT_TARIFF.parkingSurchargeFen)}）`]);
+    // The default tariff's surcharge for parking outside every zone: 500 fen = ¥5.00.
+    expect(texts(riding, '.surcharge-btn')).toEqual(['在此还车（加收 ¥5.00）']);
     expect(texts(riding, '.continue-btn')).toEqual(['继续骑行']);
     expect(wxMock().redirectTo).toHaveBeenCalledTimes(1);
 
     await tap(riding, '.surcharge-btn');
     await until(() => wxMock().redirectTo.mock.calls.length > 1, 'the summary');
     const summary = await visit(lastNavigation('redirectTo'));
-    expect(texts(summary, '.surcharge')).toEqual([`其中停车区外还车加收${yuan(DEFAULT_TARIFF.parkingSurchargeFen)}`]);
+    expect(texts(summary, '.surcharge')).toEqual(['其中停车区外还车加收¥5.00']);
   });
 
   it('meets a sticker of another site with a clear message, a way to scan again and a way home', async () => {
-    playDevice(cloud.url, 'journey-stranger', { privacyAgreed: true, locationScope: true });
+    playDevice(suite.cloud.url, 'journey-stranger', { privacyAgreed: true, locationScope: true });
     const unlock = await visit(`/packageRide/pages/unlock/index?q=${encodeURIComponent('https://evil.example.com/b/B0001')}`);
     expect(texts(unlock, '.error-text')).toEqual(['这不是单车的二维码，请扫描车身上的二维码']);
     expect(texts(unlock, '.follow-up')).toEqual(['重新扫码']);
@@ -186,7 +140,7 @@ describe("a commuter's first ride, from the sticker", () => {
 
 describe('privacy refused, then agreed', () => {
   it('falls back to the city centre after "暂不同意", and the next tap asks again without opening the settings', async () => {
-    const device = playDevice(cloud.url, 'journey-private', { position: { lat: 31.22, lng: 121.45 } });
+    const device = playDevice(suite.cloud.url, 'journey-private', { position: { lat: 31.22, lng: 121.45 } });
     setNow(device, T0);
     const map = await visit('/pages/nearby/index');
     await decline(map);
@@ -204,7 +158,7 @@ describe('privacy refused, then agreed', () => {
   });
 
   it('opens the settings for a location permission the user turned off, and only then', async () => {
-    const device = playDevice(cloud.url, 'journey-denied', { privacyAgreed: true, locationScope: false });
+    const device = playDevice(suite.cloud.url, 'journey-denied', { privacyAgreed: true, locationScope: false });
     setNow(device, T0);
     const map = await visit('/pages/nearby/index');
     await until(() => map.data.status === 'ready', 'the map');
@@ -217,10 +171,10 @@ describe('privacy refused, then agreed', () => {
 
   it('asks on the riding page too when it is the first page of the session, and shows the ride without a map when declined', async () => {
     const { bike } = await bikeByAStation();
-    const starter = playDevice(cloud.url, 'journey-cold-rider', { position: { lat: bike.lat, lng: bike.lng }, privacyAgreed: true, locationScope: true });
+    const starter = playDevice(suite.cloud.url, 'journey-cold-rider', { position: { lat: bike.lat, lng: bike.lng }, privacyAgreed: true, locationScope: true });
     setNow(starter, T0);
     const started = await hostCall<Answer<unknown>>(
-      cloud.url,
+      suite.cloud.url,
       'rides',
       { action: 'unlock', bikeCode: bike.code, lat: bike.lat, lng: bike.lng },
       { openid: 'journey-cold-rider', now: T0 },
@@ -228,7 +182,7 @@ describe('privacy refused, then agreed', () => {
     expect(started.ok).toBe(true);
 
     // A new session (privacy not yet agreed) opens straight on the ride, e.g. from the banner of a shared phone.
-    const device = playDevice(cloud.url, 'journey-cold-rider', { position: { lat: bike.lat, lng: bike.lng } });
+    const device = playDevice(suite.cloud.url, 'journey-cold-rider', { position: { lat: bike.lat, lng: bike.lng } });
     setNow(device, new Date(T0.getTime() + 5 * 60_000));
     const riding = await visit('/packageRide/pages/riding/index');
     await decline(riding);
@@ -249,7 +203,7 @@ describe('privacy refused, then agreed', () => {
 describe('a shared station, from a cold start', () => {
   it('opens the map on the station with its sheet, sharing it back the same way', async () => {
     const { station } = await bikeByAStation();
-    playDevice(cloud.url, 'journey-friend', { privacyAgreed: true, locationScope: true });
+    playDevice(suite.cloud.url, 'journey-friend', { privacyAgreed: true, locationScope: true });
     const map = await visit(`/pages/nearby/index?kind=station&id=${station.id}&lat=${station.lat.toFixed(6)}&lng=${station.lng.toFixed(6)}`);
     await until(() => map.data.sheet !== null, 'the station sheet');
     expect(texts(map, '.sheet-title')).toEqual([station.name]);
@@ -265,7 +219,7 @@ describe('a shared station, from a cold start', () => {
     const { station } = await bikeByAStation();
     // 700 m due south of the station, on the contract's sphere (1° of latitude = 111,195.08 m).
     const here = { lat: station.lat - 700 / 111195.08, lng: station.lng };
-    playDevice(cloud.url, 'journey-friend', { privacyAgreed: true, locationScope: true, position: here });
+    playDevice(suite.cloud.url, 'journey-friend', { privacyAgreed: true, locationScope: true, position: here });
     const map = await visit(`/pages/nearby/index?kind=station&id=${station.id}&lat=${station.lat.toFixed(6)}&lng=${station.lng.toFixed(6)}`);
     await until(() => map.data.sheet !== null && map.data.status === 'ready', 'the station sheet');
     expect(texts(map, '.sheet-title')).toEqual([station.name]);
@@ -273,7 +227,7 @@ describe('a shared station, from a cold start', () => {
   });
 
   it('says a station that is gone is gone, and shows the stations around instead', async () => {
-    playDevice(cloud.url, 'journey-friend', { privacyAgreed: true, locationScope: true });
+    playDevice(suite.cloud.url, 'journey-friend', { privacyAgreed: true, locationScope: true });
     const map = await visit(`/pages/nearby/index?kind=station&id=P-GONE&lat=${CITY_CENTER.lat}&lng=${CITY_CENTER.lng}`);
     await until(() => map.data.status === 'ready', 'the stations around');
     expect(texts(map, '.notice-text')).toEqual(['分享的停车点已不存在，已为你显示附近的停车点']);
@@ -282,7 +236,7 @@ describe('a shared station, from a cold start', () => {
   });
 
   it('reads a broken link as such and still shows the map', async () => {
-    playDevice(cloud.url, 'journey-friend', { privacyAgreed: true, locationScope: true });
+    playDevice(suite.cloud.url, 'journey-friend', { privacyAgreed: true, locationScope: true });
     const map = await visit('/pages/nearby/index?kind=station&id=P01&lat=north&lng=');
     await until(() => map.data.status === 'ready', 'the map');
     expect(texts(map, '.notice-text')).toEqual(['分享的链接无法识别，已为你显示附近的停车点']);

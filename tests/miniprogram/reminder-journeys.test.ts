@@ -3,13 +3,14 @@
 // confirmation asks for the messages inside the tap, the answer is granted to the host, staff
 // confirm, the `reminders` timer sends to the outbox, and each message's page opens the booking.
 // Opening from a message: an upcoming booking, a cancelled one, one that does not exist.
+// Runs on each NEARBY_BACKEND (jest.config.js picks host suites by that name or a support/host import;
+// this one reaches the host through support/journey).
 import http from 'node:http';
-import { startCloud, type TestCloud } from '../support/host';
-import { tap, texts, wxMock, type Rendered } from './harness';
-import { hostCall, lastNavigation, openUrl, playDevice, until, userTap, fakeDateOnly } from './device';
+import { journeySuite } from '../support/journey';
+import { tap, texts, wxMock } from './harness';
+import { hostCall, lastNavigation, playDevice, until, userTap, fakeDateOnly, openUrl } from './device';
 import { postJson } from '../../scripts/preview/local-wx';
 import { bookingPage } from '../../shared/subscribe-message';
-import { MESSAGE_TARGET, REMINDER_NOTE } from '../../shared/wording';
 
 // Wednesday 25 November 2026, 18:40 in Shanghai.
 const EVENING = new Date('2026-11-25T10:40:00Z');
@@ -19,20 +20,14 @@ const STORE_URL = `/packageBooking/pages/store/index?id=${STORE}`;
 
 type Message = { openid: string; templateKey: string; page: string; data: Record<string, { value: string }>; sentAt: string };
 
-let cloud: TestCloud;
+const suite = journeySuite(EVENING, { fakeDateOnly, openUrl });
+const { visit } = suite;
 let templates: { bookingReminder: string; bookingConfirmed: string; billDue: string; bookingChanged: string; newBooking: string };
-const open: Rendered[] = [];
-
-async function visit(url: string): Promise<Rendered> {
-  const page = await openUrl(url);
-  open.push(page);
-  return page;
-}
 
 /** The timer's call: no caller, a timer event at `now` (as the host's timers and the cloud send it). */
 const runTimer = (now: Date) =>
   postJson<{ ok: boolean; data: { sent: number; skipped: number; failed: number } }>(
-    `${cloud.url}/functions/reminders`,
+    `${suite.cloud.url}/functions/reminders`,
     { Type: 'Timer', TriggerName: 'every-minute', Time: now.toISOString() },
     { 'x-nearby-now': now.toISOString() },
   );
@@ -40,7 +35,7 @@ const runTimer = (now: Date) =>
 function outbox(): Promise<Message[]> {
   return new Promise((resolve, reject) => {
     http
-      .get(`${cloud.url}/outbox`, (res) => {
+      .get(`${suite.cloud.url}/outbox`, (res) => {
         let body = '';
         res.on('data', (chunk) => (body += chunk));
         res.on('end', () => resolve((JSON.parse(body) as { messages: Message[] }).messages));
@@ -50,7 +45,7 @@ function outbox(): Promise<Message[]> {
 }
 
 /** The user's ledger, read through the reminders port (either back end). */
-const quota = async (openid: string): Promise<Record<string, number>> => ({ ...(await cloud.ports.reminders.quota(openid)) });
+const quota = async (openid: string): Promise<Record<string, number>> => ({ ...(await suite.cloud.ports.reminders.quota(openid)) });
 
 /** Waits until the (asynchronous) check holds. */
 async function untilAsync(check: () => Promise<boolean>, what: string, tries = 200): Promise<void> {
@@ -74,7 +69,7 @@ async function bookThroughPage(nth: number): Promise<{ id: string; start: string
   const store = await visit(STORE_URL);
   await until(() => texts(store, '.slot-open').length > nth, 'open slots');
   await tap(store, '.slot-open', nth);
-  expect(texts(store, '.confirm-reminder')).toEqual([REMINDER_NOTE.booking]);
+  expect(texts(store, '.confirm-reminder')).toEqual(['确认后可选择接收提醒：门店确认或无法接待时、开始前 30 分钟']);
   await userTap(store, '.confirm-book');
   await until(() => wxMock().navigateTo.mock.calls.length > 0, 'the result page');
   const url = lastNavigation('navigateTo');
@@ -83,22 +78,12 @@ async function bookThroughPage(nth: number): Promise<{ id: string; start: string
 }
 
 beforeAll(async () => {
-  fakeDateOnly(EVENING);
-  cloud = await startCloud({ seed: 'demo' });
-  templates = (await hostCall(cloud.url, 'subscriptions', { action: 'templates' }, { openid: 'scout' })).data.templates;
-});
-afterAll(async () => {
-  jest.useRealTimers();
-  await cloud?.close();
-});
-beforeEach(() => jest.clearAllMocks());
-afterEach(() => {
-  for (const page of open.splice(0)) page.detach();
+  templates = (await hostCall(suite.cloud.url, 'subscriptions', { action: 'templates' }, { openid: 'scout' })).data.templates;
 });
 
 describe('book with reminders -> grant -> staff confirm -> timer -> the message opens the booking', () => {
   it('asks inside the tap before the booking request, grants to the host, and the messages open the booking', async () => {
-    const device = playDevice(cloud.url, 'remind-booker', { now: EVENING, tapGestureOnly: true });
+    const device = playDevice(suite.cloud.url, 'remind-booker', { now: EVENING, tapGestureOnly: true });
     const booking = await bookThroughPage(0);
 
     // WeChat's dialog was asked for both booking templates, synchronously in the tap: before the booking went out.
@@ -117,7 +102,7 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
     expect(await quota('remind-booker')).toEqual({ bookingReminder: 1, bookingConfirmed: 1, bookingChanged: 1 });
 
     // Staff confirm; the next timer runs send to the outbox, each message once.
-    const confirmed = await hostCall(cloud.url, 'bookings', { action: 'confirm', bookingId: booking.id }, { openid: STAFF, now: EVENING });
+    const confirmed = await hostCall(suite.cloud.url, 'bookings', { action: 'confirm', bookingId: booking.id }, { openid: STAFF, now: EVENING });
     expect(confirmed.ok).toBe(true);
     const later = new Date(EVENING.getTime() + 60_000);
     const first = await runTimer(later);
@@ -146,7 +131,7 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
   });
 
   it('skips a template the user set to "always reject", and asks nothing with the main switch off; the booking goes on', async () => {
-    playDevice(cloud.url, 'remind-picky', {
+    playDevice(suite.cloud.url, 'remind-picky', {
       now: EVENING,
       tapGestureOnly: true,
       subscriptions: { mainSwitch: true, itemSettings: { [templates.bookingReminder]: 'reject' } },
@@ -155,10 +140,10 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
     expect(wxMock().requestSubscribeMessage.mock.calls.map(([o]) => o.tmplIds)).toEqual([[templates.bookingConfirmed, templates.bookingChanged]]);
     await untilAsync(async () => (await quota('remind-picky')).bookingConfirmed === 1, 'the grant');
     expect(await quota('remind-picky')).toEqual({ bookingConfirmed: 1, bookingChanged: 1 });
-    for (const page of open.splice(0)) page.detach();
+    suite.closePages();
 
     jest.clearAllMocks();
-    playDevice(cloud.url, 'remind-off', { now: EVENING, tapGestureOnly: true, subscriptions: { mainSwitch: false, itemSettings: {} } });
+    playDevice(suite.cloud.url, 'remind-off', { now: EVENING, tapGestureOnly: true, subscriptions: { mainSwitch: false, itemSettings: {} } });
     const booking = await bookThroughPage(1);
     expect(booking.id).toBeTruthy();
     expect(wxMock().requestSubscribeMessage).not.toHaveBeenCalled();
@@ -166,39 +151,44 @@ describe('book with reminders -> grant -> staff confirm -> timer -> the message 
   });
 
   it('a message whose booking was cancelled opens a page that says so, with a way to book again', async () => {
-    playDevice(cloud.url, 'remind-canceller', { now: EVENING });
-    const slots = (await hostCall(cloud.url, 'bookings', { action: 'slots', storeId: STORE, date: '2026-11-26' }, { openid: 'scout', now: EVENING })).data
+    playDevice(suite.cloud.url, 'remind-canceller', { now: EVENING });
+    const slots = (await hostCall(suite.cloud.url, 'bookings', { action: 'slots', storeId: STORE, date: '2026-11-26' }, { openid: 'scout', now: EVENING })).data
       .slots as { start: string; bookable: boolean; remaining: number }[];
     const slot = slots.find((s) => s.bookable && s.remaining > 0);
     if (!slot) throw new Error('no slot tomorrow');
-    const made = await hostCall(cloud.url, 'bookings', { action: 'create', storeId: STORE, start: slot.start }, { openid: 'remind-canceller', now: EVENING });
+    const made = await hostCall(
+      suite.cloud.url,
+      'bookings',
+      { action: 'create', storeId: STORE, start: slot.start },
+      { openid: 'remind-canceller', now: EVENING },
+    );
     expect(
-      (await hostCall(cloud.url, 'bookings', { action: 'cancel', bookingId: made.data.booking.id }, { openid: 'remind-canceller', now: EVENING })).ok,
+      (await hostCall(suite.cloud.url, 'bookings', { action: 'cancel', bookingId: made.data.booking.id }, { openid: 'remind-canceller', now: EVENING })).ok,
     ).toBe(true);
 
     const page = await visit(`/${bookingPage(made.data.booking.id)}`);
     await until(() => page.instance.data.status === 'ready', 'my bookings');
-    expect(texts(page, '.target-cancelled .target-title')).toEqual([MESSAGE_TARGET.cancelled.title]);
+    expect(texts(page, '.target-cancelled .target-title')).toEqual(['这个预约已取消']);
     expect(page.querySelectorAll('.booking.focused .booking-status').map((n) => n.dom?.textContent)).toEqual(['已取消']);
     await tap(page, '.target-action');
     expect(lastNavigation('navigateTo')).toBe(STORE_URL);
   });
 
   it("a message for a booking that does not exist (or not this user's) says so above the list, with the map as a way on", async () => {
-    playDevice(cloud.url, 'remind-booker', { now: EVENING });
+    playDevice(suite.cloud.url, 'remind-booker', { now: EVENING });
     const page = await visit(`/${bookingPage('bk_does_not_exist')}`);
     await until(() => page.instance.data.status === 'ready', 'my bookings');
-    expect(texts(page, '.target-missing .target-title')).toEqual([MESSAGE_TARGET.missing.title]);
+    expect(texts(page, '.target-missing .target-title')).toEqual(['找不到这个预约']);
     expect(page.querySelectorAll('.booking.focused')).toHaveLength(0);
     expect(texts(page, '.upcoming .booking-store').length).toBeGreaterThan(0);
     await tap(page, '.target-action');
     expect(lastNavigation('switchTab')).toBe('/pages/nearby/index');
 
     // A user with no bookings at all: the notice, and the empty state's one button.
-    playDevice(cloud.url, 'remind-nobody', { now: EVENING });
+    playDevice(suite.cloud.url, 'remind-nobody', { now: EVENING });
     const empty = await visit(`/${bookingPage('bk_does_not_exist')}`);
     await until(() => empty.instance.data.status === 'empty', 'the empty state');
-    expect(texts(empty, '.target-title')).toEqual([MESSAGE_TARGET.missing.title]);
+    expect(texts(empty, '.target-title')).toEqual(['找不到这个预约']);
     expect(empty.querySelectorAll('.target-action')).toHaveLength(0);
     expect(empty.querySelectorAll('.browse')).toHaveLength(1);
   });

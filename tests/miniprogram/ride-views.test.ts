@@ -9,8 +9,6 @@ import { pageState } from '../../miniprogram/lib/page-state';
 import { ENTRIES, meEntries } from '../../miniprogram/pages/me/view';
 import { DEFAULT_QR_BASE, qrPayload } from '../../shared/qr';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
-import { MAX_UNLOCK_DISTANCE_M } from '../../shared/ride-rules';
-import { refusalText } from '../../shared/wording';
 import type { NearbyItem } from '../../shared/contract/geo';
 import type { AppError, ErrorCode } from '../../shared/result';
 
@@ -29,7 +27,7 @@ describe('the unlock view', () => {
     for (const query of [camera('https://evil.example.com/b/B0042'), { q: '%E0%A4%A' }, { code: 'B 42' }, camera(`${BASE}`)]) {
       expect(unlockEntry(query, BASE)).toEqual({ kind: 'refused', text: NOT_A_BIKE_QR });
     }
-    expect(NOT_A_BIKE_QR).toBe(refusalText({ code: 'INVALID_ARGUMENT', message: '' }, { subject: 'unlock' }));
+    expect(NOT_A_BIKE_QR).toBe('这不是单车的二维码，请扫描车身上的二维码');
   });
 
   it('takes a typed code or a pasted sticker text', () => {
@@ -55,7 +53,7 @@ describe('the unlock view', () => {
   it('words each refusal once and offers the way on that fits it', () => {
     const refused = (reason: string, code: ErrorCode = 'FAILED_PRECONDITION'): AppError => ({ code, message: 'english detail', reason });
     expect(unlockRefusal(refused('TOO_FAR'), 230.4)).toEqual({
-      text: `离车太远（约 230 米），请走到车旁 ${MAX_UNLOCK_DISTANCE_M} 米内再开锁`,
+      text: '离车太远（约 230 米），请走到车旁 100 米内再开锁',
       followUp: 'retry',
     });
     expect(unlockRefusal(refused('ACTIVE_RIDE'), null).followUp).toBe('riding');

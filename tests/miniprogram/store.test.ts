@@ -3,7 +3,6 @@ import { startCloud, type TestCloud } from '../support/host';
 import { flush, tap, texts, wxMock, type Rendered } from './harness';
 import { hostCall, lastNavigation, openUrl, playDevice, until, fakeDateOnly } from './device';
 import { MAX_UPCOMING_BOOKINGS } from '../../shared/booking';
-import { hoursLines, openStateWording, timeRange } from '../../shared/wording';
 import type { SlotsResult, SlotView } from '../../shared/contract/bookings';
 
 // Wednesday 25 November 2026, 18:40 in Shanghai.
@@ -51,8 +50,9 @@ describe('the store page', () => {
     playDevice(cloud.url, 'page-reader', { now: EVENING });
     const page = await visit(URL);
     expect(texts(page, '.store-name')).toEqual([today.store.name]);
-    expect(texts(page, '.open-state')).toEqual([openStateWording(today.store.open, today.store.nextChange, EVENING).text]);
-    expect(texts(page, '.hours-line')).toEqual(hoursLines(today.store.openingHours));
+    // S001 (the demo city) keeps 07:30–21:00 on weekdays, 09:00–22:00 at weekends; Wednesday 18:40 is open until 21:00.
+    expect(texts(page, '.open-state')).toEqual(['营业中 · 21:00 打烊']);
+    expect(texts(page, '.hours-line')).toEqual(['周一至周五 07:30–21:00', '周六、周日 09:00–22:00']);
     expect(texts(page, '.day')).toEqual(['今天', '明天', '11-27 周五', '11-28 周六', '11-29 周日', '11-30 周一', '12-01 周二']);
     expect(texts(page, '.day-active')).toEqual(['今天']);
   });
@@ -63,13 +63,16 @@ describe('the store page', () => {
     const past = today.slots.filter((s) => Date.parse(s.start) <= EVENING.getTime());
     const first = upcomingOpen(today.slots)[0];
     expect(texts(page, '.fold')).toEqual([`已过 ${past.length} 个时段 · 展开`]);
-    expect(texts(page, '.slot .slot-time')[0]).toBe(timeRange(first.start, first.end));
+    // 30-minute slots from 07:30: at 18:40 the 23 slots 07:30…18:30 have started, 19:00 is the first open.
+    expect(past).toHaveLength(23);
+    expect(first.start).toBe('2026-11-25T19:00:00+08:00');
+    expect(texts(page, '.slot .slot-time')[0]).toBe('19:00–19:30');
     expect(page.querySelectorAll('.slot-first')).toHaveLength(1);
-    expect(texts(page, '.slot-first .slot-time')).toEqual([timeRange(first.start, first.end)]);
+    expect(texts(page, '.slot-first .slot-time')).toEqual(['19:00–19:30']);
 
     await tap(page, '.fold');
     expect(page.querySelectorAll('.slot-past')).toHaveLength(past.length);
-    expect(texts(page, '.slot .slot-time')[0]).toBe(timeRange(past[0].start, past[0].end));
+    expect(texts(page, '.slot .slot-time')[0]).toBe('07:30–08:00');
     expect(texts(page, '.fold')).toEqual(['收起已过的时段']);
     await tap(page, '.fold');
     expect(page.querySelectorAll('.slot-past')).toHaveLength(0);
@@ -96,7 +99,7 @@ describe('the store page', () => {
     await tap(page, '.slot-open');
     expect(texts(page, '.confirm-store')).toEqual([today.store.name]);
     expect(texts(page, '.confirm-day')).toEqual(['今天（11月25日）']);
-    expect(texts(page, '.confirm-time')).toEqual([timeRange(first.start, first.end)]);
+    expect(texts(page, '.confirm-time')).toEqual(['19:00–19:30']);
     await tap(page, '.confirm-cancel');
     expect(page.querySelectorAll('.confirm-sheet')).toHaveLength(0);
     expect((await hostCall(cloud.url, 'bookings', { action: 'mine' }, { openid: 'page-booker', now: EVENING })).data.bookings).toEqual([]);
@@ -114,7 +117,8 @@ describe('the store page', () => {
     const second = upcomingOpen(today.slots)[1];
     expect((await book('page-owner', second.start)).ok).toBe(true);
     const page = await visit(URL);
-    expect(texts(page, '.slot-mine .slot-time')).toEqual([timeRange(second.start, second.end)]);
+    expect(second.start).toBe('2026-11-25T19:30:00+08:00');
+    expect(texts(page, '.slot-mine .slot-time')).toEqual(['19:30–20:00']);
     expect(texts(page, '.slot-mine .slot-note')).toEqual(['你已预约']);
     await tap(page, '.slot-mine');
     expect(lastNavigation('navigateTo')).toBe('/packageBooking/pages/my-bookings/index');

@@ -27,12 +27,12 @@ import {
   type BookingPorts,
 } from '../../../functions/lib/usecases/booking';
 import { isActive, isUpcoming, MAX_UPCOMING_BOOKINGS, type Booking } from '../../../shared/booking';
-import type { RandomSource } from '../../../shared/checkin-code';
 import type { Store } from '../../../shared/places';
 import { slotKey } from '../../../shared/slots';
-import { FakeCloudbase, seededRandom, type FakeDoc } from '../../../functions/local/cloudbase-standin';
+import { FakeCloudbase, type FakeDoc } from '../../../functions/local/cloudbase-standin';
 import { crashAtEveryCall, type CrashScenario, type Stoppable } from '../../support/port-suite';
 import { stoppableSqlite } from '../../support/sqlite-stop';
+import { seededSource, staffRoster, storesOnly, testStore } from '../../support/port-fakes';
 
 // Wednesday 2026-11-25, 09:00 in Shanghai.
 const NOW = new Date('2026-11-25T01:00:00Z');
@@ -40,18 +40,7 @@ const at = (hhmm: string, date = '2026-11-26') => `${date}T${hhmm}:00+08:00`;
 const STAFF = 'staff-s1';
 
 function store(id: string, capacity: number, autoConfirm?: boolean): Store {
-  return {
-    kind: 'store',
-    id,
-    name: `Store ${id}`,
-    address: '1 Test Road',
-    lat: 31.23,
-    lng: 121.47,
-    category: 'coffee',
-    timezone: 'Asia/Shanghai',
-    openingHours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '09:00', close: '21:00' })),
-    slot: autoConfirm === undefined ? { minutes: 60, capacity } : { minutes: 60, capacity, autoConfirm },
-  };
+  return testStore(id, autoConfirm === undefined ? { minutes: 60, capacity } : { minutes: 60, capacity, autoConfirm });
 }
 const STORES = new Map([
   ['S1', store('S1', 3)],
@@ -63,30 +52,8 @@ const STORES = new Map([
 ]);
 const capacityOf = (storeId: string) => STORES.get(storeId)!.slot.capacity;
 
-/** The places port as far as bookings use it: two stores. */
-const places: PlaceStore = {
-  async get(kind, id) {
-    const found = kind === 'store' ? STORES.get(id) : undefined;
-    return (found ?? null) as never;
-  },
-  upsert: () => Promise.reject(new Error('not used by bookings')),
-  nearby: () => Promise.reject(new Error('not used by bookings')),
-  countAvailableBikesIn: () => Promise.reject(new Error('not used by bookings')),
-  countAvailableBikesInZones: () => Promise.reject(new Error('not used by bookings')),
-  missing: () => Promise.reject(new Error('not used by bookings')),
-  search: () => Promise.reject(new Error('not used by bookings')),
-};
-const staff: StaffStore = {
-  set: async () => {},
-  storesOf: async (openid) => (openid === STAFF ? ['S1', 'S3', 'S4'] : []),
-  staffOf: async (storeId) => (storeId === 'S1' ? [STAFF] : []),
-};
-
-/** A repeatable random source (ids and codes the same on every run of a world). */
-function seededSource(seed: number): RandomSource {
-  const next = seededRandom(seed);
-  return { bytes: (n) => Uint8Array.from({ length: n }, () => Math.floor(next() * 256)) };
-}
+const places: PlaceStore = storesOnly([...STORES.values()]);
+const staff: StaffStore = staffRoster({ storesOf: { [STAFF]: ['S1', 'S3', 'S4'] }, staffOf: { S1: [STAFF] } });
 
 /** What a back end holds, in one shape for the invariants. */
 interface Held {

@@ -20,12 +20,12 @@ import { sqliteBillReminders, sqliteBookingReminders, sqliteReminders } from '..
 import { cancelBooking, confirmBooking, createBooking, rejectBooking } from '../../../functions/lib/usecases/booking';
 import { grant, runReminders, templates } from '../../../functions/lib/usecases/reminders';
 import { typeBiller } from '../../../shared/bills';
-import type { RandomSource } from '../../../shared/checkin-code';
 import type { Store } from '../../../shared/places';
 import { MAX_SEND_ATTEMPTS, SEND_LEASE_MS, reminderKey } from '../../../shared/reminders';
 import { THING_MAX_CHARS, charCount, type TemplateKey } from '../../../shared/subscribe-message';
-import { FakeCloudbase, FunctionStopped, seededRandom } from '../../../functions/local/cloudbase-standin';
+import { FakeCloudbase, FunctionStopped } from '../../../functions/local/cloudbase-standin';
 import { crashAtEveryCall } from '../../support/port-suite';
+import { seededSource, staffRoster, storesOnly, testStore } from '../../support/port-fakes';
 
 // Wednesday 2026-11-25, 09:00 in Shanghai; the booking is at 10:00 (02:00Z).
 const NOW = new Date('2026-11-25T01:00:00Z');
@@ -39,37 +39,9 @@ const STAFF_B = 'staff-s1-b';
 const ALICE = 'o_alice';
 const LONG_NAME = '上海市静安区南京西路一千二百六十六号恒隆广场咖啡旗舰店';
 
-const STORE: Store = {
-  kind: 'store',
-  id: 'S1',
-  name: LONG_NAME,
-  address: '1 Test Road',
-  lat: 31.23,
-  lng: 121.47,
-  category: 'coffee',
-  timezone: 'Asia/Shanghai',
-  openingHours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '09:00', close: '21:00' })),
-  slot: { minutes: 60, capacity: 3 },
-};
-const places: PlaceStore = {
-  get: async (kind, id) => (kind === 'store' && id === 'S1' ? STORE : null) as never,
-  upsert: () => Promise.reject(new Error('not used')),
-  nearby: () => Promise.reject(new Error('not used')),
-  countAvailableBikesIn: () => Promise.reject(new Error('not used')),
-  countAvailableBikesInZones: () => Promise.reject(new Error('not used')),
-  missing: () => Promise.reject(new Error('not used')),
-  search: () => Promise.reject(new Error('not used')),
-};
-const staff: StaffStore = {
-  set: async () => {},
-  storesOf: async (openid) => (openid === STAFF ? ['S1'] : []),
-  staffOf: async (storeId) => (storeId === 'S1' ? [STAFF, STAFF_B] : []),
-};
-
-function seededSource(seed: number): RandomSource {
-  const next = seededRandom(seed);
-  return { bytes: (n) => Uint8Array.from({ length: n }, () => Math.floor(next() * 256)) };
-}
+const STORE: Store = testStore('S1', { minutes: 60, capacity: 3 }, LONG_NAME);
+const places: PlaceStore = storesOnly([STORE]);
+const staff: StaffStore = staffRoster({ storesOf: { [STAFF]: ['S1'] }, staffOf: { S1: [STAFF, STAFF_B] } });
 
 type WorldPorts = Pick<Ports, 'places' | 'staff' | 'bookings' | 'bills' | 'reminders' | 'bookingReminders' | 'billReminders' | 'notify'>;
 
