@@ -14,7 +14,7 @@ const cloudbaseFake = ['<rootDir>/tests/support/backend/cloudbase-fake.js'];
 const slower = ['<rootDir>/tests/support/backend/cloudbase-fake-timeout.js'];
 
 /**
- * Suites that go through a real local host (tests/support/host.ts, or the built `npm start` entry
+ * Suites that go through a real local host (tests/support/host.ts or journey.ts, or the built `npm start` entry
  * with NEARBY_BACKEND), found by reading them, so that a new host suite runs on both back ends
  * without anyone remembering a list. The preview renders pages only: once is enough.
  */
@@ -24,7 +24,7 @@ const throughHost = (dir, leaveOut = []) =>
   fs
     .readdirSync(path.join(__dirname, dir))
     .filter((f) => f.endsWith('.test.ts') && !leaveOut.includes(f))
-    .filter((f) => /support\/host'|NEARBY_BACKEND/.test(fs.readFileSync(path.join(__dirname, dir, f), 'utf8')))
+    .filter((f) => /support\/(host|journey)'|NEARBY_BACKEND/.test(fs.readFileSync(path.join(__dirname, dir, f), 'utf8')))
     .map((f) => `<rootDir>/${dir}/${f}`);
 const HOST_INTEGRATION = throughHost('tests/integration');
 const HOST_PAGES = throughHost('tests/miniprogram', ['preview.test.ts']);

@@ -3,8 +3,6 @@
 // demo utility account and paying its bill. Only the phone is played (device.ts); in local mode
 // the pay service completes a payment through the host's `POST /sandbox/pay/{outTradeNo}`, which
 // sends payNotify a signed notification through the real verification code.
-// Runs on each NEARBY_BACKEND (jest.config.js picks host suites by that name or a support/host import;
-// this one reaches the host through support/journey).
 import { type Answer, bikesByAStation, dataOf, journeySuite } from '../support/journey';
 import { sandboxPayments } from '../../functions/lib/wechatpay/sandbox';
 import { DEMO_ACCOUNTS } from '../../functions/local/seed-bills';

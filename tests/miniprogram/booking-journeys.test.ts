@@ -1,8 +1,6 @@
 // Booking journeys from their real entry points, driving the real pages against a real local host
 // over a fresh demo database: only the phone is played (device.ts). Customers and staff are told
 // apart by the openid the host sees.
-// Runs on each NEARBY_BACKEND (jest.config.js picks host suites by that name or a support/host import;
-// this one reaches the host through support/journey).
 import { journeySuite } from '../support/journey';
 import { flush, tap, texts, wxMock, type Rendered } from './harness';
 import { hostCall, lastNavigation, playDevice, until, setNow, fakeDateOnly, openUrl } from './device';

@@ -1,8 +1,6 @@
 // Journeys from their real entry points, driving the real pages against a real local host: only
 // the phone (location, permission, privacy, camera) is played (device.ts); requests go through the
 // pages' own services to the host's functions over a fresh demo database.
-// Runs on each NEARBY_BACKEND (jest.config.js picks host suites by that name or a support/host import;
-// this one reaches the host through support/journey).
 import { type Answer, type Bike, type Station, bikesByAStation, dataOf, journeySuite } from '../support/journey';
 import { flush, tap, texts, wxMock, type Rendered } from './harness';
 import { hostCall, lastNavigation, playDevice, until, setNow, fakeDateOnly, openUrl } from './device';

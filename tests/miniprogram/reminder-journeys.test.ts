@@ -3,8 +3,6 @@
 // confirmation asks for the messages inside the tap, the answer is granted to the host, staff
 // confirm, the `reminders` timer sends to the outbox, and each message's page opens the booking.
 // Opening from a message: an upcoming booking, a cancelled one, one that does not exist.
-// Runs on each NEARBY_BACKEND (jest.config.js picks host suites by that name or a support/host import;
-// this one reaches the host through support/journey).
 import http from 'node:http';
 import { journeySuite } from '../support/journey';
 import { tap, texts, wxMock } from './harness';
