@@ -15,6 +15,7 @@
  * send fail with 47003, so values are cut here, never on WeChat's side.
  */
 import { TYPE_BILLER_NAME, type AccountType } from './bills';
+import { PAGES } from './pages';
 import { wallClock } from './time';
 
 export const TEMPLATE_KEYS = ['bookingReminder', 'bookingConfirmed', 'billDue', 'bookingChanged', 'newBooking'] as const;
@@ -271,12 +272,12 @@ export const templateDataProblems = (data: TemplateData): string[] =>
 // ---------------------------------------------------------------------------------------------
 // Pages a message opens (from a cold start: the query carries everything the page needs)
 
-export const BOOKING_PAGE = 'packageBooking/pages/my-bookings/index';
-/** The bill page of the bills issue; the path must match its entry in miniprogram/app.json. */
-export const BILL_PAGE = 'packageBill/pages/bill/index';
+export const BOOKING_PAGE = PAGES.myBookings;
+/** The bill page (shared/pages.ts). */
+export const BILL_PAGE = PAGES.bill;
 
 /** The staff desk: a `newBooking` message opens it on the booking's store and date. */
-export const STAFF_PAGE = 'packageBooking/pages/staff/index';
+export const STAFF_PAGE = PAGES.staff;
 
 /** @example staffPage('S001', '2026-11-25', 'bk_1') // => 'packageBooking/pages/staff/index?storeId=S001&date=2026-11-25&bookingId=bk_1' */
 export const staffPage = (storeId: string, date: string, bookingId: string): string =>
