@@ -220,12 +220,8 @@ function answerOf(moved: MoveBookingOutcome, bookingId: string): Result<Booking>
 }
 
 async function storeNames(ports: BookingPorts, ids: readonly string[]): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  for (const id of new Set(ids)) {
-    const store = await ports.places.get('store', id);
-    if (store) names.set(id, store.name);
-  }
-  return names;
+  const stores = await ports.places.getMany('store', ids);
+  return new Map([...stores].map(([id, store]) => [id, store.name]));
 }
 
 async function withStoreName(ports: BookingPorts, b: Booking) {

@@ -69,6 +69,9 @@ const places: PlaceStore = {
     const found = kind === 'store' ? STORES.get(id) : undefined;
     return (found ?? null) as never;
   },
+  async getMany(kind, ids) {
+    return new Map(kind === 'store' ? ids.flatMap((id) => (STORES.has(id) ? [[id, STORES.get(id)]] : [])) : []) as never;
+  },
   upsert: () => Promise.reject(new Error('not used by bookings')),
   nearby: () => Promise.reject(new Error('not used by bookings')),
   countAvailableBikesIn: () => Promise.reject(new Error('not used by bookings')),

@@ -57,6 +57,7 @@ const places: PlaceStore = {
   nearby: () => Promise.reject(new Error('not used')),
   countAvailableBikesIn: () => Promise.reject(new Error('not used')),
   countAvailableBikesInZones: () => Promise.reject(new Error('not used')),
+  getMany: () => Promise.reject(new Error('not used')),
   missing: () => Promise.reject(new Error('not used')),
   search: () => Promise.reject(new Error('not used')),
 };
