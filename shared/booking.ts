@@ -31,6 +31,12 @@ export const MAX_PARTY_SIZE = 10;
 
 /** Statuses that hold a place of the slot. */
 export const ACTIVE_STATUSES: readonly BookingStatus[] = ['pending', 'confirmed'];
+/**
+ * `ACTIVE_STATUSES` as an SQL list, for `status IN (…)`; the text matches the partial indexes of
+ * the migrations (`WHERE status IN ('pending', 'confirmed')`), which SQLite needs to use them.
+ * @example ACTIVE_STATUSES_SQL // => "'pending', 'confirmed'"
+ */
+export const ACTIVE_STATUSES_SQL = ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /** A booking as stored (the owner's openid never leaves the server). */
 export interface Booking {

@@ -139,6 +139,27 @@ export type SendOutcome =
 
 export type ReminderStatus = 'claimed' | 'sent' | 'skipped' | 'failed' | 'retry';
 
+/** Statuses after which a reminder is over: never claimed, sent or retried again. */
+export const DONE_STATUSES: readonly ReminderStatus[] = ['sent', 'skipped', 'failed'];
+/** @example isDoneStatus('skipped') // => true */
+export const isDoneStatus = (status: unknown): boolean => (DONE_STATUSES as readonly unknown[]).includes(status);
+
+/**
+ * What a stored record must still hold for a settle to be this run's: its claim, with the attempt
+ * it took (a later run's retry raises `attempts`). Adapters use it as a query condition or check a
+ * read record with `claimStillOurs`.
+ */
+export const ourClaim = (claimed: Pick<ReminderRecord, 'attempts'>): { status: 'claimed'; attempts: number } => ({
+  status: 'claimed',
+  attempts: claimed.attempts,
+});
+/** @example claimStillOurs({ status: 'claimed', attempts: 2 }, { attempts: 1 }) // => false */
+export function claimStillOurs<T extends object>(current: T | null | undefined, claimed: Pick<ReminderRecord, 'attempts'>): current is T {
+  const ours = ourClaim(claimed);
+  const stored = current as { status?: unknown; attempts?: unknown } | null | undefined;
+  return stored != null && stored.status === ours.status && Number(stored.attempts) === ours.attempts;
+}
+
 /** A reminder as stored under its key. */
 export interface ReminderRecord {
   key: string;
@@ -169,6 +190,18 @@ export type ClaimDecision =
   | { action: 'none'; why: 'done' | 'leased' };
 
 /**
+ * Whether a stored record stops any claim before other facts matter: it is done, or another run
+ * holds its lease. Adapters may ask it first to skip reading the ledger and the subject.
+ * @example claimHeld({ key: 'k', status: 'sent', attempts: 1, leaseUntil: null, cause: null, updatedAt: '2026-11-25T01:30:00.000Z' }, new Date('2026-11-25T01:31:00Z')) // => 'done'
+ */
+export function claimHeld(record: ReminderRecord | null, now: Date): 'done' | 'leased' | null {
+  if (record === null) return null;
+  if (isDoneStatus(record.status)) return 'done';
+  if (record.status === 'claimed' && record.leaseUntil !== null && now.getTime() < Date.parse(record.leaseUntil)) return 'leased';
+  return null;
+}
+
+/**
  * Whether this run may send the reminder, read inside the transaction that writes the answer.
  * A claim is allowed iff the key is unclaimed, or was left to retry, or its lease expired with
  * the outcome unknown, and fewer than 2 sends were tried; the reminder must still be due and
@@ -186,8 +219,8 @@ export function claimReminder(facts: { key: string; record: ReminderRecord | nul
   let attempts = 0;
   let unknown = false;
   if (record !== null) {
-    if (record.status === 'sent' || record.status === 'skipped' || record.status === 'failed') return { action: 'none', why: 'done' };
-    if (record.status === 'claimed' && record.leaseUntil !== null && now.getTime() < Date.parse(record.leaseUntil)) return { action: 'none', why: 'leased' };
+    const held = claimHeld(record, now);
+    if (held !== null) return { action: 'none', why: held };
     attempts = record.attempts;
     unknown = record.status === 'claimed';
     if (attempts >= MAX_SEND_ATTEMPTS)

@@ -96,6 +96,21 @@ export function bookableDates(tz: string, now: Date): { first: string; last: str
   return { first, last: addDays(first, BOOKING_DAYS - 1) };
 }
 
+/**
+ * Whether a slot has started at `now` (it can no longer be booked, and the store page folds it away).
+ * @example slotStarted('2026-11-25T10:00:00+08:00', new Date('2026-11-25T02:00:00Z')) // => true
+ */
+export const slotStarted = (start: string, now: Date): boolean => Date.parse(start) <= now.getTime();
+
+/** Whether a slot of the store's grid lies beyond the 7 bookable dates at `now`. */
+export const slotTooFarAhead = (slot: SlotTime, tz: string, now: Date): boolean => slot.date > bookableDates(tz, now).last;
+
+/**
+ * Whether a slot of the store's grid can be booked at `now` (places aside): not started, within
+ * the bookable dates. `checkSlotStart` says which of the two fails.
+ */
+export const slotBookable = (slot: SlotTime, tz: string, now: Date): boolean => !slotStarted(slot.start, now) && !slotTooFarAhead(slot, tz, now);
+
 export type SlotCheck =
   | { ok: true; slot: SlotTime }
   | { ok: false; code: 'INVALID_ARGUMENT' | 'FAILED_PRECONDITION'; reason: 'OFF_GRID' | 'SLOT_STARTED' | 'OUTSIDE_HOURS' | 'TOO_FAR_AHEAD'; message: string };
@@ -131,11 +146,11 @@ export function checkSlotStart(store: SlotRules, start: string, now: Date): Slot
       message: `start: not on the store's slot grid (slots of ${store.slot.minutes} minutes from each opening time)`,
     };
   }
-  if (at <= now.getTime()) {
+  if (slotStarted(slot.start, now)) {
     return { ok: false, code: 'FAILED_PRECONDITION', reason: 'SLOT_STARTED', message: `start: the slot at ${slot.start} has already started` };
   }
-  const { last } = bookableDates(store.timezone, now);
-  if (slot.date > last) {
+  if (slotTooFarAhead(slot, store.timezone, now)) {
+    const { last } = bookableDates(store.timezone, now);
     return {
       ok: false,
       code: 'FAILED_PRECONDITION',

@@ -14,6 +14,8 @@
  * date ("2018-01-01"). No control characters anywhere. A value out of its limits makes the whole
  * send fail with 47003, so values are cut here, never on WeChat's side.
  */
+import { TYPE_BILLER_NAME, type AccountType } from './bills';
+import { PAGES } from './pages';
 import { wallClock } from './time';
 
 export const TEMPLATE_KEYS = ['bookingReminder', 'bookingConfirmed', 'billDue', 'bookingChanged', 'newBooking'] as const;
@@ -270,12 +272,12 @@ export const templateDataProblems = (data: TemplateData): string[] =>
 // ---------------------------------------------------------------------------------------------
 // Pages a message opens (from a cold start: the query carries everything the page needs)
 
-export const BOOKING_PAGE = 'packageBooking/pages/my-bookings/index';
-/** The bill page of the bills issue; the path must match its entry in miniprogram/app.json. */
-export const BILL_PAGE = 'packageBill/pages/bill/index';
+export const BOOKING_PAGE = PAGES.myBookings;
+/** The bill page (shared/pages.ts). */
+export const BILL_PAGE = PAGES.bill;
 
 /** The staff desk: a `newBooking` message opens it on the booking's store and date. */
-export const STAFF_PAGE = 'packageBooking/pages/staff/index';
+export const STAFF_PAGE = PAGES.staff;
 
 /** @example staffPage('S001', '2026-11-25', 'bk_1') // => 'packageBooking/pages/staff/index?storeId=S001&date=2026-11-25&bookingId=bk_1' */
 export const staffPage = (storeId: string, date: string, bookingId: string): string =>
@@ -366,12 +368,9 @@ export function newBookingMessage(
   return { templateKey: 'newBooking', page: staffPage(facts.storeId, facts.slotDate, facts.bookingId), data: templateData<'newBooking'>(values, map) };
 }
 
-export type UtilityKind = 'water' | 'electricity' | 'gas';
-const UTILITY_NAMES: Record<UtilityKind, string> = { water: '水费', electricity: '电费', gas: '燃气费' };
-
 export interface BillFacts {
   billId: string;
-  accountType: UtilityKind;
+  accountType: AccountType;
   accountNo: string;
   amountFen: number;
   /** "YYYY-MM-DD", the utility's due date. */
@@ -398,7 +397,7 @@ export const BILL_REMINDER_DAYS_BEFORE = 3;
  * @example billDueMessage({ billId: 'bill_1', accountType: 'electricity', accountNo: '3100123456', amountFen: 12345, dueDate: '2026-12-05' }).data.amount2 // => { value: '¥123.45' }
  */
 export function billDueMessage(facts: BillFacts, map: FieldMap<'billDue'> = DEFAULT_FIELD_MAPS.billDue): SubscribeMessage {
-  const label = `${UTILITY_NAMES[facts.accountType]} 户号`;
+  const label = `${TYPE_BILLER_NAME[facts.accountType]} 户号`;
   const room = THING_MAX_CHARS - charCount(label);
   const accountNo = clean(facts.accountNo);
   const shownNo =

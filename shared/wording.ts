@@ -15,7 +15,7 @@ import { durationMin, type OpeningHours } from './hours';
 import type { AppError } from './result';
 import { MAX_LAPSES_A_DAY, MAX_RESERVE_DISTANCE_M, MAX_UNLOCK_DISTANCE_M, RESERVATION_MINUTES, type ReportCategory } from './ride-rules';
 import { BOOKING_DAYS, addDays } from './slots';
-import { BIND_FAILURE_LIMIT, type AccountType, type BillType } from './bills';
+import { BIND_FAILURE_LIMIT, TYPE_BILLER_NAME, type AccountType, type BillType } from './bills';
 import { BILL_REMINDER_DAYS_BEFORE, BOOKING_REMINDER_LEAD_MIN } from './subscribe-message';
 import { yuan } from './tariff';
 
@@ -363,7 +363,7 @@ export function refusalText(error: AppError, ctx: RefusalContext = {}): string {
 // Bills (the packageBill pages, the ride summary's and the unlock refusal's "去支付")
 
 /** What each kind of bill is called. */
-export const BILL_TYPE_NAME: Readonly<Record<BillType, string>> = { water: '水费', electricity: '电费', gas: '燃气费', ride: '骑行费' };
+export const BILL_TYPE_NAME: Readonly<Record<BillType, string>> = { ...TYPE_BILLER_NAME, ride: '骑行费' };
 /** What each utility is called on the bind form. */
 export const ACCOUNT_TYPE_NAME: Readonly<Record<AccountType, string>> = { water: '水', electricity: '电', gas: '燃气' };
 

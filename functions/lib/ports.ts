@@ -88,6 +88,8 @@ export interface PlaceStore {
   /** The ids among `ids` that name no place of that kind. */
   missing(kind: PlaceKind, ids: string[]): Promise<string[]>;
   get<K extends PlaceKind>(kind: K, id: string): Promise<Extract<Place, { kind: K }> | null>;
+  /** The places of one kind among `ids`, by id (ids naming none left out): one read, never one per id. */
+  getMany<K extends PlaceKind>(kind: K, ids: readonly string[]): Promise<Map<string, Extract<Place, { kind: K }>>>;
   /** Stores or stations whose name (or a store's address) holds the query, at most `limit`. */
   search(query: SearchQuery): Promise<SearchHit[]>;
 }

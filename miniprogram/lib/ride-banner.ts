@@ -1,8 +1,8 @@
 /** The banner a tab shows while the user has a running ride: it leads back to the riding page. Pure. */
 import type { ActiveRide, Reservation } from '../shared/index';
-import { holdBannerText } from '../shared/index';
+import { holdBannerText, PAGES, pageUrl } from '../shared/index';
 
-export const RIDING_PAGE = '/packageRide/pages/riding/index';
+export const RIDING_PAGE = pageUrl(PAGES.riding);
 
 export interface RideBanner {
   text: string;

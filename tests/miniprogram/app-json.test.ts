@@ -1,5 +1,6 @@
 import fs from 'fs';
 import path from 'path';
+import { PAGES } from '../../shared/pages';
 
 const ROOT = path.resolve(__dirname, '../../miniprogram');
 const appJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'));
@@ -21,6 +22,10 @@ describe('the mini program layout', () => {
       ['ts', 'wxml', 'wxss', 'json'].map((ext) => `${page}.${ext}`).filter((file) => !fs.existsSync(path.join(ROOT, file))),
     );
     expect(missing).toEqual([]);
+  });
+
+  it('declares every page of shared/pages.ts (where messages, links and buttons go)', () => {
+    expect([...appJson.pages, ...subpackagePages]).toEqual(expect.arrayContaining(Object.values(PAGES)));
   });
 
   it('opens on the nearby map, with both tabs in the main package', () => {

@@ -1,6 +1,4 @@
 // The bill pages' pure view modules and the bill wording, without a renderer.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { billsView } from '../../miniprogram/packageBill/pages/bills/view';
 import {
   bindDoneText,
@@ -17,8 +15,7 @@ import {
 import { recordMonths } from '../../miniprogram/packageBill/pages/records/view';
 import { receiptView } from '../../miniprogram/packageBill/pages/receipt/view';
 import { billCard, billTarget, cityToday, firstUnpaidRideBill, payOutcomeNotice } from '../../miniprogram/packageBill/pages/bill/view';
-import { BILL_PAGE as APP_BILL_PAGE, billUrl, UNPAID_RIDE_BILL_URL } from '../../miniprogram/packageBill/lib/paths';
-import { BILL_PAGE as MESSAGE_BILL_PAGE, billPage } from '../../shared/subscribe-message';
+import { billUrl, UNPAID_RIDE_BILL_URL } from '../../miniprogram/packageBill/lib/paths';
 import { accountNoHint, billStatusWording, paidAtText, periodText } from '../../shared/wording';
 import { BIND_FAILURE_LIMIT, type BillView } from '../../shared/bills';
 
@@ -36,12 +33,8 @@ const water = (over: Partial<BillView> = {}): BillView => ({
 const ride = (over: Partial<BillView> = {}): BillView => ({ id: 'RB1', type: 'ride', amountFen: 150, status: 'unpaid', rideId: 'R1', ...over });
 
 describe('paths', () => {
-  it('the bill page is where a bill-due message points, and app.json has it', () => {
-    expect(APP_BILL_PAGE).toBe(`/${MESSAGE_BILL_PAGE}`);
-    expect(billUrl('UB:water:31000001:2026-10')).toBe(`/${billPage('UB:water:31000001:2026-10')}`);
-    const app = JSON.parse(readFileSync(path.resolve(__dirname, '../../miniprogram/app.json'), 'utf8')) as { subpackages: { root: string; pages: string[] }[] };
-    const pages = app.subpackages.flatMap((s) => s.pages.map((p) => `${s.root}/${p}`));
-    expect(pages).toEqual(expect.arrayContaining([MESSAGE_BILL_PAGE, 'packageBill/pages/bills/index', 'packageBill/pages/accounts/index']));
+  it('opens a bill by id, and the unpaid ride bill without one', () => {
+    expect(billUrl('UB:water:31000001:2026-10')).toBe('/packageBill/pages/bill/index?billId=UB%3Awater%3A31000001%3A2026-10');
     expect(UNPAID_RIDE_BILL_URL).toBe('/packageBill/pages/bill/index?ride=unpaid');
   });
 });

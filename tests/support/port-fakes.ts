@@ -27,6 +27,7 @@ export function storesOnly(stores: readonly Store[]): PlaceStore {
   const unused = () => Promise.reject(new Error('not used by bookings'));
   return {
     get: async (kind, id) => ((kind === 'store' ? byId.get(id) : undefined) ?? null) as never,
+    getMany: async (kind, ids) => new Map(kind === 'store' ? ids.flatMap((id) => (byId.has(id) ? [[id, byId.get(id)]] : [])) : []) as never,
     upsert: unused,
     nearby: unused,
     countAvailableBikesIn: unused,

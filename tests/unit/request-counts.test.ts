@@ -8,7 +8,7 @@ import { Db } from '@cloudbase/database';
 import { EJSON } from 'bson';
 import { adminActions } from '../../functions/lib/actions/admin';
 import { geoActions } from '../../functions/lib/actions/geo';
-import { adminPorts, geoPorts } from '../../functions/lib/cloudbase/adapters';
+import { adminPorts, bookingPorts, geoPorts } from '../../functions/lib/cloudbase/adapters';
 import type { CloudbaseDb } from '../../functions/lib/cloudbase/db';
 import { placeDocId } from '../../functions/lib/cloudbase/places';
 import { createCloudbaseWorld } from '../../functions/lib/cloudbase/world';
@@ -80,12 +80,15 @@ function recordedDb() {
   return { db: new Db({}) as unknown as CloudbaseDb, sent };
 }
 
-const as = (openid: string) => ({ request_id: 'r', environment: JSON.stringify({ WX_CONTEXT_KEYS: 'WX_OPENID', WX_OPENID: openid }) });
+const as = (openid: string | null) => ({
+  request_id: 'r',
+  environment: JSON.stringify(openid === null ? { WX_CONTEXT_KEYS: '' } : { WX_CONTEXT_KEYS: 'WX_OPENID', WX_OPENID: openid }),
+});
 beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
 afterAll(() => jest.restoreAllMocks());
 
 /** Requests one call of an action sends, by kind of request. */
-async function count(fn: 'geo' | 'admin', event: object, openid = 'boss') {
+async function count(fn: 'geo' | 'admin', event: object, openid: string | null = 'boss') {
   const { db, sent } = recordedDb();
   const main =
     fn === 'geo'
@@ -120,6 +123,15 @@ describe('requests per action on CloudBase (demo city: 35 stores, 10 stations, 2
     expect(actions.slice(0, sweep)).toEqual(sweep ? ['getDocument'] : []);
     expect(actions.slice(sweep).every((a) => a === 'aggregateDocuments')).toBe(true);
     expect(total).toBe(sweep + requests);
+  });
+
+  it.each([
+    ['bike', 1],
+    ['station', 2],
+  ])('geo.nearby %s, anonymous: no unlock sweep (an anonymous read never writes), the geoNear and counts only', async (kind, requests) => {
+    const { actions } = await count('geo', { action: 'nearby', ...at, kind, limit: 20, radius: 50000 }, null);
+    expect(actions).toEqual(kind === 'bike' ? ['aggregateDocuments'] : ['aggregateDocuments', 'getDocument']);
+    expect(actions.length).toBe(requests);
   });
 
   it('geo.nearby store, open now: pages until the limit is met or the radius runs dry, 100 at most a page', async () => {
@@ -158,5 +170,13 @@ describe('requests per action on CloudBase (demo city: 35 stores, 10 stations, 2
     expect(actions.filter((a) => a === 'startTransaction')).toHaveLength(1);
     expect(actions.filter((a) => a === 'modifyDocument')).toHaveLength(100);
     expect(actions.filter((a) => a === 'commitTransaction')).toHaveLength(1);
+  });
+
+  it("bookings.mine's store names: one query for the stores of every booking (was one read per store)", async () => {
+    const { db, sent } = recordedDb();
+    // 5 bookings of 3 stores (two stores twice), one store id that names none: 3 distinct known ids.
+    const names = await bookingPorts(db).places.getMany('store', ['S001', 'S002', 'S001', 'S003', 'S002', 'NOPE']);
+    expect([...names.keys()].sort()).toEqual(['S001', 'S002', 'S003']);
+    expect(sent.map((r) => r.action.replace('database.', ''))).toEqual(['getDocument']);
   });
 });

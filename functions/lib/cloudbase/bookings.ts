@@ -98,7 +98,10 @@ type BookingDoc = Omit<Booking, 'id'> & { _id: string; slotKey: string; endKey: 
 /** One active booking of a customer, as `booking_customers/{openid}.active` lists it. */
 type ActiveEntry = { bookingId: string; storeId: string; start: string; end: string; partySize: number };
 
-/** A `bookings` document as a Booking (documents written before party sizes count as one person). */
+/** A stored party size: documents written before party sizes (issue 19) count as one person. */
+const partyOf = (stored: unknown): number => Number(stored) || 1;
+
+/** A `bookings` document as a Booking. */
 export const toBooking = (d: Doc): Booking => {
   const b = d as Partial<BookingDoc> & Doc;
   const contact = b.contact as Contact | null | undefined;
@@ -114,7 +117,7 @@ export const toBooking = (d: Doc): Booking => {
     requestId: (b.requestId as string | null | undefined) ?? null,
     createdAt: String(b.createdAt),
     updatedAt: String(b.updatedAt),
-    partySize: Number(b.partySize) || 1,
+    partySize: partyOf(b.partySize),
     contact: contact && typeof contact.name === 'string' && typeof contact.phone === 'string' ? { name: contact.name, phone: contact.phone } : null,
     note: typeof b.note === 'string' && b.note !== '' ? b.note : null,
     reason: typeof b.reason === 'string' ? b.reason : null,
@@ -123,7 +126,7 @@ export const toBooking = (d: Doc): Booking => {
 };
 
 const activeOf = (d: Doc | null): ActiveEntry[] =>
-  Array.isArray(d?.active) ? (d.active as ActiveEntry[]).map((e) => ({ ...e, partySize: Number(e.partySize) || 1 })) : [];
+  Array.isArray(d?.active) ? (d.active as ActiveEntry[]).map((e) => ({ ...e, partySize: partyOf(e.partySize) })) : [];
 const noShowsIn = (d: Doc | null): string[] => (Array.isArray(d?.noShows) ? (d.noShows as unknown[]).map(String) : []);
 
 export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoRandom): BookingStore {

@@ -375,5 +375,18 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
       const { data } = await collectionOf(kind).doc(placeDocId(kind, id)).get();
       return data.length === 0 ? null : (placeOf(data[0]) as never);
     },
+
+    async getMany(kind, ids) {
+      const docs = await readDocs(
+        kind,
+        [...new Set(ids)].map((id) => placeDocId(kind, id)),
+      );
+      const found = new Map();
+      for (const doc of docs.values()) {
+        const place = placeOf(doc);
+        found.set(place.id, place);
+      }
+      return found;
+    },
   };
 }

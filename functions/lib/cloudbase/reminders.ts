@@ -1,8 +1,12 @@
-import type { Booking, BookingStatus } from '../../../shared/booking';
+import { ACTIVE_STATUSES, type Booking, type BookingStatus } from '../../../shared/booking';
 import type { RandomSource } from '../../../shared/checkin-code';
 import {
   applyGrant,
+  claimHeld,
   claimReminder,
+  claimStillOurs,
+  isDoneStatus,
+  ourClaim,
   quotaAfter,
   settleSend,
   subjectDue,
@@ -12,7 +16,7 @@ import {
 } from '../../../shared/reminders';
 import { BOOKING_REMINDER_LEAD_MIN, TEMPLATE_KEYS, type TemplateKey } from '../../../shared/subscribe-message';
 import type { BillReminderSource, BookingReminderQueries, ClaimDecision, DueBill, ReminderStore, SettledSend } from '../ports';
-import type { UtilityKind } from '../../../shared/subscribe-message';
+import { ACCOUNT_TYPES, type AccountType } from '../../../shared/bills';
 import { cryptoRandom } from '../random';
 import { BOOKING_COLLECTIONS, toBooking } from './bookings';
 import type { CloudbaseDb } from './db';
@@ -86,8 +90,6 @@ const ledgerOf = (d: Doc | null): QuotaIncrements => {
   return out;
 };
 
-const isFinal = (status: unknown) => status === 'sent' || status === 'skipped' || status === 'failed';
-
 export function cloudbaseReminders(db: RemindersDb, random: RandomSource = cryptoRandom): ReminderStore {
   const _ = db.command;
   const transact = <T>(work: (tx: RemindersTransaction) => Promise<T>): Promise<T> => inTransaction(db, work, () => random.bytes(1)[0] / 256);
@@ -123,8 +125,8 @@ export function cloudbaseReminders(db: RemindersDb, random: RandomSource = crypt
         const stored = (await ref.get()).data;
         const record = stored ? toRecord(stored) : null;
         // Done or leased: nothing else to read or write.
-        const early = claimReminder({ key, record, quota: 1, due: true, now });
-        if (early.action === 'none') return early;
+        const held = claimHeld(record, now);
+        if (held !== null) return { action: 'none', why: held };
         const ledger = ledgerOf((await tx.collection(REMINDER_COLLECTIONS.quota).doc(openid).get()).data);
         const quota = ledger[templateKey] ?? 0;
         const due = subjectDue(templateKey, openid, await factsOf(tx, subject.kind, subject.id), now);
@@ -145,14 +147,14 @@ export function cloudbaseReminders(db: RemindersDb, random: RandomSource = crypt
         const { key: _key, ...fields } = settled.record;
         const { updated } = await db
           .collection(REMINDER_COLLECTIONS.reminders)
-          .where({ _id: claimed.key, status: 'claimed', attempts: claimed.attempts })
+          .where({ _id: claimed.key, ...ourClaim(claimed) })
           .update(fields);
         return updated === 1 ? settled : null;
       }
       return transact(async (tx): Promise<SettledSend | null> => {
         const ref = tx.collection(REMINDER_COLLECTIONS.reminders).doc(claimed.key);
         const stored = (await ref.get()).data;
-        if (!stored || stored.status !== 'claimed' || Number(stored.attempts) !== claimed.attempts) return null;
+        if (!claimStillOurs(stored, claimed)) return null;
         const { key: _key, ...fields } = settled.record;
         const { _id: _storedId, ...kept } = stored;
         await ref.set({ ...kept, ...fields });
@@ -175,7 +177,7 @@ export function cloudbaseReminders(db: RemindersDb, random: RandomSource = crypt
           .where({ _id: _.in(keys.slice(i, i + 100)) })
           .limit(100)
           .get();
-        for (const d of data) if (isFinal(d.status)) out.add(d._id);
+        for (const d of data) if (isDoneStatus(d.status)) out.add(d._id);
       }
       return out;
     },
@@ -206,7 +208,7 @@ export function cloudbaseBookingReminders(db: RemindersDb): BookingReminderQueri
     async startingSoon(now) {
       // start − 30 min ≤ now < start  ⇔  now < start ≤ now + 30 min; slotKey is the start as UTC ISO.
       const until = new Date(now.getTime() + BOOKING_REMINDER_LEAD_MIN * 60_000).toISOString();
-      const where = { status: _.in(['pending', 'confirmed']), slotKey: _.gt(now.toISOString()).and(_.lte(until)) };
+      const where = { status: _.in([...ACTIVE_STATUSES]), slotKey: _.gt(now.toISOString()).and(_.lte(until)) };
       return (await readAll(bookings, _, where, 'slotKey')).map(toBooking);
     },
     async confirmedSince(since, now) {
@@ -241,13 +243,13 @@ export function cloudbaseBillReminders(db: RemindersDb): BillReminderSource {
       const bills = await readAll(
         () => db.collection(REMINDER_COLLECTIONS.bills),
         _,
-        { status: 'unpaid', type: _.in(['water', 'electricity', 'gas']), dueDate: _.gte(fromDate).and(_.lte(toDate)) },
+        { status: 'unpaid', type: _.in([...ACCOUNT_TYPES]), dueDate: _.gte(fromDate).and(_.lte(toDate)) },
         'dueDate',
       );
       const out: DueBill[] = [];
       const usersOf = new Map<string, string[]>();
       for (const b of bills) {
-        const accountType = String(b.type) as UtilityKind;
+        const accountType = String(b.type) as AccountType;
         const accountNo = String(b.accountNo);
         // A bill imported before billers belongs to the biller named after its type.
         const billerId = typeof b.billerId === 'string' ? b.billerId : accountType;

@@ -1,4 +1,4 @@
-import { accountKey, billVisibleTo, decideBind, utilityBillId, type AccountType, type Biller, type BillView } from '../../../shared/bills';
+import { accountKey, BIND_MEMORY_SEC, billVisibleTo, decideBind, utilityBillId, type AccountType, type Biller, type BillView } from '../../../shared/bills';
 import {
   decideOpenOrder,
   decidePayment,
@@ -241,7 +241,7 @@ export function sqliteBills(db: Db): BillStore {
       const at = now.toISOString();
       const key = accountKey(biller.id, accountNo);
       return atomically(db, () => {
-        const since = new Date(now.getTime() - 2 * 3600_000).toISOString();
+        const since = new Date(now.getTime() - BIND_MEMORY_SEC * 1000).toISOString();
         const dates = (ts: string[]) => ts.map((t) => new Date(t));
         const name = accountOf.get(biller.id, accountNo) as string | undefined;
         const bound = bindingOf.get(openid, biller.id, accountNo) as { label: string | null; bound_at: string } | undefined;

@@ -1,4 +1,13 @@
-import { decideCreate, decideReschedule, effectsOfMove, NO_SHOW_MEMORY_MS, type ActiveHold, type Booking, type BookingStatus } from '../../../shared/booking';
+import {
+  ACTIVE_STATUSES_SQL,
+  decideCreate,
+  decideReschedule,
+  effectsOfMove,
+  NO_SHOW_MEMORY_MS,
+  type ActiveHold,
+  type Booking,
+  type BookingStatus,
+} from '../../../shared/booking';
 import { newBookingId, newCheckInCode, type RandomSource } from '../../../shared/checkin-code';
 import { slotKey } from '../../../shared/slots';
 import type { BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
@@ -59,7 +68,7 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
   const idTaken = db.prepare('SELECT 1 FROM bookings WHERE id = ?').pluck();
   // The caller's active bookings whose slot has not ended: the facts of "already booked" and the limit.
   const activeOf = db.prepare(
-    `SELECT id AS bookingId, store_id AS storeId, start, end_at AS "end" FROM bookings WHERE openid = ? AND end_key > ? AND status IN ('pending', 'confirmed')`,
+    `SELECT id AS bookingId, store_id AS storeId, start, end_at AS "end" FROM bookings WHERE openid = ? AND end_key > ? AND status IN (${ACTIVE_STATUSES_SQL})`,
   );
   const noShowEnds = db.prepare(`SELECT end_at FROM bookings WHERE openid = ? AND status = 'no_show' AND end_key > ? ORDER BY end_key`).pluck();
   const ensureCounter = db.prepare('INSERT OR IGNORE INTO slot_counters (store_id, slot_key, booked) VALUES (?, ?, 0)');

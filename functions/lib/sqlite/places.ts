@@ -444,6 +444,16 @@ export function sqlitePlaces(db: Db): PlaceStore {
       return row === undefined ? null : JSON.parse(row);
     },
 
+    async getMany(kind, ids) {
+      // Embedded: a lookup per id costs microseconds, no round trip.
+      const found = new Map();
+      for (const id of new Set(ids)) {
+        const row = bodyByKindId.get(kind, id) as string | undefined;
+        if (row !== undefined) found.set(id, JSON.parse(row));
+      }
+      return found;
+    },
+
     async search(q) {
       return searchAtOnce(q);
     },

@@ -1,7 +1,9 @@
-import type { Booking, BookingStatus } from '../../../shared/booking';
+import { ACTIVE_STATUSES_SQL, type Booking, type BookingStatus } from '../../../shared/booking';
 import {
   applyGrant,
   claimReminder,
+  claimStillOurs,
+  isDoneStatus,
   quotaAfter,
   settleSend,
   subjectDue,
@@ -14,7 +16,7 @@ import { isTemplateKey, type TemplateKey } from '../../../shared/subscribe-messa
 import type { OutboxMessage, OutboxStorage } from '../messenger/outbox';
 import type { BillReminderSource, BookingReminderQueries, ClaimDecision, DueBill, ReminderStore, SettledSend } from '../ports';
 import { toBooking, type BookingRow } from './bookings';
-import type { UtilityKind } from '../../../shared/subscribe-message';
+import type { AccountType } from '../../../shared/bills';
 import { atomically, type Db } from './db';
 import { BOOKING_REMINDER_LEAD_MIN } from '../../../shared/subscribe-message';
 import { allPages } from './paging';
@@ -112,7 +114,7 @@ export function sqliteReminders(db: Db): ReminderStore {
     async settle({ claimed, openid, templateKey, outcome, now }) {
       return atomically<SettledSend | null>(db, () => {
         const current = read(claimed.key);
-        if (current === null || current.status !== 'claimed' || current.attempts !== claimed.attempts) return null;
+        if (!claimStillOurs(current, claimed)) return null;
         const settled = settleSend(claimed, outcome, now);
         writeRecord.run({ ...settled.record, openid, templateKey, subjectId: '' });
         if (settled.quota !== 'keep') setQuota.run(openid, templateKey, quotaAfter(remainingOf(openid, templateKey), settled.quota), now.toISOString());
@@ -128,7 +130,7 @@ export function sqliteReminders(db: Db): ReminderStore {
       const out = new Set<string>();
       for (const key of keys) {
         const record = read(key);
-        if (record && (record.status === 'sent' || record.status === 'skipped' || record.status === 'failed')) out.add(key);
+        if (record && isDoneStatus(record.status)) out.add(key);
       }
       return out;
     },
@@ -157,7 +159,7 @@ export function sqliteBookingReminders(db: Db): BookingReminderQueries {
   // start − 30 min ≤ now < start  ⇔  now < start ≤ now + 30 min; slot_key is the start as UTC ISO.
   // Paged by (key, id): a key that never repeats (sqlite/paging.ts).
   const soon = db.prepare(
-    `SELECT * FROM bookings WHERE status IN ('pending', 'confirmed') AND slot_key > @from AND slot_key <= @until
+    `SELECT * FROM bookings WHERE status IN (${ACTIVE_STATUSES_SQL}) AND slot_key > @from AND slot_key <= @until
      AND (slot_key, id) > (@afterKey, @afterId) ORDER BY slot_key, id LIMIT @size`,
   );
   const confirmed = db.prepare(
@@ -218,7 +220,7 @@ export function sqliteBillReminders(db: Db): BillReminderSource {
      AND (b.due_date, b.id, ab.openid) > (@afterDue, @afterId, @afterOpenid)
      ORDER BY b.due_date, b.id, ab.openid LIMIT @size`,
   );
-  type DueRow = { id: string; type: UtilityKind; account_no: string; amount_fen: number; due_date: string; openid: string };
+  type DueRow = { id: string; type: AccountType; account_no: string; amount_fen: number; due_date: string; openid: string };
   return {
     async unpaidDueBetween(fromDate, toDate) {
       const byBill = new Map<string, DueBill>();

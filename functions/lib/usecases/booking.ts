@@ -30,7 +30,7 @@ import type {
 } from '../../../shared/contract/bookings';
 import type { Store } from '../../../shared/places';
 import { fail, ok, type Fail, type Result } from '../../../shared/result';
-import { BOOKING_DAYS, addDays, bookableDates, checkSlotStart, slotsOn } from '../../../shared/slots';
+import { BOOKING_DAYS, addDays, bookableDates, checkSlotStart, slotBookable, slotsOn } from '../../../shared/slots';
 import { openState } from '../../../shared/hours';
 import type { BookingStore, Call, MoveBookingOutcome, PlaceStore, StaffStore, UserCall } from '../ports';
 
@@ -61,7 +61,7 @@ export async function listSlots(ports: BookingPorts, p: SlotsParams, { now }: Ca
     store.id,
     slots.map((s) => s.start),
   );
-  const { first, last } = bookableDates(store.timezone, now);
+  const { first } = bookableDates(store.timezone, now);
   const capacity = store.slot.capacity;
   const { kind: _kind, ...details } = store;
   return ok({
@@ -75,7 +75,7 @@ export async function listSlots(ports: BookingPorts, p: SlotsParams, { now }: Ca
       end: s.end,
       capacity,
       remaining: Math.max(0, capacity - (taken.get(s.start) ?? 0)),
-      bookable: Date.parse(s.start) > now.getTime() && s.date <= last,
+      bookable: slotBookable(s, store.timezone, now),
     })),
   });
 }
@@ -220,12 +220,8 @@ function answerOf(moved: MoveBookingOutcome, bookingId: string): Result<Booking>
 }
 
 async function storeNames(ports: BookingPorts, ids: readonly string[]): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  for (const id of new Set(ids)) {
-    const store = await ports.places.get('store', id);
-    if (store) names.set(id, store.name);
-  }
-  return names;
+  const stores = await ports.places.getMany('store', ids);
+  return new Map([...stores].map(([id, store]) => [id, store.name]));
 }
 
 async function withStoreName(ports: BookingPorts, b: Booking) {

@@ -20,9 +20,8 @@ import {
   newBookingMessage,
   type SubscribeMessage,
   type TemplateKey,
-  type UtilityKind,
 } from '../../../shared/subscribe-message';
-import { BILL_REMINDER_LATE_DAYS } from '../../../shared/bills';
+import { BILL_REMINDER_LATE_DAYS, type AccountType } from '../../../shared/bills';
 import type { Booking } from '../../../shared/booking';
 import type { Call, Ports, ReminderSubject, UserCall } from '../ports';
 
@@ -180,7 +179,7 @@ async function candidateOf(ports: ReminderPorts, claim: Omit<Candidate, 'message
   const bill = await ports.bills.billOf(claim.openid, claim.subject.id);
   const facts = {
     billId: claim.subject.id,
-    accountType: (bill && bill.type !== 'ride' ? bill.type : 'electricity') as UtilityKind,
+    accountType: (bill && bill.type !== 'ride' ? bill.type : 'electricity') as AccountType,
     accountNo: bill?.accountNo ?? '-',
     amountFen: bill?.amountFen ?? 0,
     dueDate: bill?.dueDate ?? '1970-01-01',

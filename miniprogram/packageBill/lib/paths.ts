@@ -1,13 +1,12 @@
-/**
- * The bill pages' paths. BILL_PAGE must equal shared/subscribe-message.ts's BILL_PAGE (a bill-due
- * message opens it with `?billId=`); tests/miniprogram/bill-views.test.ts holds the two together.
- */
-export const BILLS_PAGE = '/packageBill/pages/bills/index';
-export const ACCOUNTS_PAGE = '/packageBill/pages/accounts/index';
-export const BILL_PAGE = '/packageBill/pages/bill/index';
-export const UNLOCK_PAGE = '/packageRide/pages/unlock/index';
-export const RECORDS_PAGE = '/packageBill/pages/records/index';
-export const RECEIPT_PAGE = '/packageBill/pages/receipt/index';
+/** The bill pages' paths, from shared/pages.ts (where a bill-due message points too). */
+import { PAGES, pageUrl } from '../../shared/index';
+
+export const BILLS_PAGE = pageUrl(PAGES.bills);
+export const ACCOUNTS_PAGE = pageUrl(PAGES.accounts);
+export const BILL_PAGE = pageUrl(PAGES.bill);
+export const UNLOCK_PAGE = pageUrl(PAGES.unlock);
+export const RECORDS_PAGE = pageUrl(PAGES.records);
+export const RECEIPT_PAGE = pageUrl(PAGES.receipt);
 
 /** @example receiptUrl('B1') // => '/packageBill/pages/receipt/index?billId=B1' */
 export const receiptUrl = (billId: string): string => `${RECEIPT_PAGE}?billId=${encodeURIComponent(billId)}`;

@@ -1,11 +1,11 @@
 /** Pure view logic shared by the ride pages: their addresses, clock and tariff labels. */
-import { yuan } from '../../shared/index';
+import { PAGES, pageUrl, yuan } from '../../shared/index';
 import type { Tariff } from '../../shared/index';
 
 /** Where a ride bill is paid (packageBill): `?billId=` from the summary, `?ride=unpaid` from the unlock refusal. */
 export { billUrl, UNPAID_RIDE_BILL_URL } from '../../packageBill/lib/paths';
-export const RIDING_PAGE = '/packageRide/pages/riding/index';
-export const SUMMARY_PAGE = '/packageRide/pages/ride-summary/index';
+export const RIDING_PAGE = pageUrl(PAGES.riding);
+export const SUMMARY_PAGE = pageUrl(PAGES.rideSummary);
 
 /**
  * A running ride's clock, in words: "18:02" read like a time of day (six minutes past six).

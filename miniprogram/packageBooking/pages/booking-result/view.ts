@@ -1,9 +1,9 @@
 /** What the booking result page shows, from the booking handed over in its query. Pure. */
-import { HINTS, bookingOutcome, bookingStatus, slotText } from '../../../shared/index';
+import { HINTS, PAGES, bookingOutcome, bookingStatus, pageUrl, slotText } from '../../../shared/index';
 import type { BookingView, Tone } from '../../../shared/index';
 import { phoneDate } from '../store/view';
 
-export const MY_BOOKINGS_PAGE = '/packageBooking/pages/my-bookings/index';
+export const MY_BOOKINGS_PAGE = pageUrl(PAGES.myBookings);
 
 export interface ResultView {
   storeName: string;

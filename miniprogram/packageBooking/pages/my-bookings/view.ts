@@ -1,9 +1,9 @@
 /** What "我的预约" shows: upcoming bookings first (soonest first), then past ones, each with a coloured status. Pure. */
-import { MESSAGE_TARGET, bookingStatus, isActive, isUpcoming, refusalText, slotText } from '../../../shared/index';
+import { MESSAGE_TARGET, PAGES, bookingStatus, isActive, isUpcoming, pageUrl, refusalText, slotText } from '../../../shared/index';
 import type { AppError, BookingView, Tone } from '../../../shared/index';
 import { phoneDate } from '../store/view';
 
-export const NEARBY_PAGE = '/pages/nearby/index';
+export const NEARBY_PAGE = pageUrl(PAGES.nearby);
 
 export interface BookingRow {
   id: string;

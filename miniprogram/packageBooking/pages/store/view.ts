@@ -1,10 +1,22 @@
 /** What the store page shows, from the `slots` answer and the caller's own bookings: the card, the days, the slot grid, the confirmation. Pure. */
-import { CATEGORIES, SLOT_NOTE, dayLabel, hoursLines, isActive, openStateWording, refusalText, timeRange } from '../../../shared/index';
+import {
+  CATEGORIES,
+  PAGES,
+  SLOT_NOTE,
+  dayLabel,
+  hoursLines,
+  isActive,
+  openStateWording,
+  pageUrl,
+  refusalText,
+  slotStarted,
+  timeRange,
+} from '../../../shared/index';
 import type { AppError, BookingView, SlotView, SlotsResult, StoreView, Tone } from '../../../shared/index';
 
-export const NEARBY_PAGE = '/pages/nearby/index';
-export const RESULT_PAGE = '/packageBooking/pages/booking-result/index';
-export const STORE_PAGE = '/packageBooking/pages/store/index';
+export const NEARBY_PAGE = pageUrl(PAGES.nearby);
+export const RESULT_PAGE = pageUrl(PAGES.bookingResult);
+export const STORE_PAGE = pageUrl(PAGES.store);
 export const SHARE_IMAGE = '/images/share-store.png';
 
 export interface StoreCard {
@@ -61,7 +73,7 @@ export interface SlotRow {
 
 export function slotState(s: SlotView, now: Date, isMine: boolean): SlotState {
   if (isMine) return 'mine';
-  if (Date.parse(s.start) <= now.getTime()) return 'past';
+  if (slotStarted(s.start, now)) return 'past';
   if (!s.bookable) return 'closed';
   return s.remaining === 0 ? 'full' : 'open';
 }
@@ -114,8 +126,7 @@ export interface DayChip {
 export const dayChips = (days: readonly string[]): DayChip[] => days.map((d) => ({ date: d, label: dayLabel(d, days[0]) }));
 
 /** Whether a day's answer has a slot to book: the page moves on to the next day when not. */
-export const hasOpenSlot = (slots: readonly SlotView[], now: Date): boolean =>
-  slots.some((s) => s.bookable && s.remaining > 0 && Date.parse(s.start) > now.getTime());
+export const hasOpenSlot = (slots: readonly SlotView[], now: Date): boolean => slots.some((s) => slotState(s, now, false) === 'open');
 
 /** The confirmation sheet before booking. */
 export interface Confirmation {
