@@ -71,13 +71,24 @@ function cycles(): string[][] {
   return found;
 }
 
+/**
+ * What the CLI deploys from (cloudbaserc.json: the functions and their timeouts; cloudbase/database.json:
+ * the collections and their indexes). Server code outside the use cases may read them, bundled, so
+ * that the code and the deployment cannot drift; they are data, not a layer.
+ */
+const DEPLOYMENT_CONFIG = ['cloudbaserc.json', 'cloudbase/database.json'];
+
 /** Which folders a layer may import from (besides packages and itself). */
 const LAYERS: { layer: string; mayImport: string[] }[] = [
   { layer: 'shared/', mayImport: ['shared/'] },
   { layer: 'functions/lib/usecases/', mayImport: ['shared/', 'functions/lib/usecases/', 'functions/lib/ports'] },
+  // The composition root of the local world: it wires the SQLite adapters with the local lock,
+  // outbox and payments sandbox (every host, test world and script opens the local world through
+  // it: `sqlitePorts`). A root may import every layer; the adapters beside it may not.
+  { layer: 'functions/lib/sqlite/index.ts', mayImport: ['shared/', 'functions/lib/'] },
   { layer: 'functions/lib/sqlite/', mayImport: ['shared/', 'functions/lib/ports', 'functions/lib/sqlite/', 'functions/lib/random'] },
-  { layer: 'functions/lib/', mayImport: ['shared/', 'functions/lib/'] },
-  { layer: 'functions/local/', mayImport: ['shared/', 'functions/lib/', 'functions/local/'] },
+  { layer: 'functions/lib/', mayImport: ['shared/', 'functions/lib/', ...DEPLOYMENT_CONFIG] },
+  { layer: 'functions/local/', mayImport: ['shared/', 'functions/lib/', 'functions/local/', ...DEPLOYMENT_CONFIG] },
 ];
 
 describe('the structure of the house', () => {

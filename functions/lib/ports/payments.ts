@@ -1,3 +1,4 @@
+import type { Reported } from '../../../shared/payment';
 /**
  * WeChat Pay API v3, as the bills use cases need it (functions/lib/wechatpay: the real adapter and
  * the local sandbox). Money in integer fen, times as Dates. Calls that reach WeChat Pay answer a
@@ -110,3 +111,13 @@ export interface Payments {
 
 /** The payments adapter of a deployment, or the setting that keeps it from working (pay actions answer FAILED_PRECONDITION). */
 export type PaySetup = { ok: true; payments: Payments } | { ok: false; variable: string; message: string };
+
+/**
+ * A query's outcome as the sweeper rules read it (shared/payment `Reported`): a verified answer,
+ * WeChat Pay saying it does not know the order or refund (404), or no trustworthy answer.
+ */
+export function reported<T>(outcome: PayOutcome<T>): Reported<T> {
+  if (outcome.ok) return { kind: 'answer', value: outcome.value };
+  if (outcome.failure.kind === 'http' && outcome.failure.status === 404) return { kind: 'not-found' };
+  return { kind: 'unavailable' };
+}
