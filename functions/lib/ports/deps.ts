@@ -20,11 +20,11 @@ export interface Ports {
   bookings: BookingStore;
   /** Where ids and codes come from: `node:crypto` in the functions, seeded in tests. */
   random: RandomSource;
-  /** Reminders (issue 12; the block at the end of this file). */
+  /** Reminders (issue 12; ports/reminders.ts). */
   reminders: ReminderStore;
   bookingReminders: BookingReminderQueries;
-  /** The bills issue's query; null until it exists (bill reminders are then not sent). */
-  billReminders: BillReminderSource | null;
+  /** Unpaid utility bills due soon, with who is bound to them (the bill reminders' query). */
+  billReminders: BillReminderSource;
   notify: Notify;
   /** Accounts, bills, pay orders and refunds. */
   bills: BillStore;
