@@ -18,12 +18,10 @@ import {
   type EndDecision,
   type RideRecord,
 } from '../../../shared/ride';
-import { tariffFrom } from '../../../shared/tariff';
-import { lockSettingsFrom, simulatedLock, timedLock } from '../lock';
-import type { Ports, RideStore } from '../ports';
-import { COLLECTIONS, type CloudbaseDb } from './db';
+import type { RideStore } from '../ports';
+import { COLLECTIONS } from './db';
 import { geoNearMaxDistance, placeDocId, placeOf } from './places';
-import type { AdapterDb, Doc } from './sdk';
+import type { Doc } from './sdk';
 import { inTransaction } from './transaction';
 import {
   MAX_ZONE_REACH_M,
@@ -337,23 +335,5 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
       }
       return found.map((r) => ({ ...r, billStatus: r.billId === null ? null : (status.get(r.billId) ?? null) }));
     },
-  };
-}
-
-/**
- * The rides ports of the cloud, for `cloudbasePorts`: `{ ...cloudbaseRidePorts(db) }`. The tariff
- * comes from the function's environment (NEARBY_TARIFF_*). No real lock adapter exists yet: the
- * simulated lock (NEARBY_LOCK_DELAY_MS / _FAILURE_RATE, instant by default) stands in for it, bounded
- * by NEARBY_LOCK_TIMEOUT_MS; see functions/lib/lock/index.ts for what a real one must do.
- */
-export function cloudbaseRidePorts(
-  db: CloudbaseDb | AdapterDb,
-  env: Record<string, string | undefined> = process.env,
-): Pick<Ports, 'rides' | 'lock' | 'tariff'> {
-  const lock = lockSettingsFrom(env);
-  return {
-    rides: cloudbaseRides(db as unknown as RideDb),
-    lock: timedLock(simulatedLock({ delayMs: lock.delayMs, failureRate: lock.failureRate }), lock.timeoutMs),
-    tariff: tariffFrom(env),
   };
 }
