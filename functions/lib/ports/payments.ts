@@ -107,6 +107,12 @@ export interface Payments {
   queryRefund(outRefundNo: string): Promise<PayOutcome<PayRefund>>;
   /** Verifies and decrypts a notification; never calls the network. */
   verifyNotification(received: ReceivedNotification, now: Date): VerifiedNotification;
+  /**
+   * Whether an order this adapter placed is now unknown to it: the local sandbox forgets its orders
+   * when the host restarts (WeChat Pay never does, so the real client leaves this out). `pay` then
+   * places an open order again, with the same `out_trade_no`, instead of handing out a dead prepay id.
+   */
+  forgot?(outTradeNo: string): boolean;
 }
 
 /** The payments adapter of a deployment, or the setting that keeps it from working (pay actions answer FAILED_PRECONDITION). */

@@ -225,7 +225,7 @@ export async function payBill(deps: BillDeps, p: PayBillParams, call: UserCall):
   if (outcome.kind === 'not-payable') return billRefusals.notPayable(p.billId, outcome.amountFen);
   const { order, bill } = outcome;
   let prepayId = order.prepayId;
-  if (outcome.kind !== 'reuse' || prepayId === null || forgotten(payments, order.outTradeNo)) {
+  if (outcome.kind !== 'reuse' || prepayId === null || payments.forgot?.(order.outTradeNo) === true) {
     const placed = await payments.createJsapiOrder({
       outTradeNo: order.outTradeNo,
       description: payDescription(bill),
@@ -246,16 +246,6 @@ export async function payBill(deps: BillDeps, p: PayBillParams, call: UserCall):
     await deps.bills.setPrepay(order.outTradeNo, prepayId, call.now);
   }
   return ok({ outTradeNo: order.outTradeNo, payment: payments.requestPaymentArgs(prepayId, call.now) });
-}
-
-/**
- * The local sandbox forgets its orders when the host restarts (WeChat Pay never does): an open order
- * it no longer knows is placed again, with the same `out_trade_no`, instead of handing out a prepay
- * id nobody can pay.
- */
-function forgotten(payments: Payments, outTradeNo: string): boolean {
-  const sandbox = payments as Payments & { order?: (no: string) => unknown };
-  return typeof sandbox.order === 'function' && sandbox.order(outTradeNo) === null;
 }
 
 /** Asks WeChat Pay about an order and records a payment it reports (`decidePayment` decides how). */
