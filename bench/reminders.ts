@@ -22,7 +22,7 @@ import { cloudbaseBillReminders, cloudbaseBookingReminders, cloudbaseReminders }
 import { readMessengerSettings, wechatMessenger } from '../functions/lib/messenger';
 import type { Notify } from '../functions/lib/ports';
 import { runReminders } from '../functions/lib/usecases/reminders';
-import { REMINDERS_RUN } from '../functions/lib/usecases/reminders-run';
+import { REMINDERS_RUN } from '../functions/lib/reminders-run';
 import { FakeCloudbase } from '../functions/local/cloudbase-standin';
 import { startWechatApi } from '../tests/support/wechat-api-server';
 

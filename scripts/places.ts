@@ -25,7 +25,7 @@ import type { Result } from '../shared/result';
 import { adminPorts } from '../functions/lib/cloudbase/adapters';
 import { cloudbaseDb } from '../functions/lib/cloudbase/db';
 import { portsTarget, writePlaces, type Target } from '../functions/lib/usecases/import';
-import { demoCity } from './demo-city';
+import { demoCity } from '../functions/local/demo-city';
 import { readEnvFile } from './env-file';
 
 /** A local host: `admin` calls over HTTP as an admin. */

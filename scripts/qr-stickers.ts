@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { BIKE_CODE, DEFAULT_QR_BASE, qrPayload } from '../shared/qr';
-import { demoCity } from './demo-city';
+import { demoCity } from '../functions/local/demo-city';
 
 /** The QR matrix of a payload: `dark[row][col]`. Error correction M survives a scratched sticker. */
 export function qrMatrix(text: string): boolean[][] {

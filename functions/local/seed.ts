@@ -1,4 +1,4 @@
-import { demoCity } from '../../scripts/demo-city';
+import { demoCity } from './demo-city';
 import type { Ports } from '../lib/ports';
 import { portsTarget, writePlaces } from '../lib/usecases/import';
 import { seedDemoBills } from './seed-bills';

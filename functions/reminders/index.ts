@@ -3,7 +3,7 @@ import { reminderPorts } from '../lib/cloudbase/adapters';
 import { createCloudbaseWorld } from '../lib/cloudbase/world';
 import { serveTimer } from '../lib/serve';
 import { runReminders } from '../lib/usecases/reminders';
-import { REMINDERS_RUN } from '../lib/usecases/reminders-run';
+import { REMINDERS_RUN } from '../lib/reminders-run';
 
 export const main = serveTimer(
   'reminders',

@@ -39,7 +39,7 @@ export const DEMO_COMMUTER = 'local-commuter';
 export const DEMO_HISTORY = 'local-history';
 /** The household of the bills screens (its own, so paying does not touch the demo user's ride screens). */
 export const DEMO_PAYER = 'local-payer';
-/** A store the demo staff member works at (scripts/demo-city.ts). */
+/** A store the demo staff member works at (functions/local/demo-city.ts). */
 export const STAFF_STORE = 'S001';
 
 interface SlotsAnswer {

@@ -9,7 +9,7 @@ import type { SlotsResult } from '../../shared/contract/bookings';
 // Wednesday 25 November 2026, 18:40 in Shanghai: the day's early slots have passed.
 const EVENING = new Date('2026-11-25T10:40:00Z');
 const STAFF = 'local-staff';
-/** A store of the demo staff member (scripts/demo-city.ts). */
+/** A store of the demo staff member (functions/local/demo-city.ts). */
 const STORE = 'S001';
 
 const suite = journeySuite(EVENING, { fakeDateOnly, openUrl });

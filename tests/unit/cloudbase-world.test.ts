@@ -5,7 +5,9 @@ import { main as ridesMain } from '../../functions/rides/index';
 import { geoActions } from '../../functions/lib/actions/geo';
 import { adminActions } from '../../functions/lib/actions/admin';
 import { cloudbaseInitialised } from '../../functions/lib/cloudbase/db';
-import { cloudbaseRidePorts } from '../../functions/lib/cloudbase/rides';
+import { cloudbaseRides } from '../../functions/lib/cloudbase/rides';
+import { cloudLockFrom } from '../../functions/lib/lock';
+import { tariffFrom } from '../../shared/tariff';
 import { cloudbasePlaces } from '../../functions/lib/cloudbase/places';
 import { cloudbaseStaff } from '../../functions/lib/cloudbase/staff';
 import { adminsFrom, createCloudbaseWorld, openidOf } from '../../functions/lib/cloudbase/world';
@@ -81,9 +83,19 @@ describe('the CloudBase composition root', () => {
   it('serves an admin import and a nearby query end to end over the CloudBase adapters', async () => {
     const db = new FakeCloudbase();
     // geo.nearby of bikes sweeps the unlocks cut short first: the rides ports are part of it.
-    const world = createCloudbaseWorld(() => ({ places: cloudbasePlaces(db), staff: cloudbaseStaff(db), ...cloudbaseRidePorts(db, {}) }) as Ports, {
-      NEARBY_ADMIN_OPENIDS: 'boss',
-    });
+    const world = createCloudbaseWorld(
+      () =>
+        ({
+          places: cloudbasePlaces(db),
+          staff: cloudbaseStaff(db),
+          rides: cloudbaseRides(db),
+          lock: cloudLockFrom({ NEARBY_LOCK: 'simulated' }),
+          tariff: tariffFrom({}),
+        }) as Ports,
+      {
+        NEARBY_ADMIN_OPENIDS: 'boss',
+      },
+    );
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       const admin = serve('admin', adminActions, world);

@@ -6,7 +6,7 @@
 import { adminPorts } from '../../functions/lib/cloudbase/adapters';
 import type { CloudbaseDb } from '../../functions/lib/cloudbase/db';
 import { hostTarget, main, portsTarget, writePlaces } from '../../scripts/places';
-import { demoCity } from '../../scripts/demo-city';
+import { demoCity } from '../../functions/local/demo-city';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

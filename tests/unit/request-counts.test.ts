@@ -13,7 +13,7 @@ import type { CloudbaseDb } from '../../functions/lib/cloudbase/db';
 import { placeDocId } from '../../functions/lib/cloudbase/places';
 import { createCloudbaseWorld } from '../../functions/lib/cloudbase/world';
 import { serve } from '../../functions/lib/serve';
-import { demoCity } from '../../scripts/demo-city';
+import { demoCity } from '../../functions/local/demo-city';
 import { CITY_CENTER } from '../../shared/city';
 import { toStoredPlace } from '../../functions/lib/usecases/places';
 import type { Place } from '../../shared/places';

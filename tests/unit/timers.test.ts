@@ -9,7 +9,9 @@ import { main as sweeperMain } from '../../functions/sweeper/index';
 import { timerFunctions } from '../../functions/lib/actions';
 import { sweep, type SweepJob } from '../../functions/lib/actions/sweeper';
 import { cloudbaseInitialised } from '../../functions/lib/cloudbase/db';
-import { cloudbaseRidePorts } from '../../functions/lib/cloudbase/rides';
+import { cloudbaseRides } from '../../functions/lib/cloudbase/rides';
+import { cloudLockFrom } from '../../functions/lib/lock';
+import { tariffFrom } from '../../shared/tariff';
 import { cloudbasePlaces } from '../../functions/lib/cloudbase/places';
 import { createCloudbaseWorld } from '../../functions/lib/cloudbase/world';
 import type { Ports } from '../../functions/lib/ports';
@@ -111,7 +113,14 @@ describe('the sweeper', () => {
   it('aborts the unlocks cut short over the CloudBase adapters, run as the timer runs it', async () => {
     const db = new FakeCloudbase();
     // No WECHATPAY_* set: the pay jobs find nothing to do, and the rest of the sweep still works.
-    const ports = { places: cloudbasePlaces(db), ...cloudbaseRidePorts(db, {}), bills: cloudbaseBills(db), pay: cloudPaySetup({}) } as Ports;
+    const ports = {
+      places: cloudbasePlaces(db),
+      rides: cloudbaseRides(db),
+      lock: cloudLockFrom({ NEARBY_LOCK: 'simulated' }),
+      tariff: tariffFrom({}),
+      bills: cloudbaseBills(db),
+      pay: cloudPaySetup({}),
+    } as Ports;
     await ports.places.upsert([{ kind: 'bike', id: 'A', code: 'A', lat: 30, lng: 120, status: 'available' }]);
     const requested = new Date(Date.now() - 10_000);
     expect(

@@ -8,7 +8,7 @@ import { billsActions } from './bills';
 import { sweep } from './sweeper';
 import { subscriptionsActions } from './subscriptions';
 import { runReminders } from '../usecases/reminders';
-import { REMINDERS_RUN } from '../usecases/reminders-run';
+import { REMINDERS_RUN } from '../reminders-run';
 
 /** Every callable function and its actions: what the local host serves (the cloud has one folder each). */
 export const functionActions: Record<string, Actions<Ports>> = {

@@ -1,175 +1,23 @@
-import { accountKey, billVisibleTo, decideBind, recentFailures, utilityBillId, type AccountType, type Biller, type BillView } from '../../../shared/bills';
-import {
-  decideOpenOrder,
-  decidePayment,
-  openOrdersWithout,
-  payerOrder,
-  paymentFacts,
-  paymentWrites,
-  refundMoveAllowed,
-  type PayerOrder,
-} from '../../../shared/payment';
-import type { AccountBinding, BillStore, OwedRefund, PayOrder, StoredBill } from '../ports';
-import { plain, type CloudbaseDb } from './db';
-import { RIDE_COLLECTIONS, riderOf } from './rides';
+import { accountKey, billVisibleTo, decideBind, recentFailures, utilityBillId } from '../../../shared/bills';
+import { decideOpenOrder, decidePayment, openOrdersWithout, payerOrder, paymentFacts, paymentWrites, refundMoveAllowed } from '../../../shared/payment';
+import type { AccountBinding, BillStore, OwedRefund } from '../ports';
+import type { CloudbaseDb } from './db';
+import { RIDE_COLLECTIONS, riderOf } from './ride-docs';
 import type { AdapterDb, Doc } from './sdk';
-import { readAll, readUpTo, type PagingCommand } from './paging';
+import { readAll, readUpTo } from './paging';
 import { inTransaction } from './transaction';
-
-/**
- * Collections of the bills adapter (cloudbase/database.json, deny-all rules), every `_id`
- * deterministic so that a write retried after a crash lands on the same document:
- * - `billers`: `_id` = the biller's id, `{ name, type, city, accountNoPattern, accountNoHint, updatedAt }`.
- * - `bills` (shared with rides): a utility bill's `_id` is `utilityBillId` (biller, number, period:
- *   the dedup key), `{ type, billerId, accountNo, accountKey, holderName, period, amountFen,
- *   dueDate, status, createdAt, paidAt, paidBy, openOrders, openid: null }`; ride bills get
- *   `paidBy`, `paidAt`, `openOrders` too (`rideBill`). `openOrders`: `[{ openid, outTradeNo }]`,
- *   each payer's open order (household members pay with orders of their own).
- * - `utility_accounts`: `_id` = `accountKey` ("water:31000001"), `{ billerId, type, accountNo, holderName, updatedAt }`.
- * - `bind_guards`: `_id` = `accountKey`, `{ failures: [ISO time], updatedAt }`: the failed binds of
- *   one number by anybody (known or not: the answer must not tell), read in the bind's transaction.
- * - `bill_users`: `_id` = the caller's OPENID, `{ accounts: [{ billerId, accountType, accountNo,
- *   label, boundAt }], bindFailures: [ISO time], updatedAt }`: bindings and the failed-bind window
- *   in one document, so that two binds of one caller conflict instead of both passing the rate limit.
- * - `pay_orders`: `_id` = `out_trade_no`, the fields of `PayOrder` (times as ISO strings).
- * - `pay_refunds`: `_id` = `out_refund_no`, the fields of `OwedRefund`.
- * - `riders` (the rides adapter's per-rider document): paying a ride bill removes its id from
- *   `unpaidRideBills` in the payment's transaction, so the rider can unlock again.
- */
-// `bills` is the rides adapter's collection (RIDE_COLLECTIONS.bills): written as a literal so this
-// constant stays pure and the bundles without bills drop it (tests/unit/bundles.test.ts).
-export const BILL_COLLECTIONS = {
-  billers: 'billers',
-  bills: 'bills',
-  accounts: 'utility_accounts',
-  guards: 'bind_guards',
-  users: 'bill_users',
-  orders: 'pay_orders',
-  refunds: 'pay_refunds',
-} as const;
-
-export interface BillsDb {
-  command: { in(values: unknown[]): unknown; lt(value: unknown): unknown } & PagingCommand;
-  collection(name: string): BillsCollection;
-  runTransaction<T>(run: (tx: BillsTransaction) => Promise<T>, times?: number): Promise<T>;
-}
-
-interface BillsQuery {
-  where(query: object): BillsQuery;
-  orderBy(field: string, direction: 'asc' | 'desc'): BillsQuery;
-  limit(n: number): BillsQuery;
-  get(): Promise<{ data: Doc[] }>;
-  /** Outside a transaction only: atomic on each document it matches. */
-  update(data: object): Promise<{ updated?: number }>;
-}
-
-interface BillsCollection extends BillsQuery {
-  doc(id: string): { get(): Promise<{ data: Doc[] }>; update(data: object): Promise<{ updated?: number }> };
-}
-
-/** `doc()` operations only: they join the transaction. */
-export interface BillsTransaction {
-  collection(name: string): {
-    doc(id: string): {
-      get(): Promise<{ data: Doc | null }>;
-      set(data: object): Promise<unknown>;
-      update(data: object): Promise<unknown>;
-    };
-  };
-}
-
-interface UserAccount {
-  billerId: string;
-  accountType: AccountType;
-  accountNo: string;
-  label: string | null;
-  boundAt: string;
-}
-
-interface UserDoc {
-  accounts: UserAccount[];
-  bindFailures: string[];
-}
-
-function userOf(doc: Doc | null): UserDoc {
-  const d = doc ? plain<Record<string, unknown>>(doc) : {};
-  const accounts = Array.isArray(d.accounts) ? (d.accounts as Partial<UserAccount>[]) : [];
-  return {
-    // A binding made before billers names its type: the biller named after the type.
-    accounts: accounts.map((a) => ({
-      billerId: String(a.billerId ?? a.accountType),
-      accountType: a.accountType as AccountType,
-      accountNo: String(a.accountNo),
-      label: typeof a.label === 'string' ? a.label : null,
-      boundAt: String(a.boundAt),
-    })),
-    bindFailures: Array.isArray(d.bindFailures) ? (d.bindFailures as unknown[]).map(String) : [],
-  };
-}
-
-const boundKeys = (user: UserDoc) => user.accounts.map((a) => accountKey(a.billerId, a.accountNo));
-
-const str = (v: unknown) => (typeof v === 'string' ? v : null);
-
-function billOfDoc(doc: Doc): StoredBill {
-  const d = plain<Record<string, unknown>>(doc);
-  const view: BillView = {
-    id: String(d._id),
-    type: d.type as StoredBill['type'],
-    amountFen: Number(d.amountFen),
-    status: d.status === 'paid' ? 'paid' : 'unpaid',
-  };
-  if (view.type !== 'ride') view.billerId = str(d.billerId) ?? view.type;
-  if (str(d.accountNo)) view.accountNo = String(d.accountNo);
-  if (str(d.period)) view.period = String(d.period);
-  if (str(d.dueDate)) view.dueDate = String(d.dueDate);
-  if (str(d.paidAt)) view.paidAt = String(d.paidAt);
-  if (str(d.rideId)) view.rideId = String(d.rideId);
-  if (str(d.transactionId) && view.status === 'paid') view.transactionId = String(d.transactionId);
-  const openOrders = Array.isArray(d.openOrders)
-    ? (d.openOrders as PayerOrder[]).map((o) => ({ openid: String(o.openid), outTradeNo: String(o.outTradeNo) }))
-    : [];
-  return { ...view, openid: str(d.openid), paidBy: str(d.paidBy), openOrders, holderName: str(d.holderName) };
-}
-
-function billerOfDoc(doc: Doc): Biller {
-  const d = plain<Record<string, unknown>>(doc);
-  const b: Biller = { id: String(d._id), name: String(d.name), type: d.type as AccountType, city: String(d.city ?? '') };
-  if (str(d.accountNoPattern)) b.accountNoPattern = String(d.accountNoPattern);
-  if (str(d.accountNoHint)) b.accountNoHint = String(d.accountNoHint);
-  return b;
-}
-
-function orderOfDoc(doc: Doc): PayOrder {
-  const d = plain<Record<string, unknown>>(doc);
-  const date = (k: string) => (typeof d[k] === 'string' ? new Date(d[k] as string) : null);
-  return {
-    outTradeNo: String(d._id),
-    billId: String(d.billId),
-    openid: String(d.openid),
-    amountFen: Number(d.amountFen),
-    status: d.status as PayOrder['status'],
-    createdAt: new Date(String(d.createdAt)),
-    expiresAt: new Date(String(d.expiresAt)),
-    prepayId: str(d.prepayId),
-    prepayIssuedAt: date('prepayIssuedAt'),
-    transactionId: str(d.transactionId),
-    paidAt: date('paidAt'),
-  };
-}
-
-function refundOfDoc(doc: Doc): OwedRefund {
-  const d = plain<Record<string, unknown>>(doc);
-  return {
-    outRefundNo: String(d._id),
-    outTradeNo: String(d.outTradeNo),
-    billId: String(d.billId),
-    refundFen: Number(d.refundFen),
-    totalFen: Number(d.totalFen),
-    status: d.status as OwedRefund['status'],
-    createdAt: new Date(String(d.createdAt)),
-  };
-}
+import {
+  BILL_COLLECTIONS,
+  type BillsDb,
+  type BillsTransaction,
+  type UserAccount,
+  billOfDoc,
+  billerOfDoc,
+  boundKeys,
+  orderOfDoc,
+  refundOfDoc,
+  userOf,
+} from './bill-docs';
 
 /**
  * Billers, accounts, bills, orders and refunds in CloudBase. Every operation that touches several

@@ -8,31 +8,18 @@
  * (functions/lib/sqlite/outbox.ts), so that `GET /outbox` survives a restart. Faults for tests:
  * `failNext` answers the given outcomes, in order, instead of sending.
  */
-import { templateDataProblems, type TemplateData, type TemplateKey } from '../../../shared/subscribe-message';
-import type { Clock, MessageToSend, Messenger, SendOutcome } from '../ports';
+import { templateDataProblems } from '../../../shared/subscribe-message';
+import type { Clock } from '../ports/call';
+import type { MessageToSend, Messenger, OutboxMessage, OutboxStorage, SendOutcome } from '../ports/messenger';
 
-/** One message as `GET /outbox` lists it. */
-export interface OutboxMessage {
-  openid: string;
-  templateKey: TemplateKey;
-  page: string;
-  data: TemplateData;
-  /** ISO instant, from the host's clock. */
-  sentAt: string;
-}
+// The outbox's records are declared beside the messenger port (the `Notify` port lists them).
+export type { OutboxMessage, OutboxStorage };
 
 export interface Outbox extends Messenger {
   /** What was sent, oldest first (copies: the caller cannot change the outbox). */
   messages(): OutboxMessage[];
   /** The next sends answer these outcomes, in order, and record nothing ('sent' records as usual). */
   failNext(...outcomes: SendOutcome[]): void;
-  clear(): void;
-}
-
-/** Where the outbox keeps its messages. */
-export interface OutboxStorage {
-  append(message: OutboxMessage): void;
-  list(): OutboxMessage[];
   clear(): void;
 }
 

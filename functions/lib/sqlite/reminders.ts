@@ -13,7 +13,7 @@ import {
   type SubjectFacts,
 } from '../../../shared/reminders';
 import { isTemplateKey, type TemplateKey } from '../../../shared/subscribe-message';
-import type { OutboxMessage, OutboxStorage } from '../messenger/outbox';
+import type { OutboxMessage, OutboxStorage } from '../ports';
 import type { BillReminderSource, BookingReminderQueries, ClaimDecision, DueBill, ReminderStore, SettledSend } from '../ports';
 import { toBooking, type BookingRow } from './bookings';
 import type { AccountType } from '../../../shared/bills';

@@ -32,9 +32,20 @@ import type {
 } from '../../../shared/contract/bills';
 import { judgeRefund, orderOutcome, payerOrder, sweepOrder, sweepRefund } from '../../../shared/payment';
 import { fail, ok, type Result } from '../../../shared/result';
-import type { AccountBinding, BillStore, Call, PayOrder, Payments, PaySetup, RideStore, StoredBill, UserCall } from '../ports';
-import { notifyHandled, notifyRefused, receivedFromHttpEvent, type HttpAccessAnswer } from '../wechatpay/http';
-import { reported } from '../wechatpay/index';
+import type {
+  AccountBinding,
+  BillStore,
+  Call,
+  NotificationRefusal,
+  PayOrder,
+  Payments,
+  PaySetup,
+  ReceivedNotification,
+  RideStore,
+  StoredBill,
+  UserCall,
+} from '../ports';
+import { reported } from '../ports/payments';
 
 export interface BillDeps {
   bills: BillStore;
@@ -214,7 +225,7 @@ export async function payBill(deps: BillDeps, p: PayBillParams, call: UserCall):
   if (outcome.kind === 'not-payable') return billRefusals.notPayable(p.billId, outcome.amountFen);
   const { order, bill } = outcome;
   let prepayId = order.prepayId;
-  if (outcome.kind !== 'reuse' || prepayId === null || forgotten(payments, order.outTradeNo)) {
+  if (outcome.kind !== 'reuse' || prepayId === null || payments.forgot?.(order.outTradeNo) === true) {
     const placed = await payments.createJsapiOrder({
       outTradeNo: order.outTradeNo,
       description: payDescription(bill),
@@ -235,16 +246,6 @@ export async function payBill(deps: BillDeps, p: PayBillParams, call: UserCall):
     await deps.bills.setPrepay(order.outTradeNo, prepayId, call.now);
   }
   return ok({ outTradeNo: order.outTradeNo, payment: payments.requestPaymentArgs(prepayId, call.now) });
-}
-
-/**
- * The local sandbox forgets its orders when the host restarts (WeChat Pay never does): an open order
- * it no longer knows is placed again, with the same `out_trade_no`, instead of handing out a prepay
- * id nobody can pay.
- */
-function forgotten(payments: Payments, outTradeNo: string): boolean {
-  const sandbox = payments as Payments & { order?: (no: string) => unknown };
-  return typeof sandbox.order === 'function' && sandbox.order(outTradeNo) === null;
 }
 
 /** Asks WeChat Pay about an order and records a payment it reports (`decidePayment` decides how). */
@@ -287,31 +288,43 @@ export async function importBills(deps: Pick<BillDeps, 'bills'>, p: ImportBillsP
 }
 
 /**
+ * What `payNotify` did with a notification, for actions/pay-notify.ts to answer on the wire
+ * (`handled` is the only outcome WeChat Pay must not send again).
+ */
+export type PayNotifyOutcome =
+  | { kind: 'handled' }
+  /** Payments are not configured (`variable` names the setting). */
+  | { kind: 'unconfigured'; variable: string }
+  /** The notification's verification refused it (`refusal` as the Payments port names it). */
+  | { kind: 'unverified'; refusal: NotificationRefusal; message: string }
+  /** Verified, but it does not pay or refund what we expect (shared/payment's reason in the message). */
+  | { kind: 'refused'; message: string }
+  /** A refund notification for a refund we never asked for. */
+  | { kind: 'unknown-refund'; outRefundNo: string };
+
+/**
  * `payNotify`: verify (the Payments port), decide (`decidePayment`, in the store's transaction),
- * write (bill paid once with its order, or a pending refund), and answer 2xx only when handled.
+ * write (bill paid once with its order, or a pending refund), and say whether it was handled.
  * Never calls WeChat Pay: a refund it decides is sent by the sweeper.
  */
-export async function handlePayNotify(deps: Pick<BillDeps, 'bills' | 'pay'>, event: unknown, now: Date): Promise<HttpAccessAnswer> {
-  const received = receivedFromHttpEvent(event);
-  if (!received.ok) return received.answer;
-  if (!deps.pay.ok) return notifyRefused(503, `payments are not configured (${deps.pay.variable})`);
+export async function recordPayNotification(deps: Pick<BillDeps, 'bills' | 'pay'>, received: ReceivedNotification, now: Date): Promise<PayNotifyOutcome> {
+  if (!deps.pay.ok) return { kind: 'unconfigured', variable: deps.pay.variable };
   const payments = deps.pay.payments;
-  const verified = payments.verifyNotification(received.received, now);
-  if (!verified.ok)
-    return notifyRefused(verified.refusal === 'MALFORMED' || verified.refusal === 'MISSING_HEADER' ? 400 : 401, `${verified.refusal}: ${verified.message}`);
+  const verified = payments.verifyNotification(received, now);
+  if (!verified.ok) return { kind: 'unverified', refusal: verified.refusal, message: verified.message };
   const n = verified.notification;
   if (n.kind === 'transaction') {
     const decision = await deps.bills.recordPayment(n.transaction, payments.merchant, now);
-    return decision.kind === 'refuse' ? notifyRefused(400, `${decision.reason}: ${decision.message}`) : notifyHandled();
+    return decision.kind === 'refuse' ? { kind: 'refused', message: `${decision.reason}: ${decision.message}` } : { kind: 'handled' };
   }
   const owed = await deps.bills.refund(n.refund.outRefundNo);
-  if (!owed) return notifyRefused(404, `no refund "${n.refund.outRefundNo.slice(0, 40)}" of ours`);
+  if (!owed) return { kind: 'unknown-refund', outRefundNo: n.refund.outRefundNo };
   const judged = judgeRefund(n.refund, { mchId: payments.merchant.mchId, outTradeNo: owed.outTradeNo, refundFen: owed.refundFen });
-  if (!judged.ok) return notifyRefused(400, `${judged.mismatch}: ${judged.message}`);
+  if (!judged.ok) return { kind: 'refused', message: `${judged.mismatch}: ${judged.message}` };
   const swept = sweepRefund({ sent: true }, { kind: 'answer', value: n.refund });
   if (swept.kind === 'mark-refunded') await deps.bills.markRefund(owed.outRefundNo, 'refunded', now);
   if (swept.kind === 'mark-failed') await deps.bills.markRefund(owed.outRefundNo, 'failed', now);
-  return notifyHandled();
+  return { kind: 'handled' };
 }
 
 /**

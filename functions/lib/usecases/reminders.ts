@@ -257,18 +257,15 @@ async function findDue(ports: ReminderPorts, now: Date): Promise<Candidate[]> {
     out.push(...(await bookingCandidates(ports, made, 'newBooking', toStaff)));
   }
 
-  // Null until the bills issue supplies the query: bill reminders are then not sent (docs/reminders.md).
-  if (ports.billReminders !== null) {
-    const today = wallClock(now, DEFAULT_TIMEZONE).date;
-    // From bills up to a week overdue (imported or bound late: reminded once, at this run) to those due in 3 days.
-    for (const { bill, openids } of await ports.billReminders.unpaidDueBetween(
-      addDays(today, -BILL_REMINDER_LATE_DAYS),
-      addDays(today, BILL_REMINDER_DAYS_BEFORE),
-    )) {
-      const message = billDueMessage({ ...bill, today }, ports.notify.fieldMaps.billDue);
-      for (const openid of new Set(openids))
-        out.push({ key: reminderKey('billDue', bill.billId, openid), openid, templateKey: 'billDue', subject: { kind: 'bill', id: bill.billId }, message });
-    }
+  const today = wallClock(now, DEFAULT_TIMEZONE).date;
+  // From bills up to a week overdue (imported or bound late: reminded once, at this run) to those due in 3 days.
+  for (const { bill, openids } of await ports.billReminders.unpaidDueBetween(
+    addDays(today, -BILL_REMINDER_LATE_DAYS),
+    addDays(today, BILL_REMINDER_DAYS_BEFORE),
+  )) {
+    const message = billDueMessage({ ...bill, today }, ports.notify.fieldMaps.billDue);
+    for (const openid of new Set(openids))
+      out.push({ key: reminderKey('billDue', bill.billId, openid), openid, templateKey: 'billDue', subject: { kind: 'bill', id: bill.billId }, message });
   }
   return out;
 }

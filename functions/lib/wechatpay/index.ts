@@ -5,8 +5,7 @@
  * - `sandboxPayments()`: WeChat Pay played in process with keys made at start (NEARBY_PAY=sandbox).
  * - `paymentsFrom(env)`: the one a host or function uses, or the setting that stops it.
  */
-import type { Reported } from '../../../shared/payment';
-import type { PayOutcome, Payments } from '../ports';
+import type { Payments } from '../ports';
 import { wechatpayClient, type WechatpayClientOptions } from './client';
 import { type SandboxPayments, sandboxPayments } from './sandbox';
 import { wechatpaySettingsFrom } from './settings';
@@ -43,12 +42,4 @@ export function paymentsFrom(env: Record<string, string | undefined>, defaultMod
   return read.ok ? { ok: true, mode: 'wechatpay', payments: wechatpayClient(read.settings, options) } : read;
 }
 
-/**
- * A query's outcome as the sweeper rules read it (shared/payment `Reported`): a verified answer,
- * WeChat Pay saying it does not know the order or refund (404), or no trustworthy answer.
- */
-export function reported<T>(outcome: PayOutcome<T>): Reported<T> {
-  if (outcome.ok) return { kind: 'answer', value: outcome.value };
-  if (outcome.failure.kind === 'http' && outcome.failure.status === 404) return { kind: 'not-found' };
-  return { kind: 'unavailable' };
-}
+export { reported } from '../ports/payments';

@@ -144,5 +144,9 @@ export function sandboxPayments(settings: SandboxSettings = {}): SandboxPayments
     order(outTradeNo: string) {
       return desk.get(outTradeNo)?.tx ?? null;
     },
+
+    forgot(outTradeNo: string) {
+      return (desk.get(outTradeNo)?.tx ?? null) === null;
+    },
   };
 }

@@ -4,10 +4,10 @@
  * (tests/support/bills-world.ts); then, on both, a stop at every database call of every
  * multi-record operation (tests/support/port-suite.ts; SQLite through tests/support/sqlite-stop.ts).
  */
+import { handlePayNotify } from '../../../functions/lib/actions/pay-notify';
 import {
   bindAccount,
   getBill,
-  handlePayNotify,
   importBills,
   listAccounts,
   listBillers,

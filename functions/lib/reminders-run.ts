@@ -1,10 +1,11 @@
 /**
  * The reminders run's budget, derived from the function's own `timeout` in cloudbaserc.json (the
  * file the CLI deploys from, bundled here so that the two cannot drift): a run takes new work for
- * that long less REMINDER_MARGIN_MS, then leaves the rest to the next run (docs/scale.md).
+ * that long less REMINDER_MARGIN_MS, then leaves the rest to the next run (docs/scale.md). It sits
+ * beside the use cases, not among them: it reads the deployment's config, which a use case never does.
  */
-import cloudbaserc from '../../../cloudbaserc.json';
-import { REMINDER_CONCURRENCY, reminderBudgetMs, type ReminderRunOptions } from './reminders';
+import cloudbaserc from '../../cloudbaserc.json';
+import { REMINDER_CONCURRENCY, reminderBudgetMs, type ReminderRunOptions } from './usecases/reminders';
 
 interface FunctionEntry {
   name: string;

@@ -1,12 +1,13 @@
 /**
  * The demo city, made deterministically (same seed, same city): stores of six categories with
  * real-looking hours around People's Square, ten bike stations with parking zones, 200 bikes,
- * one staff member. `npm run seed:print` prints it (scripts/print-demo-city.ts); the local host seeds it into an empty database.
+ * one staff member. `npm run seed:print` prints it (scripts/print-demo-city.ts); the local host seeds it into an empty
+ * database (functions/local/seed.ts, beside it: the host depends on no script).
  */
-import type { PlaceInput, StationInput } from '../shared/contract/places';
-import { CITY_CENTER } from '../shared/city';
-import type { OpeningHours } from '../shared/hours';
-import { seededRandom } from '../shared/random';
+import type { PlaceInput, StationInput } from '../../shared/contract/places';
+import { CITY_CENTER } from '../../shared/city';
+import type { OpeningHours } from '../../shared/hours';
+import { seededRandom } from '../../shared/random';
 
 export const DEMO_STAFF_OPENID = 'local-staff';
 
