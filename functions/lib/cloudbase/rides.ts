@@ -99,6 +99,21 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
         }
         return fen;
       },
+      /**
+       * What unlocking and reserving both decide on, read in this order: the rider, the bike (its
+       * document found by `_id`, still carrying the code), the rider's and the bike's open rides,
+       * and what the rider owes.
+       */
+      async bikeAndRider(openid: string, bikeCode: string, bikeDocId: string | null) {
+        const rider = await this.rider(openid);
+        const bikeDoc = bikeDocId === null ? null : await read(COLLECTIONS.bike, bikeDocId);
+        const bike = bikeDoc && bikeDoc.code === bikeCode ? bikeOf(bikeDoc) : null;
+        const riderRide = await this.ride(rider.openRideId);
+        const bikeRideId = bikeDoc && bike ? bikeDoc.rideId : null;
+        const bikeRide = typeof bikeRideId === 'string' && bikeRideId === riderRide?.id ? riderRide : await this.ride(bikeRideId as string | null);
+        const unpaidRideFen = await this.owed(rider);
+        return { rider, bike, riderRide, bikeRide, unpaidRideFen };
+      },
       /** Lets go of a bike's hold when it is still this rider's. */
       async unhold(bikeId: string, openid: string, now: Date, doc?: Doc | null): Promise<void> {
         const bikeDoc = doc === undefined ? await this.bikeDoc(bikeId) : doc;
@@ -149,13 +164,7 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
       const bikeDocId = found.length === 0 ? null : found[0]._id;
       return transact(async (tx) => {
         const t = within(tx);
-        const rider = await t.rider(openid);
-        const bikeDoc = bikeDocId === null ? null : (await tx.collection(COLLECTIONS.bike).doc(bikeDocId).get()).data;
-        const bike = bikeDoc && bikeDoc.code === bikeCode ? bikeOf(bikeDoc) : null;
-        const riderRide = await t.ride(rider.openRideId);
-        const bikeRideId = bikeDoc && bike ? bikeDoc.rideId : null;
-        const bikeRide = typeof bikeRideId === 'string' && bikeRideId === riderRide?.id ? riderRide : await t.ride(bikeRideId as string | null);
-        const unpaidRideFen = await t.owed(rider);
+        const { rider, bike, riderRide, bikeRide, unpaidRideFen } = await t.bikeAndRider(openid, bikeCode, bikeDocId);
         const decision = decideUnlock(
           { bikeCode, bike, riderRide, bikeRide, unpaidRideFen, position, openid, riderHold: rider.hold ?? null },
           now,
@@ -224,13 +233,7 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
       const bikeDocId = found.length === 0 ? null : found[0]._id;
       return transact(async (tx) => {
         const t = within(tx);
-        const rider = await t.rider(openid);
-        const bikeDoc = bikeDocId === null ? null : (await tx.collection(COLLECTIONS.bike).doc(bikeDocId).get()).data;
-        const bike = bikeDoc && bikeDoc.code === bikeCode ? bikeOf(bikeDoc) : null;
-        const riderRide = await t.ride(rider.openRideId);
-        const bikeRideId = bikeDoc && bike ? bikeDoc.rideId : null;
-        const bikeRide = typeof bikeRideId === 'string' && bikeRideId === riderRide?.id ? riderRide : await t.ride(bikeRideId as string | null);
-        const unpaidRideFen = await t.owed(rider);
+        const { rider, bike, riderRide, bikeRide, unpaidRideFen } = await t.bikeAndRider(openid, bikeCode, bikeDocId);
         const decision = decideHold(
           { bikeCode, bike, riderRide, bikeRide, unpaidRideFen, position, openid, riderHold: rider.hold ?? null, lapses: lapsesOf(rider, now) },
           holdId,

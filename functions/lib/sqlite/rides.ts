@@ -140,6 +140,19 @@ export function sqliteRides(db: Db): RideStore {
     if (markAborted.run(reason, ride.id).changes !== 1) return;
     releaseBike.run({ bikeId: ride.bikeId, status: bikeStatusAfterRide(readBike(bikeById, ride.bikeId)), now });
   };
+  /** What unlocking and reserving both decide on: the bike, the rider's and the bike's open rides, what the rider owes (inside the caller's transaction). */
+  const bikeAndRiderFacts = (openid: string, bikeCode: string, position: { lat: number; lng: number }) => {
+    const bike = readBike(bikeByCode, bikeCode);
+    return {
+      bikeCode,
+      bike,
+      riderRide: readOpen(openRideOf, openid),
+      bikeRide: bike ? readOpen(openRideOfBike, bike.id) : null,
+      unpaidRideFen: unpaidRideFen.get(openid) as number,
+      position,
+      openid,
+    };
+  };
 
   return {
     async bikeByCode(code) {
@@ -161,21 +174,7 @@ export function sqliteRides(db: Db): RideStore {
     async reserve({ rideId, openid, bikeCode, position, now, lockTimeoutMs }) {
       const at = now.toISOString();
       return atomically(db, () => {
-        const bike = readBike(bikeByCode, bikeCode);
-        const decision = decideUnlock(
-          {
-            bikeCode,
-            bike,
-            riderRide: readOpen(openRideOf, openid),
-            bikeRide: bike ? readOpen(openRideOfBike, bike.id) : null,
-            unpaidRideFen: unpaidRideFen.get(openid) as number,
-            position,
-            openid,
-            riderHold: readHold(openid),
-          },
-          now,
-          lockTimeoutMs,
-        );
+        const decision = decideUnlock({ ...bikeAndRiderFacts(openid, bikeCode, position), riderHold: readHold(openid) }, now, lockTimeoutMs);
         for (const stale of decision.expire) abortRide(stale, ABORT_REASONS.stale, at);
         if (!decision.ok) return decision;
         const ride = newRide(rideId, openid, decision.bike, position, now);
@@ -233,22 +232,7 @@ export function sqliteRides(db: Db): RideStore {
     async hold({ holdId, openid, bikeCode, position, now, lockTimeoutMs }) {
       const at = now.toISOString();
       return atomically(db, () => {
-        const bike = readBike(bikeByCode, bikeCode);
-        const decision = decideHold(
-          {
-            bikeCode,
-            bike,
-            riderRide: readOpen(openRideOf, openid),
-            bikeRide: bike ? readOpen(openRideOfBike, bike.id) : null,
-            unpaidRideFen: unpaidRideFen.get(openid) as number,
-            position,
-            openid,
-            ...holdFacts(openid, now),
-          },
-          holdId,
-          now,
-          lockTimeoutMs,
-        );
+        const decision = decideHold({ ...bikeAndRiderFacts(openid, bikeCode, position), ...holdFacts(openid, now) }, holdId, now, lockTimeoutMs);
         for (const stale of decision.expire) abortRide(stale, ABORT_REASONS.stale, at);
         if (!decision.ok) return decision;
         insertHold.run(decision.hold);
