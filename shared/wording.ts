@@ -61,6 +61,20 @@ export function slotText(start: string, end: string, today: string): string {
 }
 
 /**
+ * The store's calendar date at `now`, read in the offset a time of that store is written in
+ * ("+08:00"; "Z" is UTC): the store's today whatever the phone's zone.
+ * @example storeDate('2026-11-26T10:00:00+08:00', new Date('2026-11-25T16:30:00Z')) // => '2026-11-26'
+ */
+export function storeDate(iso: string, now: Date): string {
+  const m = /([+-])(\d\d):(\d\d)$/.exec(iso);
+  const offsetMin = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+  return new Date(now.getTime() + offsetMin * 60_000).toISOString().slice(0, 10);
+}
+
+/** A booking's slot against its store's today: "今天 10:00–11:00" in the store's zone, not the phone's. */
+export const bookingWhen = (b: { start: string; end: string }, now: Date): string => slotText(b.start, b.end, storeDate(b.start, now));
+
+/**
  * Start and end of a slot; an end on a later day reads "次日".
  * @example timeRange('2026-11-25T23:30:00+08:00', '2026-11-26T00:30:00+08:00') // => '23:30–次日00:30'
  */

@@ -77,6 +77,21 @@ describe('My bookings', () => {
     ]);
   });
 
+  it("words the days in the store's zone, not the phone's (a phone in New York)", async () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      // 2026-11-25T16:30Z: Wednesday 11:30 in New York, already Thursday 00:30 in Shanghai.
+      jest.setSystemTime(new Date('2026-11-25T16:30:00Z'));
+      bookings.myBookings.mockResolvedValue({ ok: true, data: { bookings: [booking('bk_t', '2026-11-26T10:00'), booking('bk_u', '2026-11-27T10:00')] } });
+      const page = await openPage(pageId, {});
+      expect(texts(page, '.upcoming .booking-when')).toEqual(['今天 10:00–11:00', '明天 10:00–11:00']);
+    } finally {
+      process.env.TZ = tz;
+      jest.setSystemTime(new Date('2026-11-25T04:00:00Z'));
+    }
+  });
+
   it("shows the next booking's check-in code as a QR code, and another one on tap", async () => {
     const page = await openPage(pageId, {});
     const qr = () => {

@@ -31,6 +31,20 @@ describe('the booking result', () => {
     expect(qr.querySelectorAll('.qr-row')).toHaveLength(21);
   });
 
+  it("words the day in the store's zone, not the phone's (a phone in New York)", async () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      // 2026-11-25T17:00Z: Wednesday 12:00 in New York, already Thursday 01:00 in Shanghai.
+      jest.setSystemTime(new Date('2026-11-25T17:00:00Z'));
+      const page = await openPage(pageId, { b: encodeURIComponent(JSON.stringify(booking)) });
+      expect(texts(page, '.result-when')).toEqual(['今天 13:00–14:00']);
+    } finally {
+      process.env.TZ = tz;
+      jest.setSystemTime(new Date('2026-11-25T04:00:00Z'));
+    }
+  });
+
   it('leads to My bookings', async () => {
     const page = await openPage(pageId, { b: encodeURIComponent(JSON.stringify(booking)) });
     await tap(page, '.mine');

@@ -1,7 +1,6 @@
 /** What the booking result page shows, from the booking handed over in its query. Pure. */
-import { HINTS, PAGES, bookingOutcome, bookingStatus, pageUrl, slotText } from '../../../shared/index';
+import { HINTS, PAGES, bookingOutcome, bookingStatus, pageUrl, bookingWhen } from '../../../shared/index';
 import type { BookingView, Tone } from '../../../shared/index';
-import { phoneDate } from '../store/view';
 
 export const MY_BOOKINGS_PAGE = pageUrl(PAGES.myBookings);
 
@@ -34,7 +33,7 @@ export function resultView(b: BookingView, now: Date): ResultView {
   const status = bookingStatus(b.status);
   return {
     storeName: b.storeName || '',
-    when: slotText(b.start, b.end, phoneDate(now)),
+    when: bookingWhen(b, now),
     code: b.code,
     title: outcome.title,
     note: outcome.note,

@@ -1,7 +1,6 @@
 /** What "我的预约" shows: upcoming bookings first (soonest first), then past ones, each with a coloured status. Pure. */
-import { MESSAGE_TARGET, PAGES, bookingStatus, isActive, isUpcoming, pageUrl, refusalText, slotText } from '../../../shared/index';
+import { MESSAGE_TARGET, PAGES, bookingStatus, isActive, isUpcoming, pageUrl, refusalText, bookingWhen } from '../../../shared/index';
 import type { AppError, BookingView, Tone } from '../../../shared/index';
-import { phoneDate } from '../store/view';
 
 export const NEARBY_PAGE = pageUrl(PAGES.nearby);
 
@@ -33,7 +32,7 @@ export function bookingRow(b: BookingView, now: Date): BookingRow {
     id: b.id,
     storeId: b.storeId,
     storeName: b.storeName || b.storeId,
-    when: slotText(b.start, b.end, phoneDate(now)),
+    when: bookingWhen(b, now),
     status: b.status,
     statusText: status.text,
     tone: status.tone,
