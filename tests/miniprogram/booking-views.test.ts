@@ -249,7 +249,8 @@ describe('my bookings opened from a message (?bookingId=)', () => {
     const focus = messageFocus('gone', sections());
     expect(focus).toMatchObject({
       id: 'gone',
-      anchor: 'up-1',
+      // A cancelled booking is under 历史预约 even before its slot (latest first: the first there).
+      anchor: 'past-0',
       notice: { kind: 'cancelled', title: '这个预约已取消', action: '重新预约', storeId: 'S001' },
     });
     expect(focus?.notice?.note).toContain('明天 10:00–10:30');
@@ -258,12 +259,12 @@ describe('my bookings opened from a message (?bookingId=)', () => {
   it('a checked-in or ended booking says so, without a button', () => {
     expect(messageFocus('done', sections())).toMatchObject({
       id: 'done',
-      anchor: 'past-0',
+      anchor: 'past-1',
       notice: { kind: 'ended', title: '这个预约已到店核销', action: '' },
     });
     expect(messageFocus('over', sections())).toMatchObject({
       id: 'over',
-      anchor: 'past-1',
+      anchor: 'past-2',
       notice: { kind: 'ended', title: '这个预约已结束', action: '' },
     });
   });

@@ -77,6 +77,23 @@ describe('My bookings', () => {
     ]);
   });
 
+  it('puts cancelled and checked-in bookings under 历史预约 even before their slot ends', async () => {
+    bookings.myBookings.mockResolvedValue({
+      ok: true,
+      data: {
+        bookings: [
+          booking('bk_x', '2026-11-26T10:00', { status: 'cancelled' }),
+          booking('bk_y', '2026-11-25T12:00', { status: 'checked_in' }),
+          booking('bk_z', '2026-11-27T10:00'),
+        ],
+      },
+    });
+    const page = await openPage(pageId, {});
+    expect(texts(page, '.upcoming .booking-status')).toEqual(['待门店确认']);
+    expect(texts(page, '.past .booking-when')).toEqual(['明天 10:00–11:00', '今天 12:00–13:00']);
+    expect(texts(page, '.past .booking-status')).toEqual(['已取消', '已到店']);
+  });
+
   it("words the days in the store's zone, not the phone's (a phone in New York)", async () => {
     const tz = process.env.TZ;
     process.env.TZ = 'America/New_York';

@@ -54,10 +54,12 @@ export interface BookingSections {
   past: BookingRow[];
 }
 
-/** Upcoming (the slot has not ended) soonest first, then past ones latest first: the order of the answer is not trusted. */
+/** Upcoming (the slot has not ended, neither cancelled nor checked in) soonest first, then past ones latest first: the order of the answer is not trusted. */
 export function bookingSections(bookings: readonly BookingView[], now: Date): BookingSections {
-  const upcoming = bookings.filter((b) => isUpcoming(b, now)).sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
-  const past = bookings.filter((b) => !isUpcoming(b, now)).sort((a, b) => Date.parse(b.start) - Date.parse(a.start));
+  // Cancelled and checked-in bookings are done with, slot over or not: they go with the past ones.
+  const ahead = (b: BookingView) => isUpcoming(b, now) && b.status !== 'cancelled' && b.status !== 'checked_in';
+  const upcoming = bookings.filter(ahead).sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  const past = bookings.filter((b) => !ahead(b)).sort((a, b) => Date.parse(b.start) - Date.parse(a.start));
   return { upcoming: upcoming.map((b) => bookingRow(b, now)), past: past.map((b) => bookingRow(b, now)) };
 }
 
