@@ -71,6 +71,16 @@ export function storeDate(iso: string, now: Date): string {
   return new Date(now.getTime() + offsetMin * 60_000).toISOString().slice(0, 10);
 }
 
+/**
+ * A check-in code as the staff desk lists it: the first 2 characters, the rest hidden (the code is
+ * the customer's to show at the counter, not for every staff phone to read out).
+ * @example maskedCode('ABCD2345') // => 'AB••••••'
+ */
+export const maskedCode = (code: string): string => code.slice(0, 2) + '•'.repeat(Math.max(0, code.length - 2));
+
+/** The staff desk opened by someone who is no store's staff: what it says, and the way on. */
+export const NOT_STAFF_PAGE = { title: '你还不是任何门店的店员', note: '请联系管理员把你加为门店店员', action: '去附近看看' } as const;
+
 /** A booking's slot against its store's today: "今天 10:00–11:00" in the store's zone, not the phone's. */
 export const bookingWhen = (b: { start: string; end: string }, now: Date): string => slotText(b.start, b.end, storeDate(b.start, now));
 

@@ -5,6 +5,7 @@ import { journeySuite } from '../support/journey';
 import { flush, tap, texts, wxMock, type Rendered } from './harness';
 import { hostCall, lastNavigation, playDevice, until, setNow, fakeDateOnly, openUrl } from './device';
 import type { SlotsResult } from '../../shared/contract/bookings';
+import { maskedCode } from '../../shared/wording';
 
 // Wednesday 25 November 2026, 18:40 in Shanghai: the day's early slots have passed.
 const EVENING = new Date('2026-11-25T10:40:00Z');
@@ -83,8 +84,12 @@ describe('map -> store -> book -> my bookings -> staff confirms and checks in', 
     // The staff desk: confirm, then check in from the code typed at the counter (spaces and lower case forgiven).
     playDevice(suite.cloud.url, STAFF, { privacyAgreed: true, locationScope: true, now: EVENING });
     const desk = await visit('/packageBooking/pages/staff/index');
-    await until(() => texts(desk, '.row-code').includes(code), 'the booking on the desk');
-    const row = texts(desk, '.row-code').indexOf(code);
+    // The desk lists codes masked ("AB••••••"): the full code is the customer's to show.
+    const shown = maskedCode(code);
+    expect(shown).not.toBe(code);
+    await until(() => texts(desk, '.row-code').includes(shown), 'the booking on the desk');
+    expect(texts(desk, '.row-code')).not.toContain(code);
+    const row = texts(desk, '.row-code').indexOf(shown);
     expect(texts(desk, '.row-status')[row]).toBe('待确认');
     expect(texts(desk, '.row-time')[row]).toBe(FIRST_OPEN);
     await tap(
@@ -95,7 +100,7 @@ describe('map -> store -> book -> my bookings -> staff confirms and checks in', 
         .slice(0, row)
         .filter((r) => r.dom?.className.includes('pending')).length,
     );
-    await until(() => texts(desk, '.row-status')[texts(desk, '.row-code').indexOf(code)] === '已确认', 'the confirmation');
+    await until(() => texts(desk, '.row-status')[texts(desk, '.row-code').indexOf(shown)] === '已确认', 'the confirmation');
     expect(desk.querySelectorAll('.tag-success').length).toBeGreaterThan(0);
 
     setNow(device, new Date(Date.parse(firstOpen.start) - 10 * 60_000));
@@ -104,7 +109,7 @@ describe('map -> store -> book -> my bookings -> staff confirms and checks in', 
     expect(desk.instance.data.code).toBe(code);
     await tap(desk, '.code-submit');
     await until(() => hasText(desk, '.scan-result', '核销成功'), 'the check-in');
-    await until(() => texts(desk, '.row-status')[texts(desk, '.row-code').indexOf(code)] === '已到店', 'the row checked in');
+    await until(() => texts(desk, '.row-status')[texts(desk, '.row-code').indexOf(shown)] === '已到店', 'the row checked in');
 
     // The same code again is refused in words.
     desk.querySelector('.code-input')!.dispatchEvent('input', { detail: { value: code } });

@@ -1,4 +1,4 @@
-import { loadPage, openPage, tap, texts } from './harness';
+import { loadPage, openPage, tap, texts, wxMock } from './harness';
 
 jest.mock('../../miniprogram/services/bookings', () => ({
   staffStores: jest.fn(),
@@ -119,6 +119,16 @@ describe('the staff desk', () => {
     const page = await openPage(pageId, {});
     expect(texts(page, '.not-staff')).toEqual(['你还不是任何门店的店员']);
     expect(svc.dayBookings).not.toHaveBeenCalled();
+    // Not a dead end: a way on to the map.
+    expect(texts(page, '.not-staff-go')).toEqual(['去附近看看']);
+    await tap(page, '.not-staff-go');
+    expect(wxMock().switchTab).toHaveBeenCalledWith({ url: '/pages/nearby/index' });
+  });
+
+  it("lists check-in codes masked: the customer's code is theirs to show", async () => {
+    svc.dayBookings.mockResolvedValue({ ok: true, data: { bookings: [shopRow('bk_a', 5, 'pending'), shopRow('bk_b', 6, 'confirmed', { code: 'QRST6789' })] } });
+    const page = await openPage(pageId, {});
+    expect(texts(page, '.row-code')).toEqual(['WX••••••', 'QR••••••']);
   });
 
   it('shows party, contact (tap to call) and note, the day totals, and filters by status', async () => {

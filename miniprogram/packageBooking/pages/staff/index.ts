@@ -4,7 +4,7 @@
  * typing the code. Each action asks, inside its tap, for the next new-booking notification. Logic
  * in ./view.ts.
  */
-import { REJECT_REASONS, type BookingView } from '../../../shared/index';
+import { NOT_STAFF_PAGE, PAGES, REJECT_REASONS, pageUrl, type BookingView } from '../../../shared/index';
 import { callPhone, checkIn, confirmBooking, dayBookings, markNoShow, rejectBooking, scanCode, slots, staffStores } from '../../../services/bookings';
 import { SUBSCRIBE_FOR, prefetchTemplates, quotaLeft, subscribeFor } from '../../../services/subscribe';
 import {
@@ -36,6 +36,7 @@ Component({
   data: {
     status: 'loading' as 'loading' | 'error' | 'not-staff' | 'ready',
     errorText: '',
+    notStaff: NOT_STAFF_PAGE,
     stores: [] as Array<{ id: string; name: string; today: string }>,
     storeId: '',
     today: '',
@@ -62,6 +63,11 @@ Component({
     result: null as DeskResult | null,
   },
   methods: {
+    /** No store's staff: the map is the way on, not a dead end. */
+    onNotStaffGoTap() {
+      wx.switchTab({ url: pageUrl(PAGES.nearby) });
+    },
+
     onLoad(query: Record<string, string | undefined> = {}) {
       const q = query || {};
       this.setData({ focusId: q.bookingId || '' });

@@ -1,5 +1,5 @@
 /** What the staff desk shows: a store's day of bookings with coloured statuses, and what a check-in (scanned or typed) answers. Pure. */
-import { CODE_LENGTH, DESK_FILTERS, HINTS, addDays, bookingStatus, dayLabel, isActive, refusalText, timeRange } from '../../../shared/index';
+import { CODE_LENGTH, DESK_FILTERS, HINTS, addDays, bookingStatus, dayLabel, isActive, maskedCode, refusalText, timeRange } from '../../../shared/index';
 import type { AppError, BookingView, Tone } from '../../../shared/index';
 
 export interface DeskRow {
@@ -35,7 +35,8 @@ export function deskRow(b: BookingView, now: Date = new Date()): DeskRow {
     status: b.status,
     statusText: status.short,
     tone: status.tone,
-    code: b.code,
+    // Masked on the list: staff check in from the code the customer shows.
+    code: maskedCode(b.code),
     party: `${b.partySize || 1}人`,
     contactName: b.contact ? b.contact.name : '',
     phone: b.contact ? b.contact.phone : '',
