@@ -388,11 +388,10 @@ function haversineM(a: [number, number], b: [number, number], radiusM: number): 
 }
 
 /**
- * The documents a journal holds (collection -> documents), read without touching the file: what
- * a check reads after (or while) a host runs on it. A torn last line is left out, as on replay.
+ * The commits a journal holds, in order, each as its writes `[collection, id, document | null]`.
+ * Only the last line can be torn (a commit cut by kill -9, never acknowledged): it is left out.
  */
-export function readJournal(path: string): Record<string, FakeDoc[]> {
-  const docs = new Map<string, Map<string, Stored>>();
+function* journalCommits(path: string): Generator<[string, string, Stored | null][]> {
   const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : [];
   for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
@@ -400,10 +399,21 @@ export function readJournal(path: string): Record<string, FakeDoc[]> {
     try {
       commit = JSON.parse(line, reviveDates);
     } catch (err) {
-      if (lines.slice(i + 1).every((l) => l.trim() === '')) break;
+      if (lines.slice(i + 1).every((l) => l.trim() === '')) return;
       throw new Error(`${path}: line ${i + 1} is not a commit of the CloudBase stand-in (${(err as Error).message})`);
     }
-    for (const [collection, id, doc] of commit.w) {
+    yield commit.w;
+  }
+}
+
+/**
+ * The documents a journal holds (collection -> documents), read without touching the file: what
+ * a check reads after (or while) a host runs on it. A torn last line is left out, as on replay.
+ */
+export function readJournal(path: string): Record<string, FakeDoc[]> {
+  const docs = new Map<string, Map<string, Stored>>();
+  for (const writes of journalCommits(path)) {
+    for (const [collection, id, doc] of writes) {
       let c = docs.get(collection);
       if (!c) docs.set(collection, (c = new Map()));
       if (doc) c.set(id, { ...doc, _id: id });
@@ -594,21 +604,7 @@ export class FakeCloudbase {
   /** Replays the journal at `path` (if any), rewrites it compacted, and keeps it open for appends. */
   private openJournal(path: string): void {
     mkdirSync(dirname(path), { recursive: true });
-    if (existsSync(path)) {
-      const lines = readFileSync(path, 'utf8').split('\n');
-      for (const [i, line] of lines.entries()) {
-        if (line.trim() === '') continue;
-        let commit: { w: [string, string, Stored | null][] };
-        try {
-          commit = JSON.parse(line, reviveDates);
-        } catch (err) {
-          // Only the last line can be torn (a commit cut by kill -9, never acknowledged).
-          if (lines.slice(i + 1).every((l) => l.trim() === '')) break;
-          throw new Error(`${path}: line ${i + 1} is not a commit of the CloudBase stand-in (${(err as Error).message})`);
-        }
-        this.commitWrites(commit.w.map(([collection, id, doc]) => ({ collection, id, doc })));
-      }
-    }
+    for (const writes of journalCommits(path)) this.commitWrites(writes.map(([collection, id, doc]) => ({ collection, id, doc })));
     // Compact: one commit of every live document, written aside and renamed over the old file.
     const live: [string, string, Stored | null][] = [];
     for (const [collection, docs] of this.history)
