@@ -9,7 +9,7 @@ export { distanceM } from './geo';
 export { searchKey } from './search';
 export type * from './contract/bookings';
 export { isUpcoming, isActive, MAX_UPCOMING_BOOKINGS, CHECK_IN_OPENS_MIN, MAX_PARTY_SIZE } from './booking';
-export { addDays, slotStarted } from './slots';
+export { addDays, slotStarted, storeToday } from './slots';
 export { PAGES, pageUrl, type PagePath } from './pages';
 export * from './wording';
 export { MAX_UNLOCK_DISTANCE_M } from './ride-rules';

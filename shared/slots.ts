@@ -1,4 +1,5 @@
 import { durationMin, minutesOf, type OpeningHours } from './hours';
+import { CITY_UTC_OFFSET_MIN } from './city';
 import { formatWithOffset, offsetMin, wallClock } from './time';
 
 /** What a store's slots depend on. */
@@ -95,6 +96,23 @@ export function bookableDates(tz: string, now: Date): { first: string; last: str
   const first = wallClock(now, tz).date;
   return { first, last: addDays(first, BOOKING_DAYS - 1) };
 }
+
+/**
+ * A store's today on the phone, which carries no zone database: the calendar date at `now` at
+ * `offsetMin` east of UTC, by default the default zone's (Asia/Shanghai: UTC+8 all year). What the
+ * store page asks for first, before the store's own answer names its zone and dates.
+ * @example storeToday(new Date('2026-11-25T17:00:00Z')) // => '2026-11-26' (noon in New York, 01:00 in Shanghai)
+ */
+export function storeToday(now: Date, offsetMin: number = CITY_UTC_OFFSET_MIN): string {
+  return new Date(now.getTime() + offsetMin * MINUTE_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Places left in a slot of `capacity` people once `booked` are taken (never below 0: a capacity
+ * lowered under the bookings already made reads full).
+ * @example placesLeft(4, 3) // => 1
+ */
+export const placesLeft = (capacity: number, booked: number): number => Math.max(0, capacity - booked);
 
 /**
  * Whether a slot has started at `now` (it can no longer be booked, and the store page folds it away).

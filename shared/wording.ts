@@ -14,7 +14,7 @@ import { CODE_LENGTH } from './checkin-code';
 import { durationMin, type OpeningHours } from './hours';
 import type { AppError } from './result';
 import { MAX_LAPSES_A_DAY, MAX_RESERVE_DISTANCE_M, MAX_UNLOCK_DISTANCE_M, RESERVATION_MINUTES, type ReportCategory } from './ride-rules';
-import { BOOKING_DAYS, addDays } from './slots';
+import { BOOKING_DAYS, addDays, storeToday } from './slots';
 import { BIND_FAILURE_LIMIT, TYPE_BILLER_NAME, type AccountType, type BillType } from './bills';
 import { BILL_REMINDER_DAYS_BEFORE, BOOKING_REMINDER_LEAD_MIN } from './subscribe-message';
 import { yuan } from './tariff';
@@ -67,8 +67,7 @@ export function slotText(start: string, end: string, today: string): string {
  */
 export function storeDate(iso: string, now: Date): string {
   const m = /([+-])(\d\d):(\d\d)$/.exec(iso);
-  const offsetMin = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
-  return new Date(now.getTime() + offsetMin * 60_000).toISOString().slice(0, 10);
+  return storeToday(now, m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0);
 }
 
 /**
@@ -490,6 +489,8 @@ export const FIND_TEXT = {
 export const DISTANCE_FROM = {
   city: '距市中心',
   chosen: '距所选位置',
+  /** The store page's distance, from the located user (a shared link opens there first). */
+  user: '距你',
 } as const;
 
 /** The store page's details and its Moments (朋友圈) read-only view. */

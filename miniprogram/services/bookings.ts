@@ -1,8 +1,8 @@
 /** The `bookings` function for the pages, and the staff's camera (wx.scanCode). */
 import { callFunction } from './api';
-import type { BookingResult, BookingsResult, Contact, MyBookingsResult, Result, SlotsResult, StaffStoresResult } from '../shared/index';
+import type { BookingResult, BookingsResult, Contact, CreateBookingResult, MyBookingsResult, Result, SlotsResult, StaffStoresResult } from '../shared/index';
 
-export type { BookingResult, BookingsResult, Contact, MyBookingsResult, SlotsResult, StaffStoresResult };
+export type { BookingResult, BookingsResult, Contact, CreateBookingResult, MyBookingsResult, SlotsResult, StaffStoresResult };
 
 /** Who is coming, as the confirmation sheet sends it. */
 export interface BookingDetails {
@@ -16,9 +16,12 @@ export function slots(storeId: string, date: string): Promise<Result<SlotsResult
   return callFunction<SlotsResult>('bookings', { action: 'slots', storeId, date });
 }
 
-/** Books a slot. Send the same `requestId` again to retry safely: it answers the same booking. */
-export function createBooking(storeId: string, start: string, requestId: string, details: BookingDetails = {}): Promise<Result<BookingResult>> {
-  return callFunction<BookingResult>('bookings', { action: 'create', storeId, start, requestId, ...details });
+/**
+ * Books a slot. Send the same `requestId` again to retry safely: it answers the same booking. The
+ * answer also carries the slot's places left and the caller's active bookings (no re-fetch needed).
+ */
+export function createBooking(storeId: string, start: string, requestId: string, details: BookingDetails = {}): Promise<Result<CreateBookingResult>> {
+  return callFunction<CreateBookingResult>('bookings', { action: 'create', storeId, start, requestId, ...details });
 }
 
 /** Moves the caller's booking to another slot of its store (same booking, same code). */

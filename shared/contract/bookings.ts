@@ -95,6 +95,28 @@ export interface BookingResult {
   booking: BookingView;
 }
 
+/** One of the caller's active (pending or confirmed) bookings, as `create` lists them. */
+export interface ActiveBooking {
+  id: string;
+  storeId: string;
+  start: string;
+  end: string;
+}
+
+/**
+ * `create`: the booking, and what the store page would otherwise fetch again (`slots` and `mine`),
+ * from the same atomic step as the booking (issue 20; fields added to API.md's `{ booking }`).
+ */
+export interface CreateBookingResult extends BookingResult {
+  /**
+   * The booking's slot as `slots` would now show it, places left counted after this booking;
+   * `null` only when the booking's store is no longer listed.
+   */
+  slot: { start: string; end: string; capacity: number; remaining: number } | null;
+  /** The caller's active bookings whose slot has not ended, at every store, this one included while active; soonest first. */
+  active: ActiveBooking[];
+}
+
 export interface BookingsResult {
   bookings: BookingView[];
 }

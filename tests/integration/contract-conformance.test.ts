@@ -185,16 +185,21 @@ describe('INTERNAL never carries a stack trace or a database message', () => {
 });
 
 describe('bookings, as API.md words them', () => {
-  it('create answers { booking } with exactly id, storeId, start, end, status "pending", code and partySize (plus the store name)', async () => {
-    const res = await create(at('10:00'), someone());
+  it('create answers { booking } with exactly id, storeId, start, end, status "pending", code and partySize (plus the store name), and the slot and holds the store page shows next', async () => {
+    const who = someone();
+    const res = await create(at('19:00', '2026-11-28'), who);
     expect(res.ok).toBe(true);
-    expect(Object.keys(res.data)).toEqual(['booking']);
+    // Added by issue 20 (docs/api.md): the slot's places after this booking, the caller's active bookings.
+    expect(Object.keys(res.data)).toEqual(['booking', 'slot', 'active']);
+    // Nobody else books Saturday 19:00: 1 of the 2 places taken.
+    expect(res.data.slot).toEqual({ start: at('19:00', '2026-11-28'), end: at('20:00', '2026-11-28'), capacity: 2, remaining: 1 });
+    expect(res.data.active).toEqual([{ id: res.data.booking.id, storeId: STORE, start: at('19:00', '2026-11-28'), end: at('20:00', '2026-11-28') }]);
     expect(res.data.booking).toEqual({
       id: expect.any(String),
       storeId: STORE,
       storeName: `Conformance ${STORE}`,
-      start: at('10:00'),
-      end: at('11:00'),
+      start: at('19:00', '2026-11-28'),
+      end: at('20:00', '2026-11-28'),
       status: 'pending',
       code: expect.stringMatching(/^[A-Z0-9]{4,12}$/),
       // Issue 19: places counted per person, 1 by default.

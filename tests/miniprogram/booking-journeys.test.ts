@@ -70,7 +70,8 @@ describe('map -> store -> book -> my bookings -> staff confirms and checks in', 
     expect(texts(result, '.result-status')).toEqual(['待门店确认']);
     expect(texts(result, '.result-store')).toEqual([storeName]);
     await until(() => store.querySelectorAll('.slot-mine').length === 1, 'the own booking in the grid');
-    expect(texts(store, '.slot-mine .slot-note')).toEqual(['你已预约']);
+    // The places left after this booking, from create's own answer (nobody else booked 19:00).
+    expect(texts(store, '.slot-mine .slot-note')).toEqual([`你已预约 · 余 ${firstOpen.remaining - 1}`]);
 
     // 我的预约 says the same.
     await tap(result, '.mine');
@@ -144,6 +145,33 @@ describe('a shared store link from a cold start', () => {
     expect(share.path).toBe(`/packageBooking/pages/store/index?id=${storeId}`);
     expect(share.title).toBe(`${texts(page, '.store-name')[0]} · 到店预约`);
     expect(share.imageUrl).toBe('/images/share-store.png');
+  });
+});
+
+describe('a shared store link, opened first, says how far the store is from the user', () => {
+  it('agrees on the privacy sheet, locates the user and shows the distance from them; refused, shows none and no error', async () => {
+    const store = (await slotsOf(STORE, '2026-11-26', EVENING)).data.store;
+    // 0.0063° of latitude north of the store: 6371008.8 m × 0.0063 × π / 180 = 700.5 m, shown as 700 m.
+    const north = { lat: store.lat + 0.0063, lng: store.lng };
+    (getApp() as unknown as { globalData: { lastPosition: unknown } }).globalData.lastPosition = null;
+    playDevice(suite.cloud.url, 'journey-shared', { now: EVENING, position: north });
+    const page = await visit(`/packageBooking/pages/store/index?id=${STORE}`);
+    const sheet = page.querySelector('#privacy') as unknown as Rendered;
+    await until(() => sheet.querySelectorAll('.privacy-sheet').length === 1, 'the privacy sheet');
+    sheet.querySelector('.privacy-agree')!.dispatchEvent('agreeprivacyauthorization');
+    await until(() => texts(page, '.store-distance').length === 1, 'the distance');
+    expect(texts(page, '.store-distance')).toEqual(['距你 700 m']);
+    await until(() => texts(page, '.slot').length > 0, 'the slots');
+    suite.closePages();
+
+    // Another user who refuses the location: the store and its slots, no distance, nothing said.
+    (getApp() as unknown as { globalData: { lastPosition: unknown } }).globalData.lastPosition = null;
+    playDevice(suite.cloud.url, 'journey-private', { now: EVENING, position: north, privacyAgreed: true, allowLocationPrompt: false });
+    const refused = await visit(`/packageBooking/pages/store/index?id=${STORE}`);
+    await until(() => texts(refused, '.slot').length > 0 && wxMock().getLocation.mock.calls.length > 0, 'the slots');
+    await flush();
+    expect(texts(refused, '.store-distance')).toEqual([]);
+    expect(wxMock().showToast).not.toHaveBeenCalled();
   });
 });
 

@@ -6,12 +6,14 @@ import {
   hasOpenSlot,
   loadFailure,
   mineAt,
-  phoneDate,
   slotGrid,
   slotState,
   storeCard,
   storeIdOf,
   storeShare,
+  mineAfter,
+  userDistance,
+  withSlotAfter,
 } from '../../miniprogram/packageBooking/pages/store/view';
 import { bookingOfQuery, resultView } from '../../miniprogram/packageBooking/pages/booking-result/view';
 import { bookingIdOf, bookingRow, bookingSections, codeShownAfter, messageFocus } from '../../miniprogram/packageBooking/pages/my-bookings/view';
@@ -88,6 +90,32 @@ describe('store view', () => {
     expect(slotGrid(DAY, NOW, mine, true).rows.map((r) => r.state)).toEqual(['past', 'past', 'open', 'mine']);
   });
 
+  it("says the places left beside the caller's own booking while its slot has not started", () => {
+    const mine = new Set([Date.parse(at('2026-11-25', '18:30')), Date.parse(at('2026-11-25', '19:00')), Date.parse(at('2026-11-25', '19:30'))]);
+    expect(slotGrid(DAY, NOW, mine, true).rows.map((r) => r.note)).toEqual(['已过', '你已预约', '你已预约 · 余 3', '你已预约 · 已约满']);
+  });
+
+  it("takes create's answer into the day: its slot's places, the caller's slots here (started ones kept)", () => {
+    const answer = { storeId: 'S001', date: '2026-11-25', timezone: 'Asia/Shanghai', days: DAYS, store: STORE, slots: DAY };
+    // 19:00 had 3 left; the booking of a party of 2 leaves 1 (written in UTC: the same instant).
+    const after = withSlotAfter(answer, { start: '2026-11-25T11:00:00Z', end: '2026-11-25T11:30:00Z', capacity: 4, remaining: 1 });
+    expect(after.slots.map((s) => s.remaining)).toEqual([4, 2, 1, 0]);
+    expect(withSlotAfter(answer, null)).toBe(answer);
+    const before = new Set([Date.parse(at('2026-11-25', '18:00')), Date.parse(at('2026-11-26', '10:00'))]);
+    const active = [
+      { id: 'bk_1', storeId: 'S001', start: at('2026-11-25', '19:00'), end: at('2026-11-25', '19:30') },
+      { id: 'bk_2', storeId: 'S002', start: at('2026-11-25', '19:30'), end: at('2026-11-25', '20:00') },
+    ];
+    // 18:00 has started (kept); 11-26 10:00 is no longer active (cancelled elsewhere): gone; 19:00 is new.
+    expect([...mineAfter(before, active, 'S001', NOW)].sort()).toEqual([Date.parse(at('2026-11-25', '18:00')), Date.parse(at('2026-11-25', '19:00'))]);
+  });
+
+  it('says the distance as from the user, or nothing', () => {
+    expect(userDistance(700.5)).toBe('距你 700 m');
+    expect(userDistance(1234)).toBe('距你 1.2 km');
+    expect(userDistance(undefined)).toBe('');
+  });
+
   it('moves on to another day only when nothing is left to book', () => {
     expect(hasOpenSlot(DAY, NOW)).toBe(true);
     expect(hasOpenSlot([slot('18:00', 4, false), slot('19:30', 0)], NOW)).toBe(false);
@@ -144,9 +172,8 @@ describe('store view', () => {
     expect(storeShare('S1', null).title).toBe('门店 · 到店预约');
   });
 
-  it('words refusals through the wording module, and takes the phone date from the phone clock', () => {
+  it('words refusals through the wording module', () => {
     expect(bookingErrorText({ code: 'FAILED_PRECONDITION', message: 'x', reason: 'SLOT_FULL' })).toBe('这个时段刚刚约满了，请换一个时段');
-    expect(phoneDate(new Date(2026, 10, 25, 23, 59))).toBe('2026-11-25');
   });
 });
 

@@ -119,9 +119,51 @@ describe('the store page', () => {
     const page = await visit(URL);
     expect(second.start).toBe('2026-11-25T19:30:00+08:00');
     expect(texts(page, '.slot-mine .slot-time')).toEqual(['19:30–20:00']);
-    expect(texts(page, '.slot-mine .slot-note')).toEqual(['你已预约']);
+    // One of the slot's places is the owner's: the rest still bookable by others.
+    expect(texts(page, '.slot-mine .slot-note')).toEqual([`你已预约 · 余 ${second.remaining - 1}`]);
     await tap(page, '.slot-mine');
     expect(lastNavigation('navigateTo')).toBe('/packageBooking/pages/my-bookings/index');
+  });
+
+  it("after booking shows the slot as the user's with its places left, from create's own answer: no second slots or mine call", async () => {
+    playDevice(cloud.url, 'page-counter', { now: EVENING });
+    const page = await visit(URL);
+    const time = texts(page, '.slot-open .slot-time')[0];
+    const left = Number(texts(page, '.slot-open .slot-note')[0].replace('余 ', ''));
+    expect(left).toBeGreaterThan(1);
+    await tap(page, '.slot-open');
+    wxMock().request.mockClear();
+    await tap(page, '.confirm-book');
+    await until(() => texts(page, '.slot-mine .slot-time').includes(time), 'the booking in the grid');
+    // This booking took one of the places the cell showed.
+    expect(texts(page, '.slot-mine .slot-note')).toEqual([`你已预约 · 余 ${left - 1}`]);
+    await flush();
+    const asked = wxMock()
+      .request.mock.calls.map((c: [{ url: string; data: { action: string } }]) => `${c[0].url.split('/').pop()}.${c[0].data.action}`)
+      .filter((a: string) => a.startsWith('bookings.'));
+    expect(asked).toEqual(['bookings.create']);
+  });
+
+  it("asks first for the store's today, not the phone's (a phone in New York)", async () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    // 2026-11-25T16:30Z: Wednesday 11:30 in New York, already Thursday 00:30 in Shanghai.
+    const late = new Date('2026-11-25T16:30:00Z');
+    try {
+      jest.setSystemTime(late);
+      playDevice(cloud.url, 'page-abroad', { now: late });
+      const page = await visit(URL);
+      const dates = wxMock()
+        .request.mock.calls.map((c: [{ data: { action: string; date?: string } }]) => c[0].data)
+        .filter((d: { action: string }) => d.action === 'slots')
+        .map((d: { date?: string }) => d.date);
+      expect(dates[0]).toBe('2026-11-26');
+      expect(texts(page, '.day-active')).toEqual(['今天']);
+      expect(page.instance.data.date).toBe('2026-11-26');
+    } finally {
+      process.env.TZ = tz;
+      jest.setSystemTime(EVENING);
+    }
   });
 
   it('words a refusal with the rule’s own number', async () => {
@@ -256,6 +298,44 @@ describe('the store page: details and Moments (issue 16)', () => {
     await flush();
     expect(wxMock().previewImage).toHaveBeenCalledWith(expect.objectContaining({ urls: PHOTOS, current: PHOTOS[1] }));
     expect(page.instance.onShareTimeline()).toEqual({ title: '相册咖啡 · 到店预约', query: 'id=S-PHOTO', imageUrl: '/images/share-store.png' });
+  });
+
+  const sheetOf = (page: Rendered) => page.querySelector('#privacy') as unknown as Rendered;
+  const lastPosition = () => (getApp() as unknown as { globalData: { lastPosition: unknown } }).globalData;
+  // 0.0063° of latitude north of S-PHOTO (31.2304, 121.4737): 6371008.8 m × 0.0063 × π / 180 = 700.5 m, shown as 700 m.
+  const NORTH = { lat: 31.2367, lng: 121.4737 };
+
+  it('opened first from a shared link, locates the user (the privacy sheet asks first) and says how far the store is from them', async () => {
+    lastPosition().lastPosition = null;
+    playDevice(cloud.url, 'page-walker', { now: EVENING, position: NORTH });
+    const page = await visit('/packageBooking/pages/store/index?id=S-PHOTO');
+    await until(() => sheetOf(page).querySelectorAll('.privacy-sheet').length === 1, 'the privacy sheet');
+    expect(texts(page, '.store-distance')).toEqual([]);
+    sheetOf(page).querySelector('.privacy-agree')!.dispatchEvent('agreeprivacyauthorization');
+    await until(() => texts(page, '.store-distance').length === 1, 'the distance');
+    expect(texts(page, '.store-distance')).toEqual(['距你 700 m']);
+    const asked = wxMock().request.mock.calls.map((c: [{ url: string; data: { action: string; lat?: number } }]) => c[0].data);
+    expect(asked.filter((d: { action: string }) => d.action === 'get')).toEqual([{ action: 'get', kind: 'store', id: 'S-PHOTO', ...NORTH }]);
+  });
+
+  it.each([
+    ['location refused', { privacyAgreed: true, allowLocationPrompt: false }],
+    ['privacy declined', { privacyAgreed: false }],
+  ])('with %s shows no distance and no error, the slots as ever', async (what, device) => {
+    lastPosition().lastPosition = null;
+    playDevice(cloud.url, 'page-private', { now: EVENING, position: NORTH, ...device });
+    const page = await visit('/packageBooking/pages/store/index?id=S-PHOTO');
+    if (what === 'privacy declined') {
+      await until(() => sheetOf(page).querySelectorAll('.privacy-sheet').length === 1, 'the privacy sheet');
+      await tap(sheetOf(page), '.privacy-decline');
+    }
+    await until(() => wxMock().getLocation.mock.calls.length === 1, 'the location asked');
+    await flush();
+    expect(texts(page, '.store-distance')).toEqual([]);
+    expect(page.instance.data.status).toBe('ready');
+    expect(page.querySelectorAll('.slot').length).toBeGreaterThan(0);
+    expect(wxMock().showToast).not.toHaveBeenCalled();
+    expect(wxMock().showModal).not.toHaveBeenCalled();
   });
 
   it('opened from Moments (scene 1154) shows the store read-only, asking only geo.get', async () => {

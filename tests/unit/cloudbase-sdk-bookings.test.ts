@@ -179,3 +179,42 @@ it('reschedules in one transaction: the booking, the customer and both counters 
   // 3 people leave the old slot (3 -> 0) and join the new one (2 -> 5).
   expect(writes.slice(0, 2).map((w) => parsed(w.params.data))).toEqual([{ $set: { booked: 0 } }, { $set: { booked: 5 } }]);
 });
+
+it('answers a replay from the same transaction: the booking, the customer and the slot counter read by _id, nothing written', async () => {
+  const id = 'bk_rfirst';
+  const booking = {
+    _id: id,
+    openid: 'alice',
+    storeId: 'S1',
+    slotKey: slotKey(slot.start),
+    start: slot.start,
+    end: slot.end,
+    endKey: slotKey(slot.end),
+    slotDate: slot.date,
+    status: 'pending',
+    code: 'ABCDEFGH',
+    requestId: 'tap-1',
+    createdAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
+    partySize: 2,
+  };
+  const docs: Record<string, object> = {
+    bookings: booking,
+    slot_counters: { _id: counterId('S1', slotKey(slot.start)), booked: 3 },
+    booking_customers: { _id: 'alice', active: [{ bookingId: id, storeId: 'S1', start: slot.start, end: slot.end, partySize: 2 }] },
+  };
+  const { bookings, sent } = adapter(
+    server({
+      'database.startTransaction': () => ({ transactionId: 'tx1' }),
+      'database.getDocument': (s) => listed(docs[s.params.collectionName]),
+    }),
+  );
+  const replayed = await bookings.create({ openid: 'alice', requestId: 'tap-1', request, now: NOW });
+  expect(replayed).toMatchObject({ ok: true, replayed: true, booked: 3, active: [{ bookingId: id, storeId: 'S1', start: slot.start, end: slot.end }] });
+  expect(inTransaction(sent, 'tx1').map((s) => `${s.action} ${s.params.collectionName}`)).toEqual([
+    'database.getDocument bookings',
+    'database.getDocument booking_customers',
+    'database.getDocument slot_counters',
+    'database.commitTransaction undefined',
+  ]);
+});

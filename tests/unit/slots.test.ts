@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { addDays, bookableDates, checkSlotStart, slotsOn, type SlotRules } from '../../shared/slots';
+import { addDays, bookableDates, checkSlotStart, placesLeft, slotsOn, storeToday, type SlotRules } from '../../shared/slots';
 
 const shanghai = (openingHours: SlotRules['openingHours'], minutes = 60): SlotRules => ({
   timezone: 'Asia/Shanghai',
@@ -109,6 +109,22 @@ describe('bookableDates', () => {
     // 17:00 UTC on the 25th is already the 26th in Shanghai.
     expect(bookableDates('Asia/Shanghai', new Date('2026-11-25T17:00:00Z'))).toEqual({ first: '2026-11-26', last: '2026-12-02' });
     expect(bookableDates('America/New_York', new Date('2026-11-25T17:00:00Z'))).toEqual({ first: '2026-11-25', last: '2026-12-01' });
+  });
+});
+
+describe("storeToday (the phone's guess at a store's today, before the store's answer)", () => {
+  it("reads the date at UTC+8 by default (Asia/Shanghai), whatever the phone's zone", () => {
+    // 2026-11-25T16:30Z: 11:30 on Wednesday in New York, already 00:30 on Thursday in Shanghai.
+    expect(storeToday(new Date('2026-11-25T16:30:00Z'))).toBe('2026-11-26');
+    expect(storeToday(new Date('2026-11-25T15:59:59Z'))).toBe('2026-11-25');
+    // A store west of UTC (New York in winter, UTC-5): still Wednesday there.
+    expect(storeToday(new Date('2026-11-25T16:30:00Z'), -300)).toBe('2026-11-25');
+  });
+});
+
+describe('placesLeft', () => {
+  it('counts the places a slot has left, never below 0', () => {
+    expect([placesLeft(4, 0), placesLeft(4, 3), placesLeft(4, 4), placesLeft(2, 3)]).toEqual([4, 1, 0, 0]);
   });
 });
 

@@ -11,7 +11,7 @@ import {
 } from '../../../shared/booking';
 import { newBookingId, newCheckInCode, type RandomSource } from '../../../shared/checkin-code';
 import { slotKey } from '../../../shared/slots';
-import type { BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
+import type { AfterCreate, BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
 import { cryptoRandom } from '../random';
 import type { CloudbaseDb } from './db';
 import type { Doc } from './sdk';
@@ -127,6 +127,8 @@ export const toBooking = (d: Doc): Booking => {
 
 const activeOf = (d: Doc | null): ActiveEntry[] =>
   Array.isArray(d?.active) ? (d.active as ActiveEntry[]).map((e) => ({ ...e, partySize: partyOf(e.partySize) })) : [];
+/** The customer's holds as the port answers them (the party size stays in the document). */
+const holdsOf = (active: ActiveEntry[]): AfterCreate['active'] => active.map(({ bookingId, storeId, start, end }) => ({ bookingId, storeId, start, end }));
 const noShowsIn = (d: Doc | null): string[] => (Array.isArray(d?.noShows) ? (d.noShows as unknown[]).map(String) : []);
 
 export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoRandom): BookingStore {
@@ -173,7 +175,18 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
           facts.booked = Number(counter?.booked ?? 0);
         }
         const decision = decideCreate(request, facts, now);
-        if (decision.kind === 'replay') return { ok: true, booking: decision.booking, replayed: true };
+        if (decision.kind === 'replay') {
+          // A retry is answered as the first call was: the holds and the slot's count, read by doc() in this step.
+          const b = decision.booking;
+          const customer = (await tx.collection(BOOKING_COLLECTIONS.customers).doc(openid).get()).data;
+          const taken = (
+            await tx
+              .collection(BOOKING_COLLECTIONS.counters)
+              .doc(counterId(b.storeId, slotKey(b.start)))
+              .get()
+          ).data;
+          return { ok: true, booking: b, replayed: true, booked: Number(taken?.booked ?? 0), active: holdsOf(live(activeOf(customer), now)) };
+        }
         if (decision.kind === 'refuse') return { ok: false, refusal: decision.refusal };
 
         const { storeId, slot, partySize, status } = decision;
@@ -208,11 +221,13 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         const { _id, ...fields } = doc;
         await bookingRef(id).set(fields);
         const entry: ActiveEntry = { bookingId: id, storeId, start: slot.start, end: slot.end, partySize };
+        const holds = [...live(active, now), entry];
         await tx
           .collection(BOOKING_COLLECTIONS.customers)
           .doc(openid)
-          .set({ active: [...live(active, now), entry], noShows: rememberedNoShows(noShows, now), updatedAt: at });
-        return { ok: true, booking: toBooking(doc), replayed: false };
+          .set({ active: holds, noShows: rememberedNoShows(noShows, now), updatedAt: at });
+        // What the step wrote is what the store page needs next: no read after it.
+        return { ok: true, booking: toBooking(doc), replayed: false, booked: facts.booked + partySize, active: holdsOf(holds) };
       });
     },
 

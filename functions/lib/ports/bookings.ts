@@ -1,4 +1,4 @@
-import type { Booking, BookingStatus, Contact, Refusal, SlotRequest, Verdict } from '../../../shared/booking';
+import type { ActiveHold, Booking, BookingStatus, Contact, Refusal, SlotRequest, Verdict } from '../../../shared/booking';
 
 /** A create as the use case hands it to the store: the request's own verdict; the facts are read inside. */
 export interface NewBooking {
@@ -20,7 +20,17 @@ export interface MovedBooking {
   now: Date;
 }
 
-export type CreateBookingOutcome = { ok: true; booking: Booking; replayed: boolean } | { ok: false; refusal: Refusal };
+/**
+ * What a create leaves behind, read or known inside the same atomic step (so the store page need
+ * not ask again): the places taken in the booking's slot, and the caller's active bookings whose
+ * slot has not ended at `now` (every store; the booking itself included while it is active).
+ */
+export interface AfterCreate {
+  booked: number;
+  active: Array<ActiveHold & { bookingId: string }>;
+}
+
+export type CreateBookingOutcome = ({ ok: true; booking: Booking; replayed: boolean } & AfterCreate) | { ok: false; refusal: Refusal };
 
 export type MoveBookingOutcome = { ok: true; booking: Booking } | { ok: false; refusal: Refusal } | { ok: false; missing: true };
 
@@ -33,7 +43,7 @@ export interface BookingStore {
   /**
    * Atomically: reads the caller's booking for the requestId, the caller's active bookings and
    * the slot's counter; `decideCreate` answers; on "book", takes the place and writes the booking
-   * with a fresh unique code.
+   * with a fresh unique code. A booking (new or replayed) comes with `AfterCreate`, from the same step.
    */
   create(input: NewBooking): Promise<CreateBookingOutcome>;
   get(bookingId: string): Promise<Booking | null>;

@@ -10,7 +10,7 @@ import {
 } from '../../../shared/booking';
 import { newBookingId, newCheckInCode, type RandomSource } from '../../../shared/checkin-code';
 import { slotKey } from '../../../shared/slots';
-import type { BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
+import type { AfterCreate, BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
 import { cryptoRandom } from '../random';
 import { atomically, type Db } from './db';
 
@@ -96,6 +96,12 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
     return row === undefined ? null : toBooking(row);
   };
 
+  /** What the store page shows after a create, read in its transaction: the slot's places taken, the caller's holds. */
+  const after = (openid: string, booking: Booking, now: Date): AfterCreate => ({
+    booked: (counter.get(booking.storeId, slotKey(booking.start)) as number | undefined) ?? 0,
+    active: activeOf.all(openid, now.toISOString()) as AfterCreate['active'],
+  });
+
   const noShowsOf = (openid: string, now: Date): string[] => noShowEnds.all(openid, new Date(now.getTime() - NO_SHOW_MEMORY_MS).toISOString()) as string[];
 
   /** A draw that no booking holds yet (a clash is ~1 in 10^11 per booking, so this loops rarely). */
@@ -120,7 +126,7 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
               }
             : { active: [], booked: 0 };
         const decision = decideCreate(request, { replay, ...slotFacts }, now);
-        if (decision.kind === 'replay') return { ok: true, booking: decision.booking, replayed: true };
+        if (decision.kind === 'replay') return { ok: true, booking: decision.booking, replayed: true, ...after(openid, decision.booking, now) };
         if (decision.kind === 'refuse') return { ok: false, refusal: decision.refusal };
         const { storeId, slot, partySize, status } = decision;
         const start = slotKey(slot.start);
@@ -147,7 +153,8 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
           contactPhone: input.contact?.phone ?? null,
           note: input.note || null,
         });
-        return { ok: true, booking: read(byId, id)!, replayed: false };
+        const booking = read(byId, id)!;
+        return { ok: true, booking, replayed: false, ...after(openid, booking, now) };
       });
     },
 

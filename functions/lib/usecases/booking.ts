@@ -16,6 +16,7 @@ import type {
   BookingResult,
   BookingsResult,
   CancelBookingParams,
+  CreateBookingResult,
   CheckInParams,
   ConfirmBookingParams,
   CreateBookingParams,
@@ -30,7 +31,7 @@ import type {
 } from '../../../shared/contract/bookings';
 import type { Store } from '../../../shared/places';
 import { fail, ok, type Fail, type Result } from '../../../shared/result';
-import { BOOKING_DAYS, addDays, bookableDates, checkSlotStart, slotBookable, slotsOn } from '../../../shared/slots';
+import { BOOKING_DAYS, addDays, bookableDates, checkSlotStart, placesLeft, slotBookable, slotsOn } from '../../../shared/slots';
 import { openState } from '../../../shared/hours';
 import type { BookingStore, Call, MoveBookingOutcome, PlaceStore, StaffStore, UserCall } from '../ports';
 
@@ -74,7 +75,7 @@ export async function listSlots(ports: BookingPorts, p: SlotsParams, { now }: Ca
       start: s.start,
       end: s.end,
       capacity,
-      remaining: Math.max(0, capacity - (taken.get(s.start) ?? 0)),
+      remaining: placesLeft(capacity, taken.get(s.start) ?? 0),
       bookable: slotBookable(s, store.timezone, now),
     })),
   });
@@ -85,7 +86,7 @@ export async function listSlots(ports: BookingPorts, p: SlotsParams, { now }: Ca
  * (shared/booking.ts): a retry with the same requestId answers the first booking, even after its
  * slot has started or filled up; two copies at once make one booking.
  */
-export async function createBooking(ports: BookingPorts, p: CreateBookingParams, call: UserCall): Promise<Result<BookingResult>> {
+export async function createBooking(ports: BookingPorts, p: CreateBookingParams, call: UserCall): Promise<Result<CreateBookingResult>> {
   const store = await ports.places.get('store', p.storeId);
   const request = store
     ? slotRequest(store.id, store.slot.capacity, checkSlotStart(store, p.start, call.now), { partySize: p.partySize, autoConfirm: store.slot.autoConfirm })
@@ -99,8 +100,17 @@ export async function createBooking(ports: BookingPorts, p: CreateBookingParams,
     note: p.note || null,
   });
   if (!created.ok) return refused(created.refusal);
+  const { booking, booked, active } = created;
   // A replay may name another store than this request's.
-  return ok({ booking: created.replayed || !store ? await withStoreName(ports, created.booking) : viewOf(created.booking, store.name) });
+  const its = store && store.id === booking.storeId ? store : await ports.places.get('store', booking.storeId);
+  const capacity = its ? its.slot.capacity : null;
+  return ok({
+    booking: viewOf(booking, its?.name),
+    slot: capacity === null ? null : { start: booking.start, end: booking.end, capacity, remaining: placesLeft(capacity, booked) },
+    active: active
+      .map(({ bookingId, storeId, start, end }) => ({ id: bookingId, storeId, start, end }))
+      .sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+  });
 }
 
 /** The owner cancels before the start; the place is freed once, whoever races. */

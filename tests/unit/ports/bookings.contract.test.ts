@@ -392,6 +392,37 @@ describe.each([sqlite, cloudbase])('bookings port on $name', (backend) => {
     expect(slots.ok && slots.data.slots.find((x) => x.start === at('10:00'))?.remaining).toBe(5);
   });
 
+  it("answers a create with what the store page shows next: the slot's places left and the caller's active bookings, a replay alike", async () => {
+    const id = (r: Awaited<ReturnType<typeof create>>) => (r.ok ? r.data.booking.id : `refused ${reasonOf(r)}`);
+    const a = id(await create('pat', at('10:00', '2026-11-25'))); // today 10:00, ends 11:00
+    const b = id(await create('pat', at('12:00', '2026-11-27')));
+    const c = id(await create('pat', at('15:00'), { storeId: 'S2' }));
+    const d = id(await create('pat', at('11:00')));
+    expect(reasonOf(await cancelBooking(world.ports, { bookingId: d }, as('pat')))).toBe('OK');
+    expect(reasonOf(await party('other', at('10:00'), 2))).toBe('OK');
+    // S3 holds 5 people a slot: 2 taken by another party, 2 by this one, 1 left.
+    const made = await party('pat', at('10:00'), 2, { requestId: 'p-1' });
+    if (!made.ok) throw new Error(`not booked: ${reasonOf(made)}`);
+    const e = made.data.booking.id;
+    expect(made.data.slot).toEqual({ start: at('10:00'), end: at('11:00'), capacity: 5, remaining: 1 });
+    // Soonest first, every store, the cancelled one left out.
+    expect(made.data.active).toEqual([
+      { id: a, storeId: 'S1', start: at('10:00', '2026-11-25'), end: at('11:00', '2026-11-25') },
+      { id: e, storeId: 'S3', start: at('10:00'), end: at('11:00') },
+      { id: c, storeId: 'S2', start: at('15:00'), end: at('16:00') },
+      { id: b, storeId: 'S1', start: at('12:00', '2026-11-27'), end: at('13:00', '2026-11-27') },
+    ]);
+    expect(reasonOf(await party('late', at('10:00'), 1))).toBe('OK');
+    // The retry at 11:30, after the last place went and today's 10:00 ended: answered as things stand now.
+    const later = new Date(Date.parse(at('11:30', '2026-11-25')));
+    const replay = await party('pat', at('10:00'), 2, { requestId: 'p-1', now: later });
+    if (!replay.ok) throw new Error(`no replay: ${reasonOf(replay)}`);
+    expect(replay.data.booking.id).toBe(e);
+    expect(replay.data.slot).toEqual({ start: at('10:00'), end: at('11:00'), capacity: 5, remaining: 0 });
+    expect(replay.data.active.map((x) => x.id)).toEqual([e, c, b]);
+    checkAt = later;
+  });
+
   it('carries contact and note back to the customer and to the store staff', async () => {
     const contact = { name: '王小明', phone: '13800138000' };
     const made = await createBooking(world.ports, { storeId: 'S3', start: at('10:00'), partySize: 2, contact, note: '靠窗' }, as('wang'));
@@ -561,7 +592,8 @@ describe.each([sqlite, cloudbase])('bookings on $name: a stop at every database 
       return run(w);
     };
 
-  const scenarios: CrashScenario<W, { ok: boolean; error?: { reason?: string }; data?: { booking: { id: string } } }>[] = [
+  type Answer = { ok: boolean; error?: { reason?: string }; data?: { booking: { id: string }; slot?: unknown; active?: { id: string }[] } };
+  const scenarios: CrashScenario<W, Answer>[] = [
     {
       ...common,
       name: 'create with a requestId, new slot (counter made)',
@@ -579,6 +611,9 @@ describe.each([sqlite, cloudbase])('bookings on $name: a stop at every database 
       afterRetry: (w, answer) => {
         expect(answer.ok).toBe(true);
         expect(w.world.held().counters.get(counterId('S1', slotKey(at('10:00'))))).toBe(3);
+        // Answered, first time or replayed, from the step itself: alice, bob and frank fill the 3 places.
+        expect(answer.data!.slot).toEqual({ start: at('10:00'), end: at('11:00'), capacity: 3, remaining: 0 });
+        expect(answer.data!.active!.map((x) => x.id)).toEqual([answer.data!.booking.id]);
       },
     },
     {

@@ -12,14 +12,19 @@ import {
   isActive,
   isUpcoming,
   noShowNotice,
+  storeToday,
+  type BookingResult,
   type BookingView,
+  type CreateBookingResult,
+  type LatLng,
+  type Result,
   type SlotsResult,
 } from '../../../shared/index';
 import { getPlace } from '../../../services/api';
 import { openedFromMoments } from '../../../services/scene';
 import { callStore, previewPhotos } from '../../../services/store-contact';
 import { createBooking, myBookings, newRequestId, rescheduleBooking, saveContact, savedContact, slots } from '../../../services/bookings';
-import { openRoute } from '../../../services/location';
+import { locate, openRoute } from '../../../services/location';
 import { SUBSCRIBE_FOR, prefetchTemplates, subscribeFor } from '../../../services/subscribe';
 import { pageState } from '../../../lib/page-state';
 import {
@@ -30,13 +35,15 @@ import {
   dayChips,
   hasOpenSlot,
   loadFailure,
+  mineAfter,
   mineAt,
-  phoneDate,
   slotGrid,
   storeCard,
   storeIdOf,
   storeShare,
   storeTimeline,
+  userDistance,
+  withSlotAfter,
   type Confirmation,
   type DayChip,
   type LoadFailure,
@@ -78,6 +85,8 @@ Component({
     /** Opened from Moments (scene 1154, single-page mode): the store read-only, nothing private called. */
     moments: false,
     storeText: { ...STORE_TEXT, share: PLACE_WORDS.share },
+    /** '距你 700 m' once the user is located; '' without a position (refused, declined, Moments). */
+    distanceText: '',
     /** Who is coming: party size (places are people), contact (remembered on this phone), note. */
     party: 1,
     partyMax: MAX_PARTY_SIZE,
@@ -108,6 +117,25 @@ Component({
       // The template ids and the user's settings must be known before the tap (no await in it).
       prefetchTemplates();
       this.start();
+      this.showDistance();
+    },
+
+    /**
+     * How far the store is from the user: the position the map found this session, else located
+     * here (a shared link opens this page first; the privacy sheet asks when needed), then the store
+     * by id with its distance (`geo.get`). Refused or declined: no distance and no error. Never awaited by the slots.
+     */
+    async showDistance(): Promise<void> {
+      const app = getApp<{ globalData: { lastPosition: LatLng | null } }>();
+      let at = app.globalData.lastPosition;
+      if (!at) {
+        const located = await locate();
+        if (!located.ok) return;
+        at = located.position;
+        app.globalData.lastPosition = at;
+      }
+      const got = await getPlace({ kind: 'store', id: stateOf(this).storeId, lat: at.lat, lng: at.lng });
+      if (got.ok) this.setData({ distanceText: userDistance(got.data.item.distance) });
     },
 
     /** Moments' single-page mode: the store by id (geo.get needs no caller), no slots, no bookings. */
@@ -129,7 +157,8 @@ Component({
     async start(): Promise<void> {
       const state = stateOf(this);
       this.setData({ status: 'loading', failure: null });
-      const [first, mine] = await Promise.all([slots(state.storeId, phoneDate(new Date())), myBookings()]);
+      // The store's today in its zone (the default's until the answer names the store's own), not the phone's.
+      const [first, mine] = await Promise.all([slots(state.storeId, storeToday(new Date())), myBookings()]);
       state.mine = mine.ok ? mineAt(mine.data.bookings, state.storeId) : new Set();
       state.held = mine.ok ? heldUpcoming(mine.data.bookings) : 0;
       const block = mine.ok ? mine.data.noShowBlock : null;
@@ -181,6 +210,17 @@ Component({
         state.mine = mineAt(mine.data.bookings, state.storeId);
         state.held = heldUpcoming(mine.data.bookings);
       }
+    },
+
+    /** After a booking: the grid from `create`'s own answer (its slot's places, the caller's bookings), no second request. */
+    showCreated(created: CreateBookingResult) {
+      const state = stateOf(this);
+      const now = new Date();
+      state.mine = mineAfter(state.mine, created.active, state.storeId, now);
+      state.held = created.active.filter((b) => isUpcoming(b, now)).length;
+      if (!state.answer) return;
+      state.answer = withSlotAfter(state.answer, created.slot);
+      this.setData({ grid: slotGrid(state.answer.slots, now, state.mine, this.data.showPast) });
     },
 
     onDayTap(e: WechatMiniprogram.TouchEvent) {
@@ -261,9 +301,15 @@ Component({
       const phone = this.data.contactPhone.replace(/[\s-]/g, '');
       const contact = name || phone ? { name, phone } : undefined;
       const note = this.data.note.trim();
-      const res = this.data.rescheduleId
-        ? await rescheduleBooking(this.data.rescheduleId, tap.start)
-        : await createBooking(state.storeId, tap.start, tap.requestId, { partySize: this.data.party, contact, note: note || undefined });
+      // A create answers the slot's places and the caller's bookings too; a reschedule only the booking.
+      let created: CreateBookingResult | null = null;
+      let res: Result<BookingResult>;
+      if (this.data.rescheduleId) res = await rescheduleBooking(this.data.rescheduleId, tap.start);
+      else {
+        const made = await createBooking(state.storeId, tap.start, tap.requestId, { partySize: this.data.party, contact, note: note || undefined });
+        if (made.ok) created = made.data;
+        res = made;
+      }
       if (res.ok && contact && !this.data.rescheduleId) saveContact(contact);
       this.setData({ booking: false, confirm: null });
       if (res.ok) {
@@ -271,8 +317,11 @@ Component({
         this.setData({ rescheduleId: '' });
         const booking = { ...res.data.booking, storeName: res.data.booking.storeName || (state.answer ? state.answer.store.name : '') };
         wx.navigateTo({ url: `${RESULT_PAGE}?b=${encodeURIComponent(JSON.stringify(booking))}` });
-        await this.refreshMine();
-        await this.loadDay(this.data.date);
+        if (created) this.showCreated(created);
+        else {
+          await this.refreshMine();
+          await this.loadDay(this.data.date);
+        }
         return;
       }
       // Only a transport failure is worth the same booking again; anything else is an answer.

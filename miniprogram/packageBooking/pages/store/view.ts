@@ -1,6 +1,7 @@
 /** What the store page shows, from the `slots` answer and the caller's own bookings: the card, the days, the slot grid, the confirmation. Pure. */
 import {
   CATEGORIES,
+  DISTANCE_FROM,
   PAGES,
   SLOT_NOTE,
   dayLabel,
@@ -12,7 +13,9 @@ import {
   slotStarted,
   timeRange,
 } from '../../../shared/index';
-import type { AppError, BookingView, SlotView, SlotsResult, StoreView, Tone } from '../../../shared/index';
+import type { AppError, BookingView, CreateBookingResult, SlotView, SlotsResult, StoreView, Tone } from '../../../shared/index';
+
+import { distanceLabel } from '../../../lib/distance-label';
 
 export const NEARBY_PAGE = pageUrl(PAGES.nearby);
 export const RESULT_PAGE = pageUrl(PAGES.bookingResult);
@@ -48,6 +51,15 @@ export function storeCard(store: StoreView, now: Date): StoreCard {
 }
 
 /**
+ * How far the store is from the user, said as from them ('' without a distance: never one from nowhere said).
+ * @example userDistance(700.5) // => '距你 700 m'
+ */
+export function userDistance(distanceM: number | undefined): string {
+  const text = distanceM === undefined ? '' : distanceLabel(distanceM);
+  return text ? `${DISTANCE_FROM.user} ${text}` : '';
+}
+
+/**
  * What Moments (朋友圈) shares: the store page itself, by id (`onShareTimeline` takes a query, not a path).
  * @example storeTimeline('S001', '晨光咖啡') // => { title: '晨光咖啡 · 到店预约', query: 'id=S001', imageUrl: '/images/share-store.png' }
  */
@@ -78,9 +90,16 @@ export function slotState(s: SlotView, now: Date, isMine: boolean): SlotState {
   return s.remaining === 0 ? 'full' : 'open';
 }
 
-function slotRow(s: SlotView, state: SlotState): SlotRow {
+/** What a slot's cell says: the places left when open, and beside the user's own booking while it can still be joined. */
+function slotNote(s: SlotView, state: SlotState, now: Date): string {
+  if (state === 'open') return SLOT_NOTE.left(s.remaining);
+  if (state !== 'mine' || slotStarted(s.start, now)) return SLOT_NOTE[state];
+  return `${SLOT_NOTE.mine} · ${s.remaining === 0 ? SLOT_NOTE.full : SLOT_NOTE.left(s.remaining)}`;
+}
+
+function slotRow(s: SlotView, state: SlotState, now: Date): SlotRow {
   const time = timeRange(s.start, s.end);
-  const note = state === 'open' ? SLOT_NOTE.left(s.remaining) : SLOT_NOTE[state];
+  const note = slotNote(s, state, now);
   return { start: s.start, time, state, note, label: `${time} ${note}` };
 }
 
@@ -107,7 +126,7 @@ export interface SlotGrid {
  * @example slotGrid(answer.slots, now, new Set(), false).rows[0].state // => 'open' (past ones folded)
  */
 export function slotGrid(slots: readonly SlotView[], now: Date, mine: ReadonlySet<number>, showPast: boolean): SlotGrid {
-  const all = slots.map((s) => slotRow(s, slotState(s, now, mine.has(Date.parse(s.start)))));
+  const all = slots.map((s) => slotRow(s, slotState(s, now, mine.has(Date.parse(s.start))), now));
   const past = all.filter((r) => r.state === 'past').length;
   const rows = showPast ? all : all.filter((r) => r.state !== 'past');
   const first = all.find((r) => r.state === 'open');
@@ -186,9 +205,25 @@ export function storeIdOf(query: Record<string, string | undefined> | undefined)
   }
 }
 
-/** The phone's calendar date: a first guess at the store's today, replaced by the store's own from the answer. */
-export function phoneDate(now: Date): string {
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+/**
+ * The day's answer with the booked slot's places as `create` counted them in its own step; the
+ * other slots stay as last fetched (what a booking changes is its own slot).
+ * @example withSlotAfter(answer, { start: '2026-11-25T19:00:00+08:00', end: '…', capacity: 4, remaining: 2 }).slots[0].remaining // => 2
+ */
+export function withSlotAfter(answer: SlotsResult, slot: CreateBookingResult['slot']): SlotsResult {
+  if (slot === null) return answer;
+  const at = Date.parse(slot.start);
+  return { ...answer, slots: answer.slots.map((s) => (Date.parse(s.start) === at ? { ...s, capacity: slot.capacity, remaining: slot.remaining } : s)) };
+}
+
+/**
+ * The caller's own slots at this store after a booking: the starts of `create`'s active bookings
+ * here, and the ones already marked whose slot has started (an ended booking is no longer in
+ * `active`, yet stays the caller's in the folded past).
+ */
+export function mineAfter(before: ReadonlySet<number>, active: CreateBookingResult['active'], storeId: string, now: Date): Set<number> {
+  const started = [...before].filter((ms) => ms <= now.getTime());
+  return new Set([...started, ...active.filter((b) => b.storeId === storeId).map((b) => Date.parse(b.start))]);
 }
 
 /** What a refused booking tells the customer. */
