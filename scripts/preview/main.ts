@@ -54,7 +54,7 @@ export async function generatePreview(hostUrl: string, options: PreviewOptions):
   const local = createLocalWx();
   const globals = globalThis as unknown as Record<string, unknown>;
   globals.wx = Object.assign((globals.wx as object) ?? {}, local.wx);
-  const appInstance = { globalData: { lastPosition: null } };
+  const appInstance: { globalData: { lastPosition: { lat: number; lng: number } | null } } = { globalData: { lastPosition: null } };
   globals.getApp = () => appInstance;
   globals.getCurrentPages = () => [];
   config.mode = 'local';
@@ -76,6 +76,8 @@ export async function generatePreview(hostUrl: string, options: PreviewOptions):
     const title = `${screen.page} · ${screen.state}`;
     if (options.only && !title.includes(options.only)) continue;
     local.device.position = { lat: 31.2304, lng: 121.4737 };
+    // Every screen starts cold: no position found by an earlier screen's page.
+    appInstance.globalData.lastPosition = null;
     local.device.scans = [];
     local.device.scene = 1001;
     local.device.chosenPlace = null;

@@ -114,6 +114,27 @@ export const SCREENS: Screen[] = [
       return { id: 'S008' };
     },
   },
+  {
+    // Issue 20: after 确认预约 the slot reads as the user's with its places left, from create's own answer.
+    page: 'packageBooking/pages/store/index',
+    state: 'booked',
+    openid: 'local-preview-booker',
+    setup: async () => ({ id: 'S020' }),
+    act: async (page, ctx) => {
+      await tapFirst(page, ctx, '.slot-open');
+      await tapFirst(page, ctx, '.confirm-book');
+    },
+  },
+  {
+    // Issue 16: a shared link opened first locates the user (here 700 m north of S001) and says how far the store is.
+    page: 'packageBooking/pages/store/index',
+    state: 'shared-link-distance',
+    setup: async (ctx) => {
+      const got = await ctx.call<{ item: { lat: number; lng: number } }>('geo', { action: 'get', kind: 'store', id: STAFF_STORE }, DEMO_USER);
+      if (got.ok) ctx.device.position = { lat: got.data.item.lat + 0.0063, lng: got.data.item.lng };
+      return { id: STAFF_STORE };
+    },
+  },
   { page: 'packageBooking/pages/store/index', state: 'missing-store', setup: async () => ({ id: 'S-GONE' }) },
   {
     page: 'packageBooking/pages/booking-result/index',
