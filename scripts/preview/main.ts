@@ -78,6 +78,7 @@ export async function generatePreview(hostUrl: string, options: PreviewOptions):
     local.device.position = { lat: 31.2304, lng: 121.4737 };
     local.device.scans = [];
     local.device.scene = 1001;
+    local.device.offline = false;
     local.device.chosenPlace = null;
     ctx.actAs(screen.openid ?? DEMO_USER);
     try {
