@@ -1,10 +1,14 @@
 /**
- * `npm run places -- <seed | import <file.json>> [--to local|cloud] [--crs gcj02|wgs84|bd09]`:
+ * `npm run places -- <seed | import <file.json> | reindex>` [--to local|cloud] [--crs gcj02|wgs84|bd09] [--dry-run]:
  * an operator's place tools, the same commands against the local host and against the cloud.
  *
  * - `seed`: the demo city (35 stores, 10 stations, 200 bikes, the demo staff member);
  * - `import <file.json>`: places as the contract takes them (`admin.upsertPlaces`): a JSON list of
- *   places, or `{ "places": [...], "crs": "wgs84" }`.
+ *   places, or `{ "places": [...], "crs": "wgs84" }`;
+ * - `reindex [--dry-run]` (CloudBase only): sets the `search` field geo.search matches on the stores
+ *   and stations stored before it existed, or whose field is stale (run once after upgrading;
+ *   functions/lib/cloudbase/search-backfill.ts). Running it again writes nothing. The local host's
+ *   SQLite index is kept by every write: nothing to reindex there.
  *
  * Every place is validated first (the contract's own schema: nothing is written when one is bad),
  * then written in batches of 1,000 (the contract's limit a call; well under the 6 MiB event),
@@ -22,8 +26,10 @@ import { existsSync, readFileSync } from 'node:fs';
 
 import type { SetStaffParams } from '../shared/contract/admin';
 import type { Result } from '../shared/result';
-import { adminPorts } from '../functions/lib/cloudbase/adapters';
+import { adminPorts, asAdapterDb } from '../functions/lib/cloudbase/adapters';
 import { cloudbaseDb } from '../functions/lib/cloudbase/db';
+import { reindexPlaceSearch } from '../functions/lib/cloudbase/search-backfill';
+import type { AdapterDb } from '../functions/lib/cloudbase/sdk';
 import { portsTarget, writePlaces, type Target } from '../functions/lib/usecases/import';
 import { demoCity } from '../functions/local/demo-city';
 import { readEnvFile } from './env-file';
@@ -43,12 +49,48 @@ export function hostTarget(url: string, openid: string): Target {
   return { upsertPlaces: (p) => call({ action: 'upsertPlaces', ...p }), setStaff: (p) => call({ action: 'setStaff', ...p }) };
 }
 
-export function main(argv: string[]): Promise<number> {
+/** Puts the cloud's settings into process.env for node-sdk; false (and says which) when one is missing. */
+function cloudSettings(env: Record<string, string | undefined>): boolean {
+  for (const name of ['ENV_ID', 'TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY']) {
+    if (!env[name]) {
+      console.error(`places: ${name} is not set (the environment or .env.local)`);
+      return false;
+    }
+    process.env[name] = env[name];
+  }
+  return true;
+}
+
+/** `reindex`: the search field of the stored stores and stations, set where missing or stale. */
+async function reindex(db: AdapterDb, dryRun: boolean): Promise<number> {
+  try {
+    const counts = await reindexPlaceSearch(db, { dryRun, log: (line) => console.log(`places: ${line}`) });
+    const total = (key: 'read' | 'stale' | 'written') => counts.reduce((n, c) => n + c[key], 0);
+    console.log(
+      `places: reindex done${dryRun ? ' (dry run)' : ''}, ${total('read')} read, ${total('stale')} without a current search field, ${total('written')} written`,
+    );
+    return 0;
+  } catch (err) {
+    console.error(`places: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+/** `cloud` opens the CloudBase database of an environment (tests pass the stand-in). */
+export function main(argv: string[], cloud: (envId: string) => AdapterDb = (envId) => asAdapterDb(cloudbaseDb(envId))): Promise<number> {
   const flag = (name: string, fallback: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
   const [command, file] = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
   const to = flag('--to', 'local');
   const fileVars = existsSync('.env.local') ? readEnvFile(readFileSync('.env.local', 'utf8')) : {};
   const env: Record<string, string | undefined> = { ...fileVars, ...process.env };
+  if (command === 'reindex') {
+    if (to !== 'cloud' && argv.includes('--to')) {
+      console.error('places: reindex is for CloudBase only (the local host indexes every place as it writes it)');
+      return Promise.resolve(2);
+    }
+    if (!cloudSettings(env)) return Promise.resolve(2);
+    return reindex(cloud(env.ENV_ID as string), argv.includes('--dry-run'));
+  }
   let input: { places: unknown[]; crs?: string; staff?: SetStaffParams[] };
   if (command === 'seed') {
     input = demoCity();
@@ -62,19 +104,13 @@ export function main(argv: string[]): Promise<number> {
     }
     input = Array.isArray(json) ? { places: json } : { places: json.places ?? [], crs: json.crs };
   } else {
-    console.error('usage: npm run places -- seed | import <file.json> [--to local|cloud] [--crs gcj02|wgs84|bd09]');
+    console.error('usage: npm run places -- seed | import <file.json> [--to local|cloud] [--crs gcj02|wgs84|bd09] | reindex [--dry-run]');
     return Promise.resolve(2);
   }
   if (argv.includes('--crs')) input.crs = flag('--crs', 'gcj02');
   let target: Target;
   if (to === 'cloud') {
-    for (const name of ['ENV_ID', 'TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY']) {
-      if (!env[name]) {
-        console.error(`places: ${name} is not set (the environment or .env.local)`);
-        return Promise.resolve(2);
-      }
-      process.env[name] = env[name];
-    }
+    if (!cloudSettings(env)) return Promise.resolve(2);
     target = portsTarget(adminPorts(cloudbaseDb(env.ENV_ID)));
   } else if (to === 'local') {
     target = hostTarget(env.NEARBY_URL || 'http://127.0.0.1:8787', env.NEARBY_OPERATOR_OPENID || 'local-admin');

@@ -336,6 +336,12 @@ const NOT_FOUND_TEXT: Readonly<Record<RefusalSubject, string>> = {
 };
 
 /**
+ * The area a bike is returned in (the blue area on the map): 停车区, on every page and refusal.
+ * A 停车点 is the station itself, a place on the map, never the zone (issue 16: the refusal said the zone with it).
+ */
+export const PARKING_ZONE = '停车区';
+
+/**
  * The words for a refused call: by its reason first, then by its code and what it was about.
  * @example refusalText({ code: 'FAILED_PRECONDITION', message: '…', reason: 'TOO_MANY_BOOKINGS' }) // => '你已有 5 个待到店的预约，请先完成或取消后再约'
  */
@@ -350,7 +356,7 @@ export function refusalText(error: AppError, ctx: RefusalContext = {}): string {
     case 'BIKE_UNAVAILABLE':
       return `${ctx.bikeCode ? `单车 ${ctx.bikeCode} ` : '这辆车'}暂不可用（维修中或正被使用），请换一辆`;
     case 'OUTSIDE_PARKING_ZONE':
-      return `这里不在停车点内${ctx.surchargeFen ? `，在此还车将加收 ${yuan(ctx.surchargeFen)}` : ''}`;
+      return `这里不在${PARKING_ZONE}内${ctx.surchargeFen ? `，在此还车将加收 ${yuan(ctx.surchargeFen)}` : ''}`;
     case 'TOO_LATE':
       return subject === 'confirm' ? '这个时段已经结束，不能再确认' : subject === 'checkIn' ? '这个预约的时段已经结束，不能核销' : REASON_TEXT.TOO_LATE;
   }
@@ -502,11 +508,20 @@ export const STORE_TEXT = {
   momentsNote: '在朋友圈中只能浏览门店信息。预约到店请点击下方“前往小程序”。',
 } as const;
 
-/** One word per idea across the nearby sheet and the store page (issue 16: 分享 / 分享给朋友, 预约到店 / 门店预约). */
+/** One word per idea across the nearby sheet and the store page (issue 16: each had two wordings; the old ones are gone, tests/miniprogram/wording-usage.test.ts). */
 export const PLACE_WORDS = {
   share: '分享给朋友',
   book: '预约到店',
 } as const;
+
+/** The household accounts page and the button that opens it, in the same words (issue 16: the title said it the other way round). */
+export const MANAGE_ACCOUNTS = '管理户号';
+
+/**
+ * A page's failed load, in one wording that says what failed (issue 16: some pages said only that the load failed).
+ * @example loadFailed('账单') // => '账单没有加载出来'
+ */
+export const loadFailed = (what: string): string => `${what}没有加载出来`;
 
 // ---------------------------------------------------------------------------------------------
 // Reservations, fault reports, the ride history (issue 17)

@@ -1,5 +1,5 @@
 /** What a ride bill says of its ride (the bill page): date, bike, duration, fee and surcharge. Pure. */
-import { yuan } from '../shared/index';
+import { PARKING_ZONE, yuan } from '../shared/index';
 
 /** The ride fields `bills.get` gives a ride bill. */
 export interface RideOfBill {
@@ -37,6 +37,6 @@ export function rideLines(r: RideOfBill): RideLine[] {
     { label: '骑行时长', value: duration },
     { label: '骑行费', value: yuan(r.feeFen - r.surchargeFen) },
   ];
-  if (r.surchargeFen > 0) lines.push({ label: '停车区外加收', value: yuan(r.surchargeFen) });
+  if (r.surchargeFen > 0) lines.push({ label: `${PARKING_ZONE}外加收`, value: yuan(r.surchargeFen) });
   return lines;
 }

@@ -28,6 +28,8 @@ export interface Device {
   chosenPlace?: { lat: number; lng: number; name: string } | null;
   /** The entry scene (wx.getEnterOptionsSync): 1154 plays a page opened from Moments. */
   scene?: number;
+  /** No network: every wx.request fails as WeChat's does offline (the pages' failed-load states). */
+  offline?: boolean;
 }
 
 export interface LocalWx {
@@ -89,6 +91,10 @@ export function createLocalWx(options: { now?: () => Date; windowWidth?: number 
   };
 
   function request(o: { url: string; method?: string; data?: unknown; header?: Record<string, string> } & Callbacks) {
+    if (device.offline) {
+      answer(o, false, { errMsg: 'request:fail offline' });
+      return { abort: () => undefined };
+    }
     inFlight++;
     const body = JSON.stringify(o.data ?? {});
     const req = httpRequest(

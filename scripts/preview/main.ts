@@ -80,6 +80,7 @@ export async function generatePreview(hostUrl: string, options: PreviewOptions):
     appInstance.globalData.lastPosition = null;
     local.device.scans = [];
     local.device.scene = 1001;
+    local.device.offline = false;
     local.device.chosenPlace = null;
     ctx.actAs(screen.openid ?? DEMO_USER);
     try {

@@ -147,6 +147,8 @@ export const SCREENS: Screen[] = [
   },
   { page: 'packageBooking/pages/my-bookings/index', state: 'bookings' },
   { page: 'packageBooking/pages/my-bookings/index', state: 'empty', openid: 'local-newcomer' },
+  // A failed load says what failed (shared/wording.ts loadFailed; issue 16).
+  { page: 'packageBooking/pages/my-bookings/index', state: 'offline', setup: async (ctx) => void (ctx.device.offline = true) },
   // Opened from a subscribe message (shared/subscribe-message.ts bookingPage): the booking, a cancelled one, none.
   {
     page: 'packageBooking/pages/my-bookings/index',
@@ -309,6 +311,7 @@ export const SCREENS: Screen[] = [
     },
   },
   { page: 'pages/nearby/index', state: 'shared-station-gone', setup: async () => ({ kind: 'station', id: 'P-GONE', lat: '31.2304', lng: '121.4737' }) },
+  { page: 'pages/nearby/index', state: 'offline', setup: async (ctx) => void (ctx.device.offline = true) },
   { page: 'packageRide/pages/unlock/index', state: 'scan-or-type' },
   {
     page: 'packageRide/pages/unlock/index',
@@ -387,6 +390,7 @@ export const SCREENS: Screen[] = [
   { page: 'packageBill/pages/bill/index', state: 'missing', openid: DEMO_PAYER, setup: async () => ({ billId: 'UB:water:99999999:2026-10' }) },
   { page: 'packageBill/pages/bills/index', state: 'bills', openid: DEMO_PAYER, setup: async (ctx) => void (await bindDemoAccounts(ctx)) },
   { page: 'packageBill/pages/bills/index', state: 'empty', openid: 'local-newcomer' },
+  { page: 'packageBill/pages/bills/index', state: 'offline', setup: async (ctx) => void (ctx.device.offline = true) },
   // The bind flow: 燃气 in 上海 has two companies; the second's hint shows; number and holder typed, a label chosen.
   {
     page: 'packageBill/pages/accounts/index',

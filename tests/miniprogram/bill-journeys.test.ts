@@ -3,6 +3,8 @@
 // demo utility account and paying its bill. Only the phone is played (device.ts); in local mode
 // the pay service completes a payment through the host's `POST /sandbox/pay/{outTradeNo}`, which
 // sends payNotify a signed notification through the real verification code.
+import fs from 'node:fs';
+import path from 'node:path';
 import { type Answer, bikesByAStation, dataOf, journeySuite } from '../support/journey';
 import { sandboxPayments } from '../../functions/lib/wechatpay/sandbox';
 import { DEMO_ACCOUNTS } from '../../functions/local/seed-bills';
@@ -127,6 +129,11 @@ describe('a household paying its water bill', () => {
     const bills = await visit('/packageBill/pages/bills/index');
     await until(() => bills.data.state === 'list', 'the bills');
     expect(texts(bills, '.household-label')).toEqual(['我家']);
+    // The button says what the page it opens is titled (accounts/index.json): one wording, MANAGE_ACCOUNTS.
+    expect(texts(bills, '.accounts-btn')).toEqual(['管理户号']);
+    expect(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../miniprogram/packageBill/pages/accounts/index.json'), 'utf8')).navigationBarTitleText).toBe(
+      '管理户号',
+    );
     const unpaidTitles = texts(bills, '.unpaid .bill-title');
     expect(unpaidTitles).toEqual([`上海城投水务 · ${water.accountNo}`, `上海城投水务 · ${water.accountNo}`]);
     const amounts = texts(bills, '.unpaid .bill-amount');

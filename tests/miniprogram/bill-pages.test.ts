@@ -198,6 +198,8 @@ describe('bills page', () => {
     expect(texts(page, '.unpaid .bill-status')).toEqual(['待支付', '待支付 · 11月25日到期']);
     expect(texts(page, '.paid .bill-amount')).toEqual(['¥39.60']);
     expect(texts(page, '.paid .bill-status')).toEqual(['已支付']);
+    // The button and the page it opens in the same words (was 管理户号 / 户号管理).
+    expect(texts(page, '.accounts-btn')).toEqual(['管理户号']);
     await tap(page, '.unpaid .bill-row', 1);
     expect(wxMock().navigateTo).toHaveBeenCalledWith({ url: '/packageBill/pages/bill/index?billId=UB%3Awater%3A31000001%3A2026-10' });
   });

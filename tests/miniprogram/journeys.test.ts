@@ -115,6 +115,8 @@ describe("a commuter's first ride, from the sticker", () => {
     await until(() => riding.data.outside === true, 'the outside-zone sheet');
     expect(riding.querySelectorAll('.sheet.outside')).toHaveLength(1);
     expect(texts(riding, '.outside .title')).toEqual(['不在停车区内']);
+    // The host's refusal worded by the same entry as the title (PARKING_ZONE; it said 停车点内).
+    expect(texts(riding, '.outside-text')).toEqual(['这里不在停车区内，在此还车将加收 ¥5.00。可以骑到地图上的蓝色停车区再还车。']);
     // The default tariff's surcharge for parking outside every zone: 500 fen = ¥5.00.
     expect(texts(riding, '.surcharge-btn')).toEqual(['在此还车（加收 ¥5.00）']);
     expect(texts(riding, '.continue-btn')).toEqual(['继续骑行']);

@@ -153,6 +153,7 @@ describe('My bookings', () => {
 
     bookings.myBookings.mockResolvedValueOnce({ ok: false, error: { code: 'INTERNAL', message: '无法连接服务器' } });
     const broken = await openPage(pageId, {});
+    expect(texts(broken, '.state-title')).toEqual(['预约没有加载出来']);
     expect(texts(broken, '.error-text')).toEqual(['无法连接服务器']);
     await tap(broken, '.retry');
     expect(texts(broken, '.booking-store')).toHaveLength(4);

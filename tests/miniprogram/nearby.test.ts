@@ -123,6 +123,13 @@ describe('the nearby page', () => {
     expect(page.querySelectorAll('.place-row').length).toBe(0);
   });
 
+  it('a failed load says what failed, and 重试 asks again', async () => {
+    api.nearby.mockResolvedValue({ ok: false, error: { code: 'INTERNAL', message: '无法连接服务器，请检查网络后重试', reason: 'UNREACHABLE' } });
+    const page = await openPage();
+    expect(texts(page, '.state-error .state-title')).toEqual(['附近的门店没有加载出来']);
+    expect(texts(page, '.state-error .error-text')).toEqual(['无法连接服务器，请检查网络后重试']);
+  });
+
   it('asks for stations, then bikes, when the kind is switched', async () => {
     const page = await openPage();
     const [, stationTab, bikeTab] = page.querySelectorAll('.tab');

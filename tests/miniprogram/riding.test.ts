@@ -137,7 +137,7 @@ describe('ending outside every zone', () => {
     // A fixed bottom sheet over the page, not a card below the fold.
     expect(page.querySelectorAll('.sheet.outside')).toHaveLength(1);
     expect(page.querySelectorAll('.sheet-mask')).toHaveLength(1);
-    expect(texts(page, '.outside-text')[0]).toContain('这里不在停车点内，在此还车将加收 ¥5.00');
+    expect(texts(page, '.outside-text')[0]).toContain('这里不在停车区内，在此还车将加收 ¥5.00');
     expect(texts(page, '.outside-nearest')).toEqual(['最近停车点：人民广场停车点 · 67 m']);
     expect(texts(page, '.surcharge-btn')).toEqual(['在此还车（加收 ¥5.00）']);
     expect(texts(page, '.elapsed')).toEqual(['2 分 05 秒']);

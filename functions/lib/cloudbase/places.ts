@@ -93,6 +93,12 @@ function canonical(value: unknown): string {
   );
 }
 
+/** The document a place is stored as: its fields, `search` (stores and stations), `location`, `updatedAt`. */
+export function placeDoc(db: Pick<AdapterDb, 'Geo'>, place: Place): object {
+  const search = place.kind === 'bike' ? {} : { search: placeSearchText(place) };
+  return { ...place, ...search, location: new db.Geo.Point(place.lng, place.lat), updatedAt: new Date() };
+}
+
 /** What one import transaction wrote of a place, and what it replaced. */
 interface Written {
   kind: PlaceKind;
@@ -110,10 +116,7 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
   const _ = db.command;
   const collectionOf = (kind: PlaceKind) => db.collection(COLLECTIONS[kind]);
 
-  function docOf(place: Place): object {
-    const search = place.kind === 'bike' ? {} : { search: placeSearchText(place) };
-    return { ...place, ...search, location: new db.Geo.Point(place.lng, place.lat), updatedAt: new Date() };
-  }
+  const docOf = (place: Place): object => placeDoc(db, place);
 
   /** A condition on `search` that holds the query literally (escaped: ".*" is two characters, not a pattern). */
   const holding = (key: string) => ({ search: db.RegExp({ regexp: literalPattern(key), options: '' }) });

@@ -1,5 +1,5 @@
 /** Pure view logic shared by the ride pages: their addresses, clock and tariff labels. */
-import { PAGES, pageUrl, yuan } from '../../shared/index';
+import { PAGES, PARKING_ZONE, pageUrl, yuan } from '../../shared/index';
 import type { Tariff } from '../../shared/index';
 
 /** Where a ride bill is paid (packageBill): `?billId=` from the summary, `?ride=unpaid` from the unlock refusal. */
@@ -38,7 +38,7 @@ export function tariffLines(t: Tariff): string[] {
   const lines = [
     `${minutes(t.freeSec)}内免费`,
     `超过后按整段骑行计费：每 ${minutes(t.unitSec)} ${yuan(t.unitFeeFen)}（不足按一段计）`,
-    `停车区外还车加收 ${yuan(t.parkingSurchargeFen)}`,
+    `${PARKING_ZONE}外还车加收 ${yuan(t.parkingSurchargeFen)}`,
   ];
   if (t.dailyCapFen !== null) lines.push(`每 24 小时最多收取 ${yuan(t.dailyCapFen)}`);
   return lines;

@@ -21,6 +21,7 @@ import {
   SHARED_NOTICE,
   categoryChips,
   emptyText,
+  failedTitle,
   itemOfMarker,
   originDistance,
   placeMarkers,
@@ -82,6 +83,7 @@ Component({
     rows: [] as PlaceRow[],
     emptyText: '',
     errorText: '',
+    failedTitle: '',
     sheet: null as PlaceSheet | null,
     /** Opened from Moments (scene 1154): read-only, no location, no ride. */
     moments: false,
@@ -248,7 +250,7 @@ Component({
       const answer = await nearby({ lat: state.query.lat, lng: state.query.lng, kind, radius: RADIUS_M, limit: LIMIT, ...filters });
       if (seq !== state.seq) return; // a newer query (another tab, a map drag) owns the view
       if (!answer.ok) {
-        this.setData({ status: 'error', errorText: answer.error.message });
+        this.setData({ status: 'error', errorText: answer.error.message, failedTitle: failedTitle(kind, false) });
         return;
       }
       state.items = answer.data.items;
@@ -278,7 +280,7 @@ Component({
       const answer = await search({ q, kind, limit: LIMIT, ...(at ? { lat: at.lat, lng: at.lng } : {}) });
       if (seq !== state.seq) return;
       if (!answer.ok) {
-        this.setData({ status: 'error', errorText: answer.error.message });
+        this.setData({ status: 'error', errorText: answer.error.message, failedTitle: failedTitle(kind, true) });
         return;
       }
       state.items = answer.data.items;

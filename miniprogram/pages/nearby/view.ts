@@ -1,5 +1,5 @@
 /** What the nearby page shows, computed from `geo.nearby` items: rows, markers, sheet, texts. Pure. */
-import { PLACE_WORDS, distanceM, hoursLines, openStateWording } from '../../shared/index';
+import { PARKING_ZONE, PLACE_WORDS, distanceM, hoursLines, loadFailed, openStateWording } from '../../shared/index';
 import type { FoundItem, NearbyItem, Tone } from '../../shared/index';
 import { distanceLabel, radiusLabel } from '../../lib/distance-label';
 
@@ -110,10 +110,18 @@ export function placeSheet(item: ShownItem, now: Date, distanceText?: string): P
     case 'store':
       return { ...base, address: item.address, next: row.note, hours: hoursLines(item.openingHours), action: 'book', actionLabel: PLACE_WORDS.book };
     case 'station':
-      return { ...base, address: '', next: '还车时请停入停车点范围内', hours: [], action: '', actionLabel: '' };
+      return { ...base, address: '', next: `还车时请停入${PARKING_ZONE}内`, hours: [], action: '', actionLabel: '' };
     case 'bike':
       return { ...base, address: '', next: '', hours: [], action: 'unlock', actionLabel: '开锁骑行' };
   }
+}
+
+/**
+ * The failed load's title, saying what failed.
+ * (loadFailed: "附近的" and the tab's noun, or the search results).
+ */
+export function failedTitle(kind: PlaceKind, searching: boolean): string {
+  return loadFailed(searching ? '搜索结果' : `附近的${KIND_NOUN[kind]}`);
 }
 
 /** The empty state's sentence. */

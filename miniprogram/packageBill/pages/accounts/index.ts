@@ -1,10 +1,10 @@
 /**
- * 户号管理: the bind flow (city from location, changeable → type → company → number with its hint →
+ * The household accounts page (MANAGE_ACCOUNTS): the bind flow (city from location, changeable → type → company → number with its hint →
  * holder check → household label) and the bound accounts grouped by household.
  */
 import { accounts, billers, bindAccount, unbindAccount } from '../../../services/bills';
 import { locate } from '../../../services/location';
-import { BIND_TEXT, refusalText } from '../../../shared/index';
+import { BIND_TEXT, loadFailed, refusalText } from '../../../shared/index';
 import type { AccountType, BillerView } from '../../../shared/index';
 import { pageState } from '../../../lib/page-state';
 import { BILLS_PAGE } from '../../lib/paths';
@@ -49,6 +49,7 @@ Component({
     done: '',
     noCompany: BIND_TEXT.noCompany,
     errorText: '',
+    failedTitle: loadFailed('户号'),
   },
   methods: {
     onLoad() {

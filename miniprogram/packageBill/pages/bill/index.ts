@@ -10,6 +10,7 @@ import type { RideLine, RideOfBill } from '../../../lib/ride-bill';
 import { payForBill } from '../../../services/pay';
 import { SUBSCRIBE_FOR, prefetchTemplates, subscribeFor } from '../../../services/subscribe';
 import { pageState } from '../../../lib/page-state';
+import { loadFailed } from '../../../shared/index';
 import type { BillView } from '../../../shared/index';
 import { BILLS_PAGE, UNLOCK_PAGE, receiptUrl } from '../../lib/paths';
 import { billCard, billRefusal, billTarget, cityToday, firstUnpaidRideBill, payOutcomeNotice } from './view';
@@ -19,6 +20,7 @@ const stateOf = pageState(() => ({ billId: '', paying: false, fromUnlock: false 
 
 Component({
   data: {
+    failedTitle: loadFailed('账单'),
     state: 'loading' as BillState,
     card: null as BillCard | null,
     /** A ride bill's ride (bills.get), line by line. */

@@ -1,6 +1,6 @@
 /** 生活缴费: the caller's bills (ride bills too), unpaid first with due dates, then paid ones. */
 import { listBills } from '../../../services/bills';
-import { refusalText } from '../../../shared/index';
+import { MANAGE_ACCOUNTS, loadFailed, refusalText } from '../../../shared/index';
 import { pageState } from '../../../lib/page-state';
 import { ACCOUNTS_PAGE, RECORDS_PAGE } from '../../lib/paths';
 import { cityToday } from '../bill/view';
@@ -10,7 +10,13 @@ import type { BillsView } from './view';
 const stateOf = pageState(() => ({ loaded: false }));
 
 Component({
-  data: { state: 'loading' as 'loading' | 'list' | 'error', view: null as BillsView | null, errorText: '' },
+  data: {
+    state: 'loading' as 'loading' | 'list' | 'error',
+    view: null as BillsView | null,
+    errorText: '',
+    failedTitle: loadFailed('账单'),
+    manageAccounts: MANAGE_ACCOUNTS,
+  },
   methods: {
     onLoad() {
       this.load();

@@ -1,7 +1,7 @@
 /** 缴费凭证: one paid bill's receipt, to keep as an image (save to the album) or share. Opened from 缴费记录 and the paid bill. */
 import { getBill } from '../../../services/bills';
 import { receiptImage, saveToAlbum, shareImage } from '../../../services/receipt';
-import { refusalText } from '../../../shared/index';
+import { loadFailed, refusalText } from '../../../shared/index';
 import { pageState } from '../../../lib/page-state';
 import { RECORDS_PAGE } from '../../lib/paths';
 import { billTarget } from '../bill/view';
@@ -11,7 +11,13 @@ import type { ReceiptView } from './view';
 const stateOf = pageState(() => ({ image: '' }));
 
 Component({
-  data: { state: 'loading' as 'loading' | 'receipt' | 'unpaid' | 'missing' | 'error', receipt: null as ReceiptView | null, errorText: '', busy: false },
+  data: {
+    state: 'loading' as 'loading' | 'receipt' | 'unpaid' | 'missing' | 'error',
+    receipt: null as ReceiptView | null,
+    errorText: '',
+    busy: false,
+    failedTitle: loadFailed('凭证'),
+  },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       this.load(query);

@@ -1,11 +1,11 @@
 /** 缴费记录: paid bills by month (company, period, amount, paid at, transaction id); a tap opens the receipt. */
 import { listBills } from '../../../services/bills';
-import { refusalText } from '../../../shared/index';
+import { loadFailed, refusalText } from '../../../shared/index';
 import { recordMonths } from './view';
 import type { RecordMonth } from './view';
 
 Component({
-  data: { state: 'loading' as 'loading' | 'list' | 'error', months: [] as RecordMonth[], errorText: '' },
+  data: { state: 'loading' as 'loading' | 'list' | 'error', months: [] as RecordMonth[], errorText: '', failedTitle: loadFailed('缴费记录') },
   methods: {
     onLoad() {
       this.load();

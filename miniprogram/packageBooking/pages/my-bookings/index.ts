@@ -3,6 +3,7 @@
  * A subscribe message opens it with `?bookingId=` (often from a cold start): that booking is
  * highlighted and scrolled to, or a notice says it was cancelled, has ended, or is not found.
  */
+import { loadFailed } from '../../../shared/index';
 import { cancelBooking, myBookings } from '../../../services/bookings';
 import { pageState } from '../../../lib/page-state';
 import {
@@ -30,6 +31,7 @@ Component({
   data: {
     status: 'loading' as 'loading' | 'error' | 'empty' | 'ready',
     errorText: '',
+    failedTitle: loadFailed('预约'),
     upcoming: [] as BookingRow[],
     past: [] as BookingRow[],
     /** The booking whose code is shown. */

@@ -4,7 +4,7 @@
  * typing the code. Each action asks, inside its tap, for the next new-booking notification. Logic
  * in ./view.ts.
  */
-import { NOT_STAFF_PAGE, PAGES, REJECT_REASONS, pageUrl, type BookingView } from '../../../shared/index';
+import { NOT_STAFF_PAGE, PAGES, REJECT_REASONS, loadFailed, pageUrl, type BookingView } from '../../../shared/index';
 import { callPhone, checkIn, confirmBooking, dayBookings, markNoShow, rejectBooking, scanCode, slots, staffStores } from '../../../services/bookings';
 import { SUBSCRIBE_FOR, prefetchTemplates, quotaLeft, subscribeFor } from '../../../services/subscribe';
 import {
@@ -36,6 +36,7 @@ Component({
   data: {
     status: 'loading' as 'loading' | 'error' | 'not-staff' | 'ready',
     errorText: '',
+    failedTitle: loadFailed('预约名单'),
     notStaff: NOT_STAFF_PAGE,
     stores: [] as Array<{ id: string; name: string; today: string }>,
     storeId: '',

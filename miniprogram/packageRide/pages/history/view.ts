@@ -1,5 +1,5 @@
 /** What the 行程 page shows of each ended ride. Pure. */
-import { yuan } from '../../../shared/index';
+import { PARKING_ZONE, yuan } from '../../../shared/index';
 import type { HistoryRide } from '../../../shared/index';
 import { billUrl, durationLabel } from '../../lib/ride-view';
 
@@ -37,7 +37,7 @@ export function rideRow(r: HistoryRide): RideRow {
     bike: `单车 ${r.bikeCode}`,
     duration: durationLabel(r.durationSec),
     fee: r.feeFen > 0 ? yuan(r.feeFen) : '免费',
-    surcharge: r.surchargeFen > 0 ? `含停车区外加收 ${yuan(r.surchargeFen)}` : '',
+    surcharge: r.surchargeFen > 0 ? `含${PARKING_ZONE}外加收 ${yuan(r.surchargeFen)}` : '',
     billState: r.billId === null ? '无需支付' : r.billStatus === 'paid' ? '已支付' : '待支付',
     billTone: r.billId === null ? 'muted' : r.billStatus === 'paid' ? 'success' : 'warning',
     payUrl: owed && r.billId ? billUrl(r.billId) : '',

@@ -2,11 +2,12 @@
  * Ride summary: duration, fee (surcharge shown apart) and a "pay" link to the ride bill. Opened by
  * the riding page with the ended ride in the query (no extra request).
  */
+import { PARKING_ZONE } from '../../../shared/index';
 import { billUrl } from '../../lib/ride-view';
 import { summaryView } from './view';
 
 Component({
-  data: { ...summaryView({}), reporting: false },
+  data: { ...summaryView({}), reporting: false, zone: PARKING_ZONE },
   methods: {
     onReport() {
       this.setData({ reporting: true });

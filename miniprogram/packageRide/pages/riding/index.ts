@@ -4,7 +4,7 @@
  * no map and offers to turn the location on. Outside every zone a sheet offers a route to the
  * nearest zone, ending here with the parking surcharge, or riding on.
  */
-import { DEFAULT_TARIFF, refusalText, rideFeeFen, yuan } from '../../../shared/index';
+import { DEFAULT_TARIFF, PARKING_ZONE, loadFailed, refusalText, rideFeeFen, yuan } from '../../../shared/index';
 import type { ActiveRide, LatLng, Tariff } from '../../../shared/index';
 import { nearby } from '../../../services/api';
 import { enableLocation, locate, openRoute } from '../../../services/location';
@@ -60,6 +60,8 @@ Component({
     outsideText: '',
     surchargeText: '',
     errorText: '',
+    /** One wording per idea (shared/wording.ts). */
+    words: { zone: PARKING_ZONE, failed: loadFailed('骑行信息') },
   },
   lifetimes: {
     detached() {
@@ -155,7 +157,7 @@ Component({
       this.setData({ ending: true, errorText: '' });
       const here = await locate();
       if (!here.ok) {
-        const notice = locationNotice(here.reason, '还车需要确认你在停车区内');
+        const notice = locationNotice(here.reason, `还车需要确认你在${PARKING_ZONE}内`);
         this.setData({ ending: false, outside: false, locationText: notice.text, locationAction: notice.action });
         return;
       }
