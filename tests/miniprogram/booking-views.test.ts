@@ -150,7 +150,7 @@ describe('store view', () => {
     expect(loadFailure({ code: 'NOT_FOUND', message: 'no store' })).toMatchObject({ title: '找不到这家门店', way: 'nearby' });
     expect(loadFailure(null)).toMatchObject({ title: '找不到这家门店', way: 'nearby' });
     expect(loadFailure({ code: 'INTERNAL', message: '无法连接服务器，请检查网络后重试', reason: 'UNREACHABLE' })).toEqual({
-      title: '加载失败',
+      title: '门店信息没有加载出来',
       text: '无法连接服务器，请检查网络后重试',
       way: 'retry',
     });

@@ -189,7 +189,7 @@ describe('the store page', () => {
 
     playDevice('http://127.0.0.1:9', 'page-offline', { now: EVENING });
     const offline = await visit(URL);
-    expect(texts(offline, '.failure-title')).toEqual(['加载失败']);
+    expect(texts(offline, '.failure-title')).toEqual(['门店信息没有加载出来']);
     expect(offline.querySelectorAll('.retry')).toHaveLength(1);
     expect(offline.querySelectorAll('.to-nearby')).toHaveLength(1);
     await flush();

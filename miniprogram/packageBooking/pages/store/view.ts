@@ -7,6 +7,7 @@ import {
   dayLabel,
   hoursLines,
   isActive,
+  loadFailed,
   openStateWording,
   pageUrl,
   refusalText,
@@ -180,7 +181,7 @@ export function loadFailure(error: AppError | null): LoadFailure {
       way: 'nearby',
     };
   }
-  return { title: '加载失败', text: error.reason === 'UNREACHABLE' ? error.message : '门店信息暂时打不开，请稍后重试', way: 'retry' };
+  return { title: loadFailed('门店信息'), text: error.reason === 'UNREACHABLE' ? error.message : '门店信息暂时打不开，请稍后重试', way: 'retry' };
 }
 
 /** The share card: a title that says what it is, the store's link, the store image. */
