@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { polygon } from '../support/places';
 import { describeIssue, date, instant, nearbyParams, setStaffParams, upsertPlacesParams } from '../../shared/contract';
 
 const store = {
@@ -18,17 +19,7 @@ const station = {
   name: 'Gate 1',
   lat: 31.23,
   lng: 121.47,
-  zone: {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [121.47, 31.23],
-        [121.471, 31.23],
-        [121.471, 31.231],
-        [121.47, 31.23],
-      ],
-    ],
-  },
+  zone: polygon('121.47 31.23, 121.471 31.23, 121.471 31.231, 121.47 31.23'),
 };
 const bike = { kind: 'bike', id: 'B1', code: 'B1', lat: 31.23, lng: 121.47, status: 'available' };
 const query = { lat: 31.23, lng: 121.47, kind: 'store' };
@@ -141,70 +132,20 @@ describe('every schema refuses bad input with a message naming the field', () =>
     [
       'station zone not closed',
       upsertPlacesParams,
-      {
-        places: [
-          {
-            ...station,
-            zone: {
-              type: 'Polygon',
-              coordinates: [
-                [
-                  [0, 0],
-                  [1, 0],
-                  [1, 1],
-                  [0, 1],
-                ],
-              ],
-            },
-          },
-        ],
-      },
+      { places: [{ ...station, zone: polygon('0 0, 1 0, 1 1, 0 1') }] },
       /^places\[0\]\.zone\.coordinates\[0\]: a ring must be closed/,
     ],
     [
       'station zone of 3 positions',
       upsertPlacesParams,
-      {
-        places: [
-          {
-            ...station,
-            zone: {
-              type: 'Polygon',
-              coordinates: [
-                [
-                  [0, 0],
-                  [1, 0],
-                  [0, 0],
-                ],
-              ],
-            },
-          },
-        ],
-      },
+      { places: [{ ...station, zone: polygon('0 0, 1 0, 0 0') }] },
       /^places\[0\]\.zone\.coordinates\[0\]: a ring needs at least 4/,
     ],
     ['station zone a Point', upsertPlacesParams, { places: [{ ...station, zone: { type: 'Point', coordinates: [0, 0] } }] }, /^places\[0\]\.zone\.type: /],
     [
       'station zone vertex lng 200',
       upsertPlacesParams,
-      {
-        places: [
-          {
-            ...station,
-            zone: {
-              type: 'Polygon',
-              coordinates: [
-                [
-                  [200, 0],
-                  [1, 0],
-                  [1, 1],
-                  [200, 0],
-                ],
-              ],
-            },
-          },
-        ],
-      },
+      { places: [{ ...station, zone: polygon('200 0, 1 0, 1 1, 200 0') }] },
       /^places\[0\]\.zone\.coordinates\[0\]\[0\]\[0\]: /,
     ],
     [
