@@ -8,24 +8,15 @@ import { forceEndRide, currentRide, endRide, sweepStaleUnlocks, unlock, previewB
 import { upsertPlaces } from '../../functions/lib/usecases/places';
 import { crashAtEveryCall, type CrashReport } from '../support/port-suite';
 import { upsertPlacesParams } from '../../shared/contract/admin';
-import { ADAPTERS, HERE, LOCK_TIMEOUT_MS, NOWHERE, at, checkInvariants, rideWorld, type RideWorld } from '../support/rides-world';
+import { ADAPTERS, ADMIN, HERE, LOCK_TIMEOUT_MS, NOWHERE, as, at, checkInvariants, rideWorld, rideWorldEach, type RideWorld } from '../support/rides-world';
 
 const LATER = 2 * 3600;
 
-const as = (caller: string, sec = 0) => ({ caller, now: at(sec) });
-const ADMIN = { caller: 'admin', now: at(0) };
 /** Just past the lock timeout, in seconds. */
 const STALE_SEC = LOCK_TIMEOUT_MS / 1000 + 0.001;
 
 describe.each(ADAPTERS)('rides port on %s', (adapter) => {
-  let w: RideWorld;
-  beforeEach(async () => {
-    w = await rideWorld(adapter);
-  });
-  afterEach(() => {
-    checkInvariants(w.state());
-    w.close();
-  });
+  const w = rideWorldEach(adapter);
 
   const ride = (who: string, code: string, sec = 0, where = HERE) => unlock(w.deps, { bikeCode: code, ...where }, as(who, sec));
   const bikeStatus = (id: string) => w.state().bikes.find((b) => b.id === id)!.status;

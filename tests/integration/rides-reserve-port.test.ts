@@ -19,22 +19,13 @@ import {
 } from '../../functions/lib/usecases/ride';
 import { historyParams, reportsParams } from '../../shared/contract/rides';
 import { crashAtEveryCall, type CrashReport } from '../support/port-suite';
-import { ADAPTERS, HERE, LOCK_TIMEOUT_MS, NOWHERE, at, checkInvariants, rideWorld, type RideWorld } from '../support/rides-world';
+import { ADAPTERS, ADMIN, HERE, LOCK_TIMEOUT_MS, NOWHERE, as, at, checkInvariants, rideWorld, rideWorldEach, type RideWorld } from '../support/rides-world';
 
-const as = (caller: string, sec = 0) => ({ caller, now: at(sec) });
-const ADMIN = { caller: 'admin', now: at(0) };
 /** T0 is 08:00 in Shanghai: the next Shanghai day starts 16 hours later. */
 const NEXT_DAY_SEC = 16 * 3600;
 
 describe.each(ADAPTERS)('reservations, reports and history on %s', (adapter) => {
-  let w: RideWorld;
-  beforeEach(async () => {
-    w = await rideWorld(adapter);
-  });
-  afterEach(() => {
-    checkInvariants(w.state());
-    w.close();
-  });
+  const w = rideWorldEach(adapter);
 
   const hold = (who: string, code: string, sec = 0, where = HERE) => reserve(w.deps, { bikeCode: code, ...where }, as(who, sec));
   const ride = (who: string, code: string, sec = 0) => unlock(w.deps, { bikeCode: code, ...HERE }, as(who, sec));

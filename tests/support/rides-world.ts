@@ -277,3 +277,37 @@ export function checkHolds(state: State): void {
     throw new Error(`${hold.openid} keeps a hold of bike ${bike.id} until ${hold.until} that the bike does not name`);
   }
 }
+
+/** Who calls a use case at T0 + `sec` (the context the ride use cases take). */
+export const as = (caller: string, sec = 0) => ({ caller, now: at(sec) });
+export const ADMIN = { caller: 'admin', now: at(0) };
+
+/**
+ * Registers a fresh world of `adapter` before each test of the enclosing block and, after it,
+ * checks every invariant and closes it. The answer stands for the running test's world (read it
+ * inside a test or a hook, never at the block's top level).
+ */
+export function rideWorldEach(adapter: Adapter): RideWorld {
+  let current: RideWorld | undefined;
+  beforeEach(async () => {
+    current = await rideWorld(adapter);
+  });
+  afterEach(() => {
+    const w = current;
+    current = undefined;
+    if (!w) return;
+    checkInvariants(w.state());
+    w.close();
+  });
+  return new Proxy({} as RideWorld, {
+    get(_target, key) {
+      if (!current) throw new Error('no ride world outside a test (rideWorldEach)');
+      const value = Reflect.get(current, key);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+    set(_target, key, value) {
+      if (!current) throw new Error('no ride world outside a test (rideWorldEach)');
+      return Reflect.set(current, key, value);
+    },
+  });
+}
