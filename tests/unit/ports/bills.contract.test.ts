@@ -160,33 +160,26 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
     expect((await listBillers(w.deps, { city: '北京' })).ok && (await listBillers(w.deps, {}))).toMatchObject({ data: { billers: { length: 3 } } });
     const before = w.state().bills.length;
     const row = { accountNo: '310000030', holderName: '赵六', period: '2026-10', amountFen: 100, dueDate: '2026-11-20' };
+    const importAsAdmin = (rows: object[]) => importBills(w.deps, imported(rows), as('admin'));
     expect(
-      await importBills(
-        w.deps,
-        imported([
-          { ...row, billerId: 'sh-gas' },
-          { ...row, billerId: 'nope' },
-        ]),
-        as('admin'),
-      ),
+      await importAsAdmin([
+        { ...row, billerId: 'sh-gas' },
+        { ...row, billerId: 'nope' },
+      ]),
     ).toEqual({
       ok: false,
       error: { code: 'NOT_FOUND', message: 'bills[1].billerId: no biller "nope"' },
     });
     expect(
-      await importBills(
-        w.deps,
-        imported([
-          { ...row, billerId: 'sh-gas' },
-          { ...row, billerId: 'sh-gas-dz' },
-        ]),
-        as('admin'),
-      ),
+      await importAsAdmin([
+        { ...row, billerId: 'sh-gas' },
+        { ...row, billerId: 'sh-gas-dz' },
+      ]),
     ).toEqual({
       ok: false,
       error: { code: 'INVALID_ARGUMENT', message: 'bills[1].accountNo: is not a 上海大众燃气 account number' },
     });
-    expect(await importBills(w.deps, imported([{ ...row, accountType: 'gas' }]), as('admin'))).toEqual({
+    expect(await importAsAdmin([{ ...row, accountType: 'gas' }])).toEqual({
       ok: false,
       error: { code: 'INVALID_ARGUMENT', message: 'bills[0].billerId: is required: 2 billers collect gas bills (sh-gas, sh-gas-dz)' },
     });
