@@ -1,5 +1,5 @@
 import { ADMIN, startCloud, storedCounts, type TestCloud } from '../support/host';
-import { polygon } from '../support/places';
+import { polygon, store as storeAt } from '../support/places';
 
 let cloud: TestCloud;
 beforeAll(async () => {
@@ -24,17 +24,7 @@ async function raw(path: string, init: { method?: string; body?: string | Buffer
   return { status: res.status, text, json: text ? JSON.parse(text) : null };
 }
 
-const store = {
-  kind: 'store',
-  id: 'S900',
-  name: 'Bad input test',
-  address: 'nowhere',
-  lat: 31.23,
-  lng: 121.47,
-  category: 'coffee',
-  openingHours: [{ day: 1, open: '09:00', close: '18:00' }],
-  slot: { minutes: 30, capacity: 2 },
-};
+const store = storeAt('S900', { lat: 31.23, lng: 121.47 });
 const station = {
   kind: 'station',
   id: 'P900',

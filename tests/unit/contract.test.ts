@@ -1,18 +1,8 @@
 import type * as z from 'zod/mini';
-import { polygon } from '../support/places';
+import { polygon, store as storeAt } from '../support/places';
 import { describeIssue, date, instant, nearbyParams, setStaffParams, upsertPlacesParams } from '../../shared/contract';
 
-const store = {
-  kind: 'store',
-  id: 'S1',
-  name: 'Corner Coffee',
-  address: '1 Nanjing Road',
-  lat: 31.23,
-  lng: 121.47,
-  category: 'coffee',
-  openingHours: [{ day: 1, open: '09:00', close: '21:00' }],
-  slot: { minutes: 30, capacity: 4 },
-};
+const store = storeAt('S1', { lat: 31.23, lng: 121.47 });
 const station = {
   kind: 'station',
   id: 'P1',

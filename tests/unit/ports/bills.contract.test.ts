@@ -566,19 +566,29 @@ describe.each(ADAPTERS)('a stop at every database call on %s', (adapter) => {
     notified,
   );
 
+  /** Within the first order's last minute. */
+  const LATE = 700 + ORDER_TTL_SEC - 60;
+  /**
+   * A bill paid twice: an order at 700 s, a second one at LATE (paying again within the first
+   * order's last minute places a second order), the first paid at LATE + 1; w.outTradeNo is the
+   * second, still open.
+   */
+  const twoOrdersFirstPaid = async () => {
+    const w = await bound();
+    const first = await payBill(w.deps, { billId: BILL }, as('u1', 700));
+    const second = await payBill(w.deps, { billId: BILL }, as('u1', LATE));
+    if (!first.ok || !second.ok) throw new Error('no orders');
+    expect(second.data.outTradeNo).not.toBe(first.data.outTradeNo);
+    await handlePayNotify(w.deps, await paid(w, first.data.outTradeNo, LATE + 1), at(LATE + 1));
+    w.outTradeNo = second.data.outTradeNo;
+    return w;
+  };
+
   scenario(
     'payNotify of a duplicate payment (pending refund)',
     async () => {
-      const w = await bound();
-      const late = 700 + ORDER_TTL_SEC - 60;
-      const first = await payBill(w.deps, { billId: BILL }, as('u1', 700));
-      // Paying again within the first order's last minutes places a second order; both get paid.
-      const second = await payBill(w.deps, { billId: BILL }, as('u1', late));
-      if (!first.ok || !second.ok) throw new Error('no orders');
-      expect(second.data.outTradeNo).not.toBe(first.data.outTradeNo);
-      await handlePayNotify(w.deps, await paid(w, first.data.outTradeNo, late + 1), at(late + 1));
-      w.outTradeNo = second.data.outTradeNo;
-      w.event = await paid(w, w.outTradeNo, late + 2);
+      const w = await twoOrdersFirstPaid();
+      w.event = await paid(w, w.outTradeNo, LATE + 2);
       return w;
     },
     (w) => handlePayNotify(w.deps, w.event!, at(700 + ORDER_TTL_SEC - 57)),
@@ -591,14 +601,8 @@ describe.each(ADAPTERS)('a stop at every database call on %s', (adapter) => {
   scenario(
     'sweep: send a refund owed, then settle it',
     async () => {
-      const w = await bound();
-      const late = 700 + ORDER_TTL_SEC - 60;
-      const first = await payBill(w.deps, { billId: BILL }, as('u1', 700));
-      const second = await payBill(w.deps, { billId: BILL }, as('u1', late));
-      if (!first.ok || !second.ok) throw new Error('no orders');
-      await handlePayNotify(w.deps, await paid(w, first.data.outTradeNo, late + 1), at(late + 1));
-      await handlePayNotify(w.deps, await paid(w, second.data.outTradeNo, late + 2), at(late + 2));
-      w.outTradeNo = second.data.outTradeNo;
+      const w = await twoOrdersFirstPaid();
+      await handlePayNotify(w.deps, await paid(w, w.outTradeNo, LATE + 2), at(LATE + 2));
       return w;
     },
     async (w) => {
