@@ -1,5 +1,5 @@
 import { ADMIN, startCloud, storedCounts, type TestCloud } from '../support/host';
-import { polygon, store as storeAt } from '../support/places';
+import { polygon, station as stationAt, store as storeAt } from '../support/places';
 
 let cloud: TestCloud;
 beforeAll(async () => {
@@ -25,14 +25,7 @@ async function raw(path: string, init: { method?: string; body?: string | Buffer
 }
 
 const store = storeAt('S900', { lat: 31.23, lng: 121.47 });
-const station = {
-  kind: 'station',
-  id: 'P900',
-  name: 'Gate',
-  lat: 31.23,
-  lng: 121.47,
-  zone: polygon('121.47 31.23, 121.471 31.23, 121.471 31.231, 121.47 31.23'),
-};
+const station = stationAt('P900', { lat: 31.23, lng: 121.47 });
 const nearby = { action: 'nearby', kind: 'store', lat: 31.23, lng: 121.47 };
 const upsert = (place: object) => ({ action: 'upsertPlaces', places: [store, place] });
 const deep = (depth: number): unknown => (depth === 0 ? 1 : [deep(depth - 1)]);

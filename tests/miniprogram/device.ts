@@ -8,14 +8,17 @@ import { createLocalWx, DEVICE_APIS, newDevice, postJson, type Device } from '..
 
 export type { Device };
 
-// One phone for the file: the app registers its privacy listener once, and the phone keeps it past
-// jest.clearAllMocks() (which forgets mock calls, not implementations).
+// One phone for the file. The app registers its privacy listener once: the phone takes it from the
+// start and keeps it past jest.clearAllMocks() (which forgets mock calls, not implementations); the
+// other device APIs are played from the first playDevice on (a page test that only borrows
+// fakeDateOnly keeps its bare mocks).
 const phone = createLocalWx();
-for (const name of DEVICE_APIS) {
-  const mocks = wxMock() as Record<string, jest.Mock>;
+const mocks = wxMock() as Record<string, jest.Mock>;
+function play(name: (typeof DEVICE_APIS)[number]): void {
   mocks[name] ??= jest.fn();
   mocks[name].mockImplementation(phone.wx[name] as (...args: unknown[]) => unknown);
 }
+play('onNeedPrivacyAuthorization');
 
 /**
  * POSTs an event to the host as `openid` at `now` (the preview's client: node's http, as jsdom has
@@ -33,6 +36,7 @@ export function hostCall<T = any>(hostUrl: string, fn: string, event: unknown, a
  */
 export function playDevice(hostUrl: string, openid: string, start: Partial<Device> = {}): Device {
   Object.assign(phone.device, newDevice({ now: new Date(), ...start }));
+  for (const name of DEVICE_APIS) play(name);
   // The local host takes the caller from X-WX-OPENID: the api client sends config.localOpenid.
   const { config } = require('../../miniprogram/config') as { config: { mode: string; localUrl: string; localOpenid: string } };
   config.mode = 'local';

@@ -1,5 +1,5 @@
 import type { LatLng, Polygon } from '../../shared/geo';
-import type { Store } from '../../shared/places';
+import type { Station, Store } from '../../shared/places';
 
 /** A store at a point: a cafe open Mondays 09:00-18:00, slots of 30 minutes for 4 (override any field). */
 export function store(id: string, at: LatLng, extra: Partial<Store> = {}): Store {
@@ -40,5 +40,19 @@ export function square(lat: number, lng: number, size = 0.001): Polygon {
         [lng, lat],
       ],
     ],
+  };
+}
+
+/** A station at a point, its zone the small closed triangle (lng lat, lng+0.001 lat, lng+0.001 lat+0.001) (override any field). */
+export function station(id: string, at: LatLng, extra: Partial<Station> = {}): Station {
+  const { lat, lng } = at;
+  return {
+    kind: 'station',
+    id,
+    name: `Station ${id}`,
+    lat,
+    lng,
+    zone: polygon(`${lng} ${lat}, ${lng + 0.001} ${lat}, ${lng + 0.001} ${lat + 0.001}, ${lng} ${lat}`),
+    ...extra,
   };
 }

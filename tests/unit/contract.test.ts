@@ -1,16 +1,9 @@
 import type * as z from 'zod/mini';
-import { polygon, store as storeAt } from '../support/places';
+import { polygon, station as stationAt, store as storeAt } from '../support/places';
 import { describeIssue, date, instant, nearbyParams, setStaffParams, upsertPlacesParams } from '../../shared/contract';
 
 const store = storeAt('S1', { lat: 31.23, lng: 121.47 });
-const station = {
-  kind: 'station',
-  id: 'P1',
-  name: 'Gate 1',
-  lat: 31.23,
-  lng: 121.47,
-  zone: polygon('121.47 31.23, 121.471 31.23, 121.471 31.231, 121.47 31.23'),
-};
+const station = stationAt('P1', { lat: 31.23, lng: 121.47 });
 const bike = { kind: 'bike', id: 'B1', code: 'B1', lat: 31.23, lng: 121.47, status: 'available' };
 const query = { lat: 31.23, lng: 121.47, kind: 'store' };
 
