@@ -1,8 +1,12 @@
 /**
- * A `wx` for running the real pages outside WeChat against the real local host: `wx.request` goes
- * over HTTP to the host (with the phone's clock as `X-Nearby-Now`, so one clock rules both), the
- * device APIs (location, scan, navigation, storage) are played from the `device` state a test or
- * the preview sets. Used by `npm run preview` and the journey tests; never by the mini program.
+ * The one test phone: a `wx` for running the real pages outside WeChat against the real local host.
+ * `wx.request` goes over HTTP to the host (with the phone's clock as `X-Nearby-Now`, so one clock
+ * rules both); the device APIs (privacy agreement, location permission and position, camera,
+ * subscribe messages, navigation, storage) are played from the `device` state with WeChat's
+ * semantics, set by the caller between steps. `npm run preview` installs the whole `wx` (on a phone
+ * that already agreed and allowed location); the journey tests (tests/miniprogram/device.ts) install
+ * its device APIs into their jest mocks. Never used by the mini program. It lives here, not under
+ * tests/, because the preview is plain node: tests may import scripts, scripts never import tests.
  */
 import { request as httpRequest } from 'node:http';
 
@@ -13,10 +17,29 @@ export interface Navigation {
 
 /** What the "phone" answers: set by the caller between steps. */
 export interface Device {
-  /** Where the phone is; null plays a refused location. */
-  position: { lat: number; lng: number } | null;
+  /** Where the phone stands (GCJ-02). */
+  position: { lat: number; lng: number };
+  /** The privacy agreement: WeChat asks through the app's listener until it is agreed. */
+  privacyAgreed: boolean;
+  /** scope.userLocation: undefined until the first prompt, then what the user chose (false: turned off). */
+  locationScope: boolean | undefined;
+  /** What the user answers WeChat's own location prompt. */
+  allowLocationPrompt: boolean;
+  /** What the user does on the settings page opened by wx.openSetting. */
+  turnLocationOnInSettings: boolean;
+  /** "Now" for the host (X-Nearby-Now); unset: the machine's clock. */
+  now?: Date;
   /** The next wx.scanCode answers, first first; empty plays a cancelled scan. */
   scans: Array<{ result: string; path?: string }>;
+  /** Subscribe messages: the main switch, and "always keep this choice" answers by template id. */
+  subscriptions: { mainSwitch: boolean; itemSettings: Record<string, 'accept' | 'reject' | 'ban'> };
+  /** What the user taps in WeChat's subscribe dialog for each template shown. */
+  subscribeAnswer: 'accept' | 'reject';
+  /**
+   * WeChat's gesture rule: requestSubscribeMessage fails unless made while a tap's handler runs
+   * (not after an await of a request). On: only taps made inside `gesture()` open the window.
+   */
+  tapGestureOnly: boolean;
   /** Every navigation the pages asked for, in order. */
   navigations: Navigation[];
   /** Every toast and modal text, in order. */
@@ -32,14 +55,55 @@ export interface Device {
   offline?: boolean;
 }
 
+/** A phone as WeChat hands it over on first launch (nothing agreed, nothing asked yet), with `start` on top. */
+export function newDevice(start: Partial<Device> = {}): Device {
+  return {
+    position: { lat: 31.2304, lng: 121.4737 },
+    privacyAgreed: false,
+    locationScope: undefined,
+    allowLocationPrompt: true,
+    turnLocationOnInSettings: true,
+    scans: [],
+    subscriptions: { mainSwitch: true, itemSettings: {} },
+    subscribeAnswer: 'accept',
+    tapGestureOnly: false,
+    navigations: [],
+    toasts: [],
+    storage: new Map(),
+    modalConfirms: true,
+    ...start,
+  };
+}
+
+/** The device APIs: their answers come from the `device` state (the rest of `wx` is the screen's). */
+export const DEVICE_APIS = [
+  'request',
+  'getLocation',
+  'getSetting',
+  'openSetting',
+  'authorize',
+  'onNeedPrivacyAuthorization',
+  'getPrivacySetting',
+  'requirePrivacyAuthorize',
+  'scanCode',
+  'requestSubscribeMessage',
+] as const;
+
 export interface LocalWx {
   wx: Record<string, unknown>;
   device: Device;
   /** Resolves once no request is in flight (and a few ticks passed for the pages' setData). */
   idle(): Promise<void>;
+  /** Opens WeChat's tap-gesture window until the next macrotask (a tap's handler runs inside it). */
+  gesture(): void;
 }
 
-type Callbacks = { success?: (r: never) => void; fail?: (e: { errMsg: string }) => void; complete?: (r: unknown) => void };
+type PrivacyResolve = (answer: { event: 'agree' | 'disagree'; buttonId?: string }) => void;
+type Callbacks = {
+  success?: (r: never) => void;
+  fail?: (e: { errMsg: string; errno?: number; errCode?: number }) => void;
+  complete?: (r: unknown) => void;
+};
 
 /** POSTs JSON with node's http (jsdom's window has no fetch) and parses the JSON answer. */
 export function postJson<T>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
@@ -71,15 +135,20 @@ const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0
 function answer(o: Callbacks | undefined, ok: boolean, result: Record<string, unknown>): void {
   setTimeout(() => {
     if (ok) o?.success?.(result as never);
-    else o?.fail?.({ errMsg: String(result.errMsg) });
+    else o?.fail?.({ ...result, errMsg: String(result.errMsg) });
     o?.complete?.(result);
   }, 0);
 }
 
-export function createLocalWx(options: { now?: () => Date; windowWidth?: number } = {}): LocalWx {
-  const now = options.now ?? (() => new Date());
-  const device: Device = { position: { lat: 31.2304, lng: 121.4737 }, scans: [], navigations: [], toasts: [], storage: new Map(), modalConfirms: true };
+export function createLocalWx(options: { device?: Partial<Device>; windowWidth?: number } = {}): LocalWx {
+  const device = newDevice(options.device);
+  const now = () => device.now ?? new Date();
   let inFlight = 0;
+  // The app's one privacy listener (services/privacy.ts registers it once, at launch).
+  let privacyListener: ((resolve: PrivacyResolve) => void) | null = null;
+  // A tap's gesture lasts while its handler runs: simulate dispatches in a microtask, so the window
+  // closes at the next macrotask, before any request's answer can arrive.
+  let gestureOpen = false;
   const windowInfo = {
     pixelRatio: 2,
     screenWidth: 375,
@@ -138,25 +207,61 @@ export function createLocalWx(options: { now?: () => Date; windowWidth?: number 
       moveToLocation: noop,
       includePoints: noop,
       on: () => {},
-      getCenterLocation: (o: Callbacks) => answer(o, true, { latitude: device.position?.lat ?? 31.2304, longitude: device.position?.lng ?? 121.4737 }),
+      getCenterLocation: (o: Callbacks) => answer(o, true, { latitude: device.position.lat, longitude: device.position.lng }),
       getRegion: noop,
       getScale: noop,
     };
   };
 
+  /** The app's privacy listener, as WeChat calls it: the page's sheet answers through `resolve`. */
+  const askPrivacy = (): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (!privacyListener) return resolve(false); // nobody listens: WeChat's own popup, declined
+      privacyListener((reply) => {
+        if (reply.event === 'agree') device.privacyAgreed = true;
+        resolve(reply.event === 'agree');
+      });
+    });
+  /** Privacy first (errno 104), then WeChat's one location prompt, then the kept choice (errno 103). */
+  const locationAllowed = async (api: string): Promise<{ ok: true } | { ok: false; errMsg: string; errno: number }> => {
+    if (!device.privacyAgreed && !(await askPrivacy())) return { ok: false, errMsg: `${api}:fail privacy permission is not authorized`, errno: 104 };
+    if (device.locationScope === undefined) device.locationScope = device.allowLocationPrompt;
+    return device.locationScope ? { ok: true } : { ok: false, errMsg: `${api}:fail auth deny`, errno: 103 };
+  };
+  // The settings page lists only permissions the user was asked for: a declined privacy agreement is not there.
+  const authSetting = (): Record<string, boolean> => (device.locationScope === undefined ? {} : { 'scope.userLocation': device.locationScope });
+
   const wx: Record<string, unknown> = {
     request,
-    getLocation: (o: Callbacks) => {
-      const p = device.position;
-      if (p) answer(o, true, { latitude: p.lat, longitude: p.lng, accuracy: 15, errMsg: 'getLocation:ok' });
-      else answer(o, false, { errMsg: 'getLocation:fail auth deny' });
+    getLocation: async (o: Callbacks) => {
+      const allowed = await locationAllowed('getLocation');
+      if (!allowed.ok) answer(o, false, allowed);
+      else answer(o, true, { latitude: device.position.lat, longitude: device.position.lng, accuracy: 15, errMsg: 'getLocation:ok' });
     },
-    getSetting: (o: Callbacks) => answer(o, true, { authSetting: { 'scope.userLocation': device.position !== null } }),
-    authorize: (o: Callbacks) => answer(o, device.position !== null, { errMsg: device.position ? 'authorize:ok' : 'authorize:fail auth deny' }),
-    openSetting: (o: Callbacks) => answer(o, true, { authSetting: { 'scope.userLocation': device.position !== null } }),
-    getPrivacySetting: (o: Callbacks) => answer(o, true, { needAuthorization: false, privacyContractName: '《附近隐私保护指引》' }),
-    onNeedPrivacyAuthorization: () => {},
-    requirePrivacyAuthorize: (o: Callbacks) => answer(o, true, { errMsg: 'requirePrivacyAuthorize:ok' }),
+    getSetting: (o: Callbacks & { withSubscriptions?: boolean }) =>
+      // itemSettings lists only the templates answered with "always keep this choice" (WeChat's rule).
+      answer(o, true, {
+        authSetting: authSetting(),
+        ...(o.withSubscriptions
+          ? { subscriptionsSetting: { mainSwitch: device.subscriptions.mainSwitch, itemSettings: { ...device.subscriptions.itemSettings } } }
+          : {}),
+      }),
+    authorize: async (o: Callbacks) => {
+      const allowed = await locationAllowed('authorize');
+      answer(o, allowed.ok, allowed.ok ? { errMsg: 'authorize:ok' } : allowed);
+    },
+    openSetting: (o: Callbacks) => {
+      if (device.locationScope !== undefined && device.turnLocationOnInSettings) device.locationScope = true;
+      answer(o, true, { authSetting: authSetting() });
+    },
+    getPrivacySetting: (o: Callbacks) => answer(o, true, { needAuthorization: !device.privacyAgreed, privacyContractName: '《附近隐私保护指引》' }),
+    onNeedPrivacyAuthorization: (listener: (resolve: PrivacyResolve) => void) => {
+      privacyListener = listener;
+    },
+    requirePrivacyAuthorize: async (o: Callbacks) => {
+      const agreed = device.privacyAgreed || (await askPrivacy());
+      answer(o, agreed, { errMsg: agreed ? 'requirePrivacyAuthorize:ok' : 'requirePrivacyAuthorize:fail privacy permission is not authorized' });
+    },
     openPrivacyContract: (o: Callbacks) => answer(o, true, {}),
     openLocation: (o: Callbacks) => answer(o, true, {}),
     chooseLocation: (o: Callbacks) => {
@@ -192,7 +297,20 @@ export function createLocalWx(options: { now?: () => Date; windowWidth?: number 
     setNavigationBarTitle: (o?: Callbacks) => answer(o, true, {}),
     pageScrollTo: (o?: Callbacks) => answer(o, true, {}),
     vibrateShort: (o?: Callbacks) => answer(o, true, {}),
-    requestSubscribeMessage: (o: Callbacks) => answer(o, true, {}),
+    // The subscribe dialog: off with the main switch (20004); a kept answer is given without a dialog.
+    requestSubscribeMessage: (o: Callbacks & { tmplIds: string[] }) => {
+      if (device.tapGestureOnly && !gestureOpen) {
+        answer(o, false, { errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.' });
+        return;
+      }
+      if (!device.subscriptions.mainSwitch) {
+        answer(o, false, { errMsg: 'requestSubscribeMessage:fail The main switch is switched off', errCode: 20004 });
+        return;
+      }
+      const reply: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' };
+      for (const id of o.tmplIds) reply[id] = device.subscriptions.itemSettings[id] ?? device.subscribeAnswer;
+      answer(o, true, reply);
+    },
     requestPayment: (o: Callbacks) => answer(o, false, { errMsg: 'requestPayment:fail not in WeChat' }),
     setStorageSync: (key: string, value: unknown) => void device.storage.set(key, value),
     getStorageSync: (key: string) => (device.storage.has(key) ? device.storage.get(key) : ''),
@@ -210,6 +328,12 @@ export function createLocalWx(options: { now?: () => Date; windowWidth?: number 
   return {
     wx,
     device,
+    gesture() {
+      gestureOpen = true;
+      setTimeout(() => {
+        gestureOpen = false;
+      }, 0);
+    },
     async idle() {
       // A page may chain requests: wait until none is in flight over a few ticks in a row.
       for (let quiet = 0; quiet < 4; ) {

@@ -51,7 +51,9 @@ export async function generatePreview(hostUrl: string, options: PreviewOptions):
   const log = options.log ?? ((line: string) => console.log(line));
   const app = JSON.parse(readFileSync(path.join(options.root, 'app.json'), 'utf8')) as AppJson;
   const { config } = require(path.join(options.root, 'config')) as { config: { mode: string; localUrl: string; localOpenid: string } };
-  const local = createLocalWx();
+  // A phone whose user agreed to the privacy guide and allowed location (a screen may turn it off),
+  // and declines subscribe dialogs (the staff desk shows no sends granted).
+  const local = createLocalWx({ device: { privacyAgreed: true, locationScope: true, subscribeAnswer: 'reject' } });
   const globals = globalThis as unknown as Record<string, unknown>;
   globals.wx = Object.assign((globals.wx as object) ?? {}, local.wx);
   const appInstance: { globalData: { lastPosition: { lat: number; lng: number } | null } } = { globalData: { lastPosition: null } };
@@ -78,6 +80,7 @@ export async function generatePreview(hostUrl: string, options: PreviewOptions):
     local.device.position = { lat: 31.2304, lng: 121.4737 };
     // Every screen starts cold: no position found by an earlier screen's page.
     appInstance.globalData.lastPosition = null;
+    local.device.locationScope = true;
     local.device.scans = [];
     local.device.scene = 1001;
     local.device.offline = false;

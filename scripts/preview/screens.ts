@@ -93,7 +93,7 @@ export const SCREENS: Screen[] = [
     page: 'pages/nearby/index',
     state: 'no-location',
     setup: async (ctx) => {
-      ctx.device.position = null;
+      ctx.device.locationScope = false; // location turned off
     },
   },
   { page: 'pages/me/index', state: 'user' },
@@ -330,7 +330,7 @@ export const SCREENS: Screen[] = [
     state: 'no-location',
     setup: async (ctx) => {
       await startDemoRide(ctx);
-      ctx.device.position = null;
+      ctx.device.locationScope = false; // location turned off
     },
   },
   {

@@ -4,6 +4,7 @@ import type { StoreInput } from '../../shared/contract/places';
 import { toGcj02 } from '../../shared/crs';
 import { distanceM } from '../../shared/geo';
 import { ADMIN, startCloud, storedCounts, type TestCloud } from '../support/host';
+import { square } from '../support/places';
 
 const store = (id: string, lat = 31.23, lng = 121.47, extra: Partial<StoreInput> = {}): StoreInput => ({
   kind: 'store',
@@ -18,18 +19,6 @@ const store = (id: string, lat = 31.23, lng = 121.47, extra: Partial<StoreInput>
   ...extra,
 });
 const bike = (id: string, code: string, lat = 31.23, lng = 121.47) => ({ kind: 'bike', id, code, lat, lng, status: 'available' });
-const square = (lat: number, lng: number, size = 0.001) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [lng, lat],
-      [lng + size, lat],
-      [lng + size, lat + size],
-      [lng, lat + size],
-      [lng, lat],
-    ],
-  ],
-});
 
 let cloud: TestCloud;
 beforeEach(async () => {

@@ -1,4 +1,5 @@
 import { ADMIN, startCloud, storedCounts, type TestCloud } from '../support/host';
+import { polygon, station as stationAt, store as storeAt } from '../support/places';
 
 let cloud: TestCloud;
 beforeAll(async () => {
@@ -23,35 +24,8 @@ async function raw(path: string, init: { method?: string; body?: string | Buffer
   return { status: res.status, text, json: text ? JSON.parse(text) : null };
 }
 
-const store = {
-  kind: 'store',
-  id: 'S900',
-  name: 'Bad input test',
-  address: 'nowhere',
-  lat: 31.23,
-  lng: 121.47,
-  category: 'coffee',
-  openingHours: [{ day: 1, open: '09:00', close: '18:00' }],
-  slot: { minutes: 30, capacity: 2 },
-};
-const station = {
-  kind: 'station',
-  id: 'P900',
-  name: 'Gate',
-  lat: 31.23,
-  lng: 121.47,
-  zone: {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [121.47, 31.23],
-        [121.471, 31.23],
-        [121.471, 31.231],
-        [121.47, 31.23],
-      ],
-    ],
-  },
-};
+const store = storeAt('S900', { lat: 31.23, lng: 121.47 });
+const station = stationAt('P900', { lat: 31.23, lng: 121.47 });
 const nearby = { action: 'nearby', kind: 'store', lat: 31.23, lng: 121.47 };
 const upsert = (place: object) => ({ action: 'upsertPlaces', places: [store, place] });
 const deep = (depth: number): unknown => (depth === 0 ? 1 : [deep(depth - 1)]);
@@ -90,25 +64,7 @@ describe('every malformed request gets INVALID_ARGUMENT naming the field, and wr
       upsert({ ...store, id: 'S901', openingHours: [{ day: 1, open: '09:00', close: '25:00' }] }),
       /^places\[1\]\.openingHours\[0\]\.close: /,
     ],
-    [
-      'zone not closed',
-      'admin',
-      upsert({
-        ...station,
-        zone: {
-          type: 'Polygon',
-          coordinates: [
-            [
-              [0, 0],
-              [1, 0],
-              [1, 1],
-              [0, 1],
-            ],
-          ],
-        },
-      }),
-      /^places\[1\]\.zone\.coordinates\[0\]: a ring must be closed/,
-    ],
+    ['zone not closed', 'admin', upsert({ ...station, zone: polygon('0 0, 1 0, 1 1, 0 1') }), /^places\[1\]\.zone\.coordinates\[0\]: a ring must be closed/],
     [
       'zone nested garbage',
       'admin',

@@ -9,6 +9,7 @@ import { openDatabase, sqlitePorts } from '../../functions/lib/sqlite';
 import { createHost } from '../../functions/local/host';
 import { settingsFrom } from '../../functions/local/main';
 import { ADMIN, startCloud, type TestCloud } from '../support/host';
+import { DEFAULT_TARIFF_FEES } from '../support/tariff-cases';
 
 // Wednesday 2026-11-25, 09:00 in Shanghai.
 const NOW = '2026-11-25T01:00:00Z';
@@ -396,15 +397,7 @@ describe('rides, as API.md words them', () => {
     expect(await rides({ action: 'current' }, someone(), t(10))).toEqual({ ok: true, data: { ride: null, reservation: null } });
   });
 
-  it.each([
-    [0, 0],
-    [120, 0],
-    [121, 150],
-    [1800, 150],
-    [1801, 300],
-    [3600, 300],
-    [3601, 450],
-  ])('charges a ride of %i s %i fen, with a bill only when the fee is not 0', async (sec, fee) => {
+  it.each(DEFAULT_TARIFF_FEES)('charges a ride of %i s %i fen, with a bill only when the fee is not 0', async (sec, fee) => {
     const { who, ride: r } = await ride();
     const res = await rides({ action: 'end', rideId: r.id, ...IN_ZONE }, who, t(sec));
     expect(res.data.ride).toMatchObject({ id: r.id, status: 'ended', endAt: t(sec), durationSec: sec, feeFen: fee, surchargeFen: 0 });

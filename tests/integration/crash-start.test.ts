@@ -6,13 +6,13 @@
  * its live bookings, and with the clock an hour later no bike and no rider is stuck. On both back
  * ends (NEARBY_TEST_BACKEND: the SQLite file, or the CloudBase stand-in's journal).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { readJournal } from '../../functions/local/cloudbase-standin';
+import { startEntry as start, stopEntry, type Entry } from '../support/entry';
 
 const ROOT = path.resolve(__dirname, '../..');
 const KILLS = 24;
@@ -67,62 +67,25 @@ function stored(): Stored {
     db.close();
   }
 }
+
 /** The header clock: each life of the host runs 10 s (of header time) after the one before. */
 const T0 = Math.floor(Date.now() / 1000) * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Entry {
-  url: string;
-  child: ChildProcess;
-}
-
-async function startEntry(): Promise<Entry> {
-  const port = await freePort();
+function startEntry(): Promise<Entry> {
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
-    PORT: String(port),
     NEARBY_BACKEND: BACKEND,
     NEARBY_DB: DB,
     NEARBY_CLOCK: 'header',
     NEARBY_TIMERS: 'off',
     NEARBY_LOCK_DELAY_MS: '120',
   };
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the entry exited (${child.exitCode}): ${err}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).status === 200) return { url, child };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the entry did not become ready: ${err}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return start(MAIN, env, 20_000);
 }
 
-function kill(entry: Entry, signal: NodeJS.Signals): Promise<void> {
-  if (entry.child.exitCode !== null || entry.child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    entry.child.once('exit', () => resolve());
-    entry.child.kill(signal);
-  });
-}
+const kill = (entry: Entry, signal: NodeJS.Signals) => stopEntry(entry, signal);
 
 async function call(entry: Entry, fn: string, event: object, as: { openid?: string; now: number }): Promise<any> {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-nearby-now': iso(as.now) };

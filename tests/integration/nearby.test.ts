@@ -4,6 +4,7 @@ import type { StoreInput } from '../../shared/contract/places';
 import { nearby } from '../../functions/lib/usecases/nearby';
 import { ADMIN, startCloud, TEST_BACKEND, type TestCloud } from '../support/host';
 import { BruteForce, citySample, cityStore, prng, type CityPlace } from '../support/cities';
+import { polygon, square } from '../support/places';
 
 const NOW = '2026-11-25T10:00:00+08:00'; // a Wednesday
 
@@ -133,19 +134,7 @@ describe('geo.nearby against brute force over real cities', () => {
 
 describe('geo.nearby: stations, bikes and stores', () => {
   let cloud: TestCloud;
-  // A square zone of about 110 m a side, SW corner at (31.2300, 121.4700).
-  const square = (lat: number, lng: number, size = 0.001) => ({
-    type: 'Polygon',
-    coordinates: [
-      [
-        [lng, lat],
-        [lng + size, lat],
-        [lng + size, lat + size],
-        [lng, lat + size],
-        [lng, lat],
-      ],
-    ],
-  });
+  // Zones: square(31.23, 121.47) is about 110 m a side, SW corner at (31.2300, 121.4700).
   const bike = (id: string, lat: number, lng: number, status = 'available') => ({ kind: 'bike', id, code: id, lat, lng, status });
   const store = (id: string, lat: number, lng: number, extra: Partial<StoreInput> = {}): StoreInput => ({
     kind: 'store',
@@ -173,22 +162,9 @@ describe('geo.nearby: stations, bikes and stores', () => {
         name: 'Gate three',
         lat: 31.241,
         lng: 121.47,
-        zone: {
-          type: 'Polygon',
-          coordinates: [
-            [
-              [121.47, 31.24],
-              [121.471, 31.24],
-              [121.471, 31.241],
-              [121.4706, 31.241],
-              [121.4706, 31.2403],
-              [121.4704, 31.2403],
-              [121.4704, 31.241],
-              [121.47, 31.241],
-              [121.47, 31.24],
-            ],
-          ],
-        },
+        zone: polygon(
+          '121.47 31.24, 121.471 31.24, 121.471 31.241, 121.4706 31.241, 121.4706 31.2403, 121.4704 31.2403, 121.4704 31.241, 121.47 31.241, 121.47 31.24',
+        ),
       },
       bike('B1', 31.2302, 121.4702), // inside P1
       bike('B2', 31.2302, 121.4707), // inside P1 and P2

@@ -9,9 +9,7 @@ import { cloudbaseRides } from '../../functions/lib/cloudbase/rides';
 import { endRide, unlock } from '../../functions/lib/usecases/ride';
 import { upsertPlaces } from '../../functions/lib/usecases/places';
 import { upsertPlacesParams } from '../../shared/contract/admin';
-import { HERE, LOCK_TIMEOUT_MS, at, checkInvariants, rideWorld } from '../support/rides-world';
-
-const as = (caller: string, sec = 0) => ({ caller, now: at(sec) });
+import { HERE, LOCK_TIMEOUT_MS, as, at, checkInvariants, rideWorld } from '../support/rides-world';
 
 it('keeps the per-rider document and the bike document in step with the ride', async () => {
   const w = await rideWorld('cloudbase');

@@ -6,26 +6,28 @@
  */
 import { forceEndRide, currentRide, endRide, sweepStaleUnlocks, unlock, previewBike } from '../../functions/lib/usecases/ride';
 import { upsertPlaces } from '../../functions/lib/usecases/places';
-import { crashAtEveryCall, type CrashReport } from '../support/port-suite';
 import { upsertPlacesParams } from '../../shared/contract/admin';
-import { ADAPTERS, HERE, LOCK_TIMEOUT_MS, NOWHERE, at, checkInvariants, rideWorld, type RideWorld } from '../support/rides-world';
+import {
+  ADAPTERS,
+  ADMIN,
+  HERE,
+  LOCK_TIMEOUT_MS,
+  NOWHERE,
+  as,
+  at,
+  checkInvariants,
+  rideCrashScenarios,
+  rideWorldEach,
+  type RideWorld,
+} from '../support/rides-world';
 
 const LATER = 2 * 3600;
 
-const as = (caller: string, sec = 0) => ({ caller, now: at(sec) });
-const ADMIN = { caller: 'admin', now: at(0) };
 /** Just past the lock timeout, in seconds. */
 const STALE_SEC = LOCK_TIMEOUT_MS / 1000 + 0.001;
 
 describe.each(ADAPTERS)('rides port on %s', (adapter) => {
-  let w: RideWorld;
-  beforeEach(async () => {
-    w = await rideWorld(adapter);
-  });
-  afterEach(() => {
-    checkInvariants(w.state());
-    w.close();
-  });
+  const w = rideWorldEach(adapter);
 
   const ride = (who: string, code: string, sec = 0, where = HERE) => unlock(w.deps, { bikeCode: code, ...where }, as(who, sec));
   const bikeStatus = (id: string) => w.state().bikes.find((b) => b.id === id)!.status;
@@ -264,8 +266,6 @@ describe.each(ADAPTERS)('rides port on %s', (adapter) => {
 });
 
 describe.each(ADAPTERS)('rides port on %s: a stop at every database call', (adapter) => {
-  const reports: Record<string, CrashReport> = {};
-
   /** After the retry: past the lock timeout, a sweep leaves nobody and no bike stuck. */
   async function nothingStuck(w: RideWorld) {
     await sweepStaleUnlocks(w.deps, as('sweeper', LATER));
@@ -275,37 +275,7 @@ describe.each(ADAPTERS)('rides port on %s: a stop at every database call', (adap
     for (const b of state.bikes) if (b.status === 'riding') expect(state.rides.find((r) => r.bikeId === b.id && r.status === 'active')).toBeDefined();
   }
 
-  const scenario = (
-    name: string,
-    build: {
-      setUp?: (w: RideWorld) => Promise<void>;
-      run: (w: RideWorld) => Promise<unknown>;
-      retry?: (w: RideWorld) => Promise<unknown>;
-      check: (w: RideWorld, answer: any) => void | Promise<void>;
-      lock?: 'ok' | 'failed';
-    },
-  ) =>
-    it(`${name}: every invariant holds after each stop and each retry`, async () => {
-      reports[name] = await crashAtEveryCall<RideWorld, unknown>({
-        name,
-        async setUp() {
-          const w = await rideWorld(adapter);
-          await build.setUp?.(w);
-          w.lockAnswer = build.lock ?? 'ok';
-          return w;
-        },
-        fake: (w) => w.faults,
-        run: build.run,
-        // The client's retry reaches a restarted function: new adapter instances over the same data.
-        retry: (w) => (w.renew(), (build.retry ?? build.run)(w)),
-        invariants: [(w) => checkInvariants(w.state())],
-        async afterRetry(w, answer) {
-          await build.check(w, answer);
-          await nothingStuck(w);
-        },
-      });
-      expect(reports[name].stops).toBeGreaterThan(0);
-    }, 120_000);
+  const { scenario } = rideCrashScenarios(adapter, nothingStuck);
 
   scenario('unlock (reserve, lock, confirm)', {
     run: (w) => unlock(w.deps, { bikeCode: 'A', ...HERE }, as('u1')),

@@ -18,23 +18,13 @@ import {
   unlock,
 } from '../../functions/lib/usecases/ride';
 import { historyParams, reportsParams } from '../../shared/contract/rides';
-import { crashAtEveryCall, type CrashReport } from '../support/port-suite';
-import { ADAPTERS, HERE, LOCK_TIMEOUT_MS, NOWHERE, at, checkInvariants, rideWorld, type RideWorld } from '../support/rides-world';
+import { ADAPTERS, ADMIN, HERE, LOCK_TIMEOUT_MS, NOWHERE, as, at, rideCrashScenarios, rideWorldEach, type RideWorld } from '../support/rides-world';
 
-const as = (caller: string, sec = 0) => ({ caller, now: at(sec) });
-const ADMIN = { caller: 'admin', now: at(0) };
 /** T0 is 08:00 in Shanghai: the next Shanghai day starts 16 hours later. */
 const NEXT_DAY_SEC = 16 * 3600;
 
 describe.each(ADAPTERS)('reservations, reports and history on %s', (adapter) => {
-  let w: RideWorld;
-  beforeEach(async () => {
-    w = await rideWorld(adapter);
-  });
-  afterEach(() => {
-    checkInvariants(w.state());
-    w.close();
-  });
+  const w = rideWorldEach(adapter);
 
   const hold = (who: string, code: string, sec = 0, where = HERE) => reserve(w.deps, { bikeCode: code, ...where }, as(who, sec));
   const ride = (who: string, code: string, sec = 0) => unlock(w.deps, { bikeCode: code, ...HERE }, as(who, sec));
@@ -280,7 +270,7 @@ describe.each(ADAPTERS)('reservations, reports and history on %s', (adapter) => 
 });
 
 describe.each(ADAPTERS)('stops at every database call of the new operations on %s', (adapter) => {
-  const reports: Record<string, CrashReport> = {};
+  const { scenario, reports } = rideCrashScenarios(adapter);
   afterAll(() => {
     console.log(
       `${adapter} crash stops: ${Object.entries(reports)
@@ -288,31 +278,6 @@ describe.each(ADAPTERS)('stops at every database call of the new operations on %
         .join('; ')}`,
     );
   });
-  const scenario = (
-    name: string,
-    build: {
-      setUp?: (w: RideWorld) => Promise<void>;
-      run: (w: RideWorld) => Promise<unknown>;
-      retry?: (w: RideWorld) => Promise<unknown>;
-      check: (w: RideWorld, answer: any) => void | Promise<void>;
-    },
-  ) =>
-    it(`${name}: every invariant holds after each stop and each retry`, async () => {
-      reports[name] = await crashAtEveryCall<RideWorld, unknown>({
-        name,
-        async setUp() {
-          const w = await rideWorld(adapter);
-          await build.setUp?.(w);
-          return w;
-        },
-        fake: (w) => w.faults,
-        run: build.run,
-        retry: (w) => (w.renew(), (build.retry ?? build.run)(w)),
-        invariants: [(w) => checkInvariants(w.state())],
-        afterRetry: (w, answer) => build.check(w, answer),
-      });
-      expect(reports[name].stops).toBeGreaterThan(0);
-    }, 120_000);
 
   const held = (w: RideWorld) => w.state().bikes.find((b) => b.id === 'A')!;
 

@@ -72,6 +72,16 @@ describe('reserve', () => {
       error: { code: 'FAILED_PRECONDITION', message: 'you have an unpaid ride bill of ¥1.50: pay it before the next ride', reason: 'UNPAID_BILL' },
     });
     // The ride bill says which ride.
+    // The ride as its bill and the history both tell it: 00:01 to 00:11, 600 s, one started
+    // half hour past the free two minutes: 150 fen, no surcharge.
+    const theRide = {
+      bikeCode: 'K1',
+      startAt: '2026-11-25T00:01:00.000Z',
+      endAt: '2026-11-25T00:11:00.000Z',
+      durationSec: 600,
+      feeFen: 150,
+      surchargeFen: 0,
+    };
     expect(await cloud.call('bills', { action: 'get', billId: ended.data.ride.billId }, { openid: 'amy', now: at(700) })).toEqual({
       ok: true,
       data: {
@@ -81,12 +91,7 @@ describe('reserve', () => {
           amountFen: 150,
           status: 'unpaid',
           rideId: started.data.ride.id,
-          bikeCode: 'K1',
-          startAt: '2026-11-25T00:01:00.000Z',
-          endAt: '2026-11-25T00:11:00.000Z',
-          durationSec: 600,
-          feeFen: 150,
-          surchargeFen: 0,
+          ...theRide,
         },
       },
     });
@@ -101,12 +106,7 @@ describe('reserve', () => {
         rides: [
           {
             id: started.data.ride.id,
-            bikeCode: 'K1',
-            startAt: '2026-11-25T00:01:00.000Z',
-            endAt: '2026-11-25T00:11:00.000Z',
-            durationSec: 600,
-            feeFen: 150,
-            surchargeFen: 0,
+            ...theRide,
             from: HERE,
             to: HERE,
             billId: ended.data.ride.billId,

@@ -2,68 +2,26 @@
  * The real `npm start` entry, as an outside check starts it: build, then `node dist/local/main.js`
  * with settings in the environment, called over HTTP exactly as API.md says.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { startEntry as start, stopEntry, type Entry } from '../support/entry';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** This run's own build of the entry (the suite runs once per back end, maybe at the same time). */
 const MAIN = path.join('dist', `entry-test-${process.pid}`, 'main.js');
 jest.setTimeout(20_000);
 
-interface Entry {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Spawns the built entry and waits for /healthz. */
 async function startEntry(env: Record<string, string>): Promise<Entry> {
-  const port = await freePort();
   // The back end this run tests (jest.config.js runs this suite on both).
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NEARBY_BACKEND: process.env.NEARBY_TEST_BACKEND ?? 'sqlite' };
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { ...base, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 8000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the entry exited (${child.exitCode}): ${out}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.status === 200) {
-        expect(await res.json()).toEqual({ ok: true, backend: env.NEARBY_BACKEND ?? base.NEARBY_BACKEND });
-        break;
-      }
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the entry did not become ready: ${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url, child, output: () => out };
+  const entry = await start(MAIN, { ...base, ...env }, 8000);
+  expect(entry.health).toEqual({ ok: true, backend: env.NEARBY_BACKEND ?? base.NEARBY_BACKEND });
+  return entry;
 }
 
-function stop(entry: Entry | undefined): Promise<void> {
-  if (!entry || entry.child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    entry.child.once('exit', () => resolve());
-    entry.child.kill('SIGTERM');
-  });
-}
+const stop = (entry: Entry | undefined) => stopEntry(entry);
 
 async function call(entry: Entry, fn: string, event: unknown, as: { openid?: string; now?: string } = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };

@@ -8,24 +8,12 @@ import { wechatpayClient } from '../../functions/lib/wechatpay/client';
 import { wechatpaySettingsFrom } from '../../functions/lib/wechatpay/settings';
 import type { Payments } from '../../functions/lib/ports';
 import { judgePayment } from '../../shared/payment';
-import { makeMerchant, startWechatpayServer, type TestMerchant, type WechatpayServer } from '../support/wechatpay-server';
+import { makeMerchant, startWechatpayServer, wechatpayEnv, type TestMerchant, type WechatpayServer } from '../support/wechatpay-server';
 
 const merchant: TestMerchant = makeMerchant();
 
 function envFor(server: WechatpayServer, keys: { publicKey: boolean; certificate: boolean }, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    WECHATPAY_MCHID: merchant.mchId,
-    WECHAT_APPID: merchant.appId,
-    WECHATPAY_MERCHANT_SERIAL: merchant.serial,
-    WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem,
-    WECHATPAY_APIV3_KEY: merchant.apiV3Key,
-    ...(keys.publicKey ? { WECHATPAY_PUBLIC_KEY: server.publicKey.pem, WECHATPAY_PUBLIC_KEY_ID: server.publicKey.serial } : {}),
-    ...(keys.certificate && server.certificate ? { WECHATPAY_PLATFORM_CERTS: server.certificate.pem } : {}),
-    WECHATPAY_NOTIFY_URL: 'https://example-env.service.tcloudbase.com/payNotify',
-    WECHATPAY_BASE_URL: server.baseUrl,
-    WECHATPAY_TIMEOUT_MS: '1000',
-    ...extra,
-  };
+  return { ...wechatpayEnv(merchant, server, 'https://example-env.service.tcloudbase.com/payNotify', keys), WECHATPAY_TIMEOUT_MS: '1000', ...extra };
 }
 
 function clientFor(env: Record<string, string>): Payments {

@@ -18,6 +18,7 @@ jest.mock('../../miniprogram/services/subscribe', () => ({
   subscribeFor: jest.fn(() => Promise.resolve({ asked: true, results: {}, granted: true })),
 }));
 import { flush, loadPage, openPage, tap, texts, wxMock } from './harness';
+import { rideBill, waterBill } from '../support/bill-views';
 
 const bills = jest.requireMock('../../miniprogram/services/bills') as Record<
   'listBills' | 'refreshBill' | 'getBill' | 'billers' | 'accounts' | 'bindAccount' | 'unbindAccount',
@@ -29,16 +30,8 @@ const pay = jest.requireMock('../../miniprogram/services/pay') as { payForBill: 
 const subscribe = jest.requireMock('../../miniprogram/services/subscribe') as { subscribeFor: jest.Mock };
 
 const NOW = new Date('2026-11-20T02:00:00Z');
-const WATER = {
-  id: 'UB:water:31000001:2026-10',
-  type: 'water',
-  accountNo: '31000001',
-  period: '2026-10',
-  amountFen: 4280,
-  dueDate: '2026-11-25',
-  status: 'unpaid',
-};
-const RIDE = { id: 'RB1', type: 'ride', amountFen: 150, status: 'unpaid', rideId: 'R1' };
+const WATER = waterBill();
+const RIDE = rideBill();
 const ok = <T>(data: T) => ({ ok: true, data });
 const refused = (code: string, reason?: string) => ({ ok: false, error: { code, message: 'refused', ...(reason ? { reason } : {}) } });
 const UNREACHABLE = { ok: false, error: { code: 'INTERNAL', message: '无法连接服务器，请检查网络后重试', reason: 'UNREACHABLE' } };

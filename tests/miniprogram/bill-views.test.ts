@@ -18,19 +18,11 @@ import { billCard, billTarget, cityToday, firstUnpaidRideBill, payOutcomeNotice 
 import { billUrl, UNPAID_RIDE_BILL_URL } from '../../miniprogram/packageBill/lib/paths';
 import { accountNoHint, billStatusWording, paidAtText, periodText } from '../../shared/wording';
 import { BIND_FAILURE_LIMIT, type BillView } from '../../shared/bills';
+import { rideBill, waterBill } from '../support/bill-views';
 
 const TODAY = '2026-11-20';
-const water = (over: Partial<BillView> = {}): BillView => ({
-  id: 'UB:water:31000001:2026-10',
-  type: 'water',
-  accountNo: '31000001',
-  period: '2026-10',
-  amountFen: 4280,
-  dueDate: '2026-11-25',
-  status: 'unpaid',
-  ...over,
-});
-const ride = (over: Partial<BillView> = {}): BillView => ({ id: 'RB1', type: 'ride', amountFen: 150, status: 'unpaid', rideId: 'R1', ...over });
+const water = waterBill;
+const ride = rideBill;
 
 describe('paths', () => {
   it('opens a bill by id, and the unpaid ride bill without one', () => {

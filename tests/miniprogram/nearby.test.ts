@@ -1,6 +1,7 @@
 import { flush, loadPage, openPage as open, tap, texts, wxMock } from './harness';
 import { CITY_CENTER } from '../../shared/city';
 import type { NearbyItem } from '../../shared/contract/geo';
+import { nearbyStore, type StoreItem } from '../support/nearby-items';
 
 jest.mock('../../miniprogram/services/api', () => ({ nearby: jest.fn(), search: jest.fn(), getPlace: jest.fn() }));
 jest.mock('../../miniprogram/services/location', () => ({
@@ -26,23 +27,7 @@ const rides = jest.requireMock('../../miniprogram/services/rides') as { currentR
 const scan = jest.requireMock('../../miniprogram/services/scan') as { scanBikeCode: jest.Mock };
 const HERE = { lat: 31.22, lng: 121.45 };
 
-const hours = [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '08:00', close: '21:00' }));
-const store = (over: Partial<Extract<NearbyItem, { kind: 'store' }>>): NearbyItem => ({
-  kind: 'store',
-  id: 'S001',
-  name: '街角咖啡',
-  address: '南京东路 1 号',
-  category: 'coffee',
-  timezone: 'Asia/Shanghai',
-  openingHours: hours,
-  slot: { minutes: 30, capacity: 4 },
-  lat: 31.221,
-  lng: 121.451,
-  distance: 348,
-  open: true,
-  nextChange: '2026-11-25T21:00:00+08:00',
-  ...over,
-});
+const store = (over: Partial<StoreItem>): NearbyItem => nearbyStore(over);
 const STORES: NearbyItem[] = [
   store({}),
   store({ id: 'S002', name: '老街面包房', distance: 1234, lat: 31.23, lng: 121.46, open: false, nextChange: '2026-11-26T08:00:00+08:00' }),

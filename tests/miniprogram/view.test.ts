@@ -13,6 +13,7 @@ import {
 } from '../../miniprogram/pages/nearby/view';
 import { CATEGORIES } from '../../shared/city';
 import type { NearbyItem } from '../../shared/contract/geo';
+import { nearbyStore } from '../support/nearby-items';
 
 // Wednesday 25 November 2026, 12:00 in Shanghai (04:00 UTC).
 const NOON_SHANGHAI = new Date('2026-11-25T04:00:00Z');
@@ -55,21 +56,7 @@ describe('distanceLabel', () => {
   });
 });
 
-const STORE: NearbyItem = {
-  kind: 'store',
-  id: 'S001',
-  name: '街角咖啡',
-  address: '南京东路 1 号',
-  category: 'coffee',
-  timezone: 'Asia/Shanghai',
-  openingHours: [{ day: 3, open: '08:00', close: '21:00' }],
-  slot: { minutes: 30, capacity: 4 },
-  lat: 31.221,
-  lng: 121.451,
-  distance: 348,
-  open: true,
-  nextChange: '2026-11-25T21:00:00+08:00',
-};
+const STORE: NearbyItem = nearbyStore({ openingHours: [{ day: 3, open: '08:00', close: '21:00' }] });
 const STATION: NearbyItem = {
   kind: 'station',
   id: 'P01',

@@ -15,7 +15,7 @@ import { upsertPlacesParams } from '../../shared/contract/admin';
 import type { Place } from '../../shared/places';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
-import type { Stoppable } from './port-suite';
+import { crashAtEveryCall, type CrashReport, type Stoppable } from './port-suite';
 import { stoppableSqlite } from './sqlite-stop';
 
 export type Adapter = 'sqlite' | 'cloudbase';
@@ -276,4 +276,82 @@ export function checkHolds(state: State): void {
     if (state.rides.some((r) => r.bikeId === bike.id && (r.requestedAt ?? '') >= hold.until)) continue;
     throw new Error(`${hold.openid} keeps a hold of bike ${bike.id} until ${hold.until} that the bike does not name`);
   }
+}
+
+/** Who calls a use case at T0 + `sec` (the context the ride use cases take). */
+export const as = (caller: string, sec = 0) => ({ caller, now: at(sec) });
+export const ADMIN = { caller: 'admin', now: at(0) };
+
+/**
+ * Registers a fresh world of `adapter` before each test of the enclosing block and, after it,
+ * checks every invariant and closes it. The answer stands for the running test's world (read it
+ * inside a test or a hook, never at the block's top level).
+ */
+export function rideWorldEach(adapter: Adapter): RideWorld {
+  let current: RideWorld | undefined;
+  beforeEach(async () => {
+    current = await rideWorld(adapter);
+  });
+  afterEach(() => {
+    const w = current;
+    current = undefined;
+    if (!w) return;
+    checkInvariants(w.state());
+    w.close();
+  });
+  return new Proxy({} as RideWorld, {
+    get(_target, key) {
+      if (!current) throw new Error('no ride world outside a test (rideWorldEach)');
+      const value = Reflect.get(current, key);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+    set(_target, key, value) {
+      if (!current) throw new Error('no ride world outside a test (rideWorldEach)');
+      return Reflect.set(current, key, value);
+    },
+  });
+}
+
+/** One crash scenario of the rides port (see rideCrashScenarios). */
+export interface RideScenario {
+  setUp?: (w: RideWorld) => Promise<void>;
+  run: (w: RideWorld) => Promise<unknown>;
+  /** What the client's retry calls (default: `run` again). */
+  retry?: (w: RideWorld) => Promise<unknown>;
+  /** The retry's answer, read as the scenario's own use case answers. */
+  check: (w: RideWorld, answer: any) => void | Promise<void>;
+  /** What the lock answers during the run (default ok). */
+  lock?: 'ok' | 'failed';
+}
+
+/**
+ * Registers crash scenarios on `adapter`: each stops its run at every database call
+ * (tests/support/port-suite.ts), then retries on a restarted function (new adapter instances over
+ * the same data), every invariant checked after each stop and each retry; then the scenario's
+ * `check` of the retry's answer, and `after` when given. `reports` fill in as the tests run.
+ */
+export function rideCrashScenarios(adapter: Adapter, after?: (w: RideWorld) => Promise<void>) {
+  const reports: Record<string, CrashReport> = {};
+  const scenario = (name: string, build: RideScenario) =>
+    it(`${name}: every invariant holds after each stop and each retry`, async () => {
+      reports[name] = await crashAtEveryCall<RideWorld, unknown>({
+        name,
+        async setUp() {
+          const w = await rideWorld(adapter);
+          await build.setUp?.(w);
+          w.lockAnswer = build.lock ?? 'ok';
+          return w;
+        },
+        fake: (w) => w.faults,
+        run: build.run,
+        retry: (w) => (w.renew(), (build.retry ?? build.run)(w)),
+        invariants: [(w) => checkInvariants(w.state())],
+        async afterRetry(w, answer) {
+          await build.check(w, answer);
+          await after?.(w);
+        },
+      });
+      expect(reports[name].stops).toBeGreaterThan(0);
+    }, 120_000);
+  return { scenario, reports };
 }

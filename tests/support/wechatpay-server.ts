@@ -233,15 +233,21 @@ export interface WechatpayServer {
  * The WECHATPAY_* settings that point the real adapter at this server as `merchant`, verifying with
  * the server's WeChat Pay public key (what functions/lib/wechatpay/settings.ts reads).
  */
-export function wechatpayEnv(merchant: TestMerchant, server: WechatpayServer, notifyUrl: string): Record<string, string> {
+export function wechatpayEnv(
+  merchant: TestMerchant,
+  server: WechatpayServer,
+  notifyUrl: string,
+  /** Which of the server's keys the adapter is given to verify with (the platform certificate only where the server has one). */
+  keys: { publicKey: boolean; certificate: boolean } = { publicKey: true, certificate: false },
+): Record<string, string> {
   return {
     WECHATPAY_MCHID: merchant.mchId,
     WECHAT_APPID: merchant.appId,
     WECHATPAY_MERCHANT_SERIAL: merchant.serial,
     WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem,
     WECHATPAY_APIV3_KEY: merchant.apiV3Key,
-    WECHATPAY_PUBLIC_KEY: server.publicKey.pem,
-    WECHATPAY_PUBLIC_KEY_ID: server.publicKey.serial,
+    ...(keys.publicKey ? { WECHATPAY_PUBLIC_KEY: server.publicKey.pem, WECHATPAY_PUBLIC_KEY_ID: server.publicKey.serial } : {}),
+    ...(keys.certificate && server.certificate ? { WECHATPAY_PLATFORM_CERTS: server.certificate.pem } : {}),
     WECHATPAY_NOTIFY_URL: notifyUrl,
     WECHATPAY_BASE_URL: server.baseUrl,
   };

@@ -132,32 +132,17 @@ describe('planImport', () => {
   });
   it('names the row: an unknown biller, a number of another format, a type of two billers, a repeated bill', () => {
     const facts = { byId: new Map([['sh-gas', gas]]), ofType: new Map([['gas' as const, [gas, dz]]]) };
-    expect(
-      planImport(
-        [
-          { ...row, billerId: 'sh-gas' },
-          { ...row, billerId: 'x' },
-        ],
-        facts,
-      ),
-    ).toMatchObject({
+    const plan = (...rows: Parameters<typeof planImport>[0]) => planImport(rows, facts);
+    expect(plan({ ...row, billerId: 'sh-gas' }, { ...row, billerId: 'x' })).toMatchObject({
       error: { code: 'NOT_FOUND', message: 'bills[1].billerId: no biller "x"' },
     });
-    expect(planImport([{ ...row, billerId: 'sh-gas', accountNo: '3100000' }], facts)).toMatchObject({
+    expect(plan({ ...row, billerId: 'sh-gas', accountNo: '3100000' })).toMatchObject({
       error: { code: 'INVALID_ARGUMENT', message: 'bills[0].accountNo: is not a 上海燃气 account number' },
     });
-    expect(planImport([{ ...row, accountType: 'gas' }], facts)).toMatchObject({
+    expect(plan({ ...row, accountType: 'gas' })).toMatchObject({
       error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^bills\[0\]\.billerId: /) },
     });
-    expect(
-      planImport(
-        [
-          { ...row, billerId: 'sh-gas' },
-          { ...row, billerId: 'sh-gas' },
-        ],
-        facts,
-      ),
-    ).toMatchObject({
+    expect(plan({ ...row, billerId: 'sh-gas' }, { ...row, billerId: 'sh-gas' })).toMatchObject({
       error: { code: 'INVALID_ARGUMENT', message: 'bills[1].period: repeats bills[0] (sh-gas 31000002 2026-10)' },
     });
   });

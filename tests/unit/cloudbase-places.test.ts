@@ -13,7 +13,7 @@ import { cloudbaseStaff } from '../../functions/lib/cloudbase/staff';
 import { byDistanceThenId, distanceM, EARTH_RADIUS_M, pointInZone, type LatLng, type Polygon } from '../../shared/geo';
 import type { Bike, Place, Station, Store } from '../../shared/places';
 import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
-import { store } from '../support/places';
+import { polygon, store } from '../support/places';
 
 const CENTER: LatLng = { lat: 31.2304, lng: 121.4737 };
 
@@ -266,17 +266,7 @@ describe('CloudBase places: bike codes and all-or-nothing imports', () => {
 });
 
 describe('CloudBase places: bikes in a zone', () => {
-  const zone: Polygon = {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [121.47, 31.23],
-        [121.48, 31.23],
-        [121.475, 31.24],
-        [121.47, 31.23],
-      ],
-    ],
-  };
+  const zone = polygon('121.47 31.23, 121.48 31.23, 121.475 31.24, 121.47 31.23'); // a triangle
 
   it('counts the available bikes inside a zone, its boundary included', async () => {
     const { places } = await setUp([

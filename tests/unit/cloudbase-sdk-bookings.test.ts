@@ -12,6 +12,23 @@ import { listed, recordingSdkDb, type Answer, type Sent } from '../support/sdk-r
 
 const NOW = new Date('2026-11-25T01:00:00Z');
 const slot = { start: '2026-11-26T10:00:00+08:00', end: '2026-11-26T11:00:00+08:00', date: '2026-11-26' };
+/** Alice's booking bk_1 of `slot` at S1 as the bookings collection stores it (override any field). */
+const storedBooking = (over: Record<string, unknown>) => ({
+  _id: 'bk_1',
+  openid: 'alice',
+  storeId: 'S1',
+  slotKey: slotKey(slot.start),
+  start: slot.start,
+  end: slot.end,
+  endKey: slotKey(slot.end),
+  slotDate: slot.date,
+  status: 'pending',
+  code: 'ABCDEFGH',
+  requestId: null,
+  createdAt: NOW.toISOString(),
+  updatedAt: NOW.toISOString(),
+  ...over,
+});
 const request: SlotRequest = { ok: true, storeId: 'S1', slot, capacity: 3 };
 const fixed = { bytes: (n: number) => new Uint8Array(n).fill(7) };
 
@@ -79,21 +96,7 @@ it('runs the whole transaction again when the commit conflicts', async () => {
 });
 
 it('cancels in one transaction: the booking, its counter and the customer read and written inside', async () => {
-  const booking = {
-    _id: 'bk_1',
-    openid: 'alice',
-    storeId: 'S1',
-    slotKey: slotKey(slot.start),
-    start: slot.start,
-    end: slot.end,
-    endKey: slotKey(slot.end),
-    slotDate: slot.date,
-    status: 'pending',
-    code: 'ABCDEFGH',
-    requestId: null,
-    createdAt: NOW.toISOString(),
-    updatedAt: NOW.toISOString(),
-  };
+  const booking = storedBooking({ status: 'pending' });
   const docs: Record<string, object> = {
     bookings: booking,
     slot_counters: { _id: counterId('S1', slotKey(slot.start)), booked: 2 },
@@ -124,22 +127,7 @@ it('cancels in one transaction: the booking, its counter and the customer read a
 
 it('reschedules in one transaction: the booking, the customer and both counters read and written by _id, a party moved whole', async () => {
   const later = { start: '2026-11-26T12:00:00+08:00', end: '2026-11-26T13:00:00+08:00', date: '2026-11-26' };
-  const booking = {
-    _id: 'bk_1',
-    openid: 'alice',
-    storeId: 'S1',
-    slotKey: slotKey(slot.start),
-    start: slot.start,
-    end: slot.end,
-    endKey: slotKey(slot.end),
-    slotDate: slot.date,
-    status: 'confirmed',
-    code: 'ABCDEFGH',
-    requestId: null,
-    createdAt: NOW.toISOString(),
-    updatedAt: NOW.toISOString(),
-    partySize: 3,
-  };
+  const booking = storedBooking({ status: 'confirmed', partySize: 3 });
   const counters: Record<string, object> = {
     [counterId('S1', slotKey(slot.start))]: { _id: counterId('S1', slotKey(slot.start)), booked: 3 },
     [counterId('S1', slotKey(later.start))]: { _id: counterId('S1', slotKey(later.start)), booked: 2 },

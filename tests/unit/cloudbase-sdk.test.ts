@@ -3,7 +3,6 @@
  * its request class is replaced by a recorder, so every call shape, serialisation and the
  * transaction protocol are the SDK's own; only the network is missing.
  */
-import { Db } from '@cloudbase/database';
 import { EJSON } from 'bson';
 import { asAdapterDb } from '../../functions/lib/cloudbase/adapters';
 import { cloudbasePlaces } from '../../functions/lib/cloudbase/places';
@@ -11,26 +10,14 @@ import { cloudbaseStaff } from '../../functions/lib/cloudbase/staff';
 import { cloudbaseRides, type RideDb } from '../../functions/lib/cloudbase/rides';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 import type { Bike } from '../../shared/places';
+import { listed, recordingSdkDb, type Answer, type Sent } from '../support/sdk-recorder';
 
-type Sent = { action: string; params: Record<string, any> };
-type Answer = (sent: Sent) => unknown;
-
-function recordingDb(answer: Answer = () => ({ requestId: 'r' })) {
-  const sent: Sent[] = [];
-  (Db as any).reqClass = class {
-    async send(action: string, params: Record<string, any> = {}) {
-      const call = { action, params };
-      sent.push(call);
-      const out = answer(call);
-      // node-sdk throws every error answer (throwOnCode is on by default).
-      if (out instanceof Error) throw out;
-      return out;
-    }
-  };
-  return { db: asAdapterDb(new Db({}) as never), sent };
+function recordingDb(answer?: Answer) {
+  const { db, sent } = recordingSdkDb(answer);
+  return { db: asAdapterDb(db as never), sent };
 }
 
-const list = (...docs: object[]) => ({ requestId: 'r', data: { list: docs.map((d) => EJSON.stringify(d)) } });
+const list = listed;
 const stage = (s: { stageKey: string; stageValue: string }) => ({ key: s.stageKey, value: EJSON.parse(s.stageValue, { relaxed: true }) });
 const bike: Bike = { kind: 'bike', id: 'B1', code: 'C1', lat: 31.2305, lng: 121.4737, status: 'available' };
 const stored = { _id: 'bike:B1', ...bike, location: { type: 'Point', coordinates: [bike.lng, bike.lat] }, updatedAt: new Date(0) };

@@ -1,35 +1,9 @@
 import type * as z from 'zod/mini';
+import { polygon, station as stationAt, store as storeAt } from '../support/places';
 import { describeIssue, date, instant, nearbyParams, setStaffParams, upsertPlacesParams } from '../../shared/contract';
 
-const store = {
-  kind: 'store',
-  id: 'S1',
-  name: 'Corner Coffee',
-  address: '1 Nanjing Road',
-  lat: 31.23,
-  lng: 121.47,
-  category: 'coffee',
-  openingHours: [{ day: 1, open: '09:00', close: '21:00' }],
-  slot: { minutes: 30, capacity: 4 },
-};
-const station = {
-  kind: 'station',
-  id: 'P1',
-  name: 'Gate 1',
-  lat: 31.23,
-  lng: 121.47,
-  zone: {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [121.47, 31.23],
-        [121.471, 31.23],
-        [121.471, 31.231],
-        [121.47, 31.23],
-      ],
-    ],
-  },
-};
+const store = storeAt('S1', { lat: 31.23, lng: 121.47 });
+const station = stationAt('P1', { lat: 31.23, lng: 121.47 });
 const bike = { kind: 'bike', id: 'B1', code: 'B1', lat: 31.23, lng: 121.47, status: 'available' };
 const query = { lat: 31.23, lng: 121.47, kind: 'store' };
 
@@ -141,70 +115,20 @@ describe('every schema refuses bad input with a message naming the field', () =>
     [
       'station zone not closed',
       upsertPlacesParams,
-      {
-        places: [
-          {
-            ...station,
-            zone: {
-              type: 'Polygon',
-              coordinates: [
-                [
-                  [0, 0],
-                  [1, 0],
-                  [1, 1],
-                  [0, 1],
-                ],
-              ],
-            },
-          },
-        ],
-      },
+      { places: [{ ...station, zone: polygon('0 0, 1 0, 1 1, 0 1') }] },
       /^places\[0\]\.zone\.coordinates\[0\]: a ring must be closed/,
     ],
     [
       'station zone of 3 positions',
       upsertPlacesParams,
-      {
-        places: [
-          {
-            ...station,
-            zone: {
-              type: 'Polygon',
-              coordinates: [
-                [
-                  [0, 0],
-                  [1, 0],
-                  [0, 0],
-                ],
-              ],
-            },
-          },
-        ],
-      },
+      { places: [{ ...station, zone: polygon('0 0, 1 0, 0 0') }] },
       /^places\[0\]\.zone\.coordinates\[0\]: a ring needs at least 4/,
     ],
     ['station zone a Point', upsertPlacesParams, { places: [{ ...station, zone: { type: 'Point', coordinates: [0, 0] } }] }, /^places\[0\]\.zone\.type: /],
     [
       'station zone vertex lng 200',
       upsertPlacesParams,
-      {
-        places: [
-          {
-            ...station,
-            zone: {
-              type: 'Polygon',
-              coordinates: [
-                [
-                  [200, 0],
-                  [1, 0],
-                  [1, 1],
-                  [200, 0],
-                ],
-              ],
-            },
-          },
-        ],
-      },
+      { places: [{ ...station, zone: polygon('200 0, 1 0, 1 1, 200 0') }] },
       /^places\[0\]\.zone\.coordinates\[0\]\[0\]\[0\]: /,
     ],
     [

@@ -1,17 +1,7 @@
 import fc from 'fast-check';
+import { polygon } from '../support/places';
 import { destination, distance as turfDistance } from '@turf/turf';
-import {
-  boxesAround,
-  byDistanceThenId,
-  distanceM,
-  distancesFromM,
-  EARTH_RADIUS_M,
-  pointInZone,
-  zoneBox,
-  type BoxDeg,
-  type LatLng,
-  type Polygon,
-} from '../../shared/geo';
+import { boxesAround, byDistanceThenId, distanceM, distancesFromM, EARTH_RADIUS_M, pointInZone, zoneBox, type BoxDeg, type LatLng } from '../../shared/geo';
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);
 
@@ -124,48 +114,10 @@ describe('boxesAround', () => {
 });
 
 describe('pointInZone', () => {
-  const square: Polygon = {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [0, 0],
-        [1, 0],
-        [1, 1],
-        [0, 1],
-        [0, 0],
-      ],
-    ],
-  };
+  const square = polygon('0 0, 1 0, 1 1, 0 1, 0 0');
   // A "U": the notch (0.4..0.6, 0.3..1) is outside.
-  const u: Polygon = {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [0, 0],
-        [1, 0],
-        [1, 1],
-        [0.6, 1],
-        [0.6, 0.3],
-        [0.4, 0.3],
-        [0.4, 1],
-        [0, 1],
-        [0, 0],
-      ],
-    ],
-  };
-  const holed: Polygon = {
-    type: 'Polygon',
-    coordinates: [
-      square.coordinates[0],
-      [
-        [0.4, 0.4],
-        [0.6, 0.4],
-        [0.6, 0.6],
-        [0.4, 0.6],
-        [0.4, 0.4],
-      ],
-    ],
-  };
+  const u = polygon('0 0, 1 0, 1 1, 0.6 1, 0.6 0.3, 0.4 0.3, 0.4 1, 0 1, 0 0');
+  const holed = polygon('0 0, 1 0, 1 1, 0 1, 0 0', '0.4 0.4, 0.6 0.4, 0.6 0.6, 0.4 0.6, 0.4 0.4');
 
   it('counts a point inside as inside and one outside as outside', () => {
     expect(pointInZone({ lat: 0.5, lng: 0.5 }, square)).toBe(true);

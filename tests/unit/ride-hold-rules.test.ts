@@ -1,11 +1,9 @@
 /** The reservation and report rules of shared/ride.ts, as pure functions: boundaries and the one order of checks. */
-import { decideHold, decideReport, decideResolve, decideUnlock, holderOf, lapsesToday, newRide, type HoldRecord } from '../../shared/ride';
-import type { Bike } from '../../shared/places';
+import { decideHold, decideReport, decideResolve, decideUnlock, holderOf, lapsesToday, newRide, type HoldFacts, type HoldRecord } from '../../shared/ride';
+import { HERE, bike, unlockFacts } from '../support/ride-facts';
 
 const T0 = new Date('2026-11-25T00:00:00Z'); // 08:00 in Shanghai
 const sec = (n: number) => new Date(T0.getTime() + n * 1000);
-const HERE = { lat: 30, lng: 120 };
-const bike = (over: Partial<Bike> = {}): Bike => ({ kind: 'bike', id: 'A', code: 'A', ...HERE, status: 'available', ...over });
 const hold = (over: Partial<HoldRecord> = {}): HoldRecord => ({
   id: 'H1',
   openid: 'u1',
@@ -16,18 +14,8 @@ const hold = (over: Partial<HoldRecord> = {}): HoldRecord => ({
   until: sec(600).toISOString(),
   ...over,
 });
-const facts = (over: object = {}) => ({
-  bikeCode: 'A',
-  bike: bike(),
-  riderRide: null,
-  bikeRide: null,
-  unpaidRideFen: 0,
-  position: HERE,
-  openid: 'u1',
-  riderHold: null,
-  lapses: [] as string[],
-  ...over,
-});
+/** The unlock facts, and the rider's lapses today (none). */
+const facts = (over: Partial<HoldFacts> = {}): HoldFacts => ({ ...unlockFacts(over), lapses: over.lapses ?? [] });
 
 describe('a hold', () => {
   it('holds until `until` exclusive: at `until` the bike is free', () => {

@@ -1,24 +1,13 @@
 /** The ride rules of shared/ride.ts, as pure functions: boundaries and the one order of checks. */
 import { bikeStatusAfterRide, decideEnd, decideUnlock, importedBike, isStaleUnlock, mayAbort, newRide, stationAt, type RideRecord } from '../../shared/ride';
-import type { Bike, Station } from '../../shared/places';
+import type { Station } from '../../shared/places';
+import { HERE, bike, unlockFacts } from '../support/ride-facts';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 
 const T0 = new Date('2026-11-25T00:00:00Z');
 const ms = (n: number) => new Date(T0.getTime() + n);
-const HERE = { lat: 30, lng: 120 };
-const bike = (over: Partial<Bike> = {}): Bike => ({ kind: 'bike', id: 'A', code: 'A', ...HERE, status: 'available', ...over });
 const ride = (over: Partial<RideRecord> = {}): RideRecord => ({ ...newRide('R1', 'u1', bike(), HERE, T0), ...over });
-const facts = (over: object = {}) => ({
-  bikeCode: 'A',
-  bike: bike(),
-  riderRide: null,
-  bikeRide: null,
-  unpaidRideFen: 0,
-  position: HERE,
-  openid: 'u1',
-  riderHold: null,
-  ...over,
-});
+const facts = unlockFacts;
 
 describe('the stale-unlock rule', () => {
   it('is stale only past the lock timeout, and only while unlocking', () => {

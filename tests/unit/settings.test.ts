@@ -41,15 +41,18 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 const unlock = { action: 'unlock', bikeCode: 'B1', lat: 31.23, lng: 121.47 };
+/** The rides function over `db` with these settings, as the cloud wires it. */
+const ridesOver = (db: Parameters<typeof ridePorts>[0], env: Record<string, string>) =>
+  serve(
+    'rides',
+    ridesActions,
+    createCloudbaseWorld(() => ridePorts(db, env), {}),
+  );
 
 describe('the lock in the cloud', () => {
   it('with no NEARBY_LOCK, refuses every unlock with LOCK_FAILED before touching the database', async () => {
     const { db, touched } = untouchable();
-    const rides = serve(
-      'rides',
-      ridesActions,
-      createCloudbaseWorld(() => ridePorts(db, {}), {}),
-    );
+    const rides = ridesOver(db, {});
     expect(await rides(unlock, as('rider'))).toEqual({
       ok: false,
       error: { code: 'FAILED_PRECONDITION', reason: 'LOCK_FAILED', message: expect.stringMatching(/^no bike lock configured: .*NEARBY_LOCK/) },
@@ -62,11 +65,7 @@ describe('the lock in the cloud', () => {
 
   it('refuses a lock nobody wrote an adapter for, naming NEARBY_LOCK', async () => {
     const { db, touched } = untouchable();
-    const rides = serve(
-      'rides',
-      ridesActions,
-      createCloudbaseWorld(() => ridePorts(db, { NEARBY_LOCK: 'acme-iot' }), {}),
-    );
+    const rides = ridesOver(db, { NEARBY_LOCK: 'acme-iot' });
     expect(await rides(unlock, as('rider'))).toMatchObject({
       ok: false,
       error: { code: 'FAILED_PRECONDITION', reason: 'LOCK_FAILED', message: expect.stringMatching(/^NEARBY_LOCK must be "simulated"/) },
@@ -84,11 +83,7 @@ describe('the lock in the cloud', () => {
 describe('a malformed setting refuses only the actions that need it', () => {
   it('a bad NEARBY_TARIFF_UNIT_SEC: tariff and unlock answer FAILED_PRECONDITION naming it', async () => {
     const { db, touched } = untouchable();
-    const rides = serve(
-      'rides',
-      ridesActions,
-      createCloudbaseWorld(() => ridePorts(db, { NEARBY_LOCK: 'simulated', NEARBY_TARIFF_UNIT_SEC: 'ten' }), {}),
-    );
+    const rides = ridesOver(db, { NEARBY_LOCK: 'simulated', NEARBY_TARIFF_UNIT_SEC: 'ten' });
     for (const event of [{ action: 'tariff' }, unlock]) {
       expect(await rides(event, as('rider'))).toEqual({
         ok: false,
@@ -99,11 +94,7 @@ describe('a malformed setting refuses only the actions that need it', () => {
   });
 
   it('a bad NEARBY_LOCK_TIMEOUT_MS: unlock names it', async () => {
-    const rides = serve(
-      'rides',
-      ridesActions,
-      createCloudbaseWorld(() => ridePorts(untouchable().db, { NEARBY_LOCK: 'simulated', NEARBY_LOCK_TIMEOUT_MS: '-1' }), {}),
-    );
+    const rides = ridesOver(untouchable().db, { NEARBY_LOCK: 'simulated', NEARBY_LOCK_TIMEOUT_MS: '-1' });
     expect(await rides(unlock, as('rider'))).toMatchObject({
       ok: false,
       error: { code: 'FAILED_PRECONDITION', message: expect.stringMatching(/^NEARBY_LOCK_TIMEOUT_MS must be/) },

@@ -1,17 +1,9 @@
 import fc from 'fast-check';
+import { DEFAULT_TARIFF_FEES } from '../support/tariff-cases';
 import { DEFAULT_TARIFF, rideDurationSec, rideFeeFen, tariffFrom, yuan } from '../../shared/tariff';
 
 describe('rideFeeFen with the default tariff (120 s free, then 150 fen per started 30 min)', () => {
-  it.each([
-    [0, 0],
-    [1, 0],
-    [120, 0],
-    [121, 150],
-    [1800, 150],
-    [1801, 300],
-    [3600, 300],
-    [3601, 450],
-  ])('charges a ride of %i s %i fen', (durationSec, fen) => {
+  it.each([...DEFAULT_TARIFF_FEES, [1, 0]])('charges a ride of %i s %i fen', (durationSec, fen) => {
     expect(rideFeeFen(durationSec, DEFAULT_TARIFF)).toBe(fen);
   });
 

@@ -160,33 +160,26 @@ describe.each(ADAPTERS)('bills port on %s', (adapter) => {
     expect((await listBillers(w.deps, { city: '北京' })).ok && (await listBillers(w.deps, {}))).toMatchObject({ data: { billers: { length: 3 } } });
     const before = w.state().bills.length;
     const row = { accountNo: '310000030', holderName: '赵六', period: '2026-10', amountFen: 100, dueDate: '2026-11-20' };
+    const importAsAdmin = (rows: object[]) => importBills(w.deps, imported(rows), as('admin'));
     expect(
-      await importBills(
-        w.deps,
-        imported([
-          { ...row, billerId: 'sh-gas' },
-          { ...row, billerId: 'nope' },
-        ]),
-        as('admin'),
-      ),
+      await importAsAdmin([
+        { ...row, billerId: 'sh-gas' },
+        { ...row, billerId: 'nope' },
+      ]),
     ).toEqual({
       ok: false,
       error: { code: 'NOT_FOUND', message: 'bills[1].billerId: no biller "nope"' },
     });
     expect(
-      await importBills(
-        w.deps,
-        imported([
-          { ...row, billerId: 'sh-gas' },
-          { ...row, billerId: 'sh-gas-dz' },
-        ]),
-        as('admin'),
-      ),
+      await importAsAdmin([
+        { ...row, billerId: 'sh-gas' },
+        { ...row, billerId: 'sh-gas-dz' },
+      ]),
     ).toEqual({
       ok: false,
       error: { code: 'INVALID_ARGUMENT', message: 'bills[1].accountNo: is not a 上海大众燃气 account number' },
     });
-    expect(await importBills(w.deps, imported([{ ...row, accountType: 'gas' }]), as('admin'))).toEqual({
+    expect(await importAsAdmin([{ ...row, accountType: 'gas' }])).toEqual({
       ok: false,
       error: { code: 'INVALID_ARGUMENT', message: 'bills[0].billerId: is required: 2 billers collect gas bills (sh-gas, sh-gas-dz)' },
     });
@@ -573,19 +566,29 @@ describe.each(ADAPTERS)('a stop at every database call on %s', (adapter) => {
     notified,
   );
 
+  /** Within the first order's last minute. */
+  const LATE = 700 + ORDER_TTL_SEC - 60;
+  /**
+   * A bill paid twice: an order at 700 s, a second one at LATE (paying again within the first
+   * order's last minute places a second order), the first paid at LATE + 1; w.outTradeNo is the
+   * second, still open.
+   */
+  const twoOrdersFirstPaid = async () => {
+    const w = await bound();
+    const first = await payBill(w.deps, { billId: BILL }, as('u1', 700));
+    const second = await payBill(w.deps, { billId: BILL }, as('u1', LATE));
+    if (!first.ok || !second.ok) throw new Error('no orders');
+    expect(second.data.outTradeNo).not.toBe(first.data.outTradeNo);
+    await handlePayNotify(w.deps, await paid(w, first.data.outTradeNo, LATE + 1), at(LATE + 1));
+    w.outTradeNo = second.data.outTradeNo;
+    return w;
+  };
+
   scenario(
     'payNotify of a duplicate payment (pending refund)',
     async () => {
-      const w = await bound();
-      const late = 700 + ORDER_TTL_SEC - 60;
-      const first = await payBill(w.deps, { billId: BILL }, as('u1', 700));
-      // Paying again within the first order's last minutes places a second order; both get paid.
-      const second = await payBill(w.deps, { billId: BILL }, as('u1', late));
-      if (!first.ok || !second.ok) throw new Error('no orders');
-      expect(second.data.outTradeNo).not.toBe(first.data.outTradeNo);
-      await handlePayNotify(w.deps, await paid(w, first.data.outTradeNo, late + 1), at(late + 1));
-      w.outTradeNo = second.data.outTradeNo;
-      w.event = await paid(w, w.outTradeNo, late + 2);
+      const w = await twoOrdersFirstPaid();
+      w.event = await paid(w, w.outTradeNo, LATE + 2);
       return w;
     },
     (w) => handlePayNotify(w.deps, w.event!, at(700 + ORDER_TTL_SEC - 57)),
@@ -598,14 +601,8 @@ describe.each(ADAPTERS)('a stop at every database call on %s', (adapter) => {
   scenario(
     'sweep: send a refund owed, then settle it',
     async () => {
-      const w = await bound();
-      const late = 700 + ORDER_TTL_SEC - 60;
-      const first = await payBill(w.deps, { billId: BILL }, as('u1', 700));
-      const second = await payBill(w.deps, { billId: BILL }, as('u1', late));
-      if (!first.ok || !second.ok) throw new Error('no orders');
-      await handlePayNotify(w.deps, await paid(w, first.data.outTradeNo, late + 1), at(late + 1));
-      await handlePayNotify(w.deps, await paid(w, second.data.outTradeNo, late + 2), at(late + 2));
-      w.outTradeNo = second.data.outTradeNo;
+      const w = await twoOrdersFirstPaid();
+      await handlePayNotify(w.deps, await paid(w, w.outTradeNo, LATE + 2), at(LATE + 2));
       return w;
     },
     async (w) => {

@@ -9,10 +9,10 @@ import type { PlaceStore, StaffStore } from '../../../functions/lib/ports';
 import { openDatabase } from '../../../functions/lib/sqlite';
 import { sqlitePlaces } from '../../../functions/lib/sqlite/places';
 import { sqliteStaff } from '../../../functions/lib/sqlite/staff';
-import { distanceM, EARTH_RADIUS_M, type LatLng, type Polygon } from '../../../shared/geo';
+import { distanceM, EARTH_RADIUS_M, type LatLng } from '../../../shared/geo';
 import type { Bike, Place, Store } from '../../../shared/places';
 import { FakeCloudbase, seededRandom } from '../../../functions/local/cloudbase-standin';
-import { store } from '../../support/places';
+import { polygon, store } from '../../support/places';
 import { searchKey } from '../../../shared/search';
 
 /** A successful upsert (no ridden bike set to maintenance here). */
@@ -121,17 +121,7 @@ describe.each(backends)('places port on $name', (backend) => {
 
   it('counts the available bikes inside a zone, its boundary included', async () => {
     const { places } = backend.make(1);
-    const zone: Polygon = {
-      type: 'Polygon',
-      coordinates: [
-        [
-          [121.47, 31.23],
-          [121.48, 31.23],
-          [121.475, 31.24],
-          [121.47, 31.23],
-        ],
-      ],
-    };
+    const zone = polygon('121.47 31.23, 121.48 31.23, 121.475 31.24, 121.47 31.23'); // a triangle
     expect(
       await places.upsert([
         bike('IN', { lat: 31.233, lng: 121.475 }),
