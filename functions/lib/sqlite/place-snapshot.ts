@@ -1,0 +1,127 @@
+/**
+ * Stores and stations held in memory for the embedded nearby query: a kd-tree of their positions
+ * (point-index.ts) and the places themselves, parsed once from their bodies when the snapshot is
+ * built and kept frozen. A query walks the tree nearest first, filters (category, `accept`) on the
+ * places in memory and stops once its `limit` nearest are known: no SQLite row is read and no body
+ * parsed per query (reading the answer's rows and parsing them cost 3-6x geokdbush by itself:
+ * bench/results/nearby-history.md, docs/places.md "The embedded nearby query").
+ *
+ * The snapshot is dropped on any write to stores or stations: this connection's (the adapter calls
+ * `forget`) or another connection's (`PRAGMA data_version` moves only for other connections'
+ * commits; checked once a query on a file; an in-memory database has no other connection).
+ * Bikes, which rides move all day, never use it.
+ */
+import type { NearbyQuery, PlaceHit } from '../ports';
+import type { Place } from '../../../shared/places';
+import { distancesFromM } from '../../../shared/geo';
+import type { Db } from './db';
+import { NEAR_TIE_M, PointIndex } from './point-index';
+
+type SnapshotKind = 'store' | 'station';
+
+interface Snapshot {
+  index: PointIndex;
+  /** Input position -> place, latitude, longitude (the `places` columns). */
+  places: Place[];
+  lats: Float64Array;
+  lngs: Float64Array;
+}
+
+/** Fields of a store that most stores share (a chain's hours, slot, services): one frozen copy each. */
+const SHARED_FIELDS = ['openingHours', 'slot', 'services'] as const;
+
+export function placeSnapshots(db: Db) {
+  const snapshots: { store?: Snapshot; station?: Snapshot } = {};
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let seenVersion = dataVersion.get() as number;
+  const rowsOf = db.prepare<[string]>('SELECT lat, lng, body FROM places WHERE kind = ?').raw();
+
+  function forget(): void {
+    snapshots.store = undefined;
+    snapshots.station = undefined;
+  }
+
+  function build(kind: SnapshotKind): Snapshot {
+    const lats: number[] = [];
+    const lngs: number[] = [];
+    const places: Place[] = [];
+    const shared = new Map<string, unknown>();
+    for (const [lat, lng, body] of rowsOf.iterate(kind) as IterableIterator<[number, number, string]>) {
+      const place = JSON.parse(body) as Record<string, unknown>;
+      if (kind === 'store') {
+        for (const field of SHARED_FIELDS) {
+          const value = place[field];
+          if (value === undefined) continue;
+          const key = `${field}:${JSON.stringify(value)}`;
+          const known = shared.get(key);
+          if (known === undefined) shared.set(key, deepFreeze(value));
+          else place[field] = known;
+        }
+      }
+      places.push(Object.freeze(place) as unknown as Place);
+      lats.push(lat);
+      lngs.push(lng);
+    }
+    const latArray = Float64Array.from(lats);
+    const lngArray = Float64Array.from(lngs);
+    return { index: new PointIndex(lngArray, latArray), places, lats: latArray, lngs: lngArray };
+  }
+
+  function snapshotOf(kind: SnapshotKind): Snapshot {
+    if (!db.memory) {
+      const version = dataVersion.get() as number;
+      if (version !== seenVersion) {
+        seenVersion = version;
+        forget();
+      }
+    }
+    let snap = snapshots[kind];
+    if (snap === undefined) {
+      snap = build(kind);
+      snapshots[kind] = snap;
+    }
+    return snap;
+  }
+
+  /**
+   * Stores or stations within the radius (of the category, passing `accept`), nearest first, ties
+   * by id, at most `limit`. The walk's order is the contract's to within nanometres: it reads on a
+   * hair past the radius and past the limit-th answer (ties with it are ordered by id below), and
+   * every distance is measured exactly.
+   */
+  function nearby(q: NearbyQuery & { kind: SnapshotKind }): PlaceHit[] {
+    const { limit, radiusM, category, accept } = q;
+    if (limit < 1) return [];
+    const { index, places, lats, lngs } = snapshotOf(q.kind);
+    const measure = distancesFromM(q.center);
+    const found: PlaceHit[] = [];
+    index.nearest(q.center.lng, q.center.lat, radiusM + NEAR_TIE_M, (point, approxM) => {
+      if (found.length >= limit && approxM > found[limit - 1].distance + NEAR_TIE_M) return false;
+      const place = places[point];
+      if (category !== undefined && (place.kind !== 'store' || place.category !== category)) return true;
+      const distance = measure(lats[point], lngs[point]);
+      if (distance > radiusM) return true;
+      if (accept !== undefined && !accept(place)) return true;
+      found.push({ place, distance });
+      return true;
+    });
+    if (found.length > 1) found.sort(byDistanceThenPlaceId);
+    if (found.length > limit) found.length = limit;
+    return found;
+  }
+
+  return { nearby, forget };
+}
+
+function byDistanceThenPlaceId(a: PlaceHit, b: PlaceHit): number {
+  if (a.distance !== b.distance) return a.distance - b.distance;
+  return a.place.id < b.place.id ? -1 : a.place.id > b.place.id ? 1 : 0;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
