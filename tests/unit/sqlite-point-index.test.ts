@@ -56,6 +56,48 @@ describe('the embedded nearby query of stores after writes', () => {
     ]);
   });
 
+  it('answers each store as it was stored, byte for byte, when stores share their hours, slot and services', async () => {
+    const places = sqlitePlaces(openDatabase(':memory:'));
+    const weekdays = [1, 2, 3, 4, 5].map((day) => ({ day, open: '08:00', close: '20:00' }));
+    const stored = [
+      store('S1', { lat: 31.231, lng: 121.4737 }, { openingHours: weekdays, services: ['Wi-Fi'] }),
+      store(
+        'S2',
+        { lat: 31.232, lng: 121.4737 },
+        { openingHours: [{ day: 7, open: '10:00', close: '16:00' }], slot: { minutes: 15, capacity: 2, autoConfirm: true } },
+      ),
+      store('S3', { lat: 31.233, lng: 121.4737 }, { openingHours: weekdays, services: ['Wi-Fi', '停车'], phone: '021-5555 0101' }),
+      store('S4', { lat: 31.234, lng: 121.4737 }, { openingHours: [...weekdays].reverse(), services: ['Wi-Fi'] }),
+    ];
+    await places.upsert(stored);
+    const hits = await places.nearby({ ...query, limit: 10 });
+    expect(hits.map((h) => h.place.id)).toEqual(['S1', 'S2', 'S3', 'S4']);
+    // Key order too: the host's JSON answer is the body as imported.
+    expect(hits.map((h) => JSON.stringify(h.place))).toEqual(stored.map((s) => JSON.stringify(s)));
+    // A caller cannot change what the next query answers.
+    const first = hits[0].place;
+    expect(() => {
+      if (first.kind === 'store') (first.openingHours as Array<{ close: string }>)[0].close = '23:00';
+    }).toThrow(TypeError);
+    expect(JSON.stringify((await places.nearby({ ...query, limit: 10 }))[2].place)).toBe(JSON.stringify(stored[2]));
+  });
+
+  it('filters by category and by accept on the way out, nearest first, up to the limit', async () => {
+    const places = sqlitePlaces(openDatabase(':memory:'));
+    await places.upsert([
+      store('A', { lat: 31.2314, lng: 121.4737 }, { category: 'tea' }),
+      store('B', { lat: 31.2324, lng: 121.4737 }, { category: 'cafe' }),
+      store('C', { lat: 31.2334, lng: 121.4737 }, { category: 'tea' }),
+      store('D', { lat: 31.2344, lng: 121.4737 }, { category: 'tea' }),
+    ]);
+    const tea = await places.nearby({ ...query, category: 'tea', limit: 2 });
+    expect(tea.map((h) => h.place.id)).toEqual(['A', 'C']);
+    const notA = await places.nearby({ ...query, category: 'tea', limit: 5, accept: (p) => p.id !== 'A' });
+    expect(notA.map((h) => h.place.id)).toEqual(['C', 'D']);
+    // 0.001 degree of latitude is 111.19 m on the contract's sphere: A is 111 m north of the centre.
+    expect(Math.round(tea[0].distance)).toBe(111);
+  });
+
   it("sees another connection's write to the same file", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'point-index-'));
     try {

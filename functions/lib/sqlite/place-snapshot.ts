@@ -34,7 +34,9 @@ export function placeSnapshots(db: Db) {
   const snapshots: { store?: Snapshot; station?: Snapshot } = {};
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   let seenVersion = dataVersion.get() as number;
-  const rowsOf = db.prepare<[string]>('SELECT lat, lng, body FROM places WHERE kind = ?').raw();
+  // The table in pk order (pages one after another), not the (kind, id) index's order (a lookup a
+  // row): about twice as fast for 135,000 stores; bikes' rows are skipped on the way.
+  const rowsOf = db.prepare<[string]>('SELECT lat, lng, body FROM places NOT INDEXED WHERE kind = ?').raw();
 
   function forget(): void {
     snapshots.store = undefined;
@@ -46,16 +48,26 @@ export function placeSnapshots(db: Db) {
     const lngs: number[] = [];
     const places: Place[] = [];
     const shared = new Map<string, unknown>();
+    const last: Record<string, unknown> = {};
     for (const [lat, lng, body] of rowsOf.iterate(kind) as IterableIterator<[number, number, string]>) {
       const place = JSON.parse(body) as Record<string, unknown>;
       if (kind === 'store') {
         for (const field of SHARED_FIELDS) {
           const value = place[field];
           if (value === undefined) continue;
+          // Most stores repeat the one before them (a chain's import): a comparison, not a key.
+          if (sameJson(value, last[field])) {
+            place[field] = last[field];
+            continue;
+          }
           const key = `${field}:${JSON.stringify(value)}`;
-          const known = shared.get(key);
-          if (known === undefined) shared.set(key, deepFreeze(value));
-          else place[field] = known;
+          let known = shared.get(key);
+          if (known === undefined) {
+            known = deepFreeze(value);
+            shared.set(key, known);
+          }
+          place[field] = known;
+          last[field] = known;
         }
       }
       places.push(Object.freeze(place) as unknown as Place);
@@ -116,6 +128,20 @@ export function placeSnapshots(db: Db) {
 function byDistanceThenPlaceId(a: PlaceHit, b: PlaceHit): number {
   if (a.distance !== b.distance) return a.distance - b.distance;
   return a.place.id < b.place.id ? -1 : a.place.id > b.place.id ? 1 : 0;
+}
+
+/** The same JSON value, keys in the same order (so that the answer serialises as the body did). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  const bKeys = Object.keys(b);
+  if (aKeys.length !== bKeys.length) return false;
+  for (let i = 0; i < aKeys.length; i++) {
+    const k = aKeys[i];
+    if (k !== bKeys[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 function deepFreeze<T>(value: T): T {
