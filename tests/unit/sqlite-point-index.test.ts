@@ -103,13 +103,23 @@ describe('the embedded nearby query of stores after writes', () => {
     try {
       const file = join(dir, 'nearby.db');
       const reader = sqlitePlaces(openDatabase(file));
-      const writer = sqlitePlaces(openDatabase(file));
+      const writerDb = openDatabase(file);
+      const writer = sqlitePlaces(writerDb);
       await writer.upsert([store('S1', { lat: 31.24, lng: 121.4737 })]);
       expect((await reader.nearby(query)).map((h) => h.place.id)).toEqual(['S1']);
       await writer.upsert([store('S2', { lat: 31.231, lng: 121.4737 }), store('S1', { lat: 31.24, lng: 121.4737 }, { name: 'Renamed' })]);
       const hits = await reader.nearby(query);
       expect(hits.map((h) => h.place.id)).toEqual(['S2', 'S1']);
       expect(hits[1].place.kind === 'store' && hits[1].place.name).toBe('Renamed');
+      // Another connection's commit that touches no store (a bike) keeps the snapshot: the very same places.
+      await writer.upsert([{ kind: 'bike', id: 'B1', code: '100001', lat: 31.2305, lng: 121.4737, status: 'available' }]);
+      const again = await reader.nearby(query);
+      expect(again.map((h) => h.place)).toEqual(hits.map((h) => h.place));
+      expect(again[0].place).toBe(hits[0].place);
+      // A store written by SQL of its own (no adapter) is seen too: the counter moves by trigger.
+      writerDb.prepare(`UPDATE places SET body = json_set(body, '$.name', 'By SQL') WHERE kind = 'store' AND id = 'S2'`).run();
+      const bySql = await reader.nearby(query);
+      expect(bySql[0].place.kind === 'store' && bySql[0].place.name).toBe('By SQL');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,8 +7,10 @@
  * bench/results/nearby-history.md, docs/places.md "The embedded nearby query").
  *
  * The snapshot is dropped on any write to stores or stations: this connection's (the adapter calls
- * `forget`) or another connection's (`PRAGMA data_version` moves only for other connections'
- * commits; checked once a query on a file; an in-memory database has no other connection).
+ * `forget`) or another connection's (`PRAGMA data_version`, checked once a query on a file, moves
+ * after any other connection's commit; then the kind's `place_versions` counter, moved by triggers
+ * on every write of a store or station, says whether the snapshot is stale; an in-memory database
+ * has no other connection).
  * Bikes, which rides move all day, never use it.
  */
 import type { NearbyQuery, PlaceHit } from '../ports';
@@ -20,6 +22,8 @@ import { NEAR_TIE_M, PointIndex } from './point-index';
 type SnapshotKind = 'store' | 'station';
 
 interface Snapshot {
+  /** The kind's `place_versions` counter when the snapshot was read (migration 12). */
+  version: number;
   index: PointIndex;
   /** Input position -> place, latitude, longitude (the `places` columns). */
   places: Place[];
@@ -33,6 +37,7 @@ const SHARED_FIELDS = ['openingHours', 'slot', 'services'] as const;
 export function placeSnapshots(db: Db) {
   const snapshots: { store?: Snapshot; station?: Snapshot } = {};
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const versionOf = db.prepare<[string]>('SELECT version FROM place_versions WHERE kind = ?').pluck();
   let seenVersion = dataVersion.get() as number;
   // The table in pk order (pages one after another), not the (kind, id) index's order (a lookup a
   // row): about twice as fast for 135,000 stores; bikes' rows are skipped on the way.
@@ -44,6 +49,9 @@ export function placeSnapshots(db: Db) {
   }
 
   function build(kind: SnapshotKind): Snapshot {
+    // Read before the rows: a write between the two leaves the snapshot newer than its counter
+    // (rebuilt once more for nothing), never older.
+    const version = versionOf.get(kind) as number;
     const lats: number[] = [];
     const lngs: number[] = [];
     const places: Place[] = [];
@@ -76,15 +84,19 @@ export function placeSnapshots(db: Db) {
     }
     const latArray = Float64Array.from(lats);
     const lngArray = Float64Array.from(lngs);
-    return { index: new PointIndex(lngArray, latArray), places, lats: latArray, lngs: lngArray };
+    return { version, index: new PointIndex(lngArray, latArray), places, lats: latArray, lngs: lngArray };
   }
 
   function snapshotOf(kind: SnapshotKind): Snapshot {
     if (!db.memory) {
       const version = dataVersion.get() as number;
       if (version !== seenVersion) {
+        // Another connection committed something: stores or stations only if their counter moved.
         seenVersion = version;
-        forget();
+        for (const k of ['store', 'station'] as const) {
+          const snap = snapshots[k];
+          if (snap !== undefined && versionOf.get(k) !== snap.version) snapshots[k] = undefined;
+        }
       }
     }
     let snap = snapshots[kind];
