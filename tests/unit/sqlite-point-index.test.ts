@@ -42,8 +42,9 @@ describe('the embedded nearby query of stores after writes', () => {
   const CENTER = { lat: 31.2304, lng: 121.4737 };
   const query = { kind: 'store' as const, center: CENTER, radiusM: 3000, limit: 5 };
 
-  it('sees its own upsert at once (a new store, a moved one)', async () => {
-    const places = sqlitePlaces(openDatabase(':memory:'));
+  it('sees its own upsert at once (a new store, a moved one), and a write of plain SQL on the same connection', async () => {
+    const db = openDatabase(':memory:');
+    const places = sqlitePlaces(db);
     await places.upsert([store('S1', { lat: 31.24, lng: 121.4737 })]);
     expect((await places.nearby(query)).map((h) => h.place.id)).toEqual(['S1']);
     await places.upsert([store('S2', { lat: 31.231, lng: 121.4737 })]);
@@ -54,6 +55,8 @@ describe('the embedded nearby query of stores after writes', () => {
       ['S1', 'Moved'],
       ['S2', 'Store S2'],
     ]);
+    db.prepare(`UPDATE places SET body = json_set(body, '$.name', 'By SQL') WHERE kind = 'store' AND id = 'S2'`).run();
+    expect((await places.nearby(query)).map((h) => h.place.kind === 'store' && h.place.name)).toEqual(['Moved', 'By SQL']);
   });
 
   it('answers each store as it was stored, byte for byte, when stores share their hours, slot and services', async () => {

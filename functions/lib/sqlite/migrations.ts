@@ -359,8 +359,8 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX rides_history ON rides (openid, end_at) WHERE status = 'ended';
   `,
   // 12: a counter per kind of place, moved by every write to a store or station whoever makes it
-  // (any connection, any statement): the nearby snapshot (place-snapshot.ts) is rebuilt only when
-  // its kind's counter moved, not after every commit of another connection (bookings, bikes).
+  // (any connection, any statement): the nearby snapshot (place-snapshot.ts) is rebuilt when its
+  // kind's counter moved, and only then (not after bookings' or bikes' writes).
   `
   CREATE TABLE place_versions (kind TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
   INSERT INTO place_versions (kind, version) VALUES ('store', 0), ('station', 0);

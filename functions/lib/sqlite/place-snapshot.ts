@@ -6,11 +6,11 @@
  * parsed per query (reading the answer's rows and parsing them cost 3-6x geokdbush by itself:
  * bench/results/nearby-history.md, docs/places.md "The embedded nearby query").
  *
- * The snapshot is dropped on any write to stores or stations: this connection's (the adapter calls
- * `forget`) or another connection's (`PRAGMA data_version`, checked once a query on a file, moves
- * after any other connection's commit; then the kind's `place_versions` counter, moved by triggers
- * on every write of a store or station, says whether the snapshot is stale; an in-memory database
- * has no other connection).
+ * The snapshot is rebuilt after any write to stores or stations, whoever makes it: each query reads
+ * its kind's `place_versions` counter (migration 12: moved by triggers on every insert, update or
+ * delete of a store or station, by this connection or another, through the adapter or plain SQL),
+ * one small statement (on a file about as dear as `PRAGMA data_version`: the read lock). Bookings
+ * and bikes, which move all day, leave it alone.
  * Bikes, which rides move all day, never use it.
  */
 import type { NearbyQuery, PlaceHit } from '../ports';
@@ -36,22 +36,13 @@ const SHARED_FIELDS = ['openingHours', 'slot', 'services'] as const;
 
 export function placeSnapshots(db: Db) {
   const snapshots: { store?: Snapshot; station?: Snapshot } = {};
-  const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const versionOf = db.prepare<[string]>('SELECT version FROM place_versions WHERE kind = ?').pluck();
-  let seenVersion = dataVersion.get() as number;
   // The table in pk order (pages one after another), not the (kind, id) index's order (a lookup a
   // row): about twice as fast for 135,000 stores; bikes' rows are skipped on the way.
   const rowsOf = db.prepare<[string]>('SELECT lat, lng, body FROM places NOT INDEXED WHERE kind = ?').raw();
 
-  function forget(): void {
-    snapshots.store = undefined;
-    snapshots.station = undefined;
-  }
-
-  function build(kind: SnapshotKind): Snapshot {
-    // Read before the rows: a write between the two leaves the snapshot newer than its counter
-    // (rebuilt once more for nothing), never older.
-    const version = versionOf.get(kind) as number;
+  /** `version`: the counter read before the rows (a write between the two costs one more build, never a stale one). */
+  function build(kind: SnapshotKind, version: number): Snapshot {
     const lats: number[] = [];
     const lngs: number[] = [];
     const places: Place[] = [];
@@ -88,20 +79,10 @@ export function placeSnapshots(db: Db) {
   }
 
   function snapshotOf(kind: SnapshotKind): Snapshot {
-    if (!db.memory) {
-      const version = dataVersion.get() as number;
-      if (version !== seenVersion) {
-        // Another connection committed something: stores or stations only if their counter moved.
-        seenVersion = version;
-        for (const k of ['store', 'station'] as const) {
-          const snap = snapshots[k];
-          if (snap !== undefined && versionOf.get(k) !== snap.version) snapshots[k] = undefined;
-        }
-      }
-    }
+    const version = versionOf.get(kind) as number;
     let snap = snapshots[kind];
-    if (snap === undefined) {
-      snap = build(kind);
+    if (snap === undefined || snap.version !== version) {
+      snap = build(kind, version);
       snapshots[kind] = snap;
     }
     return snap;
@@ -134,7 +115,7 @@ export function placeSnapshots(db: Db) {
     return found;
   }
 
-  return { nearby, forget };
+  return { nearby };
 }
 
 function byDistanceThenPlaceId(a: PlaceHit, b: PlaceHit): number {

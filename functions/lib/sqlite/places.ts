@@ -108,7 +108,6 @@ export function sqlitePlaces(db: Db): PlaceStore {
   return {
     async upsert(places) {
       const now = new Date().toISOString();
-      if (places.some((p) => p.kind !== 'bike')) snapshots.forget();
       return atomically<{ ok: true; deferred: string[] } | { ok: false; conflict: string }>(db, (abort) => {
         const deferred: string[] = [];
         for (const place of places) {
