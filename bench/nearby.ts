@@ -72,7 +72,13 @@ async function versusGeokdbush(
   centres: Array<{ lat: number; lng: number }>,
 ) {
   const rows: Array<Record<string, unknown>> = [];
-  // The floor of any query that returns parsed places stored as JSON: reading the answer's own rows
+  // The first query after the load builds what the adapter keeps in memory (its snapshot of the
+  // stores): timed on its own, as kdbush's build is, and kept out of the per-query figures.
+  const first = ns();
+  await ports.places.nearby({ kind: 'store', center: centres[0], radiusM: RADII[0], limit: LIMIT });
+  const firstQueryMs = round(ms(first, ns()), 1);
+  // The floor of any query that reads and parses the answer's places per query (as the adapter did
+  // before its snapshot, issue 16): reading the answer's own rows
   // (pks known in advance, one statement) and parsing their bodies, with no search at all.
   const pkOf = new Map(db.prepare(`SELECT id, pk FROM places WHERE kind = 'store'`).raw().all() as [string, number][]);
   const bodiesOf = db.prepare<[string]>('SELECT body FROM places WHERE pk IN (SELECT value FROM json_each(?))').pluck();
@@ -125,13 +131,13 @@ async function versusGeokdbush(
       floorRatioMedian: round(f.median / b.median, 2),
     });
   }
-  return rows;
+  return { rows, firstQueryMs };
 }
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'nearby-bench-'));
   const { db, ports, stores, loadMs } = await load(join(dir, 'bench.db'));
-  let started = ns();
+  const started = ns();
   const index = new KDBush(stores.length);
   for (const s of stores) index.add(s.lng, s.lat);
   index.finish();
@@ -145,9 +151,10 @@ async function main() {
     return { lat: s.lat + (random() - 0.5) * 0.036, lng: s.lng + (random() - 0.5) * 0.036 };
   });
 
-  const embedded = await versusGeokdbush('file (WAL)', db, ports, stores, index, centres);
+  const onFile = await versusGeokdbush('file (WAL)', db, ports, stores, index, centres);
   const memory = await load(':memory:');
-  embedded.push(...(await versusGeokdbush(':memory:', memory.db, memory.ports, memory.stores, index, centres)));
+  const inMemory = await versusGeokdbush(':memory:', memory.db, memory.ports, memory.stores, index, centres);
+  const embedded = [...onFile.rows, ...inMemory.rows];
   memory.db.close();
 
   // (b) The local host over HTTP against its own /healthz round trip, on the same database.
@@ -212,12 +219,16 @@ async function main() {
     loadAverage: loadavg().map((x) => round(x, 2)),
     places: stores.length,
     loadSeconds: round(loadMs / 1000, 1),
+    kdbushBuildMs: round(kdbushBuildMs, 1),
+    firstQueryMs: { file: onFile.firstQueryMs, memory: inMemory.firstQueryMs },
   };
   const goals = {
     embeddedWithin2xOfGeokdbush: embedded.every((e) => (e.ratioMedian as number) <= 2),
     httpWithin3xOfHealthzAtP50: http.ratioP50 <= 3,
+    httpWithin3xOfHealthzAtP99: http.ratioP99 <= 3,
   };
-  console.log('\n(a) embedded nearby (SQLite R*Tree + exact haversine, limit 20) vs geokdbush, per query');
+  console.log(`first query (builds the adapter's snapshot): file ${onFile.firstQueryMs} ms, memory ${inMemory.firstQueryMs} ms`);
+  console.log('\n(a) embedded nearby (snapshot of the SQLite places: kd-tree walk + exact haversine, limit 20) vs geokdbush, per query');
   console.table(embedded);
   console.log('(b) local host geo.nearby over HTTP (keep-alive) vs GET /healthz');
   console.table([http]);
@@ -235,6 +246,8 @@ async function main() {
     '',
     'The embedded query returns whole places (parsed), nearest first, ties by id, with exact distances; geokdbush returns indexes.',
     '',
+    `The embedded query walks the adapter's in-memory snapshot of the stores (functions/lib/sqlite/place-snapshot.ts), built by the first query after a write: ${machine.firstQueryMs.file} ms on the file, ${machine.firstQueryMs.memory} ms in memory here (kdbush's index: ${machine.kdbushBuildMs} ms); neither build is in the per-query figures.`,
+    '',
     '| database | radius m | results | same answers | embedded median ms | embedded p95 ms | geokdbush median ms | geokdbush p95 ms | ratio median | ratio p95 | floor median ms | floor ratio |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...embedded.map(
@@ -242,7 +255,7 @@ async function main() {
         `| ${e.storage} | ${e.radiusM} | ${e.meanResults} | ${e.sameAnswers} | ${e.embeddedMedianMs} | ${e.embeddedP95Ms} | ${e.geokdbushMedianMs} | ${e.geokdbushP95Ms} | ${e.ratioMedian} | ${e.ratioP95} | ${e.floorMedianMs} | ${e.floorRatioMedian} |`,
     ),
     '',
-    "Floor: reading only the answer's own rows by primary key (known in advance, one statement) and parsing their JSON bodies, no search: no query that returns parsed places stored as JSON bodies can be faster. Floor ratio: floor median / geokdbush median.",
+    "Floor: reading only the answer's own rows by primary key (known in advance, one statement) and parsing their JSON bodies, no search: no query that reads and parses its places per query can be faster (the snapshot does neither). Floor ratio: floor median / geokdbush median.",
     '',
     'Goal: within 2x of geokdbush (median): ' + (goals.embeddedWithin2xOfGeokdbush ? 'met.' : 'NOT met.'),
     '',
@@ -252,7 +265,7 @@ async function main() {
     '|---:|---:|---:|---:|---:|---:|---:|',
     `| ${http.calls} | ${http.healthzP50Ms} | ${http.healthzP99Ms} | ${http.nearbyP50Ms} | ${http.nearbyP99Ms} | ${http.ratioP50} | ${http.ratioP99} |`,
     '',
-    'Goal: at most 3x of /healthz at p50: ' + (goals.httpWithin3xOfHealthzAtP50 ? 'met.' : 'NOT met.'),
+    `Goal: at most 3x of /healthz at p50: ${goals.httpWithin3xOfHealthzAtP50 ? 'met' : 'NOT met'}; at p99: ${goals.httpWithin3xOfHealthzAtP99 ? 'met.' : 'NOT met.'}`,
     '',
   ].join('\n');
   writeFileSync(join(process.cwd(), 'bench/results/nearby.md'), md);

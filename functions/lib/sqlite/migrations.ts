@@ -358,4 +358,20 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX bike_reports_by_time ON bike_reports (created_at, id);
   CREATE INDEX rides_history ON rides (openid, end_at) WHERE status = 'ended';
   `,
+  // 12: a counter per kind of place, moved by every write to a store or station whoever makes it
+  // (any connection, any statement): the nearby snapshot (place-snapshot.ts) is rebuilt when its
+  // kind's counter moved, and only then (not after bookings' or bikes' writes).
+  `
+  CREATE TABLE place_versions (kind TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO place_versions (kind, version) VALUES ('store', 0), ('station', 0);
+  CREATE TRIGGER place_versions_insert AFTER INSERT ON places WHEN NEW.kind <> 'bike' BEGIN
+    UPDATE place_versions SET version = version + 1 WHERE kind = NEW.kind;
+  END;
+  CREATE TRIGGER place_versions_update AFTER UPDATE ON places WHEN NEW.kind <> 'bike' OR OLD.kind <> 'bike' BEGIN
+    UPDATE place_versions SET version = version + 1 WHERE kind IN (NEW.kind, OLD.kind);
+  END;
+  CREATE TRIGGER place_versions_delete AFTER DELETE ON places WHEN OLD.kind <> 'bike' BEGIN
+    UPDATE place_versions SET version = version + 1 WHERE kind = OLD.kind;
+  END;
+  `,
 ];
