@@ -1,10 +1,8 @@
 import * as z from 'zod/mini';
 import { id, instant, lat, lng } from './common';
-import { MAX_REPORT_NOTE, MAX_REPORT_PHOTOS, REPORT_CATEGORIES, type ReportCategory } from '../ride-rules';
+import { MAX_REPORT_NOTE, MAX_REPORT_PHOTOS, REPORT_CATEGORIES, type ReportCategory } from '../ride';
 import { bikeCode } from './places';
 import type { Tariff } from '../tariff';
-
-export { MAX_UNLOCK_DISTANCE_M } from '../ride-rules';
 
 export const unlockParams = z.object({ bikeCode, lat, lng });
 export const endRideParams = z.object({ rideId: id, lat, lng, acceptSurcharge: z.optional(z.boolean()) });
