@@ -153,17 +153,17 @@ export async function dayBookings(ports: BookingPorts, p: DayParams, call: UserC
 
 /** Staff: pending -> confirmed. */
 export async function confirmBooking(ports: BookingPorts, p: ConfirmBookingParams, call: UserCall): Promise<Result<BookingResult>> {
-  return staffMove(ports, p.bookingId, call, canConfirm, 'confirmed');
+  return staffMove(ports, p.bookingId, call, { rule: canConfirm, to: 'confirmed' });
 }
 
 /** Staff: turn a pending or confirmed booking down before its start, with a reason; its places are freed, the customer told (`bookingChanged`). */
 export async function rejectBooking(ports: BookingPorts, p: RejectBookingParams, call: UserCall): Promise<Result<BookingResult>> {
-  return staffMove(ports, p.bookingId, call, canReject, 'rejected', { reason: p.reason });
+  return staffMove(ports, p.bookingId, call, { rule: canReject, to: 'rejected', extra: { reason: p.reason } });
 }
 
 /** Staff: a pending or confirmed booking whose slot has ended -> no_show (3 in 30 days block the customer: `noShowBlock`). */
 export async function markNoShow(ports: BookingPorts, p: NoShowParams, call: UserCall): Promise<Result<BookingResult>> {
-  return staffMove(ports, p.bookingId, call, canMarkNoShow, 'no_show');
+  return staffMove(ports, p.bookingId, call, { rule: canMarkNoShow, to: 'no_show' });
 }
 
 /** Staff: checks in the booking a code names (pending or confirmed, inside the check-in window). */
@@ -175,7 +175,7 @@ export async function checkIn(ports: BookingPorts, p: CheckInParams, call: UserC
   if (!stores.includes(booking.storeId)) {
     return fail('PERMISSION_DENIED', `code: this booking is for store "${booking.storeId}", which you do not work for`, 'WRONG_STORE');
   }
-  return moveForStaff(ports, booking, canCheckIn, 'checked_in', call.now);
+  return moveForStaff(ports, booking, call.now, { rule: canCheckIn, to: 'checked_in' });
 }
 
 /** Which stores the caller works for (empty for customers): what the mini program shows staff. */
@@ -197,33 +197,24 @@ async function staffCheck(ports: BookingPorts, caller: string, storeId: string, 
 
 const notFound = (bookingId: string): Fail => fail('NOT_FOUND', `bookingId: no booking "${bookingId}"`);
 
-type StaffRule = (booking: Booking, now: Date) => Verdict;
+/** A staff move: the rule asked inside the store's atomic step, the status it leads to, a reason to keep. */
+interface StaffMove {
+  rule: (booking: Booking, now: Date) => Verdict;
+  to: BookingStatus;
+  extra?: { reason?: string };
+}
 
 /** A staff action on a booking named by id: NOT_FOUND first, then the staff check, then the move. */
-async function staffMove(
-  ports: BookingPorts,
-  bookingId: string,
-  call: UserCall,
-  rule: StaffRule,
-  to: BookingStatus,
-  extra?: { reason?: string },
-): Promise<Result<BookingResult>> {
+async function staffMove(ports: BookingPorts, bookingId: string, call: UserCall, move: StaffMove): Promise<Result<BookingResult>> {
   const booking = await ports.bookings.get(bookingId);
   if (!booking) return notFound(bookingId);
   const denied = await staffCheck(ports, call.caller, booking.storeId, 'bookingId');
   if (denied) return denied;
-  return moveForStaff(ports, booking, rule, to, call.now, extra);
+  return moveForStaff(ports, booking, call.now, move);
 }
 
-/** The move itself, the rule asked inside the store's atomic step; staff see the booking without its store name. */
-async function moveForStaff(
-  ports: BookingPorts,
-  booking: Booking,
-  rule: StaffRule,
-  to: BookingStatus,
-  now: Date,
-  extra?: { reason?: string },
-): Promise<Result<BookingResult>> {
+/** The move itself; staff see the booking without its store name. */
+async function moveForStaff(ports: BookingPorts, booking: Booking, now: Date, { rule, to, extra }: StaffMove): Promise<Result<BookingResult>> {
   const answer = answerOf(await ports.bookings.move(booking.id, (b) => rule(b, now), to, now, extra), booking.id);
   return answer.ok ? ok({ booking: viewOf(answer.data) }) : answer;
 }
