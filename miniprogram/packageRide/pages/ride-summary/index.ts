@@ -4,18 +4,12 @@
  */
 import { billUrl } from '../../lib/ride-view';
 import { summaryView } from './view';
+import { reportBehavior } from '../../lib/report-behavior';
 
 Component({
-  data: { ...summaryView({}), reporting: false },
+  behaviors: [reportBehavior],
+  data: summaryView({}),
   methods: {
-    onReport() {
-      this.setData({ reporting: true });
-    },
-
-    onReportClose() {
-      this.setData({ reporting: false });
-    },
-
     onLoad(query: Record<string, string | undefined>) {
       this.setData(summaryView(query));
     },
