@@ -14,7 +14,7 @@ import { slotKey } from '../../../shared/slots';
 import type { BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
 import { cryptoRandom } from '../random';
 import type { CloudbaseDb } from './db';
-import type { Doc } from './sdk';
+import type { ChainQuery, Doc, DocTransaction } from './sdk';
 import { readAll, type PagingCommand } from './paging';
 import { inTransaction } from './transaction';
 
@@ -52,21 +52,8 @@ export const BOOKING_COLLECTIONS = {
 /** Draws of a check-in code before giving up (a clash is ~1 in 10^11 per booking). */
 const CODE_DRAWS = 6;
 
-interface TxDocRef {
-  get(): Promise<{ data: Doc | null }>;
-  set(data: object): Promise<unknown>;
-  update(data: object): Promise<unknown>;
-}
-export interface BookingsTransaction {
-  collection(name: string): { doc(id: string): TxDocRef };
-}
-
-interface BookingsQuery {
-  where(query: object): BookingsQuery;
-  orderBy(field: string, direction: 'asc' | 'desc'): BookingsQuery;
-  limit(n: number): BookingsQuery;
-  get(): Promise<{ data: Doc[] }>;
-}
+export type BookingsTransaction = DocTransaction;
+type BookingsQuery = ChainQuery<BookingsQuery>;
 
 /** The slice of the SDK's database this adapter uses. */
 export interface BookingsDb {
