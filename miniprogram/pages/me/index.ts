@@ -4,6 +4,7 @@ import { rideBanner } from '../../lib/ride-banner';
 import type { RideBanner } from '../../lib/ride-banner';
 import { holdBehavior } from '../../lib/hold-behavior';
 import { ENTRIES, meEntries } from './view';
+import { openTapped } from '../../lib/open-tapped';
 
 /** "我的": the running ride's banner, and entries to the booking and ride flows. */
 Component({
@@ -29,8 +30,7 @@ Component({
     },
 
     onEntryTap(e: WechatMiniprogram.TouchEvent) {
-      const url = String(e.currentTarget.dataset.url || '');
-      if (url) wx.navigateTo({ url });
+      openTapped(e);
     },
 
     onBannerTap() {
