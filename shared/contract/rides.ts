@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { id, instant, lat, lng } from './common';
+import { id, instant, lat, listLimit, lng } from './common';
 import { MAX_REPORT_NOTE, MAX_REPORT_PHOTOS, REPORT_CATEGORIES, type ReportCategory } from '../ride';
 import { bikeCode } from './places';
 import type { Tariff } from '../tariff';
@@ -35,12 +35,12 @@ export const reportParams = z.object({
 export const MAX_HISTORY_LIMIT = 50;
 export const historyParams = z.object({
   before: z.optional(instant),
-  limit: z._default(z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(MAX_HISTORY_LIMIT, `must be at most ${MAX_HISTORY_LIMIT}`)), 20),
+  limit: listLimit(MAX_HISTORY_LIMIT, 20),
 });
 /** Admin: bike fault reports, newest first. */
 export const reportsParams = z.object({
   status: z.optional(z.enum(['open', 'resolved'], { message: 'must be "open" or "resolved"' })),
-  limit: z._default(z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(100, 'must be at most 100')), 50),
+  limit: listLimit(100, 50),
 });
 export const resolveReportParams = z.object({
   reportId: id,
