@@ -72,6 +72,10 @@ export function asBookingsDb(db: CloudbaseDb): BookingsDb {
   return checked as BookingsDb;
 }
 
+/** The counter document of a store's slot (by the slot's start), inside a transaction. */
+const counterDoc = (tx: BookingsTransaction, storeId: string, start: string) =>
+  tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(storeId, slotKey(start)));
+
 const digest = (...parts: string[]): string => createHash('sha256').update(parts.join('\n')).digest('hex');
 
 /** The booking id of a request: derived from (openid, requestId), so its copies share one `_id`. */
@@ -150,12 +154,7 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
           active = activeOf(customer);
           noShows = noShowsIn(customer);
           facts.noShowEnds = noShows;
-          counter = (
-            await tx
-              .collection(BOOKING_COLLECTIONS.counters)
-              .doc(counterId(request.storeId, slotKey(request.slot.start)))
-              .get()
-          ).data;
+          counter = (await counterDoc(tx, request.storeId, request.slot.start).get()).data;
           facts.active = active;
           facts.booked = Number(counter?.booked ?? 0);
         }
@@ -223,7 +222,7 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         await ref.update({ status: to, updatedAt: at, reason });
         const effects = effectsOfMove(before.status, to);
         if (effects.freesPlace) {
-          const counterRef = tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(before.storeId, slotKey(before.start)));
+          const counterRef = counterDoc(tx, before.storeId, before.start);
           const counter = (await counterRef.get()).data;
           const booked = Number(counter?.booked ?? 0);
           if (booked > 0) await counterRef.update({ booked: Math.max(0, booked - before.partySize) });
@@ -253,12 +252,7 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         const reads = request.ok && before.openid === caller;
         if (reads) {
           customer = (await customerRef.get()).data;
-          newCounter = (
-            await tx
-              .collection(BOOKING_COLLECTIONS.counters)
-              .doc(counterId(request.storeId, slotKey(request.slot.start)))
-              .get()
-          ).data;
+          newCounter = (await counterDoc(tx, request.storeId, request.slot.start).get()).data;
         }
         const active = activeOf(customer);
         const noShows = noShowsIn(customer);
@@ -267,7 +261,7 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         if (decision.kind === 'refuse') return { ok: false, refusal: decision.refusal };
         const { slot, status } = decision;
         const at = now.toISOString();
-        const oldRef = tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(before.storeId, slotKey(before.start)));
+        const oldRef = counterDoc(tx, before.storeId, before.start);
         const oldBooked = Number((await oldRef.get()).data?.booked ?? 0);
         await oldRef.update({ booked: Math.max(0, oldBooked - before.partySize) });
         const key = slotKey(slot.start);
