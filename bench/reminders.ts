@@ -24,7 +24,7 @@ import type { Notify } from '../functions/lib/ports';
 import { runReminders } from '../functions/lib/usecases/reminders';
 import { REMINDERS_RUN } from '../functions/lib/reminders-run';
 import { FakeCloudbase } from '../functions/local/cloudbase-standin';
-import { startWechatApi } from '../tests/support/wechat-api-server';
+import { libraryTemplates, startWechatApi } from '../tests/support/wechat-api-server';
 
 const QUICK = process.argv.includes('--quick');
 const BOOKINGS = QUICK ? 2500 : 20_000;
@@ -46,11 +46,7 @@ async function main() {
   const api = await startWechatApi({
     appId: APPID,
     appSecret: SECRET,
-    templates: {
-      [IDS.bookingReminder]: ['thing1', 'time2', 'character_string3', 'thing4'],
-      [IDS.bookingConfirmed]: ['thing1', 'time2', 'phrase3', 'character_string4'],
-      [IDS.billDue]: ['thing1', 'amount2', 'date3', 'thing4'],
-    },
+    templates: libraryTemplates(IDS),
     pages: ['packageBooking/pages/my-bookings/index', 'packageBill/pages/bill/index'],
     now: () => wechatNow.ms,
     latencyMs: LATENCY_MS,

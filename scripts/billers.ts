@@ -103,14 +103,8 @@ async function main(argv: string[]): Promise<number> {
   }
   let sink: BillerSink;
   if (argv.includes('--cloudbase')) {
-    const env = process.env;
-    const envId = env.ENV_ID ?? env.CLOUDBASE_ENV_ID;
-    if (!envId || !env.TENCENTCLOUD_SECRETID || !env.TENCENTCLOUD_SECRETKEY)
-      throw new Error('--cloudbase needs ENV_ID, TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (an operator key of the environment)');
-    const tcb = await import('@cloudbase/node-sdk');
-    const { asBillsDb, cloudbaseBills } = await import('../functions/lib/cloudbase/bills');
-    const app = tcb.init({ env: envId, secretId: env.TENCENTCLOUD_SECRETID, secretKey: env.TENCENTCLOUD_SECRETKEY });
-    sink = storeBillerSink(cloudbaseBills(asBillsDb(app.database())));
+    const { cloudbaseBillStore } = await import('./import-bills');
+    sink = storeBillerSink(await cloudbaseBillStore(process.env));
   } else {
     sink = httpBillerSink(
       opt('--url') ?? `http://127.0.0.1:${process.env.PORT || 8787}`,

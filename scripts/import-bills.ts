@@ -150,14 +150,15 @@ export function formatSummary(s: ImportSummary): string {
   return lines.join('\n');
 }
 
-async function cloudbaseSink(env: NodeJS.ProcessEnv): Promise<BillSink> {
+/** The bills store of a CloudBase environment, reached with an operator's key (also `npm run billers -- --cloudbase`). */
+export async function cloudbaseBillStore(env: NodeJS.ProcessEnv): Promise<BillStore> {
   const envId = env.ENV_ID ?? env.CLOUDBASE_ENV_ID;
   if (!envId || !env.TENCENTCLOUD_SECRETID || !env.TENCENTCLOUD_SECRETKEY)
     throw new Error('--cloudbase needs ENV_ID, TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (an operator key of the environment)');
   const tcb = await import('@cloudbase/node-sdk');
   const { asBillsDb, cloudbaseBills } = await import('../functions/lib/cloudbase/bills');
   const app = tcb.init({ env: envId, secretId: env.TENCENTCLOUD_SECRETID, secretKey: env.TENCENTCLOUD_SECRETKEY });
-  return storeSink(cloudbaseBills(asBillsDb(app.database())));
+  return cloudbaseBills(asBillsDb(app.database()));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -169,7 +170,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const parsed = parseBillsCsv(readFileSync(file, 'utf8'));
   const sink = argv.includes('--cloudbase')
-    ? await cloudbaseSink(process.env)
+    ? storeSink(await cloudbaseBillStore(process.env))
     : httpSink(
         opt('--url') ?? `http://127.0.0.1:${process.env.PORT || 8787}`,
         opt('--admin') ?? (process.env.NEARBY_ADMIN_OPENIDS || 'local-admin').split(',')[0].trim(),

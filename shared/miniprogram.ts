@@ -12,9 +12,7 @@ export { isUpcoming, isActive, MAX_UPCOMING_BOOKINGS, CHECK_IN_OPENS_MIN, MAX_PA
 export { addDays, slotStarted, storeToday } from './slots';
 export { PAGES, pageUrl, type PagePath } from './pages';
 export * from './wording';
-export { MAX_UNLOCK_DISTANCE_M } from './ride-rules';
-export { MAX_RESERVE_DISTANCE_M, RESERVATION_MINUTES, REPORT_CATEGORIES, MAX_REPORT_NOTE, MAX_REPORT_PHOTOS, MAX_PHOTO_BYTES } from './ride-rules';
-export type { ReportCategory } from './ride-rules';
+export { REPORT_CATEGORIES, MAX_REPORT_NOTE, MAX_REPORT_PHOTOS, type ReportCategory } from './ride';
 export { BOOKING_DAYS } from './slots';
 export { CODE_LENGTH } from './checkin-code';
 export { qrMatrix } from './qr-matrix';

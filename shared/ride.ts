@@ -15,9 +15,30 @@ import { distanceM, pointInZone, type LatLng } from './geo';
 import type { Bike, Station } from './places';
 import { fail, type Fail } from './result';
 import { rideDurationSec, rideFeeFen, yuan, type Tariff } from './tariff';
-import { MAX_UNLOCK_DISTANCE_M } from './contract/rides';
-import { MAX_LAPSES_A_DAY, MAX_RESERVE_DISTANCE_M, REPORT_WINDOW_H, REPORTS_FOR_MAINTENANCE, RESERVATION_MINUTES, type ReportCategory } from './ride-rules';
 import { DEFAULT_TIMEZONE, wallClock } from './time';
+
+// The ride numbers below are worded by the mini program as well as enforced here: this file stays
+// free of zod (and of the contract) so that the mini program's bundle can take them.
+
+/** How close a rider must stand to unlock a bike, in metres. */
+export const MAX_UNLOCK_DISTANCE_M = 100;
+/** How close a rider must stand to reserve a bike, in metres. */
+export const MAX_RESERVE_DISTANCE_M = 1000;
+/** How long a reservation holds a bike, in minutes. */
+export const RESERVATION_MINUTES = 10;
+/** Lapsed reservations a rider may have in a day (Asia/Shanghai) before reserving is refused. */
+export const MAX_LAPSES_A_DAY = 3;
+/** Fault categories of `rides.report`. */
+export const REPORT_CATEGORIES = ['brake', 'tyre', 'chain', 'lock', 'qrcode', 'other'] as const;
+export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
+/** At most this many characters of a report's note, and photos a report. */
+export const MAX_REPORT_NOTE = 200;
+export const MAX_REPORT_PHOTOS = 3;
+/** Open reports of this many different riders within `REPORT_WINDOW_H` hours put the bike into maintenance. */
+export const REPORTS_FOR_MAINTENANCE = 2;
+export const REPORT_WINDOW_H = 24;
+/** A photo upload's limit, in bytes. */
+export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 
 /** A ride as stored: `unlocking` while the lock is asked, `aborted` when it did not confirm. */
 export interface RideRecord {

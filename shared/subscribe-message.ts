@@ -301,6 +301,14 @@ export interface BookingFacts {
   code: string;
 }
 
+/** The store and the slot's start as the store's clock shows it: what every booking message opens with. */
+const storeAndStart = (facts: BookingFacts) => ({ store: thingValue(facts.storeName), start: timeValue(new Date(facts.start), facts.timezone) });
+
+/** A message of a template: its values laid into the keywords of the template's field map. */
+function message<K extends TemplateKey>(templateKey: K, page: string, values: Record<FactOf<K>, string>, map: FieldMap<K>): SubscribeMessage {
+  return { templateKey, page, data: templateData<K>(values, map) };
+}
+
 /** Minutes before the start at which the booking reminder goes (API.md, `reminders`). */
 export const BOOKING_REMINDER_LEAD_MIN = 30;
 
@@ -310,12 +318,11 @@ export const BOOKING_REMINDER_LEAD_MIN = 30;
  */
 export function bookingReminderMessage(facts: BookingFacts, map: FieldMap<'bookingReminder'> = DEFAULT_FIELD_MAPS.bookingReminder): SubscribeMessage {
   const values = {
-    store: thingValue(facts.storeName),
-    start: timeValue(new Date(facts.start), facts.timezone),
+    ...storeAndStart(facts),
     code: characterStringValue(facts.code),
     note: thingValue(`${BOOKING_REMINDER_LEAD_MIN}分钟后开始，请凭签到码到店`),
   };
-  return { templateKey: 'bookingReminder', page: bookingPage(facts.bookingId), data: templateData<'bookingReminder'>(values, map) };
+  return message('bookingReminder', bookingPage(facts.bookingId), values, map);
 }
 
 /**
@@ -324,12 +331,11 @@ export function bookingReminderMessage(facts: BookingFacts, map: FieldMap<'booki
  */
 export function bookingConfirmedMessage(facts: BookingFacts, map: FieldMap<'bookingConfirmed'> = DEFAULT_FIELD_MAPS.bookingConfirmed): SubscribeMessage {
   const values = {
-    store: thingValue(facts.storeName),
-    start: timeValue(new Date(facts.start), facts.timezone),
+    ...storeAndStart(facts),
     status: phraseValue('已确认'),
     code: characterStringValue(facts.code),
   };
-  return { templateKey: 'bookingConfirmed', page: bookingPage(facts.bookingId), data: templateData<'bookingConfirmed'>(values, map) };
+  return message('bookingConfirmed', bookingPage(facts.bookingId), values, map);
 }
 
 /**
@@ -341,12 +347,11 @@ export function bookingChangedMessage(
   map: FieldMap<'bookingChanged'> = DEFAULT_FIELD_MAPS.bookingChanged,
 ): SubscribeMessage {
   const values = {
-    store: thingValue(facts.storeName),
-    start: timeValue(new Date(facts.start), facts.timezone),
+    ...storeAndStart(facts),
     status: phraseValue('门店已拒绝'),
     reason: thingValue(facts.reason),
   };
-  return { templateKey: 'bookingChanged', page: bookingPage(facts.bookingId), data: templateData<'bookingChanged'>(values, map) };
+  return message('bookingChanged', bookingPage(facts.bookingId), values, map);
 }
 
 /**
@@ -359,13 +364,12 @@ export function newBookingMessage(
   map: FieldMap<'newBooking'> = DEFAULT_FIELD_MAPS.newBooking,
 ): SubscribeMessage {
   const values = {
-    store: thingValue(facts.storeName),
-    start: timeValue(new Date(facts.start), facts.timezone),
+    ...storeAndStart(facts),
     party: thingValue(`${facts.partySize}人`),
     contact: thingValue(facts.contactName ?? '未留联系人'),
     note: thingValue('新预约待确认，请在预约台处理'),
   };
-  return { templateKey: 'newBooking', page: staffPage(facts.storeId, facts.slotDate, facts.bookingId), data: templateData<'newBooking'>(values, map) };
+  return message('newBooking', staffPage(facts.storeId, facts.slotDate, facts.bookingId), values, map);
 }
 
 export interface BillFacts {
@@ -413,5 +417,5 @@ export function billDueMessage(facts: BillFacts, map: FieldMap<'billDue'> = DEFA
     due: dateValue(facts.dueDate),
     note: thingValue(billDueNote(facts.dueDate, facts.today)),
   };
-  return { templateKey: 'billDue', page: billPage(facts.billId), data: templateData<'billDue'>(values, map) };
+  return message('billDue', billPage(facts.billId), values, map);
 }

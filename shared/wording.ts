@@ -13,7 +13,7 @@ import { CHECK_IN_OPENS_MIN, MAX_UPCOMING_BOOKINGS, type BookingStatus } from '.
 import { CODE_LENGTH } from './checkin-code';
 import { durationMin, type OpeningHours } from './hours';
 import type { AppError } from './result';
-import { MAX_LAPSES_A_DAY, MAX_RESERVE_DISTANCE_M, MAX_UNLOCK_DISTANCE_M, RESERVATION_MINUTES, type ReportCategory } from './ride-rules';
+import { MAX_LAPSES_A_DAY, MAX_RESERVE_DISTANCE_M, MAX_UNLOCK_DISTANCE_M, RESERVATION_MINUTES, type ReportCategory } from './ride';
 import { BOOKING_DAYS, addDays, storeToday } from './slots';
 import { BIND_FAILURE_LIMIT, TYPE_BILLER_NAME, type AccountType, type BillType } from './bills';
 import { BILL_REMINDER_DAYS_BEFORE, BOOKING_REMINDER_LEAD_MIN } from './subscribe-message';

@@ -58,7 +58,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { booleanPointInPolygon } from '@turf/turf';
-import type { GeoNearOptions } from '../lib/cloudbase/sdk';
+import type { ChainQuery, GeoNearOptions } from '../lib/cloudbase/sdk';
 
 const MONGO_EARTH_RADIUS_M = 6378100;
 
@@ -481,13 +481,9 @@ interface TxState {
   doomed: Error | null;
 }
 
-export interface FakeQuery {
-  where(query: object): FakeQuery;
-  orderBy(field: string, direction: 'asc' | 'desc'): FakeQuery;
+export interface FakeQuery extends ChainQuery<FakeQuery> {
   field(projection: Record<string, boolean>): FakeQuery;
   skip(n: number): FakeQuery;
-  limit(n: number): FakeQuery;
-  get(): Promise<{ data: FakeDoc[] }>;
   count(): Promise<{ total: number }>;
   update(data: object): Promise<{ updated: number }>;
   remove(): Promise<{ deleted: number }>;

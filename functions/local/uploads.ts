@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_PHOTO_BYTES } from '../../shared/ride-rules';
+import { MAX_PHOTO_BYTES } from '../../shared/ride';
 import { fail } from '../../shared/result';
 
 const KEEP_BYTES = 100 * 1024 * 1024;

@@ -1,15 +1,8 @@
 /** What a ride bill says of its ride (the bill page): date, bike, duration, fee and surcharge. Pure. */
-import { PARKING_ZONE, yuan } from '../shared/index';
+import { PARKING_ZONE, yuan, type BillDetail } from '../shared/index';
 
 /** The ride fields `bills.get` gives a ride bill. */
-export interface RideOfBill {
-  bikeCode: string;
-  startAt: string;
-  endAt: string;
-  durationSec: number;
-  feeFen: number;
-  surchargeFen: number;
-}
+export type RideOfBill = Required<Pick<BillDetail, 'bikeCode' | 'startAt' | 'endAt' | 'durationSec' | 'feeFen' | 'surchargeFen'>>;
 
 export interface RideLine {
   label: string;

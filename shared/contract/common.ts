@@ -23,6 +23,10 @@ const between = (min: number, max: number) => {
 export const lat = between(-90, 90);
 export const lng = between(-180, 180);
 
+/** How many items a list answers: a whole number from 1 to `max`, `byDefault` when left out. */
+export const listLimit = (max: number, byDefault: number) =>
+  z._default(z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(max, `must be at most ${max}`)), byDefault);
+
 /** A display text: trimmed length between 1 and `max`. */
 export const text = (max: number) => z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`));
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { id, lat, lng, text } from './common';
+import { id, lat, listLimit, lng, text } from './common';
 import type { OpenState } from '../hours';
 import type { Store } from '../places';
 import type { Polygon } from '../geo';
@@ -12,7 +12,7 @@ export const nearbyParams = z.object({
   lng,
   kind: z.enum(['store', 'station', 'bike']),
   radius: z._default(z.number().check(z.positive('must be greater than 0'), z.maximum(MAX_RADIUS_M, `must be at most ${MAX_RADIUS_M}`)), 3000),
-  limit: z._default(z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)), 20),
+  limit: listLimit(MAX_LIMIT, 20),
   category: z.optional(text(40)),
   openNow: z.optional(z.boolean()),
 });
@@ -33,7 +33,7 @@ export const searchParams = z
     kind: z._default(z.enum(['store', 'station']), 'store'),
     lat: z.optional(lat),
     lng: z.optional(lng),
-    limit: z._default(z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(MAX_SEARCH_LIMIT, `must be at most ${MAX_SEARCH_LIMIT}`)), 20),
+    limit: listLimit(MAX_SEARCH_LIMIT, 20),
   })
   .check(bothOrNeither);
 

@@ -1,10 +1,8 @@
 import * as z from 'zod/mini';
-import { id, instant, lat, lng } from './common';
-import { MAX_REPORT_NOTE, MAX_REPORT_PHOTOS, REPORT_CATEGORIES, type ReportCategory } from '../ride-rules';
+import { id, instant, lat, listLimit, lng } from './common';
+import { MAX_REPORT_NOTE, MAX_REPORT_PHOTOS, REPORT_CATEGORIES, type ReportCategory } from '../ride';
 import { bikeCode } from './places';
 import type { Tariff } from '../tariff';
-
-export { MAX_UNLOCK_DISTANCE_M } from '../ride-rules';
 
 export const unlockParams = z.object({ bikeCode, lat, lng });
 export const endRideParams = z.object({ rideId: id, lat, lng, acceptSurcharge: z.optional(z.boolean()) });
@@ -37,12 +35,12 @@ export const reportParams = z.object({
 export const MAX_HISTORY_LIMIT = 50;
 export const historyParams = z.object({
   before: z.optional(instant),
-  limit: z._default(z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(MAX_HISTORY_LIMIT, `must be at most ${MAX_HISTORY_LIMIT}`)), 20),
+  limit: listLimit(MAX_HISTORY_LIMIT, 20),
 });
 /** Admin: bike fault reports, newest first. */
 export const reportsParams = z.object({
   status: z.optional(z.enum(['open', 'resolved'], { message: 'must be "open" or "resolved"' })),
-  limit: z._default(z.int().check(z.minimum(1, 'must be at least 1'), z.maximum(100, 'must be at most 100')), 50),
+  limit: listLimit(100, 50),
 });
 export const resolveReportParams = z.object({
   reportId: id,

@@ -3,10 +3,13 @@
  * host: POST /functions/{name}, X-WX-OPENID for the caller, X-Nearby-Now for the time. Only what the
  * other integration tests leave unchecked is here.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { destination } from '@turf/turf';
 import { functionActions } from '../../functions/lib/actions';
 import { openDatabase, sqlitePorts } from '../../functions/lib/sqlite';
 import { createHost } from '../../functions/local/host';
+import { ERROR_CODES } from '../../shared/result';
 import { settingsFrom } from '../../functions/local/main';
 import { ADMIN, startCloud, type TestCloud } from '../support/host';
 import { DEFAULT_TARIFF_FEES } from '../support/tariff-cases';
@@ -88,16 +91,11 @@ describe('Results', () => {
   });
 
   it('only ever answers one of the eight codes, and nothing but code, message and reason', async () => {
-    const codes = [
-      'INVALID_ARGUMENT',
-      'UNAUTHENTICATED',
-      'PERMISSION_DENIED',
-      'NOT_FOUND',
-      'ALREADY_EXISTS',
-      'FAILED_PRECONDITION',
-      'RESOURCE_EXHAUSTED',
-      'INTERNAL',
-    ];
+    // The codes as API.md's sentence names them ("`CODE` is one of …"), and the contract's list is the same eight.
+    const sentence = /`CODE` is one of ([^.]+)\./.exec(readFileSync(join(__dirname, '../../docs/api.md'), 'utf8'))?.[1] ?? '';
+    const codes = [...sentence.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]);
+    expect(codes).toHaveLength(8);
+    expect([...ERROR_CODES].sort()).toEqual([...codes].sort());
     const answers = [
       await bookings({ action: 'create', storeId: 'NOPE', start: at('10:00') }, someone()),
       await bookings({ action: 'cancel', bookingId: 'bk_none' }, someone()),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createOutbox, readMessengerSettings, wechatMessenger } from '../../functions/lib/messenger';
 import type { MessageToSend, Messenger, SendOutcome } from '../../functions/lib/ports';
 import { BILL_PAGE, billDueMessage, bookingConfirmedMessage, bookingReminderMessage } from '../../shared/subscribe-message';
-import { startWechatApi, type WechatApiServer } from '../support/wechat-api-server';
+import { libraryTemplates, startWechatApi, type WechatApiServer } from '../support/wechat-api-server';
 
 const APPID = 'wx0123456789abcdef';
 const SECRET = 'secret-never-logged-0123456789';
@@ -50,11 +50,7 @@ async function world(env: Record<string, string> = {}, timeoutMs = 5000): Promis
   const api = await startWechatApi({
     appId: APPID,
     appSecret: SECRET,
-    templates: {
-      [IDS.bookingReminder]: ['thing1', 'time2', 'character_string3', 'thing4'],
-      [IDS.bookingConfirmed]: ['thing1', 'time2', 'phrase3', 'character_string4'],
-      [IDS.billDue]: ['thing1', 'amount2', 'date3', 'thing4'],
-    },
+    templates: libraryTemplates(IDS),
     pages: appPages(),
     now: () => clock.wechatMs,
     slowMs: 10_000,

@@ -23,6 +23,23 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fieldProblem } from '../../shared/subscribe-message';
 
+/**
+ * The keywords of the public-library templates that shared/subscribe-message.ts's default field
+ * maps are laid out for, as WeChat's console lists them (written out here, not read from our maps).
+ */
+const LIBRARY_KEYWORDS = {
+  bookingReminder: ['thing1', 'time2', 'character_string3', 'thing4'],
+  bookingConfirmed: ['thing1', 'time2', 'phrase3', 'character_string4'],
+  billDue: ['thing1', 'amount2', 'date3', 'thing4'],
+};
+
+/** `templates` for `startWechatApi`: each given template id with its library template's keywords. */
+export function libraryTemplates(ids: Partial<Record<keyof typeof LIBRARY_KEYWORDS, string>>): Record<string, string[]> {
+  const templates: Record<string, string[]> = {};
+  for (const [key, id] of Object.entries(ids)) if (id) templates[id] = LIBRARY_KEYWORDS[key as keyof typeof LIBRARY_KEYWORDS];
+  return templates;
+}
+
 export type SendFault = 'http500' | 'busy' | 'slow' | 'ip';
 export type TokenFault = 'http500' | 'slow' | 'ip';
 

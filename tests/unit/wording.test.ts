@@ -1,6 +1,6 @@
 import { CHECK_IN_OPENS_MIN, MAX_UPCOMING_BOOKINGS } from '../../shared/booking';
 import { CODE_LENGTH } from '../../shared/checkin-code';
-import { MAX_UNLOCK_DISTANCE_M } from '../../shared/contract/rides';
+import { MAX_UNLOCK_DISTANCE_M } from '../../shared/ride';
 import type { AppError } from '../../shared/result';
 import { BOOKING_DAYS } from '../../shared/slots';
 import {

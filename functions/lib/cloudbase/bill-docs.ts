@@ -6,7 +6,7 @@ import { accountKey, type AccountType, type Biller, type BillView } from '../../
 import type { PayerOrder } from '../../../shared/payment';
 import type { OwedRefund, PayOrder, StoredBill } from '../ports';
 import { plain } from './db';
-import type { Doc } from './sdk';
+import type { ChainQuery, Doc, DocTransaction } from './sdk';
 import type { PagingCommand } from './paging';
 
 /**
@@ -47,11 +47,7 @@ export interface BillsDb {
   runTransaction<T>(run: (tx: BillsTransaction) => Promise<T>, times?: number): Promise<T>;
 }
 
-export interface BillsQuery {
-  where(query: object): BillsQuery;
-  orderBy(field: string, direction: 'asc' | 'desc'): BillsQuery;
-  limit(n: number): BillsQuery;
-  get(): Promise<{ data: Doc[] }>;
+export interface BillsQuery extends ChainQuery<BillsQuery> {
   /** Outside a transaction only: atomic on each document it matches. */
   update(data: object): Promise<{ updated?: number }>;
 }
@@ -60,16 +56,7 @@ export interface BillsCollection extends BillsQuery {
   doc(id: string): { get(): Promise<{ data: Doc[] }>; update(data: object): Promise<{ updated?: number }> };
 }
 
-/** `doc()` operations only: they join the transaction. */
-export interface BillsTransaction {
-  collection(name: string): {
-    doc(id: string): {
-      get(): Promise<{ data: Doc | null }>;
-      set(data: object): Promise<unknown>;
-      update(data: object): Promise<unknown>;
-    };
-  };
-}
+export type BillsTransaction = DocTransaction;
 
 export interface UserAccount {
   billerId: string;

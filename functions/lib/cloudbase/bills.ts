@@ -1,6 +1,6 @@
 import { accountKey, billVisibleTo, decideBind, recentFailures, utilityBillId } from '../../../shared/bills';
 import { decideOpenOrder, decidePayment, openOrdersWithout, payerOrder, paymentFacts, paymentWrites, refundMoveAllowed } from '../../../shared/payment';
-import type { AccountBinding, BillStore, OwedRefund } from '../ports';
+import { accountBinding, type AccountBinding, type BillStore, type OwedRefund } from '../ports';
 import type { CloudbaseDb } from './db';
 import { RIDE_COLLECTIONS, riderOf } from './ride-docs';
 import type { AdapterDb, Doc } from './sdk';
@@ -158,15 +158,7 @@ export function cloudbaseBills(db: BillsDb, jitter: () => number = Math.random):
           const entry: UserAccount = { billerId: biller.id, accountType: biller.type, accountNo, label: decision.label, boundAt: at };
           await t.ref(BILL_COLLECTIONS.users, openid).set({ ...user, accounts: [...user.accounts, entry], updatedAt: at });
         }
-        const binding: AccountBinding = {
-          billerId: biller.id,
-          accountType: biller.type,
-          accountNo,
-          holderName: utilityName,
-          label: decision.label,
-          boundAt: new Date(bound?.boundAt ?? at),
-        };
-        return { ...decision, binding };
+        return { ...decision, binding: accountBinding(biller, accountNo, utilityName, decision.label, new Date(bound?.boundAt ?? at)) };
       });
     },
 

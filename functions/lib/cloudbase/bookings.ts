@@ -14,7 +14,7 @@ import { slotKey } from '../../../shared/slots';
 import type { AfterCreate, BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
 import { cryptoRandom } from '../random';
 import type { CloudbaseDb } from './db';
-import type { Doc } from './sdk';
+import type { ChainQuery, Doc, DocTransaction } from './sdk';
 import { readAll, type PagingCommand } from './paging';
 import { inTransaction } from './transaction';
 
@@ -52,21 +52,8 @@ export const BOOKING_COLLECTIONS = {
 /** Draws of a check-in code before giving up (a clash is ~1 in 10^11 per booking). */
 const CODE_DRAWS = 6;
 
-interface TxDocRef {
-  get(): Promise<{ data: Doc | null }>;
-  set(data: object): Promise<unknown>;
-  update(data: object): Promise<unknown>;
-}
-export interface BookingsTransaction {
-  collection(name: string): { doc(id: string): TxDocRef };
-}
-
-interface BookingsQuery {
-  where(query: object): BookingsQuery;
-  orderBy(field: string, direction: 'asc' | 'desc'): BookingsQuery;
-  limit(n: number): BookingsQuery;
-  get(): Promise<{ data: Doc[] }>;
-}
+export type BookingsTransaction = DocTransaction;
+type BookingsQuery = ChainQuery<BookingsQuery>;
 
 /** The slice of the SDK's database this adapter uses. */
 export interface BookingsDb {
@@ -84,6 +71,10 @@ export function asBookingsDb(db: CloudbaseDb): BookingsDb {
   const checked: Omit<BookingsDb, 'runTransaction'> = db;
   return checked as BookingsDb;
 }
+
+/** The counter document of a store's slot (by the slot's start), inside a transaction. */
+const counterDoc = (tx: BookingsTransaction, storeId: string, start: string) =>
+  tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(storeId, slotKey(start)));
 
 const digest = (...parts: string[]): string => createHash('sha256').update(parts.join('\n')).digest('hex');
 
@@ -165,12 +156,7 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
           active = activeOf(customer);
           noShows = noShowsIn(customer);
           facts.noShowEnds = noShows;
-          counter = (
-            await tx
-              .collection(BOOKING_COLLECTIONS.counters)
-              .doc(counterId(request.storeId, slotKey(request.slot.start)))
-              .get()
-          ).data;
+          counter = (await counterDoc(tx, request.storeId, request.slot.start).get()).data;
           facts.active = active;
           facts.booked = Number(counter?.booked ?? 0);
         }
@@ -251,7 +237,7 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         await ref.update({ status: to, updatedAt: at, reason });
         const effects = effectsOfMove(before.status, to);
         if (effects.freesPlace) {
-          const counterRef = tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(before.storeId, slotKey(before.start)));
+          const counterRef = counterDoc(tx, before.storeId, before.start);
           const counter = (await counterRef.get()).data;
           const booked = Number(counter?.booked ?? 0);
           if (booked > 0) await counterRef.update({ booked: Math.max(0, booked - before.partySize) });
@@ -281,12 +267,7 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         const reads = request.ok && before.openid === caller;
         if (reads) {
           customer = (await customerRef.get()).data;
-          newCounter = (
-            await tx
-              .collection(BOOKING_COLLECTIONS.counters)
-              .doc(counterId(request.storeId, slotKey(request.slot.start)))
-              .get()
-          ).data;
+          newCounter = (await counterDoc(tx, request.storeId, request.slot.start).get()).data;
         }
         const active = activeOf(customer);
         const noShows = noShowsIn(customer);
@@ -295,7 +276,7 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         if (decision.kind === 'refuse') return { ok: false, refusal: decision.refusal };
         const { slot, status } = decision;
         const at = now.toISOString();
-        const oldRef = tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(before.storeId, slotKey(before.start)));
+        const oldRef = counterDoc(tx, before.storeId, before.start);
         const oldBooked = Number((await oldRef.get()).data?.booked ?? 0);
         await oldRef.update({ booked: Math.max(0, oldBooked - before.partySize) });
         const key = slotKey(slot.start);

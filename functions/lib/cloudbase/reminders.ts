@@ -1,4 +1,4 @@
-import { ACTIVE_STATUSES, type Booking, type BookingStatus } from '../../../shared/booking';
+import { ACTIVE_STATUSES, type BookingStatus } from '../../../shared/booking';
 import type { RandomSource } from '../../../shared/checkin-code';
 import {
   applyGrant,
@@ -20,7 +20,7 @@ import { ACCOUNT_TYPES, type AccountType } from '../../../shared/bills';
 import { cryptoRandom } from '../random';
 import { BOOKING_COLLECTIONS, toBooking } from './bookings';
 import type { CloudbaseDb } from './db';
-import type { Doc } from './sdk';
+import type { ChainQuery, Doc, DocTransaction } from './sdk';
 import { readAll, type PagedQuery, type PagingCommand } from './paging';
 import { inTransaction } from './transaction';
 
@@ -38,18 +38,8 @@ import { inTransaction } from './transaction';
  */
 export const REMINDER_COLLECTIONS = { reminders: 'reminders', quota: 'reminder_quota', bills: 'bills' } as const;
 
-interface TxDocRef {
-  get(): Promise<{ data: Doc | null }>;
-  set(data: object): Promise<unknown>;
-}
-export interface RemindersTransaction {
-  collection(name: string): { doc(id: string): TxDocRef };
-}
-interface RemindersQuery {
-  where(query: object): RemindersQuery;
-  orderBy(field: string, direction: 'asc' | 'desc'): RemindersQuery;
-  limit(n: number): RemindersQuery;
-  get(): Promise<{ data: Doc[] }>;
+export type RemindersTransaction = DocTransaction;
+interface RemindersQuery extends ChainQuery<RemindersQuery> {
   /** A conditional update outside any transaction: atomic on each document; `updated` = documents changed. */
   update(data: object): Promise<{ updated?: number }>;
 }

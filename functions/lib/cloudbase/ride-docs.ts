@@ -7,7 +7,7 @@ import { isLiveHold, type HoldRecord, type OpenReport, type ReportRecord, type R
 import { createHash } from 'node:crypto';
 import { plain, type CloudbaseDb } from './db';
 import { placeOf } from './places';
-import type { Aggregation, Doc, GeoNearOptions } from './sdk';
+import type { Aggregation, ChainQuery, Doc, DocTransaction, GeoNearOptions } from './sdk';
 
 /**
  * Collections of the rides adapter (in cloudbase/database.json with deny-all rules):
@@ -57,12 +57,8 @@ export interface RideDb {
   runTransaction<T>(run: (tx: RideTransaction) => Promise<T>, times?: number): Promise<T>;
 }
 
-export interface RideQuery {
-  where(query: object): RideQuery;
-  orderBy(field: string, direction: 'asc' | 'desc'): RideQuery;
+export interface RideQuery extends ChainQuery<RideQuery> {
   field(projection: Record<string, boolean>): RideQuery;
-  limit(n: number): RideQuery;
-  get(): Promise<{ data: Doc[] }>;
   /** Outside a transaction only; `updated` counts the documents that matched and changed. */
   update(data: object): Promise<{ updated?: number }>;
 }
@@ -72,16 +68,7 @@ export interface RideCollection extends RideQuery {
   aggregate(): { geoNear(options: GeoNearOptions): Aggregation };
 }
 
-/** `doc()` operations only: they join the transaction (a `where` would silently run outside it). */
-export interface RideTransaction {
-  collection(name: string): {
-    doc(id: string): {
-      get(): Promise<{ data: Doc | null }>;
-      set(data: object): Promise<unknown>;
-      update(data: object): Promise<unknown>;
-    };
-  };
-}
+export type RideTransaction = DocTransaction;
 
 /** The SDK's database as this adapter sees it (its `runTransaction` is declared `any` by the SDK). */
 export function asRideDb(db: CloudbaseDb): RideDb {

@@ -57,6 +57,15 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
     return data.length === 0 ? null : recordOf(data[0]);
   }
 
+  /**
+   * The `_id` of the bike document with a code. A code is found by a query, which cannot join a
+   * transaction: the transaction reads the document by its `_id` and checks it still carries the code.
+   */
+  async function bikeDocIdOf(bikeCode: string): Promise<string | null> {
+    const { data: found } = await bikes().where({ code: bikeCode }).field({ _id: true }).limit(1).get();
+    return found.length === 0 ? null : found[0]._id;
+  }
+
   /** Reads and writes of one transaction. */
   function within(tx: RideTransaction) {
     const ref = (collection: string, id: string) => tx.collection(collection).doc(id);
@@ -104,7 +113,7 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
        * document found by `_id`, still carrying the code), the rider's and the bike's open rides,
        * and what the rider owes.
        */
-      async bikeAndRider(openid: string, bikeCode: string, bikeDocId: string | null) {
+      async bikeAndRider(openid: string, bikeCode: string, bikeDocId: string | null, position: LatLng) {
         const rider = await this.rider(openid);
         const bikeDoc = bikeDocId === null ? null : await read(COLLECTIONS.bike, bikeDocId);
         const bike = bikeDoc && bikeDoc.code === bikeCode ? bikeOf(bikeDoc) : null;
@@ -112,7 +121,7 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
         const bikeRideId = bikeDoc && bike ? bikeDoc.rideId : null;
         const bikeRide = typeof bikeRideId === 'string' && bikeRideId === riderRide?.id ? riderRide : await this.ride(bikeRideId as string | null);
         const unpaidRideFen = await this.owed(rider);
-        return { rider, bike, riderRide, bikeRide, unpaidRideFen };
+        return { rider, facts: { bikeCode, bike, riderRide, bikeRide, unpaidRideFen, position, openid, riderHold: rider.hold ?? null } };
       },
       /** Lets go of a bike's hold when it is still this rider's. */
       async unhold(bikeId: string, openid: string, now: Date, doc?: Doc | null): Promise<void> {
@@ -158,18 +167,11 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
     },
 
     async reserve({ rideId, openid, bikeCode, position, now, lockTimeoutMs }) {
-      // A code is found by a query, which cannot join a transaction: the transaction reads the
-      // document by its `_id` and checks that it still carries the code.
-      const { data: found } = await bikes().where({ code: bikeCode }).field({ _id: true }).limit(1).get();
-      const bikeDocId = found.length === 0 ? null : found[0]._id;
+      const bikeDocId = await bikeDocIdOf(bikeCode);
       return transact(async (tx) => {
         const t = within(tx);
-        const { rider, bike, riderRide, bikeRide, unpaidRideFen } = await t.bikeAndRider(openid, bikeCode, bikeDocId);
-        const decision = decideUnlock(
-          { bikeCode, bike, riderRide, bikeRide, unpaidRideFen, position, openid, riderHold: rider.hold ?? null },
-          now,
-          lockTimeoutMs,
-        );
+        const { facts } = await t.bikeAndRider(openid, bikeCode, bikeDocId, position);
+        const decision = decideUnlock(facts, now, lockTimeoutMs);
         for (const stale of decision.expire) await t.abort(stale, ABORT_REASONS.stale, now);
         if (!decision.ok) return decision;
         const ride = newRide(rideId, openid, decision.bike, position, now);
@@ -229,17 +231,11 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
     },
 
     async hold({ holdId, openid, bikeCode, position, now, lockTimeoutMs }) {
-      const { data: found } = await bikes().where({ code: bikeCode }).field({ _id: true }).limit(1).get();
-      const bikeDocId = found.length === 0 ? null : found[0]._id;
+      const bikeDocId = await bikeDocIdOf(bikeCode);
       return transact(async (tx) => {
         const t = within(tx);
-        const { rider, bike, riderRide, bikeRide, unpaidRideFen } = await t.bikeAndRider(openid, bikeCode, bikeDocId);
-        const decision = decideHold(
-          { bikeCode, bike, riderRide, bikeRide, unpaidRideFen, position, openid, riderHold: rider.hold ?? null, lapses: lapsesOf(rider, now) },
-          holdId,
-          now,
-          lockTimeoutMs,
-        );
+        const { rider, facts } = await t.bikeAndRider(openid, bikeCode, bikeDocId, position);
+        const decision = decideHold({ ...facts, lapses: lapsesOf(rider, now) }, holdId, now, lockTimeoutMs);
         for (const stale of decision.expire) await t.abort(stale, ABORT_REASONS.stale, now);
         if (!decision.ok) return decision;
         const { hold } = decision;

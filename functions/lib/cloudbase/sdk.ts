@@ -29,13 +29,29 @@ export interface Aggregation {
   end(): Promise<{ data?: Doc[] }>;
 }
 
-export interface Query {
-  where(query: object): Query;
-  orderBy(field: string, direction: 'asc' | 'desc'): Query;
+/** The query chain every adapter's slice of the SDK shares; `Self` is that slice's own query (what `where` and the rest answer). */
+export interface ChainQuery<Self> {
+  where(query: object): Self;
+  orderBy(field: string, direction: 'asc' | 'desc'): Self;
+  limit(n: number): Self;
+  get(): Promise<{ data: Doc[] }>;
+}
+
+export interface Query extends ChainQuery<Query> {
   field(projection: Record<string, boolean>): Query;
   skip(n: number): Query;
-  limit(n: number): Query;
-  get(): Promise<{ data: Doc[] }>;
+}
+
+/** A document inside a transaction: `doc(id)` reads and writes (inside one, `get` answers the document or null). */
+export interface TxDocRef {
+  get(): Promise<{ data: Doc | null }>;
+  set(data: object): Promise<unknown>;
+  update(data: object): Promise<unknown>;
+}
+
+/** What a transaction offers the adapters: `doc()` operations only (a `where` would silently run outside it). */
+export interface DocTransaction {
+  collection(name: string): { doc(id: string): TxDocRef };
 }
 
 export interface DocRef {
@@ -49,15 +65,9 @@ export interface Collection extends Query {
   doc(id: string): DocRef;
 }
 
-/** What a transaction offers: `doc(id)` reads and writes only (a `where` would run outside it). */
+/** A transaction of the places adapter, which also removes documents. */
 export interface Transaction {
-  collection(name: string): {
-    doc(id: string): {
-      get(): Promise<{ data: Doc | null }>;
-      set(data: object): Promise<unknown>;
-      remove(): Promise<unknown>;
-    };
-  };
+  collection(name: string): { doc(id: string): TxDocRef & { remove(): Promise<unknown> } };
 }
 
 export interface AdapterDb {

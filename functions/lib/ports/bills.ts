@@ -34,6 +34,16 @@ export interface AccountBinding {
   boundAt: Date;
 }
 
+/** What `bind` answers for a bound account: the biller's, as the utility names its holder. */
+export const accountBinding = (biller: Biller, accountNo: string, holderName: string, label: string | null, boundAt: Date): AccountBinding => ({
+  billerId: biller.id,
+  accountType: biller.type,
+  accountNo,
+  holderName,
+  label,
+  boundAt,
+});
+
 export type PayOrderStatus = 'open' | 'paid' | 'closed';
 
 export interface PayOrder {

@@ -13,7 +13,7 @@ import type {
   RideRecord,
   UnlockRefusal,
 } from '../../../shared/ride';
-import type { ReportCategory } from '../../../shared/ride-rules';
+import type { ReportCategory } from '../../../shared/ride';
 
 export type { RideRecord };
 

@@ -9,7 +9,7 @@ import {
   refundMoveAllowed,
   type PayerOrder,
 } from '../../../shared/payment';
-import type { AccountBinding, BillStore, OwedRefund, PayOrder, StoredBill } from '../ports';
+import { accountBinding, type BillStore, type OwedRefund, type PayOrder, type StoredBill } from '../ports';
 import { atomically, type Db } from './db';
 
 interface BillRow {
@@ -263,15 +263,7 @@ export function sqliteBills(db: Db): BillStore {
         }
         if (decision.kind !== 'bind' || name === undefined) return decision;
         if (!decision.alreadyBound) insertBinding.run({ openid, billerId: biller.id, accountNo, type: biller.type, label: decision.label, at });
-        const binding: AccountBinding = {
-          billerId: biller.id,
-          accountType: biller.type,
-          accountNo,
-          holderName: name,
-          label: decision.label,
-          boundAt: new Date(bound?.bound_at ?? at),
-        };
-        return { ...decision, binding };
+        return { ...decision, binding: accountBinding(biller, accountNo, name, decision.label, new Date(bound?.bound_at ?? at)) };
       });
     },
 

@@ -10,7 +10,9 @@ import {
   slotRequest,
   viewOf,
   type Booking,
+  type BookingStatus,
   type Refusal,
+  type Verdict,
 } from '../../../shared/booking';
 import type {
   BookingResult,
@@ -161,33 +163,17 @@ export async function dayBookings(ports: BookingPorts, p: DayParams, call: UserC
 
 /** Staff: pending -> confirmed. */
 export async function confirmBooking(ports: BookingPorts, p: ConfirmBookingParams, call: UserCall): Promise<Result<BookingResult>> {
-  const booking = await ports.bookings.get(p.bookingId);
-  if (!booking) return notFound(p.bookingId);
-  const denied = await staffCheck(ports, call.caller, booking.storeId, 'bookingId');
-  if (denied) return denied;
-  const answer = answerOf(await ports.bookings.move(booking.id, (b) => canConfirm(b, call.now), 'confirmed', call.now), booking.id);
-  return answer.ok ? ok({ booking: viewOf(answer.data) }) : answer;
+  return staffMove(ports, p.bookingId, call, { rule: canConfirm, to: 'confirmed' });
 }
 
 /** Staff: turn a pending or confirmed booking down before its start, with a reason; its places are freed, the customer told (`bookingChanged`). */
 export async function rejectBooking(ports: BookingPorts, p: RejectBookingParams, call: UserCall): Promise<Result<BookingResult>> {
-  const booking = await ports.bookings.get(p.bookingId);
-  if (!booking) return notFound(p.bookingId);
-  const denied = await staffCheck(ports, call.caller, booking.storeId, 'bookingId');
-  if (denied) return denied;
-  const moved = await ports.bookings.move(booking.id, (b) => canReject(b, call.now), 'rejected', call.now, { reason: p.reason });
-  const answer = answerOf(moved, booking.id);
-  return answer.ok ? ok({ booking: viewOf(answer.data) }) : answer;
+  return staffMove(ports, p.bookingId, call, { rule: canReject, to: 'rejected', extra: { reason: p.reason } });
 }
 
 /** Staff: a pending or confirmed booking whose slot has ended -> no_show (3 in 30 days block the customer: `noShowBlock`). */
 export async function markNoShow(ports: BookingPorts, p: NoShowParams, call: UserCall): Promise<Result<BookingResult>> {
-  const booking = await ports.bookings.get(p.bookingId);
-  if (!booking) return notFound(p.bookingId);
-  const denied = await staffCheck(ports, call.caller, booking.storeId, 'bookingId');
-  if (denied) return denied;
-  const answer = answerOf(await ports.bookings.move(booking.id, (b) => canMarkNoShow(b, call.now), 'no_show', call.now), booking.id);
-  return answer.ok ? ok({ booking: viewOf(answer.data) }) : answer;
+  return staffMove(ports, p.bookingId, call, { rule: canMarkNoShow, to: 'no_show' });
 }
 
 /** Staff: checks in the booking a code names (pending or confirmed, inside the check-in window). */
@@ -199,8 +185,7 @@ export async function checkIn(ports: BookingPorts, p: CheckInParams, call: UserC
   if (!stores.includes(booking.storeId)) {
     return fail('PERMISSION_DENIED', `code: this booking is for store "${booking.storeId}", which you do not work for`, 'WRONG_STORE');
   }
-  const answer = answerOf(await ports.bookings.move(booking.id, (b) => canCheckIn(b, call.now), 'checked_in', call.now), booking.id);
-  return answer.ok ? ok({ booking: viewOf(answer.data) }) : answer;
+  return moveForStaff(ports, booking, call.now, { rule: canCheckIn, to: 'checked_in' });
 }
 
 /** Which stores the caller works for (empty for customers): what the mini program shows staff. */
@@ -221,6 +206,28 @@ async function staffCheck(ports: BookingPorts, caller: string, storeId: string, 
 }
 
 const notFound = (bookingId: string): Fail => fail('NOT_FOUND', `bookingId: no booking "${bookingId}"`);
+
+/** A staff move: the rule asked inside the store's atomic step, the status it leads to, a reason to keep. */
+interface StaffMove {
+  rule: (booking: Booking, now: Date) => Verdict;
+  to: BookingStatus;
+  extra?: { reason?: string };
+}
+
+/** A staff action on a booking named by id: NOT_FOUND first, then the staff check, then the move. */
+async function staffMove(ports: BookingPorts, bookingId: string, call: UserCall, move: StaffMove): Promise<Result<BookingResult>> {
+  const booking = await ports.bookings.get(bookingId);
+  if (!booking) return notFound(bookingId);
+  const denied = await staffCheck(ports, call.caller, booking.storeId, 'bookingId');
+  if (denied) return denied;
+  return moveForStaff(ports, booking, call.now, move);
+}
+
+/** The move itself; staff see the booking without its store name. */
+async function moveForStaff(ports: BookingPorts, booking: Booking, now: Date, { rule, to, extra }: StaffMove): Promise<Result<BookingResult>> {
+  const answer = answerOf(await ports.bookings.move(booking.id, (b) => rule(b, now), to, now, extra), booking.id);
+  return answer.ok ? ok({ booking: viewOf(answer.data) }) : answer;
+}
 
 /** A move's outcome as a result: the rule's refusal, or NOT_FOUND. */
 function answerOf(moved: MoveBookingOutcome, bookingId: string): Result<Booking> {

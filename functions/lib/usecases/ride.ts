@@ -22,7 +22,6 @@ import type {
   UnlockParams,
   UnlockResult,
 } from '../../../shared/contract/rides';
-import { MAX_UNLOCK_DISTANCE_M } from '../../../shared/contract/rides';
 import type { LatLng } from '../../../shared/geo';
 import type { RandomSource } from '../../../shared/checkin-code';
 import { fail, ok, type Result } from '../../../shared/result';
@@ -31,6 +30,7 @@ import {
   holdRefusal,
   isLiveHold,
   isStaleUnlock,
+  MAX_UNLOCK_DISTANCE_M,
   lockFailed,
   reportRefusal,
   staleBefore,

@@ -6,12 +6,12 @@
  * verified answer) before they act.
  */
 import type { NewPayOrder, NewRefund, PayFailure, PayOutcome, Payments, ReceivedNotification } from '../ports';
-import { isOutTradeNo, type PayRefund, type PayTransaction } from '../../../shared/payment';
+import type { PayRefund, PayTransaction } from '../../../shared/payment';
 import { authorizationHeader, epochSeconds, paymentArgs, randomNonce } from './crypto';
 import { verifyNotification } from './notification';
 import type { WechatpaySettings } from './settings';
 import { checkSigned, wechatpayKeys } from './verifier';
-import { isOutRefundNo, orderProblem, type Read, refundFromWire, refundProblem, rfc3339Beijing, transactionFromWire } from './wire';
+import { orderProblem, outRefundNoProblem, outTradeNoProblem, type Read, refundFromWire, refundProblem, rfc3339Beijing, transactionFromWire } from './wire';
 
 export interface WechatpayClientOptions {
   /** The HTTP client (the runtime's fetch). */
@@ -127,13 +127,15 @@ export function wechatpayClient(settings: WechatpaySettings, options: WechatpayC
     },
 
     async queryOrder(outTradeNo: string) {
-      if (!isOutTradeNo(outTradeNo)) return fail({ kind: 'invalid', message: `out_trade_no "${outTradeNo.slice(0, 40)}" is not 6..32 of 0-9A-Za-z_-*` });
+      const problem = outTradeNoProblem(outTradeNo);
+      if (problem) return fail({ kind: 'invalid', message: problem });
       const answer = await call('GET', `${orderPath(outTradeNo)}?${mchQuery}`);
       return answer.ok ? readAs(transactionFromWire(answer.value)) : answer;
     },
 
     async closeOrder(outTradeNo: string) {
-      if (!isOutTradeNo(outTradeNo)) return fail({ kind: 'invalid', message: `out_trade_no "${outTradeNo.slice(0, 40)}" is not 6..32 of 0-9A-Za-z_-*` });
+      const problem = outTradeNoProblem(outTradeNo);
+      if (problem) return fail({ kind: 'invalid', message: problem });
       const answer = await call('POST', `${orderPath(outTradeNo)}/close`, { mchid: settings.mchId });
       return answer.ok ? { ok: true, value: null } : answer;
     },
@@ -152,7 +154,8 @@ export function wechatpayClient(settings: WechatpaySettings, options: WechatpayC
     },
 
     async queryRefund(outRefundNo: string) {
-      if (!isOutRefundNo(outRefundNo)) return fail({ kind: 'invalid', message: 'out_refund_no is not 1..64 of 0-9A-Za-z_-|*@' });
+      const problem = outRefundNoProblem(outRefundNo);
+      if (problem) return fail({ kind: 'invalid', message: problem });
       const answer = await call('GET', `/v3/refund/domestic/refunds/${encodeURIComponent(outRefundNo)}`);
       return answer.ok ? readAs(refundFromWire(answer.value)) : answer;
     },

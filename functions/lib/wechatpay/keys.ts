@@ -59,6 +59,24 @@ function certificateOf(pem: string, what: string): Checked<X509Certificate> {
   }
 }
 
+const PEM_KEY = {
+  private: /-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----/,
+  public: /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/,
+};
+
+/** An RSA key read from PEM text, or the problem named after `what` and the `file` it comes in. */
+function rsaKey(pem: string, kind: 'private' | 'public', what: string, file: string): Checked<KeyObject> {
+  if (!PEM_KEY[kind].test(pem)) return { ok: false, problem: `${what}: not a PEM ${kind} key (${file} starts with -----BEGIN ${kind.toUpperCase()} KEY-----)` };
+  let key: KeyObject;
+  try {
+    key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
+  } catch {
+    return { ok: false, problem: `${what}: malformed PEM ${kind} key (it does not parse)` };
+  }
+  if (key.asymmetricKeyType !== 'rsa') return { ok: false, problem: `${what}: an RSA key is needed, not ${key.asymmetricKeyType}` };
+  return { ok: true, value: key };
+}
+
 function current(certificate: X509Certificate, what: string, now: Date): string | null {
   const to = new Date(certificate.validTo);
   const from = new Date(certificate.validFrom);
@@ -77,15 +95,9 @@ export function checkMerchantKey(input: {
   serial?: string;
   now: Date;
 }): Checked<NonNullable<StoredPayKeys['merchant']>> {
-  if (!/-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----/.test(input.privateKey))
-    return { ok: false, problem: 'merchant key: not a PEM private key (apiclient_key.pem starts with -----BEGIN PRIVATE KEY-----)' };
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(input.privateKey);
-  } catch {
-    return { ok: false, problem: 'merchant key: malformed PEM private key (it does not parse)' };
-  }
-  if (key.asymmetricKeyType !== 'rsa') return { ok: false, problem: `merchant key: an RSA key is needed, not ${key.asymmetricKeyType}` };
+  const read = rsaKey(input.privateKey, 'private', 'merchant key', 'apiclient_key.pem');
+  if (!read.ok) return read;
+  const key = read.value;
   const cert = certificateOf(input.certificate, 'merchant certificate');
   if (!cert.ok) return cert;
   const serial = certificateSerial(cert.value);
@@ -105,15 +117,9 @@ export function checkMerchantKey(input: {
 export function checkPublicKey(input: { pem: string; id: string; merchantCertificate?: string }): Checked<NonNullable<StoredPayKeys['publicKey']>> {
   const id = input.id.trim();
   if (!PUBLIC_KEY_ID.test(id)) return { ok: false, problem: `public key id: "${id.slice(0, 80)}" is not a WeChat Pay public key id (PUB_KEY_ID_ and digits)` };
-  if (!/-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/.test(input.pem))
-    return { ok: false, problem: 'public key: not a PEM public key (pub_key.pem starts with -----BEGIN PUBLIC KEY-----)' };
-  let key: KeyObject;
-  try {
-    key = createPublicKey(input.pem);
-  } catch {
-    return { ok: false, problem: 'public key: malformed PEM public key (it does not parse)' };
-  }
-  if (key.asymmetricKeyType !== 'rsa') return { ok: false, problem: `public key: an RSA key is needed, not ${key.asymmetricKeyType}` };
+  const read = rsaKey(input.pem, 'public', 'public key', 'pub_key.pem');
+  if (!read.ok) return read;
+  const key = read.value;
   if (input.merchantCertificate && keyFingerprint(new X509Certificate(input.merchantCertificate).publicKey) === keyFingerprint(key))
     return { ok: false, problem: `public key: this is the merchant's own key, not WeChat Pay's (${id})` };
   return { ok: true, value: { id, pem: input.pem.trim() } };

@@ -152,7 +152,8 @@ const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
 
 /** Why WeChat Pay would refuse this order, or null: checked before anything is sent. */
 export function orderProblem(order: { outTradeNo: string; amountFen: number; payerOpenid: string }): string | null {
-  if (!isOutTradeNo(order.outTradeNo)) return `out_trade_no "${order.outTradeNo.slice(0, 40)}" is not 6..32 of 0-9A-Za-z_-*`;
+  const tradeNo = outTradeNoProblem(order.outTradeNo);
+  if (tradeNo) return tradeNo;
   if (!isPayableFen(order.amountFen)) return `amount ${order.amountFen} is not a positive whole number of fen`;
   if (order.payerOpenid === '') return "the payer's openid is empty";
   return null;
@@ -160,15 +161,20 @@ export function orderProblem(order: { outTradeNo: string; amountFen: number; pay
 
 /** Why WeChat Pay would refuse this refund, or null. */
 export function refundProblem(refund: { outTradeNo: string; outRefundNo: string; refundFen: number; totalFen: number }): string | null {
-  if (!isOutTradeNo(refund.outTradeNo)) return `out_trade_no "${refund.outTradeNo.slice(0, 40)}" is not 6..32 of 0-9A-Za-z_-*`;
-  if (!OUT_REFUND_NO.test(refund.outRefundNo)) return 'out_refund_no is not 1..64 of 0-9A-Za-z_-|*@';
+  const numbers = outTradeNoProblem(refund.outTradeNo) ?? outRefundNoProblem(refund.outRefundNo);
+  if (numbers) return numbers;
   if (!isPayableFen(refund.refundFen) || !isPayableFen(refund.totalFen) || refund.refundFen > refund.totalFen) {
     return `refund ${refund.refundFen} of ${refund.totalFen} fen is not a whole amount within the total`;
   }
   return null;
 }
 
-/** Whether this is an `out_refund_no` WeChat Pay accepts. */
-export function isOutRefundNo(value: string): boolean {
-  return OUT_REFUND_NO.test(value);
+/** Why WeChat Pay would refuse this `out_trade_no`, or null. */
+export function outTradeNoProblem(outTradeNo: string): string | null {
+  return isOutTradeNo(outTradeNo) ? null : `out_trade_no "${outTradeNo.slice(0, 40)}" is not 6..32 of 0-9A-Za-z_-*`;
+}
+
+/** Why WeChat Pay would refuse this `out_refund_no`, or null. */
+export function outRefundNoProblem(outRefundNo: string): string | null {
+  return OUT_REFUND_NO.test(outRefundNo) ? null : 'out_refund_no is not 1..64 of 0-9A-Za-z_-|*@';
 }

@@ -5,12 +5,9 @@ import { choosePlace, enableLocation, locate, openRoute } from '../../services/l
 import { recentSearches, saveRecentSearches } from '../../services/recent-searches';
 import { openedFromMoments } from '../../services/scene';
 import type { LocateResult } from '../../services/location';
-import { cancelReservation, currentRide, reserveBike } from '../../services/rides';
-import { holdClock } from '../../lib/hold-clock';
-import type { HoldClock } from '../../lib/hold-clock';
-import type { HoldBanner } from '../../lib/ride-banner';
+import { currentRide, reserveBike } from '../../services/rides';
+import { holdBehavior } from '../../lib/hold-behavior';
 import { RESERVE_HINT, refusalText } from '../../shared/index';
-import type { Reservation } from '../../shared/index';
 import { scanBikeCode } from '../../services/scan';
 import { locationNotice } from '../../lib/location-notice';
 import { pageState } from '../../lib/page-state';
@@ -59,10 +56,10 @@ const stateOf = pageState(() => ({
   seq: 0,
   regionTimer: null as number | null,
   map: null as WechatMiniprogram.MapContext | null,
-  clock: null as HoldClock | null,
 }));
 
 Component({
+  behaviors: [holdBehavior],
   data: {
     tabs: KIND_TABS,
     kind: 'store' as PlaceKind,
@@ -75,8 +72,6 @@ Component({
     noticeText: '',
     noticeAction: '',
     banner: null as RideBanner | null,
-    /** The rider's reservation (a countdown), when not riding. */
-    hold: null as HoldBanner | null,
     reserveHint: RESERVE_HINT,
     reserving: false,
     status: 'loading' as Status,
@@ -156,12 +151,6 @@ Component({
       this.showHold(null);
     },
 
-    showHold(reservation: Reservation | null) {
-      const state = stateOf(this);
-      if (!state.clock) state.clock = holdClock((hold) => this.setData({ hold }));
-      state.clock.show(reservation);
-    },
-
     /** Holds the sheet's bike for 10 minutes (the banner counts down; the bike leaves others' maps). */
     async onReserve() {
       const item = this.sheetItem();
@@ -183,23 +172,13 @@ Component({
       this.showHold(answer.data.reservation);
     },
 
-    onHoldRoute() {
-      const hold = this.data.hold;
-      if (hold) openRoute({ lat: hold.lat, lng: hold.lng, name: `单车 ${hold.bikeCode}` });
-    },
-
-    async onHoldCancel() {
-      const answer = await cancelReservation();
-      if (answer.ok) this.showHold(null);
-    },
-
     onReady() {
       this.mapContext();
     },
 
     onUnload() {
       const state = stateOf(this);
-      if (state.clock) state.clock.stop();
+      this.stopHold();
       if (state.regionTimer !== null) clearTimeout(state.regionTimer);
       state.seq++; // answers still in flight are dropped
     },

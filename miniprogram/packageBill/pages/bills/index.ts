@@ -6,6 +6,7 @@ import { ACCOUNTS_PAGE, RECORDS_PAGE } from '../../lib/paths';
 import { cityToday } from '../bill/view';
 import { billsView } from './view';
 import type { BillsView } from './view';
+import { openTapped } from '../../../lib/open-tapped';
 
 const stateOf = pageState(() => ({ loaded: false }));
 
@@ -35,8 +36,7 @@ Component({
     },
 
     onBillTap(e: WechatMiniprogram.TouchEvent) {
-      const url = String(e.currentTarget.dataset.url || '');
-      if (url) wx.navigateTo({ url });
+      openTapped(e);
     },
 
     onAccounts() {

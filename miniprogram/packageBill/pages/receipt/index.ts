@@ -40,22 +40,24 @@ Component({
       return s.image || null;
     },
 
-    async onSave() {
-      if (this.data.busy) return;
+    /** Hands the image to `use` with the buttons busy: its answer, 'no-image' when none could be drawn, 'busy' during another tap. */
+    async withImage(use: (path: string) => Promise<boolean>): Promise<boolean | 'no-image' | 'busy'> {
+      if (this.data.busy) return 'busy';
       this.setData({ busy: true });
       const path = await this.image();
-      const saved = path !== null && (await saveToAlbum(path));
+      const done = path === null ? 'no-image' : await use(path);
       this.setData({ busy: false });
-      wx.showToast({ title: saved ? '已保存到相册' : '没有保存，请允许保存到相册后重试', icon: saved ? 'success' : 'none' });
+      return done;
+    },
+
+    async onSave() {
+      const saved = await this.withImage(saveToAlbum);
+      if (saved === 'busy') return;
+      wx.showToast({ title: saved === true ? '已保存到相册' : '没有保存，请允许保存到相册后重试', icon: saved === true ? 'success' : 'none' });
     },
 
     async onShare() {
-      if (this.data.busy) return;
-      this.setData({ busy: true });
-      const path = await this.image();
-      const shared = path !== null && (await shareImage(path));
-      this.setData({ busy: false });
-      if (!shared && path === null) wx.showToast({ title: '暂时无法生成图片', icon: 'none' });
+      if ((await this.withImage(shareImage)) === 'no-image') wx.showToast({ title: '暂时无法生成图片', icon: 'none' });
     },
 
     onRecords() {

@@ -3,6 +3,7 @@ import { listBills } from '../../../services/bills';
 import { loadFailed, refusalText } from '../../../shared/index';
 import { recordMonths } from './view';
 import type { RecordMonth } from './view';
+import { openTapped } from '../../../lib/open-tapped';
 
 Component({
   data: { state: 'loading' as 'loading' | 'list' | 'error', months: [] as RecordMonth[], errorText: '', failedTitle: loadFailed('缴费记录') },
@@ -18,8 +19,7 @@ Component({
     },
 
     onRecordTap(e: WechatMiniprogram.TouchEvent) {
-      const url = String(e.currentTarget.dataset.url || '');
-      if (url) wx.navigateTo({ url });
+      openTapped(e);
     },
 
     onRetry() {

@@ -4,7 +4,7 @@
  * typing the code. Each action asks, inside its tap, for the next new-booking notification. Logic
  * in ./view.ts.
  */
-import { NOT_STAFF_PAGE, PAGES, REJECT_REASONS, loadFailed, pageUrl, type BookingView } from '../../../shared/index';
+import { NOT_STAFF_PAGE, PAGES, REJECT_REASONS, loadFailed, pageUrl, type BookingResult, type BookingView, type Result } from '../../../shared/index';
 import { callPhone, checkIn, confirmBooking, dayBookings, markNoShow, rejectBooking, scanCode, slots, staffStores } from '../../../services/bookings';
 import { SUBSCRIBE_FOR, prefetchTemplates, quotaLeft, subscribeFor } from '../../../services/subscribe';
 import {
@@ -23,7 +23,6 @@ import {
   checkInErrorText,
   checkedIn,
   codeComplete,
-  confirmErrorText,
   confirmed,
   dayBar,
   deskRow,
@@ -155,21 +154,14 @@ Component({
       const reason = String(e.currentTarget.dataset.reason || '');
       const id = this.data.rejecting;
       if (!reason || !id || this.data.busy) return;
-      this.askNotices();
-      this.setData({ busy: id, rejecting: '' });
-      const res = await rejectBooking(id, reason);
-      this.setData({ busy: '', result: res.ok ? rejected(res.data.booking) : { ok: false, text: actionErrorText(res.error) } });
-      await this.loadDay(this.data.date);
+      this.setData({ rejecting: '' });
+      await this.act(id, () => rejectBooking(id, reason), rejected);
     },
 
     async onNoShowTap(e: WechatMiniprogram.TouchEvent) {
       const id = String(e.currentTarget.dataset.id || '');
       if (!id || this.data.busy) return;
-      this.askNotices();
-      this.setData({ busy: id });
-      const res = await markNoShow(id);
-      this.setData({ busy: '', result: res.ok ? markedNoShow(res.data.booking) : { ok: false, text: actionErrorText(res.error) } });
-      await this.loadDay(this.data.date);
+      await this.act(id, () => markNoShow(id), markedNoShow);
     },
 
     onStoreTap(e: WechatMiniprogram.TouchEvent) {
@@ -187,10 +179,18 @@ Component({
     async onConfirmTap(e: WechatMiniprogram.TouchEvent) {
       const id = String(e.currentTarget.dataset.id || '');
       if (!id || this.data.busy) return;
+      await this.act(id, () => confirmBooking(id), confirmed);
+    },
+
+    /**
+     * A desk action on the booking `id` (confirm, reject, no-show): the next notice asked while still
+     * inside the tap, the row busy while the call runs, its outcome shown, the day read again.
+     */
+    async act(id: string, call: () => Promise<Result<BookingResult>>, done: (b: BookingView) => DeskResult) {
       this.askNotices();
       this.setData({ busy: id });
-      const res = await confirmBooking(id);
-      this.setData({ busy: '', result: res.ok ? confirmed(res.data.booking) : { ok: false, text: confirmErrorText(res.error) } });
+      const res = await call();
+      this.setData({ busy: '', result: res.ok ? done(res.data.booking) : { ok: false, text: actionErrorText(res.error) } });
       await this.loadDay(this.data.date);
     },
 

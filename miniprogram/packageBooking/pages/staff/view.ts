@@ -124,7 +124,7 @@ export const SCAN_FAILED: DeskResult = { ok: false, text: '扫码失败：请重
 
 /** What a refused check-in tells the staff member at the counter. */
 export const checkInErrorText = (error: AppError): string => refusalText(error, { subject: 'checkIn' });
-export const confirmErrorText = (error: AppError): string => refusalText(error, { subject: 'confirm' });
 export const rejected = (b: BookingView): DeskResult => ({ ok: true, text: `已拒绝 ${timeRange(b.start, b.end)} 的预约，已通知顾客` });
 export const markedNoShow = (b: BookingView): DeskResult => ({ ok: true, text: `已标记 ${timeRange(b.start, b.end)} 的预约未到店` });
+/** What a refused confirm, reject or no-show tells the staff member. */
 export const actionErrorText = (error: AppError): string => refusalText(error, { subject: 'confirm' });

@@ -8,6 +8,7 @@ import { refusalText } from '../../../shared/index';
 import { pageState } from '../../../lib/page-state';
 import { rideRow } from './view';
 import type { RideRow } from './view';
+import { openTapped } from '../../../lib/open-tapped';
 
 const stateOf = pageState(() => ({ next: null as string | null }));
 
@@ -41,8 +42,7 @@ Component({
     },
 
     onPay(e: WechatMiniprogram.TouchEvent) {
-      const url = String(e.currentTarget.dataset.url || '');
-      if (url) wx.navigateTo({ url });
+      openTapped(e);
     },
 
     onRide() {

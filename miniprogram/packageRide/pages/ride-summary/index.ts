@@ -5,18 +5,12 @@
 import { PARKING_ZONE } from '../../../shared/index';
 import { billUrl } from '../../lib/ride-view';
 import { summaryView } from './view';
+import { reportBehavior } from '../../lib/report-behavior';
 
 Component({
-  data: { ...summaryView({}), reporting: false, zone: PARKING_ZONE },
+  behaviors: [reportBehavior],
+  data: { ...summaryView({}), zone: PARKING_ZONE },
   methods: {
-    onReport() {
-      this.setData({ reporting: true });
-    },
-
-    onReportClose() {
-      this.setData({ reporting: false });
-    },
-
     onLoad(query: Record<string, string | undefined>) {
       this.setData(summaryView(query));
     },

@@ -15,6 +15,7 @@ import { pageState } from '../../../lib/page-state';
 import { clockLabel } from '../../lib/ride-view';
 import { stationsOf, summaryUrl, zoneView } from './view';
 import type { Station, StationMarker, ZonePolygon } from './view';
+import { reportBehavior } from '../../lib/report-behavior';
 
 type State = 'loading' | 'none' | 'riding' | 'error';
 
@@ -38,9 +39,8 @@ function stopClock(page: object): void {
 }
 
 Component({
+  behaviors: [reportBehavior],
   data: {
-    /** The fault report sheet is open. */
-    reporting: false,
     state: 'loading' as State,
     bikeCode: '',
     elapsedText: '0 分 00 秒',
@@ -69,14 +69,6 @@ Component({
     },
   },
   methods: {
-    onReport() {
-      this.setData({ reporting: true });
-    },
-
-    onReportClose() {
-      this.setData({ reporting: false });
-    },
-
     onLoad() {
       this.load();
     },

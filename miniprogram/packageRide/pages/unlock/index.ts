@@ -15,15 +15,15 @@ import { pageState } from '../../../lib/page-state';
 import { RIDING_PAGE, UNPAID_RIDE_BILL_URL } from '../../lib/ride-view';
 import { NOT_A_BIKE_QR, bikeCard, blocksUnlock, followUpLabel, owedLine, typedCode, unlockEntry, unlockRefusal } from './view';
 import type { FollowUp } from './view';
+import { reportBehavior } from '../../lib/report-behavior';
 
 type State = 'scan' | 'loading' | 'ready' | 'error';
 
 const stateOf = pageState(() => ({ position: null as LatLng | null, typed: '' }));
 
 Component({
+  behaviors: [reportBehavior],
   data: {
-    /** The fault report sheet is open. */
-    reporting: false,
     state: 'loading' as State,
     code: '',
     bikeAvailable: true,
@@ -46,14 +46,6 @@ Component({
     locating: false,
   },
   methods: {
-    onReport() {
-      this.setData({ reporting: true });
-    },
-
-    onReportClose() {
-      this.setData({ reporting: false });
-    },
-
     onLoad(query: Record<string, string | undefined>) {
       const entry = unlockEntry(query, QR_BASE);
       if (entry.kind === 'code') this.show(entry.code);
