@@ -170,22 +170,7 @@ it('reschedules in one transaction: the booking, the customer and both counters 
 
 it('answers a replay from the same transaction: the booking, the customer and the slot counter read by _id, nothing written', async () => {
   const id = 'bk_rfirst';
-  const booking = {
-    _id: id,
-    openid: 'alice',
-    storeId: 'S1',
-    slotKey: slotKey(slot.start),
-    start: slot.start,
-    end: slot.end,
-    endKey: slotKey(slot.end),
-    slotDate: slot.date,
-    status: 'pending',
-    code: 'ABCDEFGH',
-    requestId: 'tap-1',
-    createdAt: NOW.toISOString(),
-    updatedAt: NOW.toISOString(),
-    partySize: 2,
-  };
+  const booking = storedBooking({ _id: id, requestId: 'tap-1', partySize: 2 });
   const docs: Record<string, object> = {
     bookings: booking,
     slot_counters: { _id: counterId('S1', slotKey(slot.start)), booked: 3 },
