@@ -86,14 +86,13 @@ export function createHost(options: HostOptions): LocalHost {
     });
   });
 
-  // Keep-alive: Node closes an idle socket after 5 s by default and says `Keep-Alive: timeout=5`;
-  // fetch (undici) then drops it after 3 s idle, counted from when it READ the answer, while the
-  // server counts from when it WROTE it. In one busy process (the tests: host and client share an
-  // event loop; a batch of requests handled back to back) the two can be more than 2 s apart, the
-  // server closes first, and a request sent on that socket before its FIN is read fails with
-  // ECONNRESET (seen once at load 9 in reminders-scale). The client always closes first when the
-  // server waits longer than any idle gap the client keeps (65 s: undici keeps 63 s from the hint,
-  // its default 4 s without one); headersTimeout stays above it as Node asks.
+  // Keep-alive: Node 20 says `Keep-Alive: timeout=5` by default and closes an idle socket at 6 s;
+  // fetch (undici) drops it 2 s before the hint (3 s idle), counted from when it READ the answer,
+  // while the server counts from when it WROTE it. In one busy process (the tests: host and client
+  // share an event loop; a batch of requests handled back to back) the two can be more than 3 s
+  // apart: the server closes first, and a request sent on that socket before its FIN is read fails
+  // (ECONNRESET / UND_ERR_SOCKET; seen once at load 9 in reminders-scale). At 65 s no idle gap of a
+  // test comes near it (undici keeps 63 s from the hint); headersTimeout stays above it as Node asks.
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1_000;
 
