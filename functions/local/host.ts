@@ -20,6 +20,9 @@ export const PAY_NOTIFY_PATH = '/pay/notify';
 /** The cloud's own limit for an event. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
+/** How long the host keeps an idle keep-alive socket (its `Keep-Alive: timeout=65` hint); see createHost. */
+export const KEEP_ALIVE_MS = 65_000;
+
 export interface HostOptions {
   ports: Ports;
   /** The adapters behind `ports` (NEARBY_BACKEND), as `GET /healthz` names them; `sqlite` when not said. */
@@ -82,6 +85,16 @@ export function createHost(options: HostOptions): LocalHost {
       if (!res.headersSent) send(res, 500, fail('INTERNAL', 'internal error'));
     });
   });
+
+  // Keep-alive: Node 20 says `Keep-Alive: timeout=5` by default and closes an idle socket at 6 s;
+  // fetch (undici) drops it 2 s before the hint (3 s idle), counted from when it READ the answer,
+  // while the server counts from when it WROTE it. In one busy process (the tests: host and client
+  // share an event loop; a batch of requests handled back to back) the two can be more than 3 s
+  // apart: the server closes first, and a request sent on that socket before its FIN is read fails
+  // (ECONNRESET / UND_ERR_SOCKET; seen once at load 9 in reminders-scale). At 65 s no idle gap of a
+  // test comes near it (undici keeps 63 s from the hint); headersTimeout stays above it as Node asks.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');

@@ -1,8 +1,18 @@
 /** The `bookings` function for the pages, and the staff's camera (wx.scanCode). */
 import { callFunction } from './api';
-import type { BookingResult, BookingsResult, Contact, CreateBookingResult, MyBookingsResult, Result, SlotsResult, StaffStoresResult } from '../shared/index';
+import type {
+  BookingResult,
+  BookingsResult,
+  Contact,
+  CreateBookingResult,
+  MyBookingsResult,
+  RescheduleBookingResult,
+  Result,
+  SlotsResult,
+  StaffStoresResult,
+} from '../shared/index';
 
-export type { BookingResult, BookingsResult, Contact, CreateBookingResult, MyBookingsResult, SlotsResult, StaffStoresResult };
+export type { BookingResult, BookingsResult, Contact, CreateBookingResult, MyBookingsResult, RescheduleBookingResult, SlotsResult, StaffStoresResult };
 
 /** Who is coming, as the confirmation sheet sends it. */
 export interface BookingDetails {
@@ -24,9 +34,12 @@ export function createBooking(storeId: string, start: string, requestId: string,
   return callFunction<CreateBookingResult>('bookings', { action: 'create', storeId, start, requestId, ...details });
 }
 
-/** Moves the caller's booking to another slot of its store (same booking, same code). */
-export function rescheduleBooking(bookingId: string, start: string): Promise<Result<BookingResult>> {
-  return callFunction<BookingResult>('bookings', { action: 'reschedule', bookingId, start });
+/**
+ * Moves the caller's booking to another slot of its store (same booking, same code). The answer also
+ * carries both slots' places left and the caller's active bookings (no re-fetch needed).
+ */
+export function rescheduleBooking(bookingId: string, start: string): Promise<Result<RescheduleBookingResult>> {
+  return callFunction<RescheduleBookingResult>('bookings', { action: 'reschedule', bookingId, start });
 }
 
 /** Staff: turn a booking down before it starts, saying why. */

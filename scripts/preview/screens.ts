@@ -126,6 +126,22 @@ export const SCREENS: Screen[] = [
     },
   },
   {
+    // After 确认改约 the new slot reads as the user's and the left one open again, from reschedule's own answer.
+    page: 'packageBooking/pages/store/index',
+    state: 'moved',
+    openid: 'local-preview-mover',
+    setup: async (ctx) => {
+      const booking = await bookDemo(ctx, 'S020', 'local-preview-mover', 1);
+      const query: Record<string, string> = { id: 'S020' };
+      if (booking) query.reschedule = String(booking.id);
+      return query;
+    },
+    act: async (page, ctx) => {
+      await tapFirst(page, ctx, '.slot-open');
+      await tapFirst(page, ctx, '.confirm-book');
+    },
+  },
+  {
     // Issue 16: a shared link opened first locates the user (here 700 m north of S001) and says how far the store is.
     page: 'packageBooking/pages/store/index',
     state: 'shared-link-distance',

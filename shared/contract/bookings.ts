@@ -117,6 +117,16 @@ export interface CreateBookingResult extends BookingResult {
   active: ActiveBooking[];
 }
 
+/**
+ * `reschedule`: the moved booking, and as after a create the new slot as `slots` would now show it
+ * (places left counted after the move) and the caller's active bookings (fields added to API.md's
+ * `{ booking }`), from the move's own atomic step; `left` is the slot the booking left, its places
+ * given back (`null`, like `slot`, only when the store is no longer listed).
+ */
+export interface RescheduleBookingResult extends CreateBookingResult {
+  left: CreateBookingResult['slot'];
+}
+
 export interface BookingsResult {
   bookings: BookingView[];
 }

@@ -206,6 +206,21 @@ describe('bookings, as API.md words them', () => {
     });
   });
 
+  it('reschedule answers { booking } moved (same id and code), with the new slot, the left slot and the holds the store page shows next', async () => {
+    const who = someone();
+    const made = await create(at('16:00', '2026-11-29'), who);
+    expect(made.ok).toBe(true);
+    const res = await bookings({ action: 'reschedule', bookingId: made.data.booking.id, start: at('17:00', '2026-11-29') }, who);
+    expect(res.ok).toBe(true);
+    // Added like create's (docs/api.md): every field of `{ booking }` kept.
+    expect(Object.keys(res.data)).toEqual(['booking', 'slot', 'active', 'left']);
+    expect(res.data.booking).toEqual({ ...made.data.booking, start: at('17:00', '2026-11-29'), end: at('18:00', '2026-11-29') });
+    // Nobody else books Sunday 16:00 or 17:00: the move takes 1 of 17:00's 2 places and gives 16:00's back.
+    expect(res.data.slot).toEqual({ start: at('17:00', '2026-11-29'), end: at('18:00', '2026-11-29'), capacity: 2, remaining: 1 });
+    expect(res.data.left).toEqual({ start: at('16:00', '2026-11-29'), end: at('17:00', '2026-11-29'), capacity: 2, remaining: 2 });
+    expect(res.data.active).toEqual([{ id: made.data.booking.id, storeId: STORE, start: at('17:00', '2026-11-29'), end: at('18:00', '2026-11-29') }]);
+  });
+
   it("takes a start written in any offset, Z or with milliseconds, and answers it in the store's offset", async () => {
     const who = someone();
     const utc = await create('2026-11-26T03:00:00Z', who); // 11:00 in Shanghai

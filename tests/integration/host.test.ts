@@ -108,6 +108,16 @@ describe('the local host over HTTP', () => {
     expect(await res.json()).toEqual({ ok: true, backend: cloud.backend });
   });
 
+  it('keeps an idle socket 65 s (Keep-Alive: timeout=65): fetch, dropping it 2 s before the hint, always closes first', async () => {
+    // Node's 5 s default let the server close a socket the test's fetch was about to reuse
+    // (ECONNRESET under load, reminders-scale): functions/local/host.ts explains the race.
+    const res = await fetch(`${cloud.url}/healthz`);
+    await res.text();
+    expect(res.headers.get('keep-alive')).toBe('timeout=65');
+    expect(cloud.host.server.keepAliveTimeout).toBe(65_000);
+    expect(cloud.host.server.headersTimeout).toBe(66_000);
+  });
+
   it('serves a function as HTTP 200 with its result, whatever the result', async () => {
     const good = await cloud.post('/functions/geo', JSON.stringify({ action: 'nearby', kind: 'store', lat: 31.2304, lng: 121.4737, limit: 3 }));
     expect(good.status).toBe(200);

@@ -317,6 +317,49 @@ describe('a network that does not answer', () => {
     const messenger = wechatMessenger({ settings, problems, log: () => {} });
     expect(await messenger.send(reminderTo('o_alice'))).toMatchObject({ status: 'retryable', maybeSent: false });
   });
+
+  it('asks for the token again once when the connection was reset under it; a reset send is never resent (maybe sent)', async () => {
+    const clock = { ms: START_MS };
+    const api = await startWechatApi({
+      appId: APPID,
+      appSecret: SECRET,
+      templates: { [IDS.bookingReminder]: ['thing1', 'time2', 'character_string3', 'thing4'] },
+      pages: appPages(),
+      now: () => clock.ms,
+    });
+    api.subscribe('o_alice', IDS.bookingReminder);
+    api.subscribe('o_bob', IDS.bookingReminder);
+    try {
+      // What fetch throws when the server closed a kept-alive socket as it was reused.
+      const reset = () => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
+      const resets: string[] = [];
+      const flaky = (paths: string[]): typeof fetch =>
+        (async (url: string | URL | Request, init?: RequestInit) => {
+          const path = new URL(String(url)).pathname;
+          if (paths[0] === path) {
+            paths.shift();
+            resets.push(path);
+            throw reset();
+          }
+          return fetch(url, init);
+        }) as typeof fetch;
+      const { settings, problems } = readMessengerSettings({ ...ENV, WECHAT_API_BASE_URL: api.url });
+      const tokenOnce = wechatMessenger({ settings, problems, now: () => clock.ms, log: () => {}, fetch: flaky(['/cgi-bin/stable_token']) });
+      expect(await tokenOnce.send(reminderTo('o_alice'))).toEqual({ status: 'sent' });
+      expect(resets).toEqual(['/cgi-bin/stable_token']);
+      expect(api.calls).toEqual({ normalToken: 1, forceToken: 0, send: 1 });
+
+      resets.length = 0;
+      const sendOnce = wechatMessenger({ settings, problems, now: () => clock.ms, log: () => {}, fetch: flaky(['/cgi-bin/message/subscribe/send']) });
+      expect(await sendOnce.send(reminderTo('o_bob'))).toMatchObject({ status: 'retryable', maybeSent: true });
+      expect(resets).toEqual(['/cgi-bin/message/subscribe/send']);
+      // The token was fetched (normal mode: the current one); the send that met the reset was not made again.
+      expect(api.calls.send).toBe(1);
+      expect(api.delivered.map((d) => d.openid)).toEqual(['o_alice']);
+    } finally {
+      await api.close();
+    }
+  });
 });
 
 // The same behaviour from both adapters: what the reminder use cases may rely on.

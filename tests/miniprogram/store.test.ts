@@ -249,6 +249,34 @@ describe('the store page', () => {
     ]);
   });
 
+  it("after a move shows the new slot as the user's and the left one's place back, from reschedule's own answer: no second slots or mine call", async () => {
+    playDevice(cloud.url, 'page-mover-2', { now: EVENING });
+    const [, , a, b] = upcomingOpen((await slotsOf('2026-11-26')).slots);
+    const made = await book('page-mover-2', a.start);
+    // What the grid shows before the move: a with this booking's place taken, b untouched.
+    const aLeft = a.remaining - 1;
+    const time = (start: string) => start.slice(11, 16);
+    const page = await visit(`${URL}&reschedule=${made.data.booking.id}`);
+    await tap(page, '.day', 1);
+    await until(() => page.instance.data.slotsStatus === 'ready' && page.instance.data.date === '2026-11-26', 'tomorrow');
+    expect(texts(page, '.slot-mine .slot-note')).toEqual([`你已预约 · 余 ${aLeft}`]);
+    const index = page.instance.data.grid.rows.filter((r: { state: string }) => r.state === 'open').findIndex((r: { start: string }) => r.start === b.start);
+    await tap(page, '.slot-open', index);
+    wxMock().request.mockClear();
+    await tap(page, '.confirm-book');
+    await until(() => texts(page, '.slot-mine .slot-time').some((t) => t.startsWith(time(b.start))), 'the move in the grid');
+    // b took the booking's place; a has it back (its cell is open again with one more place).
+    expect(texts(page, '.slot-mine .slot-note')).toEqual([`你已预约 · 余 ${b.remaining - 1}`]);
+    const rows = page.instance.data.grid.rows as { start: string; state: string }[];
+    const aIndex = rows.filter((r) => r.state === 'open').findIndex((r) => r.start === a.start);
+    expect(texts(page, '.slot-open .slot-note')[aIndex]).toBe(`余 ${aLeft + 1}`);
+    await flush();
+    const asked = wxMock()
+      .request.mock.calls.map((c: [{ url: string; data: { action: string } }]) => `${c[0].url.split('/').pop()}.${c[0].data.action}`)
+      .filter((x: string) => x.startsWith('bookings.'));
+    expect(asked).toEqual(['bookings.reschedule']);
+  });
+
   it('words the no-show block on the store page before the customer tries', async () => {
     const tomorrow = upcomingOpen((await slotsOf('2026-11-26')).slots).slice(0, 3);
     for (const s of tomorrow) {

@@ -151,6 +151,13 @@ it('reschedules in one transaction: the booking, the customer and both counters 
     now: NOW,
   });
   expect(moved.ok && [moved.booking.id, moved.booking.code, moved.booking.start, moved.booking.status]).toEqual(['bk_1', 'ABCDEFGH', later.start, 'pending']);
+  // What the store page shows next, known from what the step read and wrote (no request added): the new slot 2 + 3
+  // taken, the left one 3 - 3, the customer's holds with the moved booking.
+  expect(moved.ok && { booked: moved.booked, left: moved.left, active: moved.active }).toEqual({
+    booked: 5,
+    left: { start: slot.start, end: slot.end, booked: 0 },
+    active: [{ bookingId: 'bk_1', storeId: 'S1', start: later.start, end: later.end }],
+  });
   expect(inTransaction(sent, 'tx1').map((s) => `${s.action} ${s.params.collectionName}`)).toEqual([
     'database.getDocument bookings',
     'database.getDocument booking_customers',

@@ -9,7 +9,7 @@ import { EJSON } from 'bson';
 import { adminActions } from '../../functions/lib/actions/admin';
 import { geoActions } from '../../functions/lib/actions/geo';
 import { adminPorts, bookingPorts, geoPorts } from '../../functions/lib/cloudbase/adapters';
-import { createBooking, listSlots, myBookings } from '../../functions/lib/usecases/booking';
+import { createBooking, listSlots, myBookings, rescheduleBooking } from '../../functions/lib/usecases/booking';
 import type { CloudbaseDb } from '../../functions/lib/cloudbase/db';
 import { placeDocId } from '../../functions/lib/cloudbase/places';
 import { createCloudbaseWorld } from '../../functions/lib/cloudbase/world';
@@ -217,6 +217,43 @@ describe('requests per action on CloudBase (demo city: 35 stores, 10 stations, 2
     expect((await listSlots(ports, { storeId: 'S001', date: '2026-11-26' }, { caller: null, now: alice.now })).ok).toBe(true);
     // The store, the counters of the day's slots (fewer than 100: one query).
     expect(sent.map((r) => r.action.replace('database.', ''))).toEqual(['getDocument', 'getDocument']);
+    for (const name of ['bookings', 'slot_counters', 'booking_customers', 'booking_codes']) delete collections[name];
+  });
+
+  it('bookings.reschedule: the booking, the store, then one transaction of 4 reads and 4 writes by _id; its answer spares the store page mine and slots (was 2 more calls, 6 more requests)', async () => {
+    const { db, sent } = recordedDb();
+    const ports = bookingPorts(db);
+    const alice = { caller: 'alice', now: new Date('2026-11-25T01:00:00Z') }; // Wednesday 09:00 in Shanghai
+    const capacity: number = collections.places_store.find((d) => d.id === 'S001')!.slot.capacity;
+    const made = await createBooking(ports, { storeId: 'S001', start: '2026-11-26T10:00:00+08:00', requestId: 'tap-1' }, alice);
+    if (!made.ok) throw new Error(made.error.message);
+    sent.length = 0;
+    const moved = await rescheduleBooking(ports, { bookingId: made.data.booking.id, start: '2026-11-26T11:00:00+08:00' }, alice);
+    if (!moved.ok) throw new Error(moved.error.message);
+    expect(sent.map((r) => r.action.replace('database.', ''))).toEqual([
+      'getDocument', // the booking (whose store the move keeps)
+      'getDocument', // the store
+      'startTransaction',
+      'getDocument', // the booking again, inside
+      'getDocument', // the customer's holds
+      'getDocument', // the new slot's counter
+      'getDocument', // the left slot's counter
+      'modifyDocument', // left counter
+      'modifyDocument', // new counter
+      'modifyDocument', // booking
+      'modifyDocument', // customer
+      'commitTransaction',
+    ]);
+    // Nobody else had booked either slot: the new one has one place taken, the left one none.
+    expect(moved.data.slot).toEqual({ start: '2026-11-26T11:00:00+08:00', end: '2026-11-26T11:30:00+08:00', capacity, remaining: capacity - 1 });
+    expect(moved.data.left).toEqual({ start: '2026-11-26T10:00:00+08:00', end: '2026-11-26T10:30:00+08:00', capacity, remaining: capacity });
+    expect(moved.data.active).toEqual([{ id: made.data.booking.id, storeId: 'S001', start: '2026-11-26T11:00:00+08:00', end: '2026-11-26T11:30:00+08:00' }]);
+
+    // What the store page asked after every move before: the caller's bookings (4 requests), the day's slots (2).
+    sent.length = 0;
+    expect((await myBookings(ports, {}, alice)).ok).toBe(true);
+    expect((await listSlots(ports, { storeId: 'S001', date: '2026-11-26' }, { caller: null, now: alice.now })).ok).toBe(true);
+    expect(sent).toHaveLength(6);
     for (const name of ['bookings', 'slot_counters', 'booking_customers', 'booking_codes']) delete collections[name];
   });
 

@@ -11,7 +11,7 @@ import {
 } from '../../../shared/booking';
 import { newBookingId, newCheckInCode, type RandomSource } from '../../../shared/checkin-code';
 import { slotKey } from '../../../shared/slots';
-import type { AfterCreate, BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
+import type { AfterCreate, BookingStore, CreateBookingOutcome, MoveBookingOutcome, RescheduleOutcome } from '../ports';
 import { cryptoRandom } from '../random';
 import type { CloudbaseDb } from './db';
 import type { ChainQuery, Doc, DocTransaction } from './sdk';
@@ -254,8 +254,8 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
       });
     },
 
-    async reschedule({ bookingId, caller, request, now }): Promise<MoveBookingOutcome> {
-      return transact(async (tx): Promise<MoveBookingOutcome> => {
+    async reschedule({ bookingId, caller, request, now }): Promise<RescheduleOutcome> {
+      return transact(async (tx): Promise<RescheduleOutcome> => {
         const ref = tx.collection(BOOKING_COLLECTIONS.bookings).doc(bookingId);
         const { data } = await ref.get();
         if (!data) return { ok: false, missing: true };
@@ -278,7 +278,8 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         const at = now.toISOString();
         const oldRef = counterDoc(tx, before.storeId, before.start);
         const oldBooked = Number((await oldRef.get()).data?.booked ?? 0);
-        await oldRef.update({ booked: Math.max(0, oldBooked - before.partySize) });
+        const leftBooked = Math.max(0, oldBooked - before.partySize);
+        await oldRef.update({ booked: leftBooked });
         const key = slotKey(slot.start);
         const newRef = tx.collection(BOOKING_COLLECTIONS.counters).doc(counterId(before.storeId, key));
         if (newCounter) await newRef.update({ booked: booked + before.partySize });
@@ -295,12 +296,16 @@ export function cloudbaseBookings(db: BookingsDb, random: RandomSource = cryptoR
         };
         await ref.update(moved);
         const entry: ActiveEntry = { bookingId, storeId: before.storeId, start: slot.start, end: slot.end, partySize: before.partySize };
-        await customerRef.set({
-          active: [...live(active, now).filter((e) => e.bookingId !== bookingId), entry],
-          noShows: rememberedNoShows(noShows, now),
-          updatedAt: at,
-        });
-        return { ok: true, booking: { ...before, start: slot.start, end: slot.end, slotDate: slot.date, status, moves: before.moves + 1, updatedAt: at } };
+        const holds = [...live(active, now).filter((e) => e.bookingId !== bookingId), entry];
+        await customerRef.set({ active: holds, noShows: rememberedNoShows(noShows, now), updatedAt: at });
+        // What the step wrote is what the store page needs next (the new slot's count, the holds): no read after it.
+        return {
+          ok: true,
+          booking: { ...before, start: slot.start, end: slot.end, slotDate: slot.date, status, moves: before.moves + 1, updatedAt: at },
+          booked: booked + before.partySize,
+          active: holdsOf(holds),
+          left: { start: before.start, end: before.end, booked: leftBooked },
+        };
       });
     },
 

@@ -75,7 +75,17 @@ const CONFIG: Record<number, string> = {
   48001: 'this mini program is not authorised for the API (48001)',
 };
 
-type Answer = { kind: 'answer'; httpStatus: number; body: Record<string, unknown> | null } | { kind: 'no-answer'; cause: string; maybeSent: boolean };
+type Answer =
+  | { kind: 'answer'; httpStatus: number; body: Record<string, unknown> | null }
+  | { kind: 'no-answer'; cause: string; maybeSent: boolean; code?: string };
+
+/**
+ * A connection the server closed under the request: most often a kept-alive socket WeChat closed
+ * as fetch reused it (the server's idle timeout racing the client's). Whether the request was
+ * read cannot be known, so a send is never retried for it (the reminder ledger retries, counting
+ * it maybe sent); a normal-mode token fetch, which only reads the current token, is retried once.
+ */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 interface CachedToken {
   token: string;
@@ -124,7 +134,7 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
       const code = (err as { cause?: { code?: string } }).cause?.code;
       // Refused or unresolved: the request never left, so WeChat cannot have taken it.
       const neverLeft = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-      return { kind: 'no-answer', cause: `network error${code ? ` ${code}` : ''}: ${(err as Error).message}`, maybeSent: !neverLeft };
+      return { kind: 'no-answer', cause: `network error${code ? ` ${code}` : ''}: ${(err as Error).message}`, maybeSent: !neverLeft, code };
     } finally {
       clearTimeout(timer);
     }
@@ -145,12 +155,19 @@ export function wechatMessenger(options: WechatMessengerOptions): Messenger {
   }
 
   async function fetchToken(force: boolean): Promise<TokenResult> {
-    const answer = await post('/cgi-bin/stable_token', {
-      grant_type: 'client_credential',
-      appid: settings.appId,
-      secret: settings.appSecret,
-      force_refresh: force,
-    });
+    const ask = () =>
+      post('/cgi-bin/stable_token', {
+        grant_type: 'client_credential',
+        appid: settings.appId,
+        secret: settings.appSecret,
+        force_refresh: force,
+      });
+    let answer = await ask();
+    // Normal mode only reads the current token: a reset connection is asked again, once (never a force_refresh).
+    if (!force && answer.kind === 'no-answer' && answer.code !== undefined && RESET_CODES.has(answer.code)) {
+      log({ at: 'messenger', event: 'token', mode: 'normal', retried: answer.code });
+      answer = await ask();
+    }
     const body = answer.kind === 'answer' ? answer.body : null;
     const token = body?.access_token;
     const expiresInSec = body?.expires_in;

@@ -21,7 +21,7 @@ export interface MovedBooking {
 }
 
 /**
- * What a create leaves behind, read or known inside the same atomic step (so the store page need
+ * What a create (or a reschedule) leaves behind, read or known inside the same atomic step (so the store page need
  * not ask again): the places taken in the booking's slot, and the caller's active bookings whose
  * slot has not ended at `now` (every store; the booking itself included while it is active).
  */
@@ -33,6 +33,15 @@ export interface AfterCreate {
 export type CreateBookingOutcome = ({ ok: true; booking: Booking; replayed: boolean } & AfterCreate) | { ok: false; refusal: Refusal };
 
 export type MoveBookingOutcome = { ok: true; booking: Booking } | { ok: false; refusal: Refusal } | { ok: false; missing: true };
+
+/**
+ * A reschedule's outcome: a moved booking comes with `AfterCreate` of its new slot, and `left`: the
+ * slot it left with the places still taken there after the move, from the same step.
+ */
+export type RescheduleOutcome =
+  | ({ ok: true; booking: Booking; left: { start: string; end: string; booked: number } } & AfterCreate)
+  | { ok: false; refusal: Refusal }
+  | { ok: false; missing: true };
 
 /**
  * Bookings and the per-slot counters that hold capacity. Every method that writes is one atomic
@@ -58,9 +67,10 @@ export interface BookingStore {
   /**
    * Atomically: reads the booking, the owner's active bookings and no-shows and the new slot's
    * counter; `decideReschedule` answers; on "move" frees the old slot's places, takes the new
-   * slot's and rewrites the booking (same id and code), all or nothing.
+   * slot's and rewrites the booking (same id and code), all or nothing. A moved booking comes with
+   * `AfterCreate` of its new slot (the owner's holds after the move), from the same step.
    */
-  reschedule(input: MovedBooking): Promise<MoveBookingOutcome>;
+  reschedule(input: MovedBooking): Promise<RescheduleOutcome>;
   /** Ends of the customer's no-shows that can still matter (`NO_SHOW_MEMORY_MS`). */
   noShowsOf(openid: string, now: Date): Promise<string[]>;
   /** A customer's bookings: every upcoming one (slot not ended at `now`) and the latest `pastLimit` past ones. */

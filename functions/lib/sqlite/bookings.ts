@@ -10,7 +10,7 @@ import {
 } from '../../../shared/booking';
 import { newBookingId, newCheckInCode, type RandomSource } from '../../../shared/checkin-code';
 import { slotKey } from '../../../shared/slots';
-import type { AfterCreate, BookingStore, CreateBookingOutcome, MoveBookingOutcome } from '../ports';
+import type { AfterCreate, BookingStore, CreateBookingOutcome, MoveBookingOutcome, RescheduleOutcome } from '../ports';
 import { cryptoRandom } from '../random';
 import { atomically, type Db } from './db';
 
@@ -179,7 +179,7 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
     },
 
     async reschedule({ bookingId, caller, request, now }) {
-      return atomically<MoveBookingOutcome>(db, () => {
+      return atomically<RescheduleOutcome>(db, () => {
         const before = read(byId, bookingId);
         if (!before) return { ok: false, missing: true };
         const facts = request.ok
@@ -205,7 +205,10 @@ export function sqliteBookings(db: Db, random: RandomSource = cryptoRandom): Boo
           status,
           now: now.toISOString(),
         });
-        return { ok: true, booking: read(byId, bookingId)! };
+        const booking = read(byId, bookingId)!;
+        // The new slot's places taken and the owner's holds, read after the move in this transaction.
+        const left = { start: before.start, end: before.end, booked: (counter.get(before.storeId, slotKey(before.start)) as number | undefined) ?? 0 };
+        return { ok: true, booking, left, ...after(before.openid, booking, now) };
       });
     },
 

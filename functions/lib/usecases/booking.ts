@@ -19,6 +19,7 @@ import type {
   BookingsResult,
   CancelBookingParams,
   CreateBookingResult,
+  RescheduleBookingResult,
   CheckInParams,
   ConfirmBookingParams,
   CreateBookingParams,
@@ -35,7 +36,7 @@ import type { Store } from '../../../shared/places';
 import { fail, ok, type Fail, type Result } from '../../../shared/result';
 import { BOOKING_DAYS, addDays, bookableDates, checkSlotStart, placesLeft, slotBookable, slotsOn } from '../../../shared/slots';
 import { openState } from '../../../shared/hours';
-import type { BookingStore, Call, MoveBookingOutcome, PlaceStore, StaffStore, UserCall } from '../ports';
+import type { AfterCreate, BookingStore, Call, MoveBookingOutcome, PlaceStore, StaffStore, UserCall } from '../ports';
 
 export interface BookingPorts {
   places: PlaceStore;
@@ -105,14 +106,22 @@ export async function createBooking(ports: BookingPorts, p: CreateBookingParams,
   const { booking, booked, active } = created;
   // A replay may name another store than this request's.
   const its = store && store.id === booking.storeId ? store : await ports.places.get('store', booking.storeId);
-  const capacity = its ? its.slot.capacity : null;
-  return ok({
-    booking: viewOf(booking, its?.name),
+  return ok({ booking: viewOf(booking, its?.name), ...afterView(booking, its, { booked, active }) });
+}
+
+/**
+ * What the store page shows after a create or a reschedule, from the step's own facts: the
+ * booking's slot with its places left (`null` when its store is no longer listed) and the caller's
+ * active bookings, soonest first.
+ */
+function afterView(booking: Booking, store: Store | null, { booked, active }: AfterCreate): Pick<CreateBookingResult, 'slot' | 'active'> {
+  const capacity = store ? store.slot.capacity : null;
+  return {
     slot: capacity === null ? null : { start: booking.start, end: booking.end, capacity, remaining: placesLeft(capacity, booked) },
     active: active
       .map(({ bookingId, storeId, start, end }) => ({ id: bookingId, storeId, start, end }))
       .sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-  });
+  };
 }
 
 /** The owner cancels before the start; the place is freed once, whoever races. */
@@ -124,9 +133,11 @@ export async function cancelBooking(ports: BookingPorts, p: CancelBookingParams,
 
 /**
  * The owner moves the booking to another slot of its store (same id and code) under every rule of
- * a create, in one atomic step (`decideReschedule`): all or nothing.
+ * a create, in one atomic step (`decideReschedule`): all or nothing. Like a create it answers the
+ * new slot's places left and the caller's active bookings, from that step (the store page needs
+ * no `slots` or `mine` after it).
  */
-export async function rescheduleBooking(ports: BookingPorts, p: RescheduleBookingParams, call: UserCall): Promise<Result<BookingResult>> {
+export async function rescheduleBooking(ports: BookingPorts, p: RescheduleBookingParams, call: UserCall): Promise<Result<RescheduleBookingResult>> {
   const booking = await ports.bookings.get(p.bookingId);
   if (!booking) return notFound(p.bookingId);
   // The store and the party never change: read outside the step, judged inside it.
@@ -138,8 +149,14 @@ export async function rescheduleBooking(ports: BookingPorts, p: RescheduleBookin
       })
     : { ok: false as const, refusal: noStore(booking.storeId) };
   const moved = await ports.bookings.reschedule({ bookingId: booking.id, caller: call.caller, request, now: call.now });
-  const answer = answerOf(moved, booking.id);
-  return answer.ok ? ok({ booking: viewOf(answer.data, store?.name) }) : answer;
+  if (!moved.ok) return answerOf(moved, booking.id) as Fail;
+  const { left } = moved;
+  const capacity = store ? store.slot.capacity : null;
+  return ok({
+    booking: viewOf(moved.booking, store?.name),
+    ...afterView(moved.booking, store, moved),
+    left: capacity === null ? null : { start: left.start, end: left.end, capacity, remaining: placesLeft(capacity, left.booked) },
+  });
 }
 
 /** The caller's bookings: upcoming first (soonest first), then the latest past ones; and whether no-shows stop them booking. */

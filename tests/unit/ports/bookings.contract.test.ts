@@ -423,6 +423,35 @@ describe.each([sqlite, cloudbase])('bookings port on $name', (backend) => {
     checkAt = later;
   });
 
+  it("answers a reschedule with what the store page shows next: both slots' places left and the caller's active bookings", async () => {
+    const id = (r: Awaited<ReturnType<typeof create>>) => (r.ok ? r.data.booking.id : `refused ${reasonOf(r)}`);
+    const a = id(await create('sam', at('10:00', '2026-11-25'))); // today 10:00, ends 11:00
+    const c = id(await create('sam', at('15:00'), { storeId: 'S2' }));
+    const made = await party('sam', at('10:00'), 2);
+    if (!made.ok) throw new Error(`not booked: ${reasonOf(made)}`);
+    const e = made.data.booking.id;
+    expect(reasonOf(await party('other', at('10:00'), 1))).toBe('OK');
+    expect(reasonOf(await party('other', at('12:00'), 1))).toBe('OK');
+    // At 11:30 today (a has ended): the party of 2 leaves 10:00 (3 of 5 taken -> 1) for 12:00 (1 taken -> 3).
+    const later = new Date(Date.parse(at('11:30', '2026-11-25')));
+    const moved = await rescheduleBooking(world.ports, { bookingId: e, start: at('12:00') }, as('sam', later));
+    if (!moved.ok) throw new Error(`not moved: ${reasonOf(moved)}`);
+    expect(moved.data.booking).toMatchObject({ id: e, start: at('12:00'), partySize: 2 });
+    expect(moved.data.slot).toEqual({ start: at('12:00'), end: at('13:00'), capacity: 5, remaining: 2 });
+    expect(moved.data.left).toEqual({ start: at('10:00'), end: at('11:00'), capacity: 5, remaining: 4 });
+    // Soonest first, every store, the ended one (a) left out.
+    expect(moved.data.active).toEqual([
+      { id: e, storeId: 'S3', start: at('12:00'), end: at('13:00') },
+      { id: c, storeId: 'S2', start: at('15:00'), end: at('16:00') },
+    ]);
+    expect(moved.data.active.map((x) => x.id)).not.toContain(a);
+    // What slots says afterwards is what the answer said.
+    const slots = await listSlots(world.ports, { storeId: 'S3', date: '2026-11-26' }, { caller: null, now: later });
+    const remaining = (start: string) => (slots.ok ? slots.data.slots.find((x) => x.start === start)?.remaining : null);
+    expect([remaining(at('10:00')), remaining(at('12:00'))]).toEqual([4, 2]);
+    checkAt = later;
+  });
+
   it('carries contact and note back to the customer and to the store staff', async () => {
     const contact = { name: '王小明', phone: '13800138000' };
     const made = await createBooking(world.ports, { storeId: 'S3', start: at('10:00'), partySize: 2, contact, note: '靠窗' }, as('wang'));
@@ -592,7 +621,7 @@ describe.each([sqlite, cloudbase])('bookings on $name: a stop at every database 
       return run(w);
     };
 
-  type Answer = { ok: boolean; error?: { reason?: string }; data?: { booking: { id: string }; slot?: unknown; active?: { id: string }[] } };
+  type Answer = { ok: boolean; error?: { reason?: string }; data?: { booking: { id: string }; slot?: unknown; left?: unknown; active?: { id: string }[] } };
   const scenarios: CrashScenario<W, Answer>[] = [
     {
       ...common,
@@ -661,6 +690,12 @@ describe.each([sqlite, cloudbase])('bookings on $name: a stop at every database 
         expect(['OK', 'ALREADY_BOOKED']).toContain(reasonOf(answer));
         const counters = w.world.held().counters;
         expect([counters.get(counterId('S1', slotKey(at('10:00')))), counters.get(counterId('S1', slotKey(at('12:00'))))]).toEqual([1, 1]);
+        if (answer.ok) {
+          // Answered from the move's own step: alice at 12:00 (1 of 3), bob alone left at 10:00.
+          expect(answer.data!.slot).toEqual({ start: at('12:00'), end: at('13:00'), capacity: 3, remaining: 2 });
+          expect(answer.data!.left).toEqual({ start: at('10:00'), end: at('11:00'), capacity: 3, remaining: 2 });
+          expect(answer.data!.active!.map((x) => x.id)).toEqual([w.acked[0].id]);
+        }
       },
     },
     {

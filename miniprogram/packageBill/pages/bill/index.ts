@@ -10,10 +10,10 @@ import type { RideLine, RideOfBill } from '../../../lib/ride-bill';
 import { payForBill } from '../../../services/pay';
 import { SUBSCRIBE_FOR, prefetchTemplates, subscribeFor } from '../../../services/subscribe';
 import { pageState } from '../../../lib/page-state';
-import { loadFailed } from '../../../shared/index';
+import { loadFailed, storeToday } from '../../../shared/index';
 import type { BillView } from '../../../shared/index';
 import { BILLS_PAGE, UNLOCK_PAGE, receiptUrl } from '../../lib/paths';
-import { billCard, billRefusal, billTarget, cityToday, firstUnpaidRideBill, payOutcomeNotice } from './view';
+import { billCard, billRefusal, billTarget, firstUnpaidRideBill, payOutcomeNotice } from './view';
 import type { BillCard, BillState } from './view';
 
 const stateOf = pageState(() => ({ billId: '', paying: false, fromUnlock: false }));
@@ -63,7 +63,7 @@ Component({
     },
 
     show(bill: BillView) {
-      this.setData({ state: bill.status === 'paid' ? 'paid' : 'unpaid', card: billCard(bill, cityToday(new Date())) });
+      this.setData({ state: bill.status === 'paid' ? 'paid' : 'unpaid', card: billCard(bill, storeToday(new Date())) });
       if (bill.type === 'ride') this.showRide(bill.id);
     },
 

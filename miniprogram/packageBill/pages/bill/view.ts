@@ -43,11 +43,6 @@ export interface BillCard {
   remindText: string;
 }
 
-/** "today" ("YYYY-MM-DD") in the city's zone. */
-export function cityToday(now: Date): string {
-  return new Date(now.getTime() + CITY_UTC_OFFSET_MIN * 60_000).toISOString().slice(0, 10);
-}
-
 /** @example billCard({ id: 'RB1', type: 'ride', amountFen: 150, status: 'unpaid' }, '2026-11-25').amountText // => '¥1.50' */
 export function billCard(bill: BillView & Partial<Pick<BillDetail, 'holderName'>>, today: string): BillCard {
   const status = billStatusWording(bill, today);

@@ -1,9 +1,8 @@
 /** 生活缴费: the caller's bills (ride bills too), unpaid first with due dates, then paid ones. */
 import { listBills } from '../../../services/bills';
-import { MANAGE_ACCOUNTS, loadFailed, refusalText } from '../../../shared/index';
+import { MANAGE_ACCOUNTS, loadFailed, refusalText, storeToday } from '../../../shared/index';
 import { pageState } from '../../../lib/page-state';
 import { ACCOUNTS_PAGE, RECORDS_PAGE } from '../../lib/paths';
-import { cityToday } from '../bill/view';
 import { billsView } from './view';
 import type { BillsView } from './view';
 import { openTapped } from '../../../lib/open-tapped';
@@ -32,7 +31,7 @@ Component({
       stateOf(this).loaded = true;
       const res = await listBills();
       if (!res.ok) return this.setData({ state: 'error', errorText: refusalText(res.error, { subject: 'bill' }) });
-      this.setData({ state: 'list', view: billsView(res.data.bills, cityToday(new Date())) });
+      this.setData({ state: 'list', view: billsView(res.data.bills, storeToday(new Date())) });
     },
 
     onBillTap(e: WechatMiniprogram.TouchEvent) {

@@ -18,6 +18,7 @@ import {
   type BookingView,
   type CreateBookingResult,
   type LatLng,
+  type RescheduleBookingResult,
   type Result,
   type SlotsResult,
 } from '../../../shared/index';
@@ -214,14 +215,18 @@ Component({
       }
     },
 
-    /** After a booking: the grid from `create`'s own answer (its slot's places, the caller's bookings), no second request. */
-    showCreated(created: CreateBookingResult) {
+    /**
+     * After a booking or a move: the grid from `create`'s or `reschedule`'s own answer (the slot's
+     * places, for a move the left slot's too, the caller's bookings), no second request.
+     */
+    showCreated(created: CreateBookingResult | RescheduleBookingResult) {
       const state = stateOf(this);
       const now = new Date();
       state.mine = mineAfter(state.mine, created.active, state.storeId, now);
       state.held = created.active.filter((b) => isUpcoming(b, now)).length;
       if (!state.answer) return;
       state.answer = withSlotAfter(state.answer, created.slot);
+      if ('left' in created) state.answer = withSlotAfter(state.answer, created.left);
       this.setData({ grid: slotGrid(state.answer.slots, now, state.mine, this.data.showPast) });
     },
 
@@ -303,11 +308,14 @@ Component({
       const phone = this.data.contactPhone.replace(/[\s-]/g, '');
       const contact = name || phone ? { name, phone } : undefined;
       const note = this.data.note.trim();
-      // A create answers the slot's places and the caller's bookings too; a reschedule only the booking.
-      let created: CreateBookingResult | null = null;
+      // A create and a reschedule answer the slots' places and the caller's bookings too.
+      let created: CreateBookingResult | RescheduleBookingResult | null = null;
       let res: Result<BookingResult>;
-      if (this.data.rescheduleId) res = await rescheduleBooking(this.data.rescheduleId, tap.start);
-      else {
+      if (this.data.rescheduleId) {
+        const moved = await rescheduleBooking(this.data.rescheduleId, tap.start);
+        if (moved.ok) created = moved.data;
+        res = moved;
+      } else {
         const made = await createBooking(state.storeId, tap.start, tap.requestId, { partySize: this.data.party, contact, note: note || undefined });
         if (made.ok) created = made.data;
         res = made;
