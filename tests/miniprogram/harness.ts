@@ -53,3 +53,18 @@ export function texts(page: Rendered, selector: string): string[] {
 /** The `wx` mock of tests/miniprogram/setup.ts (merged with miniprogram-simulate's own). */
 export const wxMock = (): Record<string, jest.Mock> & { cloud: Record<string, jest.Mock> } =>
   (globalThis as unknown as { wx: Record<string, jest.Mock> & { cloud: Record<string, jest.Mock> } }).wx;
+
+/**
+ * The ride banner (one Behavior on the map and on 我的) as a page shows it: `banner` says the ride, a tap
+ * leads to the riding page, and on the next show, once `currentRide` answers no ride, it is gone.
+ */
+export async function expectRideBanner(page: Rendered, currentRide: jest.Mock, banner: string): Promise<void> {
+  expect(texts(page, '.ride-banner-text')).toEqual([banner]);
+  await tap(page, '.ride-banner');
+  expect(wxMock().navigateTo).toHaveBeenCalledWith({ url: '/packageRide/pages/riding/index' });
+
+  currentRide.mockResolvedValue({ ok: true, data: { ride: null } });
+  await page.instance.onShow();
+  await flush();
+  expect(page.querySelectorAll('.ride-banner')).toHaveLength(0);
+}

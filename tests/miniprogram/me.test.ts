@@ -1,4 +1,4 @@
-import { loadPage, openPage, tap, texts, wxMock, flush } from './harness';
+import { expectRideBanner, flush, loadPage, openPage, tap, texts, wxMock } from './harness';
 
 jest.mock('../../miniprogram/services/bookings', () => ({ staffStores: jest.fn() }));
 jest.mock('../../miniprogram/services/rides', () => ({ currentRide: jest.fn(), cancelReservation: jest.fn() }));
@@ -67,14 +67,7 @@ describe('the "me" page', () => {
       data: { ride: { id: 'R1', bikeId: 'B0042', bikeCode: 'B0042', startAt: new Date(Date.now() - 5 * 60_000).toISOString(), status: 'active' } },
     });
     const page = await shownPage();
-    expect(texts(page, '.ride-banner-text')).toEqual(['单车 B0042 骑行中 · 已骑 5 分钟']);
-    await tap(page, '.ride-banner');
-    expect(wxMock().navigateTo).toHaveBeenCalledWith({ url: '/packageRide/pages/riding/index' });
-
-    rides.currentRide.mockResolvedValue({ ok: true, data: { ride: null } });
-    await page.instance.onShow();
-    await flush();
-    expect(page.querySelectorAll('.ride-banner')).toHaveLength(0);
+    await expectRideBanner(page, rides.currentRide, '单车 B0042 骑行中 · 已骑 5 分钟');
   });
 
   it('shows no banner when the server cannot be reached', async () => {

@@ -1,4 +1,4 @@
-import { flush, loadPage, openPage as open, tap, texts, wxMock } from './harness';
+import { expectRideBanner, flush, loadPage, openPage as open, tap, texts, wxMock } from './harness';
 import { CITY_CENTER } from '../../shared/city';
 import type { NearbyItem } from '../../shared/contract/geo';
 import { nearbyStore, type StoreItem } from '../support/nearby-items';
@@ -270,14 +270,7 @@ describe('the nearby page', () => {
     const page = await openPage();
     await page.instance.onShow();
     await flush();
-    expect(texts(page, '.ride-banner-text')).toEqual(['单车 B0042 骑行中 · 已骑 12 分钟']);
-    await tap(page, '.ride-banner');
-    expect(wxMock().navigateTo).toHaveBeenCalledWith({ url: '/packageRide/pages/riding/index' });
-
-    rides.currentRide.mockResolvedValue({ ok: true, data: { ride: null } });
-    await page.instance.onShow();
-    await flush();
-    expect(page.querySelectorAll('.ride-banner')).toHaveLength(0);
+    await expectRideBanner(page, rides.currentRide, '单车 B0042 骑行中 · 已骑 12 分钟');
   });
 });
 

@@ -103,21 +103,16 @@ describe('the unlock button', () => {
     expect(wxMock().redirectTo).not.toHaveBeenCalled();
   });
 
-  it('leads a rider who owes a ride bill to that bill (去支付)', async () => {
-    rides.unlockBike.mockResolvedValue(refusal('FAILED_PRECONDITION', 'UNPAID_BILL'));
+  it.each([
+    ['owes a ride bill to that bill (去支付)', 'UNPAID_BILL', 'navigateTo', '/packageBill/pages/bill/index?ride=unpaid'],
+    ['already rides to the riding page', 'ACTIVE_RIDE', 'redirectTo', '/packageRide/pages/riding/index'],
+  ] as const)('leads a rider who %s', async (_, reason, move, url) => {
+    rides.unlockBike.mockResolvedValue(refusal('FAILED_PRECONDITION', reason));
     const page = await openPage(pageId, { code: 'B0042' });
     await tap(page, '.unlock-btn');
     await tap(page, '.follow-up');
-    expect(wxMock().navigateTo).toHaveBeenCalledWith({ url: '/packageBill/pages/bill/index?ride=unpaid' });
+    expect(wxMock()[move]).toHaveBeenCalledWith({ url });
     expect(wxMock().showToast).not.toHaveBeenCalled();
-  });
-
-  it('leads a rider who already rides to the riding page', async () => {
-    rides.unlockBike.mockResolvedValue(refusal('FAILED_PRECONDITION', 'ACTIVE_RIDE'));
-    const page = await openPage(pageId, { code: 'B0042' });
-    await tap(page, '.unlock-btn');
-    await tap(page, '.follow-up');
-    expect(wxMock().redirectTo).toHaveBeenCalledWith({ url: '/packageRide/pages/riding/index' });
   });
 
   it('asks again for a declined privacy agreement, without the settings page', async () => {

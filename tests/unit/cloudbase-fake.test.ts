@@ -12,18 +12,13 @@ describe('outside a transaction', () => {
     const db = new FakeCloudbase();
     const _ = db.command;
     db.seed('c', [{ _id: 'k', booked: 1 }]);
-    expect(
-      await db
+    const bookIfUnderTwo = () =>
+      db
         .collection('c')
         .where({ _id: 'k', booked: _.lt(2) })
-        .update({ booked: _.inc(1) }),
-    ).toEqual({ updated: 1 });
-    expect(
-      await db
-        .collection('c')
-        .where({ _id: 'k', booked: _.lt(2) })
-        .update({ booked: _.inc(1) }),
-    ).toEqual({ updated: 0 });
+        .update({ booked: _.inc(1) });
+    expect(await bookIfUnderTwo()).toEqual({ updated: 1 });
+    expect(await bookIfUnderTwo()).toEqual({ updated: 0 });
     expect((await db.collection('c').doc('k').get()).data).toEqual([{ _id: 'k', booked: 2 }]);
   });
 

@@ -182,14 +182,20 @@ describe('requests per action on CloudBase (demo city: 35 stores, 10 stations, 2
     expect(actions.filter((a) => a === 'commitTransaction')).toHaveLength(1);
   });
 
-  it('bookings.create: the store, then one transaction of 4 reads and 4 writes by _id; its answer spares the store page mine and slots (was 2 more calls, 6 more requests)', async () => {
+  /** Alice, on Wednesday 2026-11-25 09:00 in Shanghai, books S001's 10:00 slot of the next day, every request recorded. */
+  async function aliceBooks() {
     const { db, sent } = recordedDb();
     const ports = bookingPorts(db);
-    const alice = { caller: 'alice', now: new Date('2026-11-25T01:00:00Z') }; // Wednesday 09:00 in Shanghai
+    const alice = { caller: 'alice', now: new Date('2026-11-25T01:00:00Z') };
     // S001 (the demo city) books 30-minute slots from 07:30 on weekdays; its capacity is drawn by the seed.
     const capacity: number = collections.places_store.find((d) => d.id === 'S001')!.slot.capacity;
     const made = await createBooking(ports, { storeId: 'S001', start: '2026-11-26T10:00:00+08:00', requestId: 'tap-1' }, alice);
     if (!made.ok) throw new Error(made.error.message);
+    return { sent, ports, alice, capacity, made };
+  }
+
+  it('bookings.create: the store, then one transaction of 4 reads and 4 writes by _id; its answer spares the store page mine and slots (was 2 more calls, 6 more requests)', async () => {
+    const { sent, ports, alice, capacity, made } = await aliceBooks();
     expect(sent.map((r) => r.action.replace('database.', ''))).toEqual([
       'getDocument', // the store
       'startTransaction',
@@ -221,12 +227,7 @@ describe('requests per action on CloudBase (demo city: 35 stores, 10 stations, 2
   });
 
   it('bookings.reschedule: the booking, the store, then one transaction of 4 reads and 4 writes by _id; its answer spares the store page mine and slots (was 2 more calls, 6 more requests)', async () => {
-    const { db, sent } = recordedDb();
-    const ports = bookingPorts(db);
-    const alice = { caller: 'alice', now: new Date('2026-11-25T01:00:00Z') }; // Wednesday 09:00 in Shanghai
-    const capacity: number = collections.places_store.find((d) => d.id === 'S001')!.slot.capacity;
-    const made = await createBooking(ports, { storeId: 'S001', start: '2026-11-26T10:00:00+08:00', requestId: 'tap-1' }, alice);
-    if (!made.ok) throw new Error(made.error.message);
+    const { sent, ports, alice, capacity, made } = await aliceBooks();
     sent.length = 0;
     const moved = await rescheduleBooking(ports, { bookingId: made.data.booking.id, start: '2026-11-26T11:00:00+08:00' }, alice);
     if (!moved.ok) throw new Error(moved.error.message);

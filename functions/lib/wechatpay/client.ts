@@ -102,68 +102,68 @@ export function wechatpayClient(settings: WechatpaySettings, options: WechatpayC
   return {
     merchant: { mchId: settings.mchId, appId: settings.appId },
 
-    async createJsapiOrder(order: NewPayOrder) {
-      const problem = orderProblem(order);
-      if (problem) return fail({ kind: 'invalid', message: problem });
-      const answer = await call('POST', '/v3/pay/transactions/jsapi', {
-        appid: settings.appId,
-        mchid: settings.mchId,
-        description: cutUtf8(order.description || 'Nearby', 127),
-        out_trade_no: order.outTradeNo,
-        time_expire: rfc3339Beijing(order.expiresAt),
-        ...(order.attach ? { attach: order.attach.slice(0, 128) } : {}),
-        notify_url: settings.notifyUrl,
-        amount: { total: order.amountFen, currency: 'CNY' },
-        payer: { openid: order.payerOpenid },
-      });
-      if (!answer.ok) return answer;
-      const prepayId = (answer.value as { prepay_id?: unknown } | null)?.prepay_id;
-      if (typeof prepayId !== 'string' || prepayId === '') return fail({ kind: 'malformed', message: 'the JSAPI order answer has no prepay_id' });
-      return { ok: true, value: { prepayId } };
-    },
+    createJsapiOrder: (order: NewPayOrder) =>
+      unlessInvalid(orderProblem(order), async () => {
+        const answer = await call('POST', '/v3/pay/transactions/jsapi', {
+          appid: settings.appId,
+          mchid: settings.mchId,
+          description: cutUtf8(order.description || 'Nearby', 127),
+          out_trade_no: order.outTradeNo,
+          time_expire: rfc3339Beijing(order.expiresAt),
+          ...(order.attach ? { attach: order.attach.slice(0, 128) } : {}),
+          notify_url: settings.notifyUrl,
+          amount: { total: order.amountFen, currency: 'CNY' },
+          payer: { openid: order.payerOpenid },
+        });
+        if (!answer.ok) return answer;
+        const prepayId = (answer.value as { prepay_id?: unknown } | null)?.prepay_id;
+        if (typeof prepayId !== 'string' || prepayId === '') return fail({ kind: 'malformed', message: 'the JSAPI order answer has no prepay_id' });
+        return { ok: true, value: { prepayId } };
+      }),
 
     requestPaymentArgs(prepayId: string, now: Date) {
       return paymentArgs(settings.appId, prepayId, settings.privateKey, now);
     },
 
-    async queryOrder(outTradeNo: string) {
-      const problem = outTradeNoProblem(outTradeNo);
-      if (problem) return fail({ kind: 'invalid', message: problem });
-      const answer = await call('GET', `${orderPath(outTradeNo)}?${mchQuery}`);
-      return answer.ok ? readAs(transactionFromWire(answer.value)) : answer;
-    },
+    queryOrder: (outTradeNo: string) =>
+      unlessInvalid(outTradeNoProblem(outTradeNo), async () => {
+        const answer = await call('GET', `${orderPath(outTradeNo)}?${mchQuery}`);
+        return answer.ok ? readAs(transactionFromWire(answer.value)) : answer;
+      }),
 
-    async closeOrder(outTradeNo: string) {
-      const problem = outTradeNoProblem(outTradeNo);
-      if (problem) return fail({ kind: 'invalid', message: problem });
-      const answer = await call('POST', `${orderPath(outTradeNo)}/close`, { mchid: settings.mchId });
-      return answer.ok ? { ok: true, value: null } : answer;
-    },
+    closeOrder: (outTradeNo: string) =>
+      unlessInvalid(outTradeNoProblem(outTradeNo), async () => {
+        const answer = await call('POST', `${orderPath(outTradeNo)}/close`, { mchid: settings.mchId });
+        return answer.ok ? { ok: true, value: null } : answer;
+      }),
 
-    async refund(refund: NewRefund) {
-      const problem = refundProblem(refund);
-      if (problem) return fail({ kind: 'invalid', message: problem });
-      const answer = await call('POST', '/v3/refund/domestic/refunds', {
-        out_trade_no: refund.outTradeNo,
-        out_refund_no: refund.outRefundNo,
-        ...(refund.reason ? { reason: cutUtf8(refund.reason, 80) } : {}),
-        notify_url: settings.notifyUrl,
-        amount: { refund: refund.refundFen, total: refund.totalFen, currency: 'CNY' },
-      });
-      return answer.ok ? readAs(refundFromWire(answer.value)) : answer;
-    },
+    refund: (refund: NewRefund) =>
+      unlessInvalid(refundProblem(refund), async () => {
+        const answer = await call('POST', '/v3/refund/domestic/refunds', {
+          out_trade_no: refund.outTradeNo,
+          out_refund_no: refund.outRefundNo,
+          ...(refund.reason ? { reason: cutUtf8(refund.reason, 80) } : {}),
+          notify_url: settings.notifyUrl,
+          amount: { refund: refund.refundFen, total: refund.totalFen, currency: 'CNY' },
+        });
+        return answer.ok ? readAs(refundFromWire(answer.value)) : answer;
+      }),
 
-    async queryRefund(outRefundNo: string) {
-      const problem = outRefundNoProblem(outRefundNo);
-      if (problem) return fail({ kind: 'invalid', message: problem });
-      const answer = await call('GET', `/v3/refund/domestic/refunds/${encodeURIComponent(outRefundNo)}`);
-      return answer.ok ? readAs(refundFromWire(answer.value)) : answer;
-    },
+    queryRefund: (outRefundNo: string) =>
+      unlessInvalid(outRefundNoProblem(outRefundNo), async () => {
+        const answer = await call('GET', `/v3/refund/domestic/refunds/${encodeURIComponent(outRefundNo)}`);
+        return answer.ok ? readAs(refundFromWire(answer.value)) : answer;
+      }),
 
     verifyNotification(received: ReceivedNotification, now: Date) {
       return verifyNotification(received, now, trust);
     },
   };
+}
+
+/** A request WeChat Pay would refuse is refused here, unsent (`problem` says why); a well-formed one is sent. */
+function unlessInvalid<T>(problem: string | null, send: () => Promise<PayOutcome<T>>): Promise<PayOutcome<T>> {
+  return problem ? Promise.resolve(fail({ kind: 'invalid', message: problem })) : send();
 }
 
 function fail(failure: PayFailure): { ok: false; failure: PayFailure } {
