@@ -1,4 +1,5 @@
 import { loadPage, openPage, tap, texts, wxMock } from './harness';
+import { fakeDateOnly } from './device';
 import type { BookingView } from '../../shared/booking';
 
 jest.mock('../../miniprogram/services/bookings', () => ({ myBookings: jest.fn(), cancelBooking: jest.fn() }));
@@ -25,10 +26,7 @@ const LIST = [
 
 let pageId: string;
 beforeAll(() => {
-  jest.useFakeTimers({
-    now: new Date('2026-11-25T04:00:00Z'),
-    doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
-  });
+  fakeDateOnly(new Date('2026-11-25T04:00:00Z'));
   pageId = loadPage('packageBooking/pages/my-bookings/index');
 });
 afterAll(() => jest.useRealTimers());

@@ -1,4 +1,5 @@
 import { expectRideBanner, flush, loadPage, openPage as open, tap, texts, wxMock } from './harness';
+import { fakeDateOnly } from './device';
 import { CITY_CENTER } from '../../shared/city';
 import type { NearbyItem } from '../../shared/contract/geo';
 import { nearbyStore, type StoreItem } from '../support/nearby-items';
@@ -60,10 +61,7 @@ let pageId: string;
 
 beforeAll(() => {
   // Only Date is faked: Wednesday 25 November 2026, 12:00 in Shanghai. Timers stay real for the page.
-  jest.useFakeTimers({
-    now: new Date('2026-11-25T04:00:00Z'),
-    doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
-  });
+  fakeDateOnly(new Date('2026-11-25T04:00:00Z'));
   pageId = loadPage('pages/nearby/index');
 });
 

@@ -1,4 +1,5 @@
 import { flush, loadPage, openPage, tap, texts, wxMock } from './harness';
+import { fakeDateOnly } from './device';
 
 /** The components both ride pages use, loaded once for the file (a second load would not register). */
 let shared: Record<string, string> | null = null;
@@ -70,10 +71,7 @@ const ended = (over: object = {}) => ({
 let pageId: string;
 beforeAll(() => {
   // Only Date is faked, so that the page's clock can be moved; simulate's timers stay real.
-  jest.useFakeTimers({
-    now: START + 125 * 1000,
-    doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
-  });
+  fakeDateOnly(START + 125 * 1000);
   pageId = loadPage('packageRide/pages/riding/index', sharedComponents());
 });
 afterAll(() => jest.useRealTimers());

@@ -1,11 +1,9 @@
 import { loadPage, openPage, tap, texts, wxMock } from './harness';
+import { fakeDateOnly } from './device';
 
 let pageId: string;
 beforeAll(() => {
-  jest.useFakeTimers({
-    now: new Date('2026-11-25T04:00:00Z'),
-    doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask'],
-  });
+  fakeDateOnly(new Date('2026-11-25T04:00:00Z'));
   pageId = loadPage('packageBooking/pages/booking-result/index');
 });
 afterAll(() => jest.useRealTimers());

@@ -28,6 +28,11 @@ const slotsOf = async (date: string): Promise<SlotsResult> =>
   (await hostCall(cloud.url, 'bookings', { action: 'slots', storeId: STORE, date }, { openid: 'scout', now: EVENING })).data;
 const book = (openid: string, start: string) => hostCall(cloud.url, 'bookings', { action: 'create', storeId: STORE, start }, { openid, now: EVENING });
 const upcomingOpen = (slots: readonly SlotView[]) => slots.filter((s) => s.bookable && s.remaining > 0 && Date.parse(s.start) > EVENING.getTime());
+/** The `bookings` actions the page asked the host since the last clearAllMocks, in order (`bookings.create`, …). */
+const bookingsAsked = (): string[] =>
+  wxMock()
+    .request.mock.calls.map((c: [{ url: string; data: { action: string } }]) => `${c[0].url.split('/').pop()}.${c[0].data.action}`)
+    .filter((a: string) => a.startsWith('bookings.'));
 
 beforeAll(async () => {
   fakeDateOnly(EVENING);
@@ -138,10 +143,7 @@ describe('the store page', () => {
     // This booking took one of the places the cell showed.
     expect(texts(page, '.slot-mine .slot-note')).toEqual([`你已预约 · 余 ${left - 1}`]);
     await flush();
-    const asked = wxMock()
-      .request.mock.calls.map((c: [{ url: string; data: { action: string } }]) => `${c[0].url.split('/').pop()}.${c[0].data.action}`)
-      .filter((a: string) => a.startsWith('bookings.'));
-    expect(asked).toEqual(['bookings.create']);
+    expect(bookingsAsked()).toEqual(['bookings.create']);
   });
 
   it("asks first for the store's today, not the phone's (a phone in New York)", async () => {
@@ -271,10 +273,7 @@ describe('the store page', () => {
     const aIndex = rows.filter((r) => r.state === 'open').findIndex((r) => r.start === a.start);
     expect(texts(page, '.slot-open .slot-note')[aIndex]).toBe(`余 ${aLeft + 1}`);
     await flush();
-    const asked = wxMock()
-      .request.mock.calls.map((c: [{ url: string; data: { action: string } }]) => `${c[0].url.split('/').pop()}.${c[0].data.action}`)
-      .filter((x: string) => x.startsWith('bookings.'));
-    expect(asked).toEqual(['bookings.reschedule']);
+    expect(bookingsAsked()).toEqual(['bookings.reschedule']);
   });
 
   it('words the no-show block on the store page before the customer tries', async () => {
