@@ -1,7 +1,6 @@
 // The pure view modules of the ride pages, the tabs' ride banner, the location notice and the page state.
 import { NOT_A_BIKE_QR, bikeCard, followUpLabel, typedCode, unlockEntry, unlockRefusal } from '../../miniprogram/packageRide/pages/unlock/view';
 import { stationsOf, summaryUrl, zoneView } from '../../miniprogram/packageRide/pages/riding/view';
-import type { Station } from '../../miniprogram/packageRide/pages/riding/view';
 import { summaryView } from '../../miniprogram/packageRide/pages/ride-summary/view';
 import { rideBanner } from '../../miniprogram/lib/ride-banner';
 import { locationNotice, locationProblem } from '../../miniprogram/lib/location-notice';
@@ -11,6 +10,7 @@ import { DEFAULT_QR_BASE, qrPayload } from '../../shared/qr';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 import type { NearbyItem } from '../../shared/contract/geo';
 import type { AppError, ErrorCode } from '../../shared/result';
+import { zoneAround } from '../support/ride-facts';
 
 const BASE = DEFAULT_QR_BASE;
 const camera = (text: string) => ({ q: encodeURIComponent(text), scancode_time: '1764050000' });
@@ -70,18 +70,6 @@ describe('the unlock view', () => {
   });
 });
 
-const square = (lng: number, lat: number, d: number): Station['zone'] => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [lng - d, lat - d],
-      [lng + d, lat - d],
-      [lng + d, lat + d],
-      [lng - d, lat + d],
-      [lng - d, lat - d],
-    ],
-  ],
-});
 const station = (id: string, lat: number, lng: number): NearbyItem => ({
   kind: 'station',
   id,
@@ -90,7 +78,7 @@ const station = (id: string, lat: number, lng: number): NearbyItem => ({
   lng,
   distance: 0,
   bikesAvailable: 1,
-  zone: square(lng, lat, 0.0002),
+  zone: zoneAround(lat, lng, 0.0002),
 });
 
 describe('the riding view', () => {

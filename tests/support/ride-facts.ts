@@ -1,4 +1,5 @@
 /** Fixtures for the pure ride rules of shared/ride.ts (tests/unit/ride-rules.test.ts, ride-hold-rules.test.ts). */
+import type { Polygon } from '../../shared/geo';
 import type { Bike } from '../../shared/places';
 import type { UnlockFacts } from '../../shared/ride';
 
@@ -19,4 +20,18 @@ export const unlockFacts = (over: Partial<UnlockFacts> = {}): UnlockFacts => ({
   openid: 'u1',
   riderHold: null,
   ...over,
+});
+
+/** A station's closed square zone centred on (lat, lng), `half` degrees each way (GeoJSON: [lng, lat] positions). */
+export const zoneAround = (lat: number, lng: number, half: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [lng - half, lat - half],
+      [lng + half, lat - half],
+      [lng + half, lat + half],
+      [lng - half, lat + half],
+      [lng - half, lat - half],
+    ],
+  ],
 });

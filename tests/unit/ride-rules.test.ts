@@ -1,7 +1,7 @@
 /** The ride rules of shared/ride.ts, as pure functions: boundaries and the one order of checks. */
 import { bikeStatusAfterRide, decideEnd, decideUnlock, importedBike, isStaleUnlock, mayAbort, newRide, stationAt, type RideRecord } from '../../shared/ride';
 import type { Station } from '../../shared/places';
-import { HERE, bike, unlockFacts } from '../support/ride-facts';
+import { HERE, bike, unlockFacts, zoneAround } from '../support/ride-facts';
 import { DEFAULT_TARIFF } from '../../shared/tariff';
 
 const T0 = new Date('2026-11-25T00:00:00Z');
@@ -85,22 +85,10 @@ describe('decideEnd', () => {
 });
 
 describe('stations and imports', () => {
-  const square = (lat: number, lng: number, half: number) => ({
-    type: 'Polygon' as const,
-    coordinates: [
-      [
-        [lng - half, lat - half],
-        [lng + half, lat - half],
-        [lng + half, lat + half],
-        [lng - half, lat + half],
-        [lng - half, lat - half],
-      ],
-    ] as [number, number][][],
-  });
   it('picks the zone that holds the point, nearest centre first, ties by id; none outside', () => {
-    const a: Station = { kind: 'station', id: 'B', name: 'b', lat: 30, lng: 120, zone: square(30, 120, 0.001) };
+    const a: Station = { kind: 'station', id: 'B', name: 'b', lat: 30, lng: 120, zone: zoneAround(30, 120, 0.001) };
     const b: Station = { ...a, id: 'A' };
-    const c: Station = { ...a, id: 'C', lat: 30.0009, zone: square(30.0009, 120, 0.002) };
+    const c: Station = { ...a, id: 'C', lat: 30.0009, zone: zoneAround(30.0009, 120, 0.002) };
     expect(stationAt(HERE, [c, a, b])?.id).toBe('A');
     expect(stationAt({ lat: 30.0025, lng: 120 }, [a, b, c])?.id).toBe('C');
     expect(stationAt({ lat: 31, lng: 120 }, [a, b, c])).toBeNull();
