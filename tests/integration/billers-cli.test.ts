@@ -3,14 +3,10 @@
  * as npm runs it), and on the CloudBase adapter with the same use case; a bad line stops the file
  * before anything is sent.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { cloudbaseBills } from '../../functions/lib/cloudbase/bills';
 import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
 import { parseBillersCsv, runBillerImport, storeBillerSink } from '../../scripts/billers';
+import { runScript, withCsvFile } from '../support/cli';
 import { ADMIN, startCloud } from '../support/host';
 
 const CSV = [
@@ -32,20 +28,8 @@ it('refuses a file with a bad line, naming it, before sending anything', () => {
 
 it('imports billers through the local host with the real CLI, and on CloudBase with the same use case', async () => {
   const cloud = await startCloud();
-  const dir = mkdtempSync(join(tmpdir(), 'nearby-billers-'));
   try {
-    const file = join(dir, 'billers.csv');
-    writeFileSync(file, CSV);
-    const run = await promisify(execFile)(process.execPath, [
-      'scripts/build-script.mjs',
-      'scripts/billers.ts',
-      'import',
-      file,
-      '--url',
-      cloud.url,
-      '--admin',
-      ADMIN,
-    ]);
+    const run = await withCsvFile('billers.csv', CSV, (file) => runScript('scripts/billers.ts', ['import', file, '--url', cloud.url, '--admin', ADMIN]));
     expect(run.stdout).toContain('upserted: 3');
     expect(await cloud.call('bills', { action: 'billers', type: 'gas' })).toEqual({
       ok: true,
@@ -57,7 +41,6 @@ it('imports billers through the local host with the real CLI, and on CloudBase w
       },
     });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
     await cloud.close();
   }
   const fake = new FakeCloudbase();

@@ -12,6 +12,7 @@ import { createHost } from '../../functions/local/host';
 import { ERROR_CODES } from '../../shared/result';
 import { settingsFrom } from '../../functions/local/main';
 import { ADMIN, startCloud, type TestCloud } from '../support/host';
+import { square } from '../support/places';
 import { DEFAULT_TARIFF_FEES } from '../support/tariff-cases';
 
 // Wednesday 2026-11-25, 09:00 in Shanghai.
@@ -22,19 +23,8 @@ const STORE = 'CC1';
 const OTHER = 'CC2';
 const STAFF = 'cc-staff';
 const OTHER_STAFF = 'cc-other-staff';
-// A square parking zone of about 110 m a side, far from everything else.
-const ZONE = {
-  type: 'Polygon',
-  coordinates: [
-    [
-      [110.0, 20.0],
-      [110.001, 20.0],
-      [110.001, 20.001],
-      [110.0, 20.001],
-      [110.0, 20.0],
-    ],
-  ],
-};
+// A square parking zone of about 110 m a side (south-west corner at 20° N, 110° E), far from everything else.
+const ZONE = square(20, 110, 0.001);
 const IN_ZONE = { lat: 20.0005, lng: 110.0005 };
 const OUTSIDE = { lat: 20.01, lng: 110.01 };
 

@@ -4,14 +4,10 @@
  * adapter (on the shared fake, with a stop in the middle of a batch: nothing of it is written, and
  * running the file again completes it).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { cloudbaseBills } from '../../functions/lib/cloudbase/bills';
 import { httpSink, parseBillsCsv, runImport, storeSink } from '../../scripts/import-bills';
 import { FakeCloudbase } from '../../functions/local/cloudbase-standin';
+import { runScript, withCsvFile } from '../support/cli';
 import { ADMIN, startCloud, storedCounts } from '../support/host';
 
 const CSV = [
@@ -46,26 +42,21 @@ it('parses the file row by row: the good rows, and every junk row with its line 
 
 it('imports against the local host as an admin, through the CLI; the same file twice imports nothing twice', async () => {
   const cloud = await startCloud();
-  const dir = mkdtempSync(join(tmpdir(), 'nearby-import-'));
   try {
-    const file = join(dir, 'bills.csv');
-    writeFileSync(file, CSV);
-    const run = () =>
-      promisify(execFile)(process.execPath, ['scripts/build-script.mjs', 'scripts/import-bills.ts', file, '--url', cloud.url, '--admin', ADMIN], {
-        env: { ...process.env, NODE_ENV: 'test' },
-      });
-    const first = await run();
-    expect(first.stdout).toContain('imported: 3\nduplicates (already imported): 0\nrejected: 7\n  line 4: accountType:');
-    expect(first.stdout).toContain('  line 6: amountFen: must be whole fen (an integer)');
-    const second = await run();
-    expect(second.stdout).toContain('imported: 0\nduplicates (already imported): 3 (lines 2, 3, 10)');
+    await withCsvFile('bills.csv', CSV, async (file) => {
+      const run = () => runScript('scripts/import-bills.ts', [file, '--url', cloud.url, '--admin', ADMIN]);
+      const first = await run();
+      expect(first.stdout).toContain('imported: 3\nduplicates (already imported): 0\nrejected: 7\n  line 4: accountType:');
+      expect(first.stdout).toContain('  line 6: amountFen: must be whole fen (an integer)');
+      const second = await run();
+      expect(second.stdout).toContain('imported: 0\nduplicates (already imported): 3 (lines 2, 3, 10)');
+    });
     // Three bills, none twice (a table or a collection `bills` on either back end; no ride bills here).
     expect(storedCounts(cloud).bills).toBe(3);
     // Not an admin: the host refuses the batch, and nothing is written.
     const refused = await runImport(parseBillsCsv(CSV.replace('2026-09', '2026-08')), httpSink(cloud.url, 'someone'));
     expect(refused).toMatchObject({ imported: 0, failure: expect.stringContaining('PERMISSION_DENIED'), notImported: [2, 3, 10] });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
     await cloud.close();
   }
 }, 60_000);
