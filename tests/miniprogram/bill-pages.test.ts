@@ -17,7 +17,7 @@ jest.mock('../../miniprogram/services/subscribe', () => ({
   prefetchTemplates: jest.fn(() => Promise.resolve()),
   subscribeFor: jest.fn(() => Promise.resolve({ asked: true, results: {}, granted: true })),
 }));
-import { flush, loadPage, openPage, tap, texts, wxMock } from './harness';
+import { flush, loadPage, openPage, tap, texts, wxMock, type Rendered } from './harness';
 import { rideBill, waterBill } from '../support/bill-views';
 
 const bills = jest.requireMock('../../miniprogram/services/bills') as Record<
@@ -55,6 +55,15 @@ afterAll(() => jest.useRealTimers());
 beforeEach(() => jest.clearAllMocks());
 
 describe('bill page', () => {
+  /** Opens the page of `bill` and taps 立即支付, the payment ending in `outcome` (the test sets what refreshBill answers). */
+  async function payOnPage(bill: { id: string }, outcome: object): Promise<Rendered> {
+    pay.payForBill.mockResolvedValue(outcome);
+    const page = await openPage(billPage, { billId: bill.id });
+    await tap(page, '.pay-btn');
+    await flush();
+    return page;
+  }
+
   it('an unpaid utility bill: amount as yuan, due date, 立即支付 and 到期提醒我 (asked in the tap)', async () => {
     bills.refreshBill.mockResolvedValue(ok({ bill: WATER }));
     const page = await openPage(billPage, { billId: encodeURIComponent(WATER.id) });
@@ -95,10 +104,7 @@ describe('bill page', () => {
 
   it('a cancelled sheet leaves the bill payable with a plain note', async () => {
     bills.refreshBill.mockResolvedValue(ok({ bill: WATER }));
-    pay.payForBill.mockResolvedValue({ kind: 'cancelled' });
-    const page = await openPage(billPage, { billId: WATER.id });
-    await tap(page, '.pay-btn');
-    await flush();
+    const page = await payOnPage(WATER, { kind: 'cancelled' });
     expect(texts(page, '.pay-notice .notice-text')).toEqual(['已取消支付，账单仍待支付']);
     expect(page.querySelectorAll('.pay-notice.notice-muted')).toHaveLength(1);
     expect(texts(page, '.pay-btn')).toEqual(['立即支付 ¥42.80']);
@@ -106,10 +112,7 @@ describe('bill page', () => {
 
   it('unconfirmed: says so, warns against paying twice, and asks again on 再次查询', async () => {
     bills.refreshBill.mockResolvedValue(ok({ bill: WATER }));
-    pay.payForBill.mockResolvedValue({ kind: 'unconfirmed' });
-    const page = await openPage(billPage, { billId: WATER.id });
-    await tap(page, '.pay-btn');
-    await flush();
+    const page = await payOnPage(WATER, { kind: 'unconfirmed' });
     expect(texts(page, '.pay-notice .notice-text')[0]).toBe('暂未确认到账');
     expect(texts(page, '.pay-notice .note')[0]).toContain('请勿重复支付');
     expect(page.querySelectorAll('.pay-btn')).toHaveLength(0);
@@ -121,10 +124,7 @@ describe('bill page', () => {
 
   it('a bill paid meanwhile (ALREADY_PAID) reloads as the receipt', async () => {
     bills.refreshBill.mockResolvedValueOnce(ok({ bill: RIDE })).mockResolvedValueOnce(ok({ bill: { ...RIDE, status: 'paid' } }));
-    pay.payForBill.mockResolvedValue({ kind: 'refused', error: { code: 'FAILED_PRECONDITION', message: '…', reason: 'ALREADY_PAID' } });
-    const page = await openPage(billPage, { billId: RIDE.id });
-    await tap(page, '.pay-btn');
-    await flush();
+    const page = await payOnPage(RIDE, { kind: 'refused', error: { code: 'FAILED_PRECONDITION', message: '…', reason: 'ALREADY_PAID' } });
     expect(texts(page, '.status')).toEqual(['已支付']);
     expect(texts(page, '.ride-on-btn')).toEqual(['继续用车']);
     // Opened from the ride summary (by id): a fresh unlock page, to scan the next bike.
@@ -135,10 +135,7 @@ describe('bill page', () => {
 
   it('a refusal of pay is worded, and the bill stays payable', async () => {
     bills.refreshBill.mockResolvedValue(ok({ bill: RIDE }));
-    pay.payForBill.mockResolvedValue({ kind: 'refused', error: { code: 'FAILED_PRECONDITION', message: '…', reason: 'PAYMENTS_UNAVAILABLE' } });
-    const page = await openPage(billPage, { billId: RIDE.id });
-    await tap(page, '.pay-btn');
-    await flush();
+    const page = await payOnPage(RIDE, { kind: 'refused', error: { code: 'FAILED_PRECONDITION', message: '…', reason: 'PAYMENTS_UNAVAILABLE' } });
     expect(texts(page, '.pay-notice .notice-text')).toEqual(['在线支付暂未开通，请稍后再试']);
     expect(texts(page, '.pay-btn')).toEqual(['立即支付 ¥1.50']);
   });

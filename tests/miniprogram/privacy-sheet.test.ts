@@ -25,14 +25,20 @@ function privacyListener(): PrivacyListener {
   return listener;
 }
 
+/** WeChat asks for consent (an API that needs it was called) and waits on the callback returned. */
+async function ask(): Promise<jest.Mock> {
+  const answer = jest.fn();
+  privacyListener()(answer);
+  await flush();
+  return answer;
+}
+
 describe('the privacy sheet', () => {
   it('stays hidden until WeChat asks for consent, then agrees through the agree button', async () => {
     const sheet = await openPage(sheetId);
     expect(sheet.querySelectorAll('.privacy-sheet').length).toBe(0);
 
-    const resolve = jest.fn();
-    privacyListener()(resolve);
-    await flush();
+    const resolve = await ask();
     expect(texts(sheet, '.privacy-title')).toEqual(['用户隐私保护提示']);
 
     sheet.querySelector('.privacy-agree')!.dispatchEvent('agreeprivacyauthorization');
@@ -43,9 +49,7 @@ describe('the privacy sheet', () => {
 
   it('lets the user decline, so the location falls back instead of hanging', async () => {
     const sheet = await openPage(sheetId);
-    const resolve = jest.fn();
-    privacyListener()(resolve);
-    await flush();
+    const resolve = await ask();
 
     await tap(sheet, '.privacy-decline');
     expect(resolve).toHaveBeenCalledWith({ event: 'disagree' });
@@ -54,9 +58,7 @@ describe('the privacy sheet', () => {
 
   it('declines when no sheet is on screen, so the API fails instead of hanging', async () => {
     (await openPage(sheetId)).detach();
-    const resolve = jest.fn();
-    privacyListener()(resolve);
-    await flush();
+    const resolve = await ask();
     expect(resolve).toHaveBeenCalledWith({ event: 'disagree' });
   });
 
@@ -73,15 +75,11 @@ describe('the privacy sheet', () => {
 
   it('asks again on the next question after a "disagree"', async () => {
     const sheet = await openPage(sheetId);
-    const first = jest.fn();
-    privacyListener()(first);
-    await flush();
+    const first = await ask();
     await tap(sheet, '.privacy-decline');
     expect(first).toHaveBeenCalledWith({ event: 'disagree' });
 
-    const second = jest.fn();
-    privacyListener()(second);
-    await flush();
+    const second = await ask();
     expect(texts(sheet, '.privacy-title')).toEqual(['用户隐私保护提示']);
     sheet.querySelector('.privacy-agree')!.dispatchEvent('agreeprivacyauthorization');
     await flush();
@@ -90,8 +88,7 @@ describe('the privacy sheet', () => {
 
   it('says what the location is for, riding included', async () => {
     const sheet = await openPage(sheetId);
-    privacyListener()(jest.fn());
-    await flush();
+    await ask();
     expect(texts(sheet, '.privacy-text')[0]).toMatch(/开锁、骑行和还车/);
     await tap(sheet, '.privacy-decline');
   });
