@@ -1,3 +1,4 @@
+// /healthz is host.test.ts's ('the local host over HTTP'); this file checks the seeded demo city answers.
 import { startCloud, type TestCloud } from '../support/host';
 
 let cloud: TestCloud;
@@ -5,12 +6,6 @@ beforeAll(async () => {
   cloud = await startCloud({ seed: 'demo' });
 });
 afterAll(() => cloud.close());
-
-it('answers /healthz once ready', async () => {
-  const res = await fetch(`${cloud.url}/healthz`);
-  expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ ok: true, backend: cloud.backend });
-});
 
 it('serves the seeded demo city: the nearest stores around the centre', async () => {
   const res = await cloud.call('geo', { action: 'nearby', kind: 'store', lat: 31.2304, lng: 121.4737, limit: 5 });
