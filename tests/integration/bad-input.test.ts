@@ -28,6 +28,8 @@ const store = storeAt('S900', { lat: 31.23, lng: 121.47 });
 const station = stationAt('P900', { lat: 31.23, lng: 121.47 });
 const nearby = { action: 'nearby', kind: 'store', lat: 31.23, lng: 121.47 };
 const upsert = (place: object) => ({ action: 'upsertPlaces', places: [store, place] });
+/** An upsert of a second store, S901, open one interval a week: `day`, `open` to `close`. */
+const storeHours = (day: number, open: string, close: string) => upsert({ ...store, id: 'S901', openingHours: [{ day, open, close }] });
 const deep = (depth: number): unknown => (depth === 0 ? 1 : [deep(depth - 1)]);
 
 describe('every malformed request gets INVALID_ARGUMENT naming the field, and writes nothing', () => {
@@ -52,18 +54,8 @@ describe('every malformed request gets INVALID_ARGUMENT naming the field, and wr
     ['openNow "true"', 'geo', { ...nearby, openNow: 'true' }, /^openNow: /],
     ['kind huge', 'geo', { ...nearby, kind: 'k'.repeat(1_000_000) }, /^kind: /],
     ['lat nested garbage', 'geo', { ...nearby, lat: deep(50) }, /^lat: /],
-    [
-      'openingHours day 8',
-      'admin',
-      upsert({ ...store, id: 'S901', openingHours: [{ day: 8, open: '09:00', close: '10:00' }] }),
-      /^places\[1\]\.openingHours\[0\]\.day: /,
-    ],
-    [
-      'close 25:00',
-      'admin',
-      upsert({ ...store, id: 'S901', openingHours: [{ day: 1, open: '09:00', close: '25:00' }] }),
-      /^places\[1\]\.openingHours\[0\]\.close: /,
-    ],
+    ['openingHours day 8', 'admin', storeHours(8, '09:00', '10:00'), /^places\[1\]\.openingHours\[0\]\.day: /],
+    ['close 25:00', 'admin', storeHours(1, '09:00', '25:00'), /^places\[1\]\.openingHours\[0\]\.close: /],
     ['zone not closed', 'admin', upsert({ ...station, zone: polygon('0 0, 1 0, 1 1, 0 1') }), /^places\[1\]\.zone\.coordinates\[0\]: a ring must be closed/],
     [
       'zone nested garbage',
@@ -134,18 +126,8 @@ describe('every malformed request gets INVALID_ARGUMENT naming the field, and wr
       /^start: must be a real time: the offset/,
     ],
     ['create start a number', 'bookings', { action: 'create', storeId: 'S001', start: 1764122400000 }, /^start: /],
-    [
-      'opening hours close 24:30',
-      'admin',
-      upsert({ ...store, id: 'S901', openingHours: [{ day: 1, open: '09:00', close: '24:30' }] }),
-      /^places\[1\]\.openingHours\[0\]\.close: /,
-    ],
-    [
-      'opening hours open 24:00',
-      'admin',
-      upsert({ ...store, id: 'S901', openingHours: [{ day: 1, open: '24:00', close: '02:00' }] }),
-      /^places\[1\]\.openingHours\[0\]\.open: /,
-    ],
+    ['opening hours close 24:30', 'admin', storeHours(1, '09:00', '24:30'), /^places\[1\]\.openingHours\[0\]\.close: /],
+    ['opening hours open 24:00', 'admin', storeHours(1, '24:00', '02:00'), /^places\[1\]\.openingHours\[0\]\.open: /],
     ['action missing', 'geo', { kind: 'store', lat: 1, lng: 1 }, /^action: /],
     ['action a number', 'geo', { ...nearby, action: 1 }, /^action: /],
     ['unknown action', 'geo', { ...nearby, action: 'teleport' }, /^action: unknown action "teleport"/],

@@ -6,6 +6,8 @@ const store = storeAt('S1', { lat: 31.23, lng: 121.47 });
 const station = stationAt('P1', { lat: 31.23, lng: 121.47 });
 const bike = { kind: 'bike', id: 'B1', code: 'B1', lat: 31.23, lng: 121.47, status: 'available' };
 const query = { lat: 31.23, lng: 121.47, kind: 'store' };
+/** An upsert of the store open one interval a week: `day`, `open` to `close`. */
+const storeHours = (day: number, open: string, close: string) => ({ places: [{ ...store, openingHours: [{ day, open, close }] }] });
 
 /** The message of a refused input: "field.path: what is wrong". */
 function refusal(schema: z.ZodMiniType, input: unknown): string {
@@ -62,42 +64,12 @@ describe('every schema refuses bad input with a message naming the field', () =>
     ['store name huge', upsertPlacesParams, { places: [{ ...store, name: '店'.repeat(5000) }] }, /^places\[0\]\.name: must be at most 80/],
     ['store lat 91', upsertPlacesParams, { places: [{ ...store, lat: 91 }] }, /^places\[0\]\.lat: /],
     ['store timezone Mars/Base', upsertPlacesParams, { places: [{ ...store, timezone: 'Mars/Base' }] }, /^places\[0\]\.timezone: must be an IANA time zone/],
-    [
-      'store openingHours day 8',
-      upsertPlacesParams,
-      { places: [{ ...store, openingHours: [{ day: 8, open: '09:00', close: '10:00' }] }] },
-      /^places\[0\]\.openingHours\[0\]\.day: must be 1\.\.7/,
-    ],
-    [
-      'store openingHours day 0',
-      upsertPlacesParams,
-      { places: [{ ...store, openingHours: [{ day: 0, open: '09:00', close: '10:00' }] }] },
-      /^places\[0\]\.openingHours\[0\]\.day: /,
-    ],
-    [
-      'store close 25:00',
-      upsertPlacesParams,
-      { places: [{ ...store, openingHours: [{ day: 1, open: '09:00', close: '25:00' }] }] },
-      /^places\[0\]\.openingHours\[0\]\.close: must be a time/,
-    ],
-    [
-      'store open 9:00',
-      upsertPlacesParams,
-      { places: [{ ...store, openingHours: [{ day: 1, open: '9:00', close: '10:00' }] }] },
-      /^places\[0\]\.openingHours\[0\]\.open: must be a time/,
-    ],
-    [
-      'store open 24:00',
-      upsertPlacesParams,
-      { places: [{ ...store, openingHours: [{ day: 1, open: '24:00', close: '02:00' }] }] },
-      /^places\[0\]\.openingHours\[0\]\.open: /,
-    ],
-    [
-      'store close 12:60',
-      upsertPlacesParams,
-      { places: [{ ...store, openingHours: [{ day: 1, open: '09:00', close: '12:60' }] }] },
-      /^places\[0\]\.openingHours\[0\]\.close: /,
-    ],
+    ['store openingHours day 8', upsertPlacesParams, storeHours(8, '09:00', '10:00'), /^places\[0\]\.openingHours\[0\]\.day: must be 1\.\.7/],
+    ['store openingHours day 0', upsertPlacesParams, storeHours(0, '09:00', '10:00'), /^places\[0\]\.openingHours\[0\]\.day: /],
+    ['store close 25:00', upsertPlacesParams, storeHours(1, '09:00', '25:00'), /^places\[0\]\.openingHours\[0\]\.close: must be a time/],
+    ['store open 9:00', upsertPlacesParams, storeHours(1, '9:00', '10:00'), /^places\[0\]\.openingHours\[0\]\.open: must be a time/],
+    ['store open 24:00', upsertPlacesParams, storeHours(1, '24:00', '02:00'), /^places\[0\]\.openingHours\[0\]\.open: /],
+    ['store close 12:60', upsertPlacesParams, storeHours(1, '09:00', '12:60'), /^places\[0\]\.openingHours\[0\]\.close: /],
     ['store openingHours not an array', upsertPlacesParams, { places: [{ ...store, openingHours: 'always' }] }, /^places\[0\]\.openingHours: /],
     [
       'store slot minutes 1',
