@@ -30,6 +30,9 @@ const nearby = { action: 'nearby', kind: 'store', lat: 31.23, lng: 121.47 };
 const upsert = (place: object) => ({ action: 'upsertPlaces', places: [store, place] });
 /** An upsert of a second store, S901, open one interval a week: `day`, `open` to `close`. */
 const storeHours = (day: number, open: string, close: string) => upsert({ ...store, id: 'S901', openingHours: [{ day, open, close }] });
+/** S001's slots of `date`; a booking of S001 at `start` (the demo city's store). */
+const slotsOf = (date: string) => ({ action: 'slots', storeId: 'S001', date });
+const createAt = (start: string) => ({ action: 'create', storeId: 'S001', start });
 const deep = (depth: number): unknown => (depth === 0 ? 1 : [deep(depth - 1)]);
 
 describe('every malformed request gets INVALID_ARGUMENT naming the field, and writes nothing', () => {
@@ -73,58 +76,28 @@ describe('every malformed request gets INVALID_ARGUMENT naming the field, and wr
     ['setStaff storeIds a string', 'admin', { action: 'setStaff', openid: 'x', storeIds: 'S001' }, /^storeIds: /],
     ['setStaff openid missing', 'admin', { action: 'setStaff', storeIds: [] }, /^openid: /],
     // Strict inputs: dates and times that do not exist, or years no booking or clock can mean.
-    [
-      'slots date 2026-02-30',
-      'bookings',
-      { action: 'slots', storeId: 'S001', date: '2026-02-30' },
-      /^date: must be a real date: the day must be 01\.\.28 in 2026-02/,
-    ],
-    [
-      'slots date 2026-04-31 (a 30-day month)',
-      'bookings',
-      { action: 'slots', storeId: 'S001', date: '2026-04-31' },
-      /^date: must be a real date: the day must be 01\.\.30/,
-    ],
-    ['slots date 2026-13-01', 'bookings', { action: 'slots', storeId: 'S001', date: '2026-13-01' }, /^date: must be a real date: the month/],
-    [
-      'slots date 0000-01-01',
-      'bookings',
-      { action: 'slots', storeId: 'S001', date: '0000-01-01' },
-      /^date: must be a real date: the year must be between 2000 and 2099/,
-    ],
-    ['slots date 2100-01-01', 'bookings', { action: 'slots', storeId: 'S001', date: '2100-01-01' }, /^date: .*2099/],
-    ['slots date 1999-12-31', 'bookings', { action: 'slots', storeId: 'S001', date: '1999-12-31' }, /^date: .*2000/],
-    ['slots date 2026-2-3', 'bookings', { action: 'slots', storeId: 'S001', date: '2026-2-3' }, /^date: must be a date "YYYY-MM-DD"/],
+    ['slots date 2026-02-30', 'bookings', slotsOf('2026-02-30'), /^date: must be a real date: the day must be 01\.\.28 in 2026-02/],
+    ['slots date 2026-04-31 (a 30-day month)', 'bookings', slotsOf('2026-04-31'), /^date: must be a real date: the day must be 01\.\.30/],
+    ['slots date 2026-13-01', 'bookings', slotsOf('2026-13-01'), /^date: must be a real date: the month/],
+    ['slots date 0000-01-01', 'bookings', slotsOf('0000-01-01'), /^date: must be a real date: the year must be between 2000 and 2099/],
+    ['slots date 2100-01-01', 'bookings', slotsOf('2100-01-01'), /^date: .*2099/],
+    ['slots date 1999-12-31', 'bookings', slotsOf('1999-12-31'), /^date: .*2000/],
+    ['slots date 2026-2-3', 'bookings', slotsOf('2026-2-3'), /^date: must be a date "YYYY-MM-DD"/],
     ['day date 0000-01-01', 'bookings', { action: 'day', storeId: 'S001', date: '0000-01-01' }, /^date: .*2000/],
     [
       'create start 2026-11-31 (no 31 November)',
       'bookings',
-      { action: 'create', storeId: 'S001', start: '2026-11-31T10:00:00+08:00' },
+      createAt('2026-11-31T10:00:00+08:00'),
       /^start: must be a real time: the day must be 01\.\.30 in 2026-11/,
     ],
-    ['create start 2026-02-30', 'bookings', { action: 'create', storeId: 'S001', start: '2026-02-30T10:00:00+08:00' }, /^start: must be a real time: the day/],
-    ['create start 24:30', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-26T24:30:00+08:00' }, /^start: must be a real time: the hour/],
-    ['create start 24:00', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-26T24:00:00+08:00' }, /^start: must be a real time: the hour/],
-    ['create start 10:60', 'bookings', { action: 'create', storeId: 'S001', start: '2026-11-26T10:60:00+08:00' }, /^start: must be a real time: the minute/],
-    [
-      'create start 9999-12-31',
-      'bookings',
-      { action: 'create', storeId: 'S001', start: '9999-12-31T20:00:00Z' },
-      /^start: must be a real time: the year must be between 2000 and 2099/,
-    ],
-    ['create start 0000-01-01', 'bookings', { action: 'create', storeId: 'S001', start: '0000-01-01T10:00:00+08:00' }, /^start: .*2000/],
-    [
-      'create start without an offset',
-      'bookings',
-      { action: 'create', storeId: 'S001', start: '2026-11-26T10:00:00' },
-      /^start: must be an ISO 8601 time with an offset/,
-    ],
-    [
-      'create start offset +25:00',
-      'bookings',
-      { action: 'create', storeId: 'S001', start: '2026-11-26T10:00:00+25:00' },
-      /^start: must be a real time: the offset/,
-    ],
+    ['create start 2026-02-30', 'bookings', createAt('2026-02-30T10:00:00+08:00'), /^start: must be a real time: the day/],
+    ['create start 24:30', 'bookings', createAt('2026-11-26T24:30:00+08:00'), /^start: must be a real time: the hour/],
+    ['create start 24:00', 'bookings', createAt('2026-11-26T24:00:00+08:00'), /^start: must be a real time: the hour/],
+    ['create start 10:60', 'bookings', createAt('2026-11-26T10:60:00+08:00'), /^start: must be a real time: the minute/],
+    ['create start 9999-12-31', 'bookings', createAt('9999-12-31T20:00:00Z'), /^start: must be a real time: the year must be between 2000 and 2099/],
+    ['create start 0000-01-01', 'bookings', createAt('0000-01-01T10:00:00+08:00'), /^start: .*2000/],
+    ['create start without an offset', 'bookings', createAt('2026-11-26T10:00:00'), /^start: must be an ISO 8601 time with an offset/],
+    ['create start offset +25:00', 'bookings', createAt('2026-11-26T10:00:00+25:00'), /^start: must be a real time: the offset/],
     ['create start a number', 'bookings', { action: 'create', storeId: 'S001', start: 1764122400000 }, /^start: /],
     ['opening hours close 24:30', 'admin', storeHours(1, '09:00', '24:30'), /^places\[1\]\.openingHours\[0\]\.close: /],
     ['opening hours open 24:00', 'admin', storeHours(1, '24:00', '02:00'), /^places\[1\]\.openingHours\[0\]\.open: /],
@@ -212,7 +185,7 @@ describe('malformed exchanges with the host', () => {
 });
 
 describe('the local host refuses a clock or a path it cannot read, and writes nothing', () => {
-  const create = { action: 'create', storeId: 'S001', start: '2026-11-26T10:00:00+08:00' };
+  const create = createAt('2026-11-26T10:00:00+08:00');
   it.each([
     ['1', /^X-Nearby-Now: must be an ISO 8601 time with an offset/],
     ['2026-11-25T10:00:00', /^X-Nearby-Now: must be an ISO 8601 time with an offset/],
@@ -232,11 +205,11 @@ describe('the local host refuses a clock or a path it cannot read, and writes no
 
   it('takes X-Nearby-Now in Z and in an offset alike', async () => {
     const utc = await raw('/functions/bookings', {
-      body: JSON.stringify({ action: 'slots', storeId: 'S001', date: '2026-11-26' }),
+      body: JSON.stringify(slotsOf('2026-11-26')),
       headers: { 'x-nearby-now': '2026-11-25T02:00:00Z' },
     });
     const local = await raw('/functions/bookings', {
-      body: JSON.stringify({ action: 'slots', storeId: 'S001', date: '2026-11-26' }),
+      body: JSON.stringify(slotsOf('2026-11-26')),
       headers: { 'x-nearby-now': '2026-11-25T10:00:00.000+08:00' },
     });
     expect(utc.json.ok).toBe(true);
