@@ -177,6 +177,18 @@ export function holderOf(bike: Pick<Bike, 'heldBy' | 'heldUntil'>, now: Date): s
   return Date.parse(bike.heldUntil) > now.getTime() ? bike.heldBy : null;
 }
 
+/**
+ * Whether a bike's hold leaves it free for `caller` at `now`: never held, the hold lapsed, or held
+ * for the caller themself (`null`: an anonymous reader, for whom only an unheld bike is free). The
+ * one rule behind the bikes `geo.nearby` lists and the stations' `bikesAvailable`: a rider is never
+ * sent to a bike held for someone else, and the holder still sees (and counts) their own.
+ * @example isFreeFor({ heldBy: 'u1', heldUntil: '2026-11-25T00:10:00Z' }, 'u2', new Date('2026-11-25T00:05:00Z')) // => false
+ */
+export function isFreeFor(bike: Pick<Bike, 'heldBy' | 'heldUntil'>, caller: string | null, now: Date): boolean {
+  const holder = holderOf(bike, now);
+  return holder === null || holder === caller;
+}
+
 /** The calendar day (Asia/Shanghai) of an instant: lapses and reports are counted per such day. */
 export const rideDay = (at: Date): string => wallClock(at, DEFAULT_TIMEZONE).date;
 
