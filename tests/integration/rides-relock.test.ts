@@ -155,7 +155,7 @@ describe.each(ADAPTERS)('the sweep of stale unlocks on %s', (adapter) => {
       expect(sent).toEqual([]);
       expect(await sweepStaleUnlocks(w.deps, { caller: null, now: at(60) }, (l) => logged.push(l))).toEqual({ aborted: 1 });
       expect(sent).toEqual(['A/R-A']);
-      expect(logged).toEqual([expect.objectContaining({ fn: 'sweeper', level: 'warn', bikeId: 'A', rideId: 'R-A' })]);
+      expect(logged).toEqual([expect.objectContaining({ fn: 'sweepStaleUnlocks', level: 'warn', bikeId: 'A', rideId: 'R-A' })]);
       expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
       // Not retried: the next sweep meets no stale unlock.
       expect(await sweepStaleUnlocks(w.deps, { caller: null, now: at(120) }, (l) => logged.push(l))).toEqual({ aborted: 0 });

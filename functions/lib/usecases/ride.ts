@@ -288,7 +288,7 @@ export async function sweepStaleUnlocks(
         answer = 'failed';
       }
       if (answer !== 'ok')
-        log({ fn: 'sweeper', level: 'warn', bikeId, rideId: id, message: 'relock after a stale unlock was aborted: the lock did not answer' });
+        log({ fn: 'sweepStaleUnlocks', level: 'warn', bikeId, rideId: id, message: 'relock after a stale unlock was aborted: the lock did not answer' });
     }),
   );
   return { aborted: aborted.length };
