@@ -22,6 +22,8 @@ export const GEONEAR_PAGE = 100;
 export const MAX_NEARBY_BATCH = 1000;
 /** Bikes read per page when counting the bikes of zones. */
 const COUNT_PAGE = 1000;
+/** What a count reads of a bike: where it stands, and its hold (shared/ride.ts isFreeFor decides, in the same request). */
+const COUNTED = { lat: true, lng: true, heldBy: true, heldUntil: true };
 /** Two distances closer than this (metres) may be ordered either way by geoNear: a tie. */
 const TIE_M = 0.01;
 /** Documents written per transaction (each is one request inside it; see docs/deploy.md). */
@@ -246,19 +248,9 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
     let last: string | null = null;
     for (;;) {
       const page: object = last === null ? where : _.and([where, { _id: _.gt(last) }]);
-      const { data }: { data: Doc[] } = await collectionOf('bike')
-        .where(page)
-        .orderBy('_id', 'asc')
-        .field({ lat: true, lng: true, heldBy: true, heldUntil: true })
-        .limit(COUNT_PAGE)
-        .get();
+      const { data }: { data: Doc[] } = await collectionOf('bike').where(page).orderBy('_id', 'asc').field(COUNTED).limit(COUNT_PAGE).get();
       for (const bike of data) {
-        // The hold's facts come with the page (same request); shared/ride.ts isFreeFor decides.
-        const hold = {
-          heldBy: typeof bike.heldBy === 'string' ? bike.heldBy : undefined,
-          heldUntil: typeof bike.heldUntil === 'string' ? bike.heldUntil : undefined,
-        };
-        if (!isFreeFor(hold, free.caller, free.now)) continue;
+        if (!isFreeFor({ heldBy: bike.heldBy, heldUntil: bike.heldUntil }, free.caller, free.now)) continue;
         const at = { lat: Number(bike.lat), lng: Number(bike.lng) };
         zones.forEach((zone, i) => {
           if (pointInZone(at, zone)) counts[i]++;

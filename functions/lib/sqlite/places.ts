@@ -191,8 +191,7 @@ export function sqlitePlaces(db: Db): PlaceStore {
       let count = 0;
       // The hold's facts are read; shared/ride.ts isFreeFor decides (a bike held for another rider is not counted).
       for (const [lat, lng, heldBy, heldUntil] of bikesInBox.all(zoneBox(zone)) as [number, number, unknown, unknown][]) {
-        const hold = { heldBy: typeof heldBy === 'string' ? heldBy : undefined, heldUntil: typeof heldUntil === 'string' ? heldUntil : undefined };
-        if (pointInZone({ lat, lng }, zone) && isFreeFor(hold, free.caller, free.now)) count++;
+        if (pointInZone({ lat, lng }, zone) && isFreeFor({ heldBy, heldUntil }, free.caller, free.now)) count++;
       }
       return count;
     },
