@@ -168,13 +168,28 @@ export interface HoldRecord {
 /** Whether a reservation still holds its bike at `now`. */
 export const isLiveHold = (hold: Pick<HoldRecord, 'until'>, now: Date): boolean => Date.parse(hold.until) > now.getTime();
 
+/** A bike's hold as read (a stored document's fields may be null or missing: then no hold). */
+export type HoldFields = { heldBy?: unknown; heldUntil?: unknown };
+
 /**
  * For whom the bike is held at `now`, or null (never held, or the hold lapsed).
  * @example holderOf({ heldBy: 'u1', heldUntil: '2026-11-25T00:10:00Z' }, new Date('2026-11-25T00:10:00Z')) // => null
  */
-export function holderOf(bike: Pick<Bike, 'heldBy' | 'heldUntil'>, now: Date): string | null {
+export function holderOf(bike: HoldFields, now: Date): string | null {
   if (typeof bike.heldBy !== 'string' || typeof bike.heldUntil !== 'string') return null;
   return Date.parse(bike.heldUntil) > now.getTime() ? bike.heldBy : null;
+}
+
+/**
+ * Whether a bike's hold leaves it free for `caller` at `now`: never held, the hold lapsed, or held
+ * for the caller themself (`null`: an anonymous reader, for whom only an unheld bike is free). The
+ * one rule behind the bikes `geo.nearby` lists and the stations' `bikesAvailable`: a rider is never
+ * sent to a bike held for someone else, and the holder still sees (and counts) their own.
+ * @example isFreeFor({ heldBy: 'u1', heldUntil: '2026-11-25T00:10:00Z' }, 'u2', new Date('2026-11-25T00:05:00Z')) // => false
+ */
+export function isFreeFor(bike: HoldFields, caller: string | null, now: Date): boolean {
+  const holder = holderOf(bike, now);
+  return holder === null || holder === caller;
 }
 
 /** The calendar day (Asia/Shanghai) of an instant: lapses and reports are counted per such day. */

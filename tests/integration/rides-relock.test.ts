@@ -4,7 +4,7 @@
  * lock; a lock since opened for another ride is left alone.
  */
 import { simulatedLock, timedLock } from '../../functions/lib/lock';
-import { unlock } from '../../functions/lib/usecases/ride';
+import { sweepStaleUnlocks, unlock } from '../../functions/lib/usecases/ride';
 import { startCloud, ADMIN } from '../support/host';
 import { ADAPTERS, HERE, LOCK_TIMEOUT_MS, at, checkInvariants, rideWorld } from '../support/rides-world';
 
@@ -109,7 +109,92 @@ describe.each(ADAPTERS)('the unlock use case on %s', (adapter) => {
   });
 });
 
+describe.each(ADAPTERS)('the sweep of stale unlocks on %s', (adapter) => {
+  /** An unlock cut short after its command went out: the lock opened, nobody heard it. */
+  const strand = async (w: Awaited<ReturnType<typeof rideWorld>>, sim: ReturnType<typeof simulatedLock>, rideId: string, openid: string, bikeCode: string) => {
+    const reserved = await w.deps.rides.reserve({ rideId, openid, bikeCode, position: HERE, now: at(0), lockTimeoutMs: LOCK_TIMEOUT_MS });
+    if (!reserved.ok) throw new Error(reserved.refusal.reason);
+    expect(await sim.unlock(reserved.ride.bikeId, rideId)).toBe('ok');
+  };
+
+  it('re-locks the lock of each unlock it aborts, after the abort; a lock opened since for another ride stays open', async () => {
+    const w = await rideWorld(adapter);
+    try {
+      const sim = simulatedLock();
+      w.deps.lock = timedLock(sim, LOCK_TIMEOUT_MS);
+      await strand(w, sim, 'R-A', 'u1', 'A');
+      await strand(w, sim, 'R-B', 'u2', 'B');
+      // B's lock has since been opened for another ride (a command of someone else's): not ours to close.
+      expect(await sim.unlock('B', 'R-OTHER')).toBe('ok');
+      const logged: Record<string, unknown>[] = [];
+      expect(await sweepStaleUnlocks(w.deps, { caller: null, now: at(60) }, (l) => logged.push(l))).toEqual({ aborted: 2 });
+      expect(sim.openFor('A')).toBeNull();
+      expect(sim.openFor('B')).toBe('R-OTHER');
+      expect(logged).toEqual([]);
+      const state = w.state();
+      expect(state.rides.map((r) => r.status)).toEqual(['aborted', 'aborted']);
+      checkInvariants(state);
+    } finally {
+      w.close();
+    }
+  });
+
+  it('logs a relock the lock does not answer, and still answers the aborts; nothing to relock, nothing sent', async () => {
+    const w = await rideWorld(adapter);
+    try {
+      const sim = simulatedLock();
+      const sent: string[] = [];
+      const offline = { unlock: sim.unlock, relock: async (bikeId: string, rideId: string) => (sent.push(`${bikeId}/${rideId}`), 'failed' as const) };
+      w.deps.lock = timedLock(offline, LOCK_TIMEOUT_MS);
+      const logged: Record<string, unknown>[] = [];
+      expect(await sweepStaleUnlocks(w.deps, { caller: null, now: at(60) }, (l) => logged.push(l))).toEqual({ aborted: 0 });
+      expect(sent).toEqual([]);
+      await strand(w, sim, 'R-A', 'u1', 'A');
+      // Within the lock timeout the unlock may still confirm: neither aborted nor relocked.
+      expect(await sweepStaleUnlocks(w.deps, { caller: null, now: at(LOCK_TIMEOUT_MS / 1000) }, (l) => logged.push(l))).toEqual({ aborted: 0 });
+      expect(sent).toEqual([]);
+      expect(await sweepStaleUnlocks(w.deps, { caller: null, now: at(60) }, (l) => logged.push(l))).toEqual({ aborted: 1 });
+      expect(sent).toEqual(['A/R-A']);
+      expect(logged).toEqual([expect.objectContaining({ fn: 'sweepStaleUnlocks', level: 'warn', bikeId: 'A', rideId: 'R-A' })]);
+      expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
+      // Not retried: the next sweep meets no stale unlock.
+      expect(await sweepStaleUnlocks(w.deps, { caller: null, now: at(120) }, (l) => logged.push(l))).toEqual({ aborted: 0 });
+      expect(sent).toEqual(['A/R-A']);
+    } finally {
+      w.close();
+    }
+  });
+});
+
 describe('through the local host', () => {
+  it('the sweeper (a timer event) aborts an unlock cut short and closes the lock that opened for it', async () => {
+    const sim = simulatedLock();
+    const cloud = await startCloud({ seed: 'none', rides: { lock: sim, lockTimeoutMs: LOCK_TIMEOUT_MS } });
+    try {
+      const T = Date.parse('2026-11-25T02:00:00Z');
+      const iso = (sec: number) => new Date(T + sec * 1000).toISOString();
+      const bike = { kind: 'bike', id: 'CUT', code: 'CUT', ...HERE, status: 'available' };
+      expect((await cloud.call('admin', { action: 'upsertPlaces', places: [bike] }, { openid: ADMIN })).ok).toBe(true);
+      const reserved = await cloud.ports.rides.reserve({
+        rideId: 'R-CUT',
+        openid: 'u1',
+        bikeCode: 'CUT',
+        position: HERE,
+        now: new Date(iso(0)),
+        lockTimeoutMs: LOCK_TIMEOUT_MS,
+      });
+      expect(reserved.ok).toBe(true);
+      // The unlock command went out and the lock opened; the function died before hearing it.
+      expect(await sim.unlock('CUT', 'R-CUT')).toBe('ok');
+      const swept = await cloud.call('sweeper', { Type: 'Timer', TriggerName: 'every-minute', Time: iso(60) }, { now: iso(60) });
+      expect(swept).toMatchObject({ ok: true, data: { jobs: { staleUnlocks: { aborted: 1 } } } });
+      expect((await cloud.ports.rides.get('R-CUT'))?.status).toBe('aborted');
+      expect(sim.openFor('CUT')).toBeNull();
+    } finally {
+      await cloud.close();
+    }
+  });
+
   it('a lock slower than the timeout: LOCK_FAILED, the bike free, and the lock closed again once it opens', async () => {
     const sim = simulatedLock({ delayMs: 60 });
     const relocks: string[] = [];

@@ -5,7 +5,7 @@
  * Then races at the level of rides-race.test.ts, and a stop at every database call of each new
  * operation (tests/support/port-suite.ts).
  */
-import { nearby } from '../../functions/lib/usecases/nearby';
+import { getPlace, nearby } from '../../functions/lib/usecases/nearby';
 import {
   cancelReservation,
   currentRide,
@@ -33,6 +33,14 @@ describe.each(ADAPTERS)('reservations, reports and history on %s', (adapter) => 
     const found = await nearby(w.deps, { kind: 'bike', lat: HERE.lat, lng: HERE.lng, radius: 3000, limit: 20 }, at(sec), who);
     return found.ok ? found.data.items.map((i) => i.id).sort() : [];
   };
+  /** Station P's `bikesAvailable` as `geo.nearby` and `geo.get` answer it to `who` (they must agree). */
+  const stationCountFor = async (who: string | null, sec: number) => {
+    const found = await nearby(w.deps, { kind: 'station', lat: HERE.lat, lng: HERE.lng, radius: 3000, limit: 20 }, at(sec), who);
+    const got = await getPlace(w.deps, { kind: 'station', id: 'P' }, at(sec), who);
+    const listed = found.ok ? found.data.items.map((i) => (i.kind === 'station' ? i.bikesAvailable : -1)) : [];
+    const single = got.ok && got.data.item.kind === 'station' ? got.data.item.bikesAvailable : -1;
+    return { listed, single };
+  };
   const report = (who: string, code: string, sec = 0, category: 'brake' | 'lock' = 'brake') =>
     reportFault(w.deps, { bikeCode: code, category, note: '刹车失灵', photos: ['cloud://env/reports/1.jpg'] }, as(who, sec));
 
@@ -53,6 +61,22 @@ describe.each(ADAPTERS)('reservations, reports and history on %s', (adapter) => 
     expect(await ride('u1', 'A', 120)).toMatchObject({ ok: true, data: { ride: { bikeCode: 'A', status: 'active' } } });
     expect(await currentRide(w.deps, {}, as('u1', 121))).toMatchObject({ ok: true, data: { ride: { bikeCode: 'A' }, reservation: null } });
     expect(w.state().bikes.find((b) => b.id === 'A')).toMatchObject({ status: 'riding', heldBy: null });
+  });
+
+  it('counts a held bike at its station for the holder only, until the hold lapses or is cancelled', async () => {
+    // A, B and C stand inside P's zone (F outside, M in maintenance): 3 free bikes.
+    expect(await stationCountFor('u2', 0)).toEqual({ listed: [3], single: 3 });
+    await hold('u1', 'A');
+    expect(await stationCountFor('u2', 60)).toEqual({ listed: [2], single: 2 });
+    expect(await stationCountFor(null, 60)).toEqual({ listed: [2], single: 2 });
+    // The holder is sent to the station for that bike: it counts for them, as it lists for them.
+    expect(await stationCountFor('u1', 60)).toEqual({ listed: [3], single: 3 });
+    expect(await stationCountFor('u2', 599)).toEqual({ listed: [2], single: 2 });
+    expect(await stationCountFor('u2', 600)).toEqual({ listed: [3], single: 3 });
+    await hold('u2', 'B', 600);
+    expect(await stationCountFor(null, 601)).toEqual({ listed: [2], single: 2 });
+    expect(await cancelReservation(w.deps, as('u2', 602))).toMatchObject({ ok: true });
+    expect(await stationCountFor(null, 602)).toEqual({ listed: [3], single: 3 });
   });
 
   it('lets a lapsed hold go with nothing swept: at `until` the bike is anyone’s', async () => {

@@ -44,6 +44,13 @@ const nearbyBikes = async (openid: string | undefined, sec: number) => {
   return answer.data.items.map((i: { code: string }) => i.code).sort();
 };
 
+/** Station KS's `bikesAvailable` as `geo.nearby` (kind station) and `geo.get` answer it to `openid`. */
+const stationCount = async (openid: string | undefined, sec: number) => {
+  const listed = await cloud.call('geo', { action: 'nearby', kind: 'station', ...HERE, limit: 20 }, { openid, now: at(sec) });
+  const single = await cloud.call('geo', { action: 'get', kind: 'station', id: 'KS' }, { openid, now: at(sec) });
+  return { listed: listed.data.items.map((i: { bikesAvailable: number }) => i.bikesAvailable), single: single.data.item.bikesAvailable };
+};
+
 describe('reserve', () => {
   it('holds K1 for its rider: hidden from others, refused to their unlock, unlocked by the holder', async () => {
     expect(await rides({ action: 'reserve', bikeCode: 'K1', ...HERE }, 'amy', 0)).toEqual({
@@ -57,6 +64,10 @@ describe('reserve', () => {
     expect(await nearbyBikes('ben', 30)).toEqual(['K2', 'K3', 'K4', 'K5']);
     expect(await nearbyBikes(undefined, 30)).toEqual(['K2', 'K3', 'K4', 'K5']);
     expect(await nearbyBikes('amy', 30)).toEqual(['K1', 'K2', 'K3', 'K4', 'K5']);
+    // KS's zone holds K1 to K5 (KM is in maintenance): K1 held for amy counts for amy alone.
+    expect(await stationCount('ben', 30)).toEqual({ listed: [4], single: 4 });
+    expect(await stationCount(undefined, 30)).toEqual({ listed: [4], single: 4 });
+    expect(await stationCount('amy', 30)).toEqual({ listed: [5], single: 5 });
     expect(await rides({ action: 'unlock', bikeCode: 'K1', ...HERE }, 'ben', 30)).toEqual({
       ok: false,
       error: { code: 'FAILED_PRECONDITION', message: 'bikeCode: bike K1 is reserved by another rider', reason: 'BIKE_RESERVED' },

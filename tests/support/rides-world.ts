@@ -109,7 +109,7 @@ export interface RideWorld {
 /** A fresh world of one adapter with PLACES imported. */
 export async function rideWorld(adapter: Adapter): Promise<RideWorld> {
   const world = { lockAnswer: 'ok' } as RideWorld;
-  const lock = timedLock({ unlock: async () => world.lockAnswer }, LOCK_TIMEOUT_MS);
+  const lock = timedLock({ unlock: async () => world.lockAnswer, relock: async () => 'ok' as const }, LOCK_TIMEOUT_MS);
   const random = { bytes: (n: number) => randomBytes(n) };
   if (adapter === 'sqlite') {
     // The adapters run on the stoppable wrapper; the invariants read the database itself.

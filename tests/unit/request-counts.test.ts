@@ -162,6 +162,27 @@ describe('requests per action on CloudBase (demo city: 35 stores, 10 stations, 2
     expect(free).toBeGreaterThan(0);
   });
 
+  it('geo.nearby station with held bikes: the same 3 requests; a bike held for another rider is not counted, the holder’s is', async () => {
+    const before = await count('geo', { action: 'nearby', ...at, kind: 'station', limit: 20, radius: 50000 });
+    const sum = (answer: any) => answer.data.items.reduce((n: number, s: { bikesAvailable: number }) => n + s.bikesAvailable, 0);
+    const bikes = collections.places_bike;
+    try {
+      // Every bike held for "amy" for a long while: none is free for "boss", all still for "amy".
+      for (const b of bikes) Object.assign(b, { heldBy: 'amy', heldUntil: '2999-01-01T00:00:00.000Z' });
+      const other = await count('geo', { action: 'nearby', ...at, kind: 'station', limit: 20, radius: 50000 });
+      expect(other.actions).toEqual(['getDocument', 'aggregateDocuments', 'getDocument']);
+      expect(sum(other.answer)).toBe(0);
+      const holder = await count('geo', { action: 'nearby', ...at, kind: 'station', limit: 20, radius: 50000 }, 'amy');
+      expect(holder.total).toBe(3);
+      expect(sum(holder.answer)).toBe(sum(before.answer));
+    } finally {
+      for (const b of bikes) {
+        delete b.heldBy;
+        delete b.heldUntil;
+      }
+    }
+  });
+
   it('admin.whoami: none', async () => {
     expect((await count('admin', { action: 'whoami' }, 'someone')).total).toBe(0);
   });

@@ -1,5 +1,16 @@
 /** The reservation and report rules of shared/ride.ts, as pure functions: boundaries and the one order of checks. */
-import { decideHold, decideReport, decideResolve, decideUnlock, holderOf, lapsesToday, newRide, type HoldFacts, type HoldRecord } from '../../shared/ride';
+import {
+  decideHold,
+  decideReport,
+  decideResolve,
+  decideUnlock,
+  holderOf,
+  isFreeFor,
+  lapsesToday,
+  newRide,
+  type HoldFacts,
+  type HoldRecord,
+} from '../../shared/ride';
 import { HERE, bike, unlockFacts } from '../support/ride-facts';
 
 const T0 = new Date('2026-11-25T00:00:00Z'); // 08:00 in Shanghai
@@ -23,6 +34,16 @@ describe('a hold', () => {
     expect(holderOf(held, sec(599))).toBe('u2');
     expect(holderOf(held, sec(600))).toBeNull();
     expect(holderOf(bike(), sec(0))).toBeNull();
+  });
+
+  it('leaves the bike free for its holder only, until `until`; an unheld bike is free for anyone, anonymous included', () => {
+    const held = bike({ heldBy: 'u2', heldUntil: sec(600).toISOString() });
+    expect(isFreeFor(held, 'u2', sec(599))).toBe(true);
+    expect(isFreeFor(held, 'u1', sec(599))).toBe(false);
+    expect(isFreeFor(held, null, sec(599))).toBe(false);
+    expect(isFreeFor(held, 'u1', sec(600))).toBe(true);
+    expect(isFreeFor(held, null, sec(600))).toBe(true);
+    expect(isFreeFor(bike(), null, sec(0))).toBe(true);
   });
 
   it('lasts 10 minutes from now and says where the bike stands', () => {

@@ -18,10 +18,10 @@ export const geoActions: Actions<Pick<Ports, 'places' | 'rides' | 'lock'>> = {
   }),
   search: anyone(searchParams, async (ports, q, call) => {
     if (q.kind === 'station' && call.caller !== null) await sweepStaleUnlocks(ports, call);
-    return search(ports, q, call.now);
+    return search(ports, q, call.now, call.caller);
   }),
   get: anyone(getParams, async (ports, q, call) => {
     if (q.kind === 'station' && call.caller !== null) await sweepStaleUnlocks(ports, call);
-    return getPlace(ports, q, call.now);
+    return getPlace(ports, q, call.now, call.caller);
   }),
 };

@@ -1,8 +1,8 @@
 import { byDistanceThenId, distanceM, EARTH_RADIUS_M, pointInZone, zoneBox, type Polygon } from '../../../shared/geo';
 import type { Bike, Place, PlaceKind } from '../../../shared/places';
-import { importedBike } from '../../../shared/ride';
+import { importedBike, isFreeFor } from '../../../shared/ride';
 import { byNameThenId, literalPattern, placeSearchText } from '../../../shared/search';
-import type { NearbyQuery, PlaceHit, PlaceStore, SearchHit } from '../ports';
+import type { FreeFor, NearbyQuery, PlaceHit, PlaceStore, SearchHit } from '../ports';
 import { CloudbaseUnavailable, COLLECTIONS, DUPLICATE_WRITE, errorCode, plain } from './db';
 import type { AdapterDb, Doc } from './sdk';
 import { inTransaction } from './transaction';
@@ -22,6 +22,8 @@ export const GEONEAR_PAGE = 100;
 export const MAX_NEARBY_BATCH = 1000;
 /** Bikes read per page when counting the bikes of zones. */
 const COUNT_PAGE = 1000;
+/** What a count reads of a bike: where it stands, and its hold (shared/ride.ts isFreeFor decides, in the same request). */
+const COUNTED = { lat: true, lng: true, heldBy: true, heldUntil: true };
 /** Two distances closer than this (metres) may be ordered either way by geoNear: a tie. */
 const TIE_M = 0.01;
 /** Documents written per transaction (each is one request inside it; see docs/deploy.md). */
@@ -236,7 +238,7 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
    * by `_id` 1,000 at a time; each bike is then placed in the zones that hold it (pointInZone).
    * A nearby answer of 20 stations costs one request (two past 1,000 bikes), not 20.
    */
-  async function countInZones(zones: readonly Polygon[]): Promise<number[]> {
+  async function countInZones(zones: readonly Polygon[], free: FreeFor): Promise<number[]> {
     const counts = zones.map(() => 0);
     if (zones.length === 0) return counts;
     const boxes = zones.map((zone) => ({ location: _.geoWithin({ geometry: boxOf(zone) }) }));
@@ -246,8 +248,9 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
     let last: string | null = null;
     for (;;) {
       const page: object = last === null ? where : _.and([where, { _id: _.gt(last) }]);
-      const { data }: { data: Doc[] } = await collectionOf('bike').where(page).orderBy('_id', 'asc').field({ lat: true, lng: true }).limit(COUNT_PAGE).get();
+      const { data }: { data: Doc[] } = await collectionOf('bike').where(page).orderBy('_id', 'asc').field(COUNTED).limit(COUNT_PAGE).get();
       for (const bike of data) {
+        if (!isFreeFor({ heldBy: bike.heldBy, heldUntil: bike.heldUntil }, free.caller, free.now)) continue;
         const at = { lat: Number(bike.lat), lng: Number(bike.lng) };
         zones.forEach((zone, i) => {
           if (pointInZone(at, zone)) counts[i]++;
@@ -359,11 +362,11 @@ export function cloudbasePlaces(db: AdapterDb): PlaceStore {
       return hits as SearchHit[];
     },
 
-    async countAvailableBikesIn(zone) {
-      return (await countInZones([zone]))[0];
+    async countAvailableBikesIn(zone, free) {
+      return (await countInZones([zone], free))[0];
     },
 
-    countAvailableBikesInZones: (zones) => countInZones(zones),
+    countAvailableBikesInZones: (zones, free) => countInZones(zones, free),
 
     async missing(kind, ids) {
       const found = await readDocs(

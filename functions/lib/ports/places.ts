@@ -11,6 +11,12 @@ export interface NearbyQuery {
   accept?: (place: Place) => boolean;
 }
 
+/** For whom and when a count asks which bikes are free (anonymous: `caller` null). */
+export interface FreeFor {
+  now: Date;
+  caller: string | null;
+}
+
 export interface PlaceHit {
   place: Place;
   /** Metres from the query centre (the contract's haversine). */
@@ -41,10 +47,13 @@ export interface PlaceStore {
   upsert(places: Place[]): Promise<{ ok: true; deferred: string[] } | { ok: false; conflict: string }>;
   /** Places of one kind within the radius, nearest first, ties by id, at most `limit` (bikes: available only). */
   nearby(query: NearbyQuery): Promise<PlaceHit[]>;
-  /** How many available bikes stand inside a zone (its boundary included). */
-  countAvailableBikesIn(zone: Polygon): Promise<number>;
+  /**
+   * How many available bikes stand inside a zone (its boundary included) that are free for `free.caller`
+   * at `free.now` (shared/ride.ts `isFreeFor`: a bike held for another rider is not counted).
+   */
+  countAvailableBikesIn(zone: Polygon, free: FreeFor): Promise<number>;
   /** The same for several zones at once (a nearby answer's stations): one query where the store allows, never one per zone. */
-  countAvailableBikesInZones(zones: readonly Polygon[]): Promise<number[]>;
+  countAvailableBikesInZones(zones: readonly Polygon[], free: FreeFor): Promise<number[]>;
   /** The ids among `ids` that name no place of that kind. */
   missing(kind: PlaceKind, ids: string[]): Promise<string[]>;
   get<K extends PlaceKind>(kind: K, id: string): Promise<Extract<Place, { kind: K }> | null>;

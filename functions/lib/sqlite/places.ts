@@ -1,7 +1,7 @@
 import { boxesAround, byDistanceThenId, distancesFromM, pointInZone, zoneBox, type Polygon } from '../../../shared/geo';
 import type { Bike, Place, PlaceKind } from '../../../shared/places';
-import { importedBike } from '../../../shared/ride';
-import type { NearbyQuery, PlaceHit, PlaceStore } from '../ports';
+import { importedBike, isFreeFor } from '../../../shared/ride';
+import type { FreeFor, NearbyQuery, PlaceHit, PlaceStore } from '../ports';
 import type { Statement } from 'better-sqlite3';
 import { atomically, type Db } from './db';
 import { placeSnapshots } from './place-snapshot';
@@ -67,7 +67,7 @@ export function sqlitePlaces(db: Db): PlaceStore {
   );
   const bikesInBox = db
     .prepare(
-      `SELECT p.lat, p.lng FROM geo_bike g JOIN places p ON p.pk = g.pk
+      `SELECT p.lat, p.lng, json_extract(p.body, '$.heldBy'), json_extract(p.body, '$.heldUntil') FROM geo_bike g JOIN places p ON p.pk = g.pk
        WHERE g.min_lng <= @maxLng AND g.max_lng >= @minLng AND g.min_lat <= @maxLat AND g.max_lat >= @minLat AND p.status = 'available'`,
     )
     .raw();
@@ -187,17 +187,18 @@ export function sqlitePlaces(db: Db): PlaceStore {
       }
     },
 
-    async countAvailableBikesIn(zone: Polygon) {
+    async countAvailableBikesIn(zone: Polygon, free: FreeFor) {
       let count = 0;
-      for (const [lat, lng] of bikesInBox.all(zoneBox(zone)) as [number, number][]) {
-        if (pointInZone({ lat, lng }, zone)) count++;
+      // The hold's facts are read; shared/ride.ts isFreeFor decides (a bike held for another rider is not counted).
+      for (const [lat, lng, heldBy, heldUntil] of bikesInBox.all(zoneBox(zone)) as [number, number, unknown, unknown][]) {
+        if (pointInZone({ lat, lng }, zone) && isFreeFor({ heldBy, heldUntil }, free.caller, free.now)) count++;
       }
       return count;
     },
 
-    async countAvailableBikesInZones(zones) {
+    async countAvailableBikesInZones(zones, free) {
       // Embedded: a box query per zone costs microseconds, no round trip.
-      return Promise.all(zones.map((zone) => this.countAvailableBikesIn(zone)));
+      return Promise.all(zones.map((zone) => this.countAvailableBikesIn(zone, free)));
     },
 
     async missing(kind, ids) {

@@ -261,12 +261,38 @@ export async function forceEndRide(deps: RideDeps, p: ForceEndRideParams, call: 
 /**
  * Aborts every unlock cut short (still `unlocking` past the lock timeout at `call.now`), at most
  * `SWEEP_LIMIT` a run: the sweeper's job, the host's start, and `geo.nearby` before it lists bikes.
+ * Each abort it committed is followed by a relock of that bike for that ride: the function cut
+ * short may have sent the unlock command, and the lock may have opened with nobody left to hear it
+ * (the relock closes it only if its last unlock was for that ride, so a lock opened since stays
+ * open). The relocks run at once, after the aborts, each bounded by the lock timeout; a relock the
+ * lock does not answer is logged and not retried (the ride is aborted: no later sweep meets it
+ * again; a real lock must re-lock a late acknowledgement by itself, functions/lib/lock/index.ts).
  */
-export async function sweepStaleUnlocks(deps: Pick<RideDeps, 'rides' | 'lock'>, call: Call): Promise<{ aborted: number }> {
+export async function sweepStaleUnlocks(
+  deps: Pick<RideDeps, 'rides' | 'lock'>,
+  call: Call,
+  log: (line: Record<string, unknown>) => void = logLine,
+): Promise<{ aborted: number }> {
   const ids = await deps.rides.staleUnlocks(staleBefore(call.now, deps.lock.timeoutMs), SWEEP_LIMIT);
-  let aborted = 0;
+  const aborted: RideRecord[] = [];
   for (const rideId of ids) {
-    if (await deps.rides.abort({ rideId, cause: 'stale', now: call.now, lockTimeoutMs: deps.lock.timeoutMs })) aborted++;
+    const ride = await deps.rides.abort({ rideId, cause: 'stale', now: call.now, lockTimeoutMs: deps.lock.timeoutMs });
+    if (ride) aborted.push(ride);
   }
-  return { aborted };
+  await Promise.all(
+    aborted.map(async ({ id, bikeId }) => {
+      let answer: 'ok' | 'failed';
+      try {
+        answer = await deps.lock.relock(bikeId, id);
+      } catch {
+        answer = 'failed';
+      }
+      if (answer !== 'ok')
+        log({ fn: 'sweepStaleUnlocks', level: 'warn', bikeId, rideId: id, message: 'relock after a stale unlock was aborted: the lock did not answer' });
+    }),
+  );
+  return { aborted: aborted.length };
 }
+
+/** A JSON log line on stdout (CloudBase's function log; the local host's console). */
+const logLine = (line: Record<string, unknown>): void => console.log(JSON.stringify(line));
