@@ -4,9 +4,9 @@
  * lock; a lock since opened for another ride is left alone.
  */
 import { simulatedLock, timedLock } from '../../functions/lib/lock';
-import { sweepStaleUnlocks, unlock } from '../../functions/lib/usecases/ride';
+import { currentRide, forceEndRide, reserve, sweepStaleUnlocks, unlock } from '../../functions/lib/usecases/ride';
 import { startCloud, ADMIN } from '../support/host';
-import { ADAPTERS, HERE, LOCK_TIMEOUT_MS, at, checkInvariants, rideWorld } from '../support/rides-world';
+import { ADAPTERS, HERE, LOCK_TIMEOUT_MS, NOWHERE, at, checkInvariants, rideWorld } from '../support/rides-world';
 
 describe('the simulated lock', () => {
   it('is open for the ride it confirmed, until relock closes it; a relock of another ride leaves it open', async () => {
@@ -109,14 +109,14 @@ describe.each(ADAPTERS)('the unlock use case on %s', (adapter) => {
   });
 });
 
-describe.each(ADAPTERS)('the sweep of stale unlocks on %s', (adapter) => {
-  /** An unlock cut short after its command went out: the lock opened, nobody heard it. */
-  const strand = async (w: Awaited<ReturnType<typeof rideWorld>>, sim: ReturnType<typeof simulatedLock>, rideId: string, openid: string, bikeCode: string) => {
-    const reserved = await w.deps.rides.reserve({ rideId, openid, bikeCode, position: HERE, now: at(0), lockTimeoutMs: LOCK_TIMEOUT_MS });
-    if (!reserved.ok) throw new Error(reserved.refusal.reason);
-    expect(await sim.unlock(reserved.ride.bikeId, rideId)).toBe('ok');
-  };
+/** An unlock cut short after its command went out: the lock opened, nobody heard it. */
+const strand = async (w: Awaited<ReturnType<typeof rideWorld>>, sim: ReturnType<typeof simulatedLock>, rideId: string, openid: string, bikeCode: string) => {
+  const reserved = await w.deps.rides.reserve({ rideId, openid, bikeCode, position: HERE, now: at(0), lockTimeoutMs: LOCK_TIMEOUT_MS });
+  if (!reserved.ok) throw new Error(reserved.refusal.reason);
+  expect(await sim.unlock(reserved.ride.bikeId, rideId)).toBe('ok');
+};
 
+describe.each(ADAPTERS)('the sweep of stale unlocks on %s', (adapter) => {
   it('re-locks the lock of each unlock it aborts, after the abort; a lock opened since for another ride stays open', async () => {
     const w = await rideWorld(adapter);
     try {
@@ -160,6 +160,164 @@ describe.each(ADAPTERS)('the sweep of stale unlocks on %s', (adapter) => {
       // Not retried: the next sweep meets no stale unlock.
       expect(await sweepStaleUnlocks(w.deps, { caller: null, now: at(120) }, (l) => logged.push(l))).toEqual({ aborted: 0 });
       expect(sent).toEqual(['A/R-A']);
+    } finally {
+      w.close();
+    }
+  });
+});
+
+describe.each(ADAPTERS)('every other path that aborts an unlock cut short relocks its bike, on %s', (adapter) => {
+  /** A world on the simulated lock with u1's unlock of A cut short (R-A: the lock opened, nobody heard it). */
+  const stranded = async () => {
+    const w = await rideWorld(adapter);
+    const sim = simulatedLock();
+    w.deps.lock = timedLock(sim, LOCK_TIMEOUT_MS);
+    await strand(w, sim, 'R-A', 'u1', 'A');
+    return { w, sim };
+  };
+  const rideIdOf = (answer: { ok: boolean; data?: unknown }) => (answer as { data: { ride: { id: string } } }).data.ride.id;
+
+  it("the rider's next unlock, of another bike: A closed, B open for the new ride", async () => {
+    const { w, sim } = await stranded();
+    try {
+      const answer = await unlock(w.deps, { bikeCode: 'B', ...HERE }, { caller: 'u1', now: at(60) });
+      expect(answer).toMatchObject({ ok: true, data: { ride: { bikeId: 'B', status: 'active' } } });
+      expect(sim.openFor('A')).toBeNull();
+      expect(sim.openFor('B')).toBe(rideIdOf(answer));
+      const state = w.state();
+      expect(state.rides.map((r) => [r.id, r.status])).toEqual(expect.arrayContaining([['R-A', 'aborted']]));
+      checkInvariants(state);
+    } finally {
+      w.close();
+    }
+  });
+
+  it("the rider's next unlock, of the same bike: the relock of R-A leaves the lock open for the new ride", async () => {
+    const { w, sim } = await stranded();
+    try {
+      const answer = await unlock(w.deps, { bikeCode: 'A', ...HERE }, { caller: 'u1', now: at(60) });
+      expect(answer).toMatchObject({ ok: true, data: { ride: { bikeId: 'A', status: 'active' } } });
+      expect(sim.openFor('A')).toBe(rideIdOf(answer));
+      checkInvariants(w.state());
+    } finally {
+      w.close();
+    }
+  });
+
+  it("the rider's next unlock, even when refused (too far): the stale unlock aborted and relocked", async () => {
+    const { w, sim } = await stranded();
+    try {
+      expect(await unlock(w.deps, { bikeCode: 'B', ...NOWHERE }, { caller: 'u1', now: at(60) })).toMatchObject({ ok: false, error: { reason: 'TOO_FAR' } });
+      expect(sim.openFor('A')).toBeNull();
+      expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
+    } finally {
+      w.close();
+    }
+  });
+
+  it("another rider's unlock of that bike, refused (too far): closed; a lock opened since for another ride stays open", async () => {
+    const { w, sim } = await stranded();
+    try {
+      expect(await unlock(w.deps, { bikeCode: 'A', ...NOWHERE }, { caller: 'u2', now: at(60) })).toMatchObject({ ok: false, error: { reason: 'TOO_FAR' } });
+      expect(sim.openFor('A')).toBeNull();
+      await strand(w, sim, 'R-B', 'u3', 'B');
+      expect(await sim.unlock('B', 'R-OTHER')).toBe('ok');
+      expect(await unlock(w.deps, { bikeCode: 'B', ...NOWHERE }, { caller: 'u2', now: at(60) })).toMatchObject({ ok: false, error: { reason: 'TOO_FAR' } });
+      expect(sim.openFor('B')).toBe('R-OTHER');
+      expect(w.state().rides.map((r) => r.status)).toEqual(['aborted', 'aborted']);
+    } finally {
+      w.close();
+    }
+  });
+
+  it("another rider's unlock of that bike: the lock open for their ride", async () => {
+    const { w, sim } = await stranded();
+    try {
+      const answer = await unlock(w.deps, { bikeCode: 'A', ...HERE }, { caller: 'u2', now: at(60) });
+      expect(answer).toMatchObject({ ok: true, data: { ride: { bikeId: 'A' } } });
+      expect(sim.openFor('A')).toBe(rideIdOf(answer));
+      checkInvariants(w.state());
+    } finally {
+      w.close();
+    }
+  });
+
+  it('rides.current: closed, and only once', async () => {
+    const { w, sim } = await stranded();
+    try {
+      expect(await currentRide(w.deps, {}, { caller: 'u1', now: at(1) })).toEqual({ ok: true, data: { ride: null, reservation: null } });
+      expect(sim.openFor('A')).toBe('R-A');
+      expect(await currentRide(w.deps, {}, { caller: 'u1', now: at(60) })).toEqual({ ok: true, data: { ride: null, reservation: null } });
+      expect(sim.openFor('A')).toBeNull();
+      expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
+      checkInvariants(w.state());
+    } finally {
+      w.close();
+    }
+  });
+
+  it('rides.current: a lock opened since for another ride stays open', async () => {
+    const { w, sim } = await stranded();
+    try {
+      expect(await sim.unlock('A', 'R-OTHER')).toBe('ok');
+      await currentRide(w.deps, {}, { caller: 'u1', now: at(60) });
+      expect(sim.openFor('A')).toBe('R-OTHER');
+      expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
+    } finally {
+      w.close();
+    }
+  });
+
+  it("the admin's forceEnd, even before the timeout: closed", async () => {
+    const { w, sim } = await stranded();
+    try {
+      expect(await forceEndRide(w.deps, { rideId: 'R-A' }, { caller: 'admin', now: at(1) })).toMatchObject({ ok: true, data: { ride: { status: 'aborted' } } });
+      expect(sim.openFor('A')).toBeNull();
+      checkInvariants(w.state());
+    } finally {
+      w.close();
+    }
+  });
+
+  it("the admin's forceEnd: a lock opened since for another ride stays open; an offline lock still answers the abort", async () => {
+    const { w, sim } = await stranded();
+    try {
+      expect(await sim.unlock('A', 'R-OTHER')).toBe('ok');
+      expect(await forceEndRide(w.deps, { rideId: 'R-A' }, { caller: 'admin', now: at(1) })).toMatchObject({ ok: true, data: { ride: { status: 'aborted' } } });
+      expect(sim.openFor('A')).toBe('R-OTHER');
+      await strand(w, sim, 'R-B', 'u2', 'B');
+      const sent: string[] = [];
+      w.deps.lock = timedLock(
+        { unlock: sim.unlock, relock: async (bikeId: string, rideId: string) => (sent.push(`${bikeId}/${rideId}`), 'failed' as const) },
+        LOCK_TIMEOUT_MS,
+      );
+      const log = jest.spyOn(console, 'log').mockImplementation(() => {});
+      try {
+        expect(await forceEndRide(w.deps, { rideId: 'R-B' }, { caller: 'admin', now: at(1) })).toMatchObject({
+          ok: true,
+          data: { ride: { status: 'aborted' } },
+        });
+        expect(sent).toEqual(['B/R-B']);
+        expect(log.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
+          expect.objectContaining({ fn: 'forceEndRide', level: 'warn', bikeId: 'B', rideId: 'R-B' }),
+        ]);
+      } finally {
+        log.mockRestore();
+      }
+    } finally {
+      w.close();
+    }
+  });
+
+  it('a reservation (rides.reserve) of the rider: closed', async () => {
+    const { w, sim } = await stranded();
+    try {
+      expect(await reserve(w.deps, { bikeCode: 'B', ...HERE }, { caller: 'u1', now: at(60) })).toMatchObject({
+        ok: true,
+        data: { reservation: { bikeCode: 'B' } },
+      });
+      expect(sim.openFor('A')).toBeNull();
+      expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
     } finally {
       w.close();
     }

@@ -132,6 +132,11 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
         await ref(RIDE_COLLECTIONS.rides, ride.id).update({ status: 'aborted', abortReason: reason });
         await this.release(ride, now, null, await this.rider(ride.openid), null);
       },
+      /** Aborts the stale unlocks a rule named: the rides aborted. */
+      async abortStale(expire: RideRecord[], now: Date): Promise<RideRecord[]> {
+        for (const stale of expire) await this.abort(stale, ABORT_REASONS.stale, now);
+        return expire.map((ride) => ({ ...ride, status: 'aborted' as const }));
+      },
     };
   }
 
@@ -172,8 +177,8 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
         const t = within(tx);
         const { facts } = await t.bikeAndRider(openid, bikeCode, bikeDocId, position);
         const decision = decideUnlock(facts, now, lockTimeoutMs);
-        for (const stale of decision.expire) await t.abort(stale, ABORT_REASONS.stale, now);
-        if (!decision.ok) return decision;
+        const aborted = await t.abortStale(decision.expire, now);
+        if (!decision.ok) return { ok: false as const, refusal: decision.refusal, aborted };
         const ride = newRide(rideId, openid, decision.bike, position, now);
         const { id: _id, ...fields } = ride;
         await t.ref(RIDE_COLLECTIONS.rides, rideId).set(fields);
@@ -183,7 +188,7 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
         // Read again: an expiry above may have written the rider's document in this transaction.
         const current = await t.rider(openid);
         await t.writeRider(openid, { ...current, openRideId: rideId, hold: decision.endHold ? null : (current.hold ?? null) }, now);
-        return { ok: true as const, ride };
+        return { ok: true as const, ride, aborted };
       });
     },
 
@@ -236,15 +241,15 @@ export function cloudbaseRides(db: RideDb, jitter: () => number = Math.random): 
         const t = within(tx);
         const { rider, facts } = await t.bikeAndRider(openid, bikeCode, bikeDocId, position);
         const decision = decideHold({ ...facts, lapses: lapsesOf(rider, now) }, holdId, now, lockTimeoutMs);
-        for (const stale of decision.expire) await t.abort(stale, ABORT_REASONS.stale, now);
-        if (!decision.ok) return decision;
+        const aborted = await t.abortStale(decision.expire, now);
+        if (!decision.ok) return { ok: false as const, refusal: decision.refusal, aborted };
         const { hold } = decision;
         await t.ref(COLLECTIONS.bike, placeDocId('bike', hold.bikeId)).update({ heldBy: openid, heldUntil: hold.until, updatedAt: now });
         const current = await t.rider(openid);
         const since = now.getTime() - 48 * 3600_000;
         const lapses = [...(current.lapses ?? []), ...(decision.lapsed ? [decision.lapsed.until] : [])].filter((u) => Date.parse(u) > since);
         await t.writeRider(openid, { ...current, hold, lapses }, now);
-        return { ok: true as const, hold };
+        return { ok: true as const, hold, aborted };
       });
     },
 

@@ -6,7 +6,7 @@
  * starts only on 'ok'; on anything else the use case aborts the ride and frees the bike.
  * `relock(bikeId, rideId)` closes a lock that opened for a ride that did not start: `timedLock`
  * calls it on a confirmation after the timeout, the unlock use case when `RideStore.confirm`
- * answers null (the ride was aborted meanwhile), the sweep after each stale unlock it aborts.
+ * answers null (the ride was aborted meanwhile), and whoever aborts a stale unlock (`relockAborted`).
  *
  * A real-lock adapter (an IoT platform's device API, MQTT, a vendor's HTTPS API) implements the same
  * interface and must:

@@ -27,6 +27,9 @@ export interface ReserveInput {
   lockTimeoutMs: number;
 }
 
+/** An answer of a step that may abort stale unlocks on the way: the rides it aborted (status `aborted`). */
+export type Aborting<T> = T & { aborted: RideRecord[] };
+
 export interface AbortInput {
   rideId: string;
   cause: AbortCause;
@@ -57,9 +60,10 @@ export interface RideStore {
   /**
    * Atomically: reads the bike by its code, the rider's open ride, the bike's open ride and whether
    * the rider has an unpaid ride bill; asks `decideUnlock`; aborts the stale unlocks it names; on a
-   * yes takes the bike (`riding`) and writes the ride (`unlocking`).
+   * yes takes the bike (`riding`) and writes the ride (`unlocking`). `aborted`: the stale unlocks it
+   * aborted (yes or no), for the caller to relock once this step committed.
    */
-  reserve(input: ReserveInput): Promise<{ ok: true; ride: RideRecord } | { ok: false; refusal: UnlockRefusal }>;
+  reserve(input: ReserveInput): Promise<Aborting<{ ok: true; ride: RideRecord } | { ok: false; refusal: UnlockRefusal }>>;
   /** unlocking -> active with `startAt`; null when the ride is no longer unlocking. */
   confirm(rideId: string, startAt: Date): Promise<RideRecord | null>;
   /**
@@ -76,10 +80,11 @@ export interface RideStore {
   staleUnlocks(before: Date, limit: number): Promise<string[]>;
   /**
    * Atomically: reads the bike by its code, the rider's open ride, unpaid ride bills, latest
-   * reservation and lapses, the bike's open ride; asks `decideHold`; on a yes holds the bike for the
-   * rider (the bike's `heldBy`/`heldUntil`, the rider's reservation).
+   * reservation and lapses, the bike's open ride; asks `decideHold`; aborts the stale unlocks it
+   * names (`aborted`, as `reserve`); on a yes holds the bike for the rider (the bike's
+   * `heldBy`/`heldUntil`, the rider's reservation).
    */
-  hold(input: HoldInput): Promise<{ ok: true; hold: HoldRecord } | { ok: false; refusal: HoldRefusal }>;
+  hold(input: HoldInput): Promise<Aborting<{ ok: true; hold: HoldRecord } | { ok: false; refusal: HoldRefusal }>>;
   /** Atomically: `decideCancelHold` on the rider's latest reservation; the cancelled one, or null. */
   cancelHold(openid: string, now: Date): Promise<HoldRecord | null>;
   /** The rider's latest reservation still held (live, or lapsed: a hold used or cancelled is none), or null. */

@@ -136,10 +136,14 @@ export function sqliteRides(db: Db): RideStore {
     return body === undefined ? null : (JSON.parse(body) as Bike);
   };
   /** unlocking -> aborted and the bike freed where it stood (inside the caller's transaction). */
-  const abortRide = (ride: RideRecord, reason: string, now: string): void => {
-    if (markAborted.run(reason, ride.id).changes !== 1) return;
+  const abortRide = (ride: RideRecord, reason: string, now: string): boolean => {
+    if (markAborted.run(reason, ride.id).changes !== 1) return false;
     releaseBike.run({ bikeId: ride.bikeId, status: bikeStatusAfterRide(readBike(bikeById, ride.bikeId)), now });
+    return true;
   };
+  /** Aborts the stale unlocks a rule named (inside the caller's transaction): the rides aborted. */
+  const abortStale = (expire: RideRecord[], now: string): RideRecord[] =>
+    expire.filter((ride) => abortRide(ride, ABORT_REASONS.stale, now)).map((ride) => ({ ...ride, status: 'aborted' as const }));
   /** What unlocking and reserving both decide on: the bike, the rider's and the bike's open rides, what the rider owes (inside the caller's transaction). */
   const bikeAndRiderFacts = (openid: string, bikeCode: string, position: { lat: number; lng: number }) => {
     const bike = readBike(bikeByCode, bikeCode);
@@ -175,8 +179,8 @@ export function sqliteRides(db: Db): RideStore {
       const at = now.toISOString();
       return atomically(db, () => {
         const decision = decideUnlock({ ...bikeAndRiderFacts(openid, bikeCode, position), riderHold: readHold(openid) }, now, lockTimeoutMs);
-        for (const stale of decision.expire) abortRide(stale, ABORT_REASONS.stale, at);
-        if (!decision.ok) return decision;
+        const aborted = abortStale(decision.expire, at);
+        if (!decision.ok) return { ok: false as const, refusal: decision.refusal, aborted };
         const ride = newRide(rideId, openid, decision.bike, position, now);
         // Unlocking ends the rider's reservation (used; a hold of another bike let go); the bike's own
         // hold goes with taking it.
@@ -186,7 +190,7 @@ export function sqliteRides(db: Db): RideStore {
         }
         takeBike.run({ bikeId: ride.bikeId, now: at });
         insertRide.run(ride);
-        return { ok: true as const, ride };
+        return { ok: true as const, ride, aborted };
       });
     },
 
@@ -233,11 +237,11 @@ export function sqliteRides(db: Db): RideStore {
       const at = now.toISOString();
       return atomically(db, () => {
         const decision = decideHold({ ...bikeAndRiderFacts(openid, bikeCode, position), ...holdFacts(openid, now) }, holdId, now, lockTimeoutMs);
-        for (const stale of decision.expire) abortRide(stale, ABORT_REASONS.stale, at);
-        if (!decision.ok) return decision;
+        const aborted = abortStale(decision.expire, at);
+        if (!decision.ok) return { ok: false as const, refusal: decision.refusal, aborted };
         insertHold.run(decision.hold);
         holdBike.run({ bikeId: decision.hold.bikeId, openid, until: decision.hold.until, now: at });
-        return { ok: true as const, hold: decision.hold };
+        return { ok: true as const, hold: decision.hold, aborted };
       });
     },
 

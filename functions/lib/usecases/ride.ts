@@ -109,7 +109,10 @@ export async function unlock(deps: RideDeps, p: UnlockParams, call: UserCall): P
   const rideId = newId('R', deps.random);
   const position: LatLng = { lat: p.lat, lng: p.lng };
   const reserved = await rides.reserve({ rideId, openid: call.caller, bikeCode: p.bikeCode, position, now: call.now, lockTimeoutMs: lock.timeoutMs });
-  if (!reserved.ok) return unlockRefusal(reserved.refusal);
+  // Stale unlocks the reservation aborted (the rider's own, or the bike's) are relocked alongside
+  // the unlock command (a relock carries its ride's id: it leaves this ride's lock open).
+  const relocked = relockAborted(lock, reserved.aborted, 'unlock');
+  if (!reserved.ok) return relocked.then(() => unlockRefusal(reserved.refusal));
   const { bikeId, bikeCode } = reserved.ride;
 
   let answer: 'ok' | 'failed';
@@ -118,6 +121,7 @@ export async function unlock(deps: RideDeps, p: UnlockParams, call: UserCall): P
   } catch {
     answer = 'failed';
   }
+  await relocked;
   if (answer === 'ok') {
     const ride = await rides.confirm(rideId, call.now);
     if (ride) return ok({ ride: toActiveRide(ride) });
@@ -128,11 +132,12 @@ export async function unlock(deps: RideDeps, p: UnlockParams, call: UserCall): P
   return lockFailed(bikeCode);
 }
 
-/** The caller's active ride, or null; an unlock of theirs cut short (stale) is aborted on the way. */
+/** The caller's active ride, or null; an unlock of theirs cut short (stale) is aborted on the way, and its lock relocked. */
 export async function currentRide(deps: Pick<RideDeps, 'rides' | 'lock'>, _p: CurrentRideParams, call: UserCall): Promise<Result<CurrentRideResult>> {
   const ride = await deps.rides.openRideOf(call.caller);
   if (ride && isStaleUnlock(ride, call.now, deps.lock.timeoutMs)) {
-    await deps.rides.abort({ rideId: ride.id, cause: 'stale', now: call.now, lockTimeoutMs: deps.lock.timeoutMs });
+    const aborted = await deps.rides.abort({ rideId: ride.id, cause: 'stale', now: call.now, lockTimeoutMs: deps.lock.timeoutMs });
+    await relockAborted(deps.lock, aborted ? [aborted] : [], 'currentRide');
   }
   const hold = await deps.rides.holdOf(call.caller);
   return ok({
@@ -156,6 +161,7 @@ export async function reserve(deps: Pick<RideDeps, 'rides' | 'lock' | 'random'>,
     now: call.now,
     lockTimeoutMs: deps.lock.timeoutMs,
   });
+  await relockAborted(deps.lock, held.aborted, 'reserve');
   return held.ok ? ok({ reservation: toReservation(held.hold) }) : holdRefusal(held.refusal);
 }
 
@@ -248,7 +254,10 @@ export async function endRide(deps: RideDeps, p: EndRideParams, call: UserCall):
 export async function forceEndRide(deps: RideDeps, p: ForceEndRideParams, call: Call): Promise<Result<ForceEndRideResult>> {
   if ((p.lat === undefined) !== (p.lng === undefined)) return fail('INVALID_ARGUMENT', 'lat/lng: give both or neither');
   const aborted = await deps.rides.abort({ rideId: p.rideId, cause: 'admin', now: call.now, lockTimeoutMs: deps.lock.timeoutMs });
-  if (aborted) return ok({ ride: toAbortedRide(aborted) });
+  if (aborted) {
+    await relockAborted(deps.lock, [aborted], 'forceEndRide');
+    return ok({ ride: toAbortedRide(aborted) });
+  }
   const position = p.lat !== undefined && p.lng !== undefined ? { lat: p.lat, lng: p.lng } : null;
   const ride = position === null ? await deps.rides.get(p.rideId) : null;
   const leftAt = position ?? (ride ? { lat: ride.startLat, lng: ride.startLng } : null);
@@ -279,19 +288,36 @@ export async function sweepStaleUnlocks(
     const ride = await deps.rides.abort({ rideId, cause: 'stale', now: call.now, lockTimeoutMs: deps.lock.timeoutMs });
     if (ride) aborted.push(ride);
   }
+  await relockAborted(deps.lock, aborted, 'sweepStaleUnlocks', log);
+  return { aborted: aborted.length };
+}
+
+/**
+ * Relocks the bike of each ride an unlock cut short that was just aborted (call it after the abort
+ * committed): the function cut short may have sent the unlock command, and the lock may have opened
+ * with nobody left to hear it. The relock carries the aborted ride's id, so a lock opened since for
+ * another ride stays open. The relocks run at once, each bounded by the lock timeout; one the lock
+ * does not answer is logged (`fn`: the use case) and not retried. Every path that aborts an unlock
+ * cut short goes through here: the sweep, an unlock or a reservation meeting one, `rides.current`,
+ * `forceEnd` (docs/rides.md, "Unlocks cut short").
+ */
+export async function relockAborted(
+  lock: Pick<TimedLock, 'relock'>,
+  aborted: readonly RideRecord[],
+  fn: string,
+  log: (line: Record<string, unknown>) => void = logLine,
+): Promise<void> {
   await Promise.all(
     aborted.map(async ({ id, bikeId }) => {
       let answer: 'ok' | 'failed';
       try {
-        answer = await deps.lock.relock(bikeId, id);
+        answer = await lock.relock(bikeId, id);
       } catch {
         answer = 'failed';
       }
-      if (answer !== 'ok')
-        log({ fn: 'sweepStaleUnlocks', level: 'warn', bikeId, rideId: id, message: 'relock after a stale unlock was aborted: the lock did not answer' });
+      if (answer !== 'ok') log({ fn, level: 'warn', bikeId, rideId: id, message: 'relock after an unlock cut short was aborted: the lock did not answer' });
     }),
   );
-  return { aborted: aborted.length };
 }
 
 /** A JSON log line on stdout (CloudBase's function log; the local host's console). */
