@@ -242,7 +242,7 @@ describe.each(ADAPTERS)('every other path that aborts an unlock cut short relock
     }
   });
 
-  it('rides.current: closed, and only once', async () => {
+  it('rides.current: closed past the lock timeout, not before', async () => {
     const { w, sim } = await stranded();
     try {
       expect(await currentRide(w.deps, {}, { caller: 'u1', now: at(1) })).toEqual({ ok: true, data: { ride: null, reservation: null } });
@@ -325,6 +325,33 @@ describe.each(ADAPTERS)('every other path that aborts an unlock cut short relock
 });
 
 describe('through the local host', () => {
+  it("the rider's rides.current and the admin's forceEnd close the lock of an unlock cut short", async () => {
+    const sim = simulatedLock();
+    const cloud = await startCloud({ seed: 'none', rides: { lock: sim, lockTimeoutMs: LOCK_TIMEOUT_MS } });
+    try {
+      const T = Date.parse('2026-11-25T02:00:00Z');
+      const iso = (sec: number) => new Date(T + sec * 1000).toISOString();
+      const bikes = ['CUT1', 'CUT2'].map((id) => ({ kind: 'bike', id, code: id, ...HERE, status: 'available' }));
+      expect((await cloud.call('admin', { action: 'upsertPlaces', places: bikes }, { openid: ADMIN })).ok).toBe(true);
+      for (const [rideId, openid, bikeCode] of [
+        ['R-1', 'u1', 'CUT1'],
+        ['R-2', 'u2', 'CUT2'],
+      ]) {
+        const reserved = await cloud.ports.rides.reserve({ rideId, openid, bikeCode, position: HERE, now: new Date(iso(0)), lockTimeoutMs: LOCK_TIMEOUT_MS });
+        expect(reserved.ok).toBe(true);
+        // The unlock command went out and the lock opened; the function died before hearing it.
+        expect(await sim.unlock(bikeCode, rideId)).toBe('ok');
+      }
+      expect(await cloud.call('rides', { action: 'current' }, { openid: 'u1', now: iso(60) })).toEqual({ ok: true, data: { ride: null, reservation: null } });
+      expect(sim.openFor('CUT1')).toBeNull();
+      const forced = await cloud.call('rides', { action: 'forceEnd', rideId: 'R-2' }, { openid: ADMIN, now: iso(1) });
+      expect(forced).toMatchObject({ ok: true, data: { ride: { id: 'R-2', status: 'aborted' } } });
+      expect(sim.openFor('CUT2')).toBeNull();
+    } finally {
+      await cloud.close();
+    }
+  });
+
   it('the sweeper (a timer event) aborts an unlock cut short and closes the lock that opened for it', async () => {
     const sim = simulatedLock();
     const cloud = await startCloud({ seed: 'none', rides: { lock: sim, lockTimeoutMs: LOCK_TIMEOUT_MS } });
