@@ -6,7 +6,7 @@
 import { simulatedLock, timedLock } from '../../functions/lib/lock';
 import { currentRide, forceEndRide, reserve, sweepStaleUnlocks, unlock } from '../../functions/lib/usecases/ride';
 import { startCloud, ADMIN } from '../support/host';
-import { ADAPTERS, HERE, LOCK_TIMEOUT_MS, NOWHERE, at, checkInvariants, rideWorld } from '../support/rides-world';
+import { ADAPTERS, HERE, LOCK_TIMEOUT_MS, NOWHERE, at, checkInvariants, rideWorld, rideWorldEach } from '../support/rides-world';
 
 describe('the simulated lock', () => {
   it('is open for the ride it confirmed, until relock closes it; a relock of another ride leaves it open', async () => {
@@ -167,160 +167,110 @@ describe.each(ADAPTERS)('the sweep of stale unlocks on %s', (adapter) => {
 });
 
 describe.each(ADAPTERS)('every other path that aborts an unlock cut short relocks its bike, on %s', (adapter) => {
-  /** A world on the simulated lock with u1's unlock of A cut short (R-A: the lock opened, nobody heard it). */
-  const stranded = async () => {
-    const w = await rideWorld(adapter);
-    const sim = simulatedLock();
+  /** Each test: a world on the simulated lock with u1's unlock of A cut short (R-A: the lock opened, nobody heard it). */
+  const w = rideWorldEach(adapter);
+  let sim: ReturnType<typeof simulatedLock>;
+  beforeEach(async () => {
+    sim = simulatedLock();
     w.deps.lock = timedLock(sim, LOCK_TIMEOUT_MS);
     await strand(w, sim, 'R-A', 'u1', 'A');
-    return { w, sim };
-  };
+  });
   const rideIdOf = (answer: { ok: boolean; data?: unknown }) => (answer as { data: { ride: { id: string } } }).data.ride.id;
 
   it("the rider's next unlock, of another bike: A closed, B open for the new ride", async () => {
-    const { w, sim } = await stranded();
-    try {
-      const answer = await unlock(w.deps, { bikeCode: 'B', ...HERE }, { caller: 'u1', now: at(60) });
-      expect(answer).toMatchObject({ ok: true, data: { ride: { bikeId: 'B', status: 'active' } } });
-      expect(sim.openFor('A')).toBeNull();
-      expect(sim.openFor('B')).toBe(rideIdOf(answer));
-      const state = w.state();
-      expect(state.rides.map((r) => [r.id, r.status])).toEqual(expect.arrayContaining([['R-A', 'aborted']]));
-      checkInvariants(state);
-    } finally {
-      w.close();
-    }
+    const answer = await unlock(w.deps, { bikeCode: 'B', ...HERE }, { caller: 'u1', now: at(60) });
+    expect(answer).toMatchObject({ ok: true, data: { ride: { bikeId: 'B', status: 'active' } } });
+    expect(sim.openFor('A')).toBeNull();
+    expect(sim.openFor('B')).toBe(rideIdOf(answer));
+    const state = w.state();
+    expect(state.rides.map((r) => [r.id, r.status])).toEqual(expect.arrayContaining([['R-A', 'aborted']]));
+    checkInvariants(state);
   });
 
   it("the rider's next unlock, of the same bike: the relock of R-A leaves the lock open for the new ride", async () => {
-    const { w, sim } = await stranded();
-    try {
-      const answer = await unlock(w.deps, { bikeCode: 'A', ...HERE }, { caller: 'u1', now: at(60) });
-      expect(answer).toMatchObject({ ok: true, data: { ride: { bikeId: 'A', status: 'active' } } });
-      expect(sim.openFor('A')).toBe(rideIdOf(answer));
-      checkInvariants(w.state());
-    } finally {
-      w.close();
-    }
+    const answer = await unlock(w.deps, { bikeCode: 'A', ...HERE }, { caller: 'u1', now: at(60) });
+    expect(answer).toMatchObject({ ok: true, data: { ride: { bikeId: 'A', status: 'active' } } });
+    expect(sim.openFor('A')).toBe(rideIdOf(answer));
+    checkInvariants(w.state());
   });
 
   it("the rider's next unlock, even when refused (too far): the stale unlock aborted and relocked", async () => {
-    const { w, sim } = await stranded();
-    try {
-      expect(await unlock(w.deps, { bikeCode: 'B', ...NOWHERE }, { caller: 'u1', now: at(60) })).toMatchObject({ ok: false, error: { reason: 'TOO_FAR' } });
-      expect(sim.openFor('A')).toBeNull();
-      expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
-    } finally {
-      w.close();
-    }
+    expect(await unlock(w.deps, { bikeCode: 'B', ...NOWHERE }, { caller: 'u1', now: at(60) })).toMatchObject({ ok: false, error: { reason: 'TOO_FAR' } });
+    expect(sim.openFor('A')).toBeNull();
+    expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
   });
 
   it("another rider's unlock of that bike, refused (too far): closed; a lock opened since for another ride stays open", async () => {
-    const { w, sim } = await stranded();
-    try {
-      expect(await unlock(w.deps, { bikeCode: 'A', ...NOWHERE }, { caller: 'u2', now: at(60) })).toMatchObject({ ok: false, error: { reason: 'TOO_FAR' } });
-      expect(sim.openFor('A')).toBeNull();
-      await strand(w, sim, 'R-B', 'u3', 'B');
-      expect(await sim.unlock('B', 'R-OTHER')).toBe('ok');
-      expect(await unlock(w.deps, { bikeCode: 'B', ...NOWHERE }, { caller: 'u2', now: at(60) })).toMatchObject({ ok: false, error: { reason: 'TOO_FAR' } });
-      expect(sim.openFor('B')).toBe('R-OTHER');
-      expect(w.state().rides.map((r) => r.status)).toEqual(['aborted', 'aborted']);
-    } finally {
-      w.close();
-    }
+    expect(await unlock(w.deps, { bikeCode: 'A', ...NOWHERE }, { caller: 'u2', now: at(60) })).toMatchObject({ ok: false, error: { reason: 'TOO_FAR' } });
+    expect(sim.openFor('A')).toBeNull();
+    await strand(w, sim, 'R-B', 'u3', 'B');
+    expect(await sim.unlock('B', 'R-OTHER')).toBe('ok');
+    expect(await unlock(w.deps, { bikeCode: 'B', ...NOWHERE }, { caller: 'u2', now: at(60) })).toMatchObject({ ok: false, error: { reason: 'TOO_FAR' } });
+    expect(sim.openFor('B')).toBe('R-OTHER');
+    expect(w.state().rides.map((r) => r.status)).toEqual(['aborted', 'aborted']);
   });
 
   it("another rider's unlock of that bike: the lock open for their ride", async () => {
-    const { w, sim } = await stranded();
-    try {
-      const answer = await unlock(w.deps, { bikeCode: 'A', ...HERE }, { caller: 'u2', now: at(60) });
-      expect(answer).toMatchObject({ ok: true, data: { ride: { bikeId: 'A' } } });
-      expect(sim.openFor('A')).toBe(rideIdOf(answer));
-      checkInvariants(w.state());
-    } finally {
-      w.close();
-    }
+    const answer = await unlock(w.deps, { bikeCode: 'A', ...HERE }, { caller: 'u2', now: at(60) });
+    expect(answer).toMatchObject({ ok: true, data: { ride: { bikeId: 'A' } } });
+    expect(sim.openFor('A')).toBe(rideIdOf(answer));
+    checkInvariants(w.state());
   });
 
   it('rides.current: closed past the lock timeout, not before', async () => {
-    const { w, sim } = await stranded();
-    try {
-      expect(await currentRide(w.deps, {}, { caller: 'u1', now: at(1) })).toEqual({ ok: true, data: { ride: null, reservation: null } });
-      expect(sim.openFor('A')).toBe('R-A');
-      expect(await currentRide(w.deps, {}, { caller: 'u1', now: at(60) })).toEqual({ ok: true, data: { ride: null, reservation: null } });
-      expect(sim.openFor('A')).toBeNull();
-      expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
-      checkInvariants(w.state());
-    } finally {
-      w.close();
-    }
+    expect(await currentRide(w.deps, {}, { caller: 'u1', now: at(1) })).toEqual({ ok: true, data: { ride: null, reservation: null } });
+    expect(sim.openFor('A')).toBe('R-A');
+    expect(await currentRide(w.deps, {}, { caller: 'u1', now: at(60) })).toEqual({ ok: true, data: { ride: null, reservation: null } });
+    expect(sim.openFor('A')).toBeNull();
+    expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
+    checkInvariants(w.state());
   });
 
   it('rides.current: a lock opened since for another ride stays open', async () => {
-    const { w, sim } = await stranded();
-    try {
-      expect(await sim.unlock('A', 'R-OTHER')).toBe('ok');
-      await currentRide(w.deps, {}, { caller: 'u1', now: at(60) });
-      expect(sim.openFor('A')).toBe('R-OTHER');
-      expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
-    } finally {
-      w.close();
-    }
+    expect(await sim.unlock('A', 'R-OTHER')).toBe('ok');
+    await currentRide(w.deps, {}, { caller: 'u1', now: at(60) });
+    expect(sim.openFor('A')).toBe('R-OTHER');
+    expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
   });
 
   it("the admin's forceEnd, even before the timeout: closed", async () => {
-    const { w, sim } = await stranded();
-    try {
-      expect(await forceEndRide(w.deps, { rideId: 'R-A' }, { caller: 'admin', now: at(1) })).toMatchObject({ ok: true, data: { ride: { status: 'aborted' } } });
-      expect(sim.openFor('A')).toBeNull();
-      checkInvariants(w.state());
-    } finally {
-      w.close();
-    }
+    expect(await forceEndRide(w.deps, { rideId: 'R-A' }, { caller: 'admin', now: at(1) })).toMatchObject({ ok: true, data: { ride: { status: 'aborted' } } });
+    expect(sim.openFor('A')).toBeNull();
+    checkInvariants(w.state());
   });
 
   it("the admin's forceEnd: a lock opened since for another ride stays open; an offline lock still answers the abort", async () => {
-    const { w, sim } = await stranded();
+    expect(await sim.unlock('A', 'R-OTHER')).toBe('ok');
+    expect(await forceEndRide(w.deps, { rideId: 'R-A' }, { caller: 'admin', now: at(1) })).toMatchObject({ ok: true, data: { ride: { status: 'aborted' } } });
+    expect(sim.openFor('A')).toBe('R-OTHER');
+    await strand(w, sim, 'R-B', 'u2', 'B');
+    const sent: string[] = [];
+    w.deps.lock = timedLock(
+      { unlock: sim.unlock, relock: async (bikeId: string, rideId: string) => (sent.push(`${bikeId}/${rideId}`), 'failed' as const) },
+      LOCK_TIMEOUT_MS,
+    );
+    const log = jest.spyOn(console, 'log').mockImplementation(() => {});
     try {
-      expect(await sim.unlock('A', 'R-OTHER')).toBe('ok');
-      expect(await forceEndRide(w.deps, { rideId: 'R-A' }, { caller: 'admin', now: at(1) })).toMatchObject({ ok: true, data: { ride: { status: 'aborted' } } });
-      expect(sim.openFor('A')).toBe('R-OTHER');
-      await strand(w, sim, 'R-B', 'u2', 'B');
-      const sent: string[] = [];
-      w.deps.lock = timedLock(
-        { unlock: sim.unlock, relock: async (bikeId: string, rideId: string) => (sent.push(`${bikeId}/${rideId}`), 'failed' as const) },
-        LOCK_TIMEOUT_MS,
-      );
-      const log = jest.spyOn(console, 'log').mockImplementation(() => {});
-      try {
-        expect(await forceEndRide(w.deps, { rideId: 'R-B' }, { caller: 'admin', now: at(1) })).toMatchObject({
-          ok: true,
-          data: { ride: { status: 'aborted' } },
-        });
-        expect(sent).toEqual(['B/R-B']);
-        expect(log.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
-          expect.objectContaining({ fn: 'forceEndRide', level: 'warn', bikeId: 'B', rideId: 'R-B' }),
-        ]);
-      } finally {
-        log.mockRestore();
-      }
+      expect(await forceEndRide(w.deps, { rideId: 'R-B' }, { caller: 'admin', now: at(1) })).toMatchObject({
+        ok: true,
+        data: { ride: { status: 'aborted' } },
+      });
+      expect(sent).toEqual(['B/R-B']);
+      expect(log.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
+        expect.objectContaining({ fn: 'forceEndRide', level: 'warn', bikeId: 'B', rideId: 'R-B' }),
+      ]);
     } finally {
-      w.close();
+      log.mockRestore();
     }
   });
 
   it('a reservation (rides.reserve) of the rider: closed', async () => {
-    const { w, sim } = await stranded();
-    try {
-      expect(await reserve(w.deps, { bikeCode: 'B', ...HERE }, { caller: 'u1', now: at(60) })).toMatchObject({
-        ok: true,
-        data: { reservation: { bikeCode: 'B' } },
-      });
-      expect(sim.openFor('A')).toBeNull();
-      expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
-    } finally {
-      w.close();
-    }
+    expect(await reserve(w.deps, { bikeCode: 'B', ...HERE }, { caller: 'u1', now: at(60) })).toMatchObject({
+      ok: true,
+      data: { reservation: { bikeCode: 'B' } },
+    });
+    expect(sim.openFor('A')).toBeNull();
+    expect(w.state().rides.map((r) => r.status)).toEqual(['aborted']);
   });
 });
 
