@@ -115,13 +115,19 @@ export async function createBooking(ports: BookingPorts, p: CreateBookingParams,
  * active bookings, soonest first.
  */
 function afterView(booking: Booking, store: Store | null, { booked, active }: AfterCreate): Pick<CreateBookingResult, 'slot' | 'active'> {
-  const capacity = store ? store.slot.capacity : null;
   return {
-    slot: capacity === null ? null : { start: booking.start, end: booking.end, capacity, remaining: placesLeft(capacity, booked) },
+    slot: slotAfter(booking, store, booked),
     active: active
       .map(({ bookingId, storeId, start, end }) => ({ id: bookingId, storeId, start, end }))
       .sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
   };
+}
+
+/** A slot with the places left once `booked` are taken (`null` when its store is no longer listed). */
+function slotAfter(slot: { start: string; end: string }, store: Store | null, booked: number): CreateBookingResult['slot'] {
+  if (!store) return null;
+  const { capacity } = store.slot;
+  return { start: slot.start, end: slot.end, capacity, remaining: placesLeft(capacity, booked) };
 }
 
 /** The owner cancels before the start; the place is freed once, whoever races. */
@@ -150,12 +156,10 @@ export async function rescheduleBooking(ports: BookingPorts, p: RescheduleBookin
     : { ok: false as const, refusal: noStore(booking.storeId) };
   const moved = await ports.bookings.reschedule({ bookingId: booking.id, caller: call.caller, request, now: call.now });
   if (!moved.ok) return answerOf(moved, booking.id) as Fail;
-  const { left } = moved;
-  const capacity = store ? store.slot.capacity : null;
   return ok({
     booking: viewOf(moved.booking, store?.name),
     ...afterView(moved.booking, store, moved),
-    left: capacity === null ? null : { start: left.start, end: left.end, capacity, remaining: placesLeft(capacity, left.booked) },
+    left: slotAfter(moved.left, store, moved.left.booked),
   });
 }
 
